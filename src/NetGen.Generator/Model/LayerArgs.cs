@@ -48,6 +48,8 @@ public sealed record LayerArgs
     public int ScaleH { get; init; } = 1;
     public int ScaleW { get; init; } = 1;
     public UpsampleMode Mode { get; init; } = UpsampleMode.Nearest;
+    /// <summary>GlobalAvgPool: keep (C, 1, 1) instead of a (C) vector.</summary>
+    public bool KeepDims { get; init; }
     /// <summary>Pooling: ceil instead of floor when computing the output size (Caffe/torchvision GoogLeNet).</summary>
     public bool CeilMode { get; init; }
 }
