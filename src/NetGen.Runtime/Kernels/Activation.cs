@@ -5,23 +5,6 @@ using System.Runtime.InteropServices;
 
 namespace NetGen.Kernels;
 
-/// <summary>An element-wise function applied on its own or fused into a Conv2D/Dense epilogue.</summary>
-public enum Activation
-{
-    /// <summary>Identity.</summary>
-    None,
-    /// <summary>max(0, x).</summary>
-    ReLU,
-    /// <summary>x for x &gt; 0, alpha * x otherwise (alpha &gt;= 0).</summary>
-    LeakyReLU,
-    /// <summary>x for x &gt; 0, alpha * (exp(x) - 1) otherwise (alpha &gt; 0).</summary>
-    ELU,
-    /// <summary>1 / (1 + exp(-x)).</summary>
-    Sigmoid,
-    /// <summary>tanh(x).</summary>
-    Tanh,
-}
-
 /// <summary>
 /// Element-wise activations on tensors of any shape (F floats). Every derivative is taken
 /// from the output y, so backward needs only y saved from forward (for LeakyReLU this needs
