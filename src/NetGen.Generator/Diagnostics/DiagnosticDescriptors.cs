@@ -13,6 +13,7 @@ public static class DiagnosticDescriptors
     public const string SpecCategory = "NetGen.Spec";
     public const string ShapeCategory = "NetGen.Shape";
     public const string MemoryCategory = "NetGen.Memory";
+    public const string ExecutionCategory = "NetGen.Execution";
 
     // Relative to the repository root: the help pages ship with the source.
     private const string HelpRoot = "docs/diagnostics/";
@@ -128,6 +129,17 @@ public static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor TrainingBudgetExceeded = Rule("NG0203", "Training memory budget exceeded",
         "Network '{0}' needs {1} to train at batch {2}, over its budget of {3}; largest: {4}; {5}", MemoryCategory);
 
+    // ---- Execution: what the generated code can run -----------------------------------------
+
+    /// <summary>{0}: node; {1}: its layer kind.</summary>
+    public static readonly DiagnosticDescriptor LayerCannotRun = Rule("NG0301", "Layer cannot run on the CPU yet",
+        "Layer '{0}' ({1}) cannot run on the CPU yet; the network's constants and summary are still generated, but no Predict or TrainStep",
+        ExecutionCategory, DiagnosticSeverity.Warning);
+
+    /// <summary>{0}: network; {1}: the members left out; {2}: why.</summary>
+    public static readonly DiagnosticDescriptor ExecutionNotGenerated = Rule("NG0302", "Execution members not generated",
+        "Network '{0}' gets no {1}: {2}", ExecutionCategory, DiagnosticSeverity.Info);
+
     private static readonly Dictionary<string, DiagnosticDescriptor> ById = Build();
 
     private static Dictionary<string, DiagnosticDescriptor> Build()
@@ -139,6 +151,7 @@ public static class DiagnosticDescriptors
             ElementwiseShapeMismatch, ConcatShapeMismatch, KernelLargerThanInput, DenseOn4D, NonPositiveOutput,
             GroupsMismatch, NeedsSpatialInput, TensorTooLarge,
             ParamsBudgetExceeded, InferenceBudgetExceeded, TrainingBudgetExceeded,
+            LayerCannotRun, ExecutionNotGenerated,
         };
         var map = new Dictionary<string, DiagnosticDescriptor>();
         foreach (var d in all) map.Add(d.Id, d);

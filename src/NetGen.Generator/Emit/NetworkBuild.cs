@@ -21,7 +21,9 @@ public sealed record NetworkBuild(EquatableArray<NetworkAnalysis> Networks, Equa
         {
             var result = NetworkAnalyzer.Analyze(network);
             diagnostics.AddRange(result.Diagnostics);
-            if (result.Value is not null) analyses.Add(result.Value);
+            if (result.Value is null) continue;
+            analyses.Add(result.Value);
+            diagnostics.AddRange(Execution.ExecutionSupport.Diagnose(result.Value));
         }
         return new NetworkBuild(analyses.ToEquatableArray(), diagnostics.ToEquatableArray());
     }

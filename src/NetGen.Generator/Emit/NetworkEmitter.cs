@@ -25,14 +25,15 @@ public static class NetworkEmitter
         var classes = target.ClassName.Split('.');
         for (int i = 0; i < classes.Length - 1; i++) w.Open("partial class " + classes[i]);
         string name = classes[classes.Length - 1];
+        string bases = Execution.ExecutionMembers.BaseList(analysis);
         if (target.IsPartialUserClass)
         {
-            w.Open("partial class " + name);
+            w.Open("partial class " + name + bases);
         }
         else
         {
             w.Line("/// <summary>The network '" + Xml(analysis.Network.Name) + "', generated from its .cnn file.</summary>");
-            w.Open(target.Accessibility + " sealed partial class " + name);
+            w.Open(target.Accessibility + " sealed partial class " + name + bases);
         }
 
         NetworkMembers.Write(w, analysis);

@@ -38,6 +38,7 @@ internal static class NetworkMembers
         WriteSummary(w, a);
         WriteLayers(w, a);
         WritePlan(w, a);
+        Execution.ExecutionMembers.Write(w, a);
     }
 
     private static void WriteShape(IndentedWriter w, string prefix, string what, Shape shape)

@@ -98,6 +98,9 @@ public static class SummaryWriter
         s.Append("Parameters: ").Append(parameters).Append('\n');
         s.Append("Inference peak: ").Append(Units.FormatBytes(analysis.InferencePlan.Bytes)).Append(" activations + ")
             .Append(parameters).Append(" parameters = ").Append(Units.FormatBytes(analysis.InferenceBytes)).Append('\n');
+        var kernels = analysis.KernelBuffers;
+        s.Append("Kernel buffers beside the plans (packed weights, scratch): ").Append(Units.FormatBytes(kernels.InferenceBytes))
+            .Append(" inference, ").Append(Units.FormatBytes(kernels.TrainingBytes)).Append(" training\n");
         s.Append("Training at batch ").Append(training.Batch.ToString(System.Globalization.CultureInfo.InvariantCulture))
             .Append(" (").Append(training.Optimizer.ToString().ToLowerInvariant()).Append("):\n");
 

@@ -89,4 +89,7 @@ public sealed record NetworkAnalysis(
     public long ParameterBytes => TotalParams * 4;
     public long InferenceBytes => ParameterBytes + InferencePlan.Bytes;
     public Shape OutputShape => Layers[Network.Output].Output;
+
+    /// <summary>Packed weight copies and scratch the kernels need beside the plans (computed on each read).</summary>
+    public KernelBuffers KernelBuffers => Analysis.KernelBufferPlanner.Plan(Network, Layers);
 }

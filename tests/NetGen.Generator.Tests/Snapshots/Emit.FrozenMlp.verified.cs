@@ -51,6 +51,7 @@ partial class FrozenMlp
         "Memory (fp32, MB = 10^6 bytes):\n" +
         "Parameters: 409.1 KB\n" +
         "Inference peak: 1.0 KB activations + 409.1 KB parameters = 410.2 KB\n" +
+        "Kernel buffers beside the plans (packed weights, scratch): 409.6 KB inference, 409.6 KB training\n" +
         "Training at batch 32 (sgd):\n" +
         "  Inputs:             100.4 KB\n" +
         "  Activations:         33.8 KB\n" +
@@ -84,4 +85,9 @@ partial class FrozenMlp
         public const long Offset_batchnorm_1 = 512; // batchnorm_1 (128), 512 bytes
         public const long Offset_dense_2 = 0; // dense_2 (10), 40 bytes
     }
+
+    /// <summary>Bytes the kernels need beside <see cref="InferenceBytes"/>: packed weight copies and scratch. An inference instance allocates the sum.</summary>
+    public const long InferenceKernelBytes = 409600;
+    /// <summary>Bytes the kernels need beside <see cref="TrainingBytes"/>: forward and backward packed weight copies and scratch. A training instance allocates the sum.</summary>
+    public const long TrainingKernelBytes = 409600;
 }

@@ -4,7 +4,7 @@
 namespace Samples.Exercises
 {
     /// <summary>The network 'ThreeConv', generated from its .cnn file.</summary>
-    public sealed partial class ThreeConv
+    public sealed partial class ThreeConv : global::NetGen.Execution.INetwork
     {
         /// <summary>Parameters (fp32 elements): trainable, frozen, and BatchNorm running statistics.</summary>
         public const long ParameterCount = 903400;
@@ -61,6 +61,7 @@ namespace Samples.Exercises
             "Memory (fp32, MB = 10^6 bytes):\n" +
             "Parameters: 3.6 MB\n" +
             "Inference peak: 9.0 MB activations + 3.6 MB parameters = 12.6 MB\n" +
+            "Kernel buffers beside the plans (packed weights, scratch): 4.4 MB inference, 7.4 MB training\n" +
             "Training at batch 50 (adam):\n" +
             "  Inputs:              36.0 MB\n" +
             "  Activations:        526.0 MB\n" +
@@ -93,6 +94,165 @@ namespace Samples.Exercises
             public const long Offset_conv1 = 0; // conv1 (100, 100, 150), 6,000,000 bytes
             public const long Offset_conv2 = 6000000; // conv2 (200, 50, 75), 3,000,000 bytes
             public const long Offset_conv3 = 0; // conv3 (400, 25, 38), 1,520,000 bytes
+        }
+
+        /// <summary>Bytes the kernels need beside <see cref="InferenceBytes"/>: packed weight copies and scratch. An inference instance allocates the sum.</summary>
+        public const long InferenceKernelBytes = 4361760;
+        /// <summary>Bytes the kernels need beside <see cref="TrainingBytes"/>: forward and backward packed weight copies and scratch. A training instance allocates the sum.</summary>
+        public const long TrainingKernelBytes = 7443360;
+
+        /// <summary>Every parameter tensor: name, PyTorch shape, offset, initialiser (in the order weight files list them).</summary>
+        public static global::System.ReadOnlySpan<global::NetGen.Execution.ParameterTensor> ParameterTensors => s_netgenParameters;
+
+        private static readonly global::NetGen.Execution.ParameterTensor[] s_netgenParameters =
+        {
+            new("conv1.weight", 0, new[] { 100, 3, 3, 3 }, 0, global::NetGen.Execution.ParameterInit.Glorot, 27, 900),
+            new("conv1.bias", 2700, new[] { 100 }, 2700, global::NetGen.Execution.ParameterInit.Zeros, 27, 900),
+            new("conv2.weight", 2800, new[] { 200, 100, 3, 3 }, 2800, global::NetGen.Execution.ParameterInit.Glorot, 900, 1800),
+            new("conv2.bias", 182800, new[] { 200 }, 182800, global::NetGen.Execution.ParameterInit.Zeros, 900, 1800),
+            new("conv3.weight", 183000, new[] { 400, 200, 3, 3 }, 183000, global::NetGen.Execution.ParameterInit.Glorot, 1800, 3600),
+            new("conv3.bias", 903000, new[] { 400 }, 903000, global::NetGen.Execution.ParameterInit.Zeros, 1800, 3600),
+        };
+
+        private static readonly global::NetGen.Kernels.Conv2DDims s_netgenDims1 = global::NetGen.Kernels.Conv2DDims.Create(1, 200, 300, 3, 100, 3, 3, 2, 2, 0, 1, 0, 1, 1, 1, 1); // conv1
+        private static readonly global::NetGen.Kernels.Conv2DDims s_netgenDims2 = global::NetGen.Kernels.Conv2DDims.Create(1, 100, 150, 100, 200, 3, 3, 2, 2, 0, 1, 0, 1, 1, 1, 1); // conv2
+        private static readonly global::NetGen.Kernels.Conv2DDims s_netgenDims3 = global::NetGen.Kernels.Conv2DDims.Create(1, 50, 75, 200, 400, 3, 3, 2, 2, 0, 1, 1, 1, 1, 1, 1); // conv3
+
+        private readonly float[] _netgenMemory;
+        private readonly global::NetGen.Execution.ExecutionMode _netgenMode;
+
+        /// <summary>
+        /// An inference instance: parameters initialised from <paramref name="seed"/> (He uniform for
+        /// layers followed by ReLU, Glorot uniform otherwise, biases 0). Allocates
+        /// <see cref="InferenceBytes"/> + <see cref="InferenceKernelBytes"/> once; nothing afterwards.
+        /// </summary>
+        /// <param name="seed">The same seed gives the same weights on every machine.</param>
+        public ThreeConv(ulong seed) : this(seed, global::NetGen.Execution.ExecutionMode.Inference)
+        {
+        }
+
+        /// <summary>
+        /// An instance for <paramref name="mode"/>: inference allocates <see cref="InferenceBytes"/> +
+        /// <see cref="InferenceKernelBytes"/>; training allocates <see cref="TrainingBytes"/> +
+        /// <see cref="TrainingKernelBytes"/> and also predicts. Parameters as <see cref="ThreeConv(ulong)"/>.
+        /// An instance is not thread-safe: use one per thread.
+        /// </summary>
+        /// <param name="seed">Seed of the initial weights.</param>
+        /// <param name="mode">What to allocate memory for.</param>
+        public ThreeConv(ulong seed, global::NetGen.Execution.ExecutionMode mode)
+        {
+            _netgenMode = mode;
+            bool training = mode == global::NetGen.Execution.ExecutionMode.Training;
+            _netgenMemory = global::NetGen.Execution.ExecutionMemory.Allocate(
+                training ? TrainingBytes + TrainingKernelBytes : InferenceBytes + InferenceKernelBytes, "ThreeConv", mode);
+            global::NetGen.Execution.ParameterStore.Initialize(global::System.MemoryExtensions.AsSpan(_netgenMemory, 0, 903400), s_netgenParameters, seed);
+            if (training)
+            {
+                throw new global::System.NotSupportedException("ThreeConv cannot train: see NG0302.");
+            }
+            else
+            {
+                NetgenPackInference();
+            }
+        }
+
+        /// <summary>What this instance allocated, in bytes: the plan's figure for its mode plus the kernel buffers.</summary>
+        public long AllocatedBytes => (long)_netgenMemory.Length * 4;
+
+        /// <summary>What this instance was allocated for.</summary>
+        public global::NetGen.Execution.ExecutionMode Mode => _netgenMode;
+
+        int global::NetGen.Execution.INetwork.InputSize => 180000;
+
+        int global::NetGen.Execution.INetwork.OutputSize => 380000;
+
+        global::System.ReadOnlySpan<global::NetGen.Execution.ParameterTensor> global::NetGen.Execution.INetwork.ParameterTable => s_netgenParameters;
+
+        /// <summary>
+        /// Runs one sample. <paramref name="input"/>: (3, 200, 300) as PyTorch orders it (channels, then rows,
+        /// then columns), 180000 floats. <paramref name="output"/>: (400, 25, 38), 380000 floats, channels first.
+        /// The kernels work channels-last: the input is first transposed into a buffer of the kernel region. Allocates nothing. An instance is not thread-safe: use one per thread.
+        /// </summary>
+        public void Predict(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
+        {
+            if (input.Length != 180000)
+                throw new global::System.ArgumentException($"ThreeConv.Predict: the input has {input.Length} floats; one sample (3, 200, 300) is 180000.", nameof(input));
+            if (output.Length != 380000)
+                throw new global::System.ArgumentException($"ThreeConv.Predict: the output has {output.Length} floats; one sample (400, 25, 38) is 380000.", nameof(output));
+            if (_netgenMode == global::NetGen.Execution.ExecutionMode.Training)
+                throw new global::System.InvalidOperationException();
+            global::System.Span<float> m = _netgenMemory;
+            global::NetGen.Kernels.Layout.NchwToNhwc(m.Slice(4063840, 180000), input, 1, 3, 200, 300);
+            NetgenForwardInference(m.Slice(4063840, 180000));
+            global::NetGen.Kernels.Layout.NhwcToNchw(output, m.Slice(903400, 380000), 1, 400, 25, 38);
+        }
+
+        /// <summary>
+        /// Runs <paramref name="count"/> samples back to back: <paramref name="inputs"/> holds count x 180000
+        /// floats, <paramref name="outputs"/> count x 380000, each sample laid out as <see cref="Predict(global::System.ReadOnlySpan{float}, global::System.Span{float})"/>
+        /// takes it. An inference instance runs them one at a time on the calling thread; a training
+        /// instance runs up to <see cref="TrainingBatch"/> at a time. Allocates nothing.
+        /// </summary>
+        public void Predict(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs, int count)
+        {
+            if (count < 0)
+                throw new global::System.ArgumentOutOfRangeException(nameof(count), count, "The sample count cannot be negative.");
+            if (inputs.Length != (long)count * 180000)
+                throw new global::System.ArgumentException($"ThreeConv.Predict: the inputs have {inputs.Length} floats; {count} samples (3, 200, 300) are {(long)count * 180000}.", nameof(inputs));
+            if (outputs.Length != (long)count * 380000)
+                throw new global::System.ArgumentException($"ThreeConv.Predict: the outputs have {outputs.Length} floats; {count} samples (400, 25, 38) are {(long)count * 380000}.", nameof(outputs));
+
+            for (int i = 0; i < count; i++)
+            {
+                Predict(inputs.Slice(i * 180000, 180000), outputs.Slice(i * 380000, 380000));
+            }
+        }
+
+        /// <summary>Copies the parameter tensor <paramref name="name"/> ("conv1.weight") into <paramref name="destination"/>, in PyTorch layout.</summary>
+        public void CopyParameter(string name, global::System.Span<float> destination)
+        {
+            var tensor = global::NetGen.Execution.ParameterStore.Find(s_netgenParameters, name);
+            global::NetGen.Execution.ParameterStore.CopyOut(destination, _netgenMemory, tensor.Offset, tensor);
+        }
+
+        /// <summary>Sets the parameter tensor <paramref name="name"/> from <paramref name="source"/>, in PyTorch layout, and repacks.</summary>
+        public void SetParameter(string name, global::System.ReadOnlySpan<float> source)
+        {
+            var tensor = global::NetGen.Execution.ParameterStore.Find(s_netgenParameters, name);
+            global::NetGen.Execution.ParameterStore.CopyIn(_netgenMemory, tensor.Offset, source, tensor);
+            NetgenRepack();
+        }
+
+        private void NetgenRepack()
+        {
+            if (_netgenMode == global::NetGen.Execution.ExecutionMode.Training)
+            {
+                throw new global::System.InvalidOperationException();
+            }
+            else
+            {
+                NetgenPackInference();
+            }
+        }
+
+        private void NetgenPackInference()
+        {
+            global::System.Span<float> m = _netgenMemory;
+            global::NetGen.Kernels.Conv2D.Pack(m.Slice(3153400, 3024), m.Slice(0, 2700), in s_netgenDims1);
+            global::NetGen.Kernels.Conv2D.Pack(m.Slice(3156424, 187200), m.Slice(2800, 180000), in s_netgenDims2);
+            global::NetGen.Kernels.Conv2D.Pack(m.Slice(3343624, 720000), m.Slice(183000, 720000), in s_netgenDims3);
+        }
+
+        /// <summary>One sample through every layer; <paramref name="x"/> is the input channels-last.</summary>
+        private void NetgenForwardInference(global::System.ReadOnlySpan<float> x)
+        {
+            global::System.Span<float> m = _netgenMemory;
+            // conv1: Conv2D (3, 200, 300) -> (100, 100, 150)
+            global::NetGen.Kernels.Conv2D.Forward(m.Slice(903400, 1500000), x, m.Slice(3153400, 3024), m.Slice(2700, 100), m.Slice(4063624, 216), in s_netgenDims1, global::NetGen.Activation.None, 0f);
+            // conv2: Conv2D (100, 100, 150) -> (200, 50, 75)
+            global::NetGen.Kernels.Conv2D.Forward(m.Slice(2403400, 750000), m.Slice(903400, 1500000), m.Slice(3156424, 187200), m.Slice(182800, 200), m.Slice(4063624, 216), in s_netgenDims2, global::NetGen.Activation.None, 0f);
+            // conv3: Conv2D (200, 50, 75) -> (400, 25, 38)
+            global::NetGen.Kernels.Conv2D.Forward(m.Slice(903400, 380000), m.Slice(2403400, 750000), m.Slice(3343624, 720000), m.Slice(903000, 400), m.Slice(4063624, 216), in s_netgenDims3, global::NetGen.Activation.None, 0f);
         }
     }
 }

@@ -1,0 +1,99 @@
+using System.Collections.Generic;
+using NetGen.Generator.Model;
+
+namespace NetGen.Generator.Analysis;
+
+/// <summary>
+/// The kernel buffers of a network (see <see cref="KernelBuffers"/>), sized by the formulas
+/// the runtime kernels use (NetGen.Kernels.Conv2D and Dense; a test holds the two equal):
+/// <list type="bullet">
+/// <item>Conv2D forward packing: G * ceil(K/G / 16) * R * S * C/G * 16 floats.</item>
+/// <item>Conv2D backward-data packing: G * ceil(C/G / 16) * R * S * K/G * 16 floats, for a
+/// convolution whose input needs a gradient (not the network input).</item>
+/// <item>Dense forward packing: ceil(K / 16) * C * 16 floats (its backward reads the canonical weights).</item>
+/// <item>Conv2D workspace: the largest C/G + 16 over the convolutions, shared.</item>
+/// <item>Input transpose: C * H * W of one sample when C &gt; 1, inference only (training
+/// turns its batch channels-last into the plan's Inputs figure).</item>
+/// </list>
+/// Inference holds the forward packings, the workspace and the input transpose; training
+/// holds the forward and backward packings and the workspace.
+/// </summary>
+public static class KernelBufferPlanner
+{
+    private const int Block = 16;
+
+    public static KernelBuffers Plan(NetworkIR network, IReadOnlyList<LayerInfo> layers)
+    {
+        var nodes = network.Nodes;
+        var forward = new List<(int Node, long Floats)>();
+        var backward = new List<(int Node, long Floats)>();
+        long workspace = 0;
+        for (int n = 1; n < nodes.Count; n++)
+        {
+            if (!layers[n].Computed) continue;
+            var node = nodes[n];
+            var input = layers[node.Inputs[0]].Output;
+            var output = layers[n].Output;
+            if (node.Op is OpKind.Conv2D or OpKind.DepthwiseConv2D)
+            {
+                long groups = Groups(node, input);
+                long cg = input.C / groups, kg = output.C / groups;
+                long taps = (long)node.Args.KernelH * node.Args.KernelW;
+                forward.Add((n, groups * Blocks(kg) * taps * cg * Block));
+                if (NeedsGradient(network, node.Inputs[0])) backward.Add((n, groups * Blocks(cg) * taps * kg * Block));
+                if (cg + Block > workspace) workspace = cg + Block;
+            }
+            else if (node.Op == OpKind.Dense)
+            {
+                forward.Add((n, Blocks(output.C) * input.Elements * Block));
+            }
+        }
+
+        var slots = new List<KernelBufferSlot>();
+        long inference = 0, training = 0;
+        foreach (var (node, floats) in forward)
+        {
+            slots.Add(new KernelBufferSlot(node, KernelBufferKind.PackedWeights, floats, inference, training));
+            inference += floats;
+            training += floats;
+        }
+        foreach (var (node, floats) in backward)
+        {
+            slots.Add(new KernelBufferSlot(node, KernelBufferKind.BackwardPackedWeights, floats, -1, training));
+            training += floats;
+        }
+        if (workspace > 0)
+        {
+            slots.Add(new KernelBufferSlot(-1, KernelBufferKind.ConvWorkspace, workspace, inference, training));
+            inference += workspace;
+            training += workspace;
+        }
+        var sample = network.InputShape;
+        if (!sample.IsVector && sample.C > 1)
+        {
+            slots.Add(new KernelBufferSlot(-1, KernelBufferKind.InputTranspose, sample.Elements, inference, -1));
+            inference += sample.Elements;
+        }
+        return new KernelBuffers(inference * 4, training * 4, slots.ToEquatableArray());
+    }
+
+    /// <summary>Convolution groups: the Groups argument, or C for a depthwise convolution.</summary>
+    public static int Groups(Node node, Shape input) => node.Op == OpKind.DepthwiseConv2D ? input.C : node.Args.Groups;
+
+    /// <summary>
+    /// Whether the backward pass needs the gradient of node <paramref name="node"/>'s output:
+    /// not for the network input, nor for a view (flatten, dropout) of it.
+    /// </summary>
+    public static bool NeedsGradient(NetworkIR network, int node)
+    {
+        while (node != 0)
+        {
+            var op = network.Nodes[node].Op;
+            if (op is not (OpKind.Flatten or OpKind.Dropout)) return true;
+            node = network.Nodes[node].Inputs[0];
+        }
+        return false;
+    }
+
+    private static long Blocks(long count) => (count + Block - 1) / Block;
+}

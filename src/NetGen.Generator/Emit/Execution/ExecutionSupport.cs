@@ -1,0 +1,67 @@
+using System.Collections.Generic;
+using NetGen.Generator.Diagnostics;
+using NetGen.Generator.Model;
+
+namespace NetGen.Generator.Emit.Execution;
+
+/// <summary>
+/// Which execution members a network gets. Predict needs every computed layer to have a CPU
+/// kernel and the inference memory to fit one array; TrainStep also needs a vector output
+/// (softmax cross-entropy on class scores) and the training memory to fit one array.
+/// </summary>
+internal static class ExecutionSupport
+{
+    /// <summary>Ops with CPU kernels on both passes.</summary>
+    public static bool CanRun(OpKind op) => op is OpKind.Input or OpKind.Conv2D or OpKind.DepthwiseConv2D
+        or OpKind.MaxPool2D or OpKind.Flatten or OpKind.Dense
+        or OpKind.ReLU or OpKind.LeakyReLU or OpKind.ELU or OpKind.Sigmoid or OpKind.Tanh or OpKind.Softmax;
+
+    /// <summary>True when Predict (and the constructor) are generated.</summary>
+    public static bool CanPredict(NetworkAnalysis analysis)
+    {
+        for (int n = 0; n < analysis.Network.Nodes.Count; n++)
+            if (analysis.Layers[n].Computed && !CanRun(analysis.Network.Nodes[n].Op)) return false;
+        return ExecutionLayout.FitsOneArray(InferenceFloats(analysis));
+    }
+
+    /// <summary>The NG0301/NG0302 diagnostics of an analysed network (locations still attached).</summary>
+    public static IEnumerable<DiagnosticInfo> Diagnose(NetworkAnalysis analysis)
+    {
+        var network = analysis.Network;
+        bool runs = true;
+        for (int n = 0; n < network.Nodes.Count; n++)
+        {
+            var node = network.Nodes[n];
+            if (!analysis.Layers[n].Computed || CanRun(node.Op)) continue;
+            runs = false;
+            yield return DiagnosticInfo.Create(DiagnosticDescriptors.LayerCannotRun.Id, node.Location ?? network.Location,
+                node.Name, node.Op.ToString());
+        }
+        if (!runs) yield break;
+
+        if (!ExecutionLayout.FitsOneArray(InferenceFloats(analysis)))
+        {
+            yield return NotGenerated(network, "Predict or TrainStep",
+                "inference needs " + Units.FormatBytes(InferenceFloats(analysis) * 4) + ", more than one array holds");
+            yield break;
+        }
+        var layout = new ExecutionLayout(analysis);
+        if (!analysis.OutputShape.IsVector)
+        {
+            yield return NotGenerated(network, "TrainStep",
+                "its output " + analysis.OutputShape + " is not a vector of class scores");
+        }
+        else if (!layout.CanTrain)
+        {
+            yield return NotGenerated(network, "TrainStep",
+                "training at batch " + network.Batch + " needs " + Units.FormatBytes(layout.TrainingFloats * 4) +
+                ", more than one array holds");
+        }
+    }
+
+    private static long InferenceFloats(NetworkAnalysis analysis) =>
+        (analysis.InferenceBytes + analysis.KernelBuffers.InferenceBytes) / 4;
+
+    private static DiagnosticInfo NotGenerated(NetworkIR network, string members, string why) =>
+        DiagnosticInfo.Create(DiagnosticDescriptors.ExecutionNotGenerated.Id, network.Location, network.Name, members, why);
+}

@@ -1,0 +1,269 @@
+using System.Globalization;
+using NetGen.Generator.Analysis;
+using NetGen.Generator.Model;
+using static NetGen.Generator.Emit.CSharp;
+
+namespace NetGen.Generator.Emit.Execution;
+
+/// <summary>
+/// The C# of one layer's kernel calls: dimension structs, forward (inference at batch 1 and
+/// training at batch n), backward, and weight packing. Spans are slices of the instance's one
+/// float array <c>m</c> at constant offsets (<see cref="ExecutionLayout"/>).
+/// </summary>
+internal sealed class LayerCode
+{
+    private const string Kernels = "global::NetGen.Kernels.";
+    private readonly ExecutionLayout _layout;
+
+    public LayerCode(ExecutionLayout layout) => _layout = layout;
+
+    private NetworkIR Network => _layout.Network;
+
+    public static string Dims(int node) => "s_netgenDims" + Number(node);
+
+    /// <summary>The static dimension field of a node that has one (batch 1), or null.</summary>
+    public string? DimsField(int n)
+    {
+        var node = Network.Nodes[n];
+        var x = _layout.InputShape(n);
+        var y = _layout.OutputShape(n);
+        var a = node.Args;
+        switch (node.Op)
+        {
+            case OpKind.Conv2D:
+            case OpKind.DepthwiseConv2D:
+            {
+                var (pt, pb) = Pads(x.H, a.KernelH, a.StrideH, a.DilationH, a.Padding, a.PadTop, a.PadBottom);
+                var (pl, pr) = Pads(x.W, a.KernelW, a.StrideW, a.DilationW, a.Padding, a.PadLeft, a.PadRight);
+                int groups = KernelBufferPlanner.Groups(node, x);
+                return $"private static readonly {Kernels}Conv2DDims {Dims(n)} = {Kernels}Conv2DDims.Create(" +
+                       $"1, {x.H}, {x.W}, {x.C}, {y.C}, {a.KernelH}, {a.KernelW}, {a.StrideH}, {a.StrideW}, " +
+                       $"{pt}, {pb}, {pl}, {pr}, {a.DilationH}, {a.DilationW}, {groups}); // {node.Name}";
+            }
+            case OpKind.MaxPool2D:
+            {
+                var (pt, pb) = Pads(x.H, a.KernelH, a.StrideH, 1, a.Padding, a.PadTop, a.PadBottom);
+                var (pl, pr) = Pads(x.W, a.KernelW, a.StrideW, 1, a.Padding, a.PadLeft, a.PadRight);
+                return $"private static readonly {Kernels}PoolDims {Dims(n)} = {Kernels}PoolDims.Create(" +
+                       $"1, {x.H}, {x.W}, {x.C}, {a.KernelH}, {a.KernelW}, {a.StrideH}, {a.StrideW}, " +
+                       $"{pt}, {pb}, {pl}, {pr}, {(a.CeilMode ? "true" : "false")}); // {node.Name}";
+            }
+            case OpKind.Dense:
+                return $"private static readonly {Kernels}DenseDims {Dims(n)} = new(1, {x.Elements}, {y.C}); // {node.Name}";
+            default:
+                return null;
+        }
+    }
+
+    /// <summary>Padding before and after on one axis: 'same' splits max((ceil(H/s) - 1) s + k - H, 0) with the odd pixel after.</summary>
+    private static (long Before, long After) Pads(int size, int kernel, int stride, int dilation, PaddingMode mode, int before, int after)
+    {
+        if (mode == PaddingMode.Explicit) return (before, after);
+        if (mode == PaddingMode.Valid) return (0, 0);
+        long total = WindowMath.SamePadding(size, kernel, stride, dilation);
+        return (total / 2, total - total / 2);
+    }
+
+    /// <summary>One layer of the forward pass; <paramref name="training"/> runs at batch n over the saved-activation slots.</summary>
+    public void Forward(IndentedWriter w, int n, bool training)
+    {
+        var node = Network.Nodes[n];
+        var x = _layout.InputShape(n);
+        var y = _layout.OutputShape(n);
+        string Y = Out(n, training);
+        string X = In(node.Inputs[0], training);
+        string dims = training ? Dims(n) + " with { N = n }" : "in " + Dims(n);
+        string rowsY = training ? "n * " + Number(y.Elements / y.C) : Number(y.Elements / y.C);
+        w.Line($"// {node.Name}: {SummaryWriter.KindText(node)} {x} -> {y}");
+        switch (node.Op)
+        {
+            case OpKind.Conv2D:
+            case OpKind.DepthwiseConv2D:
+                w.Line($"{Kernels}Conv2D.Forward({Y}, {X}, {Kernel(n, KernelBufferKind.PackedWeights, training)}, {BiasSpan(n)}, " +
+                       $"{Kernel(-1, KernelBufferKind.ConvWorkspace, training)}, {dims}, {FusedKind(node)}, {Alpha(node)});");
+                FusedSoftmax(w, n, Y, rowsY, y.C, training);
+                break;
+            case OpKind.Dense:
+                w.Line($"{Kernels}Dense.Forward({Y}, {X}, {Kernel(n, KernelBufferKind.PackedWeights, training)}, {BiasSpan(n)}, " +
+                       $"{dims}, {FusedKind(node)}, {Alpha(node)});");
+                FusedSoftmax(w, n, Y, rowsY, y.C, training);
+                break;
+            case OpKind.MaxPool2D:
+                w.Line($"{Kernels}MaxPool2D.Forward({Y}, {X}, {dims});");
+                break;
+            case OpKind.Flatten:
+                w.Line("// A view of its input: nothing to compute (channels-last order, see the weight table).");
+                break;
+            case OpKind.Softmax:
+                if (training && n == Network.Output)
+                    w.Line("// The final softmax is fused into the loss (and applied to Predict's output).");
+                else
+                    w.Line($"{Kernels}Softmax.Forward({Y}, {X}, {rowsY}, {y.C});");
+                break;
+            default:
+                w.Line($"{Kernels}Activations.Forward({Y}, {X}, {Activation(ActivationOf(node.Op))}, {Alpha(node)});");
+                break;
+        }
+    }
+
+    private void FusedSoftmax(IndentedWriter w, int n, string y, string rows, int features, bool training)
+    {
+        if (Network.Nodes[n].Args.Activation != ActivationKind.Softmax) return;
+        if (training && n == _layout.Logits)
+            w.Line("// The fused softmax is part of the loss (and applied to Predict's output).");
+        else
+            w.Line($"{Kernels}Softmax.Forward({y}, {y}, {rows}, {features});");
+    }
+
+    /// <summary>One layer of the backward pass at batch n: its parameter gradients and its input's gradient.</summary>
+    public void Backward(IndentedWriter w, int n)
+    {
+        var node = Network.Nodes[n];
+        var y = _layout.OutputShape(n);
+        int input = node.Inputs[0];
+        string dY = Grad(n);
+        string Y = Out(n, true);
+        string X = In(input, true);
+        string dims = Dims(n) + " with { N = n }";
+        bool needsDx = KernelBufferPlanner.NeedsGradient(Network, input);
+        w.Line($"// {node.Name}: {SummaryWriter.KindText(node)}");
+        switch (node.Op)
+        {
+            case OpKind.Conv2D:
+            case OpKind.DepthwiseConv2D:
+            case OpKind.Dense:
+            {
+                string kernel = node.Op == OpKind.Dense ? "Dense" : "Conv2D";
+                var act = node.Args.Activation;
+                if (act == ActivationKind.Softmax)
+                {
+                    if (n == _layout.Logits) w.Line("// dY is already the gradient at the logits (softmax cross-entropy).");
+                    else w.Line($"global::NetGen.Execution.ExecutionOps.SoftmaxBackwardInPlace({dY}, {Y}, n * {Number(y.Elements / y.C)}, {y.C});");
+                }
+                else if (act != ActivationKind.None)
+                {
+                    w.Line($"{Kernels}Activations.BackwardInPlace({dY}, {Y}, {Activation(act)}, {Alpha(node)});");
+                }
+                var weight = _layout.Weight[n]!;
+                if (weight.GradientOffset >= 0)
+                {
+                    w.Line($"{Kernels}{kernel}.BackwardWeights({GradientSpan(weight)}, {dY}, {X}, {dims});");
+                    if (_layout.Bias[n] is { } bias) w.Line($"{Kernels}{kernel}.BackwardBias({GradientSpan(bias)}, {dY}, {dims});");
+                }
+                if (needsDx)
+                {
+                    StartGradient(w, input, n);
+                    string weights = node.Op == OpKind.Dense
+                        ? Slice(weight.Offset, weight.Length)
+                        : Kernel(n, KernelBufferKind.BackwardPackedWeights, true);
+                    w.Line($"{Kernels}{kernel}.BackwardData({Grad(input)}, {dY}, {weights}, {dims});");
+                }
+                break;
+            }
+            case OpKind.MaxPool2D:
+                if (!needsDx) break;
+                StartGradient(w, input, n);
+                w.Line($"{Kernels}MaxPool2D.Backward({Grad(input)}, {dY}, {X}, {dims});");
+                break;
+            case OpKind.Flatten:
+                if (!needsDx) break;
+                if (_layout.GradientOffset(input) == _layout.GradientOffset(n))
+                {
+                    w.Line("// Its input's gradient shares this storage: nothing to do.");
+                    break;
+                }
+                StartGradient(w, input, n);
+                w.Line($"global::NetGen.Execution.ExecutionOps.AddInto({Grad(input)}, {dY});");
+                break;
+            case OpKind.Softmax:
+                if (n == Network.Output)
+                {
+                    w.Line("// Fused into the loss: its input's gradient came from softmax cross-entropy.");
+                    break;
+                }
+                if (!needsDx) break;
+                StartGradient(w, input, n);
+                w.Line($"{Kernels}Softmax.Backward({Grad(input)}, {dY}, {Y}, n * {Number(y.Elements / y.C)}, {y.C});");
+                break;
+            default:
+                if (!needsDx) break;
+                StartGradient(w, input, n);
+                w.Line($"{Kernels}Activations.Backward({Grad(input)}, {dY}, {Y}, {Activation(ActivationOf(node.Op))}, {Alpha(node)});");
+                break;
+        }
+    }
+
+    /// <summary>Kernels accumulate into dX: zero it at the step that starts it, the last reader of its node.</summary>
+    private void StartGradient(IndentedWriter w, int input, int n)
+    {
+        if (_layout.LastReader(input) == n) w.Line($"{Grad(input)}.Clear();");
+    }
+
+    /// <summary>Repacks one layer's weights into its kernel buffers.</summary>
+    public void Pack(IndentedWriter w, int n, bool training)
+    {
+        var node = Network.Nodes[n];
+        var weight = _layout.Weight[n];
+        if (weight is null) return;
+        string canonical = Slice(weight.Offset, weight.Length);
+        if (node.Op == OpKind.Dense)
+        {
+            w.Line($"{Kernels}Dense.Pack({Kernel(n, KernelBufferKind.PackedWeights, training)}, {canonical}, in {Dims(n)});");
+            return;
+        }
+        w.Line($"{Kernels}Conv2D.Pack({Kernel(n, KernelBufferKind.PackedWeights, training)}, {canonical}, in {Dims(n)});");
+        if (training && _layout.KernelOffset(n, KernelBufferKind.BackwardPackedWeights, true) >= 0)
+            w.Line($"{Kernels}Conv2D.PackForBackward({Kernel(n, KernelBufferKind.BackwardPackedWeights, true)}, {canonical}, in {Dims(n)});");
+    }
+
+    private string Out(int n, bool training) => training
+        ? $"m.Slice({Number(_layout.ActivationOffset(n))}, n * {Number(_layout.OutputShape(n).Elements)})"
+        : Slice(_layout.InferenceOffset(n), _layout.OutputShape(n).Elements);
+
+    private string In(int n, bool training)
+    {
+        if (training) return Out(n, true);
+        long offset = _layout.InferenceOffset(n);
+        return offset < 0 ? "x" : Slice(offset, _layout.OutputShape(n).Elements);
+    }
+
+    private string Grad(int n) => $"m.Slice({Number(_layout.GradientOffset(n))}, n * {Number(_layout.OutputShape(n).Elements)})";
+
+    private string BiasSpan(int n) => _layout.Bias[n] is { } b ? Slice(b.Offset, b.Length) : "global::System.ReadOnlySpan<float>.Empty";
+
+    private string GradientSpan(ParameterEntry p) => Slice(_layout.GradientBase + p.GradientOffset, p.Length);
+
+    private string Kernel(int node, KernelBufferKind kind, bool training) =>
+        Slice(_layout.KernelOffset(node, kind, training), _layout.KernelFloats(node, kind));
+
+    public static string Slice(long offset, long length) => $"m.Slice({Number(offset)}, {Number(length)})";
+
+    private static string FusedKind(Node node) =>
+        Activation(node.Args.Activation == ActivationKind.Softmax ? ActivationKind.None : node.Args.Activation);
+
+    public static string Activation(ActivationKind kind) => "global::NetGen.Activation." + kind;
+
+    private static ActivationKind ActivationOf(OpKind op) => op switch
+    {
+        OpKind.ReLU => ActivationKind.ReLU,
+        OpKind.LeakyReLU => ActivationKind.LeakyReLU,
+        OpKind.ELU => ActivationKind.ELU,
+        OpKind.Sigmoid => ActivationKind.Sigmoid,
+        OpKind.Tanh => ActivationKind.Tanh,
+        _ => ActivationKind.None,
+    };
+
+    /// <summary>
+    /// LeakyReLU slope or ELU alpha. An activation fused by name into a Conv/Dense carries no
+    /// value of its own, so it takes the documented defaults (0.01 and 1.0).
+    /// </summary>
+    private static string Alpha(Node node)
+    {
+        double alpha = node.Args.Alpha;
+        if (alpha == 0 && ExecutionLayout.HasFusedActivation(node))
+            alpha = node.Args.Activation switch { ActivationKind.LeakyReLU => 0.01, ActivationKind.ELU => 1.0, _ => 0 };
+        return Float((float)alpha);
+    }
+
+    public static string Float(float value) => value.ToString("R", CultureInfo.InvariantCulture) + "f";
+}

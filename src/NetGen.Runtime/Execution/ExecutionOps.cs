@@ -1,0 +1,70 @@
+using System;
+using System.Numerics;
+using System.Runtime.InteropServices;
+
+namespace NetGen.Execution;
+
+/// <summary>
+/// The few steps generated code needs beside the kernels: a gradient passed through a view
+/// (flatten) that does not share storage, and the backward of a softmax fused into a layer,
+/// done in place on the gradient like <see cref="Kernels.Activations.BackwardInPlace"/>.
+/// </summary>
+public static class ExecutionOps
+{
+    /// <summary>dX += dY, element by element.</summary>
+    /// <param name="dX">(F) accumulated.</param>
+    /// <param name="dY">(F).</param>
+    public static void AddInto(Span<float> dX, ReadOnlySpan<float> dY)
+    {
+        if (dX.Length != dY.Length)
+        {
+            throw new ArgumentException($"ExecutionOps.AddInto: dX has {dX.Length} elements, dY {dY.Length}.", nameof(dY));
+        }
+        int i = 0;
+        if (Vector.IsHardwareAccelerated)
+        {
+            var a = MemoryMarshal.Cast<float, Vector<float>>(dX);
+            var b = MemoryMarshal.Cast<float, Vector<float>>(dY);
+            for (int v = 0; v < a.Length; v++)
+            {
+                a[v] += b[v];
+            }
+            i = a.Length * Vector<float>.Count;
+        }
+        for (; i < dX.Length; i++)
+        {
+            dX[i] += dY[i];
+        }
+    }
+
+    /// <summary>
+    /// dY = y * (dY - sum over the row of dY * y), overwriting dY: the gradient at the input of
+    /// a softmax over rows of <paramref name="features"/>, from its output y saved by forward.
+    /// </summary>
+    /// <param name="dY">(rows, F) gradient of the softmax output in, of its input out.</param>
+    /// <param name="y">(rows, F) the softmax output.</param>
+    /// <param name="rows">Rows (N, or N * P * Q for a channel softmax of an image).</param>
+    /// <param name="features">Row length F.</param>
+    public static void SoftmaxBackwardInPlace(Span<float> dY, ReadOnlySpan<float> y, int rows, int features)
+    {
+        if (dY.Length != (long)rows * features || y.Length != dY.Length)
+        {
+            throw new ArgumentException(
+                $"ExecutionOps.SoftmaxBackwardInPlace: dY has {dY.Length} and y {y.Length} elements; rows * F = {(long)rows * features}.");
+        }
+        for (int r = 0; r < rows; r++)
+        {
+            var d = dY.Slice(r * features, features);
+            var p = y.Slice(r * features, features);
+            float dot = 0f;
+            for (int i = 0; i < features; i++)
+            {
+                dot += d[i] * p[i];
+            }
+            for (int i = 0; i < features; i++)
+            {
+                d[i] = p[i] * (d[i] - dot);
+            }
+        }
+    }
+}

@@ -1,0 +1,62 @@
+using System;
+
+namespace NetGen.Execution;
+
+/// <summary>
+/// What every generated network that can run offers, so code can serve or evaluate any of
+/// them. Instances are not thread-safe: use one per thread.
+/// </summary>
+public interface INetwork
+{
+    /// <summary>What the instance allocated memory for.</summary>
+    ExecutionMode Mode { get; }
+
+    /// <summary>Bytes the instance allocated (the plan's figure for its mode plus the kernel buffers).</summary>
+    long AllocatedBytes { get; }
+
+    /// <summary>Floats of one input sample (C x H x W, channels first).</summary>
+    int InputSize { get; }
+
+    /// <summary>Floats of one output sample.</summary>
+    int OutputSize { get; }
+
+    /// <summary>The parameter tensors, in the order weight files list them.</summary>
+    ReadOnlySpan<ParameterTensor> ParameterTable { get; }
+
+    /// <summary>Runs one sample.</summary>
+    void Predict(ReadOnlySpan<float> input, Span<float> output);
+
+    /// <summary>Runs <paramref name="count"/> samples.</summary>
+    void Predict(ReadOnlySpan<float> inputs, Span<float> outputs, int count);
+
+    /// <summary>Copies a parameter tensor out, in PyTorch layout.</summary>
+    void CopyParameter(string name, Span<float> destination);
+
+    /// <summary>Sets a parameter tensor, given in PyTorch layout.</summary>
+    void SetParameter(string name, ReadOnlySpan<float> source);
+}
+
+/// <summary>A generated network whose output is a class-score vector: it trains with softmax cross-entropy.</summary>
+public interface ITrainableNetwork : INetwork
+{
+    /// <summary>Optimizer hyperparameters, read at every step.</summary>
+    TrainingSettings TrainingSettings { get; }
+
+    /// <summary>Optimizer steps taken.</summary>
+    long StepCount { get; }
+
+    /// <summary>Largest batch one step takes (the declared batch size).</summary>
+    int MaxBatch { get; }
+
+    /// <summary>One step: forward, loss, backward, update.</summary>
+    TrainResult TrainStep(ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels);
+
+    /// <summary>Forward, loss and backward without the update.</summary>
+    TrainResult ComputeGradients(ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels);
+
+    /// <summary>Mean loss and correct count over any number of samples.</summary>
+    TrainResult Evaluate(ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels);
+
+    /// <summary>Copies the last step's gradient of a parameter tensor, in PyTorch layout.</summary>
+    void CopyGradient(string name, Span<float> destination);
+}

@@ -1,0 +1,46 @@
+using NetGen;
+
+namespace NetGen.Runtime.Tests.Execution;
+
+/// <summary>The brief's gradient-check network: 1x8x8, conv 4 3x3 + ReLU, max pool 2, flatten, dense 5 + softmax.</summary>
+[Network(1, 8, 8, Batch = 4, Optimizer = Optimizer.Adam)]
+[Conv2D(4, 3, Activation = Activation.ReLU, Name = "conv1")]
+[MaxPool2D(2, Name = "pool1")]
+[Flatten(Name = "flatten")]
+[Dense(5, Activation = Activation.Softmax, Name = "dense_1")]
+public partial class TinyNet;
+
+/// <summary>
+/// Three input channels (the input transpose), 'same' padding with stride 2, a depthwise
+/// convolution, separate activation nodes, a Dense after a Flatten of several channels
+/// (the NCHW-flatten weight layout), a hidden tanh and a final separate softmax.
+/// </summary>
+[Network(3, 9, 7, Batch = 3, Optimizer = Optimizer.Sgd)]
+[Conv2D(6, 3, Stride = 2, Padding = Padding.Same, Name = "conv1")]
+[LeakyReLU(Name = "act1")]
+[DepthwiseConv2D(3, Name = "dw")]
+[ELU(Name = "act2")]
+[MaxPool2D(2, Stride = 1, Name = "pool")]
+[Flatten(Name = "flat")]
+[Dense(7, Activation = Activation.Tanh, Name = "fc1")]
+[Dense(4, Name = "fc2")]
+[Softmax(Name = "prob")]
+public partial class MixedNet;
+
+/// <summary>The textbook MNIST CNN (93,322 parameters).</summary>
+[Network(1, 28, 28, Batch = 32, Optimizer = Optimizer.Adam)]
+[Conv2D(32, 3, Activation = Activation.ReLU, Name = "conv1")]
+[MaxPool2D(2, Name = "pool1")]
+[Conv2D(64, 3, Activation = Activation.ReLU, Name = "conv2")]
+[MaxPool2D(2, Name = "pool2")]
+[Conv2D(64, 3, Activation = Activation.ReLU, Name = "conv3")]
+[Flatten(Name = "flatten")]
+[Dense(64, Activation = Activation.ReLU, Name = "dense_1")]
+[Dense(10, Activation = Activation.Softmax, Name = "dense_2")]
+public partial class MnistCnn;
+
+/// <summary>An image-to-image network: Predict only (NG0302), output transposed back to channels-first.</summary>
+[Network(2, 6, 5, Batch = 2)]
+[Conv2D(3, 3, Padding = Padding.Same, Activation = Activation.Sigmoid, Name = "conv1")]
+[Conv2D(2, 1, Name = "conv2")]
+public partial class ImageNet;
