@@ -1,0 +1,73 @@
+using NetGen.Execution;
+using Xunit;
+
+namespace NetGen.Runtime.Tests.Execution;
+
+/// <summary>Generated backward against central finite differences of the float64 reference loss.</summary>
+public class GradientTests
+{
+    [Theory]
+    [InlineData("Tiny")]
+    [InlineData("Mixed")]
+    public void Every_parameter_gradient_matches_finite_differences(string name)
+    {
+        var net = (ITrainableNetwork)Cases.Make(name, seed: 5, ExecutionMode.Training);
+        Cases.RandomizeBiases(net, 50);
+        var reference = Cases.Reference(name);
+        int batch = net.MaxBatch;
+        var inputs = Cases.Random(batch * net.InputSize, 21);
+        var labels = Enumerable.Range(0, batch).Select(i => (i * 3 + 1) % net.OutputSize).ToArray();
+        var inputs64 = Array.ConvertAll(inputs, v => (double)v);
+        var p = Cases.Parameters(net);
+
+        var result = net.ComputeGradients(inputs, labels);
+        Assert.Equal(reference.Loss(p, inputs64, labels), result.Loss, 1e-5);
+
+        const double h = 1e-6;
+        foreach (var tensor in net.ParameterTable.ToArray())
+        {
+            var analytic = new float[tensor.Length];
+            net.CopyGradient(tensor.Name, analytic);
+            var values = p[tensor.Name];
+            var numeric = new double[tensor.Length];
+            for (int i = 0; i < values.Length; i++)
+            {
+                double saved = values[i];
+                values[i] = saved + h;
+                double plus = reference.Loss(p, inputs64, labels);
+                values[i] = saved - h;
+                double minus = reference.Loss(p, inputs64, labels);
+                values[i] = saved;
+                numeric[i] = (plus - minus) / (2 * h);
+            }
+            AssertGradient(numeric, analytic, $"{name} {tensor.Name}");
+        }
+    }
+
+    [Fact]
+    public void Steps_fit_a_small_batch()
+    {
+        var net = new TinyNet(9, ExecutionMode.Training);
+        net.TrainingSettings.LearningRate = 0.01f;
+        var inputs = Cases.Random(4 * 64, 3);
+        int[] labels = { 0, 1, 2, 3 };
+        float first = net.TrainStep(inputs, labels).Loss;
+        for (int i = 0; i < 40; i++) net.TrainStep(inputs, labels);
+        float last = net.ComputeGradients(inputs, labels).Loss;
+        Assert.True(last < 0.5f * first, $"loss {first} -> {last}");
+        Assert.Equal(41, net.StepCount);
+    }
+
+    /// <summary>fp32 backward against float64 differences: relative 1e-3 of the tensor's largest gradient, plus 1e-5.</summary>
+    private static void AssertGradient(double[] numeric, float[] analytic, string what)
+    {
+        double scale = numeric.Max(Math.Abs);
+        Assert.True(scale > 1e-6, $"{what}: the gradient is all zero, which checks nothing");
+        for (int i = 0; i < numeric.Length; i++)
+        {
+            double error = Math.Abs(analytic[i] - numeric[i]);
+            Assert.True(error <= 1e-3 * scale + 1e-5,
+                $"{what}[{i}]: backward {analytic[i]:R}, finite differences {numeric[i]:R} (largest {scale:E2})");
+        }
+    }
+}

@@ -1,0 +1,77 @@
+using NetGen.Execution;
+using NetGen.Kernels;
+using Xunit;
+
+namespace NetGen.Runtime.Tests.Execution;
+
+/// <summary>What an instance allocates is what the generated constants say, and nothing more per call.</summary>
+public class MemoryTests
+{
+    public static TheoryData<string> Names() => new(Cases.Names);
+
+    [Theory]
+    [MemberData(nameof(Names))]
+    public void Allocation_equals_the_plan_plus_kernel_buffers(string name)
+    {
+        var (inference, training) = Cases.PlannedBytes(name);
+        Assert.Equal(inference, Cases.Make(name, 1, ExecutionMode.Inference).AllocatedBytes);
+        if (name == "Image")
+        {
+            Assert.Throws<NotSupportedException>(() => Cases.Make(name, 1, ExecutionMode.Training));
+            return;
+        }
+        Assert.Equal(training, Cases.Make(name, 1, ExecutionMode.Training).AllocatedBytes);
+    }
+
+    [Fact]
+    public void Mnist_figures_are_the_plan_and_the_kernels_own_sizes()
+    {
+        Assert.Equal(93_322L, MnistCnn.ParameterCount);
+        // Kernel buffers from the kernels' own size functions: forward packings, conv2/conv3
+        // backward packings (conv1 reads the network input, which needs no gradient), and the
+        // largest convolution scratch (conv3's, whose input has the most channels: 64 + 16).
+        var conv1 = Conv2DDims.Create(1, 28, 28, 1, 32, 3, 3);
+        var conv2 = Conv2DDims.Create(1, 13, 13, 32, 64, 3, 3);
+        var conv3 = Conv2DDims.Create(1, 5, 5, 64, 64, 3, 3);
+        var dense1 = new DenseDims(1, 576, 64);
+        var dense2 = new DenseDims(1, 64, 10);
+        long forward = Conv2D.PackedWeightFloats(conv1) + Conv2D.PackedWeightFloats(conv2) + Conv2D.PackedWeightFloats(conv3)
+            + Dense.PackedWeightFloats(dense1) + Dense.PackedWeightFloats(dense2);
+        long workspace = Conv2D.ForwardWorkspaceFloats(conv3);
+        long backward = Conv2D.PackedBackwardWeightFloats(conv2) + Conv2D.PackedBackwardWeightFloats(conv3);
+        Assert.Equal(MnistCnn.InferenceKernelBytes, (forward + workspace) * 4);
+        Assert.Equal(MnistCnn.TrainingKernelBytes, (forward + backward + workspace) * 4);
+    }
+
+    [Fact]
+    public void Predict_and_TrainStep_allocate_nothing_after_construction()
+    {
+        var inference = new MnistCnn(1);
+        var training = new MnistCnn(1, ExecutionMode.Training);
+        var mixed = new MixedNet(1);
+        var input = Cases.Random(784, 1);
+        var inputs = Cases.Random(32 * 784, 2);
+        var labels = Enumerable.Range(0, 32).Select(i => i % 10).ToArray();
+        var output = new float[10];
+        var outputs = new float[32 * 10];
+        var mixedInput = Cases.Random(3 * 9 * 7, 3);
+        var mixedOutput = new float[4];
+
+        void Run()
+        {
+            inference.Predict(input, output);
+            inference.Predict(inputs, outputs, 32);
+            mixed.Predict(mixedInput, mixedOutput);
+            training.Predict(inputs, outputs, 32);
+            training.TrainStep(inputs, labels);
+            training.TrainStep(inputs.AsSpan(0, 7 * 784), labels.AsSpan(0, 7));
+            training.Evaluate(inputs, labels);
+        }
+
+        Run();
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        Run();
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.Equal(0, allocated);
+    }
+}
