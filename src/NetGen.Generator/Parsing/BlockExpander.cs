@@ -4,7 +4,8 @@ using NetGen.Generator.Model;
 namespace NetGen.Generator.Parsing;
 
 /// <summary>One network's statements, blocks expanded: nodes by full name, and the output.</summary>
-internal sealed record ExpandedNetwork(List<DeclaredNode> Nodes, InputRef? Output);
+/// <param name="UsedBrokenBlock">An instance of a block with a syntax error was expanded from what parsed.</param>
+internal sealed record ExpandedNetwork(List<DeclaredNode> Nodes, InputRef? Output, bool UsedBrokenBlock);
 
 /// <summary>
 /// Expands a network's statements into declared nodes: chains become nodes fed by the
@@ -26,27 +27,31 @@ internal sealed partial class BlockExpander
 
     private readonly DiagnosticBag _diagnostics;
     private readonly IReadOnlyDictionary<string, BlockDecl> _blocks;
+    private readonly ISet<string> _brokenBlocks;
     private readonly string _network;
     private readonly List<NodeBuild> _nodes = new();
     private readonly List<string> _instantiating = new();
     private readonly Dictionary<string, HashSet<string>> _explicitNames = new();
     private int _statements;
     private bool _aborted;
+    private bool _usedBrokenBlock;
     private LocationInfo? _topElement;
 
-    private BlockExpander(string network, IReadOnlyDictionary<string, BlockDecl> blocks, DiagnosticBag diagnostics)
+    private BlockExpander(string network, IReadOnlyDictionary<string, BlockDecl> blocks, ISet<string> brokenBlocks, DiagnosticBag diagnostics)
     {
         _network = network;
         _blocks = blocks;
+        _brokenBlocks = brokenBlocks;
         _diagnostics = diagnostics;
     }
 
     /// <param name="blocks">The blocks visible in the network (its own and the file's).</param>
+    /// <param name="brokenBlocks">Blocks whose bodies had syntax errors (already reported).</param>
     /// <param name="output">The name after <c>output</c>, if the network declares one.</param>
-    public static ExpandedNetwork Expand(NetworkDecl network, IReadOnlyDictionary<string, BlockDecl> blocks, Name? output,
-        DiagnosticBag diagnostics)
+    public static ExpandedNetwork Expand(NetworkDecl network, IReadOnlyDictionary<string, BlockDecl> blocks, ISet<string> brokenBlocks,
+        Name? output, DiagnosticBag diagnostics)
     {
-        var expander = new BlockExpander(network.Name.Text, blocks, diagnostics);
+        var expander = new BlockExpander(network.Name.Text, blocks, brokenBlocks, diagnostics);
         var scope = new Scope("", input: null, NoParameters, frozen: false, Piped.Resolved(GraphBuilder.InputName));
         expander.ExpandBody(network.Statements, scope, explicitNames: null);
         var outputPipe = output is null ? null : expander.Reference(output.Text, output.Location, scope);
@@ -66,7 +71,7 @@ internal sealed partial class BlockExpander
         InputRef? outputRef = outputPipe is not null
             ? (outputPipe.Full is null ? null : new InputRef(outputPipe.Full, output!.Location))
             : (scope.Last?.Full is string last ? new InputRef(last, scope.LastLocation) : null);
-        return new ExpandedNetwork(nodes, outputRef);
+        return new ExpandedNetwork(nodes, outputRef, expander._usedBrokenBlock);
     }
 
     private void ExpandBody(List<Statement> body, Scope scope, string? explicitNames)
@@ -200,6 +205,7 @@ internal sealed partial class BlockExpander
     private Piped? ExpandBlock(BlockDecl block, Element element, Piped? piped, Name? name, int count, Scope scope)
     {
         string blockName = block.Name.Text;
+        _usedBrokenBlock |= _brokenBlocks.Contains(blockName);
         int at = _instantiating.IndexOf(blockName);
         if (at >= 0)
         {

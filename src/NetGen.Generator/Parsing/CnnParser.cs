@@ -22,10 +22,18 @@ public static class CnnParser
         var fileBlocks = BlockTable.Collect(file.Blocks, null, diagnostics);
         string ns = file.Namespace ?? defaultNamespace;
 
-        // Errors so far are syntax errors and block declarations: inside a network's braces
-        // they spoil that network, anywhere else every network (they may use those blocks).
-        var early = new List<DiagnosticInfo>(diagnostics.Items);
-        bool fileLevelError = early.Exists(d => !DiagnosticBag.IsWarning(d.Id) && !InsideAny(d, file.Networks));
+        // Errors so far are syntax errors and block declarations. One inside a network's braces
+        // spoils that network; one inside a block spoils the networks that use the block.
+        var early = new List<LocationInfo>();
+        foreach (var d in diagnostics.Items)
+        {
+            if (!DiagnosticBag.IsWarning(d.Id) && d.Location is not null) early.Add(d.Location);
+        }
+        var brokenBlocks = new HashSet<string>();
+        foreach (var block in file.Blocks)
+        {
+            if (early.Exists(at => Inside(at, block.Extent))) brokenBlocks.Add(block.Name.Text);
+        }
 
         var networks = new List<NetworkIR>();
         var names = new Dictionary<string, Name>();
@@ -38,17 +46,14 @@ public static class CnnParser
                 own.Add(DiagnosticIds.InvalidArgument, network.Name.Location, "network", network.Name.Text,
                     "declared twice (first at " + first.Location.ToDisplayString() + ")", "unique within the file");
             else names.Add(network.Name.Text, network.Name);
-            var ir = NetworkLowering.Lower(network, ns, fileBlocks, own);
+            bool syntaxErrors = early.Exists(at => Inside(at, network.Extent));
+            var ir = NetworkLowering.Lower(network, ns, fileBlocks, brokenBlocks, syntaxErrors, own);
             diagnostics.AddRange(own.Items);
-            bool syntaxError = early.Exists(d => !DiagnosticBag.IsWarning(d.Id) && Inside(d.Location, network.Extent));
-            if (ir is not null && own.ErrorCount == 0 && !syntaxError && !fileLevelError) networks.Add(ir);
+            if (ir is not null && own.ErrorCount == 0 && !syntaxErrors && !file.NamespaceFailed) networks.Add(ir);
         }
         return new CnnFile(path, networks.ToEquatableArray(), diagnostics.Items.ToEquatableArray());
     }
 
-    private static bool InsideAny(DiagnosticInfo d, List<NetworkDecl> networks) =>
-        networks.Exists(n => Inside(d.Location, n.Extent));
-
-    private static bool Inside(LocationInfo? location, LocationInfo extent) =>
-        location is not null && location.Start >= extent.Start && location.Start <= extent.Start + extent.Length;
+    private static bool Inside(LocationInfo location, LocationInfo extent) =>
+        location.Start >= extent.Start && location.Start <= extent.Start + extent.Length;
 }

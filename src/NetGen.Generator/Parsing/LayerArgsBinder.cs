@@ -18,6 +18,8 @@ internal sealed class LayerArgsBinder
     private readonly Element _element;
     private readonly DiagnosticBag _diagnostics;
     private readonly Dictionary<string, (Value Value, Expr Expr)> _given = new();
+    /// <summary>Given, but their value was in error (reported): not "missing" as well.</summary>
+    private readonly HashSet<string> _rejected = new();
     private bool _failed;
 
     private LayerArgsBinder(LayerDef def, Element element, DiagnosticBag diagnostics)
@@ -74,7 +76,11 @@ internal sealed class LayerArgsBinder
                 continue;
             }
             var value = Evaluator.Evaluate(arg.Value, parameters, name, Layer, _diagnostics);
-            if (value is null) _failed = true;
+            if (value is null)
+            {
+                _failed = true;
+                _rejected.Add(name);
+            }
             else _given[name] = (value, arg.Value);
         }
         return inputs;
@@ -89,8 +95,11 @@ internal sealed class LayerArgsBinder
     private void Invalid(string name, string value, string allowed) =>
         Report(DiagnosticIds.InvalidArgument, _given[name].Expr.Location, name, Layer, value, allowed);
 
-    private void Missing(string name, string allowed) =>
+    private void Missing(string name, string allowed)
+    {
+        if (_rejected.Contains(name)) return;
         Report(DiagnosticIds.InvalidArgument, _element.Callee.Location, name, Layer, "missing", allowed);
+    }
 
     // ---- per layer ---------------------------------------------------------------------------
 

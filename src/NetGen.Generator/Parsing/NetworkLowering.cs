@@ -22,7 +22,10 @@ internal static class NetworkLowering
     };
 
     /// <summary>The network's IR, or null when it has errors (all reported to <paramref name="diagnostics"/>).</summary>
-    public static NetworkIR? Lower(NetworkDecl network, string ns, IReadOnlyDictionary<string, BlockDecl> fileBlocks, DiagnosticBag diagnostics)
+    /// <param name="brokenBlocks">File-level blocks with syntax errors: a network using one has no IR.</param>
+    /// <param name="syntaxErrors">The network's own text has syntax errors (already reported): statements are missing.</param>
+    public static NetworkIR? Lower(NetworkDecl network, string ns, IReadOnlyDictionary<string, BlockDecl> fileBlocks,
+        ISet<string> brokenBlocks, bool syntaxErrors, DiagnosticBag diagnostics)
     {
         string name = network.Name.Text;
         var blocks = new Dictionary<string, BlockDecl>();
@@ -33,8 +36,8 @@ internal static class NetworkLowering
         foreach (var setting in network.Settings) Apply(setting, name, settings, diagnostics);
 
         int errorsBefore = diagnostics.ErrorCount;
-        var expanded = BlockExpander.Expand(network, blocks, settings.Output, diagnostics);
-        bool expansionFailed = diagnostics.ErrorCount > errorsBefore;
+        var expanded = BlockExpander.Expand(network, blocks, brokenBlocks, settings.Output, diagnostics);
+        bool incomplete = syntaxErrors || expanded.UsedBrokenBlock || diagnostics.ErrorCount > errorsBefore;
 
         var spec = new GraphSpec(name, new TargetClass(ns, name, IsPartialUserClass: false), settings.InputShape, settings.InputLocation,
             expanded.Nodes.ToEquatableArray(), expanded.Output, settings.Batch ?? DefaultBatch, settings.Optimizer ?? DefaultOptimizer,
@@ -44,13 +47,13 @@ internal static class NetworkLowering
         var result = GraphBuilder.Build(spec);
         foreach (var d in result.Diagnostics)
         {
-            // After an expansion error the graph is incomplete: "unused" or "no layers" would mislead,
+            // When statements are missing the graph is incomplete: "unused" or "no layers" would mislead,
             // and a rejected input declaration was already reported.
-            if (expansionFailed && d.Id is DiagnosticIds.UnusedNode or DiagnosticIds.NoLayers) continue;
+            if (incomplete && d.Id is DiagnosticIds.UnusedNode or DiagnosticIds.NoLayers) continue;
             if (settings.InputRejected && d.Id == DiagnosticIds.MissingInput) continue;
             diagnostics.Add(d);
         }
-        return result.Value;
+        return incomplete ? null : result.Value;
     }
 
     private sealed class Settings

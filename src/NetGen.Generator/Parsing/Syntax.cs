@@ -40,7 +40,8 @@ internal sealed record Statement(Name? Target, List<Element> Elements, LocationI
 
 internal sealed record Param(Name Name, Expr? Default);
 
-internal sealed record BlockDecl(Name Name, List<Param> Params, List<Statement> Body);
+/// <param name="Extent">From <c>block</c> to the closing brace: a syntax error here spoils every network using the block.</param>
+internal sealed record BlockDecl(Name Name, List<Param> Params, List<Statement> Body, LocationInfo Extent);
 
 /// <summary>A network setting: <c>input</c>, <c>batch</c>, <c>optimizer</c>, <c>budget</c>, <c>output</c>.</summary>
 /// <param name="Keyword">The setting's keyword token.</param>
@@ -52,4 +53,5 @@ internal sealed record Setting(Name Keyword, Name? Sub, Expr Value, LocationInfo
 /// <param name="Extent">From <c>network</c> to the closing brace: syntax errors here belong to this network.</param>
 internal sealed record NetworkDecl(Name Name, List<BlockDecl> Blocks, List<Setting> Settings, List<Statement> Statements, LocationInfo Extent);
 
-internal sealed record FileSyntax(string? Namespace, List<BlockDecl> Blocks, List<NetworkDecl> Networks);
+/// <param name="NamespaceFailed">The namespace line has an error: no network can know its namespace.</param>
+internal sealed record FileSyntax(string? Namespace, bool NamespaceFailed, List<BlockDecl> Blocks, List<NetworkDecl> Networks);

@@ -74,6 +74,7 @@ internal sealed class SyntaxParser
     private FileSyntax ParseFile()
     {
         string? ns = null;
+        bool namespaceFailed = false;
         var blocks = new List<BlockDecl>();
         var networks = new List<NetworkDecl>();
         while (true)
@@ -82,7 +83,10 @@ internal sealed class SyntaxParser
             if (At(TokenKind.EndOfFile)) break;
             bool ok;
             if (AtWord("namespace") && ns is null && blocks.Count == 0 && networks.Count == 0)
+            {
                 ok = ParseNamespace(out ns);
+                namespaceFailed |= !ok;
+            }
             else if (AtWord("network"))
                 ok = ParseNetwork(networks);
             else if (AtWord("block"))
@@ -95,7 +99,7 @@ internal sealed class SyntaxParser
             }
             if (!ok) SkipToDeclaration();
         }
-        return new FileSyntax(ns, blocks, networks);
+        return new FileSyntax(ns, namespaceFailed, blocks, networks);
     }
 
     /// <summary>Recovery between declarations: skip, balancing braces, to the next <c>network</c> or <c>block</c> at top level.</summary>
@@ -170,8 +174,10 @@ internal sealed class SyntaxParser
         }
     }
 
+    /// <summary>A setting keyword, unless it is used as a name (<c>input -> conv2d(...)</c>, or a misplaced label or target).</summary>
     private bool IsSettingStart() =>
-        At(TokenKind.Identifier) && SettingKeywords.Contains(Current.Text) && Peek(1).Kind != TokenKind.Arrow;
+        At(TokenKind.Identifier) && SettingKeywords.Contains(Current.Text) &&
+        Peek(1).Kind is not (TokenKind.Arrow or TokenKind.Colon or TokenKind.Equals);
 
     // ---- statements ------------------------------------------------------------------------
 
@@ -390,7 +396,7 @@ internal sealed class SyntaxParser
 
     private bool ParseBlock(List<BlockDecl> blocks)
     {
-        Advance();
+        var keyword = Advance();
         var name = DeclaredName("a block name");
         if (name is null || !Expect(TokenKind.LeftParen, "'('")) return false;
         var parameters = new List<Param>();
@@ -415,20 +421,24 @@ internal sealed class SyntaxParser
             }
         }
         if (!Expect(TokenKind.LeftBrace, "'{'")) return false;
-        var block = new BlockDecl(name, parameters, new List<Statement>());
-        blocks.Add(block);
+        var body = new List<Statement>();
         while (true)
         {
             SkipEndOfLines();
-            if (At(TokenKind.RightBrace)) { Advance(); return true; }
-            if (At(TokenKind.EndOfFile)) { Error("'}'", Current); return true; }
+            if (At(TokenKind.RightBrace) || At(TokenKind.EndOfFile))
+            {
+                if (At(TokenKind.EndOfFile)) Error("'}'", Current);
+                var end = Advance();
+                blocks.Add(new BlockDecl(name, parameters, body, _map.Span(keyword.Start, end.Start + end.Length - keyword.Start)));
+                return true;
+            }
             if (AtWord("block") || IsSettingStart())
             {
                 Error("a statement (blocks do not nest; settings belong to a network)", Current);
                 SkipStatement();
                 continue;
             }
-            EndStatement(ParseStatement(block.Body));
+            EndStatement(ParseStatement(body));
         }
     }
 }
