@@ -76,6 +76,10 @@ public static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor NoLayers = Rule("NG0013", "Network has no layers",
         "Network '{0}' has no layers", SpecCategory);
 
+    /// <summary>{0}: the class; {1}: the path it names; {2}: what is wrong (no such network, several files or networks).</summary>
+    public static readonly DiagnosticDescriptor CannotBind = Rule("NG0014", "Cannot bind .cnn network",
+        "Class '{0}' cannot bind to '{1}': {2}", SpecCategory);
+
     // ---- Shape ---------------------------------------------------------------------------
 
     /// <summary>{0}: op (add/multiply); {1}: node; {2}: first input name and shape; {3}: other input name and shape.</summary>
@@ -131,7 +135,7 @@ public static class DiagnosticDescriptors
         var all = new[]
         {
             SyntaxError, UnknownLayer, UnknownArgument, InvalidArgument, UnknownNode, DuplicateNode, Cycle,
-            UnusedNode, MissingInput, CnnFileNotFound, NotPartial, BlockArguments, NoLayers,
+            UnusedNode, MissingInput, CnnFileNotFound, NotPartial, BlockArguments, NoLayers, CannotBind,
             ElementwiseShapeMismatch, ConcatShapeMismatch, KernelLargerThanInput, DenseOn4D, NonPositiveOutput,
             GroupsMismatch, NeedsSpatialInput, TensorTooLarge,
             ParamsBudgetExceeded, InferenceBudgetExceeded, TrainingBudgetExceeded,
