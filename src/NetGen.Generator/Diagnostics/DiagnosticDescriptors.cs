@@ -110,6 +110,10 @@ public static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor NeedsSpatialInput = Rule("NG0107", "Layer needs a (C, H, W) input",
         "'{0}' ({1}) needs a (C, H, W) input but receives {2}", ShapeCategory);
 
+    /// <summary>{0}: node or network; {1}: what is too large, with its size; {2}: the limit.</summary>
+    public static readonly DiagnosticDescriptor TensorTooLarge = Rule("NG0108", "Size too large",
+        "'{0}': {1} exceeds the largest size NetGen supports ({2})", ShapeCategory);
+
     // ---- Memory and size budgets -----------------------------------------------------------
 
     /// <summary>{0}: network; {1}: figure; {2}: limit; {3}: three largest contributors.</summary>
@@ -133,7 +137,7 @@ public static class DiagnosticDescriptors
             SyntaxError, UnknownLayer, UnknownArgument, InvalidArgument, UnknownNode, DuplicateNode, Cycle,
             UnusedNode, MissingInput, CnnFileNotFound, NotPartial, BlockArguments, NoLayers, CannotBind,
             ElementwiseShapeMismatch, ConcatShapeMismatch, KernelLargerThanInput, DenseOn4D, NonPositiveOutput,
-            GroupsMismatch, NeedsSpatialInput,
+            GroupsMismatch, NeedsSpatialInput, TensorTooLarge,
             ParamsBudgetExceeded, InferenceBudgetExceeded, TrainingBudgetExceeded,
         };
         var map = new Dictionary<string, DiagnosticDescriptor>();

@@ -20,19 +20,28 @@ public static class AttributeNetworkParser
     /// <summary>The network, or a null value with the diagnostics that prevent one.</summary>
     public static Result<NetworkIR> Parse(GeneratorAttributeSyntaxContext context, CancellationToken ct)
     {
-        var diagnostics = new List<DiagnosticInfo>();
         if (context.TargetSymbol is not INamedTypeSymbol symbol || context.TargetNode is not ClassDeclarationSyntax declaration)
             return new Result<NetworkIR>(null, EquatableArray<DiagnosticInfo>.Empty);
+        return Parse(symbol, declaration, context.Attributes[0], ct);
+    }
+
+    /// <summary>
+    /// The same, outside a generator run (the CLI reads .cs files this way): the class, its
+    /// declaration that carries <c>[Network]</c>, and that attribute.
+    /// </summary>
+    public static Result<NetworkIR> Parse(INamedTypeSymbol symbol, ClassDeclarationSyntax declaration, AttributeData networkAttribute, CancellationToken ct)
+    {
+        var diagnostics = new List<DiagnosticInfo>();
 
         var target = TargetClassReader.Read(symbol, declaration, diagnostics);
         var layers = LayerAttributes(symbol, declaration.SyntaxTree, ct);
 
         // An attribute that did not bind (wrong overload, non-constant argument) already has a
         // compiler error; a network built without it would only add confusing follow-on errors.
-        if (context.Attributes[0].AttributeConstructor is null || layers.Any(l => l.AttributeConstructor is null))
+        if (networkAttribute.AttributeConstructor is null || layers.Any(l => l.AttributeConstructor is null))
             return Fail(diagnostics);
 
-        var network = Arguments(context.Attributes[0], symbol.Name, diagnostics, ct);
+        var network = Arguments(networkAttribute, symbol.Name, diagnostics, ct);
         var input = InputShape(network);
         var nodes = new List<Node> { new("input", OpKind.Input, EquatableArray<int>.Empty, new LayerArgs(), false, network.Location) };
         var declared = new Dictionary<string, LocationInfo?> { ["input"] = network.Location };
