@@ -87,6 +87,10 @@ public class SampleTotalsTests
         // Adam keeps two moments per trainable parameter.
         Assert.Equal(OptimizerKind.Adam, training.Optimizer);
         Assert.Equal(7_227_200, training.OptimizerState);
+        // Backward liveness: conv2's output gradient (150 MB) is alive while conv2's backward
+        // writes conv1's (300 MB); the input image needs no gradient.
+        Assert.Equal(450_000_000, training.Workspace);
+        Assert.Equal(1_026_454_400, training.Total);
     }
 
     private static Shape Output(NetworkAnalysis analysis, string node)
