@@ -1,3 +1,4 @@
+using System;
 using NetGen.Generator.Model;
 using Xunit;
 
@@ -44,6 +45,32 @@ public class SampleTotalsTests
         // Nothing is frozen in the samples: the only non-trainable values are the statistics.
         Assert.Equal(statistics, analysis.NonTrainableParams);
         Assert.Equal(Shape.Vector(classes), analysis.OutputShape);
+    }
+
+    /// <summary>
+    /// Published compute, in the precision it is published: torchvision's model table
+    /// ("GFLOPS", which counts multiply-accumulates of convolutions and dense layers, to two
+    /// decimals) and the MobileNet paper's 569 million mult-adds.
+    /// </summary>
+    public static TheoryData<string, double, double, int> PublishedMacs => new()
+    {
+        // file, published figure, its unit, its decimals
+        { "AlexNet.cnn", 0.71, 1e9, 2 },
+        { "Vgg16.cnn", 15.47, 1e9, 2 },
+        { "GoogLeNet.cnn", 1.50, 1e9, 2 },
+        { "ResNet18.cnn", 1.81, 1e9, 2 },
+        { "ResNet34.cnn", 3.66, 1e9, 2 },
+        { "ResNet50.cnn", 4.09, 1e9, 2 },
+        { "MobileNet.cnn", 569, 1e6, 0 },
+    };
+
+    [Theory]
+    [MemberData(nameof(PublishedMacs))]
+    public void Architecture_matches_its_published_compute(string file, double published, double unit, int decimals)
+    {
+        NetworkAnalysis analysis = SampleFiles.Analyze("Architectures/" + file);
+
+        Assert.Equal(published, Math.Round(analysis.TotalMacs / unit, decimals));
     }
 
     [Fact]
