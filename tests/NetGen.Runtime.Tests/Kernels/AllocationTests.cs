@@ -76,4 +76,49 @@ public class AllocationTests
             AssertNoAllocation($"Activations.BackwardInPlace {kind}", () => Activations.BackwardInPlace(dl, probs, kind, 0.1f));
         }
     }
+
+    [Fact]
+    public void Group2_kernels_do_not_allocate()
+    {
+        var rng = new Random(2);
+        var pd = PoolDims.Create(2, 7, 7, 20, 3, 3, 2, 2, 1, 1, 1, 1);
+        var x = TestData.Uniform(rng, pd.N * pd.H * pd.W * pd.C);
+        var y = new float[pd.N * pd.P * pd.Q * pd.C];
+        var dX = new float[x.Length];
+        AssertNoAllocation("AvgPool2D.Forward", () => AvgPool2D.Forward(y, x, pd, true));
+        AssertNoAllocation("AvgPool2D.Backward", () => AvgPool2D.Backward(dX, y, pd, false));
+        var g = new float[pd.N * pd.C];
+        AssertNoAllocation("GlobalAvgPool.Forward", () => GlobalAvgPool.Forward(g, x, pd.N, pd.H * pd.W, pd.C));
+        AssertNoAllocation("GlobalAvgPool.Backward", () => GlobalAvgPool.Backward(dX, g, pd.N, pd.H * pd.W, pd.C));
+
+        int rows = pd.N * pd.H * pd.W, c = pd.C;
+        var gamma = TestData.Uniform(rng, c);
+        var beta = TestData.Uniform(rng, c);
+        var mean = new float[c];
+        var invStd = new float[c];
+        var runMean = new float[c];
+        var runVar = new float[c];
+        Array.Fill(runVar, 1f);
+        var bn = new float[x.Length];
+        var ws = new float[BatchNorm.BackwardWorkspaceFloats(c)];
+        var dG = new float[c];
+        var dB = new float[c];
+        AssertNoAllocation("BatchNorm.ForwardTraining", () => BatchNorm.ForwardTraining(bn, mean, invStd, runMean, runVar, x, gamma, beta, ws, rows, c, 1e-5f, 0.1f));
+        AssertNoAllocation("BatchNorm.ForwardInference", () => BatchNorm.ForwardInference(bn, x, gamma, beta, runMean, runVar, ws, rows, c, 1e-5f));
+        AssertNoAllocation("BatchNorm.Backward", () => BatchNorm.Backward(dX, dG, dB, bn, x, gamma, mean, invStd, ws, rows, c));
+
+        var mask = new float[x.Length];
+        var random = new FastRandom(3);
+        AssertNoAllocation("Dropout.ForwardTraining", () => Dropout.ForwardTraining(bn, mask, x, 0.3f, ref random));
+        AssertNoAllocation("Dropout.Backward", () => Dropout.Backward(dX, bn, mask));
+        AssertNoAllocation("Elementwise.Add", () => Elementwise.Add(bn, x, dX));
+        AssertNoAllocation("Elementwise.AccumulateGradient", () => Elementwise.AccumulateGradient(dX, bn));
+        AssertNoAllocation("Elementwise.Multiply", () => Elementwise.Multiply(bn, x, dX));
+        AssertNoAllocation("Elementwise.MultiplyBackward", () => Elementwise.MultiplyBackward(dX, mask, bn, x, x));
+        AssertNoAllocation("Elementwise.Gate", () => Elementwise.Gate(bn, x, g, pd.N, pd.H * pd.W, c));
+        AssertNoAllocation("Elementwise.GateBackward", () => Elementwise.GateBackward(dX, g, bn, x, g, pd.N, pd.H * pd.W, c));
+        var cat = new float[rows * (c + 5)];
+        AssertNoAllocation("Concat.Forward", () => Concat.Forward(cat, x, rows, c + 5, 5));
+        AssertNoAllocation("Concat.Backward", () => Concat.Backward(dX, cat, rows, c + 5, 0));
+    }
 }
