@@ -53,6 +53,44 @@ public class SafetensorsFormatTests
     }
 
     [Fact]
+    public void Writer_MatchesTheReferenceImplementationsExpectedBytes()
+    {
+        // Expected outputs of test_serialization and test_empty in huggingface/safetensors
+        // (safetensors/src/tensor.rs): tensor "attn.0" = [0, 1, 2, 3, 4, 5] of shape [1, 2, 3],
+        // whose 64-byte header needs no padding, and a file with no tensors.
+        byte[] upstream =
+        [
+            64, 0, 0, 0, 0, 0, 0, 0, 123, 34, 97, 116, 116, 110, 46, 48, 34, 58, 123, 34, 100,
+            116, 121, 112, 101, 34, 58, 34, 70, 51, 50, 34, 44, 34, 115, 104, 97, 112, 101, 34,
+            58, 91, 49, 44, 50, 44, 51, 93, 44, 34, 100, 97, 116, 97, 95, 111, 102, 102, 115,
+            101, 116, 115, 34, 58, 91, 48, 44, 50, 52, 93, 125, 125, 0, 0, 0, 0, 0, 0, 128, 63,
+            0, 0, 0, 64, 0, 0, 64, 64, 0, 0, 128, 64, 0, 0, 160, 64,
+        ];
+        Assert.Equal(upstream, Safetensors.Serialize([new NamedTensor("attn.0", [1, 2, 3], new float[] { 0, 1, 2, 3, 4, 5 })]));
+        Assert.Equal([0f, 1, 2, 3, 4, 5], SafetensorsFile.Parse(upstream, "upstream").ReadFloats("attn.0"));
+
+        byte[] empty = [8, 0, 0, 0, 0, 0, 0, 0, 123, 125, 32, 32, 32, 32, 32, 32];
+        Assert.Equal(empty, Safetensors.Serialize([]));
+        Assert.Empty(SafetensorsFile.Parse(empty, "empty").Tensors);
+    }
+
+    [Fact]
+    public void Reader_ParsesTheReferenceImplementationsFixture()
+    {
+        // test_deserialization in huggingface/safetensors: an I32 [2, 2] tensor of zeros.
+        byte[] upstream =
+        [
+            (byte)'<', 0, 0, 0, 0, 0, 0, 0,
+            .. "{\"test\":{\"dtype\":\"I32\",\"shape\":[2,2],\"data_offsets\":[0,16]}}"u8,
+            .. new byte[16],
+        ];
+        using SafetensorsFile file = SafetensorsFile.Parse(upstream, "upstream");
+        TensorInfo test = Assert.Single(file.Tensors);
+        Assert.Equal(("test", "I32", 4L, 0L, 16L), (test.Name, test.DType, test.ElementCount, test.Begin, test.End));
+        Assert.Equal([2, 2], test.Shape.ToArray());
+    }
+
+    [Fact]
     public void Reader_ParsesTheSpecBytes()
     {
         using SafetensorsFile file = SafetensorsFile.Parse(Fixture, "fixture");
