@@ -131,9 +131,9 @@ public static class DiagnosticDescriptors
 
     // ---- Execution: what the generated code can run -----------------------------------------
 
-    /// <summary>{0}: node; {1}: its layer kind.</summary>
+    /// <summary>{0}: the first node of the kind; {1}: the layer kind; {2}: "" or " and N more {1} layers".</summary>
     public static readonly DiagnosticDescriptor LayerCannotRun = Rule("NG0301", "Layer cannot run on the CPU yet",
-        "Layer '{0}' ({1}) cannot run on the CPU yet; the network's constants and summary are still generated, but no Predict or TrainStep",
+        "Layer '{0}' ({1}){2} cannot run on the CPU yet; the network's constants and summary are still generated, but no Predict or TrainStep",
         ExecutionCategory, DiagnosticSeverity.Warning);
 
     /// <summary>{0}: network; {1}: the members left out; {2}: why.</summary>

@@ -3,7 +3,7 @@
 
 namespace App
 {
-    partial class Mnist
+    partial class Mnist : global::NetGen.Execution.ITrainableNetwork
     {
         /// <summary>Parameters (fp32 elements): trainable, frozen, and BatchNorm running statistics.</summary>
         public const long ParameterCount = 13610;
@@ -57,6 +57,7 @@ namespace App
             "Memory (fp32, MB = 10^6 bytes):\n" +
             "Parameters: 54.4 KB\n" +
             "Inference peak: 27.0 KB activations + 54.4 KB parameters = 81.5 KB\n" +
+            "Kernel buffers beside the plans (packed weights, scratch): 87.2 KB inference, 87.2 KB training\n" +
             "Training at batch 64 (adam):\n" +
             "  Inputs:             200.7 KB\n" +
             "  Activations:          1.7 MB\n" +
@@ -91,6 +92,334 @@ namespace App
             public const long Offset_maxpool2d_1 = 21632; // maxpool2d_1 (8, 13, 13), 5,408 bytes
             public const long Offset_flatten_1 = 21632; // flatten_1 (1352), 5,408 bytes, in place of maxpool2d_1
             public const long Offset_dense_1 = 0; // dense_1 (10), 40 bytes
+        }
+
+        /// <summary>Bytes the kernels need beside <see cref="InferenceBytes"/>: packed weight copies and scratch. An inference instance allocates the sum.</summary>
+        public const long InferenceKernelBytes = 87172;
+        /// <summary>Bytes the kernels need beside <see cref="TrainingBytes"/>: forward and backward packed weight copies and scratch. A training instance allocates the sum.</summary>
+        public const long TrainingKernelBytes = 87172;
+
+        /// <summary>Every parameter tensor: name, PyTorch shape, offset, initialiser (in the order weight files list them).</summary>
+        public static global::System.ReadOnlySpan<global::NetGen.Execution.ParameterTensor> ParameterTensors => s_netgenParameters;
+
+        private static readonly global::NetGen.Execution.ParameterTensor[] s_netgenParameters =
+        {
+            new("conv1.weight", 0, new[] { 8, 1, 3, 3 }, 0, global::NetGen.Execution.ParameterInit.He, 9, 72),
+            new("conv1.bias", 72, new[] { 8 }, 72, global::NetGen.Execution.ParameterInit.Zeros, 9, 72),
+            new("dense_1.weight", 80, new[] { 10, 1352 }, 80, global::NetGen.Execution.ParameterInit.Glorot, 1352, 10, new[] { 8, 13, 13 }),
+            new("dense_1.bias", 13600, new[] { 10 }, 13600, global::NetGen.Execution.ParameterInit.Zeros, 1352, 10),
+        };
+
+        private static readonly global::NetGen.Kernels.Conv2DDims s_netgenDims1 = global::NetGen.Kernels.Conv2DDims.Create(1, 28, 28, 1, 8, 3, 3, 1, 1, 0, 0, 0, 0, 1, 1, 1); // conv1
+        private static readonly global::NetGen.Kernels.PoolDims s_netgenDims2 = global::NetGen.Kernels.PoolDims.Create(1, 26, 26, 8, 2, 2, 2, 2, 0, 0, 0, 0, false); // maxpool2d_1
+        private static readonly global::NetGen.Kernels.DenseDims s_netgenDims4 = new(1, 1352, 10); // dense_1
+
+        private readonly float[] _netgenMemory;
+        private readonly global::NetGen.Execution.ExecutionMode _netgenMode;
+
+        /// <summary>
+        /// An inference instance: parameters initialised from <paramref name="seed"/> (He uniform for
+        /// layers followed by ReLU, Glorot uniform otherwise, biases 0). Allocates
+        /// <see cref="InferenceBytes"/> + <see cref="InferenceKernelBytes"/> once; nothing afterwards.
+        /// </summary>
+        /// <param name="seed">The same seed gives the same weights on every machine.</param>
+        public Mnist(ulong seed) : this(seed, global::NetGen.Execution.ExecutionMode.Inference)
+        {
+        }
+
+        /// <summary>
+        /// An instance for <paramref name="mode"/>: inference allocates <see cref="InferenceBytes"/> +
+        /// <see cref="InferenceKernelBytes"/>; training allocates <see cref="TrainingBytes"/> +
+        /// <see cref="TrainingKernelBytes"/> and also predicts. Parameters as <see cref="Mnist(ulong)"/>.
+        /// An instance is not thread-safe: use one per thread.
+        /// </summary>
+        /// <param name="seed">Seed of the initial weights.</param>
+        /// <param name="mode">What to allocate memory for.</param>
+        public Mnist(ulong seed, global::NetGen.Execution.ExecutionMode mode)
+        {
+            _netgenMode = mode;
+            bool training = mode == global::NetGen.Execution.ExecutionMode.Training;
+            _netgenMemory = global::NetGen.Execution.ExecutionMemory.Allocate(
+                training ? TrainingBytes + TrainingKernelBytes : InferenceBytes + InferenceKernelBytes, "Mnist", mode);
+            global::NetGen.Execution.ParameterStore.Initialize(global::System.MemoryExtensions.AsSpan(_netgenMemory, 0, 13610), s_netgenParameters, seed);
+            if (training)
+            {
+                NetgenPackTraining();
+            }
+            else
+            {
+                NetgenPackInference();
+            }
+        }
+
+        /// <summary>What this instance allocated, in bytes: the plan's figure for its mode plus the kernel buffers.</summary>
+        public long AllocatedBytes => (long)_netgenMemory.Length * 4;
+
+        /// <summary>What this instance was allocated for.</summary>
+        public global::NetGen.Execution.ExecutionMode Mode => _netgenMode;
+
+        int global::NetGen.Execution.INetwork.InputSize => 784;
+
+        int global::NetGen.Execution.INetwork.OutputSize => 10;
+
+        global::System.ReadOnlySpan<global::NetGen.Execution.ParameterTensor> global::NetGen.Execution.INetwork.ParameterTable => s_netgenParameters;
+
+        /// <summary>
+        /// Runs one sample. <paramref name="input"/>: (1, 28, 28) as PyTorch orders it (channels, then rows,
+        /// then columns), 784 floats. <paramref name="output"/>: (10), 10 floats.
+        /// With one channel, channels-first and channels-last are the same order: the kernels read the input where it is. Allocates nothing. An instance is not thread-safe: use one per thread.
+        /// </summary>
+        public void Predict(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
+        {
+            if (input.Length != 784)
+                throw new global::System.ArgumentException($"Mnist.Predict: the input has {input.Length} floats; one sample (1, 28, 28) is 784.", nameof(input));
+            if (output.Length != 10)
+                throw new global::System.ArgumentException($"Mnist.Predict: the output has {output.Length} floats; one sample (10) is 10.", nameof(output));
+            if (_netgenMode == global::NetGen.Execution.ExecutionMode.Training)
+            {
+                NetgenPredictTraining(input, output, 1);
+                return;
+            }
+            global::System.Span<float> m = _netgenMemory;
+            NetgenForwardInference(input);
+            m.Slice(13610, 10).CopyTo(output);
+        }
+
+        /// <summary>
+        /// Runs <paramref name="count"/> samples back to back: <paramref name="inputs"/> holds count x 784
+        /// floats, <paramref name="outputs"/> count x 10, each sample laid out as <see cref="Predict(global::System.ReadOnlySpan{float}, global::System.Span{float})"/>
+        /// takes it. An inference instance runs them one at a time on the calling thread; a training
+        /// instance runs up to <see cref="TrainingBatch"/> at a time. Allocates nothing.
+        /// </summary>
+        public void Predict(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs, int count)
+        {
+            if (count < 0)
+                throw new global::System.ArgumentOutOfRangeException(nameof(count), count, "The sample count cannot be negative.");
+            if (inputs.Length != (long)count * 784)
+                throw new global::System.ArgumentException($"Mnist.Predict: the inputs have {inputs.Length} floats; {count} samples (1, 28, 28) are {(long)count * 784}.", nameof(inputs));
+            if (outputs.Length != (long)count * 10)
+                throw new global::System.ArgumentException($"Mnist.Predict: the outputs have {outputs.Length} floats; {count} samples (10) are {(long)count * 10}.", nameof(outputs));
+            if (_netgenMode == global::NetGen.Execution.ExecutionMode.Training)
+            {
+                NetgenPredictTraining(inputs, outputs, count);
+                return;
+            }
+            for (int i = 0; i < count; i++)
+            {
+                Predict(inputs.Slice(i * 784, 784), outputs.Slice(i * 10, 10));
+            }
+        }
+
+        private long _netgenSteps;
+
+        /// <summary>Optimizer hyperparameters (adam, as declared); read at every step.</summary>
+        public global::NetGen.Execution.TrainingSettings TrainingSettings { get; } = new(1e-3f);
+
+        /// <summary>Optimizer steps taken.</summary>
+        public long StepCount => _netgenSteps;
+
+        int global::NetGen.Execution.ITrainableNetwork.MaxBatch => 64;
+
+        /// <summary>
+        /// One training step on a batch of 1 to <see cref="TrainingBatch"/> samples: forward saving every
+        /// activation, softmax cross-entropy against <paramref name="labels"/>, backward, and one
+        /// adam update with <see cref="TrainingSettings"/>. <paramref name="inputs"/> holds
+        /// labels.Length samples laid out as <see cref="Predict(global::System.ReadOnlySpan{float}, global::System.Span{float})"/> takes them.
+        /// Returns the batch's mean loss (before the update) and how many samples it classified right.
+        /// Needs an instance made with <see cref="global::NetGen.Execution.ExecutionMode.Training"/>. Allocates nothing.
+        /// </summary>
+        public global::NetGen.Execution.TrainResult TrainStep(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels)
+        {
+            var result = ComputeGradients(inputs, labels);
+            _netgenSteps++;
+            global::System.Span<float> m = _netgenMemory;
+            global::NetGen.Execution.OptimizerStep.Adam(m.Slice(0, 13610), m.Slice(13610, 13610), m.Slice(27220, 27220), s_netgenParameters, TrainingSettings, _netgenSteps);
+            NetgenPackTraining();
+            return result;
+        }
+
+        /// <summary>
+        /// Forward, loss and backward on a batch without updating the parameters: afterwards
+        /// <see cref="CopyGradient"/> reads the gradient of the batch's mean loss. Same arguments as <see cref="TrainStep"/>.
+        /// </summary>
+        public global::NetGen.Execution.TrainResult ComputeGradients(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels)
+        {
+            int n = NetgenLoadBatch(inputs, labels);
+            NetgenForwardTraining(n);
+            global::System.Span<float> m = _netgenMemory;
+            var logits = m.Slice(537256, n * 10);
+            float loss = global::NetGen.Kernels.SoftmaxCrossEntropy.ForwardBackward(m.Slice(537896, n * 10), logits, labels, n, 10);
+            int correct = global::NetGen.Execution.Metrics.CountCorrect(logits, labels, n, 10);
+            m.Slice(13610, 13610).Clear();
+            NetgenBackward(n);
+            return new global::NetGen.Execution.TrainResult(loss, correct, n);
+        }
+
+        /// <summary>
+        /// Mean loss and correct count over any number of labelled samples, <see cref="TrainingBatch"/> at a time,
+        /// without touching parameters or gradients. Needs a training instance. Allocates nothing.
+        /// </summary>
+        public global::NetGen.Execution.TrainResult Evaluate(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels)
+        {
+            NetgenRequireTraining();
+            if (inputs.Length != (long)labels.Length * 784)
+                throw new global::System.ArgumentException($"Mnist.Evaluate: the inputs have {inputs.Length} floats; {labels.Length} samples are {(long)labels.Length * 784}.", nameof(inputs));
+            double total = 0;
+            int correct = 0;
+            for (int start = 0; start < labels.Length; start += 64)
+            {
+                int n = global::System.Math.Min(64, labels.Length - start);
+                var batchLabels = labels.Slice(start, n);
+                NetgenLoadInputs(inputs.Slice(start * 784, n * 784), n);
+                NetgenForwardTraining(n);
+                global::System.Span<float> m = _netgenMemory;
+                var logits = m.Slice(537256, n * 10);
+                total += (double)global::NetGen.Kernels.SoftmaxCrossEntropy.ForwardBackward(m.Slice(537896, n * 10), logits, batchLabels, n, 10) * n;
+                correct += global::NetGen.Execution.Metrics.CountCorrect(logits, batchLabels, n, 10);
+            }
+            return new global::NetGen.Execution.TrainResult(labels.Length == 0 ? 0f : (float)(total / labels.Length), correct, labels.Length);
+        }
+
+        /// <summary>Copies the gradient of parameter <paramref name="name"/> from the last step into <paramref name="destination"/>, in PyTorch layout.</summary>
+        public void CopyGradient(string name, global::System.Span<float> destination)
+        {
+            NetgenRequireTraining();
+            var tensor = global::NetGen.Execution.ParameterStore.Find(s_netgenParameters, name);
+            if (!tensor.Trainable)
+                throw new global::System.InvalidOperationException($"Mnist: {name} is frozen and has no gradient.");
+            global::NetGen.Execution.ParameterStore.CopyOut(destination, global::System.MemoryExtensions.AsSpan(_netgenMemory, 13610), tensor.GradientOffset, tensor);
+        }
+
+        private void NetgenRequireTraining()
+        {
+            if (_netgenMode != global::NetGen.Execution.ExecutionMode.Training)
+                throw new global::System.InvalidOperationException("Mnist was made for inference; make it with ExecutionMode.Training to train.");
+        }
+
+        /// <summary>Checks a batch and copies its inputs channels-last into the inputs region; returns its size n.</summary>
+        private int NetgenLoadBatch(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels)
+        {
+            NetgenRequireTraining();
+            int n = labels.Length;
+            if (n < 1 || n > 64)
+                throw new global::System.ArgumentException($"Mnist: a training batch holds 1 to 64 samples (TrainingBatch); this one has {n} labels.", nameof(labels));
+            if (inputs.Length != n * 784)
+                throw new global::System.ArgumentException($"Mnist: {n} labels need {n * 784} input floats; the inputs have {inputs.Length}.", nameof(inputs));
+            NetgenLoadInputs(inputs, n);
+            return n;
+        }
+
+        private void NetgenLoadInputs(global::System.ReadOnlySpan<float> inputs, int n)
+        {
+            global::System.Span<float> m = _netgenMemory;
+            inputs.CopyTo(m.Slice(54440, n * 784));
+        }
+
+        /// <summary>Predict on a training instance: up to a training batch at a time through the training forward.</summary>
+        private void NetgenPredictTraining(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs, int count)
+        {
+            for (int start = 0; start < count; start += 64)
+            {
+                int n = global::System.Math.Min(64, count - start);
+                NetgenLoadInputs(inputs.Slice(start * 784, n * 784), n);
+                NetgenForwardTraining(n);
+                global::System.Span<float> m = _netgenMemory;
+                var o = outputs.Slice(start * 10, n * 10);
+                m.Slice(537256, n * 10).CopyTo(o);
+                global::NetGen.Kernels.Softmax.Forward(o, o, n, 10);
+            }
+        }
+
+        /// <summary>Copies the parameter tensor <paramref name="name"/> ("conv1.weight") into <paramref name="destination"/>, in PyTorch layout.</summary>
+        public void CopyParameter(string name, global::System.Span<float> destination)
+        {
+            var tensor = global::NetGen.Execution.ParameterStore.Find(s_netgenParameters, name);
+            global::NetGen.Execution.ParameterStore.CopyOut(destination, _netgenMemory, tensor.Offset, tensor);
+        }
+
+        /// <summary>Sets the parameter tensor <paramref name="name"/> from <paramref name="source"/>, in PyTorch layout, and repacks.</summary>
+        public void SetParameter(string name, global::System.ReadOnlySpan<float> source)
+        {
+            var tensor = global::NetGen.Execution.ParameterStore.Find(s_netgenParameters, name);
+            global::NetGen.Execution.ParameterStore.CopyIn(_netgenMemory, tensor.Offset, source, tensor);
+            NetgenRepack();
+        }
+
+        private void NetgenRepack()
+        {
+            if (_netgenMode == global::NetGen.Execution.ExecutionMode.Training)
+            {
+                NetgenPackTraining();
+            }
+            else
+            {
+                NetgenPackInference();
+            }
+        }
+
+        private void NetgenPackInference()
+        {
+            global::System.Span<float> m = _netgenMemory;
+            global::NetGen.Kernels.Conv2D.Pack(m.Slice(20370, 144), m.Slice(0, 72), in s_netgenDims1);
+            global::NetGen.Kernels.Dense.Pack(m.Slice(20514, 21632), m.Slice(80, 13520), in s_netgenDims4);
+        }
+
+        /// <summary>One sample through every layer; <paramref name="x"/> is the input channels-last.</summary>
+        private void NetgenForwardInference(global::System.ReadOnlySpan<float> x)
+        {
+            global::System.Span<float> m = _netgenMemory;
+            // conv1: Conv2D + ReLU (1, 28, 28) -> (8, 26, 26)
+            global::NetGen.Kernels.Conv2D.Forward(m.Slice(13610, 5408), x, m.Slice(20370, 144), m.Slice(72, 8), m.Slice(42146, 17), in s_netgenDims1, global::NetGen.Activation.ReLU, 0f);
+            // maxpool2d_1: MaxPool2D (8, 26, 26) -> (8, 13, 13)
+            global::NetGen.Kernels.MaxPool2D.Forward(m.Slice(19018, 1352), m.Slice(13610, 5408), in s_netgenDims2);
+            // flatten_1: Flatten (8, 13, 13) -> (1352)
+            // A view of its input: nothing to compute (channels-last order, see the weight table).
+            // dense_1: Dense + Softmax (1352) -> (10)
+            global::NetGen.Kernels.Dense.Forward(m.Slice(13610, 10), m.Slice(19018, 1352), m.Slice(20514, 21632), m.Slice(13600, 10), in s_netgenDims4, global::NetGen.Activation.None, 0f);
+            global::NetGen.Kernels.Softmax.Forward(m.Slice(13610, 10), m.Slice(13610, 10), 1, 10);
+        }
+
+        private void NetgenPackTraining()
+        {
+            global::System.Span<float> m = _netgenMemory;
+            global::NetGen.Kernels.Conv2D.Pack(m.Slice(970536, 144), m.Slice(0, 72), in s_netgenDims1);
+            global::NetGen.Kernels.Dense.Pack(m.Slice(970680, 21632), m.Slice(80, 13520), in s_netgenDims4);
+        }
+
+        /// <summary>A batch of <paramref name="n"/> samples, already in the inputs region, through every layer, saving each output.</summary>
+        private void NetgenForwardTraining(int n)
+        {
+            global::System.Span<float> m = _netgenMemory;
+            // conv1: Conv2D + ReLU (1, 28, 28) -> (8, 26, 26)
+            global::NetGen.Kernels.Conv2D.Forward(m.Slice(104616, n * 5408), m.Slice(54440, n * 784), m.Slice(970536, 144), m.Slice(72, 8), m.Slice(992312, 17), s_netgenDims1 with { N = n }, global::NetGen.Activation.ReLU, 0f);
+            // maxpool2d_1: MaxPool2D (8, 26, 26) -> (8, 13, 13)
+            global::NetGen.Kernels.MaxPool2D.Forward(m.Slice(450728, n * 1352), m.Slice(104616, n * 5408), s_netgenDims2 with { N = n });
+            // flatten_1: Flatten (8, 13, 13) -> (1352)
+            // A view of its input: nothing to compute (channels-last order, see the weight table).
+            // dense_1: Dense + Softmax (1352) -> (10)
+            global::NetGen.Kernels.Dense.Forward(m.Slice(537256, n * 10), m.Slice(450728, n * 1352), m.Slice(970680, 21632), m.Slice(13600, 10), s_netgenDims4 with { N = n }, global::NetGen.Activation.None, 0f);
+            // The fused softmax is part of the loss (and applied to Predict's output).
+        }
+
+        /// <summary>Backward over the batch, from the logits' gradient: parameter gradients accumulate into the (zeroed) gradient block.</summary>
+        private void NetgenBackward(int n)
+        {
+            global::System.Span<float> m = _netgenMemory;
+            // dense_1: Dense + Softmax
+            // dY is already the gradient at the logits (softmax cross-entropy).
+            global::NetGen.Kernels.Dense.BackwardWeights(m.Slice(13690, 13520), m.Slice(537896, n * 10), m.Slice(450728, n * 1352), s_netgenDims4 with { N = n });
+            global::NetGen.Kernels.Dense.BackwardBias(m.Slice(27210, 10), m.Slice(537896, n * 10), s_netgenDims4 with { N = n });
+            m.Slice(884008, n * 1352).Clear();
+            global::NetGen.Kernels.Dense.BackwardData(m.Slice(884008, n * 1352), m.Slice(537896, n * 10), m.Slice(80, 13520), s_netgenDims4 with { N = n });
+            // flatten_1: Flatten
+            // Its input's gradient shares this storage: nothing to do.
+            // maxpool2d_1: MaxPool2D
+            m.Slice(537896, n * 5408).Clear();
+            global::NetGen.Kernels.MaxPool2D.Backward(m.Slice(537896, n * 5408), m.Slice(884008, n * 1352), m.Slice(104616, n * 5408), s_netgenDims2 with { N = n });
+            // conv1: Conv2D + ReLU
+            global::NetGen.Kernels.Activations.BackwardInPlace(m.Slice(537896, n * 5408), m.Slice(104616, n * 5408), global::NetGen.Activation.ReLU, 0f);
+            global::NetGen.Kernels.Conv2D.BackwardWeights(m.Slice(13610, 72), m.Slice(537896, n * 5408), m.Slice(54440, n * 784), s_netgenDims1 with { N = n });
+            global::NetGen.Kernels.Conv2D.BackwardBias(m.Slice(13682, 8), m.Slice(537896, n * 5408), s_netgenDims1 with { N = n });
         }
     }
 }

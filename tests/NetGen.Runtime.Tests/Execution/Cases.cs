@@ -6,7 +6,7 @@ namespace NetGen.Runtime.Tests.Execution;
 /// <summary>The test networks, each with its float64 twin written from the same layer list.</summary>
 internal static class Cases
 {
-    public static readonly string[] Names = { "Tiny", "Mixed", "Mnist", "Image" };
+    public static readonly string[] Names = { "Tiny", "Mixed", "Mnist", "Image", "Pooled" };
 
     public static INetwork Make(string name, ulong seed, ExecutionMode mode) => name switch
     {
@@ -14,6 +14,7 @@ internal static class Cases
         "Mixed" => new MixedNet(seed, mode),
         "Mnist" => new MnistCnn(seed, mode),
         "Image" => new ImageNet(seed, mode),
+        "Pooled" => new PooledNet(seed, mode),
         _ => throw new ArgumentException(name),
     };
 
@@ -24,6 +25,7 @@ internal static class Cases
         "Mixed" => (MixedNet.InferenceBytes + MixedNet.InferenceKernelBytes, MixedNet.TrainingBytes + MixedNet.TrainingKernelBytes),
         "Mnist" => (MnistCnn.InferenceBytes + MnistCnn.InferenceKernelBytes, MnistCnn.TrainingBytes + MnistCnn.TrainingKernelBytes),
         "Image" => (ImageNet.InferenceBytes + ImageNet.InferenceKernelBytes, ImageNet.TrainingBytes + ImageNet.TrainingKernelBytes),
+        "Pooled" => (PooledNet.InferenceBytes + PooledNet.InferenceKernelBytes, PooledNet.TrainingBytes + PooledNet.TrainingKernelBytes),
         _ => throw new ArgumentException(name),
     };
 
@@ -47,6 +49,13 @@ internal static class Cases
         "Image" => new ReferenceNetwork(2, 6, 5)
             .Conv("conv1", 3, 3, padTop: 1, padBottom: 1, padLeft: 1, padRight: 1, act: Activation.Sigmoid)
             .Conv("conv2", 2, 1),
+        // 'same' 2x2 pooling of 9x9: 5x5 outputs, one padding row and column at the bottom/right.
+        "Pooled" => new ReferenceNetwork(2, 9, 9)
+            .Conv("conv1", 8, 3, padTop: 1, padBottom: 1, padLeft: 1, padRight: 1, act: Activation.ReLU)
+            .AvgPool(2, 2, padBottom: 1, padRight: 1)
+            .Conv("conv2", 6, 3, act: Activation.ELU, alpha: 1.0)
+            .GlobalAvgPool()
+            .Dense("fc", 3, Activation.Softmax),
         _ => throw new ArgumentException(name),
     };
 

@@ -9,6 +9,7 @@ public class GradientTests
     [Theory]
     [InlineData("Tiny")]
     [InlineData("Mixed")]
+    [InlineData("Pooled")]
     public void Every_parameter_gradient_matches_finite_differences(string name)
     {
         var net = (ITrainableNetwork)Cases.Make(name, seed: 5, ExecutionMode.Training);

@@ -29,6 +29,19 @@ internal sealed class ReferenceNetwork
         return this;
     }
 
+    /// <summary>Average over the taps inside the input (padding not counted).</summary>
+    public ReferenceNetwork AvgPool(int r, int stride, int padTop = 0, int padBottom = 0, int padLeft = 0, int padRight = 0)
+    {
+        _layers.Add(new Layer(Kind.AvgPool, "", 0, r, stride, padTop, padBottom, padLeft, padRight, 1, Activation.None, 0, false));
+        return this;
+    }
+
+    public ReferenceNetwork GlobalAvgPool()
+    {
+        _layers.Add(new Layer(Kind.GlobalAvgPool, "", 0, 0, 1, 0, 0, 0, 0, 1, Activation.None, 0, false));
+        return this;
+    }
+
     public ReferenceNetwork Flatten()
     {
         _layers.Add(new Layer(Kind.Flatten, "", 0, 0, 1, 0, 0, 0, 0, 1, Activation.None, 0, false));
@@ -86,7 +99,12 @@ internal sealed class ReferenceNetwork
                     Apply(x, c, h * w, act, layer.Alpha);
                     break;
                 case Kind.MaxPool:
-                    (x, h, w) = MaxPool(x, c, h, w, layer);
+                case Kind.AvgPool:
+                    (x, h, w) = Pool(x, c, h, w, layer, layer.Kind == Kind.MaxPool);
+                    break;
+                case Kind.GlobalAvgPool:
+                    x = Enumerable.Range(0, c).Select(ch => x.Skip(ch * h * w).Take(h * w).Average()).ToArray();
+                    (h, w) = (1, 1);
                     break;
                 case Kind.Flatten:
                     (c, h, w) = (c * h * w, 1, 1);
@@ -131,7 +149,7 @@ internal sealed class ReferenceNetwork
         return (y, l.K, p, q);
     }
 
-    private static (double[], int, int) MaxPool(double[] x, int c, int h, int w, Layer l)
+    private static (double[], int, int) Pool(double[] x, int c, int h, int w, Layer l, bool max)
     {
         int p = (h + l.PadTop + l.PadBottom - l.R) / l.Stride + 1;
         int q = (w + l.PadLeft + l.PadRight - l.R) / l.Stride + 1;
@@ -140,14 +158,18 @@ internal sealed class ReferenceNetwork
         for (int oy = 0; oy < p; oy++)
         for (int ox = 0; ox < q; ox++)
         {
-            double best = double.NegativeInfinity;
+            double best = double.NegativeInfinity, sum = 0;
+            int taps = 0;
             for (int r = 0; r < l.R; r++)
             for (int s = 0; s < l.R; s++)
             {
                 int iy = oy * l.Stride - l.PadTop + r, ix = ox * l.Stride - l.PadLeft + s;
-                if (iy >= 0 && iy < h && ix >= 0 && ix < w) best = Math.Max(best, x[(ch * h + iy) * w + ix]);
+                if (iy < 0 || iy >= h || ix < 0 || ix >= w) continue;
+                best = Math.Max(best, x[(ch * h + iy) * w + ix]);
+                sum += x[(ch * h + iy) * w + ix];
+                taps++;
             }
-            y[(ch * p + oy) * q + ox] = best;
+            y[(ch * p + oy) * q + ox] = max ? best : sum / taps;
         }
         return (y, p, q);
     }
@@ -194,7 +216,7 @@ internal sealed class ReferenceNetwork
         }
     }
 
-    private enum Kind { Conv, MaxPool, Flatten, Dense, Act }
+    private enum Kind { Conv, MaxPool, AvgPool, GlobalAvgPool, Flatten, Dense, Act }
 
     private sealed record Layer(Kind Kind, string Name, int K, int R, int Stride, int PadTop, int PadBottom, int PadLeft,
         int PadRight, int Groups, Activation Act, double Alpha, bool Bias);

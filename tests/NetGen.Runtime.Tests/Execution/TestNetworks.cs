@@ -3,7 +3,7 @@ using NetGen;
 namespace NetGen.Runtime.Tests.Execution;
 
 /// <summary>The brief's gradient-check network: 1x8x8, conv 4 3x3 + ReLU, max pool 2, flatten, dense 5 + softmax.</summary>
-[Network(1, 8, 8, Batch = 4, Optimizer = Optimizer.Adam)]
+[Network(1, 8, 8, Batch = 4, Optimizer = OptimizerType.Adam)]
 [Conv2D(4, 3, Activation = Activation.ReLU, Name = "conv1")]
 [MaxPool2D(2, Name = "pool1")]
 [Flatten(Name = "flatten")]
@@ -15,7 +15,7 @@ public partial class TinyNet;
 /// convolution, separate activation nodes, a Dense after a Flatten of several channels
 /// (the NCHW-flatten weight layout), a hidden tanh and a final separate softmax.
 /// </summary>
-[Network(3, 9, 7, Batch = 3, Optimizer = Optimizer.Sgd)]
+[Network(3, 9, 7, Batch = 3, Optimizer = OptimizerType.Sgd)]
 [Conv2D(6, 3, Stride = 2, Padding = Padding.Same, Name = "conv1")]
 [LeakyReLU(Name = "act1")]
 [DepthwiseConv2D(3, Name = "dw")]
@@ -28,7 +28,7 @@ public partial class TinyNet;
 public partial class MixedNet;
 
 /// <summary>The textbook MNIST CNN (93,322 parameters).</summary>
-[Network(1, 28, 28, Batch = 32, Optimizer = Optimizer.Adam)]
+[Network(1, 28, 28, Batch = 32, Optimizer = OptimizerType.Adam)]
 [Conv2D(32, 3, Activation = Activation.ReLU, Name = "conv1")]
 [MaxPool2D(2, Name = "pool1")]
 [Conv2D(64, 3, Activation = Activation.ReLU, Name = "conv2")]
@@ -44,3 +44,12 @@ public partial class MnistCnn;
 [Conv2D(3, 3, Padding = Padding.Same, Activation = Activation.Sigmoid, Name = "conv1")]
 [Conv2D(2, 1, Name = "conv2")]
 public partial class ImageNet;
+
+/// <summary>Average pooling with 'same' padding (a partial window at the edge) and global average pooling into a Dense.</summary>
+[Network(2, 9, 9, Batch = 2, Optimizer = OptimizerType.Adam)]
+[Conv2D(8, 3, Padding = Padding.Same, Activation = Activation.ReLU, Name = "conv1")]
+[AvgPool2D(2, Padding = Padding.Same, Name = "avg")]
+[Conv2D(6, 3, Activation = Activation.ELU, Name = "conv2")]
+[GlobalAvgPool(Name = "gap")]
+[Dense(3, Activation = Activation.Softmax, Name = "fc")]
+public partial class PooledNet;

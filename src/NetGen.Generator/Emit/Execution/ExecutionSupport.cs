@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Linq;
 using NetGen.Generator.Diagnostics;
 using NetGen.Generator.Model;
 
@@ -13,7 +14,7 @@ internal static class ExecutionSupport
 {
     /// <summary>Ops with CPU kernels on both passes.</summary>
     public static bool CanRun(OpKind op) => op is OpKind.Input or OpKind.Conv2D or OpKind.DepthwiseConv2D
-        or OpKind.MaxPool2D or OpKind.Flatten or OpKind.Dense
+        or OpKind.MaxPool2D or OpKind.AvgPool2D or OpKind.GlobalAvgPool or OpKind.Flatten or OpKind.Dense
         or OpKind.ReLU or OpKind.LeakyReLU or OpKind.ELU or OpKind.Sigmoid or OpKind.Tanh or OpKind.Softmax;
 
     /// <summary>True when Predict (and the constructor) are generated.</summary>
@@ -28,16 +29,24 @@ internal static class ExecutionSupport
     public static IEnumerable<DiagnosticInfo> Diagnose(NetworkAnalysis analysis)
     {
         var network = analysis.Network;
-        bool runs = true;
+        // One diagnostic per layer kind, at its first layer: a ResNet's 20 batch norms are one fact.
+        var first = new Dictionary<OpKind, int>();
+        var count = new Dictionary<OpKind, int>();
         for (int n = 0; n < network.Nodes.Count; n++)
         {
-            var node = network.Nodes[n];
-            if (!analysis.Layers[n].Computed || CanRun(node.Op)) continue;
-            runs = false;
-            yield return DiagnosticInfo.Create(DiagnosticDescriptors.LayerCannotRun.Id, node.Location ?? network.Location,
-                node.Name, node.Op.ToString());
+            var op = network.Nodes[n].Op;
+            if (!analysis.Layers[n].Computed || CanRun(op)) continue;
+            if (!first.ContainsKey(op)) first[op] = n;
+            count[op] = count.TryGetValue(op, out int c) ? c + 1 : 1;
         }
-        if (!runs) yield break;
+        foreach (var pair in first.OrderBy(p => p.Value))
+        {
+            var node = network.Nodes[pair.Value];
+            int more = count[pair.Key] - 1;
+            yield return DiagnosticInfo.Create(DiagnosticDescriptors.LayerCannotRun.Id, node.Location ?? network.Location,
+                node.Name, pair.Key.ToString(), more == 0 ? "" : " and " + more + " more " + pair.Key + " layer" + (more == 1 ? "" : "s"));
+        }
+        if (first.Count > 0) yield break;
 
         if (!ExecutionLayout.FitsOneArray(InferenceFloats(analysis)))
         {

@@ -41,6 +41,7 @@ internal sealed class LayerCode
                        $"{pt}, {pb}, {pl}, {pr}, {a.DilationH}, {a.DilationW}, {groups}); // {node.Name}";
             }
             case OpKind.MaxPool2D:
+            case OpKind.AvgPool2D:
             {
                 var (pt, pb) = Pads(x.H, a.KernelH, a.StrideH, 1, a.Padding, a.PadTop, a.PadBottom);
                 var (pl, pr) = Pads(x.W, a.KernelW, a.StrideW, 1, a.Padding, a.PadLeft, a.PadRight);
@@ -90,6 +91,13 @@ internal sealed class LayerCode
                 break;
             case OpKind.MaxPool2D:
                 w.Line($"{Kernels}MaxPool2D.Forward({Y}, {X}, {dims});");
+                break;
+            case OpKind.AvgPool2D:
+                // Padding taps do not count in the divisor (Keras, ONNX).
+                w.Line($"{Kernels}AvgPool2D.Forward({Y}, {X}, {dims}, false);");
+                break;
+            case OpKind.GlobalAvgPool:
+                w.Line($"{Kernels}GlobalAvgPool.Forward({Y}, {X}, {(training ? "n" : "1")}, {Number((long)x.H * x.W)}, {x.C});");
                 break;
             case OpKind.Flatten:
                 w.Line("// A view of its input: nothing to compute (channels-last order, see the weight table).");
@@ -165,6 +173,19 @@ internal sealed class LayerCode
                 StartGradient(w, input, n);
                 w.Line($"{Kernels}MaxPool2D.Backward({Grad(input)}, {dY}, {X}, {dims});");
                 break;
+            case OpKind.AvgPool2D:
+                if (!needsDx) break;
+                StartGradient(w, input, n);
+                w.Line($"{Kernels}AvgPool2D.Backward({Grad(input)}, {dY}, {dims}, false);");
+                break;
+            case OpKind.GlobalAvgPool:
+            {
+                if (!needsDx) break;
+                var x = _layout.InputShape(n);
+                StartGradient(w, input, n);
+                w.Line($"{Kernels}GlobalAvgPool.Backward({Grad(input)}, {dY}, n, {Number((long)x.H * x.W)}, {x.C});");
+                break;
+            }
             case OpKind.Flatten:
                 if (!needsDx) break;
                 if (_layout.GradientOffset(input) == _layout.GradientOffset(n))
