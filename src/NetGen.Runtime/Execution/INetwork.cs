@@ -34,6 +34,12 @@ public interface INetwork
 
     /// <summary>Sets a parameter tensor, given in PyTorch layout.</summary>
     void SetParameter(string name, ReadOnlySpan<float> source);
+
+    /// <summary>Saves every parameter as a safetensors file (see <see cref="NetworkWeights"/>).</summary>
+    void Save(string path);
+
+    /// <summary>Loads a safetensors file saved by <see cref="Save"/> or by PyTorch; reports every mismatch.</summary>
+    void Load(string path);
 }
 
 /// <summary>A generated network whose output is a class-score vector: it trains with softmax cross-entropy.</summary>

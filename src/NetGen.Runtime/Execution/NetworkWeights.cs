@@ -1,0 +1,43 @@
+using System;
+using System.Collections.Generic;
+using NetGen.Weights;
+
+namespace NetGen.Execution;
+
+/// <summary>
+/// A generated network's parameters as a safetensors file: one F32 tensor per parameter,
+/// named by layer ("conv1.weight", "dense_1.bias") in PyTorch layout (conv (K, C/G, R, S),
+/// dense (out, in), a Dense after a Flatten in PyTorch's channels-first flatten order), so
+/// the file loads into the same network written in PyTorch.
+/// </summary>
+public static class NetworkWeights
+{
+    /// <summary>Writes every parameter of <paramref name="network"/> to <paramref name="path"/> atomically (temporary file, then rename).</summary>
+    public static void Save(INetwork network, string path)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        var tensors = new List<NamedTensor>();
+        foreach (var tensor in network.ParameterTable)
+        {
+            var values = new float[tensor.Length];
+            network.CopyParameter(tensor.Name, values);
+            tensors.Add(new NamedTensor(tensor.Name, tensor.ShapeArray(), values));
+        }
+        var metadata = new Dictionary<string, string> { ["format"] = "pt", ["producer"] = "NetGen" };
+        Safetensors.Write(path, tensors, metadata);
+    }
+
+    /// <summary>
+    /// Loads <paramref name="path"/> into <paramref name="network"/>. The file must hold exactly
+    /// the network's tensors with their shapes; otherwise nothing is changed and the
+    /// <see cref="WeightMismatchException"/> lists every missing, unexpected or misshapen tensor.
+    /// </summary>
+    public static void Load(INetwork network, string path)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        var expected = new Dictionary<string, int[]>(StringComparer.Ordinal);
+        foreach (var tensor in network.ParameterTable) expected.Add(tensor.Name, tensor.ShapeArray());
+        var loaded = Safetensors.Load(path, expected);
+        foreach (var tensor in network.ParameterTable) network.SetParameter(tensor.Name, loaded[tensor.Name]);
+    }
+}

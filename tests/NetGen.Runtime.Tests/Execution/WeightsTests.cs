@@ -1,0 +1,78 @@
+using NetGen.Execution;
+using NetGen.Weights;
+using Xunit;
+
+namespace NetGen.Runtime.Tests.Execution;
+
+/// <summary>Save and Load through safetensors: PyTorch names, shapes and layouts; every mismatch reported.</summary>
+public class WeightsTests : IDisposable
+{
+    private readonly string _folder = Directory.CreateTempSubdirectory("netgen-weights-").FullName;
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+
+    [Fact]
+    public void Saved_weights_load_into_another_instance_and_predict_the_same()
+    {
+        var a = new MixedNet(1);
+        Cases.RandomizeBiases(a, 9);
+        string path = Path.Combine(_folder, "mixed.safetensors");
+        a.Save(path);
+        var b = new MixedNet(2, ExecutionMode.Training);
+        b.Load(path);
+
+        var input = Cases.Random(3 * 9 * 7, 4);
+        float[] ya = new float[4], yb = new float[4];
+        a.Predict(input, ya);
+        b.Predict(input, yb);
+        Assert.Equal(ya, yb);
+    }
+
+    [Fact]
+    public void File_holds_pytorch_names_shapes_and_the_channels_first_flatten_order()
+    {
+        var net = new MixedNet(3);
+        string path = Path.Combine(_folder, "mixed.safetensors");
+        net.Save(path);
+        var expected = new Dictionary<string, int[]>
+        {
+            ["conv1.weight"] = new[] { 6, 3, 3, 3 }, ["conv1.bias"] = new[] { 6 },
+            ["dw.weight"] = new[] { 6, 1, 3, 3 }, ["dw.bias"] = new[] { 6 },
+            ["fc1.weight"] = new[] { 7, 12 }, ["fc1.bias"] = new[] { 7 },
+            ["fc2.weight"] = new[] { 4, 7 }, ["fc2.bias"] = new[] { 4 },
+        };
+        var loaded = Safetensors.Load(path, expected);
+
+        // fc1 follows a flatten of (6, 2, 1): column c*2 + h in the file is column h*6 + c inside.
+        var inside = new float[7 * 12];
+        net.CopyParameter("fc1.weight", inside);
+        Assert.Equal(inside, loaded["fc1.weight"]);
+        var reference = Cases.Reference("Mixed");
+        var p = Cases.Parameters(net);
+        var x = Cases.Random(3 * 9 * 7, 5);
+        var y = new float[4];
+        net.Predict(x, y);
+        PredictTests.AssertClose(reference.Forward(p, Array.ConvertAll(x, v => (double)v)), y, "reference with the file's layout");
+    }
+
+    [Fact]
+    public void Load_lists_every_mismatch_and_changes_nothing()
+    {
+        string path = Path.Combine(_folder, "tiny.safetensors");
+        Safetensors.Write(path, new[]
+        {
+            new NamedTensor("conv1.weight", new[] { 4, 1, 3, 3 }, new float[36]),
+            new NamedTensor("conv1.bias", new[] { 5 }, new float[5]),
+            new NamedTensor("extra", new[] { 1 }, new float[1]),
+        });
+        var net = new TinyNet(1);
+        var before = Cases.Parameters(net);
+        var error = Assert.Throws<WeightMismatchException>(() => net.Load(path));
+        Assert.Contains(error.Differences, d => d.Contains("conv1.bias"));
+        Assert.Contains(error.Differences, d => d.Contains("extra"));
+        Assert.Contains(error.Differences, d => d.Contains("dense_1.weight"));
+        Assert.Contains(error.Differences, d => d.Contains("dense_1.bias"));
+        var after = Cases.Parameters(net);
+        foreach (var key in before.Keys) Assert.Equal(before[key], after[key]);
+    }
+}
