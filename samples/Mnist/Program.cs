@@ -33,7 +33,7 @@ Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
     $"Allocated {network.AllocatedBytes:N0} bytes = TrainingBytes {MnistCnn.TrainingBytes:N0} + kernel buffers {MnistCnn.TrainingKernelBytes:N0}"));
 Console.WriteLine();
 
-var trainer = new Trainer(network, train, options.Seed);
+var trainer = new Trainer(network, train, options.Epochs, options.Seed);
 var progress = new Progress(options.Epochs);
 double testAccuracy = 0;
 for (int epoch = 1; epoch <= options.Epochs; epoch++)
