@@ -345,6 +345,19 @@ namespace App
             NetgenRepack();
         }
 
+        /// <summary>
+        /// Saves every parameter to <paramref name="path"/> as safetensors, atomically: names from the layers
+        /// ("conv1.weight"), PyTorch layouts (conv (K, C/G, R, S), dense (out, in), a Dense after a Flatten in
+        /// PyTorch's channels-first flatten order).
+        /// </summary>
+        public void Save(string path) => global::NetGen.Execution.NetworkWeights.Save(this, path);
+
+        /// <summary>
+        /// Loads a safetensors file holding exactly this network's tensors (as <see cref="Save"/> writes them);
+        /// otherwise changes nothing and throws a <see cref="global::NetGen.Weights.WeightMismatchException"/> listing every mismatch.
+        /// </summary>
+        public void Load(string path) => global::NetGen.Execution.NetworkWeights.Load(this, path);
+
         private void NetgenRepack()
         {
             if (_netgenMode == global::NetGen.Execution.ExecutionMode.Training)
