@@ -4,6 +4,7 @@ using System.Globalization;
 using System.IO;
 using NetGen.Data;
 using NetGen.Execution;
+using NetGen.Threading;
 using Samples.Mnist;
 
 // Trains the textbook MNIST CNN: prints the build's summary, one line per epoch, the test
@@ -29,6 +30,9 @@ Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
     $"Data: {source}: {train.Count:N0} training, {test.Count:N0} test images"));
 
 var network = new MnistCnn(options.Seed, ExecutionMode.Training);
+// Each layer's weight and input gradients are computed on two cores at once.
+using var pool = new WorkerPool(Math.Min(2, Environment.ProcessorCount));
+network.UseWorkerPool(pool);
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
     $"Allocated {network.AllocatedBytes:N0} bytes = TrainingBytes {MnistCnn.TrainingBytes:N0} + kernel buffers {MnistCnn.TrainingKernelBytes:N0}"));
 Console.WriteLine();

@@ -211,6 +211,14 @@ namespace App
         }
 
         private long _netgenSteps;
+        private global::NetGen.Threading.WorkerPool? _netgenPool;
+
+        /// <summary>
+        /// Runs each layer's two independent backward halves (weight and input gradients) on two workers of
+        /// <paramref name="pool"/>, with the same results as on one thread; null (the default) runs everything
+        /// on the calling thread. The pool stays the caller's to dispose, and must not run other work during a step.
+        /// </summary>
+        public void UseWorkerPool(global::NetGen.Threading.WorkerPool? pool) => _netgenPool = pool;
 
         /// <summary>Optimizer hyperparameters (adam, as declared); read at every step.</summary>
         public global::NetGen.Execution.TrainingSettings TrainingSettings { get; } = new(1e-3f);
@@ -418,12 +426,21 @@ namespace App
         private void NetgenBackward(int n)
         {
             global::System.Span<float> m = _netgenMemory;
+            var pool = _netgenPool;
             // dense_1: Dense + Softmax
             // dY is already the gradient at the logits (softmax cross-entropy).
-            global::NetGen.Kernels.Dense.BackwardWeights(m.Slice(13690, 13520), m.Slice(537896, n * 10), m.Slice(450728, n * 1352), s_netgenDims4 with { N = n });
-            global::NetGen.Kernels.Dense.BackwardBias(m.Slice(27210, 10), m.Slice(537896, n * 10), s_netgenDims4 with { N = n });
             m.Slice(884008, n * 1352).Clear();
-            global::NetGen.Kernels.Dense.BackwardData(m.Slice(884008, n * 1352), m.Slice(537896, n * 10), m.Slice(80, 13520), s_netgenDims4 with { N = n });
+            if (pool is not null)
+            {
+                var work = new global::NetGen.Execution.DenseBackwardWork(_netgenMemory, 13690, 13520, 27210, 10, 537896, n * 10, 450728, n * 1352, 884008, n * 1352, 80, 13520, s_netgenDims4 with { N = n });
+                pool.Run(2, in work);
+            }
+            else
+            {
+                global::NetGen.Kernels.Dense.BackwardWeights(m.Slice(13690, 13520), m.Slice(537896, n * 10), m.Slice(450728, n * 1352), s_netgenDims4 with { N = n });
+                global::NetGen.Kernels.Dense.BackwardBias(m.Slice(27210, 10), m.Slice(537896, n * 10), s_netgenDims4 with { N = n });
+                global::NetGen.Kernels.Dense.BackwardData(m.Slice(884008, n * 1352), m.Slice(537896, n * 10), m.Slice(80, 13520), s_netgenDims4 with { N = n });
+            }
             // flatten_1: Flatten
             // Its input's gradient shares this storage: nothing to do.
             // maxpool2d_1: MaxPool2D

@@ -59,6 +59,26 @@ public class GradientTests
         Assert.Equal(41, net.StepCount);
     }
 
+    [Fact]
+    public void A_worker_pool_gives_the_same_training_bit_for_bit()
+    {
+        using var pool = new NetGen.Threading.WorkerPool(2);
+        var alone = new MnistCnn(6, ExecutionMode.Training);
+        var pooled = new MnistCnn(6, ExecutionMode.Training);
+        pooled.UseWorkerPool(pool);
+        var inputs = Cases.Random(32 * 784, 7);
+        var labels = Enumerable.Range(0, 32).Select(i => i % 10).ToArray();
+        for (int step = 0; step < 3; step++)
+            Assert.Equal(alone.TrainStep(inputs, labels).Loss, pooled.TrainStep(inputs, labels).Loss);
+        pooled.TrainStep(inputs, labels);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        pooled.TrainStep(inputs, labels);
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        alone.TrainStep(inputs, labels);
+        alone.TrainStep(inputs, labels);
+        Assert.Equal(Cases.Parameters(alone)["conv2.weight"], Cases.Parameters(pooled)["conv2.weight"]);
+    }
+
     /// <summary>fp32 backward against float64 differences: relative 1e-3 of the tensor's largest gradient, plus 1e-5.</summary>
     private static void AssertGradient(double[] numeric, float[] analytic, string what)
     {

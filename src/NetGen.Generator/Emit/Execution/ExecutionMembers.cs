@@ -214,6 +214,7 @@ internal static class ExecutionMembers
         w.Line("/// <summary>Backward over the batch, from the logits' gradient: parameter gradients accumulate into the (zeroed) gradient block.</summary>");
         w.Open("private void NetgenBackward(int n)");
         w.Line($"{Span} m = _netgenMemory;");
+        w.Line("var pool = _netgenPool;");
         for (int n = nodes.Count - 1; n >= 1; n--)
             if (layout.Analysis.Layers[n].Computed) code.Backward(w, n);
         w.Close();

@@ -153,6 +153,30 @@ internal sealed class LayerCode
                     w.Line($"{Kernels}Activations.BackwardInPlace({dY}, {Y}, {Activation(act)}, {Alpha(node)});");
                 }
                 var weight = _layout.Weight[n]!;
+                if (weight.GradientOffset >= 0 && needsDx)
+                {
+                    // Weight and input gradients are independent: on a worker pool, one each.
+                    StartGradient(w, input, n);
+                    string weights0 = node.Op == OpKind.Dense
+                        ? Slice(weight.Offset, weight.Length)
+                        : Kernel(n, KernelBufferKind.BackwardPackedWeights, true);
+                    string bias0 = _layout.Bias[n] is { } b0
+                        ? $"{Number(_layout.GradientBase + b0.GradientOffset)}, {Number(b0.Length)}"
+                        : "-1, 0";
+                    w.Open("if (pool is not null)");
+                    w.Line($"var work = new global::NetGen.Execution.{(node.Op == OpKind.Dense ? "Dense" : "Conv")}BackwardWork(_netgenMemory, " +
+                           $"{Number(_layout.GradientBase + weight.GradientOffset)}, {Number(weight.Length)}, {bias0}, " +
+                           $"{Args(_layout.GradientOffset(n), y.Elements)}, {Args(_layout.ActivationOffset(input), _layout.OutputShape(input).Elements)}, " +
+                           $"{Args(_layout.GradientOffset(input), _layout.OutputShape(input).Elements)}, {SliceArgs(weights0)}, {dims});");
+                    w.Line("pool.Run(2, in work);");
+                    w.Close();
+                    w.Open("else");
+                    w.Line($"{Kernels}{kernel}.BackwardWeights({GradientSpan(weight)}, {dY}, {X}, {dims});");
+                    if (_layout.Bias[n] is { } b1) w.Line($"{Kernels}{kernel}.BackwardBias({GradientSpan(b1)}, {dY}, {dims});");
+                    w.Line($"{Kernels}{kernel}.BackwardData({Grad(input)}, {dY}, {weights0}, {dims});");
+                    w.Close();
+                    break;
+                }
                 if (weight.GradientOffset >= 0)
                 {
                     w.Line($"{Kernels}{kernel}.BackwardWeights({GradientSpan(weight)}, {dY}, {X}, {dims});");
@@ -258,6 +282,12 @@ internal sealed class LayerCode
         Slice(_layout.KernelOffset(node, kind, training), _layout.KernelFloats(node, kind));
 
     public static string Slice(long offset, long length) => $"m.Slice({Number(offset)}, {Number(length)})";
+
+    /// <summary>"offset, n * length": a batch tensor's place as a work item's arguments.</summary>
+    private static string Args(long offset, long length) => $"{Number(offset)}, n * {Number(length)}";
+
+    /// <summary>"m.Slice(a, b)" back to "a, b".</summary>
+    private static string SliceArgs(string slice) => slice.Substring("m.Slice(".Length, slice.Length - "m.Slice(".Length - 1);
 
     private static string FusedKind(Node node) =>
         Activation(node.Args.Activation == ActivationKind.Softmax ? ActivationKind.None : node.Args.Activation);

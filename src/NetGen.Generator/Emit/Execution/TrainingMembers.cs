@@ -41,6 +41,14 @@ internal static class TrainingMembers
         w.Lines($$"""
 
             private long _netgenSteps;
+            private global::NetGen.Threading.WorkerPool? _netgenPool;
+
+            /// <summary>
+            /// Runs each layer's two independent backward halves (weight and input gradients) on two workers of
+            /// <paramref name="pool"/>, with the same results as on one thread; null (the default) runs everything
+            /// on the calling thread. The pool stays the caller's to dispose, and must not run other work during a step.
+            /// </summary>
+            public void UseWorkerPool(global::NetGen.Threading.WorkerPool? pool) => _netgenPool = pool;
 
             /// <summary>Optimizer hyperparameters ({{network.Optimizer.ToString().ToLowerInvariant()}}, as declared); read at every step.</summary>
             public global::NetGen.Execution.TrainingSettings TrainingSettings { get; } = new({{learningRate}});

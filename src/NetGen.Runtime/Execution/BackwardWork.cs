@@ -1,0 +1,110 @@
+using System;
+using NetGen.Kernels;
+using NetGen.Threading;
+
+namespace NetGen.Execution;
+
+/// <summary>
+/// A Conv2D layer's backward as two independent items for a <see cref="WorkerPool"/>: item 0
+/// computes the weight and bias gradients, item 1 the input gradient. Both read dY; each
+/// writes its own tensors, so two workers give exactly the sequential result. Offsets and
+/// lengths are fp32 elements of the network's one array (spans cannot cross threads).
+/// </summary>
+public readonly struct ConvBackwardWork : IRangeWork
+{
+    private readonly float[] _memory;
+    private readonly Conv2DDims _dims;
+    private readonly int _dW, _dWLength, _dB, _dBLength, _dY, _dYLength, _x, _xLength, _dX, _dXLength, _packed, _packedLength;
+
+    /// <param name="memory">The network's array.</param>
+    /// <param name="dW">(K, C/G, R, S) weight gradient.</param>
+    /// <param name="dWLength">Its length.</param>
+    /// <param name="dB">(K) bias gradient, or -1 for none.</param>
+    /// <param name="dBLength">Its length (0 for none).</param>
+    /// <param name="dY">(N, P, Q, K) pre-activation output gradient.</param>
+    /// <param name="dYLength">Its length.</param>
+    /// <param name="x">(N, H, W, C) the forward input.</param>
+    /// <param name="xLength">Its length.</param>
+    /// <param name="dX">(N, H, W, C) input gradient, accumulated (zeroed by the caller when it starts).</param>
+    /// <param name="dXLength">Its length.</param>
+    /// <param name="packed">Backward-packed weights.</param>
+    /// <param name="packedLength">Their length.</param>
+    /// <param name="dims">The convolution at the batch.</param>
+    public ConvBackwardWork(float[] memory, int dW, int dWLength, int dB, int dBLength, int dY, int dYLength,
+        int x, int xLength, int dX, int dXLength, int packed, int packedLength, in Conv2DDims dims)
+    {
+        _memory = memory;
+        _dims = dims;
+        (_dW, _dWLength, _dB, _dBLength, _dY, _dYLength) = (dW, dWLength, dB, dBLength, dY, dYLength);
+        (_x, _xLength, _dX, _dXLength, _packed, _packedLength) = (x, xLength, dX, dXLength, packed, packedLength);
+    }
+
+    /// <inheritdoc/>
+    public void Execute(int worker, int start, int end)
+    {
+        var m = _memory.AsSpan();
+        var dY = m.Slice(_dY, _dYLength);
+        for (int item = start; item < end; item++)
+        {
+            if (item == 0)
+            {
+                Conv2D.BackwardWeights(m.Slice(_dW, _dWLength), dY, m.Slice(_x, _xLength), _dims);
+                if (_dB >= 0) Conv2D.BackwardBias(m.Slice(_dB, _dBLength), dY, _dims);
+            }
+            else
+            {
+                Conv2D.BackwardData(m.Slice(_dX, _dXLength), dY, m.Slice(_packed, _packedLength), _dims);
+            }
+        }
+    }
+}
+
+/// <summary>A Dense layer's backward as two items, like <see cref="ConvBackwardWork"/>; dX reads the canonical weights.</summary>
+public readonly struct DenseBackwardWork : IRangeWork
+{
+    private readonly float[] _memory;
+    private readonly DenseDims _dims;
+    private readonly int _dW, _dWLength, _dB, _dBLength, _dY, _dYLength, _x, _xLength, _dX, _dXLength, _w, _wLength;
+
+    /// <param name="memory">The network's array.</param>
+    /// <param name="dW">(K, C) weight gradient.</param>
+    /// <param name="dWLength">Its length.</param>
+    /// <param name="dB">(K) bias gradient, or -1 for none.</param>
+    /// <param name="dBLength">Its length (0 for none).</param>
+    /// <param name="dY">(N, K) pre-activation output gradient.</param>
+    /// <param name="dYLength">Its length.</param>
+    /// <param name="x">(N, C) the forward input.</param>
+    /// <param name="xLength">Its length.</param>
+    /// <param name="dX">(N, C) input gradient, accumulated.</param>
+    /// <param name="dXLength">Its length.</param>
+    /// <param name="w">(K, C) canonical weights.</param>
+    /// <param name="wLength">Their length.</param>
+    /// <param name="dims">The layer at the batch.</param>
+    public DenseBackwardWork(float[] memory, int dW, int dWLength, int dB, int dBLength, int dY, int dYLength,
+        int x, int xLength, int dX, int dXLength, int w, int wLength, in DenseDims dims)
+    {
+        _memory = memory;
+        _dims = dims;
+        (_dW, _dWLength, _dB, _dBLength, _dY, _dYLength) = (dW, dWLength, dB, dBLength, dY, dYLength);
+        (_x, _xLength, _dX, _dXLength, _w, _wLength) = (x, xLength, dX, dXLength, w, wLength);
+    }
+
+    /// <inheritdoc/>
+    public void Execute(int worker, int start, int end)
+    {
+        var m = _memory.AsSpan();
+        var dY = m.Slice(_dY, _dYLength);
+        for (int item = start; item < end; item++)
+        {
+            if (item == 0)
+            {
+                Dense.BackwardWeights(m.Slice(_dW, _dWLength), dY, m.Slice(_x, _xLength), _dims);
+                if (_dB >= 0) Dense.BackwardBias(m.Slice(_dB, _dBLength), dY, _dims);
+            }
+            else
+            {
+                Dense.BackwardData(m.Slice(_dX, _dXLength), dY, m.Slice(_w, _wLength), _dims);
+            }
+        }
+    }
+}
