@@ -1,0 +1,116 @@
+using NetGen.Generator.Analysis;
+using NetGen.Generator.Tests.Infrastructure;
+using Xunit;
+
+namespace NetGen.Generator.Tests.Execution;
+
+/// <summary>What the execution emitter generates, and what it declines to generate, with which diagnostics.</summary>
+public class ExecutionEmitTests
+{
+    private const string Mnist = """
+        using NetGen;
+        namespace App;
+        [Network(1, 28, 28, Batch = 64)]
+        [Conv2D(32, 3, Activation = Activation.ReLU, Name = "conv1")]
+        [MaxPool2D(2, Name = "pool1")]
+        [Conv2D(64, 3, Activation = Activation.ReLU, Name = "conv2")]
+        [MaxPool2D(2, Name = "pool2")]
+        [Conv2D(64, 3, Activation = Activation.ReLU, Name = "conv3")]
+        [Flatten(Name = "flatten")]
+        [Dense(64, Activation = Activation.ReLU, Name = "dense_1")]
+        [Dense(10, Activation = Activation.Softmax, Name = "dense_2")]
+        public partial class Net;
+        """;
+
+    [Fact]
+    public void Runnable_network_gets_straight_line_code_that_compiles_clean()
+    {
+        var run = GeneratorTestHelper.Run(Mnist);
+        Assert.Empty(GeneratorTestHelper.Describe(run.GeneratorDiagnostics));
+        Assert.Empty(GeneratorTestHelper.Describe(run.CompilationDiagnostics));
+        string code = run.Sources["App.Net.Network.g.cs"];
+
+        Assert.Contains("partial class Net : global::NetGen.Execution.ITrainableNetwork", code);
+        // One kernel call per layer and pass: three convolutions in each forward, no loop over layers.
+        Assert.Equal(6, Count(code, "global::NetGen.Kernels.Conv2D.Forward("));
+        Assert.Equal(4, Count(code, "global::NetGen.Kernels.MaxPool2D.Forward("));
+        Assert.Equal(3, Count(code, "global::NetGen.Kernels.Conv2D.BackwardWeights("));
+        // conv1 reads the network input: no input gradient, no backward packing.
+        Assert.Equal(2, Count(code, "global::NetGen.Kernels.Conv2D.PackForBackward("));
+        Assert.Contains("Conv2DDims.Create(1, 28, 28, 1, 32, 3, 3, 1, 1, 0, 0, 0, 0, 1, 1, 1); // conv1", code);
+        Assert.Contains("new(1, 576, 64); // dense_1", code);
+        Assert.Contains("new(\"dense_1.weight\", 55744, new[] { 64, 576 }", code);
+        Assert.Contains("new[] { 64, 3, 3 })", code);
+        Assert.DoesNotContain("foreach", code);
+    }
+
+    [Fact]
+    public void Unsupported_layer_kinds_get_one_warning_each_and_no_execution_members()
+    {
+        var run = GeneratorTestHelper.Run("""
+            using NetGen;
+            [Network(3, 16, 16)]
+            [Conv2D(8, 3, Name = "c1")]
+            [BatchNorm(Name = "bn1")]
+            [Conv2D(8, 3, Name = "c2")]
+            [BatchNorm(Name = "bn2")]
+            [LocalResponseNorm(2, Name = "lrn")]
+            [GlobalAvgPool]
+            [Dense(4)]
+            public partial class Net;
+            """);
+        Assert.Equal(new[]
+        {
+            "NG0301 Source0.cs(4,2): Layer 'bn1' (BatchNorm) and 1 more BatchNorm layer cannot run on the CPU yet; the network's constants and summary are still generated, but no Predict or TrainStep",
+            "NG0301 Source0.cs(7,2): Layer 'lrn' (LocalResponseNorm) cannot run on the CPU yet; the network's constants and summary are still generated, but no Predict or TrainStep",
+        }, GeneratorTestHelper.Describe(run.GeneratorDiagnostics));
+        Assert.Empty(GeneratorTestHelper.Describe(run.CompilationDiagnostics.Where(d => d.Id != "NG0301")));
+        string code = run.Sources["Net.Network.g.cs"];
+        Assert.Contains("public const long ParameterCount", code);
+        Assert.Contains("public const long InferenceKernelBytes", code);
+        Assert.DoesNotContain("Predict", code);
+        Assert.Contains("partial class Net\n", code);
+    }
+
+    [Fact]
+    public void Image_output_gets_predict_and_an_info_instead_of_train_step()
+    {
+        var run = GeneratorTestHelper.Run("""
+            using NetGen;
+            [Network(3, 8, 8)]
+            [Conv2D(4, 3, Padding = Padding.Same)]
+            public partial class Net;
+            """);
+        Assert.Equal(new[]
+        {
+            "NG0302 Source0.cs(2,2): Network 'Net' gets no TrainStep: its output (4, 8, 8) is not a vector of class scores",
+        }, GeneratorTestHelper.Describe(run.GeneratorDiagnostics));
+        Assert.Empty(GeneratorTestHelper.Describe(run.CompilationDiagnostics.Where(d => d.Id != "NG0302")));
+        string code = run.Sources["Net.Network.g.cs"];
+        Assert.Contains("partial class Net : global::NetGen.Execution.INetwork", code);
+        Assert.Contains("Layout.NhwcToNchw(output", code);
+        Assert.DoesNotContain("TrainStep", code);
+    }
+
+    [Fact]
+    public void Kernel_buffers_of_the_textbook_exercise()
+    {
+        var analysis = HandBuiltAnalyses.ThreeConv();
+        var buffers = KernelBufferPlanner.Plan(analysis.Network, analysis.Layers);
+        // Forward packings pad K to 16: conv1 112*3*9, conv2 208*100*9, conv3 400*200*9 floats;
+        // the scratch is conv3's 200 + 16; the input transpose one 3x200x300 sample.
+        long forward = 112 * 3 * 9 + 208 * 100 * 9 + 400 * 200 * 9;
+        Assert.Equal((forward + 216 + 3 * 200 * 300) * 4, buffers.InferenceBytes);
+        // Backward packings pad C to 16 (conv2: 112*200*9, conv3: 208*400*9); conv1 reads the input.
+        Assert.Equal((forward + 112 * 200 * 9 + 208 * 400 * 9 + 216) * 4, buffers.TrainingBytes);
+        Assert.Contains("Kernel buffers beside the plans (packed weights, scratch): 4.4 MB inference, 7.4 MB training",
+            NetGen.Generator.Emit.SummaryWriter.Write(analysis));
+    }
+
+    private static int Count(string text, string what)
+    {
+        int count = 0;
+        for (int i = text.IndexOf(what, StringComparison.Ordinal); i >= 0; i = text.IndexOf(what, i + 1, StringComparison.Ordinal)) count++;
+        return count;
+    }
+}
