@@ -11,9 +11,12 @@ Console.WriteLine(ThreeConv.Summary);
 Console.WriteLine();
 
 int differences = 0;
-Compare("TotalParams", ThreeConvNet.TotalParams, ThreeConv.TotalParams);
-Compare("TrainableParams", ThreeConvNet.TrainableParams, ThreeConv.TrainableParams);
+Compare("ParameterCount", ThreeConvNet.ParameterCount, ThreeConv.ParameterCount);
+Compare("TrainableParameterCount", ThreeConvNet.TrainableParameterCount, ThreeConv.TrainableParameterCount);
+Compare("Macs", ThreeConvNet.Macs, ThreeConv.Macs);
+Compare("OutputShape", string.Join("x", ThreeConvNet.OutputShape.ToArray()), string.Join("x", ThreeConv.OutputShape.ToArray()));
 Compare("InferenceBytes", ThreeConvNet.InferenceBytes, ThreeConv.InferenceBytes);
+Compare("TrainingBatch", ThreeConvNet.TrainingBatch, ThreeConv.TrainingBatch);
 Compare("TrainingBytes", ThreeConvNet.TrainingBytes, ThreeConv.TrainingBytes);
 Compare("Layers", ThreeConvNet.Layers.Length, ThreeConv.Layers.Length);
 for (int i = 0; i < Math.Min(ThreeConvNet.Layers.Length, ThreeConv.Layers.Length); i++)

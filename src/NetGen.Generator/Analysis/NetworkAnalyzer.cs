@@ -24,11 +24,10 @@ public static class NetworkAnalyzer
         {
             var live = new Liveness(network);
             var layers = Layers(network, shapes, live);
-            CheckTotals(layers);
             var inference = InferencePlanner.Plan(network, layers, live);
             var training = TrainingPlanner.Plan(network, layers, live, network.Batch, network.Optimizer);
             var analysis = new NetworkAnalysis(network, layers.ToEquatableArray(), inference, training);
-            _ = checked(analysis.ParameterBytes + inference.Bytes + training.Total);
+            CheckTotals(analysis);
             BudgetCheck.Check(analysis, live, diagnostics);
             return new Result<NetworkAnalysis>(analysis, diagnostics.ToEquatableArray());
         }
@@ -73,18 +72,23 @@ public static class NetworkAnalyzer
         return layers;
     }
 
-    /// <summary>The totals <see cref="NetworkAnalysis"/> sums unchecked, summed checked once here.</summary>
-    private static void CheckTotals(LayerInfo[] layers)
+    /// <summary>
+    /// <see cref="NetworkAnalysis"/> and <see cref="TrainingMemory"/> sum their totals unchecked;
+    /// summing them checked once here turns a wrap-around into the overflow diagnostic.
+    /// </summary>
+    private static void CheckTotals(NetworkAnalysis analysis)
     {
         checked
         {
             long parameters = 0, macs = 0;
-            foreach (var l in layers)
+            foreach (var l in analysis.Layers)
             {
                 parameters += l.Trainable + l.NonTrainable;
                 macs += l.Macs;
             }
-            _ = parameters * 4;
+            _ = parameters * 4 + analysis.InferencePlan.Bytes;
+            var t = analysis.Training;
+            _ = t.Inputs + t.Activations + t.Parameters + t.Gradients + t.OptimizerState + t.Workspace;
         }
     }
 

@@ -54,6 +54,7 @@ internal static class ShapeInference
             OpKind.Add => SameShapes(),
             OpKind.Multiply => Gate(),
             OpKind.Concat => Concat(),
+            // Dropout, batchnorm, lrn and the activations keep their input's shape.
             _ => In,
         };
 

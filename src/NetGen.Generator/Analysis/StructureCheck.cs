@@ -13,8 +13,9 @@ namespace NetGen.Generator.Analysis;
 internal static class StructureCheck
 {
     /// <summary>
-    /// Returns, per node, whether its inputs are well formed; false for the whole network
-    /// (null) when the output or the node list itself is unusable.
+    /// Returns, per node, whether its inputs and arguments are well formed (shape inference
+    /// skips the others), or null when there are no layers at all. A bad output index or
+    /// batch is reported here too; shapes are still checked, so every error shows at once.
     /// </summary>
     public static bool[]? Check(NetworkIR network, List<DiagnosticInfo> diagnostics)
     {
@@ -29,20 +30,17 @@ internal static class StructureCheck
         ok[0] = CheckFirstNode(network, diagnostics);
         for (int i = 1; i < nodes.Count; i++) ok[i] = CheckNode(nodes[i], i, diagnostics);
 
-        bool usable = true;
         if (network.Output < 0 || network.Output >= nodes.Count)
         {
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnknownNode.Id, network.Location,
                 "#" + network.Output, network.Name));
-            usable = false;
         }
         if (network.Batch <= 0)
         {
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidArgument.Id, network.Location,
                 "batch", network.Name, network.Batch, "a positive integer"));
-            usable = false;
         }
-        return usable ? ok : null;
+        return ok;
     }
 
     private static bool CheckFirstNode(NetworkIR network, List<DiagnosticInfo> diagnostics)

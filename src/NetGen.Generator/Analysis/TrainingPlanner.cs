@@ -51,6 +51,9 @@ internal static class TrainingPlanner
     private static ArenaPlan SavedActivations(NetworkIR network, IReadOnlyList<LayerInfo> layers, Liveness live, int batch)
     {
         var nodes = network.Nodes;
+        // Where each node's output is stored: its own slot, or (flatten) its input's storage,
+        // which for a flatten of the network input is the caller's input (owner 0, offset 0).
+        var owner = new int[nodes.Count];
         var offsets = new long[nodes.Count];
         var slots = new List<TensorSlot>();
         long end = 0;
@@ -60,15 +63,13 @@ internal static class TrainingPlanner
             long bytes = checked(batch * layers[n].Output.Bytes);
             if (nodes[n].Op == OpKind.Flatten)
             {
-                // A view of its input's storage (or of the caller's input, which owns no slot).
                 int input = nodes[n].Inputs[0];
-                int owner = input;
-                foreach (var s in slots)
-                    if (s.Node == input && s.AliasOf >= 0) owner = s.AliasOf;
+                owner[n] = owner[input];
                 offsets[n] = offsets[input];
-                slots.Add(new TensorSlot(n, offsets[n], bytes, owner));
+                slots.Add(new TensorSlot(n, offsets[n], bytes, owner[n]));
                 continue;
             }
+            owner[n] = n;
             offsets[n] = end;
             slots.Add(new TensorSlot(n, end, bytes));
             end = checked(end + bytes);

@@ -86,7 +86,7 @@ public static class IdxReader
         using var inflater = new GZipStream(stream, CompressionMode.Decompress, leaveOpen: true);
         try
         {
-            return ReadBody(inflater, sourceName, expectedRank, maxPayload: checked(length * MaxDeflateRatio), exactLength: false);
+            return ReadBody(inflater, sourceName, expectedRank, maxPayload: Math.Min(length, long.MaxValue / MaxDeflateRatio) * MaxDeflateRatio, exactLength: false);
         }
         catch (InvalidDataException ex)
         {

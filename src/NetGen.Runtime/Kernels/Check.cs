@@ -43,11 +43,9 @@ internal static class Check
         }
     }
 
-    public static void That(bool condition, string owner, string message)
-    {
-        if (!condition)
-        {
-            throw new ArgumentException($"{owner}: {message}");
-        }
-    }
+    /// <summary>
+    /// The exception for a failed condition; callers write <c>if (!ok) throw Check.Failure(...)</c>
+    /// so the message is only formatted on failure and a passing call allocates nothing.
+    /// </summary>
+    public static ArgumentException Failure(string owner, string message) => new($"{owner}: {message}");
 }

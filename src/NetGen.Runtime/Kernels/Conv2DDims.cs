@@ -93,7 +93,9 @@ public readonly record struct Conv2DDims
         Check.Positive(Groups, owner, nameof(Groups));
         Check.NonNegative(PadTop, owner, nameof(PadTop));
         Check.NonNegative(PadLeft, owner, nameof(PadLeft));
-        Check.That(C % Groups == 0 && K % Groups == 0, owner,
-            $"C = {C} and K = {K} must both be multiples of Groups = {Groups}.");
+        if (!(C % Groups == 0 && K % Groups == 0))
+        {
+            throw Check.Failure(owner, $"C = {C} and K = {K} must both be multiples of Groups = {Groups}.");
+        }
     }
 }

@@ -2,7 +2,7 @@ namespace NetGen.Kernels;
 
 /// <summary>
 /// Dimensions of a 2-D pooling window: input (N, H, W, C) channels-last, output (N, P, Q, C),
-/// window R x S. Bottom/right padding and ceil mode are already folded into P and Q.
+/// window R x S. Ceil mode is already folded into P and Q.
 /// </summary>
 public readonly record struct PoolDims
 {
@@ -30,6 +30,10 @@ public readonly record struct PoolDims
     public int PadTop { get; init; }
     /// <summary>Padding columns left of the input.</summary>
     public int PadLeft { get; init; }
+    /// <summary>Padding rows below the input: only an average pool that counts padding reads it (its divisor).</summary>
+    public int PadBottom { get; init; }
+    /// <summary>Padding columns right of the input (see <see cref="PadBottom"/>).</summary>
+    public int PadRight { get; init; }
 
     /// <summary>
     /// Dimensions with P and Q computed as PyTorch does: floor (or ceil) of
@@ -46,6 +50,7 @@ public readonly record struct PoolDims
             P = OutputSize(h, r, strideH, padTop, padBottom, ceilMode),
             Q = OutputSize(w, s, strideW, padLeft, padRight, ceilMode),
             StrideH = strideH, StrideW = strideW, PadTop = padTop, PadLeft = padLeft,
+            PadBottom = padBottom, PadRight = padRight,
         };
         dims.Validate();
         return dims;
@@ -79,10 +84,16 @@ public readonly record struct PoolDims
         Check.Positive(StrideW, owner, nameof(StrideW));
         Check.NonNegative(PadTop, owner, nameof(PadTop));
         Check.NonNegative(PadLeft, owner, nameof(PadLeft));
+        Check.NonNegative(PadBottom, owner, nameof(PadBottom));
+        Check.NonNegative(PadRight, owner, nameof(PadRight));
         // Every window must overlap the input, or a max pool has nothing to take.
-        Check.That(PadTop < R && PadLeft < S, owner,
-            $"padding ({PadTop} top, {PadLeft} left) must be smaller than the window {R}x{S}.");
-        Check.That((P - 1) * StrideH - PadTop < H && (Q - 1) * StrideW - PadLeft < W, owner,
-            $"output {P}x{Q} has windows that start past the input {H}x{W}.");
+        if (!(PadTop < R && PadLeft < S))
+        {
+            throw Check.Failure(owner, $"padding ({PadTop} top, {PadLeft} left) must be smaller than the window {R}x{S}.");
+        }
+        if (!((P - 1) * StrideH - PadTop < H && (Q - 1) * StrideW - PadLeft < W))
+        {
+            throw Check.Failure(owner, $"output {P}x{Q} has windows that start past the input {H}x{W}.");
+        }
     }
 }

@@ -1,3 +1,4 @@
+using System;
 using NetGen.Generator.Model;
 using Xunit;
 
@@ -46,6 +47,32 @@ public class SampleTotalsTests
         Assert.Equal(Shape.Vector(classes), analysis.OutputShape);
     }
 
+    /// <summary>
+    /// Published compute, in the precision it is published: torchvision's model table
+    /// ("GFLOPS", which counts multiply-accumulates of convolutions and dense layers, to two
+    /// decimals) and the MobileNet paper's 569 million mult-adds.
+    /// </summary>
+    public static TheoryData<string, double, double, int> PublishedMacs => new()
+    {
+        // file, published figure, its unit, its decimals
+        { "AlexNet.cnn", 0.71, 1e9, 2 },
+        { "Vgg16.cnn", 15.47, 1e9, 2 },
+        { "GoogLeNet.cnn", 1.50, 1e9, 2 },
+        { "ResNet18.cnn", 1.81, 1e9, 2 },
+        { "ResNet34.cnn", 3.66, 1e9, 2 },
+        { "ResNet50.cnn", 4.09, 1e9, 2 },
+        { "MobileNet.cnn", 569, 1e6, 0 },
+    };
+
+    [Theory]
+    [MemberData(nameof(PublishedMacs))]
+    public void Architecture_matches_its_published_compute(string file, double published, double unit, int decimals)
+    {
+        NetworkAnalysis analysis = SampleFiles.Analyze("Architectures/" + file);
+
+        Assert.Equal(published, Math.Round(analysis.TotalMacs / unit, decimals));
+    }
+
     [Fact]
     public void ThreeConv_parameters_and_output_shapes_match_the_worked_exercise()
     {
@@ -87,6 +114,10 @@ public class SampleTotalsTests
         // Adam keeps two moments per trainable parameter.
         Assert.Equal(OptimizerKind.Adam, training.Optimizer);
         Assert.Equal(7_227_200, training.OptimizerState);
+        // Backward liveness: conv2's output gradient (150 MB) is alive while conv2's backward
+        // writes conv1's (300 MB); the input image needs no gradient.
+        Assert.Equal(450_000_000, training.Workspace);
+        Assert.Equal(1_026_454_400, training.Total);
     }
 
     private static Shape Output(NetworkAnalysis analysis, string node)

@@ -62,7 +62,7 @@ internal static class Reference
     }
 
     /// <summary>Max (or average when <paramref name="average"/>) pooling, NCHW; padding taps ignored (max) or counted per <paramref name="countPad"/>.</summary>
-    public static double[] Pool(double[] x, PoolDims d, bool average = false, bool countPad = false, int padBottom = 0, int padRight = 0)
+    public static double[] Pool(double[] x, PoolDims d, bool average = false, bool countPad = false)
     {
         var y = new double[d.N * d.C * d.P * d.Q];
         for (int n = 0; n < d.N; n++)
@@ -76,7 +76,7 @@ internal static class Reference
                             for (int s = 0; s < d.S; s++)
                             {
                                 int ih = p * d.StrideH - d.PadTop + r, iw = q * d.StrideW - d.PadLeft + s;
-                                if (ih < d.H + padBottom && iw < d.W + padRight) padded++;
+                                if (ih < d.H + d.PadBottom && iw < d.W + d.PadRight) padded++;
                                 if (ih < 0 || ih >= d.H || iw < 0 || iw >= d.W) continue;
                                 double v = x[((n * d.C + c) * d.H + ih) * d.W + iw];
                                 m = Math.Max(m, v);
