@@ -153,6 +153,24 @@ public class CnnGenerationTests
     }
 
     [Fact]
+    public void NG0014_when_the_bound_class_also_declares_a_network()
+    {
+        const string source = """
+            [NetGen.Network(4)]
+            [NetGen.Dense(2)]
+            [NetGen.NetworkFile("nets/tiny.cnn")]
+            public partial class Both { }
+            """;
+        var run = GeneratorTestHelper.Run(new[] { source }, new[] { ("/src/nets/tiny.cnn", PipelineSources.TinyCnn) });
+
+        Assert.Equal(new[]
+        {
+            $"NG0014 {SourcePosition.Of(source, "\"nets")}: Class 'Both' cannot bind to 'nets/tiny.cnn': the class already declares a network with [Network]; a class holds one network",
+        }, GeneratorTestHelper.Describe(run.GeneratorDiagnostics));
+        Assert.Equal(new[] { "Both.Network.g.cs" }, run.Sources.Keys);
+    }
+
+    [Fact]
     public void Parser_diagnostics_reach_the_build_and_a_broken_file_generates_nothing()
     {
         var run = GeneratorTestHelper.Run(Array.Empty<string>(), new[] { ("/src/bad.cnn", "network Bad {\n    input 3x8x8\n    conv2d(8, 3, strid: 2)\n}\n") });
