@@ -53,8 +53,8 @@ public sealed class NetworkAttribute : Attribute
     /// <summary>Batch size of the generated training-memory constants. Default 32.</summary>
     public int Batch { get; set; } = 32;
 
-    /// <summary>Optimizer whose state the training-memory figure includes. Default <see cref="NetGen.Optimizer.Adam"/>.</summary>
-    public Optimizer Optimizer { get; set; } = Optimizer.Adam;
+    /// <summary>Optimizer whose state the training-memory figure includes. Default <see cref="NetGen.OptimizerType.Adam"/>.</summary>
+    public OptimizerType Optimizer { get; set; } = OptimizerType.Adam;
 
     /// <summary>Compile-time error (NG0201) when the network has more parameters than this; 0 = no budget.</summary>
     public long MaxParams { get; set; }
@@ -86,7 +86,7 @@ public sealed class NetworkFileAttribute : Attribute
 }
 
 /// <summary>The optimizer whose state the training-memory figure includes.</summary>
-public enum Optimizer
+public enum OptimizerType
 {
     /// <summary>No optimizer state (plain SGD without momentum).</summary>
     None,

@@ -12,7 +12,7 @@ public class AttributeMappingTests
 
         namespace App.Models
         {
-            [Network(3, 32, 32, Batch = 16, Optimizer = Optimizer.Sgd, MaxParams = 1000000)]
+            [Network(3, 32, 32, Batch = 16, Optimizer = OptimizerType.Sgd, MaxParams = 1000000)]
             [Conv2D(16, 3, Padding = Padding.Same, Activation = Activation.ReLU, Name = "conv1")]
             [BatchNorm]
             [ReLU]
@@ -74,7 +74,7 @@ public class AttributeMappingTests
     {
         var ir = AttributeFrontEndProbe.Network("""
             using NetGen;
-            [Network(8, 16, 16, Optimizer = Optimizer.None)]
+            [Network(8, 16, 16, Optimizer = OptimizerType.None)]
             [DepthwiseConv2D(3, Multiplier = 2, StrideH = 2, Dilation = 2, Activation = Activation.LeakyReLU)]
             [SeparableConv2D(24, 1, 7, PadH = 0, PadW = 3, Bias = false)]
             [Conv2DTranspose(12, 4, Stride = 2, Padding = Padding.Same, OutputPadding = 1, Activation = Activation.ELU)]

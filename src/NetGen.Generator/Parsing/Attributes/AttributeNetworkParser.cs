@@ -15,7 +15,7 @@ namespace NetGen.Generator.Parsing.Attributes;
 public static class AttributeNetworkParser
 {
     private const string RuntimeNamespace = "NetGen";
-    private static readonly string[] OptimizerMembers = { "Optimizer.None", "Optimizer.Sgd", "Optimizer.Adam" };
+    private static readonly string[] OptimizerMembers = { "OptimizerType.None", "OptimizerType.Sgd", "OptimizerType.Adam" };
 
     /// <summary>The network, or a null value with the diagnostics that prevent one.</summary>
     public static Result<NetworkIR> Parse(GeneratorAttributeSyntaxContext context, CancellationToken ct)
