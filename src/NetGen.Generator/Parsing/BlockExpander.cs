@@ -121,8 +121,9 @@ internal sealed partial class BlockExpander
         Piped? current = null;
         int i = 0;
         var first = elements[0];
-        // A bare name that is no layer or block, followed by "->", is the chain's source node.
-        if (elements.Count > 1 && first.IsBare && LayerCatalog.Find(first.Callee.Text) is null && !_blocks.ContainsKey(first.Callee.Text))
+        // A bare name followed by "->" is the chain's source node unless it is a layer, or a
+        // block that no node of this scope is named after ("stem: stem()" then "stem -> ...").
+        if (elements.Count > 1 && first.IsBare && LayerCatalog.Find(first.Callee.Text) is null && !IsBlockHere(first.Callee.Text, scope))
         {
             current = Reference(first.Callee.Text, first.Callee.Location, scope);
             i = 1;
@@ -141,6 +142,9 @@ internal sealed partial class BlockExpander
         return current;
     }
 
+    private bool IsBlockHere(string name, Scope scope) =>
+        _blocks.ContainsKey(name) && !scope.Explicit.Contains(name) && !scope.Names.ContainsKey(name);
+
     /// <param name="piped">The value flowing in; null at the head of a chain without a source.</param>
     /// <param name="name">The label, or the statement's target for its last element.</param>
     private Piped? ExpandElement(Element element, Piped? piped, Name? name, Scope scope)
@@ -151,7 +155,12 @@ internal sealed partial class BlockExpander
         BlockDecl? block = null;
         if (layer is null && !_blocks.TryGetValue(callee, out block))
         {
-            _diagnostics.Add(DiagnosticIds.UnknownLayer, element.Callee.Location, callee, LayerCatalog.Suggest(callee, _blocks.Keys));
+            bool isNode = callee is GraphBuilder.InputName || (callee == "in" && scope.Input is not null) ||
+                scope.Names.ContainsKey(callee) || scope.Explicit.Contains(callee);
+            string hint = isNode
+                ? "; '" + callee + "' is a node: a chain starts from it, as in '" + callee + " -> relu'"
+                : LayerCatalog.Suggest(callee, _blocks.Keys);
+            _diagnostics.Add(DiagnosticIds.UnknownLayer, element.Callee.Location, callee, hint);
             return null;
         }
         int count = RepeatCount(element, scope);

@@ -94,6 +94,15 @@ public class DiagnosticsTests
     }
 
     [Fact]
+    public void NodeWhereALayerBelongs()
+    {
+        Assert.Equal("Unknown layer 'x'; 'x' is a node: a chain starts from it, as in 'x -> relu'",
+            Cnn.Message(Cnn.Single(Net(" x = dense(3)\n y = x"), "NG0002", 4, 6, "x")));
+        Assert.Equal("Unknown layer 'x'; 'x' is a node: a chain starts from it, as in 'x -> relu'",
+            Cnn.Message(Cnn.Single(Net(" x = dense(3)\n relu -> x"), "NG0002", 4, 10, "x")));
+    }
+
+    [Fact]
     public void UnknownLayerFarFromAnyListsTheLayers() =>
         Assert.StartsWith("Unknown layer 'zzzzzzzzzz'; the layers are conv2d, depthwise_conv2d,",
             Cnn.Message(Cnn.Single(Net(" zzzzzzzzzz"), "NG0002", 3, 2, "zzzzzzzzzz")));
