@@ -5,7 +5,8 @@ namespace NetGen.Generator.Parsing;
 
 /// <summary>One network's statements, blocks expanded: nodes by full name, and the output.</summary>
 /// <param name="UsedBrokenBlock">An instance of a block with a syntax error was expanded from what parsed.</param>
-internal sealed record ExpandedNetwork(List<DeclaredNode> Nodes, InputRef? Output, bool UsedBrokenBlock);
+/// <param name="Aborted">A limit was passed (reported); the nodes are a fragment not worth checking further.</param>
+internal sealed record ExpandedNetwork(List<DeclaredNode> Nodes, InputRef? Output, bool UsedBrokenBlock, bool Aborted);
 
 /// <summary>
 /// Expands a network's statements into declared nodes: chains become nodes fed by the
@@ -54,6 +55,7 @@ internal sealed partial class BlockExpander
         var expander = new BlockExpander(network.Name.Text, blocks, brokenBlocks, diagnostics);
         var scope = new Scope("", input: null, NoParameters, frozen: false, Piped.Resolved(GraphBuilder.InputName));
         expander.ExpandBody(network.Statements, scope, explicitNames: null);
+        if (expander._aborted) return new ExpandedNetwork(new List<DeclaredNode>(), null, expander._usedBrokenBlock, Aborted: true);
         var outputPipe = output is null ? null : expander.Reference(output.Text, output.Location, scope);
         if (outputPipe is not null) outputPipe.Referrer = "output";
         ResolvePending(scope, diagnostics);
@@ -71,7 +73,7 @@ internal sealed partial class BlockExpander
         InputRef? outputRef = outputPipe is not null
             ? (outputPipe.Full is null ? null : new InputRef(outputPipe.Full, output!.Location))
             : (scope.Last?.Full is string last ? new InputRef(last, scope.LastLocation) : null);
-        return new ExpandedNetwork(nodes, outputRef, expander._usedBrokenBlock);
+        return new ExpandedNetwork(nodes, outputRef, expander._usedBrokenBlock, Aborted: false);
     }
 
     private void ExpandBody(List<Statement> body, Scope scope, string? explicitNames)

@@ -13,6 +13,9 @@ internal sealed class SyntaxParser
     /// <summary>Parentheses and unary minus nest at most this deep; deeper is an error, not a stack overflow.</summary>
     private const int MaxExpressionDepth = 64;
 
+    /// <summary>Binary operators in one statement at most: an expression tree is evaluated recursively.</summary>
+    private const int MaxOperators = 1000;
+
     private static readonly HashSet<string> Keywords = new()
     {
         "namespace", "network", "block", "input", "batch", "optimizer", "budget", "output", "in",
@@ -24,6 +27,7 @@ internal sealed class SyntaxParser
     private readonly SourceMap _map;
     private readonly DiagnosticBag _diagnostics;
     private int _index;
+    private int _operators;
 
     private SyntaxParser(List<Token> tokens, SourceMap map, DiagnosticBag diagnostics)
     {
@@ -184,6 +188,7 @@ internal sealed class SyntaxParser
     /// <summary>After a statement: the line must end here; after an error, skip the rest of it.</summary>
     private void EndStatement(bool parsed)
     {
+        _operators = 0;
         if (parsed)
         {
             if (At(TokenKind.EndOfLine)) { Advance(); return; }
@@ -337,6 +342,7 @@ internal sealed class SyntaxParser
         var left = ParseTerm(depth);
         while (left is not null && (At(TokenKind.Plus) || At(TokenKind.Minus)))
         {
+            if (TooManyOperators()) return null;
             char op = Advance().Text[0];
             var right = ParseTerm(depth);
             left = right is null ? null : new BinaryExpr(_map.Join(left.Location, right.Location), op, left, right);
@@ -349,11 +355,19 @@ internal sealed class SyntaxParser
         var left = ParseUnary(depth);
         while (left is not null && (At(TokenKind.Star) || At(TokenKind.Slash)))
         {
+            if (TooManyOperators()) return null;
             char op = Advance().Text[0];
             var right = ParseUnary(depth);
             left = right is null ? null : new BinaryExpr(_map.Join(left.Location, right.Location), op, left, right);
         }
         return left;
+    }
+
+    private bool TooManyOperators()
+    {
+        if (++_operators <= MaxOperators) return false;
+        Error("at most " + MaxOperators + " operators in a statement", Current);
+        return true;
     }
 
     private Expr? ParseUnary(int depth)

@@ -90,8 +90,10 @@ internal sealed class Evaluator
                     ? new IntValue(i)
                     : Fail(literal, literal.Text, "an integer below 2^63");
             case TokenKind.Real:
-                double d = double.Parse(literal.Text, NumberStyles.Float, CultureInfo.InvariantCulture);
-                return double.IsInfinity(d) ? Fail(literal, literal.Text, "a finite number") : new RealValue(d);
+                // .NET Framework's parser (Visual Studio's compiler host) fails on overflow where .NET Core gives infinity.
+                return double.TryParse(literal.Text, NumberStyles.Float, CultureInfo.InvariantCulture, out double d) && !double.IsInfinity(d)
+                    ? new RealValue(d)
+                    : Fail(literal, literal.Text, "a finite number");
             case TokenKind.Dims:
                 var parts = literal.Text.Split('x');
                 var values = new long[parts.Length];

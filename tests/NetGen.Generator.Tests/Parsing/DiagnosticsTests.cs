@@ -69,6 +69,19 @@ public class DiagnosticsTests
     }
 
     [Fact]
+    public void OperatorCountIsBounded()
+    {
+        string sum = string.Concat(System.Linq.Enumerable.Repeat("1 + ", 1001)) + "1";
+        var d = Cnn.Single(Net(" dense(" + sum + ")"), "NG0001", 3, 8 + 4 * 1000 + 2, "+");
+        Assert.Equal("Syntax error: expected at most 1000 operators in a statement but found '+'", Cnn.Message(d));
+    }
+
+    [Fact]
+    public void RealOverflow() =>
+        Assert.Equal("Argument 'rate' of 'dropout' is 1e999; it must be a finite number",
+            Cnn.Message(Cnn.Single(Net(" dropout(1e999)"), "NG0004", 3, 10, "1e999")));
+
+    [Fact]
     public void StrayCharacter() =>
         Assert.Equal("Syntax error: expected a name, number or symbol but found '$'",
             Cnn.Message(Cnn.Single(Net(" dense(4) $"), "NG0001", 3, 11, "$")));

@@ -73,6 +73,8 @@ public class FuzzTests
             "network N {\n input 8\n" + string.Concat(System.Linq.Enumerable.Repeat(" relu\n", 5_000)) + "}",
             "network N {\n input 8\n" + string.Concat(System.Linq.Enumerable.Repeat("relu -> ", 5_000)) + "relu\n}",
             "\0\u0001\uFFFF\uD800",
+            "network N {\n input 8\n dense(" + string.Concat(System.Linq.Enumerable.Repeat("1+", 100_000)) + "1)\n}",
+            "network N {\n input 8\n dense(1e999999, 1.5e-999999)\n}",
         };
         foreach (var text in texts) Check(CnnParser.Parse("p.cnn", text), text, -1);
     }
