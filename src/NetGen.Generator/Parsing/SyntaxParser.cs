@@ -8,7 +8,7 @@ namespace NetGen.Generator.Parsing;
 /// NG0001 at the offending token and skips to the end of the statement (or, between
 /// networks, to the next <c>network</c> or <c>block</c>), so one pass reports every error.
 /// </summary>
-internal sealed class SyntaxParser
+internal sealed partial class SyntaxParser
 {
     /// <summary>Parentheses and unary minus nest at most this deep; deeper is an error, not a stack overflow.</summary>
     private const int MaxExpressionDepth = 64;
@@ -333,77 +333,6 @@ internal sealed class SyntaxParser
         }
         var value = ParseExpression(0);
         return value is null ? null : new Arg(name, value);
-    }
-
-    // ---- expressions: expr = term { (+|-) term }; term = unary { (*|/) unary } -------------
-
-    private Expr? ParseExpression(int depth)
-    {
-        var left = ParseTerm(depth);
-        while (left is not null && (At(TokenKind.Plus) || At(TokenKind.Minus)))
-        {
-            if (TooManyOperators()) return null;
-            char op = Advance().Text[0];
-            var right = ParseTerm(depth);
-            left = right is null ? null : new BinaryExpr(_map.Join(left.Location, right.Location), op, left, right);
-        }
-        return left;
-    }
-
-    private Expr? ParseTerm(int depth)
-    {
-        var left = ParseUnary(depth);
-        while (left is not null && (At(TokenKind.Star) || At(TokenKind.Slash)))
-        {
-            if (TooManyOperators()) return null;
-            char op = Advance().Text[0];
-            var right = ParseUnary(depth);
-            left = right is null ? null : new BinaryExpr(_map.Join(left.Location, right.Location), op, left, right);
-        }
-        return left;
-    }
-
-    private bool TooManyOperators()
-    {
-        if (++_operators <= MaxOperators) return false;
-        Error("at most " + MaxOperators + " operators in a statement", Current);
-        return true;
-    }
-
-    private Expr? ParseUnary(int depth)
-    {
-        if (depth > MaxExpressionDepth)
-        {
-            Error("at most " + MaxExpressionDepth + " nested parentheses or signs", Current);
-            return null;
-        }
-        if (At(TokenKind.Minus))
-        {
-            var minus = Advance();
-            var operand = ParseUnary(depth + 1);
-            return operand is null ? null : new NegateExpr(_map.Join(Loc(minus), operand.Location), operand);
-        }
-        var token = Current;
-        switch (token.Kind)
-        {
-            case TokenKind.Integer:
-            case TokenKind.Real:
-            case TokenKind.Dims:
-            case TokenKind.Sized:
-                Advance();
-                return new LiteralExpr(Loc(token), token.Kind, token.Text);
-            case TokenKind.Identifier:
-                Advance();
-                return new NameExpr(Loc(token), token.Text);
-            case TokenKind.LeftParen:
-                Advance();
-                var inner = ParseExpression(depth + 1);
-                if (inner is null || !Expect(TokenKind.RightParen, "')'")) return null;
-                return inner;
-            default:
-                Error("a value", token);
-                return null;
-        }
     }
 
     // ---- blocks ----------------------------------------------------------------------------
