@@ -239,6 +239,8 @@ internal sealed partial class BlockExpander
         {
             if (!ChargeNode(element)) return null;
             string local = InstanceName(name, count, r, blockName, scope);
+            // An unknown name flowing in is reported as the instance's reference, not an inner node's.
+            if (input.Full is null) input.Referrer ??= local;
             var inner = new Scope(scope.Prefix + local + ".", input, arguments.Value.Values, scope.Frozen || arguments.Value.Frozen, input);
             _instantiating.Add(blockName);
             ExpandBody(block.Body, inner, blockName);

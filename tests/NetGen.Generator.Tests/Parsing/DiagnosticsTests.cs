@@ -221,6 +221,11 @@ public class DiagnosticsTests
     }
 
     [Fact]
+    public void UnknownNameFlowingIntoABlockNamesTheInstance() =>
+        Assert.Equal("'layer1' refers to 'stme', which is not a node of this network",
+            Cnn.Message(Cnn.Single("block b() {\n relu\n}\n" + Net(" stem = relu\n layer1 = stme -> b()"), "NG0005", 7, 11, "stme")));
+
+    [Fact]
     public void InIsOnlyInsideBlocks() =>
         Assert.Equal("'relu_1' refers to 'in', which is not a node of this network",
             Cnn.Message(Cnn.Single(Net(" in -> relu"), "NG0005", 3, 2, "in")));
