@@ -7,12 +7,14 @@ namespace NetGen.Generator.Parsing;
 internal sealed class SourceMap
 {
     private readonly string _path;
+    private readonly string _text;
     private readonly int _length;
     private readonly List<int> _lineStarts = new() { 0 };
 
     public SourceMap(string path, string text)
     {
         _path = path;
+        _text = text;
         _length = text.Length;
         for (int i = 0; i < text.Length; i++)
         {
@@ -31,6 +33,9 @@ internal sealed class SourceMap
         var (endLine, endCol) = Position(start + length);
         return new LocationInfo(_path, start, length, line, col, endLine, endCol);
     }
+
+    /// <summary>The text a location covers.</summary>
+    public string Text(LocationInfo location) => _text.Substring(location.Start, location.Length);
 
     /// <summary>A location covering both spans and everything between.</summary>
     public LocationInfo Join(LocationInfo first, LocationInfo last) =>

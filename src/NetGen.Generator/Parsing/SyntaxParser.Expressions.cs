@@ -13,7 +13,7 @@ internal sealed partial class SyntaxParser
             if (TooManyOperators()) return null;
             char op = Advance().Text[0];
             var right = ParseTerm(depth);
-            left = right is null ? null : new BinaryExpr(_map.Join(left.Location, right.Location), op, left, right);
+            left = right is null ? null : Binary(op, left, right);
         }
         return left;
     }
@@ -26,9 +26,15 @@ internal sealed partial class SyntaxParser
             if (TooManyOperators()) return null;
             char op = Advance().Text[0];
             var right = ParseUnary(depth);
-            left = right is null ? null : new BinaryExpr(_map.Join(left.Location, right.Location), op, left, right);
+            left = right is null ? null : Binary(op, left, right);
         }
         return left;
+    }
+
+    private BinaryExpr Binary(char op, Expr left, Expr right)
+    {
+        var location = _map.Join(left.Location, right.Location);
+        return new BinaryExpr(location, _map.Text(location), op, left, right);
     }
 
     private bool TooManyOperators()
