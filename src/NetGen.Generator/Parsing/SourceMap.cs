@@ -22,8 +22,6 @@ internal sealed class SourceMap
         }
     }
 
-    public string Path => _path;
-
     public LocationInfo Span(int start, int length)
     {
         if (start < 0) start = 0;

@@ -39,8 +39,6 @@ internal sealed partial class SyntaxParser
     public static FileSyntax Parse(List<Token> tokens, SourceMap map, DiagnosticBag diagnostics) =>
         new SyntaxParser(tokens, map, diagnostics).ParseFile();
 
-    public static bool IsKeyword(string text) => Keywords.Contains(text);
-
     private Token Current => _tokens[_index];
 
     private Token Peek(int ahead) => _tokens[System.Math.Max(0, System.Math.Min(_index + ahead, _tokens.Count - 1))];
