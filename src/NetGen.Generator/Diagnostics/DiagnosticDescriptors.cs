@@ -76,6 +76,10 @@ public static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor NoLayers = Rule("NG0013", "Network has no layers",
         "Network '{0}' has no layers", SpecCategory);
 
+    /// <summary>{0}: the class; {1}: the path it names; {2}: what is wrong (no such network, several files or networks).</summary>
+    public static readonly DiagnosticDescriptor CannotBind = Rule("NG0014", "Cannot bind .cnn network",
+        "Class '{0}' cannot bind to '{1}': {2}", SpecCategory);
+
     // ---- Shape ---------------------------------------------------------------------------
 
     /// <summary>{0}: op (add/multiply); {1}: node; {2}: first input name and shape; {3}: other input name and shape.</summary>
@@ -106,6 +110,10 @@ public static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor NeedsSpatialInput = Rule("NG0107", "Layer needs a (C, H, W) input",
         "'{0}' ({1}) needs a (C, H, W) input but receives {2}", ShapeCategory);
 
+    /// <summary>{0}: node or network; {1}: what is too large, with its size; {2}: the limit.</summary>
+    public static readonly DiagnosticDescriptor TensorTooLarge = Rule("NG0108", "Size too large",
+        "'{0}': {1} exceeds the largest size NetGen supports ({2})", ShapeCategory);
+
     // ---- Memory and size budgets -----------------------------------------------------------
 
     /// <summary>{0}: network; {1}: figure; {2}: limit; {3}: three largest contributors.</summary>
@@ -127,9 +135,9 @@ public static class DiagnosticDescriptors
         var all = new[]
         {
             SyntaxError, UnknownLayer, UnknownArgument, InvalidArgument, UnknownNode, DuplicateNode, Cycle,
-            UnusedNode, MissingInput, CnnFileNotFound, NotPartial, BlockArguments, NoLayers,
+            UnusedNode, MissingInput, CnnFileNotFound, NotPartial, BlockArguments, NoLayers, CannotBind,
             ElementwiseShapeMismatch, ConcatShapeMismatch, KernelLargerThanInput, DenseOn4D, NonPositiveOutput,
-            GroupsMismatch, NeedsSpatialInput,
+            GroupsMismatch, NeedsSpatialInput, TensorTooLarge,
             ParamsBudgetExceeded, InferenceBudgetExceeded, TrainingBudgetExceeded,
         };
         var map = new Dictionary<string, DiagnosticDescriptor>();

@@ -8,6 +8,12 @@ namespace NetGen.Generator.Model;
 public sealed record LayerInfo(int Node, Shape Output, long Trainable, long NonTrainable, long Statistics, long Macs)
 {
     public long Params => Trainable + NonTrainable;
+
+    /// <summary>
+    /// False for a node the output does not depend on (NG0008): it is not computed, so it has
+    /// no parameters, MACs or memory; <see cref="Output"/> is still its shape.
+    /// </summary>
+    public bool Computed { get; init; } = true;
 }
 
 /// <summary>One tensor's place in an arena: bytes [Offset, Offset + Bytes).</summary>
@@ -16,7 +22,21 @@ public sealed record LayerInfo(int Node, Shape Output, long Trainable, long NonT
 public sealed record TensorSlot(int Node, long Offset, long Bytes, int AliasOf = -1);
 
 /// <summary>An arena: the runtime allocates exactly <see cref="Bytes"/> and hands out these slots.</summary>
-public sealed record ArenaPlan(long Bytes, EquatableArray<TensorSlot> Slots);
+/// <remarks>
+/// Slots are in node order, one per computed node that has a tensor in this arena. An alias
+/// slot's <see cref="TensorSlot.AliasOf"/> is the node that owns the storage (itself not an
+/// alias), except 0: a view of the caller's input, which is not in the arena (offset 0, no bytes of its own).
+/// </remarks>
+public sealed record ArenaPlan(long Bytes, EquatableArray<TensorSlot> Slots)
+{
+    /// <summary>The slot of a node's tensor, or null when it has none in this arena.</summary>
+    public TensorSlot? SlotOf(int node)
+    {
+        foreach (var slot in Slots)
+            if (slot.Node == node) return slot;
+        return null;
+    }
+}
 
 /// <summary>
 /// Training memory at a batch size, one figure per line of the summary; the runtime's
@@ -43,6 +63,12 @@ public sealed record TrainingMemory(
     ArenaPlan GradientPlan)
 {
     public long Total => Inputs + Activations + Parameters + Gradients + OptimizerState + Workspace;
+
+    /// <summary>The batch-independent part: parameters, gradients, optimizer state.</summary>
+    public long FixedBytes => Parameters + Gradients + OptimizerState;
+
+    /// <summary>What one more sample adds: input, saved activations and activation gradients of one sample (Total = FixedBytes + Batch x PerSampleBytes).</summary>
+    public long PerSampleBytes => (Inputs + Activations + Workspace) / Batch;
 }
 
 /// <summary>Everything a build learns about a network: per-node facts, totals, memory plans.</summary>

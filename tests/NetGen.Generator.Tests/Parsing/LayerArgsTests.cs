@@ -89,7 +89,7 @@ public class LayerArgsTests
         Assert.Equal(new LayerArgs(), Layer("flatten()").Args);
         var up = Layer("upsample(2, mode: bilinear)");
         Assert.Equal(OpKind.Upsample, up.Op);
-        Assert.Equal(new LayerArgs { ScaleH = 2, ScaleW = 2, Mode = UpsampleMode.Bilinear }, up.Args);
+        Assert.Equal(new LayerArgs { ScaleH = 2, ScaleW = 2, Mode = NetGen.Generator.Model.UpsampleMode.Bilinear }, up.Args);
         Assert.Equal((1, 3), (Layer("upsample(1x3)").Args.ScaleH, Layer("upsample(1x3)").Args.ScaleW));
     }
 

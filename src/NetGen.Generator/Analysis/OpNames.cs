@@ -1,0 +1,45 @@
+using NetGen.Generator.Model;
+
+namespace NetGen.Generator.Analysis;
+
+/// <summary>The .cnn layer kind of each op, as diagnostics name it (docs/cnn-language.md).</summary>
+internal static class OpNames
+{
+    public static string Of(OpKind op) => op switch
+    {
+        OpKind.Input => "input",
+        OpKind.Conv2D => "conv2d",
+        OpKind.DepthwiseConv2D => "depthwise_conv2d",
+        OpKind.SeparableConv2D => "separable_conv2d",
+        OpKind.Conv2DTranspose => "conv2d_transpose",
+        OpKind.MaxPool2D => "maxpool2d",
+        OpKind.AvgPool2D => "avgpool2d",
+        OpKind.GlobalAvgPool => "global_avgpool",
+        OpKind.Flatten => "flatten",
+        OpKind.Dense => "dense",
+        OpKind.Dropout => "dropout",
+        OpKind.BatchNorm => "batchnorm",
+        OpKind.LocalResponseNorm => "lrn",
+        OpKind.Upsample => "upsample",
+        OpKind.Add => "add",
+        OpKind.Concat => "concat",
+        OpKind.Multiply => "multiply",
+        OpKind.ReLU => "relu",
+        OpKind.LeakyReLU => "leaky_relu",
+        OpKind.ELU => "elu",
+        OpKind.Sigmoid => "sigmoid",
+        OpKind.Tanh => "tanh",
+        OpKind.Softmax => "softmax",
+        _ => op.ToString().ToLowerInvariant(),
+    };
+
+    /// <summary>Ops that join several inputs.</summary>
+    public static bool IsMerge(OpKind op) => op is OpKind.Add or OpKind.Concat or OpKind.Multiply;
+
+    /// <summary>Ops computed element by element with output shape = input shape, which may run in place at inference.</summary>
+    public static bool IsElementwise(OpKind op) => op is OpKind.ReLU or OpKind.LeakyReLU or OpKind.ELU
+        or OpKind.Sigmoid or OpKind.Tanh or OpKind.Softmax or OpKind.BatchNorm;
+
+    /// <summary>Ops whose output is a view of their input at inference (same elements, no computation).</summary>
+    public static bool IsInferenceView(OpKind op) => op is OpKind.Flatten or OpKind.Dropout;
+}

@@ -1,0 +1,38 @@
+namespace NetGen;
+
+/// <summary>How a convolution or pooling window is padded (see docs/cnn-language.md).</summary>
+public enum Padding
+{
+    /// <summary>No padding: output = floor((input - effective kernel) / stride) + 1.</summary>
+    Valid,
+    /// <summary>Keras/TensorFlow 'same': output = ceil(input / stride), the odd pixel of padding at the bottom and right.</summary>
+    Same,
+}
+
+/// <summary>An activation applied by a layer to its output.</summary>
+public enum Activation
+{
+    /// <summary>No activation (identity).</summary>
+    None,
+    /// <summary>max(0, x).</summary>
+    ReLU,
+    /// <summary>x for x &gt; 0, else 0.01 x.</summary>
+    LeakyReLU,
+    /// <summary>x for x &gt; 0, else exp(x) - 1.</summary>
+    ELU,
+    /// <summary>1 / (1 + exp(-x)).</summary>
+    Sigmoid,
+    /// <summary>Hyperbolic tangent.</summary>
+    Tanh,
+    /// <summary>exp(x) / sum exp(x) over the features of one sample.</summary>
+    Softmax,
+}
+
+/// <summary>How <see cref="UpsampleAttribute"/> fills new pixels.</summary>
+public enum UpsampleMode
+{
+    /// <summary>Each new pixel copies its nearest source pixel.</summary>
+    Nearest,
+    /// <summary>Bilinear interpolation between the four nearest source pixels.</summary>
+    Bilinear,
+}

@@ -1,0 +1,294 @@
+using System;
+
+namespace NetGen.Kernels;
+
+/// <summary>
+/// Conv2D backward. Saved from forward: x (N, H, W, C). dY here is the gradient at the
+/// pre-activation (apply <see cref="Activations.BackwardInPlace"/> first when an activation
+/// was fused). All three gradients accumulate with +=, so a tensor read by two layers and
+/// the per-step gradient buffers only need zeroing once per step.
+/// </summary>
+public static unsafe partial class Conv2D
+{
+    /// <summary>Floats of the backward-data weights: G * ceil(C/G / 16) * R * S * K/G * 16.</summary>
+    public static int PackedBackwardWeightFloats(in Conv2DDims dims) =>
+        dims.Groups * Simd.Blocks(dims.GroupC) * dims.R * dims.S * dims.GroupK * Simd.Block;
+
+    /// <summary>
+    /// Canonical (K, C/G, R, S) weights to the backward-data layout (G, ceil(C/G/16), R, S, K/G, 16):
+    /// 16 input channels innermost, so dX is computed 16 channels per vector. Overwrites packed.
+    /// </summary>
+    /// <param name="packed">(<see cref="PackedBackwardWeightFloats"/>) destination.</param>
+    /// <param name="weights">(K, C/G, R, S) canonical weights.</param>
+    /// <param name="dims">The convolution.</param>
+    public static void PackForBackward(Span<float> packed, ReadOnlySpan<float> weights, in Conv2DDims dims)
+    {
+        Conv2DDims d = dims;
+        Check.Length(packed.Length, PackedBackwardWeightFloats(d), "Conv2D.PackForBackward", nameof(packed), "G*ceil(C/G/16)*R*S*(K/G)*16");
+        Check.Length(weights.Length, (long)d.K * d.GroupC * d.R * d.S, "Conv2D.PackForBackward", nameof(weights), "K*(C/G)*R*S");
+        int kg = d.GroupK, cg = d.GroupC, blocks = Simd.Blocks(cg);
+        packed.Clear();
+        for (int g = 0; g < d.Groups; g++)
+        {
+            for (int k = 0; k < kg; k++)
+            {
+                for (int c = 0; c < cg; c++)
+                {
+                    for (int r = 0; r < d.R; r++)
+                    {
+                        for (int s = 0; s < d.S; s++)
+                        {
+                            int dst = (((((g * blocks) + c / Simd.Block) * d.R + r) * d.S + s) * kg + k) * Simd.Block + c % Simd.Block;
+                            packed[dst] = weights[(((g * kg + k) * cg + c) * d.R + r) * d.S + s];
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>dX += conv_transpose(dY, w).</summary>
+    /// <param name="dX">(N, H, W, C) input gradient, accumulated.</param>
+    /// <param name="dY">(N, P, Q, K) pre-activation output gradient.</param>
+    /// <param name="packedBackwardWeights">Weights packed by <see cref="PackForBackward"/>.</param>
+    /// <param name="dims">The convolution.</param>
+    public static void BackwardData(Span<float> dX, ReadOnlySpan<float> dY, ReadOnlySpan<float> packedBackwardWeights, in Conv2DDims dims)
+    {
+        const string kernel = "Conv2D.BackwardData";
+        Check.Length(dX.Length, (long)dims.N * dims.H * dims.W * dims.C, kernel, nameof(dX), "N*H*W*C");
+        Check.Length(dY.Length, (long)dims.N * dims.P * dims.Q * dims.K, kernel, nameof(dY), "N*P*Q*K");
+        Check.Length(packedBackwardWeights.Length, PackedBackwardWeightFloats(dims), kernel, nameof(packedBackwardWeights), "G*ceil(C/G/16)*R*S*(K/G)*16");
+        float* tail = stackalloc float[Simd.Block];
+        fixed (float* pdx = dX, pdy = dY, pw = packedBackwardWeights)
+        {
+            if (Simd.Use512)
+            {
+                BackwardDataCore<Lanes512>(pdx, pdy, pw, tail, dims);
+            }
+            else
+            {
+                BackwardDataCore<Lanes256>(pdx, pdy, pw, tail, dims);
+            }
+        }
+    }
+
+    private static void BackwardDataCore<TV>(float* dx, float* dy, float* w, float* tail, in Conv2DDims dims)
+        where TV : struct, ILanes16<TV>
+    {
+        int n0 = dims.N, h = dims.H, wd = dims.W, c = dims.C, k = dims.K, r0 = dims.R, s0 = dims.S;
+        int p0 = dims.P, q0 = dims.Q, sh = dims.StrideH, sw = dims.StrideW, pt = dims.PadTop, pl = dims.PadLeft;
+        int dh = dims.DilationH, dw = dims.DilationW, groups = dims.Groups;
+        int cg = c / groups, kg = k / groups, blocks = Simd.Blocks(cg);
+
+        // Scatter: each output pixel adds its gradient into the R x S input pixels it read.
+        for (int n = 0; n < n0; n++)
+        {
+            for (int p = 0; p < p0; p++)
+            {
+                for (int q = 0; q < q0; q++)
+                {
+                    float* dyPixel = dy + ((n * p0 + p) * q0 + q) * k;
+                    for (int r = 0; r < r0; r++)
+                    {
+                        int ih = p * sh - pt + r * dh;
+                        if ((uint)ih >= (uint)h)
+                        {
+                            continue;
+                        }
+                        for (int s = 0; s < s0; s++)
+                        {
+                            int iw = q * sw - pl + s * dw;
+                            if ((uint)iw >= (uint)wd)
+                            {
+                                continue;
+                            }
+                            float* dxPixel = dx + ((n * h + ih) * wd + iw) * c;
+                            for (int g = 0; g < groups; g++)
+                            {
+                                float* dyg = dyPixel + g * kg;
+                                for (int cb = 0; cb < blocks; cb++)
+                                {
+                                    float* wt = w + ((((g * blocks + cb) * r0 + r) * s0 + s) * kg) * Simd.Block;
+                                    TV a0 = TV.Zero, a1 = TV.Zero;
+                                    int kk = 0;
+                                    for (; kk + 1 < kg; kk += 2)
+                                    {
+                                        a0 = TV.Fma(TV.Broadcast(dyg[kk]), TV.Load(wt + kk * Simd.Block), a0);
+                                        a1 = TV.Fma(TV.Broadcast(dyg[kk + 1]), TV.Load(wt + (kk + 1) * Simd.Block), a1);
+                                    }
+                                    if (kk < kg)
+                                    {
+                                        a0 = TV.Fma(TV.Broadcast(dyg[kk]), TV.Load(wt + kk * Simd.Block), a0);
+                                    }
+                                    TV sum = TV.Add(a0, a1);
+                                    float* dst = dxPixel + g * cg + cb * Simd.Block;
+                                    int count = Math.Min(Simd.Block, cg - cb * Simd.Block);
+                                    if (count == Simd.Block)
+                                    {
+                                        TV.Store(dst, TV.Add(TV.Load(dst), sum));
+                                    }
+                                    else
+                                    {
+                                        TV.Store(tail, sum);
+                                        for (int i = 0; i < count; i++)
+                                        {
+                                            dst[i] += tail[i];
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>dW += correlation of x with dY, in canonical (K, C/G, R, S) layout.</summary>
+    /// <param name="dW">(K, C/G, R, S) weight gradient, accumulated.</param>
+    /// <param name="dY">(N, P, Q, K) pre-activation output gradient.</param>
+    /// <param name="x">(N, H, W, C) the forward input.</param>
+    /// <param name="dims">The convolution.</param>
+    public static void BackwardWeights(Span<float> dW, ReadOnlySpan<float> dY, ReadOnlySpan<float> x, in Conv2DDims dims)
+    {
+        const string kernel = "Conv2D.BackwardWeights";
+        Check.Length(dW.Length, (long)dims.K * dims.GroupC * dims.R * dims.S, kernel, nameof(dW), "K*(C/G)*R*S");
+        Check.Length(dY.Length, (long)dims.N * dims.P * dims.Q * dims.K, kernel, nameof(dY), "N*P*Q*K");
+        Check.Length(x.Length, (long)dims.N * dims.H * dims.W * dims.C, kernel, nameof(x), "N*H*W*C");
+        float* scratch = stackalloc float[2 * Simd.Block];
+        fixed (float* pdw = dW, pdy = dY, px = x)
+        {
+            if (Simd.Use512)
+            {
+                BackwardWeightsCore<Lanes512>(pdw, pdy, px, scratch, dims);
+            }
+            else
+            {
+                BackwardWeightsCore<Lanes256>(pdw, pdy, px, scratch, dims);
+            }
+        }
+    }
+
+    private static void BackwardWeightsCore<TV>(float* dW, float* dy, float* x, float* scratch, in Conv2DDims dims)
+        where TV : struct, ILanes16<TV>
+    {
+        int n0 = dims.N, h = dims.H, wd = dims.W, c = dims.C, k = dims.K, r0 = dims.R, s0 = dims.S;
+        int p0 = dims.P, q0 = dims.Q, sh = dims.StrideH, sw = dims.StrideW, pt = dims.PadTop, pl = dims.PadLeft;
+        int dh = dims.DilationH, dw = dims.DilationW, groups = dims.Groups;
+        int cg = c / groups, kg = k / groups, blocks = Simd.Blocks(kg);
+        float* dyTail = scratch;
+        float* sums = scratch + Simd.Block;
+        for (int i = 0; i < Simd.Block; i++)
+        {
+            dyTail[i] = 0f;
+        }
+
+        // One register per (16 output channels, input channel) pair, summed over every
+        // (n, p, q) in registers; 4 input channels at a time share each dY load.
+        for (int g = 0; g < groups; g++)
+        {
+            for (int kb = 0; kb < blocks; kb++)
+            {
+                int count = Math.Min(Simd.Block, kg - kb * Simd.Block);
+                int channel = g * kg + kb * Simd.Block;
+                for (int r = 0; r < r0; r++)
+                {
+                    for (int s = 0; s < s0; s++)
+                    {
+                        ValidRange(s * dw - pl, sw, wd, q0, out int qLo, out int qHi);
+                        for (int c0 = 0; c0 < cg; c0 += 4)
+                        {
+                            int nc = Math.Min(4, cg - c0);
+                            // Channels past the group's end re-read the last one; their sums are dropped.
+                            int o1 = Math.Min(1, nc - 1), o2 = Math.Min(2, nc - 1), o3 = Math.Min(3, nc - 1);
+                            TV acc0 = TV.Zero, acc1 = TV.Zero, acc2 = TV.Zero, acc3 = TV.Zero;
+                            for (int n = 0; n < n0; n++)
+                            {
+                                for (int p = 0; p < p0; p++)
+                                {
+                                    int ih = p * sh - pt + r * dh;
+                                    if ((uint)ih >= (uint)h)
+                                    {
+                                        continue;
+                                    }
+                                    float* xRow = x + (n * h + ih) * wd * c + g * cg + c0;
+                                    float* dyRow = dy + (n * p0 + p) * q0 * k + channel;
+                                    for (int q = qLo; q < qHi; q++)
+                                    {
+                                        TV dv;
+                                        if (count == Simd.Block)
+                                        {
+                                            dv = TV.Load(dyRow + q * k);
+                                        }
+                                        else
+                                        {
+                                            for (int i = 0; i < count; i++)
+                                            {
+                                                dyTail[i] = dyRow[q * k + i];
+                                            }
+                                            dv = TV.Load(dyTail);
+                                        }
+                                        float* xp = xRow + (q * sw - pl + s * dw) * c;
+                                        acc0 = TV.Fma(TV.Broadcast(xp[0]), dv, acc0);
+                                        acc1 = TV.Fma(TV.Broadcast(xp[o1]), dv, acc1);
+                                        acc2 = TV.Fma(TV.Broadcast(xp[o2]), dv, acc2);
+                                        acc3 = TV.Fma(TV.Broadcast(xp[o3]), dv, acc3);
+                                    }
+                                }
+                            }
+                            ScatterWeightGradient(dW, acc0, sums, channel, count, c0, cg, r, s, r0, s0);
+                            if (nc > 1)
+                            {
+                                ScatterWeightGradient(dW, acc1, sums, channel, count, c0 + 1, cg, r, s, r0, s0);
+                            }
+                            if (nc > 2)
+                            {
+                                ScatterWeightGradient(dW, acc2, sums, channel, count, c0 + 2, cg, r, s, r0, s0);
+                            }
+                            if (nc > 3)
+                            {
+                                ScatterWeightGradient(dW, acc3, sums, channel, count, c0 + 3, cg, r, s, r0, s0);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>dW[channel + j, c, r, s] += acc[j] for the block's valid lanes.</summary>
+    private static void ScatterWeightGradient<TV>(
+        float* dW, TV acc, float* sums, int channel, int count, int ci, int cg, int r, int s, int r0, int s0)
+        where TV : struct, ILanes16<TV>
+    {
+        TV.Store(sums, acc);
+        int taps = r0 * s0;
+        float* dst = dW + (channel * cg + ci) * taps + r * s0 + s;
+        for (int j = 0; j < count; j++)
+        {
+            dst[j * cg * taps] += sums[j];
+        }
+    }
+
+    /// <summary>dB[k] += sum over n, p, q of dY[n, p, q, k].</summary>
+    /// <param name="dB">(K) bias gradient, accumulated.</param>
+    /// <param name="dY">(N, P, Q, K) pre-activation output gradient.</param>
+    /// <param name="dims">The convolution.</param>
+    public static void BackwardBias(Span<float> dB, ReadOnlySpan<float> dY, in Conv2DDims dims)
+    {
+        Check.Length(dB.Length, dims.K, "Conv2D.BackwardBias", nameof(dB), "K");
+        Check.Length(dY.Length, (long)dims.N * dims.P * dims.Q * dims.K, "Conv2D.BackwardBias", nameof(dY), "N*P*Q*K");
+        Reduce.SumRowsInto(dB, dY, dims.N * dims.P * dims.Q, dims.K);
+    }
+
+    /// <summary>The output indices [lo, hi) below count whose input index i * stride + offset lies in [0, size).</summary>
+    internal static void ValidRange(int offset, int stride, int size, int count, out int lo, out int hi)
+    {
+        lo = offset >= 0 ? 0 : (-offset + stride - 1) / stride;
+        hi = size - 1 - offset < 0 ? 0 : Math.Min(count, (size - 1 - offset) / stride + 1);
+        if (hi < lo)
+        {
+            hi = lo;
+        }
+    }
+}

@@ -1,0 +1,236 @@
+using System;
+
+namespace NetGen.Kernels;
+
+/// <summary>Dimensions of a fully connected layer: x (N, C) to y (N, K).</summary>
+/// <param name="N">Batch.</param>
+/// <param name="C">Input features.</param>
+/// <param name="K">Output features (units).</param>
+public readonly record struct DenseDims(int N, int C, int K);
+
+/// <summary>
+/// Fully connected layer: y (N, K) = act(x (N, C) * w^T + b). Canonical weights are
+/// PyTorch's (K, C); <see cref="Pack"/> makes the forward layout (ceil(K/16), C, 16).
+/// Forward keeps one sample x 4 blocks of 16 outputs in registers. Backward reads the
+/// canonical weights (its reduction runs over K, which is their outer dimension) and x
+/// saved from forward; dX, dW and dB all accumulate with +=. With a fused activation,
+/// run <see cref="Activations.BackwardInPlace"/> on dY with the saved y first.
+/// </summary>
+public static unsafe class Dense
+{
+    private const int BlockTile = 4;
+
+    /// <summary>Floats of the packed weights: ceil(K/16) * C * 16.</summary>
+    public static int PackedWeightFloats(in DenseDims dims) => Simd.Blocks(dims.K) * dims.C * Simd.Block;
+
+    /// <summary>Canonical (K, C) weights to (ceil(K/16), C, 16), zero-filled past K. Overwrites packed.</summary>
+    /// <param name="packed">(<see cref="PackedWeightFloats"/>) destination.</param>
+    /// <param name="weights">(K, C) canonical weights.</param>
+    /// <param name="dims">The layer.</param>
+    public static void Pack(Span<float> packed, ReadOnlySpan<float> weights, in DenseDims dims)
+    {
+        int c = dims.C, k = dims.K;
+        Check.Length(packed.Length, PackedWeightFloats(dims), "Dense.Pack", nameof(packed), "ceil(K/16)*C*16");
+        Check.Length(weights.Length, (long)k * c, "Dense.Pack", nameof(weights), "K*C");
+        packed.Clear();
+        for (int kk = 0; kk < k; kk++)
+        {
+            for (int ci = 0; ci < c; ci++)
+            {
+                packed[((kk / Simd.Block) * c + ci) * Simd.Block + kk % Simd.Block] = weights[kk * c + ci];
+            }
+        }
+    }
+
+    /// <summary>y = act(x w^T + b). Overwrites y.</summary>
+    /// <param name="y">(N, K) output.</param>
+    /// <param name="x">(N, C) input.</param>
+    /// <param name="packedWeights">Weights packed by <see cref="Pack"/>.</param>
+    /// <param name="bias">(K), or empty for none.</param>
+    /// <param name="dims">The layer.</param>
+    /// <param name="activation">Activation fused into the store.</param>
+    /// <param name="alpha">LeakyReLU slope or ELU alpha.</param>
+    public static void Forward(
+        Span<float> y, ReadOnlySpan<float> x, ReadOnlySpan<float> packedWeights, ReadOnlySpan<float> bias,
+        in DenseDims dims, Activation activation = Activation.None, float alpha = 0f)
+    {
+        const string kernel = "Dense.Forward";
+        Check.Length(y.Length, (long)dims.N * dims.K, kernel, nameof(y), "N*K");
+        Check.Length(x.Length, (long)dims.N * dims.C, kernel, nameof(x), "N*C");
+        Check.Length(packedWeights.Length, PackedWeightFloats(dims), kernel, nameof(packedWeights), "ceil(K/16)*C*16");
+        if (bias.Length != 0)
+        {
+            Check.Length(bias.Length, dims.K, kernel, nameof(bias), "K");
+        }
+        float* tail = stackalloc float[Simd.Block];
+        fixed (float* py = y, px = x, pw = packedWeights, pb = bias)
+        {
+            float* b = bias.Length == 0 ? null : pb;
+            if (Simd.Use512)
+            {
+                ForwardCore<Lanes512>(py, px, pw, b, tail, dims, activation, alpha);
+            }
+            else
+            {
+                ForwardCore<Lanes256>(py, px, pw, b, tail, dims, activation, alpha);
+            }
+        }
+    }
+
+    private static void ForwardCore<TV>(float* y, float* x, float* w, float* b, float* tail, in DenseDims dims, Activation act, float alpha)
+        where TV : struct, ILanes16<TV>
+    {
+        int n0 = dims.N, c = dims.C, k = dims.K, blocks = Simd.Blocks(k);
+        int blockFloats = c * Simd.Block;
+        for (int n = 0; n < n0; n++)
+        {
+            float* xr = x + n * c;
+            for (int kb = 0; kb < blocks; kb += BlockTile)
+            {
+                int nb = Math.Min(BlockTile, blocks - kb);
+                // Blocks past the last re-read the last one; their sums are not stored.
+                float* w0 = w + kb * blockFloats;
+                float* w1 = w + (kb + Math.Min(1, nb - 1)) * blockFloats;
+                float* w2 = w + (kb + Math.Min(2, nb - 1)) * blockFloats;
+                float* w3 = w + (kb + Math.Min(3, nb - 1)) * blockFloats;
+                TV acc0 = TV.Zero, acc1 = TV.Zero, acc2 = TV.Zero, acc3 = TV.Zero;
+                for (int ci = 0; ci < c; ci++)
+                {
+                    TV xv = TV.Broadcast(xr[ci]);
+                    int off = ci * Simd.Block;
+                    acc0 = TV.Fma(xv, TV.Load(w0 + off), acc0);
+                    acc1 = TV.Fma(xv, TV.Load(w1 + off), acc1);
+                    acc2 = TV.Fma(xv, TV.Load(w2 + off), acc2);
+                    acc3 = TV.Fma(xv, TV.Load(w3 + off), acc3);
+                }
+                float* yr = y + n * k;
+                StoreBlock(yr, acc0, b, kb, k, act, alpha, tail);
+                if (nb > 1)
+                {
+                    StoreBlock(yr, acc1, b, kb + 1, k, act, alpha, tail);
+                }
+                if (nb > 2)
+                {
+                    StoreBlock(yr, acc2, b, kb + 2, k, act, alpha, tail);
+                }
+                if (nb > 3)
+                {
+                    StoreBlock(yr, acc3, b, kb + 3, k, act, alpha, tail);
+                }
+            }
+        }
+    }
+
+    private static void StoreBlock<TV>(float* yRow, TV acc, float* b, int block, int k, Activation act, float alpha, float* tail)
+        where TV : struct, ILanes16<TV>
+    {
+        int first = block * Simd.Block;
+        Epilogue.Store(yRow + first, acc, b == null ? null : b + first, Math.Min(Simd.Block, k - first), act, alpha, tail);
+    }
+
+    /// <summary>dX += dY w.</summary>
+    /// <param name="dX">(N, C) input gradient, accumulated.</param>
+    /// <param name="dY">(N, K) pre-activation output gradient.</param>
+    /// <param name="weights">(K, C) canonical weights.</param>
+    /// <param name="dims">The layer.</param>
+    public static void BackwardData(Span<float> dX, ReadOnlySpan<float> dY, ReadOnlySpan<float> weights, in DenseDims dims)
+    {
+        const string kernel = "Dense.BackwardData";
+        Check.Length(dX.Length, (long)dims.N * dims.C, kernel, nameof(dX), "N*C");
+        Check.Length(dY.Length, (long)dims.N * dims.K, kernel, nameof(dY), "N*K");
+        Check.Length(weights.Length, (long)dims.K * dims.C, kernel, nameof(weights), "K*C");
+        fixed (float* pdx = dX, pdy = dY, pw = weights)
+        {
+            if (Simd.Use512)
+            {
+                RowCombination<Lanes512>(pdx, pdy, pw, dims.N, dims.K, dims.C);
+            }
+            else
+            {
+                RowCombination<Lanes256>(pdx, pdy, pw, dims.N, dims.K, dims.C);
+            }
+        }
+    }
+
+    /// <summary>dW += dY^T x.</summary>
+    /// <param name="dW">(K, C) weight gradient, accumulated.</param>
+    /// <param name="dY">(N, K) pre-activation output gradient.</param>
+    /// <param name="x">(N, C) the forward input.</param>
+    /// <param name="dims">The layer.</param>
+    public static void BackwardWeights(Span<float> dW, ReadOnlySpan<float> dY, ReadOnlySpan<float> x, in DenseDims dims)
+    {
+        const string kernel = "Dense.BackwardWeights";
+        Check.Length(dW.Length, (long)dims.K * dims.C, kernel, nameof(dW), "K*C");
+        Check.Length(dY.Length, (long)dims.N * dims.K, kernel, nameof(dY), "N*K");
+        Check.Length(x.Length, (long)dims.N * dims.C, kernel, nameof(x), "N*C");
+        int n0 = dims.N, k = dims.K, c = dims.C;
+        fixed (float* pdw = dW, pdy = dY, px = x)
+        {
+            // dW row k = sum over n of dY[n, k] * x row n: the same row combination with
+            // dY read column-wise, one output row at a time.
+            for (int kk = 0; kk < k; kk++)
+            {
+                if (Simd.Use512)
+                {
+                    ColumnCombination<Lanes512>(pdw + kk * c, pdy + kk, k, px, n0, c);
+                }
+                else
+                {
+                    ColumnCombination<Lanes256>(pdw + kk * c, pdy + kk, k, px, n0, c);
+                }
+            }
+        }
+    }
+
+    /// <summary>dB[k] += sum over n of dY[n, k].</summary>
+    /// <param name="dB">(K) bias gradient, accumulated.</param>
+    /// <param name="dY">(N, K) pre-activation output gradient.</param>
+    /// <param name="dims">The layer.</param>
+    public static void BackwardBias(Span<float> dB, ReadOnlySpan<float> dY, in DenseDims dims)
+    {
+        Check.Length(dB.Length, dims.K, "Dense.BackwardBias", nameof(dB), "K");
+        Check.Length(dY.Length, (long)dims.N * dims.K, "Dense.BackwardBias", nameof(dY), "N*K");
+        Reduce.SumRowsInto(dB, dY, dims.N, dims.K);
+    }
+
+    /// <summary>out[n, :] += sum over j of coef[n, j] * m[j, :], for out (N, C), coef (N, J), m (J, C).</summary>
+    private static void RowCombination<TV>(float* output, float* coef, float* m, int n0, int j0, int c)
+        where TV : struct, ILanes16<TV>
+    {
+        for (int n = 0; n < n0; n++)
+        {
+            ColumnCombination<TV>(output + n * c, coef + n * j0, 1, m, j0, c);
+        }
+    }
+
+    /// <summary>row[:] += sum over j of coef[j * coefStride] * m[j, :], for row (C), m (J, C).</summary>
+    private static void ColumnCombination<TV>(float* row, float* coef, int coefStride, float* m, int j0, int c)
+        where TV : struct, ILanes16<TV>
+    {
+        int full = c / Simd.Block * Simd.Block;
+        for (int cb = 0; cb < full; cb += Simd.Block)
+        {
+            TV a0 = TV.Load(row + cb), a1 = TV.Zero;
+            int j = 0;
+            for (; j + 1 < j0; j += 2)
+            {
+                a0 = TV.Fma(TV.Broadcast(coef[j * coefStride]), TV.Load(m + j * c + cb), a0);
+                a1 = TV.Fma(TV.Broadcast(coef[(j + 1) * coefStride]), TV.Load(m + (j + 1) * c + cb), a1);
+            }
+            if (j < j0)
+            {
+                a0 = TV.Fma(TV.Broadcast(coef[j * coefStride]), TV.Load(m + j * c + cb), a0);
+            }
+            TV.Store(row + cb, TV.Add(a0, a1));
+        }
+        for (int ci = full; ci < c; ci++)
+        {
+            float sum = 0f;
+            for (int j = 0; j < j0; j++)
+            {
+                sum += coef[j * coefStride] * m[j * c + ci];
+            }
+            row[ci] += sum;
+        }
+    }
+}

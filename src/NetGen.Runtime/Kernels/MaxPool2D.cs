@@ -1,0 +1,124 @@
+using System;
+
+namespace NetGen.Kernels;
+
+/// <summary>
+/// Max pooling, channels-last: y (N, P, Q, C) = max over the valid taps of each R x S window
+/// of x (N, H, W, C); padding taps are ignored (as PyTorch's -inf padding). Vectorised over
+/// 16 channels. Backward needs x saved and recomputes each window's arg-max (the first
+/// maximum in row-major window order, as PyTorch); dX accumulates with +=.
+/// </summary>
+public static unsafe class MaxPool2D
+{
+    /// <summary>y = window max of x. Overwrites y.</summary>
+    /// <param name="y">(N, P, Q, C) output.</param>
+    /// <param name="x">(N, H, W, C) input.</param>
+    /// <param name="dims">The pooling.</param>
+    public static void Forward(Span<float> y, ReadOnlySpan<float> x, in PoolDims dims)
+    {
+        Check.Length(y.Length, (long)dims.N * dims.P * dims.Q * dims.C, "MaxPool2D.Forward", nameof(y), "N*P*Q*C");
+        Check.Length(x.Length, (long)dims.N * dims.H * dims.W * dims.C, "MaxPool2D.Forward", nameof(x), "N*H*W*C");
+        fixed (float* py = y, px = x)
+        {
+            if (Simd.Use512)
+            {
+                ForwardCore<Lanes512>(py, px, dims);
+            }
+            else
+            {
+                ForwardCore<Lanes256>(py, px, dims);
+            }
+        }
+    }
+
+    private static void ForwardCore<TV>(float* y, float* x, in PoolDims dims)
+        where TV : struct, ILanes16<TV>
+    {
+        int n0 = dims.N, h = dims.H, wd = dims.W, c = dims.C, r0 = dims.R, s0 = dims.S;
+        int p0 = dims.P, q0 = dims.Q, sh = dims.StrideH, sw = dims.StrideW, pt = dims.PadTop, pl = dims.PadLeft;
+        int full = c / Simd.Block * Simd.Block;
+        TV lowest = TV.Broadcast(float.NegativeInfinity);
+        for (int n = 0; n < n0; n++)
+        {
+            for (int p = 0; p < p0; p++)
+            {
+                int hLo = Math.Max(0, p * sh - pt), hHi = Math.Min(h, p * sh - pt + r0);
+                for (int q = 0; q < q0; q++)
+                {
+                    int wLo = Math.Max(0, q * sw - pl), wHi = Math.Min(wd, q * sw - pl + s0);
+                    float* yp = y + ((n * p0 + p) * q0 + q) * c;
+                    for (int cb = 0; cb < full; cb += Simd.Block)
+                    {
+                        TV m = lowest;
+                        for (int ih = hLo; ih < hHi; ih++)
+                        {
+                            float* xr = x + ((n * h + ih) * wd) * c + cb;
+                            for (int iw = wLo; iw < wHi; iw++)
+                            {
+                                m = TV.Max(m, TV.Load(xr + iw * c));
+                            }
+                        }
+                        TV.Store(yp + cb, m);
+                    }
+                    for (int ci = full; ci < c; ci++)
+                    {
+                        float m = float.NegativeInfinity;
+                        for (int ih = hLo; ih < hHi; ih++)
+                        {
+                            for (int iw = wLo; iw < wHi; iw++)
+                            {
+                                m = MathF.Max(m, x[((n * h + ih) * wd + iw) * c + ci]);
+                            }
+                        }
+                        yp[ci] = m;
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>dX[arg-max of each window] += dY.</summary>
+    /// <param name="dX">(N, H, W, C) input gradient, accumulated.</param>
+    /// <param name="dY">(N, P, Q, C) output gradient.</param>
+    /// <param name="x">(N, H, W, C) the forward input.</param>
+    /// <param name="dims">The pooling.</param>
+    public static void Backward(Span<float> dX, ReadOnlySpan<float> dY, ReadOnlySpan<float> x, in PoolDims dims)
+    {
+        const string kernel = "MaxPool2D.Backward";
+        Check.Length(dX.Length, (long)dims.N * dims.H * dims.W * dims.C, kernel, nameof(dX), "N*H*W*C");
+        Check.Length(dY.Length, (long)dims.N * dims.P * dims.Q * dims.C, kernel, nameof(dY), "N*P*Q*C");
+        Check.Length(x.Length, (long)dims.N * dims.H * dims.W * dims.C, kernel, nameof(x), "N*H*W*C");
+        int n0 = dims.N, h = dims.H, wd = dims.W, c = dims.C, r0 = dims.R, s0 = dims.S;
+        int p0 = dims.P, q0 = dims.Q, sh = dims.StrideH, sw = dims.StrideW, pt = dims.PadTop, pl = dims.PadLeft;
+        for (int n = 0; n < n0; n++)
+        {
+            for (int p = 0; p < p0; p++)
+            {
+                int hLo = Math.Max(0, p * sh - pt), hHi = Math.Min(h, p * sh - pt + r0);
+                for (int q = 0; q < q0; q++)
+                {
+                    int wLo = Math.Max(0, q * sw - pl), wHi = Math.Min(wd, q * sw - pl + s0);
+                    int dyBase = ((n * p0 + p) * q0 + q) * c;
+                    for (int ci = 0; ci < c; ci++)
+                    {
+                        int best = ((n * h + hLo) * wd + wLo) * c + ci;
+                        float m = x[best];
+                        for (int ih = hLo; ih < hHi; ih++)
+                        {
+                            for (int iw = wLo; iw < wHi; iw++)
+                            {
+                                int at = ((n * h + ih) * wd + iw) * c + ci;
+                                if (x[at] > m)
+                                {
+                                    m = x[at];
+                                    best = at;
+                                }
+                            }
+                        }
+                        dX[best] += dY[dyBase + ci];
+                    }
+                }
+            }
+        }
+    }
+}

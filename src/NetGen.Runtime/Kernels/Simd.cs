@@ -1,0 +1,114 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+
+namespace NetGen.Kernels;
+
+/// <summary>
+/// Sixteen fp32 lanes, the register block every kernel computes with (16 output channels
+/// per vector). Kernels are generic over this interface so the JIT specialises one copy
+/// per implementation with no virtual calls: <see cref="Lanes512"/> is one AVX-512 register,
+/// <see cref="Lanes256"/> is two 256-bit registers for machines without AVX-512 (and falls
+/// back to 128-bit or scalar code where the JIT must).
+/// </summary>
+internal unsafe interface ILanes16<TSelf> where TSelf : struct, ILanes16<TSelf>
+{
+    static abstract TSelf Zero { get; }
+    static abstract TSelf Broadcast(float value);
+    static abstract TSelf Load(float* source);
+    static abstract void Store(float* destination, TSelf value);
+    /// <summary>a * b + c with one rounding.</summary>
+    static abstract TSelf Fma(TSelf a, TSelf b, TSelf c);
+    static abstract TSelf Add(TSelf a, TSelf b);
+    static abstract TSelf Max(TSelf a, TSelf b);
+}
+
+internal readonly unsafe struct Lanes512 : ILanes16<Lanes512>
+{
+    private readonly Vector512<float> v;
+
+    private Lanes512(Vector512<float> value) => v = value;
+
+    public static Lanes512 Zero
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => new(Vector512<float>.Zero);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes512 Broadcast(float value) => new(Vector512.Create(value));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes512 Load(float* source) => new(Vector512.Load(source));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Store(float* destination, Lanes512 value) => value.v.Store(destination);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes512 Fma(Lanes512 a, Lanes512 b, Lanes512 c) => new(Vector512.FusedMultiplyAdd(a.v, b.v, c.v));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes512 Add(Lanes512 a, Lanes512 b) => new(a.v + b.v);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes512 Max(Lanes512 a, Lanes512 b) => new(Vector512.Max(a.v, b.v));
+}
+
+internal readonly unsafe struct Lanes256 : ILanes16<Lanes256>
+{
+    private readonly Vector256<float> lo;
+    private readonly Vector256<float> hi;
+
+    private Lanes256(Vector256<float> low, Vector256<float> high)
+    {
+        lo = low;
+        hi = high;
+    }
+
+    public static Lanes256 Zero
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => new(Vector256<float>.Zero, Vector256<float>.Zero);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes256 Broadcast(float value)
+    {
+        var b = Vector256.Create(value);
+        return new(b, b);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes256 Load(float* source) => new(Vector256.Load(source), Vector256.Load(source + 8));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Store(float* destination, Lanes256 value)
+    {
+        value.lo.Store(destination);
+        value.hi.Store(destination + 8);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes256 Fma(Lanes256 a, Lanes256 b, Lanes256 c) =>
+        new(Vector256.FusedMultiplyAdd(a.lo, b.lo, c.lo), Vector256.FusedMultiplyAdd(a.hi, b.hi, c.hi));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes256 Add(Lanes256 a, Lanes256 b) => new(a.lo + b.lo, a.hi + b.hi);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes256 Max(Lanes256 a, Lanes256 b) => new(Vector256.Max(a.lo, b.lo), Vector256.Max(a.hi, b.hi));
+}
+
+/// <summary>Which <see cref="ILanes16{TSelf}"/> implementation the kernels dispatch to.</summary>
+internal static class Simd
+{
+    /// <summary>Block width: output channels per register block, and the packed layouts' inner dimension.</summary>
+    public const int Block = 16;
+
+    /// <summary>Tests set this to run the 256-bit path on an AVX-512 machine; results must agree.</summary>
+    internal static bool ForceVector256;
+
+    public static bool Use512 => Vector512.IsHardwareAccelerated && !ForceVector256;
+
+    /// <summary>Number of 16-wide blocks covering <paramref name="count"/> channels.</summary>
+    public static int Blocks(int count) => (count + Block - 1) / Block;
+}

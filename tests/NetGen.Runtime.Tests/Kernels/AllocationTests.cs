@@ -1,0 +1,124 @@
+using NetGen.Kernels;
+using Xunit;
+
+namespace NetGen.Tests.Kernels;
+
+/// <summary>Every kernel call, after warm-up, allocates nothing on the calling thread.</summary>
+public class AllocationTests
+{
+    private static void AssertNoAllocation(string name, Action call)
+    {
+        call(); // warm-up: JIT, statics
+        call();
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 20; i++)
+        {
+            call();
+        }
+        long grown = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.True(grown == 0, $"{name} allocated {grown} bytes over 20 calls.");
+    }
+
+    [Fact]
+    public void Group1_kernels_do_not_allocate()
+    {
+        var rng = new Random(1);
+        var cd = Conv2DDims.Create(2, 9, 9, 5, 20, 3, 3, 2, 2, 1, 1, 1, 1, groups: 5);
+        var x = TestData.Uniform(rng, cd.N * cd.H * cd.W * cd.C);
+        var w = TestData.Uniform(rng, cd.K * cd.GroupC * cd.R * cd.S);
+        var b = TestData.Uniform(rng, cd.K);
+        var y = new float[cd.N * cd.P * cd.Q * cd.K];
+        var packed = new float[Conv2D.PackedWeightFloats(cd)];
+        var backPacked = new float[Conv2D.PackedBackwardWeightFloats(cd)];
+        var ws = new float[Conv2D.ForwardWorkspaceFloats(cd)];
+        var dX = new float[x.Length];
+        var dW = new float[w.Length];
+        var dB = new float[cd.K];
+        AssertNoAllocation("Conv2D.Pack", () => Conv2D.Pack(packed, w, cd));
+        AssertNoAllocation("Conv2D.PackForBackward", () => Conv2D.PackForBackward(backPacked, w, cd));
+        AssertNoAllocation("Conv2D.Forward", () => Conv2D.Forward(y, x, packed, b, ws, cd, Activation.ReLU));
+        AssertNoAllocation("Conv2D.BackwardData", () => Conv2D.BackwardData(dX, y, backPacked, cd));
+        AssertNoAllocation("Conv2D.BackwardWeights", () => Conv2D.BackwardWeights(dW, y, x, cd));
+        AssertNoAllocation("Conv2D.BackwardBias", () => Conv2D.BackwardBias(dB, y, cd));
+
+        var dd = new DenseDims(3, 40, 21);
+        var dx = TestData.Uniform(rng, dd.N * dd.C);
+        var dw = TestData.Uniform(rng, dd.K * dd.C);
+        var dp = new float[Dense.PackedWeightFloats(dd)];
+        var dy = new float[dd.N * dd.K];
+        var ddx = new float[dx.Length];
+        var ddw = new float[dw.Length];
+        var ddb = new float[dd.K];
+        AssertNoAllocation("Dense.Pack", () => Dense.Pack(dp, dw, dd));
+        AssertNoAllocation("Dense.Forward", () => Dense.Forward(dy, dx, dp, ddb, dd, Activation.Tanh));
+        AssertNoAllocation("Dense.BackwardData", () => Dense.BackwardData(ddx, dy, dw, dd));
+        AssertNoAllocation("Dense.BackwardWeights", () => Dense.BackwardWeights(ddw, dy, dx, dd));
+        AssertNoAllocation("Dense.BackwardBias", () => Dense.BackwardBias(ddb, dy, dd));
+
+        var pd = PoolDims.Create(2, 7, 7, 20, 3, 3, 2, 2, 1, 1, 1, 1, ceilMode: true);
+        var px = TestData.Uniform(rng, pd.N * pd.H * pd.W * pd.C);
+        var py = new float[pd.N * pd.P * pd.Q * pd.C];
+        var pdx = new float[px.Length];
+        AssertNoAllocation("MaxPool2D.Forward", () => MaxPool2D.Forward(py, px, pd));
+        AssertNoAllocation("MaxPool2D.Backward", () => MaxPool2D.Backward(pdx, py, px, pd));
+
+        var logits = TestData.Uniform(rng, 40);
+        var probs = new float[40];
+        var dl = new float[40];
+        int[] labels = [1, 2, 3, 4];
+        AssertNoAllocation("Softmax.Forward", () => Softmax.Forward(probs, logits, 4, 10));
+        AssertNoAllocation("Softmax.Backward", () => Softmax.Backward(dl, logits, probs, 4, 10));
+        AssertNoAllocation("SoftmaxCrossEntropy", () => SoftmaxCrossEntropy.ForwardBackward(dl, logits, labels, 4, 10));
+        foreach (var kind in Enum.GetValues<Activation>())
+        {
+            AssertNoAllocation($"Activations.Forward {kind}", () => Activations.Forward(probs, logits, kind, 0.1f));
+            AssertNoAllocation($"Activations.Backward {kind}", () => Activations.Backward(dl, logits, probs, kind, 0.1f));
+            AssertNoAllocation($"Activations.BackwardInPlace {kind}", () => Activations.BackwardInPlace(dl, probs, kind, 0.1f));
+        }
+    }
+
+    [Fact]
+    public void Group2_kernels_do_not_allocate()
+    {
+        var rng = new Random(2);
+        var pd = PoolDims.Create(2, 7, 7, 20, 3, 3, 2, 2, 1, 1, 1, 1);
+        var x = TestData.Uniform(rng, pd.N * pd.H * pd.W * pd.C);
+        var y = new float[pd.N * pd.P * pd.Q * pd.C];
+        var dX = new float[x.Length];
+        AssertNoAllocation("AvgPool2D.Forward", () => AvgPool2D.Forward(y, x, pd, true));
+        AssertNoAllocation("AvgPool2D.Backward", () => AvgPool2D.Backward(dX, y, pd, false));
+        var g = new float[pd.N * pd.C];
+        AssertNoAllocation("GlobalAvgPool.Forward", () => GlobalAvgPool.Forward(g, x, pd.N, pd.H * pd.W, pd.C));
+        AssertNoAllocation("GlobalAvgPool.Backward", () => GlobalAvgPool.Backward(dX, g, pd.N, pd.H * pd.W, pd.C));
+
+        int rows = pd.N * pd.H * pd.W, c = pd.C;
+        var gamma = TestData.Uniform(rng, c);
+        var beta = TestData.Uniform(rng, c);
+        var mean = new float[c];
+        var invStd = new float[c];
+        var runMean = new float[c];
+        var runVar = new float[c];
+        Array.Fill(runVar, 1f);
+        var bn = new float[x.Length];
+        var ws = new float[BatchNorm.BackwardWorkspaceFloats(c)];
+        var dG = new float[c];
+        var dB = new float[c];
+        AssertNoAllocation("BatchNorm.ForwardTraining", () => BatchNorm.ForwardTraining(bn, mean, invStd, runMean, runVar, x, gamma, beta, ws, rows, c, 1e-5f, 0.1f));
+        AssertNoAllocation("BatchNorm.ForwardInference", () => BatchNorm.ForwardInference(bn, x, gamma, beta, runMean, runVar, ws, rows, c, 1e-5f));
+        AssertNoAllocation("BatchNorm.Backward", () => BatchNorm.Backward(dX, dG, dB, bn, x, gamma, mean, invStd, ws, rows, c));
+
+        var mask = new float[x.Length];
+        var random = new FastRandom(3);
+        AssertNoAllocation("Dropout.ForwardTraining", () => Dropout.ForwardTraining(bn, mask, x, 0.3f, ref random));
+        AssertNoAllocation("Dropout.Backward", () => Dropout.Backward(dX, bn, mask));
+        AssertNoAllocation("Elementwise.Add", () => Elementwise.Add(bn, x, dX));
+        AssertNoAllocation("Elementwise.AccumulateGradient", () => Elementwise.AccumulateGradient(dX, bn));
+        AssertNoAllocation("Elementwise.Multiply", () => Elementwise.Multiply(bn, x, dX));
+        AssertNoAllocation("Elementwise.MultiplyBackward", () => Elementwise.MultiplyBackward(dX, mask, bn, x, x));
+        AssertNoAllocation("Elementwise.Gate", () => Elementwise.Gate(bn, x, g, pd.N, pd.H * pd.W, c));
+        AssertNoAllocation("Elementwise.GateBackward", () => Elementwise.GateBackward(dX, g, bn, x, g, pd.N, pd.H * pd.W, c));
+        var cat = new float[rows * (c + 5)];
+        AssertNoAllocation("Concat.Forward", () => Concat.Forward(cat, x, rows, c + 5, 5));
+        AssertNoAllocation("Concat.Backward", () => Concat.Backward(dX, cat, rows, c + 5, 0));
+    }
+}

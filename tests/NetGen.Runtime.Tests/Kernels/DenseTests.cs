@@ -1,0 +1,79 @@
+using NetGen.Kernels;
+using Xunit;
+
+namespace NetGen.Tests.Kernels;
+
+public class DenseTests
+{
+    public static TheoryData<int, int, int, bool, Activation> Cases() => new()
+    {
+        { 3, 37, 21, true, Activation.ReLU },
+        { 1, 16, 80, true, Activation.None },   // 5 blocks: one tile of 4 and a remainder
+        { 2, 5, 3, false, Activation.Tanh },
+        { 4, 50, 10, true, Activation.Sigmoid },
+    };
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void Forward_and_backward_match_references(int n, int c, int k, bool bias, Activation act)
+    {
+        var d = new DenseDims(n, c, k);
+        var rng = new Random(n * 1000 + c * 10 + k);
+        var x = TestData.Uniform(rng, n * c);
+        var w = TestData.Uniform(rng, k * c, 0.5f);
+        var b = bias ? TestData.Uniform(rng, k) : [];
+        var packed = new float[Dense.PackedWeightFloats(d)];
+        Dense.Pack(packed, w, d);
+        var y = TestData.Uniform(rng, n * k);
+        Dense.Forward(y, x, packed, b, d, act);
+        var bd = TestData.ToDouble(bias ? b : new float[k]);
+        var xd = TestData.ToDouble(x);
+        var wd = TestData.ToDouble(w);
+        TensorAssert.Close(Reference.Dense(xd, wd, bd, d, act), y, 1e-4, 1e-4, "y");
+
+        var upstream = TestData.Uniform(rng, n * k);
+        var dZ = (float[])upstream.Clone();
+        Activations.BackwardInPlace(dZ, y, act);
+        var dX0 = TestData.Uniform(rng, x.Length);
+        var dW0 = TestData.Uniform(rng, w.Length);
+        var dB0 = TestData.Uniform(rng, k);
+        var dX = (float[])dX0.Clone();
+        var dW = (float[])dW0.Clone();
+        var dB = (float[])dB0.Clone();
+        Dense.BackwardData(dX, dZ, w, d);
+        Dense.BackwardWeights(dW, dZ, x, d);
+        Dense.BackwardBias(dB, dZ, d);
+
+        var g = TestData.ToDouble(upstream);
+        double Loss(double[] xs, double[] ws, double[] bs) => TestData.Dot(g, Reference.Dense(xs, ws, bs, d, act));
+        TensorAssert.Close(TestData.Add(dX0, Numeric.Gradient(v => Loss(v, wd, bd), xd)), dX, 1e-4, 1e-4, "dX");
+        TensorAssert.Close(TestData.Add(dW0, Numeric.Gradient(v => Loss(xd, v, bd), wd)), dW, 1e-4, 1e-4, "dW");
+        TensorAssert.Close(TestData.Add(dB0, Numeric.Gradient(v => Loss(xd, wd, v), bd)), dB, 1e-4, 1e-4, "dB");
+    }
+
+    [Fact]
+    public void Forward_256_bit_path_matches_reference()
+    {
+        var d = new DenseDims(2, 33, 70);
+        var rng = new Random(3);
+        var x = TestData.Uniform(rng, d.N * d.C);
+        var w = TestData.Uniform(rng, d.K * d.C);
+        var b = TestData.Uniform(rng, d.K);
+        var packed = new float[Dense.PackedWeightFloats(d)];
+        Dense.Pack(packed, w, d);
+        var y = new float[d.N * d.K];
+        lock (SimdSwitch.Gate)
+        {
+            Simd.ForceVector256 = true;
+            try
+            {
+                Dense.Forward(y, x, packed, b, d, Activation.ReLU);
+            }
+            finally
+            {
+                Simd.ForceVector256 = false;
+            }
+        }
+        TensorAssert.Close(Reference.Dense(TestData.ToDouble(x), TestData.ToDouble(w), TestData.ToDouble(b), d, Activation.ReLU), y, 1e-4, 1e-4, "y");
+    }
+}

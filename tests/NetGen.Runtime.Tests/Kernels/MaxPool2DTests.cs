@@ -1,0 +1,51 @@
+using NetGen.Kernels;
+using Xunit;
+
+namespace NetGen.Tests.Kernels;
+
+public class MaxPool2DTests
+{
+    public record Case(string Name, PoolDims Dims)
+    {
+        public override string ToString() => Name;
+    }
+
+    public static TheoryData<Case> Cases() => new()
+    {
+        new("2x2/2 floor on 7x7, C=20", PoolDims.Create(2, 7, 7, 20, 2, 2, 2, 2)),
+        new("2x2/2 ceil on 7x7, C=16", PoolDims.Create(1, 7, 7, 16, 2, 2, 2, 2, ceilMode: true)),
+        new("3x3/2 pad 1, C=3", PoolDims.Create(2, 6, 5, 3, 3, 3, 2, 2, 1, 1, 1, 1)),
+        new("3x2/1x2 asymmetric pads, C=33", PoolDims.Create(1, 5, 6, 33, 3, 2, 1, 2, 1, 0, 0, 1)),
+        new("3x3/2 ceil, C=5 (GoogLeNet)", PoolDims.Create(1, 8, 8, 5, 3, 3, 2, 2, ceilMode: true)),
+    };
+
+    [Fact]
+    public void Output_size_follows_pytorch_ceil_rule()
+    {
+        Assert.Equal(3, PoolDims.Create(1, 7, 7, 1, 2, 2, 2, 2).P);
+        Assert.Equal(4, PoolDims.Create(1, 7, 7, 1, 2, 2, 2, 2, ceilMode: true).P);
+        // ceil would give 4, but the 4th window would start in the padding: PyTorch drops it.
+        Assert.Equal(3, PoolDims.Create(1, 5, 5, 1, 2, 2, 2, 2, 1, 1, 1, 1, ceilMode: true).P);
+    }
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void Forward_and_backward_match_references(Case t)
+    {
+        var d = t.Dims;
+        var rng = new Random(t.Name.Length);
+        var x = TestData.Uniform(rng, d.N * d.H * d.W * d.C);
+        var y = TestData.Uniform(rng, d.N * d.P * d.Q * d.C);
+        MaxPool2D.Forward(y, x, d);
+        var xd = TestData.NhwcToNchw(x, d.N, d.C, d.H, d.W);
+        TensorAssert.Close(TestData.NchwToNhwc(Reference.Pool(xd, d), d.N, d.C, d.P, d.Q), y, 0, 0, "y");
+
+        var upstream = TestData.Uniform(rng, y.Length);
+        var dX0 = TestData.Uniform(rng, x.Length);
+        var dX = (float[])dX0.Clone();
+        MaxPool2D.Backward(dX, upstream, x, d);
+        var g = TestData.NhwcToNchw(upstream, d.N, d.C, d.P, d.Q);
+        var gx = Numeric.Gradient(v => TestData.Dot(g, Reference.Pool(v, d)), xd, 1e-7);
+        TensorAssert.Close(TestData.Add(dX0, TestData.NchwToNhwc(gx, d.N, d.C, d.H, d.W)), dX, 1e-4, 1e-4, "dX");
+    }
+}

@@ -1,0 +1,90 @@
+using NetGen.Kernels;
+
+namespace NetGen.Tests.Kernels;
+
+/// <summary>
+/// Naive float64 references in PyTorch's NCHW layout, written from the definitions and
+/// independent of the kernels (no packing, no channels-last, no blocking).
+/// </summary>
+internal static class Reference
+{
+    public static double Act(double x, Activation kind, double alpha) => kind switch
+    {
+        Activation.ReLU => Math.Max(0, x),
+        Activation.LeakyReLU => x > 0 ? x : alpha * x,
+        Activation.ELU => x > 0 ? x : alpha * (Math.Exp(x) - 1),
+        Activation.Sigmoid => 1 / (1 + Math.Exp(-x)),
+        Activation.Tanh => Math.Tanh(x),
+        _ => x,
+    };
+
+    /// <summary>y (N, K, P, Q) from x (N, C, H, W), w (K, C/G, R, S), b (K) or null.</summary>
+    public static double[] Conv2D(double[] x, double[] w, double[]? b, Conv2DDims d, Activation act = Activation.None, double alpha = 0)
+    {
+        int cg = d.C / d.Groups, kg = d.K / d.Groups;
+        var y = new double[d.N * d.K * d.P * d.Q];
+        for (int n = 0; n < d.N; n++)
+            for (int k = 0; k < d.K; k++)
+            {
+                int g = k / kg;
+                for (int p = 0; p < d.P; p++)
+                    for (int q = 0; q < d.Q; q++)
+                    {
+                        double sum = b == null ? 0 : b[k];
+                        for (int c = 0; c < cg; c++)
+                            for (int r = 0; r < d.R; r++)
+                                for (int s = 0; s < d.S; s++)
+                                {
+                                    int ih = p * d.StrideH - d.PadTop + r * d.DilationH;
+                                    int iw = q * d.StrideW - d.PadLeft + s * d.DilationW;
+                                    if (ih < 0 || ih >= d.H || iw < 0 || iw >= d.W) continue;
+                                    sum += x[((n * d.C + g * cg + c) * d.H + ih) * d.W + iw] * w[((k * cg + c) * d.R + r) * d.S + s];
+                                }
+                        y[((n * d.K + k) * d.P + p) * d.Q + q] = Act(sum, act, alpha);
+                    }
+            }
+        return y;
+    }
+
+    /// <summary>y (N, K) from x (N, C), w (K, C), b (K) or null.</summary>
+    public static double[] Dense(double[] x, double[] w, double[]? b, DenseDims d, Activation act = Activation.None, double alpha = 0)
+    {
+        var y = new double[d.N * d.K];
+        for (int n = 0; n < d.N; n++)
+            for (int k = 0; k < d.K; k++)
+            {
+                double sum = b == null ? 0 : b[k];
+                for (int c = 0; c < d.C; c++)
+                    sum += x[n * d.C + c] * w[k * d.C + c];
+                y[n * d.K + k] = Act(sum, act, alpha);
+            }
+        return y;
+    }
+
+    /// <summary>Max (or average when <paramref name="average"/>) pooling, NCHW; padding taps ignored (max) or counted per <paramref name="countPad"/>.</summary>
+    public static double[] Pool(double[] x, PoolDims d, bool average = false, bool countPad = false)
+    {
+        var y = new double[d.N * d.C * d.P * d.Q];
+        for (int n = 0; n < d.N; n++)
+            for (int c = 0; c < d.C; c++)
+                for (int p = 0; p < d.P; p++)
+                    for (int q = 0; q < d.Q; q++)
+                    {
+                        double m = double.NegativeInfinity, sum = 0;
+                        int taps = 0, padded = 0;
+                        for (int r = 0; r < d.R; r++)
+                            for (int s = 0; s < d.S; s++)
+                            {
+                                int ih = p * d.StrideH - d.PadTop + r, iw = q * d.StrideW - d.PadLeft + s;
+                                if (ih < d.H + d.PadBottom && iw < d.W + d.PadRight) padded++;
+                                if (ih < 0 || ih >= d.H || iw < 0 || iw >= d.W) continue;
+                                double v = x[((n * d.C + c) * d.H + ih) * d.W + iw];
+                                m = Math.Max(m, v);
+                                sum += v;
+                                taps++;
+                            }
+                        y[((n * d.C + c) * d.P + p) * d.Q + q] = average ? sum / (countPad ? padded : taps) : m;
+                    }
+        return y;
+    }
+}
