@@ -55,6 +55,8 @@ internal sealed partial class BlockExpander
         public LocationInfo? LastLocation { get; set; }
         public Dictionary<string, (string Full, LocationInfo Location)> Names { get; } = new();
         public HashSet<string> Explicit { get; set; } = new();
+        /// <summary>Names of statements that failed: unresolvable, but already reported.</summary>
+        public HashSet<string> Poisoned { get; } = new();
         public Dictionary<string, int> Counters { get; } = new();
         public List<Piped> Pending { get; } = new();
     }
@@ -91,7 +93,7 @@ internal sealed partial class BlockExpander
                 pending.Full = declared.Full;
                 foreach (var (node, slot) in pending.Slots) node.Inputs[slot] = declared.Full;
             }
-            else
+            else if (!scope.Poisoned.Contains(pending.Local!))
                 diagnostics.Add(DiagnosticIds.UnknownNode, pending.Location, pending.Local!, pending.Referrer ?? "output");
         }
         scope.Pending.Clear();

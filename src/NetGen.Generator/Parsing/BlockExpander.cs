@@ -119,6 +119,21 @@ internal sealed partial class BlockExpander
 
     private Piped? ExpandStatement(Statement statement, Scope scope)
     {
+        var result = statement.Broken ? null : ExpandChain(statement, scope);
+        if (result is null)
+        {
+            // Its error is reported; references to the names it would have declared are not errors again.
+            if (statement.Target is not null) scope.Poisoned.Add(statement.Target.Text);
+            foreach (var element in statement.Elements)
+            {
+                if (element.Label is not null) scope.Poisoned.Add(element.Label.Text);
+            }
+        }
+        return result;
+    }
+
+    private Piped? ExpandChain(Statement statement, Scope scope)
+    {
         var elements = statement.Elements;
         Piped? current = null;
         int i = 0;

@@ -36,7 +36,8 @@ internal sealed record Element(Name? Label, Name Callee, bool HasParens, List<Ar
 }
 
 /// <summary><c>[target =] element { -> element }</c>.</summary>
-internal sealed record Statement(Name? Target, List<Element> Elements, LocationInfo Location);
+/// <param name="Broken">A syntax error cut the statement short (reported): its names exist, its nodes do not.</param>
+internal sealed record Statement(Name? Target, List<Element> Elements, LocationInfo Location, bool Broken = false);
 
 internal sealed record Param(Name Name, Expr? Default);
 

@@ -28,6 +28,8 @@ internal sealed partial class SyntaxParser
     private readonly DiagnosticBag _diagnostics;
     private int _index;
     private int _operators;
+    /// <summary>The label of an element whose parse failed after it, so the broken statement still declares it.</summary>
+    private Name? _failedLabel;
 
     private SyntaxParser(List<Token> tokens, SourceMap map, DiagnosticBag diagnostics)
     {
@@ -264,18 +266,25 @@ internal sealed partial class SyntaxParser
         }
         var elements = new List<Element>();
         var element = ParseElement();
-        if (element is null) return false;
-        elements.Add(element);
-        while (At(TokenKind.Arrow))
+        while (element is not null)
         {
+            elements.Add(element);
+            if (!At(TokenKind.Arrow))
+            {
+                var last = Peek(-1);
+                statements.Add(new Statement(target, elements, _map.Span(first.Start, last.Start + last.Length - first.Start)));
+                return true;
+            }
             Advance();
             element = ParseElement();
-            if (element is null) return false;
-            elements.Add(element);
         }
-        var last = Peek(-1);
-        statements.Add(new Statement(target, elements, _map.Span(first.Start, last.Start + last.Length - first.Start)));
-        return true;
+        // Keep what the broken statement names, so later references to it do not add errors of their own
+        // (a failed element keeps only its label; a broken statement is never expanded).
+        if (_failedLabel is not null) elements.Add(new Element(_failedLabel, _failedLabel, false, new List<Arg>(), null));
+        _failedLabel = null;
+        if (target is not null || elements.Count > 0)
+            statements.Add(new Statement(target, elements, _map.Span(first.Start, System.Math.Max(0, Current.Start - first.Start)), Broken: true));
+        return false;
     }
 
     private Element? ParseElement()
@@ -287,6 +296,7 @@ internal sealed partial class SyntaxParser
             if (label is null) return null;
             Advance();
         }
+        _failedLabel = label;
         if (!At(TokenKind.Identifier)) { Error(label is null ? "a layer, block or node name" : "a layer or block name", Current); return null; }
         var calleeToken = Advance();
         var callee = new Name(calleeToken.Text, Loc(calleeToken));
@@ -317,6 +327,7 @@ internal sealed partial class SyntaxParser
             repeat = ParseUnary(0);
             if (repeat is null) return null;
         }
+        _failedLabel = null;
         return new Element(label, callee, hasParens, args, repeat);
     }
 

@@ -61,6 +61,15 @@ public class DiagnosticsTests
     }
 
     [Fact]
+    public void NamesOfBrokenStatementsDoNotCascade()
+    {
+        Cnn.Diagnostics(Net(" x = dense(4 4)\n y = x -> relu\n z = conv2(3, 3)\n w = add(z, y)\n q = input -> fc: dense(3 3) -> relu\n output fc"),
+            "(3,14) NG0001: Syntax error: expected ',' or ')' but found '4'",
+            "(7,27) NG0001: Syntax error: expected ',' or ')' but found '3'",
+            "(5,6) NG0002: Unknown layer 'conv2'; did you mean 'conv2d'?");
+    }
+
+    [Fact]
     public void NestingDepthIsBounded()
     {
         string deep = new string('(', 70) + "1" + new string(')', 70);
