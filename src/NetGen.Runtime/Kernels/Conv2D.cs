@@ -77,23 +77,31 @@ public static unsafe partial class Conv2D
             Check.Length(bias.Length, dims.K, kernel, nameof(bias), "K");
         }
         Check.AtLeast(workspace.Length, ForwardWorkspaceFloats(dims), kernel, nameof(workspace), "C/G + 16");
+        Run(y, x, packedWeights, bias, workspace, dims, activation, alpha, accumulate: false);
+    }
+
+    /// <summary>The forward pass without argument checks; <paramref name="accumulate"/> adds to y (Conv2DTranspose's dX).</summary>
+    internal static void Run(
+        Span<float> y, ReadOnlySpan<float> x, ReadOnlySpan<float> packedWeights, ReadOnlySpan<float> bias,
+        Span<float> workspace, in Conv2DDims dims, Activation activation, float alpha, bool accumulate)
+    {
         workspace[..dims.GroupC].Clear();
         fixed (float* py = y, px = x, pw = packedWeights, pb = bias, ps = workspace)
         {
             float* b = bias.Length == 0 ? null : pb;
             if (Simd.Use512)
             {
-                ForwardCore<Lanes512>(py, px, pw, b, ps, ps + dims.GroupC, dims, activation, alpha);
+                ForwardCore<Lanes512>(py, px, pw, b, ps, ps + dims.GroupC, dims, activation, alpha, accumulate);
             }
             else
             {
-                ForwardCore<Lanes256>(py, px, pw, b, ps, ps + dims.GroupC, dims, activation, alpha);
+                ForwardCore<Lanes256>(py, px, pw, b, ps, ps + dims.GroupC, dims, activation, alpha, accumulate);
             }
         }
     }
 
     private static void ForwardCore<TV>(
-        float* y, float* x, float* w, float* b, float* zero, float* tail, in Conv2DDims dims, Activation act, float alpha)
+        float* y, float* x, float* w, float* b, float* zero, float* tail, in Conv2DDims dims, Activation act, float alpha, bool accumulate)
         where TV : struct, ILanes16<TV>
     {
         // Locals, not struct reads, so the JIT keeps them in registers (measured 2.5x).
@@ -151,18 +159,18 @@ public static unsafe partial class Conv2D
                             int count = Math.Min(Simd.Block, kg - kb * Simd.Block);
                             float* bb = b == null ? null : b + channel;
                             float* yb = y + ((n * p0 + p) * q0 + qt) * k + channel;
-                            Epilogue.Store(yb, acc0, bb, count, act, alpha, tail);
+                            Epilogue.Store(yb, acc0, bb, count, act, alpha, tail, accumulate);
                             if (nq > 1)
                             {
-                                Epilogue.Store(yb + k, acc1, bb, count, act, alpha, tail);
+                                Epilogue.Store(yb + k, acc1, bb, count, act, alpha, tail, accumulate);
                             }
                             if (nq > 2)
                             {
-                                Epilogue.Store(yb + 2 * k, acc2, bb, count, act, alpha, tail);
+                                Epilogue.Store(yb + 2 * k, acc2, bb, count, act, alpha, tail, accumulate);
                             }
                             if (nq > 3)
                             {
-                                Epilogue.Store(yb + 3 * k, acc3, bb, count, act, alpha, tail);
+                                Epilogue.Store(yb + 3 * k, acc3, bb, count, act, alpha, tail, accumulate);
                             }
                         }
                     }

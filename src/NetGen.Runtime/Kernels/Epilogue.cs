@@ -16,10 +16,25 @@ internal static unsafe class Epilogue
     /// <param name="activation">Fused activation.</param>
     /// <param name="alpha">Its parameter.</param>
     /// <param name="tail">16 floats of scratch for a partial block.</param>
+    /// <param name="accumulate">Add to y instead of overwriting it (then bias and activation must be off).</param>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void Store<TV>(float* y, TV acc, float* bias, int count, Activation activation, float alpha, float* tail)
+    public static void Store<TV>(float* y, TV acc, float* bias, int count, Activation activation, float alpha, float* tail, bool accumulate = false)
         where TV : struct, ILanes16<TV>
     {
+        if (accumulate)
+        {
+            if (count == Simd.Block)
+            {
+                TV.Store(y, TV.Add(TV.Load(y), acc));
+                return;
+            }
+            TV.Store(tail, acc);
+            for (int i = 0; i < count; i++)
+            {
+                y[i] += tail[i];
+            }
+            return;
+        }
         if (count == Simd.Block)
         {
             if (bias != null)

@@ -121,4 +121,38 @@ public class AllocationTests
         AssertNoAllocation("Concat.Forward", () => Concat.Forward(cat, x, rows, c + 5, 5));
         AssertNoAllocation("Concat.Backward", () => Concat.Backward(dX, cat, rows, c + 5, 0));
     }
+
+    [Fact]
+    public void Group3_kernels_do_not_allocate()
+    {
+        var rng = new Random(3);
+        var td = Conv2DTransposeDims.Create(2, 4, 4, 5, 18, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1);
+        var x = TestData.Uniform(rng, td.N * td.H * td.W * td.C);
+        var w = TestData.Uniform(rng, td.C * td.K * td.R * td.S);
+        var b = TestData.Uniform(rng, td.K);
+        var y = new float[td.N * td.P * td.Q * td.K];
+        var packed = new float[Conv2DTranspose.PackedWeightFloats(td)];
+        var backPacked = new float[Conv2DTranspose.PackedBackwardWeightFloats(td)];
+        var ws = new float[Conv2DTranspose.BackwardWorkspaceFloats(td)];
+        var dX = new float[x.Length];
+        var dW = new float[w.Length];
+        var dB = new float[td.K];
+        AssertNoAllocation("Conv2DTranspose.Pack", () => Conv2DTranspose.Pack(packed, w, td));
+        AssertNoAllocation("Conv2DTranspose.PackForBackward", () => Conv2DTranspose.PackForBackward(backPacked, w, td));
+        AssertNoAllocation("Conv2DTranspose.Forward", () => Conv2DTranspose.Forward(y, x, packed, b, td, Activation.ReLU));
+        AssertNoAllocation("Conv2DTranspose.BackwardData", () => Conv2DTranspose.BackwardData(dX, y, backPacked, ws, td));
+        AssertNoAllocation("Conv2DTranspose.BackwardWeights", () => Conv2DTranspose.BackwardWeights(dW, y, x, td));
+        AssertNoAllocation("Conv2DTranspose.BackwardBias", () => Conv2DTranspose.BackwardBias(dB, y, td));
+
+        var ud = new UpsampleDims(2, 4, 4, 5, 2, 2);
+        var up = new float[ud.N * ud.P * ud.Q * ud.C];
+        AssertNoAllocation("Upsample.Forward bilinear", () => Upsample.Forward(up, x, ud, true));
+        AssertNoAllocation("Upsample.Backward nearest", () => Upsample.Backward(dX, up, ud, false));
+
+        int rows = td.N * td.H * td.W;
+        var lrn = new float[x.Length];
+        var lws = new float[LocalResponseNorm.BackwardWorkspaceFloats(td.C)];
+        AssertNoAllocation("LocalResponseNorm.Forward", () => LocalResponseNorm.Forward(lrn, x, rows, td.C, 2, 2f, 1e-4f, 0.75f));
+        AssertNoAllocation("LocalResponseNorm.Backward", () => LocalResponseNorm.Backward(dX, lrn, x, lws, rows, td.C, 2, 2f, 1e-4f, 0.75f));
+    }
 }
