@@ -110,6 +110,7 @@ public static unsafe partial class Conv2D
         int dh = dims.DilationH, dw = dims.DilationW, groups = dims.Groups;
         int cg = c / groups, kg = k / groups, blocks = Simd.Blocks(kg);
         int tapFloats = cg * Simd.Block;
+        bool relu = act == Activation.ReLU, slowActivation = act > Activation.ReLU;
         int blockFloats = r0 * s0 * tapFloats;
 
         for (int n = 0; n < n0; n++)
@@ -148,10 +149,10 @@ public static unsafe partial class Conv2D
                                     for (int ci = 0; ci < cg; ci++)
                                     {
                                         TV wv = TV.Load(wt + ci * Simd.Block);
-                                        acc0 = TV.Fma(TV.Broadcast(x0[ci]), wv, acc0);
-                                        acc1 = TV.Fma(TV.Broadcast(x1[ci]), wv, acc1);
-                                        acc2 = TV.Fma(TV.Broadcast(x2[ci]), wv, acc2);
-                                        acc3 = TV.Fma(TV.Broadcast(x3[ci]), wv, acc3);
+                                        acc0 = TV.Fma(wv, TV.Broadcast(x0[ci]), acc0);
+                                        acc1 = TV.Fma(wv, TV.Broadcast(x1[ci]), acc1);
+                                        acc2 = TV.Fma(wv, TV.Broadcast(x2[ci]), acc2);
+                                        acc3 = TV.Fma(wv, TV.Broadcast(x3[ci]), acc3);
                                     }
                                 }
                             }
@@ -159,18 +160,25 @@ public static unsafe partial class Conv2D
                             int count = Math.Min(Simd.Block, kg - kb * Simd.Block);
                             float* bb = b == null ? null : b + channel;
                             float* yb = y + ((n * p0 + p) * q0 + qt) * k + channel;
-                            Epilogue.Store(yb, acc0, bb, count, act, alpha, tail, accumulate);
+                            Epilogue.Store(yb, acc0, bb, count, relu, tail, accumulate);
                             if (nq > 1)
                             {
-                                Epilogue.Store(yb + k, acc1, bb, count, act, alpha, tail, accumulate);
+                                Epilogue.Store(yb + k, acc1, bb, count, relu, tail, accumulate);
                             }
                             if (nq > 2)
                             {
-                                Epilogue.Store(yb + 2 * k, acc2, bb, count, act, alpha, tail, accumulate);
+                                Epilogue.Store(yb + 2 * k, acc2, bb, count, relu, tail, accumulate);
                             }
                             if (nq > 3)
                             {
-                                Epilogue.Store(yb + 3 * k, acc3, bb, count, act, alpha, tail, accumulate);
+                                Epilogue.Store(yb + 3 * k, acc3, bb, count, relu, tail, accumulate);
+                            }
+                            if (slowActivation)
+                            {
+                                for (int i = 0; i < nq; i++)
+                                {
+                                    Epilogue.Activate(yb + i * k, count, act, alpha);
+                                }
                             }
                         }
                     }

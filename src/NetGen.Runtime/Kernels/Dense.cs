@@ -1,4 +1,5 @@
 using System;
+using System.Runtime.CompilerServices;
 
 namespace NetGen.Kernels;
 
@@ -82,6 +83,7 @@ public static unsafe class Dense
     {
         int n0 = dims.N, c = dims.C, k = dims.K, blocks = Simd.Blocks(k);
         int blockFloats = c * Simd.Block;
+        bool relu = act == Activation.ReLU;
         for (int n = 0; n < n0; n++)
         {
             float* xr = x + n * c;
@@ -104,28 +106,33 @@ public static unsafe class Dense
                     acc3 = TV.Fma(xv, TV.Load(w3 + off), acc3);
                 }
                 float* yr = y + n * k;
-                StoreBlock(yr, acc0, b, kb, k, act, alpha, tail);
+                StoreBlock(yr, acc0, b, kb, k, relu, tail);
                 if (nb > 1)
                 {
-                    StoreBlock(yr, acc1, b, kb + 1, k, act, alpha, tail);
+                    StoreBlock(yr, acc1, b, kb + 1, k, relu, tail);
                 }
                 if (nb > 2)
                 {
-                    StoreBlock(yr, acc2, b, kb + 2, k, act, alpha, tail);
+                    StoreBlock(yr, acc2, b, kb + 2, k, relu, tail);
                 }
                 if (nb > 3)
                 {
-                    StoreBlock(yr, acc3, b, kb + 3, k, act, alpha, tail);
+                    StoreBlock(yr, acc3, b, kb + 3, k, relu, tail);
                 }
+            }
+            if (act > Activation.ReLU)
+            {
+                Epilogue.Activate(y + n * k, k, act, alpha);
             }
         }
     }
 
-    private static void StoreBlock<TV>(float* yRow, TV acc, float* b, int block, int k, Activation act, float alpha, float* tail)
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void StoreBlock<TV>(float* yRow, TV acc, float* b, int block, int k, bool relu, float* tail)
         where TV : struct, ILanes16<TV>
     {
         int first = block * Simd.Block;
-        Epilogue.Store(yRow + first, acc, b == null ? null : b + first, Math.Min(Simd.Block, k - first), act, alpha, tail);
+        Epilogue.Store(yRow + first, acc, b == null ? null : b + first, Math.Min(Simd.Block, k - first), relu, tail);
     }
 
     /// <summary>dX += dY w.</summary>
