@@ -115,6 +115,32 @@ public class Conv2DTests
         TensorAssert.Close(TestData.Add(dB0, Numeric.Gradient(v => Loss(xd, wd, v), bd)), dB, 1e-4, 1e-4, "dB");
     }
 
+    [Theory]
+    [MemberData(nameof(GradientCases))]
+    public void Backward_256_bit_path_equals_the_default_path(Case t)
+    {
+        var d = t.Dims;
+        var rng = new Random(t.Name.Length + 17);
+        var x = TestData.Uniform(rng, d.N * d.H * d.W * d.C);
+        var w = TestData.Uniform(rng, d.K * d.GroupC * d.R * d.S);
+        var dY = TestData.Uniform(rng, d.N * d.P * d.Q * d.K);
+        var backPacked = new float[Conv2D.PackedBackwardWeightFloats(d)];
+        Conv2D.PackForBackward(backPacked, w, d);
+        (float[] dX, float[] dW) Run()
+        {
+            var dX = new float[x.Length];
+            var dW = new float[w.Length];
+            Conv2D.BackwardData(dX, dY, backPacked, d);
+            Conv2D.BackwardWeights(dW, dY, x, d);
+            return (dX, dW);
+        }
+        var expected = Run();
+        (float[] dX, float[] dW) actual = default;
+        SimdSwitch.With256(() => actual = Run());
+        TensorAssert.Close(expected.dX, actual.dX, 1e-5, 1e-6, "dX");
+        TensorAssert.Close(expected.dW, actual.dW, 1e-5, 1e-6, "dW");
+    }
+
     [Fact]
     public void Wrong_output_length_names_kernel_argument_and_sizes()
     {
@@ -137,4 +163,21 @@ public class Conv2DTests
 internal static class SimdSwitch
 {
     public static readonly object Gate = new();
+
+    /// <summary>Runs <paramref name="action"/> on the 256-bit path.</summary>
+    public static void With256(Action action)
+    {
+        lock (Gate)
+        {
+            Simd.ForceVector256 = true;
+            try
+            {
+                action();
+            }
+            finally
+            {
+                Simd.ForceVector256 = false;
+            }
+        }
+    }
 }

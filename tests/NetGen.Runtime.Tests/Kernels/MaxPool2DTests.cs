@@ -37,6 +37,9 @@ public class MaxPool2DTests
         var x = TestData.Uniform(rng, d.N * d.H * d.W * d.C);
         var y = TestData.Uniform(rng, d.N * d.P * d.Q * d.C);
         MaxPool2D.Forward(y, x, d);
+        var y256 = new float[y.Length];
+        SimdSwitch.With256(() => MaxPool2D.Forward(y256, x, d));
+        Assert.Equal(y, y256);
         var xd = TestData.NhwcToNchw(x, d.N, d.C, d.H, d.W);
         TensorAssert.Close(TestData.NchwToNhwc(Reference.Pool(xd, d), d.N, d.C, d.P, d.Q), y, 0, 0, "y");
 
