@@ -10,13 +10,15 @@ namespace NetGen.Kernels;
 /// </summary>
 public static unsafe partial class Conv2D
 {
-    /// <summary>Floats of the backward-data weights: G * ceil(C/G / 16) * R * S * K/G * 16.</summary>
-    public static int PackedBackwardWeightFloats(in Conv2DDims dims) =>
-        dims.Groups * Simd.Blocks(dims.GroupC) * dims.R * dims.S * dims.GroupK * Simd.Block;
+    /// <summary>Floats of the backward-data weights: G * ceil(C/G / 16) * R * S * K/G * 16 (depthwise: R * S * ceil(C/16) * 16).</summary>
+    public static int PackedBackwardWeightFloats(in Conv2DDims dims) => IsDepthwise(dims)
+        ? DepthwisePackedFloats(dims)
+        : dims.Groups * Simd.Blocks(dims.GroupC) * dims.R * dims.S * dims.GroupK * Simd.Block;
 
     /// <summary>
     /// Canonical (K, C/G, R, S) weights to the backward-data layout (G, ceil(C/G/16), R, S, K/G, 16):
-    /// 16 input channels innermost, so dX is computed 16 channels per vector. Overwrites packed.
+    /// 16 input channels innermost, so dX is computed 16 channels per vector; depthwise uses the
+    /// forward layout (R, S, ceil(C/16) * 16). Overwrites packed.
     /// </summary>
     /// <param name="packed">(<see cref="PackedBackwardWeightFloats"/>) destination.</param>
     /// <param name="weights">(K, C/G, R, S) canonical weights.</param>
@@ -24,8 +26,13 @@ public static unsafe partial class Conv2D
     public static void PackForBackward(Span<float> packed, ReadOnlySpan<float> weights, in Conv2DDims dims)
     {
         Conv2DDims d = dims;
-        Check.Length(packed.Length, PackedBackwardWeightFloats(d), "Conv2D.PackForBackward", nameof(packed), "G*ceil(C/G/16)*R*S*(K/G)*16");
+        Check.Length(packed.Length, PackedBackwardWeightFloats(d), "Conv2D.PackForBackward", nameof(packed), "Conv2D.PackedBackwardWeightFloats(dims)");
         Check.Length(weights.Length, (long)d.K * d.GroupC * d.R * d.S, "Conv2D.PackForBackward", nameof(weights), "K*(C/G)*R*S");
+        if (IsDepthwise(d))
+        {
+            PackDepthwise(packed, weights, d);
+            return;
+        }
         int kg = d.GroupK, cg = d.GroupC, blocks = Simd.Blocks(cg);
         packed.Clear();
         for (int g = 0; g < d.Groups; g++)
@@ -57,11 +64,22 @@ public static unsafe partial class Conv2D
         const string kernel = "Conv2D.BackwardData";
         Check.Length(dX.Length, (long)dims.N * dims.H * dims.W * dims.C, kernel, nameof(dX), "N*H*W*C");
         Check.Length(dY.Length, (long)dims.N * dims.P * dims.Q * dims.K, kernel, nameof(dY), "N*P*Q*K");
-        Check.Length(packedBackwardWeights.Length, PackedBackwardWeightFloats(dims), kernel, nameof(packedBackwardWeights), "G*ceil(C/G/16)*R*S*(K/G)*16");
+        Check.Length(packedBackwardWeights.Length, PackedBackwardWeightFloats(dims), kernel, nameof(packedBackwardWeights), "Conv2D.PackedBackwardWeightFloats(dims)");
         float* tail = stackalloc float[Simd.Block];
         fixed (float* pdx = dX, pdy = dY, pw = packedBackwardWeights)
         {
-            if (Simd.Use512)
+            if (IsDepthwise(dims))
+            {
+                if (Simd.Use512)
+                {
+                    DepthwiseBackwardData<Lanes512>(pdx, pdy, pw, dims);
+                }
+                else
+                {
+                    DepthwiseBackwardData<Lanes256>(pdx, pdy, pw, dims);
+                }
+            }
+            else if (Simd.Use512)
             {
                 BackwardDataCore<Lanes512>(pdx, pdy, pw, tail, dims);
             }

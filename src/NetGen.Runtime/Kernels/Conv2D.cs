@@ -18,22 +18,28 @@ public static unsafe partial class Conv2D
 {
     private const int PixelTile = 4;
 
-    /// <summary>Floats of the forward-packed weights: G * ceil(K/G / 16) * R * S * C/G * 16.</summary>
-    public static int PackedWeightFloats(in Conv2DDims dims) =>
-        dims.Groups * Simd.Blocks(dims.GroupK) * dims.R * dims.S * dims.GroupC * Simd.Block;
+    /// <summary>Floats of the forward-packed weights: G * ceil(K/G / 16) * R * S * C/G * 16 (depthwise: R * S * ceil(C/16) * 16).</summary>
+    public static int PackedWeightFloats(in Conv2DDims dims) => IsDepthwise(dims)
+        ? DepthwisePackedFloats(dims)
+        : dims.Groups * Simd.Blocks(dims.GroupK) * dims.R * dims.S * dims.GroupC * Simd.Block;
 
     /// <summary>Scratch floats <see cref="Forward"/> needs: a zero row of C/G for padding taps, and one 16-lane tail.</summary>
     public static int ForwardWorkspaceFloats(in Conv2DDims dims) => dims.GroupC + Simd.Block;
 
-    /// <summary>Canonical (K, C/G, R, S) weights to the forward layout (G, ceil(K/G/16), R, S, C/G, 16). Overwrites packed.</summary>
+    /// <summary>Canonical (K, C/G, R, S) weights to the forward layout (G, ceil(K/G/16), R, S, C/G, 16), or (R, S, ceil(C/16) * 16) for depthwise. Overwrites packed.</summary>
     /// <param name="packed">(<see cref="PackedWeightFloats"/>) destination.</param>
     /// <param name="weights">(K, C/G, R, S) canonical weights.</param>
     /// <param name="dims">The convolution.</param>
     public static void Pack(Span<float> packed, ReadOnlySpan<float> weights, in Conv2DDims dims)
     {
         Conv2DDims d = dims;
-        Check.Length(packed.Length, PackedWeightFloats(d), "Conv2D.Pack", nameof(packed), "G*ceil(K/G/16)*R*S*(C/G)*16");
+        Check.Length(packed.Length, PackedWeightFloats(d), "Conv2D.Pack", nameof(packed), "Conv2D.PackedWeightFloats(dims)");
         Check.Length(weights.Length, (long)d.K * d.GroupC * d.R * d.S, "Conv2D.Pack", nameof(weights), "K*(C/G)*R*S");
+        if (IsDepthwise(d))
+        {
+            PackDepthwise(packed, weights, d);
+            return;
+        }
         int kg = d.GroupK, cg = d.GroupC, blocks = Simd.Blocks(kg);
         packed.Clear();
         for (int g = 0; g < d.Groups; g++)
@@ -71,7 +77,7 @@ public static unsafe partial class Conv2D
         const string kernel = "Conv2D.Forward";
         Check.Length(y.Length, (long)dims.N * dims.P * dims.Q * dims.K, kernel, nameof(y), "N*P*Q*K");
         Check.Length(x.Length, (long)dims.N * dims.H * dims.W * dims.C, kernel, nameof(x), "N*H*W*C");
-        Check.Length(packedWeights.Length, PackedWeightFloats(dims), kernel, nameof(packedWeights), "G*ceil(K/G/16)*R*S*(C/G)*16");
+        Check.Length(packedWeights.Length, PackedWeightFloats(dims), kernel, nameof(packedWeights), "Conv2D.PackedWeightFloats(dims)");
         if (bias.Length != 0)
         {
             Check.Length(bias.Length, dims.K, kernel, nameof(bias), "K");
@@ -89,7 +95,18 @@ public static unsafe partial class Conv2D
         fixed (float* py = y, px = x, pw = packedWeights, pb = bias, ps = workspace)
         {
             float* b = bias.Length == 0 ? null : pb;
-            if (Simd.Use512)
+            if (IsDepthwise(dims))
+            {
+                if (Simd.Use512)
+                {
+                    DepthwiseForward<Lanes512>(py, px, pw, b, dims, activation, alpha, accumulate);
+                }
+                else
+                {
+                    DepthwiseForward<Lanes256>(py, px, pw, b, dims, activation, alpha, accumulate);
+                }
+            }
+            else if (Simd.Use512)
             {
                 ForwardCore<Lanes512>(py, px, pw, b, ps, ps + dims.GroupC, dims, activation, alpha, accumulate);
             }

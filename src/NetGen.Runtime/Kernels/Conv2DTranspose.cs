@@ -53,7 +53,7 @@ public static class Conv2DTranspose
         Conv2DDims conv = dims.AsConvolution();
         Check.Length(y.Length, (long)dims.N * dims.P * dims.Q * dims.K, kernel, nameof(y), "N*P*Q*K");
         Check.Length(x.Length, (long)dims.N * dims.H * dims.W * dims.C, kernel, nameof(x), "N*H*W*C");
-        Check.Length(packedWeights.Length, PackedWeightFloats(dims), kernel, nameof(packedWeights), "G*ceil(K/G/16)*R*S*(C/G)*16");
+        Check.Length(packedWeights.Length, PackedWeightFloats(dims), kernel, nameof(packedWeights), "Conv2DTranspose.PackedWeightFloats(dims)");
         if (bias.Length != 0)
         {
             Check.Length(bias.Length, dims.K, kernel, nameof(bias), "K");
@@ -88,7 +88,7 @@ public static class Conv2DTranspose
         Conv2DDims conv = dims.AsConvolution();
         Check.Length(dX.Length, (long)dims.N * dims.H * dims.W * dims.C, kernel, nameof(dX), "N*H*W*C");
         Check.Length(dY.Length, (long)dims.N * dims.P * dims.Q * dims.K, kernel, nameof(dY), "N*P*Q*K");
-        Check.Length(packedBackwardWeights.Length, PackedBackwardWeightFloats(dims), kernel, nameof(packedBackwardWeights), "G*ceil(C/G/16)*R*S*(K/G)*16");
+        Check.Length(packedBackwardWeights.Length, PackedBackwardWeightFloats(dims), kernel, nameof(packedBackwardWeights), "Conv2DTranspose.PackedBackwardWeightFloats(dims)");
         Check.AtLeast(workspace.Length, BackwardWorkspaceFloats(dims), kernel, nameof(workspace), "K/G + 16");
         Conv2D.Run(dX, dY, packedBackwardWeights, default, workspace, conv, Activation.None, 0f, accumulate: true);
     }

@@ -40,6 +40,13 @@ public class AllocationTests
         AssertNoAllocation("Conv2D.BackwardData", () => Conv2D.BackwardData(dX, y, backPacked, cd));
         AssertNoAllocation("Conv2D.BackwardWeights", () => Conv2D.BackwardWeights(dW, y, x, cd));
         AssertNoAllocation("Conv2D.BackwardBias", () => Conv2D.BackwardBias(dB, y, cd));
+        var dwd = Conv2DDims.Create(2, 9, 9, 20, 20, 3, 3, 1, 1, 1, 1, 1, 1, groups: 20);
+        var dwx = TestData.Uniform(rng, dwd.N * dwd.H * dwd.W * dwd.C);
+        var dwy = new float[dwd.N * dwd.P * dwd.Q * dwd.K];
+        var dwp = new float[Conv2D.PackedWeightFloats(dwd)];
+        var dwdx = new float[dwx.Length];
+        AssertNoAllocation("Conv2D.Forward depthwise", () => Conv2D.Forward(dwy, dwx, dwp, [], ws, dwd, Activation.Tanh));
+        AssertNoAllocation("Conv2D.BackwardData depthwise", () => Conv2D.BackwardData(dwdx, dwy, dwp, dwd));
 
         var dd = new DenseDims(3, 40, 21);
         var dx = TestData.Uniform(rng, dd.N * dd.C);

@@ -16,6 +16,7 @@ public class Conv2DTests
         new("asymmetric pads, K=19", Conv2DDims.Create(2, 7, 6, 4, 19, 3, 2, padTop: 1, padBottom: 0, padLeft: 2, padRight: 1), true, Activation.ReLU),
         new("stride 2x3, dilation 2x1, groups 2", Conv2DDims.Create(2, 9, 10, 6, 20, 3, 3, 2, 3, 2, 1, 0, 3, 2, 1, 2), true, Activation.None),
         new("depthwise 3x3 stride 2 pad 1", Conv2DDims.Create(2, 7, 7, 8, 8, 3, 3, 2, 2, 1, 1, 1, 1, groups: 8), true, Activation.Tanh),
+        new("depthwise C=20 (vector over channels), asymmetric pads, dilation 2", Conv2DDims.Create(2, 6, 7, 20, 20, 3, 3, 1, 2, 2, 1, 0, 2, 2, 1, 20), true, Activation.ReLU),
         new("depthwise multiplier 2", Conv2DDims.Create(1, 6, 5, 3, 6, 2, 3, padLeft: 1, padRight: 1, groups: 3), false, Activation.Sigmoid),
         new("1x1, C=17, K=33", Conv2DDims.Create(2, 2, 5, 17, 33, 1, 1), true, Activation.LeakyReLU, 0.1f),
         new("5x5 pad 2, K=16, no bias", Conv2DDims.Create(1, 6, 7, 2, 16, 5, 5, 1, 1, 2, 2, 2, 2), false, Activation.ELU, 1.0f),
