@@ -12,7 +12,8 @@ public readonly record struct DenseDims(int N, int C, int K);
 /// <summary>
 /// Fully connected layer: y (N, K) = act(x (N, C) * w^T + b). Canonical weights are
 /// PyTorch's (K, C); <see cref="Pack"/> makes the forward layout (ceil(K/16), C, 16).
-/// Forward keeps one sample x 4 blocks of 16 outputs in registers. Backward reads the
+/// Forward keeps one sample x 4 blocks of 16 outputs in registers, and runs the batch over
+/// 512-feature chunks of the weights so they are read from cache, not memory, per sample. Backward reads the
 /// canonical weights (its reduction runs over K, which is their outer dimension) and x
 /// saved from forward; dX, dW and dB all accumulate with +=. With a fused activation,
 /// run <see cref="Activations.BackwardInPlace"/> on dY with the saved y first.
@@ -20,6 +21,9 @@ public readonly record struct DenseDims(int N, int C, int K);
 public static unsafe class Dense
 {
     private const int BlockTile = 4;
+
+    /// <summary>Input features per pass over the batch: 512 x 128 units is 256 KB of weights, an L2's share.</summary>
+    private const int ChunkFeatures = 512;
 
     /// <summary>Floats of the packed weights: ceil(K/16) * C * 16.</summary>
     public static int PackedWeightFloats(in DenseDims dims) => Simd.Blocks(dims.K) * dims.C * Simd.Block;
@@ -84,55 +88,64 @@ public static unsafe class Dense
         int n0 = dims.N, c = dims.C, k = dims.K, blocks = Simd.Blocks(k);
         int blockFloats = c * Simd.Block;
         bool relu = act == Activation.ReLU;
-        for (int n = 0; n < n0; n++)
+        // The input features run in chunks so a chunk of the weights (ChunkFeatures x K floats)
+        // stays in cache while every sample of the batch reads it; partial sums wait in y.
+        for (int c0 = 0; c0 < c; c0 += ChunkFeatures)
         {
-            float* xr = x + n * c;
-            for (int kb = 0; kb < blocks; kb += BlockTile)
+            int c1 = Math.Min(c, c0 + ChunkFeatures);
+            bool first = c0 == 0, last = c1 == c;
+            float* bias = last ? b : null;
+            bool chunkRelu = last && relu;
+            for (int n = 0; n < n0; n++)
             {
-                int nb = Math.Min(BlockTile, blocks - kb);
-                // Blocks past the last re-read the last one; their sums are not stored.
-                float* w0 = w + kb * blockFloats;
-                float* w1 = w + (kb + Math.Min(1, nb - 1)) * blockFloats;
-                float* w2 = w + (kb + Math.Min(2, nb - 1)) * blockFloats;
-                float* w3 = w + (kb + Math.Min(3, nb - 1)) * blockFloats;
-                TV acc0 = TV.Zero, acc1 = TV.Zero, acc2 = TV.Zero, acc3 = TV.Zero;
-                for (int ci = 0; ci < c; ci++)
-                {
-                    TV xv = TV.Broadcast(xr[ci]);
-                    int off = ci * Simd.Block;
-                    acc0 = TV.Fma(xv, TV.Load(w0 + off), acc0);
-                    acc1 = TV.Fma(xv, TV.Load(w1 + off), acc1);
-                    acc2 = TV.Fma(xv, TV.Load(w2 + off), acc2);
-                    acc3 = TV.Fma(xv, TV.Load(w3 + off), acc3);
-                }
+                float* xr = x + n * c;
                 float* yr = y + n * k;
-                StoreBlock(yr, acc0, b, kb, k, relu, tail);
-                if (nb > 1)
+                for (int kb = 0; kb < blocks; kb += BlockTile)
                 {
-                    StoreBlock(yr, acc1, b, kb + 1, k, relu, tail);
+                    int nb = Math.Min(BlockTile, blocks - kb);
+                    // Blocks past the last re-read the last one; their sums are not stored.
+                    float* w0 = w + kb * blockFloats;
+                    float* w1 = w + (kb + Math.Min(1, nb - 1)) * blockFloats;
+                    float* w2 = w + (kb + Math.Min(2, nb - 1)) * blockFloats;
+                    float* w3 = w + (kb + Math.Min(3, nb - 1)) * blockFloats;
+                    TV acc0 = TV.Zero, acc1 = TV.Zero, acc2 = TV.Zero, acc3 = TV.Zero;
+                    for (int ci = c0; ci < c1; ci++)
+                    {
+                        TV xv = TV.Broadcast(xr[ci]);
+                        int off = ci * Simd.Block;
+                        acc0 = TV.Fma(xv, TV.Load(w0 + off), acc0);
+                        acc1 = TV.Fma(xv, TV.Load(w1 + off), acc1);
+                        acc2 = TV.Fma(xv, TV.Load(w2 + off), acc2);
+                        acc3 = TV.Fma(xv, TV.Load(w3 + off), acc3);
+                    }
+                    StoreBlock(yr, acc0, bias, kb, k, chunkRelu, !first, tail);
+                    if (nb > 1)
+                    {
+                        StoreBlock(yr, acc1, bias, kb + 1, k, chunkRelu, !first, tail);
+                    }
+                    if (nb > 2)
+                    {
+                        StoreBlock(yr, acc2, bias, kb + 2, k, chunkRelu, !first, tail);
+                    }
+                    if (nb > 3)
+                    {
+                        StoreBlock(yr, acc3, bias, kb + 3, k, chunkRelu, !first, tail);
+                    }
                 }
-                if (nb > 2)
+                if (last && act > Activation.ReLU)
                 {
-                    StoreBlock(yr, acc2, b, kb + 2, k, relu, tail);
+                    Epilogue.Activate(yr, k, act, alpha);
                 }
-                if (nb > 3)
-                {
-                    StoreBlock(yr, acc3, b, kb + 3, k, relu, tail);
-                }
-            }
-            if (act > Activation.ReLU)
-            {
-                Epilogue.Activate(y + n * k, k, act, alpha);
             }
         }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void StoreBlock<TV>(float* yRow, TV acc, float* b, int block, int k, bool relu, float* tail)
+    private static void StoreBlock<TV>(float* yRow, TV acc, float* b, int block, int k, bool relu, bool accumulate, float* tail)
         where TV : struct, ILanes16<TV>
     {
         int first = block * Simd.Block;
-        Epilogue.Store(yRow + first, acc, b == null ? null : b + first, Math.Min(Simd.Block, k - first), relu, tail);
+        Epilogue.Store(yRow + first, acc, b == null ? null : b + first, Math.Min(Simd.Block, k - first), relu, tail, accumulate);
     }
 
     /// <summary>dX += dY w.</summary>

@@ -17,7 +17,7 @@ internal static unsafe class Epilogue
     /// <param name="count">Valid channels in this block, 1..16.</param>
     /// <param name="relu">Apply max(0, .) before storing.</param>
     /// <param name="tail">16 floats of scratch for a partial block.</param>
-    /// <param name="accumulate">Add to y instead of overwriting it (bias and ReLU must then be off).</param>
+    /// <param name="accumulate">Add the sums to what y holds (a partial sum) before bias and ReLU.</param>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Store<TV>(float* y, TV acc, float* bias, int count, bool relu, float* tail, bool accumulate = false)
         where TV : struct, ILanes16<TV>

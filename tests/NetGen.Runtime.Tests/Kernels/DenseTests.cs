@@ -51,6 +51,23 @@ public class DenseTests
         TensorAssert.Close(TestData.Add(dB0, Numeric.Gradient(v => Loss(xd, wd, v), bd)), dB, 1e-4, 1e-4, "dB");
     }
 
+    [Theory]
+    [InlineData(Activation.ReLU)]
+    [InlineData(Activation.Sigmoid)]
+    public void Forward_over_several_feature_chunks_matches_reference(Activation act)
+    {
+        var d = new DenseDims(3, 1100, 37); // 512 + 512 + 76 features, 3 blocks of units
+        var rng = new Random(11);
+        var x = TestData.Uniform(rng, d.N * d.C);
+        var w = TestData.Uniform(rng, d.K * d.C, 0.1f);
+        var b = TestData.Uniform(rng, d.K);
+        var packed = new float[Dense.PackedWeightFloats(d)];
+        Dense.Pack(packed, w, d);
+        var y = TestData.Uniform(rng, d.N * d.K);
+        Dense.Forward(y, x, packed, b, d, act);
+        TensorAssert.Close(Reference.Dense(TestData.ToDouble(x), TestData.ToDouble(w), TestData.ToDouble(b), d, act), y, 1e-4, 1e-4, "y");
+    }
+
     [Fact]
     public void Forward_256_bit_path_matches_reference()
     {
