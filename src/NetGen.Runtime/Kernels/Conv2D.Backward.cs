@@ -15,10 +15,35 @@ public static unsafe partial class Conv2D
         ? DepthwisePackedFloats(dims)
         : dims.Groups * Simd.Blocks(dims.GroupC) * dims.R * dims.S * dims.GroupK * Simd.Block;
 
+    /// <summary>Scratch floats <see cref="BackwardData"/> needs: K/G + 16 for a stride-1 convolution, else 0.</summary>
+    public static int BackwardDataWorkspaceFloats(in Conv2DDims dims) =>
+        BackwardAsConvolution(dims) ? ForwardWorkspaceFloats(GradientConvolution(dims)) : 0;
+
+    /// <summary>
+    /// With stride 1 (and padding within the kernel's reach), dX is itself a convolution:
+    /// of dY, padded by (R - 1) * dilation - pad, with the kernel flipped and its channel
+    /// roles exchanged. That runs on the forward kernel's register tiles, which gather into
+    /// registers instead of scattering through memory.
+    /// </summary>
+    internal static bool BackwardAsConvolution(in Conv2DDims d) =>
+        !IsDepthwise(d) && d.StrideH == 1 && d.StrideW == 1 &&
+        d.PadTop <= (d.R - 1) * d.DilationH && d.PadLeft <= (d.S - 1) * d.DilationW;
+
+    /// <summary>The convolution that maps dY (N, P, Q, K) to dX (N, H, W, C) when <see cref="BackwardAsConvolution"/>.</summary>
+    private static Conv2DDims GradientConvolution(in Conv2DDims d) => new()
+    {
+        N = d.N, H = d.P, W = d.Q, C = d.K, K = d.C, R = d.R, S = d.S, P = d.H, Q = d.W,
+        StrideH = 1, StrideW = 1,
+        PadTop = (d.R - 1) * d.DilationH - d.PadTop, PadLeft = (d.S - 1) * d.DilationW - d.PadLeft,
+        DilationH = d.DilationH, DilationW = d.DilationW, Groups = d.Groups,
+    };
+
     /// <summary>
     /// Canonical (K, C/G, R, S) weights to the backward-data layout (G, ceil(C/G/16), R, S, K/G, 16):
-    /// 16 input channels innermost, so dX is computed 16 channels per vector; depthwise uses the
-    /// forward layout (R, S, ceil(C/16) * 16). Overwrites packed.
+    /// 16 input channels innermost, so dX is computed 16 channels per vector. For a stride-1
+    /// convolution the taps are stored flipped, (R-1-r, S-1-s), which makes the same layout the
+    /// forward layout of the gradient convolution. Depthwise uses the forward layout
+    /// (R, S, ceil(C/16) * 16). Overwrites packed.
     /// </summary>
     /// <param name="packed">(<see cref="PackedBackwardWeightFloats"/>) destination.</param>
     /// <param name="weights">(K, C/G, R, S) canonical weights.</param>
@@ -34,6 +59,7 @@ public static unsafe partial class Conv2D
             return;
         }
         int kg = d.GroupK, cg = d.GroupC, blocks = Simd.Blocks(cg);
+        bool flip = BackwardAsConvolution(d);
         packed.Clear();
         for (int g = 0; g < d.Groups; g++)
         {
@@ -45,7 +71,8 @@ public static unsafe partial class Conv2D
                     {
                         for (int s = 0; s < d.S; s++)
                         {
-                            int dst = (((((g * blocks) + c / Simd.Block) * d.R + r) * d.S + s) * kg + k) * Simd.Block + c % Simd.Block;
+                            int rr = flip ? d.R - 1 - r : r, ss = flip ? d.S - 1 - s : s;
+                            int dst = (((((g * blocks) + c / Simd.Block) * d.R + rr) * d.S + ss) * kg + k) * Simd.Block + c % Simd.Block;
                             packed[dst] = weights[(((g * kg + k) * cg + c) * d.R + r) * d.S + s];
                         }
                     }
@@ -58,13 +85,21 @@ public static unsafe partial class Conv2D
     /// <param name="dX">(N, H, W, C) input gradient, accumulated.</param>
     /// <param name="dY">(N, P, Q, K) pre-activation output gradient.</param>
     /// <param name="packedBackwardWeights">Weights packed by <see cref="PackForBackward"/>.</param>
+    /// <param name="workspace">At least <see cref="BackwardDataWorkspaceFloats"/> floats.</param>
     /// <param name="dims">The convolution.</param>
-    public static void BackwardData(Span<float> dX, ReadOnlySpan<float> dY, ReadOnlySpan<float> packedBackwardWeights, in Conv2DDims dims)
+    public static void BackwardData(
+        Span<float> dX, ReadOnlySpan<float> dY, ReadOnlySpan<float> packedBackwardWeights, Span<float> workspace, in Conv2DDims dims)
     {
         const string kernel = "Conv2D.BackwardData";
         Check.Length(dX.Length, (long)dims.N * dims.H * dims.W * dims.C, kernel, nameof(dX), "N*H*W*C");
         Check.Length(dY.Length, (long)dims.N * dims.P * dims.Q * dims.K, kernel, nameof(dY), "N*P*Q*K");
         Check.Length(packedBackwardWeights.Length, PackedBackwardWeightFloats(dims), kernel, nameof(packedBackwardWeights), "Conv2D.PackedBackwardWeightFloats(dims)");
+        Check.AtLeast(workspace.Length, BackwardDataWorkspaceFloats(dims), kernel, nameof(workspace), "Conv2D.BackwardDataWorkspaceFloats(dims)");
+        if (BackwardAsConvolution(dims))
+        {
+            Run(dX, dY, packedBackwardWeights, default, workspace, GradientConvolution(dims), Activation.None, 0f, accumulate: true);
+            return;
+        }
         float* tail = stackalloc float[Simd.Block];
         fixed (float* pdx = dX, pdy = dY, pw = packedBackwardWeights)
         {

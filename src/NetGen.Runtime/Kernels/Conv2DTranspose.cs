@@ -20,6 +20,9 @@ public static class Conv2DTranspose
     /// <summary>Floats of the backward-packed weights.</summary>
     public static int PackedBackwardWeightFloats(in Conv2DTransposeDims dims) => Conv2D.PackedWeightFloats(dims.AsConvolution());
 
+    /// <summary>Scratch floats <see cref="Forward"/> needs (0 unless the stride is 1).</summary>
+    public static int ForwardWorkspaceFloats(in Conv2DTransposeDims dims) => Conv2D.BackwardDataWorkspaceFloats(dims.AsConvolution());
+
     /// <summary>Scratch floats <see cref="BackwardData"/> needs.</summary>
     public static int BackwardWorkspaceFloats(in Conv2DTransposeDims dims) => Conv2D.ForwardWorkspaceFloats(dims.AsConvolution());
 
@@ -42,12 +45,13 @@ public static class Conv2DTranspose
     /// <param name="x">(N, H, W, C) input.</param>
     /// <param name="packedWeights">Weights packed by <see cref="Pack"/>.</param>
     /// <param name="bias">(K), or empty for none.</param>
+    /// <param name="workspace">At least <see cref="ForwardWorkspaceFloats"/> floats.</param>
     /// <param name="dims">The transposed convolution.</param>
     /// <param name="activation">Activation applied after the bias.</param>
     /// <param name="alpha">LeakyReLU slope or ELU alpha.</param>
     public static void Forward(
         Span<float> y, ReadOnlySpan<float> x, ReadOnlySpan<float> packedWeights, ReadOnlySpan<float> bias,
-        in Conv2DTransposeDims dims, Activation activation = Activation.None, float alpha = 0f)
+        Span<float> workspace, in Conv2DTransposeDims dims, Activation activation = Activation.None, float alpha = 0f)
     {
         const string kernel = "Conv2DTranspose.Forward";
         Conv2DDims conv = dims.AsConvolution();
@@ -59,7 +63,7 @@ public static class Conv2DTranspose
             Check.Length(bias.Length, dims.K, kernel, nameof(bias), "K");
         }
         y.Clear();
-        Conv2D.BackwardData(y, x, packedWeights, conv);
+        Conv2D.BackwardData(y, x, packedWeights, workspace, conv);
         int k = dims.K;
         for (int row = 0; row < y.Length / k; row++)
         {

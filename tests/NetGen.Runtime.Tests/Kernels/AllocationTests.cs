@@ -37,7 +37,13 @@ public class AllocationTests
         AssertNoAllocation("Conv2D.Pack", () => Conv2D.Pack(packed, w, cd));
         AssertNoAllocation("Conv2D.PackForBackward", () => Conv2D.PackForBackward(backPacked, w, cd));
         AssertNoAllocation("Conv2D.Forward", () => Conv2D.Forward(y, x, packed, b, ws, cd, Activation.ReLU));
-        AssertNoAllocation("Conv2D.BackwardData", () => Conv2D.BackwardData(dX, y, backPacked, cd));
+        AssertNoAllocation("Conv2D.BackwardData", () => Conv2D.BackwardData(dX, y, backPacked, ws, cd));
+        var s1 = Conv2DDims.Create(2, 9, 9, 5, 20, 3, 3, padTop: 1, padBottom: 1, padLeft: 1, padRight: 1);
+        var s1y = new float[s1.N * s1.P * s1.Q * s1.K];
+        var s1dx = new float[s1.N * s1.H * s1.W * s1.C];
+        var s1p = new float[Conv2D.PackedBackwardWeightFloats(s1)];
+        var s1ws = new float[Conv2D.BackwardDataWorkspaceFloats(s1)];
+        AssertNoAllocation("Conv2D.BackwardData stride 1", () => Conv2D.BackwardData(s1dx, s1y, s1p, s1ws, s1));
         AssertNoAllocation("Conv2D.BackwardWeights", () => Conv2D.BackwardWeights(dW, y, x, cd));
         AssertNoAllocation("Conv2D.BackwardBias", () => Conv2D.BackwardBias(dB, y, cd));
         var dwd = Conv2DDims.Create(2, 9, 9, 20, 20, 3, 3, 1, 1, 1, 1, 1, 1, groups: 20);
@@ -46,7 +52,7 @@ public class AllocationTests
         var dwp = new float[Conv2D.PackedWeightFloats(dwd)];
         var dwdx = new float[dwx.Length];
         AssertNoAllocation("Conv2D.Forward depthwise", () => Conv2D.Forward(dwy, dwx, dwp, [], ws, dwd, Activation.Tanh));
-        AssertNoAllocation("Conv2D.BackwardData depthwise", () => Conv2D.BackwardData(dwdx, dwy, dwp, dwd));
+        AssertNoAllocation("Conv2D.BackwardData depthwise", () => Conv2D.BackwardData(dwdx, dwy, dwp, ws, dwd));
 
         var dd = new DenseDims(3, 40, 21);
         var dx = TestData.Uniform(rng, dd.N * dd.C);
@@ -146,7 +152,7 @@ public class AllocationTests
         var dB = new float[td.K];
         AssertNoAllocation("Conv2DTranspose.Pack", () => Conv2DTranspose.Pack(packed, w, td));
         AssertNoAllocation("Conv2DTranspose.PackForBackward", () => Conv2DTranspose.PackForBackward(backPacked, w, td));
-        AssertNoAllocation("Conv2DTranspose.Forward", () => Conv2DTranspose.Forward(y, x, packed, b, td, Activation.ReLU));
+        AssertNoAllocation("Conv2DTranspose.Forward", () => Conv2DTranspose.Forward(y, x, packed, b, ws, td, Activation.ReLU));
         AssertNoAllocation("Conv2DTranspose.BackwardData", () => Conv2DTranspose.BackwardData(dX, y, backPacked, ws, td));
         AssertNoAllocation("Conv2DTranspose.BackwardWeights", () => Conv2DTranspose.BackwardWeights(dW, y, x, td));
         AssertNoAllocation("Conv2DTranspose.BackwardBias", () => Conv2DTranspose.BackwardBias(dB, y, td));

@@ -18,6 +18,7 @@ public class Conv2DTests
         new("depthwise 3x3 stride 2 pad 1", Conv2DDims.Create(2, 7, 7, 8, 8, 3, 3, 2, 2, 1, 1, 1, 1, groups: 8), true, Activation.Tanh),
         new("depthwise C=20 (vector over channels), asymmetric pads, dilation 2", Conv2DDims.Create(2, 6, 7, 20, 20, 3, 3, 1, 2, 2, 1, 0, 2, 2, 1, 20), true, Activation.ReLU),
         new("depthwise multiplier 2", Conv2DDims.Create(1, 6, 5, 3, 6, 2, 3, padLeft: 1, padRight: 1, groups: 3), false, Activation.Sigmoid),
+        new("stride 1 (dX as a convolution), dilation 2x1, groups 2, K=34", Conv2DDims.Create(2, 7, 8, 6, 34, 3, 3, 1, 1, 2, 0, 1, 2, 2, 1, 2), true, Activation.None),
         new("1x1, C=17, K=33", Conv2DDims.Create(2, 2, 5, 17, 33, 1, 1), true, Activation.LeakyReLU, 0.1f),
         new("5x5 pad 2, K=16, no bias", Conv2DDims.Create(1, 6, 7, 2, 16, 5, 5, 1, 1, 2, 2, 2, 2), false, Activation.ELU, 1.0f),
         new("groups 3, C/G=2, K/G=5, stride 2, odd", Conv2DDims.Create(2, 5, 7, 6, 15, 3, 3, 2, 1, 0, 1, 1, 0, 1, 2, 3), true, Activation.None),
@@ -99,7 +100,7 @@ public class Conv2DTests
         var dX = (float[])dX0.Clone();
         var dW = (float[])dW0.Clone();
         var dB = (float[])dB0.Clone();
-        Conv2D.BackwardData(dX, dZ, backPacked, d);
+        Conv2D.BackwardData(dX, dZ, backPacked, new float[Conv2D.BackwardDataWorkspaceFloats(d)], d);
         Conv2D.BackwardWeights(dW, dZ, x, d);
         Conv2D.BackwardBias(dB, dZ, d);
 
@@ -131,7 +132,7 @@ public class Conv2DTests
         {
             var dX = new float[x.Length];
             var dW = new float[w.Length];
-            Conv2D.BackwardData(dX, dY, backPacked, d);
+            Conv2D.BackwardData(dX, dY, backPacked, new float[Conv2D.BackwardDataWorkspaceFloats(d)], d);
             Conv2D.BackwardWeights(dW, dY, x, d);
             return (dX, dW);
         }

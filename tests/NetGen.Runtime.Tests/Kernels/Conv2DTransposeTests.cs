@@ -14,6 +14,7 @@ public class Conv2DTransposeTests
     {
         new("stride 2, 3x3, pad 1, output padding 1", Conv2DTransposeDims.Create(2, 4, 3, 5, 18, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1), true, Activation.ReLU),
         new("stride 2x1, 2x2, no pad, K=7", Conv2DTransposeDims.Create(1, 3, 4, 17, 7, 2, 2, 2, 1), false, Activation.None),
+        new("stride 1, 3x2, pad 1x0, C=20, K=5", Conv2DTransposeDims.Create(2, 4, 5, 20, 5, 3, 2, 1, 1, 1, 1, 0, 0), true, Activation.ReLU),
         new("depthwise C=K=G=17, stride 2", Conv2DTransposeDims.Create(1, 3, 4, 17, 17, 3, 3, 2, 2, 1, 1, 1, 1, 1, 0, groups: 17), true, Activation.None),
         new("groups 2, dilation 2, asymmetric pads", Conv2DTransposeDims.Create(2, 3, 3, 4, 6, 3, 2, 1, 2, 0, 1, 1, 0, dilationH: 2, groups: 2), true, Activation.Tanh),
     };
@@ -70,7 +71,7 @@ public class Conv2DTransposeTests
         var packed = new float[Conv2DTranspose.PackedWeightFloats(d)];
         Conv2DTranspose.Pack(packed, w, d);
         var y = TestData.Uniform(rng, d.N * d.P * d.Q * d.K);
-        Conv2DTranspose.Forward(y, x, packed, b, d, t.Act);
+        Conv2DTranspose.Forward(y, x, packed, b, new float[Conv2DTranspose.ForwardWorkspaceFloats(d)], d, t.Act);
         var xd = TestData.NhwcToNchw(x, d.N, d.C, d.H, d.W);
         var wd = TestData.ToDouble(w);
         var bd = TestData.ToDouble(t.Bias ? b : new float[d.K]);
