@@ -10,6 +10,9 @@ namespace NetGen.Kernels;
 /// </summary>
 public static unsafe partial class Conv2D
 {
+    /// <summary>Input channels whose weight gradients BackwardWeights accumulates at once (8 registers).</summary>
+    private const int ChannelTile = 8;
+
     /// <summary>Floats of the backward-data weights: G * ceil(C/G / 16) * R * S * K/G * 16 (depthwise: R * S * ceil(C/16) * 16).</summary>
     public static int PackedBackwardWeightFloats(in Conv2DDims dims) => IsDepthwise(dims)
         ? DepthwisePackedFloats(dims)
@@ -208,7 +211,7 @@ public static unsafe partial class Conv2D
         Check.Length(dW.Length, (long)dims.K * dims.GroupC * dims.R * dims.S, kernel, nameof(dW), "K*(C/G)*R*S");
         Check.Length(dY.Length, (long)dims.N * dims.P * dims.Q * dims.K, kernel, nameof(dY), "N*P*Q*K");
         Check.Length(x.Length, (long)dims.N * dims.H * dims.W * dims.C, kernel, nameof(x), "N*H*W*C");
-        float* scratch = stackalloc float[2 * Simd.Block];
+        float* scratch = stackalloc float[(1 + ChannelTile) * Simd.Block];
         fixed (float* pdw = dW, pdy = dY, px = x)
         {
             if (Simd.Use512)
@@ -237,7 +240,7 @@ public static unsafe partial class Conv2D
         }
 
         // One register per (16 output channels, input channel) pair, summed over every
-        // (n, p, q) in registers; 4 input channels at a time share each dY load.
+        // (n, p, q) in registers; 8 input channels at a time share each dY load.
         for (int g = 0; g < groups; g++)
         {
             for (int kb = 0; kb < blocks; kb++)
@@ -249,12 +252,14 @@ public static unsafe partial class Conv2D
                     for (int s = 0; s < s0; s++)
                     {
                         ValidRange(s * dw - pl, sw, wd, q0, out int qLo, out int qHi);
-                        for (int c0 = 0; c0 < cg; c0 += 4)
+                        for (int c0 = 0; c0 < cg; c0 += ChannelTile)
                         {
-                            int nc = Math.Min(4, cg - c0);
+                            int nc = Math.Min(ChannelTile, cg - c0);
                             // Channels past the group's end re-read the last one; their sums are dropped.
                             int o1 = Math.Min(1, nc - 1), o2 = Math.Min(2, nc - 1), o3 = Math.Min(3, nc - 1);
+                            int o4 = Math.Min(4, nc - 1), o5 = Math.Min(5, nc - 1), o6 = Math.Min(6, nc - 1), o7 = Math.Min(7, nc - 1);
                             TV acc0 = TV.Zero, acc1 = TV.Zero, acc2 = TV.Zero, acc3 = TV.Zero;
+                            TV acc4 = TV.Zero, acc5 = TV.Zero, acc6 = TV.Zero, acc7 = TV.Zero;
                             for (int n = 0; n < n0; n++)
                             {
                                 for (int p = 0; p < p0; p++)
@@ -286,40 +291,35 @@ public static unsafe partial class Conv2D
                                         acc1 = TV.Fma(TV.Broadcast(xp[o1]), dv, acc1);
                                         acc2 = TV.Fma(TV.Broadcast(xp[o2]), dv, acc2);
                                         acc3 = TV.Fma(TV.Broadcast(xp[o3]), dv, acc3);
+                                        acc4 = TV.Fma(TV.Broadcast(xp[o4]), dv, acc4);
+                                        acc5 = TV.Fma(TV.Broadcast(xp[o5]), dv, acc5);
+                                        acc6 = TV.Fma(TV.Broadcast(xp[o6]), dv, acc6);
+                                        acc7 = TV.Fma(TV.Broadcast(xp[o7]), dv, acc7);
                                     }
                                 }
                             }
-                            ScatterWeightGradient(dW, acc0, sums, channel, count, c0, cg, r, s, r0, s0);
-                            if (nc > 1)
+                            // Spill all eight before scattering, so no accumulator is live across the scatter loops.
+                            TV.Store(sums, acc0);
+                            TV.Store(sums + Simd.Block, acc1);
+                            TV.Store(sums + 2 * Simd.Block, acc2);
+                            TV.Store(sums + 3 * Simd.Block, acc3);
+                            TV.Store(sums + 4 * Simd.Block, acc4);
+                            TV.Store(sums + 5 * Simd.Block, acc5);
+                            TV.Store(sums + 6 * Simd.Block, acc6);
+                            TV.Store(sums + 7 * Simd.Block, acc7);
+                            int taps = r0 * s0;
+                            for (int i = 0; i < nc; i++)
                             {
-                                ScatterWeightGradient(dW, acc1, sums, channel, count, c0 + 1, cg, r, s, r0, s0);
-                            }
-                            if (nc > 2)
-                            {
-                                ScatterWeightGradient(dW, acc2, sums, channel, count, c0 + 2, cg, r, s, r0, s0);
-                            }
-                            if (nc > 3)
-                            {
-                                ScatterWeightGradient(dW, acc3, sums, channel, count, c0 + 3, cg, r, s, r0, s0);
+                                float* dst = dW + (channel * cg + c0 + i) * taps + r * s0 + s;
+                                for (int j = 0; j < count; j++)
+                                {
+                                    dst[j * cg * taps] += sums[i * Simd.Block + j];
+                                }
                             }
                         }
                     }
                 }
             }
-        }
-    }
-
-    /// <summary>dW[channel + j, c, r, s] += acc[j] for the block's valid lanes.</summary>
-    private static void ScatterWeightGradient<TV>(
-        float* dW, TV acc, float* sums, int channel, int count, int ci, int cg, int r, int s, int r0, int s0)
-        where TV : struct, ILanes16<TV>
-    {
-        TV.Store(sums, acc);
-        int taps = r0 * s0;
-        float* dst = dW + (channel * cg + ci) * taps + r * s0 + s;
-        for (int j = 0; j < count; j++)
-        {
-            dst[j * cg * taps] += sums[j];
         }
     }
 
