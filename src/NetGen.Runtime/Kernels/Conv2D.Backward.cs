@@ -54,6 +54,7 @@ public static unsafe partial class Conv2D
     public static void PackForBackward(Span<float> packed, ReadOnlySpan<float> weights, in Conv2DDims dims)
     {
         Conv2DDims d = dims;
+        d.Validate();
         Check.Length(packed.Length, PackedBackwardWeightFloats(d), "Conv2D.PackForBackward", nameof(packed), "Conv2D.PackedBackwardWeightFloats(dims)");
         Check.Length(weights.Length, (long)d.K * d.GroupC * d.R * d.S, "Conv2D.PackForBackward", nameof(weights), "K*(C/G)*R*S");
         if (IsDepthwise(d))
@@ -94,6 +95,7 @@ public static unsafe partial class Conv2D
         Span<float> dX, ReadOnlySpan<float> dY, ReadOnlySpan<float> packedBackwardWeights, Span<float> workspace, in Conv2DDims dims)
     {
         const string kernel = "Conv2D.BackwardData";
+        dims.Validate();
         Check.Length(dX.Length, (long)dims.N * dims.H * dims.W * dims.C, kernel, nameof(dX), "N*H*W*C");
         Check.Length(dY.Length, (long)dims.N * dims.P * dims.Q * dims.K, kernel, nameof(dY), "N*P*Q*K");
         Check.Length(packedBackwardWeights.Length, PackedBackwardWeightFloats(dims), kernel, nameof(packedBackwardWeights), "Conv2D.PackedBackwardWeightFloats(dims)");
@@ -208,6 +210,7 @@ public static unsafe partial class Conv2D
     public static void BackwardWeights(Span<float> dW, ReadOnlySpan<float> dY, ReadOnlySpan<float> x, in Conv2DDims dims)
     {
         const string kernel = "Conv2D.BackwardWeights";
+        dims.Validate();
         Check.Length(dW.Length, (long)dims.K * dims.GroupC * dims.R * dims.S, kernel, nameof(dW), "K*(C/G)*R*S");
         Check.Length(dY.Length, (long)dims.N * dims.P * dims.Q * dims.K, kernel, nameof(dY), "N*P*Q*K");
         Check.Length(x.Length, (long)dims.N * dims.H * dims.W * dims.C, kernel, nameof(x), "N*H*W*C");

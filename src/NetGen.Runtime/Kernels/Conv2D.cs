@@ -33,6 +33,7 @@ public static unsafe partial class Conv2D
     public static void Pack(Span<float> packed, ReadOnlySpan<float> weights, in Conv2DDims dims)
     {
         Conv2DDims d = dims;
+        d.Validate();
         Check.Length(packed.Length, PackedWeightFloats(d), "Conv2D.Pack", nameof(packed), "Conv2D.PackedWeightFloats(dims)");
         Check.Length(weights.Length, (long)d.K * d.GroupC * d.R * d.S, "Conv2D.Pack", nameof(weights), "K*(C/G)*R*S");
         if (IsDepthwise(d))
@@ -75,6 +76,7 @@ public static unsafe partial class Conv2D
         Span<float> workspace, in Conv2DDims dims, Activation activation = Activation.None, float alpha = 0f)
     {
         const string kernel = "Conv2D.Forward";
+        dims.Validate();
         Check.Length(y.Length, (long)dims.N * dims.P * dims.Q * dims.K, kernel, nameof(y), "N*P*Q*K");
         Check.Length(x.Length, (long)dims.N * dims.H * dims.W * dims.C, kernel, nameof(x), "N*H*W*C");
         Check.Length(packedWeights.Length, PackedWeightFloats(dims), kernel, nameof(packedWeights), "Conv2D.PackedWeightFloats(dims)");

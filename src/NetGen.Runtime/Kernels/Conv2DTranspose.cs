@@ -90,6 +90,7 @@ public static class Conv2DTranspose
     {
         const string kernel = "Conv2DTranspose.BackwardData";
         Conv2DDims conv = dims.AsConvolution();
+        conv.Validate();
         Check.Length(dX.Length, (long)dims.N * dims.H * dims.W * dims.C, kernel, nameof(dX), "N*H*W*C");
         Check.Length(dY.Length, (long)dims.N * dims.P * dims.Q * dims.K, kernel, nameof(dY), "N*P*Q*K");
         Check.Length(packedBackwardWeights.Length, PackedBackwardWeightFloats(dims), kernel, nameof(packedBackwardWeights), "Conv2DTranspose.PackedBackwardWeightFloats(dims)");

@@ -7,7 +7,16 @@ namespace NetGen.Kernels;
 /// <param name="N">Batch.</param>
 /// <param name="C">Input features.</param>
 /// <param name="K">Output features (units).</param>
-public readonly record struct DenseDims(int N, int C, int K);
+public readonly record struct DenseDims(int N, int C, int K)
+{
+    /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid dimension.</summary>
+    public void Validate()
+    {
+        Check.NonNegative(N, nameof(DenseDims), nameof(N));
+        Check.Positive(C, nameof(DenseDims), nameof(C));
+        Check.Positive(K, nameof(DenseDims), nameof(K));
+    }
+}
 
 /// <summary>
 /// Fully connected layer: y (N, K) = act(x (N, C) * w^T + b). Canonical weights are
@@ -34,6 +43,7 @@ public static unsafe class Dense
     /// <param name="dims">The layer.</param>
     public static void Pack(Span<float> packed, ReadOnlySpan<float> weights, in DenseDims dims)
     {
+        dims.Validate();
         int c = dims.C, k = dims.K;
         Check.Length(packed.Length, PackedWeightFloats(dims), "Dense.Pack", nameof(packed), "ceil(K/16)*C*16");
         Check.Length(weights.Length, (long)k * c, "Dense.Pack", nameof(weights), "K*C");
@@ -60,6 +70,7 @@ public static unsafe class Dense
         in DenseDims dims, Activation activation = Activation.None, float alpha = 0f)
     {
         const string kernel = "Dense.Forward";
+        dims.Validate();
         Check.Length(y.Length, (long)dims.N * dims.K, kernel, nameof(y), "N*K");
         Check.Length(x.Length, (long)dims.N * dims.C, kernel, nameof(x), "N*C");
         Check.Length(packedWeights.Length, PackedWeightFloats(dims), kernel, nameof(packedWeights), "ceil(K/16)*C*16");

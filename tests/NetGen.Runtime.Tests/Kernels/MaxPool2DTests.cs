@@ -28,6 +28,14 @@ public class MaxPool2DTests
         Assert.Equal(3, PoolDims.Create(1, 5, 5, 1, 2, 2, 2, 2, 1, 1, 1, 1, ceilMode: true).P);
     }
 
+    [Fact]
+    public void Windows_entirely_in_the_padding_are_rejected()
+    {
+        var dims = PoolDims.Create(1, 4, 4, 1, 2, 2, 2, 2) with { P = 4 };
+        var ex = Assert.Throws<ArgumentException>(() => MaxPool2D.Forward(new float[16], new float[16], dims));
+        Assert.Contains("output 4x2 has windows that start past the input 4x4", ex.Message);
+    }
+
     [Theory]
     [MemberData(nameof(Cases))]
     public void Forward_and_backward_match_references(Case t)
