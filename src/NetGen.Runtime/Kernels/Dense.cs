@@ -174,11 +174,25 @@ public static unsafe class Dense
         {
             if (Simd.Use512)
             {
-                RowCombination<Lanes512>(pdx, pdy, pw, dims.N, dims.K, dims.C);
+                BackwardDataCore<Lanes512>(pdx, pdy, pw, dims.N, dims.C, dims.K);
             }
             else
             {
-                RowCombination<Lanes256>(pdx, pdy, pw, dims.N, dims.K, dims.C);
+                BackwardDataCore<Lanes256>(pdx, pdy, pw, dims.N, dims.C, dims.K);
+            }
+        }
+    }
+
+    private static void BackwardDataCore<TV>(float* dx, float* dy, float* w, int n0, int c, int k)
+        where TV : struct, ILanes16<TV>
+    {
+        // Feature chunks keep a K x 512 slice of the weights in cache for the whole batch.
+        for (int c0 = 0; c0 < c; c0 += ChunkFeatures)
+        {
+            int width = Math.Min(ChunkFeatures, c - c0);
+            for (int n = 0; n < n0; n++)
+            {
+                ColumnCombination<TV>(dx + n * c + c0, dy + n * k, 1, w + c0, c, k, width);
             }
         }
     }
@@ -194,21 +208,30 @@ public static unsafe class Dense
         Check.Length(dW.Length, (long)dims.K * dims.C, kernel, nameof(dW), "K*C");
         Check.Length(dY.Length, (long)dims.N * dims.K, kernel, nameof(dY), "N*K");
         Check.Length(x.Length, (long)dims.N * dims.C, kernel, nameof(x), "N*C");
-        int n0 = dims.N, k = dims.K, c = dims.C;
         fixed (float* pdw = dW, pdy = dY, px = x)
         {
-            // dW row k = sum over n of dY[n, k] * x row n: the same row combination with
-            // dY read column-wise, one output row at a time.
+            if (Simd.Use512)
+            {
+                BackwardWeightsCore<Lanes512>(pdw, pdy, px, dims.N, dims.C, dims.K);
+            }
+            else
+            {
+                BackwardWeightsCore<Lanes256>(pdw, pdy, px, dims.N, dims.C, dims.K);
+            }
+        }
+    }
+
+    private static void BackwardWeightsCore<TV>(float* dW, float* dy, float* x, int n0, int c, int k)
+        where TV : struct, ILanes16<TV>
+    {
+        // dW row k = sum over n of dY[n, k] * x row n (dY read down a column); feature
+        // chunks keep an N x 512 slice of x in cache for every k.
+        for (int c0 = 0; c0 < c; c0 += ChunkFeatures)
+        {
+            int width = Math.Min(ChunkFeatures, c - c0);
             for (int kk = 0; kk < k; kk++)
             {
-                if (Simd.Use512)
-                {
-                    ColumnCombination<Lanes512>(pdw + kk * c, pdy + kk, k, px, n0, c);
-                }
-                else
-                {
-                    ColumnCombination<Lanes256>(pdw + kk * c, pdy + kk, k, px, n0, c);
-                }
+                ColumnCombination<TV>(dW + kk * c + c0, dy + kk, k, x + c0, c, n0, width);
             }
         }
     }
@@ -224,42 +247,35 @@ public static unsafe class Dense
         Reduce.SumRowsInto(dB, dY, dims.N, dims.K);
     }
 
-    /// <summary>out[n, :] += sum over j of coef[n, j] * m[j, :], for out (N, C), coef (N, J), m (J, C).</summary>
-    private static void RowCombination<TV>(float* output, float* coef, float* m, int n0, int j0, int c)
+    /// <summary>
+    /// row[i] += sum over j of coef[j * coefStride] * m[j * mStride + i] for i &lt; width:
+    /// a combination of J rows of m, 16 columns at a time, the tail scalar.
+    /// </summary>
+    private static void ColumnCombination<TV>(float* row, float* coef, int coefStride, float* m, int mStride, int j0, int width)
         where TV : struct, ILanes16<TV>
     {
-        for (int n = 0; n < n0; n++)
-        {
-            ColumnCombination<TV>(output + n * c, coef + n * j0, 1, m, j0, c);
-        }
-    }
-
-    /// <summary>row[:] += sum over j of coef[j * coefStride] * m[j, :], for row (C), m (J, C).</summary>
-    private static void ColumnCombination<TV>(float* row, float* coef, int coefStride, float* m, int j0, int c)
-        where TV : struct, ILanes16<TV>
-    {
-        int full = c / Simd.Block * Simd.Block;
+        int full = width / Simd.Block * Simd.Block;
         for (int cb = 0; cb < full; cb += Simd.Block)
         {
             TV a0 = TV.Load(row + cb), a1 = TV.Zero;
             int j = 0;
             for (; j + 1 < j0; j += 2)
             {
-                a0 = TV.Fma(TV.Broadcast(coef[j * coefStride]), TV.Load(m + j * c + cb), a0);
-                a1 = TV.Fma(TV.Broadcast(coef[(j + 1) * coefStride]), TV.Load(m + (j + 1) * c + cb), a1);
+                a0 = TV.Fma(TV.Broadcast(coef[j * coefStride]), TV.Load(m + j * mStride + cb), a0);
+                a1 = TV.Fma(TV.Broadcast(coef[(j + 1) * coefStride]), TV.Load(m + (j + 1) * mStride + cb), a1);
             }
             if (j < j0)
             {
-                a0 = TV.Fma(TV.Broadcast(coef[j * coefStride]), TV.Load(m + j * c + cb), a0);
+                a0 = TV.Fma(TV.Broadcast(coef[j * coefStride]), TV.Load(m + j * mStride + cb), a0);
             }
             TV.Store(row + cb, TV.Add(a0, a1));
         }
-        for (int ci = full; ci < c; ci++)
+        for (int ci = full; ci < width; ci++)
         {
             float sum = 0f;
             for (int j = 0; j < j0; j++)
             {
-                sum += coef[j * coefStride] * m[j * c + ci];
+                sum += coef[j * coefStride] * m[j * mStride + ci];
             }
             row[ci] += sum;
         }
