@@ -54,6 +54,11 @@ public class AllocationTests
         AssertNoAllocation("Conv2D.Forward depthwise", () => Conv2D.Forward(dwy, dwx, dwp, [], ws, dwd, Activation.Tanh));
         AssertNoAllocation("Conv2D.BackwardData depthwise", () => Conv2D.BackwardData(dwdx, dwy, dwp, ws, dwd));
 
+        var mp = PoolDims.Create(cd.N, cd.P, cd.Q, cd.K, 2, 2, 2, 2);
+        var mpy = new float[mp.N * mp.P * mp.Q * mp.C];
+        var mpws = new float[Conv2D.ForwardMaxPoolWorkspaceFloats(cd, mp)];
+        AssertNoAllocation("Conv2D.ForwardMaxPool", () => Conv2D.ForwardMaxPool(mpy, x, packed, b, mpws, cd, mp, Activation.ReLU));
+
         var dd = new DenseDims(3, 40, 21);
         var dx = TestData.Uniform(rng, dd.N * dd.C);
         var dw = TestData.Uniform(rng, dd.K * dd.C);
