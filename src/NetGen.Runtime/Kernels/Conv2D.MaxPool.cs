@@ -1,6 +1,4 @@
 using System;
-using System.Numerics;
-using System.Runtime.InteropServices;
 
 namespace NetGen.Kernels;
 
@@ -61,6 +59,12 @@ public static unsafe partial class Conv2D
         int inSample = conv.H * conv.W * conv.C;
         var convWorkspace = workspace[..ForwardWorkspaceFloats(conv)];
         var rows = workspace.Slice(ForwardWorkspaceFloats(conv), pool.R * rowFloats);
+        // The buffered rows are a (1, R_pool, used, K) tensor pooled into one output row.
+        var rowPool = new PoolDims
+        {
+            N = 1, H = pool.R, W = used, C = k, R = pool.R, S = pool.S, P = 1, Q = pool.Q,
+            StrideH = 1, StrideW = pool.StrideW,
+        };
         for (int n = 0; n < conv.N; n++)
         {
             var xs = x.Slice(n * inSample, inSample);
@@ -74,52 +78,11 @@ public static unsafe partial class Conv2D
                     var rowDims = conv with { N = 1, P = 1, Q = used, PadTop = conv.PadTop - p * conv.StrideH };
                     Run(rows.Slice(r * rowFloats, rowFloats), xs, packedWeights, bias, convWorkspace, rowDims, activation, alpha, accumulate: false);
                 }
-                var yRow = y.Slice(((n * pool.P) + pp) * pool.Q * k, pool.Q * k);
-                PoolRows(yRow, rows, pool, k, rowFloats);
+                MaxPool2D.Forward(y.Slice(((n * pool.P) + pp) * pool.Q * k, pool.Q * k), rows, rowPool);
             }
         }
     }
 
     /// <summary>Columns of the convolution's output that some pool window reads: (Q_pool - 1) * stride + S.</summary>
     private static int UsedColumns(in PoolDims pool) => (pool.Q - 1) * pool.StrideW + pool.S;
-
-    /// <summary>y (Q_pool, K) = max over the R_pool buffered rows and each window's S columns.</summary>
-    private static void PoolRows(Span<float> yRow, ReadOnlySpan<float> rows, in PoolDims pool, int k, int rowFloats)
-    {
-        for (int qq = 0; qq < pool.Q; qq++)
-        {
-            var dst = yRow.Slice(qq * k, k);
-            rows.Slice(qq * pool.StrideW * k, k).CopyTo(dst);
-            for (int r = 0; r < pool.R; r++)
-            {
-                for (int s = 0; s < pool.S; s++)
-                {
-                    if (r != 0 || s != 0)
-                    {
-                        MaxInto(dst, rows.Slice(r * rowFloats + (qq * pool.StrideW + s) * k, k));
-                    }
-                }
-            }
-        }
-    }
-
-    /// <summary>a[i] = max(a[i], b[i]).</summary>
-    private static void MaxInto(Span<float> a, ReadOnlySpan<float> b)
-    {
-        int i = 0;
-        if (Vector.IsHardwareAccelerated)
-        {
-            var av = MemoryMarshal.Cast<float, Vector<float>>(a);
-            var bv = MemoryMarshal.Cast<float, Vector<float>>(b);
-            for (int v = 0; v < av.Length; v++)
-            {
-                av[v] = Vector.Max(av[v], bv[v]);
-            }
-            i = av.Length * Vector<float>.Count;
-        }
-        for (; i < a.Length; i++)
-        {
-            a[i] = MathF.Max(a[i], b[i]);
-        }
-    }
 }
