@@ -11,13 +11,15 @@ namespace NetGen.Bench;
 /// </summary>
 public static class Program
 {
-    public static void Main(string[] args)
+    /// <summary>Exit code 1 when any benchmark failed (a setup check threw, a build failed), so scripts notice.</summary>
+    public static int Main(string[] args)
     {
         // BenchmarkDotNet's short job (3 warm-ups, 3 iterations, 1 process) unless the command
         // line names a job (--job medium for tighter error bars): the whole suite stays within
         // minutes on a shared two-core machine.
         bool jobGiven = args.Any(a => a is "--job" or "-j" || a.StartsWith("--job=", StringComparison.Ordinal));
         var config = jobGiven ? DefaultConfig.Instance : DefaultConfig.Instance.AddJob(Job.ShortRun);
-        BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args, config);
+        var summaries = BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args, config).ToList();
+        return summaries.Any(s => s.HasCriticalValidationErrors || s.Reports.Any(r => !r.Success)) ? 1 : 0;
     }
 }
