@@ -33,7 +33,6 @@ public sealed class NetGenGenerator : IIncrementalGenerator
             .Select(static (result, _) => NetworkBuild.Analyze(
                 result.Value is null ? Enumerable.Empty<NetworkIR>() : new[] { result.Value }, result.Diagnostics))
             .WithTrackingName(TrackingNames.AttributeBuilds);
-        RegisterOutputs(context, attributeBuilds, TrackingNames.AttributeEmit, TrackingNames.AttributeDiagnostics);
 
         // [NetworkFile] bindings: the .cnn files see them without locations.
         var bindingSites = context.SyntaxProvider
@@ -76,7 +75,19 @@ public sealed class NetGenGenerator : IIncrementalGenerator
                 NetworkFileBinder.Apply(input.Left.Path, input.Left.Networks, input.Right.Bindings, input.Right.CnnPaths),
                 input.Left.Diagnostics))
             .WithTrackingName(TrackingNames.CnnBuilds);
-        RegisterOutputs(context, cnnBuilds, TrackingNames.CnnEmit, TrackingNames.CnnDiagnostics);
+
+        // A class two declarations would generate is reported (NG0015) and not emitted.
+        var duplicates = attributeBuilds.Select(static (build, _) => DuplicateClasses.Of(build)).Collect()
+            .Combine(cnnBuilds.Select(static (build, _) => DuplicateClasses.Of(build)).Collect())
+            .Select(static (input, _) => DuplicateClasses.Find(input.Left.Concat(input.Right)))
+            .WithTrackingName(TrackingNames.DuplicateClasses);
+        var duplicateNames = duplicates
+            .Select(static (d, _) => d.Names)
+            .WithTrackingName(TrackingNames.DuplicateClassNames);
+        context.RegisterSourceOutput(duplicates.Select(static (d, _) => d.Diagnostics), static (spc, diagnostics) => Report(spc, diagnostics));
+
+        RegisterOutputs(context, attributeBuilds, duplicateNames, TrackingNames.AttributeEmit, TrackingNames.AttributeDiagnostics);
+        RegisterOutputs(context, cnnBuilds, duplicateNames, TrackingNames.CnnEmit, TrackingNames.CnnDiagnostics);
 
         // Each binding must name one file (NG0010) and one network in it (NG0014).
         var fileNetworks = cnnFiles
@@ -98,13 +109,15 @@ public sealed class NetGenGenerator : IIncrementalGenerator
     /// only moves code changes the diagnostics' locations but leaves the source step unchanged.
     /// </summary>
     private static void RegisterOutputs(IncrementalGeneratorInitializationContext context,
-        IncrementalValuesProvider<NetworkBuild> builds, string emitName, string diagnosticsName)
+        IncrementalValuesProvider<NetworkBuild> builds, IncrementalValueProvider<EquatableArray<string>> duplicateNames,
+        string emitName, string diagnosticsName)
     {
         var networks = builds.Select(static (build, _) => build.ForEmit()).WithTrackingName(emitName);
-        context.RegisterSourceOutput(networks, static (spc, analyses) =>
+        context.RegisterSourceOutput(networks.Combine(duplicateNames), static (spc, input) =>
         {
-            foreach (var analysis in analyses)
+            foreach (var analysis in input.Left)
             {
+                if (input.Right.Contains(analysis.Network.Target.FullName)) continue;
                 var source = NetworkEmitter.Emit(analysis);
                 spc.AddSource(source.HintName, SourceText.From(source.Text, Encoding.UTF8));
             }

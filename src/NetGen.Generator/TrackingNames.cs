@@ -21,6 +21,10 @@ public static class TrackingNames
     public const string CnnEmit = nameof(CnnEmit);
     public const string CnnDiagnostics = nameof(CnnDiagnostics);
 
+    // Classes generated twice
+    public const string DuplicateClasses = nameof(DuplicateClasses);
+    public const string DuplicateClassNames = nameof(DuplicateClassNames);
+
     // [NetworkFile] bindings
     public const string BindingSites = nameof(BindingSites);
     public const string Bindings = nameof(Bindings);

@@ -23,13 +23,12 @@ internal sealed partial class BlockExpander
 
     /// <summary>
     /// A value flowing into a node: a node's full name, or a name not yet declared in
-    /// <see cref="Owner"/>, resolved when that scope ends, filling every slot that used it.
+    /// the scope that created it, resolved when that scope ends, filling every slot that used it.
     /// </summary>
     private sealed class Piped
     {
         public string? Full;
         public string? Local;
-        public Scope? Owner;
         /// <summary>Where the name was written; null for the implicit "previous node".</summary>
         public LocationInfo? Location;
         /// <summary>The first node that used it, for NG0005's message.</summary>
@@ -56,6 +55,8 @@ internal sealed partial class BlockExpander
         public LocationInfo? LastLocation { get; set; }
         public Dictionary<string, (string Full, LocationInfo Location)> Names { get; } = new();
         public HashSet<string> Explicit { get; set; } = new();
+        /// <summary>Names of statements that failed: unresolvable, but already reported.</summary>
+        public HashSet<string> Poisoned { get; } = new();
         public Dictionary<string, int> Counters { get; } = new();
         public List<Piped> Pending { get; } = new();
     }
@@ -66,7 +67,7 @@ internal sealed partial class BlockExpander
         if (local == GraphBuilder.InputName) return Piped.Resolved(GraphBuilder.InputName, location);
         if (local == "in" && scope.Input is not null) return scope.Input;
         if (scope.Names.TryGetValue(local, out var declared)) return Piped.Resolved(declared.Full, location);
-        var pending = new Piped { Local = local, Owner = scope, Location = location };
+        var pending = new Piped { Local = local, Location = location };
         scope.Pending.Add(pending);
         return pending;
     }
@@ -92,7 +93,7 @@ internal sealed partial class BlockExpander
                 pending.Full = declared.Full;
                 foreach (var (node, slot) in pending.Slots) node.Inputs[slot] = declared.Full;
             }
-            else
+            else if (!scope.Poisoned.Contains(pending.Local!))
                 diagnostics.Add(DiagnosticIds.UnknownNode, pending.Location, pending.Local!, pending.Referrer ?? "output");
         }
         scope.Pending.Clear();

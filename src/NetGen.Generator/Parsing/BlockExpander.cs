@@ -5,7 +5,8 @@ namespace NetGen.Generator.Parsing;
 
 /// <summary>One network's statements, blocks expanded: nodes by full name, and the output.</summary>
 /// <param name="UsedBrokenBlock">An instance of a block with a syntax error was expanded from what parsed.</param>
-internal sealed record ExpandedNetwork(List<DeclaredNode> Nodes, InputRef? Output, bool UsedBrokenBlock);
+/// <param name="Aborted">A limit was passed (reported); the nodes are a fragment not worth checking further.</param>
+internal sealed record ExpandedNetwork(List<DeclaredNode> Nodes, InputRef? Output, bool UsedBrokenBlock, bool Aborted);
 
 /// <summary>
 /// Expands a network's statements into declared nodes: chains become nodes fed by the
@@ -54,6 +55,7 @@ internal sealed partial class BlockExpander
         var expander = new BlockExpander(network.Name.Text, blocks, brokenBlocks, diagnostics);
         var scope = new Scope("", input: null, NoParameters, frozen: false, Piped.Resolved(GraphBuilder.InputName));
         expander.ExpandBody(network.Statements, scope, explicitNames: null);
+        if (expander._aborted) return new ExpandedNetwork(new List<DeclaredNode>(), null, expander._usedBrokenBlock, Aborted: true);
         var outputPipe = output is null ? null : expander.Reference(output.Text, output.Location, scope);
         if (outputPipe is not null) outputPipe.Referrer = "output";
         ResolvePending(scope, diagnostics);
@@ -71,7 +73,7 @@ internal sealed partial class BlockExpander
         InputRef? outputRef = outputPipe is not null
             ? (outputPipe.Full is null ? null : new InputRef(outputPipe.Full, output!.Location))
             : (scope.Last?.Full is string last ? new InputRef(last, scope.LastLocation) : null);
-        return new ExpandedNetwork(nodes, outputRef, expander._usedBrokenBlock);
+        return new ExpandedNetwork(nodes, outputRef, expander._usedBrokenBlock, Aborted: false);
     }
 
     private void ExpandBody(List<Statement> body, Scope scope, string? explicitNames)
@@ -117,12 +119,28 @@ internal sealed partial class BlockExpander
 
     private Piped? ExpandStatement(Statement statement, Scope scope)
     {
+        var result = statement.Broken ? null : ExpandChain(statement, scope);
+        if (result is null)
+        {
+            // Its error is reported; references to the names it would have declared are not errors again.
+            if (statement.Target is not null) scope.Poisoned.Add(statement.Target.Text);
+            foreach (var element in statement.Elements)
+            {
+                if (element.Label is not null) scope.Poisoned.Add(element.Label.Text);
+            }
+        }
+        return result;
+    }
+
+    private Piped? ExpandChain(Statement statement, Scope scope)
+    {
         var elements = statement.Elements;
         Piped? current = null;
         int i = 0;
         var first = elements[0];
-        // A bare name that is no layer or block, followed by "->", is the chain's source node.
-        if (elements.Count > 1 && first.IsBare && LayerCatalog.Find(first.Callee.Text) is null && !_blocks.ContainsKey(first.Callee.Text))
+        // A bare name followed by "->" is the chain's source node unless it is a layer, or a
+        // block that no node of this scope is named after ("stem: stem()" then "stem -> ...").
+        if (elements.Count > 1 && first.IsBare && LayerCatalog.Find(first.Callee.Text) is null && !IsBlockHere(first.Callee.Text, scope))
         {
             current = Reference(first.Callee.Text, first.Callee.Location, scope);
             i = 1;
@@ -141,6 +159,9 @@ internal sealed partial class BlockExpander
         return current;
     }
 
+    private bool IsBlockHere(string name, Scope scope) =>
+        _blocks.ContainsKey(name) && !scope.Explicit.Contains(name) && !scope.Names.ContainsKey(name);
+
     /// <param name="piped">The value flowing in; null at the head of a chain without a source.</param>
     /// <param name="name">The label, or the statement's target for its last element.</param>
     private Piped? ExpandElement(Element element, Piped? piped, Name? name, Scope scope)
@@ -151,7 +172,12 @@ internal sealed partial class BlockExpander
         BlockDecl? block = null;
         if (layer is null && !_blocks.TryGetValue(callee, out block))
         {
-            _diagnostics.Add(DiagnosticIds.UnknownLayer, element.Callee.Location, callee, LayerCatalog.Suggest(callee, _blocks.Keys));
+            bool isNode = callee is GraphBuilder.InputName || (callee == "in" && scope.Input is not null) ||
+                scope.Names.ContainsKey(callee) || scope.Explicit.Contains(callee);
+            string hint = isNode
+                ? "; '" + callee + "' is a node: a chain starts from it, as in '" + callee + " -> relu'"
+                : LayerCatalog.Suggest(callee, _blocks.Keys);
+            _diagnostics.Add(DiagnosticIds.UnknownLayer, element.Callee.Location, callee, hint);
             return null;
         }
         int count = RepeatCount(element, scope);
@@ -228,6 +254,8 @@ internal sealed partial class BlockExpander
         {
             if (!ChargeNode(element)) return null;
             string local = InstanceName(name, count, r, blockName, scope);
+            // An unknown name flowing in is reported as the instance's reference, not an inner node's.
+            if (input.Full is null) input.Referrer ??= local;
             var inner = new Scope(scope.Prefix + local + ".", input, arguments.Value.Values, scope.Frozen || arguments.Value.Frozen, input);
             _instantiating.Add(blockName);
             ExpandBody(block.Body, inner, blockName);

@@ -79,8 +79,6 @@ internal static class LayerCatalog
         return map;
     }
 
-    public static IEnumerable<string> Keywords => ByKeyword.Keys;
-
     public static bool IsLayer(string word) => ByKeyword.ContainsKey(word);
 
     public static LayerDef? Find(string word) => ByKeyword.TryGetValue(word, out var def) ? def : null;

@@ -38,6 +38,7 @@ internal static class NetworkLowering
         int errorsBefore = diagnostics.ErrorCount;
         var expanded = BlockExpander.Expand(network, blocks, brokenBlocks, settings.Output, diagnostics);
         bool incomplete = syntaxErrors || expanded.UsedBrokenBlock || diagnostics.ErrorCount > errorsBefore;
+        if (expanded.Aborted) return null;
 
         var spec = new GraphSpec(name, new TargetClass(ns, name, IsPartialUserClass: false), settings.InputShape, settings.InputLocation,
             expanded.Nodes.ToEquatableArray(), expanded.Output, settings.Batch ?? DefaultBatch, settings.Optimizer ?? DefaultOptimizer,

@@ -7,20 +7,20 @@ namespace NetGen.Generator.Parsing;
 internal sealed class SourceMap
 {
     private readonly string _path;
+    private readonly string _text;
     private readonly int _length;
     private readonly List<int> _lineStarts = new() { 0 };
 
     public SourceMap(string path, string text)
     {
         _path = path;
+        _text = text;
         _length = text.Length;
         for (int i = 0; i < text.Length; i++)
         {
             if (text[i] == '\n') _lineStarts.Add(i + 1);
         }
     }
-
-    public string Path => _path;
 
     public LocationInfo Span(int start, int length)
     {
@@ -31,6 +31,9 @@ internal sealed class SourceMap
         var (endLine, endCol) = Position(start + length);
         return new LocationInfo(_path, start, length, line, col, endLine, endCol);
     }
+
+    /// <summary>The text a location covers.</summary>
+    public string Text(LocationInfo location) => _text.Substring(location.Start, location.Length);
 
     /// <summary>A location covering both spans and everything between.</summary>
     public LocationInfo Join(LocationInfo first, LocationInfo last) =>

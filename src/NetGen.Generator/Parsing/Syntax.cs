@@ -20,8 +20,8 @@ internal sealed record NameExpr(LocationInfo Location, string Text) : Expr(Locat
 
 internal sealed record NegateExpr(LocationInfo Location, Expr Operand) : Expr(Location);
 
-/// <summary><paramref name="Op"/> is one of + - * /.</summary>
-internal sealed record BinaryExpr(LocationInfo Location, char Op, Expr Left, Expr Right) : Expr(Location);
+/// <summary><paramref name="Op"/> is one of + - * /; <paramref name="Text"/> is the source, for messages.</summary>
+internal sealed record BinaryExpr(LocationInfo Location, string Text, char Op, Expr Left, Expr Right) : Expr(Location);
 
 /// <summary><c>name: value</c>, or a positional <c>value</c> (Name null).</summary>
 internal sealed record Arg(Name? Name, Expr Value);
@@ -36,7 +36,8 @@ internal sealed record Element(Name? Label, Name Callee, bool HasParens, List<Ar
 }
 
 /// <summary><c>[target =] element { -> element }</c>.</summary>
-internal sealed record Statement(Name? Target, List<Element> Elements, LocationInfo Location);
+/// <param name="Broken">A syntax error cut the statement short (reported): its names exist, its nodes do not.</param>
+internal sealed record Statement(Name? Target, List<Element> Elements, LocationInfo Location, bool Broken = false);
 
 internal sealed record Param(Name Name, Expr? Default);
 

@@ -8,10 +8,13 @@ namespace NetGen.Generator.Parsing;
 /// NG0001 at the offending token and skips to the end of the statement (or, between
 /// networks, to the next <c>network</c> or <c>block</c>), so one pass reports every error.
 /// </summary>
-internal sealed class SyntaxParser
+internal sealed partial class SyntaxParser
 {
     /// <summary>Parentheses and unary minus nest at most this deep; deeper is an error, not a stack overflow.</summary>
     private const int MaxExpressionDepth = 64;
+
+    /// <summary>Binary operators in one statement at most: an expression tree is evaluated recursively.</summary>
+    private const int MaxOperators = 1000;
 
     private static readonly HashSet<string> Keywords = new()
     {
@@ -24,6 +27,9 @@ internal sealed class SyntaxParser
     private readonly SourceMap _map;
     private readonly DiagnosticBag _diagnostics;
     private int _index;
+    private int _operators;
+    /// <summary>The label of an element whose parse failed after it, so the broken statement still declares it.</summary>
+    private Name? _failedLabel;
 
     private SyntaxParser(List<Token> tokens, SourceMap map, DiagnosticBag diagnostics)
     {
@@ -34,8 +40,6 @@ internal sealed class SyntaxParser
 
     public static FileSyntax Parse(List<Token> tokens, SourceMap map, DiagnosticBag diagnostics) =>
         new SyntaxParser(tokens, map, diagnostics).ParseFile();
-
-    public static bool IsKeyword(string text) => Keywords.Contains(text);
 
     private Token Current => _tokens[_index];
 
@@ -184,6 +188,7 @@ internal sealed class SyntaxParser
     /// <summary>After a statement: the line must end here; after an error, skip the rest of it.</summary>
     private void EndStatement(bool parsed)
     {
+        _operators = 0;
         if (parsed)
         {
             if (At(TokenKind.EndOfLine)) { Advance(); return; }
@@ -261,18 +266,25 @@ internal sealed class SyntaxParser
         }
         var elements = new List<Element>();
         var element = ParseElement();
-        if (element is null) return false;
-        elements.Add(element);
-        while (At(TokenKind.Arrow))
+        while (element is not null)
         {
+            elements.Add(element);
+            if (!At(TokenKind.Arrow))
+            {
+                var last = Peek(-1);
+                statements.Add(new Statement(target, elements, _map.Span(first.Start, last.Start + last.Length - first.Start)));
+                return true;
+            }
             Advance();
             element = ParseElement();
-            if (element is null) return false;
-            elements.Add(element);
         }
-        var last = Peek(-1);
-        statements.Add(new Statement(target, elements, _map.Span(first.Start, last.Start + last.Length - first.Start)));
-        return true;
+        // Keep what the broken statement names, so later references to it do not add errors of their own
+        // (a failed element keeps only its label; a broken statement is never expanded).
+        if (_failedLabel is not null) elements.Add(new Element(_failedLabel, _failedLabel, false, new List<Arg>(), null));
+        _failedLabel = null;
+        if (target is not null || elements.Count > 0)
+            statements.Add(new Statement(target, elements, _map.Span(first.Start, System.Math.Max(0, Current.Start - first.Start)), Broken: true));
+        return false;
     }
 
     private Element? ParseElement()
@@ -284,6 +296,7 @@ internal sealed class SyntaxParser
             if (label is null) return null;
             Advance();
         }
+        _failedLabel = label;
         if (!At(TokenKind.Identifier)) { Error(label is null ? "a layer, block or node name" : "a layer or block name", Current); return null; }
         var calleeToken = Advance();
         var callee = new Name(calleeToken.Text, Loc(calleeToken));
@@ -314,6 +327,7 @@ internal sealed class SyntaxParser
             repeat = ParseUnary(0);
             if (repeat is null) return null;
         }
+        _failedLabel = null;
         return new Element(label, callee, hasParens, args, repeat);
     }
 
@@ -328,68 +342,6 @@ internal sealed class SyntaxParser
         }
         var value = ParseExpression(0);
         return value is null ? null : new Arg(name, value);
-    }
-
-    // ---- expressions: expr = term { (+|-) term }; term = unary { (*|/) unary } -------------
-
-    private Expr? ParseExpression(int depth)
-    {
-        var left = ParseTerm(depth);
-        while (left is not null && (At(TokenKind.Plus) || At(TokenKind.Minus)))
-        {
-            char op = Advance().Text[0];
-            var right = ParseTerm(depth);
-            left = right is null ? null : new BinaryExpr(_map.Join(left.Location, right.Location), op, left, right);
-        }
-        return left;
-    }
-
-    private Expr? ParseTerm(int depth)
-    {
-        var left = ParseUnary(depth);
-        while (left is not null && (At(TokenKind.Star) || At(TokenKind.Slash)))
-        {
-            char op = Advance().Text[0];
-            var right = ParseUnary(depth);
-            left = right is null ? null : new BinaryExpr(_map.Join(left.Location, right.Location), op, left, right);
-        }
-        return left;
-    }
-
-    private Expr? ParseUnary(int depth)
-    {
-        if (depth > MaxExpressionDepth)
-        {
-            Error("at most " + MaxExpressionDepth + " nested parentheses or signs", Current);
-            return null;
-        }
-        if (At(TokenKind.Minus))
-        {
-            var minus = Advance();
-            var operand = ParseUnary(depth + 1);
-            return operand is null ? null : new NegateExpr(_map.Join(Loc(minus), operand.Location), operand);
-        }
-        var token = Current;
-        switch (token.Kind)
-        {
-            case TokenKind.Integer:
-            case TokenKind.Real:
-            case TokenKind.Dims:
-            case TokenKind.Sized:
-                Advance();
-                return new LiteralExpr(Loc(token), token.Kind, token.Text);
-            case TokenKind.Identifier:
-                Advance();
-                return new NameExpr(Loc(token), token.Text);
-            case TokenKind.LeftParen:
-                Advance();
-                var inner = ParseExpression(depth + 1);
-                if (inner is null || !Expect(TokenKind.RightParen, "')'")) return null;
-                return inner;
-            default:
-                Error("a value", token);
-                return null;
-        }
     }
 
     // ---- blocks ----------------------------------------------------------------------------

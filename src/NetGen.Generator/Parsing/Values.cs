@@ -90,8 +90,10 @@ internal sealed class Evaluator
                     ? new IntValue(i)
                     : Fail(literal, literal.Text, "an integer below 2^63");
             case TokenKind.Real:
-                double d = double.Parse(literal.Text, NumberStyles.Float, CultureInfo.InvariantCulture);
-                return double.IsInfinity(d) ? Fail(literal, literal.Text, "a finite number") : new RealValue(d);
+                // .NET Framework's parser (Visual Studio's compiler host) fails on overflow where .NET Core gives infinity.
+                return double.TryParse(literal.Text, NumberStyles.Float, CultureInfo.InvariantCulture, out double d) && !double.IsInfinity(d)
+                    ? new RealValue(d)
+                    : Fail(literal, literal.Text, "a finite number");
             case TokenKind.Dims:
                 var parts = literal.Text.Split('x');
                 var values = new long[parts.Length];
@@ -130,17 +132,24 @@ internal sealed class Evaluator
         if (left is IntValue a && right is IntValue b) return IntegerOp(binary, a.Value, b.Value);
         double x = left is IntValue li ? li.Value : ((RealValue)left).Value;
         double y = right is IntValue ri ? ri.Value : ((RealValue)right).Value;
-        if (binary.Op == '/' && y == 0) return Fail(binary, "a division by zero", "a number");
+        if (binary.Op == '/' && y == 0) return Fail(binary, Shown(binary) + ", a division by zero", "a number");
         double result = binary.Op switch { '+' => x + y, '-' => x - y, '*' => x * y, _ => x / y };
-        return double.IsInfinity(result) || double.IsNaN(result) ? Fail(binary, "too large", "a finite number") : new RealValue(result);
+        return double.IsInfinity(result) || double.IsNaN(result) ? Fail(binary, Shown(binary) + ", past the largest number", "a finite number") : new RealValue(result);
+    }
+
+    /// <summary>The expression's source on one line, shortened past 40 characters.</summary>
+    private static string Shown(BinaryExpr binary)
+    {
+        string text = System.Text.RegularExpressions.Regex.Replace(binary.Text, @"\s+", " ");
+        return text.Length <= 40 ? text : text.Substring(0, 37) + "...";
     }
 
     private Value? IntegerOp(BinaryExpr binary, long a, long b)
     {
         if (binary.Op == '/')
         {
-            if (b == 0) return Fail(binary, "a division by zero", "a number");
-            if (a == long.MinValue && b == -1) return Fail(binary, "too large", "an integer below 2^63");
+            if (b == 0) return Fail(binary, Shown(binary) + ", a division by zero", "a number");
+            if (a == long.MinValue && b == -1) return Fail(binary, Shown(binary) + ", past 2^63", "an integer below 2^63");
             long q = a / b;
             if ((a % b != 0) && ((a < 0) != (b < 0))) q--;
             return new IntValue(q);
@@ -156,7 +165,7 @@ internal sealed class Evaluator
         }
         catch (System.OverflowException)
         {
-            return Fail(binary, "too large", "an integer below 2^63");
+            return Fail(binary, Shown(binary) + ", past 2^63", "an integer below 2^63");
         }
     }
 }

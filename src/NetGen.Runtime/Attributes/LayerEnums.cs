@@ -28,8 +28,11 @@ public enum Activation
     Softmax,
 }
 
-/// <summary>How <see cref="UpsampleAttribute"/> fills new pixels.</summary>
-public enum UpsampleMode
+/// <summary>
+/// How <see cref="UpsampleAttribute"/> fills new pixels. (Not "UpsampleMode": the generator's
+/// model has that name, and code in NetGen.* namespaces sees both.)
+/// </summary>
+public enum Interpolation
 {
     /// <summary>Each new pixel copies its nearest source pixel.</summary>
     Nearest,

@@ -56,6 +56,6 @@ public sealed class UpsampleAttribute : LayerAttribute
     /// <summary>Factor for height and width.</summary>
     public int Scale { get; }
 
-    /// <summary>How new pixels are filled. Default <see cref="UpsampleMode.Nearest"/>.</summary>
-    public UpsampleMode Mode { get; set; } = UpsampleMode.Nearest;
+    /// <summary>How new pixels are filled. Default <see cref="Interpolation.Nearest"/>.</summary>
+    public Interpolation Mode { get; set; } = Interpolation.Nearest;
 }

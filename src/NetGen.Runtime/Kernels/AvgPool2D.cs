@@ -18,6 +18,7 @@ public static class AvgPool2D
     /// <param name="countPadding">Whether padding taps count in the divisor.</param>
     public static void Forward(Span<float> y, ReadOnlySpan<float> x, in PoolDims dims, bool countPadding)
     {
+        dims.Validate();
         Check.Length(y.Length, (long)dims.N * dims.P * dims.Q * dims.C, "AvgPool2D.Forward", nameof(y), "N*P*Q*C");
         Check.Length(x.Length, (long)dims.N * dims.H * dims.W * dims.C, "AvgPool2D.Forward", nameof(x), "N*H*W*C");
         PoolDims d = dims;
@@ -51,6 +52,7 @@ public static class AvgPool2D
     /// <param name="countPadding">As in forward.</param>
     public static void Backward(Span<float> dX, ReadOnlySpan<float> dY, in PoolDims dims, bool countPadding)
     {
+        dims.Validate();
         Check.Length(dX.Length, (long)dims.N * dims.H * dims.W * dims.C, "AvgPool2D.Backward", nameof(dX), "N*H*W*C");
         Check.Length(dY.Length, (long)dims.N * dims.P * dims.Q * dims.C, "AvgPool2D.Backward", nameof(dY), "N*P*Q*C");
         PoolDims d = dims;

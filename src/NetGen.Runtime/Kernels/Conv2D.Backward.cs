@@ -10,13 +10,43 @@ namespace NetGen.Kernels;
 /// </summary>
 public static unsafe partial class Conv2D
 {
-    /// <summary>Floats of the backward-data weights: G * ceil(C/G / 16) * R * S * K/G * 16.</summary>
-    public static int PackedBackwardWeightFloats(in Conv2DDims dims) =>
-        dims.Groups * Simd.Blocks(dims.GroupC) * dims.R * dims.S * dims.GroupK * Simd.Block;
+    /// <summary>Input channels whose weight gradients BackwardWeights accumulates at once (8 registers).</summary>
+    private const int ChannelTile = 8;
+
+    /// <summary>Floats of the backward-data weights: G * ceil(C/G / 16) * R * S * K/G * 16 (depthwise: R * S * ceil(C/16) * 16).</summary>
+    public static int PackedBackwardWeightFloats(in Conv2DDims dims) => IsDepthwise(dims)
+        ? DepthwisePackedFloats(dims)
+        : dims.Groups * Simd.Blocks(dims.GroupC) * dims.R * dims.S * dims.GroupK * Simd.Block;
+
+    /// <summary>Scratch floats <see cref="BackwardData"/> needs: K/G + 16 for a stride-1 convolution, else 0.</summary>
+    public static int BackwardDataWorkspaceFloats(in Conv2DDims dims) =>
+        BackwardAsConvolution(dims) ? ForwardWorkspaceFloats(GradientConvolution(dims)) : 0;
+
+    /// <summary>
+    /// With stride 1 (and padding within the kernel's reach), dX is itself a convolution:
+    /// of dY, padded by (R - 1) * dilation - pad, with the kernel flipped and its channel
+    /// roles exchanged. That runs on the forward kernel's register tiles, which gather into
+    /// registers instead of scattering through memory.
+    /// </summary>
+    internal static bool BackwardAsConvolution(in Conv2DDims d) =>
+        !IsDepthwise(d) && d.StrideH == 1 && d.StrideW == 1 &&
+        d.PadTop <= (d.R - 1) * d.DilationH && d.PadLeft <= (d.S - 1) * d.DilationW;
+
+    /// <summary>The convolution that maps dY (N, P, Q, K) to dX (N, H, W, C) when <see cref="BackwardAsConvolution"/>.</summary>
+    private static Conv2DDims GradientConvolution(in Conv2DDims d) => new()
+    {
+        N = d.N, H = d.P, W = d.Q, C = d.K, K = d.C, R = d.R, S = d.S, P = d.H, Q = d.W,
+        StrideH = 1, StrideW = 1,
+        PadTop = (d.R - 1) * d.DilationH - d.PadTop, PadLeft = (d.S - 1) * d.DilationW - d.PadLeft,
+        DilationH = d.DilationH, DilationW = d.DilationW, Groups = d.Groups,
+    };
 
     /// <summary>
     /// Canonical (K, C/G, R, S) weights to the backward-data layout (G, ceil(C/G/16), R, S, K/G, 16):
-    /// 16 input channels innermost, so dX is computed 16 channels per vector. Overwrites packed.
+    /// 16 input channels innermost, so dX is computed 16 channels per vector. For a stride-1
+    /// convolution the taps are stored flipped, (R-1-r, S-1-s), which makes the same layout the
+    /// forward layout of the gradient convolution. Depthwise uses the forward layout
+    /// (R, S, ceil(C/16) * 16). Overwrites packed.
     /// </summary>
     /// <param name="packed">(<see cref="PackedBackwardWeightFloats"/>) destination.</param>
     /// <param name="weights">(K, C/G, R, S) canonical weights.</param>
@@ -24,9 +54,16 @@ public static unsafe partial class Conv2D
     public static void PackForBackward(Span<float> packed, ReadOnlySpan<float> weights, in Conv2DDims dims)
     {
         Conv2DDims d = dims;
-        Check.Length(packed.Length, PackedBackwardWeightFloats(d), "Conv2D.PackForBackward", nameof(packed), "G*ceil(C/G/16)*R*S*(K/G)*16");
+        d.Validate();
+        Check.Length(packed.Length, PackedBackwardWeightFloats(d), "Conv2D.PackForBackward", nameof(packed), "Conv2D.PackedBackwardWeightFloats(dims)");
         Check.Length(weights.Length, (long)d.K * d.GroupC * d.R * d.S, "Conv2D.PackForBackward", nameof(weights), "K*(C/G)*R*S");
+        if (IsDepthwise(d))
+        {
+            PackDepthwise(packed, weights, d);
+            return;
+        }
         int kg = d.GroupK, cg = d.GroupC, blocks = Simd.Blocks(cg);
+        bool flip = BackwardAsConvolution(d);
         packed.Clear();
         for (int g = 0; g < d.Groups; g++)
         {
@@ -38,7 +75,8 @@ public static unsafe partial class Conv2D
                     {
                         for (int s = 0; s < d.S; s++)
                         {
-                            int dst = (((((g * blocks) + c / Simd.Block) * d.R + r) * d.S + s) * kg + k) * Simd.Block + c % Simd.Block;
+                            int rr = flip ? d.R - 1 - r : r, ss = flip ? d.S - 1 - s : s;
+                            int dst = (((((g * blocks) + c / Simd.Block) * d.R + rr) * d.S + ss) * kg + k) * Simd.Block + c % Simd.Block;
                             packed[dst] = weights[(((g * kg + k) * cg + c) * d.R + r) * d.S + s];
                         }
                     }
@@ -51,17 +89,37 @@ public static unsafe partial class Conv2D
     /// <param name="dX">(N, H, W, C) input gradient, accumulated.</param>
     /// <param name="dY">(N, P, Q, K) pre-activation output gradient.</param>
     /// <param name="packedBackwardWeights">Weights packed by <see cref="PackForBackward"/>.</param>
+    /// <param name="workspace">At least <see cref="BackwardDataWorkspaceFloats"/> floats.</param>
     /// <param name="dims">The convolution.</param>
-    public static void BackwardData(Span<float> dX, ReadOnlySpan<float> dY, ReadOnlySpan<float> packedBackwardWeights, in Conv2DDims dims)
+    public static void BackwardData(
+        Span<float> dX, ReadOnlySpan<float> dY, ReadOnlySpan<float> packedBackwardWeights, Span<float> workspace, in Conv2DDims dims)
     {
         const string kernel = "Conv2D.BackwardData";
+        dims.Validate();
         Check.Length(dX.Length, (long)dims.N * dims.H * dims.W * dims.C, kernel, nameof(dX), "N*H*W*C");
         Check.Length(dY.Length, (long)dims.N * dims.P * dims.Q * dims.K, kernel, nameof(dY), "N*P*Q*K");
-        Check.Length(packedBackwardWeights.Length, PackedBackwardWeightFloats(dims), kernel, nameof(packedBackwardWeights), "G*ceil(C/G/16)*R*S*(K/G)*16");
+        Check.Length(packedBackwardWeights.Length, PackedBackwardWeightFloats(dims), kernel, nameof(packedBackwardWeights), "Conv2D.PackedBackwardWeightFloats(dims)");
+        Check.AtLeast(workspace.Length, BackwardDataWorkspaceFloats(dims), kernel, nameof(workspace), "Conv2D.BackwardDataWorkspaceFloats(dims)");
+        if (BackwardAsConvolution(dims))
+        {
+            Run(dX, dY, packedBackwardWeights, default, workspace, GradientConvolution(dims), Activation.None, 0f, accumulate: true);
+            return;
+        }
         float* tail = stackalloc float[Simd.Block];
         fixed (float* pdx = dX, pdy = dY, pw = packedBackwardWeights)
         {
-            if (Simd.Use512)
+            if (IsDepthwise(dims))
+            {
+                if (Simd.Use512)
+                {
+                    DepthwiseBackwardData<Lanes512>(pdx, pdy, pw, dims);
+                }
+                else
+                {
+                    DepthwiseBackwardData<Lanes256>(pdx, pdy, pw, dims);
+                }
+            }
+            else if (Simd.Use512)
             {
                 BackwardDataCore<Lanes512>(pdx, pdy, pw, tail, dims);
             }
@@ -152,10 +210,11 @@ public static unsafe partial class Conv2D
     public static void BackwardWeights(Span<float> dW, ReadOnlySpan<float> dY, ReadOnlySpan<float> x, in Conv2DDims dims)
     {
         const string kernel = "Conv2D.BackwardWeights";
+        dims.Validate();
         Check.Length(dW.Length, (long)dims.K * dims.GroupC * dims.R * dims.S, kernel, nameof(dW), "K*(C/G)*R*S");
         Check.Length(dY.Length, (long)dims.N * dims.P * dims.Q * dims.K, kernel, nameof(dY), "N*P*Q*K");
         Check.Length(x.Length, (long)dims.N * dims.H * dims.W * dims.C, kernel, nameof(x), "N*H*W*C");
-        float* scratch = stackalloc float[2 * Simd.Block];
+        float* scratch = stackalloc float[(1 + ChannelTile) * Simd.Block];
         fixed (float* pdw = dW, pdy = dY, px = x)
         {
             if (Simd.Use512)
@@ -184,7 +243,7 @@ public static unsafe partial class Conv2D
         }
 
         // One register per (16 output channels, input channel) pair, summed over every
-        // (n, p, q) in registers; 4 input channels at a time share each dY load.
+        // (n, p, q) in registers; 8 input channels at a time share each dY load.
         for (int g = 0; g < groups; g++)
         {
             for (int kb = 0; kb < blocks; kb++)
@@ -196,12 +255,14 @@ public static unsafe partial class Conv2D
                     for (int s = 0; s < s0; s++)
                     {
                         ValidRange(s * dw - pl, sw, wd, q0, out int qLo, out int qHi);
-                        for (int c0 = 0; c0 < cg; c0 += 4)
+                        for (int c0 = 0; c0 < cg; c0 += ChannelTile)
                         {
-                            int nc = Math.Min(4, cg - c0);
+                            int nc = Math.Min(ChannelTile, cg - c0);
                             // Channels past the group's end re-read the last one; their sums are dropped.
                             int o1 = Math.Min(1, nc - 1), o2 = Math.Min(2, nc - 1), o3 = Math.Min(3, nc - 1);
+                            int o4 = Math.Min(4, nc - 1), o5 = Math.Min(5, nc - 1), o6 = Math.Min(6, nc - 1), o7 = Math.Min(7, nc - 1);
                             TV acc0 = TV.Zero, acc1 = TV.Zero, acc2 = TV.Zero, acc3 = TV.Zero;
+                            TV acc4 = TV.Zero, acc5 = TV.Zero, acc6 = TV.Zero, acc7 = TV.Zero;
                             for (int n = 0; n < n0; n++)
                             {
                                 for (int p = 0; p < p0; p++)
@@ -233,40 +294,35 @@ public static unsafe partial class Conv2D
                                         acc1 = TV.Fma(TV.Broadcast(xp[o1]), dv, acc1);
                                         acc2 = TV.Fma(TV.Broadcast(xp[o2]), dv, acc2);
                                         acc3 = TV.Fma(TV.Broadcast(xp[o3]), dv, acc3);
+                                        acc4 = TV.Fma(TV.Broadcast(xp[o4]), dv, acc4);
+                                        acc5 = TV.Fma(TV.Broadcast(xp[o5]), dv, acc5);
+                                        acc6 = TV.Fma(TV.Broadcast(xp[o6]), dv, acc6);
+                                        acc7 = TV.Fma(TV.Broadcast(xp[o7]), dv, acc7);
                                     }
                                 }
                             }
-                            ScatterWeightGradient(dW, acc0, sums, channel, count, c0, cg, r, s, r0, s0);
-                            if (nc > 1)
+                            // Spill all eight before scattering, so no accumulator is live across the scatter loops.
+                            TV.Store(sums, acc0);
+                            TV.Store(sums + Simd.Block, acc1);
+                            TV.Store(sums + 2 * Simd.Block, acc2);
+                            TV.Store(sums + 3 * Simd.Block, acc3);
+                            TV.Store(sums + 4 * Simd.Block, acc4);
+                            TV.Store(sums + 5 * Simd.Block, acc5);
+                            TV.Store(sums + 6 * Simd.Block, acc6);
+                            TV.Store(sums + 7 * Simd.Block, acc7);
+                            int taps = r0 * s0;
+                            for (int i = 0; i < nc; i++)
                             {
-                                ScatterWeightGradient(dW, acc1, sums, channel, count, c0 + 1, cg, r, s, r0, s0);
-                            }
-                            if (nc > 2)
-                            {
-                                ScatterWeightGradient(dW, acc2, sums, channel, count, c0 + 2, cg, r, s, r0, s0);
-                            }
-                            if (nc > 3)
-                            {
-                                ScatterWeightGradient(dW, acc3, sums, channel, count, c0 + 3, cg, r, s, r0, s0);
+                                float* dst = dW + (channel * cg + c0 + i) * taps + r * s0 + s;
+                                for (int j = 0; j < count; j++)
+                                {
+                                    dst[j * cg * taps] += sums[i * Simd.Block + j];
+                                }
                             }
                         }
                     }
                 }
             }
-        }
-    }
-
-    /// <summary>dW[channel + j, c, r, s] += acc[j] for the block's valid lanes.</summary>
-    private static void ScatterWeightGradient<TV>(
-        float* dW, TV acc, float* sums, int channel, int count, int ci, int cg, int r, int s, int r0, int s0)
-        where TV : struct, ILanes16<TV>
-    {
-        TV.Store(sums, acc);
-        int taps = r0 * s0;
-        float* dst = dW + (channel * cg + ci) * taps + r * s0 + s;
-        for (int j = 0; j < count; j++)
-        {
-            dst[j * cg * taps] += sums[j];
         }
     }
 

@@ -1,4 +1,5 @@
 using System;
+using System.Runtime.CompilerServices;
 
 namespace NetGen.Kernels;
 
@@ -6,12 +7,22 @@ namespace NetGen.Kernels;
 /// <param name="N">Batch.</param>
 /// <param name="C">Input features.</param>
 /// <param name="K">Output features (units).</param>
-public readonly record struct DenseDims(int N, int C, int K);
+public readonly record struct DenseDims(int N, int C, int K)
+{
+    /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid dimension.</summary>
+    public void Validate()
+    {
+        Check.NonNegative(N, nameof(DenseDims), nameof(N));
+        Check.Positive(C, nameof(DenseDims), nameof(C));
+        Check.Positive(K, nameof(DenseDims), nameof(K));
+    }
+}
 
 /// <summary>
 /// Fully connected layer: y (N, K) = act(x (N, C) * w^T + b). Canonical weights are
 /// PyTorch's (K, C); <see cref="Pack"/> makes the forward layout (ceil(K/16), C, 16).
-/// Forward keeps one sample x 4 blocks of 16 outputs in registers. Backward reads the
+/// Forward keeps one sample x 4 blocks of 16 outputs in registers, and runs the batch over
+/// 512-feature chunks of the weights so they are read from cache, not memory, per sample. Backward reads the
 /// canonical weights (its reduction runs over K, which is their outer dimension) and x
 /// saved from forward; dX, dW and dB all accumulate with +=. With a fused activation,
 /// run <see cref="Activations.BackwardInPlace"/> on dY with the saved y first.
@@ -19,6 +30,9 @@ public readonly record struct DenseDims(int N, int C, int K);
 public static unsafe class Dense
 {
     private const int BlockTile = 4;
+
+    /// <summary>Input features per pass over the batch: 512 x 128 units is 256 KB of weights, an L2's share.</summary>
+    private const int ChunkFeatures = 512;
 
     /// <summary>Floats of the packed weights: ceil(K/16) * C * 16.</summary>
     public static int PackedWeightFloats(in DenseDims dims) => Simd.Blocks(dims.K) * dims.C * Simd.Block;
@@ -29,6 +43,7 @@ public static unsafe class Dense
     /// <param name="dims">The layer.</param>
     public static void Pack(Span<float> packed, ReadOnlySpan<float> weights, in DenseDims dims)
     {
+        dims.Validate();
         int c = dims.C, k = dims.K;
         Check.Length(packed.Length, PackedWeightFloats(dims), "Dense.Pack", nameof(packed), "ceil(K/16)*C*16");
         Check.Length(weights.Length, (long)k * c, "Dense.Pack", nameof(weights), "K*C");
@@ -55,6 +70,7 @@ public static unsafe class Dense
         in DenseDims dims, Activation activation = Activation.None, float alpha = 0f)
     {
         const string kernel = "Dense.Forward";
+        dims.Validate();
         Check.Length(y.Length, (long)dims.N * dims.K, kernel, nameof(y), "N*K");
         Check.Length(x.Length, (long)dims.N * dims.C, kernel, nameof(x), "N*C");
         Check.Length(packedWeights.Length, PackedWeightFloats(dims), kernel, nameof(packedWeights), "ceil(K/16)*C*16");
@@ -82,50 +98,65 @@ public static unsafe class Dense
     {
         int n0 = dims.N, c = dims.C, k = dims.K, blocks = Simd.Blocks(k);
         int blockFloats = c * Simd.Block;
-        for (int n = 0; n < n0; n++)
+        bool relu = act == Activation.ReLU;
+        // The input features run in chunks so a chunk of the weights (ChunkFeatures x K floats)
+        // stays in cache while every sample of the batch reads it; partial sums wait in y.
+        for (int c0 = 0; c0 < c; c0 += ChunkFeatures)
         {
-            float* xr = x + n * c;
-            for (int kb = 0; kb < blocks; kb += BlockTile)
+            int c1 = Math.Min(c, c0 + ChunkFeatures);
+            bool first = c0 == 0, last = c1 == c;
+            float* bias = last ? b : null;
+            bool chunkRelu = last && relu;
+            for (int n = 0; n < n0; n++)
             {
-                int nb = Math.Min(BlockTile, blocks - kb);
-                // Blocks past the last re-read the last one; their sums are not stored.
-                float* w0 = w + kb * blockFloats;
-                float* w1 = w + (kb + Math.Min(1, nb - 1)) * blockFloats;
-                float* w2 = w + (kb + Math.Min(2, nb - 1)) * blockFloats;
-                float* w3 = w + (kb + Math.Min(3, nb - 1)) * blockFloats;
-                TV acc0 = TV.Zero, acc1 = TV.Zero, acc2 = TV.Zero, acc3 = TV.Zero;
-                for (int ci = 0; ci < c; ci++)
-                {
-                    TV xv = TV.Broadcast(xr[ci]);
-                    int off = ci * Simd.Block;
-                    acc0 = TV.Fma(xv, TV.Load(w0 + off), acc0);
-                    acc1 = TV.Fma(xv, TV.Load(w1 + off), acc1);
-                    acc2 = TV.Fma(xv, TV.Load(w2 + off), acc2);
-                    acc3 = TV.Fma(xv, TV.Load(w3 + off), acc3);
-                }
+                float* xr = x + n * c;
                 float* yr = y + n * k;
-                StoreBlock(yr, acc0, b, kb, k, act, alpha, tail);
-                if (nb > 1)
+                for (int kb = 0; kb < blocks; kb += BlockTile)
                 {
-                    StoreBlock(yr, acc1, b, kb + 1, k, act, alpha, tail);
+                    int nb = Math.Min(BlockTile, blocks - kb);
+                    // Blocks past the last re-read the last one; their sums are not stored.
+                    float* w0 = w + kb * blockFloats;
+                    float* w1 = w + (kb + Math.Min(1, nb - 1)) * blockFloats;
+                    float* w2 = w + (kb + Math.Min(2, nb - 1)) * blockFloats;
+                    float* w3 = w + (kb + Math.Min(3, nb - 1)) * blockFloats;
+                    TV acc0 = TV.Zero, acc1 = TV.Zero, acc2 = TV.Zero, acc3 = TV.Zero;
+                    for (int ci = c0; ci < c1; ci++)
+                    {
+                        TV xv = TV.Broadcast(xr[ci]);
+                        int off = ci * Simd.Block;
+                        acc0 = TV.Fma(xv, TV.Load(w0 + off), acc0);
+                        acc1 = TV.Fma(xv, TV.Load(w1 + off), acc1);
+                        acc2 = TV.Fma(xv, TV.Load(w2 + off), acc2);
+                        acc3 = TV.Fma(xv, TV.Load(w3 + off), acc3);
+                    }
+                    StoreBlock(yr, acc0, bias, kb, k, chunkRelu, !first, tail);
+                    if (nb > 1)
+                    {
+                        StoreBlock(yr, acc1, bias, kb + 1, k, chunkRelu, !first, tail);
+                    }
+                    if (nb > 2)
+                    {
+                        StoreBlock(yr, acc2, bias, kb + 2, k, chunkRelu, !first, tail);
+                    }
+                    if (nb > 3)
+                    {
+                        StoreBlock(yr, acc3, bias, kb + 3, k, chunkRelu, !first, tail);
+                    }
                 }
-                if (nb > 2)
+                if (last && act > Activation.ReLU)
                 {
-                    StoreBlock(yr, acc2, b, kb + 2, k, act, alpha, tail);
-                }
-                if (nb > 3)
-                {
-                    StoreBlock(yr, acc3, b, kb + 3, k, act, alpha, tail);
+                    Epilogue.Activate(yr, k, act, alpha);
                 }
             }
         }
     }
 
-    private static void StoreBlock<TV>(float* yRow, TV acc, float* b, int block, int k, Activation act, float alpha, float* tail)
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void StoreBlock<TV>(float* yRow, TV acc, float* b, int block, int k, bool relu, bool accumulate, float* tail)
         where TV : struct, ILanes16<TV>
     {
         int first = block * Simd.Block;
-        Epilogue.Store(yRow + first, acc, b == null ? null : b + first, Math.Min(Simd.Block, k - first), act, alpha, tail);
+        Epilogue.Store(yRow + first, acc, b == null ? null : b + first, Math.Min(Simd.Block, k - first), relu, tail, accumulate);
     }
 
     /// <summary>dX += dY w.</summary>
@@ -143,11 +174,25 @@ public static unsafe class Dense
         {
             if (Simd.Use512)
             {
-                RowCombination<Lanes512>(pdx, pdy, pw, dims.N, dims.K, dims.C);
+                BackwardDataCore<Lanes512>(pdx, pdy, pw, dims.N, dims.C, dims.K);
             }
             else
             {
-                RowCombination<Lanes256>(pdx, pdy, pw, dims.N, dims.K, dims.C);
+                BackwardDataCore<Lanes256>(pdx, pdy, pw, dims.N, dims.C, dims.K);
+            }
+        }
+    }
+
+    private static void BackwardDataCore<TV>(float* dx, float* dy, float* w, int n0, int c, int k)
+        where TV : struct, ILanes16<TV>
+    {
+        // Feature chunks keep a K x 512 slice of the weights in cache for the whole batch.
+        for (int c0 = 0; c0 < c; c0 += ChunkFeatures)
+        {
+            int width = Math.Min(ChunkFeatures, c - c0);
+            for (int n = 0; n < n0; n++)
+            {
+                ColumnCombination<TV>(dx + n * c + c0, dy + n * k, 1, w + c0, c, k, width);
             }
         }
     }
@@ -163,21 +208,30 @@ public static unsafe class Dense
         Check.Length(dW.Length, (long)dims.K * dims.C, kernel, nameof(dW), "K*C");
         Check.Length(dY.Length, (long)dims.N * dims.K, kernel, nameof(dY), "N*K");
         Check.Length(x.Length, (long)dims.N * dims.C, kernel, nameof(x), "N*C");
-        int n0 = dims.N, k = dims.K, c = dims.C;
         fixed (float* pdw = dW, pdy = dY, px = x)
         {
-            // dW row k = sum over n of dY[n, k] * x row n: the same row combination with
-            // dY read column-wise, one output row at a time.
+            if (Simd.Use512)
+            {
+                BackwardWeightsCore<Lanes512>(pdw, pdy, px, dims.N, dims.C, dims.K);
+            }
+            else
+            {
+                BackwardWeightsCore<Lanes256>(pdw, pdy, px, dims.N, dims.C, dims.K);
+            }
+        }
+    }
+
+    private static void BackwardWeightsCore<TV>(float* dW, float* dy, float* x, int n0, int c, int k)
+        where TV : struct, ILanes16<TV>
+    {
+        // dW row k = sum over n of dY[n, k] * x row n (dY read down a column); feature
+        // chunks keep an N x 512 slice of x in cache for every k.
+        for (int c0 = 0; c0 < c; c0 += ChunkFeatures)
+        {
+            int width = Math.Min(ChunkFeatures, c - c0);
             for (int kk = 0; kk < k; kk++)
             {
-                if (Simd.Use512)
-                {
-                    ColumnCombination<Lanes512>(pdw + kk * c, pdy + kk, k, px, n0, c);
-                }
-                else
-                {
-                    ColumnCombination<Lanes256>(pdw + kk * c, pdy + kk, k, px, n0, c);
-                }
+                ColumnCombination<TV>(dW + kk * c + c0, dy + kk, k, x + c0, c, n0, width);
             }
         }
     }
@@ -193,42 +247,35 @@ public static unsafe class Dense
         Reduce.SumRowsInto(dB, dY, dims.N, dims.K);
     }
 
-    /// <summary>out[n, :] += sum over j of coef[n, j] * m[j, :], for out (N, C), coef (N, J), m (J, C).</summary>
-    private static void RowCombination<TV>(float* output, float* coef, float* m, int n0, int j0, int c)
+    /// <summary>
+    /// row[i] += sum over j of coef[j * coefStride] * m[j * mStride + i] for i &lt; width:
+    /// a combination of J rows of m, 16 columns at a time, the tail scalar.
+    /// </summary>
+    private static void ColumnCombination<TV>(float* row, float* coef, int coefStride, float* m, int mStride, int j0, int width)
         where TV : struct, ILanes16<TV>
     {
-        for (int n = 0; n < n0; n++)
-        {
-            ColumnCombination<TV>(output + n * c, coef + n * j0, 1, m, j0, c);
-        }
-    }
-
-    /// <summary>row[:] += sum over j of coef[j * coefStride] * m[j, :], for row (C), m (J, C).</summary>
-    private static void ColumnCombination<TV>(float* row, float* coef, int coefStride, float* m, int j0, int c)
-        where TV : struct, ILanes16<TV>
-    {
-        int full = c / Simd.Block * Simd.Block;
+        int full = width / Simd.Block * Simd.Block;
         for (int cb = 0; cb < full; cb += Simd.Block)
         {
             TV a0 = TV.Load(row + cb), a1 = TV.Zero;
             int j = 0;
             for (; j + 1 < j0; j += 2)
             {
-                a0 = TV.Fma(TV.Broadcast(coef[j * coefStride]), TV.Load(m + j * c + cb), a0);
-                a1 = TV.Fma(TV.Broadcast(coef[(j + 1) * coefStride]), TV.Load(m + (j + 1) * c + cb), a1);
+                a0 = TV.Fma(TV.Broadcast(coef[j * coefStride]), TV.Load(m + j * mStride + cb), a0);
+                a1 = TV.Fma(TV.Broadcast(coef[(j + 1) * coefStride]), TV.Load(m + (j + 1) * mStride + cb), a1);
             }
             if (j < j0)
             {
-                a0 = TV.Fma(TV.Broadcast(coef[j * coefStride]), TV.Load(m + j * c + cb), a0);
+                a0 = TV.Fma(TV.Broadcast(coef[j * coefStride]), TV.Load(m + j * mStride + cb), a0);
             }
             TV.Store(row + cb, TV.Add(a0, a1));
         }
-        for (int ci = full; ci < c; ci++)
+        for (int ci = full; ci < width; ci++)
         {
             float sum = 0f;
             for (int j = 0; j < j0; j++)
             {
-                sum += coef[j * coefStride] * m[j * c + ci];
+                sum += coef[j * coefStride] * m[j * mStride + ci];
             }
             row[ci] += sum;
         }

@@ -3,9 +3,11 @@ using System.Runtime.CompilerServices;
 namespace NetGen.Kernels;
 
 /// <summary>
-/// The end of a Conv2D/Dense register block: add bias, apply the fused activation, store
-/// the 16 lanes (or the first <c>count</c> of them when the block is the channel tail,
-/// so nothing past the tensor is written).
+/// The end of a Conv2D/Dense register block: add bias, apply ReLU, store the 16 lanes (or
+/// the first <c>count</c> of them when the block is the channel tail, so nothing past the
+/// tensor is written). Nothing here calls a method: a call while other accumulators are
+/// live makes the JIT spill them inside the hot loop (zmm registers are caller-saved), so
+/// activations that need exp/tanh run afterwards over the stored block (<see cref="Activate"/>).
 /// </summary>
 internal static unsafe class Epilogue
 {
@@ -13,38 +15,52 @@ internal static unsafe class Epilogue
     /// <param name="acc">The accumulated sums.</param>
     /// <param name="bias">Bias of those channels, or null for none.</param>
     /// <param name="count">Valid channels in this block, 1..16.</param>
-    /// <param name="activation">Fused activation.</param>
-    /// <param name="alpha">Its parameter.</param>
+    /// <param name="relu">Apply max(0, .) before storing.</param>
     /// <param name="tail">16 floats of scratch for a partial block.</param>
+    /// <param name="accumulate">Add the sums to what y holds (a partial sum) before bias and ReLU.</param>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void Store<TV>(float* y, TV acc, float* bias, int count, Activation activation, float alpha, float* tail)
+    public static void Store<TV>(float* y, TV acc, float* bias, int count, bool relu, float* tail, bool accumulate = false)
         where TV : struct, ILanes16<TV>
     {
         if (count == Simd.Block)
         {
+            if (accumulate)
+            {
+                acc = TV.Add(acc, TV.Load(y));
+            }
             if (bias != null)
             {
                 acc = TV.Add(acc, TV.Load(bias));
             }
-            if (activation == Activation.ReLU)
+            if (relu)
             {
                 acc = TV.Max(acc, TV.Zero);
             }
             TV.Store(y, acc);
-            if (activation > Activation.ReLU)
-            {
-                for (int i = 0; i < Simd.Block; i++)
-                {
-                    y[i] = Activations.Apply(y[i], activation, alpha);
-                }
-            }
             return;
         }
         TV.Store(tail, acc);
         for (int i = 0; i < count; i++)
         {
-            float v = bias != null ? tail[i] + bias[i] : tail[i];
-            y[i] = Activations.Apply(v, activation, alpha);
+            float v = tail[i];
+            if (accumulate)
+            {
+                v += y[i];
+            }
+            if (bias != null)
+            {
+                v += bias[i];
+            }
+            y[i] = relu && v < 0f ? 0f : v;
+        }
+    }
+
+    /// <summary>Applies an activation other than None/ReLU to <paramref name="count"/> stored outputs.</summary>
+    public static void Activate(float* y, int count, Activation activation, float alpha)
+    {
+        for (int i = 0; i < count; i++)
+        {
+            y[i] = Activations.Apply(y[i], activation, alpha);
         }
     }
 }

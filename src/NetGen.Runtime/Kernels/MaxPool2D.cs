@@ -16,6 +16,7 @@ public static unsafe class MaxPool2D
     /// <param name="dims">The pooling.</param>
     public static void Forward(Span<float> y, ReadOnlySpan<float> x, in PoolDims dims)
     {
+        dims.Validate();
         Check.Length(y.Length, (long)dims.N * dims.P * dims.Q * dims.C, "MaxPool2D.Forward", nameof(y), "N*P*Q*C");
         Check.Length(x.Length, (long)dims.N * dims.H * dims.W * dims.C, "MaxPool2D.Forward", nameof(x), "N*H*W*C");
         fixed (float* py = y, px = x)
@@ -85,6 +86,7 @@ public static unsafe class MaxPool2D
     public static void Backward(Span<float> dX, ReadOnlySpan<float> dY, ReadOnlySpan<float> x, in PoolDims dims)
     {
         const string kernel = "MaxPool2D.Backward";
+        dims.Validate();
         Check.Length(dX.Length, (long)dims.N * dims.H * dims.W * dims.C, kernel, nameof(dX), "N*H*W*C");
         Check.Length(dY.Length, (long)dims.N * dims.P * dims.Q * dims.C, kernel, nameof(dY), "N*P*Q*C");
         Check.Length(x.Length, (long)dims.N * dims.H * dims.W * dims.C, kernel, nameof(x), "N*H*W*C");

@@ -1,5 +1,6 @@
 using System;
 using System.Numerics;
+using NetGen.Kernels;
 
 namespace NetGen.Training;
 
@@ -13,63 +14,22 @@ namespace NetGen.Training;
 /// </summary>
 public sealed class SeededRandom
 {
-    private uint _s0, _s1, _s2, _s3;
+    private FastRandom _core;
 
     /// <summary>Creates a generator whose whole sequence is determined by <paramref name="seed"/>.</summary>
-    public SeededRandom(ulong seed)
-    {
-        ulong state = seed;
-        ulong a = SplitMix64(ref state);
-        ulong b = SplitMix64(ref state);
-        _s0 = (uint)a;
-        _s1 = (uint)(a >> 32);
-        _s2 = (uint)b;
-        _s3 = (uint)(b >> 32);
-        // xoshiro's all-zero state is a fixed point; splitmix64 never yields two zero outputs
-        // in a row, but guard anyway so the invariant does not depend on that property.
-        if ((_s0 | _s1 | _s2 | _s3) == 0)
-        {
-            _s0 = 1;
-        }
-    }
+    public SeededRandom(ulong seed) => _core = new FastRandom(seed);
 
     /// <summary>Creates a generator with an explicit xoshiro128** state (not all zero).</summary>
-    internal SeededRandom(uint s0, uint s1, uint s2, uint s3)
-    {
-        if ((s0 | s1 | s2 | s3) == 0)
-        {
-            throw new ArgumentException("The xoshiro128** state must not be all zero.");
-        }
-
-        (_s0, _s1, _s2, _s3) = (s0, s1, s2, s3);
-    }
+    internal SeededRandom(uint s0, uint s1, uint s2, uint s3) => _core = new FastRandom(s0, s1, s2, s3);
 
     /// <summary>
     /// One step of splitmix64 (Steele, Lea and Flood): advances <paramref name="state"/> and
     /// returns a well-mixed 64-bit value. Also used to derive independent seeds (e.g. per epoch).
     /// </summary>
-    public static ulong SplitMix64(ref ulong state)
-    {
-        state += 0x9E3779B97F4A7C15UL;
-        ulong z = state;
-        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
-        z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
-        return z ^ (z >> 31);
-    }
+    public static ulong SplitMix64(ref ulong state) => FastRandom.SplitMix64(ref state);
 
     /// <summary>Next 32 uniformly distributed bits.</summary>
-    public uint NextUInt32()
-    {
-        uint result = BitOperations.RotateLeft(_s1 * 5, 7) * 9;
-        uint t = _s1 << 9;
-        _s2 ^= _s0;
-        _s3 ^= _s1;
-        _s1 ^= _s2;
-        _s0 ^= _s3;
-        _s2 ^= t;
-        _s3 = BitOperations.RotateLeft(_s3, 11);
-        return result;
-    }
+    public uint NextUInt32() => _core.NextUInt();
 
     /// <summary>Uniform integer in [0, <paramref name="maxExclusive"/>), without modulo bias (Lemire's method).</summary>
     public int NextInt32(int maxExclusive)

@@ -98,6 +98,22 @@ public class AttributeDiagnosticTests
     }
 
     [Fact]
+    public void NG0004_for_a_name_weight_files_cannot_use()
+    {
+        const string source = """
+            [NetGen.Network(4)]
+            [NetGen.Dense(2, Name = "my dense")]
+            [NetGen.ReLU(Name = "")]
+            public partial class Names { }
+            """;
+        Assert.Equal(new[]
+        {
+            $"NG0004 {SourcePosition.Of(source, "Name = \"my")}: Argument 'Name' of 'my dense' is 'my dense'; it must be a letter or '_' followed by letters, digits, '_' or '.'",
+            $"NG0004 {SourcePosition.Of(source, "Name = \"\"")}: Argument 'Name' of 'relu' is empty; it must be a letter or '_' followed by letters, digits, '_' or '.'",
+        }, Diagnose(source));
+    }
+
+    [Fact]
     public void Attributes_with_compiler_errors_add_no_NetGen_diagnostics()
     {
         var run = GeneratorTestHelper.Run("""

@@ -80,7 +80,7 @@ public class AttributeMappingTests
             [Conv2DTranspose(12, 4, Stride = 2, Padding = Padding.Same, OutputPadding = 1, Activation = Activation.ELU)]
             [AvgPool2D(3, Stride = 1, CeilMode = true)]
             [LocalResponseNorm(2, Bias = 2, Alpha = 2e-4, Beta = 0.5)]
-            [Upsample(2, Mode = UpsampleMode.Bilinear)]
+            [Upsample(2, Mode = Interpolation.Bilinear)]
             [LeakyReLU]
             [LeakyReLU(0.2)]
             [ELU(0.5)]

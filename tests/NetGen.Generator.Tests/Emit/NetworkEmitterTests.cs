@@ -96,6 +96,16 @@ public class NetworkEmitterTests
     }
 
     [Fact]
+    public void Every_public_member_is_documented()
+    {
+        // With documentation diagnostics on, an undocumented public member would raise CS1591.
+        var options = GeneratorTestHelper.ParseOptions.WithDocumentationMode(Microsoft.CodeAnalysis.DocumentationMode.Diagnose);
+        var tree = Microsoft.CodeAnalysis.CSharp.CSharpSyntaxTree.ParseText(NetworkEmitter.Emit(HandBuiltAnalyses.ThreeConv()).Text, options);
+        var compilation = GeneratorTestHelper.Compilation().AddSyntaxTrees(tree);
+        Assert.Empty(GeneratorTestHelper.Describe(compilation.GetDiagnostics()));
+    }
+
+    [Fact]
     public void Emitting_is_deterministic()
     {
         Assert.Equal(NetworkEmitter.Emit(HandBuiltAnalyses.ThreeConv()), NetworkEmitter.Emit(HandBuiltAnalyses.ThreeConv()));

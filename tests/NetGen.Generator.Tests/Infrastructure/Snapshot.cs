@@ -12,15 +12,14 @@ namespace NetGen.Generator.Tests.Infrastructure;
 /// </summary>
 public static class Snapshot
 {
-    public static void Verify(string name, string actual) => Verify(name, actual, SourceDirectory());
+    public static void Verify(string name, string actual) => Verify(name, actual, SourceDirectory(),
+        accept: Environment.GetEnvironmentVariable("CI") is null && Environment.GetEnvironmentVariable("NETGEN_ACCEPT") == "1");
 
-    internal static void Verify(string name, string actual, string snapshotDirectory)
+    internal static void Verify(string name, string actual, string snapshotDirectory, bool accept)
     {
         actual = Normalize(actual);
         string verified = Path.Combine(snapshotDirectory, name + ".verified.cs");
         string received = Path.Combine(snapshotDirectory, name + ".received.cs");
-        bool accept = Environment.GetEnvironmentVariable("CI") is null
-            && Environment.GetEnvironmentVariable("NETGEN_ACCEPT") == "1";
 
         if (File.Exists(verified) && Normalize(File.ReadAllText(verified)) == actual)
         {

@@ -61,12 +61,34 @@ public class DiagnosticsTests
     }
 
     [Fact]
+    public void NamesOfBrokenStatementsDoNotCascade()
+    {
+        Cnn.Diagnostics(Net(" x = dense(4 4)\n y = x -> relu\n z = conv2(3, 3)\n w = add(z, y)\n q = input -> fc: dense(3 3) -> relu\n output fc"),
+            "(3,14) NG0001: Syntax error: expected ',' or ')' but found '4'",
+            "(7,27) NG0001: Syntax error: expected ',' or ')' but found '3'",
+            "(5,6) NG0002: Unknown layer 'conv2'; did you mean 'conv2d'?");
+    }
+
+    [Fact]
     public void NestingDepthIsBounded()
     {
         string deep = new string('(', 70) + "1" + new string(')', 70);
         var d = Cnn.Single(Net(" dense(" + deep + ")"), "NG0001", 3, 73, "(");
         Assert.Equal("Syntax error: expected at most 64 nested parentheses or signs but found '('", Cnn.Message(d));
     }
+
+    [Fact]
+    public void OperatorCountIsBounded()
+    {
+        string sum = string.Concat(System.Linq.Enumerable.Repeat("1 + ", 1001)) + "1";
+        var d = Cnn.Single(Net(" dense(" + sum + ")"), "NG0001", 3, 8 + 4 * 1000 + 2, "+");
+        Assert.Equal("Syntax error: expected at most 1000 operators in a statement but found '+'", Cnn.Message(d));
+    }
+
+    [Fact]
+    public void RealOverflow() =>
+        Assert.Equal("Argument 'rate' of 'dropout' is 1e999; it must be a finite number",
+            Cnn.Message(Cnn.Single(Net(" dropout(1e999)"), "NG0004", 3, 10, "1e999")));
 
     [Fact]
     public void StrayCharacter() =>
@@ -91,6 +113,15 @@ public class DiagnosticsTests
         string text = "block resblock(f) {\n dense(f)\n}\n" + Net(" " + layer);
         var d = Cnn.Single(text, "NG0002", 6, 2, layer.Split('(')[0]);
         Assert.Equal(message, Cnn.Message(d));
+    }
+
+    [Fact]
+    public void NodeWhereALayerBelongs()
+    {
+        Assert.Equal("Unknown layer 'x'; 'x' is a node: a chain starts from it, as in 'x -> relu'",
+            Cnn.Message(Cnn.Single(Net(" x = dense(3)\n y = x"), "NG0002", 4, 6, "x")));
+        Assert.Equal("Unknown layer 'x'; 'x' is a node: a chain starts from it, as in 'x -> relu'",
+            Cnn.Message(Cnn.Single(Net(" x = dense(3)\n relu -> x"), "NG0002", 4, 10, "x")));
     }
 
     [Fact]
@@ -121,8 +152,8 @@ public class DiagnosticsTests
     [InlineData(" conv2d(4, 3, bias: 1)", 21, "1", "Argument 'bias' of 'conv2d' is 1; it must be true or false")]
     [InlineData(" conv2d(99999999999, 3)", 9, "99999999999", "Argument 'filters' of 'conv2d' is 99999999999; it must be an integer from 1 to 2147483647")]
     [InlineData(" conv2d(99999999999999999999999, 3)", 9, "99999999999999999999999", "Argument 'filters' of 'conv2d' is 99999999999999999999999; it must be an integer below 2^63")]
-    [InlineData(" conv2d(4000000000 * 4000000000, 3)", 9, "4000000000 * 4000000000", "Argument 'filters' of 'conv2d' is too large; it must be an integer below 2^63")]
-    [InlineData(" dense(4 / 0)", 8, "4 / 0", "Argument 'units' of 'dense' is a division by zero; it must be a number")]
+    [InlineData(" conv2d(4000000000 * 4000000000, 3)", 9, "4000000000 * 4000000000", "Argument 'filters' of 'conv2d' is 4000000000 * 4000000000, past 2^63; it must be an integer below 2^63")]
+    [InlineData(" dense(4 / 0)", 8, "4 / 0", "Argument 'units' of 'dense' is 4 / 0, a division by zero; it must be a number")]
     [InlineData(" dense(4 + same)", 12, "same", "Argument 'units' of 'dense' is 'same'; it must be a number to compute with")]
     [InlineData(" dense(10M)", 8, "10M", "Argument 'units' of 'dense' is 10M; it must be a positive integer")]
     [InlineData(" dense(2.5)", 8, "2.5", "Argument 'units' of 'dense' is 2.5; it must be a positive integer")]
@@ -197,6 +228,11 @@ public class DiagnosticsTests
         var d = Cnn.Single("block b() {\n x = in -> relu\n y = q -> relu\n}\n" + Net(" b() * 5"), "NG0005", 3, 6, "q");
         Assert.Equal("'y' refers to 'q', which is not a node of this network", Cnn.Message(d));
     }
+
+    [Fact]
+    public void UnknownNameFlowingIntoABlockNamesTheInstance() =>
+        Assert.Equal("'layer1' refers to 'stme', which is not a node of this network",
+            Cnn.Message(Cnn.Single("block b() {\n relu\n}\n" + Net(" stem = relu\n layer1 = stme -> b()"), "NG0005", 7, 11, "stme")));
 
     [Fact]
     public void InIsOnlyInsideBlocks() =>

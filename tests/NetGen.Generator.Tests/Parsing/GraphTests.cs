@@ -86,6 +86,26 @@ public class GraphTests
     }
 
     [Fact]
+    public void ForwardReferenceIntoABlockInstance()
+    {
+        var net = Cnn.Network("""
+            block res() {
+                y = in -> dense(4)
+                out = add(y, in)
+            }
+            network F {
+                input 8
+                out = early -> res()
+                early = input -> dense(4)
+                output out
+            }
+            """);
+        Assert.Equal(new[] { "input", "early", "out.y", "out.out" }, Cnn.Names(net));
+        Assert.Equal(new[] { "early" }, Cnn.Inputs(net, "out.y"));
+        Assert.Equal(new[] { "out.y", "early" }, Cnn.Inputs(net, "out.out"));
+    }
+
+    [Fact]
     public void MidChainMergeTakesThePipedValueFirst()
     {
         var net = Cnn.Network("network M {\n input 4x4x4\n a = conv2d(4, 1)\n b = a -> conv2d(4, 1) -> add(a) -> relu\n}");

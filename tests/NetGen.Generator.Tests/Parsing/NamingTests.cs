@@ -94,6 +94,14 @@ public class NamingTests
     }
 
     [Fact]
+    public void ANodeNamedLikeABlockIsTheChainSource()
+    {
+        var net = Cnn.Network("block stem() {\n conv2d(4, 3)\n}\nnetwork K {\n input 3x8x8\n stem: stem()\n head = stem -> relu\n}");
+        Assert.Equal(new[] { "input", "stem.conv2d_1", "head" }, Cnn.Names(net));
+        Assert.Equal(new[] { "stem.conv2d_1" }, Cnn.Inputs(net, "head"));
+    }
+
+    [Fact]
     public void FrozenBlockFreezesEveryNode()
     {
         var net = Cnn.Network("block b(f) {\n conv2d(f, 1) -> conv2d(f, 1)\n}\nnetwork K {\n input 3x4x4\n backbone: b(4, frozen: true)\n head = conv2d(2, 1)\n}");

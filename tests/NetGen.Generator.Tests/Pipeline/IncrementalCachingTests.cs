@@ -92,6 +92,20 @@ public class IncrementalCachingTests
     }
 
     [Fact]
+    public void A_comment_added_to_a_cnn_file_regenerates_no_code()
+    {
+        var first = FirstRun(out var compilation);
+        var edited = new InMemoryAdditionalText(Other.Path, "# a comment that moves every line down\n" + PipelineSources.OtherCnn);
+
+        var second = GeneratorTestHelper.Run(first.Driver.ReplaceAdditionalText(Other, edited), compilation);
+
+        Assert.Contains(Outputs(second.Result, TrackingNames.CnnFiles), o => o.Reason == IncrementalStepRunReason.Modified);
+        AssertNothingRan(second.Result, new[] { TrackingNames.CnnEmit, TrackingNames.CnnDiagnostics });
+        AssertNoSourceOutputRan(second.Result);
+        Assert.Equal(first.Sources, second.Sources);
+    }
+
+    [Fact]
     public void Editing_one_cnn_file_reruns_only_that_files_steps()
     {
         var first = FirstRun(out var compilation);

@@ -37,9 +37,27 @@ public class AllocationTests
         AssertNoAllocation("Conv2D.Pack", () => Conv2D.Pack(packed, w, cd));
         AssertNoAllocation("Conv2D.PackForBackward", () => Conv2D.PackForBackward(backPacked, w, cd));
         AssertNoAllocation("Conv2D.Forward", () => Conv2D.Forward(y, x, packed, b, ws, cd, Activation.ReLU));
-        AssertNoAllocation("Conv2D.BackwardData", () => Conv2D.BackwardData(dX, y, backPacked, cd));
+        AssertNoAllocation("Conv2D.BackwardData", () => Conv2D.BackwardData(dX, y, backPacked, ws, cd));
+        var s1 = Conv2DDims.Create(2, 9, 9, 5, 20, 3, 3, padTop: 1, padBottom: 1, padLeft: 1, padRight: 1);
+        var s1y = new float[s1.N * s1.P * s1.Q * s1.K];
+        var s1dx = new float[s1.N * s1.H * s1.W * s1.C];
+        var s1p = new float[Conv2D.PackedBackwardWeightFloats(s1)];
+        var s1ws = new float[Conv2D.BackwardDataWorkspaceFloats(s1)];
+        AssertNoAllocation("Conv2D.BackwardData stride 1", () => Conv2D.BackwardData(s1dx, s1y, s1p, s1ws, s1));
         AssertNoAllocation("Conv2D.BackwardWeights", () => Conv2D.BackwardWeights(dW, y, x, cd));
         AssertNoAllocation("Conv2D.BackwardBias", () => Conv2D.BackwardBias(dB, y, cd));
+        var dwd = Conv2DDims.Create(2, 9, 9, 20, 20, 3, 3, 1, 1, 1, 1, 1, 1, groups: 20);
+        var dwx = TestData.Uniform(rng, dwd.N * dwd.H * dwd.W * dwd.C);
+        var dwy = new float[dwd.N * dwd.P * dwd.Q * dwd.K];
+        var dwp = new float[Conv2D.PackedWeightFloats(dwd)];
+        var dwdx = new float[dwx.Length];
+        AssertNoAllocation("Conv2D.Forward depthwise", () => Conv2D.Forward(dwy, dwx, dwp, [], ws, dwd, Activation.Tanh));
+        AssertNoAllocation("Conv2D.BackwardData depthwise", () => Conv2D.BackwardData(dwdx, dwy, dwp, ws, dwd));
+
+        var mp = PoolDims.Create(cd.N, cd.P, cd.Q, cd.K, 2, 2, 2, 2);
+        var mpy = new float[mp.N * mp.P * mp.Q * mp.C];
+        var mpws = new float[Conv2D.ForwardMaxPoolWorkspaceFloats(cd, mp)];
+        AssertNoAllocation("Conv2D.ForwardMaxPool", () => Conv2D.ForwardMaxPool(mpy, x, packed, b, mpws, cd, mp, Activation.ReLU));
 
         var dd = new DenseDims(3, 40, 21);
         var dx = TestData.Uniform(rng, dd.N * dd.C);
@@ -120,5 +138,39 @@ public class AllocationTests
         var cat = new float[rows * (c + 5)];
         AssertNoAllocation("Concat.Forward", () => Concat.Forward(cat, x, rows, c + 5, 5));
         AssertNoAllocation("Concat.Backward", () => Concat.Backward(dX, cat, rows, c + 5, 0));
+    }
+
+    [Fact]
+    public void Group3_kernels_do_not_allocate()
+    {
+        var rng = new Random(3);
+        var td = Conv2DTransposeDims.Create(2, 4, 4, 5, 18, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1);
+        var x = TestData.Uniform(rng, td.N * td.H * td.W * td.C);
+        var w = TestData.Uniform(rng, td.C * td.K * td.R * td.S);
+        var b = TestData.Uniform(rng, td.K);
+        var y = new float[td.N * td.P * td.Q * td.K];
+        var packed = new float[Conv2DTranspose.PackedWeightFloats(td)];
+        var backPacked = new float[Conv2DTranspose.PackedBackwardWeightFloats(td)];
+        var ws = new float[Conv2DTranspose.BackwardWorkspaceFloats(td)];
+        var dX = new float[x.Length];
+        var dW = new float[w.Length];
+        var dB = new float[td.K];
+        AssertNoAllocation("Conv2DTranspose.Pack", () => Conv2DTranspose.Pack(packed, w, td));
+        AssertNoAllocation("Conv2DTranspose.PackForBackward", () => Conv2DTranspose.PackForBackward(backPacked, w, td));
+        AssertNoAllocation("Conv2DTranspose.Forward", () => Conv2DTranspose.Forward(y, x, packed, b, ws, td, Activation.ReLU));
+        AssertNoAllocation("Conv2DTranspose.BackwardData", () => Conv2DTranspose.BackwardData(dX, y, backPacked, ws, td));
+        AssertNoAllocation("Conv2DTranspose.BackwardWeights", () => Conv2DTranspose.BackwardWeights(dW, y, x, td));
+        AssertNoAllocation("Conv2DTranspose.BackwardBias", () => Conv2DTranspose.BackwardBias(dB, y, td));
+
+        var ud = new UpsampleDims(2, 4, 4, 5, 2, 2);
+        var up = new float[ud.N * ud.P * ud.Q * ud.C];
+        AssertNoAllocation("Upsample.Forward bilinear", () => Upsample.Forward(up, x, ud, true));
+        AssertNoAllocation("Upsample.Backward nearest", () => Upsample.Backward(dX, up, ud, false));
+
+        int rows = td.N * td.H * td.W;
+        var lrn = new float[x.Length];
+        var lws = new float[LocalResponseNorm.BackwardWorkspaceFloats(td.C)];
+        AssertNoAllocation("LocalResponseNorm.Forward", () => LocalResponseNorm.Forward(lrn, x, rows, td.C, 2, 2f, 1e-4f, 0.75f));
+        AssertNoAllocation("LocalResponseNorm.Backward", () => LocalResponseNorm.Backward(dX, lrn, x, lws, rows, td.C, 2, 2f, 1e-4f, 0.75f));
     }
 }

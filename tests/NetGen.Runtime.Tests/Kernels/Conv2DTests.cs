@@ -16,7 +16,9 @@ public class Conv2DTests
         new("asymmetric pads, K=19", Conv2DDims.Create(2, 7, 6, 4, 19, 3, 2, padTop: 1, padBottom: 0, padLeft: 2, padRight: 1), true, Activation.ReLU),
         new("stride 2x3, dilation 2x1, groups 2", Conv2DDims.Create(2, 9, 10, 6, 20, 3, 3, 2, 3, 2, 1, 0, 3, 2, 1, 2), true, Activation.None),
         new("depthwise 3x3 stride 2 pad 1", Conv2DDims.Create(2, 7, 7, 8, 8, 3, 3, 2, 2, 1, 1, 1, 1, groups: 8), true, Activation.Tanh),
+        new("depthwise C=20 (vector over channels), asymmetric pads, dilation 2", Conv2DDims.Create(2, 6, 7, 20, 20, 3, 3, 1, 2, 2, 1, 0, 2, 2, 1, 20), true, Activation.ReLU),
         new("depthwise multiplier 2", Conv2DDims.Create(1, 6, 5, 3, 6, 2, 3, padLeft: 1, padRight: 1, groups: 3), false, Activation.Sigmoid),
+        new("stride 1 (dX as a convolution), dilation 2x1, groups 2, K=34", Conv2DDims.Create(2, 7, 8, 6, 34, 3, 3, 1, 1, 2, 0, 1, 2, 2, 1, 2), true, Activation.None),
         new("1x1, C=17, K=33", Conv2DDims.Create(2, 2, 5, 17, 33, 1, 1), true, Activation.LeakyReLU, 0.1f),
         new("5x5 pad 2, K=16, no bias", Conv2DDims.Create(1, 6, 7, 2, 16, 5, 5, 1, 1, 2, 2, 2, 2), false, Activation.ELU, 1.0f),
         new("groups 3, C/G=2, K/G=5, stride 2, odd", Conv2DDims.Create(2, 5, 7, 6, 15, 3, 3, 2, 1, 0, 1, 1, 0, 1, 2, 3), true, Activation.None),
@@ -98,7 +100,7 @@ public class Conv2DTests
         var dX = (float[])dX0.Clone();
         var dW = (float[])dW0.Clone();
         var dB = (float[])dB0.Clone();
-        Conv2D.BackwardData(dX, dZ, backPacked, d);
+        Conv2D.BackwardData(dX, dZ, backPacked, new float[Conv2D.BackwardDataWorkspaceFloats(d)], d);
         Conv2D.BackwardWeights(dW, dZ, x, d);
         Conv2D.BackwardBias(dB, dZ, d);
 
@@ -113,6 +115,32 @@ public class Conv2DTests
         TensorAssert.Close(TestData.Add(dX0, gx), dX, 1e-4, 1e-4, "dX");
         TensorAssert.Close(TestData.Add(dW0, Numeric.Gradient(v => Loss(xd, v, bd), wd)), dW, 1e-4, 1e-4, "dW");
         TensorAssert.Close(TestData.Add(dB0, Numeric.Gradient(v => Loss(xd, wd, v), bd)), dB, 1e-4, 1e-4, "dB");
+    }
+
+    [Theory]
+    [MemberData(nameof(GradientCases))]
+    public void Backward_256_bit_path_equals_the_default_path(Case t)
+    {
+        var d = t.Dims;
+        var rng = new Random(t.Name.Length + 17);
+        var x = TestData.Uniform(rng, d.N * d.H * d.W * d.C);
+        var w = TestData.Uniform(rng, d.K * d.GroupC * d.R * d.S);
+        var dY = TestData.Uniform(rng, d.N * d.P * d.Q * d.K);
+        var backPacked = new float[Conv2D.PackedBackwardWeightFloats(d)];
+        Conv2D.PackForBackward(backPacked, w, d);
+        (float[] dX, float[] dW) Run()
+        {
+            var dX = new float[x.Length];
+            var dW = new float[w.Length];
+            Conv2D.BackwardData(dX, dY, backPacked, new float[Conv2D.BackwardDataWorkspaceFloats(d)], d);
+            Conv2D.BackwardWeights(dW, dY, x, d);
+            return (dX, dW);
+        }
+        var expected = Run();
+        (float[] dX, float[] dW) actual = default;
+        SimdSwitch.With256(() => actual = Run());
+        TensorAssert.Close(expected.dX, actual.dX, 1e-5, 1e-6, "dX");
+        TensorAssert.Close(expected.dW, actual.dW, 1e-5, 1e-6, "dW");
     }
 
     [Fact]
@@ -137,4 +165,21 @@ public class Conv2DTests
 internal static class SimdSwitch
 {
     public static readonly object Gate = new();
+
+    /// <summary>Runs <paramref name="action"/> on the 256-bit path.</summary>
+    public static void With256(Action action)
+    {
+        lock (Gate)
+        {
+            Simd.ForceVector256 = true;
+            try
+            {
+                action();
+            }
+            finally
+            {
+                Simd.ForceVector256 = false;
+            }
+        }
+    }
 }

@@ -51,6 +51,51 @@ public class DenseTests
         TensorAssert.Close(TestData.Add(dB0, Numeric.Gradient(v => Loss(xd, wd, v), bd)), dB, 1e-4, 1e-4, "dB");
     }
 
+    [Theory]
+    [InlineData(Activation.ReLU)]
+    [InlineData(Activation.Sigmoid)]
+    public void Forward_over_several_feature_chunks_matches_reference(Activation act)
+    {
+        var d = new DenseDims(3, 1100, 37); // 512 + 512 + 76 features, 3 blocks of units
+        var rng = new Random(11);
+        var x = TestData.Uniform(rng, d.N * d.C);
+        var w = TestData.Uniform(rng, d.K * d.C, 0.1f);
+        var b = TestData.Uniform(rng, d.K);
+        var packed = new float[Dense.PackedWeightFloats(d)];
+        Dense.Pack(packed, w, d);
+        var y = TestData.Uniform(rng, d.N * d.K);
+        Dense.Forward(y, x, packed, b, d, act);
+        TensorAssert.Close(Reference.Dense(TestData.ToDouble(x), TestData.ToDouble(w), TestData.ToDouble(b), d, act), y, 1e-4, 1e-4, "y");
+    }
+
+    [Fact]
+    public void Backward_over_several_feature_chunks_matches_direct_products()
+    {
+        var d = new DenseDims(5, 1100, 19);
+        var rng = new Random(13);
+        var x = TestData.Uniform(rng, d.N * d.C);
+        var w = TestData.Uniform(rng, d.K * d.C);
+        var dY = TestData.Uniform(rng, d.N * d.K);
+        var dX0 = TestData.Uniform(rng, x.Length);
+        var dW0 = TestData.Uniform(rng, w.Length);
+        var dX = (float[])dX0.Clone();
+        var dW = (float[])dW0.Clone();
+        Dense.BackwardData(dX, dY, w, d);
+        Dense.BackwardWeights(dW, dY, x, d);
+        // Linear layer: dX = dY w and dW = dY^T x, summed in float64.
+        var expectedX = TestData.ToDouble(dX0);
+        var expectedW = TestData.ToDouble(dW0);
+        for (int n = 0; n < d.N; n++)
+            for (int k = 0; k < d.K; k++)
+                for (int c = 0; c < d.C; c++)
+                {
+                    expectedX[n * d.C + c] += (double)dY[n * d.K + k] * w[k * d.C + c];
+                    expectedW[k * d.C + c] += (double)dY[n * d.K + k] * x[n * d.C + c];
+                }
+        TensorAssert.Close(expectedX, dX, 1e-4, 1e-4, "dX");
+        TensorAssert.Close(expectedW, dW, 1e-4, 1e-4, "dW");
+    }
+
     [Fact]
     public void Forward_256_bit_path_matches_reference()
     {

@@ -28,6 +28,14 @@ public class MaxPool2DTests
         Assert.Equal(3, PoolDims.Create(1, 5, 5, 1, 2, 2, 2, 2, 1, 1, 1, 1, ceilMode: true).P);
     }
 
+    [Fact]
+    public void Windows_entirely_in_the_padding_are_rejected()
+    {
+        var dims = PoolDims.Create(1, 4, 4, 1, 2, 2, 2, 2) with { P = 4 };
+        var ex = Assert.Throws<ArgumentException>(() => MaxPool2D.Forward(new float[16], new float[16], dims));
+        Assert.Contains("output 4x2 has windows that start past the input 4x4", ex.Message);
+    }
+
     [Theory]
     [MemberData(nameof(Cases))]
     public void Forward_and_backward_match_references(Case t)
@@ -37,6 +45,9 @@ public class MaxPool2DTests
         var x = TestData.Uniform(rng, d.N * d.H * d.W * d.C);
         var y = TestData.Uniform(rng, d.N * d.P * d.Q * d.C);
         MaxPool2D.Forward(y, x, d);
+        var y256 = new float[y.Length];
+        SimdSwitch.With256(() => MaxPool2D.Forward(y256, x, d));
+        Assert.Equal(y, y256);
         var xd = TestData.NhwcToNchw(x, d.N, d.C, d.H, d.W);
         TensorAssert.Close(TestData.NchwToNhwc(Reference.Pool(xd, d), d.N, d.C, d.P, d.Q), y, 0, 0, "y");
 

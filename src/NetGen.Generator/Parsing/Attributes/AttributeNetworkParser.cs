@@ -54,7 +54,8 @@ public static class AttributeNetworkParser
             var a = AttributeArguments.Read(attribute, diagnostics, ct);
             string name = a.Has("Name") ? a.String("Name") ?? "" : AutoName(kind, counters);
             a.Owner = name.Length == 0 ? kind.CnnName : name;
-            if (name.Length == 0) a.Invalid("Name", "empty", "a non-empty name");
+            if (!IsNodeName(name))
+                a.Invalid("Name", name.Length == 0 ? "empty" : "'" + name + "'", "a letter or '_' followed by letters, digits, '_' or '.'");
 
             var args = LayerAttributeReader.Read(kind.Op, a);
             var location = a.LocationOf("Name");
@@ -123,6 +124,17 @@ public static class AttributeNetworkParser
         counters.TryGetValue(kind.Op, out int n);
         counters[kind.Op] = ++n;
         return kind.CnnName + "_" + n.ToString(System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>Names weight files can use ("conv1", "layer1.0.bn1"), as the .cnn language allows.</summary>
+    private static bool IsNodeName(string name)
+    {
+        if (name.Length == 0 || !(char.IsLetter(name[0]) || name[0] == '_')) return false;
+        foreach (char c in name)
+        {
+            if (!(char.IsLetterOrDigit(c) || c == '_' || c == '.')) return false;
+        }
+        return true;
     }
 
     /// <summary>A byte or count budget: 0 (the default) means none; negative is an error.</summary>

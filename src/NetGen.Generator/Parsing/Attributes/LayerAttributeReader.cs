@@ -40,7 +40,7 @@ internal static class LayerAttributeReader
     private static readonly string[] PaddingMembers = { "Padding.Valid", "Padding.Same" };
     private static readonly string[] ActivationMembers =
         { "Activation.None", "Activation.ReLU", "Activation.LeakyReLU", "Activation.ELU", "Activation.Sigmoid", "Activation.Tanh", "Activation.Softmax" };
-    private static readonly string[] UpsampleMembers = { "UpsampleMode.Nearest", "UpsampleMode.Bilinear" };
+    private static readonly string[] UpsampleMembers = { "Interpolation.Nearest", "Interpolation.Bilinear" };
 
     /// <summary>The arguments of a layer of kind <paramref name="op"/>; problems go to <paramref name="a"/>'s diagnostics.</summary>
     public static LayerArgs Read(OpKind op, AttributeArguments a) => op switch

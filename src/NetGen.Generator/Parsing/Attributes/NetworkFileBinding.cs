@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Linq;
 using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -45,6 +46,14 @@ public static class NetworkFileBindingParser
         if (path.Trim().Length == 0) args.Invalid("path", "empty", "the path of a .cnn file among the AdditionalFiles");
         string? network = args.String("Network");
         if (network is { Length: 0 }) network = null;
+
+        // A class holds one network: with [Network] as well, both would emit the same members.
+        if (target is not null && symbol.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == "NetGen.NetworkAttribute"))
+        {
+            diagnostics.Add(DiagnosticInfo.Create("NG0014", args.LocationOf("path"), className, path,
+                "the class already declares a network with [Network]; a class holds one network"));
+            target = null;
+        }
 
         var binding = new NetworkFileBinding(path, network, target, className);
         return new NetworkFileBindingSite(binding, args.LocationOf("path"), diagnostics.ToEquatableArray());

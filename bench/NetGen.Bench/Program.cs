@@ -1,0 +1,25 @@
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Jobs;
+using BenchmarkDotNet.Running;
+
+namespace NetGen.Bench;
+
+/// <summary>
+/// Entry point: every benchmark class in this assembly is offered to BenchmarkSwitcher, so a
+/// new class (another generator scenario, a runtime comparison) needs no change here.
+/// Run: <c>dotnet run -c Release --project bench/NetGen.Bench -- --filter '*'</c>.
+/// </summary>
+public static class Program
+{
+    /// <summary>Exit code 1 when any benchmark failed (a setup check threw, a build failed), so scripts notice.</summary>
+    public static int Main(string[] args)
+    {
+        // BenchmarkDotNet's short job (3 warm-ups, 3 iterations, 1 process) unless the command
+        // line names a job (--job medium for tighter error bars): the whole suite stays within
+        // minutes on a shared two-core machine.
+        bool jobGiven = args.Any(a => a is "--job" or "-j" || a.StartsWith("--job=", StringComparison.Ordinal));
+        var config = jobGiven ? DefaultConfig.Instance : DefaultConfig.Instance.AddJob(Job.ShortRun);
+        var summaries = BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args, config).ToList();
+        return summaries.Any(s => s.HasCriticalValidationErrors || s.Reports.Any(r => !r.Success)) ? 1 : 0;
+    }
+}
