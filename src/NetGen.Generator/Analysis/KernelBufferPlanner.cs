@@ -12,11 +12,14 @@ namespace NetGen.Generator.Analysis;
 /// convolution whose input needs a gradient (not the network input).</item>
 /// <item>Dense forward packing: ceil(K / 16) * C * 16 floats (its backward reads the canonical weights).</item>
 /// <item>Conv2D workspace: the largest C/G + 16 over the convolutions, shared.</item>
+/// <item>Conv2D backward-data workspace (training): the largest K/G + 16 over the stride-1
+/// convolutions whose input needs a gradient (their dX runs as a convolution).</item>
 /// <item>Input transpose: C * H * W of one sample when C &gt; 1, inference only (training
 /// turns its batch channels-last into the plan's Inputs figure).</item>
 /// </list>
+/// Depthwise convolutions (multiplier 1) pack R * S * ceil(C / 16) * 16 floats both ways.
 /// Inference holds the forward packings, the workspace and the input transpose; training
-/// holds the forward and backward packings and the workspace.
+/// holds the forward and backward packings and both workspaces.
 /// </summary>
 public static class KernelBufferPlanner
 {
@@ -27,7 +30,7 @@ public static class KernelBufferPlanner
         var nodes = network.Nodes;
         var forward = new List<(int Node, long Floats)>();
         var backward = new List<(int Node, long Floats)>();
-        long workspace = 0;
+        long workspace = 0, backwardWorkspace = 0;
         for (int n = 1; n < nodes.Count; n++)
         {
             if (!layers[n].Computed) continue;
@@ -39,8 +42,14 @@ public static class KernelBufferPlanner
                 long groups = Groups(node, input);
                 long cg = input.C / groups, kg = output.C / groups;
                 long taps = (long)node.Args.KernelH * node.Args.KernelW;
-                forward.Add((n, groups * Blocks(kg) * taps * cg * Block));
-                if (NeedsGradient(network, node.Inputs[0])) backward.Add((n, groups * Blocks(cg) * taps * kg * Block));
+                // The kernels' depthwise path (one channel per group, multiplier 1) packs (R, S, ceil(C/16) * 16) both ways.
+                bool depthwise = groups > 1 && groups == input.C && output.C == input.C;
+                forward.Add((n, depthwise ? taps * Blocks(input.C) * Block : groups * Blocks(kg) * taps * cg * Block));
+                if (NeedsGradient(network, node.Inputs[0]))
+                {
+                    backward.Add((n, depthwise ? taps * Blocks(input.C) * Block : groups * Blocks(cg) * taps * kg * Block));
+                    if (!depthwise && BackwardAsConvolution(node, input) && kg + Block > backwardWorkspace) backwardWorkspace = kg + Block;
+                }
                 if (cg + Block > workspace) workspace = cg + Block;
             }
             else if (node.Op == OpKind.Dense)
@@ -68,6 +77,11 @@ public static class KernelBufferPlanner
             inference += workspace;
             training += workspace;
         }
+        if (backwardWorkspace > 0)
+        {
+            slots.Add(new KernelBufferSlot(-1, KernelBufferKind.BackwardDataWorkspace, backwardWorkspace, -1, training));
+            training += backwardWorkspace;
+        }
         var sample = network.InputShape;
         if (!sample.IsVector && sample.C > 1)
         {
@@ -75,6 +89,18 @@ public static class KernelBufferPlanner
             inference += sample.Elements;
         }
         return new KernelBuffers(inference * 4, training * 4, slots.ToEquatableArray());
+    }
+
+    /// <summary>
+    /// Whether the kernels compute this convolution's input gradient as a convolution of dY
+    /// (stride 1, top/left padding within the dilated kernel's reach), which needs scratch.
+    /// </summary>
+    private static bool BackwardAsConvolution(Node node, Shape input)
+    {
+        var a = node.Args;
+        if (a.StrideH != 1 || a.StrideW != 1) return false;
+        var pads = WindowPadding.ForWindow(a, input);
+        return pads.Top <= (a.KernelH - 1) * a.DilationH && pads.Left <= (a.KernelW - 1) * a.DilationW;
     }
 
     /// <summary>Convolution groups: the Groups argument, or C for a depthwise convolution.</summary>

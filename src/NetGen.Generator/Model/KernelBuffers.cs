@@ -11,6 +11,8 @@ public enum KernelBufferKind
     ConvWorkspace,
     /// <summary>One input sample turned channels-last (inference only, inputs with more than one channel).</summary>
     InputTranspose,
+    /// <summary>Conv2D backward-data scratch of a stride-1 convolution (run as a convolution of dY): K/G + 16, the largest, training only.</summary>
+    BackwardDataWorkspace,
 }
 
 /// <summary>

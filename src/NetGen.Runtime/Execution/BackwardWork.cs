@@ -15,6 +15,7 @@ public readonly struct ConvBackwardWork : IRangeWork
     private readonly float[] _memory;
     private readonly Conv2DDims _dims;
     private readonly int _dW, _dWLength, _dB, _dBLength, _dY, _dYLength, _x, _xLength, _dX, _dXLength, _packed, _packedLength;
+    private readonly int _workspace, _workspaceLength;
 
     /// <param name="memory">The network's array.</param>
     /// <param name="dW">(K, C/G, R, S) weight gradient.</param>
@@ -29,10 +30,13 @@ public readonly struct ConvBackwardWork : IRangeWork
     /// <param name="dXLength">Its length.</param>
     /// <param name="packed">Backward-packed weights.</param>
     /// <param name="packedLength">Their length.</param>
+    /// <param name="workspace">BackwardData's scratch.</param>
+    /// <param name="workspaceLength">Its length (0 when it needs none).</param>
     /// <param name="dims">The convolution at the batch.</param>
     public ConvBackwardWork(float[] memory, int dW, int dWLength, int dB, int dBLength, int dY, int dYLength,
-        int x, int xLength, int dX, int dXLength, int packed, int packedLength, in Conv2DDims dims)
+        int x, int xLength, int dX, int dXLength, int packed, int packedLength, int workspace, int workspaceLength, in Conv2DDims dims)
     {
+        (_workspace, _workspaceLength) = (workspace, workspaceLength);
         _memory = memory;
         _dims = dims;
         (_dW, _dWLength, _dB, _dBLength, _dY, _dYLength) = (dW, dWLength, dB, dBLength, dY, dYLength);
@@ -53,7 +57,7 @@ public readonly struct ConvBackwardWork : IRangeWork
             }
             else
             {
-                Conv2D.BackwardData(m.Slice(_dX, _dXLength), dY, m.Slice(_packed, _packedLength), _dims);
+                Conv2D.BackwardData(m.Slice(_dX, _dXLength), dY, m.Slice(_packed, _packedLength), m.Slice(_workspace, _workspaceLength), _dims);
             }
         }
     }

@@ -29,7 +29,8 @@ public class MemoryTests
         Assert.Equal(93_322L, MnistCnn.ParameterCount);
         // Kernel buffers from the kernels' own size functions: forward packings, conv2/conv3
         // backward packings (conv1 reads the network input, which needs no gradient), and the
-        // largest convolution scratch (conv3's, whose input has the most channels: 64 + 16).
+        // largest convolution scratch (conv3's, whose input has the most channels: 64 + 16), and in
+        // training the backward-data scratch of the stride-1 convolutions.
         var conv1 = Conv2DDims.Create(1, 28, 28, 1, 32, 3, 3);
         var conv2 = Conv2DDims.Create(1, 13, 13, 32, 64, 3, 3);
         var conv3 = Conv2DDims.Create(1, 5, 5, 64, 64, 3, 3);
@@ -39,8 +40,10 @@ public class MemoryTests
             + Dense.PackedWeightFloats(dense1) + Dense.PackedWeightFloats(dense2);
         long workspace = Conv2D.ForwardWorkspaceFloats(conv3);
         long backward = Conv2D.PackedBackwardWeightFloats(conv2) + Conv2D.PackedBackwardWeightFloats(conv3);
+        long dataWorkspace = Math.Max(Conv2D.BackwardDataWorkspaceFloats(conv2), Conv2D.BackwardDataWorkspaceFloats(conv3));
+        Assert.True(dataWorkspace > 0, "stride-1 convolutions compute dX as a convolution, with scratch");
         Assert.Equal(MnistCnn.InferenceKernelBytes, (forward + workspace) * 4);
-        Assert.Equal(MnistCnn.TrainingKernelBytes, (forward + backward + workspace) * 4);
+        Assert.Equal(MnistCnn.TrainingKernelBytes, (forward + backward + workspace + dataWorkspace) * 4);
     }
 
     [Fact]

@@ -33,8 +33,7 @@ internal sealed class LayerCode
             case OpKind.Conv2D:
             case OpKind.DepthwiseConv2D:
             {
-                var (pt, pb) = Pads(x.H, a.KernelH, a.StrideH, a.DilationH, a.Padding, a.PadTop, a.PadBottom);
-                var (pl, pr) = Pads(x.W, a.KernelW, a.StrideW, a.DilationW, a.Padding, a.PadLeft, a.PadRight);
+                var (pt, pb, pl, pr, _, _) = WindowPadding.ForWindow(a, x);
                 int groups = KernelBufferPlanner.Groups(node, x);
                 return $"private static readonly {Kernels}Conv2DDims {Dims(n)} = {Kernels}Conv2DDims.Create(" +
                        $"1, {x.H}, {x.W}, {x.C}, {y.C}, {a.KernelH}, {a.KernelW}, {a.StrideH}, {a.StrideW}, " +
@@ -43,8 +42,7 @@ internal sealed class LayerCode
             case OpKind.MaxPool2D:
             case OpKind.AvgPool2D:
             {
-                var (pt, pb) = Pads(x.H, a.KernelH, a.StrideH, 1, a.Padding, a.PadTop, a.PadBottom);
-                var (pl, pr) = Pads(x.W, a.KernelW, a.StrideW, 1, a.Padding, a.PadLeft, a.PadRight);
+                var (pt, pb, pl, pr, _, _) = WindowPadding.ForWindow(a, x);
                 return $"private static readonly {Kernels}PoolDims {Dims(n)} = {Kernels}PoolDims.Create(" +
                        $"1, {x.H}, {x.W}, {x.C}, {a.KernelH}, {a.KernelW}, {a.StrideH}, {a.StrideW}, " +
                        $"{pt}, {pb}, {pl}, {pr}, {(a.CeilMode ? "true" : "false")}); // {node.Name}";
@@ -54,15 +52,6 @@ internal sealed class LayerCode
             default:
                 return null;
         }
-    }
-
-    /// <summary>Padding before and after on one axis: 'same' splits max((ceil(H/s) - 1) s + k - H, 0) with the odd pixel after.</summary>
-    private static (long Before, long After) Pads(int size, int kernel, int stride, int dilation, PaddingMode mode, int before, int after)
-    {
-        if (mode == PaddingMode.Explicit) return (before, after);
-        if (mode == PaddingMode.Valid) return (0, 0);
-        long total = WindowMath.SamePadding(size, kernel, stride, dilation);
-        return (total / 2, total - total / 2);
     }
 
     /// <summary>One layer of the forward pass; <paramref name="training"/> runs at batch n over the saved-activation slots.</summary>
@@ -167,13 +156,14 @@ internal sealed class LayerCode
                     w.Line($"var work = new global::NetGen.Execution.{(node.Op == OpKind.Dense ? "Dense" : "Conv")}BackwardWork(_netgenMemory, " +
                            $"{Number(_layout.GradientBase + weight.GradientOffset)}, {Number(weight.Length)}, {bias0}, " +
                            $"{Args(_layout.GradientOffset(n), y.Elements)}, {Args(_layout.ActivationOffset(input), _layout.OutputShape(input).Elements)}, " +
-                           $"{Args(_layout.GradientOffset(input), _layout.OutputShape(input).Elements)}, {SliceArgs(weights0)}, {dims});");
+                           $"{Args(_layout.GradientOffset(input), _layout.OutputShape(input).Elements)}, {SliceArgs(weights0)}, " +
+                           (node.Op == OpKind.Dense ? "" : SliceArgs(BackwardWorkspace()) + ", ") + $"{dims});");
                     w.Line("pool.Run(2, in work);");
                     w.Close();
                     w.Open("else");
                     w.Line($"{Kernels}{kernel}.BackwardWeights({GradientSpan(weight)}, {dY}, {X}, {dims});");
                     if (_layout.Bias[n] is { } b1) w.Line($"{Kernels}{kernel}.BackwardBias({GradientSpan(b1)}, {dY}, {dims});");
-                    w.Line($"{Kernels}{kernel}.BackwardData({Grad(input)}, {dY}, {weights0}, {dims});");
+                    w.Line($"{Kernels}{kernel}.BackwardData({Grad(input)}, {dY}, {weights0}, {DataWorkspace(node)}{dims});");
                     w.Close();
                     break;
                 }
@@ -188,7 +178,7 @@ internal sealed class LayerCode
                     string weights = node.Op == OpKind.Dense
                         ? Slice(weight.Offset, weight.Length)
                         : Kernel(n, KernelBufferKind.BackwardPackedWeights, true);
-                    w.Line($"{Kernels}{kernel}.BackwardData({Grad(input)}, {dY}, {weights}, {dims});");
+                    w.Line($"{Kernels}{kernel}.BackwardData({Grad(input)}, {dY}, {weights}, {DataWorkspace(node)}{dims});");
                 }
                 break;
             }
@@ -282,6 +272,16 @@ internal sealed class LayerCode
         Slice(_layout.KernelOffset(node, kind, training), _layout.KernelFloats(node, kind));
 
     public static string Slice(long offset, long length) => $"m.Slice({Number(offset)}, {Number(length)})";
+
+    /// <summary>Conv2D.BackwardData's scratch argument (with its comma), nothing for Dense.</summary>
+    private string DataWorkspace(Node node) => node.Op == OpKind.Dense ? "" : BackwardWorkspace() + ", ";
+
+    /// <summary>The shared backward-data scratch, or an empty slice when no convolution needs one.</summary>
+    private string BackwardWorkspace()
+    {
+        long offset = _layout.KernelOffset(-1, KernelBufferKind.BackwardDataWorkspace, true);
+        return offset < 0 ? Slice(0, 0) : Kernel(-1, KernelBufferKind.BackwardDataWorkspace, true);
+    }
 
     /// <summary>"offset, n * length": a batch tensor's place as a work item's arguments.</summary>
     private static string Args(long offset, long length) => $"{Number(offset)}, n * {Number(length)}";
