@@ -14,6 +14,7 @@ namespace NetGen.Generator.Analysis;
 /// <item>Conv2D workspace: the largest C/G + 16 over the convolutions, shared.</item>
 /// <item>Conv2D backward-data workspace (training): the largest K/G + 16 over the stride-1
 /// convolutions whose input needs a gradient (their dX runs as a convolution).</item>
+/// <item>Dropout mask (training): batch x the layer's elements, what its backward multiplies by.</item>
 /// <item>Input transpose: C * H * W of one sample when C &gt; 1, inference only (training
 /// turns its batch channels-last into the plan's Inputs figure).</item>
 /// </list>
@@ -30,6 +31,7 @@ public static class KernelBufferPlanner
         var nodes = network.Nodes;
         var forward = new List<(int Node, long Floats)>();
         var backward = new List<(int Node, long Floats)>();
+        var masks = new List<(int Node, long Floats)>();
         long workspace = 0, backwardWorkspace = 0;
         for (int n = 1; n < nodes.Count; n++)
         {
@@ -56,6 +58,10 @@ public static class KernelBufferPlanner
             {
                 forward.Add((n, Blocks(output.C) * input.Elements * Block));
             }
+            else if (node.Op == OpKind.Dropout)
+            {
+                masks.Add((n, (long)network.Batch * output.Elements));
+            }
         }
 
         var slots = new List<KernelBufferSlot>();
@@ -69,6 +75,11 @@ public static class KernelBufferPlanner
         foreach (var (node, floats) in backward)
         {
             slots.Add(new KernelBufferSlot(node, KernelBufferKind.BackwardPackedWeights, floats, -1, training));
+            training += floats;
+        }
+        foreach (var (node, floats) in masks)
+        {
+            slots.Add(new KernelBufferSlot(node, KernelBufferKind.DropoutMask, floats, -1, training));
             training += floats;
         }
         if (workspace > 0)

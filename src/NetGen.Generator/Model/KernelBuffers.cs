@@ -13,6 +13,8 @@ public enum KernelBufferKind
     InputTranspose,
     /// <summary>Conv2D backward-data scratch of a stride-1 convolution (run as a convolution of dY): K/G + 16, the largest, training only.</summary>
     BackwardDataWorkspace,
+    /// <summary>A Dropout layer's mask at the training batch (0 or 1 / (1 - rate) per element), training only.</summary>
+    DropoutMask,
 }
 
 /// <summary>

@@ -37,6 +37,21 @@ public static class ExecutionOps
         }
     }
 
+    /// <summary>dY *= mask, element by element: a dropout's backward when its input's gradient shares dY's storage.</summary>
+    /// <param name="dY">(F) output gradient in, input gradient out.</param>
+    /// <param name="mask">(F) the mask forward wrote.</param>
+    public static void MultiplyInPlace(Span<float> dY, ReadOnlySpan<float> mask)
+    {
+        if (dY.Length != mask.Length)
+        {
+            throw new ArgumentException($"ExecutionOps.MultiplyInPlace: dY has {dY.Length} elements, the mask {mask.Length}.", nameof(mask));
+        }
+        for (int i = 0; i < dY.Length; i++)
+        {
+            dY[i] *= mask[i];
+        }
+    }
+
     /// <summary>
     /// dY = y * (dY - sum over the row of dY * y), overwriting dY: the gradient at the input of
     /// a softmax over rows of <paramref name="features"/>, from its output y saved by forward.

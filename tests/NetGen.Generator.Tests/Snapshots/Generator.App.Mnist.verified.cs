@@ -253,7 +253,7 @@ namespace App
         public global::NetGen.Execution.TrainResult ComputeGradients(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels)
         {
             int n = NetgenLoadBatch(inputs, labels);
-            NetgenForwardTraining(n);
+            NetgenForwardTraining(n, true);
             global::System.Span<float> m = _netgenMemory;
             var logits = m.Slice(537256, n * 10);
             float loss = global::NetGen.Kernels.SoftmaxCrossEntropy.ForwardBackward(m.Slice(537896, n * 10), logits, labels, n, 10);
@@ -279,7 +279,7 @@ namespace App
                 int n = global::System.Math.Min(64, labels.Length - start);
                 var batchLabels = labels.Slice(start, n);
                 NetgenLoadInputs(inputs.Slice(start * 784, n * 784), n);
-                NetgenForwardTraining(n);
+                NetgenForwardTraining(n, false);
                 global::System.Span<float> m = _netgenMemory;
                 var logits = m.Slice(537256, n * 10);
                 total += (double)global::NetGen.Kernels.SoftmaxCrossEntropy.ForwardBackward(m.Slice(537896, n * 10), logits, batchLabels, n, 10) * n;
@@ -330,7 +330,7 @@ namespace App
             {
                 int n = global::System.Math.Min(64, count - start);
                 NetgenLoadInputs(inputs.Slice(start * 784, n * 784), n);
-                NetgenForwardTraining(n);
+                NetgenForwardTraining(n, false);
                 global::System.Span<float> m = _netgenMemory;
                 var o = outputs.Slice(start * 10, n * 10);
                 m.Slice(537256, n * 10).CopyTo(o);
@@ -407,8 +407,8 @@ namespace App
             global::NetGen.Kernels.Dense.Pack(m.Slice(970680, 21632), m.Slice(80, 13520), in s_netgenDims4);
         }
 
-        /// <summary>A batch of <paramref name="n"/> samples, already in the inputs region, through every layer, saving each output.</summary>
-        private void NetgenForwardTraining(int n)
+        /// <summary>A batch of <paramref name="n"/> samples, already in the inputs region, through every layer, saving each output; <paramref name="train"/> draws dropout masks.</summary>
+        private void NetgenForwardTraining(int n, bool train)
         {
             global::System.Span<float> m = _netgenMemory;
             // conv1: Conv2D + ReLU (1, 28, 28) -> (8, 26, 26)

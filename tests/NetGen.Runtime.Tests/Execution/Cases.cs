@@ -6,7 +6,7 @@ namespace NetGen.Runtime.Tests.Execution;
 /// <summary>The test networks, each with its float64 twin written from the same layer list.</summary>
 internal static class Cases
 {
-    public static readonly string[] Names = { "Tiny", "Mixed", "Mnist", "Image", "Pooled" };
+    public static readonly string[] Names = { "Tiny", "Mixed", "Mnist", "Image", "Pooled", "Drop" };
 
     public static INetwork Make(string name, ulong seed, ExecutionMode mode) => name switch
     {
@@ -15,6 +15,7 @@ internal static class Cases
         "Mnist" => new MnistCnn(seed, mode),
         "Image" => new ImageNet(seed, mode),
         "Pooled" => new PooledNet(seed, mode),
+        "Drop" => new DropNet(seed, mode),
         _ => throw new ArgumentException(name),
     };
 
@@ -25,6 +26,7 @@ internal static class Cases
         "Mixed" => (MixedNet.InferenceBytes + MixedNet.InferenceKernelBytes, MixedNet.TrainingBytes + MixedNet.TrainingKernelBytes),
         "Mnist" => (MnistCnn.InferenceBytes + MnistCnn.InferenceKernelBytes, MnistCnn.TrainingBytes + MnistCnn.TrainingKernelBytes),
         "Image" => (ImageNet.InferenceBytes + ImageNet.InferenceKernelBytes, ImageNet.TrainingBytes + ImageNet.TrainingKernelBytes),
+        "Drop" => (DropNet.InferenceBytes + DropNet.InferenceKernelBytes, DropNet.TrainingBytes + DropNet.TrainingKernelBytes),
         "Pooled" => (PooledNet.InferenceBytes + PooledNet.InferenceKernelBytes, PooledNet.TrainingBytes + PooledNet.TrainingKernelBytes),
         _ => throw new ArgumentException(name),
     };
@@ -56,6 +58,9 @@ internal static class Cases
             .Conv("conv2", 6, 3, act: Activation.ELU, alpha: 1.0)
             .GlobalAvgPool()
             .Dense("fc", 3, Activation.Softmax),
+        // Dropout is the identity outside training.
+        "Drop" => new ReferenceNetwork(2, 8, 8)
+            .Conv("conv1", 4, 3, act: Activation.ReLU).Flatten().Dense("fc", 5, Activation.Softmax),
         _ => throw new ArgumentException(name),
     };
 

@@ -60,6 +60,28 @@ public class GradientTests
     }
 
     [Fact]
+    public void Dropout_trains_with_seeded_masks_and_predicts_without_them()
+    {
+        var a = new DropNet(2, ExecutionMode.Training);
+        var b = new DropNet(2, ExecutionMode.Training);
+        var inputs = Cases.Random(4 * 128, 6);
+        int[] labels = { 0, 1, 2, 3 };
+        a.TrainingSettings.LearningRate = 0.01f;
+        b.TrainingSettings.LearningRate = 0.01f;
+        float first = a.TrainStep(inputs, labels).Loss;
+        Assert.Equal(first, b.TrainStep(inputs, labels).Loss);
+        // Masks differ between steps, so two steps on the same batch see different losses.
+        var twice = new DropNet(2, ExecutionMode.Training);
+        Assert.NotEqual(twice.ComputeGradients(inputs, labels).Loss, twice.ComputeGradients(inputs, labels).Loss);
+        for (int i = 0; i < 60; i++) a.TrainStep(inputs, labels);
+        // Evaluate runs without dropout: deterministic, and the fitted batch is now classified right.
+        var evaluated = a.Evaluate(inputs, labels);
+        Assert.Equal(evaluated, a.Evaluate(inputs, labels));
+        Assert.Equal(4, evaluated.Correct);
+        Assert.True(evaluated.Loss < 0.5f * first, $"loss {first} -> {evaluated.Loss}");
+    }
+
+    [Fact]
     public void A_worker_pool_gives_the_same_training_bit_for_bit()
     {
         using var pool = new NetGen.Threading.WorkerPool(2);

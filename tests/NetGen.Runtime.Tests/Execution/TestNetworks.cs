@@ -61,3 +61,11 @@ public partial class PooledNet;
 [Flatten(Name = "flatten")]
 [Dense(10, Activation = Activation.Softmax, Name = "dense_1")]
 public partial class SmallDigitNet;
+
+/// <summary>Dropout after a Flatten of several channels: the identity in Predict, a seeded mask in training.</summary>
+[Network(2, 8, 8, Batch = 4, Optimizer = OptimizerType.Adam)]
+[Conv2D(4, 3, Activation = Activation.ReLU, Name = "conv1")]
+[Flatten(Name = "flatten")]
+[Dropout(0.5, Name = "drop")]
+[Dense(5, Activation = Activation.Softmax, Name = "fc")]
+public partial class DropNet;

@@ -77,10 +77,12 @@ internal sealed class ExecutionLayout
                 shape = new[] { output.C, (int)input.Elements };
                 fanIn = (int)input.Elements;
                 fanOut = output.C;
-                var source = nodes[node.Inputs[0]];
-                if (source.Op == OpKind.Flatten)
+                // Through dropouts (views) back to a Flatten, whose channels-last order the weights follow.
+                int sourceNode = node.Inputs[0];
+                while (nodes[sourceNode].Op == OpKind.Dropout) sourceNode = nodes[sourceNode].Inputs[0];
+                if (nodes[sourceNode].Op == OpKind.Flatten)
                 {
-                    var before = InputShape(node.Inputs[0]);
+                    var before = InputShape(sourceNode);
                     if (!before.IsVector && before.C > 1 && before.H * before.W > 1) flattened = new[] { before.C, before.H, before.W };
                 }
             }

@@ -73,6 +73,8 @@ internal static class ExecutionMembers
         string name = network.Target.ClassName.Split('.')[network.Target.ClassName.Split('.').Length - 1];
         int generic = name.IndexOf('<');
         if (generic >= 0) name = name.Substring(0, generic);
+        bool dropout = layout.CanTrain && HasDropout(layout);
+        string randomInit = dropout ? "\n        _netgenRandom = new global::NetGen.Kernels.FastRandom(seed, 1);" : "";
         string trainingBranch = layout.CanTrain
             ? "NetgenPackTraining();"
             : $"throw new global::System.NotSupportedException({Literal(network.Name + " cannot train: see NG0302.")});";
@@ -107,7 +109,7 @@ internal static class ExecutionMembers
                     training ? TrainingBytes + TrainingKernelBytes : InferenceBytes + InferenceKernelBytes, {{Literal(network.Name)}}, mode);
                 global::NetGen.Execution.ParameterStore.Initialize(global::System.MemoryExtensions.AsSpan(_netgenMemory, 0, {{Number(layout.ParameterFloats)}}), s_netgenParameters, seed);
                 if (training)
-                {
+                {{{randomInit}}
                     {{trainingBranch}}
                 }
                 else
@@ -128,6 +130,14 @@ internal static class ExecutionMembers
 
             global::System.ReadOnlySpan<global::NetGen.Execution.ParameterTensor> global::NetGen.Execution.INetwork.ParameterTable => s_netgenParameters;
             """);
+    }
+
+    /// <summary>Whether a computed node is a Dropout (training then draws masks from a seeded stream).</summary>
+    public static bool HasDropout(ExecutionLayout layout)
+    {
+        for (int n = 1; n < layout.Network.Nodes.Count; n++)
+            if (layout.Analysis.Layers[n].Computed && layout.Network.Nodes[n].Op == OpKind.Dropout) return true;
+        return false;
     }
 
     private static void WriteParameterAccess(IndentedWriter w, ExecutionLayout layout)
@@ -203,8 +213,8 @@ internal static class ExecutionMembers
         w.Close();
 
         w.Line();
-        w.Line("/// <summary>A batch of <paramref name=\"n\"/> samples, already in the inputs region, through every layer, saving each output.</summary>");
-        w.Open("private void NetgenForwardTraining(int n)");
+        w.Line("/// <summary>A batch of <paramref name=\"n\"/> samples, already in the inputs region, through every layer, saving each output; <paramref name=\"train\"/> draws dropout masks.</summary>");
+        w.Open("private void NetgenForwardTraining(int n, bool train)");
         w.Line($"{Span} m = _netgenMemory;");
         for (int n = 1; n < nodes.Count; n++)
             if (layout.Analysis.Layers[n].Computed) code.Forward(w, n, training: true);

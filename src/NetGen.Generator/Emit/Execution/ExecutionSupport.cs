@@ -14,7 +14,7 @@ internal static class ExecutionSupport
 {
     /// <summary>Ops with CPU kernels on both passes.</summary>
     public static bool CanRun(OpKind op) => op is OpKind.Input or OpKind.Conv2D or OpKind.DepthwiseConv2D
-        or OpKind.MaxPool2D or OpKind.AvgPool2D or OpKind.GlobalAvgPool or OpKind.Flatten or OpKind.Dense
+        or OpKind.MaxPool2D or OpKind.AvgPool2D or OpKind.GlobalAvgPool or OpKind.Flatten or OpKind.Dropout or OpKind.Dense
         or OpKind.ReLU or OpKind.LeakyReLU or OpKind.ELU or OpKind.Sigmoid or OpKind.Tanh or OpKind.Softmax;
 
     /// <summary>True when Predict (and the constructor) are generated.</summary>

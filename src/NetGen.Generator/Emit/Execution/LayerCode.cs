@@ -91,6 +91,15 @@ internal sealed class LayerCode
             case OpKind.Flatten:
                 w.Line("// A view of its input: nothing to compute (channels-last order, see the weight table).");
                 break;
+            case OpKind.Dropout:
+                if (!training)
+                {
+                    w.Line("// The identity at inference: a view of its input.");
+                    break;
+                }
+                w.Line($"if (train) {Kernels}Dropout.ForwardTraining({Y}, {Mask(n)}, {X}, {Float((float)node.Args.Rate)}, ref _netgenRandom);");
+                w.Line($"else {X}.CopyTo({Y});");
+                break;
             case OpKind.Softmax:
                 if (training && n == Network.Output)
                     w.Line("// The final softmax is fused into the loss (and applied to Predict's output).");
@@ -200,6 +209,16 @@ internal sealed class LayerCode
                 w.Line($"{Kernels}GlobalAvgPool.Backward({Grad(input)}, {dY}, n, {Number((long)x.H * x.W)}, {x.C});");
                 break;
             }
+            case OpKind.Dropout:
+                if (!needsDx) break;
+                if (_layout.GradientOffset(input) == _layout.GradientOffset(n))
+                {
+                    w.Line($"global::NetGen.Execution.ExecutionOps.MultiplyInPlace({dY}, {Mask(n)});");
+                    break;
+                }
+                StartGradient(w, input, n);
+                w.Line($"{Kernels}Dropout.Backward({Grad(input)}, {dY}, {Mask(n)});");
+                break;
             case OpKind.Flatten:
                 if (!needsDx) break;
                 if (_layout.GradientOffset(input) == _layout.GradientOffset(n))
@@ -272,6 +291,10 @@ internal sealed class LayerCode
         Slice(_layout.KernelOffset(node, kind, training), _layout.KernelFloats(node, kind));
 
     public static string Slice(long offset, long length) => $"m.Slice({Number(offset)}, {Number(length)})";
+
+    /// <summary>A Dropout layer's mask at batch n.</summary>
+    private string Mask(int n) =>
+        $"m.Slice({Number(_layout.KernelOffset(n, KernelBufferKind.DropoutMask, true))}, n * {Number(_layout.OutputShape(n).Elements)})";
 
     /// <summary>Conv2D.BackwardData's scratch argument (with its comma), nothing for Dense.</summary>
     private string DataWorkspace(Node node) => node.Op == OpKind.Dense ? "" : BackwardWorkspace() + ", ";

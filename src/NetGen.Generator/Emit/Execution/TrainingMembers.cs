@@ -37,10 +37,13 @@ internal static class TrainingMembers
         };
         string what = network.Name;
 
+        string randomField = ExecutionMembers.HasDropout(layout)
+            ? "\n\n/// <summary>The dropout masks' stream, seeded from the constructor's seed.</summary>\nprivate global::NetGen.Kernels.FastRandom _netgenRandom;"
+            : "";
         string learningRate = network.Optimizer == OptimizerKind.Adam ? "1e-3f" : "1e-2f";
         w.Lines($$"""
 
-            private long _netgenSteps;
+            private long _netgenSteps;{{randomField}}
             private global::NetGen.Threading.WorkerPool? _netgenPool;
 
             /// <summary>
@@ -83,7 +86,7 @@ internal static class TrainingMembers
             public global::NetGen.Execution.TrainResult ComputeGradients(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels)
             {
                 int n = NetgenLoadBatch(inputs, labels);
-                NetgenForwardTraining(n);
+                NetgenForwardTraining(n, true);
                 global::System.Span<float> m = _netgenMemory;
                 var logits = m.Slice({{Number(logits)}}, n * {{classes}});
                 float loss = global::NetGen.Kernels.SoftmaxCrossEntropy.ForwardBackward(m.Slice({{Number(dLogits)}}, n * {{classes}}), logits, labels, n, {{classes}});
@@ -109,7 +112,7 @@ internal static class TrainingMembers
                     int n = global::System.Math.Min({{batch}}, labels.Length - start);
                     var batchLabels = labels.Slice(start, n);
                     NetgenLoadInputs(inputs.Slice(start * {{inputs}}, n * {{inputs}}), n);
-                    NetgenForwardTraining(n);
+                    NetgenForwardTraining(n, false);
                     global::System.Span<float> m = _netgenMemory;
                     var logits = m.Slice({{Number(logits)}}, n * {{classes}});
                     total += (double)global::NetGen.Kernels.SoftmaxCrossEntropy.ForwardBackward(m.Slice({{Number(dLogits)}}, n * {{classes}}), logits, batchLabels, n, {{classes}}) * n;
@@ -160,7 +163,7 @@ internal static class TrainingMembers
                 {
                     int n = global::System.Math.Min({{batch}}, count - start);
                     NetgenLoadInputs(inputs.Slice(start * {{inputs}}, n * {{inputs}}), n);
-                    NetgenForwardTraining(n);
+                    NetgenForwardTraining(n, false);
                     global::System.Span<float> m = _netgenMemory;
                     var o = outputs.Slice(start * {{classes}}, n * {{classes}});
                     m.Slice({{Number(logits)}}, n * {{classes}}).CopyTo(o);{{softmax}}
