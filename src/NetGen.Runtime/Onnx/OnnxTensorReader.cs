@@ -125,8 +125,12 @@ internal static class OnnxTensorReader
         if (name.Length == 0) throw r.Error("AttributeProto.name", start, "an attribute has no name");
         if (declared < 0 || declared > (int)OnnxAttributeType.TypeProtos)
             throw r.Error("AttributeProto.type", start, $"attribute '{name}' has unknown type {declared}");
-        // IR version 1 files do not declare the type; the value field present tells it.
+        // IR version 1 files do not declare the type; the value field present tells it. A
+        // declared type with no value field is its default (0, ""), as protobuf reads it;
+        // a value field of another type is a contradiction.
         var type = declared != 0 ? (OnnxAttributeType)declared : present;
+        if (present != OnnxAttributeType.Undefined && present != type)
+            throw r.Error("AttributeProto.type", start, $"attribute '{name}' declares type {type} but holds a {present} value");
         return new OnnxAttribute(name, type, f, i, s, t, floats, ints, strings);
     }
 }

@@ -133,6 +133,16 @@ public class OnnxFormatErrorTests
     }
 
     [Fact]
+    public void An_attribute_whose_value_contradicts_its_type_is_rejected()
+    {
+        var node = new ProtoWriter().String(3, "n").String(4, "Conv")
+            .Message(5, new ProtoWriter().String(1, "group").Varint(20, 2).Fixed32(2, 1f));
+        var ex = Fails(ModelWithGraph(new ProtoWriter().Message(1, node)));
+        Assert.Equal("AttributeProto.type", ex.Field);
+        Assert.Contains("attribute 'group' declares type Int but holds a Float value", ex.Message);
+    }
+
+    [Fact]
     public void Sparse_initializers_and_segments_are_rejected()
     {
         Assert.Contains("sparse initializers are not supported", Fails(ModelWithGraph(new ProtoWriter().Message(15, new ProtoWriter()))).Message);
