@@ -83,7 +83,7 @@ public sealed class ImageFolderDataset
     /// <summary>
     /// Lists the images under <paramref name="root"/>: each subfolder is a class, each file in it
     /// with one of <see cref="ImageFolderOptions.Extensions"/> an image (subfolders below a class
-    /// folder are not searched). <paramref name="onSkipped"/>, if given, is called (on the thread
+    /// folder are not searched; names starting with '.' are ignored). <paramref name="onSkipped"/>, if given, is called (on the thread
     /// that decoded it) for each image found unreadable.
     /// </summary>
     /// <exception cref="DirectoryNotFoundException">The root folder does not exist.</exception>
@@ -99,7 +99,7 @@ public sealed class ImageFolderDataset
             throw new DirectoryNotFoundException($"The image folder {fullRoot} does not exist.");
         }
 
-        string[] classFolders = Directory.GetDirectories(fullRoot);
+        string[] classFolders = Directory.GetDirectories(fullRoot).Where(d => !IsHidden(d)).ToArray();
         Array.Sort(classFolders, StringComparer.Ordinal);
         if (classFolders.Length == 0)
         {
@@ -117,7 +117,7 @@ public sealed class ImageFolderDataset
         for (int label = 0; label < classFolders.Length; label++)
         {
             string[] files = Directory.GetFiles(classFolders[label])
-                .Where(f => extensions.Contains(Path.GetExtension(f)))
+                .Where(f => !IsHidden(f) && extensions.Contains(Path.GetExtension(f)))
                 .ToArray();
             if (files.Length == 0)
             {
@@ -244,6 +244,10 @@ public sealed class ImageFolderDataset
         int validation = Math.Min(n - test, (int)Math.Round(n * validationFraction, MidpointRounding.AwayFromZero));
         return Split(n - test - validation, validation, test, seed);
     }
+
+    // Names starting with '.' are tool droppings (.ipynb_checkpoints, macOS's "._photo.jpg"
+    // resource forks, which are not images), never classes or samples.
+    private static bool IsHidden(string path) => Path.GetFileName(path).StartsWith('.');
 
     private void Skip(int index, string reason)
     {

@@ -149,6 +149,8 @@ public class DecodingTests
         images.Write("a/x.jpg", 2, 2, (_, _) => SKColors.Red);
         images.Write("C/y.JPEG", 2, 2, (_, _) => SKColors.Red);
         images.WriteBytes("a/notes.txt", [1, 2, 3]);
+        images.WriteBytes("a/._x.jpg", [0, 5, 22, 7]);
+        images.Write(".ipynb_checkpoints/z.png", 2, 2, (_, _) => SKColors.Red);
 
         var data = ImageFolderDataset.Open(images.Root, new ImageFolderOptions(2, 2));
 
@@ -232,5 +234,31 @@ public class DecodingTests
         Assert.Throws<ArgumentException>(() => new ImageDecoder(new ImageFolderOptions(4, 4) { Mean = [0.5f] }));
         Assert.Throws<ArgumentException>(() => new ImageDecoder(new ImageFolderOptions(4, 4) { Std = [1f, 0f, 1f] }));
         Assert.Throws<ArgumentException>(() => new ImageDecoder(new ImageFolderOptions(8, 8) { ResizeShorterSide = 6 }));
+    }
+}
+
+public class DecoderAllocationTests
+{
+    [Theory]
+    [InlineData("a/x.png")]
+    [InlineData("a/y.jpg")]
+    public void DecodingReusesItsBuffers(string name)
+    {
+        // The file is ~10 KB and the decoded pixels ~1.2 MB: were either buffer allocated per call,
+        // the bound would be exceeded many times over. What remains is SkiaSharp's handle objects.
+        using var images = new TestImages();
+        string path = images.Write(name, 640, 480, (x, y) => new SKColor((byte)x, (byte)y, (byte)(x ^ y)));
+        using var decoder = new ImageDecoder(new ImageFolderOptions(32, 32));
+        var chw = new float[3 * 32 * 32];
+        Assert.True(decoder.TryDecode(path, chw, out _));
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 10; i++)
+        {
+            decoder.TryDecode(path, chw, out _);
+        }
+
+        long perDecode = (GC.GetAllocatedBytesForCurrentThread() - before) / 10;
+        Assert.True(perDecode < 2048, $"{perDecode} managed bytes allocated per decode");
     }
 }

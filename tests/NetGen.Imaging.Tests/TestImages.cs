@@ -17,11 +17,14 @@ internal sealed class TestImages : IDisposable
     public string Write(string relativePath, int width, int height, Func<int, int, SKColor> colour, int jpegQuality = 100)
     {
         using var bitmap = new SKBitmap(new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Unpremul));
+        Span<byte> rgba = bitmap.GetPixelSpan();
         for (int y = 0; y < height; y++)
         {
             for (int x = 0; x < width; x++)
             {
-                bitmap.SetPixel(x, y, colour(x, y));
+                SKColor c = colour(x, y);
+                int at = 4 * (y * width + x);
+                (rgba[at], rgba[at + 1], rgba[at + 2], rgba[at + 3]) = (c.Red, c.Green, c.Blue, c.Alpha);
             }
         }
 
