@@ -23,10 +23,10 @@ public enum ResizeMode
 public sealed record ImageFolderOptions
 {
     /// <summary>ImageNet's per-channel RGB mean of pixel / 255 (torchvision's constants).</summary>
-    public static readonly float[] ImageNetMean = [0.485f, 0.456f, 0.406f];
+    public static ReadOnlySpan<float> ImageNetMean => [0.485f, 0.456f, 0.406f];
 
     /// <summary>ImageNet's per-channel RGB standard deviation of pixel / 255 (torchvision's constants).</summary>
-    public static readonly float[] ImageNetStd = [0.229f, 0.224f, 0.225f];
+    public static ReadOnlySpan<float> ImageNetStd => [0.229f, 0.224f, 0.225f];
 
     /// <summary>Creates options for Height x Width samples with <paramref name="channels"/> (3: RGB, 1: grey).</summary>
     public ImageFolderOptions(int height, int width, int channels = 3)
@@ -81,7 +81,7 @@ public sealed record ImageFolderOptions
 
     /// <summary>Options with ImageNet's mean and standard deviation (3 channels).</summary>
     public static ImageFolderOptions ImageNet(int height = 224, int width = 224, int resizeShorterSide = 256) =>
-        new(height, width, 3) { ResizeShorterSide = resizeShorterSide, Mean = ImageNetMean, Std = ImageNetStd };
+        new(height, width, 3) { ResizeShorterSide = resizeShorterSide, Mean = ImageNetMean.ToArray(), Std = ImageNetStd.ToArray() };
 
     /// <summary>Throws when Mean, Std, ResizeShorterSide or Extensions do not fit the other settings.</summary>
     internal void Validate()

@@ -44,10 +44,12 @@ public class DecodingTests
     [Fact]
     public void ImageNetConstantsMatchTorchvision()
     {
-        Assert.Equal([0.485f, 0.456f, 0.406f], ImageFolderOptions.ImageNetMean);
-        Assert.Equal([0.229f, 0.224f, 0.225f], ImageFolderOptions.ImageNetStd);
+        Assert.Equal([0.485f, 0.456f, 0.406f], ImageFolderOptions.ImageNetMean.ToArray());
+        Assert.Equal([0.229f, 0.224f, 0.225f], ImageFolderOptions.ImageNetStd.ToArray());
         var options = ImageFolderOptions.ImageNet();
         Assert.Equal((224, 224, 256), (options.Height, options.Width, options.ResizeShorterSide));
+        Assert.Equal(ImageFolderOptions.ImageNetMean.ToArray(), options.Mean);
+        Assert.Equal(ImageFolderOptions.ImageNetStd.ToArray(), options.Std);
     }
 
     [Fact]
