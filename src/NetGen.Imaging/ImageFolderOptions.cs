@@ -7,7 +7,8 @@ public enum ResizeMode
 {
     /// <summary>
     /// Scale so the shorter side is <see cref="ImageFolderOptions.ResizeShorterSide"/>, then take the
-    /// centred Height x Width crop (torchvision's Resize(S) + CenterCrop(H, W)). The crop is mapped
+    /// centred Height x Width crop (the region torchvision's Resize(S) + CenterCrop(H, W) keeps, to
+    /// within a pixel of rounding). The crop is mapped
     /// back to source pixels and resampled once, so there is no second blur.
     /// </summary>
     ShorterSideThenCenterCrop,
