@@ -35,10 +35,10 @@ public static class ParameterStore
                     values.Fill(1f);
                     break;
                 case ParameterInit.He:
-                    FillUniform(values, Math.Sqrt(6.0 / tensor.FanIn), random);
+                    Initializers.Uniform(values, Math.Sqrt(6.0 / tensor.FanIn), random);
                     break;
                 case ParameterInit.Glorot:
-                    FillUniform(values, Math.Sqrt(6.0 / (tensor.FanIn + tensor.FanOut)), random);
+                    Initializers.Uniform(values, Math.Sqrt(6.0 / (tensor.FanIn + tensor.FanOut)), random);
                     break;
                 default:
                     throw new ArgumentOutOfRangeException(nameof(table), tensor.Init, $"Unknown initialiser for {tensor.Name}.");
@@ -91,14 +91,6 @@ public static class ParameterStore
         else
         {
             source.CopyTo(stored);
-        }
-    }
-
-    private static void FillUniform(Span<float> values, double limit, SeededRandom random)
-    {
-        for (int i = 0; i < values.Length; i++)
-        {
-            values[i] = (float)((2.0 * random.NextDouble() - 1.0) * limit);
         }
     }
 

@@ -84,7 +84,8 @@ public static class Initializers
         }
     }
 
-    private static void Uniform(Span<float> weights, double bound, SeededRandom rng)
+    /// <summary>U(-bound, bound) from <paramref name="rng"/>; the initialisers above and generated networks share it.</summary>
+    internal static void Uniform(Span<float> weights, double bound, SeededRandom rng)
     {
         ArgumentNullException.ThrowIfNull(rng);
         for (int i = 0; i < weights.Length; i++)
