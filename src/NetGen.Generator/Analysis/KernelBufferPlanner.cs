@@ -17,6 +17,12 @@ namespace NetGen.Generator.Analysis;
 /// <item>Dropout mask (training): batch x the layer's elements, what its backward multiplies by.</item>
 /// <item>Input transpose: C * H * W of one sample when C &gt; 1, inference only (training
 /// turns its batch channels-last into the plan's Inputs figure).</item>
+/// <item>BatchNorm statistics (training): the batch mean and 1/sqrt(var + eps) the backward
+/// reads, 2 * C per layer.</item>
+/// <item>BatchNorm workspace, shared: inference the largest 2 * C over the batch norms not
+/// folded (<see cref="BatchNormFolding"/>), training the largest 3 * C (the backward's).</item>
+/// <item>Folded bias (inference): K per convolution with a batch norm folded in (its packed
+/// weights are the folded ones).</item>
 /// </list>
 /// Depthwise convolutions (multiplier 1) pack R * S * ceil(C / 16) * 16 floats both ways.
 /// Inference holds the forward packings, the workspace and the input transpose; training
@@ -32,7 +38,9 @@ public static class KernelBufferPlanner
         var forward = new List<(int Node, long Floats)>();
         var backward = new List<(int Node, long Floats)>();
         var masks = new List<(int Node, long Floats)>();
-        long workspace = 0, backwardWorkspace = 0;
+        var statistics = new List<(int Node, long Floats)>();
+        var folded = new List<(int Node, long Floats)>();
+        long workspace = 0, backwardWorkspace = 0, normInference = 0, normTraining = 0;
         for (int n = 1; n < nodes.Count; n++)
         {
             if (!layers[n].Computed) continue;
@@ -62,6 +70,14 @@ public static class KernelBufferPlanner
             {
                 masks.Add((n, (long)network.Batch * output.Elements));
             }
+            else if (node.Op == OpKind.BatchNorm)
+            {
+                statistics.Add((n, 2L * output.C));
+                int conv = BatchNormFolding.Target(network, layers, n);
+                if (conv >= 0) folded.Add((conv, output.C));
+                else if (2L * output.C > normInference) normInference = 2L * output.C;
+                if (3L * output.C > normTraining) normTraining = 3L * output.C;
+            }
         }
 
         var slots = new List<KernelBufferSlot>();
@@ -87,6 +103,24 @@ public static class KernelBufferPlanner
             slots.Add(new KernelBufferSlot(-1, KernelBufferKind.ConvWorkspace, workspace, inference, training));
             inference += workspace;
             training += workspace;
+        }
+        foreach (var (node, floats) in statistics)
+        {
+            slots.Add(new KernelBufferSlot(node, KernelBufferKind.BatchNormStatistics, floats, -1, training));
+            training += floats;
+        }
+        foreach (var (node, floats) in folded)
+        {
+            slots.Add(new KernelBufferSlot(node, KernelBufferKind.FoldedBias, floats, inference, -1));
+            inference += floats;
+        }
+        if (normInference > 0 || normTraining > 0)
+        {
+            // Floats is the training size; inference reserves only its 2 * C (never more) and callers slice what a layer needs.
+            slots.Add(new KernelBufferSlot(-1, KernelBufferKind.BatchNormWorkspace, normTraining,
+                normInference > 0 ? inference : -1, training));
+            inference += normInference;
+            training += normTraining;
         }
         if (backwardWorkspace > 0)
         {

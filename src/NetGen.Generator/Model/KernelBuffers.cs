@@ -15,6 +15,12 @@ public enum KernelBufferKind
     BackwardDataWorkspace,
     /// <summary>A Dropout layer's mask at the training batch (0 or 1 / (1 - rate) per element), training only.</summary>
     DropoutMask,
+    /// <summary>A BatchNorm layer's batch mean and 1/sqrt(var + eps) (2 x C), saved by the training forward for backward, training only.</summary>
+    BatchNormStatistics,
+    /// <summary>BatchNorm scratch, shared: 2 x C for an inference forward that is not folded, 3 x C in training (backward), the largest.</summary>
+    BatchNormWorkspace,
+    /// <summary>The bias (K) of a convolution with the following BatchNorm folded in, inference only.</summary>
+    FoldedBias,
 }
 
 /// <summary>

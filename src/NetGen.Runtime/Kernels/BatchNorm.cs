@@ -117,7 +117,7 @@ public static class BatchNorm
     /// Training backward. Saved from forward: x, savedMean, savedInvStd. dX, dGamma and dBeta accumulate.
     /// dX += gamma * invstd / M * (M * dY - sum dY - xhat * sum(dY * xhat)), xhat = (x - mean) * invstd.
     /// </summary>
-    /// <param name="dX">(M, C) input gradient, accumulated.</param>
+    /// <param name="dX">(M, C) input gradient, accumulated; empty when the input needs none (only dGamma and dBeta are computed).</param>
     /// <param name="dGamma">(C) accumulated.</param>
     /// <param name="dBeta">(C) accumulated.</param>
     /// <param name="dY">(M, C) output gradient.</param>
@@ -134,7 +134,7 @@ public static class BatchNorm
         Span<float> workspace, int rows, int c)
     {
         const string kernel = "BatchNorm.Backward";
-        Check.Length(dX.Length, (long)rows * c, kernel, nameof(dX), "M*C");
+        if (!dX.IsEmpty) Check.Length(dX.Length, (long)rows * c, kernel, nameof(dX), "M*C");
         Check.Length(dY.Length, (long)rows * c, kernel, nameof(dY), "M*C");
         Check.Length(x.Length, (long)rows * c, kernel, nameof(x), "M*C");
         Check.Length(dGamma.Length, c, kernel, nameof(dGamma), "C");
@@ -163,12 +163,46 @@ public static class BatchNorm
             sumDyCentered[i] = k1;
             sumDy[i] = k0;
         }
+        if (dX.IsEmpty) return;
         for (int row = 0; row < rows; row++)
         {
             var dxr = dX.Slice(row * c, c);
             Reduce.AddProductInto(dxr, dY.Slice(row * c, c), partial);
             Reduce.AddProductInto(dxr, x.Slice(row * c, c), sumDyCentered);
             Reduce.AddInto(dxr, sumDy);
+        }
+    }
+
+    /// <summary>
+    /// Backward of <see cref="ForwardInference"/> (a frozen batch norm, which trains with its running
+    /// statistics as constants): dX += dY * gamma / sqrt(runningVar + eps). Saved from forward: nothing.
+    /// </summary>
+    /// <param name="dX">(M, C) input gradient, accumulated.</param>
+    /// <param name="dY">(M, C) output gradient.</param>
+    /// <param name="gamma">(C) scale.</param>
+    /// <param name="runningVar">(C) variance.</param>
+    /// <param name="workspace">At least C floats.</param>
+    /// <param name="rows">M.</param>
+    /// <param name="c">Channels C.</param>
+    /// <param name="epsilon">Added to the variance.</param>
+    public static void BackwardInference(
+        Span<float> dX, ReadOnlySpan<float> dY, ReadOnlySpan<float> gamma, ReadOnlySpan<float> runningVar,
+        Span<float> workspace, int rows, int c, float epsilon)
+    {
+        const string kernel = "BatchNorm.BackwardInference";
+        Check.Length(dX.Length, (long)rows * c, kernel, nameof(dX), "M*C");
+        Check.Length(dY.Length, (long)rows * c, kernel, nameof(dY), "M*C");
+        Check.Length(gamma.Length, c, kernel, nameof(gamma), "C");
+        Check.Length(runningVar.Length, c, kernel, nameof(runningVar), "C");
+        Check.AtLeast(workspace.Length, c, kernel, nameof(workspace), "C");
+        var scale = workspace[..c];
+        for (int i = 0; i < c; i++)
+        {
+            scale[i] = gamma[i] / MathF.Sqrt(runningVar[i] + epsilon);
+        }
+        for (int row = 0; row < rows; row++)
+        {
+            Reduce.AddProductInto(dX.Slice(row * c, c), dY.Slice(row * c, c), scale);
         }
     }
 

@@ -7,7 +7,7 @@ namespace NetGen.Kernels;
 /// squeeze-and-excitation Gate that scales each channel of x (N, H, W, C) by s (N, C).
 /// Gradients accumulate with +=; Add's backward is <see cref="AccumulateGradient"/> once per input.
 /// </summary>
-public static class Elementwise
+public static partial class Elementwise
 {
     /// <summary>y = a + b. Overwrites y; y may be a or b.</summary>
     /// <param name="y">(F) output.</param>
@@ -17,6 +17,12 @@ public static class Elementwise
     {
         Check.Length(a.Length, y.Length, "Elementwise.Add", nameof(a), "y.Length");
         Check.Length(b.Length, y.Length, "Elementwise.Add", nameof(b), "y.Length");
+        if (y.Overlaps(b))
+        {
+            // y is b: copying a first would overwrite it.
+            Reduce.AddInto(y, a);
+            return;
+        }
         a.CopyTo(y);
         Reduce.AddInto(y, b);
     }

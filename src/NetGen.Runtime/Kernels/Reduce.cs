@@ -96,4 +96,24 @@ internal static class Reduce
             a[i] *= scale;
         }
     }
+
+    /// <summary>a[i] *= b[i].</summary>
+    public static void MultiplyInto(Span<float> a, ReadOnlySpan<float> b)
+    {
+        int i = 0;
+        if (Vector.IsHardwareAccelerated)
+        {
+            var av = MemoryMarshal.Cast<float, Vector<float>>(a);
+            var bv = MemoryMarshal.Cast<float, Vector<float>>(b);
+            for (int v = 0; v < av.Length; v++)
+            {
+                av[v] *= bv[v];
+            }
+            i = av.Length * Vector<float>.Count;
+        }
+        for (; i < a.Length; i++)
+        {
+            a[i] *= b[i];
+        }
+    }
 }

@@ -51,18 +51,18 @@ public class ExecutionEmitTests
             using NetGen;
             [Network(3, 16, 16)]
             [Conv2D(8, 3, Name = "c1")]
-            [BatchNorm(Name = "bn1")]
+            [LocalResponseNorm(2, Name = "lrn1")]
             [Conv2D(8, 3, Name = "c2")]
-            [BatchNorm(Name = "bn2")]
-            [LocalResponseNorm(2, Name = "lrn")]
+            [LocalResponseNorm(2, Name = "lrn2")]
+            [Upsample(2, Name = "up")]
             [GlobalAvgPool]
             [Dense(4)]
             public partial class Net;
             """);
         Assert.Equal(new[]
         {
-            "NG0301 Source0.cs(4,2): Layer 'bn1' (BatchNorm) and 1 more BatchNorm layer cannot run on the CPU yet; the network's constants and summary are still generated, but no Predict or TrainStep",
-            "NG0301 Source0.cs(7,2): Layer 'lrn' (LocalResponseNorm) cannot run on the CPU yet; the network's constants and summary are still generated, but no Predict or TrainStep",
+            "NG0301 Source0.cs(4,2): Layer 'lrn1' (LocalResponseNorm) and 1 more LocalResponseNorm layer cannot run on the CPU yet; the network's constants and summary are still generated, but no Predict or TrainStep",
+            "NG0301 Source0.cs(7,2): Layer 'up' (Upsample) cannot run on the CPU yet; the network's constants and summary are still generated, but no Predict or TrainStep",
         }, GeneratorTestHelper.Describe(run.GeneratorDiagnostics));
         Assert.Empty(GeneratorTestHelper.Describe(run.CompilationDiagnostics.Where(d => d.Id != "NG0301")));
         string code = run.Sources["Net.Network.g.cs"];

@@ -96,8 +96,21 @@ public static class HandBuiltAnalyses
             new TensorSlot(2, 512, 512),
             new TensorSlot(3, 0, 40),
         }.ToEquatableArray());
-        var empty = new ArenaPlan(0, EquatableArray<TensorSlot>.Empty);
-        var training = new TrainingMemory(32, OptimizerKind.Sgd, 100_352, 33_792, 409_128, 6_184, 6_184, 32_768, empty, empty);
+        // Batch 32: saved outputs back to back; gradients of dense_2 (from the start) and
+        // batchnorm_1 (from dense_2's step) alive together; dense_1's (from batchnorm_1's step) where dense_2's was.
+        var activations = new ArenaPlan(34_048, new[]
+        {
+            new TensorSlot(1, 0, 16_384),
+            new TensorSlot(2, 16_384, 16_384),
+            new TensorSlot(3, 32_768, 1_280),
+        }.ToEquatableArray());
+        var gradients = new ArenaPlan(32_768, new[]
+        {
+            new TensorSlot(1, 16_384, 16_384),
+            new TensorSlot(2, 0, 16_384),
+            new TensorSlot(3, 16_384, 1_280),
+        }.ToEquatableArray());
+        var training = new TrainingMemory(32, OptimizerKind.Sgd, 100_352, 34_048, 409_128, 6_184, 6_184, 32_768, activations, gradients);
         return new NetworkAnalysis(network, layers, inference, training);
     }
 }

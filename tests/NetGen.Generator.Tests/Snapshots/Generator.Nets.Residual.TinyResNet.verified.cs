@@ -4,7 +4,7 @@
 namespace Nets.Residual
 {
     /// <summary>The network 'TinyResNet', generated from its .cnn file.</summary>
-    public sealed partial class TinyResNet
+    public sealed partial class TinyResNet : global::NetGen.Execution.ITrainableNetwork
     {
         /// <summary>Parameters (fp32 elements): trainable, frozen, and BatchNorm running statistics.</summary>
         public const long ParameterCount = 10090;
@@ -73,7 +73,7 @@ namespace Nets.Residual
             "Memory (fp32, MB = 10^6 bytes):\n" +
             "Parameters: 40.4 KB\n" +
             "Inference peak: 196.6 KB activations + 40.4 KB parameters = 237.0 KB\n" +
-            "Kernel buffers beside the plans (packed weights, scratch): 52.0 KB inference, 76.7 KB training\n" +
+            "Kernel buffers beside the plans (packed weights, scratch): 52.3 KB inference, 77.4 KB training\n" +
             "Training at batch 128 (sgd):\n" +
             "  Inputs:               1.6 MB\n" +
             "  Activations:        134.2 MB\n" +
@@ -139,8 +139,529 @@ namespace Nets.Residual
         }
 
         /// <summary>Bytes the kernels need beside <see cref="InferenceBytes"/>: packed weight copies and scratch. An inference instance allocates the sum.</summary>
-        public const long InferenceKernelBytes = 52032;
+        public const long InferenceKernelBytes = 52288;
         /// <summary>Bytes the kernels need beside <see cref="TrainingBytes"/>: forward and backward packed weight copies and scratch. A training instance allocates the sum.</summary>
-        public const long TrainingKernelBytes = 76736;
+        public const long TrainingKernelBytes = 77440;
+
+        /// <summary>Every parameter tensor: name, PyTorch shape, offset, initialiser (in the order weight files list them).</summary>
+        public static global::System.ReadOnlySpan<global::NetGen.Execution.ParameterTensor> ParameterTensors => s_netgenParameters;
+
+        private static readonly global::NetGen.Execution.ParameterTensor[] s_netgenParameters =
+        {
+            new("conv2d_1.weight", 0, new[] { 16, 3, 3, 3 }, 0, global::NetGen.Execution.ParameterInit.He, 27, 144),
+            new("conv2d_1.bias", 432, new[] { 16 }, 432, global::NetGen.Execution.ParameterInit.Zeros, 27, 144),
+            new("layer1.0.conv1.weight", 448, new[] { 16, 16, 3, 3 }, 448, global::NetGen.Execution.ParameterInit.Glorot, 144, 144),
+            new("layer1.0.bn1.weight", 2752, new[] { 16 }, 2752, global::NetGen.Execution.ParameterInit.Ones, 16, 16),
+            new("layer1.0.bn1.bias", 2768, new[] { 16 }, 2768, global::NetGen.Execution.ParameterInit.Zeros, 16, 16),
+            new("layer1.0.bn1.running_mean", 2784, new[] { 16 }, -1, global::NetGen.Execution.ParameterInit.Zeros, 16, 16),
+            new("layer1.0.bn1.running_var", 2800, new[] { 16 }, -1, global::NetGen.Execution.ParameterInit.Ones, 16, 16),
+            new("layer1.0.conv2.weight", 2816, new[] { 16, 16, 3, 3 }, 2784, global::NetGen.Execution.ParameterInit.Glorot, 144, 144),
+            new("layer1.0.bn2.weight", 5120, new[] { 16 }, 5088, global::NetGen.Execution.ParameterInit.Ones, 16, 16),
+            new("layer1.0.bn2.bias", 5136, new[] { 16 }, 5104, global::NetGen.Execution.ParameterInit.Zeros, 16, 16),
+            new("layer1.0.bn2.running_mean", 5152, new[] { 16 }, -1, global::NetGen.Execution.ParameterInit.Zeros, 16, 16),
+            new("layer1.0.bn2.running_var", 5168, new[] { 16 }, -1, global::NetGen.Execution.ParameterInit.Ones, 16, 16),
+            new("layer1.1.conv1.weight", 5184, new[] { 16, 16, 3, 3 }, 5120, global::NetGen.Execution.ParameterInit.Glorot, 144, 144),
+            new("layer1.1.bn1.weight", 7488, new[] { 16 }, 7424, global::NetGen.Execution.ParameterInit.Ones, 16, 16),
+            new("layer1.1.bn1.bias", 7504, new[] { 16 }, 7440, global::NetGen.Execution.ParameterInit.Zeros, 16, 16),
+            new("layer1.1.bn1.running_mean", 7520, new[] { 16 }, -1, global::NetGen.Execution.ParameterInit.Zeros, 16, 16),
+            new("layer1.1.bn1.running_var", 7536, new[] { 16 }, -1, global::NetGen.Execution.ParameterInit.Ones, 16, 16),
+            new("layer1.1.conv2.weight", 7552, new[] { 16, 16, 3, 3 }, 7456, global::NetGen.Execution.ParameterInit.Glorot, 144, 144),
+            new("layer1.1.bn2.weight", 9856, new[] { 16 }, 9760, global::NetGen.Execution.ParameterInit.Ones, 16, 16),
+            new("layer1.1.bn2.bias", 9872, new[] { 16 }, 9776, global::NetGen.Execution.ParameterInit.Zeros, 16, 16),
+            new("layer1.1.bn2.running_mean", 9888, new[] { 16 }, -1, global::NetGen.Execution.ParameterInit.Zeros, 16, 16),
+            new("layer1.1.bn2.running_var", 9904, new[] { 16 }, -1, global::NetGen.Execution.ParameterInit.Ones, 16, 16),
+            new("head.weight", 9920, new[] { 10, 16 }, 9792, global::NetGen.Execution.ParameterInit.Glorot, 16, 10),
+            new("head.bias", 10080, new[] { 10 }, 9952, global::NetGen.Execution.ParameterInit.Zeros, 16, 10),
+        };
+
+        private static readonly global::NetGen.Kernels.Conv2DDims s_netgenDims1 = global::NetGen.Kernels.Conv2DDims.Create(1, 32, 32, 3, 16, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1); // conv2d_1
+        private static readonly global::NetGen.Kernels.Conv2DDims s_netgenDims3 = global::NetGen.Kernels.Conv2DDims.Create(1, 32, 32, 16, 16, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1); // layer1.0.conv1
+        private static readonly global::NetGen.Kernels.Conv2DDims s_netgenDims6 = global::NetGen.Kernels.Conv2DDims.Create(1, 32, 32, 16, 16, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1); // layer1.0.conv2
+        private static readonly global::NetGen.Kernels.Conv2DDims s_netgenDims10 = global::NetGen.Kernels.Conv2DDims.Create(1, 32, 32, 16, 16, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1); // layer1.1.conv1
+        private static readonly global::NetGen.Kernels.Conv2DDims s_netgenDims13 = global::NetGen.Kernels.Conv2DDims.Create(1, 32, 32, 16, 16, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1); // layer1.1.conv2
+        private static readonly global::NetGen.Kernels.DenseDims s_netgenDims18 = new(1, 16, 10); // head
+
+        private readonly float[] _netgenMemory;
+        private readonly global::NetGen.Execution.ExecutionMode _netgenMode;
+
+        /// <summary>
+        /// An inference instance: parameters initialised from <paramref name="seed"/> (He uniform for
+        /// layers followed by ReLU, Glorot uniform otherwise, biases 0). Allocates
+        /// <see cref="InferenceBytes"/> + <see cref="InferenceKernelBytes"/> once; nothing afterwards.
+        /// </summary>
+        /// <param name="seed">The same seed gives the same weights on every machine.</param>
+        public TinyResNet(ulong seed) : this(seed, global::NetGen.Execution.ExecutionMode.Inference)
+        {
+        }
+
+        /// <summary>
+        /// An instance for <paramref name="mode"/>: inference allocates <see cref="InferenceBytes"/> +
+        /// <see cref="InferenceKernelBytes"/>; training allocates <see cref="TrainingBytes"/> +
+        /// <see cref="TrainingKernelBytes"/> and also predicts. Parameters as <see cref="TinyResNet(ulong)"/>.
+        /// An instance is not thread-safe: use one per thread.
+        /// </summary>
+        /// <param name="seed">Seed of the initial weights.</param>
+        /// <param name="mode">What to allocate memory for.</param>
+        public TinyResNet(ulong seed, global::NetGen.Execution.ExecutionMode mode)
+        {
+            _netgenMode = mode;
+            bool training = mode == global::NetGen.Execution.ExecutionMode.Training;
+            _netgenMemory = global::NetGen.Execution.ExecutionMemory.Allocate(
+                training ? TrainingBytes + TrainingKernelBytes : InferenceBytes + InferenceKernelBytes, "TinyResNet", mode);
+            global::NetGen.Execution.ParameterStore.Initialize(global::System.MemoryExtensions.AsSpan(_netgenMemory, 0, 10090), s_netgenParameters, seed);
+            if (training)
+            {
+                NetgenPackTraining();
+            }
+            else
+            {
+                NetgenPackInference();
+            }
+        }
+
+        /// <summary>What this instance allocated, in bytes: the plan's figure for its mode plus the kernel buffers.</summary>
+        public long AllocatedBytes => (long)_netgenMemory.Length * 4;
+
+        /// <summary>What this instance was allocated for.</summary>
+        public global::NetGen.Execution.ExecutionMode Mode => _netgenMode;
+
+        int global::NetGen.Execution.INetwork.InputSize => 3072;
+
+        int global::NetGen.Execution.INetwork.OutputSize => 10;
+
+        global::System.ReadOnlySpan<global::NetGen.Execution.ParameterTensor> global::NetGen.Execution.INetwork.ParameterTable => s_netgenParameters;
+
+        /// <summary>
+        /// Runs one sample. <paramref name="input"/>: (3, 32, 32) as PyTorch orders it (channels, then rows,
+        /// then columns), 3072 floats. <paramref name="output"/>: (10), 10 floats.
+        /// The kernels work channels-last: the input is first transposed into a buffer of the kernel region. Allocates nothing. An instance is not thread-safe: use one per thread.
+        /// </summary>
+        public void Predict(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
+        {
+            if (input.Length != 3072)
+                throw new global::System.ArgumentException($"TinyResNet.Predict: the input has {input.Length} floats; one sample (3, 32, 32) is 3072.", nameof(input));
+            if (output.Length != 10)
+                throw new global::System.ArgumentException($"TinyResNet.Predict: the output has {output.Length} floats; one sample (10) is 10.", nameof(output));
+            if (_netgenMode == global::NetGen.Execution.ExecutionMode.Training)
+            {
+                NetgenPredictTraining(input, output, 1);
+                return;
+            }
+            global::System.Span<float> m = _netgenMemory;
+            global::NetGen.Kernels.Layout.NchwToNhwc(m.Slice(69242, 3072), input, 1, 3, 32, 32);
+            NetgenForwardInference(m.Slice(69242, 3072));
+            m.Slice(10090, 10).CopyTo(output);
+        }
+
+        /// <summary>
+        /// Runs <paramref name="count"/> samples back to back: <paramref name="inputs"/> holds count x 3072
+        /// floats, <paramref name="outputs"/> count x 10, each sample laid out as <see cref="Predict(global::System.ReadOnlySpan{float}, global::System.Span{float})"/>
+        /// takes it. An inference instance runs them one at a time on the calling thread; a training
+        /// instance runs up to <see cref="TrainingBatch"/> at a time. Allocates nothing.
+        /// </summary>
+        public void Predict(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs, int count)
+        {
+            if (count < 0)
+                throw new global::System.ArgumentOutOfRangeException(nameof(count), count, "The sample count cannot be negative.");
+            if (inputs.Length != (long)count * 3072)
+                throw new global::System.ArgumentException($"TinyResNet.Predict: the inputs have {inputs.Length} floats; {count} samples (3, 32, 32) are {(long)count * 3072}.", nameof(inputs));
+            if (outputs.Length != (long)count * 10)
+                throw new global::System.ArgumentException($"TinyResNet.Predict: the outputs have {outputs.Length} floats; {count} samples (10) are {(long)count * 10}.", nameof(outputs));
+            if (_netgenMode == global::NetGen.Execution.ExecutionMode.Training)
+            {
+                NetgenPredictTraining(inputs, outputs, count);
+                return;
+            }
+            for (int i = 0; i < count; i++)
+            {
+                Predict(inputs.Slice(i * 3072, 3072), outputs.Slice(i * 10, 10));
+            }
+        }
+
+        private long _netgenSteps;
+        private global::NetGen.Threading.WorkerPool? _netgenPool;
+
+        /// <summary>
+        /// Runs each layer's two independent backward halves (weight and input gradients) on two workers of
+        /// <paramref name="pool"/>, with the same results as on one thread; null (the default) runs everything
+        /// on the calling thread. The pool stays the caller's to dispose, and must not run other work during a step.
+        /// </summary>
+        public void UseWorkerPool(global::NetGen.Threading.WorkerPool? pool) => _netgenPool = pool;
+
+        /// <summary>Optimizer hyperparameters (sgd, as declared); read at every step.</summary>
+        public global::NetGen.Execution.TrainingSettings TrainingSettings { get; } = new(1e-2f);
+
+        /// <summary>Optimizer steps taken.</summary>
+        public long StepCount => _netgenSteps;
+
+        int global::NetGen.Execution.ITrainableNetwork.MaxBatch => 128;
+
+        /// <summary>
+        /// One training step on a batch of 1 to <see cref="TrainingBatch"/> samples: forward saving every
+        /// activation, softmax cross-entropy against <paramref name="labels"/>, backward, and one
+        /// sgd update with <see cref="TrainingSettings"/>. <paramref name="inputs"/> holds
+        /// labels.Length samples laid out as <see cref="Predict(global::System.ReadOnlySpan{float}, global::System.Span{float})"/> takes them.
+        /// Returns the batch's mean loss (before the update) and how many samples it classified right.
+        /// Needs an instance made with <see cref="global::NetGen.Execution.ExecutionMode.Training"/>. Allocates nothing.
+        /// </summary>
+        public global::NetGen.Execution.TrainResult TrainStep(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels)
+        {
+            var result = ComputeGradients(inputs, labels);
+            _netgenSteps++;
+            global::System.Span<float> m = _netgenMemory;
+            global::NetGen.Execution.OptimizerStep.SgdMomentum(m.Slice(0, 10090), m.Slice(10090, 9962), m.Slice(20052, 9962), s_netgenParameters, TrainingSettings);
+            NetgenPackTraining();
+            return result;
+        }
+
+        /// <summary>
+        /// Forward, loss and backward on a batch without updating the parameters: afterwards
+        /// <see cref="CopyGradient"/> reads the gradient of the batch's mean loss. Same arguments as <see cref="TrainStep"/>.
+        /// </summary>
+        public global::NetGen.Execution.TrainResult ComputeGradients(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels)
+        {
+            int n = NetgenLoadBatch(inputs, labels);
+            NetgenForwardTraining(n, true);
+            global::System.Span<float> m = _netgenMemory;
+            var logits = m.Slice(33979710, n * 10);
+            float loss = global::NetGen.Kernels.SoftmaxCrossEntropy.ForwardBackward(m.Slice(33980990, n * 10), logits, labels, n, 10);
+            int correct = global::NetGen.Execution.Metrics.CountCorrect(logits, labels, n, 10);
+            m.Slice(10090, 9962).Clear();
+            NetgenBackward(n);
+            return new global::NetGen.Execution.TrainResult(loss, correct, n);
+        }
+
+        /// <summary>
+        /// Mean loss and correct count over any number of labelled samples, <see cref="TrainingBatch"/> at a time,
+        /// without touching parameters or gradients. Needs a training instance. Allocates nothing.
+        /// </summary>
+        public global::NetGen.Execution.TrainResult Evaluate(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels)
+        {
+            NetgenRequireTraining();
+            if (inputs.Length != (long)labels.Length * 3072)
+                throw new global::System.ArgumentException($"TinyResNet.Evaluate: the inputs have {inputs.Length} floats; {labels.Length} samples are {(long)labels.Length * 3072}.", nameof(inputs));
+            double total = 0;
+            int correct = 0;
+            for (int start = 0; start < labels.Length; start += 128)
+            {
+                int n = global::System.Math.Min(128, labels.Length - start);
+                var batchLabels = labels.Slice(start, n);
+                NetgenLoadInputs(inputs.Slice(start * 3072, n * 3072), n);
+                NetgenForwardTraining(n, false);
+                global::System.Span<float> m = _netgenMemory;
+                var logits = m.Slice(33979710, n * 10);
+                total += (double)global::NetGen.Kernels.SoftmaxCrossEntropy.ForwardBackward(m.Slice(33980990, n * 10), logits, batchLabels, n, 10) * n;
+                correct += global::NetGen.Execution.Metrics.CountCorrect(logits, batchLabels, n, 10);
+            }
+            return new global::NetGen.Execution.TrainResult(labels.Length == 0 ? 0f : (float)(total / labels.Length), correct, labels.Length);
+        }
+
+        /// <summary>Copies the gradient of parameter <paramref name="name"/> from the last step into <paramref name="destination"/>, in PyTorch layout.</summary>
+        public void CopyGradient(string name, global::System.Span<float> destination)
+        {
+            NetgenRequireTraining();
+            var tensor = global::NetGen.Execution.ParameterStore.Find(s_netgenParameters, name);
+            if (!tensor.Trainable)
+                throw new global::System.InvalidOperationException($"TinyResNet: {name} is frozen and has no gradient.");
+            global::NetGen.Execution.ParameterStore.CopyOut(destination, global::System.MemoryExtensions.AsSpan(_netgenMemory, 10090), tensor.GradientOffset, tensor);
+        }
+
+        private void NetgenRequireTraining()
+        {
+            if (_netgenMode != global::NetGen.Execution.ExecutionMode.Training)
+                throw new global::System.InvalidOperationException("TinyResNet was made for inference; make it with ExecutionMode.Training to train.");
+        }
+
+        /// <summary>Checks a batch and copies its inputs channels-last into the inputs region; returns its size n.</summary>
+        private int NetgenLoadBatch(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels)
+        {
+            NetgenRequireTraining();
+            int n = labels.Length;
+            if (n < 1 || n > 128)
+                throw new global::System.ArgumentException($"TinyResNet: a training batch holds 1 to 128 samples (TrainingBatch); this one has {n} labels.", nameof(labels));
+            if (inputs.Length != n * 3072)
+                throw new global::System.ArgumentException($"TinyResNet: {n} labels need {n * 3072} input floats; the inputs have {inputs.Length}.", nameof(inputs));
+            NetgenLoadInputs(inputs, n);
+            return n;
+        }
+
+        private void NetgenLoadInputs(global::System.ReadOnlySpan<float> inputs, int n)
+        {
+            global::System.Span<float> m = _netgenMemory;
+            global::NetGen.Kernels.Layout.NchwToNhwc(m.Slice(30014, n * 3072), inputs, n, 3, 32, 32);
+        }
+
+        /// <summary>Predict on a training instance: up to a training batch at a time through the training forward.</summary>
+        private void NetgenPredictTraining(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs, int count)
+        {
+            for (int start = 0; start < count; start += 128)
+            {
+                int n = global::System.Math.Min(128, count - start);
+                NetgenLoadInputs(inputs.Slice(start * 3072, n * 3072), n);
+                NetgenForwardTraining(n, false);
+                global::System.Span<float> m = _netgenMemory;
+                var o = outputs.Slice(start * 10, n * 10);
+                m.Slice(33979710, n * 10).CopyTo(o);
+            }
+        }
+
+        /// <summary>Copies the parameter tensor <paramref name="name"/> ("conv1.weight") into <paramref name="destination"/>, in PyTorch layout.</summary>
+        public void CopyParameter(string name, global::System.Span<float> destination)
+        {
+            var tensor = global::NetGen.Execution.ParameterStore.Find(s_netgenParameters, name);
+            global::NetGen.Execution.ParameterStore.CopyOut(destination, _netgenMemory, tensor.Offset, tensor);
+        }
+
+        /// <summary>Sets the parameter tensor <paramref name="name"/> from <paramref name="source"/>, in PyTorch layout, and repacks.</summary>
+        public void SetParameter(string name, global::System.ReadOnlySpan<float> source)
+        {
+            var tensor = global::NetGen.Execution.ParameterStore.Find(s_netgenParameters, name);
+            global::NetGen.Execution.ParameterStore.CopyIn(_netgenMemory, tensor.Offset, source, tensor);
+            NetgenRepack();
+        }
+
+        /// <summary>
+        /// Saves every parameter to <paramref name="path"/> as safetensors, atomically: names from the layers
+        /// ("conv1.weight"), PyTorch layouts (conv (K, C/G, R, S), dense (out, in), a Dense after a Flatten in
+        /// PyTorch's channels-first flatten order).
+        /// </summary>
+        public void Save(string path) => global::NetGen.Execution.NetworkWeights.Save(this, path);
+
+        /// <summary>
+        /// Loads a safetensors file holding exactly this network's tensors (as <see cref="Save"/> writes them);
+        /// otherwise changes nothing and throws a <see cref="global::NetGen.Weights.WeightMismatchException"/> listing every mismatch.
+        /// </summary>
+        public void Load(string path) => global::NetGen.Execution.NetworkWeights.Load(this, path);
+
+        private void NetgenRepack()
+        {
+            if (_netgenMode == global::NetGen.Execution.ExecutionMode.Training)
+            {
+                NetgenPackTraining();
+            }
+            else
+            {
+                NetgenPackInference();
+            }
+        }
+
+        private void NetgenPackInference()
+        {
+            global::System.Span<float> m = _netgenMemory;
+            global::NetGen.Kernels.Conv2D.Pack(m.Slice(59242, 432), m.Slice(0, 432), in s_netgenDims1);
+            global::NetGen.Kernels.Conv2D.PackFolded(m.Slice(59674, 2304), m.Slice(69178, 16), m.Slice(448, 2304), global::System.ReadOnlySpan<float>.Empty, m.Slice(2752, 16), m.Slice(2768, 16), m.Slice(2784, 16), m.Slice(2800, 16), 1E-05f, in s_netgenDims3); // layer1.0.bn1 folded in
+            global::NetGen.Kernels.Conv2D.PackFolded(m.Slice(61978, 2304), m.Slice(69194, 16), m.Slice(2816, 2304), global::System.ReadOnlySpan<float>.Empty, m.Slice(5120, 16), m.Slice(5136, 16), m.Slice(5152, 16), m.Slice(5168, 16), 1E-05f, in s_netgenDims6); // layer1.0.bn2 folded in
+            global::NetGen.Kernels.Conv2D.PackFolded(m.Slice(64282, 2304), m.Slice(69210, 16), m.Slice(5184, 2304), global::System.ReadOnlySpan<float>.Empty, m.Slice(7488, 16), m.Slice(7504, 16), m.Slice(7520, 16), m.Slice(7536, 16), 1E-05f, in s_netgenDims10); // layer1.1.bn1 folded in
+            global::NetGen.Kernels.Conv2D.PackFolded(m.Slice(66586, 2304), m.Slice(69226, 16), m.Slice(7552, 2304), global::System.ReadOnlySpan<float>.Empty, m.Slice(9856, 16), m.Slice(9872, 16), m.Slice(9888, 16), m.Slice(9904, 16), 1E-05f, in s_netgenDims13); // layer1.1.bn2 folded in
+            global::NetGen.Kernels.Dense.Pack(m.Slice(68890, 256), m.Slice(9920, 160), in s_netgenDims18);
+        }
+
+        /// <summary>One sample through every layer; <paramref name="x"/> is the input channels-last.</summary>
+        private void NetgenForwardInference(global::System.ReadOnlySpan<float> x)
+        {
+            global::System.Span<float> m = _netgenMemory;
+            // conv2d_1: Conv2D (3, 32, 32) -> (16, 32, 32)
+            global::NetGen.Kernels.Conv2D.Forward(m.Slice(10090, 16384), x, m.Slice(59242, 432), m.Slice(432, 16), m.Slice(69146, 32), in s_netgenDims1, global::NetGen.Activation.None, 0f);
+            // stem: ReLU (16, 32, 32) -> (16, 32, 32)
+            global::NetGen.Kernels.Activations.Forward(m.Slice(10090, 16384), m.Slice(10090, 16384), global::NetGen.Activation.ReLU, 0f);
+            // layer1.0.conv1: Conv2D (16, 32, 32) -> (16, 32, 32)
+            global::NetGen.Kernels.Conv2D.Forward(m.Slice(26474, 16384), m.Slice(10090, 16384), m.Slice(59674, 2304), m.Slice(69178, 16), m.Slice(69146, 32), in s_netgenDims3, global::NetGen.Activation.ReLU, 0f);
+            // layer1.0.bn1: BatchNorm (16, 32, 32) -> (16, 32, 32)
+            // Folded into layer1.0.conv1's packed weights and bias, which wrote this output in place.
+            // layer1.0.a: ReLU (16, 32, 32) -> (16, 32, 32)
+            // Fused into layer1.0.bn1's step, in place.
+            // layer1.0.conv2: Conv2D (16, 32, 32) -> (16, 32, 32)
+            global::NetGen.Kernels.Conv2D.Forward(m.Slice(42858, 16384), m.Slice(26474, 16384), m.Slice(61978, 2304), m.Slice(69194, 16), m.Slice(69146, 32), in s_netgenDims6, global::NetGen.Activation.None, 0f);
+            // layer1.0.bn2: BatchNorm (16, 32, 32) -> (16, 32, 32)
+            // Folded into layer1.0.conv2's packed weights and bias, which wrote this output in place.
+            // layer1.0.add_1: Add (16, 32, 32) -> (16, 32, 32)
+            global::NetGen.Kernels.Elementwise.AddReLU(m.Slice(26474, 16384), m.Slice(42858, 16384), m.Slice(10090, 16384));
+            // layer1.0.out: ReLU (16, 32, 32) -> (16, 32, 32)
+            // Fused into layer1.0.add_1's step, in place.
+            // layer1.1.conv1: Conv2D (16, 32, 32) -> (16, 32, 32)
+            global::NetGen.Kernels.Conv2D.Forward(m.Slice(10090, 16384), m.Slice(26474, 16384), m.Slice(64282, 2304), m.Slice(69210, 16), m.Slice(69146, 32), in s_netgenDims10, global::NetGen.Activation.ReLU, 0f);
+            // layer1.1.bn1: BatchNorm (16, 32, 32) -> (16, 32, 32)
+            // Folded into layer1.1.conv1's packed weights and bias, which wrote this output in place.
+            // layer1.1.a: ReLU (16, 32, 32) -> (16, 32, 32)
+            // Fused into layer1.1.bn1's step, in place.
+            // layer1.1.conv2: Conv2D (16, 32, 32) -> (16, 32, 32)
+            global::NetGen.Kernels.Conv2D.Forward(m.Slice(42858, 16384), m.Slice(10090, 16384), m.Slice(66586, 2304), m.Slice(69226, 16), m.Slice(69146, 32), in s_netgenDims13, global::NetGen.Activation.None, 0f);
+            // layer1.1.bn2: BatchNorm (16, 32, 32) -> (16, 32, 32)
+            // Folded into layer1.1.conv2's packed weights and bias, which wrote this output in place.
+            // layer1.1.add_1: Add (16, 32, 32) -> (16, 32, 32)
+            global::NetGen.Kernels.Elementwise.AddReLU(m.Slice(10090, 16384), m.Slice(42858, 16384), m.Slice(26474, 16384));
+            // layer1.1.out: ReLU (16, 32, 32) -> (16, 32, 32)
+            // Fused into layer1.1.add_1's step, in place.
+            // global_avgpool_1: GlobalAvgPool (16, 32, 32) -> (16)
+            global::NetGen.Kernels.GlobalAvgPool.Forward(m.Slice(26474, 16), m.Slice(10090, 16384), 1, 1024, 16);
+            // head: Dense (16) -> (10)
+            global::NetGen.Kernels.Dense.Forward(m.Slice(10090, 10), m.Slice(26474, 16), m.Slice(68890, 256), m.Slice(10080, 10), in s_netgenDims18, global::NetGen.Activation.None, 0f);
+        }
+
+        private void NetgenPackTraining()
+        {
+            global::System.Span<float> m = _netgenMemory;
+            global::NetGen.Kernels.Conv2D.Pack(m.Slice(40272446, 432), m.Slice(0, 432), in s_netgenDims1);
+            global::NetGen.Kernels.Conv2D.Pack(m.Slice(40272878, 2304), m.Slice(448, 2304), in s_netgenDims3);
+            global::NetGen.Kernels.Conv2D.PackForBackward(m.Slice(40282350, 2304), m.Slice(448, 2304), in s_netgenDims3);
+            global::NetGen.Kernels.Conv2D.Pack(m.Slice(40275182, 2304), m.Slice(2816, 2304), in s_netgenDims6);
+            global::NetGen.Kernels.Conv2D.PackForBackward(m.Slice(40284654, 2304), m.Slice(2816, 2304), in s_netgenDims6);
+            global::NetGen.Kernels.Conv2D.Pack(m.Slice(40277486, 2304), m.Slice(5184, 2304), in s_netgenDims10);
+            global::NetGen.Kernels.Conv2D.PackForBackward(m.Slice(40286958, 2304), m.Slice(5184, 2304), in s_netgenDims10);
+            global::NetGen.Kernels.Conv2D.Pack(m.Slice(40279790, 2304), m.Slice(7552, 2304), in s_netgenDims13);
+            global::NetGen.Kernels.Conv2D.PackForBackward(m.Slice(40289262, 2304), m.Slice(7552, 2304), in s_netgenDims13);
+            global::NetGen.Kernels.Dense.Pack(m.Slice(40282094, 256), m.Slice(9920, 160), in s_netgenDims18);
+        }
+
+        /// <summary>A batch of <paramref name="n"/> samples, already in the inputs region, through every layer, saving each output; <paramref name="train"/> draws dropout masks.</summary>
+        private void NetgenForwardTraining(int n, bool train)
+        {
+            global::System.Span<float> m = _netgenMemory;
+            // conv2d_1: Conv2D (3, 32, 32) -> (16, 32, 32)
+            global::NetGen.Kernels.Conv2D.Forward(m.Slice(423230, n * 16384), m.Slice(30014, n * 3072), m.Slice(40272446, 432), m.Slice(432, 16), m.Slice(40291566, 32), s_netgenDims1 with { N = n }, global::NetGen.Activation.None, 0f);
+            // stem: ReLU (16, 32, 32) -> (16, 32, 32)
+            global::NetGen.Kernels.Activations.Forward(m.Slice(2520382, n * 16384), m.Slice(423230, n * 16384), global::NetGen.Activation.ReLU, 0f);
+            // layer1.0.conv1: Conv2D (16, 32, 32) -> (16, 32, 32)
+            global::NetGen.Kernels.Conv2D.Forward(m.Slice(4617534, n * 16384), m.Slice(2520382, n * 16384), m.Slice(40272878, 2304), global::System.ReadOnlySpan<float>.Empty, m.Slice(40291566, 32), s_netgenDims3 with { N = n }, global::NetGen.Activation.None, 0f);
+            // layer1.0.bn1: BatchNorm (16, 32, 32) -> (16, 32, 32)
+            if (train) global::NetGen.Kernels.BatchNorm.ForwardTraining(m.Slice(6714686, n * 16384), m.Slice(40291598, 16), m.Slice(40291614, 16), m.Slice(2784, 16), m.Slice(2800, 16), m.Slice(4617534, n * 16384), m.Slice(2752, 16), m.Slice(2768, 16), m.Slice(40291726, 32), n * 1024, 16, 1E-05f, 0.1f);
+            else global::NetGen.Kernels.BatchNorm.ForwardInference(m.Slice(6714686, n * 16384), m.Slice(4617534, n * 16384), m.Slice(2752, 16), m.Slice(2768, 16), m.Slice(2784, 16), m.Slice(2800, 16), m.Slice(40291726, 32), n * 1024, 16, 1E-05f);
+            // layer1.0.a: ReLU (16, 32, 32) -> (16, 32, 32)
+            global::NetGen.Kernels.Activations.Forward(m.Slice(8811838, n * 16384), m.Slice(6714686, n * 16384), global::NetGen.Activation.ReLU, 0f);
+            // layer1.0.conv2: Conv2D (16, 32, 32) -> (16, 32, 32)
+            global::NetGen.Kernels.Conv2D.Forward(m.Slice(10908990, n * 16384), m.Slice(8811838, n * 16384), m.Slice(40275182, 2304), global::System.ReadOnlySpan<float>.Empty, m.Slice(40291566, 32), s_netgenDims6 with { N = n }, global::NetGen.Activation.None, 0f);
+            // layer1.0.bn2: BatchNorm (16, 32, 32) -> (16, 32, 32)
+            if (train) global::NetGen.Kernels.BatchNorm.ForwardTraining(m.Slice(13006142, n * 16384), m.Slice(40291630, 16), m.Slice(40291646, 16), m.Slice(5152, 16), m.Slice(5168, 16), m.Slice(10908990, n * 16384), m.Slice(5120, 16), m.Slice(5136, 16), m.Slice(40291726, 32), n * 1024, 16, 1E-05f, 0.1f);
+            else global::NetGen.Kernels.BatchNorm.ForwardInference(m.Slice(13006142, n * 16384), m.Slice(10908990, n * 16384), m.Slice(5120, 16), m.Slice(5136, 16), m.Slice(5152, 16), m.Slice(5168, 16), m.Slice(40291726, 32), n * 1024, 16, 1E-05f);
+            // layer1.0.add_1: Add (16, 32, 32) -> (16, 32, 32)
+            global::NetGen.Kernels.Elementwise.Add(m.Slice(15103294, n * 16384), m.Slice(13006142, n * 16384), m.Slice(2520382, n * 16384));
+            // layer1.0.out: ReLU (16, 32, 32) -> (16, 32, 32)
+            global::NetGen.Kernels.Activations.Forward(m.Slice(17200446, n * 16384), m.Slice(15103294, n * 16384), global::NetGen.Activation.ReLU, 0f);
+            // layer1.1.conv1: Conv2D (16, 32, 32) -> (16, 32, 32)
+            global::NetGen.Kernels.Conv2D.Forward(m.Slice(19297598, n * 16384), m.Slice(17200446, n * 16384), m.Slice(40277486, 2304), global::System.ReadOnlySpan<float>.Empty, m.Slice(40291566, 32), s_netgenDims10 with { N = n }, global::NetGen.Activation.None, 0f);
+            // layer1.1.bn1: BatchNorm (16, 32, 32) -> (16, 32, 32)
+            if (train) global::NetGen.Kernels.BatchNorm.ForwardTraining(m.Slice(21394750, n * 16384), m.Slice(40291662, 16), m.Slice(40291678, 16), m.Slice(7520, 16), m.Slice(7536, 16), m.Slice(19297598, n * 16384), m.Slice(7488, 16), m.Slice(7504, 16), m.Slice(40291726, 32), n * 1024, 16, 1E-05f, 0.1f);
+            else global::NetGen.Kernels.BatchNorm.ForwardInference(m.Slice(21394750, n * 16384), m.Slice(19297598, n * 16384), m.Slice(7488, 16), m.Slice(7504, 16), m.Slice(7520, 16), m.Slice(7536, 16), m.Slice(40291726, 32), n * 1024, 16, 1E-05f);
+            // layer1.1.a: ReLU (16, 32, 32) -> (16, 32, 32)
+            global::NetGen.Kernels.Activations.Forward(m.Slice(23491902, n * 16384), m.Slice(21394750, n * 16384), global::NetGen.Activation.ReLU, 0f);
+            // layer1.1.conv2: Conv2D (16, 32, 32) -> (16, 32, 32)
+            global::NetGen.Kernels.Conv2D.Forward(m.Slice(25589054, n * 16384), m.Slice(23491902, n * 16384), m.Slice(40279790, 2304), global::System.ReadOnlySpan<float>.Empty, m.Slice(40291566, 32), s_netgenDims13 with { N = n }, global::NetGen.Activation.None, 0f);
+            // layer1.1.bn2: BatchNorm (16, 32, 32) -> (16, 32, 32)
+            if (train) global::NetGen.Kernels.BatchNorm.ForwardTraining(m.Slice(27686206, n * 16384), m.Slice(40291694, 16), m.Slice(40291710, 16), m.Slice(9888, 16), m.Slice(9904, 16), m.Slice(25589054, n * 16384), m.Slice(9856, 16), m.Slice(9872, 16), m.Slice(40291726, 32), n * 1024, 16, 1E-05f, 0.1f);
+            else global::NetGen.Kernels.BatchNorm.ForwardInference(m.Slice(27686206, n * 16384), m.Slice(25589054, n * 16384), m.Slice(9856, 16), m.Slice(9872, 16), m.Slice(9888, 16), m.Slice(9904, 16), m.Slice(40291726, 32), n * 1024, 16, 1E-05f);
+            // layer1.1.add_1: Add (16, 32, 32) -> (16, 32, 32)
+            global::NetGen.Kernels.Elementwise.Add(m.Slice(29783358, n * 16384), m.Slice(27686206, n * 16384), m.Slice(17200446, n * 16384));
+            // layer1.1.out: ReLU (16, 32, 32) -> (16, 32, 32)
+            global::NetGen.Kernels.Activations.Forward(m.Slice(31880510, n * 16384), m.Slice(29783358, n * 16384), global::NetGen.Activation.ReLU, 0f);
+            // global_avgpool_1: GlobalAvgPool (16, 32, 32) -> (16)
+            global::NetGen.Kernels.GlobalAvgPool.Forward(m.Slice(33977662, n * 16), m.Slice(31880510, n * 16384), n, 1024, 16);
+            // head: Dense (16) -> (10)
+            global::NetGen.Kernels.Dense.Forward(m.Slice(33979710, n * 10), m.Slice(33977662, n * 16), m.Slice(40282094, 256), m.Slice(10080, 10), s_netgenDims18 with { N = n }, global::NetGen.Activation.None, 0f);
+        }
+
+        /// <summary>Backward over the batch, from the logits' gradient: parameter gradients accumulate into the (zeroed) gradient block.</summary>
+        private void NetgenBackward(int n)
+        {
+            global::System.Span<float> m = _netgenMemory;
+            var pool = _netgenPool;
+            // head: Dense
+            m.Slice(36078142, n * 16).Clear();
+            if (pool is not null)
+            {
+                var work = new global::NetGen.Execution.DenseBackwardWork(_netgenMemory, 19882, 160, 20042, 10, 33980990, n * 10, 33977662, n * 16, 36078142, n * 16, 9920, 160, s_netgenDims18 with { N = n });
+                pool.Run(2, in work);
+            }
+            else
+            {
+                global::NetGen.Kernels.Dense.BackwardWeights(m.Slice(19882, 160), m.Slice(33980990, n * 10), m.Slice(33977662, n * 16), s_netgenDims18 with { N = n });
+                global::NetGen.Kernels.Dense.BackwardBias(m.Slice(20042, 10), m.Slice(33980990, n * 10), s_netgenDims18 with { N = n });
+                global::NetGen.Kernels.Dense.BackwardData(m.Slice(36078142, n * 16), m.Slice(33980990, n * 10), m.Slice(9920, 160), s_netgenDims18 with { N = n });
+            }
+            // global_avgpool_1: GlobalAvgPool
+            m.Slice(33980990, n * 16384).Clear();
+            global::NetGen.Kernels.GlobalAvgPool.Backward(m.Slice(33980990, n * 16384), m.Slice(36078142, n * 16), n, 1024, 16);
+            // layer1.1.out: ReLU
+            m.Slice(38175294, n * 16384).Clear();
+            global::NetGen.Kernels.Activations.Backward(m.Slice(38175294, n * 16384), m.Slice(33980990, n * 16384), m.Slice(31880510, n * 16384), global::NetGen.Activation.ReLU, 0f);
+            // layer1.1.add_1: Add
+            m.Slice(38175294, n * 16384).CopyTo(m.Slice(36078142, n * 16384));
+            m.Slice(38175294, n * 16384).CopyTo(m.Slice(33980990, n * 16384));
+            // layer1.1.bn2: BatchNorm
+            m.Slice(38175294, n * 16384).Clear();
+            global::NetGen.Kernels.BatchNorm.Backward(m.Slice(38175294, n * 16384), m.Slice(19850, 16), m.Slice(19866, 16), m.Slice(36078142, n * 16384), m.Slice(25589054, n * 16384), m.Slice(9856, 16), m.Slice(40291694, 16), m.Slice(40291710, 16), m.Slice(40291726, 48), n * 1024, 16);
+            // layer1.1.conv2: Conv2D
+            m.Slice(36078142, n * 16384).Clear();
+            if (pool is not null)
+            {
+                var work = new global::NetGen.Execution.ConvBackwardWork(_netgenMemory, 17546, 2304, -1, 0, 38175294, n * 16384, 23491902, n * 16384, 36078142, n * 16384, 40289262, 2304, 40291774, 32, s_netgenDims13 with { N = n });
+                pool.Run(2, in work);
+            }
+            else
+            {
+                global::NetGen.Kernels.Conv2D.BackwardWeights(m.Slice(17546, 2304), m.Slice(38175294, n * 16384), m.Slice(23491902, n * 16384), s_netgenDims13 with { N = n });
+                global::NetGen.Kernels.Conv2D.BackwardData(m.Slice(36078142, n * 16384), m.Slice(38175294, n * 16384), m.Slice(40289262, 2304), m.Slice(40291774, 32), s_netgenDims13 with { N = n });
+            }
+            // layer1.1.a: ReLU
+            m.Slice(38175294, n * 16384).Clear();
+            global::NetGen.Kernels.Activations.Backward(m.Slice(38175294, n * 16384), m.Slice(36078142, n * 16384), m.Slice(23491902, n * 16384), global::NetGen.Activation.ReLU, 0f);
+            // layer1.1.bn1: BatchNorm
+            m.Slice(36078142, n * 16384).Clear();
+            global::NetGen.Kernels.BatchNorm.Backward(m.Slice(36078142, n * 16384), m.Slice(17514, 16), m.Slice(17530, 16), m.Slice(38175294, n * 16384), m.Slice(19297598, n * 16384), m.Slice(7488, 16), m.Slice(40291662, 16), m.Slice(40291678, 16), m.Slice(40291726, 48), n * 1024, 16);
+            // layer1.1.conv1: Conv2D
+            if (pool is not null)
+            {
+                var work = new global::NetGen.Execution.ConvBackwardWork(_netgenMemory, 15210, 2304, -1, 0, 36078142, n * 16384, 17200446, n * 16384, 33980990, n * 16384, 40286958, 2304, 40291774, 32, s_netgenDims10 with { N = n });
+                pool.Run(2, in work);
+            }
+            else
+            {
+                global::NetGen.Kernels.Conv2D.BackwardWeights(m.Slice(15210, 2304), m.Slice(36078142, n * 16384), m.Slice(17200446, n * 16384), s_netgenDims10 with { N = n });
+                global::NetGen.Kernels.Conv2D.BackwardData(m.Slice(33980990, n * 16384), m.Slice(36078142, n * 16384), m.Slice(40286958, 2304), m.Slice(40291774, 32), s_netgenDims10 with { N = n });
+            }
+            // layer1.0.out: ReLU
+            m.Slice(38175294, n * 16384).Clear();
+            global::NetGen.Kernels.Activations.Backward(m.Slice(38175294, n * 16384), m.Slice(33980990, n * 16384), m.Slice(17200446, n * 16384), global::NetGen.Activation.ReLU, 0f);
+            // layer1.0.add_1: Add
+            m.Slice(38175294, n * 16384).CopyTo(m.Slice(33980990, n * 16384));
+            m.Slice(38175294, n * 16384).CopyTo(m.Slice(36078142, n * 16384));
+            // layer1.0.bn2: BatchNorm
+            m.Slice(38175294, n * 16384).Clear();
+            global::NetGen.Kernels.BatchNorm.Backward(m.Slice(38175294, n * 16384), m.Slice(15178, 16), m.Slice(15194, 16), m.Slice(33980990, n * 16384), m.Slice(10908990, n * 16384), m.Slice(5120, 16), m.Slice(40291630, 16), m.Slice(40291646, 16), m.Slice(40291726, 48), n * 1024, 16);
+            // layer1.0.conv2: Conv2D
+            m.Slice(33980990, n * 16384).Clear();
+            if (pool is not null)
+            {
+                var work = new global::NetGen.Execution.ConvBackwardWork(_netgenMemory, 12874, 2304, -1, 0, 38175294, n * 16384, 8811838, n * 16384, 33980990, n * 16384, 40284654, 2304, 40291774, 32, s_netgenDims6 with { N = n });
+                pool.Run(2, in work);
+            }
+            else
+            {
+                global::NetGen.Kernels.Conv2D.BackwardWeights(m.Slice(12874, 2304), m.Slice(38175294, n * 16384), m.Slice(8811838, n * 16384), s_netgenDims6 with { N = n });
+                global::NetGen.Kernels.Conv2D.BackwardData(m.Slice(33980990, n * 16384), m.Slice(38175294, n * 16384), m.Slice(40284654, 2304), m.Slice(40291774, 32), s_netgenDims6 with { N = n });
+            }
+            // layer1.0.a: ReLU
+            m.Slice(38175294, n * 16384).Clear();
+            global::NetGen.Kernels.Activations.Backward(m.Slice(38175294, n * 16384), m.Slice(33980990, n * 16384), m.Slice(8811838, n * 16384), global::NetGen.Activation.ReLU, 0f);
+            // layer1.0.bn1: BatchNorm
+            m.Slice(33980990, n * 16384).Clear();
+            global::NetGen.Kernels.BatchNorm.Backward(m.Slice(33980990, n * 16384), m.Slice(12842, 16), m.Slice(12858, 16), m.Slice(38175294, n * 16384), m.Slice(4617534, n * 16384), m.Slice(2752, 16), m.Slice(40291598, 16), m.Slice(40291614, 16), m.Slice(40291726, 48), n * 1024, 16);
+            // layer1.0.conv1: Conv2D
+            if (pool is not null)
+            {
+                var work = new global::NetGen.Execution.ConvBackwardWork(_netgenMemory, 10538, 2304, -1, 0, 33980990, n * 16384, 2520382, n * 16384, 36078142, n * 16384, 40282350, 2304, 40291774, 32, s_netgenDims3 with { N = n });
+                pool.Run(2, in work);
+            }
+            else
+            {
+                global::NetGen.Kernels.Conv2D.BackwardWeights(m.Slice(10538, 2304), m.Slice(33980990, n * 16384), m.Slice(2520382, n * 16384), s_netgenDims3 with { N = n });
+                global::NetGen.Kernels.Conv2D.BackwardData(m.Slice(36078142, n * 16384), m.Slice(33980990, n * 16384), m.Slice(40282350, 2304), m.Slice(40291774, 32), s_netgenDims3 with { N = n });
+            }
+            // stem: ReLU
+            m.Slice(33980990, n * 16384).Clear();
+            global::NetGen.Kernels.Activations.Backward(m.Slice(33980990, n * 16384), m.Slice(36078142, n * 16384), m.Slice(2520382, n * 16384), global::NetGen.Activation.ReLU, 0f);
+            // conv2d_1: Conv2D
+            global::NetGen.Kernels.Conv2D.BackwardWeights(m.Slice(10090, 432), m.Slice(33980990, n * 16384), m.Slice(30014, n * 3072), s_netgenDims1 with { N = n });
+            global::NetGen.Kernels.Conv2D.BackwardBias(m.Slice(10522, 16), m.Slice(33980990, n * 16384), s_netgenDims1 with { N = n });
+        }
     }
 }

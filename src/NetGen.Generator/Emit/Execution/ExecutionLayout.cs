@@ -17,7 +17,7 @@ internal sealed record ParameterEntry(int Node, string Name, int Offset, int Len
 /// training:  parameters | gradients | optimizer state | inputs | saved activations | activation gradients | kernel buffers
 /// </code>
 /// </summary>
-internal sealed class ExecutionLayout
+internal sealed partial class ExecutionLayout
 {
     public NetworkAnalysis Analysis { get; }
     public NetworkIR Network => Analysis.Network;
@@ -66,6 +66,7 @@ internal sealed class ExecutionLayout
         {
             if (!analysis.Layers[n].Computed) continue;
             var node = nodes[n];
+            if (node.Op == OpKind.BatchNorm) AddBatchNorm(n, ref offset, ref gradient);
             if (node.Op is not (OpKind.Conv2D or OpKind.DepthwiseConv2D or OpKind.Dense)) continue;
             var input = InputShape(n);
             var output = analysis.Layers[n].Output;

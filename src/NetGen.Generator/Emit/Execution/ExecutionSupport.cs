@@ -15,13 +15,17 @@ internal static class ExecutionSupport
     /// <summary>Ops with CPU kernels on both passes.</summary>
     public static bool CanRun(OpKind op) => op is OpKind.Input or OpKind.Conv2D or OpKind.DepthwiseConv2D
         or OpKind.MaxPool2D or OpKind.AvgPool2D or OpKind.GlobalAvgPool or OpKind.Flatten or OpKind.Dropout or OpKind.Dense
-        or OpKind.ReLU or OpKind.LeakyReLU or OpKind.ELU or OpKind.Sigmoid or OpKind.Tanh or OpKind.Softmax;
+        or OpKind.ReLU or OpKind.LeakyReLU or OpKind.ELU or OpKind.Sigmoid or OpKind.Tanh or OpKind.Softmax
+        or OpKind.BatchNorm or OpKind.Add or OpKind.Multiply;
+
+    /// <summary>A node's op can run, with arguments its kernels take (Multiply: two inputs).</summary>
+    public static bool CanRun(Node node) => CanRun(node.Op) && !(node.Op == OpKind.Multiply && node.Inputs.Count != 2);
 
     /// <summary>True when Predict (and the constructor) are generated.</summary>
     public static bool CanPredict(NetworkAnalysis analysis)
     {
         for (int n = 0; n < analysis.Network.Nodes.Count; n++)
-            if (analysis.Layers[n].Computed && !CanRun(analysis.Network.Nodes[n].Op)) return false;
+            if (analysis.Layers[n].Computed && !CanRun(analysis.Network.Nodes[n])) return false;
         return ExecutionLayout.FitsOneArray(InferenceFloats(analysis));
     }
 
@@ -35,7 +39,7 @@ internal static class ExecutionSupport
         for (int n = 0; n < network.Nodes.Count; n++)
         {
             var op = network.Nodes[n].Op;
-            if (!analysis.Layers[n].Computed || CanRun(op)) continue;
+            if (!analysis.Layers[n].Computed || CanRun(network.Nodes[n])) continue;
             if (!first.ContainsKey(op)) first[op] = n;
             count[op] = count.TryGetValue(op, out int c) ? c + 1 : 1;
         }

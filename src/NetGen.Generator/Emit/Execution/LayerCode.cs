@@ -10,7 +10,7 @@ namespace NetGen.Generator.Emit.Execution;
 /// training at batch n), backward, and weight packing. Spans are slices of the instance's one
 /// float array <c>m</c> at constant offsets (<see cref="ExecutionLayout"/>).
 /// </summary>
-internal sealed class LayerCode
+internal sealed partial class LayerCode
 {
     private const string Kernels = "global::NetGen.Kernels.";
     private readonly ExecutionLayout _layout;
@@ -65,12 +65,13 @@ internal sealed class LayerCode
         string dims = training ? Dims(n) + " with { N = n }" : "in " + Dims(n);
         string rowsY = training ? "n * " + Number(y.Elements / y.C) : Number(y.Elements / y.C);
         w.Line($"// {node.Name}: {SummaryWriter.KindText(node)} {x} -> {y}");
+        if (!training && FusedAway(w, n)) return;
         switch (node.Op)
         {
             case OpKind.Conv2D:
             case OpKind.DepthwiseConv2D:
-                w.Line($"{Kernels}Conv2D.Forward({Y}, {X}, {Kernel(n, KernelBufferKind.PackedWeights, training)}, {BiasSpan(n)}, " +
-                       $"{Kernel(-1, KernelBufferKind.ConvWorkspace, training)}, {dims}, {FusedKind(node)}, {Alpha(node)});");
+                w.Line($"{Kernels}Conv2D.Forward({Y}, {X}, {Kernel(n, KernelBufferKind.PackedWeights, training)}, {ConvBias(n, training)}, " +
+                       $"{Kernel(-1, KernelBufferKind.ConvWorkspace, training)}, {dims}, {ConvActivation(n, training)}, {Alpha(node)});");
                 FusedSoftmax(w, n, Y, rowsY, y.C, training);
                 break;
             case OpKind.Dense:
@@ -99,6 +100,15 @@ internal sealed class LayerCode
                 }
                 w.Line($"if (train) {Kernels}Dropout.ForwardTraining({Y}, {Mask(n)}, {X}, {Float((float)node.Args.Rate)}, ref _netgenRandom);");
                 w.Line($"else {X}.CopyTo({Y});");
+                break;
+            case OpKind.BatchNorm:
+                BatchNormForward(w, n, training);
+                break;
+            case OpKind.Add:
+                AddForward(w, n, training);
+                break;
+            case OpKind.Multiply:
+                MultiplyForward(w, n, training);
                 break;
             case OpKind.Softmax:
                 if (training && n == Network.Output)
@@ -229,6 +239,15 @@ internal sealed class LayerCode
                 StartGradient(w, input, n);
                 w.Line($"global::NetGen.Execution.ExecutionOps.AddInto({Grad(input)}, {dY});");
                 break;
+            case OpKind.BatchNorm:
+                BatchNormBackward(w, n);
+                break;
+            case OpKind.Add:
+                AddBackward(w, n);
+                break;
+            case OpKind.Multiply:
+                MultiplyBackward(w, n);
+                break;
             case OpKind.Softmax:
                 if (n == Network.Output)
                 {
@@ -258,13 +277,14 @@ internal sealed class LayerCode
     {
         var node = Network.Nodes[n];
         var weight = _layout.Weight[n];
-        if (weight is null) return;
+        if (weight is null || node.Op == OpKind.BatchNorm) return;
         string canonical = Slice(weight.Offset, weight.Length);
         if (node.Op == OpKind.Dense)
         {
             w.Line($"{Kernels}Dense.Pack({Kernel(n, KernelBufferKind.PackedWeights, training)}, {canonical}, in {Dims(n)});");
             return;
         }
+        if (!training && PackFolded(w, n, canonical)) return;
         w.Line($"{Kernels}Conv2D.Pack({Kernel(n, KernelBufferKind.PackedWeights, training)}, {canonical}, in {Dims(n)});");
         if (training && _layout.KernelOffset(n, KernelBufferKind.BackwardPackedWeights, true) >= 0)
             w.Line($"{Kernels}Conv2D.PackForBackward({Kernel(n, KernelBufferKind.BackwardPackedWeights, true)}, {canonical}, in {Dims(n)});");

@@ -1,0 +1,87 @@
+using NetGen.Execution;
+
+namespace NetGen.Runtime.Tests.Execution;
+
+/// <summary>The graph networks of Execution/Graphs/*.cnn, each with its float64 twin.</summary>
+internal static class GraphCases
+{
+    public static readonly string[] Names = { "Residual", "Se" };
+
+    public static ITrainableNetwork Make(string name, ulong seed, ExecutionMode mode) => name switch
+    {
+        "Residual" => new ResidualNet(seed, mode),
+        "Se" => new SeNet(seed, mode),
+        _ => throw new ArgumentException(name),
+    };
+
+    public static (long Inference, long Training) PlannedBytes(string name) => name switch
+    {
+        "Residual" => (ResidualNet.InferenceBytes + ResidualNet.InferenceKernelBytes, ResidualNet.TrainingBytes + ResidualNet.TrainingKernelBytes),
+        "Se" => (SeNet.InferenceBytes + SeNet.InferenceKernelBytes, SeNet.TrainingBytes + SeNet.TrainingKernelBytes),
+        _ => throw new ArgumentException(name),
+    };
+
+    public static ReferenceGraph Reference(string name)
+    {
+        switch (name)
+        {
+            case "Residual":
+            {
+                var g = new ReferenceGraph(3, 8, 8);
+                int bn0 = g.BatchNorm(0, "bn0");
+                int stem = g.Conv(bn0, "stem", 8, 3, stride: 2, pad: 1);
+                int relu1 = g.Act(g.BatchNorm(stem, "bn1"), Activation.ReLU);
+                int conv1 = g.Conv(relu1, "block1.conv1", 8, 3, pad: 1, bias: false);
+                int inner = g.Act(g.BatchNorm(conv1, "block1.bn1"), Activation.ReLU);
+                int conv2 = g.Conv(inner, "block1.conv2", 8, 3, pad: 1);
+                int block = g.Act(g.Add(g.BatchNorm(conv2, "block1.bn2", epsilon: 0.001, momentum: 0.3), relu1), Activation.ReLU);
+                int side = g.Conv(stem, "side_conv", 8, 1, bias: false);
+                int sum = g.Add(block, side, relu1);
+                g.Dense(g.GlobalAvgPool(g.BatchNorm(sum, "bn3")), "head", 5);
+                return g;
+            }
+            case "Se":
+            {
+                var g = new ReferenceGraph(2, 6, 6);
+                int conv1 = g.Conv(0, "conv1", 8, 3, pad: 1, act: Activation.Tanh);
+                int fc1 = g.Conv(g.GlobalAvgPool(conv1), "se1.fc1", 4, 1, act: Activation.ReLU);
+                int fc2 = g.Conv(fc1, "se1.fc2", 8, 1, act: Activation.Sigmoid);
+                int frozen = g.BatchNorm(g.Multiply(conv1, fc2), "frozen_bn", frozen: true);
+                int vgate = g.Act(g.Dense(g.GlobalAvgPool(frozen), "gate_fc", 8), Activation.Sigmoid);
+                int scaled = g.Multiply(vgate, frozen);
+                int square = g.Multiply(scaled, scaled);
+                g.Dense(g.GlobalAvgPool(square), "head", 4);
+                return g;
+            }
+            default:
+                throw new ArgumentException(name);
+        }
+    }
+
+    /// <summary>
+    /// Random non-trivial values for what starts trivial: biases and batch norm shifts around 0,
+    /// gammas and running variances in [0.5, 1.5], running means in [-0.3, 0.3].
+    /// </summary>
+    public static void Randomize(INetwork net, ulong seed)
+    {
+        foreach (var tensor in net.ParameterTable.ToArray())
+        {
+            var r = Cases.Random(tensor.Length, seed++);
+            float[]? values = null;
+            if (tensor.Name.EndsWith(".running_mean", StringComparison.Ordinal)) values = r.Select(v => 0.3f * v).ToArray();
+            else if (tensor.Name.EndsWith(".running_var", StringComparison.Ordinal) || IsGamma(net, tensor)) values = r.Select(v => 1f + 0.5f * v).ToArray();
+            else if (tensor.Name.EndsWith(".bias", StringComparison.Ordinal)) values = r.Select(v => 0.2f * v).ToArray();
+            if (values is not null) net.SetParameter(tensor.Name, values);
+        }
+    }
+
+    /// <summary>A batch norm's weight: a (C) ".weight" beside a ".running_mean".</summary>
+    private static bool IsGamma(INetwork net, ParameterTensor tensor)
+    {
+        if (!tensor.Name.EndsWith(".weight", StringComparison.Ordinal)) return false;
+        string prefix = tensor.Name[..^".weight".Length];
+        foreach (var other in net.ParameterTable)
+            if (other.Name == prefix + ".running_mean") return true;
+        return false;
+    }
+}
