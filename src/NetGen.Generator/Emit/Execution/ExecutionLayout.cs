@@ -17,7 +17,7 @@ internal sealed record ParameterEntry(int Node, string Name, int Offset, int Len
 /// training:  parameters | gradients | optimizer state | inputs | saved activations | activation gradients | kernel buffers
 /// </code>
 /// </summary>
-internal sealed class ExecutionLayout
+internal sealed partial class ExecutionLayout
 {
     public NetworkAnalysis Analysis { get; }
     public NetworkIR Network => Analysis.Network;
@@ -66,6 +66,7 @@ internal sealed class ExecutionLayout
         {
             if (!analysis.Layers[n].Computed) continue;
             var node = nodes[n];
+            if (AddSpatialParameters(n, ref offset, ref gradient)) continue;
             if (node.Op is not (OpKind.Conv2D or OpKind.DepthwiseConv2D or OpKind.Dense)) continue;
             var input = InputShape(n);
             var output = analysis.Layers[n].Output;
@@ -131,7 +132,8 @@ internal sealed class ExecutionLayout
 
     public Shape OutputShape(int node) => Analysis.Layers[node].Output;
 
-    public static bool HasFusedActivation(Node node) => node.Op is OpKind.Conv2D or OpKind.DepthwiseConv2D or OpKind.Dense;
+    public static bool HasFusedActivation(Node node) => node.Op is OpKind.Conv2D or OpKind.DepthwiseConv2D or OpKind.Dense
+        or OpKind.SeparableConv2D or OpKind.Conv2DTranspose;
 
     /// <summary>Inference: where node n's output starts, or -1 when it is the caller's input (node 0 or a view of it).</summary>
     public long InferenceOffset(int n)

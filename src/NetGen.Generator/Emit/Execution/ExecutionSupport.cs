@@ -15,7 +15,8 @@ internal static class ExecutionSupport
     /// <summary>Ops with CPU kernels on both passes.</summary>
     public static bool CanRun(OpKind op) => op is OpKind.Input or OpKind.Conv2D or OpKind.DepthwiseConv2D
         or OpKind.MaxPool2D or OpKind.AvgPool2D or OpKind.GlobalAvgPool or OpKind.Flatten or OpKind.Dropout or OpKind.Dense
-        or OpKind.ReLU or OpKind.LeakyReLU or OpKind.ELU or OpKind.Sigmoid or OpKind.Tanh or OpKind.Softmax;
+        or OpKind.ReLU or OpKind.LeakyReLU or OpKind.ELU or OpKind.Sigmoid or OpKind.Tanh or OpKind.Softmax
+        or OpKind.Conv2DTranspose or OpKind.SeparableConv2D or OpKind.Upsample or OpKind.LocalResponseNorm or OpKind.Concat;
 
     /// <summary>True when Predict (and the constructor) are generated.</summary>
     public static bool CanPredict(NetworkAnalysis analysis)
