@@ -68,7 +68,7 @@ public class SpatialTests
         Assert.Equal(reference.Loss(p, inputs64, labels), result.Loss, 1e-5);
 
         const double h = 1e-6;
-        foreach (var tensor in net.ParameterTable.ToArray())
+        foreach (var tensor in net.ParameterTable.ToArray().Where(t => t.Trainable))
         {
             var analytic = new float[tensor.Length];
             net.CopyGradient(tensor.Name, analytic);
@@ -149,6 +149,20 @@ public class SpatialTests
         // Inference: one sample between the halves; training: the saved batch and its gradient.
         Assert.Equal(SeparableNet.InferenceKernelBytes, (forward + workspace + between + 2 * 7 * 5) * 4);
         Assert.Equal(SeparableNet.TrainingKernelBytes, (forward + backward + workspace + backwardWorkspace + 2 * batch * between) * 4);
+    }
+
+    [Fact]
+    public void A_frozen_separable_layer_has_no_gradients_and_keeps_its_weights()
+    {
+        var net = new SeparableNet(3, ExecutionMode.Training);
+        var before = Cases.Parameters(net);
+        var inputs = Cases.Random(3 * 70, 4);
+        net.TrainStep(inputs, new[] { 0, 1, 2 });
+        var after = Cases.Parameters(net);
+        Assert.Throws<InvalidOperationException>(() => net.CopyGradient("sep2.depthwise.weight", new float[36]));
+        Assert.Equal(before["sep2.depthwise.weight"], after["sep2.depthwise.weight"]);
+        Assert.Equal(before["sep2.pointwise.weight"], after["sep2.pointwise.weight"]);
+        Assert.NotEqual(before["sep1.depthwise.weight"], after["sep1.depthwise.weight"]);
     }
 
     [Fact]
