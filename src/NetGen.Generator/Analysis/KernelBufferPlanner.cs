@@ -28,7 +28,7 @@ namespace NetGen.Generator.Analysis;
 /// Inference holds the forward packings, the workspace and the input transpose; training
 /// holds the forward and backward packings and both workspaces.
 /// </summary>
-public static class KernelBufferPlanner
+public static partial class KernelBufferPlanner
 {
     private const int Block = 16;
 
@@ -41,12 +41,14 @@ public static class KernelBufferPlanner
         var statistics = new List<(int Node, long Floats)>();
         var folded = new List<(int Node, long Floats)>();
         long workspace = 0, backwardWorkspace = 0, normInference = 0, normTraining = 0;
+        var spatial = new List<SpatialBuffer>();
         for (int n = 1; n < nodes.Count; n++)
         {
             if (!layers[n].Computed) continue;
             var node = nodes[n];
             var input = layers[node.Inputs[0]].Output;
             var output = layers[n].Output;
+            if (PlanSpatial(network, n, input, output, forward, backward, spatial, ref workspace, ref backwardWorkspace)) continue;
             if (node.Op is OpKind.Conv2D or OpKind.DepthwiseConv2D)
             {
                 long groups = Groups(node, input);
@@ -97,6 +99,12 @@ public static class KernelBufferPlanner
         {
             slots.Add(new KernelBufferSlot(node, KernelBufferKind.DropoutMask, floats, -1, training));
             training += floats;
+        }
+        foreach (var buffer in spatial)
+        {
+            slots.Add(new KernelBufferSlot(buffer.Node, buffer.Kind, buffer.Floats, buffer.Inference ? inference : -1, buffer.Training ? training : -1));
+            if (buffer.Inference) inference += buffer.Floats;
+            if (buffer.Training) training += buffer.Floats;
         }
         if (workspace > 0)
         {

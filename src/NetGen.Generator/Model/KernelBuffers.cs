@@ -7,11 +7,18 @@ public enum KernelBufferKind
     PackedWeights,
     /// <summary>A Conv2D layer's weights in the backward-data kernel's layout (training only).</summary>
     BackwardPackedWeights,
-    /// <summary>Conv2D forward scratch: a zero row of C/G for padding taps and a 16-lane tail, shared by all convolutions.</summary>
+    /// <summary>
+    /// Forward scratch shared by all convolutions: Conv2D's zero row of C/G for padding taps and a 16-lane
+    /// tail; a stride-1 Conv2DTranspose's C/G + 16 (its forward runs as a convolution).
+    /// </summary>
     ConvWorkspace,
     /// <summary>One input sample turned channels-last (inference only, inputs with more than one channel).</summary>
     InputTranspose,
-    /// <summary>Conv2D backward-data scratch of a stride-1 convolution (run as a convolution of dY): K/G + 16, the largest, training only.</summary>
+    /// <summary>
+    /// Backward scratch shared by the layers, one at a time (training only), the largest of: a stride-1
+    /// Conv2D's backward data (run as a convolution of dY), K/G + 16; a Conv2DTranspose's backward data
+    /// (a convolution), K/G + 16; LocalResponseNorm's 2C.
+    /// </summary>
     BackwardDataWorkspace,
     /// <summary>A Dropout layer's mask at the training batch (0 or 1 / (1 - rate) per element), training only.</summary>
     DropoutMask,
@@ -21,6 +28,16 @@ public enum KernelBufferKind
     BatchNormWorkspace,
     /// <summary>The bias (K) of a convolution with the following BatchNorm folded in, inference only.</summary>
     FoldedBias,
+    /// <summary>A SeparableConv2D layer's pointwise (1x1) weights in the forward kernel's layout.</summary>
+    PointwisePackedWeights,
+    /// <summary>A SeparableConv2D layer's pointwise weights in the backward-data kernel's layout (training only).</summary>
+    PointwiseBackwardPackedWeights,
+    /// <summary>A SeparableConv2D layer's depthwise result, one sample (inference only).</summary>
+    DepthwiseOutput,
+    /// <summary>A SeparableConv2D layer's depthwise results at the training batch, saved for the pointwise weight gradient (training only).</summary>
+    SavedDepthwiseOutput,
+    /// <summary>The gradient of a SeparableConv2D layer's depthwise results at the training batch (training only).</summary>
+    DepthwiseOutputGradient,
 }
 
 /// <summary>

@@ -1,4 +1,7 @@
 using System;
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace NetGen.Kernels;
 
@@ -16,7 +19,7 @@ public static class LocalResponseNorm
     public static int BackwardWorkspaceFloats(int c) => 2 * c;
 
     /// <summary>y = x / (k + alpha * window sum of squares)^beta. Overwrites y.</summary>
-    /// <param name="y">(M, C) output.</param>
+    /// <param name="y">(M, C) output, not overlapping x (it holds the denominators on the way).</param>
     /// <param name="x">(M, C) input.</param>
     /// <param name="rows">M = N * H * W.</param>
     /// <param name="c">Channels C.</param>
@@ -33,10 +36,9 @@ public static class LocalResponseNorm
         {
             var xr = x.Slice(m * c, c);
             var yr = y.Slice(m * c, c);
-            for (int i = 0; i < c; i++)
-            {
-                yr[i] = xr[i] * MathF.Pow(Denominator(xr, i, radius, k, alpha), -beta);
-            }
+            // y holds the denominators' bases first, then x times their -beta power.
+            Denominators(yr, xr, radius, k, alpha);
+            ScaleByPower(yr, xr, beta);
         }
     }
 
@@ -67,12 +69,8 @@ public static class LocalResponseNorm
             var xr = x.Slice(m * c, c);
             var dyr = dY.Slice(m * c, c);
             var dxr = dX.Slice(m * c, c);
-            for (int i = 0; i < c; i++)
-            {
-                float s = Denominator(xr, i, radius, k, alpha);
-                powered[i] = MathF.Pow(s, -beta);
-                weighted[i] = dyr[i] * xr[i] * powered[i] / s;
-            }
+            Denominators(powered, xr, radius, k, alpha);
+            PowerAndWeight(powered, weighted, dyr, xr, beta);
             for (int j = 0; j < c; j++)
             {
                 float sum = 0f;
@@ -85,13 +83,77 @@ public static class LocalResponseNorm
         }
     }
 
-    private static float Denominator(ReadOnlySpan<float> xr, int i, int radius, float k, float alpha)
+    /// <summary>s[i] = k + alpha * sum of x[j]^2 over the window around i, clipped at the ends.</summary>
+    private static void Denominators(Span<float> s, ReadOnlySpan<float> xr, int radius, float k, float alpha)
     {
-        float sum = 0f;
-        for (int j = Math.Max(0, i - radius); j <= Math.Min(xr.Length - 1, i + radius); j++)
+        int c = xr.Length;
+        for (int i = 0; i < c; i++)
         {
-            sum += xr[j] * xr[j];
+            float sum = 0f;
+            for (int j = Math.Max(0, i - radius); j <= Math.Min(c - 1, i + radius); j++)
+            {
+                sum += xr[j] * xr[j];
+            }
+            s[i] = k + alpha * sum;
         }
-        return k + alpha * sum;
+    }
+
+    /// <summary>s[i] = x[i] * s[i]^-beta, in place over the denominators (vectorised: a power per element is the cost).</summary>
+    private static void ScaleByPower(Span<float> s, ReadOnlySpan<float> xr, float beta)
+    {
+        int i = 0;
+        if (Vector.IsHardwareAccelerated)
+        {
+            var vs = MemoryMarshal.Cast<float, Vector<float>>(s);
+            var vx = MemoryMarshal.Cast<float, Vector<float>>(xr);
+            for (int v = 0; v < vs.Length; v++)
+            {
+                vs[v] = vx[v] * Power(vs[v], beta);
+            }
+            i = vs.Length * Vector<float>.Count;
+        }
+        for (; i < s.Length; i++)
+        {
+            s[i] = xr[i] * MathF.Pow(s[i], -beta);
+        }
+    }
+
+    /// <summary>From the denominators s: powered[i] = s^-beta (in place of s) and weighted[i] = dY x s^(-beta-1).</summary>
+    private static void PowerAndWeight(Span<float> powered, Span<float> weighted, ReadOnlySpan<float> dyr, ReadOnlySpan<float> xr, float beta)
+    {
+        int c = xr.Length, i = 0;
+        if (Vector.IsHardwareAccelerated)
+        {
+            var vp = MemoryMarshal.Cast<float, Vector<float>>(powered[..c]);
+            var vw = MemoryMarshal.Cast<float, Vector<float>>(weighted[..c]);
+            var vdy = MemoryMarshal.Cast<float, Vector<float>>(dyr);
+            var vx = MemoryMarshal.Cast<float, Vector<float>>(xr);
+            for (int v = 0; v < vp.Length; v++)
+            {
+                var s = vp[v];
+                var p = Power(s, beta);
+                vp[v] = p;
+                vw[v] = vdy[v] * vx[v] * p / s;
+            }
+            i = vp.Length * Vector<float>.Count;
+        }
+        for (; i < c; i++)
+        {
+            float s = powered[i];
+            powered[i] = MathF.Pow(s, -beta);
+            weighted[i] = dyr[i] * xr[i] * powered[i] / s;
+        }
+    }
+
+    /// <summary>s^-beta for s &gt; 0 (k &gt; 0, alpha &gt;= 0); AlexNet's 0.75 exactly through square roots.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector<float> Power(Vector<float> s, float beta)
+    {
+        if (beta == 0.75f)
+        {
+            var root = Vector.SquareRoot(s);
+            return Vector<float>.One / (root * Vector.SquareRoot(root));
+        }
+        return Vector.Exp(Vector.Log(s) * -beta);
     }
 }

@@ -46,8 +46,8 @@ public class CnnGenerationTests
     {
         var run = GeneratorTestHelper.Run(Array.Empty<string>(), new[] { ("/repo/nets/tiny_resnet.cnn", TinyResNet) });
 
-        // Batch norm and the residual add have no CPU kernels in the generated code yet: NG0301, constants only.
-        Assert.All(run.GeneratorDiagnostics, d => Assert.Equal("NG0301", d.Id));
+        // Batch norm and the residual add run: no diagnostic at all, execution members included.
+        Assert.Empty(run.GeneratorDiagnostics);
         var source = Assert.Single(run.Sources);
         Assert.Equal("Nets.Residual.TinyResNet.Network.g.cs", source.Key);
         Snapshot.Verify("Generator.Nets.Residual.TinyResNet", source.Value);
@@ -197,8 +197,9 @@ public class CnnGenerationTests
         string path = Path.Combine(RepositoryRoot(), "samples", "Architectures", file);
         var run = GeneratorTestHelper.Run(Array.Empty<string>(), new[] { (path, File.ReadAllText(path)) });
 
-        // NG0301 (a layer kind without CPU kernels yet) says what cannot run; everything else must be clean.
-        Assert.Empty(GeneratorTestHelper.Describe(run.GeneratorDiagnostics.Where(d => d.Id != "NG0301")));
+        // Every layer of every architecture runs: no warning or error, not even NG0301. (NG0302 is
+        // information: Xception's training memory at its declared batch does not fit one array.)
+        Assert.Empty(GeneratorTestHelper.Describe(run.GeneratorDiagnostics.Where(d => d.Id != "NG0302")));
         Assert.Single(run.Sources);
         CompiledCode.AssertClean(run.Output);
     }

@@ -23,6 +23,8 @@ public class LocalResponseNormTests
     [InlineData(6, 7, 2, 2.0f, 1e-2f, 0.75f)]   // AlexNet's k, beta; a large alpha so the sum matters
     [InlineData(3, 20, 1, 1.0f, 0.5f, 0.5f)]
     [InlineData(2, 3, 5, 1.0f, 0.1f, 0.75f)]    // window wider than the channels
+    [InlineData(4, 37, 2, 2.0f, 1e-2f, 0.75f)]  // whole vectors and a tail, AlexNet's beta through square roots
+    [InlineData(3, 45, 3, 1.5f, 0.2f, 0.6f)]    // whole vectors and a tail, any beta through exp and log
     public void Forward_and_backward_match_references(int rows, int c, int radius, float k, float alpha, float beta)
     {
         var rng = new Random(rows * 100 + c * 10 + radius);

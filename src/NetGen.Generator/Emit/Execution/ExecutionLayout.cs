@@ -67,6 +67,7 @@ internal sealed partial class ExecutionLayout
             if (!analysis.Layers[n].Computed) continue;
             var node = nodes[n];
             if (node.Op == OpKind.BatchNorm) AddBatchNorm(n, ref offset, ref gradient);
+            if (AddSpatialParameters(n, ref offset, ref gradient)) continue;
             if (node.Op is not (OpKind.Conv2D or OpKind.DepthwiseConv2D or OpKind.Dense)) continue;
             var input = InputShape(n);
             var output = analysis.Layers[n].Output;
@@ -132,7 +133,8 @@ internal sealed partial class ExecutionLayout
 
     public Shape OutputShape(int node) => Analysis.Layers[node].Output;
 
-    public static bool HasFusedActivation(Node node) => node.Op is OpKind.Conv2D or OpKind.DepthwiseConv2D or OpKind.Dense;
+    public static bool HasFusedActivation(Node node) => node.Op is OpKind.Conv2D or OpKind.DepthwiseConv2D or OpKind.Dense
+        or OpKind.SeparableConv2D or OpKind.Conv2DTranspose;
 
     /// <summary>Inference: where node n's output starts, or -1 when it is the caller's input (node 0 or a view of it).</summary>
     public long InferenceOffset(int n)

@@ -16,7 +16,8 @@ internal static class ExecutionSupport
     public static bool CanRun(OpKind op) => op is OpKind.Input or OpKind.Conv2D or OpKind.DepthwiseConv2D
         or OpKind.MaxPool2D or OpKind.AvgPool2D or OpKind.GlobalAvgPool or OpKind.Flatten or OpKind.Dropout or OpKind.Dense
         or OpKind.ReLU or OpKind.LeakyReLU or OpKind.ELU or OpKind.Sigmoid or OpKind.Tanh or OpKind.Softmax
-        or OpKind.BatchNorm or OpKind.Add or OpKind.Multiply;
+        or OpKind.BatchNorm or OpKind.Add or OpKind.Multiply
+        or OpKind.Conv2DTranspose or OpKind.SeparableConv2D or OpKind.Upsample or OpKind.LocalResponseNorm or OpKind.Concat;
 
     /// <summary>A node's op can run, with arguments its kernels take (Multiply: two inputs).</summary>
     public static bool CanRun(Node node) => CanRun(node.Op) && !(node.Op == OpKind.Multiply && node.Inputs.Count != 2);

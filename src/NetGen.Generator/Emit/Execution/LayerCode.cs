@@ -28,6 +28,7 @@ internal sealed partial class LayerCode
         var x = _layout.InputShape(n);
         var y = _layout.OutputShape(n);
         var a = node.Args;
+        if (SpatialDimsField(n) is { } spatial) return spatial;
         switch (node.Op)
         {
             case OpKind.Conv2D:
@@ -66,6 +67,7 @@ internal sealed partial class LayerCode
         string rowsY = training ? "n * " + Number(y.Elements / y.C) : Number(y.Elements / y.C);
         w.Line($"// {node.Name}: {SummaryWriter.KindText(node)} {x} -> {y}");
         if (!training && FusedAway(w, n)) return;
+        if (SpatialForward(w, n, training)) return;
         switch (node.Op)
         {
             case OpKind.Conv2D:
@@ -143,6 +145,7 @@ internal sealed partial class LayerCode
         string dims = Dims(n) + " with { N = n }";
         bool needsDx = KernelBufferPlanner.NeedsGradient(Network, input);
         w.Line($"// {node.Name}: {SummaryWriter.KindText(node)}");
+        if (SpatialBackward(w, n)) return;
         switch (node.Op)
         {
             case OpKind.Conv2D:
@@ -150,16 +153,7 @@ internal sealed partial class LayerCode
             case OpKind.Dense:
             {
                 string kernel = node.Op == OpKind.Dense ? "Dense" : "Conv2D";
-                var act = node.Args.Activation;
-                if (act == ActivationKind.Softmax)
-                {
-                    if (n == _layout.Logits) w.Line("// dY is already the gradient at the logits (softmax cross-entropy).");
-                    else w.Line($"global::NetGen.Execution.ExecutionOps.SoftmaxBackwardInPlace({dY}, {Y}, n * {Number(y.Elements / y.C)}, {y.C});");
-                }
-                else if (act != ActivationKind.None)
-                {
-                    w.Line($"{Kernels}Activations.BackwardInPlace({dY}, {Y}, {Activation(act)}, {Alpha(node)});");
-                }
+                FusedActivationBackward(w, n);
                 var weight = _layout.Weight[n]!;
                 if (weight.GradientOffset >= 0 && needsDx)
                 {
@@ -266,6 +260,23 @@ internal sealed partial class LayerCode
         }
     }
 
+    /// <summary>Turns dY into the gradient before a fused activation, in place (nothing when none is fused).</summary>
+    private void FusedActivationBackward(IndentedWriter w, int n)
+    {
+        var node = Network.Nodes[n];
+        var y = _layout.OutputShape(n);
+        var act = node.Args.Activation;
+        if (act == ActivationKind.Softmax)
+        {
+            if (n == _layout.Logits) w.Line("// dY is already the gradient at the logits (softmax cross-entropy).");
+            else w.Line($"global::NetGen.Execution.ExecutionOps.SoftmaxBackwardInPlace({Grad(n)}, {Out(n, true)}, n * {Number(y.Elements / y.C)}, {y.C});");
+        }
+        else if (act != ActivationKind.None)
+        {
+            w.Line($"{Kernels}Activations.BackwardInPlace({Grad(n)}, {Out(n, true)}, {Activation(act)}, {Alpha(node)});");
+        }
+    }
+
     /// <summary>Kernels accumulate into dX: zero it at the step that starts it, the last reader of its node.</summary>
     private void StartGradient(IndentedWriter w, int input, int n)
     {
@@ -275,6 +286,7 @@ internal sealed partial class LayerCode
     /// <summary>Repacks one layer's weights into its kernel buffers.</summary>
     public void Pack(IndentedWriter w, int n, bool training)
     {
+        if (SpatialPack(w, n, training)) return;
         var node = Network.Nodes[n];
         var weight = _layout.Weight[n];
         if (weight is null || node.Op == OpKind.BatchNorm) return;

@@ -1,0 +1,254 @@
+using System.Collections.Generic;
+using NetGen.Generator.Analysis;
+using NetGen.Generator.Model;
+using static NetGen.Generator.Emit.CSharp;
+
+namespace NetGen.Generator.Emit.Execution;
+
+/// <summary>
+/// The kernel calls of the spatial layers: Conv2DTranspose, SeparableConv2D (a depthwise then a
+/// pointwise convolution through a kernel buffer between them), Upsample, LocalResponseNorm and
+/// Concat (one copy per input into its channels of the output).
+/// </summary>
+internal sealed partial class LayerCode
+{
+    /// <summary>The dimension field of a spatial layer that has one, or null.</summary>
+    private string? SpatialDimsField(int n)
+    {
+        var node = Network.Nodes[n];
+        var x = _layout.InputShape(n);
+        var y = _layout.OutputShape(n);
+        var a = node.Args;
+        switch (node.Op)
+        {
+            case OpKind.Conv2DTranspose:
+            {
+                var p = WindowPadding.ForTransposed(a);
+                return $"private static readonly {Kernels}Conv2DTransposeDims {Dims(n)} = {Kernels}Conv2DTransposeDims.Create(" +
+                       $"1, {x.H}, {x.W}, {x.C}, {y.C}, {a.KernelH}, {a.KernelW}, {a.StrideH}, {a.StrideW}, " +
+                       $"{p.Top}, {p.Bottom}, {p.Left}, {p.Right}, {p.OutputPaddingH}, {p.OutputPaddingW}, {a.DilationH}, {a.DilationW}); // {node.Name}";
+            }
+            case OpKind.SeparableConv2D:
+            {
+                var (pt, pb, pl, pr, _, _) = WindowPadding.ForWindow(a, x);
+                int cm = x.C * a.DepthMultiplier;
+                return $"private static readonly ({Kernels}Conv2DDims Depthwise, {Kernels}Conv2DDims Pointwise) {Dims(n)} = (" +
+                       $"{Kernels}Conv2DDims.Create(1, {x.H}, {x.W}, {x.C}, {cm}, {a.KernelH}, {a.KernelW}, {a.StrideH}, {a.StrideW}, " +
+                       $"{pt}, {pb}, {pl}, {pr}, {a.DilationH}, {a.DilationW}, {x.C}), " +
+                       $"{Kernels}Conv2DDims.Create(1, {y.H}, {y.W}, {cm}, {y.C}, 1, 1)); // {node.Name}";
+            }
+            case OpKind.Upsample:
+                return $"private static readonly {Kernels}UpsampleDims {Dims(n)} = new(1, {x.H}, {x.W}, {x.C}, {a.ScaleH}, {a.ScaleW}); // {node.Name}";
+            default:
+                return null;
+        }
+    }
+
+    /// <summary>Writes a spatial layer's forward; false for other layers.</summary>
+    private bool SpatialForward(IndentedWriter w, int n, bool training)
+    {
+        var node = Network.Nodes[n];
+        var x = _layout.InputShape(n);
+        var y = _layout.OutputShape(n);
+        string Y = Out(n, training);
+        string X = In(node.Inputs[0], training);
+        string rowsY = Rows(y, training);
+        switch (node.Op)
+        {
+            case OpKind.Conv2DTranspose:
+                w.Line($"{Kernels}Conv2DTranspose.Forward({Y}, {X}, {Kernel(n, KernelBufferKind.PackedWeights, training)}, {BiasSpan(n)}, " +
+                       $"{ForwardWorkspace(training)}, {BatchDims(n, "", training)}, {FusedKind(node)}, {Alpha(node)});");
+                FusedSoftmax(w, n, Y, rowsY, y.C, training);
+                return true;
+            case OpKind.SeparableConv2D:
+            {
+                string between = Between(n, training);
+                w.Line($"{Kernels}Conv2D.Forward({between}, {X}, {Kernel(n, KernelBufferKind.PackedWeights, training)}, " +
+                       $"global::System.ReadOnlySpan<float>.Empty, {ForwardWorkspace(training)}, {BatchDims(n, ".Depthwise", training)});");
+                w.Line($"{Kernels}Conv2D.Forward({Y}, {between}, {Kernel(n, KernelBufferKind.PointwisePackedWeights, training)}, {BiasSpan(n)}, " +
+                       $"{ForwardWorkspace(training)}, {BatchDims(n, ".Pointwise", training)}, {FusedKind(node)}, {Alpha(node)});");
+                FusedSoftmax(w, n, Y, rowsY, y.C, training);
+                return true;
+            }
+            case OpKind.Upsample:
+                w.Line($"{Kernels}Upsample.Forward({Y}, {X}, {BatchDims(n, "", training)}, {Bilinear(node)});");
+                return true;
+            case OpKind.LocalResponseNorm:
+                w.Line($"{Kernels}LocalResponseNorm.Forward({Y}, {X}, {Rows(x, training)}, {x.C}, {Lrn(node)});");
+                return true;
+            case OpKind.Concat:
+            {
+                int offset = 0;
+                foreach (int input in node.Inputs)
+                {
+                    w.Line($"{Kernels}Concat.Forward({Y}, {In(input, training)}, {rowsY}, {y.C}, {offset});");
+                    offset += _layout.OutputShape(input).C;
+                }
+                return true;
+            }
+            default:
+                return false;
+        }
+    }
+
+    /// <summary>Writes a spatial layer's backward at batch n; false for other layers.</summary>
+    private bool SpatialBackward(IndentedWriter w, int n)
+    {
+        var node = Network.Nodes[n];
+        int input = node.Inputs[0];
+        var x = _layout.InputShape(n);
+        var y = _layout.OutputShape(n);
+        string dY = Grad(n);
+        string X = In(input, true);
+        bool needsDx = KernelBufferPlanner.NeedsGradient(Network, input);
+        switch (node.Op)
+        {
+            case OpKind.Conv2DTranspose:
+            {
+                string dims = BatchDims(n, "", true);
+                FusedActivationBackward(w, n);
+                var weight = _layout.Weight[n]!;
+                if (weight.GradientOffset >= 0)
+                {
+                    w.Line($"{Kernels}Conv2DTranspose.BackwardWeights({GradientSpan(weight)}, {dY}, {X}, {dims});");
+                    if (_layout.Bias[n] is { } bias) w.Line($"{Kernels}Conv2DTranspose.BackwardBias({GradientSpan(bias)}, {dY}, {dims});");
+                }
+                if (!needsDx) return true;
+                StartGradient(w, input, n);
+                w.Line($"{Kernels}Conv2DTranspose.BackwardData({Grad(input)}, {dY}, {Kernel(n, KernelBufferKind.BackwardPackedWeights, true)}, " +
+                       $"{BackwardWorkspace()}, {dims});");
+                return true;
+            }
+            case OpKind.SeparableConv2D:
+                SeparableBackward(w, n, needsDx);
+                return true;
+            case OpKind.Upsample:
+                if (!needsDx) return true;
+                StartGradient(w, input, n);
+                w.Line($"{Kernels}Upsample.Backward({Grad(input)}, {dY}, {BatchDims(n, "", true)}, {Bilinear(node)});");
+                return true;
+            case OpKind.LocalResponseNorm:
+                if (!needsDx) return true;
+                StartGradient(w, input, n);
+                w.Line($"{Kernels}LocalResponseNorm.Backward({Grad(input)}, {dY}, {X}, {BackwardWorkspace()}, {Rows(x, true)}, {x.C}, {Lrn(node)});");
+                return true;
+            case OpKind.Concat:
+            {
+                // Each input's channels of dY go to its gradient; an input listed twice gets both slices.
+                var started = new HashSet<int>();
+                int offset = 0;
+                foreach (int source in node.Inputs)
+                {
+                    int channels = _layout.OutputShape(source).C;
+                    if (KernelBufferPlanner.NeedsGradient(Network, source))
+                    {
+                        if (started.Add(source)) StartGradient(w, source, n);
+                        w.Line($"{Kernels}Concat.Backward({Grad(source)}, {dY}, {Rows(y, true)}, {y.C}, {offset});");
+                    }
+                    offset += channels;
+                }
+                return true;
+            }
+            default:
+                return false;
+        }
+    }
+
+    /// <summary>
+    /// Pointwise then depthwise backward. The pointwise weight gradient reads the saved depthwise
+    /// result; the depthwise result's gradient (zeroed here, as the kernels accumulate) feeds the
+    /// depthwise weight gradient and the input's.
+    /// </summary>
+    private void SeparableBackward(IndentedWriter w, int n, bool needsDx)
+    {
+        int input = Network.Nodes[n].Inputs[0];
+        string dY = Grad(n);
+        string depthwise = BatchDims(n, ".Depthwise", true), pointwise = BatchDims(n, ".Pointwise", true);
+        FusedActivationBackward(w, n);
+        var dwWeight = _layout.Weight[n]!;
+        var pwWeight = _layout.Pointwise[n];
+        if (pwWeight.GradientOffset >= 0)
+        {
+            w.Line($"{Kernels}Conv2D.BackwardWeights({GradientSpan(pwWeight)}, {dY}, {Between(n, true)}, {pointwise});");
+            if (_layout.Bias[n] is { } bias) w.Line($"{Kernels}Conv2D.BackwardBias({GradientSpan(bias)}, {dY}, {pointwise});");
+        }
+        if (!KernelBufferPlanner.SeparableNeedsDepthwiseGradient(Network, n)) return;
+        string dBetween = BatchKernel(n, KernelBufferKind.DepthwiseOutputGradient);
+        w.Line($"{dBetween}.Clear();");
+        w.Line($"{Kernels}Conv2D.BackwardData({dBetween}, {dY}, {Kernel(n, KernelBufferKind.PointwiseBackwardPackedWeights, true)}, " +
+               $"{BackwardWorkspace()}, {pointwise});");
+        if (dwWeight.GradientOffset >= 0)
+            w.Line($"{Kernels}Conv2D.BackwardWeights({GradientSpan(dwWeight)}, {dBetween}, {In(input, true)}, {depthwise});");
+        if (!needsDx) return;
+        StartGradient(w, input, n);
+        w.Line($"{Kernels}Conv2D.BackwardData({Grad(input)}, {dBetween}, {Kernel(n, KernelBufferKind.BackwardPackedWeights, true)}, " +
+               $"{BackwardWorkspace()}, {depthwise});");
+    }
+
+    /// <summary>Repacks a transposed or separable convolution's weights; false for other layers.</summary>
+    private bool SpatialPack(IndentedWriter w, int n, bool training)
+    {
+        var node = Network.Nodes[n];
+        bool backward = training && _layout.KernelOffset(n, KernelBufferKind.BackwardPackedWeights, true) >= 0;
+        switch (node.Op)
+        {
+            case OpKind.Conv2DTranspose:
+            {
+                string canonical = Canonical(_layout.Weight[n]!);
+                w.Line($"{Kernels}Conv2DTranspose.Pack({Kernel(n, KernelBufferKind.PackedWeights, training)}, {canonical}, in {Dims(n)});");
+                if (backward)
+                    w.Line($"{Kernels}Conv2DTranspose.PackForBackward({Kernel(n, KernelBufferKind.BackwardPackedWeights, true)}, {canonical}, in {Dims(n)});");
+                return true;
+            }
+            case OpKind.SeparableConv2D:
+            {
+                string depthwise = Canonical(_layout.Weight[n]!), pointwise = Canonical(_layout.Pointwise[n]);
+                w.Line($"{Kernels}Conv2D.Pack({Kernel(n, KernelBufferKind.PackedWeights, training)}, {depthwise}, in {Dims(n)}.Depthwise);");
+                w.Line($"{Kernels}Conv2D.Pack({Kernel(n, KernelBufferKind.PointwisePackedWeights, training)}, {pointwise}, in {Dims(n)}.Pointwise);");
+                if (backward)
+                    w.Line($"{Kernels}Conv2D.PackForBackward({Kernel(n, KernelBufferKind.BackwardPackedWeights, true)}, {depthwise}, in {Dims(n)}.Depthwise);");
+                if (training && _layout.KernelOffset(n, KernelBufferKind.PointwiseBackwardPackedWeights, true) >= 0)
+                    w.Line($"{Kernels}Conv2D.PackForBackward({Kernel(n, KernelBufferKind.PointwiseBackwardPackedWeights, true)}, {pointwise}, in {Dims(n)}.Pointwise);");
+                return true;
+            }
+            default:
+                return false;
+        }
+    }
+
+    private static string Canonical(ParameterEntry weight) => Slice(weight.Offset, weight.Length);
+
+    /// <summary>"in s_netgenDimsN.Part" at inference, "s_netgenDimsN.Part with { N = n }" in training.</summary>
+    private static string BatchDims(int n, string part, bool training) =>
+        training ? Dims(n) + part + " with { N = n }" : "in " + Dims(n) + part;
+
+    /// <summary>Channel rows of a tensor (pixels of one sample, times n in training).</summary>
+    private static string Rows(Shape shape, bool training) =>
+        training ? "n * " + Number(shape.Elements / shape.C) : Number(shape.Elements / shape.C);
+
+    /// <summary>A separable layer's depthwise result: the inference buffer, or the batch's saved one.</summary>
+    private string Between(int n, bool training) => training
+        ? BatchKernel(n, KernelBufferKind.SavedDepthwiseOutput)
+        : Kernel(n, KernelBufferKind.DepthwiseOutput, false);
+
+    /// <summary>The first n samples of a training kernel buffer that holds a batch of a separable layer's depthwise results.</summary>
+    private string BatchKernel(int n, KernelBufferKind kind)
+    {
+        var y = _layout.OutputShape(n);
+        long perSample = (long)y.H * y.W * _layout.InputShape(n).C * Network.Nodes[n].Args.DepthMultiplier;
+        return $"m.Slice({Number(_layout.KernelOffset(n, kind, true))}, n * {Number(perSample)})";
+    }
+
+    /// <summary>The shared forward scratch, or an empty slice when no convolution needs one.</summary>
+    private string ForwardWorkspace(bool training)
+    {
+        long offset = _layout.KernelOffset(-1, KernelBufferKind.ConvWorkspace, training);
+        return offset < 0 ? Slice(0, 0) : Kernel(-1, KernelBufferKind.ConvWorkspace, training);
+    }
+
+    private static string Bilinear(Node node) => node.Args.Mode == UpsampleMode.Bilinear ? "true" : "false";
+
+    /// <summary>LocalResponseNorm's "radius, k, alpha, beta" arguments.</summary>
+    private static string Lrn(Node node) =>
+        $"{node.Args.Radius}, {Float((float)node.Args.LrnBias)}, {Float((float)node.Args.LrnAlpha)}, {Float((float)node.Args.LrnBeta)}";
+}
