@@ -241,7 +241,7 @@ namespace App
             var result = ComputeGradients(inputs, labels);
             _netgenSteps++;
             global::System.Span<float> m = _netgenMemory;
-            global::NetGen.Execution.OptimizerStep.Adam(m.Slice(0, 13610), m.Slice(13610, 13610), m.Slice(27220, 27220), s_netgenParameters, TrainingSettings, _netgenSteps);
+            global::NetGen.Execution.OptimizerStep.Adam(m.Slice(0, 13610), m.Slice(13610, 13610), m.Slice(27220, 27220), s_netgenParameters, TrainingSettings, _netgenSteps, "Mnist");
             NetgenPackTraining();
             return result;
         }

@@ -29,18 +29,20 @@ internal static class TrainingMembers
         string parameters = LayerCode.Slice(0, layout.ParameterFloats);
         string gradients = LayerCode.Slice(layout.GradientBase, layout.TrainableFloats);
         string state = LayerCode.Slice(layout.StateBase, layout.StateFloats);
-        string step = network.Optimizer switch
-        {
-            OptimizerKind.Adam => $"global::NetGen.Execution.OptimizerStep.Adam({parameters}, {gradients}, {state}, s_netgenParameters, TrainingSettings, _netgenSteps);",
-            OptimizerKind.Sgd => $"global::NetGen.Execution.OptimizerStep.SgdMomentum({parameters}, {gradients}, {state}, s_netgenParameters, TrainingSettings);",
-            _ => $"global::NetGen.Execution.OptimizerStep.Sgd({parameters}, {gradients}, s_netgenParameters, TrainingSettings);",
-        };
+        string step = network.Optimizer == OptimizerKind.Adam
+            ? $"global::NetGen.Execution.OptimizerStep.Adam({parameters}, {gradients}, {state}, s_netgenParameters, TrainingSettings, _netgenSteps, {Literal(network.Name)});"
+            : $"global::NetGen.Execution.OptimizerStep.Sgd({parameters}, {gradients}, {state}, s_netgenParameters, TrainingSettings, _netgenSteps, {Literal(network.Name)});";
         string what = network.Name;
 
         string randomField = ExecutionMembers.HasDropout(layout)
             ? "\n\n/// <summary>The dropout masks' stream, seeded from the constructor's seed.</summary>\nprivate global::NetGen.Kernels.FastRandom _netgenRandom;"
             : "";
-        string learningRate = network.Optimizer == OptimizerKind.Adam ? "1e-3f" : "1e-2f";
+        string settings = network.Optimizer switch
+        {
+            OptimizerKind.Adam => "new(1e-3f)",
+            OptimizerKind.Sgd => "new(1e-2f)",
+            _ => "new(1e-2f) { Momentum = 0f }",
+        };
         w.Lines($$"""
 
             private long _netgenSteps;{{randomField}}
@@ -54,7 +56,7 @@ internal static class TrainingMembers
             public void UseWorkerPool(global::NetGen.Threading.WorkerPool? pool) => _netgenPool = pool;
 
             /// <summary>Optimizer hyperparameters ({{network.Optimizer.ToString().ToLowerInvariant()}}, as declared); read at every step.</summary>
-            public global::NetGen.Execution.TrainingSettings TrainingSettings { get; } = new({{learningRate}});
+            public global::NetGen.Execution.TrainingSettings TrainingSettings { get; } = {{settings}};
 
             /// <summary>Optimizer steps taken.</summary>
             public long StepCount => _netgenSteps;
