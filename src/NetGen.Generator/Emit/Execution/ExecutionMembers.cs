@@ -6,7 +6,7 @@ namespace NetGen.Generator.Emit.Execution;
 /// <summary>
 /// The execution members of a network's class: the kernel-buffer constants always; when
 /// every layer can run (<see cref="ExecutionSupport"/>), the constructor, Predict, and when
-/// the output is a class-score vector, TrainStep and its companions. Straight-line code, one
+/// the output holds class scores (a vector, or per pixel), TrainStep and its companions. Straight-line code, one
 /// kernel call per layer, every dimension and offset a constant.
 /// </summary>
 internal static class ExecutionMembers
