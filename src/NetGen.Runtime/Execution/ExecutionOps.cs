@@ -6,7 +6,7 @@ namespace NetGen.Execution;
 
 /// <summary>
 /// The few steps generated code needs beside the kernels: a gradient passed through a view
-/// (flatten) that does not share storage, and the backward of a softmax fused into a layer,
+/// (flatten) that does not share storage, gradient scaling, and the backward of a softmax fused into a layer,
 /// done in place on the gradient like <see cref="Kernels.Activations.BackwardInPlace"/>.
 /// </summary>
 public static class ExecutionOps
@@ -34,6 +34,27 @@ public static class ExecutionOps
         for (; i < dX.Length; i++)
         {
             dX[i] += dY[i];
+        }
+    }
+
+    /// <summary>x *= factor, element by element: the summed gradient of micro-batches turned into the mean's.</summary>
+    /// <param name="x">(F) scaled in place.</param>
+    /// <param name="factor">The factor.</param>
+    public static void Scale(Span<float> x, float factor)
+    {
+        int i = 0;
+        if (Vector.IsHardwareAccelerated)
+        {
+            var a = MemoryMarshal.Cast<float, Vector<float>>(x);
+            for (int v = 0; v < a.Length; v++)
+            {
+                a[v] *= factor;
+            }
+            i = a.Length * Vector<float>.Count;
+        }
+        for (; i < x.Length; i++)
+        {
+            x[i] *= factor;
         }
     }
 

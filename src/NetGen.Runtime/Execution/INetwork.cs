@@ -6,7 +6,7 @@ namespace NetGen.Execution;
 /// What every generated network that can run offers, so code can serve or evaluate any of
 /// them. Instances are not thread-safe: use one per thread.
 /// </summary>
-public interface INetwork
+public interface INetwork : IWorkerPredictor
 {
     /// <summary>What the instance allocated memory for.</summary>
     ExecutionMode Mode { get; }
@@ -26,8 +26,14 @@ public interface INetwork
     /// <summary>Runs one sample.</summary>
     void Predict(ReadOnlySpan<float> input, Span<float> output);
 
-    /// <summary>Runs <paramref name="count"/> samples.</summary>
+    /// <summary>Runs <paramref name="count"/> samples (split over the pool's workers after <see cref="UseWorkerPool"/> on an inference instance).</summary>
     void Predict(ReadOnlySpan<float> inputs, Span<float> outputs, int count);
+
+    /// <summary>
+    /// Runs batched Predict (inference) or each layer's backward halves (training) on the workers of
+    /// <paramref name="pool"/>, or on the calling thread when null; see the generated method for the memory it allocates.
+    /// </summary>
+    void UseWorkerPool(Threading.WorkerPool? pool);
 
     /// <summary>Copies a parameter tensor out, in PyTorch layout.</summary>
     void CopyParameter(string name, Span<float> destination);
@@ -42,7 +48,10 @@ public interface INetwork
     void Load(string path);
 }
 
-/// <summary>A generated network whose output is a class-score vector: it trains with softmax cross-entropy.</summary>
+/// <summary>
+/// A generated network whose output is a class-score vector, or a (C, H, W) map of per-pixel
+/// class scores: it trains with softmax cross-entropy, per sample or per pixel.
+/// </summary>
 public interface ITrainableNetwork : INetwork
 {
     /// <summary>Optimizer hyperparameters, read at every step.</summary>
@@ -54,11 +63,20 @@ public interface ITrainableNetwork : INetwork
     /// <summary>Largest batch one step takes (the declared batch size).</summary>
     int MaxBatch { get; }
 
-    /// <summary>One step: forward, loss, backward, update.</summary>
+    /// <summary>Labels per sample: 1 for a class-score vector, H x W for per-pixel scores.</summary>
+    int LabelsPerSample { get; }
+
+    /// <summary>One step: forward, loss, backward, update (micro-batches of <see cref="MaxBatch"/> beyond it).</summary>
     TrainResult TrainStep(ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels);
 
     /// <summary>Forward, loss and backward without the update.</summary>
     TrainResult ComputeGradients(ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels);
+
+    /// <summary>Adds a micro-batch's gradient to those accumulated since the last step, without updating.</summary>
+    TrainResult AccumulateGradients(ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels);
+
+    /// <summary>One update with the mean of the accumulated gradients.</summary>
+    void ApplyGradients();
 
     /// <summary>Mean loss and correct count over any number of samples.</summary>
     TrainResult Evaluate(ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels);

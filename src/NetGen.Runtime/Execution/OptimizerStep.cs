@@ -1,136 +1,95 @@
 using System;
-using System.Numerics;
-using System.Runtime.InteropServices;
+using NetGen.Training;
 
 namespace NetGen.Execution;
 
 /// <summary>
 /// One optimizer update of every trainable tensor of a generated network, in place, from its
-/// gradient block. The optimizer state block is laid out like the gradient block: SGD's
-/// velocity at each tensor's gradient offset; Adam's first moments there and second moments
-/// one trainable-parameter count further on.
+/// gradient block, through the same update rules as <see cref="Training.Sgd"/> and
+/// <see cref="Training.Adam"/>. Frozen tensors (no gradient offset) are not touched. The state
+/// block is laid out like the gradient block: SGD's momentum buffer at each tensor's gradient
+/// offset; Adam's first moments there and second moments one trainable-parameter count further on.
 /// </summary>
 public static class OptimizerStep
 {
-    /// <summary>
-    /// Adam (Kingma and Ba, bias-corrected as PyTorch): m = b1 m + (1 - b1) g,
-    /// v = b2 v + (1 - b2) g^2, p -= lr (m / (1 - b1^t)) / (sqrt(v / (1 - b2^t)) + eps).
-    /// </summary>
+    /// <summary>SGD (PyTorch's <c>torch.optim.SGD</c>): momentum, dampening, Nesterov and L2 weight decay from <paramref name="settings"/>.</summary>
     /// <param name="parameters">Parameter block.</param>
     /// <param name="gradients">Gradient block (trainable tensors only).</param>
-    /// <param name="state">Optimizer state block: 2 x trainable parameters.</param>
+    /// <param name="state">Momentum buffers: 1 x trainable parameters, or empty when the network has none (then momentum must be 0).</param>
     /// <param name="table">The network's tensors.</param>
-    /// <param name="settings">Hyperparameters.</param>
+    /// <param name="settings">Hyperparameters; its learning rate is first set from its schedule, if any.</param>
     /// <param name="step">This update's number t, from 1.</param>
-    public static void Adam(Span<float> parameters, ReadOnlySpan<float> gradients, Span<float> state,
-        ReadOnlySpan<ParameterTensor> table, TrainingSettings settings, long step)
+    /// <param name="network">Network name, for error messages.</param>
+    public static void Sgd(Span<float> parameters, ReadOnlySpan<float> gradients, Span<float> state,
+        ReadOnlySpan<ParameterTensor> table, TrainingSettings settings, long step, string network)
     {
-        int trainable = gradients.Length;
-        float b1 = settings.Beta1, b2 = settings.Beta2, eps = settings.Epsilon;
-        // Correction folded into the step size and epsilon: lr sqrt(1 - b2^t) / (1 - b1^t), eps sqrt(1 - b2^t).
-        double c1 = 1.0 - Power(b1, step), c2 = Math.Sqrt(1.0 - Power(b2, step));
-        float lr = (float)(settings.LearningRate * c2 / c1);
-        float epsHat = (float)(eps * c2);
+        float lr = LearningRate(settings, step);
+        float momentum = settings.Momentum, dampening = settings.Dampening, wd = settings.WeightDecay;
+        if (!(momentum >= 0) || !float.IsFinite(momentum) || !float.IsFinite(dampening) || !(wd >= 0) || !float.IsFinite(wd))
+        {
+            throw new InvalidOperationException(
+                $"{network}: SGD needs finite momentum >= 0, dampening and weight decay >= 0; the settings hold {momentum}, {dampening} and {wd}.");
+        }
+        if (settings.Nesterov && (momentum <= 0 || dampening != 0))
+        {
+            throw new InvalidOperationException(
+                $"{network}: Nesterov momentum needs momentum > 0 and zero dampening (as PyTorch); the settings hold momentum {momentum}, dampening {dampening}.");
+        }
+        if (settings.DecoupledWeightDecay)
+        {
+            throw new InvalidOperationException($"{network}: decoupled weight decay is AdamW's; SGD's weight decay is the L2 term (set DecoupledWeightDecay to false).");
+        }
+        if (momentum != 0 && state.Length != gradients.Length)
+        {
+            throw new InvalidOperationException(
+                $"{network} declares Optimizer = OptimizerType.None, which keeps no momentum buffer: set TrainingSettings.Momentum to 0, or declare OptimizerType.Sgd.");
+        }
         foreach (var tensor in table)
         {
             if (!tensor.Trainable) continue;
-            var p = parameters.Slice(tensor.Offset, tensor.Length);
-            var g = gradients.Slice(tensor.GradientOffset, tensor.Length);
-            var m = state.Slice(tensor.GradientOffset, tensor.Length);
-            var v = state.Slice(trainable + tensor.GradientOffset, tensor.Length);
-            AdamUpdate(p, g, m, v, lr, b1, b2, epsHat);
+            var buffer = momentum != 0 ? state.Slice(tensor.GradientOffset, tensor.Length) : Span<float>.Empty;
+            UpdateRules.Sgd(parameters.Slice(tensor.Offset, tensor.Length), gradients.Slice(tensor.GradientOffset, tensor.Length),
+                buffer, lr, momentum, dampening, wd, settings.Nesterov, step == 1);
         }
     }
 
-    /// <summary>SGD with momentum (PyTorch's form): v = momentum v + g, p -= lr v.</summary>
+    /// <summary>Adam, or AdamW with <see cref="TrainingSettings.DecoupledWeightDecay"/> (PyTorch's <c>torch.optim.Adam</c>/<c>AdamW</c>, amsgrad off).</summary>
     /// <param name="parameters">Parameter block.</param>
-    /// <param name="gradients">Gradient block.</param>
-    /// <param name="velocity">Optimizer state block: 1 x trainable parameters.</param>
+    /// <param name="gradients">Gradient block (trainable tensors only).</param>
+    /// <param name="state">First then second moments: 2 x trainable parameters.</param>
     /// <param name="table">The network's tensors.</param>
-    /// <param name="settings">Hyperparameters.</param>
-    public static void SgdMomentum(Span<float> parameters, ReadOnlySpan<float> gradients, Span<float> velocity,
-        ReadOnlySpan<ParameterTensor> table, TrainingSettings settings)
+    /// <param name="settings">Hyperparameters; its learning rate is first set from its schedule, if any.</param>
+    /// <param name="step">This update's number t, from 1.</param>
+    /// <param name="network">Network name, for error messages.</param>
+    public static void Adam(Span<float> parameters, ReadOnlySpan<float> gradients, Span<float> state,
+        ReadOnlySpan<ParameterTensor> table, TrainingSettings settings, long step, string network)
     {
-        float lr = settings.LearningRate, momentum = settings.Momentum;
+        float lr = LearningRate(settings, step);
+        double b1 = settings.Beta1, b2 = settings.Beta2;
+        float eps = settings.Epsilon, wd = settings.WeightDecay;
+        if (!(b1 >= 0 && b1 < 1) || !(b2 >= 0 && b2 < 1) || !(eps >= 0) || !float.IsFinite(eps) || !(wd >= 0) || !float.IsFinite(wd))
+        {
+            throw new InvalidOperationException(
+                $"{network}: Adam needs betas in [0, 1) and finite epsilon and weight decay >= 0; the settings hold {b1}, {b2}, {eps} and {wd}.");
+        }
+        int trainable = gradients.Length;
         foreach (var tensor in table)
         {
             if (!tensor.Trainable) continue;
-            var p = parameters.Slice(tensor.Offset, tensor.Length);
-            var g = gradients.Slice(tensor.GradientOffset, tensor.Length);
-            var v = velocity.Slice(tensor.GradientOffset, tensor.Length);
-            for (int i = 0; i < p.Length; i++)
-            {
-                v[i] = momentum * v[i] + g[i];
-                p[i] -= lr * v[i];
-            }
+            UpdateRules.Adam(parameters.Slice(tensor.Offset, tensor.Length), gradients.Slice(tensor.GradientOffset, tensor.Length),
+                state.Slice(tensor.GradientOffset, tensor.Length), state.Slice(trainable + tensor.GradientOffset, tensor.Length),
+                lr, b1, b2, eps, wd, settings.DecoupledWeightDecay, step);
         }
     }
 
-    /// <summary>Plain SGD (no state): p -= lr g.</summary>
-    public static void Sgd(Span<float> parameters, ReadOnlySpan<float> gradients, ReadOnlySpan<ParameterTensor> table,
-        TrainingSettings settings)
+    /// <summary>The rate step t uses: the schedule's At(t - 1) (stored back in the settings), else the settings' rate.</summary>
+    private static float LearningRate(TrainingSettings settings, long step)
     {
-        float lr = settings.LearningRate;
-        foreach (var tensor in table)
+        if (step < 1) throw new ArgumentOutOfRangeException(nameof(step), step, "Optimizer steps count from 1.");
+        if (settings.Schedule is { } schedule)
         {
-            if (!tensor.Trainable) continue;
-            var p = parameters.Slice(tensor.Offset, tensor.Length);
-            var g = gradients.Slice(tensor.GradientOffset, tensor.Length);
-            for (int i = 0; i < p.Length; i++)
-            {
-                p[i] -= lr * g[i];
-            }
+            settings.LearningRate = schedule.At(checked((int)(step - 1)));
         }
-    }
-
-    private static void AdamUpdate(Span<float> p, ReadOnlySpan<float> g, Span<float> m, Span<float> v,
-        float lr, float b1, float b2, float eps)
-    {
-        int i = 0;
-        if (Vector.IsHardwareAccelerated)
-        {
-            var pv = MemoryMarshal.Cast<float, Vector<float>>(p);
-            var gv = MemoryMarshal.Cast<float, Vector<float>>(g);
-            var mv = MemoryMarshal.Cast<float, Vector<float>>(m);
-            var vv = MemoryMarshal.Cast<float, Vector<float>>(v);
-            var vb1 = new Vector<float>(b1);
-            var vb2 = new Vector<float>(b2);
-            var va1 = new Vector<float>(1f - b1);
-            var va2 = new Vector<float>(1f - b2);
-            var vlr = new Vector<float>(lr);
-            var veps = new Vector<float>(eps);
-            for (int k = 0; k < pv.Length; k++)
-            {
-                var gk = gv[k];
-                var mk = vb1 * mv[k] + va1 * gk;
-                var vk = vb2 * vv[k] + va2 * gk * gk;
-                mv[k] = mk;
-                vv[k] = vk;
-                pv[k] -= vlr * mk / (Vector.SquareRoot(vk) + veps);
-            }
-            i = pv.Length * Vector<float>.Count;
-        }
-        for (; i < p.Length; i++)
-        {
-            float gi = g[i];
-            float mi = b1 * m[i] + (1f - b1) * gi;
-            float vi = b2 * v[i] + (1f - b2) * gi * gi;
-            m[i] = mi;
-            v[i] = vi;
-            p[i] -= lr * mi / (MathF.Sqrt(vi) + eps);
-        }
-    }
-
-    /// <summary>b^t by squaring: IEEE multiplications only, so identical everywhere (Math.Pow may differ in the last bit).</summary>
-    private static double Power(double b, long t)
-    {
-        double result = 1.0;
-        while (t > 0)
-        {
-            if ((t & 1) != 0) result *= b;
-            b *= b;
-            t >>= 1;
-        }
-        return result;
+        return settings.LearningRate;
     }
 }

@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Generic;
-using System.Numerics;
 
 namespace NetGen.Training;
 
@@ -19,8 +18,7 @@ namespace NetGen.Training;
 /// </summary>
 public class Adam : Optimizer
 {
-    // Betas are doubles, as PyTorch's are Python floats: 1 - 0.999f in float32 is off by 1.3e-5
-    // relative, which would show in every second-moment update.
+    // Betas are doubles, as PyTorch's are Python floats (see UpdateRules.Adam).
     private readonly double _beta1;
     private readonly double _beta2;
     private readonly float _epsilon;
@@ -61,69 +59,9 @@ public class Adam : Optimizer
     /// <summary>Floats of state needed for <paramref name="groups"/>: 2 x total parameters.</summary>
     public static long StateLength(IReadOnlyList<ParameterGroup> groups) => StateLengthFor(groups, 2);
 
-    private protected sealed override void Update(Span<float> p, ReadOnlySpan<float> g, Span<float> state, long step, bool applyWeightDecay)
-    {
-        Span<float> m = state[..p.Length];
-        Span<float> v = state[p.Length..];
-        float lr = LearningRate;
-        float wd = applyWeightDecay ? _weightDecay : 0f;
-        // Scalars in double as PyTorch computes them in Python floats, then rounded once.
-        float stepSize = (float)(lr / (1.0 - Math.Pow(_beta1, step)));
-        float correction2Sqrt = (float)Math.Sqrt(1.0 - Math.Pow(_beta2, step));
-        float decay = _decoupled ? (float)(1.0 - (double)lr * wd) : 1f;
-        float l2 = _decoupled ? 0f : wd;
-        float w1 = (float)(1.0 - _beta1), b2 = (float)_beta2, w2 = (float)(1.0 - _beta2), eps = _epsilon;
-        int i = 0;
-        if (Vector.IsHardwareAccelerated)
-        {
-            int width = Vector<float>.Count;
-            for (; i <= p.Length - width; i += width)
-            {
-                var pv = new Vector<float>(p[i..]);
-                var gv = new Vector<float>(g[i..]);
-                if (decay != 1f)
-                {
-                    pv *= decay;
-                }
-
-                if (l2 != 0f)
-                {
-                    gv += l2 * pv;
-                }
-
-                var mv = new Vector<float>(m[i..]);
-                mv += w1 * (gv - mv);
-                Vector<float> vv = b2 * new Vector<float>(v[i..]) + w2 * (gv * gv);
-                mv.CopyTo(m[i..]);
-                vv.CopyTo(v[i..]);
-                Vector<float> denom = Vector.SquareRoot(vv) / correction2Sqrt + new Vector<float>(eps);
-                (pv - stepSize * (mv / denom)).CopyTo(p[i..]);
-            }
-        }
-
-        // The same operations in the same order as the vector loop.
-        for (; i < p.Length; i++)
-        {
-            float pi = p[i];
-            float gi = g[i];
-            if (decay != 1f)
-            {
-                pi *= decay;
-            }
-
-            if (l2 != 0f)
-            {
-                gi += l2 * pi;
-            }
-
-            float mi = m[i] + w1 * (gi - m[i]);
-            float vi = b2 * v[i] + w2 * (gi * gi);
-            m[i] = mi;
-            v[i] = vi;
-            float denom = MathF.Sqrt(vi) / correction2Sqrt + eps;
-            p[i] = pi - stepSize * (mi / denom);
-        }
-    }
+    private protected sealed override void Update(Span<float> p, ReadOnlySpan<float> g, Span<float> state, long step, bool applyWeightDecay) =>
+        UpdateRules.Adam(p, g, state[..p.Length], state[p.Length..], LearningRate, _beta1, _beta2, _epsilon,
+            applyWeightDecay ? _weightDecay : 0f, _decoupled, step);
 }
 
 /// <summary>

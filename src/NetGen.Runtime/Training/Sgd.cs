@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Generic;
-using System.Numerics;
 
 namespace NetGen.Training;
 
@@ -57,57 +56,8 @@ public sealed class Sgd : Optimizer
 
     private static int StatePerParameter(float momentum) => momentum != 0 ? 1 : 0;
 
-    private protected override void Update(Span<float> p, ReadOnlySpan<float> g, Span<float> state, long step, bool applyWeightDecay)
-    {
-        float lr = LearningRate;
-        float wd = applyWeightDecay ? _weightDecay : 0f;
-        float mu = _momentum;
-        float keep = 1f - _dampening;
-        bool first = step == 1;
-        int i = 0;
-        if (Vector.IsHardwareAccelerated)
-        {
-            int width = Vector<float>.Count;
-            for (; i <= p.Length - width; i += width)
-            {
-                var pv = new Vector<float>(p[i..]);
-                var gv = new Vector<float>(g[i..]);
-                if (wd != 0f)
-                {
-                    gv += wd * pv;
-                }
-
-                if (mu != 0f)
-                {
-                    Span<float> bufSlice = state[i..];
-                    Vector<float> b = first ? gv : mu * new Vector<float>(bufSlice) + keep * gv;
-                    b.CopyTo(bufSlice);
-                    gv = _nesterov ? gv + mu * b : b;
-                }
-
-                (pv - lr * gv).CopyTo(p[i..]);
-            }
-        }
-
-        // The same operations in the same order, so every element rounds as in the vector loop.
-        for (; i < p.Length; i++)
-        {
-            float gi = g[i];
-            if (wd != 0f)
-            {
-                gi += wd * p[i];
-            }
-
-            if (mu != 0f)
-            {
-                float b = first ? gi : mu * state[i] + keep * gi;
-                state[i] = b;
-                gi = _nesterov ? gi + mu * b : b;
-            }
-
-            p[i] -= lr * gi;
-        }
-    }
+    private protected override void Update(Span<float> p, ReadOnlySpan<float> g, Span<float> state, long step, bool applyWeightDecay) =>
+        UpdateRules.Sgd(p, g, state, LearningRate, _momentum, _dampening, applyWeightDecay ? _weightDecay : 0f, _nesterov, step == 1);
 
     private static void CheckFinite(float value, string name)
     {

@@ -72,23 +72,41 @@ public class ExecutionEmitTests
     }
 
     [Fact]
-    public void Image_output_gets_predict_and_an_info_instead_of_train_step()
+    public void Single_channel_image_output_gets_predict_and_an_info_instead_of_train_step()
     {
         var run = GeneratorTestHelper.Run("""
             using NetGen;
             [Network(3, 8, 8)]
-            [Conv2D(4, 3, Padding = Padding.Same)]
+            [Conv2D(1, 3, Padding = Padding.Same)]
             public partial class Net;
             """);
         Assert.Equal(new[]
         {
-            "NG0302 Source0.cs(2,2): Network 'Net' gets no TrainStep: its output (4, 8, 8) is not a vector of class scores",
+            "NG0302 Source0.cs(2,2): Network 'Net' gets no TrainStep: its output (1, 8, 8) has one channel, and per-pixel softmax cross-entropy needs at least two classes",
         }, GeneratorTestHelper.Describe(run.GeneratorDiagnostics));
         Assert.Empty(GeneratorTestHelper.Describe(run.CompilationDiagnostics.Where(d => d.Id != "NG0302")));
         string code = run.Sources["Net.Network.g.cs"];
-        Assert.Contains("partial class Net : global::NetGen.Execution.INetwork", code);
-        Assert.Contains("Layout.NhwcToNchw(output", code);
+        Assert.Contains("partial class Net : global::NetGen.Execution.INetwork\n", code);
         Assert.DoesNotContain("TrainStep", code);
+    }
+
+    [Fact]
+    public void Per_pixel_class_scores_get_train_step_with_one_label_per_pixel()
+    {
+        var run = GeneratorTestHelper.Run("""
+            using NetGen;
+            [Network(3, 8, 6)]
+            [Conv2D(4, 3, Padding = Padding.Same, Activation = Activation.Softmax)]
+            public partial class Net;
+            """);
+        Assert.Empty(GeneratorTestHelper.Describe(run.GeneratorDiagnostics));
+        Assert.Empty(GeneratorTestHelper.Describe(run.CompilationDiagnostics));
+        string code = run.Sources["Net.Network.g.cs"];
+        Assert.Contains("partial class Net : global::NetGen.Execution.ITrainableNetwork\n", code);
+        Assert.Contains("public int LabelsPerSample => 48;", code);
+        // Predict on a training instance: softmax over each pixel's 4 channels, then back to channels-first.
+        Assert.Contains("Softmax.Forward(scores, scores, n * 48, 4);", code);
+        Assert.Contains("Layout.NhwcToNchw(o, scores, n, 4, 8, 6);", code);
     }
 
     [Fact]

@@ -4,7 +4,7 @@
 namespace Samples.Exercises
 {
     /// <summary>The network 'ThreeConv', generated from its .cnn file.</summary>
-    public sealed partial class ThreeConv : global::NetGen.Execution.INetwork
+    public sealed partial class ThreeConv : global::NetGen.Execution.ITrainableNetwork
     {
         /// <summary>Parameters (fp32 elements): trainable, frozen, and BatchNorm running statistics.</summary>
         public const long ParameterCount = 903400;
@@ -148,7 +148,7 @@ namespace Samples.Exercises
             global::NetGen.Execution.ParameterStore.Initialize(global::System.MemoryExtensions.AsSpan(_netgenMemory, 0, 903400), s_netgenParameters, seed);
             if (training)
             {
-                throw new global::System.NotSupportedException("ThreeConv cannot train: see NG0302.");
+                NetgenPackTraining();
             }
             else
             {
@@ -180,18 +180,82 @@ namespace Samples.Exercises
             if (output.Length != 380000)
                 throw new global::System.ArgumentException($"ThreeConv.Predict: the output has {output.Length} floats; one sample (400, 25, 38) is 380000.", nameof(output));
             if (_netgenMode == global::NetGen.Execution.ExecutionMode.Training)
-                throw new global::System.InvalidOperationException();
-            global::System.Span<float> m = _netgenMemory;
+            {
+                NetgenPredictTraining(input, output, 1);
+                return;
+            }
+            NetgenPredictOne(input, output, _netgenMemory);
+        }
+
+        /// <summary>One sample on <paramref name="memory"/> (the instance's, or a worker's copy of it).</summary>
+        private void NetgenPredictOne(global::System.ReadOnlySpan<float> input, global::System.Span<float> output, float[] memory)
+        {
+            global::System.Span<float> m = memory;
             global::NetGen.Kernels.Layout.NchwToNhwc(m.Slice(4063840, 180000), input, 1, 3, 200, 300);
-            NetgenForwardInference(m.Slice(4063840, 180000));
+            NetgenForwardInference(m.Slice(4063840, 180000), m);
             global::NetGen.Kernels.Layout.NhwcToNchw(output, m.Slice(903400, 380000), 1, 400, 25, 38);
         }
 
         /// <summary>
-        /// Runs <paramref name="count"/> samples back to back: <paramref name="inputs"/> holds count x 180000
+        /// Bytes each worker beyond the first holds for batched Predict on an inference instance given a pool by
+        /// <see cref="UseWorkerPool"/>: its own copy of the instance's memory (<see cref="InferenceBytes"/> +
+        /// <see cref="InferenceKernelBytes"/>: parameters, packed weights, activation arena and kernel scratch), so
+        /// every worker runs the batch-1 code on its own arena. A pool of W workers adds (W - 1) x this, once.
+        /// </summary>
+        public const long WorkerInferenceBytes = 16975360;
+
+        private global::NetGen.Threading.WorkerPool? _netgenPool;
+        private float[][]? _netgenWorkerMemory;
+
+        /// <summary>
+        /// Runs work on <paramref name="pool"/>'s workers; null (the default) runs everything on the calling thread.
+        /// On an inference instance, batched <see cref="Predict(global::System.ReadOnlySpan{float}, global::System.Span{float}, int)"/> then
+        /// runs the batch-1 code per sample, a contiguous slice of the samples per worker, each worker on its own
+        /// memory: this call allocates (pool.Workers - 1) x <see cref="WorkerInferenceBytes"/> once (and frees them
+        /// when given null or a one-worker pool), and the outputs are bit-identical to sequential ones. On a training instance, each layer's backward runs its two independent halves (weight and input gradients) on two workers, with the same results as on one thread.
+        /// The pool stays the caller's to dispose. Thread-safety: an instance is still used by one thread at a time,
+        /// and the pool must not run other work during its calls (a pool is not re-entrant).
+        /// </summary>
+        public void UseWorkerPool(global::NetGen.Threading.WorkerPool? pool)
+        {
+            _netgenPool = pool;
+            int extra = pool is null || _netgenMode != global::NetGen.Execution.ExecutionMode.Inference ? 0 : pool.Workers - 1;
+            if (extra == 0)
+            {
+                _netgenWorkerMemory = null;
+                return;
+            }
+            if (_netgenWorkerMemory is null || _netgenWorkerMemory.Length != extra + 1)
+            {
+                var memory = new float[extra + 1][];
+                memory[0] = _netgenMemory;
+                for (int i = 1; i <= extra; i++)
+                    memory[i] = global::NetGen.Execution.ExecutionMemory.Allocate(WorkerInferenceBytes, "ThreeConv", global::NetGen.Execution.ExecutionMode.Inference);
+                _netgenWorkerMemory = memory;
+            }
+            NetgenSyncWorkers();
+        }
+
+        /// <summary>Bytes the workers' copies hold: (pool.Workers - 1) x <see cref="WorkerInferenceBytes"/> on an inference instance given a pool, else 0.</summary>
+        public long WorkerAllocatedBytes => _netgenWorkerMemory is null ? 0 : (_netgenWorkerMemory.Length - 1) * WorkerInferenceBytes;
+
+        /// <summary>Copies the instance's parameters and packed weights to every worker's memory (after a change to them).</summary>
+        private void NetgenSyncWorkers()
+        {
+            if (_netgenWorkerMemory is not { } workers) return;
+            for (int i = 1; i < workers.Length; i++)
+                global::System.Array.Copy(_netgenMemory, workers[i], _netgenMemory.Length);
+        }
+
+        void global::NetGen.Execution.IWorkerPredictor.PredictOnWorker(int worker, global::System.ReadOnlySpan<float> input, global::System.Span<float> output) =>
+            NetgenPredictOne(input, output, _netgenWorkerMemory![worker]);
+
+        /// <summary>
+        /// Runs <paramref name="count"/> samples: <paramref name="inputs"/> holds count x 180000
         /// floats, <paramref name="outputs"/> count x 380000, each sample laid out as <see cref="Predict(global::System.ReadOnlySpan{float}, global::System.Span{float})"/>
-        /// takes it. An inference instance runs them one at a time on the calling thread; a training
-        /// instance runs up to <see cref="TrainingBatch"/> at a time. Allocates nothing.
+        /// takes it. An inference instance runs them one at a time, on the calling thread, or split over the workers of
+        /// the pool given to <see cref="UseWorkerPool"/> (same outputs, bit for bit); a training
+        /// instance runs up to <see cref="TrainingBatch"/> at a time. Allocates nothing. Not thread-safe: one call at a time per instance.
         /// </summary>
         public void Predict(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs, int count)
         {
@@ -201,10 +265,214 @@ namespace Samples.Exercises
                 throw new global::System.ArgumentException($"ThreeConv.Predict: the inputs have {inputs.Length} floats; {count} samples (3, 200, 300) are {(long)count * 180000}.", nameof(inputs));
             if (outputs.Length != (long)count * 380000)
                 throw new global::System.ArgumentException($"ThreeConv.Predict: the outputs have {outputs.Length} floats; {count} samples (400, 25, 38) are {(long)count * 380000}.", nameof(outputs));
-
+            if (_netgenMode == global::NetGen.Execution.ExecutionMode.Training)
+            {
+                NetgenPredictTraining(inputs, outputs, count);
+                return;
+            }
+            if (_netgenWorkerMemory is not null && count > 1)
+            {
+                global::NetGen.Execution.ParallelPredict.Run(_netgenPool!, this, inputs, outputs, count, 180000, 380000);
+                return;
+            }
             for (int i = 0; i < count; i++)
             {
-                Predict(inputs.Slice(i * 180000, 180000), outputs.Slice(i * 380000, 380000));
+                NetgenPredictOne(inputs.Slice(i * 180000, 180000), outputs.Slice(i * 380000, 380000), _netgenMemory);
+            }
+        }
+
+        private long _netgenSteps;
+        private int _netgenPendingBatches;
+        private long _netgenPendingCount;
+
+        /// <summary>
+        /// Optimizer hyperparameters (Adam (AdamW with DecoupledWeightDecay), the declared optimizer's updates exactly as PyTorch
+        /// defines them), an optional learning-rate schedule and an ignore label; read at every step.
+        /// </summary>
+        public global::NetGen.Execution.TrainingSettings TrainingSettings { get; } = new(1e-3f);
+
+        /// <summary>Optimizer steps taken.</summary>
+        public long StepCount => _netgenSteps;
+
+        int global::NetGen.Execution.ITrainableNetwork.MaxBatch => 50;
+
+        /// <summary>Labels per sample: 950 (one per output pixel).</summary>
+        public int LabelsPerSample => 950;
+
+        /// <summary>
+        /// One training step: forward saving every activation, softmax cross-entropy over the channels of every pixel against
+        /// <paramref name="labels"/> (one class index per output pixel, 950 per sample in (H, W) order (25x38), so labels.Length = samples x 950), backward, and one update with
+        /// <see cref="TrainingSettings"/>. <paramref name="inputs"/> holds the samples laid out as
+        /// <see cref="Predict(global::System.ReadOnlySpan{float}, global::System.Span{float})"/> takes them. Any number of samples
+        /// (at least one): more than <see cref="TrainingBatch"/> run as micro-batches whose gradients add up to the
+        /// whole batch's (see <see cref="AccumulateGradients"/>). Returns the mean loss (before the update), the
+        /// pixels classified right and the pixels counted (labels equal to <see cref="global::NetGen.Execution.TrainingSettings.IgnoreLabel"/> are left out).
+        /// Needs an instance made with <see cref="global::NetGen.Execution.ExecutionMode.Training"/>. Allocates nothing.
+        /// </summary>
+        public global::NetGen.Execution.TrainResult TrainStep(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels)
+        {
+            var result = ComputeGradients(inputs, labels);
+            NetgenStep();
+            return result;
+        }
+
+        /// <summary>
+        /// Forward, loss and backward without updating the parameters: afterwards <see cref="CopyGradient"/>
+        /// reads the gradient of the mean loss over every counted label. Same arguments as <see cref="TrainStep"/>.
+        /// </summary>
+        public global::NetGen.Execution.TrainResult ComputeGradients(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels)
+        {
+            NetgenRequireNothingPending();
+            global::System.Span<float> m = _netgenMemory;
+            m.Slice(903400, 903400).Clear();
+            var totals = NetgenAccumulate(inputs, labels);
+            NetgenAverageGradients(totals.Counted);
+            return totals.ToResult();
+        }
+
+        /// <summary>
+        /// Adds the gradient of <paramref name="inputs"/>' loss to the gradients accumulated since the last
+        /// <see cref="ApplyGradients"/>, without updating: gradient accumulation over micro-batches of any size
+        /// (larger ones run <see cref="TrainingBatch"/> at a time). <see cref="ApplyGradients"/> then takes one step
+        /// with the mean over every label counted, the same step (within float rounding) as one
+        /// <see cref="TrainStep"/> over all the samples. Layers that mix samples make micro-batches differ by
+        /// nature: Dropout draws its masks per micro-batch, and batch normalisation would normalise
+        /// each micro-batch with its own statistics. Returns this call's mean loss and counts. Allocates nothing.
+        /// </summary>
+        public global::NetGen.Execution.TrainResult AccumulateGradients(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels)
+        {
+            NetgenRequireTraining();
+            global::System.Span<float> m = _netgenMemory;
+            if (_netgenPendingBatches == 0) m.Slice(903400, 903400).Clear();
+            var totals = NetgenAccumulate(inputs, labels);
+            _netgenPendingBatches++;
+            _netgenPendingCount += totals.Counted;
+            return totals.ToResult();
+        }
+
+        /// <summary>
+        /// One update with the mean gradient of everything <see cref="AccumulateGradients"/> added since the last
+        /// step (a label ignored everywhere contributes nothing); <see cref="CopyGradient"/> then reads that mean.
+        /// </summary>
+        /// <exception cref="global::System.InvalidOperationException">Nothing was accumulated since the last step.</exception>
+        public void ApplyGradients()
+        {
+            NetgenRequireTraining();
+            if (_netgenPendingBatches == 0)
+                throw new global::System.InvalidOperationException("ThreeConv.ApplyGradients: no gradients accumulated since the last step; call AccumulateGradients first.");
+            long count = _netgenPendingCount;
+            _netgenPendingBatches = 0;
+            _netgenPendingCount = 0;
+            NetgenAverageGradients(count);
+            NetgenStep();
+        }
+
+        /// <summary>
+        /// Mean loss and correct count over any number of labelled samples, <see cref="TrainingBatch"/> at a time,
+        /// without touching parameters or gradients (accumulated gradients stay). Labels and ignore label as
+        /// <see cref="TrainStep"/>; the counts are pixels (pixel accuracy = Correct / Count). Needs a training instance. Allocates nothing.
+        /// </summary>
+        public global::NetGen.Execution.TrainResult Evaluate(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels)
+        {
+            NetgenRequireTraining();
+            if (labels.Length % 950 != 0 || inputs.Length != (long)(labels.Length / 950) * 180000)
+                throw new global::System.ArgumentException($"ThreeConv.Evaluate: {labels.Length} labels and {inputs.Length} input floats do not describe whole samples (950 labels and 180000 floats each).", nameof(inputs));
+            int samples = labels.Length / 950;
+            var totals = default(global::NetGen.Execution.LossTotals);
+            for (int start = 0; start < samples; start += 50)
+            {
+                int n = global::System.Math.Min(50, samples - start);
+                NetgenLoadInputs(inputs.Slice(start * 180000, n * 180000), n);
+                NetgenForwardTraining(n, false);
+                totals += NetgenLoss(labels.Slice(start * 950, n * 950), n, start);
+            }
+            return totals.ToResult();
+        }
+
+        /// <summary>Copies the gradient of parameter <paramref name="name"/> (of the last ComputeGradients, TrainStep or ApplyGradients) into <paramref name="destination"/>, in PyTorch layout.</summary>
+        public void CopyGradient(string name, global::System.Span<float> destination)
+        {
+            NetgenRequireTraining();
+            var tensor = global::NetGen.Execution.ParameterStore.Find(s_netgenParameters, name);
+            if (!tensor.Trainable)
+                throw new global::System.InvalidOperationException($"ThreeConv: {name} is frozen and has no gradient.");
+            global::NetGen.Execution.ParameterStore.CopyOut(destination, global::System.MemoryExtensions.AsSpan(_netgenMemory, 903400), tensor.GradientOffset, tensor);
+        }
+
+        private void NetgenRequireTraining()
+        {
+            if (_netgenMode != global::NetGen.Execution.ExecutionMode.Training)
+                throw new global::System.InvalidOperationException("ThreeConv was made for inference; make it with ExecutionMode.Training to train.");
+        }
+
+        private void NetgenRequireNothingPending()
+        {
+            NetgenRequireTraining();
+            if (_netgenPendingBatches != 0)
+                throw new global::System.InvalidOperationException("ThreeConv: gradients from AccumulateGradients wait for ApplyGradients; TrainStep and ComputeGradients would discard them.");
+        }
+
+        /// <summary>Forward, loss and backward over every sample, a training batch at a time, adding the summed loss's gradient to the gradient block.</summary>
+        private global::NetGen.Execution.LossTotals NetgenAccumulate(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels)
+        {
+            if (labels.Length == 0 || labels.Length % 950 != 0)
+                throw new global::System.ArgumentException($"ThreeConv: training needs one class index per output pixel, 950 per sample in (H, W) order (25x38), so labels.Length = samples x 950, for at least one sample; there are {labels.Length} labels.", nameof(labels));
+            int samples = labels.Length / 950;
+            if (inputs.Length != (long)samples * 180000)
+                throw new global::System.ArgumentException($"ThreeConv: {samples} samples' labels need {(long)samples * 180000} input floats; the inputs have {inputs.Length}.", nameof(inputs));
+            var totals = default(global::NetGen.Execution.LossTotals);
+            for (int start = 0; start < samples; start += 50)
+            {
+                int n = global::System.Math.Min(50, samples - start);
+                NetgenLoadInputs(inputs.Slice(start * 180000, n * 180000), n);
+                NetgenForwardTraining(n, true);
+                totals += NetgenLoss(labels.Slice(start * 950, n * 950), n, start);
+                NetgenBackward(n);
+            }
+            return totals;
+        }
+
+        /// <summary>Softmax cross-entropy of the saved logits of n samples: sums, and the summed loss's gradient at the logits.</summary>
+        private global::NetGen.Execution.LossTotals NetgenLoss(global::System.ReadOnlySpan<int> labels, int n, int firstSample)
+        {
+            global::System.Span<float> m = _netgenMemory;
+            return global::NetGen.Execution.SoftmaxLoss.SumForwardBackward(m.Slice(144113600, n * 380000), m.Slice(125113600, n * 380000),
+                labels, 400, TrainingSettings.IgnoreLabel, "ThreeConv", (long)firstSample * 950);
+        }
+
+        /// <summary>The summed gradient over <paramref name="count"/> labels divided into the mean's.</summary>
+        private void NetgenAverageGradients(long count)
+        {
+            global::System.Span<float> m = _netgenMemory;
+            if (count > 1) global::NetGen.Execution.ExecutionOps.Scale(m.Slice(903400, 903400), (float)(1.0 / count));
+        }
+
+        private void NetgenStep()
+        {
+            _netgenSteps++;
+            global::System.Span<float> m = _netgenMemory;
+            global::NetGen.Execution.OptimizerStep.Adam(m.Slice(0, 903400), m.Slice(903400, 903400), m.Slice(1806800, 1806800), s_netgenParameters, TrainingSettings, _netgenSteps, "ThreeConv");
+            NetgenPackTraining();
+        }
+
+        private void NetgenLoadInputs(global::System.ReadOnlySpan<float> inputs, int n)
+        {
+            global::System.Span<float> m = _netgenMemory;
+            global::NetGen.Kernels.Layout.NchwToNhwc(m.Slice(3613600, n * 180000), inputs, n, 3, 200, 300);
+        }
+
+        /// <summary>Predict on a training instance: up to a training batch at a time through the training forward.</summary>
+        private void NetgenPredictTraining(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs, int count)
+        {
+            for (int start = 0; start < count; start += 50)
+            {
+                int n = global::System.Math.Min(50, count - start);
+                NetgenLoadInputs(inputs.Slice(start * 180000, n * 180000), n);
+                NetgenForwardTraining(n, false);
+                global::System.Span<float> m = _netgenMemory;
+                var o = outputs.Slice(start * 380000, n * 380000);
+                var scores = m.Slice(125113600, n * 380000);
+                global::NetGen.Kernels.Layout.NhwcToNchw(o, scores, n, 400, 25, 38);
             }
         }
 
@@ -240,11 +508,12 @@ namespace Samples.Exercises
         {
             if (_netgenMode == global::NetGen.Execution.ExecutionMode.Training)
             {
-                throw new global::System.InvalidOperationException();
+                NetgenPackTraining();
             }
             else
             {
                 NetgenPackInference();
+                NetgenSyncWorkers();
             }
         }
 
@@ -256,16 +525,73 @@ namespace Samples.Exercises
             global::NetGen.Kernels.Conv2D.Pack(m.Slice(3343624, 720000), m.Slice(183000, 720000), in s_netgenDims3);
         }
 
-        /// <summary>One sample through every layer; <paramref name="x"/> is the input channels-last.</summary>
-        private void NetgenForwardInference(global::System.ReadOnlySpan<float> x)
+        /// <summary>One sample through every layer on <paramref name="m"/> (the instance's memory or a worker's copy); <paramref name="x"/> is the input channels-last.</summary>
+        private void NetgenForwardInference(global::System.ReadOnlySpan<float> x, global::System.Span<float> m)
         {
-            global::System.Span<float> m = _netgenMemory;
             // conv1: Conv2D (3, 200, 300) -> (100, 100, 150)
             global::NetGen.Kernels.Conv2D.Forward(m.Slice(903400, 1500000), x, m.Slice(3153400, 3024), m.Slice(2700, 100), m.Slice(4063624, 216), in s_netgenDims1, global::NetGen.Activation.None, 0f);
             // conv2: Conv2D (100, 100, 150) -> (200, 50, 75)
             global::NetGen.Kernels.Conv2D.Forward(m.Slice(2403400, 750000), m.Slice(903400, 1500000), m.Slice(3156424, 187200), m.Slice(182800, 200), m.Slice(4063624, 216), in s_netgenDims2, global::NetGen.Activation.None, 0f);
             // conv3: Conv2D (200, 50, 75) -> (400, 25, 38)
             global::NetGen.Kernels.Conv2D.Forward(m.Slice(903400, 380000), m.Slice(2403400, 750000), m.Slice(3343624, 720000), m.Slice(903000, 400), m.Slice(4063624, 216), in s_netgenDims3, global::NetGen.Activation.None, 0f);
+        }
+
+        private void NetgenPackTraining()
+        {
+            global::System.Span<float> m = _netgenMemory;
+            global::NetGen.Kernels.Conv2D.Pack(m.Slice(256613600, 3024), m.Slice(0, 2700), in s_netgenDims1);
+            global::NetGen.Kernels.Conv2D.Pack(m.Slice(256616624, 187200), m.Slice(2800, 180000), in s_netgenDims2);
+            global::NetGen.Kernels.Conv2D.PackForBackward(m.Slice(257523824, 201600), m.Slice(2800, 180000), in s_netgenDims2);
+            global::NetGen.Kernels.Conv2D.Pack(m.Slice(256803824, 720000), m.Slice(183000, 720000), in s_netgenDims3);
+            global::NetGen.Kernels.Conv2D.PackForBackward(m.Slice(257725424, 748800), m.Slice(183000, 720000), in s_netgenDims3);
+        }
+
+        /// <summary>A batch of <paramref name="n"/> samples, already in the inputs region, through every layer, saving each output; <paramref name="train"/> draws dropout masks.</summary>
+        private void NetgenForwardTraining(int n, bool train)
+        {
+            global::System.Span<float> m = _netgenMemory;
+            // conv1: Conv2D (3, 200, 300) -> (100, 100, 150)
+            global::NetGen.Kernels.Conv2D.Forward(m.Slice(12613600, n * 1500000), m.Slice(3613600, n * 180000), m.Slice(256613600, 3024), m.Slice(2700, 100), m.Slice(258474224, 216), s_netgenDims1 with { N = n }, global::NetGen.Activation.None, 0f);
+            // conv2: Conv2D (100, 100, 150) -> (200, 50, 75)
+            global::NetGen.Kernels.Conv2D.Forward(m.Slice(87613600, n * 750000), m.Slice(12613600, n * 1500000), m.Slice(256616624, 187200), m.Slice(182800, 200), m.Slice(258474224, 216), s_netgenDims2 with { N = n }, global::NetGen.Activation.None, 0f);
+            // conv3: Conv2D (200, 50, 75) -> (400, 25, 38)
+            global::NetGen.Kernels.Conv2D.Forward(m.Slice(125113600, n * 380000), m.Slice(87613600, n * 750000), m.Slice(256803824, 720000), m.Slice(903000, 400), m.Slice(258474224, 216), s_netgenDims3 with { N = n }, global::NetGen.Activation.None, 0f);
+        }
+
+        /// <summary>Backward over the batch, from the logits' gradient: parameter gradients accumulate into the (zeroed) gradient block.</summary>
+        private void NetgenBackward(int n)
+        {
+            global::System.Span<float> m = _netgenMemory;
+            var pool = _netgenPool;
+            // conv3: Conv2D
+            m.Slice(219113600, n * 750000).Clear();
+            if (pool is not null)
+            {
+                var work = new global::NetGen.Execution.ConvBackwardWork(_netgenMemory, 1086400, 720000, 1806400, 400, 144113600, n * 380000, 87613600, n * 750000, 219113600, n * 750000, 257725424, 748800, 0, 0, s_netgenDims3 with { N = n });
+                pool.Run(2, in work);
+            }
+            else
+            {
+                global::NetGen.Kernels.Conv2D.BackwardWeights(m.Slice(1086400, 720000), m.Slice(144113600, n * 380000), m.Slice(87613600, n * 750000), s_netgenDims3 with { N = n });
+                global::NetGen.Kernels.Conv2D.BackwardBias(m.Slice(1806400, 400), m.Slice(144113600, n * 380000), s_netgenDims3 with { N = n });
+                global::NetGen.Kernels.Conv2D.BackwardData(m.Slice(219113600, n * 750000), m.Slice(144113600, n * 380000), m.Slice(257725424, 748800), m.Slice(0, 0), s_netgenDims3 with { N = n });
+            }
+            // conv2: Conv2D
+            m.Slice(144113600, n * 1500000).Clear();
+            if (pool is not null)
+            {
+                var work = new global::NetGen.Execution.ConvBackwardWork(_netgenMemory, 906200, 180000, 1086200, 200, 219113600, n * 750000, 12613600, n * 1500000, 144113600, n * 1500000, 257523824, 201600, 0, 0, s_netgenDims2 with { N = n });
+                pool.Run(2, in work);
+            }
+            else
+            {
+                global::NetGen.Kernels.Conv2D.BackwardWeights(m.Slice(906200, 180000), m.Slice(219113600, n * 750000), m.Slice(12613600, n * 1500000), s_netgenDims2 with { N = n });
+                global::NetGen.Kernels.Conv2D.BackwardBias(m.Slice(1086200, 200), m.Slice(219113600, n * 750000), s_netgenDims2 with { N = n });
+                global::NetGen.Kernels.Conv2D.BackwardData(m.Slice(144113600, n * 1500000), m.Slice(219113600, n * 750000), m.Slice(257523824, 201600), m.Slice(0, 0), s_netgenDims2 with { N = n });
+            }
+            // conv1: Conv2D
+            global::NetGen.Kernels.Conv2D.BackwardWeights(m.Slice(903400, 2700), m.Slice(144113600, n * 1500000), m.Slice(3613600, n * 180000), s_netgenDims1 with { N = n });
+            global::NetGen.Kernels.Conv2D.BackwardBias(m.Slice(906100, 100), m.Slice(144113600, n * 1500000), s_netgenDims1 with { N = n });
         }
     }
 }

@@ -180,16 +180,77 @@ namespace App
                 NetgenPredictTraining(input, output, 1);
                 return;
             }
-            global::System.Span<float> m = _netgenMemory;
-            NetgenForwardInference(input);
+            NetgenPredictOne(input, output, _netgenMemory);
+        }
+
+        /// <summary>One sample on <paramref name="memory"/> (the instance's, or a worker's copy of it).</summary>
+        private void NetgenPredictOne(global::System.ReadOnlySpan<float> input, global::System.Span<float> output, float[] memory)
+        {
+            global::System.Span<float> m = memory;
+            NetgenForwardInference(input, m);
             m.Slice(13610, 10).CopyTo(output);
         }
 
         /// <summary>
-        /// Runs <paramref name="count"/> samples back to back: <paramref name="inputs"/> holds count x 784
+        /// Bytes each worker beyond the first holds for batched Predict on an inference instance given a pool by
+        /// <see cref="UseWorkerPool"/>: its own copy of the instance's memory (<see cref="InferenceBytes"/> +
+        /// <see cref="InferenceKernelBytes"/>: parameters, packed weights, activation arena and kernel scratch), so
+        /// every worker runs the batch-1 code on its own arena. A pool of W workers adds (W - 1) x this, once.
+        /// </summary>
+        public const long WorkerInferenceBytes = 168652;
+
+        private global::NetGen.Threading.WorkerPool? _netgenPool;
+        private float[][]? _netgenWorkerMemory;
+
+        /// <summary>
+        /// Runs work on <paramref name="pool"/>'s workers; null (the default) runs everything on the calling thread.
+        /// On an inference instance, batched <see cref="Predict(global::System.ReadOnlySpan{float}, global::System.Span{float}, int)"/> then
+        /// runs the batch-1 code per sample, a contiguous slice of the samples per worker, each worker on its own
+        /// memory: this call allocates (pool.Workers - 1) x <see cref="WorkerInferenceBytes"/> once (and frees them
+        /// when given null or a one-worker pool), and the outputs are bit-identical to sequential ones. On a training instance, each layer's backward runs its two independent halves (weight and input gradients) on two workers, with the same results as on one thread.
+        /// The pool stays the caller's to dispose. Thread-safety: an instance is still used by one thread at a time,
+        /// and the pool must not run other work during its calls (a pool is not re-entrant).
+        /// </summary>
+        public void UseWorkerPool(global::NetGen.Threading.WorkerPool? pool)
+        {
+            _netgenPool = pool;
+            int extra = pool is null || _netgenMode != global::NetGen.Execution.ExecutionMode.Inference ? 0 : pool.Workers - 1;
+            if (extra == 0)
+            {
+                _netgenWorkerMemory = null;
+                return;
+            }
+            if (_netgenWorkerMemory is null || _netgenWorkerMemory.Length != extra + 1)
+            {
+                var memory = new float[extra + 1][];
+                memory[0] = _netgenMemory;
+                for (int i = 1; i <= extra; i++)
+                    memory[i] = global::NetGen.Execution.ExecutionMemory.Allocate(WorkerInferenceBytes, "Mnist", global::NetGen.Execution.ExecutionMode.Inference);
+                _netgenWorkerMemory = memory;
+            }
+            NetgenSyncWorkers();
+        }
+
+        /// <summary>Bytes the workers' copies hold: (pool.Workers - 1) x <see cref="WorkerInferenceBytes"/> on an inference instance given a pool, else 0.</summary>
+        public long WorkerAllocatedBytes => _netgenWorkerMemory is null ? 0 : (_netgenWorkerMemory.Length - 1) * WorkerInferenceBytes;
+
+        /// <summary>Copies the instance's parameters and packed weights to every worker's memory (after a change to them).</summary>
+        private void NetgenSyncWorkers()
+        {
+            if (_netgenWorkerMemory is not { } workers) return;
+            for (int i = 1; i < workers.Length; i++)
+                global::System.Array.Copy(_netgenMemory, workers[i], _netgenMemory.Length);
+        }
+
+        void global::NetGen.Execution.IWorkerPredictor.PredictOnWorker(int worker, global::System.ReadOnlySpan<float> input, global::System.Span<float> output) =>
+            NetgenPredictOne(input, output, _netgenWorkerMemory![worker]);
+
+        /// <summary>
+        /// Runs <paramref name="count"/> samples: <paramref name="inputs"/> holds count x 784
         /// floats, <paramref name="outputs"/> count x 10, each sample laid out as <see cref="Predict(global::System.ReadOnlySpan{float}, global::System.Span{float})"/>
-        /// takes it. An inference instance runs them one at a time on the calling thread; a training
-        /// instance runs up to <see cref="TrainingBatch"/> at a time. Allocates nothing.
+        /// takes it. An inference instance runs them one at a time, on the calling thread, or split over the workers of
+        /// the pool given to <see cref="UseWorkerPool"/> (same outputs, bit for bit); a training
+        /// instance runs up to <see cref="TrainingBatch"/> at a time. Allocates nothing. Not thread-safe: one call at a time per instance.
         /// </summary>
         public void Predict(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs, int count)
         {
@@ -204,23 +265,25 @@ namespace App
                 NetgenPredictTraining(inputs, outputs, count);
                 return;
             }
+            if (_netgenWorkerMemory is not null && count > 1)
+            {
+                global::NetGen.Execution.ParallelPredict.Run(_netgenPool!, this, inputs, outputs, count, 784, 10);
+                return;
+            }
             for (int i = 0; i < count; i++)
             {
-                Predict(inputs.Slice(i * 784, 784), outputs.Slice(i * 10, 10));
+                NetgenPredictOne(inputs.Slice(i * 784, 784), outputs.Slice(i * 10, 10), _netgenMemory);
             }
         }
 
         private long _netgenSteps;
-        private global::NetGen.Threading.WorkerPool? _netgenPool;
+        private int _netgenPendingBatches;
+        private long _netgenPendingCount;
 
         /// <summary>
-        /// Runs each layer's two independent backward halves (weight and input gradients) on two workers of
-        /// <paramref name="pool"/>, with the same results as on one thread; null (the default) runs everything
-        /// on the calling thread. The pool stays the caller's to dispose, and must not run other work during a step.
+        /// Optimizer hyperparameters (Adam (AdamW with DecoupledWeightDecay), the declared optimizer's updates exactly as PyTorch
+        /// defines them), an optional learning-rate schedule and an ignore label; read at every step.
         /// </summary>
-        public void UseWorkerPool(global::NetGen.Threading.WorkerPool? pool) => _netgenPool = pool;
-
-        /// <summary>Optimizer hyperparameters (adam, as declared); read at every step.</summary>
         public global::NetGen.Execution.TrainingSettings TrainingSettings { get; } = new(1e-3f);
 
         /// <summary>Optimizer steps taken.</summary>
@@ -228,67 +291,100 @@ namespace App
 
         int global::NetGen.Execution.ITrainableNetwork.MaxBatch => 64;
 
+        /// <summary>Labels per sample: 1 (a class-score vector).</summary>
+        public int LabelsPerSample => 1;
+
         /// <summary>
-        /// One training step on a batch of 1 to <see cref="TrainingBatch"/> samples: forward saving every
-        /// activation, softmax cross-entropy against <paramref name="labels"/>, backward, and one
-        /// adam update with <see cref="TrainingSettings"/>. <paramref name="inputs"/> holds
-        /// labels.Length samples laid out as <see cref="Predict(global::System.ReadOnlySpan{float}, global::System.Span{float})"/> takes them.
-        /// Returns the batch's mean loss (before the update) and how many samples it classified right.
+        /// One training step: forward saving every activation, softmax cross-entropy against
+        /// <paramref name="labels"/> (one class index per sample), backward, and one update with
+        /// <see cref="TrainingSettings"/>. <paramref name="inputs"/> holds the samples laid out as
+        /// <see cref="Predict(global::System.ReadOnlySpan{float}, global::System.Span{float})"/> takes them. Any number of samples
+        /// (at least one): more than <see cref="TrainingBatch"/> run as micro-batches whose gradients add up to the
+        /// whole batch's (see <see cref="AccumulateGradients"/>). Returns the mean loss (before the update), the
+        /// samples classified right and the samples counted (labels equal to <see cref="global::NetGen.Execution.TrainingSettings.IgnoreLabel"/> are left out).
         /// Needs an instance made with <see cref="global::NetGen.Execution.ExecutionMode.Training"/>. Allocates nothing.
         /// </summary>
         public global::NetGen.Execution.TrainResult TrainStep(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels)
         {
             var result = ComputeGradients(inputs, labels);
-            _netgenSteps++;
-            global::System.Span<float> m = _netgenMemory;
-            global::NetGen.Execution.OptimizerStep.Adam(m.Slice(0, 13610), m.Slice(13610, 13610), m.Slice(27220, 27220), s_netgenParameters, TrainingSettings, _netgenSteps);
-            NetgenPackTraining();
+            NetgenStep();
             return result;
         }
 
         /// <summary>
-        /// Forward, loss and backward on a batch without updating the parameters: afterwards
-        /// <see cref="CopyGradient"/> reads the gradient of the batch's mean loss. Same arguments as <see cref="TrainStep"/>.
+        /// Forward, loss and backward without updating the parameters: afterwards <see cref="CopyGradient"/>
+        /// reads the gradient of the mean loss over every counted label. Same arguments as <see cref="TrainStep"/>.
         /// </summary>
         public global::NetGen.Execution.TrainResult ComputeGradients(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels)
         {
-            int n = NetgenLoadBatch(inputs, labels);
-            NetgenForwardTraining(n, true);
+            NetgenRequireNothingPending();
             global::System.Span<float> m = _netgenMemory;
-            var logits = m.Slice(537256, n * 10);
-            float loss = global::NetGen.Kernels.SoftmaxCrossEntropy.ForwardBackward(m.Slice(537896, n * 10), logits, labels, n, 10);
-            int correct = global::NetGen.Execution.Metrics.CountCorrect(logits, labels, n, 10);
             m.Slice(13610, 13610).Clear();
-            NetgenBackward(n);
-            return new global::NetGen.Execution.TrainResult(loss, correct, n);
+            var totals = NetgenAccumulate(inputs, labels);
+            NetgenAverageGradients(totals.Counted);
+            return totals.ToResult();
+        }
+
+        /// <summary>
+        /// Adds the gradient of <paramref name="inputs"/>' loss to the gradients accumulated since the last
+        /// <see cref="ApplyGradients"/>, without updating: gradient accumulation over micro-batches of any size
+        /// (larger ones run <see cref="TrainingBatch"/> at a time). <see cref="ApplyGradients"/> then takes one step
+        /// with the mean over every label counted, the same step (within float rounding) as one
+        /// <see cref="TrainStep"/> over all the samples. Layers that mix samples make micro-batches differ by
+        /// nature: Dropout draws its masks per micro-batch, and batch normalisation would normalise
+        /// each micro-batch with its own statistics. Returns this call's mean loss and counts. Allocates nothing.
+        /// </summary>
+        public global::NetGen.Execution.TrainResult AccumulateGradients(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels)
+        {
+            NetgenRequireTraining();
+            global::System.Span<float> m = _netgenMemory;
+            if (_netgenPendingBatches == 0) m.Slice(13610, 13610).Clear();
+            var totals = NetgenAccumulate(inputs, labels);
+            _netgenPendingBatches++;
+            _netgenPendingCount += totals.Counted;
+            return totals.ToResult();
+        }
+
+        /// <summary>
+        /// One update with the mean gradient of everything <see cref="AccumulateGradients"/> added since the last
+        /// step (a label ignored everywhere contributes nothing); <see cref="CopyGradient"/> then reads that mean.
+        /// </summary>
+        /// <exception cref="global::System.InvalidOperationException">Nothing was accumulated since the last step.</exception>
+        public void ApplyGradients()
+        {
+            NetgenRequireTraining();
+            if (_netgenPendingBatches == 0)
+                throw new global::System.InvalidOperationException("Mnist.ApplyGradients: no gradients accumulated since the last step; call AccumulateGradients first.");
+            long count = _netgenPendingCount;
+            _netgenPendingBatches = 0;
+            _netgenPendingCount = 0;
+            NetgenAverageGradients(count);
+            NetgenStep();
         }
 
         /// <summary>
         /// Mean loss and correct count over any number of labelled samples, <see cref="TrainingBatch"/> at a time,
-        /// without touching parameters or gradients. Needs a training instance. Allocates nothing.
+        /// without touching parameters or gradients (accumulated gradients stay). Labels and ignore label as
+        /// <see cref="TrainStep"/>. Needs a training instance. Allocates nothing.
         /// </summary>
         public global::NetGen.Execution.TrainResult Evaluate(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels)
         {
             NetgenRequireTraining();
-            if (inputs.Length != (long)labels.Length * 784)
-                throw new global::System.ArgumentException($"Mnist.Evaluate: the inputs have {inputs.Length} floats; {labels.Length} samples are {(long)labels.Length * 784}.", nameof(inputs));
-            double total = 0;
-            int correct = 0;
-            for (int start = 0; start < labels.Length; start += 64)
+            if (labels.Length % 1 != 0 || inputs.Length != (long)(labels.Length / 1) * 784)
+                throw new global::System.ArgumentException($"Mnist.Evaluate: {labels.Length} labels and {inputs.Length} input floats do not describe whole samples (1 labels and 784 floats each).", nameof(inputs));
+            int samples = labels.Length / 1;
+            var totals = default(global::NetGen.Execution.LossTotals);
+            for (int start = 0; start < samples; start += 64)
             {
-                int n = global::System.Math.Min(64, labels.Length - start);
-                var batchLabels = labels.Slice(start, n);
+                int n = global::System.Math.Min(64, samples - start);
                 NetgenLoadInputs(inputs.Slice(start * 784, n * 784), n);
                 NetgenForwardTraining(n, false);
-                global::System.Span<float> m = _netgenMemory;
-                var logits = m.Slice(537256, n * 10);
-                total += (double)global::NetGen.Kernels.SoftmaxCrossEntropy.ForwardBackward(m.Slice(537896, n * 10), logits, batchLabels, n, 10) * n;
-                correct += global::NetGen.Execution.Metrics.CountCorrect(logits, batchLabels, n, 10);
+                totals += NetgenLoss(labels.Slice(start * 1, n * 1), n, start);
             }
-            return new global::NetGen.Execution.TrainResult(labels.Length == 0 ? 0f : (float)(total / labels.Length), correct, labels.Length);
+            return totals.ToResult();
         }
 
-        /// <summary>Copies the gradient of parameter <paramref name="name"/> from the last step into <paramref name="destination"/>, in PyTorch layout.</summary>
+        /// <summary>Copies the gradient of parameter <paramref name="name"/> (of the last ComputeGradients, TrainStep or ApplyGradients) into <paramref name="destination"/>, in PyTorch layout.</summary>
         public void CopyGradient(string name, global::System.Span<float> destination)
         {
             NetgenRequireTraining();
@@ -304,17 +400,54 @@ namespace App
                 throw new global::System.InvalidOperationException("Mnist was made for inference; make it with ExecutionMode.Training to train.");
         }
 
-        /// <summary>Checks a batch and copies its inputs channels-last into the inputs region; returns its size n.</summary>
-        private int NetgenLoadBatch(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels)
+        private void NetgenRequireNothingPending()
         {
             NetgenRequireTraining();
-            int n = labels.Length;
-            if (n < 1 || n > 64)
-                throw new global::System.ArgumentException($"Mnist: a training batch holds 1 to 64 samples (TrainingBatch); this one has {n} labels.", nameof(labels));
-            if (inputs.Length != n * 784)
-                throw new global::System.ArgumentException($"Mnist: {n} labels need {n * 784} input floats; the inputs have {inputs.Length}.", nameof(inputs));
-            NetgenLoadInputs(inputs, n);
-            return n;
+            if (_netgenPendingBatches != 0)
+                throw new global::System.InvalidOperationException("Mnist: gradients from AccumulateGradients wait for ApplyGradients; TrainStep and ComputeGradients would discard them.");
+        }
+
+        /// <summary>Forward, loss and backward over every sample, a training batch at a time, adding the summed loss's gradient to the gradient block.</summary>
+        private global::NetGen.Execution.LossTotals NetgenAccumulate(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels)
+        {
+            if (labels.Length == 0 || labels.Length % 1 != 0)
+                throw new global::System.ArgumentException($"Mnist: training needs one class index per sample, for at least one sample; there are {labels.Length} labels.", nameof(labels));
+            int samples = labels.Length / 1;
+            if (inputs.Length != (long)samples * 784)
+                throw new global::System.ArgumentException($"Mnist: {samples} samples' labels need {(long)samples * 784} input floats; the inputs have {inputs.Length}.", nameof(inputs));
+            var totals = default(global::NetGen.Execution.LossTotals);
+            for (int start = 0; start < samples; start += 64)
+            {
+                int n = global::System.Math.Min(64, samples - start);
+                NetgenLoadInputs(inputs.Slice(start * 784, n * 784), n);
+                NetgenForwardTraining(n, true);
+                totals += NetgenLoss(labels.Slice(start * 1, n * 1), n, start);
+                NetgenBackward(n);
+            }
+            return totals;
+        }
+
+        /// <summary>Softmax cross-entropy of the saved logits of n samples: sums, and the summed loss's gradient at the logits.</summary>
+        private global::NetGen.Execution.LossTotals NetgenLoss(global::System.ReadOnlySpan<int> labels, int n, int firstSample)
+        {
+            global::System.Span<float> m = _netgenMemory;
+            return global::NetGen.Execution.SoftmaxLoss.SumForwardBackward(m.Slice(537896, n * 10), m.Slice(537256, n * 10),
+                labels, 10, TrainingSettings.IgnoreLabel, "Mnist", (long)firstSample * 1);
+        }
+
+        /// <summary>The summed gradient over <paramref name="count"/> labels divided into the mean's.</summary>
+        private void NetgenAverageGradients(long count)
+        {
+            global::System.Span<float> m = _netgenMemory;
+            if (count > 1) global::NetGen.Execution.ExecutionOps.Scale(m.Slice(13610, 13610), (float)(1.0 / count));
+        }
+
+        private void NetgenStep()
+        {
+            _netgenSteps++;
+            global::System.Span<float> m = _netgenMemory;
+            global::NetGen.Execution.OptimizerStep.Adam(m.Slice(0, 13610), m.Slice(13610, 13610), m.Slice(27220, 27220), s_netgenParameters, TrainingSettings, _netgenSteps, "Mnist");
+            NetgenPackTraining();
         }
 
         private void NetgenLoadInputs(global::System.ReadOnlySpan<float> inputs, int n)
@@ -333,8 +466,9 @@ namespace App
                 NetgenForwardTraining(n, false);
                 global::System.Span<float> m = _netgenMemory;
                 var o = outputs.Slice(start * 10, n * 10);
-                m.Slice(537256, n * 10).CopyTo(o);
-                global::NetGen.Kernels.Softmax.Forward(o, o, n, 10);
+                var scores = m.Slice(537256, n * 10);
+                global::NetGen.Kernels.Softmax.Forward(scores, scores, n * 1, 10);
+                scores.CopyTo(o);
             }
         }
 
@@ -375,6 +509,7 @@ namespace App
             else
             {
                 NetgenPackInference();
+                NetgenSyncWorkers();
             }
         }
 
@@ -385,10 +520,9 @@ namespace App
             global::NetGen.Kernels.Dense.Pack(m.Slice(20514, 21632), m.Slice(80, 13520), in s_netgenDims4);
         }
 
-        /// <summary>One sample through every layer; <paramref name="x"/> is the input channels-last.</summary>
-        private void NetgenForwardInference(global::System.ReadOnlySpan<float> x)
+        /// <summary>One sample through every layer on <paramref name="m"/> (the instance's memory or a worker's copy); <paramref name="x"/> is the input channels-last.</summary>
+        private void NetgenForwardInference(global::System.ReadOnlySpan<float> x, global::System.Span<float> m)
         {
-            global::System.Span<float> m = _netgenMemory;
             // conv1: Conv2D + ReLU (1, 28, 28) -> (8, 26, 26)
             global::NetGen.Kernels.Conv2D.Forward(m.Slice(13610, 5408), x, m.Slice(20370, 144), m.Slice(72, 8), m.Slice(42146, 17), in s_netgenDims1, global::NetGen.Activation.ReLU, 0f);
             // maxpool2d_1: MaxPool2D (8, 26, 26) -> (8, 13, 13)

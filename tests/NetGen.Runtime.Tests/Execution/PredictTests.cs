@@ -12,7 +12,7 @@ public class PredictTests
         foreach (var name in Cases.Names)
         {
             data.Add(name, ExecutionMode.Inference);
-            if (name != "Image") data.Add(name, ExecutionMode.Training);
+            data.Add(name, ExecutionMode.Training);
         }
         return data;
     }
@@ -71,7 +71,10 @@ public class PredictTests
         Assert.Contains("(1, 8, 8) is 64", error.Message);
         Assert.Throws<InvalidOperationException>(() => net.TrainStep(new float[64], new[] { 1 }));
         var trainer = new TinyNet(1, ExecutionMode.Training);
-        Assert.Throws<ArgumentException>(() => trainer.TrainStep(new float[5 * 64], new int[5]));
+        error = Assert.Throws<ArgumentException>(() => trainer.TrainStep(new float[4 * 64], new int[5]));
+        Assert.Contains("5 samples' labels need 320 input floats; the inputs have 256", error.Message);
+        error = Assert.Throws<ArgumentException>(() => trainer.TrainStep(Array.Empty<float>(), Array.Empty<int>()));
+        Assert.Contains("at least one sample", error.Message);
     }
 
     private static void AssertSpread(double[] values, double limit)

@@ -39,7 +39,7 @@ public partial class MixedNet;
 [Dense(10, Activation = Activation.Softmax, Name = "dense_2")]
 public partial class MnistCnn;
 
-/// <summary>An image-to-image network: Predict only (NG0302), output transposed back to channels-first.</summary>
+/// <summary>An image-to-image network: output transposed back to channels-first (and two channels: it trains per pixel).</summary>
 [Network(2, 6, 5, Batch = 2)]
 [Conv2D(3, 3, Padding = Padding.Same, Activation = Activation.Sigmoid, Name = "conv1")]
 [Conv2D(2, 1, Name = "conv2")]

@@ -50,7 +50,7 @@ internal sealed partial class ExecutionLayout
     /// <summary>The network ends in a softmax: a Softmax node, or one fused into the output layer.</summary>
     public bool EndsInSoftmax { get; }
 
-    /// <summary>Training code is generated: the output is a score vector and the training memory fits one array.</summary>
+    /// <summary>Training code is generated: the output holds class scores (<see cref="HasClassScores"/>) and the training memory fits one array.</summary>
     public bool CanTrain { get; }
 
     public ExecutionLayout(NetworkAnalysis analysis)
@@ -121,8 +121,14 @@ internal sealed partial class ExecutionLayout
         var outputNode = nodes[output0];
         Logits = outputNode.Op == OpKind.Softmax ? outputNode.Inputs[0] : output0;
         EndsInSoftmax = outputNode.Op == OpKind.Softmax || HasFusedActivation(outputNode) && outputNode.Args.Activation == ActivationKind.Softmax;
-        CanTrain = analysis.OutputShape.IsVector && Logits != 0 && FitsOneArray(TrainingFloats);
+        CanTrain = HasClassScores(analysis.OutputShape) && Logits != 0 && FitsOneArray(TrainingFloats);
     }
+
+    /// <summary>
+    /// Whether softmax cross-entropy applies to an output: a vector of class scores, or a (C, H, W)
+    /// map of per-pixel scores over C &gt;= 2 channels (one label per pixel).
+    /// </summary>
+    public static bool HasClassScores(Shape output) => output.IsVector || output.C >= 2;
 
     /// <summary>Largest .NET array of floats (Array.MaxLength).</summary>
     public const long MaxArrayFloats = 0x7FFFFFC7;

@@ -6,7 +6,7 @@ namespace NetGen.Generator.Emit.Execution;
 /// <summary>
 /// The execution members of a network's class: the kernel-buffer constants always; when
 /// every layer can run (<see cref="ExecutionSupport"/>), the constructor, Predict, and when
-/// the output is a class-score vector, TrainStep and its companions. Straight-line code, one
+/// the output holds class scores (a vector, or per pixel), TrainStep and its companions. Straight-line code, one
 /// kernel call per layer, every dimension and offset a constant.
 /// </summary>
 internal static class ExecutionMembers
@@ -181,6 +181,7 @@ internal static class ExecutionMembers
                 else
                 {
                     NetgenPackInference();
+                    NetgenSyncWorkers();
                 }
             }
             """);
@@ -197,9 +198,8 @@ internal static class ExecutionMembers
         w.Close();
 
         w.Line();
-        w.Line("/// <summary>One sample through every layer; <paramref name=\"x\"/> is the input channels-last.</summary>");
-        w.Open($"private void NetgenForwardInference({RoSpan} x)");
-        w.Line($"{Span} m = _netgenMemory;");
+        w.Line("/// <summary>One sample through every layer on <paramref name=\"m\"/> (the instance's memory or a worker's copy); <paramref name=\"x\"/> is the input channels-last.</summary>");
+        w.Open($"private void NetgenForwardInference({RoSpan} x, {Span} m)");
         for (int n = 1; n < nodes.Count; n++)
             if (layout.Analysis.Layers[n].Computed) code.Forward(w, n, training: false);
         w.Close();

@@ -7,8 +7,9 @@ namespace NetGen.Generator.Emit.Execution;
 
 /// <summary>
 /// Which execution members a network gets. Predict needs every computed layer to have a CPU
-/// kernel and the inference memory to fit one array; TrainStep also needs a vector output
-/// (softmax cross-entropy on class scores) and the training memory to fit one array.
+/// kernel and the inference memory to fit one array; TrainStep also needs class scores (a
+/// vector, or a (C, H, W) map with C &gt;= 2 for per-pixel softmax cross-entropy) and the
+/// training memory to fit one array.
 /// </summary>
 internal static class ExecutionSupport
 {
@@ -60,10 +61,10 @@ internal static class ExecutionSupport
             yield break;
         }
         var layout = new ExecutionLayout(analysis);
-        if (!analysis.OutputShape.IsVector)
+        if (!ExecutionLayout.HasClassScores(analysis.OutputShape))
         {
             yield return NotGenerated(network, "TrainStep",
-                "its output " + analysis.OutputShape + " is not a vector of class scores");
+                "its output " + analysis.OutputShape + " has one channel, and per-pixel softmax cross-entropy needs at least two classes");
         }
         else if (!layout.CanTrain)
         {

@@ -3,9 +3,15 @@ using static NetGen.Generator.Emit.CSharp;
 
 namespace NetGen.Generator.Emit.Execution;
 
-/// <summary>The two Predict methods: one sample, and a batch (one sample at a time, or a training batch at a time).</summary>
+/// <summary>
+/// The two Predict methods: one sample, and a batch (one sample at a time, split over a worker
+/// pool's threads, or a training batch at a time), and the worker pool with its per-worker memory.
+/// </summary>
 internal static class PredictMembers
 {
+    private const string RoSpan = "global::System.ReadOnlySpan<float>";
+    private const string Span = "global::System.Span<float>";
+
     public static void Write(IndentedWriter w, ExecutionLayout layout)
     {
         var a = layout.Analysis;
@@ -44,24 +50,29 @@ internal static class PredictMembers
                   if (_netgenMode == global::NetGen.Execution.ExecutionMode.Training)
                       throw new global::System.InvalidOperationException();
               """);
-        w.Line("    global::System.Span<float> m = _netgenMemory;");
+        w.Line("    NetgenPredictOne(input, output, _netgenMemory);");
+        w.Line("}");
+        w.Line();
+        w.Line("/// <summary>One sample on <paramref name=\"memory\"/> (the instance's, or a worker's copy of it).</summary>");
+        w.Open($"private void NetgenPredictOne({RoSpan} input, {Span} output, float[] memory)");
+        w.Line($"{Span} m = memory;");
         if (transposeIn)
         {
             long buffer = layout.KernelOffset(-1, KernelBufferKind.InputTranspose, training: false);
-            w.Line($"    global::NetGen.Kernels.Layout.NchwToNhwc({LayerCode.Slice(buffer, input.Elements)}, input, 1, {input.C}, {input.H}, {input.W});");
-            w.Line($"    NetgenForwardInference({LayerCode.Slice(buffer, input.Elements)});");
+            w.Line($"global::NetGen.Kernels.Layout.NchwToNhwc({LayerCode.Slice(buffer, input.Elements)}, input, 1, {input.C}, {input.H}, {input.W});");
+            w.Line($"NetgenForwardInference({LayerCode.Slice(buffer, input.Elements)}, m);");
         }
         else
         {
-            w.Line("    NetgenForwardInference(input);");
+            w.Line("NetgenForwardInference(input, m);");
         }
         long result = layout.InferenceOffset(a.Network.Output);
         string source = result < 0 ? "input" : LayerCode.Slice(result, output.Elements);
         if (transposeOut)
-            w.Line($"    global::NetGen.Kernels.Layout.NhwcToNchw(output, {source}, 1, {output.C}, {output.H}, {output.W});");
+            w.Line($"global::NetGen.Kernels.Layout.NhwcToNchw(output, {source}, 1, {output.C}, {output.H}, {output.W});");
         else
-            w.Line($"    {source}.CopyTo(output);");
-        w.Line("}");
+            w.Line($"{source}.CopyTo(output);");
+        w.Close();
 
         string batchPath = layout.CanTrain
             ? """
@@ -72,26 +83,91 @@ internal static class PredictMembers
                   }
               """
             : "";
+        string name = a.Network.Name;
+        string workerBytes = Number(layout.InferenceFloats * 4);
+        string backwardNote = layout.CanTrain
+            ? " On a training instance, each layer's backward runs its two independent halves (weight and input gradients) on two workers, with the same results as on one thread."
+            : "";
         w.Lines($$"""
 
             /// <summary>
-            /// Runs <paramref name="count"/> samples back to back: <paramref name="inputs"/> holds count x {{inputs}}
+            /// Bytes each worker beyond the first holds for batched Predict on an inference instance given a pool by
+            /// <see cref="UseWorkerPool"/>: its own copy of the instance's memory (<see cref="InferenceBytes"/> +
+            /// <see cref="InferenceKernelBytes"/>: parameters, packed weights, activation arena and kernel scratch), so
+            /// every worker runs the batch-1 code on its own arena. A pool of W workers adds (W - 1) x this, once.
+            /// </summary>
+            public const long WorkerInferenceBytes = {{workerBytes}};
+
+            private global::NetGen.Threading.WorkerPool? _netgenPool;
+            private float[][]? _netgenWorkerMemory;
+
+            /// <summary>
+            /// Runs work on <paramref name="pool"/>'s workers; null (the default) runs everything on the calling thread.
+            /// On an inference instance, batched <see cref="Predict(global::System.ReadOnlySpan{float}, global::System.Span{float}, int)"/> then
+            /// runs the batch-1 code per sample, a contiguous slice of the samples per worker, each worker on its own
+            /// memory: this call allocates (pool.Workers - 1) x <see cref="WorkerInferenceBytes"/> once (and frees them
+            /// when given null or a one-worker pool), and the outputs are bit-identical to sequential ones.{{backwardNote}}
+            /// The pool stays the caller's to dispose. Thread-safety: an instance is still used by one thread at a time,
+            /// and the pool must not run other work during its calls (a pool is not re-entrant).
+            /// </summary>
+            public void UseWorkerPool(global::NetGen.Threading.WorkerPool? pool)
+            {
+                _netgenPool = pool;
+                int extra = pool is null || _netgenMode != global::NetGen.Execution.ExecutionMode.Inference ? 0 : pool.Workers - 1;
+                if (extra == 0)
+                {
+                    _netgenWorkerMemory = null;
+                    return;
+                }
+                if (_netgenWorkerMemory is null || _netgenWorkerMemory.Length != extra + 1)
+                {
+                    var memory = new float[extra + 1][];
+                    memory[0] = _netgenMemory;
+                    for (int i = 1; i <= extra; i++)
+                        memory[i] = global::NetGen.Execution.ExecutionMemory.Allocate(WorkerInferenceBytes, {{Literal(name)}}, global::NetGen.Execution.ExecutionMode.Inference);
+                    _netgenWorkerMemory = memory;
+                }
+                NetgenSyncWorkers();
+            }
+
+            /// <summary>Bytes the workers' copies hold: (pool.Workers - 1) x <see cref="WorkerInferenceBytes"/> on an inference instance given a pool, else 0.</summary>
+            public long WorkerAllocatedBytes => _netgenWorkerMemory is null ? 0 : (_netgenWorkerMemory.Length - 1) * WorkerInferenceBytes;
+
+            /// <summary>Copies the instance's parameters and packed weights to every worker's memory (after a change to them).</summary>
+            private void NetgenSyncWorkers()
+            {
+                if (_netgenWorkerMemory is not { } workers) return;
+                for (int i = 1; i < workers.Length; i++)
+                    global::System.Array.Copy(_netgenMemory, workers[i], _netgenMemory.Length);
+            }
+
+            void global::NetGen.Execution.IWorkerPredictor.PredictOnWorker(int worker, {{RoSpan}} input, {{Span}} output) =>
+                NetgenPredictOne(input, output, _netgenWorkerMemory![worker]);
+
+            /// <summary>
+            /// Runs <paramref name="count"/> samples: <paramref name="inputs"/> holds count x {{inputs}}
             /// floats, <paramref name="outputs"/> count x {{outputs}}, each sample laid out as <see cref="Predict(global::System.ReadOnlySpan{float}, global::System.Span{float})"/>
-            /// takes it. An inference instance runs them one at a time on the calling thread; a training
-            /// instance runs up to <see cref="TrainingBatch"/> at a time. Allocates nothing.
+            /// takes it. An inference instance runs them one at a time, on the calling thread, or split over the workers of
+            /// the pool given to <see cref="UseWorkerPool"/> (same outputs, bit for bit); a training
+            /// instance runs up to <see cref="TrainingBatch"/> at a time. Allocates nothing. Not thread-safe: one call at a time per instance.
             /// </summary>
             public void Predict(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs, int count)
             {
                 if (count < 0)
                     throw new global::System.ArgumentOutOfRangeException(nameof(count), count, "The sample count cannot be negative.");
                 if (inputs.Length != (long)count * {{inputs}})
-                    throw new global::System.ArgumentException($"{{a.Network.Name}}.Predict: the inputs have {inputs.Length} floats; {count} samples {{input}} are {(long)count * {{inputs}}}.", nameof(inputs));
+                    throw new global::System.ArgumentException($"{{name}}.Predict: the inputs have {inputs.Length} floats; {count} samples {{input}} are {(long)count * {{inputs}}}.", nameof(inputs));
                 if (outputs.Length != (long)count * {{outputs}})
-                    throw new global::System.ArgumentException($"{{a.Network.Name}}.Predict: the outputs have {outputs.Length} floats; {count} samples {{output}} are {(long)count * {{outputs}}}.", nameof(outputs));
+                    throw new global::System.ArgumentException($"{{name}}.Predict: the outputs have {outputs.Length} floats; {count} samples {{output}} are {(long)count * {{outputs}}}.", nameof(outputs));
             {{batchPath}}
+                if (_netgenWorkerMemory is not null && count > 1)
+                {
+                    global::NetGen.Execution.ParallelPredict.Run(_netgenPool!, this, inputs, outputs, count, {{inputs}}, {{outputs}});
+                    return;
+                }
                 for (int i = 0; i < count; i++)
                 {
-                    Predict(inputs.Slice(i * {{inputs}}, {{inputs}}), outputs.Slice(i * {{outputs}}, {{outputs}}));
+                    NetgenPredictOne(inputs.Slice(i * {{inputs}}, {{inputs}}), outputs.Slice(i * {{outputs}}, {{outputs}}), _netgenMemory);
                 }
             }
             """);
