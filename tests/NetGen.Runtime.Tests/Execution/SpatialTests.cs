@@ -152,6 +152,30 @@ public class SpatialTests
     }
 
     [Fact]
+    public void A_worker_pool_gives_the_same_training_bit_for_bit()
+    {
+        using var pool = new NetGen.Threading.WorkerPool(2);
+        var separable = (new SeparableNet(6, ExecutionMode.Training), new SeparableNet(6, ExecutionMode.Training));
+        var transposed = (new TransposeNet(6, ExecutionMode.Training), new TransposeNet(6, ExecutionMode.Training));
+        separable.Item2.UseWorkerPool(pool);
+        transposed.Item2.UseWorkerPool(pool);
+        var separableInputs = Cases.Random(3 * 70, 7);
+        var transposedInputs = Cases.Random(3 * 60, 8);
+        int[] labels = { 2, 0, 1 };
+        for (int step = 0; step < 3; step++)
+        {
+            Assert.Equal(separable.Item1.TrainStep(separableInputs, labels).Loss, separable.Item2.TrainStep(separableInputs, labels).Loss);
+            Assert.Equal(transposed.Item1.TrainStep(transposedInputs, labels).Loss, transposed.Item2.TrainStep(transposedInputs, labels).Loss);
+        }
+        Assert.Equal(Cases.Parameters(separable.Item1), Cases.Parameters(separable.Item2));
+        Assert.Equal(Cases.Parameters(transposed.Item1), Cases.Parameters(transposed.Item2));
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        separable.Item2.TrainStep(separableInputs, labels);
+        transposed.Item2.TrainStep(transposedInputs, labels);
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+
+    [Fact]
     public void A_frozen_separable_layer_has_no_gradients_and_keeps_its_weights()
     {
         var net = new SeparableNet(3, ExecutionMode.Training);
