@@ -161,8 +161,8 @@ internal sealed partial class LayerCode
         long between = BetweenFloats(n);
         FusedActivationBackward(w, n);
         bool betweenGradient = KernelBufferPlanner.SeparableNeedsDepthwiseGradient(Network, n);
-        string dBetween = Args(_layout.KernelOffset(n, KernelBufferKind.DepthwiseOutputGradient, true), between);
-        if (betweenGradient) w.Line($"{BatchKernel(n, KernelBufferKind.DepthwiseOutputGradient)}.Clear();");
+        string dBetween = Args(_layout.KernelOffset(-1, KernelBufferKind.DepthwiseOutputGradient, true), between);
+        if (betweenGradient) w.Line($"{Place(dBetween)}.Clear();");
         BackwardPair(w, "Conv2D", "ConvBackwardWork", _layout.Pointwise[n], _layout.Bias[n],
             Args(_layout.GradientOffset(n), y.Elements), Args(_layout.KernelOffset(n, KernelBufferKind.SavedDepthwiseOutput, true), between),
             betweenGradient ? (dBetween, Kernel(n, KernelBufferKind.PointwiseBackwardPackedWeights, true)) : null, BatchDims(n, ".Pointwise", true));
@@ -251,13 +251,10 @@ internal sealed partial class LayerCode
     private static string Rows(Shape shape, bool training) =>
         training ? "n * " + Number(shape.Elements / shape.C) : Number(shape.Elements / shape.C);
 
-    /// <summary>A separable layer's depthwise result: the inference buffer, or the batch's saved one.</summary>
+    /// <summary>A separable layer's depthwise result: in the shared inference buffer, or the batch's saved one.</summary>
     private string Between(int n, bool training) => training
-        ? BatchKernel(n, KernelBufferKind.SavedDepthwiseOutput)
-        : Kernel(n, KernelBufferKind.DepthwiseOutput, false);
-
-    /// <summary>The first n samples of a training kernel buffer that holds a batch of a separable layer's depthwise results.</summary>
-    private string BatchKernel(int n, KernelBufferKind kind) => Place(Args(_layout.KernelOffset(n, kind, true), BetweenFloats(n)));
+        ? Place(Args(_layout.KernelOffset(n, KernelBufferKind.SavedDepthwiseOutput, true), BetweenFloats(n)))
+        : Slice(_layout.KernelOffset(-1, KernelBufferKind.DepthwiseOutput, false), BetweenFloats(n));
 
     /// <summary>A separable layer's depthwise result for one sample: P x Q x C x multiplier floats.</summary>
     private long BetweenFloats(int n)
