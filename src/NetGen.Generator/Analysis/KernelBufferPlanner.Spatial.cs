@@ -15,8 +15,10 @@ namespace NetGen.Generator.Analysis;
 /// <item>SeparableConv2D: its depthwise half packs as a depthwise convolution of multiplier m
 /// (the node's PackedWeights and BackwardPackedWeights), its pointwise half as a 1x1 convolution
 /// from C x m to K (PointwisePackedWeights, PointwiseBackwardPackedWeights), and the depthwise
-/// result between them takes P x Q x C x m floats: one sample at inference, the batch in
-/// training (saved for the pointwise weight gradient), and the batch again for its gradient.</item>
+/// result between them takes P x Q x C x m floats: in training the batch of them, saved for the
+/// pointwise weight gradient. The result at inference (one sample) and its gradient in training
+/// (the batch) live only while their layer runs, so all separable layers share one buffer of
+/// each, the largest.</item>
 /// <item>LocalResponseNorm: backward scratch 2C when its input needs a gradient.</item>
 /// </list>
 /// Concat and Upsample need nothing beside the plan.
@@ -56,12 +58,12 @@ public static partial class KernelBufferPlanner
                 workspace = System.Math.Max(workspace, System.Math.Max(1 + Block, cm + Block));
                 spatial.Add(new SpatialBuffer(n, KernelBufferKind.PointwisePackedWeights, Blocks(k) * cm * Block, true, true));
                 long between = (long)output.H * output.W * cm;
-                spatial.Add(new SpatialBuffer(n, KernelBufferKind.DepthwiseOutput, between, true, false));
+                spatial.Add(new SpatialBuffer(-1, KernelBufferKind.DepthwiseOutput, between, true, false));
                 spatial.Add(new SpatialBuffer(n, KernelBufferKind.SavedDepthwiseOutput, network.Batch * between, false, true));
                 if (!SeparableNeedsDepthwiseGradient(network, n)) return true;
                 // The depthwise result's gradient feeds the depthwise weight gradient and the input's.
                 spatial.Add(new SpatialBuffer(n, KernelBufferKind.PointwiseBackwardPackedWeights, Blocks(cm) * k * Block, false, true));
-                spatial.Add(new SpatialBuffer(n, KernelBufferKind.DepthwiseOutputGradient, network.Batch * between, false, true));
+                spatial.Add(new SpatialBuffer(-1, KernelBufferKind.DepthwiseOutputGradient, network.Batch * between, false, true));
                 backwardWorkspace = System.Math.Max(backwardWorkspace, k + Block);
                 if (!inputGradient) return true;
                 backward.Add((n, depthwise ? taps * Blocks(c) * Block : c * Blocks(1) * taps * m * Block));
@@ -77,6 +79,19 @@ public static partial class KernelBufferPlanner
             default:
                 return false;
         }
+    }
+
+    /// <summary>The buffers in order of first appearance, one per (node, kind): a shared one (node -1) as large as its largest use.</summary>
+    private static IEnumerable<SpatialBuffer> Shared(List<SpatialBuffer> buffers)
+    {
+        var merged = new List<SpatialBuffer>();
+        foreach (var buffer in buffers)
+        {
+            int at = merged.FindIndex(b => b.Node == buffer.Node && b.Kind == buffer.Kind);
+            if (at < 0) merged.Add(buffer);
+            else if (buffer.Floats > merged[at].Floats) merged[at] = buffer;
+        }
+        return merged;
     }
 
     /// <summary>

@@ -100,7 +100,7 @@ public static partial class KernelBufferPlanner
             slots.Add(new KernelBufferSlot(node, KernelBufferKind.DropoutMask, floats, -1, training));
             training += floats;
         }
-        foreach (var buffer in spatial)
+        foreach (var buffer in Shared(spatial))
         {
             slots.Add(new KernelBufferSlot(buffer.Node, buffer.Kind, buffer.Floats, buffer.Inference ? inference : -1, buffer.Training ? training : -1));
             if (buffer.Inference) inference += buffer.Floats;

@@ -32,11 +32,11 @@ public enum KernelBufferKind
     PointwisePackedWeights,
     /// <summary>A SeparableConv2D layer's pointwise weights in the backward-data kernel's layout (training only).</summary>
     PointwiseBackwardPackedWeights,
-    /// <summary>A SeparableConv2D layer's depthwise result, one sample (inference only).</summary>
+    /// <summary>A SeparableConv2D layer's depthwise result, one sample, shared by those layers (inference only).</summary>
     DepthwiseOutput,
     /// <summary>A SeparableConv2D layer's depthwise results at the training batch, saved for the pointwise weight gradient (training only).</summary>
     SavedDepthwiseOutput,
-    /// <summary>The gradient of a SeparableConv2D layer's depthwise results at the training batch (training only).</summary>
+    /// <summary>The gradient of a SeparableConv2D layer's depthwise results at the training batch, shared by those layers (training only).</summary>
     DepthwiseOutputGradient,
 }
 

@@ -43,6 +43,9 @@ public class SpatialEmitTests
         Assert.Equal(1, Count(code, "Kernels.Upsample.Backward("));
         Assert.Equal(1, Count(code, "Kernels.Conv2DTranspose.BackwardData("));
         Assert.Equal(3, Count(code, "Kernels.Conv2D.BackwardWeights("));
+        // With a worker pool, both halves of the separable layer and the transposed convolution run their two backward parts at once.
+        Assert.Equal(2, Count(code, "new global::NetGen.Execution.ConvBackwardWork("));
+        Assert.Equal(1, Count(code, "new global::NetGen.Execution.TransposedConvBackwardWork("));
         Assert.Contains("Conv2DTransposeDims.Create(1, 6, 6, 12, 5, 2, 2, 2, 2, 0, 0, 0, 0, 0, 0, 1, 1); // t", code);
         Assert.Contains("new(\"s.depthwise.weight\", 112, new[] { 4, 1, 3, 3 }", code);
         Assert.Contains("new(\"s.pointwise.weight\", 148, new[] { 8, 4, 1, 1 }", code);

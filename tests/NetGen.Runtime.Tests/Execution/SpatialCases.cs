@@ -6,7 +6,7 @@ namespace NetGen.Runtime.Tests.Execution;
 internal static class SpatialCases
 {
     /// <summary>The networks that train (class-score outputs).</summary>
-    public static readonly string[] Trainable = { "Transpose", "TransposeInput", "Separable", "Resample", "Concat" };
+    public static readonly string[] Trainable = { "Transpose", "TransposeInput", "Separable", "Resample", "Concat", "Attribute" };
 
     public static readonly string[] Names = Trainable.Append("UNet").ToArray();
 
@@ -18,6 +18,7 @@ internal static class SpatialCases
         "Resample" => new ResampleNet(seed, mode),
         "Concat" => new ConcatNet(seed, mode),
         "UNet" => new TinyUNet(seed, mode),
+        "Attribute" => new AttributeSpatialNet(seed, mode),
         _ => throw new ArgumentException(name),
     };
 
@@ -36,6 +37,8 @@ internal static class SpatialCases
             ConcatNet.TrainingBytes + ConcatNet.TrainingKernelBytes, ConcatNet.ParameterCount),
         "UNet" => (TinyUNet.InferenceBytes + TinyUNet.InferenceKernelBytes,
             TinyUNet.TrainingBytes + TinyUNet.TrainingKernelBytes, TinyUNet.ParameterCount),
+        "Attribute" => (AttributeSpatialNet.InferenceBytes + AttributeSpatialNet.InferenceKernelBytes,
+            AttributeSpatialNet.TrainingBytes + AttributeSpatialNet.TrainingKernelBytes, AttributeSpatialNet.ParameterCount),
         _ => throw new ArgumentException(name),
     };
 
@@ -107,6 +110,15 @@ internal static class SpatialCases
                 int up1 = g.Upsample(dec2, 2, 2, bilinear: true);
                 int dec1 = g.Conv("dec1", g.Concat(up1, enc1), 8, 3, 3, (1, 1), same, act: Activation.ReLU);
                 g.Conv("out", dec1, 2, 1, 1, (1, 1), (0, 0, 0, 0));
+                return g;
+            }
+            case "Attribute":
+            {
+                var g = new SpatialReferenceGraph(2, 5, 5);
+                int conv1 = g.Conv("conv1", SpatialReferenceGraph.Input, 4, 3, 3, (1, 1), (1, 1, 1, 1), act: Activation.ReLU);
+                int up1 = g.ConvTranspose("up1", conv1, 3, 3, 3, (2, 2), (1, 1, 1, 1), (1, 1), Activation.ELU, 1.0);
+                int sep1 = g.Separable("sep1", g.Lrn(up1, 1, 1.5, 0.3, 0.75), 5, 3, (2, 2), (0, 0, 0, 0), 2, Activation.Tanh);
+                g.Dense("fc", g.GlobalAvgPool(g.Upsample(sep1, 2, 2, bilinear: true)), 3, Activation.Softmax);
                 return g;
             }
             default:

@@ -107,6 +107,15 @@ internal sealed class SpatialReferenceGraph
         return new Tensor(y, t.C, p, q);
     }, Activation.None, 0);
 
+    /// <summary>Mean over each channel's pixels, to a (C) vector.</summary>
+    public int GlobalAvgPool(int from) => Add(new[] { from }, (x, _) =>
+    {
+        var t = x[0];
+        int pixels = t.H * t.W;
+        var y = Enumerable.Range(0, t.C).Select(c => t.D.Skip(c * pixels).Take(pixels).Average()).ToArray();
+        return new Tensor(y, t.C, 1, 1);
+    }, Activation.None, 0);
+
     /// <summary>torch.flatten: channels first.</summary>
     public int Flatten(int from) => Add(new[] { from }, (x, _) => new Tensor(x[0].D, x[0].D.Length, 1, 1), Activation.None, 0);
 

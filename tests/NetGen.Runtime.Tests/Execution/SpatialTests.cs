@@ -130,21 +130,48 @@ public class SpatialTests
             (Conv2DDims.Create(1, 4, 3, 4, 12, 2, 2, groups: 4), Conv2DDims.Create(1, 3, 2, 12, 5, 1, 1)),
         };
         int batch = SeparableNet.TrainingBatch;
-        long forward = Dense.PackedWeightFloats(new DenseDims(1, 30, 3)), backward = 0, between = 0, workspace = 0, backwardWorkspace = 0;
+        long forward = Dense.PackedWeightFloats(new DenseDims(1, 30, 3)), backward = 0, saved = 0, between = 0, workspace = 0, backwardWorkspace = 0;
         for (int i = 0; i < halves.Length; i++)
         {
             var (depthwise, pointwise) = halves[i];
             forward += Conv2D.PackedWeightFloats(depthwise) + Conv2D.PackedWeightFloats(pointwise);
             // Every layer needs its depthwise result's gradient; sep1's input is the network input.
             backward += Conv2D.PackedBackwardWeightFloats(pointwise) + (i == 0 ? 0 : Conv2D.PackedBackwardWeightFloats(depthwise));
-            between += (long)pointwise.H * pointwise.W * pointwise.C;
+            long result = (long)pointwise.H * pointwise.W * pointwise.C;
+            saved += batch * result;
+            between = Math.Max(between, result);
             workspace = Math.Max(workspace, Math.Max(Conv2D.ForwardWorkspaceFloats(depthwise), Conv2D.ForwardWorkspaceFloats(pointwise)));
             backwardWorkspace = Math.Max(backwardWorkspace, Math.Max(Conv2D.BackwardDataWorkspaceFloats(pointwise),
                 i == 0 ? 0 : Conv2D.BackwardDataWorkspaceFloats(depthwise)));
         }
-        // Inference: one sample between the halves; training: the saved batch and its gradient.
+        // Between the halves: at inference one sample, in one buffer all layers share (the largest);
+        // in training each layer's saved batch, and one shared buffer for the gradient of a batch.
         Assert.Equal(SeparableNet.InferenceKernelBytes, (forward + workspace + between + 2 * 7 * 5) * 4);
-        Assert.Equal(SeparableNet.TrainingKernelBytes, (forward + backward + workspace + backwardWorkspace + 2 * batch * between) * 4);
+        Assert.Equal(SeparableNet.TrainingKernelBytes, (forward + backward + workspace + backwardWorkspace + saved + batch * between) * 4);
+    }
+
+    [Fact]
+    public void A_worker_pool_gives_the_same_training_bit_for_bit()
+    {
+        using var pool = new NetGen.Threading.WorkerPool(2);
+        var separable = (new SeparableNet(6, ExecutionMode.Training), new SeparableNet(6, ExecutionMode.Training));
+        var transposed = (new TransposeNet(6, ExecutionMode.Training), new TransposeNet(6, ExecutionMode.Training));
+        separable.Item2.UseWorkerPool(pool);
+        transposed.Item2.UseWorkerPool(pool);
+        var separableInputs = Cases.Random(3 * 70, 7);
+        var transposedInputs = Cases.Random(3 * 60, 8);
+        int[] labels = { 2, 0, 1 };
+        for (int step = 0; step < 3; step++)
+        {
+            Assert.Equal(separable.Item1.TrainStep(separableInputs, labels).Loss, separable.Item2.TrainStep(separableInputs, labels).Loss);
+            Assert.Equal(transposed.Item1.TrainStep(transposedInputs, labels).Loss, transposed.Item2.TrainStep(transposedInputs, labels).Loss);
+        }
+        Assert.Equal(Cases.Parameters(separable.Item1), Cases.Parameters(separable.Item2));
+        Assert.Equal(Cases.Parameters(transposed.Item1), Cases.Parameters(transposed.Item2));
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        separable.Item2.TrainStep(separableInputs, labels);
+        transposed.Item2.TrainStep(transposedInputs, labels);
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
     }
 
     [Fact]

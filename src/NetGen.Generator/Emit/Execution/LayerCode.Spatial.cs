@@ -105,18 +105,13 @@ internal sealed partial class LayerCode
         {
             case OpKind.Conv2DTranspose:
             {
-                string dims = BatchDims(n, "", true);
                 FusedActivationBackward(w, n);
-                var weight = _layout.Weight[n]!;
-                if (weight.GradientOffset >= 0)
-                {
-                    w.Line($"{Kernels}Conv2DTranspose.BackwardWeights({GradientSpan(weight)}, {dY}, {X}, {dims});");
-                    if (_layout.Bias[n] is { } bias) w.Line($"{Kernels}Conv2DTranspose.BackwardBias({GradientSpan(bias)}, {dY}, {dims});");
-                }
-                if (!needsDx) return true;
-                StartGradient(w, input, n);
-                w.Line($"{Kernels}Conv2DTranspose.BackwardData({Grad(input)}, {dY}, {Kernel(n, KernelBufferKind.BackwardPackedWeights, true)}, " +
-                       $"{BackwardWorkspace()}, {dims});");
+                if (needsDx) StartGradient(w, input, n);
+                var data = needsDx
+                    ? (Args(_layout.GradientOffset(input), x.Elements), Kernel(n, KernelBufferKind.BackwardPackedWeights, true))
+                    : ((string, string)?)null;
+                BackwardPair(w, "Conv2DTranspose", "TransposedConvBackwardWork", _layout.Weight[n]!, _layout.Bias[n],
+                    Args(_layout.GradientOffset(n), y.Elements), Args(_layout.ActivationOffset(input), x.Elements), data, BatchDims(n, "", true));
                 return true;
             }
             case OpKind.SeparableConv2D:
@@ -155,35 +150,65 @@ internal sealed partial class LayerCode
     }
 
     /// <summary>
-    /// Pointwise then depthwise backward. The pointwise weight gradient reads the saved depthwise
-    /// result; the depthwise result's gradient (zeroed here, as the kernels accumulate) feeds the
-    /// depthwise weight gradient and the input's.
+    /// Pointwise then depthwise backward, each half as a convolution's. The pointwise weight
+    /// gradient reads the saved depthwise result; the depthwise result's gradient (zeroed here,
+    /// as the kernels accumulate) feeds the depthwise weight gradient and the input's.
     /// </summary>
     private void SeparableBackward(IndentedWriter w, int n, bool needsDx)
     {
         int input = Network.Nodes[n].Inputs[0];
-        string dY = Grad(n);
-        string depthwise = BatchDims(n, ".Depthwise", true), pointwise = BatchDims(n, ".Pointwise", true);
+        var y = _layout.OutputShape(n);
+        long between = BetweenFloats(n);
         FusedActivationBackward(w, n);
-        var dwWeight = _layout.Weight[n]!;
-        var pwWeight = _layout.Pointwise[n];
-        if (pwWeight.GradientOffset >= 0)
-        {
-            w.Line($"{Kernels}Conv2D.BackwardWeights({GradientSpan(pwWeight)}, {dY}, {Between(n, true)}, {pointwise});");
-            if (_layout.Bias[n] is { } bias) w.Line($"{Kernels}Conv2D.BackwardBias({GradientSpan(bias)}, {dY}, {pointwise});");
-        }
-        if (!KernelBufferPlanner.SeparableNeedsDepthwiseGradient(Network, n)) return;
-        string dBetween = BatchKernel(n, KernelBufferKind.DepthwiseOutputGradient);
-        w.Line($"{dBetween}.Clear();");
-        w.Line($"{Kernels}Conv2D.BackwardData({dBetween}, {dY}, {Kernel(n, KernelBufferKind.PointwiseBackwardPackedWeights, true)}, " +
-               $"{BackwardWorkspace()}, {pointwise});");
-        if (dwWeight.GradientOffset >= 0)
-            w.Line($"{Kernels}Conv2D.BackwardWeights({GradientSpan(dwWeight)}, {dBetween}, {In(input, true)}, {depthwise});");
-        if (!needsDx) return;
-        StartGradient(w, input, n);
-        w.Line($"{Kernels}Conv2D.BackwardData({Grad(input)}, {dBetween}, {Kernel(n, KernelBufferKind.BackwardPackedWeights, true)}, " +
-               $"{BackwardWorkspace()}, {depthwise});");
+        bool betweenGradient = KernelBufferPlanner.SeparableNeedsDepthwiseGradient(Network, n);
+        string dBetween = Args(_layout.KernelOffset(-1, KernelBufferKind.DepthwiseOutputGradient, true), between);
+        if (betweenGradient) w.Line($"{Place(dBetween)}.Clear();");
+        BackwardPair(w, "Conv2D", "ConvBackwardWork", _layout.Pointwise[n], _layout.Bias[n],
+            Args(_layout.GradientOffset(n), y.Elements), Args(_layout.KernelOffset(n, KernelBufferKind.SavedDepthwiseOutput, true), between),
+            betweenGradient ? (dBetween, Kernel(n, KernelBufferKind.PointwiseBackwardPackedWeights, true)) : null, BatchDims(n, ".Pointwise", true));
+        if (!betweenGradient) return;
+        if (needsDx) StartGradient(w, input, n);
+        var data = needsDx
+            ? (Args(_layout.GradientOffset(input), _layout.InputShape(n).Elements), Kernel(n, KernelBufferKind.BackwardPackedWeights, true))
+            : ((string, string)?)null;
+        BackwardPair(w, "Conv2D", "ConvBackwardWork", _layout.Weight[n]!, null, dBetween,
+            Args(_layout.ActivationOffset(input), _layout.InputShape(n).Elements), data, BatchDims(n, ".Depthwise", true));
     }
+
+    /// <summary>
+    /// A convolution's two independent backward halves: weight (and bias) gradients when the
+    /// weights train, and the input's gradient when <paramref name="data"/> (its place and the
+    /// backward-packed weights) is given; on two workers of the pool when there are both and a
+    /// pool is set. Tensors are "offset, n * length" places in the array.
+    /// </summary>
+    private void BackwardPair(IndentedWriter w, string kernel, string work, ParameterEntry weight, ParameterEntry? bias,
+        string dY, string x, (string DX, string Packed)? data, string dims)
+    {
+        bool weights = weight.GradientOffset >= 0;
+        if (weights && data is { } both)
+        {
+            string biasArgs = bias is null || bias.GradientOffset < 0
+                ? "-1, 0"
+                : $"{Number(_layout.GradientBase + bias.GradientOffset)}, {Number(bias.Length)}";
+            w.Open("if (pool is not null)");
+            w.Line($"var work = new global::NetGen.Execution.{work}(_netgenMemory, {Number(_layout.GradientBase + weight.GradientOffset)}, " +
+                   $"{Number(weight.Length)}, {biasArgs}, {dY}, {x}, {both.DX}, {SliceArgs(both.Packed)}, {SliceArgs(BackwardWorkspace())}, {dims});");
+            w.Line("pool.Run(2, in work);");
+            w.Close();
+            w.Open("else");
+        }
+        if (weights)
+        {
+            w.Line($"{Kernels}{kernel}.BackwardWeights({GradientSpan(weight)}, {Place(dY)}, {Place(x)}, {dims});");
+            if (bias is { GradientOffset: >= 0 }) w.Line($"{Kernels}{kernel}.BackwardBias({GradientSpan(bias)}, {Place(dY)}, {dims});");
+        }
+        if (data is { } d)
+            w.Line($"{Kernels}{kernel}.BackwardData({Place(d.DX)}, {Place(dY)}, {d.Packed}, {BackwardWorkspace()}, {dims});");
+        if (weights && data is not null) w.Close();
+    }
+
+    /// <summary>"offset, n * length" back to "m.Slice(offset, n * length)".</summary>
+    private static string Place(string args) => $"m.Slice({args})";
 
     /// <summary>Repacks a transposed or separable convolution's weights; false for other layers.</summary>
     private bool SpatialPack(IndentedWriter w, int n, bool training)
@@ -226,17 +251,16 @@ internal sealed partial class LayerCode
     private static string Rows(Shape shape, bool training) =>
         training ? "n * " + Number(shape.Elements / shape.C) : Number(shape.Elements / shape.C);
 
-    /// <summary>A separable layer's depthwise result: the inference buffer, or the batch's saved one.</summary>
+    /// <summary>A separable layer's depthwise result: in the shared inference buffer, or the batch's saved one.</summary>
     private string Between(int n, bool training) => training
-        ? BatchKernel(n, KernelBufferKind.SavedDepthwiseOutput)
-        : Kernel(n, KernelBufferKind.DepthwiseOutput, false);
+        ? Place(Args(_layout.KernelOffset(n, KernelBufferKind.SavedDepthwiseOutput, true), BetweenFloats(n)))
+        : Slice(_layout.KernelOffset(-1, KernelBufferKind.DepthwiseOutput, false), BetweenFloats(n));
 
-    /// <summary>The first n samples of a training kernel buffer that holds a batch of a separable layer's depthwise results.</summary>
-    private string BatchKernel(int n, KernelBufferKind kind)
+    /// <summary>A separable layer's depthwise result for one sample: P x Q x C x multiplier floats.</summary>
+    private long BetweenFloats(int n)
     {
         var y = _layout.OutputShape(n);
-        long perSample = (long)y.H * y.W * _layout.InputShape(n).C * Network.Nodes[n].Args.DepthMultiplier;
-        return $"m.Slice({Number(_layout.KernelOffset(n, kind, true))}, n * {Number(perSample)})";
+        return (long)y.H * y.W * _layout.InputShape(n).C * Network.Nodes[n].Args.DepthMultiplier;
     }
 
     /// <summary>The shared forward scratch, or an empty slice when no convolution needs one.</summary>
