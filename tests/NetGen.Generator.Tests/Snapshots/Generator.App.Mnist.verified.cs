@@ -415,6 +415,7 @@ namespace App
             int samples = labels.Length / 1;
             if (inputs.Length != (long)samples * 784)
                 throw new global::System.ArgumentException($"Mnist: {samples} samples' labels need {(long)samples * 784} input floats; the inputs have {inputs.Length}.", nameof(inputs));
+            global::NetGen.Execution.SoftmaxLoss.CheckLabels(labels, 10, TrainingSettings.IgnoreLabel, "Mnist");
             var totals = default(global::NetGen.Execution.LossTotals);
             for (int start = 0; start < samples; start += 64)
             {
