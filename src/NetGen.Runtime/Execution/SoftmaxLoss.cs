@@ -30,6 +30,23 @@ public readonly record struct LossTotals(double Loss, long Counted, long Correct
 public static class SoftmaxLoss
 {
     /// <summary>
+    /// Checks every label before any work, so a bad label cannot leave half a batch's gradient
+    /// accumulated: each must be in [0, classes) or equal <paramref name="ignoreLabel"/>.
+    /// </summary>
+    /// <param name="labels">The labels.</param>
+    /// <param name="classes">Classes per row.</param>
+    /// <param name="ignoreLabel">A label to leave out, or null.</param>
+    /// <param name="network">Network name, for the error message.</param>
+    public static void CheckLabels(ReadOnlySpan<int> labels, int classes, int? ignoreLabel, string network)
+    {
+        for (int i = 0; i < labels.Length; i++)
+        {
+            int label = labels[i];
+            if ((uint)label >= (uint)classes && label != ignoreLabel) throw OutOfRange(label, i, classes, ignoreLabel, network);
+        }
+    }
+
+    /// <summary>
     /// Writes dLogits = softmax(row) - onehot(label) for every counted row and 0 for ignored rows,
     /// overwriting it, and returns the sums.
     /// </summary>
@@ -62,12 +79,7 @@ public static class SoftmaxLoss
                 d.Clear();
                 continue;
             }
-            if ((uint)label >= (uint)classes)
-            {
-                string ignored = ignoring ? $" (or the ignore label {ignore})" : "";
-                throw new ArgumentOutOfRangeException(nameof(labels),
-                    $"{network}: label {label} at index {firstRow + row} of the labels is outside [0, {classes}){ignored}.");
-            }
+            if ((uint)label >= (uint)classes) throw OutOfRange(label, firstRow + row, classes, ignoreLabel, network);
             var z = logits.Slice(row * classes, classes);
             loss += Softmax.ForwardRow(d, z) - z[label];
             if (Metrics.ArgMax(z) == label) correct++;
@@ -76,4 +88,8 @@ public static class SoftmaxLoss
         }
         return new LossTotals(loss, counted, correct);
     }
+
+    private static ArgumentOutOfRangeException OutOfRange(int label, long index, int classes, int? ignoreLabel, string network) =>
+        new("labels", $"{network}: label {label} at index {index} of the labels is outside [0, {classes})" +
+            (ignoreLabel is { } ignore ? $" and is not the ignore label {ignore}." : "."));
 }

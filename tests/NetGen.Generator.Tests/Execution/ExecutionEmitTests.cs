@@ -71,6 +71,28 @@ public class ExecutionEmitTests
         Assert.DoesNotContain("Predict", code);
     }
 
+    [Theory]
+    [InlineData("Adam", "OptimizerStep.Adam(", "new(1e-3f)")]
+    [InlineData("Sgd", "OptimizerStep.Sgd(", "new(1e-2f)")]
+    [InlineData("None", "OptimizerStep.Sgd(", "new(1e-2f) { Momentum = 0f }")]
+    public void The_declared_optimizer_steps_through_the_shared_update_rules(string optimizer, string call, string settings)
+    {
+        var run = GeneratorTestHelper.Run(Mnist.Replace("Batch = 64", "Batch = 64, Optimizer = OptimizerType." + optimizer));
+        Assert.Empty(GeneratorTestHelper.Describe(run.CompilationDiagnostics));
+        string code = run.Sources["App.Net.Network.g.cs"];
+        Assert.Equal(1, Count(code, "global::NetGen.Execution." + call));
+        Assert.Contains("TrainingSettings TrainingSettings { get; } = " + settings + ";", code);
+    }
+
+    [Fact]
+    public void Each_worker_copy_is_the_whole_inference_memory()
+    {
+        var assembly = CompiledCode.Load(GeneratorTestHelper.Run(Mnist).Output);
+        long inference = (long)CompiledCode.Static(assembly, "App.Net", "InferenceBytes")!;
+        long kernels = (long)CompiledCode.Static(assembly, "App.Net", "InferenceKernelBytes")!;
+        Assert.Equal(inference + kernels, (long)CompiledCode.Static(assembly, "App.Net", "WorkerInferenceBytes")!);
+    }
+
     [Fact]
     public void Single_channel_image_output_gets_predict_and_an_info_instead_of_train_step()
     {

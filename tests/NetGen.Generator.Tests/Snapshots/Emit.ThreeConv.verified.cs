@@ -248,7 +248,7 @@ namespace Samples.Exercises
         }
 
         void global::NetGen.Execution.IWorkerPredictor.PredictOnWorker(int worker, global::System.ReadOnlySpan<float> input, global::System.Span<float> output) =>
-            NetgenPredictOne(input, output, _netgenWorkerMemory![worker]);
+            NetgenPredictOne(input, output, (_netgenWorkerMemory ?? throw new global::System.InvalidOperationException("ThreeConv has no worker memory: give UseWorkerPool a pool of several workers first."))[worker]);
 
         /// <summary>
         /// Runs <paramref name="count"/> samples: <paramref name="inputs"/> holds count x 180000
@@ -420,6 +420,7 @@ namespace Samples.Exercises
             int samples = labels.Length / 950;
             if (inputs.Length != (long)samples * 180000)
                 throw new global::System.ArgumentException($"ThreeConv: {samples} samples' labels need {(long)samples * 180000} input floats; the inputs have {inputs.Length}.", nameof(inputs));
+            global::NetGen.Execution.SoftmaxLoss.CheckLabels(labels, 400, TrainingSettings.IgnoreLabel, "ThreeConv");
             var totals = default(global::NetGen.Execution.LossTotals);
             for (int start = 0; start < samples; start += 50)
             {

@@ -243,7 +243,7 @@ namespace App
         }
 
         void global::NetGen.Execution.IWorkerPredictor.PredictOnWorker(int worker, global::System.ReadOnlySpan<float> input, global::System.Span<float> output) =>
-            NetgenPredictOne(input, output, _netgenWorkerMemory![worker]);
+            NetgenPredictOne(input, output, (_netgenWorkerMemory ?? throw new global::System.InvalidOperationException("Mnist has no worker memory: give UseWorkerPool a pool of several workers first."))[worker]);
 
         /// <summary>
         /// Runs <paramref name="count"/> samples: <paramref name="inputs"/> holds count x 784
@@ -415,6 +415,7 @@ namespace App
             int samples = labels.Length / 1;
             if (inputs.Length != (long)samples * 784)
                 throw new global::System.ArgumentException($"Mnist: {samples} samples' labels need {(long)samples * 784} input floats; the inputs have {inputs.Length}.", nameof(inputs));
+            global::NetGen.Execution.SoftmaxLoss.CheckLabels(labels, 10, TrainingSettings.IgnoreLabel, "Mnist");
             var totals = default(global::NetGen.Execution.LossTotals);
             for (int start = 0; start < samples; start += 64)
             {

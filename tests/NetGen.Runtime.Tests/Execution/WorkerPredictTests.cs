@@ -53,12 +53,21 @@ public class WorkerPredictTests
         const int count = 16;
         var inputs = Cases.Random(count * 784, 1);
         var outputs = new float[count * 10];
-        // Warm-up: JIT, the pool's per-thread holder, and the lazily made lock of its completion
-        // event, which appears the first time the caller has to block (24 bytes, once per pool).
+        // Warm-up: JIT and the pool's per-thread holder.
         for (int warm = 0; warm < 30; warm++) net.Predict(inputs, outputs, count);
+        // The pool's completion event makes its lock object (24 bytes) lazily, the first time the
+        // caller has to block, which under load may fall in a measured pass; it happens once per
+        // pool, so of two passes one is clean, while a per-call allocation would show in both.
+        long first = AllocatedBy(() => { for (int i = 0; i < 5; i++) net.Predict(inputs, outputs, count); });
+        long second = AllocatedBy(() => { for (int i = 0; i < 5; i++) net.Predict(inputs, outputs, count); });
+        Assert.True(Math.Min(first, second) == 0, $"allocated {first} and {second} bytes in two passes of 5 calls");
+    }
+
+    private static long AllocatedBy(Action run)
+    {
         long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 5; i++) net.Predict(inputs, outputs, count);
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        run();
+        return GC.GetAllocatedBytesForCurrentThread() - before;
     }
 
     [Fact]

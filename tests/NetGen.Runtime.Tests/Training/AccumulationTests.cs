@@ -83,6 +83,22 @@ public class AccumulationTests
     }
 
     [Fact]
+    public void A_bad_label_late_in_a_call_leaves_the_accumulated_gradients_untouched()
+    {
+        var net = new AdamNet(1, ExecutionMode.Training);
+        net.AccumulateGradients(Cases.Random(2 * Input, 1), new[] { 1, 2 });
+        var before = new float[4 * 3 * 16];
+        net.CopyGradient("fc.weight", before);
+        // The bad label is in the second micro-batch of this call: nothing of the first may be added.
+        var labels = new[] { 0, 1, 2, 3, 0, 7 };
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => net.AccumulateGradients(Cases.Random(6 * Input, 2), labels));
+        Assert.Contains("AdamNet: label 7 at index 5 of the labels is outside [0, 4).", error.Message);
+        var after = new float[before.Length];
+        net.CopyGradient("fc.weight", after);
+        Assert.Equal(before, after);
+    }
+
+    [Fact]
     public void Accumulating_allocates_nothing()
     {
         var net = new AdamNet(1, ExecutionMode.Training);

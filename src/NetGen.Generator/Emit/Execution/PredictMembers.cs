@@ -142,7 +142,7 @@ internal static class PredictMembers
             }
 
             void global::NetGen.Execution.IWorkerPredictor.PredictOnWorker(int worker, {{RoSpan}} input, {{Span}} output) =>
-                NetgenPredictOne(input, output, _netgenWorkerMemory![worker]);
+                NetgenPredictOne(input, output, (_netgenWorkerMemory ?? throw new global::System.InvalidOperationException("{{name}} has no worker memory: give UseWorkerPool a pool of several workers first."))[worker]);
 
             /// <summary>
             /// Runs <paramref name="count"/> samples: <paramref name="inputs"/> holds count x {{inputs}}

@@ -204,6 +204,7 @@ internal static class TrainingMembers
                 int samples = labels.Length / {{Number(pixels)}};
                 if (inputs.Length != (long)samples * {{inputs}})
                     throw new global::System.ArgumentException($"{{what}}: {samples} samples' labels need {(long)samples * {{inputs}}} input floats; the inputs have {inputs.Length}.", nameof(inputs));
+                global::NetGen.Execution.SoftmaxLoss.CheckLabels(labels, {{classes}}, TrainingSettings.IgnoreLabel, "{{what}}");
                 var totals = default(global::NetGen.Execution.LossTotals);
                 for (int start = 0; start < samples; start += {{batch}})
                 {
