@@ -1,6 +1,7 @@
 using System.CommandLine;
 using NetGen.Cli.Commands;
 
-var root = new RootCommand("netgen: compile-time shapes, sizes and memory of convolutional networks");
+var root = new RootCommand("netgen: compile-time shapes, sizes and memory of convolutional networks; training, evaluation and prediction");
 root.Subcommands.Add(SummaryCommand.Create());
+root.Subcommands.Add(TrainCommand.Create());
 return root.Parse(args).Invoke();
