@@ -12,7 +12,7 @@ namespace NetGen.Cli.Reports;
 /// </summary>
 internal static class PlotFont
 {
-    private const string Name = "NetGen Plot Sans";
+    private const string FontName = "NetGen Plot Sans";
 
     // Sans-serif faces found on common Linux distributions, macOS and Windows, best first.
     private static readonly string[] Candidates =
@@ -23,11 +23,14 @@ internal static class PlotFont
 
     private static readonly Lazy<string?> Registered = new(Register);
 
+    /// <summary>The registered font's name for text that <see cref="Apply"/> does not reach (labels added to a plot); null when none was found.</summary>
+    public static string? Name => Registered.Value is null ? null : FontName;
+
     /// <summary>Sets <paramref name="plot"/>'s text to the registered font; false when no font file was found (text is then not drawn).</summary>
     public static bool Apply(Plot plot)
     {
         if (Registered.Value is null) return false;
-        plot.Font.Set(Name);
+        plot.Font.Set(FontName);
         return true;
     }
 
@@ -35,7 +38,7 @@ internal static class PlotFont
     {
         string? path = Find();
         if (path is null) return null;
-        Fonts.AddFontFile(Name, path);
+        Fonts.AddFontFile(FontName, path);
         return path;
     }
 

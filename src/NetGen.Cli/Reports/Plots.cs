@@ -46,7 +46,7 @@ internal static class Plots
     public static void WriteConfusion(string path, int[,] confusion, IReadOnlyList<string> classNames, string title)
     {
         int k = confusion.GetLength(0);
-        // Row 0 (the first class) at the top, as the matrix is printed.
+        // ScottPlot draws row 0 at the top: the first class is the top row, as the matrix is printed.
         var values = new double[k, k];
         for (int i = 0; i < k; i++)
             for (int j = 0; j < k; j++)
@@ -54,8 +54,7 @@ internal static class Plots
         var plot = new Plot();
         var heatmap = plot.Add.Heatmap(values);
         heatmap.Colormap = new ScottPlot.Colormaps.Viridis();
-        heatmap.FlipVertically = true;
-        heatmap.Extent = new CoordinateRect(-0.5, k - 0.5, -0.5, k - 0.5);
+        heatmap.Rectangle = new CoordinateRect(-0.5, k - 0.5, -0.5, k - 0.5);
         int max = values.Cast<double>().DefaultIfEmpty(0).Max() is double m ? (int)m : 0;
         for (int i = 0; i < k; i++)
         {
@@ -63,6 +62,7 @@ internal static class Plots
             {
                 var label = plot.Add.Text(confusion[i, j].ToString(CultureInfo.InvariantCulture), j, k - 1 - i);
                 label.LabelAlignment = Alignment.MiddleCenter;
+                if (PlotFont.Name is { } font) label.LabelFontName = font;
                 label.LabelFontColor = confusion[i, j] > max / 2 ? Colors.Black : Colors.White;
             }
         }
