@@ -7,7 +7,10 @@ internal static class TestData
 {
     public static readonly string RepoRoot = FindRepoRoot();
 
-    /// <summary>Conv (4 filters) + pool + dense: 6,810 parameters, trains in well under a second per epoch.</summary>
+    /// <summary>
+    /// Conv (4 filters) + pool + dropout + dense: 6,810 parameters, trains in well under a second
+    /// per epoch. The dropout makes resuming depend on the saved random state too.
+    /// </summary>
     public const string TinyNet = """
         network TinyDigits {
             input 1x28x28
@@ -17,6 +20,7 @@ internal static class TestData
             conv1 = conv2d(4, 3, activation: relu)
             pool1 = maxpool2d(2)
             flat = flatten
+            drop = dropout(0.2)
             fc = dense(10, activation: softmax)
         }
         """;

@@ -64,6 +64,8 @@ public class TrainCommandTests
         Assert.Equal("adam", root.GetProperty("optimizer").GetString());
         Assert.Equal(JsonValueKind.Null, root.GetProperty("partial").ValueKind);
         Assert.Equal(2, root.GetProperty("metrics").GetArrayLength());
+        // The dropout generator: xoshiro128**'s four 32-bit words.
+        Assert.Equal(16, Convert.FromBase64String(root.GetProperty("randomState").GetString()!).Length);
 
         // Weights in PyTorch layout: conv1.weight (4, 1, 3, 3), fc.weight (10, 676).
         using var weights = NetGen.Weights.SafetensorsFile.Open(Path.Combine(_run.Out, "checkpoint.safetensors"));

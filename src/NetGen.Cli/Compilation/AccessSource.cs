@@ -8,7 +8,7 @@ namespace NetGen.Cli.Compilation;
 /// <summary>
 /// The extra partial-class part the CLI compiles beside a trainable network's generated code:
 /// <see cref="ITrainingAccess"/> over the generated fields (<c>_netgenMemory</c>, <c>_netgenSteps</c>)
-/// and the optimizer state's offset and length from the same <see cref="ExecutionLayout"/> the
+/// (and <c>_netgenRandom</c> with dropout) and the optimizer state's offset and length from the same <see cref="ExecutionLayout"/> the
 /// emitter used, so the slice is exactly the block the generated optimizer step updates.
 /// </summary>
 internal static class AccessSource
@@ -29,6 +29,9 @@ internal static class AccessSource
         text.Append("    global::System.Span<float> ").Append(access).Append(".OptimizerState => global::System.MemoryExtensions.AsSpan(_netgenMemory, ")
             .Append(layout.StateBase.ToString(CultureInfo.InvariantCulture)).Append(", ")
             .Append(layout.StateFloats.ToString(CultureInfo.InvariantCulture)).AppendLine(");");
+        text.Append("    global::System.Span<byte> ").Append(access).Append(".RandomState => ").AppendLine(ExecutionMembers.HasDropout(layout)
+            ? "global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref _netgenRandom, 1));"
+            : "default;");
         text.Append("    long ").Append(access).AppendLine(".Steps { get => _netgenSteps; set => _netgenSteps = value; }");
         text.AppendLine("}");
         for (int i = 0; i < classes.Length - 1; i++) text.AppendLine("}");

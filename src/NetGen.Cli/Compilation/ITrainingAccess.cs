@@ -15,6 +15,12 @@ public interface ITrainingAccess
     /// <summary>The optimizer state block (SGD: 1 x trainable floats; Adam: 2 x; none: empty), in the generated layout.</summary>
     Span<float> OptimizerState { get; }
 
+    /// <summary>
+    /// The dropout masks' generator state (a xoshiro128** struct's 16 bytes), so a resumed run draws
+    /// the masks an uninterrupted one would; empty for a network without dropout.
+    /// </summary>
+    Span<byte> RandomState { get; }
+
     /// <summary>Optimizer steps taken (Adam's bias correction reads it).</summary>
     long Steps { get; set; }
 

@@ -37,6 +37,9 @@ internal sealed record CheckpointState
     /// <summary>Optimizer steps taken.</summary>
     public long Step { get; init; }
 
+    /// <summary>The dropout generator's state (base64), when the network has dropout.</summary>
+    public string? RandomState { get; init; }
+
     /// <summary>The epoch after <see cref="Epoch"/> when a run stopped inside it; null at an epoch's end.</summary>
     public PartialEpoch? Partial { get; init; }
 

@@ -54,7 +54,12 @@ internal static class CheckpointStore
                 new Dictionary<string, string> { ["optimizer"] = state.Optimizer, [StepKey] = step });
         }
         AtomicFile.WriteAllText(Path.Combine(folder, StateFile),
-            JsonSerializer.Serialize(state with { Weights = WeightsFile, OptimizerState = optimizerFile }, Json));
+            JsonSerializer.Serialize(state with
+            {
+                Weights = WeightsFile,
+                OptimizerState = optimizerFile,
+                RandomState = access.RandomState.IsEmpty ? null : Convert.ToBase64String(access.RandomState),
+            }, Json));
     }
 
     /// <summary>Reads checkpoint.json of <paramref name="folder"/>.</summary>
@@ -102,6 +107,24 @@ internal static class CheckpointStore
             }
         }
         access.Steps = state.Step;
+        RestoreRandom(folder, state, access);
+    }
+
+    private static void RestoreRandom(string folder, CheckpointState state, ITrainingAccess access)
+    {
+        var random = access.RandomState;
+        if (random.IsEmpty) return;
+        byte[]? saved = null;
+        try
+        {
+            if (state.RandomState is not null) saved = Convert.FromBase64String(state.RandomState);
+        }
+        catch (FormatException)
+        {
+        }
+        if (saved is null || saved.Length != random.Length)
+            throw new CliException($"{Path.Combine(Path.GetFullPath(folder), StateFile)}: error: randomState must hold the dropout generator's {random.Length} bytes (base64)");
+        saved.CopyTo(random);
     }
 
     /// <summary>Loads a safetensors weight file into a network; mismatches and corrupt files become <see cref="CliException"/>s.</summary>
