@@ -1,6 +1,8 @@
 using System;
 using System.CommandLine;
+using System.IO;
 using System.Threading;
+using NetGen.Imaging;
 
 namespace NetGen.Cli.Commands;
 
@@ -33,6 +35,25 @@ internal static class CommandOptions
             int value = result.GetValueOrDefault<int>();
             if (value <= 0) result.AddError($"{name} must be a positive integer, not {value}");
         });
+
+    /// <summary>
+    /// Failures a user can act on without a stack trace: <see cref="CliException"/>s, and file-system
+    /// errors the commands do not anticipate one by one (an output folder without write access, a
+    /// full disk, an image the loader thread could not read).
+    /// </summary>
+    public static bool IsUserError(Exception e) => e is CliException or IOException or UnauthorizedAccessException or ImageLoadException;
+
+    /// <summary>Prints a user error (its message, as a CliException words it, or "error: ..."); returns the exit code.</summary>
+    public static int Report(Exception e, TextWriter errors)
+    {
+        if (e is CliException cli)
+        {
+            errors.WriteLine(cli.Message);
+            return cli.ExitCode;
+        }
+        errors.WriteLine("error: " + e.Message);
+        return ExitCodes.Error;
+    }
 
     /// <summary>
     /// Runs <paramref name="body"/> with a token that the first Ctrl-C cancels (the process is not

@@ -42,10 +42,9 @@ internal static class EvalCommand
             Evaluate(options, output, errors);
             return ExitCodes.Success;
         }
-        catch (CliException e)
+        catch (Exception e) when (CommandOptions.IsUserError(e))
         {
-            errors.WriteLine(e.Message);
-            return e.ExitCode;
+            return CommandOptions.Report(e, errors);
         }
     }
 

@@ -66,10 +66,9 @@ internal static class TrainCommand
         {
             return Train(options, output, errors, interactive, cancel);
         }
-        catch (CliException e)
+        catch (Exception e) when (CommandOptions.IsUserError(e))
         {
-            errors.WriteLine(e.Message);
-            return e.ExitCode;
+            return CommandOptions.Report(e, errors);
         }
     }
 

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
@@ -20,6 +21,10 @@ namespace NetGen.Cli.Compilation;
 /// </summary>
 internal static class NetworkCompiler
 {
+    // Compiled images by their sources: compiling the same network again in one process (a test
+    // run, a tool that evaluates several checkpoints) loads the bytes instead of running Roslyn.
+    private static readonly ConcurrentDictionary<string, byte[]> s_images = new(StringComparer.Ordinal);
+
     /// <summary>
     /// Compiles the requested network; <paramref name="warnings"/> receives the generator's warnings.
     /// </summary>
@@ -101,10 +106,17 @@ internal static class NetworkCompiler
         if (analysis.Network.Target.IsPartialUserClass)
             trees.Add(CSharpSyntaxTree.ParseText(File.ReadAllText(path), parse, path));
 
+        string key = string.Join("\0", trees.Select(t => t.FilePath + "\0" + t.GetText()));
+        byte[] image = s_images.GetOrAdd(key, _ => Emit(path, analysis, trees));
+        return CompiledNetwork.Load(new MemoryStream(image, writable: false), located, analysis, trainable);
+    }
+
+    private static byte[] Emit(string path, NetworkAnalysis analysis, List<SyntaxTree> trees)
+    {
         var options = new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary,
             optimizationLevel: OptimizationLevel.Release, allowUnsafe: true, nullableContextOptions: NullableContextOptions.Enable);
-        var compilation = CSharpCompilation.Create("NetGen.Compiled." + analysis.Network.Name + "." + Guid.NewGuid().ToString("N"),
-            trees, References(), options);
+        var compilation = CSharpCompilation.Create("NetGen.Compiled." + analysis.Network.Name,
+            trees, s_references.Value, options);
         using var image = new MemoryStream();
         var result = compilation.Emit(image);
         if (!result.Success)
@@ -113,18 +125,19 @@ internal static class NetworkCompiler
             throw new CliException(string.Join(Environment.NewLine, errors) + Environment.NewLine +
                 $"{path}: error: the code generated for network '{analysis.Network.Name}' did not compile");
         }
-        image.Position = 0;
-        return CompiledNetwork.Load(image, located, analysis, trainable);
+        return image.ToArray();
     }
 
     /// <summary>The running framework's assemblies, NetGen.Runtime, and this CLI (for <see cref="ITrainingAccess"/>).</summary>
-    private static IEnumerable<MetadataReference> References()
+    private static readonly Lazy<MetadataReference[]> s_references = new(References);
+
+    private static MetadataReference[] References()
     {
         var paths = new HashSet<string>(StringComparer.Ordinal);
         foreach (var assembly in (AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES") as string ?? "").Split(Path.PathSeparator))
             if (assembly.Length > 0) paths.Add(assembly);
         paths.Add(typeof(NetGen.NetworkAttribute).Assembly.Location);
         paths.Add(typeof(ITrainingAccess).Assembly.Location);
-        return paths.Select(p => MetadataReference.CreateFromFile(p));
+        return paths.Select(p => (MetadataReference)MetadataReference.CreateFromFile(p)).ToArray();
     }
 }
