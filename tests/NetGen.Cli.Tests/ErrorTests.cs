@@ -114,5 +114,7 @@ public class ErrorTests
         // Momentum SGD keeps one velocity per trainable parameter, Adam two moments.
         Assert.Equal(6_810, sgd.CreateTrainable(1).Access.OptimizerState.Length);
         Assert.Equal(2 * 6_810, adam.CreateTrainable(1).Access.OptimizerState.Length);
+        Assert.Equal(NetGen.Generator.Model.OptimizerKind.Sgd, sgd.Optimizer);
+        Assert.Equal(NetGen.Generator.Model.OptimizerKind.Adam, sgd.DeclaredOptimizer);
     }
 }

@@ -114,6 +114,8 @@ public class ResumeTests
             if (done == batch) cancel.Cancel();
         }
 
+        public void Validating() { }
+
         public void EndEpoch(EpochMetrics metrics, int epochs) { }
     }
 }

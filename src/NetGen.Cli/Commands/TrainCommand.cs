@@ -101,7 +101,7 @@ internal static class TrainCommand
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"Network: {compiled.Name} from {Path.GetFullPath(options.File)}: {compiled.Analysis.TotalParams:N0} parameters, input {compiled.InputShape}, {compiled.Classes} classes"));
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"Training: {state.Optimizer}, learning rate {state.LearningRate:G4}, batch {compiled.Batch}, seed {settings.Seed}, {network.AllocatedBytes:N0} bytes allocated"));
+            $"Training: {state.Optimizer}{OverrideNote(compiled)}, learning rate {state.LearningRate:G4}, batch {compiled.Batch}, seed {settings.Seed}, {network.AllocatedBytes:N0} bytes allocated"));
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"Data: {data.Description}: {data.TrainCount:N0} training, {data.ValidationCount:N0} validation samples {data.ShapeText}"));
         output.WriteLine("Output: " + outFolder);
@@ -141,6 +141,11 @@ internal static class TrainCommand
         if (data.ClassNames.Count > compiled.Classes)
             throw new CliException($"{Path.GetFullPath(folder)}: error: the data has {data.ClassNames.Count} classes, but network '{compiled.Name}' outputs {compiled.Classes} class scores {compiled.Analysis.OutputShape}");
     }
+
+    /// <summary>Says so when --optimizer compiled a different optimizer into the network than its file declares.</summary>
+    private static string OverrideNote(CompiledNetwork compiled) => compiled.Optimizer == compiled.DeclaredOptimizer
+        ? ""
+        : $" (compiled in by --optimizer; the file declares {OptimizerNames.Name(compiled.DeclaredOptimizer)})";
 
     public static int[] ShapeArray(Shape shape) => shape.IsVector ? [shape.C] : [shape.C, shape.H, shape.W];
 }

@@ -18,8 +18,9 @@ internal sealed class CompiledNetwork : IDisposable
     private readonly AssemblyLoadContext _context;
     private readonly Type _type;
 
-    private CompiledNetwork(AssemblyLoadContext context, Type type, NetworkAnalysis analysis, bool trainable)
+    private CompiledNetwork(AssemblyLoadContext context, Type type, NetworkAnalysis analysis, bool trainable, OptimizerKind declared)
     {
+        DeclaredOptimizer = declared;
         _context = context;
         _type = type;
         Analysis = analysis;
@@ -41,6 +42,9 @@ internal sealed class CompiledNetwork : IDisposable
     /// <summary>The optimizer the generated TrainStep runs.</summary>
     public OptimizerKind Optimizer => Analysis.Network.Optimizer;
 
+    /// <summary>The optimizer the file declares (<see cref="Optimizer"/> differs when the command line chose another).</summary>
+    public OptimizerKind DeclaredOptimizer { get; }
+
     /// <summary>The training batch the generated code was compiled for.</summary>
     public int Batch => Analysis.Network.Batch;
 
@@ -50,7 +54,7 @@ internal sealed class CompiledNetwork : IDisposable
     /// <summary>True when Predict returns probabilities; false when it returns logits.</summary>
     public bool EndsInSoftmax { get; }
 
-    public static CompiledNetwork Load(Stream image, NetworkAnalysis located, NetworkAnalysis emitted, bool trainable)
+    public static CompiledNetwork Load(Stream image, NetworkAnalysis located, NetworkAnalysis emitted, bool trainable, OptimizerKind declared)
     {
         var context = new AssemblyLoadContext("netgen " + located.Network.Name, isCollectible: true);
         Assembly assembly = context.LoadFromStream(image);
@@ -60,7 +64,7 @@ internal sealed class CompiledNetwork : IDisposable
             ?? throw new CliException($"error: the compiled assembly has no runnable class {fullName}");
         if (type.IsGenericTypeDefinition)
             throw new CliException($"error: {fullName} is generic; the CLI can only run a network class without type parameters");
-        return new CompiledNetwork(context, type, located, trainable);
+        return new CompiledNetwork(context, type, located, trainable, declared);
     }
 
     /// <summary>A new instance: weights initialised from <paramref name="seed"/>, memory for <paramref name="mode"/>.</summary>

@@ -52,7 +52,7 @@ internal static class NetworkCompiler
         var analysis = build.ForEmit()[0];
         if (!AccessSource.CanPredict(analysis))
             throw new CliException($"{path}: error: network '{ir.Name}' has layers the CPU code cannot run yet (see the NG03xx diagnostics of `netgen summary`)");
-        return Build(path, analysis, build.Networks[0]);
+        return Build(path, analysis, build.Networks[0], network.Optimizer);
     }
 
     /// <summary>Formats each diagnostic as "file(line,col): error NGxxxx: message"; true when any is an error.</summary>
@@ -94,7 +94,7 @@ internal static class NetworkCompiler
 
     private static string Names(IEnumerable<NetworkIR> networks) => string.Join(", ", networks.Select(n => n.Name));
 
-    private static CompiledNetwork Build(string path, NetworkAnalysis analysis, NetworkAnalysis located)
+    private static CompiledNetwork Build(string path, NetworkAnalysis analysis, NetworkAnalysis located, OptimizerKind declared)
     {
         var parse = new CSharpParseOptions(LanguageVersion.Latest);
         var trees = new List<SyntaxTree>
@@ -108,7 +108,7 @@ internal static class NetworkCompiler
 
         string key = string.Join("\0", trees.Select(t => t.FilePath + "\0" + t.GetText()));
         byte[] image = s_images.GetOrAdd(key, _ => Emit(path, analysis, trees));
-        return CompiledNetwork.Load(new MemoryStream(image, writable: false), located, analysis, trainable);
+        return CompiledNetwork.Load(new MemoryStream(image, writable: false), located, analysis, trainable, declared);
     }
 
     private static byte[] Emit(string path, NetworkAnalysis analysis, List<SyntaxTree> trees)

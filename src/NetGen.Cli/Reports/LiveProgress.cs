@@ -42,6 +42,11 @@ internal sealed class LiveProgress : ITrainingProgress
             $"  loss {loss:0.0000}  acc {100 * accuracy:0.0}%  {imagesPerSecond:N0} img/s");
     }
 
+    public void Validating()
+    {
+        if (_task is not null) _task.Description += "  validating...";
+    }
+
     public void EndEpoch(EpochMetrics m, int epochs)
     {
         if (_task is null) return;

@@ -21,6 +21,10 @@ internal sealed class PlainProgress : ITrainingProgress
     {
     }
 
+    public void Validating()
+    {
+    }
+
     public void EndEpoch(EpochMetrics m, int epochs) => _output.WriteLine(Line(m, epochs));
 
     /// <summary>"epoch 2/5  loss 0.3120  acc 90.53%  val loss 0.2951  val acc 91.20%  1,234 img/s  3.2 s".</summary>

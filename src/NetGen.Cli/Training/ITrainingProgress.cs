@@ -12,6 +12,9 @@ internal interface ITrainingProgress
     /// <summary>After each training batch: the epoch's running loss (nats), accuracy [0, 1] and speed.</summary>
     void Batch(int done, double loss, double accuracy, double imagesPerSecond);
 
+    /// <summary>The epoch's training is done; validation runs next.</summary>
+    void Validating();
+
     /// <summary>After the epoch's validation.</summary>
     void EndEpoch(EpochMetrics metrics, int epochs);
 }

@@ -75,6 +75,7 @@ internal sealed class TrainingRun
                 return new TrainingOutcome(state, Interrupted: true);
             }
 
+            progress.Validating();
             var result = evaluator.Run(validation);
             var metrics = new EpochMetrics(epoch, lossSum / Math.Max(seen, 1), (double)correct / Math.Max(seen, 1),
                 result.Loss, result.Accuracy, seen / Math.Max(trainSeconds, 1e-9), partial.Seconds + clock.Elapsed.TotalSeconds);
