@@ -1,0 +1,38 @@
+using System.IO;
+using NetGen.Cli.Compilation;
+using NetGen.Cli.Training;
+using NetGen.Execution;
+
+namespace NetGen.Cli.Commands;
+
+/// <summary>
+/// A --checkpoint argument: a folder `netgen train` wrote (weights plus checkpoint.json, whose
+/// seed, split and class names eval and predict reuse), or a bare .safetensors weight file.
+/// </summary>
+internal sealed record CheckpointArgument(string WeightsPath, string Folder, CheckpointState? State)
+{
+    public static CheckpointArgument Resolve(string path)
+    {
+        string full = Path.GetFullPath(path);
+        if (Directory.Exists(full))
+        {
+            var state = CheckpointStore.Read(full);
+            return new CheckpointArgument(Path.Combine(full, state.Weights), full, state);
+        }
+        if (!File.Exists(full)) throw new CliException($"{full}: error: checkpoint not found (expected a folder from `netgen train --out`, or a .safetensors file)", ExitCodes.NotFound);
+        return new CheckpointArgument(full, Path.GetDirectoryName(full)!, null);
+    }
+
+    /// <summary>An instance of the compiled network holding the checkpoint's weights: batched (training memory) when it can train.</summary>
+    public INetwork Load(CompiledNetwork compiled)
+    {
+        if (State is not null) RunSettings.CheckSameNetwork(State, compiled, Folder);
+        var network = compiled.Create(State?.Seed ?? TrainOptions.DefaultSeed, compiled.CanTrain ? ExecutionMode.Training : ExecutionMode.Inference);
+        CheckpointStore.LoadWeights(network, WeightsPath);
+        return network;
+    }
+
+    /// <summary>Class names from the checkpoint, else the class indices.</summary>
+    public string ClassName(int index) =>
+        State is not null && index < State.ClassNames.Length ? State.ClassNames[index] : index.ToString(System.Globalization.CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,82 @@
+using System;
+using System.CommandLine;
+using System.IO;
+using System.Threading;
+using NetGen.Imaging;
+
+namespace NetGen.Cli.Commands;
+
+/// <summary>Options several commands share, and Ctrl-C handling.</summary>
+internal static class CommandOptions
+{
+    public static Option<int?> Batch(string description)
+    {
+        var batch = new Option<int?>("--batch") { Description = description };
+        batch.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int?>() is int b && b <= 0) result.AddError($"--batch must be a positive integer, not {b}");
+        });
+        return batch;
+    }
+
+    public static Option<string?> Optimizer(string description)
+    {
+        var optimizer = new Option<string?>("--optimizer") { Description = description };
+        optimizer.AcceptOnlyFromAmong(OptimizerNames.All);
+        return optimizer;
+    }
+
+    public static Option<string?> Network() =>
+        new("--network") { Description = "Which network of the file (when it declares several)" };
+
+    public static void Positive(Option<int> option, string name) =>
+        option.Validators.Add(result =>
+        {
+            int value = result.GetValueOrDefault<int>();
+            if (value <= 0) result.AddError($"{name} must be a positive integer, not {value}");
+        });
+
+    /// <summary>
+    /// Failures a user can act on without a stack trace: <see cref="CliException"/>s, and file-system
+    /// errors the commands do not anticipate one by one (an output folder without write access, a
+    /// full disk, an image the loader thread could not read).
+    /// </summary>
+    public static bool IsUserError(Exception e) => e is CliException or IOException or UnauthorizedAccessException or ImageLoadException;
+
+    /// <summary>Prints a user error (its message, as a CliException words it, or "error: ..."); returns the exit code.</summary>
+    public static int Report(Exception e, TextWriter errors)
+    {
+        if (e is CliException cli)
+        {
+            errors.WriteLine(cli.Message);
+            return cli.ExitCode;
+        }
+        errors.WriteLine("error: " + e.Message);
+        return ExitCodes.Error;
+    }
+
+    /// <summary>
+    /// Runs <paramref name="body"/> with a token that the first Ctrl-C cancels (the process is not
+    /// killed, so the body can save and exit); a second Ctrl-C ends the process as usual.
+    /// </summary>
+    public static int WithCtrlC(Func<CancellationToken, int> body)
+    {
+        using var cancel = new CancellationTokenSource();
+        ConsoleCancelEventHandler handler = (_, e) =>
+        {
+            if (cancel.IsCancellationRequested) return;
+            e.Cancel = true;
+            cancel.Cancel();
+            Console.Error.WriteLine("Ctrl-C: stopping after this batch and writing a checkpoint (press again to quit at once)");
+        };
+        Console.CancelKeyPress += handler;
+        try
+        {
+            return body(cancel.Token);
+        }
+        finally
+        {
+            Console.CancelKeyPress -= handler;
+        }
+    }
+}

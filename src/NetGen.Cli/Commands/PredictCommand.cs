@@ -1,0 +1,84 @@
+using System;
+using System.CommandLine;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using NetGen.Cli.Compilation;
+using NetGen.Cli.Data;
+
+namespace NetGen.Cli.Commands;
+
+/// <summary>
+/// <c>netgen predict FILE --checkpoint PATH --input FILE [--top K] [--count N]</c>: the top-k
+/// classes and their probabilities for an image file, or for the first N samples of an IDX file.
+/// </summary>
+internal static class PredictCommand
+{
+    public static Command Create()
+    {
+        var file = new Argument<FileInfo>("file") { Description = "A .cnn file, or a .cs file with [Network] classes" };
+        var checkpoint = new Option<FileSystemInfo>("--checkpoint") { Description = "A folder `netgen train` wrote, or a .safetensors weight file", Required = true };
+        var input = new Option<FileInfo>("--input") { Description = "A .png/.jpg image, or an IDX image file (*-images-idx3-ubyte[.gz])", Required = true };
+        var top = new Option<int>("--top") { Description = "Classes to show per sample (default 3)", DefaultValueFactory = _ => 3 };
+        var count = new Option<int>("--count") { Description = "Samples to take from an IDX file (default 10)", DefaultValueFactory = _ => 10 };
+        var network = CommandOptions.Network();
+        CommandOptions.Positive(top, "--top");
+        CommandOptions.Positive(count, "--count");
+
+        var command = new Command("predict", "Classify an image or the first samples of an IDX file with trained weights");
+        command.Arguments.Add(file);
+        foreach (var option in new Option[] { checkpoint, input, top, count, network }) command.Options.Add(option);
+        command.SetAction(parse => Run(
+            new PredictOptions(parse.GetValue(file)!.FullName, parse.GetValue(checkpoint)!.FullName, parse.GetValue(input)!.FullName,
+                parse.GetValue(top), parse.GetValue(count), parse.GetValue(network)),
+            Console.Out, Console.Error));
+        return command;
+    }
+
+    public static int Run(PredictOptions options, TextWriter output, TextWriter errors)
+    {
+        try
+        {
+            Predict(options, output, errors);
+            return ExitCodes.Success;
+        }
+        catch (Exception e) when (CommandOptions.IsUserError(e))
+        {
+            return CommandOptions.Report(e, errors);
+        }
+    }
+
+    private static void Predict(PredictOptions options, TextWriter output, TextWriter errors)
+    {
+        var checkpoint = CheckpointArgument.Resolve(options.Checkpoint);
+        var state = checkpoint.State;
+        var request = new CompileRequest(options.File, options.Network, state?.Batch, state is null ? null : OptimizerNames.Parse(state.Optimizer));
+        using var compiled = NetworkCompiler.Compile(request, errors);
+        var network = checkpoint.Load(compiled);
+        var samples = PredictInputs.Read(options.Input, compiled.InputShape, options.Count);
+
+        int classes = compiled.Classes, top = Math.Min(options.Top, classes);
+        var scores = new float[classes];
+        foreach (var sample in samples)
+        {
+            network.Predict(sample.Pixels, scores);
+            var probabilities = compiled.EndsInSoftmax ? scores.Select(s => (double)s).ToArray() : Softmax(scores);
+            var best = Enumerable.Range(0, classes).OrderByDescending(i => probabilities[i]).ThenBy(i => i).Take(top);
+            string label = sample.Label is int l ? $" (label {checkpoint.ClassName(l)})" : "";
+            string ranked = string.Join(", ", best.Select(i => string.Create(CultureInfo.InvariantCulture, $"{checkpoint.ClassName(i)} {100 * probabilities[i]:0.00}%")));
+            output.WriteLine($"{sample.Name}{label}: {ranked}");
+        }
+    }
+
+    /// <summary>Probabilities from logits, for networks whose last layer is not a softmax.</summary>
+    private static double[] Softmax(float[] logits)
+    {
+        double max = logits.Max();
+        var e = logits.Select(z => Math.Exp(z - max)).ToArray();
+        double sum = e.Sum();
+        return e.Select(v => v / sum).ToArray();
+    }
+}
+
+/// <summary>What `netgen predict` was asked.</summary>
+internal sealed record PredictOptions(string File, string Checkpoint, string Input, int Top = 3, int Count = 10, string? Network = null);

@@ -1,0 +1,27 @@
+using NetGen.Generator.Model;
+
+namespace NetGen.Cli.Commands;
+
+/// <summary>What `netgen train` was asked; null means "the file's (or the checkpoint's) value".</summary>
+/// <param name="File">A .cnn file, or a .cs file with [Network] classes.</param>
+/// <param name="Data">An MNIST IDX folder or an image folder.</param>
+/// <param name="Epochs">The last epoch to train (a resumed run continues up to it).</param>
+/// <param name="Out">The folder for checkpoint, metrics and plots; null: the --resume folder, else runs/NETWORK.</param>
+/// <param name="Resume">A checkpoint folder to continue from.</param>
+/// <param name="ValidationFraction">Share of a single data set held out for validation.</param>
+internal sealed record TrainOptions(
+    string File,
+    string Data,
+    int Epochs = 10,
+    int? Batch = null,
+    float? LearningRate = null,
+    OptimizerKind? Optimizer = null,
+    ulong? Seed = null,
+    string? Out = null,
+    string? Resume = null,
+    string? Network = null,
+    double? ValidationFraction = null)
+{
+    public const ulong DefaultSeed = 42;
+    public const double DefaultValidationFraction = 0.1;
+}

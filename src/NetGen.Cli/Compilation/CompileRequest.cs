@@ -1,0 +1,10 @@
+using NetGen.Generator.Model;
+
+namespace NetGen.Cli.Compilation;
+
+/// <summary>Which network of a file to compile, and what the command line changes in it before analysis.</summary>
+/// <param name="Path">A .cnn file, or a .cs file with [Network] classes.</param>
+/// <param name="NetworkName">The network to pick when the file declares several (its name, or its class name).</param>
+/// <param name="Batch">Training batch size (the generated constants' batch); null keeps the declared one.</param>
+/// <param name="Optimizer">The optimizer the generated TrainStep runs; null keeps the declared one.</param>
+internal sealed record CompileRequest(string Path, string? NetworkName = null, int? Batch = null, OptimizerKind? Optimizer = null);

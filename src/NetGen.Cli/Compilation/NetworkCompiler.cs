@@ -1,0 +1,143 @@
+using System;
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using NetGen.Cli.Commands;
+using NetGen.Generator.Diagnostics;
+using NetGen.Generator.Emit;
+using NetGen.Generator.Model;
+
+namespace NetGen.Cli.Compilation;
+
+/// <summary>
+/// Compiles a network at run time, as a build would: the generator's front end, analysis and
+/// emitter run in-process on the file, Roslyn compiles the generated C# (plus the user's .cs
+/// file, and <see cref="AccessSource"/>) against the running framework and NetGen.Runtime into
+/// an in-memory assembly, and that assembly is loaded in a collectible context. The network
+/// then runs as compiled code, not interpreted.
+/// </summary>
+internal static class NetworkCompiler
+{
+    // Compiled images by their sources: compiling the same network again in one process (a test
+    // run, a tool that evaluates several checkpoints) loads the bytes instead of running Roslyn.
+    private static readonly ConcurrentDictionary<string, byte[]> s_images = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Compiles the requested network; <paramref name="warnings"/> receives the generator's warnings.
+    /// </summary>
+    /// <exception cref="CliException">The file is missing, has errors (each printed compiler-style), or has no runnable network.</exception>
+    public static CompiledNetwork Compile(CompileRequest request, TextWriter warnings)
+    {
+        string path = Path.GetFullPath(request.Path);
+        if (!File.Exists(path)) throw new CliException($"{path}: error: file not found", ExitCodes.NotFound);
+
+        var loaded = NetworkLoader.Load(path);
+        var lines = new List<string>();
+        bool hasErrors = Report(loaded.Diagnostics, path, lines);
+        var network = Pick(loaded, request, path, hasErrors, lines);
+        var ir = network with
+        {
+            Batch = request.Batch ?? network.Batch,
+            Optimizer = request.Optimizer ?? network.Optimizer,
+        };
+        var build = NetworkBuild.Analyze(new[] { ir }, Array.Empty<DiagnosticInfo>());
+        hasErrors |= Report(build.Diagnostics, path, lines);
+        if (hasErrors || build.Networks.Count == 0)
+            throw new CliException(string.Join(Environment.NewLine, lines));
+        foreach (var line in lines) warnings.WriteLine(line);
+
+        var analysis = build.ForEmit()[0];
+        if (!AccessSource.CanPredict(analysis))
+            throw new CliException($"{path}: error: network '{ir.Name}' has layers the CPU code cannot run yet (see the NG03xx diagnostics of `netgen summary`)");
+        return Build(path, analysis, build.Networks[0], network.Optimizer);
+    }
+
+    /// <summary>Formats each diagnostic as "file(line,col): error NGxxxx: message"; true when any is an error.</summary>
+    private static bool Report(IEnumerable<DiagnosticInfo> diagnostics, string path, List<string> lines)
+    {
+        bool errors = false;
+        foreach (var d in diagnostics)
+        {
+            bool isError = DiagnosticDescriptors.Get(d.Id).DefaultSeverity == DiagnosticSeverity.Error;
+            errors |= isError;
+            lines.Add($"{d.Location?.ToDisplayString() ?? path}: {(isError ? "error" : "warning")} {d.Id}: {DiagnosticDescriptors.Format(d)}");
+        }
+        return errors;
+    }
+
+    private static NetworkIR Pick(LoadedNetworks loaded, CompileRequest request, string path, bool hasErrors, List<string> lines)
+    {
+        var networks = loaded.Networks;
+        if (request.NetworkName is { } name)
+        {
+            var match = networks.FirstOrDefault(n => n.Name == name || n.Target.ClassName == name || n.Target.FullName == name);
+            if (match is not null) return match;
+            lines.Add($"{path}: error: no network named '{name}' (the file has: {Names(networks)})");
+        }
+        else if (networks.Count == 1)
+        {
+            return networks[0];
+        }
+        else if (networks.Count > 1)
+        {
+            lines.Add($"{path}: error: the file declares {networks.Count} networks ({Names(networks)}); choose one with --network");
+        }
+        else if (!hasErrors)
+        {
+            lines.Add($"{path}: error: no network found (expected a .cnn network or a [Network] class)");
+        }
+        throw new CliException(string.Join(Environment.NewLine, lines));
+    }
+
+    private static string Names(IEnumerable<NetworkIR> networks) => string.Join(", ", networks.Select(n => n.Name));
+
+    private static CompiledNetwork Build(string path, NetworkAnalysis analysis, NetworkAnalysis located, OptimizerKind declared)
+    {
+        var parse = new CSharpParseOptions(LanguageVersion.Latest);
+        var trees = new List<SyntaxTree>
+        {
+            CSharpSyntaxTree.ParseText(NetworkEmitter.Emit(analysis).Text, parse, NetworkEmitter.HintName(analysis.Network.Target)),
+        };
+        bool trainable = AccessSource.CanTrain(analysis);
+        if (trainable) trees.Add(CSharpSyntaxTree.ParseText(AccessSource.Write(analysis), parse, "NetGen.Cli.TrainingAccess.g.cs"));
+        if (analysis.Network.Target.IsPartialUserClass)
+            trees.Add(CSharpSyntaxTree.ParseText(File.ReadAllText(path), parse, path));
+
+        string key = string.Join("\0", trees.Select(t => t.FilePath + "\0" + t.GetText()));
+        byte[] image = s_images.GetOrAdd(key, _ => Emit(path, analysis, trees));
+        return CompiledNetwork.Load(new MemoryStream(image, writable: false), located, analysis, trainable, declared);
+    }
+
+    private static byte[] Emit(string path, NetworkAnalysis analysis, List<SyntaxTree> trees)
+    {
+        var options = new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary,
+            optimizationLevel: OptimizationLevel.Release, allowUnsafe: true, nullableContextOptions: NullableContextOptions.Enable);
+        var compilation = CSharpCompilation.Create("NetGen.Compiled." + analysis.Network.Name,
+            trees, s_references.Value, options);
+        using var image = new MemoryStream();
+        var result = compilation.Emit(image);
+        if (!result.Success)
+        {
+            var errors = result.Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error).Select(d => d.ToString());
+            throw new CliException(string.Join(Environment.NewLine, errors) + Environment.NewLine +
+                $"{path}: error: the code generated for network '{analysis.Network.Name}' did not compile");
+        }
+        return image.ToArray();
+    }
+
+    /// <summary>The running framework's assemblies, NetGen.Runtime, and this CLI (for <see cref="ITrainingAccess"/>).</summary>
+    private static readonly Lazy<MetadataReference[]> s_references = new(References);
+
+    private static MetadataReference[] References()
+    {
+        var paths = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var assembly in (AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES") as string ?? "").Split(Path.PathSeparator))
+            if (assembly.Length > 0) paths.Add(assembly);
+        paths.Add(typeof(NetGen.NetworkAttribute).Assembly.Location);
+        paths.Add(typeof(ITrainingAccess).Assembly.Location);
+        return paths.Select(p => (MetadataReference)MetadataReference.CreateFromFile(p)).ToArray();
+    }
+}

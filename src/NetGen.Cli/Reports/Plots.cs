@@ -1,0 +1,87 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using NetGen.Cli.Training;
+using ScottPlot;
+
+namespace NetGen.Cli.Reports;
+
+/// <summary>PNG charts (ScottPlot): loss and accuracy per epoch, and a confusion matrix. Each file is replaced atomically.</summary>
+internal static class Plots
+{
+    public const string LossFile = "loss.png";
+    public const string AccuracyFile = "accuracy.png";
+    public const string ConfusionFile = "confusion.png";
+    private const int Width = 800, Height = 500;
+
+    /// <summary>loss.png and accuracy.png: training and validation curves over the epochs so far.</summary>
+    public static void WriteCurves(string folder, IReadOnlyList<EpochMetrics> metrics, string network)
+    {
+        double[] epochs = metrics.Select(m => (double)m.Epoch).ToArray();
+        Save(Curves(epochs, metrics.Select(m => m.TrainLoss), metrics.Select(m => m.ValidationLoss),
+            $"{network}: loss", "cross-entropy (nats)"), Path.Combine(folder, LossFile));
+        Save(Curves(epochs, metrics.Select(m => 100 * m.TrainAccuracy), metrics.Select(m => 100 * m.ValidationAccuracy),
+            $"{network}: accuracy", "accuracy (%)"), Path.Combine(folder, AccuracyFile));
+    }
+
+    private static Plot Curves(double[] epochs, IEnumerable<double> train, IEnumerable<double> validation, string title, string yLabel)
+    {
+        var plot = new Plot();
+        var t = plot.Add.Scatter(epochs, train.ToArray());
+        t.LegendText = "training";
+        var v = plot.Add.Scatter(epochs, validation.ToArray());
+        v.LegendText = "validation";
+        plot.Title(title);
+        plot.XLabel("epoch");
+        plot.YLabel(yLabel);
+        // Whole epochs only on the x axis.
+        plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { IntegerTicksOnly = true };
+        plot.ShowLegend();
+        return plot;
+    }
+
+    /// <summary>confusion.png: rows are true classes, columns predicted ones, each cell its count.</summary>
+    public static void WriteConfusion(string path, int[,] confusion, IReadOnlyList<string> classNames, string title)
+    {
+        int k = confusion.GetLength(0);
+        // ScottPlot draws row 0 at the top: the first class is the top row, as the matrix is printed.
+        var values = new double[k, k];
+        for (int i = 0; i < k; i++)
+            for (int j = 0; j < k; j++)
+                values[i, j] = confusion[i, j];
+        var plot = new Plot();
+        var heatmap = plot.Add.Heatmap(values);
+        heatmap.Colormap = new ScottPlot.Colormaps.Viridis();
+        heatmap.Rectangle = new CoordinateRect(-0.5, k - 0.5, -0.5, k - 0.5);
+        int max = values.Cast<double>().DefaultIfEmpty(0).Max() is double m ? (int)m : 0;
+        for (int i = 0; i < k; i++)
+        {
+            for (int j = 0; j < k; j++)
+            {
+                var label = plot.Add.Text(confusion[i, j].ToString(CultureInfo.InvariantCulture), j, k - 1 - i);
+                label.LabelAlignment = Alignment.MiddleCenter;
+                if (PlotFont.Name is { } font) label.LabelFontName = font;
+                label.LabelFontColor = confusion[i, j] > max / 2 ? Colors.Black : Colors.White;
+            }
+        }
+        var names = Enumerable.Range(0, k).Select(i => i < classNames.Count ? classNames[i] : i.ToString(CultureInfo.InvariantCulture)).ToArray();
+        plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(
+            Enumerable.Range(0, k).Select(i => (double)i).ToArray(), names);
+        plot.Axes.Left.TickGenerator = new ScottPlot.TickGenerators.NumericManual(
+            Enumerable.Range(0, k).Select(i => (double)(k - 1 - i)).ToArray(), names);
+        plot.Axes.SetLimits(-0.5, k - 0.5, -0.5, k - 0.5);
+        plot.Title(title);
+        plot.XLabel("predicted class");
+        plot.YLabel("true class");
+        int side = Math.Clamp(60 * k + 150, 400, 1600);
+        Save(plot, path, side, side);
+    }
+
+    private static void Save(Plot plot, string path, int width = Width, int height = Height)
+    {
+        PlotFont.Apply(plot);
+        AtomicFile.WriteAllBytes(path, plot.GetImageBytes(width, height, ImageFormat.Png));
+    }
+}

@@ -1,0 +1,121 @@
+using System.Text.Json;
+using NetGen.Cli.Commands;
+using NetGen.Cli.Compilation;
+using NetGen.Cli.Data;
+using NetGen.Cli.Training;
+using Xunit;
+
+namespace NetGen.Cli.Tests;
+
+/// <summary>Resuming from a checkpoint, after a finished epoch and after an interruption inside one.</summary>
+[Collection(TrainingCollection.Name)]
+public class ResumeTests
+{
+    private readonly TrainedRun _run;
+
+    public ResumeTests(TrainedRun run) => _run = run;
+
+    [Fact]
+    public void Resume_continues_the_epochs_and_the_step_count()
+    {
+        string copy = Path.Combine(TestData.TempFolder(), "run");
+        TestData.CopyFolder(_run.Out, copy);
+
+        var (code, output, errors) = TrainedRun.Train(_run.Options(epochs: 3, resume: copy));
+
+        Assert.True(code == 0, errors);
+        Assert.Contains("Resuming after epoch 2 (step 24)", output);
+        Assert.DoesNotContain("epoch 1/3", output);
+        Assert.Contains("epoch 3/3", output);
+        using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(copy, "checkpoint.json")));
+        Assert.Equal(3, json.RootElement.GetProperty("epoch").GetInt32());
+        Assert.Equal(3 * TrainedRun.BatchesPerEpoch, json.RootElement.GetProperty("step").GetInt64());
+        var csv = File.ReadAllLines(Path.Combine(copy, "metrics.csv"));
+        Assert.Equal(4, csv.Length);
+        // The first two epochs are the original run's, unchanged.
+        var original = File.ReadAllLines(Path.Combine(_run.Out, "metrics.csv"));
+        Assert.Equal(original[1], csv[1]);
+        Assert.Equal(original[2], csv[2]);
+    }
+
+    [Fact]
+    public void Interrupted_run_checkpoints_mid_epoch_and_resumes_to_the_same_weights()
+    {
+        string folder = Path.Combine(TestData.TempFolder(), "run");
+        using var cancel = new CancellationTokenSource();
+        // Stop after batch 5 of epoch 1, as Ctrl-C does between batches.
+        var state = TrainUntilCancelled(folder, cancel, stopAfterBatch: 5);
+        Assert.Equal(0, state.Epoch);
+        Assert.Equal(5, state.Step);
+        Assert.Equal(5, state.Partial!.Batches);
+        Assert.Equal(160, state.Partial.Seen);
+
+        var (code, output, errors) = TrainedRun.Train(_run.Options(TrainedRun.Epochs, resume: folder));
+
+        Assert.True(code == 0, errors);
+        Assert.Contains("epoch 1/2: resuming at batch 6 of 12", output);
+        // Same batches in the same order with the same optimizer state: bit-identical to the uninterrupted run.
+        Assert.Equal(File.ReadAllBytes(Path.Combine(_run.Out, "checkpoint.safetensors")), File.ReadAllBytes(Path.Combine(folder, "checkpoint.safetensors")));
+        Assert.Equal(File.ReadAllBytes(Path.Combine(_run.Out, "optimizer.safetensors")), File.ReadAllBytes(Path.Combine(folder, "optimizer.safetensors")));
+        var columns = (string line) => string.Join(",", line.Split(',')[..5]);
+        Assert.Equal(File.ReadAllLines(Path.Combine(_run.Out, "metrics.csv")).Select(columns), File.ReadAllLines(Path.Combine(folder, "metrics.csv")).Select(columns));
+    }
+
+    [Fact]
+    public void Cancelled_command_exits_130_and_says_where_the_checkpoint_is()
+    {
+        string folder = Path.Combine(TestData.TempFolder(), "run");
+        using var cancel = new CancellationTokenSource();
+        cancel.Cancel();
+
+        var (code, _, errors) = TrainedRun.Train(_run.Options(TrainedRun.Epochs, outFolder: folder), cancel.Token);
+
+        Assert.Equal(130, code);
+        Assert.Contains($"checkpoint written to {folder}; continue with --resume {folder}", errors);
+        Assert.True(File.Exists(Path.Combine(folder, "checkpoint.json")));
+        Assert.True(File.Exists(Path.Combine(folder, "checkpoint.safetensors")));
+    }
+
+    [Fact]
+    public void Resume_with_another_optimizer_is_an_error()
+    {
+        var options = _run.Options(3, resume: _run.Out) with { Optimizer = NetGen.Generator.Model.OptimizerKind.Sgd, Out = TestData.TempFolder() };
+
+        var (code, _, errors) = TrainedRun.Train(options);
+
+        Assert.Equal(1, code);
+        Assert.Contains("error: the checkpoint was trained with --optimizer adam; its optimizer state cannot continue as sgd", errors);
+    }
+
+    /// <summary>Trains through <see cref="TrainingRun"/> with a progress sink that cancels after a given batch.</summary>
+    private CheckpointState TrainUntilCancelled(string folder, CancellationTokenSource cancel, int stopAfterBatch)
+    {
+        using var compiled = NetworkCompiler.Compile(new CompileRequest(_run.NetFile), TextWriter.Null);
+        using var data = DataOpener.Open(_run.Data, compiled.InputShape, TrainedRun.ValidationFraction, TrainOptions.DefaultSeed, TextWriter.Null);
+        var (network, access) = compiled.CreateTrainable(TrainOptions.DefaultSeed);
+        var start = new CheckpointState
+        {
+            Network = compiled.Name, Source = _run.NetFile, Optimizer = "adam", Batch = compiled.Batch, LearningRate = 1e-3f,
+            Seed = TrainOptions.DefaultSeed, ValidationFraction = TrainedRun.ValidationFraction,
+            InputShape = [1, 28, 28], ClassNames = [.. data.ClassNames],
+        };
+        var outcome = new TrainingRun(compiled, network, access, data, folder)
+            .Run(start, TrainedRun.Epochs, new CancelAfter(cancel, stopAfterBatch), cancel.Token);
+        Assert.True(outcome.Interrupted);
+        return CheckpointStore.Read(folder);
+    }
+
+    private sealed class CancelAfter(CancellationTokenSource cancel, int batch) : ITrainingProgress
+    {
+        public void StartEpoch(int epoch, int epochs, int batches, int done) { }
+
+        public void Batch(int done, double loss, double accuracy, double imagesPerSecond)
+        {
+            if (done == batch) cancel.Cancel();
+        }
+
+        public void Validating() { }
+
+        public void EndEpoch(EpochMetrics metrics, int epochs) { }
+    }
+}

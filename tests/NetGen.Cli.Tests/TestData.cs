@@ -1,0 +1,90 @@
+using NetGen.Data;
+
+namespace NetGen.Cli.Tests;
+
+/// <summary>Small inputs for the training commands: a few hundred of the shipped MNIST digits as IDX files, and tiny networks.</summary>
+internal static class TestData
+{
+    public static readonly string RepoRoot = FindRepoRoot();
+
+    /// <summary>
+    /// Conv (4 filters) + pool + dropout + dense: 6,810 parameters, trains in well under a second
+    /// per epoch. The dropout makes resuming depend on the saved random state too.
+    /// </summary>
+    public const string TinyNet = """
+        network TinyDigits {
+            input 1x28x28
+            batch 32
+            optimizer adam
+
+            conv1 = conv2d(4, 3, activation: relu)
+            pool1 = maxpool2d(2)
+            flat = flatten
+            drop = dropout(0.2)
+            fc = dense(10, activation: softmax)
+        }
+        """;
+
+    private static string FindRepoRoot()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "NetGen.sln"))) dir = dir.Parent;
+        return dir?.FullName ?? throw new InvalidOperationException("NetGen.sln not found above " + AppContext.BaseDirectory);
+    }
+
+    public static string TempFolder()
+    {
+        string dir = Path.Combine(Path.GetTempPath(), "netgen-cli-tests", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(dir);
+        return dir;
+    }
+
+    public static string WriteFile(string folder, string name, string text)
+    {
+        string path = Path.Combine(folder, name);
+        File.WriteAllText(path, text);
+        return path;
+    }
+
+    /// <summary>
+    /// A folder with train-images-idx3-ubyte and train-labels-idx1-ubyte holding the first
+    /// <paramref name="count"/> shipped digits (raw IDX, big-endian header as the format defines).
+    /// </summary>
+    public static string MnistFolder(int count)
+    {
+        string source = Path.Combine(RepoRoot, "samples/Mnist/data");
+        var images = IdxReader.ReadImages(Path.Combine(source, "mnist-10k-images-idx3-ubyte.gz"));
+        var labels = IdxReader.ReadLabels(Path.Combine(source, "mnist-10k-labels-idx1-ubyte.gz"), 10);
+        int rows = images.Dimensions[1], columns = images.Dimensions[2];
+        string folder = TempFolder();
+        WriteIdx(Path.Combine(folder, "train-images-idx3-ubyte"), IdxReader.ImagesMagic, [count, rows, columns],
+            images.Data.AsSpan(0, count * rows * columns));
+        WriteIdx(Path.Combine(folder, "train-labels-idx1-ubyte"), IdxReader.LabelsMagic, [count], labels.AsSpan(0, count));
+        return folder;
+    }
+
+    private static void WriteIdx(string path, int magic, int[] dimensions, ReadOnlySpan<byte> data)
+    {
+        using var stream = File.Create(path);
+        Span<byte> word = stackalloc byte[4];
+        foreach (int value in new[] { magic }.Concat(dimensions))
+        {
+            System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(word, value);
+            stream.Write(word);
+        }
+        stream.Write(data);
+    }
+
+    public static bool IsPng(string path)
+    {
+        byte[] head = new byte[8];
+        using var stream = File.OpenRead(path);
+        return stream.Read(head) == 8 && head.SequenceEqual(new byte[] { 0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A });
+    }
+
+    public static void CopyFolder(string from, string to)
+    {
+        Directory.CreateDirectory(to);
+        foreach (string file in Directory.GetFiles(from)) File.Copy(file, Path.Combine(to, Path.GetFileName(file)));
+    }
+}
