@@ -348,6 +348,16 @@ partial class FrozenMlp : global::NetGen.Execution.ITrainableNetwork
     }
 
     /// <summary>
+    /// Sets every parameter tensor named in <paramref name="values"/> (PyTorch layouts, as <see cref="SetParameter"/>)
+    /// and repacks once. An unknown name or a wrong length throws before anything changes.
+    /// </summary>
+    public void SetParameters(global::System.Collections.Generic.IReadOnlyDictionary<string, float[]> values)
+    {
+        global::NetGen.Execution.ParameterStore.CopyAllIn(_netgenMemory, s_netgenParameters, values);
+        NetgenRepack();
+    }
+
+    /// <summary>
     /// Saves every parameter to <paramref name="path"/> as safetensors, atomically: names from the layers
     /// ("conv1.weight"), PyTorch layouts (conv (K, C/G, R, S), dense (out, in), a Dense after a Flatten in
     /// PyTorch's channels-first flatten order).
