@@ -186,7 +186,8 @@ namespace Nets.Residual
 
         /// <summary>
         /// An inference instance: parameters initialised from <paramref name="seed"/> (He uniform for
-        /// layers followed by ReLU, Glorot uniform otherwise, biases 0). Allocates
+        /// layers followed by ReLU, Glorot uniform otherwise, biases 0; batch norms scale 1, shift 0,
+        /// running mean 0 and variance 1). Allocates
         /// <see cref="InferenceBytes"/> + <see cref="InferenceKernelBytes"/> once; nothing afterwards.
         /// </summary>
         /// <param name="seed">The same seed gives the same weights on every machine.</param>

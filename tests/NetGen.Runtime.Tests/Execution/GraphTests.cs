@@ -178,6 +178,30 @@ public class GraphTests
     }
 
     [Fact]
+    public void Predict_and_TrainStep_allocate_nothing_after_construction()
+    {
+        var inference = new ResidualNet(1);
+        var training = new SeNet(1, ExecutionMode.Training);
+        var input = Cases.Random(3 * 8 * 8, 1);
+        var output = new float[5];
+        var inputs = Cases.Random(3 * 2 * 6 * 6, 2);
+        int[] labels = { 0, 1, 2 };
+        var outputs = new float[3 * 4];
+
+        void Run()
+        {
+            inference.Predict(input, output);
+            training.TrainStep(inputs, labels);
+            training.Predict(inputs, outputs, 3);
+        }
+
+        Run();
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        Run();
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+
+    [Fact]
     public void Batch_norm_tensors_are_named_and_counted_as_PyTorch()
     {
         var table = ResidualNet.ParameterTensors.ToArray();
