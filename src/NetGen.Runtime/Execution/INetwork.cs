@@ -41,6 +41,9 @@ public interface INetwork : IWorkerPredictor
     /// <summary>Sets a parameter tensor, given in PyTorch layout.</summary>
     void SetParameter(string name, ReadOnlySpan<float> source);
 
+    /// <summary>Sets several parameter tensors by name, in PyTorch layout, and repacks once (a whole imported network).</summary>
+    void SetParameters(System.Collections.Generic.IReadOnlyDictionary<string, float[]> values);
+
     /// <summary>Saves every parameter as a safetensors file (see <see cref="NetworkWeights"/>).</summary>
     void Save(string path);
 

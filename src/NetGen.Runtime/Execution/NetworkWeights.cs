@@ -38,6 +38,6 @@ public static class NetworkWeights
         var expected = new Dictionary<string, int[]>(StringComparer.Ordinal);
         foreach (var tensor in network.ParameterTable) expected.Add(tensor.Name, tensor.ShapeArray());
         var loaded = Safetensors.Load(path, expected);
-        foreach (var tensor in network.ParameterTable) network.SetParameter(tensor.Name, loaded[tensor.Name]);
+        network.SetParameters(loaded);
     }
 }

@@ -94,6 +94,21 @@ public static class ParameterStore
         }
     }
 
+    /// <summary>
+    /// <see cref="CopyIn"/> for every tensor named in <paramref name="values"/> (name -> PyTorch layout).
+    /// Checks every name and length first, so an unknown name or a wrong length changes nothing.
+    /// </summary>
+    public static void CopyAllIn(Span<float> block, ReadOnlySpan<ParameterTensor> table, IReadOnlyDictionary<string, float[]> values)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        foreach (var pair in values) CheckLength(pair.Value.Length, Find(table, pair.Key), nameof(values));
+        foreach (var pair in values)
+        {
+            var tensor = Find(table, pair.Key);
+            CopyIn(block, tensor.Offset, pair.Value, tensor);
+        }
+    }
+
     private static void CheckLength(int length, ParameterTensor tensor, string argument)
     {
         if (length != tensor.Length)

@@ -119,7 +119,8 @@ namespace App
 
         /// <summary>
         /// An inference instance: parameters initialised from <paramref name="seed"/> (He uniform for
-        /// layers followed by ReLU, Glorot uniform otherwise, biases 0). Allocates
+        /// layers followed by ReLU, Glorot uniform otherwise, biases 0; batch norms scale 1, shift 0,
+        /// running mean 0 and variance 1). Allocates
         /// <see cref="InferenceBytes"/> + <see cref="InferenceKernelBytes"/> once; nothing afterwards.
         /// </summary>
         /// <param name="seed">The same seed gives the same weights on every machine.</param>
@@ -485,6 +486,16 @@ namespace App
         {
             var tensor = global::NetGen.Execution.ParameterStore.Find(s_netgenParameters, name);
             global::NetGen.Execution.ParameterStore.CopyIn(_netgenMemory, tensor.Offset, source, tensor);
+            NetgenRepack();
+        }
+
+        /// <summary>
+        /// Sets every parameter tensor named in <paramref name="values"/> (PyTorch layouts, as <see cref="SetParameter"/>)
+        /// and repacks once. An unknown name or a wrong length throws before anything changes.
+        /// </summary>
+        public void SetParameters(global::System.Collections.Generic.IReadOnlyDictionary<string, float[]> values)
+        {
+            global::NetGen.Execution.ParameterStore.CopyAllIn(_netgenMemory, s_netgenParameters, values);
             NetgenRepack();
         }
 

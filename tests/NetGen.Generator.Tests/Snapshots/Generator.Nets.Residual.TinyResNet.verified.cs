@@ -186,7 +186,8 @@ namespace Nets.Residual
 
         /// <summary>
         /// An inference instance: parameters initialised from <paramref name="seed"/> (He uniform for
-        /// layers followed by ReLU, Glorot uniform otherwise, biases 0). Allocates
+        /// layers followed by ReLU, Glorot uniform otherwise, biases 0; batch norms scale 1, shift 0,
+        /// running mean 0 and variance 1). Allocates
         /// <see cref="InferenceBytes"/> + <see cref="InferenceKernelBytes"/> once; nothing afterwards.
         /// </summary>
         /// <param name="seed">The same seed gives the same weights on every machine.</param>
@@ -311,7 +312,7 @@ namespace Nets.Residual
         }
 
         void global::NetGen.Execution.IWorkerPredictor.PredictOnWorker(int worker, global::System.ReadOnlySpan<float> input, global::System.Span<float> output) =>
-            NetgenPredictOne(input, output, _netgenWorkerMemory![worker]);
+            NetgenPredictOne(input, output, (_netgenWorkerMemory ?? throw new global::System.InvalidOperationException("TinyResNet has no worker memory: give UseWorkerPool a pool of several workers first."))[worker]);
 
         /// <summary>
         /// Runs <paramref name="count"/> samples: <paramref name="inputs"/> holds count x 3072
@@ -483,6 +484,7 @@ namespace Nets.Residual
             int samples = labels.Length / 1;
             if (inputs.Length != (long)samples * 3072)
                 throw new global::System.ArgumentException($"TinyResNet: {samples} samples' labels need {(long)samples * 3072} input floats; the inputs have {inputs.Length}.", nameof(inputs));
+            global::NetGen.Execution.SoftmaxLoss.CheckLabels(labels, 10, TrainingSettings.IgnoreLabel, "TinyResNet");
             var totals = default(global::NetGen.Execution.LossTotals);
             for (int start = 0; start < samples; start += 128)
             {
@@ -551,6 +553,16 @@ namespace Nets.Residual
         {
             var tensor = global::NetGen.Execution.ParameterStore.Find(s_netgenParameters, name);
             global::NetGen.Execution.ParameterStore.CopyIn(_netgenMemory, tensor.Offset, source, tensor);
+            NetgenRepack();
+        }
+
+        /// <summary>
+        /// Sets every parameter tensor named in <paramref name="values"/> (PyTorch layouts, as <see cref="SetParameter"/>)
+        /// and repacks once. An unknown name or a wrong length throws before anything changes.
+        /// </summary>
+        public void SetParameters(global::System.Collections.Generic.IReadOnlyDictionary<string, float[]> values)
+        {
+            global::NetGen.Execution.ParameterStore.CopyAllIn(_netgenMemory, s_netgenParameters, values);
             NetgenRepack();
         }
 

@@ -47,10 +47,12 @@ internal static class GraphCases
                 int fc1 = g.Conv(g.GlobalAvgPool(conv1), "se1.fc1", 4, 1, act: Activation.ReLU);
                 int fc2 = g.Conv(fc1, "se1.fc2", 8, 1, act: Activation.Sigmoid);
                 int frozen = g.BatchNorm(g.Multiply(conv1, fc2), "frozen_bn", frozen: true);
-                int vgate = g.Act(g.Dense(g.GlobalAvgPool(frozen), "gate_fc", 8), Activation.Sigmoid);
+                int vgate = g.Act(g.BatchNorm(g.Dense(g.GlobalAvgPool(frozen), "gate_fc", 8), "gate_bn"), Activation.Sigmoid);
                 int scaled = g.Multiply(vgate, frozen);
                 int square = g.Multiply(scaled, scaled);
-                g.Dense(g.GlobalAvgPool(square), "head", 4);
+                int dw = g.Act(g.BatchNorm(g.Conv(square, "dw", 8, 3, pad: 1, bias: false, groups: 8), "dw_bn"), Activation.ReLU);
+                int grouped = g.BatchNorm(g.Conv(dw, "grouped", 8, 1, groups: 2), "grouped_bn");
+                g.Dense(g.GlobalAvgPool(grouped), "head", 4);
                 return g;
             }
             default:

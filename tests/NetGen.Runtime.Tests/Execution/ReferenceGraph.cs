@@ -15,11 +15,12 @@ internal sealed class ReferenceGraph
 
     public int Size => _nodes[0].Shape.C * _nodes[0].Shape.H * _nodes[0].Shape.W;
 
-    public int Conv(int input, string name, int k, int r, int stride = 1, int pad = 0, bool bias = true, Activation act = Activation.None)
+    public int Conv(int input, string name, int k, int r, int stride = 1, int pad = 0, bool bias = true, Activation act = Activation.None,
+        int groups = 1)
     {
         var (_, h, w) = _nodes[input].Shape;
         var shape = (k, (h + 2 * pad - r) / stride + 1, (w + 2 * pad - r) / stride + 1);
-        return Push(new Node(Kind.Conv, name, new[] { input }, shape) { K = k, R = r, Stride = stride, Pad = pad, Bias = bias, Act = act });
+        return Push(new Node(Kind.Conv, name, new[] { input }, shape) { K = k, R = r, Stride = stride, Pad = pad, Bias = bias, Act = act, Groups = groups });
     }
 
     public int BatchNorm(int input, string name, double epsilon = 1e-5, double momentum = 0.1, bool frozen = false) =>
@@ -98,19 +99,21 @@ internal sealed class ReferenceGraph
         var weight = p[l.Name + ".weight"];
         var bias = l.Bias ? p[l.Name + ".bias"] : null;
         var (k0, p0, q0) = l.Shape;
+        int cg = c / l.Groups, kg = k0 / l.Groups;
         var y = new double[k0 * p0 * q0];
         for (int k = 0; k < k0; k++)
         for (int oy = 0; oy < p0; oy++)
         for (int ox = 0; ox < q0; ox++)
         {
             double sum = bias?[k] ?? 0;
-            for (int ci = 0; ci < c; ci++)
+            int first = k / kg * cg;
+            for (int ci = 0; ci < cg; ci++)
             for (int r = 0; r < l.R; r++)
             for (int s = 0; s < l.R; s++)
             {
                 int iy = oy * l.Stride - l.Pad + r, ix = ox * l.Stride - l.Pad + s;
                 if (iy < 0 || iy >= h || ix < 0 || ix >= w) continue;
-                sum += weight[((k * c + ci) * l.R + r) * l.R + s] * x[(ci * h + iy) * w + ix];
+                sum += weight[((k * cg + ci) * l.R + r) * l.R + s] * x[((first + ci) * h + iy) * w + ix];
             }
             y[(k * p0 + oy) * q0 + ox] = sum;
         }
@@ -172,6 +175,7 @@ internal sealed class ReferenceGraph
         public int R { get; init; }
         public int Stride { get; init; } = 1;
         public int Pad { get; init; }
+        public int Groups { get; init; } = 1;
         public bool Bias { get; init; }
         public Activation Act { get; init; }
         public double Epsilon { get; init; }
