@@ -13,6 +13,9 @@ public static unsafe partial class Conv2D
     /// <summary>Input channels whose weight gradients BackwardWeights accumulates at once (8 registers).</summary>
     private const int ChannelTile = 8;
 
+    /// <summary>Bytes of x and dY one BackwardWeights chunk of images reads (measured on MNIST conv2: 128 KB 1.7x faster than the whole batch, 32 KB slower again).</summary>
+    private const long WeightGradientChunkBytes = 128 * 1024;
+
     /// <summary>Floats of the backward-data weights: G * ceil(C/G / 16) * R * S * K/G * 16 (depthwise: R * S * ceil(C/16) * 16).</summary>
     public static int PackedBackwardWeightFloats(in Conv2DDims dims) => IsDepthwise(dims)
         ? DepthwisePackedFloats(dims)
@@ -214,10 +217,21 @@ public static unsafe partial class Conv2D
         Check.Length(dW.Length, (long)dims.K * dims.GroupC * dims.R * dims.S, kernel, nameof(dW), "K*(C/G)*R*S");
         Check.Length(dY.Length, (long)dims.N * dims.P * dims.Q * dims.K, kernel, nameof(dY), "N*P*Q*K");
         Check.Length(x.Length, (long)dims.N * dims.H * dims.W * dims.C, kernel, nameof(x), "N*H*W*C");
-        float* scratch = stackalloc float[(1 + ChannelTile) * Simd.Block];
+        float* scratch = stackalloc float[(1 + TapTile) * Simd.Block];
         fixed (float* pdw = dW, pdy = dY, px = x)
         {
-            if (Simd.Use512)
+            if (TapTiled(dims))
+            {
+                if (Simd.Use512)
+                {
+                    BackwardWeightsTaps<Lanes512>(pdw, pdy, px, scratch, dims);
+                }
+                else
+                {
+                    BackwardWeightsTaps<Lanes256>(pdw, pdy, px, scratch, dims);
+                }
+            }
+            else if (Simd.Use512)
             {
                 BackwardWeightsCore<Lanes512>(pdw, pdy, px, scratch, dims);
             }
@@ -231,10 +245,7 @@ public static unsafe partial class Conv2D
     private static void BackwardWeightsCore<TV>(float* dW, float* dy, float* x, float* scratch, in Conv2DDims dims)
         where TV : struct, ILanes16<TV>
     {
-        int n0 = dims.N, h = dims.H, wd = dims.W, c = dims.C, k = dims.K, r0 = dims.R, s0 = dims.S;
-        int p0 = dims.P, q0 = dims.Q, sh = dims.StrideH, sw = dims.StrideW, pt = dims.PadTop, pl = dims.PadLeft;
-        int dh = dims.DilationH, dw = dims.DilationW, groups = dims.Groups;
-        int cg = c / groups, kg = k / groups, blocks = Simd.Blocks(kg);
+        int n0 = dims.N;
         float* dyTail = scratch;
         float* sums = scratch + Simd.Block;
         for (int i = 0; i < Simd.Block; i++)
@@ -242,8 +253,28 @@ public static unsafe partial class Conv2D
             dyTail[i] = 0f;
         }
 
-        // One register per (16 output channels, input channel) pair, summed over every
-        // (n, p, q) in registers; 8 input channels at a time share each dY load.
+        // One register per (16 output channels, input channel) pair, summed over the (n, p, q)
+        // of a chunk of images in registers; 8 input channels at a time share each dY load.
+        // Every (block, r, s, channel tile) pass re-reads the chunk's x and dY, so a chunk is
+        // kept near the core: over the whole batch, the passes streamed it from L3 (MNIST conv2
+        // at batch 64: 144 passes over 1.9 MB, 1.7x slower than 128 KB chunks). Chunks of one
+        // image were slower again: each chunk ends with a strided scatter of its sums into dW.
+        long imageBytes = ((long)dims.H * dims.W * dims.C + (long)dims.P * dims.Q * dims.K) * sizeof(float);
+        int chunk = (int)Math.Clamp(WeightGradientChunkBytes / imageBytes, 1, Math.Max(1, n0));
+        for (int nStart = 0; nStart < n0; nStart += chunk)
+        {
+            BackwardWeightsChunk<TV>(dW, dy, x, dyTail, sums, dims, nStart, Math.Min(n0, nStart + chunk));
+        }
+    }
+
+    /// <summary>BackwardWeightsCore over the images [nStart, nEnd).</summary>
+    private static void BackwardWeightsChunk<TV>(float* dW, float* dy, float* x, float* dyTail, float* sums, in Conv2DDims dims, int nStart, int nEnd)
+        where TV : struct, ILanes16<TV>
+    {
+        int h = dims.H, wd = dims.W, c = dims.C, k = dims.K, r0 = dims.R, s0 = dims.S;
+        int p0 = dims.P, q0 = dims.Q, sh = dims.StrideH, sw = dims.StrideW, pt = dims.PadTop, pl = dims.PadLeft;
+        int dh = dims.DilationH, dw = dims.DilationW, groups = dims.Groups;
+        int cg = c / groups, kg = k / groups, blocks = Simd.Blocks(kg);
         for (int g = 0; g < groups; g++)
         {
             for (int kb = 0; kb < blocks; kb++)
@@ -263,7 +294,7 @@ public static unsafe partial class Conv2D
                             int o4 = Math.Min(4, nc - 1), o5 = Math.Min(5, nc - 1), o6 = Math.Min(6, nc - 1), o7 = Math.Min(7, nc - 1);
                             TV acc0 = TV.Zero, acc1 = TV.Zero, acc2 = TV.Zero, acc3 = TV.Zero;
                             TV acc4 = TV.Zero, acc5 = TV.Zero, acc6 = TV.Zero, acc7 = TV.Zero;
-                            for (int n = 0; n < n0; n++)
+                            for (int n = nStart; n < nEnd; n++)
                             {
                                 for (int p = 0; p < p0; p++)
                                 {
