@@ -13,8 +13,14 @@ public static unsafe partial class Conv2D
     /// <summary>Input channels whose weight gradients BackwardWeights accumulates at once (8 registers).</summary>
     private const int ChannelTile = 8;
 
-    /// <summary>Bytes of x and dY one BackwardWeights chunk of images reads (measured on MNIST conv2: 128 KB 1.7x faster than the whole batch, 32 KB slower again).</summary>
+    /// <summary>Bytes of x and dY one BackwardWeights chunk of images reads when its sums are scattered into dW.</summary>
     private const long WeightGradientChunkBytes = 128 * 1024;
+
+    /// <summary>Largest weight gradient (floats) BackwardWeights accumulates in a packed copy on the stack (192 KB).</summary>
+    private const long StackedWeightGradientFloats = 48 * 1024;
+
+    /// <summary>Chunk bytes when the sums go to the stacked copy, whose flush is cheap (MNIST conv2: 32 KB 1.75x faster than 128 KB with a strided scatter).</summary>
+    private const long StackedChunkBytes = 32 * 1024;
 
     /// <summary>Floats of the backward-data weights: G * ceil(C/G / 16) * R * S * K/G * 16 (depthwise: R * S * ceil(C/16) * 16).</summary>
     public static int PackedBackwardWeightFloats(in Conv2DDims dims) => IsDepthwise(dims)
@@ -257,18 +263,61 @@ public static unsafe partial class Conv2D
         // of a chunk of images in registers; 8 input channels at a time share each dY load.
         // Every (block, r, s, channel tile) pass re-reads the chunk's x and dY, so a chunk is
         // kept near the core: over the whole batch, the passes streamed it from L3 (MNIST conv2
-        // at batch 64: 144 passes over 1.9 MB, 1.7x slower than 128 KB chunks). Chunks of one
-        // image were slower again: each chunk ends with a strided scatter of its sums into dW.
+        // at batch 64: 144 passes over 1.9 MB, 2.2x slower than 32 KB chunks). Each chunk's
+        // sums are added as vectors into a (G, K/G/16, R, S, C/G, 16) copy of dW on the stack,
+        // transposed into dW once at the end; a gradient too big for the stack is scattered into
+        // dW after every chunk instead (strided, so those layers take larger chunks; chunks of one
+        // image scattered so often that they were slower than 128 KB ones).
+        int groups = dims.Groups, cg = dims.GroupC, blocks = Simd.Blocks(dims.GroupK), taps = dims.R * dims.S;
+        long packedFloats = (long)groups * blocks * taps * cg * Simd.Block;
+        bool stacked = packedFloats <= StackedWeightGradientFloats;
+        Span<float> buffer = stacked ? stackalloc float[(int)packedFloats] : default;
+        buffer.Clear();
         long imageBytes = ((long)dims.H * dims.W * dims.C + (long)dims.P * dims.Q * dims.K) * sizeof(float);
-        int chunk = (int)Math.Clamp(WeightGradientChunkBytes / imageBytes, 1, Math.Max(1, n0));
-        for (int nStart = 0; nStart < n0; nStart += chunk)
+        long chunkBytes = stacked ? StackedChunkBytes : WeightGradientChunkBytes;
+        int chunk = (int)Math.Clamp(chunkBytes / imageBytes, 1, Math.Max(1, n0));
+        fixed (float* packed = buffer)
         {
-            BackwardWeightsChunk<TV>(dW, dy, x, dyTail, sums, dims, nStart, Math.Min(n0, nStart + chunk));
+            for (int nStart = 0; nStart < n0; nStart += chunk)
+            {
+                BackwardWeightsChunk<TV>(dW, packed, dy, x, dyTail, sums, dims, nStart, Math.Min(n0, nStart + chunk));
+            }
+            if (stacked)
+            {
+                UnpackWeightGradient(dW, packed, dims);
+            }
+        }
+    }
+
+    /// <summary>dW (K, C/G, R, S) += packed (G, K/G/16, R, S, C/G, 16).</summary>
+    private static void UnpackWeightGradient(float* dW, float* packed, in Conv2DDims dims)
+    {
+        int groups = dims.Groups, cg = dims.GroupC, kg = dims.GroupK, blocks = Simd.Blocks(kg), taps = dims.R * dims.S;
+        for (int g = 0; g < groups; g++)
+        {
+            for (int kb = 0; kb < blocks; kb++)
+            {
+                int count = Math.Min(Simd.Block, kg - kb * Simd.Block);
+                int channel = g * kg + kb * Simd.Block;
+                for (int tap = 0; tap < taps; tap++)
+                {
+                    for (int ci = 0; ci < cg; ci++)
+                    {
+                        float* source = packed + ((((long)g * blocks + kb) * taps + tap) * cg + ci) * Simd.Block;
+                        float* dst = dW + ((long)channel * cg + ci) * taps + tap;
+                        for (int lane = 0; lane < count; lane++)
+                        {
+                            dst[(long)lane * cg * taps] += source[lane];
+                        }
+                    }
+                }
+            }
         }
     }
 
     /// <summary>BackwardWeightsCore over the images [nStart, nEnd).</summary>
-    private static void BackwardWeightsChunk<TV>(float* dW, float* dy, float* x, float* dyTail, float* sums, in Conv2DDims dims, int nStart, int nEnd)
+    private static void BackwardWeightsChunk<TV>(
+        float* dW, float* packed, float* dy, float* x, float* dyTail, float* sums, in Conv2DDims dims, int nStart, int nEnd)
         where TV : struct, ILanes16<TV>
     {
         int h = dims.H, wd = dims.W, c = dims.C, k = dims.K, r0 = dims.R, s0 = dims.S;
@@ -341,6 +390,15 @@ public static unsafe partial class Conv2D
                             TV.Store(sums + 5 * Simd.Block, acc5);
                             TV.Store(sums + 6 * Simd.Block, acc6);
                             TV.Store(sums + 7 * Simd.Block, acc7);
+                            if (packed != null)
+                            {
+                                float* sink = packed + ((((g * blocks + kb) * r0 + r) * s0 + s) * cg + c0) * Simd.Block;
+                                for (int i = 0; i < nc; i++)
+                                {
+                                    TV.Store(sink + i * Simd.Block, TV.Add(TV.Load(sink + i * Simd.Block), TV.Load(sums + i * Simd.Block)));
+                                }
+                                continue;
+                            }
                             int taps = r0 * s0;
                             for (int i = 0; i < nc; i++)
                             {

@@ -4,7 +4,7 @@ using Xunit;
 namespace NetGen.Tests.Kernels;
 
 /// <summary>
-/// Conv2D.BackwardWeights on batches larger than one of its cache chunks (128 KB of x and dY):
+/// Conv2D.BackwardWeights on batches larger than one of its cache chunks of images:
 /// layers too big for finite differences, against a direct float64 sum.
 /// </summary>
 public class Conv2DWeightGradientTests
@@ -15,6 +15,9 @@ public class Conv2DWeightGradientTests
         { "MNIST conv2, N=7", Conv2DDims.Create(7, 13, 13, 32, 64, 3, 3) },
         // Padding, stride 2, K not a multiple of 16: chunks of 3 images (N = 8).
         { "pad 1 stride 2, C=24, K=40, N=8", Conv2DDims.Create(8, 20, 20, 24, 40, 3, 3, 2, 2, 1, 1, 1, 1) },
+        // A gradient too big for the stacked copy (96 x 64 x 3 x 3 > 48 Ki floats), scattered
+        // into dW after each chunk: 15.4 KB per image, chunks of 8 images (N = 10).
+        { "C=64, K=96, scattered, N=10", Conv2DDims.Create(10, 6, 6, 64, 96, 3, 3) },
         // The tap-tiled path (C = 1) on a whole MNIST batch.
         { "MNIST conv1, N=64", Conv2DDims.Create(64, 28, 28, 1, 32, 3, 3) },
     };
