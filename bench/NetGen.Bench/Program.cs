@@ -1,7 +1,6 @@
 using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Jobs;
 using BenchmarkDotNet.Running;
-using NetGen.Bench.Peers;
 
 namespace NetGen.Bench;
 
@@ -12,18 +11,9 @@ namespace NetGen.Bench;
 /// </summary>
 public static class Program
 {
-    private const string QuickOption = "--quick";
-
     /// <summary>Exit code 1 when any benchmark failed (a setup check threw, a build failed), so scripts notice.</summary>
     public static int Main(string[] args)
     {
-        // --quick: 3 iterations per job in the runtime comparisons (for iterating on a change),
-        // instead of the 10 the results in bench/README.md were measured with.
-        if (args.Contains(QuickOption))
-        {
-            MallocVariantsConfig.IterationCount = 3;
-            args = args.Where(a => a != QuickOption).ToArray();
-        }
         // BenchmarkDotNet's short job (3 warm-ups, 3 iterations, 1 process) unless the command
         // line names a job (--job medium for tighter error bars): the whole suite stays within
         // minutes on a shared two-core machine. It is the default job only, so the runtime

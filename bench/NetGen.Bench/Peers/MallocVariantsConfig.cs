@@ -17,12 +17,10 @@ public sealed class MallocVariantsConfig : ManualConfig
     /// <summary>The GLIBC_TUNABLES value of the tuned job.</summary>
     public const string Tunables = "glibc.malloc.mmap_threshold=33554432:glibc.malloc.trim_threshold=17179869184";
 
-    /// <summary>Iterations per job: set by Program from --quick (3) before any config is built; 10 otherwise.</summary>
-    public static int IterationCount { get; set; } = 10;
-
     public MallocVariantsConfig()
     {
-        var job = Job.Default.WithLaunchCount(1).WithWarmupCount(3).WithIterationCount(IterationCount);
+        // The short run's counts (1 process, 3 warm-ups, 3 iterations), as the rest of the suite.
+        var job = Job.ShortRun;
         AddJob(job.WithId("Shipped"));
         AddJob(job.WithEnvironmentVariable("GLIBC_TUNABLES", Tunables).WithId("TunedMalloc"));
         AddColumn(new ImagesPerSecondColumn());
