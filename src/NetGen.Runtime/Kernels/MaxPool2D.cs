@@ -90,8 +90,31 @@ public static unsafe class MaxPool2D
         Check.Length(dX.Length, (long)dims.N * dims.H * dims.W * dims.C, kernel, nameof(dX), "N*H*W*C");
         Check.Length(dY.Length, (long)dims.N * dims.P * dims.Q * dims.C, kernel, nameof(dY), "N*P*Q*C");
         Check.Length(x.Length, (long)dims.N * dims.H * dims.W * dims.C, kernel, nameof(x), "N*H*W*C");
+        fixed (float* pdx = dX, pdy = dY, px = x)
+        {
+            if (Simd.Use512)
+            {
+                BackwardCore<Lanes512>(pdx, pdy, px, dims);
+            }
+            else
+            {
+                BackwardCore<Lanes256>(pdx, pdy, px, dims);
+            }
+        }
+    }
+
+    /// <summary>
+    /// 16 channels at a time: each lane keeps the window's running maximum and the index of the
+    /// tap that first reached it (a tap replaces it only when strictly greater, so the first
+    /// maximum wins and a NaN never does, as in the scalar scan), then every tap adds dY in the
+    /// lanes whose index is its own.
+    /// </summary>
+    private static void BackwardCore<TV>(float* dx, float* dy, float* x, in PoolDims dims)
+        where TV : struct, ILanes16<TV>
+    {
         int n0 = dims.N, h = dims.H, wd = dims.W, c = dims.C, r0 = dims.R, s0 = dims.S;
         int p0 = dims.P, q0 = dims.Q, sh = dims.StrideH, sw = dims.StrideW, pt = dims.PadTop, pl = dims.PadLeft;
+        int full = c / Simd.Block * Simd.Block;
         for (int n = 0; n < n0; n++)
         {
             for (int p = 0; p < p0; p++)
@@ -100,8 +123,36 @@ public static unsafe class MaxPool2D
                 for (int q = 0; q < q0; q++)
                 {
                     int wLo = Math.Max(0, q * sw - pl), wHi = Math.Min(wd, q * sw - pl + s0);
-                    int dyBase = ((n * p0 + p) * q0 + q) * c;
-                    for (int ci = 0; ci < c; ci++)
+                    float* dyPixel = dy + ((n * p0 + p) * q0 + q) * c;
+                    float* first = x + ((n * h + hLo) * wd + wLo) * c;
+                    float* dxFirst = dx + ((n * h + hLo) * wd + wLo) * c;
+                    int rowFloats = wd * c;
+                    for (int cb = 0; cb < full; cb += Simd.Block)
+                    {
+                        TV best = TV.Load(first + cb), index = TV.Zero;
+                        int tap = 0;
+                        for (int ih = hLo; ih < hHi; ih++)
+                        {
+                            for (int iw = wLo; iw < wHi; iw++, tap++)
+                            {
+                                TV v = TV.Load(first + (ih - hLo) * rowFloats + (iw - wLo) * c + cb);
+                                TV greater = TV.GreaterThan(v, best);
+                                best = TV.Select(greater, v, best);
+                                index = TV.Select(greater, TV.Broadcast(tap), index);
+                            }
+                        }
+                        TV g = TV.Load(dyPixel + cb);
+                        tap = 0;
+                        for (int ih = hLo; ih < hHi; ih++)
+                        {
+                            for (int iw = wLo; iw < wHi; iw++, tap++)
+                            {
+                                float* d = dxFirst + (ih - hLo) * rowFloats + (iw - wLo) * c + cb;
+                                TV.Store(d, TV.Add(TV.Load(d), TV.And(g, TV.Equal(index, TV.Broadcast(tap)))));
+                            }
+                        }
+                    }
+                    for (int ci = full; ci < c; ci++)
                     {
                         int best = ((n * h + hLo) * wd + wLo) * c + ci;
                         float m = x[best];
@@ -117,7 +168,7 @@ public static unsafe class MaxPool2D
                                 }
                             }
                         }
-                        dX[best] += dY[dyBase + ci];
+                        dx[best] += dyPixel[ci];
                     }
                 }
             }

@@ -20,6 +20,14 @@ internal unsafe interface ILanes16<TSelf> where TSelf : struct, ILanes16<TSelf>
     static abstract TSelf Fma(TSelf a, TSelf b, TSelf c);
     static abstract TSelf Add(TSelf a, TSelf b);
     static abstract TSelf Max(TSelf a, TSelf b);
+    /// <summary>All bits set in the lanes where a &gt; b (false where either is NaN).</summary>
+    static abstract TSelf GreaterThan(TSelf a, TSelf b);
+    /// <summary>All bits set in the lanes where a == b.</summary>
+    static abstract TSelf Equal(TSelf a, TSelf b);
+    /// <summary>Lanes of a where mask is set, of b elsewhere (mask from a comparison).</summary>
+    static abstract TSelf Select(TSelf mask, TSelf a, TSelf b);
+    /// <summary>Bitwise and: with a comparison mask, zeroes the lanes it leaves clear.</summary>
+    static abstract TSelf And(TSelf a, TSelf b);
 }
 
 internal readonly unsafe struct Lanes512 : ILanes16<Lanes512>
@@ -51,6 +59,18 @@ internal readonly unsafe struct Lanes512 : ILanes16<Lanes512>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Lanes512 Max(Lanes512 a, Lanes512 b) => new(Vector512.Max(a.v, b.v));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes512 GreaterThan(Lanes512 a, Lanes512 b) => new(Vector512.GreaterThan(a.v, b.v));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes512 Equal(Lanes512 a, Lanes512 b) => new(Vector512.Equals(a.v, b.v));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes512 Select(Lanes512 mask, Lanes512 a, Lanes512 b) => new(Vector512.ConditionalSelect(mask.v, a.v, b.v));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes512 And(Lanes512 a, Lanes512 b) => new(a.v & b.v);
 }
 
 internal readonly unsafe struct Lanes256 : ILanes16<Lanes256>
@@ -96,6 +116,20 @@ internal readonly unsafe struct Lanes256 : ILanes16<Lanes256>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Lanes256 Max(Lanes256 a, Lanes256 b) => new(Vector256.Max(a.lo, b.lo), Vector256.Max(a.hi, b.hi));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes256 GreaterThan(Lanes256 a, Lanes256 b) =>
+        new(Vector256.GreaterThan(a.lo, b.lo), Vector256.GreaterThan(a.hi, b.hi));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes256 Equal(Lanes256 a, Lanes256 b) => new(Vector256.Equals(a.lo, b.lo), Vector256.Equals(a.hi, b.hi));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes256 Select(Lanes256 mask, Lanes256 a, Lanes256 b) =>
+        new(Vector256.ConditionalSelect(mask.lo, a.lo, b.lo), Vector256.ConditionalSelect(mask.hi, a.hi, b.hi));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes256 And(Lanes256 a, Lanes256 b) => new(a.lo & b.lo, a.hi & b.hi);
 }
 
 /// <summary>Which <see cref="ILanes16{TSelf}"/> implementation the kernels dispatch to.</summary>

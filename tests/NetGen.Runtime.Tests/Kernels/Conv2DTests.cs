@@ -22,6 +22,10 @@ public class Conv2DTests
         new("1x1, C=17, K=33", Conv2DDims.Create(2, 2, 5, 17, 33, 1, 1), true, Activation.LeakyReLU, 0.1f),
         new("5x5 pad 2, K=16, no bias", Conv2DDims.Create(1, 6, 7, 2, 16, 5, 5, 1, 1, 2, 2, 2, 2), false, Activation.ELU, 1.0f),
         new("groups 3, C/G=2, K/G=5, stride 2, odd", Conv2DDims.Create(2, 5, 7, 6, 15, 3, 3, 2, 1, 0, 1, 1, 0, 1, 2, 3), true, Activation.None),
+        // Few input channels, no padding: dW by (c, r, s) register tiles (Conv2D.BackwardWeightsTaps.cs).
+        new("C=1 unpadded 3x3, K=20 (dW tiled by taps)", Conv2DDims.Create(2, 7, 8, 1, 20, 3, 3), true, Activation.ReLU),
+        new("groups 2, C/G=3, stride 2x1, dilation 1x2, K/G=9 (dW tiled by taps, 18 combinations)",
+            Conv2DDims.Create(2, 9, 9, 6, 18, 3, 2, 2, 1, 0, 0, 0, 0, 1, 2, 2), false, Activation.None),
     };
 
     public static TheoryData<Case> ForwardCases()

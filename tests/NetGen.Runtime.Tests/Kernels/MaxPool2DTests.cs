@@ -58,5 +58,41 @@ public class MaxPool2DTests
         var g = TestData.NhwcToNchw(upstream, d.N, d.C, d.P, d.Q);
         var gx = Numeric.Gradient(v => TestData.Dot(g, Reference.Pool(v, d)), xd, 1e-7);
         TensorAssert.Close(TestData.Add(dX0, TestData.NchwToNhwc(gx, d.N, d.C, d.H, d.W)), dX, 1e-4, 1e-4, "dX");
+
+        var dX256 = (float[])dX0.Clone();
+        SimdSwitch.With256(() => MaxPool2D.Backward(dX256, upstream, x, d));
+        Assert.Equal(dX, dX256);
+    }
+
+    [Fact]
+    public void Backward_sends_a_tied_window_gradient_to_its_first_maximum()
+    {
+        // 19 channels: one 16-lane block and a scalar tail. Channel ci's 2x2 window holds the
+        // maximum 5 at the taps whose bit is set in (ci % 15) + 1, and 1 elsewhere, so every
+        // pattern of ties occurs; the gradient must land on the first tied tap in row-major order.
+        const int c = 19;
+        var d = PoolDims.Create(1, 2, 2, c, 2, 2, 2, 2);
+        var x = new float[4 * c];
+        var dY = new float[c];
+        for (int ci = 0; ci < c; ci++)
+        {
+            int pattern = ci % 15 + 1;
+            for (int tap = 0; tap < 4; tap++) x[tap * c + ci] = (pattern >> tap & 1) != 0 ? 5f : 1f;
+            dY[ci] = ci + 1;
+        }
+        foreach (bool narrow in new[] { false, true })
+        {
+            var dX = new float[x.Length];
+            if (narrow) SimdSwitch.With256(() => MaxPool2D.Backward(dX, dY, x, d));
+            else MaxPool2D.Backward(dX, dY, x, d);
+            for (int ci = 0; ci < c; ci++)
+            {
+                int pattern = ci % 15 + 1, firstTap = System.Numerics.BitOperations.TrailingZeroCount(pattern);
+                for (int tap = 0; tap < 4; tap++)
+                {
+                    Assert.Equal(tap == firstTap ? ci + 1f : 0f, dX[tap * c + ci]);
+                }
+            }
+        }
     }
 }
