@@ -112,6 +112,7 @@ public class FullyConvolutionalTests
         public void UseWorkerPool(NetGen.Threading.WorkerPool? pool) => throw new NotSupportedException();
         public void CopyParameter(string name, Span<float> destination) => throw new NotSupportedException();
         public void SetParameter(string name, ReadOnlySpan<float> source) => throw new NotSupportedException();
+        public void SetParameters(IReadOnlyDictionary<string, float[]> values) => throw new NotSupportedException();
         public void Save(string path) => throw new NotSupportedException();
         public void Load(string path) => throw new NotSupportedException();
         public void PredictOnWorker(int worker, ReadOnlySpan<float> input, Span<float> output) => throw new NotSupportedException();
