@@ -74,7 +74,7 @@ network.UseWorkerPool(pool);
 var batches = new BatchIterator(train.Count, FashionNet.TrainingBatch, seed);
 var images = new float[FashionNet.TrainingBatch * train.ImageSize];
 var labels = new int[FashionNet.TrainingBatch];
-var augment = new Augment(train.Rows, train.Columns, seed);
+var augment = new Augment(train.Rows, train.Columns, seed, maxShift: 2, flip: true);
 var schedule = new CosineSchedule(2e-3f, epochs * batches.BatchCount, minimum: 1e-5f);
 int[] testLabels = Array.ConvertAll(test.Labels.ToArray(), b => (int)b);
 var progress = new Progress(epochs);

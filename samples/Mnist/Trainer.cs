@@ -42,7 +42,7 @@ internal sealed class Trainer
         int n;
         while ((n = _batches.Next(_data, _images, _labels)) > 0)
         {
-            _augment.Shift(_images, n);
+            _augment.Apply(_images, n);
             _network.TrainingSettings.LearningRate = _schedule.At(_step++);
             var step = _network.TrainStep(_images.AsSpan(0, n * _data.ImageSize), _labels.AsSpan(0, n));
             loss += (double)step.Loss * n;

@@ -11,7 +11,7 @@ using Samples.Segmentation;
 // Per-pixel classification of digit scenes. Scenes for training are built from the digits of
 // the seeded 8,000-image training split, held-out scenes from the 2,000 test digits, so no
 // test digit is ever seen in training.
-int trainScenes = 4_000, testScenes = 500, epochs = 8;
+int trainScenes = 3_000, testScenes = 500, epochs = 10;
 ulong seed = 1;
 string output = "segmentation.png";
 try
