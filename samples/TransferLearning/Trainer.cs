@@ -47,7 +47,7 @@ internal static class Trainer
 
             double accuracy = network.Evaluate(validation.Inputs, validation.Labels).Accuracy;
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"  {label} epoch {epoch,2}/{epochs}: loss {loss / train.Count:0.0000}, train {(double)correct / train.Count:P1}, validation {accuracy:P1}  ({clock.Elapsed.TotalSeconds:0.0} s)"));
+                $"  {label} epoch {epoch,2}/{epochs}: loss {loss / train.Count:0.0000}, train {(double)correct / train.Count:P1}, validation {accuracy:P1}  ({clock.Elapsed.TotalSeconds:0.0} s so far)"));
         }
 
         return clock.Elapsed.TotalSeconds;
