@@ -98,8 +98,12 @@ Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Pretrained: {pre
 Console.WriteLine();
 
 using var pool = new WorkerPool(Math.Min(2, Environment.ProcessorCount));
-Dictionary<string, float[]> Select(INetwork network) =>
-    pretrained.Where(p => network.ParameterTable.ToArray().Any(t => t.Name == p.Key)).ToDictionary(p => p.Key, p => p.Value);
+// The pretrained tensors a network has (all of its own but the new head's).
+Dictionary<string, float[]> Select(INetwork network)
+{
+    var names = network.ParameterTable.ToArray().Select(t => t.Name).ToHashSet(StringComparer.Ordinal);
+    return pretrained.Where(p => names.Contains(p.Key)).ToDictionary(p => p.Key, p => p.Value);
+}
 
 // Stage 0: the frozen base runs once per image; its (256, 7, 7) outputs and, through the frozen
 // last stage, their pooled (512) features are cached for the two fine-tuning stages.
