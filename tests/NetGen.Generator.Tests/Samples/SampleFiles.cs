@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using NetGen.Generator.Analysis;
@@ -30,6 +31,22 @@ internal static class SampleFiles
         AssertClean(relativePath, result.Diagnostics);
         Assert.NotNull(result.Value);
         return result.Value!;
+    }
+
+    /// <summary>Parses every network in a sample file and analyses each, failing on any diagnostic; keyed by network name.</summary>
+    public static Dictionary<string, NetworkAnalysis> AnalyzeAll(string relativePath)
+    {
+        string path = Path.Combine(RepositoryRoot, "samples", relativePath.Replace('/', Path.DirectorySeparatorChar));
+        CnnFile file = CnnParser.Parse(path, File.ReadAllText(path));
+        AssertClean(relativePath, file.Diagnostics);
+        var analyses = new Dictionary<string, NetworkAnalysis>();
+        foreach (NetworkIR network in file.Networks)
+        {
+            Result<NetworkAnalysis> result = NetworkAnalyzer.Analyze(network);
+            AssertClean(relativePath, result.Diagnostics);
+            analyses.Add(network.Name, result.Value!);
+        }
+        return analyses;
     }
 
     /// <summary>A sample is an example to copy: it must be free of errors and warnings alike.</summary>

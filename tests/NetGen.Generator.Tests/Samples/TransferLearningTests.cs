@@ -74,7 +74,7 @@ public class TransferLearningTests
     }
 
     /// <summary>Parameter shapes in PyTorch's layouts from the analysed IR: conv (K, C/groups, R, S), bias (K), batch norm (C), dense (units, in).</summary>
-    private static Dictionary<string, int[]> ExpectedShapes(NetworkAnalysis analysis)
+    internal static Dictionary<string, int[]> ExpectedShapes(NetworkAnalysis analysis)
     {
         var shapes = new Dictionary<string, int[]>();
         var nodes = analysis.Network.Nodes;
