@@ -13,34 +13,12 @@ using Samples.Mnist;
 // accuracy evaluated with the running batch-norm statistics), the final test accuracy and
 // where the weights went.
 const string DefaultData = "/usr/share/datasets/fashion-mnist";
-string data = DefaultData;
-int epochs = 15;
-ulong seed = 1;
-string output = "fashion-net.safetensors";
+Options options;
 try
 {
-    for (int i = 0; i < args.Length; i++)
-    {
-        string Value() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
-        switch (args[i])
-        {
-            case "--data": data = Value(); break;
-            case "--epochs":
-                if (!int.TryParse(Value(), NumberStyles.None, CultureInfo.InvariantCulture, out epochs) || epochs < 1)
-                    throw new ArgumentException("--epochs needs a whole number of at least 1");
-                break;
-            case "--seed":
-                if (!ulong.TryParse(Value(), NumberStyles.None, CultureInfo.InvariantCulture, out seed))
-                    throw new ArgumentException("--seed needs a non-negative whole number");
-                break;
-            case "--out": output = Value(); break;
-            default: throw new ArgumentException($"unknown argument '{args[i]}'");
-        }
-    }
-    if (!Directory.Exists(data))
-        throw new ArgumentException(data == DefaultData
-            ? $"no Fashion-MNIST at {DefaultData}: run 'apt-get install -y dataset-fashion-mnist', or pass --data DIR"
-            : $"--data: no folder '{data}'");
+    options = Options.Parse(args, epochs: 15, output: "fashion-net.safetensors");
+    if (options.DataFolder is null && !Directory.Exists(DefaultData))
+        throw new ArgumentException($"no Fashion-MNIST at {DefaultData}: run 'apt-get install -y dataset-fashion-mnist', or pass --data DIR");
 }
 catch (ArgumentException e)
 {
@@ -48,6 +26,9 @@ catch (ArgumentException e)
     Console.Error.WriteLine("usage: FashionMnist [--data DIR] [--epochs N] [--seed S] [--out FILE]");
     return 2;
 }
+string data = options.DataFolder ?? DefaultData;
+int epochs = options.Epochs;
+ulong seed = options.Seed;
 
 var total = Stopwatch.StartNew();
 MnistDataset train, test;
@@ -101,9 +82,9 @@ for (int epoch = 1; epoch <= epochs; epoch++)
     progress.EndEpoch(epoch, loss / seen, (double)correct / seen, testAccuracy, seen / seconds, seconds);
 }
 
-network.Save(Path.GetFullPath(output));
+network.Save(options.WeightsPath);
 Console.WriteLine();
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Test accuracy: {testAccuracy:P2} on {test.Count:N0} images"));
-Console.WriteLine("Weights: " + Path.GetFullPath(output));
+Console.WriteLine("Weights: " + options.WeightsPath);
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Total time: {total.Elapsed.TotalSeconds:0.0} s"));
 return 0;

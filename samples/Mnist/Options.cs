@@ -14,13 +14,14 @@ internal sealed record Options(string? DataFolder, int Epochs, ulong Seed, strin
         "  --seed S     seed of the weights, the split and the batch order (default 1)\n" +
         "  --out FILE   where to save the trained weights (default mnist-cnn.safetensors)";
 
-    /// <summary>Parses the arguments; throws <see cref="ArgumentException"/> with the reason.</summary>
-    public static Options Parse(string[] args)
+    /// <summary>
+    /// Parses the arguments over the defaults <paramref name="epochs"/> and <paramref name="output"/>
+    /// (no --data: <see cref="DataFolder"/> is null); throws <see cref="ArgumentException"/> with the reason.
+    /// </summary>
+    public static Options Parse(string[] args, int epochs = 10, string output = "mnist-cnn.safetensors")
     {
         string? data = null;
-        int epochs = 10;
         ulong seed = 1;
-        string output = "mnist-cnn.safetensors";
         for (int i = 0; i < args.Length; i++)
         {
             string Value() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");

@@ -68,19 +68,7 @@ public static unsafe partial class Conv2D
                             float* dyRow = dy + (n * p0 + p) * q0 * k + channel;
                             for (int q = 0; q < q0; q++)
                             {
-                                TV dv;
-                                if (count == Simd.Block)
-                                {
-                                    dv = TV.Load(dyRow + q * k);
-                                }
-                                else
-                                {
-                                    for (int i = 0; i < count; i++)
-                                    {
-                                        dyTail[i] = dyRow[q * k + i];
-                                    }
-                                    dv = TV.Load(dyTail);
-                                }
+                                TV dv = Simd.LoadPartial<TV>(dyRow + q * k, count, dyTail);
                                 float* xp = xRow + q * sw * c;
                                 acc0 = TV.Fma(TV.Broadcast(xp[o0]), dv, acc0);
                                 acc1 = TV.Fma(TV.Broadcast(xp[o1]), dv, acc1);

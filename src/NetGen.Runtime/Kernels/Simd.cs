@@ -133,7 +133,7 @@ internal readonly unsafe struct Lanes256 : ILanes16<Lanes256>
 }
 
 /// <summary>Which <see cref="ILanes16{TSelf}"/> implementation the kernels dispatch to.</summary>
-internal static class Simd
+internal static unsafe class Simd
 {
     /// <summary>Block width: output channels per register block, and the packed layouts' inner dimension.</summary>
     public const int Block = 16;
@@ -145,4 +145,18 @@ internal static class Simd
 
     /// <summary>Number of 16-wide blocks covering <paramref name="count"/> channels.</summary>
     public static int Blocks(int count) => (count + Block - 1) / Block;
+
+    /// <summary>
+    /// The first <paramref name="count"/> (1 to 16) floats at <paramref name="source"/> as a vector, the
+    /// rest zero: one load when the block is whole, else copied through <paramref name="tail"/>
+    /// (16 floats whose lanes from <paramref name="count"/> on the caller keeps at zero), so a
+    /// partial block never reads past its row.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TV LoadPartial<TV>(float* source, int count, float* tail) where TV : struct, ILanes16<TV>
+    {
+        if (count == Block) return TV.Load(source);
+        for (int i = 0; i < count; i++) tail[i] = source[i];
+        return TV.Load(tail);
+    }
 }
