@@ -23,6 +23,10 @@ internal sealed record CheckpointArgument(string WeightsPath, string Folder, Che
         return new CheckpointArgument(full, Path.GetDirectoryName(full)!, null);
     }
 
+    /// <summary>What to compile <paramref name="file"/> as: at the checkpoint's batch and optimizer when it recorded them.</summary>
+    public CompileRequest Request(string file, string? network) =>
+        new(file, network, State?.Batch, State is null ? null : OptimizerNames.Parse(State.Optimizer));
+
     /// <summary>An instance of the compiled network holding the checkpoint's weights: batched (training memory) when it can train.</summary>
     public INetwork Load(CompiledNetwork compiled)
     {

@@ -52,8 +52,7 @@ internal static class EvalCommand
     {
         var checkpoint = CheckpointArgument.Resolve(options.Checkpoint);
         var state = checkpoint.State;
-        var request = new CompileRequest(options.File, options.Network, state?.Batch, state is null ? null : OptimizerNames.Parse(state.Optimizer));
-        using var compiled = NetworkCompiler.Compile(request, errors);
+        using var compiled = NetworkCompiler.Compile(checkpoint.Request(options.File, options.Network), errors);
         var network = checkpoint.Load(compiled);
         ulong seed = state?.Seed ?? options.Seed ?? TrainOptions.DefaultSeed;
         double fraction = state?.ValidationFraction ?? options.ValidationFraction ?? TrainOptions.DefaultValidationFraction;

@@ -51,9 +51,7 @@ internal static class PredictCommand
     private static void Predict(PredictOptions options, TextWriter output, TextWriter errors)
     {
         var checkpoint = CheckpointArgument.Resolve(options.Checkpoint);
-        var state = checkpoint.State;
-        var request = new CompileRequest(options.File, options.Network, state?.Batch, state is null ? null : OptimizerNames.Parse(state.Optimizer));
-        using var compiled = NetworkCompiler.Compile(request, errors);
+        using var compiled = NetworkCompiler.Compile(checkpoint.Request(options.File, options.Network), errors);
         var network = checkpoint.Load(compiled);
         var samples = PredictInputs.Read(options.Input, compiled.InputShape, options.Count);
 
