@@ -15,7 +15,9 @@ public sealed class WorkerPool : IDisposable
 {
     private readonly Thread[] threads;
     private readonly SemaphoreSlim[] start;
-    private readonly ManualResetEventSlim done = new(false);
+    // The caller waits on this monitor, created here so that no wait allocates
+    // (ManualResetEventSlim allocates its lock on the first wait that blocks).
+    private readonly object gate = new();
     private RangeJob? job;
     private int count;
     private int pending;
@@ -80,8 +82,7 @@ public sealed class WorkerPool : IDisposable
             job = holder;
             this.count = count;
             failure = null;
-            pending = threads.Length;
-            done.Reset();
+            Volatile.Write(ref pending, threads.Length);
             for (int i = 0; i < start.Length; i++)
             {
                 start[i].Release();
@@ -98,7 +99,7 @@ public sealed class WorkerPool : IDisposable
             {
                 Interlocked.CompareExchange(ref failure, ex, null);
             }
-            done.Wait();
+            WaitForWorkers();
             job = null;
             holder.Work = default;
             if (failure is { } error)
@@ -110,6 +111,28 @@ public sealed class WorkerPool : IDisposable
         finally
         {
             Volatile.Write(ref busy, 0);
+        }
+    }
+
+    // Spins briefly (a slice is often microseconds), then sleeps on the gate; the last worker
+    // pulses under the same lock, so the check and the wait cannot miss its wake-up.
+    private void WaitForWorkers()
+    {
+        var spinner = new SpinWait();
+        while (Volatile.Read(ref pending) != 0 && spinner.Count < 64)
+        {
+            spinner.SpinOnce(sleep1Threshold: -1);
+        }
+        if (Volatile.Read(ref pending) == 0)
+        {
+            return;
+        }
+        lock (gate)
+        {
+            while (Volatile.Read(ref pending) != 0)
+            {
+                Monitor.Wait(gate);
+            }
         }
     }
 
@@ -143,7 +166,10 @@ public sealed class WorkerPool : IDisposable
             }
             if (Interlocked.Decrement(ref pending) == 0)
             {
-                done.Set();
+                lock (gate)
+                {
+                    Monitor.PulseAll(gate);
+                }
             }
         }
     }
@@ -168,7 +194,6 @@ public sealed class WorkerPool : IDisposable
         {
             s.Dispose();
         }
-        done.Dispose();
     }
 
     private abstract class RangeJob
