@@ -39,7 +39,7 @@ public class ScenesTests
             var (image, label) = Reference(digits, placed);
             Assert.Equal(image, scenes.Image(s).ToArray());
             Assert.Equal(label, scenes.Label(s).ToArray());
-            // Every digit placed is named somewhere unless a brighter one covers all its stroke.
+            // However the digits overlap, some stroke is left to label.
             Assert.Contains(scenes.Label(s).ToArray(), c => c != Scenes.Background);
         }
         Assert.Equal(new[] { 2, 3, 4 }, counts.Order());
