@@ -70,14 +70,12 @@ public static unsafe partial class Conv2D
             var xs = x.Slice(n * inSample, inSample);
             for (int pp = 0; pp < pool.P; pp++)
             {
-                // One convolution output row at a time: P = 1 with the padding shifted so that
-                // row 0 of this convolution is row p of the full one (it may go negative).
-                for (int r = 0; r < pool.R; r++)
-                {
-                    int p = pp * pool.StrideH + r;
-                    var rowDims = conv with { N = 1, P = 1, Q = used, PadTop = conv.PadTop - p * conv.StrideH };
-                    Run(rows.Slice(r * rowFloats, rowFloats), xs, packedWeights, bias, convWorkspace, rowDims, activation, alpha, accumulate: false);
-                }
+                // The R_pool convolution rows under this pool row in one call, so its register
+                // tiles run across them: P = R_pool with the padding shifted so that row 0 of this
+                // convolution is row p0 of the full one (it may go negative).
+                int p0 = pp * pool.StrideH;
+                var rowDims = conv with { N = 1, P = pool.R, Q = used, PadTop = conv.PadTop - p0 * conv.StrideH };
+                Run(rows, xs, packedWeights, bias, convWorkspace, rowDims, activation, alpha, accumulate: false);
                 MaxPool2D.Forward(y.Slice(((n * pool.P) + pp) * pool.Q * k, pool.Q * k), rows, rowPool);
             }
         }
