@@ -128,9 +128,12 @@ public static unsafe partial class Conv2D
             }
         }
 
-        /// <summary>4 pixels x 4 blocks of 16 channels; the fourth block holds <paramref name="last"/> channels.</summary>
+        /// <summary>
+        /// 4 pixels x 4 blocks of 16 channels; the fourth block holds <paramref name="last"/> channels.
+        /// <paramref name="pooled"/>: the 4 pixels are one 2x2 pool window, stored as their maximum at ys[0].
+        /// </summary>
         private static void Four<TV>(float** xs, float** ys, float* w, float* bias, float* tail, int count, int last,
-            in Taps shape, bool relu, bool accumulate)
+            in Taps shape, bool relu, bool accumulate, bool pooled = false)
             where TV : struct, ILanes16<TV>
         {
             int rows = shape.Rows, rowStep = shape.RowStep, runs = shape.Runs, runStep = shape.RunStep, runLength = shape.RunLength;
@@ -181,6 +184,15 @@ public static unsafe partial class Conv2D
             float* bias2 = bias == null ? null : bias + 2 * B;
             float* bias3 = bias == null ? null : bias + 3 * B;
             float* y = ys[0];
+            if (pooled)
+            {
+                // Bias and a non-decreasing activation commute with the maximum.
+                Epilogue.Store(y, TV.Max(TV.Max(a0, a1), TV.Max(a2, a3)), bias, B, relu, tail);
+                Epilogue.Store(y + B, TV.Max(TV.Max(b0, b1), TV.Max(b2, b3)), bias1, B, relu, tail);
+                Epilogue.Store(y + 2 * B, TV.Max(TV.Max(c0, c1), TV.Max(c2, c3)), bias2, B, relu, tail);
+                Epilogue.Store(y + 3 * B, TV.Max(TV.Max(d0, d1), TV.Max(d2, d3)), bias3, last, relu, tail);
+                return;
+            }
             Epilogue.Store(y, a0, bias, B, relu, tail, accumulate);
             Epilogue.Store(y + B, b0, bias1, B, relu, tail, accumulate);
             Epilogue.Store(y + 2 * B, c0, bias2, B, relu, tail, accumulate);

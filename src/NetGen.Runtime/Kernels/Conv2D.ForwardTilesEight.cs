@@ -5,9 +5,13 @@ public static unsafe partial class Conv2D
     /// <summary>The 8-pixel register tiles of <see cref="InteriorTiles"/>, for the last one or two blocks of output channels.</summary>
     private static partial class InteriorTiles
     {
-        /// <summary>8 pixels x 2 blocks of 16 channels; the second block holds <paramref name="last"/> channels.</summary>
+        /// <summary>
+        /// 8 pixels x 2 blocks of 16 channels; the second block holds <paramref name="last"/> channels.
+        /// <paramref name="pooled"/>: pixels 0-3 and 4-7 are two 2x2 pool windows (<paramref name="count"/> of them
+        /// real), each stored as its maximum at ys[0] and ys[1].
+        /// </summary>
         private static void EightByTwo<TV>(float** xs, float** ys, float* w, float* bias, float* tail, int count, int last,
-            in Taps shape, bool relu, bool accumulate)
+            in Taps shape, bool relu, bool accumulate, bool pooled = false)
             where TV : struct, ILanes16<TV>
         {
             int rows = shape.Rows, rowStep = shape.RowStep, runs = shape.Runs, runStep = shape.RunStep, runLength = shape.RunLength;
@@ -54,6 +58,18 @@ public static unsafe partial class Conv2D
             }
             const int B = Simd.Block;
             float* bias1 = bias == null ? null : bias + B;
+            if (pooled)
+            {
+                // Bias and a non-decreasing activation commute with the maximum.
+                Epilogue.Store(ys[0], TV.Max(TV.Max(a0, a1), TV.Max(a2, a3)), bias, B, relu, tail);
+                Epilogue.Store(ys[0] + B, TV.Max(TV.Max(b0, b1), TV.Max(b2, b3)), bias1, last, relu, tail);
+                if (count > 1)
+                {
+                    Epilogue.Store(ys[1], TV.Max(TV.Max(a4, a5), TV.Max(a6, a7)), bias, B, relu, tail);
+                    Epilogue.Store(ys[1] + B, TV.Max(TV.Max(b4, b5), TV.Max(b6, b7)), bias1, last, relu, tail);
+                }
+                return;
+            }
             Epilogue.Store(ys[0], a0, bias, B, relu, tail, accumulate);
             Epilogue.Store(ys[0] + B, b0, bias1, last, relu, tail, accumulate);
             if (count > 1)
@@ -93,9 +109,12 @@ public static unsafe partial class Conv2D
             }
         }
 
-        /// <summary>8 pixels x 1 block of <paramref name="last"/> channels (a group's last, or only, block).</summary>
+        /// <summary>
+        /// 8 pixels x 1 block of <paramref name="last"/> channels (a group's last, or only, block);
+        /// <paramref name="pooled"/> as for <see cref="EightByTwo{TV}"/>.
+        /// </summary>
         private static void EightByOne<TV>(float** xs, float** ys, float* w, float* bias, float* tail, int count, int last,
-            in Taps shape, bool relu, bool accumulate)
+            in Taps shape, bool relu, bool accumulate, bool pooled = false)
             where TV : struct, ILanes16<TV>
         {
             int rows = shape.Rows, rowStep = shape.RowStep, runs = shape.Runs, runStep = shape.RunStep, runLength = shape.RunLength;
@@ -121,6 +140,12 @@ public static unsafe partial class Conv2D
                         w0 += Simd.Block;
                     }
                 }
+            }
+            if (pooled)
+            {
+                Epilogue.Store(ys[0], TV.Max(TV.Max(a0, a1), TV.Max(a2, a3)), bias, last, relu, tail);
+                if (count > 1) Epilogue.Store(ys[1], TV.Max(TV.Max(a4, a5), TV.Max(a6, a7)), bias, last, relu, tail);
+                return;
             }
             Epilogue.Store(ys[0], a0, bias, last, relu, tail, accumulate);
             if (count > 1) Epilogue.Store(ys[1], a1, bias, last, relu, tail, accumulate);

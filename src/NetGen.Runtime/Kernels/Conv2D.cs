@@ -158,7 +158,11 @@ public static unsafe partial class Conv2D
                         EdgeColumns<TV>(yGroup, xGroup, wGroup, bGroup, zero, tail, dims, p, 0, q0, tile, act, alpha);
                     }
                 }
-                if (tiles)
+                if (tiles && OneChannelTiles.Applies(dims, interior, accumulate))
+                {
+                    OneChannelTiles.Run(yGroup, xGroup, wGroup, bGroup, tail, dims, interior, act, alpha);
+                }
+                else if (tiles)
                 {
                     InteriorTiles.Run(yGroup, xGroup, wGroup, bGroup, tail, dims, interior, act, alpha, accumulate);
                 }

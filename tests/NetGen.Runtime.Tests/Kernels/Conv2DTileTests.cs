@@ -4,8 +4,8 @@ using Xunit;
 namespace NetGen.Tests.Kernels;
 
 /// <summary>
-/// The forward's interior register tiles (Conv2D.ForwardTiles.cs): 4 pixels x 4 blocks, 8 x 2
-/// and 8 x 1, tiles spanning output rows, a last tile with fewer pixels, a partial last block
+/// The forward's interior register tiles (Conv2D.ForwardTiles*.cs): 4 pixels x 4 blocks, 8 x 2
+/// and 8 x 1, the one-channel 3x3 rows (Conv2D.ForwardOneChannel.cs), tiles spanning output rows, a last tile with fewer pixels, a partial last block
 /// of channels, and the border around them, each against the float64 reference and against
 /// the border kernels run everywhere.
 /// </summary>
@@ -21,7 +21,9 @@ public class Conv2DTileTests
             Conv2DDims.Create(1, 10, 9, 3, 60, 3, 4, 1, 1, 2, 2, 1, 1, 2, 1), false, Activation.ELU, 1f),
         new("K=40 (2 + 1 partial blocks), dilation 1x2 (runs per tap), 7x11 interior", Conv2DDims.Create(2, 9, 15, 4, 40, 3, 3, dilationW: 2), true, Activation.ReLU),
         new("groups 2, K/G=32 (8 x 2 per group), pad 1", Conv2DDims.Create(1, 6, 7, 10, 64, 3, 3, 1, 1, 1, 1, 1, 1, groups: 2), true, Activation.Sigmoid),
-        new("C=1, K=32, 28x28 (8 x 2, taps of a row contiguous)", Conv2DDims.Create(1, 28, 28, 1, 32, 3, 3), true, Activation.ReLU),
+        new("C=1, K=32, 28x28 (one-channel 3x3 rows of 8)", Conv2DDims.Create(1, 28, 28, 1, 32, 3, 3), true, Activation.ReLU),
+        new("C=1 3x3 (9 weight vectors in registers), K=20, pad 1, dilation 2x1, 9-pixel interior rows (overlapping last 8)",
+            Conv2DDims.Create(1, 12, 11, 1, 20, 3, 3, 1, 1, 1, 1, 1, 1, 2, 1), true, Activation.Sigmoid),
         new("C=1, K=5, 5x5 kernel pad 2, stride 3", Conv2DDims.Create(1, 13, 12, 1, 5, 5, 5, 3, 3, 2, 2, 2, 2), true, Activation.LeakyReLU, 0.2f),
         new("no interior: 3x3 pad 1 on a 1x2 input", Conv2DDims.Create(1, 1, 2, 3, 20, 3, 3, 1, 1, 1, 1, 1, 1), true, Activation.None),
     };
