@@ -16,7 +16,7 @@ public static unsafe partial class Conv2D
 
     /// <summary>
     /// The forward pass over a convolution's interior, in register tiles of 8 output pixels x
-    /// 32 channels or 4 pixels x 64 channels (16 accumulators: enough independent FMAs to
+    /// 32 channels or 4 (or 3) pixels x 64 channels (16 accumulators: enough independent FMAs to
     /// cover the FMA latency on two pipes, and with 32 vector registers none spill). The pixels
     /// of a tile are consecutive in the interior taken row by row, so a tile may span rows and
     /// a small output (3 x 3) still fills whole tiles. As no tap reads padding, each pixel's
@@ -80,7 +80,7 @@ public static unsafe partial class Conv2D
             for (int kb = 0; kb < blocks;)
             {
                 int take = blocks - kb >= 4 ? 4 : blocks - kb >= 2 ? 2 : 1;
-                int tilePixels = take == 4 ? 4 : 8;
+                int tilePixels = take == 4 ? FourBlockPixels(pixels) : 8;
                 int channel = kb * Simd.Block;
                 int last = Math.Min(Simd.Block, kg - (kb + take - 1) * Simd.Block);
                 float* wb = w + kb * taps.BlockFloats;
@@ -104,7 +104,11 @@ public static unsafe partial class Conv2D
                     {
                         xs[i] = xs[count - 1];
                     }
-                    if (take == 4)
+                    if (take == 4 && tilePixels == 3)
+                    {
+                        Three<Lanes512>(xs, ys, wb, bb, tail, count, last, taps, relu, accumulate);
+                    }
+                    else if (take == 4)
                     {
                         Four<Lanes512>(xs, ys, wb, bb, tail, count, last, taps, relu, accumulate);
                     }
@@ -127,6 +131,13 @@ public static unsafe partial class Conv2D
                 kb += take;
             }
         }
+
+        /// <summary>
+        /// Pixels per 4-block tile, 3 or 4, whichever costs less counting each tile's pixel slots
+        /// (idle ones in the last tile included) plus about one pixel's work of overhead per tile:
+        /// 9 pixels run as 3 x 3 rather than 4 + 4 + 1; 121 as 31 tiles of 4.
+        /// </summary>
+        private static int FourBlockPixels(int pixels) => (pixels + 2) / 3 * 4 < (pixels + 3) / 4 * 5 ? 3 : 4;
 
         /// <summary>
         /// 4 pixels x 4 blocks of 16 channels; the fourth block holds <paramref name="last"/> channels.

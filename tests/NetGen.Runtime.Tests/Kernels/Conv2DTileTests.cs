@@ -13,8 +13,9 @@ public class Conv2DTileTests
 {
     public static TheoryData<Conv2DTests.Case> Cases() => new()
     {
-        // 6 blocks: one 4-block pass, one 2-block pass; 3 x 3 output = 4 + 4 + 1 pixels.
+        // 6 blocks: one 4-block pass in 3-pixel tiles (3 x 3 output), one 2-block pass in 8-pixel tiles (8 + 1).
         new("K=96 (4 + 2 blocks), 5x5 -> 3x3, C=7", Conv2DDims.Create(1, 5, 5, 7, 96, 3, 3), true, Activation.ReLU),
+        new("K=60, 1x5 output: 3-pixel tiles, the last of 2 pixels", Conv2DDims.Create(1, 3, 7, 5, 60, 3, 3), true, Activation.Tanh),
         // 5 blocks, the last of 8 channels: a 4-block pass, then 8 x 1 with a partial block.
         new("K=72 (4 + 1 partial blocks), pad 1, stride 2", Conv2DDims.Create(2, 9, 8, 5, 72, 3, 3, 2, 2, 1, 1, 1, 1), true, Activation.None),
         new("K=60 (a partial fourth block), 3x4 kernel, pad 2x1, dilation 2x1",
