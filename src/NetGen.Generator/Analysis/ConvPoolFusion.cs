@@ -66,14 +66,6 @@ internal static class ConvPoolFusion
         return new FusedConvPool(conv, activation, reader, workspace);
     }
 
-    /// <summary>The chain node n belongs to, or null.</summary>
-    public static FusedConvPool? Containing(NetworkIR network, IReadOnlyList<LayerInfo> layers, int n)
-    {
-        foreach (var chain in All(network, layers))
-            if (chain.Contains(n)) return chain;
-        return null;
-    }
-
     private static bool IsActivation(OpKind op) =>
         op is OpKind.ReLU or OpKind.LeakyReLU or OpKind.ELU or OpKind.Sigmoid or OpKind.Tanh;
 }

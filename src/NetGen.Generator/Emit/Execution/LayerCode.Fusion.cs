@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using NetGen.Generator.Analysis;
 using NetGen.Generator.Model;
 
@@ -10,10 +11,16 @@ namespace NetGen.Generator.Emit.Execution;
 /// </summary>
 internal sealed partial class LayerCode
 {
+    /// <summary>The network's fused chains, found once (each search walks the graph).</summary>
+    private List<FusedConvPool>? _convPoolChains;
+
     /// <summary>At inference: writes node n's part of a fused convolution + max pool and returns true, or false when n is in no such chain.</summary>
     private bool ConvPoolForward(IndentedWriter w, int n)
     {
-        if (ConvPoolFusion.Containing(Network, _layout.Analysis.Layers, n) is not { } chain) return false;
+        _convPoolChains ??= ConvPoolFusion.All(Network, _layout.Analysis.Layers);
+        int at = _convPoolChains.FindIndex(c => c.Contains(n));
+        if (at < 0) return false;
+        var chain = _convPoolChains[at];
         if (n != chain.Conv)
         {
             w.Line($"// Computed by {Network.Nodes[chain.Conv].Name}'s step, fused with {Network.Nodes[chain.Pool].Name}.");
