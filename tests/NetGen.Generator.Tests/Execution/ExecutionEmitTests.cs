@@ -31,8 +31,10 @@ public class ExecutionEmitTests
         string code = run.Sources["App.Net.Network.g.cs"];
 
         Assert.Contains("partial class Net : global::NetGen.Execution.ITrainableNetwork", code);
-        // One kernel call per layer and pass: three convolutions in each forward, no loop over layers.
-        Assert.Equal(6, Count(code, "global::NetGen.Kernels.Conv2D.Forward("));
+        // One kernel call per layer and pass: three convolutions in each forward, no loop over layers;
+        // at inference through LayerBands, which splits a large one over a pool given to UseWorkerPool.
+        Assert.Equal(3, Count(code, "global::NetGen.Kernels.Conv2D.Forward("));
+        Assert.Equal(3, Count(code, "global::NetGen.Execution.LayerBands.Conv2DForward(bands, "));
         Assert.Equal(4, Count(code, "global::NetGen.Kernels.MaxPool2D.Forward("));
         Assert.Equal(3, Count(code, "global::NetGen.Kernels.Conv2D.BackwardWeights("));
         // conv1 reads the network input: no input gradient, no backward packing.
