@@ -63,9 +63,10 @@ public sealed unsafe class LayerBands
         (long)dims.N * dims.P * dims.Q * dims.K * dims.R * dims.S * dims.GroupC;
 
     /// <summary>
-    /// <see cref="Conv2D.Forward"/>, split by bands of output rows over <paramref name="bands"/>' workers when
+    /// The inference forward of a convolution (<see cref="Conv2D.Forward"/>, or <see cref="Conv2D.ForwardRowTaps"/>
+    /// for an image stem), split by bands of output rows over <paramref name="bands"/>' workers when
     /// it is given and the layer is large enough (<see cref="BandCount"/> above 1);
-    /// otherwise one call on the calling thread. Same arguments and results as <see cref="Conv2D.Forward"/>.
+    /// otherwise one call on the calling thread. Same arguments as <see cref="Conv2D.Forward"/>; the same results bit for bit with or without bands.
     /// </summary>
     /// <param name="bands">The pool and the workers' scratch, or null to run on the calling thread.</param>
     /// <param name="y">(1, P, Q, K) output.</param>
@@ -83,10 +84,29 @@ public sealed unsafe class LayerBands
         int count = bands is null ? 1 : bands.BandCount(dims);
         if (count <= 1)
         {
-            Conv2D.Forward(y, x, packedWeights, bias, workspace, dims, activation, alpha);
+            Kernel(y, x, packedWeights, bias, workspace, dims, activation, alpha);
             return;
         }
         bands!.Split(count, y, x, packedWeights, bias, workspace, dims, activation, alpha);
+    }
+
+    /// <summary>
+    /// The forward kernel for a convolution: <see cref="Conv2D.ForwardRowTaps"/> for an image stem
+    /// (<see cref="Conv2D.RunsAsRowTaps"/>: at most 4 input channels), else <see cref="Conv2D.Forward"/>.
+    /// Both take the same packed weights and workspace, and a band gets the same kernel as its layer.
+    /// </summary>
+    private static void Kernel(
+        Span<float> y, ReadOnlySpan<float> x, ReadOnlySpan<float> packedWeights, ReadOnlySpan<float> bias,
+        Span<float> workspace, in Conv2DDims dims, Activation activation, float alpha)
+    {
+        if (Conv2D.RunsAsRowTaps(dims))
+        {
+            Conv2D.ForwardRowTaps(y, x, packedWeights, bias, workspace, dims, activation, alpha);
+        }
+        else
+        {
+            Conv2D.Forward(y, x, packedWeights, bias, workspace, dims, activation, alpha);
+        }
     }
 
     /// <summary>How many bands the layer splits into (one per worker, at most P): 1 (no split) when it is small, not one sample, or a band would read no input row.</summary>
@@ -166,7 +186,7 @@ public sealed unsafe class LayerBands
                 Span<float> workspace = worker == 0
                     ? new Span<float>(_workspace, _workspaceLength)
                     : _owner._workerMemory[worker].AsSpan(_owner._workspaceOffset, _owner._workspaceFloats);
-                Conv2D.Forward(
+                Kernel(
                     new Span<float>(_y + first * rowFloats, (int)(band.P * rowFloats)),
                     new ReadOnlySpan<float>(_x + inputRow * inputRowFloats, (int)(band.H * inputRowFloats)),
                     new ReadOnlySpan<float>(_weights, _weightsLength), new ReadOnlySpan<float>(_bias, _biasLength),
