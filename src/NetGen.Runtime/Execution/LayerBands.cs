@@ -63,8 +63,8 @@ public sealed unsafe class LayerBands
         (long)dims.N * dims.P * dims.Q * dims.K * dims.R * dims.S * dims.GroupC;
 
     /// <summary>
-    /// The inference forward of a convolution (<see cref="Conv2D.Forward"/>, or <see cref="Conv2D.ForwardRowTaps"/>
-    /// for an image stem), split by bands of output rows over <paramref name="bands"/>' workers when
+    /// The inference forward of a convolution (<see cref="Conv2D.Forward"/>, or the kernel for its shape: see
+    /// <see cref="Choose"/>), split by bands of output rows over <paramref name="bands"/>' workers when
     /// it is given and the layer is large enough (<see cref="BandCount"/> above 1);
     /// otherwise one call on the calling thread. Same arguments as <see cref="Conv2D.Forward"/>; the same results bit for bit with or without bands.
     /// </summary>
@@ -81,31 +81,50 @@ public sealed unsafe class LayerBands
         LayerBands? bands, Span<float> y, ReadOnlySpan<float> x, ReadOnlySpan<float> packedWeights, ReadOnlySpan<float> bias,
         Span<float> workspace, in Conv2DDims dims, Activation activation = Activation.None, float alpha = 0f)
     {
+        var kernel = Choose(dims);
         int count = bands is null ? 1 : bands.BandCount(dims);
         if (count <= 1)
         {
-            Kernel(y, x, packedWeights, bias, workspace, dims, activation, alpha);
+            Run(kernel, y, x, packedWeights, bias, workspace, dims, activation, alpha);
             return;
         }
-        bands!.Split(count, y, x, packedWeights, bias, workspace, dims, activation, alpha);
+        bands!.Split(kernel, count, y, x, packedWeights, bias, workspace, dims, activation, alpha);
+    }
+
+    /// <summary>The forward kernels; all take the same packed weights and workspace.</summary>
+    private enum ForwardKernel
+    {
+        Generic,
+        RowTaps,
+        PixelTiles,
     }
 
     /// <summary>
-    /// The forward kernel for a convolution: <see cref="Conv2D.ForwardRowTaps"/> for an image stem
-    /// (<see cref="Conv2D.RunsAsRowTaps"/>: at most 4 input channels), else <see cref="Conv2D.Forward"/>.
-    /// Both take the same packed weights and workspace, and a band gets the same kernel as its layer.
+    /// The kernel for a layer, chosen on the whole layer so that its bands run the same one:
+    /// <see cref="Conv2D.ForwardRowTaps"/> for an image stem (<see cref="Conv2D.RunsAsRowTaps"/>),
+    /// <see cref="Conv2D.ForwardPixelTiles"/> where it is faster (<see cref="Conv2D.SuitsPixelTiles"/>),
+    /// else <see cref="Conv2D.Forward"/>.
     /// </summary>
-    private static void Kernel(
+    private static ForwardKernel Choose(in Conv2DDims dims) =>
+        Conv2D.RunsAsRowTaps(dims) ? ForwardKernel.RowTaps
+        : Conv2D.SuitsPixelTiles(dims) ? ForwardKernel.PixelTiles
+        : ForwardKernel.Generic;
+
+    private static void Run(ForwardKernel kernel,
         Span<float> y, ReadOnlySpan<float> x, ReadOnlySpan<float> packedWeights, ReadOnlySpan<float> bias,
         Span<float> workspace, in Conv2DDims dims, Activation activation, float alpha)
     {
-        if (Conv2D.RunsAsRowTaps(dims))
+        switch (kernel)
         {
-            Conv2D.ForwardRowTaps(y, x, packedWeights, bias, workspace, dims, activation, alpha);
-        }
-        else
-        {
-            Conv2D.Forward(y, x, packedWeights, bias, workspace, dims, activation, alpha);
+            case ForwardKernel.RowTaps:
+                Conv2D.ForwardRowTaps(y, x, packedWeights, bias, workspace, dims, activation, alpha);
+                break;
+            case ForwardKernel.PixelTiles:
+                Conv2D.ForwardPixelTiles(y, x, packedWeights, bias, workspace, dims, activation, alpha);
+                break;
+            default:
+                Conv2D.Forward(y, x, packedWeights, bias, workspace, dims, activation, alpha);
+                break;
         }
     }
 
@@ -131,18 +150,18 @@ public sealed unsafe class LayerBands
     /// <summary>First output row of band i of <paramref name="count"/> over <paramref name="rows"/>.</summary>
     private static int BandStart(int band, int count, int rows) => (int)((long)band * rows / count);
 
-    private void Split(int count, Span<float> y, ReadOnlySpan<float> x, ReadOnlySpan<float> packedWeights, ReadOnlySpan<float> bias,
+    private void Split(ForwardKernel kernel, int count, Span<float> y, ReadOnlySpan<float> x, ReadOnlySpan<float> packedWeights, ReadOnlySpan<float> bias,
         Span<float> workspace, in Conv2DDims dims, Activation activation, float alpha)
     {
-        const string kernel = "LayerBands.Conv2DForward";
-        Check.Length(y.Length, (long)dims.P * dims.Q * dims.K, kernel, nameof(y), "P*Q*K");
-        Check.Length(x.Length, (long)dims.H * dims.W * dims.C, kernel, nameof(x), "H*W*C");
-        Check.AtLeast(workspace.Length, Conv2D.ForwardWorkspaceFloats(dims), kernel, nameof(workspace), "C/G + 16");
-        Check.AtLeast(_workspaceFloats, Conv2D.ForwardWorkspaceFloats(dims), kernel, "workspaceFloats", "C/G + 16");
+        const string name = "LayerBands.Conv2DForward";
+        Check.Length(y.Length, (long)dims.P * dims.Q * dims.K, name, nameof(y), "P*Q*K");
+        Check.Length(x.Length, (long)dims.H * dims.W * dims.C, name, nameof(x), "H*W*C");
+        Check.AtLeast(workspace.Length, Conv2D.ForwardWorkspaceFloats(dims), name, nameof(workspace), "C/G + 16");
+        Check.AtLeast(_workspaceFloats, Conv2D.ForwardWorkspaceFloats(dims), name, "workspaceFloats", "C/G + 16");
         // Spans cannot cross threads: the caller's spans are pinned for the (synchronous) pool run.
         fixed (float* py = y, px = x, pw = packedWeights, pb = bias, ps = workspace)
         {
-            var work = new Band(this, count, py, px, pw, packedWeights.Length, pb, bias.Length, ps, workspace.Length, dims, activation, alpha);
+            var work = new Band(this, kernel, count, py, px, pw, packedWeights.Length, pb, bias.Length, ps, workspace.Length, dims, activation, alpha);
             Pool.Run(count, in work);
         }
     }
@@ -151,6 +170,7 @@ public sealed unsafe class LayerBands
     private readonly struct Band : IRangeWork
     {
         private readonly LayerBands _owner;
+        private readonly ForwardKernel _kernel;
         private readonly int _count;
         private readonly float* _y, _x, _weights, _bias, _workspace;
         private readonly int _weightsLength, _biasLength, _workspaceLength;
@@ -158,10 +178,11 @@ public sealed unsafe class LayerBands
         private readonly Activation _activation;
         private readonly float _alpha;
 
-        public Band(LayerBands owner, int count, float* y, float* x, float* weights, int weightsLength, float* bias, int biasLength,
+        public Band(LayerBands owner, ForwardKernel kernel, int count, float* y, float* x, float* weights, int weightsLength, float* bias, int biasLength,
             float* workspace, int workspaceLength, in Conv2DDims dims, Activation activation, float alpha)
         {
             _owner = owner;
+            _kernel = kernel;
             _count = count;
             _y = y;
             _x = x;
@@ -186,7 +207,7 @@ public sealed unsafe class LayerBands
                 Span<float> workspace = worker == 0
                     ? new Span<float>(_workspace, _workspaceLength)
                     : _owner._workerMemory[worker].AsSpan(_owner._workspaceOffset, _owner._workspaceFloats);
-                Kernel(
+                Run(_kernel,
                     new Span<float>(_y + first * rowFloats, (int)(band.P * rowFloats)),
                     new ReadOnlySpan<float>(_x + inputRow * inputRowFloats, (int)(band.H * inputRowFloats)),
                     new ReadOnlySpan<float>(_weights, _weightsLength), new ReadOnlySpan<float>(_bias, _biasLength),

@@ -26,6 +26,8 @@ public class LayerBandsTests
             new Case("downsample 1x1 stride 2", Conv2DDims.Create(1, 9, 9, 32, 48, 1, 1, 2, 2), false, Activation.None),
             new Case("dilation 2x1, asymmetric pads, groups 2, K=34", Conv2DDims.Create(1, 11, 8, 6, 34, 3, 3, 1, 1, 2, 0, 1, 2, 2, 1, 2), true, Activation.Tanh),
             new Case("stride 3x1, pad top 2 only, 5x3 kernel", Conv2DDims.Create(1, 13, 6, 5, 17, 5, 3, 3, 1, 2, 0, 1, 1), true, Activation.LeakyReLU),
+            new Case("3x3 pad 1, 10x9x16 -> 64 (the pixel-tile kernel)", Conv2DDims.Create(1, 10, 9, 16, 64, 3, 3, padTop: 1, padBottom: 1, padLeft: 1, padRight: 1), true, Activation.ReLU),
+            new Case("stem 7x7 stride 2 pad 3, 3 -> 64 (the row-tap kernel)", Conv2DDims.Create(1, 21, 19, 3, 64, 7, 7, 2, 2, 3, 3, 3, 3), true, Activation.ReLU),
             new Case("depthwise 3x3 stride 2 pad 1", Conv2DDims.Create(1, 10, 7, 24, 24, 3, 3, 2, 2, 1, 1, 1, 1, groups: 24), true, Activation.ReLU),
         };
         var data = new TheoryData<Case, int>();
