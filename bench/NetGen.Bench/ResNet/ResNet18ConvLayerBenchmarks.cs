@@ -10,7 +10,8 @@ namespace NetGen.Bench.ResNet;
 /// <summary>
 /// Every distinct convolution of ResNet-18 at batch 1, as the generated inference runs it
 /// (channels-last, bias from the folded batch norm, ReLU fused where the network has one), alone:
-/// <c>Forward1</c> on one thread, <c>Forward1Bands2</c> split by bands of output rows over a
+/// <c>Forward1Generic</c> (<see cref="Conv2D.Forward"/>) and <c>Forward1</c> (the kernel inference
+/// picks for the shape) on one thread, <c>Forward1Bands2</c> split by bands of output rows over a
 /// <see cref="WorkerPool"/>(2) (<see cref="LayerBands"/>, even below its default size threshold,
 /// so the table shows where splitting pays). The GFLOP/s column reads against the one-core
 /// Vector512 FMA peak (210-224 GFLOP/s here) for Forward1, the two-core one (403-420) for the bands.
@@ -82,8 +83,13 @@ public class ResNet18ConvLayerBenchmarks
     [GlobalCleanup]
     public void Cleanup() => _pool?.Dispose();
 
+    /// <summary>The generic kernel, <see cref="Conv2D.Forward"/>, one thread.</summary>
     [Benchmark(Baseline = true)]
-    public void Forward1() => Conv2D.Forward(_y, _x, _packed, _bias, _memory[0], _dims, Activation.ReLU);
+    public void Forward1Generic() => Conv2D.Forward(_y, _x, _packed, _bias, _memory[0], _dims, Activation.ReLU);
+
+    /// <summary>The kernel inference picks for the shape (row taps for the stem, pixel tiles for later stages), one thread.</summary>
+    [Benchmark]
+    public void Forward1() => LayerBands.Conv2DForward(null, _y, _x, _packed, _bias, _memory[0], _dims, Activation.ReLU);
 
     [Benchmark]
     public void Forward1Bands2() => LayerBands.Conv2DForward(_bands, _y, _x, _packed, _bias, _memory[0], _dims, Activation.ReLU);
