@@ -6,7 +6,8 @@ namespace NetGen.Execution;
 
 /// <summary>
 /// Splits one batch-1 layer over a <see cref="WorkerPool"/>'s workers by bands of output rows
-/// (<see cref="Conv2D.TryRowBand"/>), so a single sample uses every core. Worker i computes rows
+/// (<see cref="Conv2D.TryRowBand"/>), or of output pixels where the pixel-tile kernel runs the layer
+/// (<see cref="Conv2D.SuitsPixelTiles"/>), so a single sample uses every core. Worker i computes rows
 /// [i * P / B, (i + 1) * P / B) of B bands with the kernel chosen for the whole layer, so the output
 /// is bit-identical to one call on one thread. Worker 0 (the caller) uses the layer's own scratch; worker i &gt; 0 the
 /// scratch at the same offset of its own copy of the network's memory (the per-worker memory an
@@ -105,7 +106,7 @@ public sealed unsafe class LayerBands
     /// <summary>
     /// The kernel for a layer, chosen on the whole layer so that its bands run the same one:
     /// <see cref="Conv2D.ForwardRowTaps"/> for an image stem (<see cref="Conv2D.RunsAsRowTaps"/>),
-    /// <see cref="Conv2D.ForwardPixelTiles"/> where it is faster (<see cref="Conv2D.SuitsPixelTiles"/>),
+    /// <c>Conv2D.ForwardPixelTiles</c> where it is faster (<see cref="Conv2D.SuitsPixelTiles"/>),
     /// else <see cref="Conv2D.Forward"/>.
     /// </summary>
     private static ForwardKernel Choose(in Conv2DDims dims) =>
@@ -131,12 +132,23 @@ public sealed unsafe class LayerBands
         }
     }
 
-    /// <summary>How many bands the layer splits into (one per worker, at most P): 1 (no split) when it is small, not one sample, or a band would read no input row.</summary>
+    /// <summary>
+    /// How many bands the layer splits into, one per worker: of output rows (at most P), or for a layer the
+    /// pixel-tile kernel runs of its 8-pixel tiles; 1 (no split) when it is small, not one sample, or a row band would read no input row.
+    /// </summary>
     public int BandCount(in Conv2DDims dims)
     {
         dims.Validate();
+        if (dims.N != 1 || MultiplyAdds(dims) < MinimumMultiplyAdds)
+        {
+            return 1;
+        }
+        if (Choose(dims) == ForwardKernel.PixelTiles)
+        {
+            return Math.Min(Pool.Workers, Tiles(dims));
+        }
         int count = Math.Min(Pool.Workers, dims.P);
-        if (dims.N != 1 || count <= 1 || MultiplyAdds(dims) < MinimumMultiplyAdds)
+        if (count <= 1)
         {
             return 1;
         }
@@ -149,6 +161,9 @@ public sealed unsafe class LayerBands
         }
         return count;
     }
+
+    /// <summary>8-pixel tiles of the pixel-tile kernel over the output: a layer it runs is split by tiles, not rows, so 7 rows split 24 + 25 pixels, not 3 + 4 rows.</summary>
+    private static int Tiles(in Conv2DDims dims) => (dims.P * dims.Q + Conv2D.PixelTilesWidth - 1) / Conv2D.PixelTilesWidth;
 
     /// <summary>First output row of band i of <paramref name="count"/> over <paramref name="rows"/>.</summary>
     private static int BandStart(int band, int count, int rows) => (int)((long)band * rows / count);
@@ -204,12 +219,15 @@ public sealed unsafe class LayerBands
         {
             for (int i = start; i < end; i++)
             {
+                if (_kernel == ForwardKernel.PixelTiles)
+                {
+                    Pixels(worker, i);
+                    continue;
+                }
                 int first = BandStart(i, _count, _dims.P), next = BandStart(i + 1, _count, _dims.P);
                 Conv2D.TryRowBand(_dims, first, next, out var band, out int inputRow);
                 long rowFloats = (long)band.Q * band.K, inputRowFloats = (long)band.W * band.C;
-                Span<float> workspace = worker == 0
-                    ? new Span<float>(_workspace, _workspaceLength)
-                    : _owner._workerMemory[worker].AsSpan(_owner._workspaceOffset, _owner._workspaceFloats);
+                Span<float> workspace = Workspace(worker);
                 Run(_kernel,
                     new Span<float>(_y + first * rowFloats, (int)(band.P * rowFloats)),
                     new ReadOnlySpan<float>(_x + inputRow * inputRowFloats, (int)(band.H * inputRowFloats)),
@@ -217,5 +235,22 @@ public sealed unsafe class LayerBands
                     workspace, band, _activation, _alpha);
             }
         }
+
+        /// <summary>Band i of a pixel-tile layer: its whole tiles of output pixels, from the whole input.</summary>
+        private void Pixels(int worker, int i)
+        {
+            int tiles = Tiles(_dims), pixels = _dims.P * _dims.Q;
+            int first = BandStart(i, _count, tiles) * Conv2D.PixelTilesWidth;
+            int next = Math.Min(pixels, BandStart(i + 1, _count, tiles) * Conv2D.PixelTilesWidth);
+            Conv2D.ForwardPixelTiles(
+                new Span<float>(_y + (long)first * _dims.K, (next - first) * _dims.K),
+                new ReadOnlySpan<float>(_x, _dims.H * _dims.W * _dims.C),
+                new ReadOnlySpan<float>(_weights, _weightsLength), new ReadOnlySpan<float>(_bias, _biasLength),
+                Workspace(worker), _dims, _activation, _alpha, first, next);
+        }
+
+        private Span<float> Workspace(int worker) => worker == 0
+            ? new Span<float>(_workspace, _workspaceLength)
+            : _owner._workerMemory[worker].AsSpan(_owner._workspaceOffset, _owner._workspaceFloats);
     }
 }

@@ -14,14 +14,14 @@ namespace NetGen.Kernels;
 /// </summary>
 public static unsafe partial class Conv2D
 {
-    /// <summary>Pixels per tile of <see cref="ForwardPixelTiles"/>.</summary>
-    private const int WidePixels = 8;
+    /// <summary>Pixels per tile of ForwardPixelTiles: a pixel range starting at a multiple of it keeps every tile but the last full.</summary>
+    public const int PixelTilesWidth = 8;
 
-    /// <summary>Whether <see cref="ForwardPixelTiles"/> takes this convolution: no groups, K a multiple of 32.</summary>
+    /// <summary>Whether <c>ForwardPixelTiles</c> takes this convolution: no groups, K a multiple of 32.</summary>
     public static bool RunsAsPixelTiles(in Conv2DDims dims) => dims.Groups == 1 && dims.K % (2 * Simd.Block) == 0;
 
     /// <summary>
-    /// Whether inference runs this convolution through <see cref="ForwardPixelTiles"/>: it takes it,
+    /// Whether inference runs this convolution through <c>ForwardPixelTiles</c>: it takes it,
     /// with at least 16 input channels and 32 output pixels per sample. Measured here (thread CPU
     /// time, one core, batch 1) against <see cref="Forward"/> on every ResNet-18 shape: 3x3 over 128,
     /// 256 and 512 channels 154 -> 201, 125 -> 181 and 120 -> 143 GFLOP/s, the stride-2 3x3 and 1x1
@@ -30,7 +30,7 @@ public static unsafe partial class Conv2D
     /// tile one-third full).
     /// </summary>
     public static bool SuitsPixelTiles(in Conv2DDims dims) =>
-        RunsAsPixelTiles(dims) && dims.C >= Simd.Block && dims.P * dims.Q >= 4 * WidePixels;
+        RunsAsPixelTiles(dims) && dims.C >= Simd.Block && dims.P * dims.Q >= 4 * PixelTilesWidth;
 
     /// <summary>
     /// y = act(conv(x, w) + b) for a convolution <see cref="RunsAsPixelTiles"/> takes; arguments as
@@ -48,13 +48,41 @@ public static unsafe partial class Conv2D
         Span<float> y, ReadOnlySpan<float> x, ReadOnlySpan<float> packedWeights, ReadOnlySpan<float> bias,
         Span<float> workspace, in Conv2DDims dims, Activation activation = Activation.None, float alpha = 0f)
     {
+        dims.Validate();
+        Check.Length(y.Length, (long)dims.N * dims.P * dims.Q * dims.K, "Conv2D.ForwardPixelTiles", nameof(y), "N*P*Q*K");
+        PixelTiles(y, x, packedWeights, bias, workspace, dims, activation, alpha, 0, dims.P * dims.Q);
+    }
+
+    /// <summary>
+    /// Output pixels [<paramref name="firstPixel"/>, <paramref name="endPixel"/>) (row-major, p * Q + q) of
+    /// one sample, as <see cref="ForwardPixelTiles(Span{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, in Conv2DDims, Activation, float)"/>
+    /// computes them, bit for bit: <paramref name="y"/> holds those pixels only ((endPixel - firstPixel) x K),
+    /// <paramref name="x"/> the whole input. Splits one sample's layer over threads by pixels rather than rows.
+    /// </summary>
+    public static void ForwardPixelTiles(
+        Span<float> y, ReadOnlySpan<float> x, ReadOnlySpan<float> packedWeights, ReadOnlySpan<float> bias,
+        Span<float> workspace, in Conv2DDims dims, Activation activation, float alpha, int firstPixel, int endPixel)
+    {
         const string kernel = "Conv2D.ForwardPixelTiles";
         dims.Validate();
+        if (dims.N != 1 || !(0 <= firstPixel && firstPixel < endPixel && endPixel <= dims.P * dims.Q))
+        {
+            throw Check.Failure(kernel, $"a pixel range needs N = 1 and 0 <= first < end <= P*Q = {dims.P * dims.Q}; got N = {dims.N}, [{firstPixel}, {endPixel}).");
+        }
+        Check.Length(y.Length, (long)(endPixel - firstPixel) * dims.K, kernel, nameof(y), "(endPixel - firstPixel)*K");
+        PixelTiles(y, x, packedWeights, bias, workspace, dims, activation, alpha, firstPixel, endPixel);
+    }
+
+    /// <summary>The checks both entries share, then the kernel over pixels [first, end) of every sample.</summary>
+    private static void PixelTiles(
+        Span<float> y, ReadOnlySpan<float> x, ReadOnlySpan<float> packedWeights, ReadOnlySpan<float> bias,
+        Span<float> workspace, in Conv2DDims dims, Activation activation, float alpha, int firstPixel, int endPixel)
+    {
+        const string kernel = "Conv2D.ForwardPixelTiles";
         if (!RunsAsPixelTiles(dims))
         {
             throw Check.Failure(kernel, $"needs groups 1 and K a multiple of 32; got groups {dims.Groups}, K {dims.K}.");
         }
-        Check.Length(y.Length, (long)dims.N * dims.P * dims.Q * dims.K, kernel, nameof(y), "N*P*Q*K");
         Check.Length(x.Length, (long)dims.N * dims.H * dims.W * dims.C, kernel, nameof(x), "N*H*W*C");
         Check.Length(packedWeights.Length, PackedWeightFloats(dims), kernel, nameof(packedWeights), "Conv2D.PackedWeightFloats(dims)");
         if (bias.Length != 0)
@@ -68,19 +96,21 @@ public static unsafe partial class Conv2D
             float* b = bias.Length == 0 ? null : pb;
             if (Simd.Use512)
             {
-                PixelTilesCore<Lanes512>(py, px, pw, b, ps, ps + dims.C, dims, activation, alpha);
+                PixelTilesCore<Lanes512>(py, px, pw, b, ps, ps + dims.C, dims, activation, alpha, firstPixel, endPixel);
             }
             else
             {
-                PixelTilesCore<Lanes256>(py, px, pw, b, ps, ps + dims.C, dims, activation, alpha);
+                PixelTilesCore<Lanes256>(py, px, pw, b, ps, ps + dims.C, dims, activation, alpha, firstPixel, endPixel);
             }
         }
     }
 
-    private static void PixelTilesCore<TV>(float* y, float* x, float* w, float* b, float* zero, float* tail, in Conv2DDims dims, Activation act, float alpha)
+    /// <summary>Pixels [first, end) of each sample; y holds (end - first) pixels per sample.</summary>
+    private static void PixelTilesCore<TV>(float* y, float* x, float* w, float* b, float* zero, float* tail, in Conv2DDims dims,
+        Activation act, float alpha, int first, int end)
         where TV : struct, ILanes16<TV>
     {
-        int n0 = dims.N, k = dims.K, pixels = dims.P * dims.Q;
+        int n0 = dims.N, k = dims.K, pixels = end - first;
         int blockFloats = dims.R * dims.S * dims.C * Simd.Block;
         bool relu = act == Activation.ReLU, slowActivation = act > Activation.ReLU;
         for (int n = 0; n < n0; n++)
@@ -91,10 +121,10 @@ public static unsafe partial class Conv2D
             {
                 float* wBlock = w + kb / Simd.Block * blockFloats;
                 float* bb = b == null ? null : b + kb;
-                for (int f = 0; f < pixels; f += WidePixels)
+                for (int f = 0; f < pixels; f += PixelTilesWidth)
                 {
-                    int count = Math.Min(WidePixels, pixels - f);
-                    EightPixels<TV>(yImage + (long)f * k + kb, xImage, wBlock, bb, zero, tail, f, count, dims, relu);
+                    int count = Math.Min(PixelTilesWidth, pixels - f);
+                    EightPixels<TV>(yImage + (long)f * k + kb, xImage, wBlock, bb, zero, tail, first + f, count, dims, relu);
                     if (slowActivation)
                     {
                         for (int i = 0; i < count; i++)
@@ -115,8 +145,8 @@ public static unsafe partial class Conv2D
         int h = d.H, wd = d.W, c = d.C, k = d.K, r0 = d.R, s0 = d.S, q0 = d.Q, dh = d.DilationH, dw = d.DilationW;
         int blockFloats = r0 * s0 * c * Simd.Block;
         // Each pixel's window origin (input row, column), in the padding when negative.
-        int* origin = stackalloc int[2 * WidePixels];
-        for (int i = 0; i < WidePixels; i++)
+        int* origin = stackalloc int[2 * PixelTilesWidth];
+        for (int i = 0; i < PixelTilesWidth; i++)
         {
             int pixel = Math.Min(f + i, f + count - 1);
             origin[2 * i] = pixel / q0 * d.StrideH - d.PadTop;

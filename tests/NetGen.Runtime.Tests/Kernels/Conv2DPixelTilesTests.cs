@@ -51,6 +51,26 @@ public class Conv2DPixelTilesTests
         Assert.Contains("groups 2", error.Message);
     }
 
+    [Fact]
+    public void A_pixel_range_equals_those_pixels_of_the_whole_layer_bit_for_bit()
+    {
+        var d = Conv2DDims.Create(1, 7, 7, 32, 64, 3, 3, 1, 1, 1, 1, 1, 1);
+        var rng = new Random(5);
+        var x = TestData.Uniform(rng, d.H * d.W * d.C);
+        var packed = new float[Conv2D.PackedWeightFloats(d)];
+        Conv2D.Pack(packed, TestData.Uniform(rng, d.K * d.C * d.R * d.S, 0.5f), d);
+        var bias = TestData.Uniform(rng, d.K);
+        var whole = new float[d.P * d.Q * d.K];
+        Conv2D.ForwardPixelTiles(whole, x, packed, bias, new float[64], d, Activation.ReLU);
+        // 13 .. 40: starts and ends inside rows and inside 8-pixel tiles.
+        var part = new float[(40 - 13) * d.K];
+        Conv2D.ForwardPixelTiles(part, x, packed, bias, new float[64], d, Activation.ReLU, 0f, 13, 40);
+        Assert.Equal(whole[(13 * d.K)..(40 * d.K)], part);
+        var error = Assert.Throws<ArgumentException>(() =>
+            Conv2D.ForwardPixelTiles(part, x, packed, bias, new float[64], d, Activation.ReLU, 0f, 30, 50));
+        Assert.Contains("0 <= first < end <= P*Q = 49; got N = 1, [30, 50)", error.Message);
+    }
+
     private static void Check(Conv2DTests.Case t)
     {
         var d = t.Dims;
