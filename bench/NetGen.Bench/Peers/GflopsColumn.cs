@@ -6,9 +6,16 @@ using NetGen.Bench.Mnist;
 
 namespace NetGen.Bench.Peers;
 
-/// <summary>GFLOP/s of a <see cref="MnistConvLayerBenchmarks"/> case: 2 x N x P x Q x K x C x R x S / mean time.</summary>
-public sealed class GflopsColumn : IColumn
+/// <summary>
+/// GFLOP/s of a convolution-layer case: 2 x N x P x Q x K x C/G x R x S / mean time, with the
+/// convolution each case runs from <c>dims</c> (its "Layer" parameter and method name; the
+/// default is <see cref="MnistConvLayerBenchmarks"/>').
+/// </summary>
+public sealed class GflopsColumn(Func<string, string, NetGen.Kernels.Conv2DDims>? dims = null) : IColumn
 {
+    private readonly Func<string, string, NetGen.Kernels.Conv2DDims> _dims =
+        dims ?? ((layer, method) => MnistConvLayerBenchmarks.Dims(layer, MnistConvLayerBenchmarks.BatchOf(method)));
+
     public string Id => nameof(GflopsColumn);
     public string ColumnName => "GFLOP/s";
     public bool AlwaysShow => true;
@@ -28,8 +35,8 @@ public sealed class GflopsColumn : IColumn
     {
         double? meanNs = summary[benchmarkCase]?.ResultStatistics?.Mean;
         if (meanNs is not double mean || mean <= 0 || benchmarkCase.Parameters["Layer"] is not string layer) return "-";
-        var d = MnistConvLayerBenchmarks.Dims(layer, MnistConvLayerBenchmarks.BatchOf(benchmarkCase.Descriptor.WorkloadMethod.Name));
-        double flops = 2.0 * d.N * d.P * d.Q * d.K * d.C * d.R * d.S;
+        var d = _dims(layer, benchmarkCase.Descriptor.WorkloadMethod.Name);
+        double flops = 2.0 * d.N * d.P * d.Q * d.K * d.GroupC * d.R * d.S;
         return (flops / mean).ToString("F1", CultureInfo.InvariantCulture);
     }
 }

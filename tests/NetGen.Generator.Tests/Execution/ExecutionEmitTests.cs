@@ -32,8 +32,10 @@ public class ExecutionEmitTests
 
         Assert.Contains("partial class Net : global::NetGen.Execution.ITrainableNetwork", code);
         // One kernel call per layer and pass, no loop over layers: training runs three convolutions and
-        // two pools; inference runs conv1 and conv2 each with its pool in one call, and conv3 alone.
-        Assert.Equal(4, Count(code, "global::NetGen.Kernels.Conv2D.Forward("));
+        // two pools; inference runs conv1 and conv2 each with its pool in one call, and conv3 through
+        // LayerBands, which splits a large convolution over a pool given to UseWorkerPool.
+        Assert.Equal(3, Count(code, "global::NetGen.Kernels.Conv2D.Forward("));
+        Assert.Equal(1, Count(code, "global::NetGen.Execution.LayerBands.Conv2DForward(bands, "));
         Assert.Equal(2, Count(code, "global::NetGen.Kernels.MaxPool2D.Forward("));
         Assert.Equal(2, Count(code, "global::NetGen.Kernels.Conv2D.ForwardMaxPool("));
         Assert.Equal(3, Count(code, "global::NetGen.Kernels.Conv2D.BackwardWeights("));

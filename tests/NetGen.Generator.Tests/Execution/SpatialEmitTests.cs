@@ -36,7 +36,9 @@ public class SpatialEmitTests
         Assert.Equal(4, Count(code, "Kernels.Concat.Forward("));
         Assert.Equal(2, Count(code, "Kernels.LocalResponseNorm.Forward("));
         Assert.Equal(2, Count(code, "Kernels.Upsample.Forward("));
-        Assert.Equal(6, Count(code, "Kernels.Conv2D.Forward("));
+        // Separable halves call the kernel directly; plain convolutions at inference go through LayerBands.
+        Assert.Equal(5, Count(code, "Kernels.Conv2D.Forward("));
+        Assert.Equal(1, Count(code, "Execution.LayerBands.Conv2DForward(bands, "));
         // Backward: each input's slice of the concat's gradient; both halves of the separable layer.
         Assert.Equal(2, Count(code, "Kernels.Concat.Backward("));
         Assert.Equal(1, Count(code, "Kernels.LocalResponseNorm.Backward("));

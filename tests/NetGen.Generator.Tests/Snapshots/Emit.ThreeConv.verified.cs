@@ -185,15 +185,15 @@ namespace Samples.Exercises
                 NetgenPredictTraining(input, output, 1);
                 return;
             }
-            NetgenPredictOne(input, output, _netgenMemory);
+            NetgenPredictOne(input, output, _netgenMemory, _netgenBands);
         }
 
-        /// <summary>One sample on <paramref name="memory"/> (the instance's, or a worker's copy of it).</summary>
-        private void NetgenPredictOne(global::System.ReadOnlySpan<float> input, global::System.Span<float> output, float[] memory)
+        /// <summary>One sample on <paramref name="memory"/> (the instance's, or a worker's copy of it); <paramref name="bands"/> splits large layers over the pool.</summary>
+        private void NetgenPredictOne(global::System.ReadOnlySpan<float> input, global::System.Span<float> output, float[] memory, global::NetGen.Execution.LayerBands? bands)
         {
             global::System.Span<float> m = memory;
             global::NetGen.Kernels.Layout.NchwToNhwc(m.Slice(4063840, 180000), input, 1, 3, 200, 300);
-            NetgenForwardInference(m.Slice(4063840, 180000), m);
+            NetgenForwardInference(m.Slice(4063840, 180000), m, bands);
             global::NetGen.Kernels.Layout.NhwcToNchw(output, m.Slice(903400, 380000), 1, 400, 25, 38);
         }
 
@@ -201,19 +201,23 @@ namespace Samples.Exercises
         /// Bytes each worker beyond the first holds for batched Predict on an inference instance given a pool by
         /// <see cref="UseWorkerPool"/>: its own copy of the instance's memory (<see cref="InferenceBytes"/> +
         /// <see cref="InferenceKernelBytes"/>: parameters, packed weights, activation arena and kernel scratch), so
-        /// every worker runs the batch-1 code on its own arena. A pool of W workers adds (W - 1) x this, once.
+        /// every worker runs the batch-1 code on its own arena; a single sample's split convolutions use its scratch.
+        /// A pool of W workers adds (W - 1) x this, once.
         /// </summary>
         public const long WorkerInferenceBytes = 16975360;
 
         private global::NetGen.Threading.WorkerPool? _netgenPool;
         private float[][]? _netgenWorkerMemory;
+        private global::NetGen.Execution.LayerBands? _netgenBands;
 
         /// <summary>
         /// Runs work on <paramref name="pool"/>'s workers; null (the default) runs everything on the calling thread.
         /// On an inference instance, batched <see cref="Predict(global::System.ReadOnlySpan{float}, global::System.Span{float}, int)"/> then
         /// runs the batch-1 code per sample, a contiguous slice of the samples per worker, each worker on its own
         /// memory: this call allocates (pool.Workers - 1) x <see cref="WorkerInferenceBytes"/> once (and frees them
-        /// when given null or a one-worker pool), and the outputs are bit-identical to sequential ones. On a training instance, each layer's backward runs its two independent halves (weight and input gradients) on two workers, with the same results as on one thread.
+        /// when given null or a one-worker pool), and the outputs are bit-identical to sequential ones. A single sample
+        /// (Predict of one, or a batch of one) then runs each large convolution by bands of output rows, one band per
+        /// worker (<see cref="global::NetGen.Execution.LayerBands"/>), with the same outputs bit for bit. On a training instance, each layer's backward runs its two independent halves (weight and input gradients) on two workers, with the same results as on one thread.
         /// The pool stays the caller's to dispose. Thread-safety: an instance is still used by one thread at a time,
         /// and the pool must not run other work during its calls (a pool is not re-entrant).
         /// </summary>
@@ -224,6 +228,7 @@ namespace Samples.Exercises
             if (extra == 0)
             {
                 _netgenWorkerMemory = null;
+                _netgenBands = null;
                 return;
             }
             if (_netgenWorkerMemory is null || _netgenWorkerMemory.Length != extra + 1)
@@ -234,6 +239,7 @@ namespace Samples.Exercises
                     memory[i] = global::NetGen.Execution.ExecutionMemory.Allocate(WorkerInferenceBytes, "ThreeConv", global::NetGen.Execution.ExecutionMode.Inference);
                 _netgenWorkerMemory = memory;
             }
+            _netgenBands = new global::NetGen.Execution.LayerBands(pool!, _netgenWorkerMemory, 4063624, 216);
             NetgenSyncWorkers();
         }
 
@@ -249,7 +255,7 @@ namespace Samples.Exercises
         }
 
         void global::NetGen.Execution.IWorkerPredictor.PredictOnWorker(int worker, global::System.ReadOnlySpan<float> input, global::System.Span<float> output) =>
-            NetgenPredictOne(input, output, (_netgenWorkerMemory ?? throw new global::System.InvalidOperationException("ThreeConv has no worker memory: give UseWorkerPool a pool of several workers first."))[worker]);
+            NetgenPredictOne(input, output, (_netgenWorkerMemory ?? throw new global::System.InvalidOperationException("ThreeConv has no worker memory: give UseWorkerPool a pool of several workers first."))[worker], null);
 
         /// <summary>
         /// Runs <paramref name="count"/> samples: <paramref name="inputs"/> holds count x 180000
@@ -278,7 +284,7 @@ namespace Samples.Exercises
             }
             for (int i = 0; i < count; i++)
             {
-                NetgenPredictOne(inputs.Slice(i * 180000, 180000), outputs.Slice(i * 380000, 380000), _netgenMemory);
+                NetgenPredictOne(inputs.Slice(i * 180000, 180000), outputs.Slice(i * 380000, 380000), _netgenMemory, _netgenBands);
             }
         }
 
@@ -537,15 +543,15 @@ namespace Samples.Exercises
             global::NetGen.Kernels.Conv2D.Pack(m.Slice(3343624, 720000), m.Slice(183000, 720000), in s_netgenDims3);
         }
 
-        /// <summary>One sample through every layer on <paramref name="m"/> (the instance's memory or a worker's copy); <paramref name="x"/> is the input channels-last.</summary>
-        private void NetgenForwardInference(global::System.ReadOnlySpan<float> x, global::System.Span<float> m)
+        /// <summary>One sample through every layer on <paramref name="m"/> (the instance's memory or a worker's copy); <paramref name="x"/> is the input channels-last; <paramref name="bands"/> (or null) splits large layers over a pool.</summary>
+        private void NetgenForwardInference(global::System.ReadOnlySpan<float> x, global::System.Span<float> m, global::NetGen.Execution.LayerBands? bands)
         {
             // conv1: Conv2D (3, 200, 300) -> (100, 100, 150)
-            global::NetGen.Kernels.Conv2D.Forward(m.Slice(903400, 1500000), x, m.Slice(3153400, 3024), m.Slice(2700, 100), m.Slice(4063624, 216), in s_netgenDims1, global::NetGen.Activation.None, 0f);
+            global::NetGen.Execution.LayerBands.Conv2DForward(bands, m.Slice(903400, 1500000), x, m.Slice(3153400, 3024), m.Slice(2700, 100), m.Slice(4063624, 216), in s_netgenDims1, global::NetGen.Activation.None, 0f);
             // conv2: Conv2D (100, 100, 150) -> (200, 50, 75)
-            global::NetGen.Kernels.Conv2D.Forward(m.Slice(2403400, 750000), m.Slice(903400, 1500000), m.Slice(3156424, 187200), m.Slice(182800, 200), m.Slice(4063624, 216), in s_netgenDims2, global::NetGen.Activation.None, 0f);
+            global::NetGen.Execution.LayerBands.Conv2DForward(bands, m.Slice(2403400, 750000), m.Slice(903400, 1500000), m.Slice(3156424, 187200), m.Slice(182800, 200), m.Slice(4063624, 216), in s_netgenDims2, global::NetGen.Activation.None, 0f);
             // conv3: Conv2D (200, 50, 75) -> (400, 25, 38)
-            global::NetGen.Kernels.Conv2D.Forward(m.Slice(903400, 380000), m.Slice(2403400, 750000), m.Slice(3343624, 720000), m.Slice(903000, 400), m.Slice(4063624, 216), in s_netgenDims3, global::NetGen.Activation.None, 0f);
+            global::NetGen.Execution.LayerBands.Conv2DForward(bands, m.Slice(903400, 380000), m.Slice(2403400, 750000), m.Slice(3343624, 720000), m.Slice(903000, 400), m.Slice(4063624, 216), in s_netgenDims3, global::NetGen.Activation.None, 0f);
         }
 
         private void NetgenPackTraining()

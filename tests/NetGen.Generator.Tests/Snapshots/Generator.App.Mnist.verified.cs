@@ -181,14 +181,14 @@ namespace App
                 NetgenPredictTraining(input, output, 1);
                 return;
             }
-            NetgenPredictOne(input, output, _netgenMemory);
+            NetgenPredictOne(input, output, _netgenMemory, _netgenBands);
         }
 
-        /// <summary>One sample on <paramref name="memory"/> (the instance's, or a worker's copy of it).</summary>
-        private void NetgenPredictOne(global::System.ReadOnlySpan<float> input, global::System.Span<float> output, float[] memory)
+        /// <summary>One sample on <paramref name="memory"/> (the instance's, or a worker's copy of it); <paramref name="bands"/> splits large layers over the pool.</summary>
+        private void NetgenPredictOne(global::System.ReadOnlySpan<float> input, global::System.Span<float> output, float[] memory, global::NetGen.Execution.LayerBands? bands)
         {
             global::System.Span<float> m = memory;
-            NetgenForwardInference(input, m);
+            NetgenForwardInference(input, m, bands);
             m.Slice(14962, 10).CopyTo(output);
         }
 
@@ -196,19 +196,23 @@ namespace App
         /// Bytes each worker beyond the first holds for batched Predict on an inference instance given a pool by
         /// <see cref="UseWorkerPool"/>: its own copy of the instance's memory (<see cref="InferenceBytes"/> +
         /// <see cref="InferenceKernelBytes"/>: parameters, packed weights, activation arena and kernel scratch), so
-        /// every worker runs the batch-1 code on its own arena. A pool of W workers adds (W - 1) x this, once.
+        /// every worker runs the batch-1 code on its own arena; a single sample's split convolutions use its scratch.
+        /// A pool of W workers adds (W - 1) x this, once.
         /// </summary>
         public const long WorkerInferenceBytes = 148792;
 
         private global::NetGen.Threading.WorkerPool? _netgenPool;
         private float[][]? _netgenWorkerMemory;
+        private global::NetGen.Execution.LayerBands? _netgenBands;
 
         /// <summary>
         /// Runs work on <paramref name="pool"/>'s workers; null (the default) runs everything on the calling thread.
         /// On an inference instance, batched <see cref="Predict(global::System.ReadOnlySpan{float}, global::System.Span{float}, int)"/> then
         /// runs the batch-1 code per sample, a contiguous slice of the samples per worker, each worker on its own
         /// memory: this call allocates (pool.Workers - 1) x <see cref="WorkerInferenceBytes"/> once (and frees them
-        /// when given null or a one-worker pool), and the outputs are bit-identical to sequential ones. On a training instance, each layer's backward runs its two independent halves (weight and input gradients) on two workers, with the same results as on one thread.
+        /// when given null or a one-worker pool), and the outputs are bit-identical to sequential ones. A single sample
+        /// (Predict of one, or a batch of one) then runs each large convolution by bands of output rows, one band per
+        /// worker (<see cref="global::NetGen.Execution.LayerBands"/>), with the same outputs bit for bit. On a training instance, each layer's backward runs its two independent halves (weight and input gradients) on two workers, with the same results as on one thread.
         /// The pool stays the caller's to dispose. Thread-safety: an instance is still used by one thread at a time,
         /// and the pool must not run other work during its calls (a pool is not re-entrant).
         /// </summary>
@@ -219,6 +223,7 @@ namespace App
             if (extra == 0)
             {
                 _netgenWorkerMemory = null;
+                _netgenBands = null;
                 return;
             }
             if (_netgenWorkerMemory is null || _netgenWorkerMemory.Length != extra + 1)
@@ -229,6 +234,7 @@ namespace App
                     memory[i] = global::NetGen.Execution.ExecutionMemory.Allocate(WorkerInferenceBytes, "Mnist", global::NetGen.Execution.ExecutionMode.Inference);
                 _netgenWorkerMemory = memory;
             }
+            _netgenBands = new global::NetGen.Execution.LayerBands(pool!, _netgenWorkerMemory, 36748, 17);
             NetgenSyncWorkers();
         }
 
@@ -244,7 +250,7 @@ namespace App
         }
 
         void global::NetGen.Execution.IWorkerPredictor.PredictOnWorker(int worker, global::System.ReadOnlySpan<float> input, global::System.Span<float> output) =>
-            NetgenPredictOne(input, output, (_netgenWorkerMemory ?? throw new global::System.InvalidOperationException("Mnist has no worker memory: give UseWorkerPool a pool of several workers first."))[worker]);
+            NetgenPredictOne(input, output, (_netgenWorkerMemory ?? throw new global::System.InvalidOperationException("Mnist has no worker memory: give UseWorkerPool a pool of several workers first."))[worker], null);
 
         /// <summary>
         /// Runs <paramref name="count"/> samples: <paramref name="inputs"/> holds count x 784
@@ -273,7 +279,7 @@ namespace App
             }
             for (int i = 0; i < count; i++)
             {
-                NetgenPredictOne(inputs.Slice(i * 784, 784), outputs.Slice(i * 10, 10), _netgenMemory);
+                NetgenPredictOne(inputs.Slice(i * 784, 784), outputs.Slice(i * 10, 10), _netgenMemory, _netgenBands);
             }
         }
 
@@ -532,8 +538,8 @@ namespace App
             global::NetGen.Kernels.Dense.Pack(m.Slice(15116, 21632), m.Slice(80, 13520), in s_netgenDims4);
         }
 
-        /// <summary>One sample through every layer on <paramref name="m"/> (the instance's memory or a worker's copy); <paramref name="x"/> is the input channels-last.</summary>
-        private void NetgenForwardInference(global::System.ReadOnlySpan<float> x, global::System.Span<float> m)
+        /// <summary>One sample through every layer on <paramref name="m"/> (the instance's memory or a worker's copy); <paramref name="x"/> is the input channels-last; <paramref name="bands"/> (or null) splits large layers over a pool.</summary>
+        private void NetgenForwardInference(global::System.ReadOnlySpan<float> x, global::System.Span<float> m, global::NetGen.Execution.LayerBands? bands)
         {
             // conv1: Conv2D + ReLU (1, 28, 28) -> (8, 26, 26)
             // Fused with maxpool2d_1: the convolution's rows each pool row reads are computed into scratch and pooled, never stored whole.

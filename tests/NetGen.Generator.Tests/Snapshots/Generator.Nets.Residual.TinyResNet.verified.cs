@@ -248,15 +248,15 @@ namespace Nets.Residual
                 NetgenPredictTraining(input, output, 1);
                 return;
             }
-            NetgenPredictOne(input, output, _netgenMemory);
+            NetgenPredictOne(input, output, _netgenMemory, _netgenBands);
         }
 
-        /// <summary>One sample on <paramref name="memory"/> (the instance's, or a worker's copy of it).</summary>
-        private void NetgenPredictOne(global::System.ReadOnlySpan<float> input, global::System.Span<float> output, float[] memory)
+        /// <summary>One sample on <paramref name="memory"/> (the instance's, or a worker's copy of it); <paramref name="bands"/> splits large layers over the pool.</summary>
+        private void NetgenPredictOne(global::System.ReadOnlySpan<float> input, global::System.Span<float> output, float[] memory, global::NetGen.Execution.LayerBands? bands)
         {
             global::System.Span<float> m = memory;
             global::NetGen.Kernels.Layout.NchwToNhwc(m.Slice(69242, 3072), input, 1, 3, 32, 32);
-            NetgenForwardInference(m.Slice(69242, 3072), m);
+            NetgenForwardInference(m.Slice(69242, 3072), m, bands);
             m.Slice(10090, 10).CopyTo(output);
         }
 
@@ -264,19 +264,23 @@ namespace Nets.Residual
         /// Bytes each worker beyond the first holds for batched Predict on an inference instance given a pool by
         /// <see cref="UseWorkerPool"/>: its own copy of the instance's memory (<see cref="InferenceBytes"/> +
         /// <see cref="InferenceKernelBytes"/>: parameters, packed weights, activation arena and kernel scratch), so
-        /// every worker runs the batch-1 code on its own arena. A pool of W workers adds (W - 1) x this, once.
+        /// every worker runs the batch-1 code on its own arena; a single sample's split convolutions use its scratch.
+        /// A pool of W workers adds (W - 1) x this, once.
         /// </summary>
         public const long WorkerInferenceBytes = 289256;
 
         private global::NetGen.Threading.WorkerPool? _netgenPool;
         private float[][]? _netgenWorkerMemory;
+        private global::NetGen.Execution.LayerBands? _netgenBands;
 
         /// <summary>
         /// Runs work on <paramref name="pool"/>'s workers; null (the default) runs everything on the calling thread.
         /// On an inference instance, batched <see cref="Predict(global::System.ReadOnlySpan{float}, global::System.Span{float}, int)"/> then
         /// runs the batch-1 code per sample, a contiguous slice of the samples per worker, each worker on its own
         /// memory: this call allocates (pool.Workers - 1) x <see cref="WorkerInferenceBytes"/> once (and frees them
-        /// when given null or a one-worker pool), and the outputs are bit-identical to sequential ones. On a training instance, each layer's backward runs its two independent halves (weight and input gradients) on two workers, with the same results as on one thread.
+        /// when given null or a one-worker pool), and the outputs are bit-identical to sequential ones. A single sample
+        /// (Predict of one, or a batch of one) then runs each large convolution by bands of output rows, one band per
+        /// worker (<see cref="global::NetGen.Execution.LayerBands"/>), with the same outputs bit for bit. On a training instance, each layer's backward runs its two independent halves (weight and input gradients) on two workers, with the same results as on one thread.
         /// The pool stays the caller's to dispose. Thread-safety: an instance is still used by one thread at a time,
         /// and the pool must not run other work during its calls (a pool is not re-entrant).
         /// </summary>
@@ -287,6 +291,7 @@ namespace Nets.Residual
             if (extra == 0)
             {
                 _netgenWorkerMemory = null;
+                _netgenBands = null;
                 return;
             }
             if (_netgenWorkerMemory is null || _netgenWorkerMemory.Length != extra + 1)
@@ -297,6 +302,7 @@ namespace Nets.Residual
                     memory[i] = global::NetGen.Execution.ExecutionMemory.Allocate(WorkerInferenceBytes, "TinyResNet", global::NetGen.Execution.ExecutionMode.Inference);
                 _netgenWorkerMemory = memory;
             }
+            _netgenBands = new global::NetGen.Execution.LayerBands(pool!, _netgenWorkerMemory, 69146, 32);
             NetgenSyncWorkers();
         }
 
@@ -312,7 +318,7 @@ namespace Nets.Residual
         }
 
         void global::NetGen.Execution.IWorkerPredictor.PredictOnWorker(int worker, global::System.ReadOnlySpan<float> input, global::System.Span<float> output) =>
-            NetgenPredictOne(input, output, (_netgenWorkerMemory ?? throw new global::System.InvalidOperationException("TinyResNet has no worker memory: give UseWorkerPool a pool of several workers first."))[worker]);
+            NetgenPredictOne(input, output, (_netgenWorkerMemory ?? throw new global::System.InvalidOperationException("TinyResNet has no worker memory: give UseWorkerPool a pool of several workers first."))[worker], null);
 
         /// <summary>
         /// Runs <paramref name="count"/> samples: <paramref name="inputs"/> holds count x 3072
@@ -341,7 +347,7 @@ namespace Nets.Residual
             }
             for (int i = 0; i < count; i++)
             {
-                NetgenPredictOne(inputs.Slice(i * 3072, 3072), outputs.Slice(i * 10, 10), _netgenMemory);
+                NetgenPredictOne(inputs.Slice(i * 3072, 3072), outputs.Slice(i * 10, 10), _netgenMemory, _netgenBands);
             }
         }
 
@@ -603,21 +609,21 @@ namespace Nets.Residual
             global::NetGen.Kernels.Dense.Pack(m.Slice(68890, 256), m.Slice(9920, 160), in s_netgenDims18);
         }
 
-        /// <summary>One sample through every layer on <paramref name="m"/> (the instance's memory or a worker's copy); <paramref name="x"/> is the input channels-last.</summary>
-        private void NetgenForwardInference(global::System.ReadOnlySpan<float> x, global::System.Span<float> m)
+        /// <summary>One sample through every layer on <paramref name="m"/> (the instance's memory or a worker's copy); <paramref name="x"/> is the input channels-last; <paramref name="bands"/> (or null) splits large layers over a pool.</summary>
+        private void NetgenForwardInference(global::System.ReadOnlySpan<float> x, global::System.Span<float> m, global::NetGen.Execution.LayerBands? bands)
         {
             // conv2d_1: Conv2D (3, 32, 32) -> (16, 32, 32)
-            global::NetGen.Kernels.Conv2D.Forward(m.Slice(10090, 16384), x, m.Slice(59242, 432), m.Slice(432, 16), m.Slice(69146, 32), in s_netgenDims1, global::NetGen.Activation.None, 0f);
+            global::NetGen.Execution.LayerBands.Conv2DForward(bands, m.Slice(10090, 16384), x, m.Slice(59242, 432), m.Slice(432, 16), m.Slice(69146, 32), in s_netgenDims1, global::NetGen.Activation.None, 0f);
             // stem: ReLU (16, 32, 32) -> (16, 32, 32)
             global::NetGen.Kernels.Activations.Forward(m.Slice(10090, 16384), m.Slice(10090, 16384), global::NetGen.Activation.ReLU, 0f);
             // layer1.0.conv1: Conv2D (16, 32, 32) -> (16, 32, 32)
-            global::NetGen.Kernels.Conv2D.Forward(m.Slice(26474, 16384), m.Slice(10090, 16384), m.Slice(59674, 2304), m.Slice(69178, 16), m.Slice(69146, 32), in s_netgenDims3, global::NetGen.Activation.ReLU, 0f);
+            global::NetGen.Execution.LayerBands.Conv2DForward(bands, m.Slice(26474, 16384), m.Slice(10090, 16384), m.Slice(59674, 2304), m.Slice(69178, 16), m.Slice(69146, 32), in s_netgenDims3, global::NetGen.Activation.ReLU, 0f);
             // layer1.0.bn1: BatchNorm (16, 32, 32) -> (16, 32, 32)
             // Folded into layer1.0.conv1's packed weights and bias, which wrote this output in place.
             // layer1.0.a: ReLU (16, 32, 32) -> (16, 32, 32)
             // Fused into layer1.0.bn1's step, in place.
             // layer1.0.conv2: Conv2D (16, 32, 32) -> (16, 32, 32)
-            global::NetGen.Kernels.Conv2D.Forward(m.Slice(42858, 16384), m.Slice(26474, 16384), m.Slice(61978, 2304), m.Slice(69194, 16), m.Slice(69146, 32), in s_netgenDims6, global::NetGen.Activation.None, 0f);
+            global::NetGen.Execution.LayerBands.Conv2DForward(bands, m.Slice(42858, 16384), m.Slice(26474, 16384), m.Slice(61978, 2304), m.Slice(69194, 16), m.Slice(69146, 32), in s_netgenDims6, global::NetGen.Activation.None, 0f);
             // layer1.0.bn2: BatchNorm (16, 32, 32) -> (16, 32, 32)
             // Folded into layer1.0.conv2's packed weights and bias, which wrote this output in place.
             // layer1.0.add_1: Add (16, 32, 32) -> (16, 32, 32)
@@ -625,13 +631,13 @@ namespace Nets.Residual
             // layer1.0.out: ReLU (16, 32, 32) -> (16, 32, 32)
             // Fused into layer1.0.add_1's step, in place.
             // layer1.1.conv1: Conv2D (16, 32, 32) -> (16, 32, 32)
-            global::NetGen.Kernels.Conv2D.Forward(m.Slice(10090, 16384), m.Slice(26474, 16384), m.Slice(64282, 2304), m.Slice(69210, 16), m.Slice(69146, 32), in s_netgenDims10, global::NetGen.Activation.ReLU, 0f);
+            global::NetGen.Execution.LayerBands.Conv2DForward(bands, m.Slice(10090, 16384), m.Slice(26474, 16384), m.Slice(64282, 2304), m.Slice(69210, 16), m.Slice(69146, 32), in s_netgenDims10, global::NetGen.Activation.ReLU, 0f);
             // layer1.1.bn1: BatchNorm (16, 32, 32) -> (16, 32, 32)
             // Folded into layer1.1.conv1's packed weights and bias, which wrote this output in place.
             // layer1.1.a: ReLU (16, 32, 32) -> (16, 32, 32)
             // Fused into layer1.1.bn1's step, in place.
             // layer1.1.conv2: Conv2D (16, 32, 32) -> (16, 32, 32)
-            global::NetGen.Kernels.Conv2D.Forward(m.Slice(42858, 16384), m.Slice(10090, 16384), m.Slice(66586, 2304), m.Slice(69226, 16), m.Slice(69146, 32), in s_netgenDims13, global::NetGen.Activation.None, 0f);
+            global::NetGen.Execution.LayerBands.Conv2DForward(bands, m.Slice(42858, 16384), m.Slice(10090, 16384), m.Slice(66586, 2304), m.Slice(69226, 16), m.Slice(69146, 32), in s_netgenDims13, global::NetGen.Activation.None, 0f);
             // layer1.1.bn2: BatchNorm (16, 32, 32) -> (16, 32, 32)
             // Folded into layer1.1.conv2's packed weights and bias, which wrote this output in place.
             // layer1.1.add_1: Add (16, 32, 32) -> (16, 32, 32)

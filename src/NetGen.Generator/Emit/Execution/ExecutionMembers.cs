@@ -209,8 +209,8 @@ internal static class ExecutionMembers
         w.Close();
 
         w.Line();
-        w.Line("/// <summary>One sample through every layer on <paramref name=\"m\"/> (the instance's memory or a worker's copy); <paramref name=\"x\"/> is the input channels-last.</summary>");
-        w.Open($"private void NetgenForwardInference({RoSpan} x, {Span} m)");
+        w.Line("/// <summary>One sample through every layer on <paramref name=\"m\"/> (the instance's memory or a worker's copy); <paramref name=\"x\"/> is the input channels-last; <paramref name=\"bands\"/> (or null) splits large layers over a pool.</summary>");
+        w.Open($"private void NetgenForwardInference({RoSpan} x, {Span} m, {BandMembers.Type}? bands)");
         for (int n = 1; n < nodes.Count; n++)
             if (layout.Analysis.Layers[n].Computed) code.Forward(w, n, training: false);
         w.Close();

@@ -72,7 +72,7 @@ internal sealed partial class LayerCode
         {
             case OpKind.Conv2D:
             case OpKind.DepthwiseConv2D:
-                w.Line($"{Kernels}Conv2D.Forward({Y}, {X}, {Kernel(n, KernelBufferKind.PackedWeights, training)}, {ConvBias(n, training)}, " +
+                w.Line($"{ConvForward(training)}{Y}, {X}, {Kernel(n, KernelBufferKind.PackedWeights, training)}, {ConvBias(n, training)}, " +
                        $"{Kernel(-1, KernelBufferKind.ConvWorkspace, training)}, {dims}, {ConvActivation(n, training)}, {Alpha(node)});");
                 FusedSoftmax(w, n, Y, rowsY, y.C, training);
                 break;

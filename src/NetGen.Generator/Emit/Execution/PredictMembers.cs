@@ -50,21 +50,21 @@ internal static class PredictMembers
                   if (_netgenMode == global::NetGen.Execution.ExecutionMode.Training)
                       throw new global::System.InvalidOperationException();
               """);
-        w.Line("    NetgenPredictOne(input, output, _netgenMemory);");
+        w.Line("    NetgenPredictOne(input, output, _netgenMemory, _netgenBands);");
         w.Line("}");
         w.Line();
-        w.Line("/// <summary>One sample on <paramref name=\"memory\"/> (the instance's, or a worker's copy of it).</summary>");
-        w.Open($"private void NetgenPredictOne({RoSpan} input, {Span} output, float[] memory)");
+        w.Line("/// <summary>One sample on <paramref name=\"memory\"/> (the instance's, or a worker's copy of it); <paramref name=\"bands\"/> splits large layers over the pool.</summary>");
+        w.Open($"private void NetgenPredictOne({RoSpan} input, {Span} output, float[] memory, {BandMembers.Type}? bands)");
         w.Line($"{Span} m = memory;");
         if (transposeIn)
         {
             long buffer = layout.KernelOffset(-1, KernelBufferKind.InputTranspose, training: false);
             w.Line($"global::NetGen.Kernels.Layout.NchwToNhwc({LayerCode.Slice(buffer, input.Elements)}, input, 1, {input.C}, {input.H}, {input.W});");
-            w.Line($"NetgenForwardInference({LayerCode.Slice(buffer, input.Elements)}, m);");
+            w.Line($"NetgenForwardInference({LayerCode.Slice(buffer, input.Elements)}, m, bands);");
         }
         else
         {
-            w.Line("NetgenForwardInference(input, m);");
+            w.Line("NetgenForwardInference(input, m, bands);");
         }
         long result = layout.InferenceOffset(a.Network.Output);
         string source = result < 0 ? "input" : LayerCode.Slice(result, output.Elements);
@@ -94,19 +94,23 @@ internal static class PredictMembers
             /// Bytes each worker beyond the first holds for batched Predict on an inference instance given a pool by
             /// <see cref="UseWorkerPool"/>: its own copy of the instance's memory (<see cref="InferenceBytes"/> +
             /// <see cref="InferenceKernelBytes"/>: parameters, packed weights, activation arena and kernel scratch), so
-            /// every worker runs the batch-1 code on its own arena. A pool of W workers adds (W - 1) x this, once.
+            /// every worker runs the batch-1 code on its own arena; a single sample's split convolutions use its scratch.
+            /// A pool of W workers adds (W - 1) x this, once.
             /// </summary>
             public const long WorkerInferenceBytes = {{workerBytes}};
 
             private global::NetGen.Threading.WorkerPool? _netgenPool;
             private float[][]? _netgenWorkerMemory;
+            {{BandMembers.Field}}
 
             /// <summary>
             /// Runs work on <paramref name="pool"/>'s workers; null (the default) runs everything on the calling thread.
             /// On an inference instance, batched <see cref="Predict(global::System.ReadOnlySpan{float}, global::System.Span{float}, int)"/> then
             /// runs the batch-1 code per sample, a contiguous slice of the samples per worker, each worker on its own
             /// memory: this call allocates (pool.Workers - 1) x <see cref="WorkerInferenceBytes"/> once (and frees them
-            /// when given null or a one-worker pool), and the outputs are bit-identical to sequential ones.{{backwardNote}}
+            /// when given null or a one-worker pool), and the outputs are bit-identical to sequential ones. A single sample
+            /// (Predict of one, or a batch of one) then runs each large convolution by bands of output rows, one band per
+            /// worker (<see cref="global::NetGen.Execution.LayerBands"/>), with the same outputs bit for bit.{{backwardNote}}
             /// The pool stays the caller's to dispose. Thread-safety: an instance is still used by one thread at a time,
             /// and the pool must not run other work during its calls (a pool is not re-entrant).
             /// </summary>
@@ -117,6 +121,7 @@ internal static class PredictMembers
                 if (extra == 0)
                 {
                     _netgenWorkerMemory = null;
+                    _netgenBands = null;
                     return;
                 }
                 if (_netgenWorkerMemory is null || _netgenWorkerMemory.Length != extra + 1)
@@ -127,6 +132,7 @@ internal static class PredictMembers
                         memory[i] = global::NetGen.Execution.ExecutionMemory.Allocate(WorkerInferenceBytes, {{Literal(name)}}, global::NetGen.Execution.ExecutionMode.Inference);
                     _netgenWorkerMemory = memory;
                 }
+                {{BandMembers.Create(layout, "pool!", "_netgenWorkerMemory")}}
                 NetgenSyncWorkers();
             }
 
@@ -142,7 +148,7 @@ internal static class PredictMembers
             }
 
             void global::NetGen.Execution.IWorkerPredictor.PredictOnWorker(int worker, {{RoSpan}} input, {{Span}} output) =>
-                NetgenPredictOne(input, output, (_netgenWorkerMemory ?? throw new global::System.InvalidOperationException("{{name}} has no worker memory: give UseWorkerPool a pool of several workers first."))[worker]);
+                NetgenPredictOne(input, output, (_netgenWorkerMemory ?? throw new global::System.InvalidOperationException("{{name}} has no worker memory: give UseWorkerPool a pool of several workers first."))[worker], null);
 
             /// <summary>
             /// Runs <paramref name="count"/> samples: <paramref name="inputs"/> holds count x {{inputs}}
@@ -167,7 +173,7 @@ internal static class PredictMembers
                 }
                 for (int i = 0; i < count; i++)
                 {
-                    NetgenPredictOne(inputs.Slice(i * {{inputs}}, {{inputs}}), outputs.Slice(i * {{outputs}}, {{outputs}}), _netgenMemory);
+                    NetgenPredictOne(inputs.Slice(i * {{inputs}}, {{inputs}}), outputs.Slice(i * {{outputs}}, {{outputs}}), _netgenMemory, _netgenBands);
                 }
             }
             """);
