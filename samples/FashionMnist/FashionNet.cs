@@ -17,7 +17,7 @@ namespace Samples.FashionMnist;
 [BatchNorm(Name = "bn2")]
 [ReLU(Name = "relu2")]
 [MaxPool2D(2, Name = "pool1")]                                           // (32, 14, 14)
-[Dropout(0.2, Name = "drop1")]
+[Dropout(0.1, Name = "drop1")]
 [Conv2D(64, 3, Padding = Padding.Same, Bias = false, Name = "conv3")]   // (64, 14, 14)
 [BatchNorm(Name = "bn3")]
 [ReLU(Name = "relu3")]
@@ -25,9 +25,9 @@ namespace Samples.FashionMnist;
 [BatchNorm(Name = "bn4")]
 [ReLU(Name = "relu4")]
 [MaxPool2D(2, Name = "pool2")]                                           // (64, 7, 7)
-[Dropout(0.3, Name = "drop2")]
+[Dropout(0.2, Name = "drop2")]
 [Flatten(Name = "flatten")]                                              // (3136)
 [Dense(256, Activation = Activation.ReLU, Name = "dense1")]             // (256)
-[Dropout(0.5, Name = "drop3")]
+[Dropout(0.3, Name = "drop3")]
 [Dense(10, Activation = Activation.Softmax, Name = "dense2")]           // (10)
 public partial class FashionNet;

@@ -16,7 +16,7 @@ const string DefaultData = "/usr/share/datasets/fashion-mnist";
 Options options;
 try
 {
-    options = Options.Parse(args, epochs: 15, output: "fashion-net.safetensors");
+    options = Options.Parse(args, epochs: 25, output: "fashion-net.safetensors");
     if (options.DataFolder is null && !Directory.Exists(DefaultData))
         throw new ArgumentException($"no Fashion-MNIST at {DefaultData}: run 'apt-get install -y dataset-fashion-mnist', or pass --data DIR");
 }
