@@ -23,6 +23,8 @@ namespace NetGen.Generator.Analysis;
 /// folded (<see cref="BatchNormFolding"/>), training the largest 3 * C (the backward's).</item>
 /// <item>Folded bias (inference): K per convolution with a batch norm folded in (its packed
 /// weights are the folded ones).</item>
+/// <item>Sample slices (training, <see cref="TrainingSlices"/>): per slice a copy of both
+/// convolution scratches, and per slice after the first a block of weight gradients.</item>
 /// </list>
 /// Depthwise convolutions (multiplier 1) pack R * S * ceil(C / 16) * 16 floats both ways.
 /// Inference holds the forward packings, the workspace and the input transpose; training
@@ -135,6 +137,7 @@ public static partial class KernelBufferPlanner
             slots.Add(new KernelBufferSlot(-1, KernelBufferKind.BackwardDataWorkspace, backwardWorkspace, -1, training));
             training += backwardWorkspace;
         }
+        PlanSlices(network, layers, workspace, backwardWorkspace, slots, ref training);
         var sample = network.InputShape;
         if (!sample.IsVector && sample.C > 1)
         {

@@ -38,6 +38,16 @@ public enum KernelBufferKind
     SavedDepthwiseOutput,
     /// <summary>The gradient of a SeparableConv2D layer's depthwise results at the training batch, shared by those layers (training only).</summary>
     DepthwiseOutputGradient,
+    /// <summary>
+    /// Training forward and backward split into sample slices: each slice's own copy of the
+    /// convolution scratch (forward, then backward data), slices x (forward + backward) floats.
+    /// </summary>
+    SliceWorkspace,
+    /// <summary>
+    /// Training backward split into sample slices: the weight and bias gradients of every slice
+    /// after the first, (slices - 1) x trainable floats, added into the gradient block in slice order.
+    /// </summary>
+    SliceGradients,
 }
 
 /// <summary>
