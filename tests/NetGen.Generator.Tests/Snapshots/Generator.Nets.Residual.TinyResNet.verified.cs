@@ -276,7 +276,7 @@ namespace Nets.Residual
         /// On an inference instance, batched <see cref="Predict(global::System.ReadOnlySpan{float}, global::System.Span{float}, int)"/> then
         /// runs the batch-1 code per sample, a contiguous slice of the samples per worker, each worker on its own
         /// memory: this call allocates (pool.Workers - 1) x <see cref="WorkerInferenceBytes"/> once (and frees them
-        /// when given null or a one-worker pool), and the outputs are bit-identical to sequential ones. On a training instance, each layer's backward runs its two independent halves (weight and input gradients) on two workers, with the same results as on one thread.
+        /// when given null or a one-worker pool), and the outputs are bit-identical to sequential ones. On a training instance, the training forward and backward run on the workers (fixed sample slices, or each layer's two backward halves), with the same results as on one thread.
         /// The pool stays the caller's to dispose. Thread-safety: an instance is still used by one thread at a time,
         /// and the pool must not run other work during its calls (a pool is not re-entrant).
         /// </summary>
