@@ -35,8 +35,10 @@ public class ExecutionEmitTests
         Assert.Equal(6, Count(code, "global::NetGen.Kernels.Conv2D.Forward("));
         Assert.Equal(4, Count(code, "global::NetGen.Kernels.MaxPool2D.Forward("));
         Assert.Equal(3, Count(code, "global::NetGen.Kernels.Conv2D.BackwardWeights("));
-        // conv1 reads the network input: no input gradient, no backward packing.
-        Assert.Equal(2, Count(code, "global::NetGen.Kernels.Conv2D.PackForBackward("));
+        // conv1 reads the network input: no input gradient, no backward packing; conv2's and conv3's
+        // are in the whole repack and in the sample slices' shares of it.
+        Assert.Equal(4, Count(code, "global::NetGen.Kernels.Conv2D.PackForBackward("));
+        Assert.Contains("partial class Net : global::NetGen.Execution.ITrainableNetwork, global::NetGen.Execution.ISampleSlices", code);
         Assert.Contains("Conv2DDims.Create(1, 28, 28, 1, 32, 3, 3, 1, 1, 0, 0, 0, 0, 1, 1, 1); // conv1", code);
         Assert.Contains("new(1, 576, 64); // dense_1", code);
         Assert.Contains("new(\"dense_1.weight\", 55744, new[] { 64, 576 }", code);

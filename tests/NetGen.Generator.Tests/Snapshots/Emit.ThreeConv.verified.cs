@@ -462,7 +462,7 @@ namespace Samples.Exercises
             _netgenSteps++;
             global::System.Span<float> m = _netgenMemory;
             global::NetGen.Execution.OptimizerStep.Adam(m.Slice(0, 903400), m.Slice(903400, 903400), m.Slice(1806800, 1806800), s_netgenParameters, TrainingSettings, _netgenSteps, "ThreeConv");
-            NetgenPackTraining();
+            global::NetGen.Execution.SampleSlices.Run(_netgenPool, this, 2, 2, 2);
         }
 
         private void NetgenLoadInputs(global::System.ReadOnlySpan<float> inputs, int n)
@@ -586,13 +586,41 @@ namespace Samples.Exercises
                     global::NetGen.Execution.ExecutionOps.AddInto(m.Slice(903400, 903400), m.Slice(257571472 + slice * 903400, 903400));
         }
 
+        /// <summary>Pass 0: forward of a slice of the samples; 1: its backward; 2: the repack after a step, a share of the layers per slice (samples unused).</summary>
         void global::NetGen.Execution.ISampleSlices.RunSlice(int pass, int slice, int samples)
         {
+            if (pass == 2)
+            {
+                NetgenPackSlice(slice);
+                return;
+            }
             int s = slice * samples / 2;
             int n = (slice + 1) * samples / 2 - s;
             if (n == 0) return;
             if (pass == 0) NetgenForwardSlice(s, n, slice);
             else NetgenBackwardSlice(s, n, slice);
+        }
+
+        /// <summary>Slice <paramref name="slice"/>'s share of the repack after a step (the layers' packed floats balanced over the slices).</summary>
+        private void NetgenPackSlice(int slice)
+        {
+            global::System.Span<float> m = _netgenMemory;
+            switch (slice)
+            {
+                case 0: // 1468800 packed floats
+                {
+                    global::NetGen.Kernels.Conv2D.Pack(m.Slice(256803824, 720000), m.Slice(183000, 720000), in s_netgenDims3);
+                    global::NetGen.Kernels.Conv2D.PackForBackward(m.Slice(257725424, 748800), m.Slice(183000, 720000), in s_netgenDims3);
+                    break;
+                }
+                case 1: // 391824 packed floats
+                {
+                    global::NetGen.Kernels.Conv2D.Pack(m.Slice(256613600, 3024), m.Slice(0, 2700), in s_netgenDims1);
+                    global::NetGen.Kernels.Conv2D.Pack(m.Slice(256616624, 187200), m.Slice(2800, 180000), in s_netgenDims2);
+                    global::NetGen.Kernels.Conv2D.PackForBackward(m.Slice(257523824, 201600), m.Slice(2800, 180000), in s_netgenDims2);
+                    break;
+                }
+            }
         }
 
         /// <summary>Samples [s, s + n) of the batch through every layer, saving each output; <paramref name="slice"/> picks the scratch.</summary>

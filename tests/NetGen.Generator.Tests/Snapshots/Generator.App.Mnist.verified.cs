@@ -457,7 +457,7 @@ namespace App
             _netgenSteps++;
             global::System.Span<float> m = _netgenMemory;
             global::NetGen.Execution.OptimizerStep.Adam(m.Slice(0, 13610), m.Slice(13610, 13610), m.Slice(27220, 27220), s_netgenParameters, TrainingSettings, _netgenSteps, "Mnist");
-            NetgenPackTraining();
+            global::NetGen.Execution.SampleSlices.Run(_netgenPool, this, 2, 2, 2);
         }
 
         private void NetgenLoadInputs(global::System.ReadOnlySpan<float> inputs, int n)
@@ -581,13 +581,38 @@ namespace App
                     global::NetGen.Execution.ExecutionOps.AddInto(m.Slice(13610, 13610), m.Slice(978753 + slice * 13610, 13610));
         }
 
+        /// <summary>Pass 0: forward of a slice of the samples; 1: its backward; 2: the repack after a step, a share of the layers per slice (samples unused).</summary>
         void global::NetGen.Execution.ISampleSlices.RunSlice(int pass, int slice, int samples)
         {
+            if (pass == 2)
+            {
+                NetgenPackSlice(slice);
+                return;
+            }
             int s = slice * samples / 2;
             int n = (slice + 1) * samples / 2 - s;
             if (n == 0) return;
             if (pass == 0) NetgenForwardSlice(s, n, slice);
             else NetgenBackwardSlice(s, n, slice);
+        }
+
+        /// <summary>Slice <paramref name="slice"/>'s share of the repack after a step (the layers' packed floats balanced over the slices).</summary>
+        private void NetgenPackSlice(int slice)
+        {
+            global::System.Span<float> m = _netgenMemory;
+            switch (slice)
+            {
+                case 0: // 21632 packed floats
+                {
+                    global::NetGen.Kernels.Dense.Pack(m.Slice(970680, 21632), m.Slice(80, 13520), in s_netgenDims4);
+                    break;
+                }
+                case 1: // 144 packed floats
+                {
+                    global::NetGen.Kernels.Conv2D.Pack(m.Slice(970536, 144), m.Slice(0, 72), in s_netgenDims1);
+                    break;
+                }
+            }
         }
 
         /// <summary>Samples [s, s + n) of the batch through every layer, saving each output; <paramref name="slice"/> picks the scratch.</summary>

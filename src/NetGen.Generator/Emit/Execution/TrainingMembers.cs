@@ -231,7 +231,7 @@ internal static class TrainingMembers
                 _netgenSteps++;
                 global::System.Span<float> m = _netgenMemory;
                 {{step}}
-                NetgenPackTraining();
+                {{(TrainingPasses.Slices(layout) > 1 ? $"global::NetGen.Execution.SampleSlices.Run(_netgenPool, this, 2, {TrainingPasses.Slices(layout)}, {TrainingPasses.Slices(layout)});" : "NetgenPackTraining();")}}
             }
 
             private void NetgenLoadInputs(global::System.ReadOnlySpan<float> inputs, int n)

@@ -1,3 +1,5 @@
+using System.Collections.Generic;
+using System.Linq;
 using NetGen.Generator.Analysis;
 using NetGen.Generator.Model;
 using static NetGen.Generator.Emit.CSharp;
@@ -90,8 +92,14 @@ internal static class TrainingPasses
         w.Line("}");
         w.Lines($$"""
 
+            /// <summary>Pass 0: forward of a slice of the samples; 1: its backward; 2: the repack after a step, a share of the layers per slice (samples unused).</summary>
             void global::NetGen.Execution.ISampleSlices.RunSlice(int pass, int slice, int samples)
             {
+                if (pass == 2)
+                {
+                    NetgenPackSlice(slice);
+                    return;
+                }
                 int s = slice * samples / {{count}};
                 int n = (slice + 1) * samples / {{count}} - s;
                 if (n == 0) return;
@@ -99,6 +107,8 @@ internal static class TrainingPasses
                 else NetgenBackwardSlice(s, n, slice);
             }
             """);
+
+        WritePackSlices(w, layout, code, slices);
 
         code.Sliced = true;
         string scratch = $"int scratch = {Number(scratchBase)} + slice * {Number(scratchFloats)};";
@@ -125,5 +135,57 @@ internal static class TrainingPasses
             if (layout.Analysis.Layers[n].Computed) code.Backward(w, n);
         w.Close();
         code.Sliced = false;
+    }
+
+    /// <summary>
+    /// NetgenPackSlice: the repack after an optimizer step split over the slices, each layer's packs
+    /// in one slice, largest first into the slice with the fewest packed floats so far. Every pack
+    /// writes its own buffers from the canonical weights, so the split changes no value.
+    /// </summary>
+    private static void WritePackSlices(IndentedWriter w, ExecutionLayout layout, LayerCode code, int slices)
+    {
+        var nodes = layout.Network.Nodes;
+        var layers = new List<(int Node, long Floats)>();
+        for (int n = 1; n < nodes.Count; n++)
+        {
+            if (!layout.Analysis.Layers[n].Computed) continue;
+            long floats = 0;
+            foreach (var kind in new[] { KernelBufferKind.PackedWeights, KernelBufferKind.BackwardPackedWeights })
+                if (layout.KernelOffset(n, kind, true) >= 0) floats += layout.KernelFloats(n, kind);
+            if (floats > 0) layers.Add((n, floats));
+        }
+        var share = new List<int>[slices];
+        var load = new long[slices];
+        for (int i = 0; i < slices; i++) share[i] = new List<int>();
+        foreach (var (node, floats) in layers.OrderByDescending(l => l.Floats).ThenBy(l => l.Node))
+        {
+            int least = 0;
+            for (int i = 1; i < slices; i++)
+                if (load[i] < load[least]) least = i;
+            share[least].Add(node);
+            load[least] += floats;
+        }
+        w.Line();
+        w.Line("/// <summary>Slice <paramref name=\"slice\"/>'s share of the repack after a step (the layers' packed floats balanced over the slices).</summary>");
+        w.Open("private void NetgenPackSlice(int slice)");
+        w.Line($"{Span} m = _netgenMemory;");
+        w.Open("switch (slice)");
+        for (int i = 0; i < slices; i++)
+        {
+            if (share[i].Count == 0) continue;
+            w.Line($"case {i}: // {Number(load[i])} packed floats");
+            w.Line("{");
+            share[i].Sort();
+            foreach (int node in share[i])
+            {
+                var lines = new IndentedWriter();
+                code.Pack(lines, node, training: true);
+                foreach (var line in lines.ToString().TrimEnd('\n').Split('\n')) w.Line("    " + line);
+            }
+            w.Line("    break;");
+            w.Line("}");
+        }
+        w.Close();
+        w.Close();
     }
 }
