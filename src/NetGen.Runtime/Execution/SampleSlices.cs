@@ -11,9 +11,10 @@ namespace NetGen.Execution;
 public interface ISampleSlices
 {
     /// <summary>
-    /// Runs pass <paramref name="pass"/> (the generated code numbers them: forward, backward) over
-    /// slice <paramref name="slice"/> of <paramref name="samples"/> samples: samples
-    /// [slice x samples / slices, (slice + 1) x samples / slices). No checks.
+    /// Runs pass <paramref name="pass"/> (the generated code numbers them: 0 forward, 1 backward,
+    /// 2 the repack after a step) over slice <paramref name="slice"/> of <paramref name="samples"/>
+    /// samples: samples [slice x samples / slices, (slice + 1) x samples / slices); the repack
+    /// takes a share of the layers instead. No checks.
     /// </summary>
     void RunSlice(int pass, int slice, int samples);
 }
