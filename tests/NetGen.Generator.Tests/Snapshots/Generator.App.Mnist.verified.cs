@@ -647,8 +647,7 @@ namespace App
             // flatten_1: Flatten
             // Its input's gradient shares this storage: nothing to do.
             // maxpool2d_1: MaxPool2D
-            m.Slice(537896 + s * 6760, n * 5408).Clear();
-            global::NetGen.Kernels.MaxPool2D.Backward(m.Slice(537896 + s * 6760, n * 5408), m.Slice(537896 + s * 6760 + n * 5408, n * 1352), m.Slice(104616 + s * 5408, n * 5408), s_netgenDims2 with { N = n });
+            global::NetGen.Kernels.MaxPool2D.BackwardOverwrite(m.Slice(537896 + s * 6760, n * 5408), m.Slice(537896 + s * 6760 + n * 5408, n * 1352), m.Slice(104616 + s * 5408, n * 5408), s_netgenDims2 with { N = n });
             // conv1: Conv2D + ReLU
             global::NetGen.Kernels.Activations.BackwardInPlace(m.Slice(537896 + s * 6760, n * 5408), m.Slice(104616 + s * 5408, n * 5408), global::NetGen.Activation.ReLU, 0f);
             global::NetGen.Kernels.Conv2D.BackwardWeights(m.Slice(g + 0, 72), m.Slice(537896 + s * 6760, n * 5408), m.Slice(54440 + s * 784, n * 784), s_netgenDims1 with { N = n });

@@ -196,9 +196,7 @@ internal sealed partial class LayerCode
                 break;
             }
             case OpKind.MaxPool2D:
-                if (!needsDx) break;
-                StartGradient(w, input, n);
-                w.Line($"{Kernels}MaxPool2D.Backward({Grad(input)}, {dY}, {X}, {dims});");
+                if (needsDx) MaxPoolBackward(w, n, dY, X, dims);
                 break;
             case OpKind.AvgPool2D:
                 if (!needsDx) break;
