@@ -23,7 +23,17 @@ catch (ArgumentException e)
 }
 
 var total = Stopwatch.StartNew();
-var (train, test, source) = Datasets.Load(options);
+MnistDataset train, test;
+string source;
+try
+{
+    (train, test, source) = Datasets.Load(options);
+}
+catch (IOException e) // DataFormatException included: a truncated or wrong file
+{
+    Console.Error.WriteLine("error: " + e.Message);
+    return 1;
+}
 Console.Write(MnistCnn.Summary);
 Console.WriteLine();
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,

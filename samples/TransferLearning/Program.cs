@@ -72,7 +72,7 @@ IReadOnlyDictionary<string, float[]> pretrained;
 try
 {
     folder = data ?? FashionFolder.Ensure(FashionMnist, Path.Combine(work, $"fashion-mnist-{perClass}-{Size}"), perClass, Size);
-    var preprocess = Preprocess.HalfSize(MeanImagePreprocess.FromOnnx(OnnxModel.Load(PretrainedFiles.Locate(PretrainedFiles.PreprocessPath))));
+    var preprocess = Preprocess.HalfSize(MeanImagePreprocess.FromOnnx(OnnxModel.Load(PretrainedResNet18.LocatePreprocess())));
     var (dataset, trainSet, validationSet, testSet) = ImageSet.Load(folder, preprocess, 0.15, 0.15, seed);
     if (dataset.ClassCount != Classes)
         throw new DataFormatException(folder, $"has {dataset.ClassCount} class folders; the networks in TransferNets.cnn end in dense({Classes}): edit that number to train on {dataset.ClassCount} classes");
@@ -87,7 +87,7 @@ try
         .Where(t => !t.Name.StartsWith("fc.", StringComparison.Ordinal))
         .ToDictionary(t => t.Name, t => t.ShapeArray());
     var map = OnnxWeightMap.Load(Path.Combine(AppContext.BaseDirectory, "resnet18.onnx-map.txt"));
-    pretrained = OnnxImport.Bind(OnnxModel.Load(PretrainedFiles.Locate(PretrainedFiles.NetworkPath)), map, shapes);
+    pretrained = OnnxImport.Bind(OnnxModel.Load(PretrainedResNet18.LocateNetwork()), map, shapes);
 }
 catch (Exception e) when (e is IOException or WeightMismatchException or NotSupportedException)
 {

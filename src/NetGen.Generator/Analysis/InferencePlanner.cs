@@ -10,6 +10,10 @@ namespace NetGen.Generator.Analysis;
 /// flatten and dropout always (a view: same elements, nothing computed at inference); an
 /// elementwise node (activation, batchnorm) when its input's storage has no other reader and
 /// is not the caller's input, so overwriting it cannot change what another node reads.
+/// A convolution run together with the max pool that reads it (<see cref="ConvPoolFusion"/>)
+/// stores no output (its slot, and its activation node's, take 0 bytes), and the pool's output
+/// is alive from the convolution's step, where the fused kernel writes it while still reading
+/// the convolution's input.
 /// </summary>
 internal static class InferencePlanner
 {
@@ -18,6 +22,7 @@ internal static class InferencePlanner
         var nodes = network.Nodes;
         var aliasOf = new int[nodes.Count];
         var tensors = new List<PlannedTensor>();
+        var fused = ConvPoolFusion.All(network, layers);
         for (int n = 1; n < nodes.Count; n++)
         {
             aliasOf[n] = -1;
@@ -26,7 +31,14 @@ internal static class InferencePlanner
             int input = nodes[n].Inputs[0];
             if (OpNames.IsInferenceView(op) || OpNames.IsElementwise(op) && OnlyReader(input, aliasOf, live))
                 aliasOf[n] = input;
-            tensors.Add(new PlannedTensor(n, layers[n].Output.Bytes, n, live.LastUse(n), aliasOf[n]));
+            long bytes = layers[n].Output.Bytes;
+            int start = n;
+            foreach (var chain in fused)
+            {
+                if (n == chain.Conv || n == chain.Activation) bytes = 0;
+                if (n == chain.Pool) start = chain.Conv;
+            }
+            tensors.Add(new PlannedTensor(n, bytes, start, live.LastUse(n), aliasOf[n]));
         }
         return ArenaBuilder.Build(tensors);
     }

@@ -23,6 +23,8 @@ namespace NetGen.Generator.Analysis;
 /// folded (<see cref="BatchNormFolding"/>), training the largest 3 * C (the backward's).</item>
 /// <item>Folded bias (inference): K per convolution with a batch norm folded in (its packed
 /// weights are the folded ones).</item>
+/// <item>Convolution + max pool workspace (inference), shared: the largest C/G + 16 +
+/// R_pool x used columns x K over the convolutions run with their pool (<see cref="ConvPoolFusion"/>).</item>
 /// <item>Sample slices (training, <see cref="TrainingSlices"/>): per slice a copy of both
 /// convolution scratches, and per slice after the first a block of weight gradients.</item>
 /// </list>
@@ -131,6 +133,14 @@ public static partial class KernelBufferPlanner
                 normInference > 0 ? inference : -1, training));
             inference += normInference;
             training += normTraining;
+        }
+        long poolWorkspace = 0;
+        foreach (var chain in ConvPoolFusion.All(network, layers))
+            poolWorkspace = System.Math.Max(poolWorkspace, chain.WorkspaceFloats);
+        if (poolWorkspace > 0)
+        {
+            slots.Add(new KernelBufferSlot(-1, KernelBufferKind.ConvPoolWorkspace, poolWorkspace, inference, -1));
+            inference += poolWorkspace;
         }
         if (backwardWorkspace > 0)
         {

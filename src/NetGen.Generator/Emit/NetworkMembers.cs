@@ -121,6 +121,7 @@ internal static class NetworkMembers
             var node = a.Network.Nodes[slot.Node];
             string comment = node.Name + " " + a.Layers[slot.Node].Output + ", " + Units.FormatCount(slot.Bytes) + " bytes";
             if (slot.AliasOf >= 0) comment += ", in place of " + a.Network.Nodes[slot.AliasOf].Name;
+            if (slot.Bytes == 0 && a.Layers[slot.Node].Output.Bytes > 0) comment += ", not stored: computed with the max pool that reads it";
             w.Line($"    public const long {names[slot.Node]} = {Number(slot.Offset)}; // {comment}");
         }
         w.Line("}");

@@ -39,6 +39,11 @@ public enum KernelBufferKind
     /// <summary>The gradient of a SeparableConv2D layer's depthwise results at the training batch, shared by those layers (training only).</summary>
     DepthwiseOutputGradient,
     /// <summary>
+    /// Scratch of a convolution run together with its max pool (inference only), shared, the largest:
+    /// C/G + 16 for the convolution and the pool window's rows of the convolution's output, R_pool x used columns x K.
+    /// </summary>
+    ConvPoolWorkspace,
+    /// <summary>
     /// Training forward and backward split into sample slices: each slice's own copy of the
     /// convolution scratch (forward, then backward data), slices x (forward + backward) floats.
     /// </summary>

@@ -55,6 +55,11 @@ public static unsafe partial class Conv2D
         }
         Check.AtLeast(workspace.Length, ForwardMaxPoolWorkspaceFloats(conv, pool), kernel, nameof(workspace), "Conv2D.ForwardMaxPoolWorkspaceFloats(conv, pool)");
 
+        if (InteriorTiles.PooledApplies(conv, pool, activation, alpha))
+        {
+            ForwardPooledTiles(y, x, packedWeights, bias, workspace, conv, pool, activation, alpha);
+            return;
+        }
         int k = conv.K, used = UsedColumns(pool), rowFloats = used * k;
         int inSample = conv.H * conv.W * conv.C;
         var convWorkspace = workspace[..ForwardWorkspaceFloats(conv)];
@@ -70,15 +75,29 @@ public static unsafe partial class Conv2D
             var xs = x.Slice(n * inSample, inSample);
             for (int pp = 0; pp < pool.P; pp++)
             {
-                // One convolution output row at a time: P = 1 with the padding shifted so that
-                // row 0 of this convolution is row p of the full one (it may go negative).
-                for (int r = 0; r < pool.R; r++)
-                {
-                    int p = pp * pool.StrideH + r;
-                    var rowDims = conv with { N = 1, P = 1, Q = used, PadTop = conv.PadTop - p * conv.StrideH };
-                    Run(rows.Slice(r * rowFloats, rowFloats), xs, packedWeights, bias, convWorkspace, rowDims, activation, alpha, accumulate: false);
-                }
+                // The R_pool convolution rows under this pool row in one call, so its register
+                // tiles run across them: P = R_pool with the padding shifted so that row 0 of this
+                // convolution is row p0 of the full one (it may go negative).
+                int p0 = pp * pool.StrideH;
+                var rowDims = conv with { N = 1, P = pool.R, Q = used, PadTop = conv.PadTop - p0 * conv.StrideH };
+                Run(rows, xs, packedWeights, bias, convWorkspace, rowDims, activation, alpha, accumulate: false);
                 MaxPool2D.Forward(y.Slice(((n * pool.P) + pp) * pool.Q * k, pool.Q * k), rows, rowPool);
+            }
+        }
+    }
+
+    /// <summary>The 2x2/2 pool of an interior convolution, in registers (<see cref="InteriorTiles.RunPooled"/>).</summary>
+    private static void ForwardPooledTiles(
+        Span<float> y, ReadOnlySpan<float> x, ReadOnlySpan<float> packedWeights, ReadOnlySpan<float> bias,
+        Span<float> workspace, in Conv2DDims conv, in PoolDims pool, Activation activation, float alpha)
+    {
+        int inSample = conv.H * conv.W * conv.C, outSample = pool.P * pool.Q * pool.C;
+        fixed (float* py = y, px = x, pw = packedWeights, pb = bias, ps = workspace)
+        {
+            float* b = bias.Length == 0 ? null : pb;
+            for (int n = 0; n < conv.N; n++)
+            {
+                InteriorTiles.RunPooled(py + n * outSample, px + n * inSample, pw, b, ps, conv, pool, activation, alpha);
             }
         }
     }

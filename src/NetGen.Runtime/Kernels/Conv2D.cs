@@ -18,6 +18,9 @@ public static unsafe partial class Conv2D
 {
     private const int PixelTile = 4;
 
+    /// <summary>Tests set this to run every pixel through the border kernels; results must agree with the interior tiles.</summary>
+    internal static bool ForceEdgeKernels;
+
     /// <summary>Floats of the forward-packed weights: G * ceil(K/G / 16) * R * S * C/G * 16 (depthwise: R * S * ceil(C/16) * 16).</summary>
     public static int PackedWeightFloats(in Conv2DDims dims) => IsDepthwise(dims)
         ? DepthwisePackedFloats(dims)
@@ -125,49 +128,87 @@ public static unsafe partial class Conv2D
     {
         // Locals, not struct reads, so the JIT keeps them in registers (measured 2.5x).
         int n0 = dims.N, h = dims.H, wd = dims.W, c = dims.C, k = dims.K;
-        int p0 = dims.P, q0 = dims.Q, sh = dims.StrideH, sw = dims.StrideW, pt = dims.PadTop, pl = dims.PadLeft;
+        int p0 = dims.P, q0 = dims.Q;
         int groups = dims.Groups;
         int cg = c / groups, kg = k / groups, blocks = Simd.Blocks(kg);
         int blockFloats = dims.R * dims.S * cg * Simd.Block;
         var tile = new TileShape(dims, act == Activation.ReLU, accumulate);
-        bool slowActivation = act > Activation.ReLU;
+        // The interior (every tap inside the input) runs as wide register tiles; its border, and
+        // machines without 32 vector registers, run the 4-pixel kernels below with the zero row.
+        var interior = InteriorTiles.Of(dims);
+        bool tiles = typeof(TV) == typeof(Lanes512) && !interior.IsEmpty && !ForceEdgeKernels;
 
         for (int n = 0; n < n0; n++)
         {
-            for (int p = 0; p < p0; p++)
+            for (int g = 0; g < groups; g++)
             {
-                for (int qt = 0; qt < q0; qt += PixelTile)
+                float* xGroup = x + n * h * wd * c + g * cg;
+                float* yGroup = y + n * p0 * q0 * k + g * kg;
+                float* wGroup = w + g * blocks * blockFloats;
+                float* bGroup = b == null ? null : b + g * kg;
+                for (int p = 0; p < p0; p++)
                 {
-                    int nq = Math.Min(PixelTile, q0 - qt);
-                    for (int g = 0; g < groups; g++)
+                    if (tiles && p >= interior.PLo && p < interior.PHi)
                     {
-                        float* xGroup = x + n * h * wd * c + g * cg;
-                        for (int kb = 0; kb < blocks; kb += 2)
-                        {
-                            int channel = g * kg + kb * Simd.Block;
-                            int count = Math.Min(Simd.Block, kg - kb * Simd.Block);
-                            float* bb = b == null ? null : b + channel;
-                            float* yb = y + ((n * p0 + p) * q0 + qt) * k + channel;
-                            float* wBlock = w + (g * blocks + kb) * blockFloats;
-                            int ihBase = p * sh - pt, iwBase = qt * sw - pl;
-                            if (kb + 1 < blocks)
-                            {
-                                int count1 = Math.Min(Simd.Block, kg - (kb + 1) * Simd.Block);
-                                TwoBlocks<TV>(yb, xGroup, wBlock, bb, zero, tail, ihBase, iwBase, nq, count1, tile);
-                                count += count1;
-                            }
-                            else
-                            {
-                                OneBlock<TV>(yb, xGroup, wBlock, bb, zero, tail, ihBase, iwBase, nq, count, tile);
-                            }
-                            if (slowActivation)
-                            {
-                                for (int i = 0; i < nq; i++)
-                                {
-                                    Epilogue.Activate(yb + i * k, count, act, alpha);
-                                }
-                            }
-                        }
+                        EdgeColumns<TV>(yGroup, xGroup, wGroup, bGroup, zero, tail, dims, p, 0, interior.QLo, tile, act, alpha);
+                        EdgeColumns<TV>(yGroup, xGroup, wGroup, bGroup, zero, tail, dims, p, interior.QHi, q0, tile, act, alpha);
+                    }
+                    else
+                    {
+                        EdgeColumns<TV>(yGroup, xGroup, wGroup, bGroup, zero, tail, dims, p, 0, q0, tile, act, alpha);
+                    }
+                }
+                if (tiles && OneChannelTiles.Applies(dims, interior, accumulate))
+                {
+                    OneChannelTiles.Run(yGroup, xGroup, wGroup, bGroup, tail, dims, interior, act, alpha);
+                }
+                else if (tiles)
+                {
+                    InteriorTiles.Run(yGroup, xGroup, wGroup, bGroup, tail, dims, interior, act, alpha, accumulate);
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// Output pixels [qFrom, qTo) of row p of one group, 4 at a time, every block of its output
+    /// channels: taps in the padding read the zero row.
+    /// </summary>
+    private static void EdgeColumns<TV>(
+        float* yGroup, float* xGroup, float* wGroup, float* bGroup, float* zero, float* tail, in Conv2DDims dims,
+        int p, int qFrom, int qTo, in TileShape tile, Activation act, float alpha)
+        where TV : struct, ILanes16<TV>
+    {
+        int k = dims.K, q0 = dims.Q, sh = dims.StrideH, sw = dims.StrideW, pt = dims.PadTop, pl = dims.PadLeft;
+        int kg = k / dims.Groups, blocks = Simd.Blocks(kg);
+        int blockFloats = dims.R * dims.S * (dims.C / dims.Groups) * Simd.Block;
+        bool slowActivation = act > Activation.ReLU;
+        for (int qt = qFrom; qt < qTo; qt += PixelTile)
+        {
+            int nq = Math.Min(PixelTile, qTo - qt);
+            for (int kb = 0; kb < blocks; kb += 2)
+            {
+                int channel = kb * Simd.Block;
+                int count = Math.Min(Simd.Block, kg - channel);
+                float* bb = bGroup == null ? null : bGroup + channel;
+                float* yb = yGroup + (p * q0 + qt) * k + channel;
+                float* wBlock = wGroup + kb * blockFloats;
+                int ihBase = p * sh - pt, iwBase = qt * sw - pl;
+                if (kb + 1 < blocks)
+                {
+                    int count1 = Math.Min(Simd.Block, kg - (kb + 1) * Simd.Block);
+                    TwoBlocks<TV>(yb, xGroup, wBlock, bb, zero, tail, ihBase, iwBase, nq, count1, tile);
+                    count += count1;
+                }
+                else
+                {
+                    OneBlock<TV>(yb, xGroup, wBlock, bb, zero, tail, ihBase, iwBase, nq, count, tile);
+                }
+                if (slowActivation)
+                {
+                    for (int i = 0; i < nq; i++)
+                    {
+                        Epilogue.Activate(yb + i * k, count, act, alpha);
                     }
                 }
             }

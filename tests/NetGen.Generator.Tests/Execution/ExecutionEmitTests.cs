@@ -31,9 +31,11 @@ public class ExecutionEmitTests
         string code = run.Sources["App.Net.Network.g.cs"];
 
         Assert.Contains("partial class Net : global::NetGen.Execution.ITrainableNetwork", code);
-        // One kernel call per layer and pass: three convolutions in each forward, no loop over layers.
-        Assert.Equal(6, Count(code, "global::NetGen.Kernels.Conv2D.Forward("));
-        Assert.Equal(4, Count(code, "global::NetGen.Kernels.MaxPool2D.Forward("));
+        // One kernel call per layer and pass, no loop over layers: training runs three convolutions and
+        // two pools; inference runs conv1 and conv2 each with its pool in one call, and conv3 alone.
+        Assert.Equal(4, Count(code, "global::NetGen.Kernels.Conv2D.Forward("));
+        Assert.Equal(2, Count(code, "global::NetGen.Kernels.MaxPool2D.Forward("));
+        Assert.Equal(2, Count(code, "global::NetGen.Kernels.Conv2D.ForwardMaxPool("));
         Assert.Equal(3, Count(code, "global::NetGen.Kernels.Conv2D.BackwardWeights("));
         // conv1 reads the network input: no input gradient, no backward packing; conv2's and conv3's
         // are in the whole repack and in the sample slices' shares of it.

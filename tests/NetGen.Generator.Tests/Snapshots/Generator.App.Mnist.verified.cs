@@ -14,7 +14,7 @@ namespace App
         /// <summary>Multiply-accumulates of one forward pass over one sample.</summary>
         public const long Macs = 62192;
         /// <summary>Bytes inference needs at batch 1: parameters plus the peak of live activations (the input is the caller's).</summary>
-        public const long InferenceBytes = 81480;
+        public const long InferenceBytes = 59888;
         /// <summary>The batch size <see cref="TrainingBytes"/> is computed at.</summary>
         public const int TrainingBatch = 64;
         /// <summary>Bytes training at <see cref="TrainingBatch"/> needs (adam): inputs, saved activations, parameters, gradients, optimizer state and backward workspace.</summary>
@@ -56,8 +56,8 @@ namespace App
             "\n" +
             "Memory (fp32, MB = 10^6 bytes):\n" +
             "Parameters: 54.4 KB\n" +
-            "Inference peak: 27.0 KB activations + 54.4 KB parameters = 81.5 KB\n" +
-            "Kernel buffers beside the plans (packed weights, scratch): 87.2 KB inference, 141.7 KB training\n" +
+            "Inference peak: 5.4 KB activations + 54.4 KB parameters = 59.9 KB\n" +
+            "Kernel buffers beside the plans (packed weights, scratch): 88.9 KB inference, 141.7 KB training\n" +
             "Training at batch 64 (adam):\n" +
             "  Inputs:             200.7 KB\n" +
             "  Activations:          1.7 MB\n" +
@@ -86,16 +86,16 @@ namespace App
         internal static class Plan
         {
             /// <summary>Bytes of the inference arena (peak of live activations).</summary>
-            public const long InferenceArenaBytes = 27040;
+            public const long InferenceArenaBytes = 5448;
 
-            public const long Offset_conv1 = 0; // conv1 (8, 26, 26), 21,632 bytes
-            public const long Offset_maxpool2d_1 = 21632; // maxpool2d_1 (8, 13, 13), 5,408 bytes
-            public const long Offset_flatten_1 = 21632; // flatten_1 (1352), 5,408 bytes, in place of maxpool2d_1
-            public const long Offset_dense_1 = 0; // dense_1 (10), 40 bytes
+            public const long Offset_conv1 = 0; // conv1 (8, 26, 26), 0 bytes, not stored: computed with the max pool that reads it
+            public const long Offset_maxpool2d_1 = 0; // maxpool2d_1 (8, 13, 13), 5,408 bytes
+            public const long Offset_flatten_1 = 0; // flatten_1 (1352), 5,408 bytes, in place of maxpool2d_1
+            public const long Offset_dense_1 = 5408; // dense_1 (10), 40 bytes
         }
 
         /// <summary>Bytes the kernels need beside <see cref="InferenceBytes"/>: packed weight copies and scratch. An inference instance allocates the sum.</summary>
-        public const long InferenceKernelBytes = 87172;
+        public const long InferenceKernelBytes = 88904;
         /// <summary>Bytes the kernels need beside <see cref="TrainingBytes"/>: forward and backward packed weight copies and scratch. A training instance allocates the sum.</summary>
         public const long TrainingKernelBytes = 141748;
 
@@ -189,7 +189,7 @@ namespace App
         {
             global::System.Span<float> m = memory;
             NetgenForwardInference(input, m);
-            m.Slice(13610, 10).CopyTo(output);
+            m.Slice(14962, 10).CopyTo(output);
         }
 
         /// <summary>
@@ -198,7 +198,7 @@ namespace App
         /// <see cref="InferenceKernelBytes"/>: parameters, packed weights, activation arena and kernel scratch), so
         /// every worker runs the batch-1 code on its own arena. A pool of W workers adds (W - 1) x this, once.
         /// </summary>
-        public const long WorkerInferenceBytes = 168652;
+        public const long WorkerInferenceBytes = 148792;
 
         private global::NetGen.Threading.WorkerPool? _netgenPool;
         private float[][]? _netgenWorkerMemory;
@@ -536,22 +536,23 @@ namespace App
         private void NetgenPackInference()
         {
             global::System.Span<float> m = _netgenMemory;
-            global::NetGen.Kernels.Conv2D.Pack(m.Slice(20370, 144), m.Slice(0, 72), in s_netgenDims1);
-            global::NetGen.Kernels.Dense.Pack(m.Slice(20514, 21632), m.Slice(80, 13520), in s_netgenDims4);
+            global::NetGen.Kernels.Conv2D.Pack(m.Slice(14972, 144), m.Slice(0, 72), in s_netgenDims1);
+            global::NetGen.Kernels.Dense.Pack(m.Slice(15116, 21632), m.Slice(80, 13520), in s_netgenDims4);
         }
 
         /// <summary>One sample through every layer on <paramref name="m"/> (the instance's memory or a worker's copy); <paramref name="x"/> is the input channels-last.</summary>
         private void NetgenForwardInference(global::System.ReadOnlySpan<float> x, global::System.Span<float> m)
         {
             // conv1: Conv2D + ReLU (1, 28, 28) -> (8, 26, 26)
-            global::NetGen.Kernels.Conv2D.Forward(m.Slice(13610, 5408), x, m.Slice(20370, 144), m.Slice(72, 8), m.Slice(42146, 17), in s_netgenDims1, global::NetGen.Activation.ReLU, 0f);
+            // Fused with maxpool2d_1: the convolution's rows each pool row reads are computed into scratch and pooled, never stored whole.
+            global::NetGen.Kernels.Conv2D.ForwardMaxPool(m.Slice(13610, 1352), x, m.Slice(14972, 144), m.Slice(72, 8), m.Slice(36765, 433), in s_netgenDims1, in s_netgenDims2, global::NetGen.Activation.ReLU, 0f);
             // maxpool2d_1: MaxPool2D (8, 26, 26) -> (8, 13, 13)
-            global::NetGen.Kernels.MaxPool2D.Forward(m.Slice(19018, 1352), m.Slice(13610, 5408), in s_netgenDims2);
+            // Computed by conv1's step, fused with maxpool2d_1.
             // flatten_1: Flatten (8, 13, 13) -> (1352)
             // A view of its input: nothing to compute (channels-last order, see the weight table).
             // dense_1: Dense + Softmax (1352) -> (10)
-            global::NetGen.Kernels.Dense.Forward(m.Slice(13610, 10), m.Slice(19018, 1352), m.Slice(20514, 21632), m.Slice(13600, 10), in s_netgenDims4, global::NetGen.Activation.None, 0f);
-            global::NetGen.Kernels.Softmax.Forward(m.Slice(13610, 10), m.Slice(13610, 10), 1, 10);
+            global::NetGen.Kernels.Dense.Forward(m.Slice(14962, 10), m.Slice(13610, 1352), m.Slice(15116, 21632), m.Slice(13600, 10), in s_netgenDims4, global::NetGen.Activation.None, 0f);
+            global::NetGen.Kernels.Softmax.Forward(m.Slice(14962, 10), m.Slice(14962, 10), 1, 10);
         }
 
         private void NetgenPackTraining()

@@ -37,7 +37,13 @@ public class MemoryTests
         long backward = Conv2D.PackedBackwardWeightFloats(conv2) + Conv2D.PackedBackwardWeightFloats(conv3);
         long dataWorkspace = Math.Max(Conv2D.BackwardDataWorkspaceFloats(conv2), Conv2D.BackwardDataWorkspaceFloats(conv3));
         Assert.True(dataWorkspace > 0, "stride-1 convolutions compute dX as a convolution, with scratch");
-        Assert.Equal(MnistCnn.InferenceKernelBytes, (forward + workspace) * 4);
+        // Inference runs conv1 and conv2 each with its 2x2 pool (Conv2D.ForwardMaxPool), in the
+        // larger of their two scratch sizes (conv1's: 2 rows x 26 columns x 32 channels beside 1 + 16).
+        var pool1 = PoolDims.Create(1, 26, 26, 32, 2, 2, 2, 2);
+        var pool2 = PoolDims.Create(1, 11, 11, 64, 2, 2, 2, 2);
+        long poolWorkspace = Math.Max(Conv2D.ForwardMaxPoolWorkspaceFloats(conv1, pool1), Conv2D.ForwardMaxPoolWorkspaceFloats(conv2, pool2));
+        Assert.Equal(17 + 2 * 26 * 32, poolWorkspace);
+        Assert.Equal(MnistCnn.InferenceKernelBytes, (forward + workspace + poolWorkspace) * 4);
         // Training runs the batch as two sample slices: each has its own copy of both scratches, and
         // the second its own block of weight gradients (every parameter trains).
         long slices = 2 * (workspace + dataWorkspace) + MnistCnn.ParameterCount;

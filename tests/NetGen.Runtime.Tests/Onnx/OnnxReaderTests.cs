@@ -100,7 +100,7 @@ public class OnnxReaderTests
     {
         // ResNetPreprocess.onnx (600 KB, CNTK/ML.NET-written): cuts and flips anywhere,
         // including inside its 600 KB mean image.
-        byte[] full = System.IO.File.ReadAllBytes(PretrainedFiles.Locate("ResNetPrepOnnx/ResNetPreprocess.onnx"));
+        byte[] full = System.IO.File.ReadAllBytes(PretrainedResNet18.LocatePreprocess());
         var random = new Random(4242);
         int errors = 0;
         for (int trial = 0; trial < 600; trial++)

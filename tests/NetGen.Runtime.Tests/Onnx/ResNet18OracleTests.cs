@@ -32,7 +32,7 @@ public class ResNet18OracleTests(ITestOutputHelper output)
         const int size = 3 * 224 * 224;
         // Values on the scale of the network's real input: 0..255 pixels minus a mean image.
         var input = Cases.Random(size, 2024).Select(v => 120f * v).ToArray();
-        using var session = new InferenceSession(PretrainedFiles.Locate("ResNet18Onnx/ResNet18.onnx"));
+        using var session = new InferenceSession(PretrainedResNet18.LocateNetwork());
         using var results = session.Run(new[]
         {
             NamedOnnxValue.CreateFromTensor("Input247", new DenseTensor<float>(input, new[] { 1, 3, 224, 224 })),
@@ -57,7 +57,7 @@ public class ResNet18OracleTests(ITestOutputHelper output)
         const int size = 3 * 224 * 224;
         // An RGB image in 0..255 (whole pixel values, as decoded images have).
         var image = Cases.Random(size, 99).Select(v => MathF.Round(127.5f * (v + 1f))).ToArray();
-        using var session = new InferenceSession(PretrainedFiles.Locate("ResNetPrepOnnx/ResNetPreprocess.onnx"));
+        using var session = new InferenceSession(PretrainedResNet18.LocatePreprocess());
         using var results = session.Run(new[]
         {
             NamedOnnxValue.CreateFromTensor("OriginalInput", new DenseTensor<float>(image, new[] { 1, 3, 224, 224 })),

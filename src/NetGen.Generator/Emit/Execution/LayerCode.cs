@@ -66,7 +66,7 @@ internal sealed partial class LayerCode
         string dims = training ? Dims(n) + " with { N = n }" : "in " + Dims(n);
         string rowsY = training ? "n * " + Number(y.Elements / y.C) : Number(y.Elements / y.C);
         w.Line($"// {node.Name}: {SummaryWriter.KindText(node)} {x} -> {y}");
-        if (!training && FusedAway(w, n)) return;
+        if (!training && (FusedAway(w, n) || ConvPoolForward(w, n))) return;
         if (SpatialForward(w, n, training)) return;
         switch (node.Op)
         {

@@ -1,0 +1,71 @@
+using System.Collections.Generic;
+using NetGen.Generator.Model;
+
+namespace NetGen.Generator.Analysis;
+
+/// <summary>
+/// A convolution whose output only a max pool reads (directly, or through one activation
+/// node that only the pool reads), run at inference as one step: NetGen.Kernels.Conv2D.ForwardMaxPool
+/// computes the convolution's rows a pool row needs into scratch and pools them at once, so
+/// the convolution's full output is never stored (its inference slot takes no bytes) and the
+/// rows and columns a floor-mode pool drops are never computed. Training runs the layers
+/// apart: the pool's backward reads the convolution's output.
+/// </summary>
+/// <param name="Conv">The convolution (Conv2D or DepthwiseConv2D).</param>
+/// <param name="Activation">The activation node between them, or -1 (the convolution's fused activation applies).</param>
+/// <param name="Pool">The max pool, whose output the fused step writes.</param>
+/// <param name="WorkspaceFloats">Scratch the fused kernel takes: C/G + 16 for the convolution, plus R_pool x used columns x K.</param>
+internal readonly record struct FusedConvPool(int Conv, int Activation, int Pool, long WorkspaceFloats)
+{
+    /// <summary>Whether node n is one of the chain's nodes.</summary>
+    public bool Contains(int n) => n == Conv || n == Activation || n == Pool;
+}
+
+internal static class ConvPoolFusion
+{
+    /// <summary>Every fused chain of the network, in node order.</summary>
+    public static List<FusedConvPool> All(NetworkIR network, IReadOnlyList<LayerInfo> layers)
+    {
+        var chains = new List<FusedConvPool>();
+        for (int n = 1; n < network.Nodes.Count; n++)
+            if (Of(network, layers, n) is { } chain) chains.Add(chain);
+        return chains;
+    }
+
+    /// <summary>The chain that starts at convolution <paramref name="conv"/>, or null when it does not fuse.</summary>
+    public static FusedConvPool? Of(NetworkIR network, IReadOnlyList<LayerInfo> layers, int conv)
+    {
+        var node = network.Nodes[conv];
+        if (node.Op is not (OpKind.Conv2D or OpKind.DepthwiseConv2D) || !layers[conv].Computed) return null;
+        if (node.Args.Activation == ActivationKind.Softmax) return null;
+        int reader = BatchNormFolding.OnlyReader(network, layers, conv);
+        if (reader < 0) return null;
+        int activation = -1;
+        if (IsActivation(network.Nodes[reader].Op))
+        {
+            // One activation: the convolution's own, or the node's (then the convolution has none).
+            if (node.Args.Activation != ActivationKind.None) return null;
+            activation = reader;
+            reader = BatchNormFolding.OnlyReader(network, layers, activation);
+            if (reader < 0) return null;
+        }
+        var pool = network.Nodes[reader];
+        if (pool.Op != OpKind.MaxPool2D) return null;
+        var input = layers[activation >= 0 ? activation : conv].Output;
+        var output = layers[reader].Output;
+        var a = pool.Args;
+        var pads = WindowPadding.ForWindow(a, input);
+        // The kernel takes windows that lie inside the convolution's output: no top/left
+        // padding, no ceil-mode window hanging past the bottom or right.
+        long used = (long)(output.W - 1) * a.StrideW + a.KernelW;
+        if (pads.Top != 0 || pads.Left != 0) return null;
+        if ((long)(output.H - 1) * a.StrideH + a.KernelH > input.H || used > input.W) return null;
+        var x = layers[node.Inputs[0]].Output;
+        int groups = KernelBufferPlanner.Groups(node, x);
+        long workspace = x.C / groups + 16 + a.KernelH * used * input.C;
+        return new FusedConvPool(conv, activation, reader, workspace);
+    }
+
+    private static bool IsActivation(OpKind op) =>
+        op is OpKind.ReLU or OpKind.LeakyReLU or OpKind.ELU or OpKind.Sigmoid or OpKind.Tanh;
+}

@@ -1,0 +1,102 @@
+namespace NetGen.Kernels;
+
+public static unsafe partial class Conv2D
+{
+    /// <summary>
+    /// The interior of a one-channel 3x3 convolution with unit horizontal stride and dilation
+    /// (a grayscale network's first layer): each tap would otherwise be a single FMA behind a
+    /// loop, so here the 9 weight vectors of a block of 16 output channels stay in registers
+    /// and 8 neighbouring output pixels of a row are computed at once, every input read at a
+    /// constant offset from one pointer per kernel row. A row's last 8 pixels start where they
+    /// must to end at the row's end, recomputing a few pixels with identical results (so this
+    /// path is never used to accumulate).
+    /// </summary>
+    private static class OneChannelTiles
+    {
+        private const int Pixels = 8;
+
+        /// <summary>Whether <see cref="Run"/> takes this convolution's interior.</summary>
+        public static bool Applies(in Conv2DDims d, in InteriorRect rect, bool accumulate) =>
+            !accumulate && d.C == 1 && d.Groups == 1 && d.R == 3 && d.S == 3 && d.StrideW == 1 && d.DilationW == 1
+            && rect.QHi - rect.QLo >= Pixels;
+
+        /// <summary>One sample's interior: y (P, Q, K), x (H, W, 1), w packed (ceil(K/16), 3, 3, 1, 16), b (K) or null.</summary>
+        public static void Run(float* y, float* x, float* w, float* b, float* tail, in Conv2DDims d, in InteriorRect rect,
+            Activation act, float alpha)
+        {
+            int k = d.K, wd = d.W, q0 = d.Q, sh = d.StrideH, pt = d.PadTop, pl = d.PadLeft, rowStep = d.DilationH * d.W;
+            int blocks = Simd.Blocks(k), qLo = rect.QLo, qHi = rect.QHi;
+            bool relu = act == Activation.ReLU, slowActivation = act > Activation.ReLU;
+            for (int kb = 0; kb < blocks; kb++)
+            {
+                int channel = kb * Simd.Block;
+                int count = System.Math.Min(Simd.Block, k - channel);
+                float* wb = w + kb * 9 * Simd.Block;
+                float* bb = b == null ? null : b + channel;
+                for (int p = rect.PLo; p < rect.PHi; p++)
+                {
+                    float* row = x + (p * sh - pt) * wd - pl;
+                    float* yRow = y + p * q0 * k + channel;
+                    for (int q = qLo; q < qHi; q += Pixels)
+                    {
+                        int start = System.Math.Min(q, qHi - Pixels);
+                        Eight<Lanes512>(yRow + start * k, row + start, rowStep, k, wb, bb, tail, count, relu);
+                        if (slowActivation)
+                        {
+                            for (int i = 0; i < Pixels; i++)
+                            {
+                                Epilogue.Activate(yRow + (start + i) * k, count, act, alpha);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+
+        /// <summary>8 consecutive output pixels x 16 channels; x at the first pixel's top-left tap, rows rowStep floats apart.</summary>
+        private static void Eight<TV>(float* y, float* x, int rowStep, int k, float* w, float* bias, float* tail, int count, bool relu)
+            where TV : struct, ILanes16<TV>
+        {
+            const int B = Simd.Block;
+            TV a0 = TV.Zero, a1 = TV.Zero, a2 = TV.Zero, a3 = TV.Zero, a4 = TV.Zero, a5 = TV.Zero, a6 = TV.Zero, a7 = TV.Zero;
+            for (int r = 0; r < 3; r++)
+            {
+                float* xr = x + r * rowStep;
+                float* wr = w + r * 3 * B;
+                TV w0 = TV.Load(wr), w1 = TV.Load(wr + B), w2 = TV.Load(wr + 2 * B);
+                a0 = TV.Fma(TV.Broadcast(xr[0]), w0, a0);
+                a1 = TV.Fma(TV.Broadcast(xr[1]), w0, a1);
+                a2 = TV.Fma(TV.Broadcast(xr[2]), w0, a2);
+                a3 = TV.Fma(TV.Broadcast(xr[3]), w0, a3);
+                a4 = TV.Fma(TV.Broadcast(xr[4]), w0, a4);
+                a5 = TV.Fma(TV.Broadcast(xr[5]), w0, a5);
+                a6 = TV.Fma(TV.Broadcast(xr[6]), w0, a6);
+                a7 = TV.Fma(TV.Broadcast(xr[7]), w0, a7);
+                a0 = TV.Fma(TV.Broadcast(xr[1]), w1, a0);
+                a1 = TV.Fma(TV.Broadcast(xr[2]), w1, a1);
+                a2 = TV.Fma(TV.Broadcast(xr[3]), w1, a2);
+                a3 = TV.Fma(TV.Broadcast(xr[4]), w1, a3);
+                a4 = TV.Fma(TV.Broadcast(xr[5]), w1, a4);
+                a5 = TV.Fma(TV.Broadcast(xr[6]), w1, a5);
+                a6 = TV.Fma(TV.Broadcast(xr[7]), w1, a6);
+                a7 = TV.Fma(TV.Broadcast(xr[8]), w1, a7);
+                a0 = TV.Fma(TV.Broadcast(xr[2]), w2, a0);
+                a1 = TV.Fma(TV.Broadcast(xr[3]), w2, a1);
+                a2 = TV.Fma(TV.Broadcast(xr[4]), w2, a2);
+                a3 = TV.Fma(TV.Broadcast(xr[5]), w2, a3);
+                a4 = TV.Fma(TV.Broadcast(xr[6]), w2, a4);
+                a5 = TV.Fma(TV.Broadcast(xr[7]), w2, a5);
+                a6 = TV.Fma(TV.Broadcast(xr[8]), w2, a6);
+                a7 = TV.Fma(TV.Broadcast(xr[9]), w2, a7);
+            }
+            Epilogue.Store(y, a0, bias, count, relu, tail);
+            Epilogue.Store(y + k, a1, bias, count, relu, tail);
+            Epilogue.Store(y + 2 * k, a2, bias, count, relu, tail);
+            Epilogue.Store(y + 3 * k, a3, bias, count, relu, tail);
+            Epilogue.Store(y + 4 * k, a4, bias, count, relu, tail);
+            Epilogue.Store(y + 5 * k, a5, bias, count, relu, tail);
+            Epilogue.Store(y + 6 * k, a6, bias, count, relu, tail);
+            Epilogue.Store(y + 7 * k, a7, bias, count, relu, tail);
+        }
+    }
+}
