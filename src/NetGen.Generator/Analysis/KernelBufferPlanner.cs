@@ -25,6 +25,8 @@ namespace NetGen.Generator.Analysis;
 /// weights are the folded ones).</item>
 /// <item>Convolution + max pool workspace (inference), shared: the largest C/G + 16 +
 /// R_pool x used columns x K over the convolutions run with their pool (<see cref="ConvPoolFusion"/>).</item>
+/// <item>Sample slices (training, <see cref="TrainingSlices"/>): per slice a copy of both
+/// convolution scratches, and per slice after the first a block of weight gradients.</item>
 /// </list>
 /// Depthwise convolutions (multiplier 1) pack R * S * ceil(C / 16) * 16 floats both ways.
 /// Inference holds the forward packings, the workspace and the input transpose; training
@@ -145,6 +147,7 @@ public static partial class KernelBufferPlanner
             slots.Add(new KernelBufferSlot(-1, KernelBufferKind.BackwardDataWorkspace, backwardWorkspace, -1, training));
             training += backwardWorkspace;
         }
+        PlanSlices(network, layers, workspace, backwardWorkspace, slots, ref training);
         var sample = network.InputShape;
         if (!sample.IsVector && sample.C > 1)
         {

@@ -43,6 +43,16 @@ public enum KernelBufferKind
     /// C/G + 16 for the convolution and the pool window's rows of the convolution's output, R_pool x used columns x K.
     /// </summary>
     ConvPoolWorkspace,
+    /// <summary>
+    /// Training forward and backward split into sample slices: each slice's own copy of the
+    /// convolution scratch (forward, then backward data), slices x (forward + backward) floats.
+    /// </summary>
+    SliceWorkspace,
+    /// <summary>
+    /// Training backward split into sample slices: the weight and bias gradients of every slice
+    /// after the first, (slices - 1) x trainable floats, added into the gradient block in slice order.
+    /// </summary>
+    SliceGradients,
 }
 
 /// <summary>

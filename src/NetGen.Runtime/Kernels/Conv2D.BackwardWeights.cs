@@ -138,6 +138,12 @@ public static unsafe partial class Conv2D
         {
             for (int kb = 0; kb < blocks; kb++)
             {
+                if (PairedBlocks<TV>(packed, kg, kb))
+                {
+                    BackwardWeightsPair<TV>(packed, dy, x, dims, nStart, nEnd, g, kb);
+                    kb++;
+                    continue;
+                }
                 int count = Math.Min(Simd.Block, kg - kb * Simd.Block);
                 int channel = g * kg + kb * Simd.Block;
                 for (int r = 0; r < r0; r++)

@@ -94,11 +94,50 @@ public static unsafe class MaxPool2D
         {
             if (Simd.Use512)
             {
-                BackwardCore<Lanes512>(pdx, pdy, px, dims);
+                BackwardCore<Lanes512>(pdx, pdy, px, dims, false);
             }
             else
             {
-                BackwardCore<Lanes256>(pdx, pdy, px, dims);
+                BackwardCore<Lanes256>(pdx, pdy, px, dims, false);
+            }
+        }
+    }
+
+    /// <summary>Whether every input pixel lies in exactly one window: stride = window, no padding, P x R = H and Q x S = W.</summary>
+    public static bool Tiles(in PoolDims dims) =>
+        dims.StrideH == dims.R && dims.StrideW == dims.S && dims.PadTop == 0 && dims.PadLeft == 0 &&
+        dims.P * dims.R == dims.H && dims.Q * dims.S == dims.W;
+
+    /// <summary>
+    /// dX = the gradient of a pooling whose windows tile the input (<see cref="Tiles"/>): every
+    /// element is written once (dY at each window's first maximum, 0 elsewhere), so dX needs no
+    /// clearing first; the values equal <see cref="Backward"/> into a zeroed dX.
+    /// </summary>
+    /// <param name="dX">(N, H, W, C) input gradient, overwritten.</param>
+    /// <param name="dY">(N, P, Q, C) output gradient.</param>
+    /// <param name="x">(N, H, W, C) the forward input.</param>
+    /// <param name="dims">The pooling.</param>
+    public static void BackwardOverwrite(Span<float> dX, ReadOnlySpan<float> dY, ReadOnlySpan<float> x, in PoolDims dims)
+    {
+        const string kernel = "MaxPool2D.BackwardOverwrite";
+        dims.Validate();
+        if (!Tiles(dims))
+        {
+            throw new ArgumentException(
+                $"{kernel}: the {dims.R}x{dims.S} windows with stride {dims.StrideH}x{dims.StrideW} and padding {dims.PadTop},{dims.PadLeft} do not tile the {dims.H}x{dims.W} input exactly; use Backward into a cleared dX.", nameof(dims));
+        }
+        Check.Length(dX.Length, (long)dims.N * dims.H * dims.W * dims.C, kernel, nameof(dX), "N*H*W*C");
+        Check.Length(dY.Length, (long)dims.N * dims.P * dims.Q * dims.C, kernel, nameof(dY), "N*P*Q*C");
+        Check.Length(x.Length, (long)dims.N * dims.H * dims.W * dims.C, kernel, nameof(x), "N*H*W*C");
+        fixed (float* pdx = dX, pdy = dY, px = x)
+        {
+            if (Simd.Use512)
+            {
+                BackwardCore<Lanes512>(pdx, pdy, px, dims, true);
+            }
+            else
+            {
+                BackwardCore<Lanes256>(pdx, pdy, px, dims, true);
             }
         }
     }
@@ -109,7 +148,7 @@ public static unsafe class MaxPool2D
     /// maximum wins and a NaN never does, as in the scalar scan), then every tap adds dY in the
     /// lanes whose index is its own.
     /// </summary>
-    private static void BackwardCore<TV>(float* dx, float* dy, float* x, in PoolDims dims)
+    private static void BackwardCore<TV>(float* dx, float* dy, float* x, in PoolDims dims, bool overwrite)
         where TV : struct, ILanes16<TV>
     {
         int n0 = dims.N, h = dims.H, wd = dims.W, c = dims.C, r0 = dims.R, s0 = dims.S;
@@ -148,7 +187,8 @@ public static unsafe class MaxPool2D
                             for (int iw = wLo; iw < wHi; iw++, tap++)
                             {
                                 float* d = dxFirst + (ih - hLo) * rowFloats + (iw - wLo) * c + cb;
-                                TV.Store(d, TV.Add(TV.Load(d), TV.And(g, TV.Equal(index, TV.Broadcast(tap)))));
+                                TV routed = TV.And(g, TV.Equal(index, TV.Broadcast(tap)));
+                                TV.Store(d, overwrite ? routed : TV.Add(TV.Load(d), routed));
                             }
                         }
                     }
@@ -161,6 +201,10 @@ public static unsafe class MaxPool2D
                             for (int iw = wLo; iw < wHi; iw++)
                             {
                                 int at = ((n * h + ih) * wd + iw) * c + ci;
+                                if (overwrite)
+                                {
+                                    dx[at] = 0f;
+                                }
                                 if (x[at] > m)
                                 {
                                     m = x[at];

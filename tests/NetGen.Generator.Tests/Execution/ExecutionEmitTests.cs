@@ -39,8 +39,10 @@ public class ExecutionEmitTests
         Assert.Equal(2, Count(code, "global::NetGen.Kernels.MaxPool2D.Forward("));
         Assert.Equal(2, Count(code, "global::NetGen.Kernels.Conv2D.ForwardMaxPool("));
         Assert.Equal(3, Count(code, "global::NetGen.Kernels.Conv2D.BackwardWeights("));
-        // conv1 reads the network input: no input gradient, no backward packing.
-        Assert.Equal(2, Count(code, "global::NetGen.Kernels.Conv2D.PackForBackward("));
+        // conv1 reads the network input: no input gradient, no backward packing; conv2's and conv3's
+        // are in the whole repack and in the sample slices' shares of it.
+        Assert.Equal(4, Count(code, "global::NetGen.Kernels.Conv2D.PackForBackward("));
+        Assert.Contains("partial class Net : global::NetGen.Execution.ITrainableNetwork, global::NetGen.Execution.ISampleSlices", code);
         Assert.Contains("Conv2DDims.Create(1, 28, 28, 1, 32, 3, 3, 1, 1, 0, 0, 0, 0, 1, 1, 1); // conv1", code);
         Assert.Contains("new(1, 576, 64); // dense_1", code);
         Assert.Contains("new(\"dense_1.weight\", 55744, new[] { 64, 576 }", code);
@@ -128,7 +130,7 @@ public class ExecutionEmitTests
         Assert.Empty(GeneratorTestHelper.Describe(run.GeneratorDiagnostics));
         Assert.Empty(GeneratorTestHelper.Describe(run.CompilationDiagnostics));
         string code = run.Sources["Net.Network.g.cs"];
-        Assert.Contains("partial class Net : global::NetGen.Execution.ITrainableNetwork\n", code);
+        Assert.Contains("partial class Net : global::NetGen.Execution.ITrainableNetwork, global::NetGen.Execution.ISampleSlices\n", code);
         Assert.Contains("public int LabelsPerSample => 48;", code);
         // Predict on a training instance: softmax over each pixel's 4 channels, then back to channels-first.
         Assert.Contains("Softmax.Forward(scores, scores, n * 48, 4);", code);
@@ -145,8 +147,11 @@ public class ExecutionEmitTests
         long forward = 112 * 3 * 9 + 208 * 100 * 9 + 400 * 200 * 9;
         Assert.Equal((forward + 216 + 3 * 200 * 300) * 4, buffers.InferenceBytes);
         // Backward packings pad C to 16 (conv2: 112*200*9, conv3: 208*400*9); conv1 reads the input.
-        Assert.Equal((forward + 112 * 200 * 9 + 208 * 400 * 9 + 216) * 4, buffers.TrainingBytes);
-        Assert.Contains("Kernel buffers beside the plans (packed weights, scratch): 4.4 MB inference, 7.4 MB training",
+        // Training runs two sample slices: each its own scratch (2 x 216), the second its own weight
+        // gradients (2,800 + 180,200 + 720,400 parameters).
+        long slices = 2 * 216 + 2_800 + 180_200 + 720_400;
+        Assert.Equal((forward + 112 * 200 * 9 + 208 * 400 * 9 + 216 + slices) * 4, buffers.TrainingBytes);
+        Assert.Contains("Kernel buffers beside the plans (packed weights, scratch): 4.4 MB inference, 11.1 MB training",
             NetGen.Generator.Emit.SummaryWriter.Write(analysis));
     }
 

@@ -207,7 +207,7 @@ partial class FrozenMlp : global::NetGen.Execution.ITrainableNetwork
     /// memory: this call allocates (pool.Workers - 1) x <see cref="WorkerInferenceBytes"/> once (and frees them
     /// when given null or a one-worker pool), and the outputs are bit-identical to sequential ones. A single sample
     /// (Predict of one, or a batch of one) then runs each large convolution by bands of output rows, one band per
-    /// worker (<see cref="global::NetGen.Execution.LayerBands"/>), with the same outputs bit for bit. On a training instance, each layer's backward runs its two independent halves (weight and input gradients) on two workers, with the same results as on one thread.
+    /// worker (<see cref="global::NetGen.Execution.LayerBands"/>), with the same outputs bit for bit. On a training instance, the training forward and backward run on the workers (fixed sample slices, or each layer's two backward halves), with the same results as on one thread.
     /// The pool stays the caller's to dispose. Thread-safety: an instance is still used by one thread at a time,
     /// and the pool must not run other work during its calls (a pool is not re-entrant).
     /// </summary>

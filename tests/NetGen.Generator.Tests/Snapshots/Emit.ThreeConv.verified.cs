@@ -4,7 +4,7 @@
 namespace Samples.Exercises
 {
     /// <summary>The network 'ThreeConv', generated from its .cnn file.</summary>
-    public sealed partial class ThreeConv : global::NetGen.Execution.ITrainableNetwork
+    public sealed partial class ThreeConv : global::NetGen.Execution.ITrainableNetwork, global::NetGen.Execution.ISampleSlices
     {
         /// <summary>Parameters (fp32 elements): trainable, frozen, and BatchNorm running statistics.</summary>
         public const long ParameterCount = 903400;
@@ -61,7 +61,7 @@ namespace Samples.Exercises
             "Memory (fp32, MB = 10^6 bytes):\n" +
             "Parameters: 3.6 MB\n" +
             "Inference peak: 9.0 MB activations + 3.6 MB parameters = 12.6 MB\n" +
-            "Kernel buffers beside the plans (packed weights, scratch): 4.4 MB inference, 7.4 MB training\n" +
+            "Kernel buffers beside the plans (packed weights, scratch): 4.4 MB inference, 11.1 MB training\n" +
             "Training at batch 50 (adam):\n" +
             "  Inputs:              36.0 MB\n" +
             "  Activations:        526.0 MB\n" +
@@ -99,7 +99,7 @@ namespace Samples.Exercises
         /// <summary>Bytes the kernels need beside <see cref="InferenceBytes"/>: packed weight copies and scratch. An inference instance allocates the sum.</summary>
         public const long InferenceKernelBytes = 4361760;
         /// <summary>Bytes the kernels need beside <see cref="TrainingBytes"/>: forward and backward packed weight copies and scratch. A training instance allocates the sum.</summary>
-        public const long TrainingKernelBytes = 7443360;
+        public const long TrainingKernelBytes = 11058688;
 
         /// <summary>Every parameter tensor: name, PyTorch shape, offset, initialiser (in the order weight files list them).</summary>
         public static global::System.ReadOnlySpan<global::NetGen.Execution.ParameterTensor> ParameterTensors => s_netgenParameters;
@@ -217,7 +217,7 @@ namespace Samples.Exercises
         /// memory: this call allocates (pool.Workers - 1) x <see cref="WorkerInferenceBytes"/> once (and frees them
         /// when given null or a one-worker pool), and the outputs are bit-identical to sequential ones. A single sample
         /// (Predict of one, or a batch of one) then runs each large convolution by bands of output rows, one band per
-        /// worker (<see cref="global::NetGen.Execution.LayerBands"/>), with the same outputs bit for bit. On a training instance, each layer's backward runs its two independent halves (weight and input gradients) on two workers, with the same results as on one thread.
+        /// worker (<see cref="global::NetGen.Execution.LayerBands"/>), with the same outputs bit for bit. On a training instance, the training forward and backward run on the workers (fixed sample slices, or each layer's two backward halves), with the same results as on one thread.
         /// The pool stays the caller's to dispose. Thread-safety: an instance is still used by one thread at a time,
         /// and the pool must not run other work during its calls (a pool is not re-entrant).
         /// </summary>
@@ -440,12 +440,20 @@ namespace Samples.Exercises
             return totals;
         }
 
-        /// <summary>Softmax cross-entropy of the saved logits of n samples: sums, and the summed loss's gradient at the logits.</summary>
+        /// <summary>Softmax cross-entropy of the saved logits of n samples: sums, and the summed loss's gradient at the logits of each of the 2 sample slices.</summary>
         private global::NetGen.Execution.LossTotals NetgenLoss(global::System.ReadOnlySpan<int> labels, int n, int firstSample)
         {
             global::System.Span<float> m = _netgenMemory;
-            return global::NetGen.Execution.SoftmaxLoss.SumForwardBackward(m.Slice(144113600, n * 380000), m.Slice(125113600, n * 380000),
-                labels, 400, TrainingSettings.IgnoreLabel, "ThreeConv", (long)firstSample * 950);
+            var totals = default(global::NetGen.Execution.LossTotals);
+            for (int slice = 0; slice < 2; slice++)
+            {
+                int s = slice * n / 2;
+                int count = (slice + 1) * n / 2 - s;
+                if (count == 0) continue;
+                totals += global::NetGen.Execution.SoftmaxLoss.SumForwardBackward(m.Slice(144113600 + s * 2250000, count * 380000), m.Slice(125113600 + s * 380000, count * 380000),
+                    labels.Slice(s * 950, count * 950), 400, TrainingSettings.IgnoreLabel, "ThreeConv", (long)(firstSample + s) * 950);
+            }
+            return totals;
         }
 
         /// <summary>The summed gradient over <paramref name="count"/> labels divided into the mean's.</summary>
@@ -460,7 +468,7 @@ namespace Samples.Exercises
             _netgenSteps++;
             global::System.Span<float> m = _netgenMemory;
             global::NetGen.Execution.OptimizerStep.Adam(m.Slice(0, 903400), m.Slice(903400, 903400), m.Slice(1806800, 1806800), s_netgenParameters, TrainingSettings, _netgenSteps, "ThreeConv");
-            NetgenPackTraining();
+            global::NetGen.Execution.SampleSlices.Run(_netgenPool, this, 2, 2, 2);
         }
 
         private void NetgenLoadInputs(global::System.ReadOnlySpan<float> inputs, int n)
@@ -564,52 +572,96 @@ namespace Samples.Exercises
             global::NetGen.Kernels.Conv2D.PackForBackward(m.Slice(257725424, 748800), m.Slice(183000, 720000), in s_netgenDims3);
         }
 
-        /// <summary>A batch of <paramref name="n"/> samples, already in the inputs region, through every layer, saving each output; <paramref name="train"/> draws dropout masks.</summary>
-        private void NetgenForwardTraining(int n, bool train)
-        {
-            global::System.Span<float> m = _netgenMemory;
-            // conv1: Conv2D (3, 200, 300) -> (100, 100, 150)
-            global::NetGen.Kernels.Conv2D.Forward(m.Slice(12613600, n * 1500000), m.Slice(3613600, n * 180000), m.Slice(256613600, 3024), m.Slice(2700, 100), m.Slice(258474224, 216), s_netgenDims1 with { N = n }, global::NetGen.Activation.None, 0f);
-            // conv2: Conv2D (100, 100, 150) -> (200, 50, 75)
-            global::NetGen.Kernels.Conv2D.Forward(m.Slice(87613600, n * 750000), m.Slice(12613600, n * 1500000), m.Slice(256616624, 187200), m.Slice(182800, 200), m.Slice(258474224, 216), s_netgenDims2 with { N = n }, global::NetGen.Activation.None, 0f);
-            // conv3: Conv2D (200, 50, 75) -> (400, 25, 38)
-            global::NetGen.Kernels.Conv2D.Forward(m.Slice(125113600, n * 380000), m.Slice(87613600, n * 750000), m.Slice(256803824, 720000), m.Slice(903000, 400), m.Slice(258474224, 216), s_netgenDims3 with { N = n }, global::NetGen.Activation.None, 0f);
-        }
+        /// <summary>
+        /// A batch of <paramref name="n"/> samples, already in the inputs region, through every layer, saving each
+        /// output: 2 slices of the samples, a worker each on a pool (no layer draws masks, so <paramref name="train"/> changes nothing).
+        /// </summary>
+        private void NetgenForwardTraining(int n, bool train) =>
+            global::NetGen.Execution.SampleSlices.Run(_netgenPool, this, 0, 2, n);
 
-        /// <summary>Backward over the batch, from the logits' gradient: parameter gradients accumulate into the (zeroed) gradient block.</summary>
+        /// <summary>
+        /// Backward over the batch from the logits' gradient, 2 slices of the samples: the first slice's parameter
+        /// gradients accumulate into the gradient block, each later slice's into its own block, added in slice order.
+        /// </summary>
         private void NetgenBackward(int n)
         {
+            global::NetGen.Execution.SampleSlices.Run(_netgenPool, this, 1, 2, n);
             global::System.Span<float> m = _netgenMemory;
-            var pool = _netgenPool;
+            for (int slice = 1; slice < 2; slice++)
+                if (global::NetGen.Execution.SampleSlices.HasSamples(slice, 2, n))
+                    global::NetGen.Execution.ExecutionOps.AddInto(m.Slice(903400, 903400), m.Slice(257571472 + slice * 903400, 903400));
+        }
+
+        /// <summary>Pass 0: forward of a slice of the samples; 1: its backward; 2: the repack after a step, a share of the layers per slice (samples unused).</summary>
+        void global::NetGen.Execution.ISampleSlices.RunSlice(int pass, int slice, int samples)
+        {
+            if (pass == 2)
+            {
+                NetgenPackSlice(slice);
+                return;
+            }
+            int s = slice * samples / 2;
+            int n = (slice + 1) * samples / 2 - s;
+            if (n == 0) return;
+            if (pass == 0) NetgenForwardSlice(s, n, slice);
+            else NetgenBackwardSlice(s, n, slice);
+        }
+
+        /// <summary>Slice <paramref name="slice"/>'s share of the repack after a step (the layers' packed floats balanced over the slices).</summary>
+        private void NetgenPackSlice(int slice)
+        {
+            global::System.Span<float> m = _netgenMemory;
+            switch (slice)
+            {
+                case 0: // 1468800 packed floats
+                {
+                    global::NetGen.Kernels.Conv2D.Pack(m.Slice(256803824, 720000), m.Slice(183000, 720000), in s_netgenDims3);
+                    global::NetGen.Kernels.Conv2D.PackForBackward(m.Slice(257725424, 748800), m.Slice(183000, 720000), in s_netgenDims3);
+                    break;
+                }
+                case 1: // 391824 packed floats
+                {
+                    global::NetGen.Kernels.Conv2D.Pack(m.Slice(256613600, 3024), m.Slice(0, 2700), in s_netgenDims1);
+                    global::NetGen.Kernels.Conv2D.Pack(m.Slice(256616624, 187200), m.Slice(2800, 180000), in s_netgenDims2);
+                    global::NetGen.Kernels.Conv2D.PackForBackward(m.Slice(257523824, 201600), m.Slice(2800, 180000), in s_netgenDims2);
+                    break;
+                }
+            }
+        }
+
+        /// <summary>Samples [s, s + n) of the batch through every layer, saving each output; <paramref name="slice"/> picks the scratch.</summary>
+        private void NetgenForwardSlice(int s, int n, int slice)
+        {
+            global::System.Span<float> m = _netgenMemory;
+            int scratch = 258474440 + slice * 216;
+            // conv1: Conv2D (3, 200, 300) -> (100, 100, 150)
+            global::NetGen.Kernels.Conv2D.Forward(m.Slice(12613600 + s * 1500000, n * 1500000), m.Slice(3613600 + s * 180000, n * 180000), m.Slice(256613600, 3024), m.Slice(2700, 100), m.Slice(scratch, 216), s_netgenDims1 with { N = n }, global::NetGen.Activation.None, 0f);
+            // conv2: Conv2D (100, 100, 150) -> (200, 50, 75)
+            global::NetGen.Kernels.Conv2D.Forward(m.Slice(87613600 + s * 750000, n * 750000), m.Slice(12613600 + s * 1500000, n * 1500000), m.Slice(256616624, 187200), m.Slice(182800, 200), m.Slice(scratch, 216), s_netgenDims2 with { N = n }, global::NetGen.Activation.None, 0f);
+            // conv3: Conv2D (200, 50, 75) -> (400, 25, 38)
+            global::NetGen.Kernels.Conv2D.Forward(m.Slice(125113600 + s * 380000, n * 380000), m.Slice(87613600 + s * 750000, n * 750000), m.Slice(256803824, 720000), m.Slice(903000, 400), m.Slice(scratch, 216), s_netgenDims3 with { N = n }, global::NetGen.Activation.None, 0f);
+        }
+
+        /// <summary>Backward of samples [s, s + n): parameter gradients accumulate into slice <paramref name="slice"/>'s block (cleared first unless it is the gradient block).</summary>
+        private void NetgenBackwardSlice(int s, int n, int slice)
+        {
+            global::System.Span<float> m = _netgenMemory;
+            int scratch = 258474440 + slice * 216;
+            int g = slice == 0 ? 903400 : 257571472 + slice * 903400;
+            if (slice > 0) m.Slice(g, 903400).Clear();
             // conv3: Conv2D
-            m.Slice(219113600, n * 750000).Clear();
-            if (pool is not null)
-            {
-                var work = new global::NetGen.Execution.ConvBackwardWork(_netgenMemory, 1086400, 720000, 1806400, 400, 144113600, n * 380000, 87613600, n * 750000, 219113600, n * 750000, 257725424, 748800, 0, 0, s_netgenDims3 with { N = n });
-                pool.Run(2, in work);
-            }
-            else
-            {
-                global::NetGen.Kernels.Conv2D.BackwardWeights(m.Slice(1086400, 720000), m.Slice(144113600, n * 380000), m.Slice(87613600, n * 750000), s_netgenDims3 with { N = n });
-                global::NetGen.Kernels.Conv2D.BackwardBias(m.Slice(1806400, 400), m.Slice(144113600, n * 380000), s_netgenDims3 with { N = n });
-                global::NetGen.Kernels.Conv2D.BackwardData(m.Slice(219113600, n * 750000), m.Slice(144113600, n * 380000), m.Slice(257725424, 748800), m.Slice(0, 0), s_netgenDims3 with { N = n });
-            }
+            global::NetGen.Kernels.Conv2D.BackwardWeights(m.Slice(g + 183000, 720000), m.Slice(144113600 + s * 2250000, n * 380000), m.Slice(87613600 + s * 750000, n * 750000), s_netgenDims3 with { N = n });
+            global::NetGen.Kernels.Conv2D.BackwardBias(m.Slice(g + 903000, 400), m.Slice(144113600 + s * 2250000, n * 380000), s_netgenDims3 with { N = n });
+            m.Slice(144113600 + s * 2250000 + n * 1500000, n * 750000).Clear();
+            global::NetGen.Kernels.Conv2D.BackwardData(m.Slice(144113600 + s * 2250000 + n * 1500000, n * 750000), m.Slice(144113600 + s * 2250000, n * 380000), m.Slice(257725424, 748800), m.Slice(0, 0), s_netgenDims3 with { N = n });
             // conv2: Conv2D
-            m.Slice(144113600, n * 1500000).Clear();
-            if (pool is not null)
-            {
-                var work = new global::NetGen.Execution.ConvBackwardWork(_netgenMemory, 906200, 180000, 1086200, 200, 219113600, n * 750000, 12613600, n * 1500000, 144113600, n * 1500000, 257523824, 201600, 0, 0, s_netgenDims2 with { N = n });
-                pool.Run(2, in work);
-            }
-            else
-            {
-                global::NetGen.Kernels.Conv2D.BackwardWeights(m.Slice(906200, 180000), m.Slice(219113600, n * 750000), m.Slice(12613600, n * 1500000), s_netgenDims2 with { N = n });
-                global::NetGen.Kernels.Conv2D.BackwardBias(m.Slice(1086200, 200), m.Slice(219113600, n * 750000), s_netgenDims2 with { N = n });
-                global::NetGen.Kernels.Conv2D.BackwardData(m.Slice(144113600, n * 1500000), m.Slice(219113600, n * 750000), m.Slice(257523824, 201600), m.Slice(0, 0), s_netgenDims2 with { N = n });
-            }
+            global::NetGen.Kernels.Conv2D.BackwardWeights(m.Slice(g + 2800, 180000), m.Slice(144113600 + s * 2250000 + n * 1500000, n * 750000), m.Slice(12613600 + s * 1500000, n * 1500000), s_netgenDims2 with { N = n });
+            global::NetGen.Kernels.Conv2D.BackwardBias(m.Slice(g + 182800, 200), m.Slice(144113600 + s * 2250000 + n * 1500000, n * 750000), s_netgenDims2 with { N = n });
+            m.Slice(144113600 + s * 2250000, n * 1500000).Clear();
+            global::NetGen.Kernels.Conv2D.BackwardData(m.Slice(144113600 + s * 2250000, n * 1500000), m.Slice(144113600 + s * 2250000 + n * 1500000, n * 750000), m.Slice(257523824, 201600), m.Slice(0, 0), s_netgenDims2 with { N = n });
             // conv1: Conv2D
-            global::NetGen.Kernels.Conv2D.BackwardWeights(m.Slice(903400, 2700), m.Slice(144113600, n * 1500000), m.Slice(3613600, n * 180000), s_netgenDims1 with { N = n });
-            global::NetGen.Kernels.Conv2D.BackwardBias(m.Slice(906100, 100), m.Slice(144113600, n * 1500000), s_netgenDims1 with { N = n });
+            global::NetGen.Kernels.Conv2D.BackwardWeights(m.Slice(g + 0, 2700), m.Slice(144113600 + s * 2250000, n * 1500000), m.Slice(3613600 + s * 180000, n * 180000), s_netgenDims1 with { N = n });
+            global::NetGen.Kernels.Conv2D.BackwardBias(m.Slice(g + 2700, 100), m.Slice(144113600 + s * 2250000, n * 1500000), s_netgenDims1 with { N = n });
         }
     }
 }

@@ -3,7 +3,7 @@
 
 namespace App
 {
-    partial class Mnist : global::NetGen.Execution.ITrainableNetwork
+    partial class Mnist : global::NetGen.Execution.ITrainableNetwork, global::NetGen.Execution.ISampleSlices
     {
         /// <summary>Parameters (fp32 elements): trainable, frozen, and BatchNorm running statistics.</summary>
         public const long ParameterCount = 13610;
@@ -57,7 +57,7 @@ namespace App
             "Memory (fp32, MB = 10^6 bytes):\n" +
             "Parameters: 54.4 KB\n" +
             "Inference peak: 5.4 KB activations + 54.4 KB parameters = 59.9 KB\n" +
-            "Kernel buffers beside the plans (packed weights, scratch): 88.9 KB inference, 87.2 KB training\n" +
+            "Kernel buffers beside the plans (packed weights, scratch): 88.9 KB inference, 141.7 KB training\n" +
             "Training at batch 64 (adam):\n" +
             "  Inputs:             200.7 KB\n" +
             "  Activations:          1.7 MB\n" +
@@ -97,7 +97,7 @@ namespace App
         /// <summary>Bytes the kernels need beside <see cref="InferenceBytes"/>: packed weight copies and scratch. An inference instance allocates the sum.</summary>
         public const long InferenceKernelBytes = 88904;
         /// <summary>Bytes the kernels need beside <see cref="TrainingBytes"/>: forward and backward packed weight copies and scratch. A training instance allocates the sum.</summary>
-        public const long TrainingKernelBytes = 87172;
+        public const long TrainingKernelBytes = 141748;
 
         /// <summary>Every parameter tensor: name, PyTorch shape, offset, initialiser (in the order weight files list them).</summary>
         public static global::System.ReadOnlySpan<global::NetGen.Execution.ParameterTensor> ParameterTensors => s_netgenParameters;
@@ -212,7 +212,7 @@ namespace App
         /// memory: this call allocates (pool.Workers - 1) x <see cref="WorkerInferenceBytes"/> once (and frees them
         /// when given null or a one-worker pool), and the outputs are bit-identical to sequential ones. A single sample
         /// (Predict of one, or a batch of one) then runs each large convolution by bands of output rows, one band per
-        /// worker (<see cref="global::NetGen.Execution.LayerBands"/>), with the same outputs bit for bit. On a training instance, each layer's backward runs its two independent halves (weight and input gradients) on two workers, with the same results as on one thread.
+        /// worker (<see cref="global::NetGen.Execution.LayerBands"/>), with the same outputs bit for bit. On a training instance, the training forward and backward run on the workers (fixed sample slices, or each layer's two backward halves), with the same results as on one thread.
         /// The pool stays the caller's to dispose. Thread-safety: an instance is still used by one thread at a time,
         /// and the pool must not run other work during its calls (a pool is not re-entrant).
         /// </summary>
@@ -435,12 +435,20 @@ namespace App
             return totals;
         }
 
-        /// <summary>Softmax cross-entropy of the saved logits of n samples: sums, and the summed loss's gradient at the logits.</summary>
+        /// <summary>Softmax cross-entropy of the saved logits of n samples: sums, and the summed loss's gradient at the logits of each of the 2 sample slices.</summary>
         private global::NetGen.Execution.LossTotals NetgenLoss(global::System.ReadOnlySpan<int> labels, int n, int firstSample)
         {
             global::System.Span<float> m = _netgenMemory;
-            return global::NetGen.Execution.SoftmaxLoss.SumForwardBackward(m.Slice(537896, n * 10), m.Slice(537256, n * 10),
-                labels, 10, TrainingSettings.IgnoreLabel, "Mnist", (long)firstSample * 1);
+            var totals = default(global::NetGen.Execution.LossTotals);
+            for (int slice = 0; slice < 2; slice++)
+            {
+                int s = slice * n / 2;
+                int count = (slice + 1) * n / 2 - s;
+                if (count == 0) continue;
+                totals += global::NetGen.Execution.SoftmaxLoss.SumForwardBackward(m.Slice(537896 + s * 6760, count * 10), m.Slice(537256 + s * 10, count * 10),
+                    labels.Slice(s * 1, count * 1), 10, TrainingSettings.IgnoreLabel, "Mnist", (long)(firstSample + s) * 1);
+            }
+            return totals;
         }
 
         /// <summary>The summed gradient over <paramref name="count"/> labels divided into the mean's.</summary>
@@ -455,7 +463,7 @@ namespace App
             _netgenSteps++;
             global::System.Span<float> m = _netgenMemory;
             global::NetGen.Execution.OptimizerStep.Adam(m.Slice(0, 13610), m.Slice(13610, 13610), m.Slice(27220, 27220), s_netgenParameters, TrainingSettings, _netgenSteps, "Mnist");
-            NetgenPackTraining();
+            global::NetGen.Execution.SampleSlices.Run(_netgenPool, this, 2, 2, 2);
         }
 
         private void NetgenLoadInputs(global::System.ReadOnlySpan<float> inputs, int n)
@@ -560,49 +568,97 @@ namespace App
             global::NetGen.Kernels.Dense.Pack(m.Slice(970680, 21632), m.Slice(80, 13520), in s_netgenDims4);
         }
 
-        /// <summary>A batch of <paramref name="n"/> samples, already in the inputs region, through every layer, saving each output; <paramref name="train"/> draws dropout masks.</summary>
-        private void NetgenForwardTraining(int n, bool train)
+        /// <summary>
+        /// A batch of <paramref name="n"/> samples, already in the inputs region, through every layer, saving each
+        /// output: 2 slices of the samples, a worker each on a pool (no layer draws masks, so <paramref name="train"/> changes nothing).
+        /// </summary>
+        private void NetgenForwardTraining(int n, bool train) =>
+            global::NetGen.Execution.SampleSlices.Run(_netgenPool, this, 0, 2, n);
+
+        /// <summary>
+        /// Backward over the batch from the logits' gradient, 2 slices of the samples: the first slice's parameter
+        /// gradients accumulate into the gradient block, each later slice's into its own block, added in slice order.
+        /// </summary>
+        private void NetgenBackward(int n)
+        {
+            global::NetGen.Execution.SampleSlices.Run(_netgenPool, this, 1, 2, n);
+            global::System.Span<float> m = _netgenMemory;
+            for (int slice = 1; slice < 2; slice++)
+                if (global::NetGen.Execution.SampleSlices.HasSamples(slice, 2, n))
+                    global::NetGen.Execution.ExecutionOps.AddInto(m.Slice(13610, 13610), m.Slice(978753 + slice * 13610, 13610));
+        }
+
+        /// <summary>Pass 0: forward of a slice of the samples; 1: its backward; 2: the repack after a step, a share of the layers per slice (samples unused).</summary>
+        void global::NetGen.Execution.ISampleSlices.RunSlice(int pass, int slice, int samples)
+        {
+            if (pass == 2)
+            {
+                NetgenPackSlice(slice);
+                return;
+            }
+            int s = slice * samples / 2;
+            int n = (slice + 1) * samples / 2 - s;
+            if (n == 0) return;
+            if (pass == 0) NetgenForwardSlice(s, n, slice);
+            else NetgenBackwardSlice(s, n, slice);
+        }
+
+        /// <summary>Slice <paramref name="slice"/>'s share of the repack after a step (the layers' packed floats balanced over the slices).</summary>
+        private void NetgenPackSlice(int slice)
         {
             global::System.Span<float> m = _netgenMemory;
+            switch (slice)
+            {
+                case 0: // 21632 packed floats
+                {
+                    global::NetGen.Kernels.Dense.Pack(m.Slice(970680, 21632), m.Slice(80, 13520), in s_netgenDims4);
+                    break;
+                }
+                case 1: // 144 packed floats
+                {
+                    global::NetGen.Kernels.Conv2D.Pack(m.Slice(970536, 144), m.Slice(0, 72), in s_netgenDims1);
+                    break;
+                }
+            }
+        }
+
+        /// <summary>Samples [s, s + n) of the batch through every layer, saving each output; <paramref name="slice"/> picks the scratch.</summary>
+        private void NetgenForwardSlice(int s, int n, int slice)
+        {
+            global::System.Span<float> m = _netgenMemory;
+            int scratch = 992329 + slice * 17;
             // conv1: Conv2D + ReLU (1, 28, 28) -> (8, 26, 26)
-            global::NetGen.Kernels.Conv2D.Forward(m.Slice(104616, n * 5408), m.Slice(54440, n * 784), m.Slice(970536, 144), m.Slice(72, 8), m.Slice(992312, 17), s_netgenDims1 with { N = n }, global::NetGen.Activation.ReLU, 0f);
+            global::NetGen.Kernels.Conv2D.Forward(m.Slice(104616 + s * 5408, n * 5408), m.Slice(54440 + s * 784, n * 784), m.Slice(970536, 144), m.Slice(72, 8), m.Slice(scratch, 17), s_netgenDims1 with { N = n }, global::NetGen.Activation.ReLU, 0f);
             // maxpool2d_1: MaxPool2D (8, 26, 26) -> (8, 13, 13)
-            global::NetGen.Kernels.MaxPool2D.Forward(m.Slice(450728, n * 1352), m.Slice(104616, n * 5408), s_netgenDims2 with { N = n });
+            global::NetGen.Kernels.MaxPool2D.Forward(m.Slice(450728 + s * 1352, n * 1352), m.Slice(104616 + s * 5408, n * 5408), s_netgenDims2 with { N = n });
             // flatten_1: Flatten (8, 13, 13) -> (1352)
             // A view of its input: nothing to compute (channels-last order, see the weight table).
             // dense_1: Dense + Softmax (1352) -> (10)
-            global::NetGen.Kernels.Dense.Forward(m.Slice(537256, n * 10), m.Slice(450728, n * 1352), m.Slice(970680, 21632), m.Slice(13600, 10), s_netgenDims4 with { N = n }, global::NetGen.Activation.None, 0f);
+            global::NetGen.Kernels.Dense.Forward(m.Slice(537256 + s * 10, n * 10), m.Slice(450728 + s * 1352, n * 1352), m.Slice(970680, 21632), m.Slice(13600, 10), s_netgenDims4 with { N = n }, global::NetGen.Activation.None, 0f);
             // The fused softmax is part of the loss (and applied to Predict's output).
         }
 
-        /// <summary>Backward over the batch, from the logits' gradient: parameter gradients accumulate into the (zeroed) gradient block.</summary>
-        private void NetgenBackward(int n)
+        /// <summary>Backward of samples [s, s + n): parameter gradients accumulate into slice <paramref name="slice"/>'s block (cleared first unless it is the gradient block).</summary>
+        private void NetgenBackwardSlice(int s, int n, int slice)
         {
             global::System.Span<float> m = _netgenMemory;
-            var pool = _netgenPool;
+            int scratch = 992329 + slice * 17;
+            int g = slice == 0 ? 13610 : 978753 + slice * 13610;
+            if (slice > 0) m.Slice(g, 13610).Clear();
             // dense_1: Dense + Softmax
             // dY is already the gradient at the logits (softmax cross-entropy).
-            m.Slice(884008, n * 1352).Clear();
-            if (pool is not null)
-            {
-                var work = new global::NetGen.Execution.DenseBackwardWork(_netgenMemory, 13690, 13520, 27210, 10, 537896, n * 10, 450728, n * 1352, 884008, n * 1352, 80, 13520, s_netgenDims4 with { N = n });
-                pool.Run(2, in work);
-            }
-            else
-            {
-                global::NetGen.Kernels.Dense.BackwardWeights(m.Slice(13690, 13520), m.Slice(537896, n * 10), m.Slice(450728, n * 1352), s_netgenDims4 with { N = n });
-                global::NetGen.Kernels.Dense.BackwardBias(m.Slice(27210, 10), m.Slice(537896, n * 10), s_netgenDims4 with { N = n });
-                global::NetGen.Kernels.Dense.BackwardData(m.Slice(884008, n * 1352), m.Slice(537896, n * 10), m.Slice(80, 13520), s_netgenDims4 with { N = n });
-            }
+            global::NetGen.Kernels.Dense.BackwardWeights(m.Slice(g + 80, 13520), m.Slice(537896 + s * 6760, n * 10), m.Slice(450728 + s * 1352, n * 1352), s_netgenDims4 with { N = n });
+            global::NetGen.Kernels.Dense.BackwardBias(m.Slice(g + 13600, 10), m.Slice(537896 + s * 6760, n * 10), s_netgenDims4 with { N = n });
+            m.Slice(537896 + s * 6760 + n * 5408, n * 1352).Clear();
+            global::NetGen.Kernels.Dense.BackwardData(m.Slice(537896 + s * 6760 + n * 5408, n * 1352), m.Slice(537896 + s * 6760, n * 10), m.Slice(80, 13520), s_netgenDims4 with { N = n });
             // flatten_1: Flatten
             // Its input's gradient shares this storage: nothing to do.
             // maxpool2d_1: MaxPool2D
-            m.Slice(537896, n * 5408).Clear();
-            global::NetGen.Kernels.MaxPool2D.Backward(m.Slice(537896, n * 5408), m.Slice(884008, n * 1352), m.Slice(104616, n * 5408), s_netgenDims2 with { N = n });
+            global::NetGen.Kernels.MaxPool2D.BackwardOverwrite(m.Slice(537896 + s * 6760, n * 5408), m.Slice(537896 + s * 6760 + n * 5408, n * 1352), m.Slice(104616 + s * 5408, n * 5408), s_netgenDims2 with { N = n });
             // conv1: Conv2D + ReLU
-            global::NetGen.Kernels.Activations.BackwardInPlace(m.Slice(537896, n * 5408), m.Slice(104616, n * 5408), global::NetGen.Activation.ReLU, 0f);
-            global::NetGen.Kernels.Conv2D.BackwardWeights(m.Slice(13610, 72), m.Slice(537896, n * 5408), m.Slice(54440, n * 784), s_netgenDims1 with { N = n });
-            global::NetGen.Kernels.Conv2D.BackwardBias(m.Slice(13682, 8), m.Slice(537896, n * 5408), s_netgenDims1 with { N = n });
+            global::NetGen.Kernels.Activations.BackwardInPlace(m.Slice(537896 + s * 6760, n * 5408), m.Slice(104616 + s * 5408, n * 5408), global::NetGen.Activation.ReLU, 0f);
+            global::NetGen.Kernels.Conv2D.BackwardWeights(m.Slice(g + 0, 72), m.Slice(537896 + s * 6760, n * 5408), m.Slice(54440 + s * 784, n * 784), s_netgenDims1 with { N = n });
+            global::NetGen.Kernels.Conv2D.BackwardBias(m.Slice(g + 72, 8), m.Slice(537896 + s * 6760, n * 5408), s_netgenDims1 with { N = n });
         }
     }
 }

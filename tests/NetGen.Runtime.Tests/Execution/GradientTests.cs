@@ -6,16 +6,22 @@ namespace NetGen.Runtime.Tests.Execution;
 /// <summary>Generated backward against central finite differences of the float64 reference loss.</summary>
 public class GradientTests
 {
+    /// <param name="name">The network.</param>
+    /// <param name="samples">Samples, 0 for one training batch. Others leave a sample slice of the training passes
+    /// empty (Tiny, batch 4, one sample: the first slice has none) or run micro-batches (Pooled, batch 2, three
+    /// samples: 2, then 1).</param>
     [Theory]
-    [InlineData("Tiny")]
-    [InlineData("Mixed")]
-    [InlineData("Pooled")]
-    public void Every_parameter_gradient_matches_finite_differences(string name)
+    [InlineData("Tiny", 0)]
+    [InlineData("Tiny", 1)]
+    [InlineData("Mixed", 0)]
+    [InlineData("Pooled", 0)]
+    [InlineData("Pooled", 3)]
+    public void Every_parameter_gradient_matches_finite_differences(string name, int samples)
     {
         var net = (ITrainableNetwork)Cases.Make(name, seed: 5, ExecutionMode.Training);
         Cases.RandomizeBiases(net, 50);
         var reference = Cases.Reference(name);
-        int batch = net.MaxBatch;
+        int batch = samples == 0 ? net.MaxBatch : samples;
         var inputs = Cases.Random(batch * net.InputSize, 21);
         var labels = Enumerable.Range(0, batch).Select(i => (i * 3 + 1) % net.OutputSize).ToArray();
         var inputs64 = Array.ConvertAll(inputs, v => (double)v);

@@ -18,6 +18,8 @@ public class Conv2DWeightGradientTests
         // A gradient too big for the stacked copy (96 x 64 x 3 x 3 > 48 Ki floats), scattered
         // into dW after each chunk: 15.4 KB per image, chunks of 8 images (N = 10).
         { "C=64, K=96, scattered, N=10", Conv2DDims.Create(10, 6, 6, 64, 96, 3, 3) },
+        // Two groups of 32 output channels: each group's two blocks summed as a pair (512-bit lanes).
+        { "groups 2, C=24, K=64, pad 1, N=5", Conv2DDims.Create(5, 9, 9, 24, 64, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 2) },
         // The tap-tiled path (C = 1) on a whole MNIST batch.
         { "MNIST conv1, N=64", Conv2DDims.Create(64, 28, 28, 1, 32, 3, 3) },
     };

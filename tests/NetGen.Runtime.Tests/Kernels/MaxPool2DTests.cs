@@ -95,4 +95,33 @@ public class MaxPool2DTests
             }
         }
     }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Overwrite_of_tiling_windows_equals_backward_into_zeros(bool narrow)
+    {
+        // 26x26 in 2x2 windows (MNIST pool1), 20 channels: a 16-lane block and a scalar tail.
+        var d = PoolDims.Create(3, 26, 26, 20, 2, 2, 2, 2);
+        Assert.True(MaxPool2D.Tiles(d));
+        var rng = new Random(11);
+        var x = TestData.Uniform(rng, d.N * d.H * d.W * d.C);
+        var dY = TestData.Uniform(rng, d.N * d.P * d.Q * d.C);
+        var expected = new float[x.Length];
+        var actual = TestData.Uniform(rng, x.Length);
+        void Run(Action a) { if (narrow) SimdSwitch.With256(a); else a(); }
+        Run(() => MaxPool2D.Backward(expected, dY, x, d));
+        Run(() => MaxPool2D.BackwardOverwrite(actual, dY, x, d));
+        Assert.Equal(expected, actual);
+    }
+
+    [Fact]
+    public void Overwrite_rejects_windows_that_leave_pixels_out()
+    {
+        // 11x11 in 2x2 windows (MNIST pool2): the last row and column are in no window.
+        var d = PoolDims.Create(1, 11, 11, 4, 2, 2, 2, 2);
+        Assert.False(MaxPool2D.Tiles(d));
+        var ex = Assert.Throws<ArgumentException>(() => MaxPool2D.BackwardOverwrite(new float[484], new float[100], new float[484], d));
+        Assert.Contains("do not tile the 11x11 input exactly", ex.Message);
+    }
 }

@@ -19,7 +19,11 @@ internal static class ExecutionMembers
     public static string BaseList(NetworkAnalysis a)
     {
         if (!ExecutionSupport.CanPredict(a)) return "";
-        return new ExecutionLayout(a).CanTrain ? " : global::NetGen.Execution.ITrainableNetwork" : " : global::NetGen.Execution.INetwork";
+        var layout = new ExecutionLayout(a);
+        if (!layout.CanTrain) return " : global::NetGen.Execution.INetwork";
+        return TrainingPasses.Slices(layout) > 1
+            ? " : global::NetGen.Execution.ITrainableNetwork, global::NetGen.Execution.ISampleSlices"
+            : " : global::NetGen.Execution.ITrainableNetwork";
     }
 
     public static void Write(IndentedWriter w, NetworkAnalysis a)
@@ -215,29 +219,6 @@ internal static class ExecutionMembers
             if (layout.Analysis.Layers[n].Computed) code.Forward(w, n, training: false);
         w.Close();
 
-        if (!layout.CanTrain) return;
-        w.Line();
-        w.Open("private void NetgenPackTraining()");
-        w.Line($"{Span} m = _netgenMemory;");
-        for (int n = 1; n < nodes.Count; n++)
-            if (layout.Analysis.Layers[n].Computed) code.Pack(w, n, training: true);
-        w.Close();
-
-        w.Line();
-        w.Line("/// <summary>A batch of <paramref name=\"n\"/> samples, already in the inputs region, through every layer, saving each output; <paramref name=\"train\"/> draws dropout masks.</summary>");
-        w.Open("private void NetgenForwardTraining(int n, bool train)");
-        w.Line($"{Span} m = _netgenMemory;");
-        for (int n = 1; n < nodes.Count; n++)
-            if (layout.Analysis.Layers[n].Computed) code.Forward(w, n, training: true);
-        w.Close();
-
-        w.Line();
-        w.Line("/// <summary>Backward over the batch, from the logits' gradient: parameter gradients accumulate into the (zeroed) gradient block.</summary>");
-        w.Open("private void NetgenBackward(int n)");
-        w.Line($"{Span} m = _netgenMemory;");
-        w.Line("var pool = _netgenPool;");
-        for (int n = nodes.Count - 1; n >= 1; n--)
-            if (layout.Analysis.Layers[n].Computed) code.Backward(w, n);
-        w.Close();
+        if (layout.CanTrain) TrainingPasses.Write(w, layout, code);
     }
 }

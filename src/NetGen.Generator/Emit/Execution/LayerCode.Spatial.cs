@@ -266,6 +266,7 @@ internal sealed partial class LayerCode
     /// <summary>The shared forward scratch, or an empty slice when no convolution needs one.</summary>
     private string ForwardWorkspace(bool training)
     {
+        if (Sliced) return SliceForwardWorkspace();
         long offset = _layout.KernelOffset(-1, KernelBufferKind.ConvWorkspace, training);
         return offset < 0 ? Slice(0, 0) : Kernel(-1, KernelBufferKind.ConvWorkspace, training);
     }

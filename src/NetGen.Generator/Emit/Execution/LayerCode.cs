@@ -73,7 +73,7 @@ internal sealed partial class LayerCode
             case OpKind.Conv2D:
             case OpKind.DepthwiseConv2D:
                 w.Line($"{ConvForward(training)}{Y}, {X}, {Kernel(n, KernelBufferKind.PackedWeights, training)}, {ConvBias(n, training)}, " +
-                       $"{Kernel(-1, KernelBufferKind.ConvWorkspace, training)}, {dims}, {ConvActivation(n, training)}, {Alpha(node)});");
+                       $"{ForwardWorkspace(training)}, {dims}, {ConvActivation(n, training)}, {Alpha(node)});");
                 FusedSoftmax(w, n, Y, rowsY, y.C, training);
                 break;
             case OpKind.Dense:
@@ -155,7 +155,7 @@ internal sealed partial class LayerCode
                 string kernel = node.Op == OpKind.Dense ? "Dense" : "Conv2D";
                 FusedActivationBackward(w, n);
                 var weight = _layout.Weight[n]!;
-                if (weight.GradientOffset >= 0 && needsDx)
+                if (weight.GradientOffset >= 0 && needsDx && !Sliced)
                 {
                     // Weight and input gradients are independent: on a worker pool, one each.
                     StartGradient(w, input, n);
@@ -196,9 +196,7 @@ internal sealed partial class LayerCode
                 break;
             }
             case OpKind.MaxPool2D:
-                if (!needsDx) break;
-                StartGradient(w, input, n);
-                w.Line($"{Kernels}MaxPool2D.Backward({Grad(input)}, {dY}, {X}, {dims});");
+                if (needsDx) MaxPoolBackward(w, n, dY, X, dims);
                 break;
             case OpKind.AvgPool2D:
                 if (!needsDx) break;
@@ -303,7 +301,7 @@ internal sealed partial class LayerCode
     }
 
     private string Out(int n, bool training) => training
-        ? $"m.Slice({Number(_layout.ActivationOffset(n))}, n * {Number(_layout.OutputShape(n).Elements)})"
+        ? $"m.Slice({BatchStart(_layout.ActivationOffset(n), _layout.OutputShape(n).Elements)}, n * {Number(_layout.OutputShape(n).Elements)})"
         : Slice(_layout.InferenceOffset(n), _layout.OutputShape(n).Elements);
 
     private string In(int n, bool training)
@@ -313,11 +311,14 @@ internal sealed partial class LayerCode
         return offset < 0 ? "x" : Slice(offset, _layout.OutputShape(n).Elements);
     }
 
-    private string Grad(int n) => $"m.Slice({Number(_layout.GradientOffset(n))}, n * {Number(_layout.OutputShape(n).Elements)})";
+    private string Grad(int n) => Sliced
+        ? $"m.Slice({SliceGradientStart(_layout, n, "s", "n")}, n * {Number(_layout.OutputShape(n).Elements)})"
+        : $"m.Slice({Number(_layout.GradientOffset(n))}, n * {Number(_layout.OutputShape(n).Elements)})";
 
     private string BiasSpan(int n) => _layout.Bias[n] is { } b ? Slice(b.Offset, b.Length) : "global::System.ReadOnlySpan<float>.Empty";
 
-    private string GradientSpan(ParameterEntry p) => Slice(_layout.GradientBase + p.GradientOffset, p.Length);
+    private string GradientSpan(ParameterEntry p) =>
+        Sliced ? $"m.Slice(g + {Number(p.GradientOffset)}, {Number(p.Length)})" : Slice(_layout.GradientBase + p.GradientOffset, p.Length);
 
     private string Kernel(int node, KernelBufferKind kind, bool training) =>
         Slice(_layout.KernelOffset(node, kind, training), _layout.KernelFloats(node, kind));
@@ -334,6 +335,7 @@ internal sealed partial class LayerCode
     /// <summary>The shared backward-data scratch, or an empty slice when no convolution needs one.</summary>
     private string BackwardWorkspace()
     {
+        if (Sliced) return SliceBackwardWorkspace();
         long offset = _layout.KernelOffset(-1, KernelBufferKind.BackwardDataWorkspace, true);
         return offset < 0 ? Slice(0, 0) : Kernel(-1, KernelBufferKind.BackwardDataWorkspace, true);
     }

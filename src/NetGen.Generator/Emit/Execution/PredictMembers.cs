@@ -86,7 +86,7 @@ internal static class PredictMembers
         string name = a.Network.Name;
         string workerBytes = Number(layout.InferenceFloats * 4);
         string backwardNote = layout.CanTrain
-            ? " On a training instance, each layer's backward runs its two independent halves (weight and input gradients) on two workers, with the same results as on one thread."
+            ? " On a training instance, the training forward and backward run on the workers (fixed sample slices, or each layer's two backward halves), with the same results as on one thread."
             : "";
         w.Lines($$"""
 

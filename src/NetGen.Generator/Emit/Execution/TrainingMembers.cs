@@ -25,7 +25,6 @@ internal static class TrainingMembers
         string inputs = Number(input.Elements);
         string batch = Number(network.Batch);
         long logits = layout.ActivationOffset(layout.Logits);
-        long dLogits = layout.GradientOffset(layout.Logits);
         string load = !input.IsVector && input.C > 1
             ? $"global::NetGen.Kernels.Layout.NchwToNhwc(m.Slice({Number(layout.InputBase)}, n * {inputs}), inputs, n, {input.C}, {input.H}, {input.W});"
             : $"inputs.CopyTo(m.Slice({Number(layout.InputBase)}, n * {inputs}));";
@@ -43,6 +42,7 @@ internal static class TrainingMembers
             ? $"global::NetGen.Execution.OptimizerStep.Adam({parameters}, {gradients}, {state}, s_netgenParameters, TrainingSettings, _netgenSteps, {Literal(network.Name)});"
             : $"global::NetGen.Execution.OptimizerStep.Sgd({parameters}, {gradients}, {state}, s_netgenParameters, TrainingSettings, _netgenSteps, {Literal(network.Name)});";
         string what = network.Name;
+        string loss = LossMember(layout, what, classes, pixels, rowFloats);
 
         string randomField = ExecutionMembers.HasDropout(layout)
             ? "\n\n/// <summary>The dropout masks' stream, seeded from the constructor's seed.</summary>\nprivate global::NetGen.Kernels.FastRandom _netgenRandom;"
@@ -217,13 +217,7 @@ internal static class TrainingMembers
                 return totals;
             }
 
-            /// <summary>Softmax cross-entropy of the saved logits of n samples: sums, and the summed loss's gradient at the logits.</summary>
-            private global::NetGen.Execution.LossTotals NetgenLoss(global::System.ReadOnlySpan<int> labels, int n, int firstSample)
-            {
-                global::System.Span<float> m = _netgenMemory;
-                return global::NetGen.Execution.SoftmaxLoss.SumForwardBackward(m.Slice({{Number(dLogits)}}, n * {{Number(rowFloats)}}), m.Slice({{Number(logits)}}, n * {{Number(rowFloats)}}),
-                    labels, {{classes}}, TrainingSettings.IgnoreLabel, "{{what}}", (long)firstSample * {{Number(pixels)}});
-            }
+            {{loss}}
 
             /// <summary>The summed gradient over <paramref name="count"/> labels divided into the mean's.</summary>
             private void NetgenAverageGradients(long count)
@@ -237,7 +231,7 @@ internal static class TrainingMembers
                 _netgenSteps++;
                 global::System.Span<float> m = _netgenMemory;
                 {{step}}
-                NetgenPackTraining();
+                {{(TrainingPasses.Slices(layout) > 1 ? $"global::NetGen.Execution.SampleSlices.Run(_netgenPool, this, 2, {TrainingPasses.Slices(layout)}, {TrainingPasses.Slices(layout)});" : "NetgenPackTraining();")}}
             }
 
             private void NetgenLoadInputs(global::System.ReadOnlySpan<float> inputs, int n)
@@ -261,5 +255,50 @@ internal static class TrainingMembers
                 }
             }
             """);
+    }
+
+    /// <summary>
+    /// NetgenLoss: softmax cross-entropy of the saved logits of n samples, returning the sums and
+    /// writing the summed loss's gradient at the logits where the backward reads it: the batch's
+    /// place, or with sample slices each slice's own share of the gradient region, slice by slice.
+    /// </summary>
+    private static string LossMember(ExecutionLayout layout, string what, int classes, long pixels, long rowFloats)
+    {
+        long logits = layout.ActivationOffset(layout.Logits);
+        string rows = Number(rowFloats);
+        // The whole batch (first = null) or samples [first, first + count) of it.
+        string call(string dLogits, string? first, string count) => first is null
+            ? $"global::NetGen.Execution.SoftmaxLoss.SumForwardBackward(m.Slice({dLogits}, {count} * {rows}), m.Slice({Number(logits)}, {count} * {rows}),\n" +
+              $"        labels, {classes}, TrainingSettings.IgnoreLabel, \"{what}\", (long)firstSample * {Number(pixels)})"
+            : $"global::NetGen.Execution.SoftmaxLoss.SumForwardBackward(m.Slice({dLogits}, {count} * {rows}), m.Slice({Number(logits)} + {first} * {rows}, {count} * {rows}),\n" +
+              $"            labels.Slice({first} * {Number(pixels)}, {count} * {Number(pixels)}), {classes}, TrainingSettings.IgnoreLabel, \"{what}\", (long)(firstSample + {first}) * {Number(pixels)})";
+        int slices = TrainingPasses.Slices(layout);
+        if (slices == 1)
+        {
+            return $$"""
+                /// <summary>Softmax cross-entropy of the saved logits of n samples: sums, and the summed loss's gradient at the logits.</summary>
+                private global::NetGen.Execution.LossTotals NetgenLoss(global::System.ReadOnlySpan<int> labels, int n, int firstSample)
+                {
+                    global::System.Span<float> m = _netgenMemory;
+                    return {{call(Number(layout.GradientOffset(layout.Logits)), null, "n")}};
+                }
+                """;
+        }
+        return $$"""
+            /// <summary>Softmax cross-entropy of the saved logits of n samples: sums, and the summed loss's gradient at the logits of each of the {{slices}} sample slices.</summary>
+            private global::NetGen.Execution.LossTotals NetgenLoss(global::System.ReadOnlySpan<int> labels, int n, int firstSample)
+            {
+                global::System.Span<float> m = _netgenMemory;
+                var totals = default(global::NetGen.Execution.LossTotals);
+                for (int slice = 0; slice < {{slices}}; slice++)
+                {
+                    int s = slice * n / {{slices}};
+                    int count = (slice + 1) * n / {{slices}} - s;
+                    if (count == 0) continue;
+                    totals += {{call(LayerCode.SliceGradientStart(layout, layout.Logits, "s", "count"), "s", "count")}};
+                }
+                return totals;
+            }
+            """;
     }
 }

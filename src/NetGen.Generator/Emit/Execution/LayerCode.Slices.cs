@@ -1,0 +1,59 @@
+using NetGen.Generator.Model;
+using static NetGen.Generator.Emit.CSharp;
+
+namespace NetGen.Generator.Emit.Execution;
+
+/// <summary>
+/// Training code for one sample slice (<see cref="Analysis.KernelBufferPlanner.TrainingSlices"/>):
+/// the same kernel calls over samples [s, s + n) of the batch, each slice on its own scratch
+/// and, after the first, its own weight-gradient block. The slice methods declare the locals
+/// these strings use: s (first sample), n (samples), scratch (the slice's scratch start) and
+/// g (where its parameter gradients start).
+/// </summary>
+internal sealed partial class LayerCode
+{
+    /// <summary>While set, training forward and backward are written for one sample slice.</summary>
+    public bool Sliced { get; set; }
+
+    /// <summary>Floats of one slice's scratch: the forward convolution scratch, then the backward's.</summary>
+    public long SliceScratchFloats => ScratchFloats(KernelBufferKind.ConvWorkspace) + ScratchFloats(KernelBufferKind.BackwardDataWorkspace);
+
+    /// <summary>A batch tensor's first element of the slice: "offset + s * perSample" while sliced.</summary>
+    private string BatchStart(long offset, long perSample) =>
+        Sliced ? $"{Number(offset)} + s * {Number(perSample)}" : Number(offset);
+
+    /// <summary>
+    /// Where node <paramref name="node"/>'s output gradient for samples [first, first + count) starts
+    /// while the passes are sliced. The gradient plan reuses storage between layers (liveness), so
+    /// a slice cannot use its samples' part of the batch-wide places: another slice may still read
+    /// what that part overlaps. Every slice instead takes its own contiguous share of the gradient
+    /// region, samples [first, first + count) x the region's floats per sample, laid out as the plan
+    /// at batch count. The plan scales with the batch (every offset is a sum of batch-sized
+    /// tensors), so the plan at batch count is the batch's offsets x count / batch.
+    /// </summary>
+    public static string SliceGradientStart(ExecutionLayout layout, int node, string first, string count)
+    {
+        var training = layout.Analysis.Training;
+        long batchFloats = (long)training.Batch * 4;
+        long regionPerSample = training.Workspace / batchFloats;
+        long offsetPerSample = training.GradientPlan.SlotOf(node)!.Offset / batchFloats;
+        string start = $"{Number(layout.WorkspaceBase)} + {first} * {Number(regionPerSample)}";
+        return offsetPerSample == 0 ? start : $"{start} + {count} * {Number(offsetPerSample)}";
+    }
+
+    private string SliceForwardWorkspace()
+    {
+        long floats = ScratchFloats(KernelBufferKind.ConvWorkspace);
+        return floats == 0 ? Slice(0, 0) : $"m.Slice(scratch, {Number(floats)})";
+    }
+
+    private string SliceBackwardWorkspace()
+    {
+        long floats = ScratchFloats(KernelBufferKind.BackwardDataWorkspace);
+        return floats == 0
+            ? Slice(0, 0)
+            : $"m.Slice(scratch + {Number(ScratchFloats(KernelBufferKind.ConvWorkspace))}, {Number(floats)})";
+    }
+
+    private long ScratchFloats(KernelBufferKind kind) => _layout.KernelOffset(-1, kind, true) < 0 ? 0 : _layout.KernelFloats(-1, kind);
+}
