@@ -21,21 +21,7 @@ public class Conv2DPixelTilesTests
 
     [Theory]
     [MemberData(nameof(Cases))]
-    public void Forward_256_bit_path_matches_reference(Conv2DTests.Case t)
-    {
-        lock (SimdSwitch.Gate)
-        {
-            Simd.ForceVector256 = true;
-            try
-            {
-                Check(t);
-            }
-            finally
-            {
-                Simd.ForceVector256 = false;
-            }
-        }
-    }
+    public void Forward_256_bit_path_matches_reference(Conv2DTests.Case t) => SimdSwitch.With256(() => Check(t));
 
     [Fact]
     public void Inference_takes_it_for_resnet_stages_and_not_for_stems_or_tiny_maps()
