@@ -41,6 +41,7 @@ public abstract class Optimizer
             offset += length;
         }
 
+        CheckDisjoint(_groups);
         state.Span.Clear();
         LearningRate = learningRate;
     }
@@ -113,6 +114,21 @@ public abstract class Optimizer
     /// counts from 1.
     /// </summary>
     private protected abstract void Update(Span<float> p, ReadOnlySpan<float> g, Span<float> state, long step, bool applyWeightDecay);
+
+    // A parameter in two groups would be updated twice per step (PyTorch rejects this too).
+    private static void CheckDisjoint(ParameterGroup[] groups)
+    {
+        for (int i = 0; i < groups.Length; i++)
+        {
+            for (int j = i + 1; j < groups.Length; j++)
+            {
+                if (groups[i].Parameters.Span.Overlaps(groups[j].Parameters.Span))
+                {
+                    throw new ArgumentException($"Groups '{groups[i].Name}' and '{groups[j].Name}' share parameters; each parameter must be in one group.", nameof(groups));
+                }
+            }
+        }
+    }
 
     private static void CheckLearningRate(float value)
     {

@@ -68,9 +68,9 @@ public sealed class SeededRandom
     }
 
     /// <summary>
-    /// Standard normal sample (mean 0, variance 1) by Marsaglia's polar method. The logarithm is
-    /// a logarithm built from IEEE operations only, not <see cref="Math.Log(double)"/>, whose last bit may differ
-    /// between C runtimes.
+    /// Standard normal sample (mean 0, variance 1) by Marsaglia's polar method. Its logarithm is
+    /// computed from IEEE operations only, not by <see cref="Math.Log(double)"/>, whose last bit
+    /// may differ between C runtimes.
     /// </summary>
     public double NextGaussian()
     {

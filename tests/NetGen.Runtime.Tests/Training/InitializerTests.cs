@@ -78,6 +78,20 @@ public class InitializerTests
     }
 
     [Fact]
+    public void KaimingNormal_MatchesAnIndependentPolarMethod()
+    {
+        // The same Python implementation with Marsaglia's polar method and math.log; equal to
+        // within rounding of the logarithm's last bit.
+        float[] expected = [-0.3305026888847351f, -0.04335738718509674f, -0.18209736049175262f, -0.518517255783081f, -0.02790497988462448f];
+        var w = new float[5];
+        Initializers.KaimingNormal(w, fanIn: 9, new SeededRandom(7));
+        for (int i = 0; i < 5; i++)
+        {
+            Assert.Equal(expected[i], w[i], Math.Abs(expected[i]) * 1e-6f);
+        }
+    }
+
+    [Fact]
     public void Fans_FollowPyTorch()
     {
         Assert.Equal((25, 150), Initializers.Fans([6, 1, 5, 5]));

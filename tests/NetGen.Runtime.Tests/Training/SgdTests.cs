@@ -92,5 +92,9 @@ public class SgdTests
         Assert.Throws<ArgumentException>(() => new Sgd(groups, new float[4], 0.1f, momentum: 0.9f, dampening: 0.1f, nesterov: true));
         Assert.Throws<ArgumentOutOfRangeException>(() => new Sgd(groups, Memory<float>.Empty, float.NaN));
         Assert.Throws<ArgumentException>(() => new ParameterGroup("bad", new float[3], new float[2]));
+        var shared = new float[8];
+        var overlapping = new[] { new ParameterGroup("a", shared.AsMemory(0, 5), new float[5]), new ParameterGroup("b", shared.AsMemory(4, 4), new float[4]) };
+        var ex = Assert.Throws<ArgumentException>(() => new Sgd(overlapping, Memory<float>.Empty, 0.1f));
+        Assert.Contains("Groups 'a' and 'b' share parameters", ex.Message);
     }
 }
