@@ -57,22 +57,6 @@ public class Conv2DPixelTilesTests
         Assert.Contains("0 <= first < end <= P*Q = 49; got N = 1, [30, 50)", error.Message);
     }
 
-    private static void Check(Conv2DTests.Case t)
-    {
-        var d = t.Dims;
-        var rng = new Random(t.Name.Length * 17 + 3);
-        var x = TestData.Uniform(rng, d.N * d.H * d.W * d.C);
-        var w = TestData.Uniform(rng, d.K * d.GroupC * d.R * d.S, 0.5f);
-        var b = t.Bias ? TestData.Uniform(rng, d.K) : [];
-        var y = TestData.Uniform(rng, d.N * d.P * d.Q * d.K); // garbage: the kernel must overwrite
-        var packed = new float[Conv2D.PackedWeightFloats(d)];
-        var ws = new float[Conv2D.ForwardWorkspaceFloats(d)];
-        Array.Fill(ws, 3f); // garbage: the kernel must clear its zero row
-        Conv2D.Pack(packed, w, d);
-        Conv2D.ForwardPixelTiles(y, x, packed, b, ws, d, t.Act, 1.0f);
-
-        var expected = Reference.Conv2D(TestData.NhwcToNchw(x, d.N, d.C, d.H, d.W), TestData.ToDouble(w),
-            t.Bias ? TestData.ToDouble(b) : null, d, t.Act, 1.0f);
-        TensorAssert.Close(TestData.NchwToNhwc(expected, d.N, d.K, d.P, d.Q), y, 1e-4, 1e-4, "y");
-    }
+    private static void Check(Conv2DTests.Case t) =>
+        ConvForwardCheck.AgainstReference(t, new Random(t.Name.Length * 17 + 3), 1.0f, Conv2D.ForwardPixelTiles);
 }

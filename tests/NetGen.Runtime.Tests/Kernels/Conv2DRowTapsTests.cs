@@ -40,21 +40,7 @@ public class Conv2DRowTapsTests
 
     private static void Check(Conv2DTests.Case t)
     {
-        var d = t.Dims;
-        var rng = new Random(t.Name.Length * 13 + 1);
-        var x = TestData.Uniform(rng, d.N * d.H * d.W * d.C);
-        var w = TestData.Uniform(rng, d.K * d.GroupC * d.R * d.S, 0.5f);
-        var b = t.Bias ? TestData.Uniform(rng, d.K) : [];
-        var y = TestData.Uniform(rng, d.N * d.P * d.Q * d.K); // garbage: the kernel must overwrite
-        var packed = new float[Conv2D.PackedWeightFloats(d)];
-        var ws = new float[Conv2D.ForwardWorkspaceFloats(d)];
-        Array.Fill(ws, 3f); // garbage: the kernel must clear its zero row
-        Conv2D.Pack(packed, w, d);
-        Assert.True(Conv2D.RunsAsRowTaps(d));
-        Conv2D.ForwardRowTaps(y, x, packed, b, ws, d, t.Act, 0.1f);
-
-        var expected = Reference.Conv2D(TestData.NhwcToNchw(x, d.N, d.C, d.H, d.W), TestData.ToDouble(w),
-            t.Bias ? TestData.ToDouble(b) : null, d, t.Act, 0.1f);
-        TensorAssert.Close(TestData.NchwToNhwc(expected, d.N, d.K, d.P, d.Q), y, 1e-4, 1e-4, "y");
+        Assert.True(Conv2D.RunsAsRowTaps(t.Dims));
+        ConvForwardCheck.AgainstReference(t, new Random(t.Name.Length * 13 + 1), 0.1f, Conv2D.ForwardRowTaps);
     }
 }

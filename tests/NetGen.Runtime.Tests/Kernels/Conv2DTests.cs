@@ -58,24 +58,8 @@ public class Conv2DTests
         }
     }
 
-    private static void CheckForward(Case t, int seed)
-    {
-        var d = t.Dims;
-        var rng = new Random(seed * 7919 + t.Name.Length);
-        var x = TestData.Uniform(rng, d.N * d.H * d.W * d.C);
-        var w = TestData.Uniform(rng, d.K * d.GroupC * d.R * d.S, 0.5f);
-        var b = t.Bias ? TestData.Uniform(rng, d.K) : [];
-        var y = TestData.Uniform(rng, d.N * d.P * d.Q * d.K); // garbage: forward must overwrite
-        var packed = new float[Conv2D.PackedWeightFloats(d)];
-        var ws = new float[Conv2D.ForwardWorkspaceFloats(d)];
-        Array.Fill(ws, 3f); // garbage: the kernel must clear what it relies on
-        Conv2D.Pack(packed, w, d);
-        Conv2D.Forward(y, x, packed, b, ws, d, t.Act, t.Alpha);
-
-        var expected = Reference.Conv2D(TestData.NhwcToNchw(x, d.N, d.C, d.H, d.W), TestData.ToDouble(w),
-            t.Bias ? TestData.ToDouble(b) : null, d, t.Act, t.Alpha);
-        TensorAssert.Close(TestData.NchwToNhwc(expected, d.N, d.K, d.P, d.Q), y, 1e-4, 1e-4, "y");
-    }
+    private static void CheckForward(Case t, int seed) =>
+        ConvForwardCheck.AgainstReference(t, new Random(seed * 7919 + t.Name.Length), t.Alpha, Conv2D.Forward);
 
     [Theory]
     [MemberData(nameof(GradientCases))]

@@ -34,18 +34,7 @@ public class Conv2DTileTests
     public void Interior_tiles_match_float64_reference_and_border_kernels(Conv2DTests.Case t)
     {
         var d = t.Dims;
-        var rng = new Random(t.Name.Length * 31 + d.K);
-        var x = TestData.Uniform(rng, d.N * d.H * d.W * d.C);
-        var w = TestData.Uniform(rng, d.K * d.GroupC * d.R * d.S, 0.5f);
-        var b = t.Bias ? TestData.Uniform(rng, d.K) : [];
-        var packed = new float[Conv2D.PackedWeightFloats(d)];
-        Conv2D.Pack(packed, w, d);
-        var y = TestData.Uniform(rng, d.N * d.P * d.Q * d.K); // garbage: forward must overwrite
-        Conv2D.Forward(y, x, packed, b, new float[Conv2D.ForwardWorkspaceFloats(d)], d, t.Act, t.Alpha);
-
-        var expected = Reference.Conv2D(TestData.NhwcToNchw(x, d.N, d.C, d.H, d.W), TestData.ToDouble(w),
-            t.Bias ? TestData.ToDouble(b) : null, d, t.Act, t.Alpha);
-        TensorAssert.Close(TestData.NchwToNhwc(expected, d.N, d.K, d.P, d.Q), y, 1e-4, 1e-4, "y");
+        var (x, packed, b, y) = ConvForwardCheck.AgainstReference(t, new Random(t.Name.Length * 31 + d.K), t.Alpha, Conv2D.Forward);
 
         var border = new float[y.Length];
         lock (SimdSwitch.Gate)
