@@ -48,13 +48,7 @@ public static unsafe partial class Conv2D
             throw Check.Failure(kernel, $"needs groups 1, C <= 4, dilation 1 across and K a multiple of 64; got groups {dims.Groups}, C {dims.C}, dilation {dims.DilationW}, K {dims.K}.");
         }
         Check.Length(y.Length, (long)dims.N * dims.P * dims.Q * dims.K, kernel, nameof(y), "N*P*Q*K");
-        Check.Length(x.Length, (long)dims.N * dims.H * dims.W * dims.C, kernel, nameof(x), "N*H*W*C");
-        Check.Length(packedWeights.Length, PackedWeightFloats(dims), kernel, nameof(packedWeights), "Conv2D.PackedWeightFloats(dims)");
-        if (bias.Length != 0)
-        {
-            Check.Length(bias.Length, dims.K, kernel, nameof(bias), "K");
-        }
-        Check.AtLeast(workspace.Length, ForwardWorkspaceFloats(dims), kernel, nameof(workspace), "C/G + 16");
+        CheckForwardInputs(kernel, x, packedWeights, bias, workspace, dims);
         workspace[..dims.C].Clear();
         fixed (float* py = y, px = x, pw = packedWeights, pb = bias, ps = workspace)
         {

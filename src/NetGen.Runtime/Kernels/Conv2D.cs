@@ -81,6 +81,14 @@ public static unsafe partial class Conv2D
         const string kernel = "Conv2D.Forward";
         dims.Validate();
         Check.Length(y.Length, (long)dims.N * dims.P * dims.Q * dims.K, kernel, nameof(y), "N*P*Q*K");
+        CheckForwardInputs(kernel, x, packedWeights, bias, workspace, dims);
+        Run(y, x, packedWeights, bias, workspace, dims, activation, alpha, accumulate: false);
+    }
+
+    /// <summary>The checks every forward kernel makes of its inputs (x, packed weights, optional bias, workspace), naming <paramref name="kernel"/>.</summary>
+    private static void CheckForwardInputs(string kernel, ReadOnlySpan<float> x, ReadOnlySpan<float> packedWeights, ReadOnlySpan<float> bias,
+        Span<float> workspace, in Conv2DDims dims)
+    {
         Check.Length(x.Length, (long)dims.N * dims.H * dims.W * dims.C, kernel, nameof(x), "N*H*W*C");
         Check.Length(packedWeights.Length, PackedWeightFloats(dims), kernel, nameof(packedWeights), "Conv2D.PackedWeightFloats(dims)");
         if (bias.Length != 0)
@@ -88,7 +96,6 @@ public static unsafe partial class Conv2D
             Check.Length(bias.Length, dims.K, kernel, nameof(bias), "K");
         }
         Check.AtLeast(workspace.Length, ForwardWorkspaceFloats(dims), kernel, nameof(workspace), "C/G + 16");
-        Run(y, x, packedWeights, bias, workspace, dims, activation, alpha, accumulate: false);
     }
 
     /// <summary>The forward pass without argument checks; <paramref name="accumulate"/> adds to y (Conv2DTranspose's dX).</summary>
