@@ -15,7 +15,7 @@ namespace NetGen.Execution;
 /// Made once per pool by generated code (<c>UseWorkerPool</c>); a call allocates nothing once the
 /// pool has run a band on the calling thread.
 /// </summary>
-public sealed unsafe class LayerBands
+public sealed unsafe partial class LayerBands
 {
     /// <summary>
     /// The default <see cref="MinimumMultiplyAdds"/>: 1M multiply-adds is about 10 us of one core at
