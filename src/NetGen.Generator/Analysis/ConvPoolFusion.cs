@@ -9,13 +9,16 @@ namespace NetGen.Generator.Analysis;
 /// computes the convolution's rows a pool row needs into scratch and pools them at once, so
 /// the convolution's full output is never stored (its inference slot takes no bytes) and the
 /// rows and columns a floor-mode pool drops are never computed. Training runs the layers
-/// apart: the pool's backward reads the convolution's output.
+/// apart: the pool's backward reads the convolution's output. A Winograd convolution with a 2x2
+/// stride-2 pool (<see cref="WinogradConv"/>) runs as Conv2D.ForwardWinogradMaxPool instead, each
+/// 2x2 tile one pool window, in the convolution scratch.
 /// </summary>
 /// <param name="Conv">The convolution (Conv2D or DepthwiseConv2D).</param>
 /// <param name="Activation">The activation node between them, or -1 (the convolution's fused activation applies).</param>
 /// <param name="Pool">The max pool, whose output the fused step writes.</param>
-/// <param name="WorkspaceFloats">Scratch the fused kernel takes: C/G + 16 for the convolution, plus R_pool x used columns x K.</param>
-internal readonly record struct FusedConvPool(int Conv, int Activation, int Pool, long WorkspaceFloats)
+/// <param name="WorkspaceFloats">Scratch the fused kernel takes in the convolution + pool scratch: C/G + 16 for the convolution, plus R_pool x used columns x K; 0 for a Winograd chain.</param>
+/// <param name="Winograd">The chain runs through NetGen.Kernels.Conv2D.ForwardWinogradMaxPool (<see cref="WinogradConv"/>), on the convolution scratch.</param>
+internal readonly record struct FusedConvPool(int Conv, int Activation, int Pool, long WorkspaceFloats, bool Winograd = false)
 {
     /// <summary>Whether node n is one of the chain's nodes.</summary>
     public bool Contains(int n) => n == Conv || n == Activation || n == Pool;
@@ -61,6 +64,8 @@ internal static class ConvPoolFusion
         if (pads.Top != 0 || pads.Left != 0) return null;
         if ((long)(output.H - 1) * a.StrideH + a.KernelH > input.H || used > input.W) return null;
         var x = layers[node.Inputs[0]].Output;
+        if (WinogradConv.Suits(node, x, input) && WinogradConv.SuitsMaxPool(a, pads, input, output))
+            return new FusedConvPool(conv, activation, reader, 0, Winograd: true);
         int groups = KernelBufferPlanner.Groups(node, x);
         long workspace = x.C / groups + 16 + a.KernelH * used * input.C;
         return new FusedConvPool(conv, activation, reader, workspace);

@@ -25,6 +25,10 @@ namespace NetGen.Generator.Analysis;
 /// weights are the folded ones).</item>
 /// <item>Convolution + max pool workspace (inference), shared: the largest C/G + 16 +
 /// R_pool x used columns x K over the convolutions run with their pool (<see cref="ConvPoolFusion"/>).</item>
+/// <item>Winograd F(2x2, 3x3) (<see cref="WinogradConv"/>): per suitable Conv2D 16 x C x K floats of
+/// transformed weights (both modes), and in training another 16 x C x K for its input gradient where
+/// that runs through Winograd; the convolution scratch (and the backward-data scratch for those
+/// gradients) at least 16 x 32 x (C + K).</item>
 /// <item>Sample slices (training, <see cref="TrainingSlices"/>): per slice a copy of both
 /// convolution scratches, and per slice after the first a block of weight gradients.</item>
 /// </list>
@@ -44,6 +48,8 @@ public static partial class KernelBufferPlanner
         var masks = new List<(int Node, long Floats)>();
         var statistics = new List<(int Node, long Floats)>();
         var folded = new List<(int Node, long Floats)>();
+        var winogradForward = new List<(int Node, long Floats)>();
+        var winogradBackward = new List<(int Node, long Floats)>();
         long workspace = 0, backwardWorkspace = 0, normInference = 0, normTraining = 0;
         var spatial = new List<SpatialBuffer>();
         for (int n = 1; n < nodes.Count; n++)
@@ -61,12 +67,20 @@ public static partial class KernelBufferPlanner
                 // The kernels' depthwise path (one channel per group, multiplier 1) packs (R, S, ceil(C/16) * 16) both ways.
                 bool depthwise = groups > 1 && groups == input.C && output.C == input.C;
                 forward.Add((n, depthwise ? taps * Blocks(input.C) * Block : groups * Blocks(kg) * taps * cg * Block));
+                bool winograd = WinogradConv.Suits(node, input, output);
+                long winogradScratch = winograd ? WinogradConv.WorkspaceFloats(input, output) : 0;
+                if (winograd) winogradForward.Add((n, WinogradConv.WeightFloats(input, output)));
                 if (NeedsGradient(network, node.Inputs[0]))
                 {
                     backward.Add((n, depthwise ? taps * Blocks(input.C) * Block : groups * Blocks(cg) * taps * kg * Block));
-                    if (!depthwise && BackwardAsConvolution(node, input) && kg + Block > backwardWorkspace) backwardWorkspace = kg + Block;
+                    if (WinogradConv.SuitsBackwardData(network, layers, n))
+                    {
+                        winogradBackward.Add((n, WinogradConv.WeightFloats(input, output)));
+                        backwardWorkspace = System.Math.Max(backwardWorkspace, winogradScratch);
+                    }
+                    else if (!depthwise && BackwardAsConvolution(node, input) && kg + Block > backwardWorkspace) backwardWorkspace = kg + Block;
                 }
-                if (cg + Block > workspace) workspace = cg + Block;
+                workspace = System.Math.Max(workspace, System.Math.Max(cg + Block, winogradScratch));
             }
             else if (node.Op == OpKind.Dense)
             {
@@ -94,9 +108,20 @@ public static partial class KernelBufferPlanner
             inference += floats;
             training += floats;
         }
+        foreach (var (node, floats) in winogradForward)
+        {
+            slots.Add(new KernelBufferSlot(node, KernelBufferKind.WinogradWeights, floats, inference, training));
+            inference += floats;
+            training += floats;
+        }
         foreach (var (node, floats) in backward)
         {
             slots.Add(new KernelBufferSlot(node, KernelBufferKind.BackwardPackedWeights, floats, -1, training));
+            training += floats;
+        }
+        foreach (var (node, floats) in winogradBackward)
+        {
+            slots.Add(new KernelBufferSlot(node, KernelBufferKind.WinogradBackwardWeights, floats, -1, training));
             training += floats;
         }
         foreach (var (node, floats) in masks)
@@ -135,6 +160,7 @@ public static partial class KernelBufferPlanner
             training += normTraining;
         }
         long poolWorkspace = 0;
+        // A Winograd chain runs in the convolution scratch (its WorkspaceFloats is 0).
         foreach (var chain in ConvPoolFusion.All(network, layers))
             poolWorkspace = System.Math.Max(poolWorkspace, chain.WorkspaceFloats);
         if (poolWorkspace > 0)

@@ -53,6 +53,16 @@ public enum KernelBufferKind
     /// after the first, (slices - 1) x trainable floats, added into the gradient block in slice order.
     /// </summary>
     SliceGradients,
+    /// <summary>
+    /// A Conv2D layer's weights transformed for Winograd F(2x2, 3x3), 16 x C x K floats, packed from its forward
+    /// packing (folded at inference when a batch norm folds into it), both modes (Analysis.WinogradConv).
+    /// </summary>
+    WinogradWeights,
+    /// <summary>
+    /// A Conv2D layer's weights transformed for its input gradient through Winograd F(2x2, 3x3), 16 x C x K floats,
+    /// packed from its backward packing, training only (Analysis.WinogradConv).
+    /// </summary>
+    WinogradBackwardWeights,
 }
 
 /// <summary>

@@ -16,6 +16,7 @@ public readonly struct ConvBackwardWork : IRangeWork
     private readonly Conv2DDims _dims;
     private readonly int _dW, _dWLength, _dB, _dBLength, _dY, _dYLength, _x, _xLength, _dX, _dXLength, _packed, _packedLength;
     private readonly int _workspace, _workspaceLength;
+    private readonly bool _winograd;
 
     /// <param name="memory">The network's array.</param>
     /// <param name="dW">(K, C/G, R, S) weight gradient.</param>
@@ -26,17 +27,19 @@ public readonly struct ConvBackwardWork : IRangeWork
     /// <param name="dYLength">Its length.</param>
     /// <param name="x">(N, H, W, C) the forward input.</param>
     /// <param name="xLength">Its length.</param>
-    /// <param name="dX">(N, H, W, C) input gradient, accumulated (zeroed by the caller when it starts).</param>
+    /// <param name="dX">(N, H, W, C) input gradient, accumulated (zeroed by the caller when it starts), or overwritten with <paramref name="winograd"/>.</param>
     /// <param name="dXLength">Its length.</param>
-    /// <param name="packed">Backward-packed weights.</param>
+    /// <param name="packed">Backward-packed weights, or with <paramref name="winograd"/> their Winograd transform (<see cref="Conv2D.PackWinogradForBackward"/>).</param>
     /// <param name="packedLength">Their length.</param>
     /// <param name="workspace">BackwardData's scratch.</param>
     /// <param name="workspaceLength">Its length (0 when it needs none).</param>
     /// <param name="dims">The convolution at the batch.</param>
+    /// <param name="winograd">dX through <see cref="Conv2D.BackwardDataWinograd"/>, which overwrites it (the layer starts its input's gradient).</param>
     public ConvBackwardWork(float[] memory, int dW, int dWLength, int dB, int dBLength, int dY, int dYLength,
-        int x, int xLength, int dX, int dXLength, int packed, int packedLength, int workspace, int workspaceLength, in Conv2DDims dims)
+        int x, int xLength, int dX, int dXLength, int packed, int packedLength, int workspace, int workspaceLength, in Conv2DDims dims,
+        bool winograd = false)
     {
-        (_workspace, _workspaceLength) = (workspace, workspaceLength);
+        (_workspace, _workspaceLength, _winograd) = (workspace, workspaceLength, winograd);
         _memory = memory;
         _dims = dims;
         (_dW, _dWLength, _dB, _dBLength, _dY, _dYLength) = (dW, dWLength, dB, dBLength, dY, dYLength);
@@ -54,6 +57,10 @@ public readonly struct ConvBackwardWork : IRangeWork
             {
                 Conv2D.BackwardWeights(m.Slice(_dW, _dWLength), dY, m.Slice(_x, _xLength), _dims);
                 if (_dB >= 0) Conv2D.BackwardBias(m.Slice(_dB, _dBLength), dY, _dims);
+            }
+            else if (_winograd)
+            {
+                Conv2D.BackwardDataWinograd(m.Slice(_dX, _dXLength), dY, m.Slice(_packed, _packedLength), m.Slice(_workspace, _workspaceLength), _dims);
             }
             else
             {

@@ -33,15 +33,25 @@ public class ExecutionEmitTests
         Assert.Contains("partial class Net : global::NetGen.Execution.ITrainableNetwork", code);
         // One kernel call per layer and pass, no loop over layers: training runs three convolutions and
         // two pools; inference runs conv1 and conv2 each with its pool in one call, and conv3 through
-        // LayerBands, which splits a large convolution over a pool given to UseWorkerPool.
-        Assert.Equal(3, Count(code, "global::NetGen.Kernels.Conv2D.Forward("));
-        Assert.Equal(1, Count(code, "global::NetGen.Execution.LayerBands.Conv2DForward(bands, "));
+        // LayerBands, which splits a large convolution over a pool given to UseWorkerPool. conv2 and conv3
+        // (3x3, stride 1, channels multiples of 16) run through Winograd F(2x2, 3x3), conv2 with its 2x2 pool.
+        Assert.Equal(1, Count(code, "global::NetGen.Kernels.Conv2D.Forward("));
+        Assert.Equal(2, Count(code, "global::NetGen.Kernels.Conv2D.ForwardWinograd("));
+        Assert.Equal(1, Count(code, "global::NetGen.Execution.LayerBands.Conv2DForwardWinograd(bands, "));
+        Assert.Equal(0, Count(code, "global::NetGen.Execution.LayerBands.Conv2DForward(bands, "));
         Assert.Equal(2, Count(code, "global::NetGen.Kernels.MaxPool2D.Forward("));
-        Assert.Equal(2, Count(code, "global::NetGen.Kernels.Conv2D.ForwardMaxPool("));
+        Assert.Equal(1, Count(code, "global::NetGen.Kernels.Conv2D.ForwardMaxPool("));
+        Assert.Equal(1, Count(code, "global::NetGen.Execution.LayerBands.Conv2DForwardWinogradMaxPool(bands, "));
         Assert.Equal(3, Count(code, "global::NetGen.Kernels.Conv2D.BackwardWeights("));
         // conv1 reads the network input: no input gradient, no backward packing; conv2's and conv3's
-        // are in the whole repack and in the sample slices' shares of it.
+        // are in the whole repack and in the sample slices' shares of it, each followed by its
+        // Winograd transform, and their input gradients run through Winograd, overwriting dX.
         Assert.Equal(4, Count(code, "global::NetGen.Kernels.Conv2D.PackForBackward("));
+        Assert.Equal(4, Count(code, "global::NetGen.Kernels.Conv2D.PackWinogradForBackward("));
+        // Inference packs conv2 and conv3 once; training in the whole repack and the slices' shares.
+        Assert.Equal(6, Count(code, "global::NetGen.Kernels.Conv2D.PackWinograd("));
+        Assert.Equal(2, Count(code, "global::NetGen.Kernels.Conv2D.BackwardDataWinograd("));
+        Assert.Equal(0, Count(code, "global::NetGen.Kernels.Conv2D.BackwardData("));
         Assert.Contains("partial class Net : global::NetGen.Execution.ITrainableNetwork, global::NetGen.Execution.ISampleSlices", code);
         Assert.Contains("Conv2DDims.Create(1, 28, 28, 1, 32, 3, 3, 1, 1, 0, 0, 0, 0, 1, 1, 1); // conv1", code);
         Assert.Contains("new(1, 576, 64); // dense_1", code);

@@ -6,7 +6,7 @@ namespace NetGen.Runtime.Tests.Execution;
 /// <summary>The test networks, each with its float64 twin written from the same layer list.</summary>
 internal static class Cases
 {
-    public static readonly string[] Names = { "Tiny", "Mixed", "Mnist", "Image", "Pooled", "Drop" };
+    public static readonly string[] Names = { "Tiny", "Mixed", "Mnist", "Image", "Pooled", "Drop", "Winograd" };
 
     public static INetwork Make(string name, ulong seed, ExecutionMode mode) => name switch
     {
@@ -16,6 +16,7 @@ internal static class Cases
         "Image" => new ImageNet(seed, mode),
         "Pooled" => new PooledNet(seed, mode),
         "Drop" => new DropNet(seed, mode),
+        "Winograd" => new WinogradNet(seed, mode),
         _ => throw new ArgumentException(name),
     };
 
@@ -28,6 +29,7 @@ internal static class Cases
         "Image" => (ImageNet.InferenceBytes + ImageNet.InferenceKernelBytes, ImageNet.TrainingBytes + ImageNet.TrainingKernelBytes),
         "Drop" => (DropNet.InferenceBytes + DropNet.InferenceKernelBytes, DropNet.TrainingBytes + DropNet.TrainingKernelBytes),
         "Pooled" => (PooledNet.InferenceBytes + PooledNet.InferenceKernelBytes, PooledNet.TrainingBytes + PooledNet.TrainingKernelBytes),
+        "Winograd" => (WinogradNet.InferenceBytes + WinogradNet.InferenceKernelBytes, WinogradNet.TrainingBytes + WinogradNet.TrainingKernelBytes),
         _ => throw new ArgumentException(name),
     };
 
@@ -61,6 +63,11 @@ internal static class Cases
         // Dropout is the identity outside training.
         "Drop" => new ReferenceNetwork(2, 8, 8)
             .Conv("conv1", 4, 3, act: Activation.ReLU).Flatten().Dense("fc", 5, Activation.Softmax),
+        "Winograd" => new ReferenceNetwork(3, 5, 4)
+            .Conv("conv0", 16, 1, act: Activation.ReLU)
+            .Conv("conv1", 16, 3, padTop: 1, padBottom: 1, padLeft: 1, padRight: 1, act: Activation.ReLU)
+            .Conv("conv2", 32, 3, act: Activation.ReLU).MaxPool(2, 2).Flatten()
+            .Dense("fc", 5, Activation.Softmax),
         _ => throw new ArgumentException(name),
     };
 

@@ -9,13 +9,15 @@ public class GradientTests
     /// <param name="name">The network.</param>
     /// <param name="samples">Samples, 0 for one training batch. Others leave a sample slice of the training passes
     /// empty (Tiny, batch 4, one sample: the first slice has none) or run micro-batches (Pooled, batch 2, three
-    /// samples: 2, then 1).</param>
+    /// samples: 2, then 1). Winograd runs its 3x3 convolutions' forward and input gradients through Winograd F(2x2, 3x3).</param>
     [Theory]
     [InlineData("Tiny", 0)]
     [InlineData("Tiny", 1)]
     [InlineData("Mixed", 0)]
     [InlineData("Pooled", 0)]
     [InlineData("Pooled", 3)]
+    [InlineData("Winograd", 0)]
+    [InlineData("Winograd", 1)]
     public void Every_parameter_gradient_matches_finite_differences(string name, int samples)
     {
         var net = (ITrainableNetwork)Cases.Make(name, seed: 5, ExecutionMode.Training);

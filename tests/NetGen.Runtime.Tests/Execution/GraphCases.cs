@@ -5,12 +5,13 @@ namespace NetGen.Runtime.Tests.Execution;
 /// <summary>The graph networks of Execution/Graphs/*.cnn, each with its float64 twin.</summary>
 internal static class GraphCases
 {
-    public static readonly string[] Names = { "Residual", "Se" };
+    public static readonly string[] Names = { "Residual", "Se", "WinogradResidual" };
 
     public static ITrainableNetwork Make(string name, ulong seed, ExecutionMode mode) => name switch
     {
         "Residual" => new ResidualNet(seed, mode),
         "Se" => new SeNet(seed, mode),
+        "WinogradResidual" => new WinogradResidualNet(seed, mode),
         _ => throw new ArgumentException(name),
     };
 
@@ -18,6 +19,8 @@ internal static class GraphCases
     {
         "Residual" => (ResidualNet.InferenceBytes + ResidualNet.InferenceKernelBytes, ResidualNet.TrainingBytes + ResidualNet.TrainingKernelBytes),
         "Se" => (SeNet.InferenceBytes + SeNet.InferenceKernelBytes, SeNet.TrainingBytes + SeNet.TrainingKernelBytes),
+        "WinogradResidual" => (WinogradResidualNet.InferenceBytes + WinogradResidualNet.InferenceKernelBytes,
+            WinogradResidualNet.TrainingBytes + WinogradResidualNet.TrainingKernelBytes),
         _ => throw new ArgumentException(name),
     };
 
@@ -53,6 +56,17 @@ internal static class GraphCases
                 int dw = g.Act(g.BatchNorm(g.Conv(square, "dw", 8, 3, pad: 1, bias: false, groups: 8), "dw_bn"), Activation.ReLU);
                 int grouped = g.BatchNorm(g.Conv(dw, "grouped", 8, 1, groups: 2), "grouped_bn");
                 g.Dense(g.GlobalAvgPool(grouped), "head", 4);
+                return g;
+            }
+            case "WinogradResidual":
+            {
+                var g = new ReferenceGraph(2, 5, 6);
+                int entry = g.Conv(0, "entry", 16, 1);
+                int conv1 = g.Conv(entry, "conv1", 16, 3, pad: 1, bias: false);
+                int inner = g.Act(g.BatchNorm(conv1, "bn1"), Activation.ReLU);
+                int conv2 = g.Conv(inner, "conv2", 16, 3, pad: 1, bias: false);
+                int sum = g.Act(g.Add(g.BatchNorm(conv2, "bn2"), entry), Activation.ReLU);
+                g.Dense(g.GlobalAvgPool(sum), "head", 4);
                 return g;
             }
             default:

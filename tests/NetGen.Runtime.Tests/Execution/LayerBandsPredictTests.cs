@@ -37,6 +37,24 @@ public class LayerBandsPredictTests
         Assert.Equal((workers - 1) * Samples.TransferLearning.ResNet18.WorkerInferenceBytes, pooled.WorkerAllocatedBytes);
     }
 
+    /// <summary>MNIST's conv2 (2.2M multiply-adds) runs through Winograd with its 2x2 pool: split by pool rows over the workers.</summary>
+    [Theory]
+    [InlineData(2)]
+    [InlineData(3)]
+    public void Mnist_with_a_split_winograd_layer_equals_the_calling_thread_bit_for_bit(int workers)
+    {
+        var input = Cases.Random(784, 43);
+        var expected = new float[10];
+        new MnistCnn(8).Predict(input, expected);
+        var pooled = new MnistCnn(8);
+        using var pool = new WorkerPool(workers);
+        pooled.UseWorkerPool(pool);
+        var actual = new float[10];
+        pooled.Predict(input, actual);
+        Assert.Equal(Bits(expected), Bits(actual));
+        Assert.Equal(MnistCnn.InferenceBytes + MnistCnn.InferenceKernelBytes, pooled.AllocatedBytes);
+    }
+
     [Fact]
     public void Batched_predict_on_the_pool_runs_one_image_per_worker_without_splitting_again()
     {

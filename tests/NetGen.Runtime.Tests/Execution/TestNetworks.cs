@@ -69,3 +69,18 @@ public partial class SmallDigitNet;
 [Dropout(0.5, Name = "drop")]
 [Dense(5, Activation = Activation.Softmax, Name = "fc")]
 public partial class DropNet;
+
+/// <summary>
+/// Convolutions that run through Winograd F(2x2, 3x3) (3x3, stride 1, channels multiples of 16): conv1 with
+/// 'same' padding on an odd height (partial tiles), conv2 'valid' and fused with its 2x2 pool at inference;
+/// both compute their input gradient through Winograd too (padding 1 and 2 in the gradient convolution).
+/// conv0 (1x1) is not Winograd's and gives conv1's input a gradient.
+/// </summary>
+[Network(3, 5, 4, Batch = 2, Optimizer = OptimizerType.Adam)]
+[Conv2D(16, 1, Activation = Activation.ReLU, Name = "conv0")]                             // (16, 5, 4)
+[Conv2D(16, 3, Padding = Padding.Same, Activation = Activation.ReLU, Name = "conv1")]     // (16, 5, 4)
+[Conv2D(32, 3, Activation = Activation.ReLU, Name = "conv2")]                             // (32, 3, 2)
+[MaxPool2D(2, Name = "pool")]                                                              // (32, 1, 1)
+[Flatten(Name = "flatten")]
+[Dense(5, Activation = Activation.Softmax, Name = "fc")]
+public partial class WinogradNet;

@@ -39,6 +39,11 @@ internal sealed partial class LayerCode
             activation = FusedKind(conv);
             alpha = Alpha(conv);
         }
+        if (chain.Winograd)
+        {
+            WinogradPoolForward(w, chain, activation, alpha);
+            return true;
+        }
         w.Line($"// Fused with {Network.Nodes[chain.Pool].Name}: the convolution's rows each pool row reads are computed into scratch and pooled, never stored whole.");
         w.Line($"{Kernels}Conv2D.ForwardMaxPool({Out(chain.Pool, false)}, {In(conv.Inputs[0], false)}, {Kernel(n, KernelBufferKind.PackedWeights, false)}, " +
                $"{BiasSpan(n)}, {Kernel(-1, KernelBufferKind.ConvPoolWorkspace, false)}, in {Dims(n)}, in {Dims(chain.Pool)}, {activation}, {alpha});");

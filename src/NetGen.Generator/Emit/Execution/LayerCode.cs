@@ -72,7 +72,7 @@ internal sealed partial class LayerCode
         {
             case OpKind.Conv2D:
             case OpKind.DepthwiseConv2D:
-                w.Line($"{ConvForward(training)}{Y}, {X}, {Kernel(n, KernelBufferKind.PackedWeights, training)}, {ConvBias(n, training)}, " +
+                w.Line($"{ConvForward(training, RunsWinograd(n))}{Y}, {X}, {ForwardWeights(n, training)}, {ConvBias(n, training)}, " +
                        $"{ForwardWorkspace(training)}, {dims}, {ConvActivation(n, training)}, {Alpha(node)});");
                 FusedSoftmax(w, n, Y, rowsY, y.C, training);
                 break;
@@ -155,13 +155,15 @@ internal sealed partial class LayerCode
                 string kernel = node.Op == OpKind.Dense ? "Dense" : "Conv2D";
                 FusedActivationBackward(w, n);
                 var weight = _layout.Weight[n]!;
+                bool winograd = RunsWinogradBackwardData(n);
+                string dataKernel = winograd ? "BackwardDataWinograd" : "BackwardData";
                 if (weight.GradientOffset >= 0 && needsDx && !Sliced)
                 {
                     // Weight and input gradients are independent: on a worker pool, one each.
-                    StartGradient(w, input, n);
+                    StartDataGradient(w, input, n, winograd);
                     string weights0 = node.Op == OpKind.Dense
                         ? Slice(weight.Offset, weight.Length)
-                        : Kernel(n, KernelBufferKind.BackwardPackedWeights, true);
+                        : DataWeights(n, winograd);
                     string bias0 = _layout.Bias[n] is { } b0
                         ? $"{Number(_layout.GradientBase + b0.GradientOffset)}, {Number(b0.Length)}"
                         : "-1, 0";
@@ -170,13 +172,13 @@ internal sealed partial class LayerCode
                            $"{Number(_layout.GradientBase + weight.GradientOffset)}, {Number(weight.Length)}, {bias0}, " +
                            $"{Args(_layout.GradientOffset(n), y.Elements)}, {Args(_layout.ActivationOffset(input), _layout.OutputShape(input).Elements)}, " +
                            $"{Args(_layout.GradientOffset(input), _layout.OutputShape(input).Elements)}, {SliceArgs(weights0)}, " +
-                           (node.Op == OpKind.Dense ? "" : SliceArgs(BackwardWorkspace()) + ", ") + $"{dims});");
+                           (node.Op == OpKind.Dense ? "" : SliceArgs(BackwardWorkspace()) + ", ") + $"{dims}{(winograd ? ", winograd: true" : "")});");
                     w.Line("pool.Run(2, in work);");
                     w.Close();
                     w.Open("else");
                     w.Line($"{Kernels}{kernel}.BackwardWeights({GradientSpan(weight)}, {dY}, {X}, {dims});");
                     if (_layout.Bias[n] is { } b1) w.Line($"{Kernels}{kernel}.BackwardBias({GradientSpan(b1)}, {dY}, {dims});");
-                    w.Line($"{Kernels}{kernel}.BackwardData({Grad(input)}, {dY}, {weights0}, {DataWorkspace(node)}{dims});");
+                    w.Line($"{Kernels}{kernel}.{dataKernel}({Grad(input)}, {dY}, {weights0}, {DataWorkspace(node)}{dims});");
                     w.Close();
                     break;
                 }
@@ -187,11 +189,11 @@ internal sealed partial class LayerCode
                 }
                 if (needsDx)
                 {
-                    StartGradient(w, input, n);
+                    StartDataGradient(w, input, n, winograd);
                     string weights = node.Op == OpKind.Dense
                         ? Slice(weight.Offset, weight.Length)
-                        : Kernel(n, KernelBufferKind.BackwardPackedWeights, true);
-                    w.Line($"{Kernels}{kernel}.BackwardData({Grad(input)}, {dY}, {weights}, {DataWorkspace(node)}{dims});");
+                        : DataWeights(n, winograd);
+                    w.Line($"{Kernels}{kernel}.{dataKernel}({Grad(input)}, {dY}, {weights}, {DataWorkspace(node)}{dims});");
                 }
                 break;
             }
@@ -294,10 +296,12 @@ internal sealed partial class LayerCode
             w.Line($"{Kernels}Dense.Pack({Kernel(n, KernelBufferKind.PackedWeights, training)}, {canonical}, in {Dims(n)});");
             return;
         }
-        if (!training && PackFolded(w, n, canonical)) return;
-        w.Line($"{Kernels}Conv2D.Pack({Kernel(n, KernelBufferKind.PackedWeights, training)}, {canonical}, in {Dims(n)});");
-        if (training && _layout.KernelOffset(n, KernelBufferKind.BackwardPackedWeights, true) >= 0)
-            w.Line($"{Kernels}Conv2D.PackForBackward({Kernel(n, KernelBufferKind.BackwardPackedWeights, true)}, {canonical}, in {Dims(n)});");
+        if (training || !PackFolded(w, n, canonical))
+            w.Line($"{Kernels}Conv2D.Pack({Kernel(n, KernelBufferKind.PackedWeights, training)}, {canonical}, in {Dims(n)});");
+        PackWinograd(w, n, training);
+        if (!training || _layout.KernelOffset(n, KernelBufferKind.BackwardPackedWeights, true) < 0) return;
+        w.Line($"{Kernels}Conv2D.PackForBackward({Kernel(n, KernelBufferKind.BackwardPackedWeights, true)}, {canonical}, in {Dims(n)});");
+        PackWinogradForBackward(w, n);
     }
 
     private string Out(int n, bool training) => training

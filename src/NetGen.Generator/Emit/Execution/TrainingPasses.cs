@@ -19,6 +19,13 @@ internal static class TrainingPasses
 {
     private const string Span = "global::System.Span<float>";
 
+    /// <summary>The buffers a layer's repack after a step writes.</summary>
+    private static readonly KernelBufferKind[] PackedKinds =
+    {
+        KernelBufferKind.PackedWeights, KernelBufferKind.BackwardPackedWeights,
+        KernelBufferKind.WinogradWeights, KernelBufferKind.WinogradBackwardWeights,
+    };
+
     /// <summary>Sample slices of the network's training passes (1: not split).</summary>
     public static int Slices(ExecutionLayout layout) => KernelBufferPlanner.TrainingSlices(layout.Network, layout.Analysis.Layers);
 
@@ -150,7 +157,7 @@ internal static class TrainingPasses
         {
             if (!layout.Analysis.Layers[n].Computed) continue;
             long floats = 0;
-            foreach (var kind in new[] { KernelBufferKind.PackedWeights, KernelBufferKind.BackwardPackedWeights })
+            foreach (var kind in PackedKinds)
                 if (layout.KernelOffset(n, kind, true) >= 0) floats += layout.KernelFloats(n, kind);
             if (floats > 0) layers.Add((n, floats));
         }

@@ -1,0 +1,82 @@
+using System.Collections.Generic;
+using NetGen.Generator.Model;
+
+namespace NetGen.Generator.Analysis;
+
+/// <summary>
+/// The convolutions the generated code runs through Winograd F(2x2, 3x3), by the runtime's own
+/// rules and sizes (NetGen.Kernels.Conv2D.SuitsWinograd, WinogradWeightFloats,
+/// WinogradWorkspaceFloats, SuitsWinogradMaxPool, SuitsWinogradBackwardData; a test holds the two equal):
+/// <list type="bullet">
+/// <item>forward: a Conv2D, 3x3, stride 1, no dilation, no groups, C and K multiples of 16 (any
+/// padding), at inference and in training; its transformed weights take 16 x C x K floats
+/// (<see cref="KernelBufferKind.WinogradWeights"/>) and its scratch 16 x 32 x (C + K) floats,
+/// in the shared convolution scratch;</item>
+/// <item>with the max pool that reads it (<see cref="ConvPoolFusion"/>) when the pool is 2x2,
+/// stride 2, without padding, floor mode: the same weights and scratch;</item>
+/// <item>input gradient (training): when the layer's dX runs as a convolution (stride 1, top/left
+/// padding at most 2) and the layer is the last reader of its input, so its dX is the first
+/// written into that gradient: the Winograd kernel overwrites dX instead of adding to it. Its
+/// transformed backward weights take another 16 x C x K floats
+/// (<see cref="KernelBufferKind.WinogradBackwardWeights"/>) and its scratch 16 x 32 x (C + K) in
+/// the shared backward-data scratch.</item>
+/// </list>
+/// </summary>
+public static class WinogradConv
+{
+    /// <summary>Transformed taps per channel pair (a 4x4 block).</summary>
+    private const int Taps = 16;
+
+    /// <summary>Tiles the kernel transforms at once (NetGen.Kernels.Conv2D.WinogradTileBlock).</summary>
+    private const int TileBlock = 32;
+
+    private const int Block = 16;
+
+    /// <summary>Whether convolution node n (input <paramref name="input"/>, output <paramref name="output"/>) runs through Winograd.</summary>
+    public static bool Suits(Node node, Shape input, Shape output)
+    {
+        var a = node.Args;
+        return node.Op == OpKind.Conv2D && a.Groups == 1 && a.KernelH == 3 && a.KernelW == 3 &&
+               a.StrideH == 1 && a.StrideW == 1 && a.DilationH == 1 && a.DilationW == 1 &&
+               input.C % Block == 0 && output.C % Block == 0;
+    }
+
+    /// <summary>Transformed weights: 16 x C x K floats.</summary>
+    public static long WeightFloats(Shape input, Shape output) => (long)Taps * input.C * output.C;
+
+    /// <summary>Scratch: one block of transformed inputs and products, 16 x 32 x (C + K) floats.</summary>
+    public static long WorkspaceFloats(Shape input, Shape output) => (long)Taps * TileBlock * (input.C + output.C);
+
+    /// <summary>Whether a max pool over a Winograd convolution's output (<paramref name="convOutput"/> to <paramref name="poolOutput"/>) runs fused in the Winograd kernel.</summary>
+    public static bool SuitsMaxPool(LayerArgs pool, WindowPadding pads, Shape convOutput, Shape poolOutput) =>
+        pool.KernelH == 2 && pool.KernelW == 2 && pool.StrideH == 2 && pool.StrideW == 2 &&
+        pads.Top == 0 && pads.Left == 0 && poolOutput.H == convOutput.H / 2 && poolOutput.W == convOutput.W / 2;
+
+    /// <summary>
+    /// Whether convolution node n's input gradient runs through Winograd: it <see cref="Suits"/>, its input
+    /// needs a gradient, its dX is a convolution of dY (top/left padding at most 2) and it is the
+    /// last layer reading its input (the backward's first to write that gradient).
+    /// </summary>
+    public static bool SuitsBackwardData(NetworkIR network, IReadOnlyList<LayerInfo> layers, int n)
+    {
+        var node = network.Nodes[n];
+        int input = node.Inputs[0];
+        var x = layers[input].Output;
+        if (!Suits(node, x, layers[n].Output) || !KernelBufferPlanner.NeedsGradient(network, input)) return false;
+        var pads = WindowPadding.ForWindow(node.Args, x);
+        return pads.Top <= 2 && pads.Left <= 2 && LastReader(network, layers, input) == n;
+    }
+
+    /// <summary>The last computed node that reads node <paramref name="n"/>'s output, or -1.</summary>
+    private static int LastReader(NetworkIR network, IReadOnlyList<LayerInfo> layers, int n)
+    {
+        int last = -1;
+        for (int i = n + 1; i < network.Nodes.Count; i++)
+        {
+            if (!layers[i].Computed) continue;
+            foreach (int input in network.Nodes[i].Inputs)
+                if (input == n) last = i;
+        }
+        return last;
+    }
+}
