@@ -26,7 +26,8 @@ namespace NetGen.Generator.Analysis;
 /// <item>Convolution + max pool workspace (inference), shared: the largest C/G + 16 +
 /// R_pool x used columns x K over the convolutions run with their pool (<see cref="ConvPoolFusion"/>).</item>
 /// <item>Winograd F(2x2, 3x3) (<see cref="WinogradConv"/>): per suitable Conv2D 16 x C x K floats of
-/// transformed weights (both modes), and in training another 16 x C x K for its input gradient where
+/// transformed weights (training, and inference unless it runs there only in a direct-kernel
+/// chain with its pool), and in training another 16 x C x K for its input gradient where
 /// that runs through Winograd; the convolution scratch (and the backward-data scratch for those
 /// gradients) at least 16 x 32 x (C + K).</item>
 /// <item>Sample slices (training, <see cref="TrainingSlices"/>): per slice a copy of both
@@ -108,10 +109,13 @@ public static partial class KernelBufferPlanner
             inference += floats;
             training += floats;
         }
+        var chains = ConvPoolFusion.All(network, layers);
         foreach (var (node, floats) in winogradForward)
         {
-            slots.Add(new KernelBufferSlot(node, KernelBufferKind.WinogradWeights, floats, inference, training));
-            inference += floats;
+            // A convolution that inference runs only inside a direct-kernel chain with its pool needs no transform there.
+            bool inInference = !chains.Exists(c => c.Conv == node && !c.Winograd);
+            slots.Add(new KernelBufferSlot(node, KernelBufferKind.WinogradWeights, floats, inInference ? inference : -1, training));
+            if (inInference) inference += floats;
             training += floats;
         }
         foreach (var (node, floats) in backward)
@@ -161,7 +165,7 @@ public static partial class KernelBufferPlanner
         }
         long poolWorkspace = 0;
         // A Winograd chain runs in the convolution scratch (its WorkspaceFloats is 0).
-        foreach (var chain in ConvPoolFusion.All(network, layers))
+        foreach (var chain in chains)
             poolWorkspace = System.Math.Max(poolWorkspace, chain.WorkspaceFloats);
         if (poolWorkspace > 0)
         {

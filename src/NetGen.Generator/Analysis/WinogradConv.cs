@@ -10,8 +10,9 @@ namespace NetGen.Generator.Analysis;
 /// <list type="bullet">
 /// <item>forward: a Conv2D, 3x3, stride 1, no dilation, no groups, C and K multiples of 16 (any
 /// padding), at inference and in training; its transformed weights take 16 x C x K floats
-/// (<see cref="KernelBufferKind.WinogradWeights"/>) and its scratch 16 x 32 x (C + K) floats,
-/// in the shared convolution scratch;</item>
+/// (<see cref="KernelBufferKind.WinogradWeights"/>; not at inference when it runs there only
+/// inside a direct-kernel chain with a pool that does not suit Winograd) and its scratch
+/// 16 x 32 x (C + K) floats, in the shared convolution scratch;</item>
 /// <item>with the max pool that reads it (<see cref="ConvPoolFusion"/>) when the pool is 2x2,
 /// stride 2, without padding, floor mode: the same weights and scratch;</item>
 /// <item>input gradient (training): when the layer's dX runs as a convolution (stride 1, top/left

@@ -55,7 +55,8 @@ public enum KernelBufferKind
     SliceGradients,
     /// <summary>
     /// A Conv2D layer's weights transformed for Winograd F(2x2, 3x3), 16 x C x K floats, packed from its forward
-    /// packing (folded at inference when a batch norm folds into it), both modes (Analysis.WinogradConv).
+    /// packing (folded at inference when a batch norm folds into it); in training, and at inference unless the layer runs
+    /// there only fused with a pool through the direct kernel (Analysis.WinogradConv).
     /// </summary>
     WinogradWeights,
     /// <summary>

@@ -77,4 +77,24 @@ public class WinogradConvTests
         Assert.Equal(new FusedConvPool(Index(n, "b"), Index(n, "r"), Index(n, "p"), 0, Winograd: true), chain);
         Assert.Null(a.KernelBuffers.Find(-1, KernelBufferKind.ConvPoolWorkspace));
     }
+
+    [Fact]
+    public void A_convolution_fused_with_a_pool_winograd_does_not_take_keeps_its_transform_for_training_only()
+    {
+        var a = TestIr.Analyze(Cnn.Network("""
+            network Net {
+                input 16x8x8
+                c = conv2d(16, 3, padding: same)
+                p = maxpool2d(3, stride: 1)
+                fc = flatten -> dense(4)
+            }
+            """));
+        var n = a.Network;
+        var chain = Assert.Single(ConvPoolFusion.All(n, a.Layers));
+        Assert.False(chain.Winograd);
+        var slot = a.KernelBuffers.Find(Index(n, "c"), KernelBufferKind.WinogradWeights)!;
+        Assert.Equal(-1L, slot.InferenceOffset);
+        Assert.True(slot.TrainingOffset >= 0);
+        Assert.NotNull(a.KernelBuffers.Find(-1, KernelBufferKind.ConvPoolWorkspace));
+    }
 }

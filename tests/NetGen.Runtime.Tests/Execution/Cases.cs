@@ -63,9 +63,9 @@ internal static class Cases
         // Dropout is the identity outside training.
         "Drop" => new ReferenceNetwork(2, 8, 8)
             .Conv("conv1", 4, 3, act: Activation.ReLU).Flatten().Dense("fc", 5, Activation.Softmax),
-        "Winograd" => new ReferenceNetwork(3, 5, 4)
+        "Winograd" => new ReferenceNetwork(3, 6, 5)
             .Conv("conv0", 16, 1, act: Activation.ReLU)
-            .Conv("conv1", 16, 3, padTop: 1, padBottom: 1, padLeft: 1, padRight: 1, act: Activation.ReLU)
+            .Conv("conv1", 16, 3, padTop: 1, padBottom: 1, padLeft: 1, padRight: 1, act: Activation.ReLU).MaxPool(2, 1)
             .Conv("conv2", 32, 3, act: Activation.ReLU).MaxPool(2, 2).Flatten()
             .Dense("fc", 5, Activation.Softmax),
         _ => throw new ArgumentException(name),

@@ -72,15 +72,17 @@ public partial class DropNet;
 
 /// <summary>
 /// Convolutions that run through Winograd F(2x2, 3x3) (3x3, stride 1, channels multiples of 16): conv1 with
-/// 'same' padding on an odd height (partial tiles), conv2 'valid' and fused with its 2x2 pool at inference;
-/// both compute their input gradient through Winograd too (padding 1 and 2 in the gradient convolution).
-/// conv0 (1x1) is not Winograd's and gives conv1's input a gradient.
+/// 'same' padding on an odd width (partial tiles), fused at inference with a 2x2 stride-1 pool that the Winograd
+/// kernel does not take (so the direct kernel runs the pair, and Winograd only trains); conv2 'valid' on an odd
+/// height, fused with its 2x2 pool through Winograd at inference. Both compute their input gradient through
+/// Winograd (padding 1 and 2 in the gradient convolution). conv0 (1x1) is not Winograd's and gives conv1's input a gradient.
 /// </summary>
-[Network(3, 5, 4, Batch = 2, Optimizer = OptimizerType.Adam)]
-[Conv2D(16, 1, Activation = Activation.ReLU, Name = "conv0")]                             // (16, 5, 4)
-[Conv2D(16, 3, Padding = Padding.Same, Activation = Activation.ReLU, Name = "conv1")]     // (16, 5, 4)
+[Network(3, 6, 5, Batch = 2, Optimizer = OptimizerType.Adam)]
+[Conv2D(16, 1, Activation = Activation.ReLU, Name = "conv0")]                             // (16, 6, 5)
+[Conv2D(16, 3, Padding = Padding.Same, Activation = Activation.ReLU, Name = "conv1")]     // (16, 6, 5)
+[MaxPool2D(2, Stride = 1, Name = "pool1")]                                                 // (16, 5, 4)
 [Conv2D(32, 3, Activation = Activation.ReLU, Name = "conv2")]                             // (32, 3, 2)
-[MaxPool2D(2, Name = "pool")]                                                              // (32, 1, 1)
+[MaxPool2D(2, Name = "pool2")]                                                             // (32, 1, 1)
 [Flatten(Name = "flatten")]
 [Dense(5, Activation = Activation.Softmax, Name = "fc")]
 public partial class WinogradNet;

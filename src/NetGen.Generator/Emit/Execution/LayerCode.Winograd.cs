@@ -11,20 +11,20 @@ namespace NetGen.Generator.Emit.Execution;
 /// </summary>
 internal sealed partial class LayerCode
 {
-    /// <summary>Whether node n's forward runs through Winograd (the plan gave it transformed weights).</summary>
-    private bool RunsWinograd(int n) => _layout.Kernels.Find(n, KernelBufferKind.WinogradWeights) is not null;
+    /// <summary>Whether node n's forward runs through Winograd in a mode (the plan gave it transformed weights there).</summary>
+    private bool RunsWinograd(int n, bool training) => _layout.KernelOffset(n, KernelBufferKind.WinogradWeights, training) >= 0;
 
     /// <summary>Whether node n's input gradient runs through Winograd, overwriting it (the plan gave it transformed backward weights).</summary>
     private bool RunsWinogradBackwardData(int n) => _layout.Kernels.Find(n, KernelBufferKind.WinogradBackwardWeights) is not null;
 
     /// <summary>The weights a convolution's forward reads: transformed for Winograd, or packed.</summary>
     private string ForwardWeights(int n, bool training) =>
-        Kernel(n, RunsWinograd(n) ? KernelBufferKind.WinogradWeights : KernelBufferKind.PackedWeights, training);
+        Kernel(n, RunsWinograd(n, training) ? KernelBufferKind.WinogradWeights : KernelBufferKind.PackedWeights, training);
 
     /// <summary>After a convolution's forward packing (plain or folded): its Winograd weights from it.</summary>
     private void PackWinograd(IndentedWriter w, int n, bool training)
     {
-        if (!RunsWinograd(n)) return;
+        if (!RunsWinograd(n, training)) return;
         w.Line($"{Kernels}Conv2D.PackWinograd({Kernel(n, KernelBufferKind.WinogradWeights, training)}, " +
                $"{Kernel(n, KernelBufferKind.PackedWeights, training)}, in {Dims(n)});");
     }
