@@ -33,11 +33,11 @@ public static unsafe partial class Conv2D
         where TV : struct, ILanes16<TV>
     {
         const int B = Simd.Block;
-        int blocks = k / B, blockFloats = c * B;
+        int blocks = k / B, blockFloats = c * B, mRow = WinogradTaps * k, vRow = WinogradTaps * c;
         int groups = (count + 4) / 5, fives = Math.Max(0, count - 4 * groups);
         for (int e = 0; e < WinogradTaps; e++)
         {
-            float* me = m + e * WinogradTapStride(k), ve = v + e * WinogradTapStride(c), ue = u + e * blocks * blockFloats;
+            float* me = m + e * k, ve = v + e * c, ue = u + e * blocks * blockFloats;
             int kb = 0;
             for (; kb + 4 <= blocks; kb += 4)
             {
@@ -45,18 +45,18 @@ public static unsafe partial class Conv2D
                 int t = 0;
                 for (int i = 0; i < fives; i++, t += 5)
                 {
-                    Multiply64<TV, WinogradOn>(me + t * k + kb * B, k, ve + t * c, c, w, blockFloats, 5);
+                    Multiply64<TV, WinogradOn>(me + t * mRow + kb * B, mRow, ve + t * vRow, vRow, c, w, blockFloats, 5);
                 }
                 for (; t < count; t += 4)
                 {
-                    Multiply64<TV, WinogradOff>(me + t * k + kb * B, k, ve + t * c, c, w, blockFloats, Math.Min(4, count - t));
+                    Multiply64<TV, WinogradOff>(me + t * mRow + kb * B, mRow, ve + t * vRow, vRow, c, w, blockFloats, Math.Min(4, count - t));
                 }
             }
             if (kb + 2 <= blocks)
             {
                 for (int t = 0; t < count; t += 8)
                 {
-                    Multiply32<TV, WinogradOn>(me + t * k + kb * B, k, ve + t * c, c, ue + kb * blockFloats, blockFloats, Math.Min(8, count - t));
+                    Multiply32<TV, WinogradOn>(me + t * mRow + kb * B, mRow, ve + t * vRow, vRow, c, ue + kb * blockFloats, blockFloats, Math.Min(8, count - t));
                 }
                 kb += 2;
             }
@@ -64,7 +64,7 @@ public static unsafe partial class Conv2D
             {
                 for (int t = 0; t < count; t += 8)
                 {
-                    Multiply32<TV, WinogradOff>(me + t * k + kb * B, k, ve + t * c, c, ue + kb * blockFloats, blockFloats, Math.Min(8, count - t));
+                    Multiply32<TV, WinogradOff>(me + t * mRow + kb * B, mRow, ve + t * vRow, vRow, c, ue + kb * blockFloats, blockFloats, Math.Min(8, count - t));
                 }
             }
         }
@@ -77,12 +77,11 @@ public static unsafe partial class Conv2D
     /// (blocks <paramref name="blockFloats"/> apart). Tiles past <paramref name="count"/> recompute
     /// the last one and are not stored.
     /// </summary>
-    private static void Multiply64<TV, TFifth>(float* m, int mRow, float* v, int vRow, float* w, int blockFloats, int count)
+    private static void Multiply64<TV, TFifth>(float* m, int mRow, float* v, int vRow, int c, float* w, int blockFloats, int count)
         where TV : struct, ILanes16<TV>
         where TFifth : struct, IWinogradSwitch
     {
         const int B = Simd.Block;
-        int c = vRow;
         float* v0 = v, v1 = v + Math.Min(1, count - 1) * vRow, v2 = v + Math.Min(2, count - 1) * vRow, v3 = v + Math.Min(3, count - 1) * vRow;
         float* v4 = TFifth.On ? v + 4 * vRow : v0;
         float* w0 = w, w1 = w + blockFloats, w2 = w + 2 * blockFloats, w3 = w + 3 * blockFloats;
@@ -147,12 +146,12 @@ public static unsafe partial class Conv2D
     /// 1 block of 16 output channels (2 when <typeparamref name="TSecond"/> is on) x 8 tiles, for
     /// the channels past the last multiple of 64; arguments as <see cref="Multiply64{TV, TFifth}"/>.
     /// </summary>
-    private static void Multiply32<TV, TSecond>(float* m, int mRow, float* v, int vRow, float* w, int blockFloats, int count)
+    private static void Multiply32<TV, TSecond>(float* m, int mRow, float* v, int vRow, int c, float* w, int blockFloats, int count)
         where TV : struct, ILanes16<TV>
         where TSecond : struct, IWinogradSwitch
     {
         const int B = Simd.Block;
-        int c = vRow, last = count - 1;
+        int last = count - 1;
         float* v0 = v, v1 = v + Math.Min(1, last) * vRow, v2 = v + Math.Min(2, last) * vRow, v3 = v + Math.Min(3, last) * vRow;
         float* v4 = v + Math.Min(4, last) * vRow, v5 = v + Math.Min(5, last) * vRow, v6 = v + Math.Min(6, last) * vRow, v7 = v + Math.Min(7, last) * vRow;
         float* w0 = w, w1 = TSecond.On ? w + blockFloats : w;

@@ -10,6 +10,15 @@ public static unsafe partial class Conv2D
         public int PerSample => Rows * Columns;
     }
 
+    /// <summary>A tile's sample, tile row and tile column, stepped in order (no division per tile).</summary>
+    private readonly record struct WinogradCursor(int N, int Row, int Column)
+    {
+        public WinogradCursor Next(in WinogradTiles tiles) =>
+            Column + 1 < tiles.Columns ? this with { Column = Column + 1 }
+            : Row + 1 < tiles.Rows ? new WinogradCursor(N, Row + 1, 0)
+            : new WinogradCursor(N + 1, 0, 0);
+    }
+
     /// <summary>Pins the spans and runs <see cref="WinogradBlocks{TV}"/> on the widest vectors the machine has.</summary>
     private static void WinogradRun(
         Span<float> y, ReadOnlySpan<float> x, ReadOnlySpan<float> u, ReadOnlySpan<float> bias,
@@ -39,34 +48,35 @@ public static unsafe partial class Conv2D
         in WinogradTiles tiles, Activation act, float alpha)
         where TV : struct, ILanes16<TV>
     {
-        int c = d.C, k = d.K, total = d.N * tiles.PerSample, perSample = tiles.PerSample, columns = tiles.Columns;
-        int inSample = d.H * d.W * c;
-        float* v = workspace, m = workspace + WinogradTaps * WinogradTileBlock * c;
+        int c = d.C, k = d.K, total = d.N * tiles.PerSample, columns = tiles.Columns, p0 = d.P, q0 = d.Q;
+        int inSample = d.H * d.W * c, padTop = d.PadTop, padLeft = d.PadLeft, vTile = WinogradTaps * c, mTile = WinogradTaps * k;
+        bool pooled = tiles.Pooled;
+        float* v = workspace, m = workspace + WinogradTileBlock * vTile;
         // The 4 outputs of a pooled tile's block of 16 channels, for an activation applied before the maximum.
         float* scratch = stackalloc float[4 * Simd.Block];
+        var next = new WinogradCursor(0, 0, 0);
         for (int first = 0; first < total; first += WinogradTileBlock)
         {
             int count = Math.Min(WinogradTileBlock, total - first);
-            for (int t = 0; t < count; t++)
+            var at = next;
+            for (int t = 0; t < count; t++, at = at.Next(tiles))
             {
-                int tile = first + t, n = tile / perSample, within = tile % perSample;
-                int row0 = 2 * (within / columns) - d.PadTop, col0 = 2 * (within % columns) - d.PadLeft;
-                WinogradInputTile<TV>(v + t * c, x + n * inSample, d, row0, col0);
+                WinogradInputTile<TV>(v + t * vTile, x + at.N * inSample, d, 2 * at.Row - padTop, 2 * at.Column - padLeft);
             }
             WinogradMultiply<TV>(m, v, u, c, k, count);
-            for (int t = 0; t < count; t++)
+            at = next;
+            for (int t = 0; t < count; t++, at = at.Next(tiles))
             {
-                int tile = first + t, n = tile / perSample, within = tile % perSample;
-                int row = within / columns, column = within % columns;
-                if (tiles.Pooled)
+                if (pooled)
                 {
-                    WinogradOutputPooled<TV>(y + tile * k, m + t * k, k, bias, act, alpha, scratch);
+                    WinogradOutputPooled<TV>(y + (first + t) * k, m + t * mTile, k, bias, act, alpha, scratch);
                     continue;
                 }
-                int p = 2 * row, q = 2 * column;
-                float* y00 = y + ((n * d.P + p) * d.Q + q) * k;
-                WinogradOutputTile<TV>(y00, d.Q * k, m + t * k, k, bias, p + 1 < d.P, q + 1 < d.Q, act, alpha);
+                int p = 2 * at.Row, q = 2 * at.Column;
+                float* y00 = y + ((at.N * p0 + p) * q0 + q) * k;
+                WinogradOutputTile<TV>(y00, q0 * k, m + t * mTile, k, bias, p + 1 < p0, q + 1 < q0, act, alpha);
             }
+            next = at;
         }
     }
 }

@@ -4,9 +4,6 @@ namespace NetGen.Kernels;
 
 public static unsafe partial class Conv2D
 {
-    /// <summary>Floats between two taps of V or M: one tap holds a block's 32 rows.</summary>
-    private static int WinogradTapStride(int channels) => WinogradTileBlock * channels;
-
     /// <summary>
     /// V = B^T d B for one tile, 16 input channels per vector: v is the tile's row of tap 0 in
     /// V (16, 32, C); x one sample (H, W, C); the tile's 4x4 input block starts at
@@ -18,7 +15,7 @@ public static unsafe partial class Conv2D
     private static void WinogradInputTile<TV>(float* v, float* x, in Conv2DDims d, int row0, int col0)
         where TV : struct, ILanes16<TV>
     {
-        int c = d.C, h = d.H, w = d.W, rowStep = w * c, tap = WinogradTapStride(c);
+        int c = d.C, h = d.H, w = d.W, rowStep = w * c, tap = c;
         bool r0 = (uint)row0 < (uint)h, r1 = (uint)(row0 + 1) < (uint)h, r2 = (uint)(row0 + 2) < (uint)h, r3 = (uint)(row0 + 3) < (uint)h;
         var cols = new ColumnsInside((uint)col0 < (uint)w, (uint)(col0 + 1) < (uint)w, (uint)(col0 + 2) < (uint)w, (uint)(col0 + 3) < (uint)w);
         // Not dereferenced where a row or column is outside the image.
@@ -113,7 +110,7 @@ public static unsafe partial class Conv2D
         Activation act, float alpha)
         where TV : struct, ILanes16<TV>
     {
-        int tap = WinogradTapStride(k);
+        int tap = k;
         bool relu = act == Activation.ReLU;
         TV minus = TV.Broadcast(-1f);
         float* y10 = y00 + rowStep;
@@ -160,7 +157,7 @@ public static unsafe partial class Conv2D
         where TV : struct, ILanes16<TV>
     {
         const int B = Simd.Block;
-        int tap = WinogradTapStride(k);
+        int tap = k;
         bool slow = act > Activation.ReLU;
         TV minus = TV.Broadcast(-1f);
         for (int kb = 0; kb < k; kb += B)
