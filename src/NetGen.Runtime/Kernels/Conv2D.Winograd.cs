@@ -17,7 +17,17 @@ namespace NetGen.Kernels;
 /// </code>
 /// The transforms use only 0, +-1 and 1/2, so results match the direct kernel to float
 /// rounding. Tiles are processed in blocks of <see cref="WinogradTileBlock"/>; the workspace
-/// holds one block's V (16, tiles, C) and M (16, tiles, K).
+/// holds one block's V (32 tiles, 16 taps, C) and M (32 tiles, 16 taps, K), tile-major so that
+/// a tile's transforms read and write one contiguous run (16 x C floats) rather than 16 rows a
+/// block apart, which for C = 32 or 64 all fell in one L1 set. The parts: the public entries
+/// and their checks here, <c>Conv2D.WinogradPack.cs</c> (U), <c>Conv2D.WinogradRun.cs</c> (the
+/// block loop), <c>Conv2D.WinogradTransforms.cs</c> (V and y, 16 channels per vector),
+/// <c>Conv2D.WinogradMultiply.cs</c> (the 16 products, register-tiled).
+/// <para>
+/// Bands: a band of output rows from <see cref="TryRowBand"/> is a convolution of its own that
+/// these entries take as is (its tiles start at the band's first row; an even first row keeps
+/// the layer's tiles whole, so the band's outputs are the layer's bit for bit).
+/// </para>
 /// </summary>
 public static unsafe partial class Conv2D
 {

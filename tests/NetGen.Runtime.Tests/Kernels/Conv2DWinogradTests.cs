@@ -131,6 +131,36 @@ public class Conv2DWinogradTests
         TensorAssert.Close(expected, u, 1e-6, 1e-6, "U");
     }
 
+    /// <summary>Row bands from Conv2D.TryRowBand (as the generator splits batch-1 layers) give the layer's outputs exactly when they start on even rows.</summary>
+    [Theory]
+    [InlineData(0, 8, 14)]
+    [InlineData(0, 6, 14)]
+    [InlineData(0, 2, 14)]
+    public void Bands_starting_on_even_rows_equal_the_whole_layer_bit_for_bit(int first, int split, int end)
+    {
+        var d = Padded(1, 14, 13, 16, 64, 1);
+        Assert.Equal(end, d.P);
+        var rng = new Random(split);
+        var x = TestData.Uniform(rng, d.H * d.W * d.C);
+        var packed = new float[Conv2D.PackedWeightFloats(d)];
+        Conv2D.Pack(packed, TestData.Uniform(rng, d.K * d.C * 9, 0.5f), d);
+        var u = new float[Conv2D.WinogradWeightFloats(d)];
+        Conv2D.PackWinograd(u, packed, d);
+        var b = TestData.Uniform(rng, d.K);
+        var whole = new float[d.P * d.Q * d.K];
+        Conv2D.ForwardWinograd(whole, x, u, b, new float[Conv2D.WinogradWorkspaceFloats(d)], d, Activation.ReLU);
+
+        var banded = new float[whole.Length];
+        foreach (var (lo, hi) in new[] { (first, split), (split, end) })
+        {
+            Assert.True(Conv2D.TryRowBand(d, lo, hi, out var band, out int inputRow));
+            int rowFloats = d.Q * d.K;
+            Conv2D.ForwardWinograd(banded.AsSpan(lo * rowFloats, band.P * rowFloats), x.AsSpan(inputRow * d.W * d.C, band.H * d.W * d.C),
+                u, b, new float[Conv2D.WinogradWorkspaceFloats(band)], band, Activation.ReLU);
+        }
+        Assert.Equal(whole, banded);
+    }
+
     [Fact]
     public void Unsuitable_convolutions_and_pools_are_refused_with_the_reason()
     {
