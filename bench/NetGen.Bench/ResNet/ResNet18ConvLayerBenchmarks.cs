@@ -100,3 +100,50 @@ public class ResNet18ConvLayerBenchmarks
         public GflopsConfig() => AddColumn(new GflopsColumn((layer, _) => Dims(layer)));
     }
 }
+
+/// <summary>
+/// The stride-1 3x3 convolutions of ResNet-18 at batch 1 (layer1..layer4: 56x56x64 to 7x7x512,
+/// pad 1, bias and ReLU), one thread: <c>Forward1</c>, the kernel inference picks today, against
+/// <c>Forward1Winograd</c>, <see cref="Conv2D.ForwardWinograd"/> on weights transformed once by
+/// <see cref="Conv2D.PackWinograd"/>. The GFLOP/s column counts the direct convolution's
+/// multiply-adds (Winograd runs 4/9 of them, plus the tiles' overhang on odd sizes).
+/// </summary>
+[MemoryDiagnoser]
+[Config(typeof(GflopsConfig))]
+public class ResNet18WinogradBenchmarks
+{
+    private Conv2DDims _dims;
+    private float[] _x = [], _y = [], _packed = [], _winograd = [], _bias = [], _workspace = [];
+
+    [Params("layer1", "layer2", "layer3", "layer4")]
+    public string Layer { get; set; } = "";
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        _dims = ResNet18ConvLayerBenchmarks.Dims(Layer);
+        var d = _dims;
+        var random = new Random(1);
+        float[] Uniform(long count) => Enumerable.Range(0, (int)count).Select(_ => (float)random.NextDouble() - 0.5f).ToArray();
+        _x = Uniform((long)d.H * d.W * d.C);
+        _y = new float[d.P * d.Q * d.K];
+        _bias = Uniform(d.K);
+        _packed = new float[Conv2D.PackedWeightFloats(d)];
+        Conv2D.Pack(_packed, Uniform((long)d.K * d.C * 9), d);
+        _winograd = new float[Conv2D.WinogradWeightFloats(d)];
+        Conv2D.PackWinograd(_winograd, _packed, d);
+        _workspace = new float[Math.Max(Conv2D.ForwardWorkspaceFloats(d), Conv2D.WinogradWorkspaceFloats(d))];
+    }
+
+    [Benchmark(Baseline = true)]
+    public void Forward1() => LayerBands.Conv2DForward(null, _y, _x, _packed, _bias, _workspace, _dims, Activation.ReLU);
+
+    [Benchmark]
+    public void Forward1Winograd() => Conv2D.ForwardWinograd(_y, _x, _winograd, _bias, _workspace, _dims, Activation.ReLU);
+
+    /// <summary>The GFLOP/s column for these shapes.</summary>
+    private sealed class GflopsConfig : ManualConfig
+    {
+        public GflopsConfig() => AddColumn(new GflopsColumn((layer, _) => ResNet18ConvLayerBenchmarks.Dims(layer)));
+    }
+}

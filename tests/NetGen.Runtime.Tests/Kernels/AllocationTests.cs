@@ -20,6 +20,27 @@ public class AllocationTests
     }
 
     [Fact]
+    public void Winograd_kernels_do_not_allocate()
+    {
+        var rng = new Random(2);
+        var d = Conv2DDims.Create(2, 13, 13, 32, 80, 3, 3, padTop: 1, padBottom: 1, padLeft: 1, padRight: 1);
+        var x = TestData.Uniform(rng, d.N * d.H * d.W * d.C);
+        var packed = new float[Conv2D.PackedWeightFloats(d)];
+        Conv2D.Pack(packed, TestData.Uniform(rng, d.K * d.C * 9), d);
+        var u = new float[Conv2D.WinogradWeightFloats(d)];
+        var b = TestData.Uniform(rng, d.K);
+        var ws = new float[Conv2D.WinogradWorkspaceFloats(d)];
+        var y = new float[d.N * d.P * d.Q * d.K];
+        AssertNoAllocation("Conv2D.PackWinograd", () => Conv2D.PackWinograd(u, packed, d));
+        AssertNoAllocation("Conv2D.ForwardWinograd", () => Conv2D.ForwardWinograd(y, x, u, b, ws, d, Activation.ReLU));
+        AssertNoAllocation("Conv2D.ForwardWinograd, ELU", () => Conv2D.ForwardWinograd(y, x, u, b, ws, d, Activation.ELU, 1f));
+        var pool = PoolDims.Create(d.N, d.P, d.Q, d.K, 2, 2, 2, 2);
+        var py = new float[pool.N * pool.P * pool.Q * pool.C];
+        AssertNoAllocation("Conv2D.ForwardWinogradMaxPool", () => Conv2D.ForwardWinogradMaxPool(py, x, u, b, ws, d, pool, Activation.ReLU));
+        AssertNoAllocation("Conv2D.ForwardWinogradMaxPool, tanh", () => Conv2D.ForwardWinogradMaxPool(py, x, u, b, ws, d, pool, Activation.Tanh));
+    }
+
+    [Fact]
     public void Group1_kernels_do_not_allocate()
     {
         var rng = new Random(1);
