@@ -96,13 +96,16 @@ public class MnistConvLayerBenchmarks
 /// direct kernels, one thread: at batch 1 fused with its 2x2/2 max pool as inference runs it
 /// (<c>MaxPool1</c>: <see cref="Conv2D.ForwardMaxPool"/>, <c>WinogradMaxPool1</c>:
 /// <see cref="Conv2D.ForwardWinogradMaxPool"/>, 25 tiles, one per pool window), and unpooled at
-/// batch 32, a training worker's half batch (<c>Forward32</c>, <c>Winograd32</c>). The GFLOP/s
+/// batch 32, a training worker's half batch (<c>Forward32</c>, <c>Winograd32</c>); each batch its own
+/// category, its direct row the baseline of its Ratio. The GFLOP/s
 /// column counts the direct convolution's multiply-adds for the outputs a call computes (the
 /// 10x10 the pool reads, or all 11x11): Winograd's figure is the equivalent rate (it runs 4/9
 /// of those multiply-adds).
 /// </summary>
 [MemoryDiagnoser]
 [Config(typeof(GflopsConfig))]
+[GroupBenchmarksBy(BenchmarkLogicalGroupRule.ByCategory)]
+[CategoriesColumn]
 public class MnistConv2WinogradBenchmarks
 {
     /// <summary>A training worker's share of the batch of 64.</summary>
@@ -143,15 +146,19 @@ public class MnistConv2WinogradBenchmarks
     }
 
     [Benchmark(Baseline = true)]
+    [BenchmarkCategory("Batch1")]
     public void MaxPool1() => Conv2D.ForwardMaxPool(_y1, _x1, _packed, _bias, _workspace, _one, _pool, Activation.ReLU);
 
     [Benchmark]
+    [BenchmarkCategory("Batch1")]
     public void WinogradMaxPool1() => Conv2D.ForwardWinogradMaxPool(_y1, _x1, _winograd, _bias, _workspace, _one, _pool, Activation.ReLU);
 
-    [Benchmark]
+    [Benchmark(Baseline = true)]
+    [BenchmarkCategory("Batch32")]
     public void Forward32() => Conv2D.Forward(_y32, _x32, _packed, _bias, _workspace, _batch, Activation.ReLU);
 
     [Benchmark]
+    [BenchmarkCategory("Batch32")]
     public void Winograd32() => Conv2D.ForwardWinograd(_y32, _x32, _winograd, _bias, _workspace, _batch, Activation.ReLU);
 
     /// <summary>The GFLOP/s column for these rows.</summary>

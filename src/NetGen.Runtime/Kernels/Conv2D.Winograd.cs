@@ -70,7 +70,7 @@ public static unsafe partial class Conv2D
         RequireWinograd(kernel, dims);
         Check.Length(y.Length, (long)dims.N * dims.P * dims.Q * dims.K, kernel, nameof(y), "N*P*Q*K");
         CheckWinogradInputs(kernel, x, winogradWeights, bias, workspace, dims);
-        var tiles = new WinogradTiles(dims, (dims.P + 1) / 2, (dims.Q + 1) / 2, Pooled: false);
+        var tiles = new WinogradTiles((dims.P + 1) / 2, (dims.Q + 1) / 2, Pooled: false);
         WinogradRun(y, x, winogradWeights, bias, workspace, dims, tiles, activation, alpha);
     }
 
@@ -103,7 +103,7 @@ public static unsafe partial class Conv2D
         }
         Check.Length(y.Length, (long)pool.N * pool.P * pool.Q * pool.C, kernel, nameof(y), "N*P_pool*Q_pool*K");
         CheckWinogradInputs(kernel, x, winogradWeights, bias, workspace, conv);
-        var tiles = new WinogradTiles(conv, pool.P, pool.Q, Pooled: true);
+        var tiles = new WinogradTiles(pool.P, pool.Q, Pooled: true);
         WinogradRun(y, x, winogradWeights, bias, workspace, conv, tiles, activation, alpha);
     }
 

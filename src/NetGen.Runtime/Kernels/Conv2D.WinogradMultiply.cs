@@ -22,12 +22,13 @@ public static unsafe partial class Conv2D
     }
 
     /// <summary>
-    /// M[e, t, :] = sum over c of V[e, t, c] * U[e, :, c] for the block's first
-    /// <paramref name="count"/> tiles and each of the 16 taps e: m (16, 32, K), v (16, 32, C),
+    /// M[t, e, :] = sum over c of V[t, e, c] * U[e, :, c] for the block's first
+    /// <paramref name="count"/> tiles and each of the 16 taps e: m (32, 16, K), v (32, 16, C),
     /// u (16, K/16, C, 16). Register tiles of 64 output channels x 5 or 4 tiles (20 or 16
     /// accumulators; any count of 12 or more splits into fives and fours exactly: 25 = 5 x 5,
     /// 32 = 4 x 5 + 3 x 4), then 32 or 16 channels x 8 tiles for the rest of K. Within one tap
-    /// the tiles run innermost, so the C x 64 weights of a register tile stay in L1 across them.
+    /// the tiles run innermost, so the C x 64 weights of a register tile stay in cache across them
+    /// (in L1 up to C = 128).
     /// </summary>
     private static void WinogradMultiply<TV>(float* m, float* v, float* u, int c, int k, int count)
         where TV : struct, ILanes16<TV>
@@ -35,6 +36,22 @@ public static unsafe partial class Conv2D
         const int B = Simd.Block;
         int blocks = k / B, blockFloats = c * B, mRow = WinogradTaps * k, vRow = WinogradTaps * c;
         int groups = (count + 4) / 5, fives = Math.Max(0, count - 4 * groups);
+        if (typeof(TV) != typeof(Lanes512))
+        {
+            // Two 256-bit registers per vector: the 64-channel tiles would spill.
+            for (int e = 0; e < WinogradTaps; e++)
+            {
+                for (int kb = 0; kb < blocks; kb++)
+                {
+                    for (int t = 0; t < count; t += 4)
+                    {
+                        Multiply32<TV, WinogradOff, WinogradOff>(m + t * mRow + e * k + kb * B, mRow, v + t * vRow + e * c, vRow, c,
+                            u + (e * blocks + kb) * blockFloats, blockFloats, Math.Min(4, count - t));
+                    }
+                }
+            }
+            return;
+        }
         for (int e = 0; e < WinogradTaps; e++)
         {
             float* me = m + e * k, ve = v + e * c, ue = u + e * blocks * blockFloats;
@@ -56,7 +73,7 @@ public static unsafe partial class Conv2D
             {
                 for (int t = 0; t < count; t += 8)
                 {
-                    Multiply32<TV, WinogradOn>(me + t * mRow + kb * B, mRow, ve + t * vRow, vRow, c, ue + kb * blockFloats, blockFloats, Math.Min(8, count - t));
+                    Multiply32<TV, WinogradOn, WinogradOn>(me + t * mRow + kb * B, mRow, ve + t * vRow, vRow, c, ue + kb * blockFloats, blockFloats, Math.Min(8, count - t));
                 }
                 kb += 2;
             }
@@ -64,7 +81,7 @@ public static unsafe partial class Conv2D
             {
                 for (int t = 0; t < count; t += 8)
                 {
-                    Multiply32<TV, WinogradOff>(me + t * mRow + kb * B, mRow, ve + t * vRow, vRow, c, ue + kb * blockFloats, blockFloats, Math.Min(8, count - t));
+                    Multiply32<TV, WinogradOff, WinogradOn>(me + t * mRow + kb * B, mRow, ve + t * vRow, vRow, c, ue + kb * blockFloats, blockFloats, Math.Min(8, count - t));
                 }
             }
         }
@@ -143,12 +160,15 @@ public static unsafe partial class Conv2D
     }
 
     /// <summary>
-    /// 1 block of 16 output channels (2 when <typeparamref name="TSecond"/> is on) x 8 tiles, for
-    /// the channels past the last multiple of 64; arguments as <see cref="Multiply64{TV, TFifth}"/>.
+    /// 1 block of 16 output channels (2 when <typeparamref name="TSecond"/> is on) x 4 tiles (8 when
+    /// <typeparamref name="TEight"/> is on), for the channels past the last multiple of 64, and on
+    /// the 256-bit path (16 x 4 there: 8 registers of accumulators, as AVX2 has 16);
+    /// arguments as <see cref="Multiply64{TV, TFifth}"/>.
     /// </summary>
-    private static void Multiply32<TV, TSecond>(float* m, int mRow, float* v, int vRow, int c, float* w, int blockFloats, int count)
+    private static void Multiply32<TV, TSecond, TEight>(float* m, int mRow, float* v, int vRow, int c, float* w, int blockFloats, int count)
         where TV : struct, ILanes16<TV>
         where TSecond : struct, IWinogradSwitch
+        where TEight : struct, IWinogradSwitch
     {
         const int B = Simd.Block;
         int last = count - 1;
@@ -173,18 +193,30 @@ public static unsafe partial class Conv2D
             s = TV.Broadcast(v3[j]);
             a3 = TV.Fma(s, wa, a3);
             if (TSecond.On) b3 = TV.Fma(s, wb, b3);
-            s = TV.Broadcast(v4[j]);
-            a4 = TV.Fma(s, wa, a4);
-            if (TSecond.On) b4 = TV.Fma(s, wb, b4);
-            s = TV.Broadcast(v5[j]);
-            a5 = TV.Fma(s, wa, a5);
-            if (TSecond.On) b5 = TV.Fma(s, wb, b5);
-            s = TV.Broadcast(v6[j]);
-            a6 = TV.Fma(s, wa, a6);
-            if (TSecond.On) b6 = TV.Fma(s, wb, b6);
-            s = TV.Broadcast(v7[j]);
-            a7 = TV.Fma(s, wa, a7);
-            if (TSecond.On) b7 = TV.Fma(s, wb, b7);
+            if (TEight.On)
+            {
+                s = TV.Broadcast(v4[j]);
+                a4 = TV.Fma(s, wa, a4);
+                if (TSecond.On) b4 = TV.Fma(s, wb, b4);
+            }
+            if (TEight.On)
+            {
+                s = TV.Broadcast(v5[j]);
+                a5 = TV.Fma(s, wa, a5);
+                if (TSecond.On) b5 = TV.Fma(s, wb, b5);
+            }
+            if (TEight.On)
+            {
+                s = TV.Broadcast(v6[j]);
+                a6 = TV.Fma(s, wa, a6);
+                if (TSecond.On) b6 = TV.Fma(s, wb, b6);
+            }
+            if (TEight.On)
+            {
+                s = TV.Broadcast(v7[j]);
+                a7 = TV.Fma(s, wa, a7);
+                if (TSecond.On) b7 = TV.Fma(s, wb, b7);
+            }
             w0 += B;
             w1 += B;
         }
@@ -192,10 +224,10 @@ public static unsafe partial class Conv2D
         if (count > 1) Store32<TV, TSecond>(m + mRow, a1, b1);
         if (count > 2) Store32<TV, TSecond>(m + 2 * mRow, a2, b2);
         if (count > 3) Store32<TV, TSecond>(m + 3 * mRow, a3, b3);
-        if (count > 4) Store32<TV, TSecond>(m + 4 * mRow, a4, b4);
-        if (count > 5) Store32<TV, TSecond>(m + 5 * mRow, a5, b5);
-        if (count > 6) Store32<TV, TSecond>(m + 6 * mRow, a6, b6);
-        if (count > 7) Store32<TV, TSecond>(m + 7 * mRow, a7, b7);
+        if (TEight.On && count > 4) Store32<TV, TSecond>(m + 4 * mRow, a4, b4);
+        if (TEight.On && count > 5) Store32<TV, TSecond>(m + 5 * mRow, a5, b5);
+        if (TEight.On && count > 6) Store32<TV, TSecond>(m + 6 * mRow, a6, b6);
+        if (TEight.On && count > 7) Store32<TV, TSecond>(m + 7 * mRow, a7, b7);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

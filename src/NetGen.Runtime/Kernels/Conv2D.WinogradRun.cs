@@ -5,7 +5,7 @@ namespace NetGen.Kernels;
 public static unsafe partial class Conv2D
 {
     /// <summary>The tiles of one Winograd forward: Rows x Columns per sample, each 2x2 outputs, or one pooled output when <see cref="Pooled"/>.</summary>
-    private readonly record struct WinogradTiles(Conv2DDims Dims, int Rows, int Columns, bool Pooled)
+    private readonly record struct WinogradTiles(int Rows, int Columns, bool Pooled)
     {
         public int PerSample => Rows * Columns;
     }
@@ -40,7 +40,7 @@ public static unsafe partial class Conv2D
 
     /// <summary>
     /// Every tile, <see cref="WinogradTileBlock"/> at a time: the input transform of the block's
-    /// tiles into V (16, 32, C), the 16 products into M (16, 32, K), then the output transform
+    /// tiles into V (32, 16, C), the 16 products into M (32, 16, K), then the output transform
     /// of each tile with bias and activation (and the 2x2 maximum when pooled). Rows of V and M
     /// past the block's last tile are never read, so the workspace needs no clearing.
     /// </summary>

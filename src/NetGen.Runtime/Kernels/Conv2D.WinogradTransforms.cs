@@ -5,8 +5,8 @@ namespace NetGen.Kernels;
 public static unsafe partial class Conv2D
 {
     /// <summary>
-    /// V = B^T d B for one tile, 16 input channels per vector: v is the tile's row of tap 0 in
-    /// V (16, 32, C); x one sample (H, W, C); the tile's 4x4 input block starts at
+    /// V = B^T d B for one tile, 16 input channels per vector: v is the tile's (16 taps, C) in
+    /// V (32, 16, C); x one sample (H, W, C); the tile's 4x4 input block starts at
     /// (row0, col0), which may lie in the padding (rows and columns outside the image read as
     /// zero; a tile inside the image makes the same checks, always true, which cost little
     /// beside its share of the multiply: 16 loads here against 16 * K multiply-adds there per
@@ -15,6 +15,7 @@ public static unsafe partial class Conv2D
     private static void WinogradInputTile<TV>(float* v, float* x, in Conv2DDims d, int row0, int col0)
         where TV : struct, ILanes16<TV>
     {
+        // tap: floats from one tap of the tile to the next in V (tile-major: C).
         int c = d.C, h = d.H, w = d.W, rowStep = w * c, tap = c;
         bool r0 = (uint)row0 < (uint)h, r1 = (uint)(row0 + 1) < (uint)h, r2 = (uint)(row0 + 2) < (uint)h, r3 = (uint)(row0 + 3) < (uint)h;
         var cols = new ColumnsInside((uint)col0 < (uint)w, (uint)(col0 + 1) < (uint)w, (uint)(col0 + 2) < (uint)w, (uint)(col0 + 3) < (uint)w);
