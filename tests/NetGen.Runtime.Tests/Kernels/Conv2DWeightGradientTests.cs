@@ -14,11 +14,13 @@ public class Conv2DWeightGradientTests
     /// <summary>A layer, and whether it takes the wide tiles (Conv2D.BackwardWeightsWide.cs) on 512-bit lanes.</summary>
     public static TheoryData<string, Conv2DDims, bool> Cases() => new()
     {
-        // 52.6 KB per image: chunks of 1 image (N = 7), 48 tiles of 64 channels x 6 combinations.
-        { "MNIST conv2, N=7", Conv2DDims.Create(7, 13, 13, 32, 64, 3, 3), true },
-        // 8.7 KB per image: chunks of 11 images, the last one partial (N = 32).
+        // 52.6 KB per image: 48 tiles of 64 channels x 6 combinations, chunks of 9 images, the
+        // last one partial (N = 11).
+        { "MNIST conv2, N=11", Conv2DDims.Create(11, 13, 13, 32, 64, 3, 3), true },
+        // 8.7 KB per image: one chunk (N = 32).
         { "MNIST conv3, N=32", Conv2DDims.Create(32, 5, 5, 64, 64, 3, 3), true },
-        // 32 output channels: 32 x 9 tiles only, one per pass (C = 1).
+        // 32 output channels: 32 x 9 tiles only, one per pass (C = 1); 89.6 KB per image, chunks of 5
+        // images, the last one partial (N = 64).
         { "MNIST conv1, N=64", Conv2DDims.Create(64, 28, 28, 1, 32, 3, 3), true },
         // Padding, stride 2, K not a multiple of 16: channel tiles, chunks of 3 images (N = 8).
         { "pad 1 stride 2, C=24, K=40, N=8", Conv2DDims.Create(8, 20, 20, 24, 40, 3, 3, 2, 2, 1, 1, 1, 1), false },
