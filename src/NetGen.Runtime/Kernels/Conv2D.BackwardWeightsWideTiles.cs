@@ -12,8 +12,15 @@ public static unsafe partial class Conv2D
     /// <summary>Sums for 64 output channels (4 vectors) x 6 combinations: per output pixel 4 dY loads and 6 x broadcasts feed 24 FMAs.</summary>
     private static void WideTile(float* sums, float* dy, float* x, int* offsets, in Conv2DDims d, int nStart, int nEnd, int channel)
     {
-        int h = d.H, wd = d.W, c = d.C, p0 = d.P, q0 = d.Q, sh = d.StrideH;
-        nint k = d.K, xStep = (nint)d.StrideW * c;
+        // One loop over the chunk's output pixels (dY is contiguous over n, p, q); the window's
+        // corner moves by a stride, and jumps at the end of a row and of an image.
+        nint k = d.K, xStep = (nint)d.StrideW * d.C;
+        nint rowSkip = (nint)d.StrideH * d.W * d.C - d.Q * xStep;
+        nint imageSkip = (nint)d.H * d.W * d.C - (nint)d.P * d.StrideH * d.W * d.C;
+        int q0 = d.Q, p0 = d.P, qLeft = q0, pLeft = p0;
+        float* xp = x + (long)nStart * d.H * d.W * d.C;
+        float* dp = dy + (long)nStart * p0 * q0 * k + channel;
+        float* end = dy + (long)nEnd * p0 * q0 * k + channel;
         nint o0 = offsets[0], o1 = offsets[1], o2 = offsets[2];
         nint o3 = offsets[3], o4 = offsets[4], o5 = offsets[5];
         Lanes512 a00 = Lanes512.Zero, a01 = Lanes512.Zero, a02 = Lanes512.Zero, a03 = Lanes512.Zero;
@@ -22,46 +29,48 @@ public static unsafe partial class Conv2D
         Lanes512 a30 = Lanes512.Zero, a31 = Lanes512.Zero, a32 = Lanes512.Zero, a33 = Lanes512.Zero;
         Lanes512 a40 = Lanes512.Zero, a41 = Lanes512.Zero, a42 = Lanes512.Zero, a43 = Lanes512.Zero;
         Lanes512 a50 = Lanes512.Zero, a51 = Lanes512.Zero, a52 = Lanes512.Zero, a53 = Lanes512.Zero;
-        for (int n = nStart; n < nEnd; n++)
+        for (; dp < end; dp += k)
         {
-            for (int p = 0; p < p0; p++)
+            Lanes512 d0 = Lanes512.Load(dp), d1 = Lanes512.Load(dp + 16), d2 = Lanes512.Load(dp + 32), d3 = Lanes512.Load(dp + 48);
+            Lanes512 b = Lanes512.Broadcast(xp[o0]);
+            a00 = Lanes512.Fma(d0, b, a00);
+            a01 = Lanes512.Fma(d1, b, a01);
+            a02 = Lanes512.Fma(d2, b, a02);
+            a03 = Lanes512.Fma(d3, b, a03);
+            b = Lanes512.Broadcast(xp[o1]);
+            a10 = Lanes512.Fma(d0, b, a10);
+            a11 = Lanes512.Fma(d1, b, a11);
+            a12 = Lanes512.Fma(d2, b, a12);
+            a13 = Lanes512.Fma(d3, b, a13);
+            b = Lanes512.Broadcast(xp[o2]);
+            a20 = Lanes512.Fma(d0, b, a20);
+            a21 = Lanes512.Fma(d1, b, a21);
+            a22 = Lanes512.Fma(d2, b, a22);
+            a23 = Lanes512.Fma(d3, b, a23);
+            b = Lanes512.Broadcast(xp[o3]);
+            a30 = Lanes512.Fma(d0, b, a30);
+            a31 = Lanes512.Fma(d1, b, a31);
+            a32 = Lanes512.Fma(d2, b, a32);
+            a33 = Lanes512.Fma(d3, b, a33);
+            b = Lanes512.Broadcast(xp[o4]);
+            a40 = Lanes512.Fma(d0, b, a40);
+            a41 = Lanes512.Fma(d1, b, a41);
+            a42 = Lanes512.Fma(d2, b, a42);
+            a43 = Lanes512.Fma(d3, b, a43);
+            b = Lanes512.Broadcast(xp[o5]);
+            a50 = Lanes512.Fma(d0, b, a50);
+            a51 = Lanes512.Fma(d1, b, a51);
+            a52 = Lanes512.Fma(d2, b, a52);
+            a53 = Lanes512.Fma(d3, b, a53);
+            xp += xStep;
+            if (--qLeft == 0)
             {
-                float* xp = x + ((long)n * h + p * sh) * wd * c;
-                float* dp = dy + ((long)n * p0 + p) * q0 * k + channel;
-                float* end = dp + q0 * k;
-                for (; dp < end; dp += k, xp += xStep)
+                qLeft = q0;
+                xp += rowSkip;
+                if (--pLeft == 0)
                 {
-                    Lanes512 d0 = Lanes512.Load(dp), d1 = Lanes512.Load(dp + 16), d2 = Lanes512.Load(dp + 32), d3 = Lanes512.Load(dp + 48);
-                    Lanes512 b = Lanes512.Broadcast(xp[o0]);
-                    a00 = Lanes512.Fma(d0, b, a00);
-                    a01 = Lanes512.Fma(d1, b, a01);
-                    a02 = Lanes512.Fma(d2, b, a02);
-                    a03 = Lanes512.Fma(d3, b, a03);
-                    b = Lanes512.Broadcast(xp[o1]);
-                    a10 = Lanes512.Fma(d0, b, a10);
-                    a11 = Lanes512.Fma(d1, b, a11);
-                    a12 = Lanes512.Fma(d2, b, a12);
-                    a13 = Lanes512.Fma(d3, b, a13);
-                    b = Lanes512.Broadcast(xp[o2]);
-                    a20 = Lanes512.Fma(d0, b, a20);
-                    a21 = Lanes512.Fma(d1, b, a21);
-                    a22 = Lanes512.Fma(d2, b, a22);
-                    a23 = Lanes512.Fma(d3, b, a23);
-                    b = Lanes512.Broadcast(xp[o3]);
-                    a30 = Lanes512.Fma(d0, b, a30);
-                    a31 = Lanes512.Fma(d1, b, a31);
-                    a32 = Lanes512.Fma(d2, b, a32);
-                    a33 = Lanes512.Fma(d3, b, a33);
-                    b = Lanes512.Broadcast(xp[o4]);
-                    a40 = Lanes512.Fma(d0, b, a40);
-                    a41 = Lanes512.Fma(d1, b, a41);
-                    a42 = Lanes512.Fma(d2, b, a42);
-                    a43 = Lanes512.Fma(d3, b, a43);
-                    b = Lanes512.Broadcast(xp[o5]);
-                    a50 = Lanes512.Fma(d0, b, a50);
-                    a51 = Lanes512.Fma(d1, b, a51);
-                    a52 = Lanes512.Fma(d2, b, a52);
-                    a53 = Lanes512.Fma(d3, b, a53);
+                    pLeft = p0;
+                    xp += imageSkip;
                 }
             }
         }
@@ -94,8 +103,15 @@ public static unsafe partial class Conv2D
     /// <summary>Sums for 32 output channels (2 vectors) x 9 combinations: per output pixel 2 dY loads and 9 x broadcasts feed 18 FMAs.</summary>
     private static void NarrowTile(float* sums, float* dy, float* x, int* offsets, in Conv2DDims d, int nStart, int nEnd, int channel)
     {
-        int h = d.H, wd = d.W, c = d.C, p0 = d.P, q0 = d.Q, sh = d.StrideH;
-        nint k = d.K, xStep = (nint)d.StrideW * c;
+        // One loop over the chunk's output pixels (dY is contiguous over n, p, q); the window's
+        // corner moves by a stride, and jumps at the end of a row and of an image.
+        nint k = d.K, xStep = (nint)d.StrideW * d.C;
+        nint rowSkip = (nint)d.StrideH * d.W * d.C - d.Q * xStep;
+        nint imageSkip = (nint)d.H * d.W * d.C - (nint)d.P * d.StrideH * d.W * d.C;
+        int q0 = d.Q, p0 = d.P, qLeft = q0, pLeft = p0;
+        float* xp = x + (long)nStart * d.H * d.W * d.C;
+        float* dp = dy + (long)nStart * p0 * q0 * k + channel;
+        float* end = dy + (long)nEnd * p0 * q0 * k + channel;
         nint o0 = offsets[0], o1 = offsets[1], o2 = offsets[2];
         nint o3 = offsets[3], o4 = offsets[4], o5 = offsets[5];
         nint o6 = offsets[6], o7 = offsets[7], o8 = offsets[8];
@@ -108,43 +124,45 @@ public static unsafe partial class Conv2D
         Lanes512 a60 = Lanes512.Zero, a61 = Lanes512.Zero;
         Lanes512 a70 = Lanes512.Zero, a71 = Lanes512.Zero;
         Lanes512 a80 = Lanes512.Zero, a81 = Lanes512.Zero;
-        for (int n = nStart; n < nEnd; n++)
+        for (; dp < end; dp += k)
         {
-            for (int p = 0; p < p0; p++)
+            Lanes512 d0 = Lanes512.Load(dp), d1 = Lanes512.Load(dp + 16);
+            Lanes512 b = Lanes512.Broadcast(xp[o0]);
+            a00 = Lanes512.Fma(d0, b, a00);
+            a01 = Lanes512.Fma(d1, b, a01);
+            b = Lanes512.Broadcast(xp[o1]);
+            a10 = Lanes512.Fma(d0, b, a10);
+            a11 = Lanes512.Fma(d1, b, a11);
+            b = Lanes512.Broadcast(xp[o2]);
+            a20 = Lanes512.Fma(d0, b, a20);
+            a21 = Lanes512.Fma(d1, b, a21);
+            b = Lanes512.Broadcast(xp[o3]);
+            a30 = Lanes512.Fma(d0, b, a30);
+            a31 = Lanes512.Fma(d1, b, a31);
+            b = Lanes512.Broadcast(xp[o4]);
+            a40 = Lanes512.Fma(d0, b, a40);
+            a41 = Lanes512.Fma(d1, b, a41);
+            b = Lanes512.Broadcast(xp[o5]);
+            a50 = Lanes512.Fma(d0, b, a50);
+            a51 = Lanes512.Fma(d1, b, a51);
+            b = Lanes512.Broadcast(xp[o6]);
+            a60 = Lanes512.Fma(d0, b, a60);
+            a61 = Lanes512.Fma(d1, b, a61);
+            b = Lanes512.Broadcast(xp[o7]);
+            a70 = Lanes512.Fma(d0, b, a70);
+            a71 = Lanes512.Fma(d1, b, a71);
+            b = Lanes512.Broadcast(xp[o8]);
+            a80 = Lanes512.Fma(d0, b, a80);
+            a81 = Lanes512.Fma(d1, b, a81);
+            xp += xStep;
+            if (--qLeft == 0)
             {
-                float* xp = x + ((long)n * h + p * sh) * wd * c;
-                float* dp = dy + ((long)n * p0 + p) * q0 * k + channel;
-                float* end = dp + q0 * k;
-                for (; dp < end; dp += k, xp += xStep)
+                qLeft = q0;
+                xp += rowSkip;
+                if (--pLeft == 0)
                 {
-                    Lanes512 d0 = Lanes512.Load(dp), d1 = Lanes512.Load(dp + 16);
-                    Lanes512 b = Lanes512.Broadcast(xp[o0]);
-                    a00 = Lanes512.Fma(d0, b, a00);
-                    a01 = Lanes512.Fma(d1, b, a01);
-                    b = Lanes512.Broadcast(xp[o1]);
-                    a10 = Lanes512.Fma(d0, b, a10);
-                    a11 = Lanes512.Fma(d1, b, a11);
-                    b = Lanes512.Broadcast(xp[o2]);
-                    a20 = Lanes512.Fma(d0, b, a20);
-                    a21 = Lanes512.Fma(d1, b, a21);
-                    b = Lanes512.Broadcast(xp[o3]);
-                    a30 = Lanes512.Fma(d0, b, a30);
-                    a31 = Lanes512.Fma(d1, b, a31);
-                    b = Lanes512.Broadcast(xp[o4]);
-                    a40 = Lanes512.Fma(d0, b, a40);
-                    a41 = Lanes512.Fma(d1, b, a41);
-                    b = Lanes512.Broadcast(xp[o5]);
-                    a50 = Lanes512.Fma(d0, b, a50);
-                    a51 = Lanes512.Fma(d1, b, a51);
-                    b = Lanes512.Broadcast(xp[o6]);
-                    a60 = Lanes512.Fma(d0, b, a60);
-                    a61 = Lanes512.Fma(d1, b, a61);
-                    b = Lanes512.Broadcast(xp[o7]);
-                    a70 = Lanes512.Fma(d0, b, a70);
-                    a71 = Lanes512.Fma(d1, b, a71);
-                    b = Lanes512.Broadcast(xp[o8]);
-                    a80 = Lanes512.Fma(d0, b, a80);
-                    a81 = Lanes512.Fma(d1, b, a81);
+                    pLeft = p0;
+                    xp += imageSkip;
                 }
             }
         }
