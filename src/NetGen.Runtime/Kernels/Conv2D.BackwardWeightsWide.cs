@@ -44,11 +44,11 @@ public static unsafe partial class Conv2D
         bool stacked = packedFloats <= StackedWeightGradientFloats;
         Span<float> buffer = stacked ? stackalloc float[(int)packedFloats] : default;
         buffer.Clear();
+        // The larger tile's sums: 6 combinations x 4 vectors (the 32 x 9 tile stores 9 x 2).
         float* sums = stackalloc float[WideCombos * 4 * Simd.Block];
         int* offsets = stackalloc int[NarrowCombos];
         long imageBytes = ((long)dims.H * dims.W * dims.C + (long)dims.P * dims.Q * dims.K) * sizeof(float);
-        long chunkBytes = stacked ? WideChunkBytes : WeightGradientChunkBytes;
-        int chunk = (int)Math.Clamp(chunkBytes / imageBytes, 1, Math.Max(1, dims.N));
+        int chunk = (int)Math.Clamp(WideChunkBytes / imageBytes, 1, Math.Max(1, dims.N));
         fixed (float* packed = buffer)
         {
             for (int nStart = 0; nStart < dims.N; nStart += chunk)

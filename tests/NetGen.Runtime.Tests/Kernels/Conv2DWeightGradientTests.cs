@@ -25,8 +25,9 @@ public class Conv2DWeightGradientTests
         // Padding, stride 2, K not a multiple of 16: channel tiles, chunks of 3 images (N = 8).
         { "pad 1 stride 2, C=24, K=40, N=8", Conv2DDims.Create(8, 20, 20, 24, 40, 3, 3, 2, 2, 1, 1, 1, 1), false },
         // A gradient too big for the stacked copy (96 x 64 x 3 x 3 > 48 Ki floats): each tile's sums
-        // scattered into dW, 15.4 KB per image, chunks of 8 images (N = 10); one 64- and one 32-channel tile.
-        { "C=64, K=96, scattered, N=10", Conv2DDims.Create(10, 6, 6, 64, 96, 3, 3), true },
+        // scattered into dW, 15.4 KB per image, chunks of 33 images (N = 40); one 64- and one
+        // 32-channel tile.
+        { "C=64, K=96, scattered, N=40", Conv2DDims.Create(40, 6, 6, 64, 96, 3, 3), true },
         // Two groups of 32 output channels, padded: each group's two blocks summed as a pair (BackwardWeightsPair).
         { "groups 2, C=24, K=64, pad 1, N=5", Conv2DDims.Create(5, 9, 9, 24, 64, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 2), false },
         // Two groups of 96 = 64 + 32 output channels, 5 input channels each: 45 combinations, so the
