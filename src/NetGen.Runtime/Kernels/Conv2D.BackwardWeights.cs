@@ -5,9 +5,9 @@ namespace NetGen.Kernels;
 /// <summary>
 /// Conv2D weight gradient: dW (K, C/G, R, S) += correlation of the forward input x with the
 /// pre-activation gradient dY, accumulated in registers per (16 output channels, input channel)
-/// over chunks of the batch. Unpadded layers with whole 32-channel output blocks use the wider
-/// tiles of Conv2D.BackwardWeightsWide.cs (on 512-bit lanes); layers with few input channels
-/// use Conv2D.BackwardWeightsTaps.cs.
+/// over chunks of the batch. Layers whose output channels per group are a multiple of 32 use the
+/// wider tiles of Conv2D.BackwardWeightsWide.cs (on 512-bit lanes); unpadded layers with few
+/// input channels use Conv2D.BackwardWeightsTaps.cs.
 /// </summary>
 public static unsafe partial class Conv2D
 {

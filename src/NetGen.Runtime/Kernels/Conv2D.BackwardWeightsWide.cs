@@ -3,14 +3,16 @@ using System;
 namespace NetGen.Kernels;
 
 /// <summary>
-/// Conv2D weight gradient as a GEMM over the flat (c, r, s) combinations of a group, for layers
-/// whose windows all lie inside the input (no padding) and whose output channels per group are a
-/// multiple of 32, on 512-bit lanes: a register tile of 64 output channels x 6 combinations
-/// (24 accumulators) reads 4 dY vectors and 6 x values per output pixel, 2.4 FMAs per load where
-/// BackwardWeightsPair's 32 x 8 tile does 1.6 and its channel tiles leave combinations of a
-/// 3x3 kernel unused when C/G is not a multiple of 8. Channels past the last 64 go through a
-/// 32 x 9 tile. Every accumulator sums its (n, p, q) in a fixed order, chunk by chunk of
-/// images, so the result does not depend on anything but the dimensions.
+/// Conv2D weight gradient as a GEMM over the (c, r, s) combinations of a group, for layers whose
+/// output channels per group are a multiple of 32, on 512-bit lanes: a register tile of 64
+/// output channels x 6 combinations (24 accumulators) reads 4 dY vectors and 6 x values per
+/// output pixel, 2.4 FMAs per load where BackwardWeightsPair's 32 x 8 tile does 1.6. Channels
+/// past the last 64 go through a 32 x 9 tile. Over the output pixels whose whole window lies
+/// inside the input (all of them without padding), a tile takes consecutive combinations in
+/// canonical order (a 3x3 kernel over 32 channels fills 48 tiles exactly); over the border
+/// pixels of a padded layer, a tile takes channels of one (r, s) tap and walks the strips of
+/// pixels whose tap lies inside the input. Every accumulator sums its (n, p, q) in a fixed
+/// order, chunk by chunk of images, so the result depends on nothing but the dimensions.
 /// </summary>
 public static unsafe partial class Conv2D
 {
@@ -28,10 +30,7 @@ public static unsafe partial class Conv2D
     private const long WideChunkBytes = 512 * 1024;
 
     /// <summary>Whether <see cref="BackwardWeightsWide"/> handles the layer.</summary>
-    internal static bool WideTiled(in Conv2DDims d) =>
-        Simd.Use512 && d.GroupK % (2 * Simd.Block) == 0 && d.PadTop == 0 && d.PadLeft == 0 &&
-        (d.P - 1) * d.StrideH + (d.R - 1) * d.DilationH < d.H &&
-        (d.Q - 1) * d.StrideW + (d.S - 1) * d.DilationW < d.W;
+    internal static bool WideTiled(in Conv2DDims d) => Simd.Use512 && d.GroupK % (2 * Simd.Block) == 0;
 
     /// <summary>dW (K, C/G, R, S) += correlation of x (N, H, W, C) with dY (N, P, Q, K), in tiles of 64 (or 32) output channels x (c, r, s) combinations.</summary>
     private static void BackwardWeightsWide(float* dW, float* dy, float* x, in Conv2DDims dims)
@@ -44,11 +43,10 @@ public static unsafe partial class Conv2D
         bool stacked = packedFloats <= StackedWeightGradientFloats;
         Span<float> buffer = stacked ? stackalloc float[(int)packedFloats] : default;
         buffer.Clear();
-        // The larger tile's sums: 6 combinations x 4 vectors (the 32 x 9 tile stores 9 x 2).
-        float* sums = stackalloc float[WideCombos * 4 * Simd.Block];
-        int* offsets = stackalloc int[NarrowCombos];
+        var tile = new WideTileState();
         long imageBytes = ((long)dims.H * dims.W * dims.C + (long)dims.P * dims.Q * dims.K) * sizeof(float);
         int chunk = (int)Math.Clamp(WideChunkBytes / imageBytes, 1, Math.Max(1, dims.N));
+        Interior(dims, out var interior);
         fixed (float* packed = buffer)
         {
             for (int nStart = 0; nStart < dims.N; nStart += chunk)
@@ -56,28 +54,14 @@ public static unsafe partial class Conv2D
                 int nEnd = Math.Min(dims.N, nStart + chunk);
                 for (int g = 0; g < dims.Groups; g++)
                 {
-                    int kb = 0;
-                    for (; kb + 4 <= dims.GroupK / Simd.Block; kb += 4)
+                    int blocks = dims.GroupK / Simd.Block;
+                    for (int kb = 0; kb < blocks; kb += 4)
                     {
-                        var cursor = default(ComboCursor);
-                        for (int j0 = 0; j0 < combos; j0 += WideCombos)
-                        {
-                            int nj = Math.Min(WideCombos, combos - j0);
-                            ComboOffsets(offsets, WideCombos, nj, ref cursor, g, dims);
-                            WideTile(sums, dy, x, offsets, dims, nStart, nEnd, g * dims.GroupK + kb * Simd.Block);
-                            AddTileSums(dW, packed, sums, dims, combos, g, kb, 4, j0, nj);
-                        }
-                    }
-                    if (kb < dims.GroupK / Simd.Block)
-                    {
-                        var cursor = default(ComboCursor);
-                        for (int j0 = 0; j0 < combos; j0 += NarrowCombos)
-                        {
-                            int nj = Math.Min(NarrowCombos, combos - j0);
-                            ComboOffsets(offsets, NarrowCombos, nj, ref cursor, g, dims);
-                            NarrowTile(sums, dy, x, offsets, dims, nStart, nEnd, g * dims.GroupK + kb * Simd.Block);
-                            AddTileSums(dW, packed, sums, dims, combos, g, kb, 2, j0, nj);
-                        }
+                        // Four blocks while they last, then the two left (K/G is a multiple of 32).
+                        int vectors = Math.Min(4, blocks - kb);
+                        var block = new TileBlock(dW, packed, dy, x, g, kb, vectors, combos, nStart, nEnd);
+                        FlatTiles(ref tile, block, dims, interior);
+                        BorderTiles(ref tile, block, dims, interior);
                     }
                 }
             }
@@ -88,68 +72,103 @@ public static unsafe partial class Conv2D
         }
     }
 
-    /// <summary>(ci, r, s) of the next combination, in canonical order (s fastest).</summary>
-    private struct ComboCursor
+    /// <summary>Output pixels [PLo, PHi) x [QLo, QHi) of every image.</summary>
+    private readonly record struct PixelRect(int PLo, int PHi, int QLo, int QHi)
     {
-        public int Ci, R, S;
+        public bool IsEmpty => PLo >= PHi || QLo >= QHi;
     }
 
-    /// <summary>
-    /// offsets[i] = where combination i after the cursor's, (ci, r, s) of group g, reads x in
-    /// floats from the window's corner pixel, for i &lt; nj (the cursor moves past them, no division
-    /// per tile); combinations past the group's last (i &gt;= nj) re-read the last one.
-    /// </summary>
-    private static void ComboOffsets(int* offsets, int tile, int nj, ref ComboCursor cursor, int g, in Conv2DDims d)
+    /// <summary>The output pixels whose every tap lies inside the input: all of them without padding.</summary>
+    private static void Interior(in Conv2DDims d, out PixelRect interior)
     {
-        for (int i = 0; i < nj; i++)
+        int pLo = 0, pHi = d.P, qLo = 0, qHi = d.Q;
+        for (int r = 0; r < d.R; r++)
         {
-            offsets[i] = (cursor.R * d.DilationH * d.W + cursor.S * d.DilationW) * d.C + g * d.GroupC + cursor.Ci;
-            if (++cursor.S == d.S)
-            {
-                cursor.S = 0;
-                if (++cursor.R == d.R)
-                {
-                    cursor.R = 0;
-                    cursor.Ci++;
-                }
-            }
+            ValidRange(r * d.DilationH - d.PadTop, d.StrideH, d.H, d.P, out int lo, out int hi);
+            (pLo, pHi) = (Math.Max(pLo, lo), Math.Min(pHi, hi));
         }
-        for (int i = nj; i < tile; i++)
+        for (int s = 0; s < d.S; s++)
         {
-            offsets[i] = offsets[nj - 1];
+            ValidRange(s * d.DilationW - d.PadLeft, d.StrideW, d.W, d.Q, out int lo, out int hi);
+            (qLo, qHi) = (Math.Max(qLo, lo), Math.Min(qHi, hi));
         }
+        interior = new PixelRect(pLo, pHi, qLo, qHi);
     }
 
-    /// <summary>
-    /// Adds the tile's sums (sums[i * vectors * 16 + v * 16 + lane] for combination j0 + i and
-    /// output channel g K/G + (kb + v) 16 + lane, i &lt; nj) into the packed copy, or into dW
-    /// when there is none.
-    /// </summary>
-    private static void AddTileSums(
-        float* dW, float* packed, float* sums, in Conv2DDims dims, int combos, int g, int kb, int vectors, int j0, int nj)
+    /// <summary>All combinations of a block in canonical order, tile by tile, over the interior pixels of the chunk.</summary>
+    private static void FlatTiles(ref WideTileState tile, in TileBlock block, in Conv2DDims dims, PixelRect interior)
     {
-        int blocks = dims.GroupK / Simd.Block;
-        for (int v = 0; v < vectors; v++)
+        if (interior.IsEmpty)
         {
-            if (packed != null)
-            {
-                float* sink = packed + (((long)g * blocks + kb + v) * combos + j0) * Simd.Block;
-                for (int i = 0; i < nj; i++)
-                {
-                    float* source = sums + (i * vectors + v) * Simd.Block;
-                    Lanes512.Store(sink + i * Simd.Block, Lanes512.Add(Lanes512.Load(sink + i * Simd.Block), Lanes512.Load(source)));
-                }
-                continue;
-            }
-            float* dst = dW + ((long)g * dims.GroupK + (kb + v) * Simd.Block) * combos + j0;
+            return;
+        }
+        int width = block.Vectors == 4 ? WideCombos : NarrowCombos;
+        var walk = PixelWalk.Create(dims, block.NStart, block.NEnd, interior);
+        int ci = 0, r = 0, s = 0;
+        for (int j0 = 0; j0 < block.Combos; j0 += width)
+        {
+            int nj = Math.Min(width, block.Combos - j0);
             for (int i = 0; i < nj; i++)
             {
-                float* source = sums + (i * vectors + v) * Simd.Block;
-                for (int lane = 0; lane < Simd.Block; lane++)
+                tile.Set(i, dims, block.G, ci, r, s);
+                // Advance to the next combination in canonical order (s fastest), no division.
+                if (++s == dims.S)
                 {
-                    dst[(long)lane * combos + i] += source[lane];
+                    s = 0;
+                    if (++r == dims.R)
+                    {
+                        r = 0;
+                        ci++;
+                    }
                 }
             }
+            RunTile(ref tile, block, walk, dims, width, nj);
+        }
+    }
+
+    /// <summary>
+    /// Per (r, s) tap, the pixels outside the interior whose tap lies inside the input: the
+    /// tap's rectangle less the interior (inside it), as up to four strips above, below, left
+    /// and right of it.
+    /// </summary>
+    private static void BorderTiles(ref WideTileState tile, in TileBlock block, in Conv2DDims dims, PixelRect interior)
+    {
+        for (int r = 0; r < dims.R; r++)
+        {
+            ValidRange(r * dims.DilationH - dims.PadTop, dims.StrideH, dims.H, dims.P, out int pLo, out int pHi);
+            for (int s = 0; s < dims.S; s++)
+            {
+                ValidRange(s * dims.DilationW - dims.PadLeft, dims.StrideW, dims.W, dims.Q, out int qLo, out int qHi);
+                if (interior.IsEmpty)
+                {
+                    StripTiles(ref tile, block, dims, r, s, new PixelRect(pLo, pHi, qLo, qHi));
+                    continue;
+                }
+                StripTiles(ref tile, block, dims, r, s, new PixelRect(pLo, interior.PLo, qLo, qHi));
+                StripTiles(ref tile, block, dims, r, s, new PixelRect(interior.PHi, pHi, qLo, qHi));
+                StripTiles(ref tile, block, dims, r, s, new PixelRect(interior.PLo, interior.PHi, qLo, interior.QLo));
+                StripTiles(ref tile, block, dims, r, s, new PixelRect(interior.PLo, interior.PHi, interior.QHi, qHi));
+            }
+        }
+    }
+
+    /// <summary>The block's channels at tap (r, s), tile by tile, over one strip of pixels.</summary>
+    private static void StripTiles(ref WideTileState tile, in TileBlock block, in Conv2DDims dims, int r, int s, PixelRect strip)
+    {
+        if (strip.IsEmpty)
+        {
+            return;
+        }
+        int width = block.Vectors == 4 ? WideCombos : NarrowCombos;
+        var walk = PixelWalk.Create(dims, block.NStart, block.NEnd, strip);
+        for (int c0 = 0; c0 < dims.GroupC; c0 += width)
+        {
+            int nj = Math.Min(width, dims.GroupC - c0);
+            for (int i = 0; i < nj; i++)
+            {
+                tile.Set(i, dims, block.G, c0 + i, r, s);
+            }
+            RunTile(ref tile, block, walk, dims, width, nj);
         }
     }
 

@@ -1,26 +1,23 @@
 namespace NetGen.Kernels;
 
 /// <summary>
-/// The register tiles of Conv2D.BackwardWeightsWide.cs: sums over the output pixels of images
-/// [nStart, nEnd) of dY (N, P, Q, K) vectors times x (N, H, W, C) values. Output channels
-/// [channel, channel + 16 V) are V vectors; combination i reads x at offsets[i] from the
-/// window's corner, so the tile needs every window inside the input. The sums go to
-/// sums[(i V + v) 16 + lane], overwritten.
+/// The register tiles of Conv2D.BackwardWeightsWide.cs: sums over the output pixels of a walk of
+/// dY (N, P, Q, K) vectors times x (N, H, W, C) values. dy points at the tile's first output
+/// channel, V vectors of 16 channels wide; combination i reads x at offsets[i] from the window's
+/// corner, inside the input for every pixel of the walk. The sums go to sums[(i V + v) 16 + lane],
+/// overwritten. One loop over the walk's pixels, with the row and image jumps inside it: no
+/// per-row setup (MNIST conv3, whose rows are 3 pixels, ran 0.91x the time of a loop per row).
 /// </summary>
 public static unsafe partial class Conv2D
 {
     /// <summary>Sums for 64 output channels (4 vectors) x 6 combinations: per output pixel 4 dY loads and 6 x broadcasts feed 24 FMAs.</summary>
-    private static void WideTile(float* sums, float* dy, float* x, int* offsets, in Conv2DDims d, int nStart, int nEnd, int channel)
+    private static void WideTile(float* sums, float* dy, float* x, int* offsets, in PixelWalk walk, nint k)
     {
-        // One loop over the chunk's output pixels (dY is contiguous over n, p, q); the window's
-        // corner moves by a stride, and jumps at the end of a row and of an image.
-        nint k = d.K, xStep = (nint)d.StrideW * d.C;
-        nint rowSkip = (nint)d.StrideH * d.W * d.C - d.Q * xStep;
-        nint imageSkip = (nint)d.H * d.W * d.C - (nint)d.P * d.StrideH * d.W * d.C;
-        int q0 = d.Q, p0 = d.P, qLeft = q0, pLeft = p0;
-        float* xp = x + (long)nStart * d.H * d.W * d.C;
-        float* dp = dy + (long)nStart * p0 * q0 * k + channel;
-        float* end = dy + (long)nEnd * p0 * q0 * k + channel;
+        nint xStep = walk.XStep, rowSkip = walk.RowSkip, imageSkip = walk.ImageSkip;
+        nint dyRowSkip = walk.DyRowSkip, dyImageSkip = walk.DyImageSkip;
+        int cols = walk.Cols, rows = walk.Rows, qLeft = cols, pLeft = rows;
+        float* xp = x + walk.XStart;
+        float* dp = dy + walk.DyStart;
         nint o0 = offsets[0], o1 = offsets[1], o2 = offsets[2];
         nint o3 = offsets[3], o4 = offsets[4], o5 = offsets[5];
         Lanes512 a00 = Lanes512.Zero, a01 = Lanes512.Zero, a02 = Lanes512.Zero, a03 = Lanes512.Zero;
@@ -29,7 +26,7 @@ public static unsafe partial class Conv2D
         Lanes512 a30 = Lanes512.Zero, a31 = Lanes512.Zero, a32 = Lanes512.Zero, a33 = Lanes512.Zero;
         Lanes512 a40 = Lanes512.Zero, a41 = Lanes512.Zero, a42 = Lanes512.Zero, a43 = Lanes512.Zero;
         Lanes512 a50 = Lanes512.Zero, a51 = Lanes512.Zero, a52 = Lanes512.Zero, a53 = Lanes512.Zero;
-        for (; dp < end; dp += k)
+        for (int left = walk.Count; left > 0; left--)
         {
             Lanes512 d0 = Lanes512.Load(dp), d1 = Lanes512.Load(dp + 16), d2 = Lanes512.Load(dp + 32), d3 = Lanes512.Load(dp + 48);
             Lanes512 b = Lanes512.Broadcast(xp[o0]);
@@ -62,15 +59,18 @@ public static unsafe partial class Conv2D
             a51 = Lanes512.Fma(d1, b, a51);
             a52 = Lanes512.Fma(d2, b, a52);
             a53 = Lanes512.Fma(d3, b, a53);
+            dp += k;
             xp += xStep;
             if (--qLeft == 0)
             {
-                qLeft = q0;
+                qLeft = cols;
                 xp += rowSkip;
+                dp += dyRowSkip;
                 if (--pLeft == 0)
                 {
-                    pLeft = p0;
+                    pLeft = rows;
                     xp += imageSkip;
+                    dp += dyImageSkip;
                 }
             }
         }
@@ -101,17 +101,13 @@ public static unsafe partial class Conv2D
     }
 
     /// <summary>Sums for 32 output channels (2 vectors) x 9 combinations: per output pixel 2 dY loads and 9 x broadcasts feed 18 FMAs.</summary>
-    private static void NarrowTile(float* sums, float* dy, float* x, int* offsets, in Conv2DDims d, int nStart, int nEnd, int channel)
+    private static void NarrowTile(float* sums, float* dy, float* x, int* offsets, in PixelWalk walk, nint k)
     {
-        // One loop over the chunk's output pixels (dY is contiguous over n, p, q); the window's
-        // corner moves by a stride, and jumps at the end of a row and of an image.
-        nint k = d.K, xStep = (nint)d.StrideW * d.C;
-        nint rowSkip = (nint)d.StrideH * d.W * d.C - d.Q * xStep;
-        nint imageSkip = (nint)d.H * d.W * d.C - (nint)d.P * d.StrideH * d.W * d.C;
-        int q0 = d.Q, p0 = d.P, qLeft = q0, pLeft = p0;
-        float* xp = x + (long)nStart * d.H * d.W * d.C;
-        float* dp = dy + (long)nStart * p0 * q0 * k + channel;
-        float* end = dy + (long)nEnd * p0 * q0 * k + channel;
+        nint xStep = walk.XStep, rowSkip = walk.RowSkip, imageSkip = walk.ImageSkip;
+        nint dyRowSkip = walk.DyRowSkip, dyImageSkip = walk.DyImageSkip;
+        int cols = walk.Cols, rows = walk.Rows, qLeft = cols, pLeft = rows;
+        float* xp = x + walk.XStart;
+        float* dp = dy + walk.DyStart;
         nint o0 = offsets[0], o1 = offsets[1], o2 = offsets[2];
         nint o3 = offsets[3], o4 = offsets[4], o5 = offsets[5];
         nint o6 = offsets[6], o7 = offsets[7], o8 = offsets[8];
@@ -124,7 +120,7 @@ public static unsafe partial class Conv2D
         Lanes512 a60 = Lanes512.Zero, a61 = Lanes512.Zero;
         Lanes512 a70 = Lanes512.Zero, a71 = Lanes512.Zero;
         Lanes512 a80 = Lanes512.Zero, a81 = Lanes512.Zero;
-        for (; dp < end; dp += k)
+        for (int left = walk.Count; left > 0; left--)
         {
             Lanes512 d0 = Lanes512.Load(dp), d1 = Lanes512.Load(dp + 16);
             Lanes512 b = Lanes512.Broadcast(xp[o0]);
@@ -154,15 +150,18 @@ public static unsafe partial class Conv2D
             b = Lanes512.Broadcast(xp[o8]);
             a80 = Lanes512.Fma(d0, b, a80);
             a81 = Lanes512.Fma(d1, b, a81);
+            dp += k;
             xp += xStep;
             if (--qLeft == 0)
             {
-                qLeft = q0;
+                qLeft = cols;
                 xp += rowSkip;
+                dp += dyRowSkip;
                 if (--pLeft == 0)
                 {
-                    pLeft = p0;
+                    pLeft = rows;
                     xp += imageSkip;
+                    dp += dyImageSkip;
                 }
             }
         }

@@ -28,8 +28,15 @@ public class Conv2DWeightGradientTests
         // scattered into dW, 15.4 KB per image, chunks of 33 images (N = 40); one 64- and one
         // 32-channel tile.
         { "C=64, K=96, scattered, N=40", Conv2DDims.Create(40, 6, 6, 64, 96, 3, 3), true },
-        // Two groups of 32 output channels, padded: each group's two blocks summed as a pair (BackwardWeightsPair).
-        { "groups 2, C=24, K=64, pad 1, N=5", Conv2DDims.Create(5, 9, 9, 24, 64, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 2), false },
+        // Two groups of 32 output channels, padded: 32 x 9 tiles of one tap's channels, each over
+        // the output pixels whose tap lies inside the input.
+        { "groups 2, C=24, K=64, pad 1, N=5", Conv2DDims.Create(5, 9, 9, 24, 64, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 2), true },
+        // 48 output channels per group: each group's first two blocks summed as a pair (BackwardWeightsPair), then one.
+        { "groups 2, C=24, K=96, pad 1, N=5", Conv2DDims.Create(5, 9, 9, 24, 96, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 2), false },
+        // 'Same' padding as in FashionMnist's conv3: 64 x 6 tiles of one tap's channels (32 = 5 x 6 + 2).
+        { "pad 1 (same), C=32, K=64, 14x14, N=6", Conv2DDims.Create(6, 14, 14, 32, 64, 3, 3, 1, 1, 1, 1, 1, 1), true },
+        // Uneven padding, stride 2, dilation 2, 96 = 64 + 32 channels: taps' rectangles of every size.
+        { "pad 2/1 3/0, stride 2, dilation 2, C=10, K=96, N=4", Conv2DDims.Create(4, 11, 12, 10, 96, 3, 3, 2, 2, 2, 1, 3, 0, 2, 2), true },
         // Two groups of 96 = 64 + 32 output channels, 5 input channels each: 45 combinations, so the
         // last 64 x 6 tile has 3 and re-reads its last; strides and dilations move the offsets.
         { "groups 2, C/G=5, K/G=96, stride 2x1, dilation 1x2, N=3", Conv2DDims.Create(3, 9, 11, 10, 192, 3, 3, 2, 1, 0, 0, 0, 0, 1, 2, 2), true },
@@ -61,6 +68,9 @@ public class Conv2DWeightGradientTests
         { "C=5, K=96, 3x3", Conv2DDims.Create(1, 5, 6, 5, 96, 3, 3) },
         { "C=2, K=32, 2x2 (8 combinations of a 9-wide tile)", Conv2DDims.Create(2, 4, 5, 2, 32, 2, 2) },
         { "groups 2, C/G=3, K/G=64, stride 2, dilation 2", Conv2DDims.Create(1, 9, 9, 6, 128, 3, 3, 2, 2, 0, 0, 0, 0, 2, 2, 2) },
+        { "pad 1, C=7, K=96, 3x3", Conv2DDims.Create(1, 5, 6, 7, 96, 3, 3, 1, 1, 1, 1, 1, 1) },
+        // Padding wider than the input reaches: some output pixels see only padding, some taps none of it.
+        { "pad 3 on 4x4, C=2, K=32, 3x3, stride 2", Conv2DDims.Create(2, 4, 4, 2, 32, 3, 3, 2, 2, 3, 3, 3, 3) },
     };
 
     /// <summary>
@@ -112,12 +122,17 @@ public class Conv2DWeightGradientTests
     [Fact]
     public void Wide_tiles_do_not_allocate()
     {
-        foreach (var d in new[] { Conv2DDims.Create(3, 13, 13, 32, 64, 3, 3), Conv2DDims.Create(2, 6, 6, 64, 96, 3, 3) })
+        // Stacked, scattered (96 x 64 x 3 x 3 > 48 Ki floats), padded.
+        foreach (var d in new[] { Conv2DDims.Create(3, 13, 13, 32, 64, 3, 3), Conv2DDims.Create(2, 6, 6, 64, 96, 3, 3), Conv2DDims.Create(2, 8, 8, 8, 32, 3, 3, 1, 1, 1, 1, 1, 1) })
         {
             var x = new float[d.N * d.H * d.W * d.C];
             var dY = new float[d.N * d.P * d.Q * d.K];
             var dW = new float[d.K * d.GroupC * d.R * d.S];
-            Conv2D.BackwardWeights(dW, dY, x, d);
+            // Past tiering: the JIT's call counting and tier-up can allocate on the calling thread.
+            for (int i = 0; i < 40; i++)
+            {
+                Conv2D.BackwardWeights(dW, dY, x, d);
+            }
             long before = GC.GetAllocatedBytesForCurrentThread();
             for (int i = 0; i < 10; i++)
             {

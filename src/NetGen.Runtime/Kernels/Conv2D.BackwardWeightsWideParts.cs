@@ -1,0 +1,124 @@
+namespace NetGen.Kernels;
+
+/// <summary>
+/// The pieces Conv2D.BackwardWeightsWide.cs assembles: which output channels a pass of tiles
+/// covers (TileBlock), which output pixels it walks (PixelWalk), which combinations one tile
+/// sums (WideTileState), and where the tile's sums go (RunTile, AddTileSums).
+/// </summary>
+public static unsafe partial class Conv2D
+{
+    /// <summary>
+    /// Output channels g K/G + 16 kb to g K/G + 16 (kb + Vectors) of images [NStart, NEnd), and
+    /// where their sums go: the packed (G, K/G/16, C/G*R*S, 16) copy, or dW when Packed is null.
+    /// </summary>
+    private readonly struct TileBlock(float* dW, float* packed, float* dy, float* x, int g, int kb, int vectors, int combos, int nStart, int nEnd)
+    {
+        public readonly float* DW = dW, Packed = packed, Dy = dy, X = x;
+        public readonly int G = g, Kb = kb, Vectors = vectors, Combos = combos, NStart = nStart, NEnd = nEnd;
+    }
+
+    /// <summary>
+    /// The output pixels (n, p, q) of a rectangle of images [nStart, nEnd), in (n, p, q) order, as pointer steps: from one pixel to the next the window's corner
+    /// in x moves XStep floats and dY K floats, at the end of a row and of an image both jump.
+    /// </summary>
+    private readonly struct PixelWalk
+    {
+        /// <summary>Floats from x to the first window's corner (negative where the corner is in the padding).</summary>
+        public readonly long XStart;
+        /// <summary>Floats from dY to the first pixel's output channel 0.</summary>
+        public readonly long DyStart;
+        public readonly int Count, Rows, Cols;
+        public readonly nint XStep, RowSkip, ImageSkip, DyRowSkip, DyImageSkip;
+
+        private PixelWalk(in Conv2DDims d, int nStart, int nEnd, PixelRect rect)
+        {
+            int pLo = rect.PLo, qLo = rect.QLo, pHi = rect.PHi, qHi = rect.QHi;
+            Rows = pHi - pLo;
+            Cols = qHi - qLo;
+            Count = (nEnd - nStart) * Rows * Cols;
+            XStart = (((long)nStart * d.H + pLo * d.StrideH - d.PadTop) * d.W + qLo * d.StrideW - d.PadLeft) * d.C;
+            DyStart = (((long)nStart * d.P + pLo) * d.Q + qLo) * d.K;
+            XStep = (nint)d.StrideW * d.C;
+            nint xRow = (nint)d.StrideH * d.W * d.C;
+            RowSkip = xRow - Cols * XStep;
+            ImageSkip = (nint)d.H * d.W * d.C - Rows * xRow;
+            DyRowSkip = (nint)(d.Q - Cols) * d.K;
+            DyImageSkip = (nint)(d.P - Rows) * d.Q * d.K;
+        }
+
+        public static PixelWalk Create(in Conv2DDims d, int nStart, int nEnd, PixelRect rect) => new(d, nStart, nEnd, rect);
+    }
+
+    /// <summary>One tile's combinations (up to 9) and its sums (up to 6 x 4 vectors).</summary>
+    private struct WideTileState
+    {
+        /// <summary>Where combination i reads x, in floats from the window's corner.</summary>
+        public fixed int Offsets[NarrowCombos];
+        /// <summary>Combination i's flat index (ci R + r) S + s in the group's C/G*R*S.</summary>
+        public fixed int Index[NarrowCombos];
+        /// <summary>sums[(i V + v) 16 + lane] for combination i and vector v.</summary>
+        public fixed float Sums[WideCombos * 4 * Simd.Block];
+
+        /// <summary>Makes combination i of the tile (ci, r, s) of group g.</summary>
+        public void Set(int i, in Conv2DDims d, int g, int ci, int r, int s)
+        {
+            Offsets[i] = (r * d.DilationH * d.W + s * d.DilationW) * d.C + g * d.GroupC + ci;
+            Index[i] = (ci * d.R + r) * d.S + s;
+        }
+    }
+
+    /// <summary>Sums the tile's first nj combinations (of width) over the walk and adds them to the block's sink.</summary>
+    private static void RunTile(ref WideTileState tile, in TileBlock block, in PixelWalk walk, in Conv2DDims dims, int width, int nj)
+    {
+        fixed (int* offsets = tile.Offsets, index = tile.Index)
+        fixed (float* sums = tile.Sums)
+        {
+            // Combinations past the last re-read it; their sums are dropped.
+            for (int i = nj; i < width; i++)
+            {
+                offsets[i] = offsets[nj - 1];
+            }
+            float* dy = block.Dy + block.G * dims.GroupK + block.Kb * Simd.Block;
+            if (block.Vectors == 4)
+            {
+                WideTile(sums, dy, block.X, offsets, walk, dims.K);
+            }
+            else
+            {
+                NarrowTile(sums, dy, block.X, offsets, walk, dims.K);
+            }
+            AddTileSums(block, dims, sums, index, nj);
+        }
+    }
+
+    /// <summary>
+    /// Adds sums[(i V + v) 16 + lane], combination index[i] (i &lt; nj) of output channel
+    /// g K/G + (kb + v) 16 + lane, into the packed copy, or into dW when there is none.
+    /// </summary>
+    private static void AddTileSums(in TileBlock block, in Conv2DDims dims, float* sums, int* index, int nj)
+    {
+        int vectors = block.Vectors, combos = block.Combos;
+        for (int v = 0; v < vectors; v++)
+        {
+            if (block.Packed != null)
+            {
+                float* sink = block.Packed + ((long)block.G * (dims.GroupK / Simd.Block) + block.Kb + v) * combos * Simd.Block;
+                for (int i = 0; i < nj; i++)
+                {
+                    float* at = sink + (long)index[i] * Simd.Block;
+                    Lanes512.Store(at, Lanes512.Add(Lanes512.Load(at), Lanes512.Load(sums + (i * vectors + v) * Simd.Block)));
+                }
+                continue;
+            }
+            float* dst = block.DW + ((long)block.G * dims.GroupK + (block.Kb + v) * Simd.Block) * combos;
+            for (int i = 0; i < nj; i++)
+            {
+                float* source = sums + (i * vectors + v) * Simd.Block;
+                for (int lane = 0; lane < Simd.Block; lane++)
+                {
+                    dst[(long)lane * combos + index[i]] += source[lane];
+                }
+            }
+        }
+    }
+}
