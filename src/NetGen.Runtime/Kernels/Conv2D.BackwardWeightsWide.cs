@@ -46,7 +46,9 @@ public static unsafe partial class Conv2D
         var tile = new WideTileState();
         long imageBytes = ((long)dims.H * dims.W * dims.C + (long)dims.P * dims.Q * dims.K) * sizeof(float);
         int chunk = (int)Math.Clamp(WideChunkBytes / imageBytes, 1, Math.Max(1, dims.N));
-        Interior(dims, out var interior);
+        // The output pixels whose every tap lies inside the input: all of them without padding.
+        var inner = InteriorOf(dims);
+        var interior = new PixelRect(inner.PLo, inner.PHi, inner.QLo, inner.QHi);
         fixed (float* packed = buffer)
         {
             for (int nStart = 0; nStart < dims.N; nStart += chunk)
@@ -72,27 +74,10 @@ public static unsafe partial class Conv2D
         }
     }
 
-    /// <summary>Output pixels [PLo, PHi) x [QLo, QHi) of every image.</summary>
+    /// <summary>Output pixels [PLo, PHi) x [QLo, QHi) of every image: the interior, or a strip of the border.</summary>
     private readonly record struct PixelRect(int PLo, int PHi, int QLo, int QHi)
     {
         public bool IsEmpty => PLo >= PHi || QLo >= QHi;
-    }
-
-    /// <summary>The output pixels whose every tap lies inside the input: all of them without padding.</summary>
-    private static void Interior(in Conv2DDims d, out PixelRect interior)
-    {
-        int pLo = 0, pHi = d.P, qLo = 0, qHi = d.Q;
-        for (int r = 0; r < d.R; r++)
-        {
-            ValidRange(r * d.DilationH - d.PadTop, d.StrideH, d.H, d.P, out int lo, out int hi);
-            (pLo, pHi) = (Math.Max(pLo, lo), Math.Min(pHi, hi));
-        }
-        for (int s = 0; s < d.S; s++)
-        {
-            ValidRange(s * d.DilationW - d.PadLeft, d.StrideW, d.W, d.Q, out int lo, out int hi);
-            (qLo, qHi) = (Math.Max(qLo, lo), Math.Min(qHi, hi));
-        }
-        interior = new PixelRect(pLo, pHi, qLo, qHi);
     }
 
     /// <summary>All combinations of a block in canonical order, tile by tile, over the interior pixels of the chunk.</summary>
