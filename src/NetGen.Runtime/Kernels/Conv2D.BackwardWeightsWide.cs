@@ -29,20 +29,24 @@ public static unsafe partial class Conv2D
     /// </summary>
     private const long WideChunkBytes = 512 * 1024;
 
-    /// <summary>Whether <see cref="BackwardWeightsWide"/> handles the layer.</summary>
-    internal static bool WideTiled(in Conv2DDims d) => Simd.Use512 && d.GroupK % (2 * Simd.Block) == 0;
+    /// <summary>
+    /// Whether <see cref="BackwardWeightsWide"/> handles the layer: K/G a multiple of 32, and one
+    /// input channel's sums for 64 output channels fit the stacked copy (R x S up to 768).
+    /// </summary>
+    internal static bool WideTiled(in Conv2DDims d) =>
+        Simd.Use512 && d.GroupK % (2 * Simd.Block) == 0 && 4L * Simd.Block * d.R * d.S <= StackedWeightGradientFloats;
 
     /// <summary>dW (K, C/G, R, S) += correlation of x (N, H, W, C) with dY (N, P, Q, K), in tiles of 64 (or 32) output channels x (c, r, s) combinations.</summary>
     private static void BackwardWeightsWide(float* dW, float* dy, float* x, in Conv2DDims dims)
     {
-        // Each chunk's tile sums are added as vectors into a (G, K/G/16, C/G*R*S, 16) copy of dW
-        // on the stack, transposed into dW at the end; a gradient too big for the stack is
-        // scattered into dW after every tile of every chunk instead.
-        int combos = dims.GroupC * dims.R * dims.S;
+        // The tile sums of every chunk are added as vectors into a packed copy of dW on the stack,
+        // (K/16, C/G*R*S, 16), transposed into dW at the end. A gradient too big for the stack
+        // goes in parts, each one block of 64 (or 32) output channels x a range of input channels
+        // summed over the whole batch: the batch is read once per part instead of once.
+        int taps = dims.R * dims.S, combos = dims.GroupC * taps, blocks = dims.GroupK / Simd.Block;
         long packedFloats = (long)dims.K * combos;
-        bool stacked = packedFloats <= StackedWeightGradientFloats;
-        Span<float> buffer = stacked ? stackalloc float[(int)packedFloats] : default;
-        buffer.Clear();
+        bool whole = packedFloats <= StackedWeightGradientFloats;
+        Span<float> buffer = stackalloc float[(int)Math.Min(packedFloats, StackedWeightGradientFloats)];
         var tile = new WideTileState();
         long imageBytes = ((long)dims.H * dims.W * dims.C + (long)dims.P * dims.Q * dims.K) * sizeof(float);
         int chunk = (int)Math.Clamp(WideChunkBytes / imageBytes, 1, Math.Max(1, dims.N));
@@ -51,25 +55,46 @@ public static unsafe partial class Conv2D
         var interior = new PixelRect(inner.PLo, inner.PHi, inner.QLo, inner.QHi);
         fixed (float* packed = buffer)
         {
-            for (int nStart = 0; nStart < dims.N; nStart += chunk)
+            if (whole)
             {
-                int nEnd = Math.Min(dims.N, nStart + chunk);
-                for (int g = 0; g < dims.Groups; g++)
+                buffer.Clear();
+                for (int nStart = 0; nStart < dims.N; nStart += chunk)
                 {
-                    int blocks = dims.GroupK / Simd.Block;
-                    for (int kb = 0; kb < blocks; kb += 4)
+                    int nEnd = Math.Min(dims.N, nStart + chunk);
+                    for (int g = 0; g < dims.Groups; g++)
                     {
-                        // Four blocks while they last, then the two left (K/G is a multiple of 32).
-                        int vectors = Math.Min(4, blocks - kb);
-                        var block = new TileBlock(dW, packed, dy, x, g, kb, vectors, combos, nStart, nEnd);
-                        FlatTiles(ref tile, block, dims, interior);
-                        BorderTiles(ref tile, block, dims, interior);
+                        for (int kb = 0; kb < blocks; kb += 4)
+                        {
+                            // Four blocks while they last, then the two left (K/G is a multiple of 32).
+                            float* sink = packed + ((long)g * blocks + kb) * combos * Simd.Block;
+                            var block = new TileBlock(sink, combos * Simd.Block, dy, x, g, kb, Math.Min(4, blocks - kb), 0, dims.GroupC, nStart, nEnd);
+                            FlatTiles(ref tile, block, dims, interior);
+                            BorderTiles(ref tile, block, dims, interior);
+                        }
                     }
                 }
+                UnpackComboGradient(dW, packed, 0, dims.K, combos, 0, combos);
+                return;
             }
-            if (stacked)
+            for (int g = 0; g < dims.Groups; g++)
             {
-                UnpackComboGradient(dW, packed, dims, combos);
+                for (int kb = 0; kb < blocks; kb += 4)
+                {
+                    int vectors = Math.Min(4, blocks - kb);
+                    int span = (int)(StackedWeightGradientFloats / ((long)vectors * Simd.Block * taps));
+                    for (int cLo = 0; cLo < dims.GroupC; cLo += span)
+                    {
+                        int cHi = Math.Min(dims.GroupC, cLo + span), partCombos = (cHi - cLo) * taps;
+                        buffer[..(vectors * Simd.Block * partCombos)].Clear();
+                        for (int nStart = 0; nStart < dims.N; nStart += chunk)
+                        {
+                            var block = new TileBlock(packed, partCombos * Simd.Block, dy, x, g, kb, vectors, cLo, cHi, nStart, Math.Min(dims.N, nStart + chunk));
+                            FlatTiles(ref tile, block, dims, interior);
+                            BorderTiles(ref tile, block, dims, interior);
+                        }
+                        UnpackComboGradient(dW, packed, g * dims.GroupK + kb * Simd.Block, vectors * Simd.Block, combos, cLo * taps, cHi * taps);
+                    }
+                }
             }
         }
     }
@@ -80,7 +105,7 @@ public static unsafe partial class Conv2D
         public bool IsEmpty => PLo >= PHi || QLo >= QHi;
     }
 
-    /// <summary>All combinations of a block in canonical order, tile by tile, over the interior pixels of the chunk.</summary>
+    /// <summary>The block's combinations in canonical order, tile by tile, over the interior pixels of the chunk.</summary>
     private static void FlatTiles(ref WideTileState tile, in TileBlock block, in Conv2DDims dims, PixelRect interior)
     {
         if (interior.IsEmpty)
@@ -89,10 +114,11 @@ public static unsafe partial class Conv2D
         }
         int width = block.Vectors == 4 ? WideCombos : NarrowCombos;
         var walk = PixelWalk.Create(dims, block.NStart, block.NEnd, interior);
-        int ci = 0, r = 0, s = 0;
-        for (int j0 = 0; j0 < block.Combos; j0 += width)
+        int ci = block.CLo, r = 0, s = 0;
+        int end = block.CHi * dims.R * dims.S;
+        for (int j0 = block.CLo * dims.R * dims.S; j0 < end; j0 += width)
         {
-            int nj = Math.Min(width, block.Combos - j0);
+            int nj = Math.Min(width, end - j0);
             for (int i = 0; i < nj; i++)
             {
                 tile.Set(i, dims, block.G, ci, r, s);
@@ -146,9 +172,9 @@ public static unsafe partial class Conv2D
         }
         int width = block.Vectors == 4 ? WideCombos : NarrowCombos;
         var walk = PixelWalk.Create(dims, block.NStart, block.NEnd, strip);
-        for (int c0 = 0; c0 < dims.GroupC; c0 += width)
+        for (int c0 = block.CLo; c0 < block.CHi; c0 += width)
         {
-            int nj = Math.Min(width, dims.GroupC - c0);
+            int nj = Math.Min(width, block.CHi - c0);
             for (int i = 0; i < nj; i++)
             {
                 tile.Set(i, dims, block.G, c0 + i, r, s);
@@ -157,15 +183,18 @@ public static unsafe partial class Conv2D
         }
     }
 
-    /// <summary>dW (K, C/G*R*S) += packed (G, K/G/16, C/G*R*S, 16): dW's rows are the packed copy's lanes.</summary>
-    private static void UnpackComboGradient(float* dW, float* packed, in Conv2DDims dims, int combos)
+    /// <summary>
+    /// dW rows [firstRow, firstRow + rows), columns [jLo, jHi) of C/G*R*S, += packed (rows/16,
+    /// jHi - jLo, 16): dW's rows are the packed copy's lanes.
+    /// </summary>
+    private static void UnpackComboGradient(float* dW, float* packed, int firstRow, int rows, int combos, int jLo, int jHi)
     {
-        for (int row = 0; row < dims.K; row++)
+        int width = jHi - jLo;
+        for (int row = 0; row < rows; row++)
         {
-            // Output channel row is lane row % 16 of 16-channel block row / 16 (groups are whole blocks).
-            float* source = packed + (long)(row / Simd.Block) * combos * Simd.Block + row % Simd.Block;
-            float* dst = dW + (long)row * combos;
-            for (int j = 0; j < combos; j++)
+            float* source = packed + (long)(row / Simd.Block) * width * Simd.Block + row % Simd.Block;
+            float* dst = dW + (long)(firstRow + row) * combos + jLo;
+            for (int j = 0; j < width; j++)
             {
                 dst[j] += source[j * Simd.Block];
             }

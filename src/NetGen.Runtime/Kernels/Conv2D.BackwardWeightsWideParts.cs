@@ -1,20 +1,21 @@
 namespace NetGen.Kernels;
 
 /// <summary>
-/// The pieces Conv2D.BackwardWeightsWide.cs assembles: which output channels a pass of tiles
-/// covers (TileBlock), which output pixels it walks (PixelWalk), which combinations one tile
-/// sums (WideTileState), and where the tile's sums go (RunTile, AddTileSums).
+/// The pieces Conv2D.BackwardWeightsWide.cs assembles: which output and input channels a pass
+/// of tiles covers and where its sums go (TileBlock), which output pixels it walks (PixelWalk),
+/// which combinations one tile sums (WideTileState), and running a tile (RunTile, AddTileSums).
 /// </summary>
 public static unsafe partial class Conv2D
 {
     /// <summary>
-    /// Output channels g K/G + 16 kb to g K/G + 16 (kb + Vectors) of images [NStart, NEnd), and
-    /// where their sums go: the packed (G, K/G/16, C/G*R*S, 16) copy, or dW when Packed is null.
+    /// Output channels g K/G + 16 kb to g K/G + 16 (kb + Vectors) x input channels [CLo, CHi) of
+    /// group g, over images [NStart, NEnd); the sums of vector v and combination j (in the
+    /// group's C/G*R*S) go to Packed[v VectorStride + (j - CLo R S) 16 + lane].
     /// </summary>
-    private readonly struct TileBlock(float* dW, float* packed, float* dy, float* x, int g, int kb, int vectors, int combos, int nStart, int nEnd)
+    private readonly struct TileBlock(float* packed, int vectorStride, float* dy, float* x, int g, int kb, int vectors, int cLo, int cHi, int nStart, int nEnd)
     {
-        public readonly float* DW = dW, Packed = packed, Dy = dy, X = x;
-        public readonly int G = g, Kb = kb, Vectors = vectors, Combos = combos, NStart = nStart, NEnd = nEnd;
+        public readonly float* Packed = packed, Dy = dy, X = x;
+        public readonly int VectorStride = vectorStride, G = g, Kb = kb, Vectors = vectors, CLo = cLo, CHi = cHi, NStart = nStart, NEnd = nEnd;
     }
 
     /// <summary>
@@ -91,33 +92,17 @@ public static unsafe partial class Conv2D
         }
     }
 
-    /// <summary>
-    /// Adds sums[(i V + v) 16 + lane], combination index[i] (i &lt; nj) of output channel
-    /// g K/G + (kb + v) 16 + lane, into the packed copy, or into dW when there is none.
-    /// </summary>
+    /// <summary>Adds sums[(i V + v) 16 + lane], combination index[i] (i &lt; nj) of vector v, into the block's packed sums.</summary>
     private static void AddTileSums(in TileBlock block, in Conv2DDims dims, float* sums, int* index, int nj)
     {
-        int vectors = block.Vectors, combos = block.Combos;
+        int vectors = block.Vectors, jLo = block.CLo * dims.R * dims.S;
         for (int v = 0; v < vectors; v++)
         {
-            if (block.Packed != null)
-            {
-                float* sink = block.Packed + ((long)block.G * (dims.GroupK / Simd.Block) + block.Kb + v) * combos * Simd.Block;
-                for (int i = 0; i < nj; i++)
-                {
-                    float* at = sink + (long)index[i] * Simd.Block;
-                    Lanes512.Store(at, Lanes512.Add(Lanes512.Load(at), Lanes512.Load(sums + (i * vectors + v) * Simd.Block)));
-                }
-                continue;
-            }
-            float* dst = block.DW + ((long)block.G * dims.GroupK + (block.Kb + v) * Simd.Block) * combos;
+            float* sink = block.Packed + (long)v * block.VectorStride;
             for (int i = 0; i < nj; i++)
             {
-                float* source = sums + (i * vectors + v) * Simd.Block;
-                for (int lane = 0; lane < Simd.Block; lane++)
-                {
-                    dst[(long)lane * combos + index[i]] += source[lane];
-                }
+                float* at = sink + (long)(index[i] - jLo) * Simd.Block;
+                Lanes512.Store(at, Lanes512.Add(Lanes512.Load(at), Lanes512.Load(sums + (i * vectors + v) * Simd.Block)));
             }
         }
     }

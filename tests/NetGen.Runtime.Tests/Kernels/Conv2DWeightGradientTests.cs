@@ -24,10 +24,13 @@ public class Conv2DWeightGradientTests
         { "MNIST conv1, N=64", Conv2DDims.Create(64, 28, 28, 1, 32, 3, 3), true },
         // Padding, stride 2, K not a multiple of 16: channel tiles, chunks of 3 images (N = 8).
         { "pad 1 stride 2, C=24, K=40, N=8", Conv2DDims.Create(8, 20, 20, 24, 40, 3, 3, 2, 2, 1, 1, 1, 1), false },
-        // A gradient too big for the stacked copy (96 x 64 x 3 x 3 > 48 Ki floats): each tile's sums
-        // scattered into dW, 15.4 KB per image, chunks of 33 images (N = 40); one 64- and one
-        // 32-channel tile.
-        { "C=64, K=96, scattered, N=40", Conv2DDims.Create(40, 6, 6, 64, 96, 3, 3), true },
+        // A gradient too big for the stacked copy (96 x 64 x 3 x 3 > 48 Ki floats): summed in two
+        // parts, the 64- and the 32-channel block, each over the whole batch in chunks of 33 images
+        // (15.4 KB per image, N = 40).
+        { "C=64, K=96, in parts, N=40", Conv2DDims.Create(40, 6, 6, 64, 96, 3, 3), true },
+        // Parts of 85 input channels (85 x 9 x 64 floats fit the stacked copy): [0, 85), [85, 170),
+        // [170, 192) per group; padded, so the border strips are cut by channel range too.
+        { "groups 2, C/G=192, K/G=64, pad 1, in parts, N=3", Conv2DDims.Create(3, 5, 5, 384, 128, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 2), true },
         // Two groups of 32 output channels, padded: 32 x 9 tiles of one tap's channels, each over
         // the output pixels whose tap lies inside the input.
         { "groups 2, C=24, K=64, pad 1, N=5", Conv2DDims.Create(5, 9, 9, 24, 64, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 2), true },
@@ -122,7 +125,7 @@ public class Conv2DWeightGradientTests
     [Fact]
     public void Wide_tiles_do_not_allocate()
     {
-        // Stacked, scattered (96 x 64 x 3 x 3 > 48 Ki floats), padded.
+        // Stacked, in parts (96 x 64 x 3 x 3 > 48 Ki floats), padded.
         foreach (var d in new[] { Conv2DDims.Create(3, 13, 13, 32, 64, 3, 3), Conv2DDims.Create(2, 6, 6, 64, 96, 3, 3), Conv2DDims.Create(2, 8, 8, 8, 32, 3, 3, 1, 1, 1, 1, 1, 1) })
         {
             var x = new float[d.N * d.H * d.W * d.C];
