@@ -19,8 +19,9 @@ public static unsafe partial class Conv2D
     }
 
     /// <summary>
-    /// The output pixels (n, p, q) of a rectangle of images [nStart, nEnd), in (n, p, q) order, as pointer steps: from one pixel to the next the window's corner
-    /// in x moves XStep floats and dY K floats, at the end of a row and of an image both jump.
+    /// The output pixels (n, p, q) of a rectangle of images [nStart, nEnd), in (n, p, q) order,
+    /// as pointer steps: from one pixel to the next the window's corner in x moves XStep floats
+    /// and dY K floats; at the end of a row and of an image both jump.
     /// </summary>
     private readonly struct PixelWalk
     {
@@ -31,7 +32,7 @@ public static unsafe partial class Conv2D
         public readonly int Count, Rows, Cols;
         public readonly nint XStep, RowSkip, ImageSkip, DyRowSkip, DyImageSkip;
 
-        private PixelWalk(in Conv2DDims d, int nStart, int nEnd, PixelRect rect)
+        public PixelWalk(in Conv2DDims d, int nStart, int nEnd, PixelRect rect)
         {
             int pLo = rect.PLo, qLo = rect.QLo, pHi = rect.PHi, qHi = rect.QHi;
             Rows = pHi - pLo;
@@ -46,8 +47,6 @@ public static unsafe partial class Conv2D
             DyRowSkip = (nint)(d.Q - Cols) * d.K;
             DyImageSkip = (nint)(d.P - Rows) * d.Q * d.K;
         }
-
-        public static PixelWalk Create(in Conv2DDims d, int nStart, int nEnd, PixelRect rect) => new(d, nStart, nEnd, rect);
     }
 
     /// <summary>One tile's combinations (up to 9) and its sums (up to 6 x 4 vectors).</summary>
