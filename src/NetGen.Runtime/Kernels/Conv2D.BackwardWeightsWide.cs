@@ -4,10 +4,10 @@ namespace NetGen.Kernels;
 
 /// <summary>
 /// Conv2D weight gradient as a GEMM over the (c, r, s) combinations of a group, for layers whose
-/// output channels per group are a multiple of 32, on 512-bit lanes: a register tile of 64
+/// output channels per group are a multiple of 16, on 512-bit lanes: a register tile of 64
 /// output channels x 6 combinations (24 accumulators) reads 4 dY vectors and 6 x values per
 /// output pixel, 2.4 FMAs per load where BackwardWeightsPair's 32 x 8 tile does 1.6. Channels
-/// past the last 64 go through a 32 x 9 tile. Over the output pixels whose whole window lies
+/// past the last 64 go through a 32 x 9 tile, then a 16 x 12 one. Over the output pixels whose whole window lies
 /// inside the input (all of them without padding), a tile takes consecutive combinations in
 /// canonical order (a 3x3 kernel over 32 channels fills 48 tiles exactly); over the border
 /// pixels of a padded layer, a tile takes channels of one (r, s) tap and walks the strips of
@@ -22,6 +22,9 @@ public static unsafe partial class Conv2D
     /// <summary>(c, r, s) combinations of the 32-channel tile (9 x 2 = 18 accumulators: one 3x3 kernel).</summary>
     private const int NarrowCombos = 9;
 
+    /// <summary>(c, r, s) combinations of the 16-channel tile (12 accumulators: 13 loads per 12 FMAs).</summary>
+    private const int SingleCombos = 12;
+
     /// <summary>
     /// Bytes of x and dY per chunk of images for the wide tiles: half of a 1 MB L2, so a chunk is
     /// re-read from L2 by every tile. Smaller chunks flush the 24 sums more often: MNIST conv2 at
@@ -30,18 +33,18 @@ public static unsafe partial class Conv2D
     private const long WideChunkBytes = 512 * 1024;
 
     /// <summary>
-    /// Whether <see cref="BackwardWeightsWide"/> handles the layer: K/G a multiple of 32, and one
+    /// Whether <see cref="BackwardWeightsWide"/> handles the layer: K/G a multiple of 16, and one
     /// input channel's sums for 64 output channels fit the stacked copy (R x S up to 768).
     /// </summary>
     internal static bool WideTiled(in Conv2DDims d) =>
-        Simd.Use512 && d.GroupK % (2 * Simd.Block) == 0 && 4L * Simd.Block * d.R * d.S <= StackedWeightGradientFloats;
+        Simd.Use512 && d.GroupK % Simd.Block == 0 && 4L * Simd.Block * d.R * d.S <= StackedWeightGradientFloats;
 
-    /// <summary>dW (K, C/G, R, S) += correlation of x (N, H, W, C) with dY (N, P, Q, K), in tiles of 64 (or 32) output channels x (c, r, s) combinations.</summary>
+    /// <summary>dW (K, C/G, R, S) += correlation of x (N, H, W, C) with dY (N, P, Q, K), in tiles of 64 (or 32, or 16) output channels x (c, r, s) combinations.</summary>
     private static void BackwardWeightsWide(float* dW, float* dy, float* x, in Conv2DDims dims)
     {
         // The tile sums of every chunk are added as vectors into a (K/16, C/G*R*S, 16) packed copy
         // of dW on the stack, transposed into dW at the end. A gradient too big for the stack goes
-        // in parts, one block of 64 (or 32) output channels x a range of input channels each, the
+        // in parts, one block of 64 (or 32, or 16) output channels x a range of input channels each, the
         // part's copy summed over the whole batch: the batch is read once per part, which cost
         // less than scattering every tile's sums into dW after every chunk (64 -> 128 channels,
         // stride 2: half the time).
@@ -65,11 +68,11 @@ public static unsafe partial class Conv2D
                     int nEnd = Math.Min(dims.N, nStart + chunk);
                     for (int g = 0; g < dims.Groups; g++)
                     {
-                        for (int kb = 0; kb < blocks; kb += 4)
+                        for (int kb = 0, vectors; kb < blocks; kb += vectors)
                         {
-                            // Four blocks while they last, then the two left (K/G is a multiple of 32).
+                            vectors = TileVectors(blocks - kb);
                             float* sink = packed + ((long)g * blocks + kb) * combos * Simd.Block;
-                            var block = new TileBlock(sink, combos * Simd.Block, dy, x, g, kb, Math.Min(4, blocks - kb), 0, dims.GroupC, nStart, nEnd);
+                            var block = new TileBlock(sink, combos * Simd.Block, dy, x, g, kb, vectors, 0, dims.GroupC, nStart, nEnd);
                             FlatTiles(ref tile, block, dims, interior);
                             BorderTiles(ref tile, block, dims, interior);
                         }
@@ -80,9 +83,9 @@ public static unsafe partial class Conv2D
             }
             for (int g = 0; g < dims.Groups; g++)
             {
-                for (int kb = 0; kb < blocks; kb += 4)
+                for (int kb = 0, vectors; kb < blocks; kb += vectors)
                 {
-                    int vectors = Math.Min(4, blocks - kb);
+                    vectors = TileVectors(blocks - kb);
                     int span = (int)(StackedWeightGradientFloats / ((long)vectors * Simd.Block * taps));
                     for (int cLo = 0; cLo < dims.GroupC; cLo += span)
                     {
@@ -101,6 +104,12 @@ public static unsafe partial class Conv2D
         }
     }
 
+    /// <summary>16-channel blocks of the next tile: four while they last, then two, then one.</summary>
+    private static int TileVectors(int blocksLeft) => blocksLeft >= 4 ? 4 : blocksLeft >= 2 ? 2 : 1;
+
+    /// <summary>(c, r, s) combinations of the tile of 4, 2 or 1 vectors.</summary>
+    private static int TileCombos(int vectors) => vectors switch { 4 => WideCombos, 2 => NarrowCombos, _ => SingleCombos };
+
     /// <summary>Output pixels [PLo, PHi) x [QLo, QHi) of every image: the interior, or a strip of the border.</summary>
     private readonly record struct PixelRect(int PLo, int PHi, int QLo, int QHi)
     {
@@ -114,7 +123,7 @@ public static unsafe partial class Conv2D
         {
             return;
         }
-        int width = block.Vectors == 4 ? WideCombos : NarrowCombos;
+        int width = TileCombos(block.Vectors);
         var walk = new PixelWalk(dims, block.NStart, block.NEnd, interior);
         int ci = block.CLo, r = 0, s = 0;
         int end = block.CHi * dims.R * dims.S;
@@ -172,7 +181,7 @@ public static unsafe partial class Conv2D
         {
             return;
         }
-        int width = block.Vectors == 4 ? WideCombos : NarrowCombos;
+        int width = TileCombos(block.Vectors);
         var walk = new PixelWalk(dims, block.NStart, block.NEnd, strip);
         for (int c0 = block.CLo; c0 < block.CHi; c0 += width)
         {

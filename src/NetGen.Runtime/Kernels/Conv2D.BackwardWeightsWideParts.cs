@@ -49,13 +49,13 @@ public static unsafe partial class Conv2D
         }
     }
 
-    /// <summary>One tile's combinations (up to 9) and its sums (up to 6 x 4 vectors).</summary>
+    /// <summary>One tile's combinations (up to 12) and its sums (up to 6 x 4 vectors).</summary>
     private struct WideTileState
     {
         /// <summary>Where combination i reads x, in floats from the window's corner.</summary>
-        public fixed int Offsets[NarrowCombos];
+        public fixed int Offsets[SingleCombos];
         /// <summary>Combination i's flat index (ci R + r) S + s in the group's C/G*R*S.</summary>
-        public fixed int Index[NarrowCombos];
+        public fixed int Index[SingleCombos];
         /// <summary>sums[(i V + v) 16 + lane] for combination i and vector v.</summary>
         public fixed float Sums[WideCombos * 4 * Simd.Block];
 
@@ -79,13 +79,17 @@ public static unsafe partial class Conv2D
                 offsets[i] = offsets[nj - 1];
             }
             float* dy = block.Dy + block.G * dims.GroupK + block.Kb * Simd.Block;
-            if (block.Vectors == 4)
+            switch (block.Vectors)
             {
-                WideTile(sums, dy, block.X, offsets, walk, dims.K);
-            }
-            else
-            {
-                NarrowTile(sums, dy, block.X, offsets, walk, dims.K);
+                case 4:
+                    WideTile(sums, dy, block.X, offsets, walk, dims.K);
+                    break;
+                case 2:
+                    NarrowTile(sums, dy, block.X, offsets, walk, dims.K);
+                    break;
+                default:
+                    SingleTile(sums, dy, block.X, offsets, walk, dims.K);
+                    break;
             }
             AddTileSums(block, dims, sums, index, nj);
         }

@@ -184,4 +184,63 @@ public static unsafe partial class Conv2D
         Lanes512.Store(sums + 256, a80);
         Lanes512.Store(sums + 272, a81);
     }
+
+    /// <summary>Sums for 16 output channels (1 vector) x 12 combinations: per output pixel 1 dY load and 12 x broadcasts feed 12 FMAs.</summary>
+    private static void SingleTile(float* sums, float* dy, float* x, int* offsets, in PixelWalk walk, nint k)
+    {
+        nint xStep = walk.XStep, rowSkip = walk.RowSkip, imageSkip = walk.ImageSkip;
+        nint dyRowSkip = walk.DyRowSkip, dyImageSkip = walk.DyImageSkip;
+        int cols = walk.Cols, rows = walk.Rows, qLeft = cols, pLeft = rows;
+        float* xp = x + walk.XStart;
+        float* dp = dy + walk.DyStart;
+        nint o0 = offsets[0], o1 = offsets[1], o2 = offsets[2];
+        nint o3 = offsets[3], o4 = offsets[4], o5 = offsets[5];
+        nint o6 = offsets[6], o7 = offsets[7], o8 = offsets[8];
+        nint o9 = offsets[9], o10 = offsets[10], o11 = offsets[11];
+        Lanes512 a0 = Lanes512.Zero, a1 = Lanes512.Zero, a2 = Lanes512.Zero, a3 = Lanes512.Zero;
+        Lanes512 a4 = Lanes512.Zero, a5 = Lanes512.Zero, a6 = Lanes512.Zero, a7 = Lanes512.Zero;
+        Lanes512 a8 = Lanes512.Zero, a9 = Lanes512.Zero, a10 = Lanes512.Zero, a11 = Lanes512.Zero;
+        for (int left = walk.Count; left > 0; left--)
+        {
+            Lanes512 d0 = Lanes512.Load(dp);
+            a0 = Lanes512.Fma(d0, Lanes512.Broadcast(xp[o0]), a0);
+            a1 = Lanes512.Fma(d0, Lanes512.Broadcast(xp[o1]), a1);
+            a2 = Lanes512.Fma(d0, Lanes512.Broadcast(xp[o2]), a2);
+            a3 = Lanes512.Fma(d0, Lanes512.Broadcast(xp[o3]), a3);
+            a4 = Lanes512.Fma(d0, Lanes512.Broadcast(xp[o4]), a4);
+            a5 = Lanes512.Fma(d0, Lanes512.Broadcast(xp[o5]), a5);
+            a6 = Lanes512.Fma(d0, Lanes512.Broadcast(xp[o6]), a6);
+            a7 = Lanes512.Fma(d0, Lanes512.Broadcast(xp[o7]), a7);
+            a8 = Lanes512.Fma(d0, Lanes512.Broadcast(xp[o8]), a8);
+            a9 = Lanes512.Fma(d0, Lanes512.Broadcast(xp[o9]), a9);
+            a10 = Lanes512.Fma(d0, Lanes512.Broadcast(xp[o10]), a10);
+            a11 = Lanes512.Fma(d0, Lanes512.Broadcast(xp[o11]), a11);
+            dp += k;
+            xp += xStep;
+            if (--qLeft == 0)
+            {
+                qLeft = cols;
+                xp += rowSkip;
+                dp += dyRowSkip;
+                if (--pLeft == 0)
+                {
+                    pLeft = rows;
+                    xp += imageSkip;
+                    dp += dyImageSkip;
+                }
+            }
+        }
+        Lanes512.Store(sums, a0);
+        Lanes512.Store(sums + 16, a1);
+        Lanes512.Store(sums + 32, a2);
+        Lanes512.Store(sums + 48, a3);
+        Lanes512.Store(sums + 64, a4);
+        Lanes512.Store(sums + 80, a5);
+        Lanes512.Store(sums + 96, a6);
+        Lanes512.Store(sums + 112, a7);
+        Lanes512.Store(sums + 128, a8);
+        Lanes512.Store(sums + 144, a9);
+        Lanes512.Store(sums + 160, a10);
+        Lanes512.Store(sums + 176, a11);
+    }
 }

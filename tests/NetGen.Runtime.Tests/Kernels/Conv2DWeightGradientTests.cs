@@ -34,8 +34,14 @@ public class Conv2DWeightGradientTests
         // Two groups of 32 output channels, padded: 32 x 9 tiles of one tap's channels, each over
         // the output pixels whose tap lies inside the input.
         { "groups 2, C=24, K=64, pad 1, N=5", Conv2DDims.Create(5, 9, 9, 24, 64, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 2), true },
-        // 48 output channels per group: each group's first two blocks summed as a pair (BackwardWeightsPair), then one.
-        { "groups 2, C=24, K=96, pad 1, N=5", Conv2DDims.Create(5, 9, 9, 24, 96, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 2), false },
+        // 40 output channels per group: each group's first two blocks summed as a pair
+        // (BackwardWeightsPair), then a partial one.
+        { "groups 2, C=24, K=80, pad 1, N=5", Conv2DDims.Create(5, 9, 9, 24, 80, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 2), false },
+        // DigitSegNet's first and second layers: 16 output channels, 'same' padding (16 x 12 tiles).
+        { "C=1, K=16, pad 1, 64x64, N=3", Conv2DDims.Create(3, 64, 64, 1, 16, 3, 3, 1, 1, 1, 1, 1, 1), true },
+        { "C=16, K=16, pad 1, 32x32, N=3", Conv2DDims.Create(3, 32, 32, 16, 16, 3, 3, 1, 1, 1, 1, 1, 1), true },
+        // 112 = 64 + 32 + 16 output channels: all three tiles.
+        { "C=12, K=112, N=5", Conv2DDims.Create(5, 7, 8, 12, 112, 3, 3), true },
         // 'Same' padding as in FashionMnist's conv3: 64 x 6 tiles of one tap's channels (32 = 5 x 6 + 2).
         { "pad 1 (same), C=32, K=64, 14x14, N=6", Conv2DDims.Create(6, 14, 14, 32, 64, 3, 3, 1, 1, 1, 1, 1, 1), true },
         // Uneven padding, stride 2, dilation 2, 96 = 64 + 32 channels: taps' rectangles of every size.
@@ -45,8 +51,8 @@ public class Conv2DWeightGradientTests
         { "groups 2, C/G=5, K/G=96, stride 2x1, dilation 1x2, N=3", Conv2DDims.Create(3, 9, 11, 10, 192, 3, 3, 2, 1, 0, 0, 0, 0, 1, 2, 2), true },
         // 5x5 kernel over 3 channels: 75 combinations, tails in both tiles (75 = 12 x 6 + 3 = 8 x 9 + 3).
         { "5x5, C=3, K=96, N=4", Conv2DDims.Create(4, 12, 10, 3, 96, 5, 5), true },
-        // K = 48 is not a multiple of 32, C < 8, unpadded: the tap tiles (Conv2D.BackwardWeightsTaps.cs).
-        { "C=3, K=48, tap tiles, N=6", Conv2DDims.Create(6, 10, 10, 3, 48, 3, 3), false },
+        // K = 20 is not a multiple of 16, C < 8, unpadded: the tap tiles (Conv2D.BackwardWeightsTaps.cs).
+        { "C=3, K=20, tap tiles, N=6", Conv2DDims.Create(6, 10, 10, 3, 20, 3, 3), false },
     };
 
     [Theory]
@@ -72,6 +78,7 @@ public class Conv2DWeightGradientTests
         { "C=2, K=32, 2x2 (8 combinations of a 9-wide tile)", Conv2DDims.Create(2, 4, 5, 2, 32, 2, 2) },
         { "groups 2, C/G=3, K/G=64, stride 2, dilation 2", Conv2DDims.Create(1, 9, 9, 6, 128, 3, 3, 2, 2, 0, 0, 0, 0, 2, 2, 2) },
         { "pad 1, C=7, K=96, 3x3", Conv2DDims.Create(1, 5, 6, 7, 96, 3, 3, 1, 1, 1, 1, 1, 1) },
+        { "pad 1, C=3, K=80 (64 + 16), 3x3", Conv2DDims.Create(1, 5, 5, 3, 80, 3, 3, 1, 1, 1, 1, 1, 1) },
         // Padding wider than the input reaches: some output pixels see only padding, some taps none of it.
         { "pad 3 on 4x4, C=2, K=32, 3x3, stride 2", Conv2DDims.Create(2, 4, 4, 2, 32, 3, 3, 2, 2, 3, 3, 3, 3) },
     };
