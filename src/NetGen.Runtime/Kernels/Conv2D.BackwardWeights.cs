@@ -5,7 +5,9 @@ namespace NetGen.Kernels;
 /// <summary>
 /// Conv2D weight gradient: dW (K, C/G, R, S) += correlation of the forward input x with the
 /// pre-activation gradient dY, accumulated in registers per (16 output channels, input channel)
-/// over chunks of the batch. Layers with few input channels use Conv2D.BackwardWeightsTaps.cs.
+/// over chunks of the batch. Layers whose output channels per group are a multiple of 32 use the
+/// wider tiles of Conv2D.BackwardWeightsWide.cs (on 512-bit lanes); unpadded layers with few
+/// input channels use Conv2D.BackwardWeightsTaps.cs.
 /// </summary>
 public static unsafe partial class Conv2D
 {
@@ -36,7 +38,11 @@ public static unsafe partial class Conv2D
         float* scratch = stackalloc float[(1 + TapTile) * Simd.Block];
         fixed (float* pdw = dW, pdy = dY, px = x)
         {
-            if (TapTiled(dims))
+            if (WideTiled(dims))
+            {
+                BackwardWeightsWide(pdw, pdy, px, dims);
+            }
+            else if (TapTiled(dims))
             {
                 if (Simd.Use512)
                 {
