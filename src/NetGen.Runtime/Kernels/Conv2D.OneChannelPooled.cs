@@ -11,8 +11,8 @@ public static unsafe partial class Conv2D
     /// every pool window's pixels lie in the convolution's interior. With one input channel a
     /// tap is a single FMA, so the generic tiles spend their time on loop and weight loads;
     /// here the 9 taps x 2 weight vectors of a pair of 16-channel blocks (18 registers) are
-    /// loaded once per sample and stay in registers across all windows, each FMA broadcasts
-    /// its input pixel straight from memory, and the 4 pixels of one window x 2 blocks
+    /// loaded once per sample and stay in registers across all windows, each input pixel is
+    /// broadcast once for the two blocks' FMAs, and the 4 pixels of one window x 2 blocks
     /// (8 accumulators, 8 independent FMA chains: the FMA latency on two pipes) are max-pooled
     /// in registers. Bias and ReLU are applied after the maximum: both are non-decreasing, so
     /// they commute with it (as in <see cref="InteriorTiles.RunPooled"/>). A last single block
@@ -90,33 +90,19 @@ public static unsafe partial class Conv2D
                     float* x1 = x0 + right, x2 = x0 + down, x3 = x2 + right;
                     float* x0b = x0 + rowStep, x1b = x1 + rowStep, x2b = x2 + rowStep, x3b = x3 + rowStep;
                     float* x0c = x0b + rowStep, x1c = x1b + rowStep, x2c = x2b + rowStep, x3c = x3b + rowStep;
-                    // A broadcast feeds both blocks' FMAs next to each other, so the JIT's shared broadcasts
-                    // die at once (ordered block by block, they stay live and spill the accumulators).
                     TV a0 = TV.Zero, a1 = TV.Zero, a2 = TV.Zero, a3 = TV.Zero, c0 = TV.Zero, c1 = TV.Zero, c2 = TV.Zero, c3 = TV.Zero;
-                    a0 = Row(x0, u0, u1, u2, a0);
-                    c0 = Row(x0, v0, v1, v2, c0);
-                    a1 = Row(x1, u0, u1, u2, a1);
-                    c1 = Row(x1, v0, v1, v2, c1);
-                    a2 = Row(x2, u0, u1, u2, a2);
-                    c2 = Row(x2, v0, v1, v2, c2);
-                    a3 = Row(x3, u0, u1, u2, a3);
-                    c3 = Row(x3, v0, v1, v2, c3);
-                    a0 = Row(x0b, u3, u4, u5, a0);
-                    c0 = Row(x0b, v3, v4, v5, c0);
-                    a1 = Row(x1b, u3, u4, u5, a1);
-                    c1 = Row(x1b, v3, v4, v5, c1);
-                    a2 = Row(x2b, u3, u4, u5, a2);
-                    c2 = Row(x2b, v3, v4, v5, c2);
-                    a3 = Row(x3b, u3, u4, u5, a3);
-                    c3 = Row(x3b, v3, v4, v5, c3);
-                    a0 = Row(x0c, u6, u7, u8, a0);
-                    c0 = Row(x0c, v6, v7, v8, c0);
-                    a1 = Row(x1c, u6, u7, u8, a1);
-                    c1 = Row(x1c, v6, v7, v8, c1);
-                    a2 = Row(x2c, u6, u7, u8, a2);
-                    c2 = Row(x2c, v6, v7, v8, c2);
-                    a3 = Row(x3c, u6, u7, u8, a3);
-                    c3 = Row(x3c, v6, v7, v8, c3);
+                    OneChannelRow.Pair(x0, u0, u1, u2, v0, v1, v2, ref a0, ref c0);
+                    OneChannelRow.Pair(x1, u0, u1, u2, v0, v1, v2, ref a1, ref c1);
+                    OneChannelRow.Pair(x2, u0, u1, u2, v0, v1, v2, ref a2, ref c2);
+                    OneChannelRow.Pair(x3, u0, u1, u2, v0, v1, v2, ref a3, ref c3);
+                    OneChannelRow.Pair(x0b, u3, u4, u5, v3, v4, v5, ref a0, ref c0);
+                    OneChannelRow.Pair(x1b, u3, u4, u5, v3, v4, v5, ref a1, ref c1);
+                    OneChannelRow.Pair(x2b, u3, u4, u5, v3, v4, v5, ref a2, ref c2);
+                    OneChannelRow.Pair(x3b, u3, u4, u5, v3, v4, v5, ref a3, ref c3);
+                    OneChannelRow.Pair(x0c, u6, u7, u8, v6, v7, v8, ref a0, ref c0);
+                    OneChannelRow.Pair(x1c, u6, u7, u8, v6, v7, v8, ref a1, ref c1);
+                    OneChannelRow.Pair(x2c, u6, u7, u8, v6, v7, v8, ref a2, ref c2);
+                    OneChannelRow.Pair(x3c, u6, u7, u8, v6, v7, v8, ref a3, ref c3);
                     Epilogue.Store(yw, TV.Max(TV.Max(a0, a1), TV.Max(a2, a3)), bias, B, relu, tail);
                     Epilogue.Store(yw + B, TV.Max(TV.Max(c0, c1), TV.Max(c2, c3)), bias1, count1, relu, tail);
                 }
@@ -149,36 +135,69 @@ public static unsafe partial class Conv2D
                     float* x0 = xRow + first * windowRight, x4 = x0 + second * windowRight;
                     float* x1 = x0 + right, x2 = x0 + down, x3 = x2 + right;
                     float* x5 = x4 + right, x6 = x4 + down, x7 = x6 + right;
-                    TV a0 = Row(x0, u0, u1, u2, TV.Zero), a1 = Row(x1, u0, u1, u2, TV.Zero);
-                    TV a2 = Row(x2, u0, u1, u2, TV.Zero), a3 = Row(x3, u0, u1, u2, TV.Zero);
-                    TV a4 = Row(x4, u0, u1, u2, TV.Zero), a5 = Row(x5, u0, u1, u2, TV.Zero);
-                    TV a6 = Row(x6, u0, u1, u2, TV.Zero), a7 = Row(x7, u0, u1, u2, TV.Zero);
-                    a0 = Row(x0 + rowStep, u3, u4, u5, a0);
-                    a1 = Row(x1 + rowStep, u3, u4, u5, a1);
-                    a2 = Row(x2 + rowStep, u3, u4, u5, a2);
-                    a3 = Row(x3 + rowStep, u3, u4, u5, a3);
-                    a4 = Row(x4 + rowStep, u3, u4, u5, a4);
-                    a5 = Row(x5 + rowStep, u3, u4, u5, a5);
-                    a6 = Row(x6 + rowStep, u3, u4, u5, a6);
-                    a7 = Row(x7 + rowStep, u3, u4, u5, a7);
+                    TV a0 = TV.Zero, a1 = TV.Zero, a2 = TV.Zero, a3 = TV.Zero, a4 = TV.Zero, a5 = TV.Zero, a6 = TV.Zero, a7 = TV.Zero;
+                    OneChannelRow.Single(x0, u0, u1, u2, ref a0);
+                    OneChannelRow.Single(x1, u0, u1, u2, ref a1);
+                    OneChannelRow.Single(x2, u0, u1, u2, ref a2);
+                    OneChannelRow.Single(x3, u0, u1, u2, ref a3);
+                    OneChannelRow.Single(x4, u0, u1, u2, ref a4);
+                    OneChannelRow.Single(x5, u0, u1, u2, ref a5);
+                    OneChannelRow.Single(x6, u0, u1, u2, ref a6);
+                    OneChannelRow.Single(x7, u0, u1, u2, ref a7);
+                    OneChannelRow.Single(x0 + rowStep, u3, u4, u5, ref a0);
+                    OneChannelRow.Single(x1 + rowStep, u3, u4, u5, ref a1);
+                    OneChannelRow.Single(x2 + rowStep, u3, u4, u5, ref a2);
+                    OneChannelRow.Single(x3 + rowStep, u3, u4, u5, ref a3);
+                    OneChannelRow.Single(x4 + rowStep, u3, u4, u5, ref a4);
+                    OneChannelRow.Single(x5 + rowStep, u3, u4, u5, ref a5);
+                    OneChannelRow.Single(x6 + rowStep, u3, u4, u5, ref a6);
+                    OneChannelRow.Single(x7 + rowStep, u3, u4, u5, ref a7);
                     int twoRows = 2 * rowStep;
-                    a0 = Row(x0 + twoRows, u6, u7, u8, a0);
-                    a1 = Row(x1 + twoRows, u6, u7, u8, a1);
-                    a2 = Row(x2 + twoRows, u6, u7, u8, a2);
-                    a3 = Row(x3 + twoRows, u6, u7, u8, a3);
-                    a4 = Row(x4 + twoRows, u6, u7, u8, a4);
-                    a5 = Row(x5 + twoRows, u6, u7, u8, a5);
-                    a6 = Row(x6 + twoRows, u6, u7, u8, a6);
-                    a7 = Row(x7 + twoRows, u6, u7, u8, a7);
+                    OneChannelRow.Single(x0 + twoRows, u6, u7, u8, ref a0);
+                    OneChannelRow.Single(x1 + twoRows, u6, u7, u8, ref a1);
+                    OneChannelRow.Single(x2 + twoRows, u6, u7, u8, ref a2);
+                    OneChannelRow.Single(x3 + twoRows, u6, u7, u8, ref a3);
+                    OneChannelRow.Single(x4 + twoRows, u6, u7, u8, ref a4);
+                    OneChannelRow.Single(x5 + twoRows, u6, u7, u8, ref a5);
+                    OneChannelRow.Single(x6 + twoRows, u6, u7, u8, ref a6);
+                    OneChannelRow.Single(x7 + twoRows, u6, u7, u8, ref a7);
                     Epilogue.Store(ya, TV.Max(TV.Max(a0, a1), TV.Max(a2, a3)), bias, count, relu, tail);
                     Epilogue.Store(yb, TV.Max(TV.Max(a4, a5), TV.Max(a6, a7)), bias, count, relu, tail);
                 }
             }
         }
+    }
 
-        /// <summary>acc + the 3 taps of one kernel row: x at the row's first input pixel, one broadcast per tap.</summary>
+    /// <summary>The taps of one kernel row of a one-channel 3x3 convolution, shared by <see cref="OneChannelPooled"/> and <see cref="OneChannelTiles"/>.</summary>
+    private static class OneChannelRow
+    {
+        /// <summary>
+        /// Adds the 3 taps of one kernel row to both blocks' accumulators: each broadcast feeds
+        /// its two FMAs at once and dies, and each FMA writes the accumulator it reads (the
+        /// JIT then picks the FMA form that overwrites it, with no register copies).
+        /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static TV Row<TV>(float* x, TV w0, TV w1, TV w2, TV acc) where TV : struct, ILanes16<TV> =>
-            TV.Fma(TV.Broadcast(x[2]), w2, TV.Fma(TV.Broadcast(x[1]), w1, TV.Fma(TV.Broadcast(x[0]), w0, acc)));
+        public static void Pair<TV>(float* x, TV u0, TV u1, TV u2, TV v0, TV v1, TV v2, ref TV a, ref TV c)
+            where TV : struct, ILanes16<TV>
+        {
+            TV t = TV.Broadcast(x[0]);
+            a = TV.Fma(t, u0, a);
+            c = TV.Fma(t, v0, c);
+            t = TV.Broadcast(x[1]);
+            a = TV.Fma(t, u1, a);
+            c = TV.Fma(t, v1, c);
+            t = TV.Broadcast(x[2]);
+            a = TV.Fma(t, u2, a);
+            c = TV.Fma(t, v2, c);
+        }
+
+        /// <summary>Adds the 3 taps of one kernel row to an accumulator, written back to the accumulator it reads (as <see cref="Pair"/>).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void Single<TV>(float* x, TV w0, TV w1, TV w2, ref TV a) where TV : struct, ILanes16<TV>
+        {
+            a = TV.Fma(TV.Broadcast(x[0]), w0, a);
+            a = TV.Fma(TV.Broadcast(x[1]), w1, a);
+            a = TV.Fma(TV.Broadcast(x[2]), w2, a);
+        }
     }
 }
