@@ -5,9 +5,10 @@ public static unsafe partial class Conv2D
     /// <summary>
     /// The interior of a one-channel 3x3 convolution with unit horizontal stride and dilation
     /// (a grayscale network's first layer): each tap would otherwise be a single FMA behind a
-    /// loop, so here the 9 weight vectors of a block of 16 output channels stay in registers
-    /// and 8 neighbouring output pixels of a row are computed at once, every input read at a
-    /// constant offset from one pointer per kernel row. A row's last 8 pixels start where they
+    /// loop, so here the 9 taps x 2 weight vectors of each pair of 16-channel blocks stay in registers
+    /// across the interior and 4 neighbouring output pixels of a row are computed at once (a
+    /// last single block: its 9 weight vectors and 8 pixels), every input read at a constant
+    /// offset from one pointer per kernel row. A row's last 8 pixels start where they
     /// must to end at the row's end, recomputing a few pixels with identical results (so this
     /// path is never used to accumulate).
     /// </summary>
@@ -27,7 +28,18 @@ public static unsafe partial class Conv2D
             int k = d.K, wd = d.W, q0 = d.Q, sh = d.StrideH, pt = d.PadTop, pl = d.PadLeft, rowStep = d.DilationH * d.W;
             int blocks = Simd.Blocks(k), qLo = rect.QLo, qHi = rect.QHi;
             bool relu = act == Activation.ReLU, slowActivation = act > Activation.ReLU;
-            for (int kb = 0; kb < blocks; kb++)
+            int kb = 0;
+            for (; kb + 1 < blocks; kb += 2)
+            {
+                int channel = kb * Simd.Block;
+                Pair<Lanes512>(y + channel, x, w + kb * 9 * Simd.Block, b == null ? null : b + channel, tail,
+                    System.Math.Min(Simd.Block, k - channel - Simd.Block), d, rect, relu);
+                if (slowActivation)
+                {
+                    ActivateRect(y + channel, d, rect, System.Math.Min(2 * Simd.Block, k - channel), act, alpha);
+                }
+            }
+            for (; kb < blocks; kb++)
             {
                 int channel = kb * Simd.Block;
                 int count = System.Math.Min(Simd.Block, k - channel);
@@ -49,6 +61,75 @@ public static unsafe partial class Conv2D
                             }
                         }
                     }
+                }
+            }
+        }
+
+        /// <summary>
+        /// Channels [0, 16 + count1) of the interior, 4 consecutive output pixels of a row at a
+        /// time: the pair's 9 taps x 2 weight vectors stay in registers across the whole
+        /// interior (18 registers, plus 8 accumulators), as in <see cref="OneChannelPooled"/>.
+        /// y and bias at the pair's first channel.
+        /// </summary>
+        private static void Pair<TV>(float* y, float* x, float* w, float* bias, float* tail, int count1, in Conv2DDims d,
+            in InteriorRect rect, bool relu)
+            where TV : struct, ILanes16<TV>
+        {
+            const int B = Simd.Block, Four = 4;
+            int k = d.K, wd = d.W, q0 = d.Q, sh = d.StrideH, pt = d.PadTop, pl = d.PadLeft, rowStep = d.DilationH * d.W;
+            int qLo = rect.QLo, qHi = rect.QHi, pHi = rect.PHi;
+            TV u0 = TV.Load(w), u1 = TV.Load(w + B), u2 = TV.Load(w + 2 * B);
+            TV u3 = TV.Load(w + 3 * B), u4 = TV.Load(w + 4 * B), u5 = TV.Load(w + 5 * B);
+            TV u6 = TV.Load(w + 6 * B), u7 = TV.Load(w + 7 * B), u8 = TV.Load(w + 8 * B);
+            float* w1 = w + 9 * B;
+            TV v0 = TV.Load(w1), v1 = TV.Load(w1 + B), v2 = TV.Load(w1 + 2 * B);
+            TV v3 = TV.Load(w1 + 3 * B), v4 = TV.Load(w1 + 4 * B), v5 = TV.Load(w1 + 5 * B);
+            TV v6 = TV.Load(w1 + 6 * B), v7 = TV.Load(w1 + 7 * B), v8 = TV.Load(w1 + 8 * B);
+            float* bias1 = bias == null ? null : bias + B;
+            for (int p = rect.PLo; p < pHi; p++)
+            {
+                float* row = x + (p * sh - pt) * wd - pl;
+                float* yRow = y + p * q0 * k;
+                for (int q = qLo; q < qHi; q += Four)
+                {
+                    // The row's last 4 pixels end at its end, recomputing some (identical results).
+                    int start = System.Math.Min(q, qHi - Four);
+                    float* x0 = row + start, x1 = x0 + 1, x2 = x0 + 2, x3 = x0 + 3;
+                    float* y0 = yRow + start * k;
+                    TV a0 = TV.Zero, a1 = TV.Zero, a2 = TV.Zero, a3 = TV.Zero, c0 = TV.Zero, c1 = TV.Zero, c2 = TV.Zero, c3 = TV.Zero;
+                    OneChannelRow.Pair(x0, u0, u1, u2, v0, v1, v2, ref a0, ref c0);
+                    OneChannelRow.Pair(x1, u0, u1, u2, v0, v1, v2, ref a1, ref c1);
+                    OneChannelRow.Pair(x2, u0, u1, u2, v0, v1, v2, ref a2, ref c2);
+                    OneChannelRow.Pair(x3, u0, u1, u2, v0, v1, v2, ref a3, ref c3);
+                    OneChannelRow.Pair(x0 + rowStep, u3, u4, u5, v3, v4, v5, ref a0, ref c0);
+                    OneChannelRow.Pair(x1 + rowStep, u3, u4, u5, v3, v4, v5, ref a1, ref c1);
+                    OneChannelRow.Pair(x2 + rowStep, u3, u4, u5, v3, v4, v5, ref a2, ref c2);
+                    OneChannelRow.Pair(x3 + rowStep, u3, u4, u5, v3, v4, v5, ref a3, ref c3);
+                    int twoRows = 2 * rowStep;
+                    OneChannelRow.Pair(x0 + twoRows, u6, u7, u8, v6, v7, v8, ref a0, ref c0);
+                    OneChannelRow.Pair(x1 + twoRows, u6, u7, u8, v6, v7, v8, ref a1, ref c1);
+                    OneChannelRow.Pair(x2 + twoRows, u6, u7, u8, v6, v7, v8, ref a2, ref c2);
+                    OneChannelRow.Pair(x3 + twoRows, u6, u7, u8, v6, v7, v8, ref a3, ref c3);
+                    Epilogue.Store(y0, a0, bias, B, relu, tail);
+                    Epilogue.Store(y0 + B, c0, bias1, count1, relu, tail);
+                    Epilogue.Store(y0 + k, a1, bias, B, relu, tail);
+                    Epilogue.Store(y0 + k + B, c1, bias1, count1, relu, tail);
+                    Epilogue.Store(y0 + 2 * k, a2, bias, B, relu, tail);
+                    Epilogue.Store(y0 + 2 * k + B, c2, bias1, count1, relu, tail);
+                    Epilogue.Store(y0 + 3 * k, a3, bias, B, relu, tail);
+                    Epilogue.Store(y0 + 3 * k + B, c3, bias1, count1, relu, tail);
+                }
+            }
+        }
+
+        /// <summary>Applies an activation other than None/ReLU to channels [0, count) of every interior pixel; y at the first channel.</summary>
+        private static void ActivateRect(float* y, in Conv2DDims d, in InteriorRect rect, int count, Activation act, float alpha)
+        {
+            for (int p = rect.PLo; p < rect.PHi; p++)
+            {
+                for (int q = rect.QLo; q < rect.QHi; q++)
+                {
+                    Epilogue.Activate(y + (p * d.Q + q) * d.K, count, act, alpha);
                 }
             }
         }

@@ -28,6 +28,11 @@ public static unsafe partial class Conv2D
         public static void RunPooled(float* y, float* x, float* w, float* b, float* tail, in Conv2DDims d, in PoolDims pool,
             Activation act, float alpha)
         {
+            if (OneChannelPooled.Applies(d))
+            {
+                OneChannelPooled.Run(y, x, w, b, tail, d, pool, act, alpha);
+                return;
+            }
             int c = d.C, k = d.K, wd = d.W, sh = d.StrideH, sw = d.StrideW, pt = d.PadTop, pl = d.PadLeft;
             int qPool = pool.Q, windows = pool.P * pool.Q, blocks = Simd.Blocks(k);
             var taps = new Taps(d);

@@ -41,6 +41,24 @@ public class AllocationTests
     }
 
     [Fact]
+    public void One_channel_kernels_do_not_allocate()
+    {
+        var rng = new Random(3);
+        var d = Conv2DDims.Create(2, 28, 28, 1, 40, 3, 3);
+        var x = TestData.Uniform(rng, d.N * d.H * d.W);
+        var packed = new float[Conv2D.PackedWeightFloats(d)];
+        Conv2D.Pack(packed, TestData.Uniform(rng, d.K * 9), d);
+        var b = TestData.Uniform(rng, d.K);
+        var pool = PoolDims.Create(d.N, d.P, d.Q, d.K, 2, 2, 2, 2);
+        var ws = new float[Conv2D.ForwardMaxPoolWorkspaceFloats(d, pool)];
+        var y = new float[d.N * d.P * d.Q * d.K];
+        var py = new float[pool.N * pool.P * pool.Q * pool.C];
+        AssertNoAllocation("Conv2D.Forward, one channel", () => Conv2D.Forward(y, x, packed, b, ws, d, Activation.ReLU));
+        AssertNoAllocation("Conv2D.ForwardMaxPool, one channel", () => Conv2D.ForwardMaxPool(py, x, packed, b, ws, d, pool, Activation.ReLU));
+        AssertNoAllocation("Conv2D.ForwardMaxPool, one channel, tanh", () => Conv2D.ForwardMaxPool(py, x, packed, b, ws, d, pool, Activation.Tanh));
+    }
+
+    [Fact]
     public void Group1_kernels_do_not_allocate()
     {
         var rng = new Random(1);

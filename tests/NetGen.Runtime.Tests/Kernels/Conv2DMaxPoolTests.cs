@@ -14,7 +14,7 @@ public class Conv2DMaxPoolTests
     {
         new("MNIST conv2 + ReLU + 2x2/2", Conv2DDims.Create(2, 26, 26, 32, 64, 3, 3), 2, 2, 2, 2, Activation.ReLU),
         new("pad 1, K=20, overlapping 3x2 windows stride 2x1, floor drops a row", Conv2DDims.Create(1, 8, 9, 3, 20, 3, 3, padTop: 1, padBottom: 1, padLeft: 1, padRight: 1), 3, 2, 2, 1, Activation.Tanh),
-        new("MNIST conv1 (one channel: 8 x 2 tiles across the two rows) + ReLU + 2x2/2", Conv2DDims.Create(1, 28, 28, 1, 32, 3, 3), 2, 2, 2, 2, Activation.ReLU),
+        new("MNIST conv1 (one channel: OneChannelPooled, weights in registers) + ReLU + 2x2/2", Conv2DDims.Create(1, 28, 28, 1, 32, 3, 3), 2, 2, 2, 2, Activation.ReLU),
         new("K=72 (4-block and 1-block tiles), pad 1, 3x3/2 windows over 9x9", Conv2DDims.Create(1, 9, 9, 5, 72, 3, 3, padTop: 1, padBottom: 1, padLeft: 1, padRight: 1), 3, 3, 2, 2, Activation.ELU),
         new("K=16 (8 x 1 tiles, two windows each), Tanh, 9 windows", Conv2DDims.Create(2, 9, 9, 3, 16, 3, 3), 2, 2, 2, 2, Activation.Tanh),
         new("K=84 (4 blocks then a partial one), stride 2, LeakyReLU", Conv2DDims.Create(1, 12, 11, 3, 84, 3, 3, 2, 2), 2, 2, 2, 2, Activation.LeakyReLU),
