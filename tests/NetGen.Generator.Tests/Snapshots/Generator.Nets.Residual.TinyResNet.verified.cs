@@ -627,7 +627,7 @@ namespace Nets.Residual
             // layer1.0.bn2: BatchNorm (16, 32, 32) -> (16, 32, 32)
             // Folded into layer1.0.conv2's packed weights and bias, which wrote this output in place.
             // layer1.0.add_1: Add (16, 32, 32) -> (16, 32, 32)
-            global::NetGen.Kernels.Elementwise.AddReLU(m.Slice(26474, 16384), m.Slice(42858, 16384), m.Slice(10090, 16384));
+            global::NetGen.Execution.LayerBands.AddReLU(bands, m.Slice(26474, 16384), m.Slice(42858, 16384), m.Slice(10090, 16384));
             // layer1.0.out: ReLU (16, 32, 32) -> (16, 32, 32)
             // Fused into layer1.0.add_1's step, in place.
             // layer1.1.conv1: Conv2D (16, 32, 32) -> (16, 32, 32)
@@ -641,7 +641,7 @@ namespace Nets.Residual
             // layer1.1.bn2: BatchNorm (16, 32, 32) -> (16, 32, 32)
             // Folded into layer1.1.conv2's packed weights and bias, which wrote this output in place.
             // layer1.1.add_1: Add (16, 32, 32) -> (16, 32, 32)
-            global::NetGen.Kernels.Elementwise.AddReLU(m.Slice(10090, 16384), m.Slice(42858, 16384), m.Slice(26474, 16384));
+            global::NetGen.Execution.LayerBands.AddReLU(bands, m.Slice(10090, 16384), m.Slice(42858, 16384), m.Slice(26474, 16384));
             // layer1.1.out: ReLU (16, 32, 32) -> (16, 32, 32)
             // Fused into layer1.1.add_1's step, in place.
             // global_avgpool_1: GlobalAvgPool (16, 32, 32) -> (16)
