@@ -255,7 +255,7 @@ namespace Nets.Residual
         private void NetgenPredictOne(global::System.ReadOnlySpan<float> input, global::System.Span<float> output, float[] memory, global::NetGen.Execution.LayerBands? bands)
         {
             global::System.Span<float> m = memory;
-            global::NetGen.Kernels.Layout.NchwToNhwc(m.Slice(69242, 3072), input, 1, 3, 32, 32);
+            global::NetGen.Execution.LayerBands.NchwToNhwc(bands, m.Slice(69242, 3072), input, 3, 32, 32);
             NetgenForwardInference(m.Slice(69242, 3072), m, bands);
             m.Slice(10090, 10).CopyTo(output);
         }

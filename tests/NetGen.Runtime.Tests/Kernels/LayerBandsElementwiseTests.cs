@@ -80,6 +80,24 @@ public class LayerBandsElementwiseTests
         Assert.Equal(Bits(expected), Bits(y));
     }
 
+    [Theory]
+    [InlineData(1, 3)]
+    [InlineData(2, 3)]
+    [InlineData(3, 5)]
+    public void The_input_transpose_by_bands_equals_the_element_loop(int workers, int channels)
+    {
+        const int h = 13, w = 11;
+        var src = TestData.Uniform(new Random(channels), channels * h * w);
+        var expected = new float[src.Length];
+        Layout.NchwToNhwc(expected, src, 1, channels, h, w);
+        using var pool = new WorkerPool(workers);
+        var actual = Enumerable.Repeat(float.NaN, src.Length).ToArray();
+        LayerBands.NchwToNhwc(Bands(pool, 0), actual, src, channels, h, w);
+        Assert.Equal(Bits(expected), Bits(actual));
+        var error = Assert.Throws<ArgumentException>(() => Layout.NchwToNhwcRows(actual, src, channels, h, w, 5, h + 1));
+        Assert.Contains($"0 <= first < end <= H = {h}; got [5, {h + 1})", error.Message);
+    }
+
     [Fact]
     public void An_add_whose_output_overlaps_an_input_at_a_shift_runs_whole()
     {
