@@ -42,6 +42,7 @@ public sealed unsafe partial class LayerBands
     {
         const string name = "LayerBands.Conv2DForward";
         Check.Length(y.Length, (long)dims.P * dims.Q * dims.K, name, nameof(y), "P*Q*K");
+        Check.Length(x.Length, (long)dims.H * dims.W * dims.C, name, nameof(x), "H*W*C");
         Check.AtLeast(workspace.Length, Conv2D.ForwardWorkspaceFloats(dims), name, nameof(workspace), "C/G + 16");
         Check.AtLeast(_workspaceFloats, Conv2D.ForwardWorkspaceFloats(dims), name, "workspaceFloats", "C/G + 16");
         fixed (float* py = y, px = x, pw = packedWeights, pb = bias, ps = workspace)
