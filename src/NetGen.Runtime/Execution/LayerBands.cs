@@ -92,7 +92,12 @@ public sealed unsafe partial class LayerBands
             Run(kernel, y, x, packedWeights, bias, workspace, dims, activation, alpha);
             return;
         }
-        bands!.Split(kernel, count, y, x, packedWeights, bias, workspace, dims, activation, alpha);
+        if (bands!.SplitsByChannels(dims))
+        {
+            bands.SplitChannels(count, y, x, packedWeights, bias, workspace, dims, activation, alpha);
+            return;
+        }
+        bands.Split(kernel, count, y, x, packedWeights, bias, workspace, dims, activation, alpha);
     }
 
     /// <summary>The forward kernels; all take the same packed weights and workspace.</summary>
@@ -134,7 +139,7 @@ public sealed unsafe partial class LayerBands
 
     /// <summary>
     /// How many bands the layer splits into, one per worker: of output rows (at most P), or for a layer the
-    /// pixel-tile kernel runs of its 8-pixel tiles; 1 (no split) when it is small, not one sample, or a row band would read no input row.
+    /// pixel-tile kernel runs of its 8-pixel tiles or its 32-channel pairs (<see cref="SplitsByChannels"/>); 1 (no split) when it is small, not one sample, or a row band would read no input row.
     /// </summary>
     public int BandCount(in Conv2DDims dims)
     {
@@ -145,7 +150,7 @@ public sealed unsafe partial class LayerBands
         }
         if (Choose(dims) == ForwardKernel.PixelTiles)
         {
-            return Math.Min(Pool.Workers, Tiles(dims));
+            return SplitsByChannels(dims) ? ChannelBandCount(dims) : Math.Min(Pool.Workers, Tiles(dims));
         }
         int count = Math.Min(Pool.Workers, dims.P);
         if (count <= 1)

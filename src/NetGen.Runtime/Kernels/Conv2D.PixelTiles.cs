@@ -50,7 +50,7 @@ public static unsafe partial class Conv2D
     {
         dims.Validate();
         Check.Length(y.Length, (long)dims.N * dims.P * dims.Q * dims.K, "Conv2D.ForwardPixelTiles", nameof(y), "N*P*Q*K");
-        PixelTiles(y, x, packedWeights, bias, workspace, dims, activation, alpha, 0, dims.P * dims.Q);
+        PixelTiles(y, x, packedWeights, bias, workspace, dims, activation, alpha, 0, dims.P * dims.Q, 0, dims.K);
     }
 
     /// <summary>
@@ -70,13 +70,14 @@ public static unsafe partial class Conv2D
             throw Check.Failure(kernel, $"a pixel range needs N = 1 and 0 <= first < end <= P*Q = {dims.P * dims.Q}; got N = {dims.N}, [{firstPixel}, {endPixel}).");
         }
         Check.Length(y.Length, (long)(endPixel - firstPixel) * dims.K, kernel, nameof(y), "(endPixel - firstPixel)*K");
-        PixelTiles(y, x, packedWeights, bias, workspace, dims, activation, alpha, firstPixel, endPixel);
+        PixelTiles(y, x, packedWeights, bias, workspace, dims, activation, alpha, firstPixel, endPixel, 0, dims.K);
     }
 
-    /// <summary>The checks both entries share, then the kernel over pixels [first, end) of every sample.</summary>
+    /// <summary>The checks every entry shares, then the kernel over pixels [first, end) and channels [firstChannel, endChannel) of every sample.</summary>
     private static void PixelTiles(
         Span<float> y, ReadOnlySpan<float> x, ReadOnlySpan<float> packedWeights, ReadOnlySpan<float> bias,
-        Span<float> workspace, in Conv2DDims dims, Activation activation, float alpha, int firstPixel, int endPixel)
+        Span<float> workspace, in Conv2DDims dims, Activation activation, float alpha, int firstPixel, int endPixel,
+        int firstChannel, int endChannel)
     {
         const string kernel = "Conv2D.ForwardPixelTiles";
         if (!RunsAsPixelTiles(dims))
@@ -90,18 +91,18 @@ public static unsafe partial class Conv2D
             float* b = bias.Length == 0 ? null : pb;
             if (Simd.Use512)
             {
-                PixelTilesCore<Lanes512>(py, px, pw, b, ps, ps + dims.C, dims, activation, alpha, firstPixel, endPixel);
+                PixelTilesCore<Lanes512>(py, px, pw, b, ps, ps + dims.C, dims, activation, alpha, firstPixel, endPixel, firstChannel, endChannel);
             }
             else
             {
-                PixelTilesCore<Lanes256>(py, px, pw, b, ps, ps + dims.C, dims, activation, alpha, firstPixel, endPixel);
+                PixelTilesCore<Lanes256>(py, px, pw, b, ps, ps + dims.C, dims, activation, alpha, firstPixel, endPixel, firstChannel, endChannel);
             }
         }
     }
 
-    /// <summary>Pixels [first, end) of each sample; y holds (end - first) pixels per sample.</summary>
+    /// <summary>Pixels [first, end) and channels [firstChannel, endChannel) (multiples of 32) of each sample; y holds (end - first) pixels of K channels per sample.</summary>
     private static void PixelTilesCore<TV>(float* y, float* x, float* w, float* b, float* zero, float* tail, in Conv2DDims dims,
-        Activation act, float alpha, int first, int end)
+        Activation act, float alpha, int first, int end, int firstChannel, int endChannel)
         where TV : struct, ILanes16<TV>
     {
         int n0 = dims.N, k = dims.K, pixels = end - first;
@@ -111,7 +112,7 @@ public static unsafe partial class Conv2D
         {
             float* xImage = x + (long)n * dims.H * dims.W * dims.C;
             float* yImage = y + (long)n * pixels * k;
-            for (int kb = 0; kb < k; kb += 2 * Simd.Block)
+            for (int kb = firstChannel; kb < endChannel; kb += 2 * Simd.Block)
             {
                 float* wBlock = w + kb / Simd.Block * blockFloats;
                 float* bb = b == null ? null : b + kb;

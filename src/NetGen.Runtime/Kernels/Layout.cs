@@ -9,7 +9,7 @@ namespace NetGen.Kernels;
 /// Flatten to have its input columns permuted, which <see cref="DenseWeightsFromNchwFlatten"/>
 /// does on import and <see cref="DenseWeightsToNchwFlatten"/> undoes on export.
 /// </summary>
-public static class Layout
+public static partial class Layout
 {
     /// <summary>dst (N, H, W, C) = src (N, C, H, W) transposed.</summary>
     public static void NchwToNhwc(Span<float> dst, ReadOnlySpan<float> src, int n, int c, int h, int w)

@@ -14,25 +14,45 @@ public static unsafe class MaxPool2D
     /// <param name="y">(N, P, Q, C) output.</param>
     /// <param name="x">(N, H, W, C) input.</param>
     /// <param name="dims">The pooling.</param>
-    public static void Forward(Span<float> y, ReadOnlySpan<float> x, in PoolDims dims)
+    public static void Forward(Span<float> y, ReadOnlySpan<float> x, in PoolDims dims) => Rows(y, x, dims, 0, dims.P, "MaxPool2D.Forward");
+
+    /// <summary>
+    /// Output rows [<paramref name="firstRow"/>, <paramref name="endRow"/>) of every sample of <see cref="Forward"/>, the
+    /// same values; the other rows of <paramref name="y"/> are left as they are. Splits one sample's pooling over threads.
+    /// </summary>
+    /// <param name="y">(N, P, Q, C) output, the whole of it.</param>
+    /// <param name="x">(N, H, W, C) input.</param>
+    /// <param name="dims">The pooling.</param>
+    /// <param name="firstRow">First output row.</param>
+    /// <param name="endRow">End of the rows (exclusive), at most P.</param>
+    public static void ForwardRows(Span<float> y, ReadOnlySpan<float> x, in PoolDims dims, int firstRow, int endRow)
+    {
+        if (!(0 <= firstRow && firstRow < endRow && endRow <= dims.P))
+        {
+            throw Check.Failure("MaxPool2D.ForwardRows", $"a row range needs 0 <= first < end <= P = {dims.P}; got [{firstRow}, {endRow}).");
+        }
+        Rows(y, x, dims, firstRow, endRow, "MaxPool2D.ForwardRows");
+    }
+
+    private static void Rows(Span<float> y, ReadOnlySpan<float> x, in PoolDims dims, int firstRow, int endRow, string kernel)
     {
         dims.Validate();
-        Check.Length(y.Length, (long)dims.N * dims.P * dims.Q * dims.C, "MaxPool2D.Forward", nameof(y), "N*P*Q*C");
-        Check.Length(x.Length, (long)dims.N * dims.H * dims.W * dims.C, "MaxPool2D.Forward", nameof(x), "N*H*W*C");
+        Check.Length(y.Length, (long)dims.N * dims.P * dims.Q * dims.C, kernel, nameof(y), "N*P*Q*C");
+        Check.Length(x.Length, (long)dims.N * dims.H * dims.W * dims.C, kernel, nameof(x), "N*H*W*C");
         fixed (float* py = y, px = x)
         {
             if (Simd.Use512)
             {
-                ForwardCore<Lanes512>(py, px, dims);
+                ForwardCore<Lanes512>(py, px, dims, firstRow, endRow);
             }
             else
             {
-                ForwardCore<Lanes256>(py, px, dims);
+                ForwardCore<Lanes256>(py, px, dims, firstRow, endRow);
             }
         }
     }
 
-    private static void ForwardCore<TV>(float* y, float* x, in PoolDims dims)
+    private static void ForwardCore<TV>(float* y, float* x, in PoolDims dims, int firstRow, int endRow)
         where TV : struct, ILanes16<TV>
     {
         int n0 = dims.N, h = dims.H, wd = dims.W, c = dims.C, r0 = dims.R, s0 = dims.S;
@@ -41,7 +61,7 @@ public static unsafe class MaxPool2D
         TV lowest = TV.Broadcast(float.NegativeInfinity);
         for (int n = 0; n < n0; n++)
         {
-            for (int p = 0; p < p0; p++)
+            for (int p = firstRow; p < endRow; p++)
             {
                 int hLo = Math.Max(0, p * sh - pt), hHi = Math.Min(h, p * sh - pt + r0);
                 for (int q = 0; q < q0; q++)

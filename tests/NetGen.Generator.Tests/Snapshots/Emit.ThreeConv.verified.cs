@@ -192,7 +192,7 @@ namespace Samples.Exercises
         private void NetgenPredictOne(global::System.ReadOnlySpan<float> input, global::System.Span<float> output, float[] memory, global::NetGen.Execution.LayerBands? bands)
         {
             global::System.Span<float> m = memory;
-            global::NetGen.Kernels.Layout.NchwToNhwc(m.Slice(4063840, 180000), input, 1, 3, 200, 300);
+            global::NetGen.Execution.LayerBands.NchwToNhwc(bands, m.Slice(4063840, 180000), input, 3, 200, 300);
             NetgenForwardInference(m.Slice(4063840, 180000), m, bands);
             global::NetGen.Kernels.Layout.NhwcToNchw(output, m.Slice(903400, 380000), 1, 400, 25, 38);
         }

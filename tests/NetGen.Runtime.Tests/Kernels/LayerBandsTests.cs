@@ -27,7 +27,8 @@ public class LayerBandsTests
             new Case("dilation 2x1, asymmetric pads, groups 2, K=34", Conv2DDims.Create(1, 11, 8, 6, 34, 3, 3, 1, 1, 2, 0, 1, 2, 2, 1, 2), true, Activation.Tanh),
             new Case("stride 3x1, pad top 2 only, 5x3 kernel", Conv2DDims.Create(1, 13, 6, 5, 17, 5, 3, 3, 1, 2, 0, 1, 1), true, Activation.LeakyReLU),
             new Case("3x3 pad 1, 10x9x16 -> 64 (the pixel-tile kernel)", Conv2DDims.Create(1, 10, 9, 16, 64, 3, 3, padTop: 1, padBottom: 1, padLeft: 1, padRight: 1), true, Activation.ReLU),
-            new Case("7x7x32 -> 64, 3x3 pad 1: 49 pixels split by tiles (the pixel-tile kernel)", Conv2DDims.Create(1, 7, 7, 32, 64, 3, 3, 1, 1, 1, 1, 1, 1), false, Activation.ReLU),
+            new Case("7x7x32 -> 64, 3x3 pad 1: 49 pixels split by tiles or channel pairs (the pixel-tile kernel)", Conv2DDims.Create(1, 7, 7, 32, 64, 3, 3, 1, 1, 1, 1, 1, 1), false, Activation.ReLU),
+            new Case("7x7x16 -> 192, 3x3 pad 1: 6 channel pairs over 2 or 3 workers, tiles over 5 (the pixel-tile kernel)", Conv2DDims.Create(1, 7, 7, 16, 192, 3, 3, 1, 1, 1, 1, 1, 1), true, Activation.ReLU),
             new Case("stem 7x7 stride 2 pad 3, 3 -> 64 (the row-tap kernel)", Conv2DDims.Create(1, 21, 19, 3, 64, 7, 7, 2, 2, 3, 3, 3, 3), true, Activation.ReLU),
             new Case("depthwise 3x3 stride 2 pad 1", Conv2DDims.Create(1, 10, 7, 24, 24, 3, 3, 2, 2, 1, 1, 1, 1, groups: 24), true, Activation.ReLU),
         };
@@ -58,8 +59,8 @@ public class LayerBandsTests
         Array.Fill(actual, float.NaN); // every band must write all of its rows
         LayerBands.Conv2DForward(bands, actual, x, packed, b, memory[0].AsSpan(offset, floats), d, t.Act, 0.1f);
 
-        // By 8-pixel tiles where the pixel-tile kernel runs the layer, else by rows.
-        int units = Conv2D.SuitsPixelTiles(d) ? (d.P * d.Q + 7) / 8 : d.P;
+        // By 8-pixel tiles or 32-channel pairs where the pixel-tile kernel runs the layer, else by rows.
+        int units = !Conv2D.SuitsPixelTiles(d) ? d.P : bands.SplitsByChannels(d) ? d.K / 32 : (d.P * d.Q + 7) / 8;
         Assert.Equal(Math.Min(workers, units), bands.BandCount(d));
         Assert.Equal(Bits(expected), Bits(actual));
         // Each worker wrote only its own scratch.

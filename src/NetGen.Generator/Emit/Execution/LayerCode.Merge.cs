@@ -8,7 +8,8 @@ namespace NetGen.Generator.Emit.Execution;
 
 /// <summary>
 /// The joins: Add of any number of equal-shape inputs (with a following ReLU fused at
-/// inference), and Multiply of two inputs, equal shapes or a (C) / (C, 1, 1) gate scaling every
+/// inference, where the add of the first two splits over the pool: NetGen.Execution.LayerBands),
+/// and Multiply of two inputs, equal shapes or a (C) / (C, 1, 1) gate scaling every
 /// channel of a (C, H, W) input (squeeze-and-excitation). Every input is read, a repeated input
 /// once per occurrence; an input's gradient is started (zeroed or copied) once, by its last reader.
 /// </summary>
@@ -23,12 +24,15 @@ internal sealed partial class LayerCode
             w.Line($"{In(inputs[0], training)}.CopyTo({Y});");
             return;
         }
+        // At inference through LayerBands, which splits a large add over the forward's pool (bands).
         if (!training && FusedReLU(n) >= 0)
         {
-            w.Line($"{Kernels}Elementwise.AddReLU({Y}, {In(inputs[0], false)}, {In(inputs[1], false)});");
+            w.Line($"{BandMembers.Type}.AddReLU(bands, {Y}, {In(inputs[0], false)}, {In(inputs[1], false)});");
             return;
         }
-        w.Line($"{Kernels}Elementwise.Add({Y}, {In(inputs[0], training)}, {In(inputs[1], training)});");
+        w.Line(training
+            ? $"{Kernels}Elementwise.Add({Y}, {In(inputs[0], true)}, {In(inputs[1], true)});"
+            : $"{BandMembers.Type}.Add(bands, {Y}, {In(inputs[0], false)}, {In(inputs[1], false)});");
         for (int j = 2; j < inputs.Count; j++)
             w.Line($"global::NetGen.Execution.ExecutionOps.AddInto({Y}, {In(inputs[j], training)});");
     }

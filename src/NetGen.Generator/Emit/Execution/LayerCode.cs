@@ -82,7 +82,9 @@ internal sealed partial class LayerCode
                 FusedSoftmax(w, n, Y, rowsY, y.C, training);
                 break;
             case OpKind.MaxPool2D:
-                w.Line($"{Kernels}MaxPool2D.Forward({Y}, {X}, {dims});");
+                w.Line(training
+                    ? $"{Kernels}MaxPool2D.Forward({Y}, {X}, {dims});"
+                    : $"{BandMembers.Type}.MaxPool2DForward(bands, {Y}, {X}, {dims});");
                 break;
             case OpKind.AvgPool2D:
                 // Padding taps do not count in the divisor (Keras, ONNX).

@@ -59,7 +59,7 @@ internal static class PredictMembers
         if (transposeIn)
         {
             long buffer = layout.KernelOffset(-1, KernelBufferKind.InputTranspose, training: false);
-            w.Line($"global::NetGen.Kernels.Layout.NchwToNhwc({LayerCode.Slice(buffer, input.Elements)}, input, 1, {input.C}, {input.H}, {input.W});");
+            w.Line($"{BandMembers.Type}.NchwToNhwc(bands, {LayerCode.Slice(buffer, input.Elements)}, input, {input.C}, {input.H}, {input.W});");
             w.Line($"NetgenForwardInference({LayerCode.Slice(buffer, input.Elements)}, m, bands);");
         }
         else
