@@ -73,7 +73,7 @@ namespace Nets.Residual
             "Memory (fp32, MB = 10^6 bytes):\n" +
             "Parameters: 40.4 KB\n" +
             "Inference peak: 196.6 KB activations + 40.4 KB parameters = 237.0 KB\n" +
-            "Kernel buffers beside the plans (packed weights, scratch): 52.3 KB inference, 77.4 KB training\n" +
+            "Kernel buffers beside the plans (packed weights, scratch): 183.2 KB inference, 306.6 KB training\n" +
             "Training at batch 128 (sgd):\n" +
             "  Inputs:               1.6 MB\n" +
             "  Activations:        134.2 MB\n" +
@@ -139,9 +139,9 @@ namespace Nets.Residual
         }
 
         /// <summary>Bytes the kernels need beside <see cref="InferenceBytes"/>: packed weight copies and scratch. An inference instance allocates the sum.</summary>
-        public const long InferenceKernelBytes = 52288;
+        public const long InferenceKernelBytes = 183232;
         /// <summary>Bytes the kernels need beside <see cref="TrainingBytes"/>: forward and backward packed weight copies and scratch. A training instance allocates the sum.</summary>
-        public const long TrainingKernelBytes = 77440;
+        public const long TrainingKernelBytes = 306560;
 
         /// <summary>Every parameter tensor: name, PyTorch shape, offset, initialiser (in the order weight files list them).</summary>
         public static global::System.ReadOnlySpan<global::NetGen.Execution.ParameterTensor> ParameterTensors => s_netgenParameters;
@@ -255,8 +255,8 @@ namespace Nets.Residual
         private void NetgenPredictOne(global::System.ReadOnlySpan<float> input, global::System.Span<float> output, float[] memory, global::NetGen.Execution.LayerBands? bands)
         {
             global::System.Span<float> m = memory;
-            global::NetGen.Execution.LayerBands.NchwToNhwc(bands, m.Slice(69242, 3072), input, 3, 32, 32);
-            NetgenForwardInference(m.Slice(69242, 3072), m, bands);
+            global::NetGen.Execution.LayerBands.NchwToNhwc(bands, m.Slice(101978, 3072), input, 3, 32, 32);
+            NetgenForwardInference(m.Slice(101978, 3072), m, bands);
             m.Slice(10090, 10).CopyTo(output);
         }
 
@@ -267,7 +267,7 @@ namespace Nets.Residual
         /// every worker runs the batch-1 code on its own arena; a single sample's split convolutions use its scratch.
         /// A pool of W workers adds (W - 1) x this, once.
         /// </summary>
-        public const long WorkerInferenceBytes = 289256;
+        public const long WorkerInferenceBytes = 420200;
 
         private global::NetGen.Threading.WorkerPool? _netgenPool;
         private float[][]? _netgenWorkerMemory;
@@ -302,7 +302,7 @@ namespace Nets.Residual
                     memory[i] = global::NetGen.Execution.ExecutionMemory.Allocate(WorkerInferenceBytes, "TinyResNet", global::NetGen.Execution.ExecutionMode.Inference);
                 _netgenWorkerMemory = memory;
             }
-            _netgenBands = new global::NetGen.Execution.LayerBands(pool!, _netgenWorkerMemory, 69146, 32);
+            _netgenBands = new global::NetGen.Execution.LayerBands(pool!, _netgenWorkerMemory, 85530, 16384);
             NetgenSyncWorkers();
         }
 
@@ -602,10 +602,14 @@ namespace Nets.Residual
         {
             global::System.Span<float> m = _netgenMemory;
             global::NetGen.Kernels.Conv2D.Pack(m.Slice(59242, 432), m.Slice(0, 432), in s_netgenDims1);
-            global::NetGen.Kernels.Conv2D.PackFolded(m.Slice(59674, 2304), m.Slice(69178, 16), m.Slice(448, 2304), global::System.ReadOnlySpan<float>.Empty, m.Slice(2752, 16), m.Slice(2768, 16), m.Slice(2784, 16), m.Slice(2800, 16), 1E-05f, in s_netgenDims3); // layer1.0.bn1 folded in
-            global::NetGen.Kernels.Conv2D.PackFolded(m.Slice(61978, 2304), m.Slice(69194, 16), m.Slice(2816, 2304), global::System.ReadOnlySpan<float>.Empty, m.Slice(5120, 16), m.Slice(5136, 16), m.Slice(5152, 16), m.Slice(5168, 16), 1E-05f, in s_netgenDims6); // layer1.0.bn2 folded in
-            global::NetGen.Kernels.Conv2D.PackFolded(m.Slice(64282, 2304), m.Slice(69210, 16), m.Slice(5184, 2304), global::System.ReadOnlySpan<float>.Empty, m.Slice(7488, 16), m.Slice(7504, 16), m.Slice(7520, 16), m.Slice(7536, 16), 1E-05f, in s_netgenDims10); // layer1.1.bn1 folded in
-            global::NetGen.Kernels.Conv2D.PackFolded(m.Slice(66586, 2304), m.Slice(69226, 16), m.Slice(7552, 2304), global::System.ReadOnlySpan<float>.Empty, m.Slice(9856, 16), m.Slice(9872, 16), m.Slice(9888, 16), m.Slice(9904, 16), 1E-05f, in s_netgenDims13); // layer1.1.bn2 folded in
+            global::NetGen.Kernels.Conv2D.PackFolded(m.Slice(59674, 2304), m.Slice(101914, 16), m.Slice(448, 2304), global::System.ReadOnlySpan<float>.Empty, m.Slice(2752, 16), m.Slice(2768, 16), m.Slice(2784, 16), m.Slice(2800, 16), 1E-05f, in s_netgenDims3); // layer1.0.bn1 folded in
+            global::NetGen.Kernels.Conv2D.PackWinograd(m.Slice(69146, 4096), m.Slice(59674, 2304), in s_netgenDims3);
+            global::NetGen.Kernels.Conv2D.PackFolded(m.Slice(61978, 2304), m.Slice(101930, 16), m.Slice(2816, 2304), global::System.ReadOnlySpan<float>.Empty, m.Slice(5120, 16), m.Slice(5136, 16), m.Slice(5152, 16), m.Slice(5168, 16), 1E-05f, in s_netgenDims6); // layer1.0.bn2 folded in
+            global::NetGen.Kernels.Conv2D.PackWinograd(m.Slice(73242, 4096), m.Slice(61978, 2304), in s_netgenDims6);
+            global::NetGen.Kernels.Conv2D.PackFolded(m.Slice(64282, 2304), m.Slice(101946, 16), m.Slice(5184, 2304), global::System.ReadOnlySpan<float>.Empty, m.Slice(7488, 16), m.Slice(7504, 16), m.Slice(7520, 16), m.Slice(7536, 16), 1E-05f, in s_netgenDims10); // layer1.1.bn1 folded in
+            global::NetGen.Kernels.Conv2D.PackWinograd(m.Slice(77338, 4096), m.Slice(64282, 2304), in s_netgenDims10);
+            global::NetGen.Kernels.Conv2D.PackFolded(m.Slice(66586, 2304), m.Slice(101962, 16), m.Slice(7552, 2304), global::System.ReadOnlySpan<float>.Empty, m.Slice(9856, 16), m.Slice(9872, 16), m.Slice(9888, 16), m.Slice(9904, 16), 1E-05f, in s_netgenDims13); // layer1.1.bn2 folded in
+            global::NetGen.Kernels.Conv2D.PackWinograd(m.Slice(81434, 4096), m.Slice(66586, 2304), in s_netgenDims13);
             global::NetGen.Kernels.Dense.Pack(m.Slice(68890, 256), m.Slice(9920, 160), in s_netgenDims18);
         }
 
@@ -613,17 +617,17 @@ namespace Nets.Residual
         private void NetgenForwardInference(global::System.ReadOnlySpan<float> x, global::System.Span<float> m, global::NetGen.Execution.LayerBands? bands)
         {
             // conv2d_1: Conv2D (3, 32, 32) -> (16, 32, 32)
-            global::NetGen.Execution.LayerBands.Conv2DForward(bands, m.Slice(10090, 16384), x, m.Slice(59242, 432), m.Slice(432, 16), m.Slice(69146, 32), in s_netgenDims1, global::NetGen.Activation.None, 0f);
+            global::NetGen.Execution.LayerBands.Conv2DForward(bands, m.Slice(10090, 16384), x, m.Slice(59242, 432), m.Slice(432, 16), m.Slice(85530, 16384), in s_netgenDims1, global::NetGen.Activation.None, 0f);
             // stem: ReLU (16, 32, 32) -> (16, 32, 32)
             global::NetGen.Kernels.Activations.Forward(m.Slice(10090, 16384), m.Slice(10090, 16384), global::NetGen.Activation.ReLU, 0f);
             // layer1.0.conv1: Conv2D (16, 32, 32) -> (16, 32, 32)
-            global::NetGen.Execution.LayerBands.Conv2DForward(bands, m.Slice(26474, 16384), m.Slice(10090, 16384), m.Slice(59674, 2304), m.Slice(69178, 16), m.Slice(69146, 32), in s_netgenDims3, global::NetGen.Activation.ReLU, 0f);
+            global::NetGen.Execution.LayerBands.Conv2DForwardWinograd(bands, m.Slice(26474, 16384), m.Slice(10090, 16384), m.Slice(69146, 4096), m.Slice(101914, 16), m.Slice(85530, 16384), in s_netgenDims3, global::NetGen.Activation.ReLU, 0f);
             // layer1.0.bn1: BatchNorm (16, 32, 32) -> (16, 32, 32)
             // Folded into layer1.0.conv1's packed weights and bias, which wrote this output in place.
             // layer1.0.a: ReLU (16, 32, 32) -> (16, 32, 32)
             // Fused into layer1.0.bn1's step, in place.
             // layer1.0.conv2: Conv2D (16, 32, 32) -> (16, 32, 32)
-            global::NetGen.Execution.LayerBands.Conv2DForward(bands, m.Slice(42858, 16384), m.Slice(26474, 16384), m.Slice(61978, 2304), m.Slice(69194, 16), m.Slice(69146, 32), in s_netgenDims6, global::NetGen.Activation.None, 0f);
+            global::NetGen.Execution.LayerBands.Conv2DForwardWinograd(bands, m.Slice(42858, 16384), m.Slice(26474, 16384), m.Slice(73242, 4096), m.Slice(101930, 16), m.Slice(85530, 16384), in s_netgenDims6, global::NetGen.Activation.None, 0f);
             // layer1.0.bn2: BatchNorm (16, 32, 32) -> (16, 32, 32)
             // Folded into layer1.0.conv2's packed weights and bias, which wrote this output in place.
             // layer1.0.add_1: Add (16, 32, 32) -> (16, 32, 32)
@@ -631,13 +635,13 @@ namespace Nets.Residual
             // layer1.0.out: ReLU (16, 32, 32) -> (16, 32, 32)
             // Fused into layer1.0.add_1's step, in place.
             // layer1.1.conv1: Conv2D (16, 32, 32) -> (16, 32, 32)
-            global::NetGen.Execution.LayerBands.Conv2DForward(bands, m.Slice(10090, 16384), m.Slice(26474, 16384), m.Slice(64282, 2304), m.Slice(69210, 16), m.Slice(69146, 32), in s_netgenDims10, global::NetGen.Activation.ReLU, 0f);
+            global::NetGen.Execution.LayerBands.Conv2DForwardWinograd(bands, m.Slice(10090, 16384), m.Slice(26474, 16384), m.Slice(77338, 4096), m.Slice(101946, 16), m.Slice(85530, 16384), in s_netgenDims10, global::NetGen.Activation.ReLU, 0f);
             // layer1.1.bn1: BatchNorm (16, 32, 32) -> (16, 32, 32)
             // Folded into layer1.1.conv1's packed weights and bias, which wrote this output in place.
             // layer1.1.a: ReLU (16, 32, 32) -> (16, 32, 32)
             // Fused into layer1.1.bn1's step, in place.
             // layer1.1.conv2: Conv2D (16, 32, 32) -> (16, 32, 32)
-            global::NetGen.Execution.LayerBands.Conv2DForward(bands, m.Slice(42858, 16384), m.Slice(10090, 16384), m.Slice(66586, 2304), m.Slice(69226, 16), m.Slice(69146, 32), in s_netgenDims13, global::NetGen.Activation.None, 0f);
+            global::NetGen.Execution.LayerBands.Conv2DForwardWinograd(bands, m.Slice(42858, 16384), m.Slice(10090, 16384), m.Slice(81434, 4096), m.Slice(101962, 16), m.Slice(85530, 16384), in s_netgenDims13, global::NetGen.Activation.None, 0f);
             // layer1.1.bn2: BatchNorm (16, 32, 32) -> (16, 32, 32)
             // Folded into layer1.1.conv2's packed weights and bias, which wrote this output in place.
             // layer1.1.add_1: Add (16, 32, 32) -> (16, 32, 32)
@@ -655,13 +659,19 @@ namespace Nets.Residual
             global::System.Span<float> m = _netgenMemory;
             global::NetGen.Kernels.Conv2D.Pack(m.Slice(40272446, 432), m.Slice(0, 432), in s_netgenDims1);
             global::NetGen.Kernels.Conv2D.Pack(m.Slice(40272878, 2304), m.Slice(448, 2304), in s_netgenDims3);
-            global::NetGen.Kernels.Conv2D.PackForBackward(m.Slice(40282350, 2304), m.Slice(448, 2304), in s_netgenDims3);
+            global::NetGen.Kernels.Conv2D.PackWinograd(m.Slice(40282350, 4096), m.Slice(40272878, 2304), in s_netgenDims3);
+            global::NetGen.Kernels.Conv2D.PackForBackward(m.Slice(40298734, 2304), m.Slice(448, 2304), in s_netgenDims3);
             global::NetGen.Kernels.Conv2D.Pack(m.Slice(40275182, 2304), m.Slice(2816, 2304), in s_netgenDims6);
-            global::NetGen.Kernels.Conv2D.PackForBackward(m.Slice(40284654, 2304), m.Slice(2816, 2304), in s_netgenDims6);
+            global::NetGen.Kernels.Conv2D.PackWinograd(m.Slice(40286446, 4096), m.Slice(40275182, 2304), in s_netgenDims6);
+            global::NetGen.Kernels.Conv2D.PackForBackward(m.Slice(40301038, 2304), m.Slice(2816, 2304), in s_netgenDims6);
+            global::NetGen.Kernels.Conv2D.PackWinogradForBackward(m.Slice(40307950, 4096), m.Slice(40301038, 2304), in s_netgenDims6);
             global::NetGen.Kernels.Conv2D.Pack(m.Slice(40277486, 2304), m.Slice(5184, 2304), in s_netgenDims10);
-            global::NetGen.Kernels.Conv2D.PackForBackward(m.Slice(40286958, 2304), m.Slice(5184, 2304), in s_netgenDims10);
+            global::NetGen.Kernels.Conv2D.PackWinograd(m.Slice(40290542, 4096), m.Slice(40277486, 2304), in s_netgenDims10);
+            global::NetGen.Kernels.Conv2D.PackForBackward(m.Slice(40303342, 2304), m.Slice(5184, 2304), in s_netgenDims10);
             global::NetGen.Kernels.Conv2D.Pack(m.Slice(40279790, 2304), m.Slice(7552, 2304), in s_netgenDims13);
-            global::NetGen.Kernels.Conv2D.PackForBackward(m.Slice(40289262, 2304), m.Slice(7552, 2304), in s_netgenDims13);
+            global::NetGen.Kernels.Conv2D.PackWinograd(m.Slice(40294638, 4096), m.Slice(40279790, 2304), in s_netgenDims13);
+            global::NetGen.Kernels.Conv2D.PackForBackward(m.Slice(40305646, 2304), m.Slice(7552, 2304), in s_netgenDims13);
+            global::NetGen.Kernels.Conv2D.PackWinogradForBackward(m.Slice(40312046, 4096), m.Slice(40305646, 2304), in s_netgenDims13);
             global::NetGen.Kernels.Dense.Pack(m.Slice(40282094, 256), m.Slice(9920, 160), in s_netgenDims18);
         }
 
@@ -670,37 +680,37 @@ namespace Nets.Residual
         {
             global::System.Span<float> m = _netgenMemory;
             // conv2d_1: Conv2D (3, 32, 32) -> (16, 32, 32)
-            global::NetGen.Kernels.Conv2D.Forward(m.Slice(423230, n * 16384), m.Slice(30014, n * 3072), m.Slice(40272446, 432), m.Slice(432, 16), m.Slice(40291566, 32), s_netgenDims1 with { N = n }, global::NetGen.Activation.None, 0f);
+            global::NetGen.Kernels.Conv2D.Forward(m.Slice(423230, n * 16384), m.Slice(30014, n * 3072), m.Slice(40272446, 432), m.Slice(432, 16), m.Slice(40316142, 16384), s_netgenDims1 with { N = n }, global::NetGen.Activation.None, 0f);
             // stem: ReLU (16, 32, 32) -> (16, 32, 32)
             global::NetGen.Kernels.Activations.Forward(m.Slice(2520382, n * 16384), m.Slice(423230, n * 16384), global::NetGen.Activation.ReLU, 0f);
             // layer1.0.conv1: Conv2D (16, 32, 32) -> (16, 32, 32)
-            global::NetGen.Kernels.Conv2D.Forward(m.Slice(4617534, n * 16384), m.Slice(2520382, n * 16384), m.Slice(40272878, 2304), global::System.ReadOnlySpan<float>.Empty, m.Slice(40291566, 32), s_netgenDims3 with { N = n }, global::NetGen.Activation.None, 0f);
+            global::NetGen.Kernels.Conv2D.ForwardWinograd(m.Slice(4617534, n * 16384), m.Slice(2520382, n * 16384), m.Slice(40282350, 4096), global::System.ReadOnlySpan<float>.Empty, m.Slice(40316142, 16384), s_netgenDims3 with { N = n }, global::NetGen.Activation.None, 0f);
             // layer1.0.bn1: BatchNorm (16, 32, 32) -> (16, 32, 32)
-            if (train) global::NetGen.Kernels.BatchNorm.ForwardTraining(m.Slice(6714686, n * 16384), m.Slice(40291598, 16), m.Slice(40291614, 16), m.Slice(2784, 16), m.Slice(2800, 16), m.Slice(4617534, n * 16384), m.Slice(2752, 16), m.Slice(2768, 16), m.Slice(40291726, 32), n * 1024, 16, 1E-05f, 0.1f);
-            else global::NetGen.Kernels.BatchNorm.ForwardInference(m.Slice(6714686, n * 16384), m.Slice(4617534, n * 16384), m.Slice(2752, 16), m.Slice(2768, 16), m.Slice(2784, 16), m.Slice(2800, 16), m.Slice(40291726, 32), n * 1024, 16, 1E-05f);
+            if (train) global::NetGen.Kernels.BatchNorm.ForwardTraining(m.Slice(6714686, n * 16384), m.Slice(40332526, 16), m.Slice(40332542, 16), m.Slice(2784, 16), m.Slice(2800, 16), m.Slice(4617534, n * 16384), m.Slice(2752, 16), m.Slice(2768, 16), m.Slice(40332654, 32), n * 1024, 16, 1E-05f, 0.1f);
+            else global::NetGen.Kernels.BatchNorm.ForwardInference(m.Slice(6714686, n * 16384), m.Slice(4617534, n * 16384), m.Slice(2752, 16), m.Slice(2768, 16), m.Slice(2784, 16), m.Slice(2800, 16), m.Slice(40332654, 32), n * 1024, 16, 1E-05f);
             // layer1.0.a: ReLU (16, 32, 32) -> (16, 32, 32)
             global::NetGen.Kernels.Activations.Forward(m.Slice(8811838, n * 16384), m.Slice(6714686, n * 16384), global::NetGen.Activation.ReLU, 0f);
             // layer1.0.conv2: Conv2D (16, 32, 32) -> (16, 32, 32)
-            global::NetGen.Kernels.Conv2D.Forward(m.Slice(10908990, n * 16384), m.Slice(8811838, n * 16384), m.Slice(40275182, 2304), global::System.ReadOnlySpan<float>.Empty, m.Slice(40291566, 32), s_netgenDims6 with { N = n }, global::NetGen.Activation.None, 0f);
+            global::NetGen.Kernels.Conv2D.ForwardWinograd(m.Slice(10908990, n * 16384), m.Slice(8811838, n * 16384), m.Slice(40286446, 4096), global::System.ReadOnlySpan<float>.Empty, m.Slice(40316142, 16384), s_netgenDims6 with { N = n }, global::NetGen.Activation.None, 0f);
             // layer1.0.bn2: BatchNorm (16, 32, 32) -> (16, 32, 32)
-            if (train) global::NetGen.Kernels.BatchNorm.ForwardTraining(m.Slice(13006142, n * 16384), m.Slice(40291630, 16), m.Slice(40291646, 16), m.Slice(5152, 16), m.Slice(5168, 16), m.Slice(10908990, n * 16384), m.Slice(5120, 16), m.Slice(5136, 16), m.Slice(40291726, 32), n * 1024, 16, 1E-05f, 0.1f);
-            else global::NetGen.Kernels.BatchNorm.ForwardInference(m.Slice(13006142, n * 16384), m.Slice(10908990, n * 16384), m.Slice(5120, 16), m.Slice(5136, 16), m.Slice(5152, 16), m.Slice(5168, 16), m.Slice(40291726, 32), n * 1024, 16, 1E-05f);
+            if (train) global::NetGen.Kernels.BatchNorm.ForwardTraining(m.Slice(13006142, n * 16384), m.Slice(40332558, 16), m.Slice(40332574, 16), m.Slice(5152, 16), m.Slice(5168, 16), m.Slice(10908990, n * 16384), m.Slice(5120, 16), m.Slice(5136, 16), m.Slice(40332654, 32), n * 1024, 16, 1E-05f, 0.1f);
+            else global::NetGen.Kernels.BatchNorm.ForwardInference(m.Slice(13006142, n * 16384), m.Slice(10908990, n * 16384), m.Slice(5120, 16), m.Slice(5136, 16), m.Slice(5152, 16), m.Slice(5168, 16), m.Slice(40332654, 32), n * 1024, 16, 1E-05f);
             // layer1.0.add_1: Add (16, 32, 32) -> (16, 32, 32)
             global::NetGen.Kernels.Elementwise.Add(m.Slice(15103294, n * 16384), m.Slice(13006142, n * 16384), m.Slice(2520382, n * 16384));
             // layer1.0.out: ReLU (16, 32, 32) -> (16, 32, 32)
             global::NetGen.Kernels.Activations.Forward(m.Slice(17200446, n * 16384), m.Slice(15103294, n * 16384), global::NetGen.Activation.ReLU, 0f);
             // layer1.1.conv1: Conv2D (16, 32, 32) -> (16, 32, 32)
-            global::NetGen.Kernels.Conv2D.Forward(m.Slice(19297598, n * 16384), m.Slice(17200446, n * 16384), m.Slice(40277486, 2304), global::System.ReadOnlySpan<float>.Empty, m.Slice(40291566, 32), s_netgenDims10 with { N = n }, global::NetGen.Activation.None, 0f);
+            global::NetGen.Kernels.Conv2D.ForwardWinograd(m.Slice(19297598, n * 16384), m.Slice(17200446, n * 16384), m.Slice(40290542, 4096), global::System.ReadOnlySpan<float>.Empty, m.Slice(40316142, 16384), s_netgenDims10 with { N = n }, global::NetGen.Activation.None, 0f);
             // layer1.1.bn1: BatchNorm (16, 32, 32) -> (16, 32, 32)
-            if (train) global::NetGen.Kernels.BatchNorm.ForwardTraining(m.Slice(21394750, n * 16384), m.Slice(40291662, 16), m.Slice(40291678, 16), m.Slice(7520, 16), m.Slice(7536, 16), m.Slice(19297598, n * 16384), m.Slice(7488, 16), m.Slice(7504, 16), m.Slice(40291726, 32), n * 1024, 16, 1E-05f, 0.1f);
-            else global::NetGen.Kernels.BatchNorm.ForwardInference(m.Slice(21394750, n * 16384), m.Slice(19297598, n * 16384), m.Slice(7488, 16), m.Slice(7504, 16), m.Slice(7520, 16), m.Slice(7536, 16), m.Slice(40291726, 32), n * 1024, 16, 1E-05f);
+            if (train) global::NetGen.Kernels.BatchNorm.ForwardTraining(m.Slice(21394750, n * 16384), m.Slice(40332590, 16), m.Slice(40332606, 16), m.Slice(7520, 16), m.Slice(7536, 16), m.Slice(19297598, n * 16384), m.Slice(7488, 16), m.Slice(7504, 16), m.Slice(40332654, 32), n * 1024, 16, 1E-05f, 0.1f);
+            else global::NetGen.Kernels.BatchNorm.ForwardInference(m.Slice(21394750, n * 16384), m.Slice(19297598, n * 16384), m.Slice(7488, 16), m.Slice(7504, 16), m.Slice(7520, 16), m.Slice(7536, 16), m.Slice(40332654, 32), n * 1024, 16, 1E-05f);
             // layer1.1.a: ReLU (16, 32, 32) -> (16, 32, 32)
             global::NetGen.Kernels.Activations.Forward(m.Slice(23491902, n * 16384), m.Slice(21394750, n * 16384), global::NetGen.Activation.ReLU, 0f);
             // layer1.1.conv2: Conv2D (16, 32, 32) -> (16, 32, 32)
-            global::NetGen.Kernels.Conv2D.Forward(m.Slice(25589054, n * 16384), m.Slice(23491902, n * 16384), m.Slice(40279790, 2304), global::System.ReadOnlySpan<float>.Empty, m.Slice(40291566, 32), s_netgenDims13 with { N = n }, global::NetGen.Activation.None, 0f);
+            global::NetGen.Kernels.Conv2D.ForwardWinograd(m.Slice(25589054, n * 16384), m.Slice(23491902, n * 16384), m.Slice(40294638, 4096), global::System.ReadOnlySpan<float>.Empty, m.Slice(40316142, 16384), s_netgenDims13 with { N = n }, global::NetGen.Activation.None, 0f);
             // layer1.1.bn2: BatchNorm (16, 32, 32) -> (16, 32, 32)
-            if (train) global::NetGen.Kernels.BatchNorm.ForwardTraining(m.Slice(27686206, n * 16384), m.Slice(40291694, 16), m.Slice(40291710, 16), m.Slice(9888, 16), m.Slice(9904, 16), m.Slice(25589054, n * 16384), m.Slice(9856, 16), m.Slice(9872, 16), m.Slice(40291726, 32), n * 1024, 16, 1E-05f, 0.1f);
-            else global::NetGen.Kernels.BatchNorm.ForwardInference(m.Slice(27686206, n * 16384), m.Slice(25589054, n * 16384), m.Slice(9856, 16), m.Slice(9872, 16), m.Slice(9888, 16), m.Slice(9904, 16), m.Slice(40291726, 32), n * 1024, 16, 1E-05f);
+            if (train) global::NetGen.Kernels.BatchNorm.ForwardTraining(m.Slice(27686206, n * 16384), m.Slice(40332622, 16), m.Slice(40332638, 16), m.Slice(9888, 16), m.Slice(9904, 16), m.Slice(25589054, n * 16384), m.Slice(9856, 16), m.Slice(9872, 16), m.Slice(40332654, 32), n * 1024, 16, 1E-05f, 0.1f);
+            else global::NetGen.Kernels.BatchNorm.ForwardInference(m.Slice(27686206, n * 16384), m.Slice(25589054, n * 16384), m.Slice(9856, 16), m.Slice(9872, 16), m.Slice(9888, 16), m.Slice(9904, 16), m.Slice(40332654, 32), n * 1024, 16, 1E-05f);
             // layer1.1.add_1: Add (16, 32, 32) -> (16, 32, 32)
             global::NetGen.Kernels.Elementwise.Add(m.Slice(29783358, n * 16384), m.Slice(27686206, n * 16384), m.Slice(17200446, n * 16384));
             // layer1.1.out: ReLU (16, 32, 32) -> (16, 32, 32)
@@ -740,35 +750,35 @@ namespace Nets.Residual
             m.Slice(38175294, n * 16384).CopyTo(m.Slice(33980990, n * 16384));
             // layer1.1.bn2: BatchNorm
             m.Slice(38175294, n * 16384).Clear();
-            global::NetGen.Kernels.BatchNorm.Backward(m.Slice(38175294, n * 16384), m.Slice(19850, 16), m.Slice(19866, 16), m.Slice(36078142, n * 16384), m.Slice(25589054, n * 16384), m.Slice(9856, 16), m.Slice(40291694, 16), m.Slice(40291710, 16), m.Slice(40291726, 48), n * 1024, 16);
+            global::NetGen.Kernels.BatchNorm.Backward(m.Slice(38175294, n * 16384), m.Slice(19850, 16), m.Slice(19866, 16), m.Slice(36078142, n * 16384), m.Slice(25589054, n * 16384), m.Slice(9856, 16), m.Slice(40332622, 16), m.Slice(40332638, 16), m.Slice(40332654, 48), n * 1024, 16);
             // layer1.1.conv2: Conv2D
-            m.Slice(36078142, n * 16384).Clear();
+            // Conv2D.BackwardDataWinograd writes the whole of layer1.1.a's gradient: this layer starts it.
             if (pool is not null)
             {
-                var work = new global::NetGen.Execution.ConvBackwardWork(_netgenMemory, 17546, 2304, -1, 0, 38175294, n * 16384, 23491902, n * 16384, 36078142, n * 16384, 40289262, 2304, 40291774, 32, s_netgenDims13 with { N = n });
+                var work = new global::NetGen.Execution.ConvBackwardWork(_netgenMemory, 17546, 2304, -1, 0, 38175294, n * 16384, 23491902, n * 16384, 36078142, n * 16384, 40312046, 4096, 40332702, 16384, s_netgenDims13 with { N = n }, winograd: true);
                 pool.Run(2, in work);
             }
             else
             {
                 global::NetGen.Kernels.Conv2D.BackwardWeights(m.Slice(17546, 2304), m.Slice(38175294, n * 16384), m.Slice(23491902, n * 16384), s_netgenDims13 with { N = n });
-                global::NetGen.Kernels.Conv2D.BackwardData(m.Slice(36078142, n * 16384), m.Slice(38175294, n * 16384), m.Slice(40289262, 2304), m.Slice(40291774, 32), s_netgenDims13 with { N = n });
+                global::NetGen.Kernels.Conv2D.BackwardDataWinograd(m.Slice(36078142, n * 16384), m.Slice(38175294, n * 16384), m.Slice(40312046, 4096), m.Slice(40332702, 16384), s_netgenDims13 with { N = n });
             }
             // layer1.1.a: ReLU
             m.Slice(38175294, n * 16384).Clear();
             global::NetGen.Kernels.Activations.Backward(m.Slice(38175294, n * 16384), m.Slice(36078142, n * 16384), m.Slice(23491902, n * 16384), global::NetGen.Activation.ReLU, 0f);
             // layer1.1.bn1: BatchNorm
             m.Slice(36078142, n * 16384).Clear();
-            global::NetGen.Kernels.BatchNorm.Backward(m.Slice(36078142, n * 16384), m.Slice(17514, 16), m.Slice(17530, 16), m.Slice(38175294, n * 16384), m.Slice(19297598, n * 16384), m.Slice(7488, 16), m.Slice(40291662, 16), m.Slice(40291678, 16), m.Slice(40291726, 48), n * 1024, 16);
+            global::NetGen.Kernels.BatchNorm.Backward(m.Slice(36078142, n * 16384), m.Slice(17514, 16), m.Slice(17530, 16), m.Slice(38175294, n * 16384), m.Slice(19297598, n * 16384), m.Slice(7488, 16), m.Slice(40332590, 16), m.Slice(40332606, 16), m.Slice(40332654, 48), n * 1024, 16);
             // layer1.1.conv1: Conv2D
             if (pool is not null)
             {
-                var work = new global::NetGen.Execution.ConvBackwardWork(_netgenMemory, 15210, 2304, -1, 0, 36078142, n * 16384, 17200446, n * 16384, 33980990, n * 16384, 40286958, 2304, 40291774, 32, s_netgenDims10 with { N = n });
+                var work = new global::NetGen.Execution.ConvBackwardWork(_netgenMemory, 15210, 2304, -1, 0, 36078142, n * 16384, 17200446, n * 16384, 33980990, n * 16384, 40303342, 2304, 40332702, 16384, s_netgenDims10 with { N = n });
                 pool.Run(2, in work);
             }
             else
             {
                 global::NetGen.Kernels.Conv2D.BackwardWeights(m.Slice(15210, 2304), m.Slice(36078142, n * 16384), m.Slice(17200446, n * 16384), s_netgenDims10 with { N = n });
-                global::NetGen.Kernels.Conv2D.BackwardData(m.Slice(33980990, n * 16384), m.Slice(36078142, n * 16384), m.Slice(40286958, 2304), m.Slice(40291774, 32), s_netgenDims10 with { N = n });
+                global::NetGen.Kernels.Conv2D.BackwardData(m.Slice(33980990, n * 16384), m.Slice(36078142, n * 16384), m.Slice(40303342, 2304), m.Slice(40332702, 16384), s_netgenDims10 with { N = n });
             }
             // layer1.0.out: ReLU
             m.Slice(38175294, n * 16384).Clear();
@@ -778,35 +788,35 @@ namespace Nets.Residual
             m.Slice(38175294, n * 16384).CopyTo(m.Slice(36078142, n * 16384));
             // layer1.0.bn2: BatchNorm
             m.Slice(38175294, n * 16384).Clear();
-            global::NetGen.Kernels.BatchNorm.Backward(m.Slice(38175294, n * 16384), m.Slice(15178, 16), m.Slice(15194, 16), m.Slice(33980990, n * 16384), m.Slice(10908990, n * 16384), m.Slice(5120, 16), m.Slice(40291630, 16), m.Slice(40291646, 16), m.Slice(40291726, 48), n * 1024, 16);
+            global::NetGen.Kernels.BatchNorm.Backward(m.Slice(38175294, n * 16384), m.Slice(15178, 16), m.Slice(15194, 16), m.Slice(33980990, n * 16384), m.Slice(10908990, n * 16384), m.Slice(5120, 16), m.Slice(40332558, 16), m.Slice(40332574, 16), m.Slice(40332654, 48), n * 1024, 16);
             // layer1.0.conv2: Conv2D
-            m.Slice(33980990, n * 16384).Clear();
+            // Conv2D.BackwardDataWinograd writes the whole of layer1.0.a's gradient: this layer starts it.
             if (pool is not null)
             {
-                var work = new global::NetGen.Execution.ConvBackwardWork(_netgenMemory, 12874, 2304, -1, 0, 38175294, n * 16384, 8811838, n * 16384, 33980990, n * 16384, 40284654, 2304, 40291774, 32, s_netgenDims6 with { N = n });
+                var work = new global::NetGen.Execution.ConvBackwardWork(_netgenMemory, 12874, 2304, -1, 0, 38175294, n * 16384, 8811838, n * 16384, 33980990, n * 16384, 40307950, 4096, 40332702, 16384, s_netgenDims6 with { N = n }, winograd: true);
                 pool.Run(2, in work);
             }
             else
             {
                 global::NetGen.Kernels.Conv2D.BackwardWeights(m.Slice(12874, 2304), m.Slice(38175294, n * 16384), m.Slice(8811838, n * 16384), s_netgenDims6 with { N = n });
-                global::NetGen.Kernels.Conv2D.BackwardData(m.Slice(33980990, n * 16384), m.Slice(38175294, n * 16384), m.Slice(40284654, 2304), m.Slice(40291774, 32), s_netgenDims6 with { N = n });
+                global::NetGen.Kernels.Conv2D.BackwardDataWinograd(m.Slice(33980990, n * 16384), m.Slice(38175294, n * 16384), m.Slice(40307950, 4096), m.Slice(40332702, 16384), s_netgenDims6 with { N = n });
             }
             // layer1.0.a: ReLU
             m.Slice(38175294, n * 16384).Clear();
             global::NetGen.Kernels.Activations.Backward(m.Slice(38175294, n * 16384), m.Slice(33980990, n * 16384), m.Slice(8811838, n * 16384), global::NetGen.Activation.ReLU, 0f);
             // layer1.0.bn1: BatchNorm
             m.Slice(33980990, n * 16384).Clear();
-            global::NetGen.Kernels.BatchNorm.Backward(m.Slice(33980990, n * 16384), m.Slice(12842, 16), m.Slice(12858, 16), m.Slice(38175294, n * 16384), m.Slice(4617534, n * 16384), m.Slice(2752, 16), m.Slice(40291598, 16), m.Slice(40291614, 16), m.Slice(40291726, 48), n * 1024, 16);
+            global::NetGen.Kernels.BatchNorm.Backward(m.Slice(33980990, n * 16384), m.Slice(12842, 16), m.Slice(12858, 16), m.Slice(38175294, n * 16384), m.Slice(4617534, n * 16384), m.Slice(2752, 16), m.Slice(40332526, 16), m.Slice(40332542, 16), m.Slice(40332654, 48), n * 1024, 16);
             // layer1.0.conv1: Conv2D
             if (pool is not null)
             {
-                var work = new global::NetGen.Execution.ConvBackwardWork(_netgenMemory, 10538, 2304, -1, 0, 33980990, n * 16384, 2520382, n * 16384, 36078142, n * 16384, 40282350, 2304, 40291774, 32, s_netgenDims3 with { N = n });
+                var work = new global::NetGen.Execution.ConvBackwardWork(_netgenMemory, 10538, 2304, -1, 0, 33980990, n * 16384, 2520382, n * 16384, 36078142, n * 16384, 40298734, 2304, 40332702, 16384, s_netgenDims3 with { N = n });
                 pool.Run(2, in work);
             }
             else
             {
                 global::NetGen.Kernels.Conv2D.BackwardWeights(m.Slice(10538, 2304), m.Slice(33980990, n * 16384), m.Slice(2520382, n * 16384), s_netgenDims3 with { N = n });
-                global::NetGen.Kernels.Conv2D.BackwardData(m.Slice(36078142, n * 16384), m.Slice(33980990, n * 16384), m.Slice(40282350, 2304), m.Slice(40291774, 32), s_netgenDims3 with { N = n });
+                global::NetGen.Kernels.Conv2D.BackwardData(m.Slice(36078142, n * 16384), m.Slice(33980990, n * 16384), m.Slice(40298734, 2304), m.Slice(40332702, 16384), s_netgenDims3 with { N = n });
             }
             // stem: ReLU
             m.Slice(33980990, n * 16384).Clear();
