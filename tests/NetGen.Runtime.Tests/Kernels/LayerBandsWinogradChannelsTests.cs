@@ -59,7 +59,17 @@ public class LayerBandsWinogradChannelsTests
     [InlineData(16, 48, Activation.ReLU)]
     [InlineData(112, 128, Activation.None)]
     [InlineData(0, 128, Activation.LeakyReLU)]
-    public void A_channel_range_writes_its_channels_of_every_pixel_and_no_others(int first, int end, Activation activation)
+    public void A_channel_range_writes_its_channels_of_every_pixel_and_no_others(int first, int end, Activation activation) =>
+        CheckRange(first, end, activation);
+
+    [Theory]
+    [InlineData(0, 64, Activation.Tanh)]
+    [InlineData(16, 48, Activation.ReLU)]
+    [InlineData(96, 128, Activation.None)]
+    public void A_channel_range_on_the_256_bit_path_writes_its_channels_and_no_others(int first, int end, Activation activation) =>
+        SimdSwitch.With256(() => CheckRange(first, end, activation));
+
+    private static void CheckRange(int first, int end, Activation activation)
     {
         // 7x9 output: odd P and Q, so the last tile row and column store half a tile.
         var d = Conv2DDims.Create(1, 7, 9, 32, 128, 3, 3, padTop: 1, padBottom: 1, padLeft: 1, padRight: 1);
