@@ -17,8 +17,13 @@ public sealed unsafe partial class LayerBands
     /// <summary>Channels per band where K allows whole groups of them: the multiply's register tile.</summary>
     private const int WinogradChannelGroup = 64;
 
-    /// <summary>The default <see cref="MinimumChannelSplitWeightFloats"/>: 1 MB of transformed weights.</summary>
-    public const long DefaultMinimumChannelSplitWeightFloats = 262_144;
+    /// <summary>
+    /// The default <see cref="MinimumChannelSplitWeightFloats"/>: 2 MB of transformed weights. Measured on 2 workers
+    /// (2-core EPYC, one layer, caches warm and flushed): channels beat rows at 7x7x512 (U = 16 MB: 560 -> 450 us
+    /// warm, 810 -> 690 us cold) and 14x14x256 (4 MB: about 5%), not at 28x28x128 (1 MB: within the noise either
+    /// way), whose rows stay as they were.
+    /// </summary>
+    public const long DefaultMinimumChannelSplitWeightFloats = 524_288;
 
     /// <summary>
     /// Winograd layers with fewer transformed weights (<see cref="Conv2D.WinogradWeightFloats"/>) are split by rows of
@@ -31,7 +36,8 @@ public sealed unsafe partial class LayerBands
     /// Whether a Winograd layer splits by output channels: when its transformed weights (16 x C x K floats) are at
     /// least <see cref="MinimumChannelSplitWeightFloats"/> and outweigh its input and output maps (H x W x C + P x Q x K).
     /// For ResNet-18's 3x3 stride-1 convolutions (padding 1): 56x56x64 has U = 0.07M floats against maps of 0.40M
-    /// (rows), 28x28x128 0.26M against 0.20M, 14x14x256 1.05M against 0.10M and 7x7x512 4.19M against 0.05M (channels).
+    /// (rows), 28x28x128 0.26M against 0.20M (rows: under the minimum), 14x14x256 1.05M against 0.10M and 7x7x512
+    /// 4.19M against 0.05M (channels).
     /// </summary>
     internal bool SplitsWinogradByChannels(in Conv2DDims dims)
     {

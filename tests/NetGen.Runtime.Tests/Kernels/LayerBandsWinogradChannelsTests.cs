@@ -106,13 +106,15 @@ public class LayerBandsWinogradChannelsTests
     }
 
     [Fact]
-    public void ResNet18_layers_split_by_channels_from_28x28x128_on_by_default()
+    public void ResNet18_layers_split_by_channels_from_14x14x256_on_by_default()
     {
         using var pool = new WorkerPool(2);
         var memory = new[] { new float[1], new float[1] };
         var bands = new LayerBands(pool, memory, 0, 1);
         Assert.False(bands.SplitsWinogradByChannels(Same(56, 64, 64)));
-        Assert.True(bands.SplitsWinogradByChannels(Same(28, 128, 128)));
+        Assert.False(bands.SplitsWinogradByChannels(Same(28, 128, 128)));
+        // 28x28x128's weights outweigh its maps (0.26M floats against 0.20M) but are under the 0.52M minimum.
+        Assert.True(new LayerBands(pool, memory, 0, 1) { MinimumChannelSplitWeightFloats = 0 }.SplitsWinogradByChannels(Same(28, 128, 128)));
         Assert.True(bands.SplitsWinogradByChannels(Same(14, 256, 256)));
         Assert.True(bands.SplitsWinogradByChannels(Same(7, 512, 512)));
         // Small weights stay in cache: rows, whatever the maps.
