@@ -6,7 +6,9 @@ namespace NetGen.Execution;
 
 /// <summary>
 /// Bands of a batch-1 Winograd F(2x2, 3x3) layer (<see cref="Conv2D.ForwardWinograd"/>, and with its 2x2 max pool
-/// <see cref="Conv2D.ForwardWinogradMaxPool"/>): the layer's 2x2 output tiles are split by rows of tiles, so every
+/// <see cref="Conv2D.ForwardWinogradMaxPool"/>). A layer whose transformed weights outweigh its maps is split by
+/// output channels (<c>LayerBands.WinogradChannels.cs</c>); otherwise, and always when pooled, the layer's 2x2
+/// output tiles are split by rows of tiles, so every
 /// band starts at an even output row and each tile reads the same 4x4 input block (the rows above the image as
 /// the band's padding, <see cref="Conv2D.TryRowBand"/>) and sums the same products as in one call: the output is
 /// bit-identical. A pooled layer's tile row is one pool row. Each worker runs its band on the same scratch
@@ -40,6 +42,11 @@ public sealed unsafe partial class LayerBands
         }
         const string name = "LayerBands.Conv2DForwardWinograd";
         Check.Length(y.Length, (long)dims.P * dims.Q * dims.K, name, nameof(y), "P*Q*K");
+        if (bands!.SplitsWinogradByChannels(dims))
+        {
+            bands!.SplitWinogradChannels(name, count, y, x, winogradWeights, bias, workspace, dims, activation, alpha);
+            return;
+        }
         bands!.SplitWinograd(name, count, y, x, winogradWeights, bias, workspace, dims, default, pooled: false, activation, alpha);
     }
 
@@ -73,11 +80,19 @@ public sealed unsafe partial class LayerBands
         bands!.SplitWinograd(name, count, y, x, winogradWeights, bias, workspace, conv, pool, pooled: true, activation, alpha);
     }
 
-    /// <summary>Bands of a Winograd layer: one per worker, at most its rows of tiles (ceil(P / 2)); 1 when it is small, not one sample or not Winograd's.</summary>
+    /// <summary>
+    /// Bands of a Winograd layer: one per worker, at most its bands of output channels when it splits by channels
+    /// (<see cref="SplitsWinogradByChannels"/>), else at most its rows of tiles (ceil(P / 2)); 1 when it is small,
+    /// not one sample or not Winograd's.
+    /// </summary>
     public int WinogradBandCount(in Conv2DDims dims)
     {
         dims.Validate();
-        return Conv2D.SuitsWinograd(dims) ? TileRowBands(dims, (dims.P + 1) / 2, pooled: false) : 1;
+        if (!Conv2D.SuitsWinograd(dims))
+        {
+            return 1;
+        }
+        return SplitsWinogradByChannels(dims) ? ChannelBands(dims) : TileRowBands(dims, (dims.P + 1) / 2, pooled: false);
     }
 
     /// <summary>Bands of a Winograd layer with its 2x2 max pool: one per worker, at most the pool's rows; 1 when it is small, not one sample or does not fuse.</summary>

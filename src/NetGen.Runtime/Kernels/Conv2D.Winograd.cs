@@ -22,7 +22,8 @@ namespace NetGen.Kernels;
 /// block apart, which for C = 32 or 64 all fell in one L1 set. The parts: the public entries
 /// and their checks here, <c>Conv2D.WinogradPack.cs</c> (U), <c>Conv2D.WinogradRun.cs</c> (the
 /// block loop), <c>Conv2D.WinogradTransforms.cs</c> (V and y, 16 channels per vector),
-/// <c>Conv2D.WinogradMultiply.cs</c> (the 16 products, register-tiled).
+/// <c>Conv2D.WinogradMultiply.cs</c> (the 16 products, register-tiled), <c>Conv2D.WinogradChannels.cs</c>
+/// (a range of output channels, for a layer split by channels).
 /// <para>
 /// Bands: a band of output rows from <see cref="TryRowBand"/> is a convolution of its own that
 /// these entries take as is (its tiles start at the band's first row; an even first row keeps
@@ -71,7 +72,7 @@ public static unsafe partial class Conv2D
         Check.Length(y.Length, (long)dims.N * dims.P * dims.Q * dims.K, kernel, nameof(y), "N*P*Q*K");
         CheckWinogradInputs(kernel, x, winogradWeights, bias, workspace, dims);
         var tiles = new WinogradTiles((dims.P + 1) / 2, (dims.Q + 1) / 2, Pooled: false);
-        WinogradRun(y, x, winogradWeights, bias, workspace, dims, tiles, activation, alpha);
+        WinogradRun(y, x, winogradWeights, bias, workspace, dims, tiles, activation, alpha, 0, dims.K);
     }
 
     /// <summary>
@@ -104,7 +105,7 @@ public static unsafe partial class Conv2D
         Check.Length(y.Length, (long)pool.N * pool.P * pool.Q * pool.C, kernel, nameof(y), "N*P_pool*Q_pool*K");
         CheckWinogradInputs(kernel, x, winogradWeights, bias, workspace, conv);
         var tiles = new WinogradTiles(pool.P, pool.Q, Pooled: true);
-        WinogradRun(y, x, winogradWeights, bias, workspace, conv, tiles, activation, alpha);
+        WinogradRun(y, x, winogradWeights, bias, workspace, conv, tiles, activation, alpha, 0, conv.K);
     }
 
     /// <summary>Whether <see cref="ForwardWinogradMaxPool"/> takes this pool: 2x2, stride 2, no padding, P_pool = P/2 and Q_pool = Q/2 rounded down.</summary>

@@ -24,13 +24,15 @@ public static unsafe partial class Conv2D
     /// <summary>
     /// M[t, e, :] = sum over c of V[t, e, c] * U[e, :, c] for the block's first
     /// <paramref name="count"/> tiles and each of the 16 taps e: m (32, 16, K), v (32, 16, C),
-    /// u (16, K/16, C, 16). Register tiles of 64 output channels x 5 or 4 tiles (20 or 16
+    /// u the first computed block of tap 0 in U (16, K/16, C, 16), whose taps lie
+    /// <paramref name="tapBlocks"/> (K/16) blocks of (C, 16) apart; k (a multiple of 16, at most
+    /// K) the channels computed, M's floats per tap. Register tiles of 64 output channels x 5 or 4 tiles (20 or 16
     /// accumulators; any count of 12 or more splits into fives and fours exactly: 25 = 5 x 5,
     /// 32 = 4 x 5 + 3 x 4), then 32 or 16 channels x 8 tiles for the rest of K. Within one tap
     /// the tiles run innermost, so the C x 64 weights of a register tile stay in cache across them
     /// (in L1 up to C = 128).
     /// </summary>
-    private static void WinogradMultiply<TV>(float* m, float* v, float* u, int c, int k, int count)
+    private static void WinogradMultiply<TV>(float* m, float* v, float* u, int c, int k, int tapBlocks, int count)
         where TV : struct, ILanes16<TV>
     {
         const int B = Simd.Block;
@@ -46,7 +48,7 @@ public static unsafe partial class Conv2D
                     for (int t = 0; t < count; t += 4)
                     {
                         Multiply32<TV, WinogradOff, WinogradOff>(m + t * mRow + e * k + kb * B, mRow, v + t * vRow + e * c, vRow, c,
-                            u + (e * blocks + kb) * blockFloats, blockFloats, Math.Min(4, count - t));
+                            u + (e * tapBlocks + kb) * blockFloats, blockFloats, Math.Min(4, count - t));
                     }
                 }
             }
@@ -54,7 +56,7 @@ public static unsafe partial class Conv2D
         }
         for (int e = 0; e < WinogradTaps; e++)
         {
-            float* me = m + e * k, ve = v + e * c, ue = u + e * blocks * blockFloats;
+            float* me = m + e * k, ve = v + e * c, ue = u + e * tapBlocks * blockFloats;
             int kb = 0;
             for (; kb + 4 <= blocks; kb += 4)
             {

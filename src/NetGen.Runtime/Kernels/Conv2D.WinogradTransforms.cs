@@ -102,12 +102,13 @@ public static unsafe partial class Conv2D
     }
 
     /// <summary>
-    /// One tile's 2x2 outputs over all K channels: y00 its top-left pixel (K floats, the
-    /// pixel below <paramref name="rowStep"/> floats on); the second row or column is not
+    /// One tile's 2x2 outputs over k channels: y00 its top-left pixel's first channel (the pixel
+    /// to the right <paramref name="pixel"/> (K) floats on, the one below <paramref name="rowStep"/>);
+    /// m the tile's (16 taps, k) in M; the second row or column is not
     /// stored where it falls past P or Q. ReLU is fused; other activations run over the
     /// stored pixels afterwards.
     /// </summary>
-    private static void WinogradOutputTile<TV>(float* y00, int rowStep, float* m, int k, float* bias, bool secondRow, bool secondColumn,
+    private static void WinogradOutputTile<TV>(float* y00, int rowStep, int pixel, float* m, int k, float* bias, bool secondRow, bool secondColumn,
         Activation act, float alpha)
         where TV : struct, ILanes16<TV>
     {
@@ -134,22 +135,34 @@ public static unsafe partial class Conv2D
                 e = TV.Max(e, TV.Zero);
             }
             TV.Store(y00 + kb, a);
-            if (secondColumn) TV.Store(y00 + k + kb, b);
+            if (secondColumn) TV.Store(y00 + pixel + kb, b);
             if (secondRow)
             {
                 TV.Store(y10 + kb, c);
-                if (secondColumn) TV.Store(y10 + k + kb, e);
+                if (secondColumn) TV.Store(y10 + pixel + kb, e);
             }
         }
         if (act > Activation.ReLU)
         {
-            Epilogue.Activate(y00, secondColumn ? 2 * k : k, act, alpha);
-            if (secondRow) Epilogue.Activate(y10, secondColumn ? 2 * k : k, act, alpha);
+            ActivateTileRow(y00, pixel, k, secondColumn, act, alpha);
+            if (secondRow) ActivateTileRow(y10, pixel, k, secondColumn, act, alpha);
         }
     }
 
+    /// <summary>The activation over one row of a tile: k channels of its 1 or 2 pixels (<paramref name="pixel"/> floats apart; one run when k is all of them).</summary>
+    private static void ActivateTileRow(float* y0, int pixel, int k, bool secondColumn, Activation act, float alpha)
+    {
+        if (k == pixel || !secondColumn)
+        {
+            Epilogue.Activate(y0, secondColumn ? 2 * k : k, act, alpha);
+            return;
+        }
+        Epilogue.Activate(y0, k, act, alpha);
+        Epilogue.Activate(y0 + pixel, k, act, alpha);
+    }
+
     /// <summary>
-    /// One pooled tile: the maximum of its 2x2 outputs over all K channels into y (K floats).
+    /// One pooled tile: the maximum of its 2x2 outputs over k channels (M's floats per tap) into y.
     /// For None and ReLU the maximum is taken first, then bias and ReLU (exact: rounding x + b
     /// is non-decreasing in x); another activation is applied to each output first, through
     /// <paramref name="scratch"/> (64 floats), so any activation pools as the reference does.
