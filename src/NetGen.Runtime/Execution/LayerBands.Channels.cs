@@ -47,8 +47,8 @@ public sealed unsafe partial class LayerBands
         Check.AtLeast(_workspaceFloats, Conv2D.ForwardWorkspaceFloats(dims), name, "workspaceFloats", "C/G + 16");
         fixed (float* py = y, px = x, pw = packedWeights, pb = bias, ps = workspace)
         {
-            var work = new ChannelBand(this, count, py, y.Length, px, x.Length, pw, packedWeights.Length, pb, bias.Length,
-                ps, workspace.Length, dims, activation, alpha);
+            var work = new ChannelBand(this, count, new PinnedCall(py, y.Length, px, x.Length, pw, packedWeights.Length, pb, bias.Length,
+                ps, workspace.Length, dims, activation, alpha));
             Pool.Run(count, in work);
         }
     }
@@ -58,44 +58,22 @@ public sealed unsafe partial class LayerBands
     {
         private readonly LayerBands _owner;
         private readonly int _count;
-        private readonly float* _y, _x, _weights, _bias, _workspace;
-        private readonly int _yLength, _xLength, _weightsLength, _biasLength, _workspaceLength;
-        private readonly Conv2DDims _dims;
-        private readonly Activation _activation;
-        private readonly float _alpha;
+        private readonly PinnedCall _call;
 
-        public ChannelBand(LayerBands owner, int count, float* y, int yLength, float* x, int xLength, float* weights, int weightsLength,
-            float* bias, int biasLength, float* workspace, int workspaceLength, in Conv2DDims dims, Activation activation, float alpha)
+        public ChannelBand(LayerBands owner, int count, in PinnedCall call)
         {
             _owner = owner;
             _count = count;
-            _y = y;
-            _yLength = yLength;
-            _x = x;
-            _xLength = xLength;
-            _weights = weights;
-            _weightsLength = weightsLength;
-            _bias = bias;
-            _biasLength = biasLength;
-            _workspace = workspace;
-            _workspaceLength = workspaceLength;
-            _dims = dims;
-            _activation = activation;
-            _alpha = alpha;
+            _call = call;
         }
 
         public void Execute(int worker, int start, int end)
         {
-            int pairs = _dims.K / Conv2D.PixelTilesChannelUnit;
-            Span<float> workspace = worker == 0
-                ? new Span<float>(_workspace, _workspaceLength)
-                : _owner._workerMemory[worker].AsSpan(_owner._workspaceOffset, _owner._workspaceFloats);
+            int pairs = _call.Dims.K / Conv2D.PixelTilesChannelUnit;
+            Span<float> workspace = _call.Workspace(_owner, worker);
             for (int i = start; i < end; i++)
             {
-                Conv2D.ForwardPixelTilesChannels(
-                    new Span<float>(_y, _yLength), new ReadOnlySpan<float>(_x, _xLength),
-                    new ReadOnlySpan<float>(_weights, _weightsLength), new ReadOnlySpan<float>(_bias, _biasLength), workspace,
-                    _dims, _activation, _alpha,
+                Conv2D.ForwardPixelTilesChannels(_call.Y, _call.X, _call.Weights, _call.Bias, workspace, _call.Dims, _call.Activation, _call.Alpha,
                     BandStart(i, _count, pairs) * Conv2D.PixelTilesChannelUnit, BandStart(i + 1, _count, pairs) * Conv2D.PixelTilesChannelUnit);
             }
         }

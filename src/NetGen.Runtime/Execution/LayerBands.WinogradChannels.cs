@@ -69,8 +69,8 @@ public sealed unsafe partial class LayerBands
         // Spans cannot cross threads: the caller's spans are pinned for the (synchronous) pool run.
         fixed (float* py = y, px = x, pw = winogradWeights, pb = bias, ps = workspace)
         {
-            var work = new WinogradChannelBand(this, count, WinogradChannelStep(dims), py, y.Length, px, x.Length, pw, winogradWeights.Length,
-                pb, bias.Length, ps, workspace.Length, dims, activation, alpha);
+            var work = new WinogradChannelBand(this, count, WinogradChannelStep(dims), new PinnedCall(py, y.Length, px, x.Length,
+                pw, winogradWeights.Length, pb, bias.Length, ps, workspace.Length, dims, activation, alpha));
             Pool.Run(count, in work);
         }
     }
@@ -80,45 +80,24 @@ public sealed unsafe partial class LayerBands
     {
         private readonly LayerBands _owner;
         private readonly int _count, _step;
-        private readonly float* _y, _x, _weights, _bias, _workspace;
-        private readonly int _yLength, _xLength, _weightsLength, _biasLength, _workspaceLength;
-        private readonly Conv2DDims _dims;
-        private readonly Activation _activation;
-        private readonly float _alpha;
+        private readonly PinnedCall _call;
 
-        public WinogradChannelBand(LayerBands owner, int count, int step, float* y, int yLength, float* x, int xLength, float* weights,
-            int weightsLength, float* bias, int biasLength, float* workspace, int workspaceLength, in Conv2DDims dims, Activation activation, float alpha)
+        public WinogradChannelBand(LayerBands owner, int count, int step, in PinnedCall call)
         {
             _owner = owner;
             _count = count;
             _step = step;
-            _y = y;
-            _yLength = yLength;
-            _x = x;
-            _xLength = xLength;
-            _weights = weights;
-            _weightsLength = weightsLength;
-            _bias = bias;
-            _biasLength = biasLength;
-            _workspace = workspace;
-            _workspaceLength = workspaceLength;
-            _dims = dims;
-            _activation = activation;
-            _alpha = alpha;
+            _call = call;
         }
 
         public void Execute(int worker, int start, int end)
         {
-            int steps = _dims.K / _step;
+            int steps = _call.Dims.K / _step;
             for (int i = start; i < end; i++)
             {
                 int first = BandStart(i, _count, steps) * _step, next = BandStart(i + 1, _count, steps) * _step;
-                Span<float> workspace = worker == 0
-                    ? new Span<float>(_workspace, _workspaceLength)
-                    : _owner._workerMemory[worker].AsSpan(_owner._workspaceOffset, _owner._workspaceFloats);
-                Conv2D.ForwardWinogradChannels(new Span<float>(_y, _yLength), new ReadOnlySpan<float>(_x, _xLength),
-                    new ReadOnlySpan<float>(_weights, _weightsLength), new ReadOnlySpan<float>(_bias, _biasLength), workspace, _dims,
-                    _activation, _alpha, first, next);
+                Conv2D.ForwardWinogradChannels(_call.Y, _call.X, _call.Weights, _call.Bias, _call.Workspace(_owner, worker), _call.Dims,
+                    _call.Activation, _call.Alpha, first, next);
             }
         }
     }
