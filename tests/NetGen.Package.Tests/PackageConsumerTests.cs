@@ -1,0 +1,92 @@
+using System.Globalization;
+using System.IO.Compression;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Xunit;
+
+namespace NetGen.Package.Tests;
+
+/// <summary>
+/// The NetGen package as a user meets it (see <see cref="ConsumerFixture"/>): what it holds,
+/// that a fresh console project builds and runs both front ends from it, which .cnn files the
+/// compiler sees, and that a .cnn mistake fails the build at its file, line and column.
+/// </summary>
+public sealed class PackageConsumerTests(ConsumerFixture consumer) : IClassFixture<ConsumerFixture>
+{
+    [Fact]
+    public void Package_holds_the_library_its_docs_the_generator_and_the_build_file()
+    {
+        using var package = ZipFile.OpenRead(Path.Combine(consumer.Feed, $"NetGen.{consumer.Version}.nupkg"));
+        var entries = package.Entries.Select(e => e.FullName).Where(n => !n.StartsWith('_') && !n.StartsWith('[') && !n.StartsWith("package/")).Order().ToArray();
+        Assert.Equal(
+            ["NetGen.nuspec", "README.md", "analyzers/dotnet/cs/NetGen.Generator.dll", "buildTransitive/NetGen.targets",
+             "lib/net10.0/NetGen.Runtime.dll", "lib/net10.0/NetGen.Runtime.xml"],
+            entries);
+        using var nuspec = new StreamReader(package.GetEntry("NetGen.nuspec")!.Open());
+        string metadata = nuspec.ReadToEnd();
+        Assert.Contains("<license type=\"expression\">MIT</license>", metadata);
+        Assert.Contains("<readme>README.md</readme>", metadata);
+        // Nothing to restore beside the package: the generator needs only the compiler's Roslyn.
+        Assert.DoesNotContain("<dependency ", metadata);
+    }
+
+    [Fact]
+    public void Fresh_console_project_builds_and_trains_both_front_ends()
+    {
+        Assert.True(consumer.Build.ExitCode == 0, consumer.Build.ToString());
+        var run = DotNetCli.Run(consumer.App, "run", "--no-build");
+        Assert.True(run.ExitCode == 0, run.ToString());
+
+        // Class (namespace from attributes, from the namespace line, from RootNamespace), then its figures.
+        var lines = run.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        Assert.True(lines.Length == 3, run.ToString());
+        string[] classes = ["PkgApp.AttributeNet", "PkgApp.Files.NamedNet", "PkgApp.DefaultNet"];
+        for (int i = 0; i < classes.Length; i++)
+        {
+            var match = Regex.Match(lines[i], @"^(\S+) params (\d+) sum (\S+) loss (\S+) (\S+)$");
+            Assert.True(match.Success, $"line {i}: '{lines[i]}'{Environment.NewLine}{run}");
+            Assert.Equal(classes[i], match.Groups[1].Value);
+            Assert.Equal("151", match.Groups[2].Value);
+            double sum = double.Parse(match.Groups[3].Value, CultureInfo.InvariantCulture);
+            double first = double.Parse(match.Groups[4].Value, CultureInfo.InvariantCulture);
+            double last = double.Parse(match.Groups[5].Value, CultureInfo.InvariantCulture);
+            Assert.True(Math.Abs(sum - 1) < 1e-3, $"softmax output sums to {sum}: {lines[i]}");
+            Assert.True(last < first, $"five steps on one batch did not lower the loss: {lines[i]}");
+        }
+    }
+
+    [Fact]
+    public void Every_cnn_file_reaches_the_compiler_once_unless_opted_out()
+    {
+        Assert.Equal(["Default.cnn", "Named.cnn"], AdditionalFiles());
+        // Opted out, only the file the project lists itself is left.
+        Assert.Equal(["Named.cnn"], AdditionalFiles("-p:NetGenIncludeCnnFiles=false"));
+    }
+
+    [Fact]
+    public void Shape_mismatch_in_a_cnn_file_fails_the_build_at_its_line_and_column()
+    {
+        // A second project: the first one's files plus Bad.cnn, restored from the same feed.
+        string bad = Path.Combine(consumer.Root, "Bad");
+        Directory.CreateDirectory(bad);
+        File.Copy(consumer.ProjectFile, Path.Combine(bad, Path.GetFileName(consumer.ProjectFile)));
+        ConsumerFixture.CopyConsumerFiles(bad);
+        File.Copy(Path.Combine(AppContext.BaseDirectory, "Consumer", "Bad.cnn"), Path.Combine(bad, "Bad.cnn"));
+
+        var build = DotNetCli.Run(bad, "build", "-nodeReuse:false");
+        Assert.True(build.ExitCode != 0, build.ToString());
+        // Line 6, column 9: the `add` of `c = add(a, b)`.
+        Assert.True(Regex.IsMatch(build.Output, @"Bad\.cnn\(6,9\): error NG0101: .*'a' \(4, 6, 6\) and 'b' \(8, 6, 6\)"), build.ToString());
+    }
+
+    /// <summary>The AdditionalFiles items the consumer's evaluation gives the compiler, as file names.</summary>
+    private string[] AdditionalFiles(params string[] properties)
+    {
+        var run = DotNetCli.Run(consumer.App, ["msbuild", "-getItem:AdditionalFiles", .. properties]);
+        Assert.True(run.ExitCode == 0, run.ToString());
+        using var json = JsonDocument.Parse(run.Output);
+        return json.RootElement.GetProperty("Items").GetProperty("AdditionalFiles").EnumerateArray()
+            .Select(item => Path.GetFileName(item.GetProperty("FullPath").GetString()!))
+            .Order(StringComparer.Ordinal).ToArray();
+    }
+}
