@@ -119,8 +119,8 @@ internal static class TrainCommand
         var run = new TrainingRun(compiled, network, access, data, outFolder);
         var kept = resumed is null ? null : new SavedCheckpoint(Path.GetFullPath(options.Resume!), resumed.Epoch, resumed.Step, resumed.Partial is not null);
         var outcome = interactive
-            ? LiveProgress.Run(progress => run.Run(state, kept, options.Epochs, progress, cancel))
-            : run.Run(state, kept, options.Epochs, new PlainProgress(output), cancel);
+            ? LiveProgress.Run(progress => run.Run(state, options.Epochs, progress, cancel, kept))
+            : run.Run(state, options.Epochs, new PlainProgress(output), cancel, kept);
         access.UseWorkerPool(null);
 
         var end = outcome.State;

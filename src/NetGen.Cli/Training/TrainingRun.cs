@@ -45,7 +45,7 @@ internal sealed class TrainingRun
     /// <summary>Trains from <paramref name="start"/> through epoch <paramref name="epochs"/>.</summary>
     /// <param name="kept">The checkpoint the run resumed from, or null.</param>
     /// <exception cref="CliException">The run diverged.</exception>
-    public TrainingOutcome Run(CheckpointState start, SavedCheckpoint? kept, int epochs, ITrainingProgress progress, CancellationToken cancel)
+    public TrainingOutcome Run(CheckpointState start, int epochs, ITrainingProgress progress, CancellationToken cancel, SavedCheckpoint? kept = null)
     {
         var state = start;
         var monitor = new TrainingMonitor();
