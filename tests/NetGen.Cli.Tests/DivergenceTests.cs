@@ -1,4 +1,5 @@
 using NetGen.Cli.Commands;
+using NetGen.Cli.Reports;
 using NetGen.Cli.Training;
 using NetGen.Generator.Model;
 using NetGen.Weights;
@@ -131,5 +132,23 @@ public class DivergenceTests
 
         Assert.Equal(1, code);
         Assert.Equal($"{path}: error: tensor 'optimizer.state' has -Infinity at index 7", errors.Trim());
+    }
+
+    [Fact]
+    public void The_loss_plot_of_a_run_that_spiked_and_overflowed_is_drawn_on_a_log_axis()
+    {
+        // What an undetected lr 1e6 run wrote: a first epoch of 1.9e7 nats, then a validation loss that overflowed.
+        var metrics = new List<EpochMetrics>
+        {
+            new(1, 1.87e7, 0.097, 25.25, 0.086, 20_000, 0.5),
+            new(2, 4.62e5, 0.104, double.PositiveInfinity, 0.113, 51_000, 0.2),
+            new(3, 0.31, 0.9, double.NaN, 0.1, 51_000, 0.2),
+        };
+        string folder = TestData.TempFolder();
+
+        Plots.WriteCurves(folder, metrics, "TinyDigits");
+
+        Assert.True(TestData.IsPng(Path.Combine(folder, Plots.LossFile)));
+        Assert.True(TestData.IsPng(Path.Combine(folder, Plots.AccuracyFile)));
     }
 }

@@ -40,9 +40,12 @@ public readonly record struct TrainingDivergence(TrainingVerdict Verdict, int Ep
             : over + $"{Number(TrainingMonitor.MinimumReference)} (the floor; the first steps' mean is {Number(Reference)})";
     }
 
-    /// <summary>3 significant digits, with a short exponent outside [0.001, 10,000): 2.31, 8.1e12, 1e4.</summary>
-    public static string Number(double value) =>
-        System.Math.Abs(value) is >= 1e-3 and < 1e4 || value == 0
-            ? value.ToString("G3", CultureInfo.InvariantCulture)
-            : value.ToString("0.##e0", CultureInfo.InvariantCulture);
+    /// <summary>3 significant digits, with a short exponent outside [0.001, 10,000): 2.31, 0.31, 1000, 8.1e12, 1e4.</summary>
+    public static string Number(double value) => System.Math.Abs(value) switch
+    {
+        0 => "0",
+        >= 1e4 or < 1e-3 => value.ToString("0.##e0", CultureInfo.InvariantCulture),
+        >= 100 => value.ToString("0", CultureInfo.InvariantCulture),
+        _ => value.ToString("G3", CultureInfo.InvariantCulture),
+    };
 }
