@@ -35,7 +35,6 @@ internal static class Plots
     /// </summary>
     private static Plot LossCurves(double[] epochs, IReadOnlyList<EpochMetrics> metrics, string network)
     {
-        // A falling loss leaves the upper right empty; the accuracy's rise leaves ScottPlot's lower right.
         static double Finite(double v) => double.IsFinite(v) ? v : double.NaN;
         double[] train = metrics.Select(m => Finite(m.TrainLoss)).ToArray(), validation = metrics.Select(m => Finite(m.ValidationLoss)).ToArray();
         double[] finite = train.Concat(validation).Where(double.IsFinite).ToArray();
@@ -45,6 +44,7 @@ internal static class Plots
         {
             var linear = Curves(epochs, train, validation, title, "cross-entropy (nats)");
             linear.Axes.SetLimitsY(0, top > 0 ? 1.1 * top : 1);
+            // A falling loss leaves the upper right empty; the accuracy's rise leaves ScottPlot's lower right.
             linear.ShowLegend(Alignment.UpperRight);
             return linear;
         }

@@ -153,7 +153,7 @@ internal static class CheckpointStore
     /// <summary>"path: error: tensor 'conv1.weight' has NaN at index 3": a diverged run's values, which a network cannot run on.</summary>
     private static CliException NonFinite(string path, NonFiniteWeightException e) =>
         new(string.Create(CultureInfo.InvariantCulture, $"{path}: error: tensor '{e.TensorName}' has {e.Value} at index {e.Index}") +
-            (e.Count > 1 ? string.Create(CultureInfo.InvariantCulture, $" ({e.Count} non-finite values in all)") : ""));
+            (e.Count > 1 ? string.Create(CultureInfo.InvariantCulture, $" ({e.Count} non-finite values in the tensor)") : ""));
 
     /// <summary>The weights a --checkpoint argument names: a checkpoint folder, or a .safetensors file.</summary>
     public static string WeightsPath(string checkpoint) =>

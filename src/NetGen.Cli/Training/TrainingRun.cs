@@ -107,7 +107,7 @@ internal sealed class TrainingRun
     /// <summary>The error that stops a diverged run: where, what, and which checkpoint is left.</summary>
     private CliException Diverged(TrainingDivergence divergence, bool validation, SavedCheckpoint? kept)
     {
-        string what = validation ? "after the epoch, the validation " + divergence.Describe() : divergence.Describe();
+        string what = validation ? "validation " + divergence.Describe() : divergence.Describe();
         string left = kept is null
             ? "No checkpoint was written."
             : kept.Partial
