@@ -48,18 +48,26 @@ internal static class TestData
 
     /// <summary>
     /// A folder with train-images-idx3-ubyte and train-labels-idx1-ubyte holding the first
-    /// <paramref name="count"/> shipped digits (raw IDX, big-endian header as the format defines).
+    /// <paramref name="count"/> shipped digits (raw IDX, big-endian header as the format defines),
+    /// or with <paramref name="every"/> over 1 every so many: the shipped file is sorted by class,
+    /// so its first 480 digits are all zeros and only a spread sample has all ten classes.
     /// </summary>
-    public static string MnistFolder(int count)
+    public static string MnistFolder(int count, int every = 1)
     {
         string source = Path.Combine(RepoRoot, "samples/Mnist/data");
         var images = IdxReader.ReadImages(Path.Combine(source, "mnist-10k-images-idx3-ubyte.gz"));
         var labels = IdxReader.ReadLabels(Path.Combine(source, "mnist-10k-labels-idx1-ubyte.gz"), 10);
-        int rows = images.Dimensions[1], columns = images.Dimensions[2];
+        int rows = images.Dimensions[1], columns = images.Dimensions[2], pixels = rows * columns;
+        var chosenImages = new byte[count * pixels];
+        var chosenLabels = new byte[count];
+        for (int i = 0; i < count; i++)
+        {
+            images.Data.AsSpan(i * every * pixels, pixels).CopyTo(chosenImages.AsSpan(i * pixels));
+            chosenLabels[i] = labels[i * every];
+        }
         string folder = TempFolder();
-        WriteIdx(Path.Combine(folder, "train-images-idx3-ubyte"), IdxReader.ImagesMagic, [count, rows, columns],
-            images.Data.AsSpan(0, count * rows * columns));
-        WriteIdx(Path.Combine(folder, "train-labels-idx1-ubyte"), IdxReader.LabelsMagic, [count], labels.AsSpan(0, count));
+        WriteIdx(Path.Combine(folder, "train-images-idx3-ubyte"), IdxReader.ImagesMagic, [count, rows, columns], chosenImages);
+        WriteIdx(Path.Combine(folder, "train-labels-idx1-ubyte"), IdxReader.LabelsMagic, [count], chosenLabels);
         return folder;
     }
 

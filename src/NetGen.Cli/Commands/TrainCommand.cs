@@ -117,9 +117,10 @@ internal static class TrainCommand
         using var pool = Environment.ProcessorCount > 1 ? new WorkerPool(2) : null;
         access.UseWorkerPool(pool);
         var run = new TrainingRun(compiled, network, access, data, outFolder);
+        var kept = resumed is null ? null : new SavedCheckpoint(Path.GetFullPath(options.Resume!), resumed.Epoch, resumed.Step, resumed.Partial is not null);
         var outcome = interactive
-            ? LiveProgress.Run(progress => run.Run(state, options.Epochs, progress, cancel))
-            : run.Run(state, options.Epochs, new PlainProgress(output), cancel);
+            ? LiveProgress.Run(progress => run.Run(state, options.Epochs, progress, cancel, kept))
+            : run.Run(state, options.Epochs, new PlainProgress(output), cancel, kept);
         access.UseWorkerPool(null);
 
         var end = outcome.State;

@@ -20,18 +20,53 @@ internal static class Plots
     public static void WriteCurves(string folder, IReadOnlyList<EpochMetrics> metrics, string network)
     {
         double[] epochs = metrics.Select(m => (double)m.Epoch).ToArray();
-        Save(Curves(epochs, metrics.Select(m => m.TrainLoss), metrics.Select(m => m.ValidationLoss),
-            $"{network}: loss", "cross-entropy (nats)"), Path.Combine(folder, LossFile));
-        Save(Curves(epochs, metrics.Select(m => 100 * m.TrainAccuracy), metrics.Select(m => 100 * m.ValidationAccuracy),
-            $"{network}: accuracy", "accuracy (%)"), Path.Combine(folder, AccuracyFile));
+        Save(LossCurves(epochs, metrics, network), Path.Combine(folder, LossFile));
+        var accuracy = Curves(epochs, metrics.Select(m => 100 * m.TrainAccuracy).ToArray(), metrics.Select(m => 100 * m.ValidationAccuracy).ToArray(),
+            $"{network}: accuracy", "accuracy (%)");
+        accuracy.Axes.SetLimitsY(0, 100);
+        Save(accuracy, Path.Combine(folder, AccuracyFile));
     }
 
-    private static Plot Curves(double[] epochs, IEnumerable<double> train, IEnumerable<double> validation, string title, string yLabel)
+    /// <summary>
+    /// The loss curves on an axis from 0 (cross-entropy is never negative) to just over the
+    /// largest finite loss; NaN and infinite losses are left out (ScottPlot skips NaN points).
+    /// When the finite losses span more than 100x (a run that spiked by orders of magnitude) a
+    /// linear axis would flatten every healthy epoch onto 0, so the axis is log10, labelled in nats.
+    /// </summary>
+    private static Plot LossCurves(double[] epochs, IReadOnlyList<EpochMetrics> metrics, string network)
+    {
+        static double Finite(double v) => double.IsFinite(v) ? v : double.NaN;
+        double[] train = metrics.Select(m => Finite(m.TrainLoss)).ToArray(), validation = metrics.Select(m => Finite(m.ValidationLoss)).ToArray();
+        double[] finite = train.Concat(validation).Where(double.IsFinite).ToArray();
+        double top = finite.DefaultIfEmpty(1).Max(), bottom = finite.Where(v => v > 0).DefaultIfEmpty(top).Min();
+        string title = $"{network}: loss";
+        if (top <= 100 * bottom)
+        {
+            var linear = Curves(epochs, train, validation, title, "cross-entropy (nats)");
+            linear.Axes.SetLimitsY(0, top > 0 ? 1.1 * top : 1);
+            // A falling loss leaves the upper right empty; the accuracy's rise leaves ScottPlot's lower right.
+            linear.ShowLegend(Alignment.UpperRight);
+            return linear;
+        }
+        static double Log(double v) => v > 0 ? Math.Log10(v) : double.NaN;
+        var plot = Curves(epochs, train.Select(Log).ToArray(), validation.Select(Log).ToArray(), title, "cross-entropy (nats, log scale)");
+        plot.Axes.Left.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic
+        {
+            IntegerTicksOnly = true,
+            MinorTickGenerator = new ScottPlot.TickGenerators.LogMinorTickGenerator(),
+            LabelFormatter = y => NetGen.Training.TrainingDivergence.Number(Math.Pow(10, y)),
+        };
+        plot.Axes.SetLimitsY(Math.Floor(Math.Log10(bottom)), Math.Ceiling(Math.Log10(top)));
+        plot.ShowLegend(Alignment.UpperRight);
+        return plot;
+    }
+
+    private static Plot Curves(double[] epochs, double[] train, double[] validation, string title, string yLabel)
     {
         var plot = new Plot();
-        var t = plot.Add.Scatter(epochs, train.ToArray());
+        var t = plot.Add.Scatter(epochs, train);
         t.LegendText = "training";
-        var v = plot.Add.Scatter(epochs, validation.ToArray());
+        var v = plot.Add.Scatter(epochs, validation);
         v.LegendText = "validation";
         plot.Title(title);
         plot.XLabel("epoch");

@@ -37,6 +37,12 @@ internal sealed record CheckpointState
     /// <summary>Optimizer steps taken.</summary>
     public long Step { get; init; }
 
+    /// <summary>
+    /// The divergence monitor's reference: the mean loss of the run's first steps (nats), once they
+    /// are in; null before (a resumed run then takes it from its own first steps).
+    /// </summary>
+    public double? LossReference { get; init; }
+
     /// <summary>The dropout generator's state (base64), when the network has dropout.</summary>
     public string? RandomState { get; init; }
 

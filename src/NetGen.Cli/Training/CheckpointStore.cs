@@ -99,7 +99,12 @@ internal static class CheckpointStore
             {
                 var loaded = Safetensors.Load(path, new Dictionary<string, int[]> { [StateTensor] = new[] { destination.Length } });
                 CheckStep(path, state.Step);
+                NonFiniteWeightException.ThrowIfAny(path, StateTensor, loaded[StateTensor]);
                 loaded[StateTensor].CopyTo(destination);
+            }
+            catch (NonFiniteWeightException e)
+            {
+                throw NonFinite(path, e);
             }
             catch (WeightFileException e)
             {
@@ -135,11 +140,20 @@ internal static class CheckpointStore
         {
             network.Load(path);
         }
+        catch (NonFiniteWeightException e)
+        {
+            throw NonFinite(path, e);
+        }
         catch (WeightFileException e)
         {
             throw new CliException($"{path}: error: {e.Message}");
         }
     }
+
+    /// <summary>"path: error: tensor 'conv1.weight' has NaN at index 3": a diverged run's values, which a network cannot run on.</summary>
+    private static CliException NonFinite(string path, NonFiniteWeightException e) =>
+        new(string.Create(CultureInfo.InvariantCulture, $"{path}: error: tensor '{e.TensorName}' has {e.Value} at index {e.Index}") +
+            (e.Count > 1 ? string.Create(CultureInfo.InvariantCulture, $" ({e.Count} non-finite values in the tensor)") : ""));
 
     /// <summary>The weights a --checkpoint argument names: a checkpoint folder, or a .safetensors file.</summary>
     public static string WeightsPath(string checkpoint) =>

@@ -1,12 +1,17 @@
 using System;
 using System.Diagnostics;
+using System.Globalization;
 using System.Threading;
 using NetGen.Cli.Compilation;
 using NetGen.Cli.Data;
 using NetGen.Cli.Reports;
 using NetGen.Execution;
+using NetGen.Training;
 
 namespace NetGen.Cli.Training;
+
+/// <summary>A checkpoint on disk: the folder, and the epochs and steps it holds.</summary>
+internal sealed record SavedCheckpoint(string Folder, int Epoch, long Step, bool Partial);
 
 /// <summary>How a run ended.</summary>
 /// <param name="Interrupted">True when cancellation stopped it; the checkpoint then holds a partial epoch.</param>
@@ -16,7 +21,9 @@ internal sealed record TrainingOutcome(CheckpointState State, bool Interrupted);
 /// The epoch loop: a seeded shuffle per epoch, one generated TrainStep per batch, validation
 /// after each epoch, then checkpoint, metrics and plots in the output folder. Cancellation is
 /// checked between batches: the current batch finishes, a checkpoint records how far the
-/// epoch got, and a resumed run skips exactly those batches (the order is the same).
+/// epoch got, and a resumed run skips exactly those batches (the order is the same). A
+/// <see cref="TrainingMonitor"/> checks every step's loss and each validation loss: a diverged
+/// run stops before its weights are saved, so the last checkpoint stays the last good one.
 /// </summary>
 internal sealed class TrainingRun
 {
@@ -36,9 +43,13 @@ internal sealed class TrainingRun
     }
 
     /// <summary>Trains from <paramref name="start"/> through epoch <paramref name="epochs"/>.</summary>
-    public TrainingOutcome Run(CheckpointState start, int epochs, ITrainingProgress progress, CancellationToken cancel)
+    /// <param name="kept">The checkpoint the run resumed from, or null.</param>
+    /// <exception cref="CliException">The run diverged.</exception>
+    public TrainingOutcome Run(CheckpointState start, int epochs, ITrainingProgress progress, CancellationToken cancel, SavedCheckpoint? kept = null)
     {
         var state = start;
+        var monitor = new TrainingMonitor();
+        if (start.LossReference is double reference) monitor.SetReference(reference);
         using var train = _data.OpenTrain(_network.MaxBatch, state.Seed);
         using var validation = _data.OpenValidation(_network.MaxBatch);
         var evaluator = new Evaluator(_network, _compiled.Classes, _compiled.EndsInSoftmax, _network.MaxBatch);
@@ -57,9 +68,8 @@ internal sealed class TrainingRun
             while (!cancel.IsCancellationRequested && train.TryNext(out var images, out var labels))
             {
                 var step = _network.TrainStep(images, labels);
-                if (!float.IsFinite(step.Loss))
-                    throw new CliException($"error: training diverged: the loss is {step.Loss} at epoch {epoch}, step {_network.StepCount}; " +
-                        $"try a lower --lr (now {_network.TrainingSettings.LearningRate}). The last checkpoint in {_outFolder} is kept.");
+                if (monitor.Observe(epoch, _network.StepCount, step) != TrainingVerdict.Healthy)
+                    throw Diverged(monitor.Divergence!.Value, validation: false, kept);
                 lossSum += (double)step.Loss * step.Count;
                 correct += step.Correct;
                 seen += step.Count;
@@ -70,22 +80,41 @@ internal sealed class TrainingRun
             double trainSeconds = partial.Seconds + clock.Elapsed.TotalSeconds;
             if (cancel.IsCancellationRequested)
             {
-                state = state with { Step = _network.StepCount, Partial = new PartialEpoch(done, lossSum, correct, seen, trainSeconds) };
+                state = state with { Step = _network.StepCount, Partial = new PartialEpoch(done, lossSum, correct, seen, trainSeconds), LossReference = Fixed(monitor) };
                 CheckpointStore.Save(_outFolder, _network, _access, state);
                 return new TrainingOutcome(state, Interrupted: true);
             }
 
             progress.Validating();
             var result = evaluator.Run(validation);
+            if (monitor.Check(epoch, _network.StepCount, result.Loss) != TrainingVerdict.Healthy)
+                throw Diverged(monitor.Divergence!.Value, validation: true, kept);
             var metrics = new EpochMetrics(epoch, lossSum / Math.Max(seen, 1), (double)correct / Math.Max(seen, 1),
                 result.Loss, result.Accuracy, seen / Math.Max(trainSeconds, 1e-9), partial.Seconds + clock.Elapsed.TotalSeconds);
             state.Metrics.Add(metrics);
-            state = state with { Epoch = epoch, Step = _network.StepCount, Partial = null };
+            state = state with { Epoch = epoch, Step = _network.StepCount, Partial = null, LossReference = Fixed(monitor) };
             CheckpointStore.Save(_outFolder, _network, _access, state);
+            kept = new SavedCheckpoint(_outFolder, epoch, state.Step, Partial: false);
             MetricsFiles.Write(_outFolder, state.Metrics);
             Plots.WriteCurves(_outFolder, state.Metrics, _compiled.Name);
             progress.EndEpoch(metrics, epochs);
         }
         return new TrainingOutcome(state, Interrupted: false);
+    }
+
+    private static double? Fixed(TrainingMonitor monitor) => monitor.ReferenceIsFixed ? monitor.Reference : null;
+
+    /// <summary>The error that stops a diverged run: where, what, and which checkpoint is left.</summary>
+    private CliException Diverged(TrainingDivergence divergence, bool validation, SavedCheckpoint? kept)
+    {
+        string what = validation ? "validation " + divergence.Describe() : divergence.Describe();
+        string left = kept is null
+            ? "No checkpoint was written."
+            : kept.Partial
+                ? $"The last good checkpoint, inside epoch {kept.Epoch + 1} at step {kept.Step:N0}, is kept in {kept.Folder}."
+                : $"The last good checkpoint, after epoch {kept.Epoch} (step {kept.Step:N0}), is kept in {kept.Folder}.";
+        return new CliException(string.Create(CultureInfo.InvariantCulture,
+            $"error: training diverged at epoch {divergence.Epoch}, step {divergence.Step:N0}: {what}; " +
+            $"try a lower --lr (now {TrainingDivergence.Number(_network.TrainingSettings.LearningRate)}). {left}"));
     }
 }

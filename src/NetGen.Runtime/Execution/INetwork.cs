@@ -47,7 +47,10 @@ public interface INetwork : IWorkerPredictor
     /// <summary>Saves every parameter as a safetensors file (see <see cref="NetworkWeights"/>).</summary>
     void Save(string path);
 
-    /// <summary>Loads a safetensors file saved by <see cref="Save"/> or by PyTorch; reports every mismatch.</summary>
+    /// <summary>
+    /// Loads a safetensors file saved by <see cref="Save"/> or by PyTorch; reports every mismatch, and
+    /// refuses NaN or infinite values (<see cref="NetworkWeights.Load(INetwork, string, bool)"/> can accept them).
+    /// </summary>
     void Load(string path);
 }
 

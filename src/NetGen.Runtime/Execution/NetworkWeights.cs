@@ -29,15 +29,27 @@ public static class NetworkWeights
 
     /// <summary>
     /// Loads <paramref name="path"/> into <paramref name="network"/>. The file must hold exactly
-    /// the network's tensors with their shapes; otherwise nothing is changed and the
-    /// <see cref="WeightMismatchException"/> lists every missing, unexpected or misshapen tensor.
+    /// the network's tensors with their shapes, all values finite; otherwise nothing is changed and
+    /// the <see cref="WeightMismatchException"/> lists every missing, unexpected or misshapen
+    /// tensor, or the <see cref="NonFiniteWeightException"/> names the first tensor with a NaN or
+    /// an infinity and the value's index.
     /// </summary>
-    public static void Load(INetwork network, string path)
+    public static void Load(INetwork network, string path) => Load(network, path, allowNonFinite: false);
+
+    /// <summary>
+    /// As <see cref="Load(INetwork, string)"/>; with <paramref name="allowNonFinite"/> NaN and
+    /// infinite values load too (to inspect a diverged run's weights).
+    /// </summary>
+    public static void Load(INetwork network, string path, bool allowNonFinite)
     {
         ArgumentNullException.ThrowIfNull(network);
         var expected = new Dictionary<string, int[]>(StringComparer.Ordinal);
         foreach (var tensor in network.ParameterTable) expected.Add(tensor.Name, tensor.ShapeArray());
         var loaded = Safetensors.Load(path, expected);
+        if (!allowNonFinite)
+        {
+            foreach (var tensor in network.ParameterTable) NonFiniteWeightException.ThrowIfAny(path, tensor.Name, loaded[tensor.Name]);
+        }
         network.SetParameters(loaded);
     }
 }

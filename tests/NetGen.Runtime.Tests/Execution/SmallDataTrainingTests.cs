@@ -39,7 +39,7 @@ public class SmallDataTrainingTests
     }
 
     /// <summary>samples/Mnist/data, found from the test assembly upwards.</summary>
-    private static string DataFolder()
+    internal static string DataFolder()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {

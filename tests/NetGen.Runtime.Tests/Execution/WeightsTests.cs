@@ -75,4 +75,47 @@ public class WeightsTests : IDisposable
         var after = Cases.Parameters(net);
         foreach (var key in before.Keys) Assert.Equal(before[key], after[key]);
     }
+
+    [Fact]
+    public void Load_refuses_a_nan_or_infinity_naming_the_tensor_and_index_and_changes_nothing()
+    {
+        var source = new MixedNet(1);
+        string path = Path.Combine(_folder, "diverged.safetensors");
+        var weight = new float[7 * 12];
+        source.CopyParameter("fc1.weight", weight);
+        weight[5] = float.NaN;
+        weight[40] = float.PositiveInfinity;
+        source.SetParameter("fc1.weight", weight);
+        source.Save(path);
+        var net = new MixedNet(2);
+        var before = Cases.Parameters(net);
+
+        var error = Assert.Throws<NonFiniteWeightException>(() => net.Load(path));
+
+        Assert.Equal("fc1.weight", error.TensorName);
+        Assert.Equal(5, error.Index);
+        Assert.True(float.IsNaN(error.Value));
+        Assert.Equal(2, error.Count);
+        Assert.StartsWith($"{path}: tensor 'fc1.weight': NaN at index 5 (the first of 2 non-finite values)", error.Message);
+        var after = Cases.Parameters(net);
+        foreach (var key in before.Keys) Assert.Equal(before[key], after[key]);
+    }
+
+    [Fact]
+    public void Load_with_allowNonFinite_takes_the_values_as_they_are()
+    {
+        var source = new MixedNet(1);
+        string path = Path.Combine(_folder, "diverged.safetensors");
+        var bias = new float[4];
+        bias[3] = float.NegativeInfinity;
+        source.SetParameter("fc2.bias", bias);
+        source.Save(path);
+        var net = new MixedNet(2);
+
+        NetworkWeights.Load(net, path, allowNonFinite: true);
+
+        var loaded = new float[4];
+        net.CopyParameter("fc2.bias", loaded);
+        Assert.Equal(bias, loaded);
+    }
 }
