@@ -107,18 +107,7 @@ public class DenseTests
         var packed = new float[Dense.PackedWeightFloats(d)];
         Dense.Pack(packed, w, d);
         var y = new float[d.N * d.K];
-        lock (SimdSwitch.Gate)
-        {
-            Simd.ForceVector256 = true;
-            try
-            {
-                Dense.Forward(y, x, packed, b, d, Activation.ReLU);
-            }
-            finally
-            {
-                Simd.ForceVector256 = false;
-            }
-        }
+        Dense.Forward(y, x, packed, b, d, Activation.ReLU, 0f, KernelPath.Vector256);
         TensorAssert.Close(Reference.Dense(TestData.ToDouble(x), TestData.ToDouble(w), TestData.ToDouble(b), d, Activation.ReLU), y, 1e-4, 1e-4, "y");
     }
 }
