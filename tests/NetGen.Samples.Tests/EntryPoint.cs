@@ -1,4 +1,6 @@
+using System.Diagnostics;
 using System.Reflection;
+using System.Runtime.InteropServices;
 using Xunit;
 
 namespace NetGen.Samples.Tests;
@@ -7,33 +9,38 @@ namespace NetGen.Samples.Tests;
 internal sealed record ProgramRun(int ExitCode, string Output, string Error);
 
 /// <summary>
-/// Runs a sample's compiled Main in this process with the console redirected. An exception
-/// escaping Main fails the test as it is (a user would have seen a stack trace).
+/// Runs a sample's compiled program in a process of its own (`dotnet sample.dll args`), as a user
+/// would, with its console read back. Its own process, not this one's console swapped: the console
+/// is process-wide, and tests run in parallel. An exception escaping Main shows as a stack trace
+/// in the error output, which <see cref="AssertCleanError"/> rejects.
 /// </summary>
 internal static class EntryPoint
 {
     public static ProgramRun Run(Assembly sample, params string[] args)
     {
-        MethodInfo main = sample.EntryPoint ?? throw new InvalidOperationException($"{sample.GetName().Name} has no entry point");
-        TextWriter output = Console.Out, error = Console.Error;
-        using var outText = new StringWriter();
-        using var errorText = new StringWriter();
-        Console.SetOut(outText);
-        Console.SetError(errorText);
-        try
+        var start = new ProcessStartInfo(DotnetHost())
         {
-            object? result = main.Invoke(null, [args]);
-            return new ProgramRun(Assert.IsType<int>(result), outText.ToString(), errorText.ToString());
-        }
-        catch (TargetInvocationException e) when (e.InnerException is not null)
-        {
-            throw new Xunit.Sdk.XunitException($"{sample.GetName().Name} let an exception escape Main: {e.InnerException}");
-        }
-        finally
-        {
-            Console.SetOut(output);
-            Console.SetError(error);
-        }
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(sample.Location);
+        foreach (string arg in args) start.ArgumentList.Add(arg);
+        using var process = Process.Start(start) ?? throw new InvalidOperationException($"could not start {start.FileName}");
+        // Both pipes drain at once, so a program that fills one cannot block on it.
+        var error = process.StandardError.ReadToEndAsync();
+        string output = process.StandardOutput.ReadToEnd();
+        process.WaitForExit();
+        return new ProgramRun(process.ExitCode, output, error.GetAwaiter().GetResult());
+    }
+
+    /// <summary>The dotnet host: the one that runs the tests (DOTNET_HOST_PATH), else the root of this process's runtime (shared/Microsoft.NETCore.App/version/).</summary>
+    private static string DotnetHost()
+    {
+        string? host = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH");
+        if (!string.IsNullOrEmpty(host) && File.Exists(host)) return host;
+        string root = Path.GetFullPath(Path.Combine(RuntimeEnvironment.GetRuntimeDirectory(), "..", "..", ".."));
+        return Path.Combine(root, OperatingSystem.IsWindows() ? "dotnet.exe" : "dotnet");
     }
 
     /// <summary>An error run: the exit code, one "error: " line naming the problem, and no stack trace.</summary>
@@ -48,9 +55,3 @@ internal static class EntryPoint
     }
 }
 
-/// <summary>Tests that swap the process-wide console run one at a time.</summary>
-[CollectionDefinition(Name, DisableParallelization = true)]
-public sealed class ConsoleCollection
-{
-    public const string Name = "Console";
-}

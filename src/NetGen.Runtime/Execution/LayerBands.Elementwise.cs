@@ -23,7 +23,7 @@ public sealed unsafe partial class LayerBands
     public int MinimumElements { get; init; } = DefaultMinimumElements;
 
     /// <summary>
-    /// <see cref="MaxPool2D.Forward"/>, split by bands of output rows over <paramref name="bands"/>' workers when it is
+    /// <see cref="MaxPool2D.Forward(Span{float}, ReadOnlySpan{float}, in PoolDims)"/>, split by bands of output rows over <paramref name="bands"/>' workers when it is
     /// given and the pooling is one sample of at least <see cref="MinimumElements"/> outputs; the same results bit for bit.
     /// </summary>
     /// <param name="bands">The pool, or null to run on the calling thread.</param>

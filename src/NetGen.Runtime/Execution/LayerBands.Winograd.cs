@@ -5,8 +5,8 @@ using NetGen.Threading;
 namespace NetGen.Execution;
 
 /// <summary>
-/// Bands of a batch-1 Winograd F(2x2, 3x3) layer (<see cref="Conv2D.ForwardWinograd"/>, and with its 2x2 max pool
-/// <see cref="Conv2D.ForwardWinogradMaxPool"/>). A layer whose transformed weights outweigh its maps is split by
+/// Bands of a batch-1 Winograd F(2x2, 3x3) layer (<see cref="Conv2D.ForwardWinograd(Span{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, in Conv2DDims, Activation, float)"/>, and with its 2x2 max pool
+/// <see cref="Conv2D.ForwardWinogradMaxPool(Span{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, in Conv2DDims, in PoolDims, Activation, float)"/>). A layer whose transformed weights outweigh its maps is split by
 /// output channels (<c>LayerBands.WinogradChannels.cs</c>); otherwise, and always when pooled, the layer's 2x2
 /// output tiles are split by rows of tiles, so every
 /// band starts at an even output row and each tile reads the same 4x4 input block (the rows above the image as
@@ -19,12 +19,12 @@ public sealed unsafe partial class LayerBands
     /// <summary>
     /// The inference forward of a Winograd layer, split by rows of 2x2 tiles over <paramref name="bands"/>' workers
     /// when it is given and the layer is large enough (<see cref="WinogradBandCount(in Conv2DDims)"/> above 1), else
-    /// one <see cref="Conv2D.ForwardWinograd"/> call on the calling thread. The same results bit for bit either way.
+    /// one <see cref="Conv2D.ForwardWinograd(Span{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, in Conv2DDims, Activation, float)"/> call on the calling thread. The same results bit for bit either way.
     /// </summary>
     /// <param name="bands">The pool and the workers' scratch, or null to run on the calling thread.</param>
     /// <param name="y">(1, P, Q, K) output.</param>
     /// <param name="x">(1, H, W, C) input.</param>
-    /// <param name="winogradWeights">Weights transformed by <see cref="Conv2D.PackWinograd"/>.</param>
+    /// <param name="winogradWeights">Weights transformed by <see cref="Conv2D.PackWinograd(Span{float}, ReadOnlySpan{float}, in Conv2DDims)"/>.</param>
     /// <param name="bias">(K), or empty for no bias.</param>
     /// <param name="workspace">The calling thread's scratch, at least <see cref="Conv2D.WinogradWorkspaceFloats"/>.</param>
     /// <param name="dims">The convolution; <see cref="Conv2D.SuitsWinograd"/> must hold.</param>
@@ -52,13 +52,13 @@ public sealed unsafe partial class LayerBands
 
     /// <summary>
     /// The inference forward of a Winograd layer and the 2x2 max pool that reads it
-    /// (<see cref="Conv2D.ForwardWinogradMaxPool"/>), split by pool rows over <paramref name="bands"/>' workers when it
+    /// (<see cref="Conv2D.ForwardWinogradMaxPool(Span{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, in Conv2DDims, in PoolDims, Activation, float)"/>), split by pool rows over <paramref name="bands"/>' workers when it
     /// is given and the layer is large enough, else one call on the calling thread; the same results bit for bit.
     /// </summary>
     /// <param name="bands">The pool and the workers' scratch, or null to run on the calling thread.</param>
     /// <param name="y">(1, P_pool, Q_pool, K) output.</param>
     /// <param name="x">(1, H, W, C) input.</param>
-    /// <param name="winogradWeights">Weights transformed by <see cref="Conv2D.PackWinograd"/>.</param>
+    /// <param name="winogradWeights">Weights transformed by <see cref="Conv2D.PackWinograd(Span{float}, ReadOnlySpan{float}, in Conv2DDims)"/>.</param>
     /// <param name="bias">(K), or empty for no bias.</param>
     /// <param name="workspace">The calling thread's scratch, at least <see cref="Conv2D.WinogradWorkspaceFloats"/>.</param>
     /// <param name="conv">The convolution; <see cref="Conv2D.SuitsWinograd"/> must hold.</param>

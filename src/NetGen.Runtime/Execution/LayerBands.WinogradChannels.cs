@@ -97,7 +97,7 @@ public sealed unsafe partial class LayerBands
             {
                 int first = BandStart(i, _count, steps) * _step, next = BandStart(i + 1, _count, steps) * _step;
                 Conv2D.ForwardWinogradChannels(_call.Y, _call.X, _call.Weights, _call.Bias, _call.Workspace(_owner, worker), _call.Dims,
-                    _call.Activation, _call.Alpha, first, next);
+                    _call.Activation, _call.Alpha, first, next, KernelPath.Hardware);
             }
         }
     }

@@ -67,10 +67,10 @@ public sealed unsafe partial class LayerBands
         (long)dims.N * dims.P * dims.Q * dims.K * dims.R * dims.S * dims.GroupC;
 
     /// <summary>
-    /// The inference forward of a convolution (<see cref="Conv2D.Forward"/>, or the kernel for its shape: see
+    /// The inference forward of a convolution (<see cref="Conv2D.Forward(Span{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, in Conv2DDims, Activation, float)"/>, or the kernel for its shape: see
     /// <see cref="Choose"/>), split by bands of output rows over <paramref name="bands"/>' workers when
     /// it is given and the layer is large enough (<see cref="BandCount"/> above 1);
-    /// otherwise one call on the calling thread. Same arguments as <see cref="Conv2D.Forward"/>; the same results bit for bit with or without bands.
+    /// otherwise one call on the calling thread. Same arguments as <see cref="Conv2D.Forward(Span{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, in Conv2DDims, Activation, float)"/>; the same results bit for bit with or without bands.
     /// </summary>
     /// <param name="bands">The pool and the workers' scratch, or null to run on the calling thread.</param>
     /// <param name="y">(1, P, Q, K) output.</param>
@@ -110,9 +110,9 @@ public sealed unsafe partial class LayerBands
 
     /// <summary>
     /// The kernel for a layer, chosen on the whole layer so that its bands run the same one:
-    /// <see cref="Conv2D.ForwardRowTaps"/> for an image stem (<see cref="Conv2D.RunsAsRowTaps"/>),
+    /// <see cref="Conv2D.ForwardRowTaps(Span{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, in Conv2DDims, Activation, float)"/> for an image stem (<see cref="Conv2D.RunsAsRowTaps"/>),
     /// <c>Conv2D.ForwardPixelTiles</c> where it is faster (<see cref="Conv2D.SuitsPixelTiles"/>),
-    /// else <see cref="Conv2D.Forward"/>.
+    /// else <see cref="Conv2D.Forward(Span{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, in Conv2DDims, Activation, float)"/>.
     /// </summary>
     private static ForwardKernel Choose(in Conv2DDims dims) =>
         Conv2D.RunsAsRowTaps(dims) ? ForwardKernel.RowTaps

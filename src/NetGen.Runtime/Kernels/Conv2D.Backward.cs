@@ -15,7 +15,7 @@ public static unsafe partial class Conv2D
         ? DepthwisePackedFloats(dims)
         : dims.Groups * Simd.Blocks(dims.GroupC) * dims.R * dims.S * dims.GroupK * Simd.Block;
 
-    /// <summary>Scratch floats <see cref="BackwardData"/> needs: K/G + 16 for a stride-1 convolution, else 0.</summary>
+    /// <summary>Scratch floats <see cref="BackwardData(Span{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, in Conv2DDims)"/> needs: K/G + 16 for a stride-1 convolution, else 0.</summary>
     public static int BackwardDataWorkspaceFloats(in Conv2DDims dims) =>
         BackwardAsConvolution(dims) ? ForwardWorkspaceFloats(GradientConvolution(dims)) : 0;
 
@@ -89,7 +89,12 @@ public static unsafe partial class Conv2D
     /// <param name="workspace">At least <see cref="BackwardDataWorkspaceFloats"/> floats.</param>
     /// <param name="dims">The convolution.</param>
     public static void BackwardData(
-        Span<float> dX, ReadOnlySpan<float> dY, ReadOnlySpan<float> packedBackwardWeights, Span<float> workspace, in Conv2DDims dims)
+        Span<float> dX, ReadOnlySpan<float> dY, ReadOnlySpan<float> packedBackwardWeights, Span<float> workspace, in Conv2DDims dims) =>
+        BackwardData(dX, dY, packedBackwardWeights, workspace, dims, KernelPath.Hardware);
+
+    /// <summary><see cref="BackwardData(Span{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, in Conv2DDims)"/> on <paramref name="path"/>.</summary>
+    internal static void BackwardData(
+        Span<float> dX, ReadOnlySpan<float> dY, ReadOnlySpan<float> packedBackwardWeights, Span<float> workspace, in Conv2DDims dims, KernelPath path)
     {
         const string kernel = "Conv2D.BackwardData";
         dims.Validate();
@@ -99,7 +104,7 @@ public static unsafe partial class Conv2D
         Check.AtLeast(workspace.Length, BackwardDataWorkspaceFloats(dims), kernel, nameof(workspace), "Conv2D.BackwardDataWorkspaceFloats(dims)");
         if (BackwardAsConvolution(dims))
         {
-            Run(dX, dY, packedBackwardWeights, default, workspace, GradientConvolution(dims), Activation.None, 0f, accumulate: true);
+            Run(dX, dY, packedBackwardWeights, default, workspace, GradientConvolution(dims), Activation.None, 0f, accumulate: true, path);
             return;
         }
         float* tail = stackalloc float[Simd.Block];
@@ -107,7 +112,7 @@ public static unsafe partial class Conv2D
         {
             if (IsDepthwise(dims))
             {
-                if (Simd.Use512)
+                if (path.Use512)
                 {
                     DepthwiseBackwardData<Lanes512>(pdx, pdy, pw, dims);
                 }
@@ -116,7 +121,7 @@ public static unsafe partial class Conv2D
                     DepthwiseBackwardData<Lanes256>(pdx, pdy, pw, dims);
                 }
             }
-            else if (Simd.Use512)
+            else if (path.Use512)
             {
                 BackwardDataCore<Lanes512>(pdx, pdy, pw, tail, dims);
             }

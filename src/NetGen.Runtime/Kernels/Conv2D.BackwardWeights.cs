@@ -28,7 +28,11 @@ public static unsafe partial class Conv2D
     /// <param name="dY">(N, P, Q, K) pre-activation output gradient.</param>
     /// <param name="x">(N, H, W, C) the forward input.</param>
     /// <param name="dims">The convolution.</param>
-    public static void BackwardWeights(Span<float> dW, ReadOnlySpan<float> dY, ReadOnlySpan<float> x, in Conv2DDims dims)
+    public static void BackwardWeights(Span<float> dW, ReadOnlySpan<float> dY, ReadOnlySpan<float> x, in Conv2DDims dims) =>
+        BackwardWeights(dW, dY, x, dims, KernelPath.Hardware);
+
+    /// <summary><see cref="BackwardWeights(Span{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, in Conv2DDims)"/> on <paramref name="path"/>.</summary>
+    internal static void BackwardWeights(Span<float> dW, ReadOnlySpan<float> dY, ReadOnlySpan<float> x, in Conv2DDims dims, KernelPath path)
     {
         const string kernel = "Conv2D.BackwardWeights";
         dims.Validate();
@@ -38,13 +42,13 @@ public static unsafe partial class Conv2D
         float* scratch = stackalloc float[(1 + TapTile) * Simd.Block];
         fixed (float* pdw = dW, pdy = dY, px = x)
         {
-            if (WideTiled(dims))
+            if (WideTiled(dims, path))
             {
                 BackwardWeightsWide(pdw, pdy, px, dims);
             }
             else if (TapTiled(dims))
             {
-                if (Simd.Use512)
+                if (path.Use512)
                 {
                     BackwardWeightsTaps<Lanes512>(pdw, pdy, px, scratch, dims);
                 }
@@ -53,7 +57,7 @@ public static unsafe partial class Conv2D
                     BackwardWeightsTaps<Lanes256>(pdw, pdy, px, scratch, dims);
                 }
             }
-            else if (Simd.Use512)
+            else if (path.Use512)
             {
                 BackwardWeightsCore<Lanes512>(pdw, pdy, px, scratch, dims);
             }

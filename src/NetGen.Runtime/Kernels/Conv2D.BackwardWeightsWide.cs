@@ -33,11 +33,11 @@ public static unsafe partial class Conv2D
     private const long WideChunkBytes = 512 * 1024;
 
     /// <summary>
-    /// Whether <see cref="BackwardWeightsWide"/> handles the layer: K/G a multiple of 16, and one
-    /// input channel's sums for 64 output channels fit the stacked copy (R x S up to 768).
+    /// Whether <see cref="BackwardWeightsWide"/> handles the layer on <paramref name="path"/>: 512-bit lanes,
+    /// K/G a multiple of 16, and one input channel's sums for 64 output channels fit the stacked copy (R x S up to 768).
     /// </summary>
-    internal static bool WideTiled(in Conv2DDims d) =>
-        Simd.Use512 && d.GroupK % Simd.Block == 0 && 4L * Simd.Block * d.R * d.S <= StackedWeightGradientFloats;
+    internal static bool WideTiled(in Conv2DDims d, KernelPath path) =>
+        path.Use512 && d.GroupK % Simd.Block == 0 && 4L * Simd.Block * d.R * d.S <= StackedWeightGradientFloats;
 
     /// <summary>dW (K, C/G, R, S) += correlation of x (N, H, W, C) with dY (N, P, Q, K), in tiles of 64 (or 32, or 16) output channels x (c, r, s) combinations.</summary>
     private static void BackwardWeightsWide(float* dW, float* dy, float* x, in Conv2DDims dims)

@@ -7,7 +7,7 @@ namespace NetGen.Kernels;
 /// dX is the convolution of dY by the flipped kernel with C and K exchanged and padding
 /// (R - 1) - pad (<see cref="GradientConvolution"/>); <see cref="PackForBackward"/> already stores
 /// that convolution's forward layout, so its Winograd weights come from it by
-/// <see cref="PackWinograd"/>, and dX is one <see cref="ForwardWinograd"/> call.
+/// <see cref="PackWinograd(Span{float}, ReadOnlySpan{float}, in Conv2DDims)"/>, and dX is one <see cref="ForwardWinograd(Span{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, in Conv2DDims, Activation, float)"/> call.
 /// </summary>
 public static partial class Conv2D
 {
@@ -34,9 +34,9 @@ public static partial class Conv2D
     }
 
     /// <summary>
-    /// dX = conv_transpose(dY, w) through Winograd F(2x2, 3x3). Unlike <see cref="BackwardData"/>
+    /// dX = conv_transpose(dY, w) through Winograd F(2x2, 3x3). Unlike <see cref="BackwardData(Span{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, in Conv2DDims)"/>
     /// this overwrites dX: callers use it where the layer is the first to write its input's
-    /// gradient (otherwise add through <see cref="BackwardData"/>).
+    /// gradient (otherwise add through <see cref="BackwardData(Span{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, in Conv2DDims)"/>).
     /// </summary>
     /// <param name="dX">(N, H, W, C) input gradient, overwritten.</param>
     /// <param name="dY">(N, P, Q, K) pre-activation output gradient.</param>

@@ -8,7 +8,7 @@ public static unsafe partial class Conv2D
     /// Packs a convolution with the inference batch norm that follows it folded in, leaving the
     /// canonical weights as they are: with scale[k] = gamma[k] / sqrt(var[k] + eps), the packed
     /// weights of output channel k are scaled by scale[k] and
-    /// foldedBias[k] = (bias[k] - mean[k]) * scale[k] + beta[k], so <see cref="Forward"/> with
+    /// foldedBias[k] = (bias[k] - mean[k]) * scale[k] + beta[k], so <see cref="Forward(Span{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, in Conv2DDims, Activation, float)"/> with
     /// them computes batchnorm(conv(x) + bias). Overwrites packed and foldedBias.
     /// </summary>
     /// <param name="packed">(<see cref="PackedWeightFloats"/>) destination.</param>

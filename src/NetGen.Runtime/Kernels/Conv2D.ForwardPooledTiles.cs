@@ -13,10 +13,10 @@ public static unsafe partial class Conv2D
     /// </summary>
     private static partial class InteriorTiles
     {
-        /// <summary>Whether <see cref="RunPooled"/> takes this convolution and pool (every window's pixels in the interior).</summary>
-        public static bool PooledApplies(in Conv2DDims conv, in PoolDims pool, Activation act, float alpha)
+        /// <summary>Whether <see cref="RunPooled"/> takes this convolution and pool (every window's pixels in the interior) on <paramref name="path"/>.</summary>
+        public static bool PooledApplies(in Conv2DDims conv, in PoolDims pool, Activation act, float alpha, KernelPath path)
         {
-            if (!Simd.Use512 || ForceEdgeKernels || conv.Groups != 1) return false;
+            if (!path.InteriorTiles || conv.Groups != 1) return false;
             if (pool.R != 2 || pool.S != 2 || pool.StrideH != 2 || pool.StrideW != 2) return false;
             bool nonDecreasing = act is Activation.None or Activation.ReLU or Activation.Sigmoid or Activation.Tanh
                 || act is Activation.LeakyReLU or Activation.ELU && alpha >= 0f;

@@ -12,7 +12,7 @@ namespace NetGen.Kernels;
 /// </summary>
 public static unsafe partial class Conv2D
 {
-    /// <summary>Scratch floats <see cref="ForwardMaxPool"/> needs: the convolution's workspace plus R_pool rows of the used columns.</summary>
+    /// <summary>Scratch floats <see cref="ForwardMaxPool(Span{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, in Conv2DDims, in PoolDims, Activation, float)"/> needs: the convolution's workspace plus R_pool rows of the used columns.</summary>
     public static int ForwardMaxPoolWorkspaceFloats(in Conv2DDims conv, in PoolDims pool) =>
         ForwardWorkspaceFloats(conv) + pool.R * UsedColumns(pool) * conv.K;
 
@@ -28,7 +28,13 @@ public static unsafe partial class Conv2D
     /// <param name="alpha">LeakyReLU slope or ELU alpha.</param>
     public static void ForwardMaxPool(
         Span<float> y, ReadOnlySpan<float> x, ReadOnlySpan<float> packedWeights, ReadOnlySpan<float> bias,
-        Span<float> workspace, in Conv2DDims conv, in PoolDims pool, Activation activation = Activation.None, float alpha = 0f)
+        Span<float> workspace, in Conv2DDims conv, in PoolDims pool, Activation activation = Activation.None, float alpha = 0f) =>
+        ForwardMaxPool(y, x, packedWeights, bias, workspace, conv, pool, activation, alpha, KernelPath.Hardware);
+
+    /// <summary><see cref="ForwardMaxPool(Span{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, in Conv2DDims, in PoolDims, Activation, float)"/> on <paramref name="path"/>.</summary>
+    internal static void ForwardMaxPool(
+        Span<float> y, ReadOnlySpan<float> x, ReadOnlySpan<float> packedWeights, ReadOnlySpan<float> bias,
+        Span<float> workspace, in Conv2DDims conv, in PoolDims pool, Activation activation, float alpha, KernelPath path)
     {
         const string kernel = "Conv2D.ForwardMaxPool";
         conv.Validate();
@@ -55,7 +61,7 @@ public static unsafe partial class Conv2D
         }
         Check.AtLeast(workspace.Length, ForwardMaxPoolWorkspaceFloats(conv, pool), kernel, nameof(workspace), "Conv2D.ForwardMaxPoolWorkspaceFloats(conv, pool)");
 
-        if (InteriorTiles.PooledApplies(conv, pool, activation, alpha))
+        if (InteriorTiles.PooledApplies(conv, pool, activation, alpha, path))
         {
             ForwardPooledTiles(y, x, packedWeights, bias, workspace, conv, pool, activation, alpha);
             return;
@@ -80,8 +86,8 @@ public static unsafe partial class Conv2D
                 // convolution is row p0 of the full one (it may go negative).
                 int p0 = pp * pool.StrideH;
                 var rowDims = conv with { N = 1, P = pool.R, Q = used, PadTop = conv.PadTop - p0 * conv.StrideH };
-                Run(rows, xs, packedWeights, bias, convWorkspace, rowDims, activation, alpha, accumulate: false);
-                MaxPool2D.Forward(y.Slice(((n * pool.P) + pp) * pool.Q * k, pool.Q * k), rows, rowPool);
+                Run(rows, xs, packedWeights, bias, convWorkspace, rowDims, activation, alpha, accumulate: false, path);
+                MaxPool2D.Forward(y.Slice(((n * pool.P) + pp) * pool.Q * k, pool.Q * k), rows, rowPool, path);
             }
         }
     }

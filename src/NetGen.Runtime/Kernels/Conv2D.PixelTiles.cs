@@ -4,7 +4,7 @@ namespace NetGen.Kernels;
 
 /// <summary>
 /// The forward of a convolution whose packed weights outgrow the core's L2 cache (ResNet's
-/// later stages: 3x3 over 256 and 512 channels, 2.4 and 9.4 MB). <see cref="Forward"/> runs every
+/// later stages: 3x3 over 256 and 512 channels, 2.4 and 9.4 MB). <see cref="Forward(Span{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, in Conv2DDims, Activation, float)"/> runs every
 /// output channel for a tile of 4 pixels before moving on, so such weights stream from L3 once
 /// per 4 pixels. Here the channel blocks are the outer loop: a pair of 16-channel blocks
 /// (R * S * C * 32 floats, 590 KB at 3x3 x 512) runs over every pixel of the sample while it
@@ -23,7 +23,7 @@ public static unsafe partial class Conv2D
     /// <summary>
     /// Whether inference runs this convolution through <c>ForwardPixelTiles</c>: it takes it,
     /// with at least 16 input channels and 32 output pixels per sample. Measured here (thread CPU
-    /// time, one core, batch 1) against <see cref="Forward"/> on every ResNet-18 shape: 3x3 over 128,
+    /// time, one core, batch 1) against <see cref="Forward(Span{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, in Conv2DDims, Activation, float)"/> on every ResNet-18 shape: 3x3 over 128,
     /// 256 and 512 channels 154 -> 201, 125 -> 181 and 120 -> 143 GFLOP/s, the stride-2 3x3 and 1x1
     /// 122-124 -> 167-185 and 143-153 -> 166-167, stage 1 170 -> 179; slower on a 3-channel stem
     /// (one broadcast per 16 FMAs is then a tap's pointer set-up) and on 3x3 pixels (an 8-pixel
@@ -34,7 +34,7 @@ public static unsafe partial class Conv2D
 
     /// <summary>
     /// y = act(conv(x, w) + b) for a convolution <see cref="RunsAsPixelTiles"/> takes; arguments as
-    /// <see cref="Forward"/> (the same packed weights and workspace). Overwrites y.
+    /// <see cref="Forward(Span{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, in Conv2DDims, Activation, float)"/> (the same packed weights and workspace). Overwrites y.
     /// </summary>
     /// <param name="y">(N, P, Q, K) output.</param>
     /// <param name="x">(N, H, W, C) input.</param>
@@ -46,11 +46,17 @@ public static unsafe partial class Conv2D
     /// <param name="alpha">LeakyReLU slope or ELU alpha.</param>
     public static void ForwardPixelTiles(
         Span<float> y, ReadOnlySpan<float> x, ReadOnlySpan<float> packedWeights, ReadOnlySpan<float> bias,
-        Span<float> workspace, in Conv2DDims dims, Activation activation = Activation.None, float alpha = 0f)
+        Span<float> workspace, in Conv2DDims dims, Activation activation = Activation.None, float alpha = 0f) =>
+        ForwardPixelTiles(y, x, packedWeights, bias, workspace, dims, activation, alpha, KernelPath.Hardware);
+
+    /// <summary><see cref="ForwardPixelTiles(Span{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, in Conv2DDims, Activation, float)"/> on <paramref name="path"/>.</summary>
+    internal static void ForwardPixelTiles(
+        Span<float> y, ReadOnlySpan<float> x, ReadOnlySpan<float> packedWeights, ReadOnlySpan<float> bias,
+        Span<float> workspace, in Conv2DDims dims, Activation activation, float alpha, KernelPath path)
     {
         dims.Validate();
         Check.Length(y.Length, (long)dims.N * dims.P * dims.Q * dims.K, "Conv2D.ForwardPixelTiles", nameof(y), "N*P*Q*K");
-        PixelTiles(y, x, packedWeights, bias, workspace, dims, activation, alpha, 0, dims.P * dims.Q, 0, dims.K);
+        PixelTiles(y, x, packedWeights, bias, workspace, dims, activation, alpha, 0, dims.P * dims.Q, 0, dims.K, path);
     }
 
     /// <summary>
@@ -70,14 +76,14 @@ public static unsafe partial class Conv2D
             throw Check.Failure(kernel, $"a pixel range needs N = 1 and 0 <= first < end <= P*Q = {dims.P * dims.Q}; got N = {dims.N}, [{firstPixel}, {endPixel}).");
         }
         Check.Length(y.Length, (long)(endPixel - firstPixel) * dims.K, kernel, nameof(y), "(endPixel - firstPixel)*K");
-        PixelTiles(y, x, packedWeights, bias, workspace, dims, activation, alpha, firstPixel, endPixel, 0, dims.K);
+        PixelTiles(y, x, packedWeights, bias, workspace, dims, activation, alpha, firstPixel, endPixel, 0, dims.K, KernelPath.Hardware);
     }
 
-    /// <summary>The checks every entry shares, then the kernel over pixels [first, end) and channels [firstChannel, endChannel) of every sample.</summary>
+    /// <summary>The checks every entry shares, then the kernel over pixels [first, end) and channels [firstChannel, endChannel) of every sample, on <paramref name="path"/>.</summary>
     private static void PixelTiles(
         Span<float> y, ReadOnlySpan<float> x, ReadOnlySpan<float> packedWeights, ReadOnlySpan<float> bias,
         Span<float> workspace, in Conv2DDims dims, Activation activation, float alpha, int firstPixel, int endPixel,
-        int firstChannel, int endChannel)
+        int firstChannel, int endChannel, KernelPath path)
     {
         const string kernel = "Conv2D.ForwardPixelTiles";
         if (!RunsAsPixelTiles(dims))
@@ -89,7 +95,7 @@ public static unsafe partial class Conv2D
         fixed (float* py = y, px = x, pw = packedWeights, pb = bias, ps = workspace)
         {
             float* b = bias.Length == 0 ? null : pb;
-            if (Simd.Use512)
+            if (path.Use512)
             {
                 PixelTilesCore<Lanes512>(py, px, pw, b, ps, ps + dims.C, dims, activation, alpha, firstPixel, endPixel, firstChannel, endChannel);
             }

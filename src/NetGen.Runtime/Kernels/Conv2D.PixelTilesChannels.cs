@@ -43,6 +43,6 @@ public static unsafe partial class Conv2D
                 $"a channel range needs 0 <= first < end <= K = {dims.K}, both multiples of {PixelTilesChannelUnit}; got [{firstChannel}, {endChannel}).");
         }
         Check.Length(y.Length, (long)dims.N * dims.P * dims.Q * dims.K, kernel, nameof(y), "N*P*Q*K");
-        PixelTiles(y, x, packedWeights, bias, workspace, dims, activation, alpha, 0, dims.P * dims.Q, firstChannel, endChannel);
+        PixelTiles(y, x, packedWeights, bias, workspace, dims, activation, alpha, 0, dims.P * dims.Q, firstChannel, endChannel, KernelPath.Hardware);
     }
 }

@@ -4,7 +4,7 @@ namespace NetGen.Kernels;
 
 /// <summary>
 /// The forward of a convolution with few input channels (an image stem: ResNet's 7x7 stride-2
-/// convolution from 3 channels). <see cref="Forward"/> walks taps (r, s) and then the C/G
+/// convolution from 3 channels). <see cref="Forward(Span{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, in Conv2DDims, Activation, float)"/> walks taps (r, s) and then the C/G
 /// channels of each: with C = 3 that is 3 multiply-adds per pointer set-up and loop exit. Here,
 /// for one kernel row r, the S taps times C channels of a window are S * C consecutive floats of
 /// the input row (channels-last, dilation 1 across) and S * C consecutive 16-lane rows of the
@@ -15,11 +15,11 @@ namespace NetGen.Kernels;
 /// </summary>
 public static unsafe partial class Conv2D
 {
-    /// <summary>Channels per tile of <see cref="ForwardRowTaps"/>: 4 blocks of 16.</summary>
+    /// <summary>Channels per tile of <see cref="ForwardRowTaps(Span{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, in Conv2DDims, Activation, float)"/>: 4 blocks of 16.</summary>
     private const int RowTapChannels = 4 * Simd.Block;
 
     /// <summary>
-    /// Whether <see cref="ForwardRowTaps"/> takes this convolution: no groups, at most 4 input
+    /// Whether <see cref="ForwardRowTaps(Span{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, in Conv2DDims, Activation, float)"/> takes this convolution: no groups, at most 4 input
     /// channels, no horizontal dilation, K a multiple of 64.
     /// </summary>
     public static bool RunsAsRowTaps(in Conv2DDims dims) =>
@@ -27,7 +27,7 @@ public static unsafe partial class Conv2D
 
     /// <summary>
     /// y = act(conv(x, w) + b) for a convolution <see cref="RunsAsRowTaps"/> takes; arguments as
-    /// <see cref="Forward"/> (the same packed weights and workspace). Overwrites y.
+    /// <see cref="Forward(Span{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, in Conv2DDims, Activation, float)"/> (the same packed weights and workspace). Overwrites y.
     /// </summary>
     /// <param name="y">(N, P, Q, K) output.</param>
     /// <param name="x">(N, H, W, C) input.</param>
@@ -39,7 +39,13 @@ public static unsafe partial class Conv2D
     /// <param name="alpha">LeakyReLU slope or ELU alpha.</param>
     public static void ForwardRowTaps(
         Span<float> y, ReadOnlySpan<float> x, ReadOnlySpan<float> packedWeights, ReadOnlySpan<float> bias,
-        Span<float> workspace, in Conv2DDims dims, Activation activation = Activation.None, float alpha = 0f)
+        Span<float> workspace, in Conv2DDims dims, Activation activation = Activation.None, float alpha = 0f) =>
+        ForwardRowTaps(y, x, packedWeights, bias, workspace, dims, activation, alpha, KernelPath.Hardware);
+
+    /// <summary><see cref="ForwardRowTaps(Span{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, in Conv2DDims, Activation, float)"/> on <paramref name="path"/>.</summary>
+    internal static void ForwardRowTaps(
+        Span<float> y, ReadOnlySpan<float> x, ReadOnlySpan<float> packedWeights, ReadOnlySpan<float> bias,
+        Span<float> workspace, in Conv2DDims dims, Activation activation, float alpha, KernelPath path)
     {
         const string kernel = "Conv2D.ForwardRowTaps";
         dims.Validate();
@@ -53,7 +59,7 @@ public static unsafe partial class Conv2D
         fixed (float* py = y, px = x, pw = packedWeights, pb = bias, ps = workspace)
         {
             float* b = bias.Length == 0 ? null : pb;
-            if (Simd.Use512)
+            if (path.Use512)
             {
                 RowTapsCore<Lanes512>(py, px, pw, b, ps, ps + dims.C, dims, activation, alpha);
             }

@@ -39,7 +39,7 @@ public static unsafe partial class Conv2D
     private const int WinogradTaps = 16;
 
     /// <summary>
-    /// Whether <see cref="ForwardWinograd"/> takes this convolution: 3x3 kernel, stride 1,
+    /// Whether <see cref="ForwardWinograd(Span{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, in Conv2DDims, Activation, float)"/> takes this convolution: 3x3 kernel, stride 1,
     /// no dilation, no groups, C and K multiples of 16 (any padding).
     /// </summary>
     public static bool SuitsWinograd(in Conv2DDims dims) =>
@@ -50,13 +50,13 @@ public static unsafe partial class Conv2D
     /// <summary>Floats of the transformed weights: 16 * C * K, laid out (16, K/16, C, 16).</summary>
     public static int WinogradWeightFloats(in Conv2DDims dims) => WinogradTaps * dims.C * dims.K;
 
-    /// <summary>Scratch floats <see cref="ForwardWinograd"/> and <see cref="ForwardWinogradMaxPool"/> need: one block's V and M, 16 * <see cref="WinogradTileBlock"/> * (C + K).</summary>
+    /// <summary>Scratch floats <see cref="ForwardWinograd(Span{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, in Conv2DDims, Activation, float)"/> and <see cref="ForwardWinogradMaxPool(Span{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, in Conv2DDims, in PoolDims, Activation, float)"/> need: one block's V and M, 16 * <see cref="WinogradTileBlock"/> * (C + K).</summary>
     public static int WinogradWorkspaceFloats(in Conv2DDims dims) => WinogradTaps * WinogradTileBlock * (dims.C + dims.K);
 
     /// <summary>y = act(conv(x, w) + b) through Winograd F(2x2, 3x3). Overwrites y.</summary>
     /// <param name="y">(N, P, Q, K) output.</param>
     /// <param name="x">(N, H, W, C) input.</param>
-    /// <param name="winogradWeights">Weights transformed by <see cref="PackWinograd"/>.</param>
+    /// <param name="winogradWeights">Weights transformed by <see cref="PackWinograd(Span{float}, ReadOnlySpan{float}, in Conv2DDims)"/>.</param>
     /// <param name="bias">(K), or empty for no bias.</param>
     /// <param name="workspace">At least <see cref="WinogradWorkspaceFloats"/> floats of scratch.</param>
     /// <param name="dims">The convolution; <see cref="SuitsWinograd"/> must hold.</param>
@@ -64,7 +64,13 @@ public static unsafe partial class Conv2D
     /// <param name="alpha">LeakyReLU slope or ELU alpha.</param>
     public static void ForwardWinograd(
         Span<float> y, ReadOnlySpan<float> x, ReadOnlySpan<float> winogradWeights, ReadOnlySpan<float> bias,
-        Span<float> workspace, in Conv2DDims dims, Activation activation = Activation.None, float alpha = 0f)
+        Span<float> workspace, in Conv2DDims dims, Activation activation = Activation.None, float alpha = 0f) =>
+        ForwardWinograd(y, x, winogradWeights, bias, workspace, dims, activation, alpha, KernelPath.Hardware);
+
+    /// <summary><see cref="ForwardWinograd(Span{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, in Conv2DDims, Activation, float)"/> on <paramref name="path"/>.</summary>
+    internal static void ForwardWinograd(
+        Span<float> y, ReadOnlySpan<float> x, ReadOnlySpan<float> winogradWeights, ReadOnlySpan<float> bias,
+        Span<float> workspace, in Conv2DDims dims, Activation activation, float alpha, KernelPath path)
     {
         const string kernel = "Conv2D.ForwardWinograd";
         dims.Validate();
@@ -72,7 +78,7 @@ public static unsafe partial class Conv2D
         Check.Length(y.Length, (long)dims.N * dims.P * dims.Q * dims.K, kernel, nameof(y), "N*P*Q*K");
         CheckWinogradInputs(kernel, x, winogradWeights, bias, workspace, dims);
         var tiles = new WinogradTiles((dims.P + 1) / 2, (dims.Q + 1) / 2, Pooled: false);
-        WinogradRun(y, x, winogradWeights, bias, workspace, dims, tiles, activation, alpha, 0, dims.K);
+        WinogradRun(y, x, winogradWeights, bias, workspace, dims, tiles, activation, alpha, 0, dims.K, path);
     }
 
     /// <summary>
@@ -81,7 +87,7 @@ public static unsafe partial class Conv2D
     /// </summary>
     /// <param name="y">(N, P_pool, Q_pool, K) output.</param>
     /// <param name="x">(N, H, W, C) input.</param>
-    /// <param name="winogradWeights">Weights transformed by <see cref="PackWinograd"/>.</param>
+    /// <param name="winogradWeights">Weights transformed by <see cref="PackWinograd(Span{float}, ReadOnlySpan{float}, in Conv2DDims)"/>.</param>
     /// <param name="bias">(K), or empty for none.</param>
     /// <param name="workspace">At least <see cref="WinogradWorkspaceFloats"/> floats.</param>
     /// <param name="conv">The convolution; <see cref="SuitsWinograd"/> must hold.</param>
@@ -90,7 +96,13 @@ public static unsafe partial class Conv2D
     /// <param name="alpha">LeakyReLU slope or ELU alpha.</param>
     public static void ForwardWinogradMaxPool(
         Span<float> y, ReadOnlySpan<float> x, ReadOnlySpan<float> winogradWeights, ReadOnlySpan<float> bias,
-        Span<float> workspace, in Conv2DDims conv, in PoolDims pool, Activation activation = Activation.None, float alpha = 0f)
+        Span<float> workspace, in Conv2DDims conv, in PoolDims pool, Activation activation = Activation.None, float alpha = 0f) =>
+        ForwardWinogradMaxPool(y, x, winogradWeights, bias, workspace, conv, pool, activation, alpha, KernelPath.Hardware);
+
+    /// <summary><see cref="ForwardWinogradMaxPool(Span{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, in Conv2DDims, in PoolDims, Activation, float)"/> on <paramref name="path"/>.</summary>
+    internal static void ForwardWinogradMaxPool(
+        Span<float> y, ReadOnlySpan<float> x, ReadOnlySpan<float> winogradWeights, ReadOnlySpan<float> bias,
+        Span<float> workspace, in Conv2DDims conv, in PoolDims pool, Activation activation, float alpha, KernelPath path)
     {
         const string kernel = "Conv2D.ForwardWinogradMaxPool";
         conv.Validate();
@@ -105,10 +117,10 @@ public static unsafe partial class Conv2D
         Check.Length(y.Length, (long)pool.N * pool.P * pool.Q * pool.C, kernel, nameof(y), "N*P_pool*Q_pool*K");
         CheckWinogradInputs(kernel, x, winogradWeights, bias, workspace, conv);
         var tiles = new WinogradTiles(pool.P, pool.Q, Pooled: true);
-        WinogradRun(y, x, winogradWeights, bias, workspace, conv, tiles, activation, alpha, 0, conv.K);
+        WinogradRun(y, x, winogradWeights, bias, workspace, conv, tiles, activation, alpha, 0, conv.K, path);
     }
 
-    /// <summary>Whether <see cref="ForwardWinogradMaxPool"/> takes this pool: 2x2, stride 2, no padding, P_pool = P/2 and Q_pool = Q/2 rounded down.</summary>
+    /// <summary>Whether <see cref="ForwardWinogradMaxPool(Span{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, in Conv2DDims, in PoolDims, Activation, float)"/> takes this pool: 2x2, stride 2, no padding, P_pool = P/2 and Q_pool = Q/2 rounded down.</summary>
     public static bool SuitsWinogradMaxPool(in Conv2DDims conv, in PoolDims pool) =>
         pool.N == conv.N && pool.H == conv.P && pool.W == conv.Q && pool.C == conv.K &&
         pool.R == 2 && pool.S == 2 && pool.StrideH == 2 && pool.StrideW == 2 &&

@@ -17,7 +17,11 @@ public static unsafe partial class Conv2D
     /// <param name="winograd">(<see cref="WinogradWeightFloats"/>) destination.</param>
     /// <param name="packedWeights">(<see cref="PackedWeightFloats"/>) forward-packed weights.</param>
     /// <param name="dims">The convolution; <see cref="SuitsWinograd"/> must hold.</param>
-    public static void PackWinograd(Span<float> winograd, ReadOnlySpan<float> packedWeights, in Conv2DDims dims)
+    public static void PackWinograd(Span<float> winograd, ReadOnlySpan<float> packedWeights, in Conv2DDims dims) =>
+        PackWinograd(winograd, packedWeights, dims, KernelPath.Hardware);
+
+    /// <summary><see cref="PackWinograd(Span{float}, ReadOnlySpan{float}, in Conv2DDims)"/> on <paramref name="path"/>.</summary>
+    internal static void PackWinograd(Span<float> winograd, ReadOnlySpan<float> packedWeights, in Conv2DDims dims, KernelPath path)
     {
         const string kernel = "Conv2D.PackWinograd";
         dims.Validate();
@@ -26,7 +30,7 @@ public static unsafe partial class Conv2D
         Check.Length(packedWeights.Length, PackedWeightFloats(dims), kernel, nameof(packedWeights), "Conv2D.PackedWeightFloats(dims)");
         fixed (float* pu = winograd, pw = packedWeights)
         {
-            if (Simd.Use512)
+            if (path.Use512)
             {
                 PackWinogradCore<Lanes512>(pu, pw, dims.C, dims.K / Simd.Block);
             }

@@ -20,13 +20,14 @@ public static unsafe partial class Conv2D
     }
 
     /// <summary>
-    /// Pins the spans and runs <see cref="WinogradBlocks{TV}"/> on the widest vectors the machine has, for output
+    /// Pins the spans and runs <see cref="WinogradBlocks{TV}"/> on <paramref name="path"/>'s lanes, for output
     /// channels [<paramref name="kFirst"/>, <paramref name="kFirst"/> + <paramref name="kCount"/>) (multiples of 16;
     /// 0 and K for the whole layer): y, u and bias are offset here to the first channel.
     /// </summary>
     private static void WinogradRun(
         Span<float> y, ReadOnlySpan<float> x, ReadOnlySpan<float> u, ReadOnlySpan<float> bias,
-        Span<float> workspace, in Conv2DDims d, in WinogradTiles tiles, Activation activation, float alpha, int kFirst, int kCount)
+        Span<float> workspace, in Conv2DDims d, in WinogradTiles tiles, Activation activation, float alpha, int kFirst, int kCount,
+        KernelPath path)
     {
         fixed (float* py = y, px = x, pu = u, pb = bias, ps = workspace)
         {
@@ -34,7 +35,7 @@ public static unsafe partial class Conv2D
             // U is (16, K/16, C, 16): the range's blocks of one tap start kFirst/16 blocks of (C, 16) in.
             float* w = pu + (long)kFirst * d.C;
             var range = new WinogradChannels(kCount, d.K);
-            if (Simd.Use512)
+            if (path.Use512)
             {
                 WinogradBlocks<Lanes512>(py + kFirst, px, w, b, ps, d, tiles, range, activation, alpha);
             }

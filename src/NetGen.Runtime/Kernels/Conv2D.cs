@@ -18,15 +18,12 @@ public static unsafe partial class Conv2D
 {
     private const int PixelTile = 4;
 
-    /// <summary>Tests set this to run every pixel through the border kernels; results must agree with the interior tiles.</summary>
-    internal static bool ForceEdgeKernels;
-
     /// <summary>Floats of the forward-packed weights: G * ceil(K/G / 16) * R * S * C/G * 16 (depthwise: R * S * ceil(C/16) * 16).</summary>
     public static int PackedWeightFloats(in Conv2DDims dims) => IsDepthwise(dims)
         ? DepthwisePackedFloats(dims)
         : dims.Groups * Simd.Blocks(dims.GroupK) * dims.R * dims.S * dims.GroupC * Simd.Block;
 
-    /// <summary>Scratch floats <see cref="Forward"/> needs: a zero row of C/G for padding taps, and one 16-lane tail.</summary>
+    /// <summary>Scratch floats <see cref="Forward(Span{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, in Conv2DDims, Activation, float)"/> needs: a zero row of C/G for padding taps, and one 16-lane tail.</summary>
     public static int ForwardWorkspaceFloats(in Conv2DDims dims) => dims.GroupC + Simd.Block;
 
     /// <summary>Canonical (K, C/G, R, S) weights to the forward layout (G, ceil(K/G/16), R, S, C/G, 16), or (R, S, ceil(C/16) * 16) for depthwise. Overwrites packed.</summary>
@@ -76,13 +73,19 @@ public static unsafe partial class Conv2D
     /// <param name="alpha">LeakyReLU slope or ELU alpha.</param>
     public static void Forward(
         Span<float> y, ReadOnlySpan<float> x, ReadOnlySpan<float> packedWeights, ReadOnlySpan<float> bias,
-        Span<float> workspace, in Conv2DDims dims, Activation activation = Activation.None, float alpha = 0f)
+        Span<float> workspace, in Conv2DDims dims, Activation activation = Activation.None, float alpha = 0f) =>
+        Forward(y, x, packedWeights, bias, workspace, dims, activation, alpha, KernelPath.Hardware);
+
+    /// <summary><see cref="Forward(Span{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, in Conv2DDims, Activation, float)"/> on <paramref name="path"/>.</summary>
+    internal static void Forward(
+        Span<float> y, ReadOnlySpan<float> x, ReadOnlySpan<float> packedWeights, ReadOnlySpan<float> bias,
+        Span<float> workspace, in Conv2DDims dims, Activation activation, float alpha, KernelPath path)
     {
         const string kernel = "Conv2D.Forward";
         dims.Validate();
         Check.Length(y.Length, (long)dims.N * dims.P * dims.Q * dims.K, kernel, nameof(y), "N*P*Q*K");
         CheckForwardInputs(kernel, x, packedWeights, bias, workspace, dims);
-        Run(y, x, packedWeights, bias, workspace, dims, activation, alpha, accumulate: false);
+        Run(y, x, packedWeights, bias, workspace, dims, activation, alpha, accumulate: false, path);
     }
 
     /// <summary>The checks every forward kernel makes of its inputs (x, packed weights, optional bias, workspace), naming <paramref name="kernel"/>.</summary>
@@ -101,7 +104,7 @@ public static unsafe partial class Conv2D
     /// <summary>The forward pass without argument checks; <paramref name="accumulate"/> adds to y (Conv2DTranspose's dX).</summary>
     internal static void Run(
         Span<float> y, ReadOnlySpan<float> x, ReadOnlySpan<float> packedWeights, ReadOnlySpan<float> bias,
-        Span<float> workspace, in Conv2DDims dims, Activation activation, float alpha, bool accumulate)
+        Span<float> workspace, in Conv2DDims dims, Activation activation, float alpha, bool accumulate, KernelPath path)
     {
         workspace[..dims.GroupC].Clear();
         fixed (float* py = y, px = x, pw = packedWeights, pb = bias, ps = workspace)
@@ -109,7 +112,7 @@ public static unsafe partial class Conv2D
             float* b = bias.Length == 0 ? null : pb;
             if (IsDepthwise(dims))
             {
-                if (Simd.Use512)
+                if (path.Use512)
                 {
                     DepthwiseForward<Lanes512>(py, px, pw, b, dims, activation, alpha, accumulate);
                 }
@@ -118,19 +121,20 @@ public static unsafe partial class Conv2D
                     DepthwiseForward<Lanes256>(py, px, pw, b, dims, activation, alpha, accumulate);
                 }
             }
-            else if (Simd.Use512)
+            else if (path.Use512)
             {
-                ForwardCore<Lanes512>(py, px, pw, b, ps, ps + dims.GroupC, dims, activation, alpha, accumulate);
+                ForwardCore<Lanes512>(py, px, pw, b, ps, ps + dims.GroupC, dims, activation, alpha, accumulate, path.InteriorTiles);
             }
             else
             {
-                ForwardCore<Lanes256>(py, px, pw, b, ps, ps + dims.GroupC, dims, activation, alpha, accumulate);
+                ForwardCore<Lanes256>(py, px, pw, b, ps, ps + dims.GroupC, dims, activation, alpha, accumulate, interiorTiles: false);
             }
         }
     }
 
     private static void ForwardCore<TV>(
-        float* y, float* x, float* w, float* b, float* zero, float* tail, in Conv2DDims dims, Activation act, float alpha, bool accumulate)
+        float* y, float* x, float* w, float* b, float* zero, float* tail, in Conv2DDims dims, Activation act, float alpha, bool accumulate,
+        bool interiorTiles)
         where TV : struct, ILanes16<TV>
     {
         // Locals, not struct reads, so the JIT keeps them in registers (measured 2.5x).
@@ -143,7 +147,7 @@ public static unsafe partial class Conv2D
         // The interior (every tap inside the input) runs as wide register tiles; its border, and
         // machines without 32 vector registers, run the 4-pixel kernels below with the zero row.
         var interior = InteriorTiles.Of(dims);
-        bool tiles = typeof(TV) == typeof(Lanes512) && !interior.IsEmpty && !ForceEdgeKernels;
+        bool tiles = typeof(TV) == typeof(Lanes512) && !interior.IsEmpty && interiorTiles;
 
         for (int n = 0; n < n0; n++)
         {

@@ -95,7 +95,7 @@ public static class Conv2DTranspose
         Check.Length(dY.Length, (long)dims.N * dims.P * dims.Q * dims.K, kernel, nameof(dY), "N*P*Q*K");
         Check.Length(packedBackwardWeights.Length, PackedBackwardWeightFloats(dims), kernel, nameof(packedBackwardWeights), "Conv2DTranspose.PackedBackwardWeightFloats(dims)");
         Check.AtLeast(workspace.Length, BackwardWorkspaceFloats(dims), kernel, nameof(workspace), "K/G + 16");
-        Conv2D.Run(dX, dY, packedBackwardWeights, default, workspace, conv, Activation.None, 0f, accumulate: true);
+        Conv2D.Run(dX, dY, packedBackwardWeights, default, workspace, conv, Activation.None, 0f, accumulate: true, KernelPath.Hardware);
     }
 
     /// <summary>dW += the weight gradient, in canonical (C, K/G, R, S) layout.</summary>

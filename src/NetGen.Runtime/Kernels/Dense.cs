@@ -67,7 +67,13 @@ public static unsafe class Dense
     /// <param name="alpha">LeakyReLU slope or ELU alpha.</param>
     public static void Forward(
         Span<float> y, ReadOnlySpan<float> x, ReadOnlySpan<float> packedWeights, ReadOnlySpan<float> bias,
-        in DenseDims dims, Activation activation = Activation.None, float alpha = 0f)
+        in DenseDims dims, Activation activation = Activation.None, float alpha = 0f) =>
+        Forward(y, x, packedWeights, bias, dims, activation, alpha, KernelPath.Hardware);
+
+    /// <summary><see cref="Forward(Span{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, in DenseDims, Activation, float)"/> on <paramref name="path"/>.</summary>
+    internal static void Forward(
+        Span<float> y, ReadOnlySpan<float> x, ReadOnlySpan<float> packedWeights, ReadOnlySpan<float> bias,
+        in DenseDims dims, Activation activation, float alpha, KernelPath path)
     {
         const string kernel = "Dense.Forward";
         dims.Validate();
@@ -82,7 +88,7 @@ public static unsafe class Dense
         fixed (float* py = y, px = x, pw = packedWeights, pb = bias)
         {
             float* b = bias.Length == 0 ? null : pb;
-            if (Simd.Use512)
+            if (path.Use512)
             {
                 ForwardCore<Lanes512>(py, px, pw, b, tail, dims, activation, alpha);
             }
@@ -164,7 +170,11 @@ public static unsafe class Dense
     /// <param name="dY">(N, K) pre-activation output gradient.</param>
     /// <param name="weights">(K, C) canonical weights.</param>
     /// <param name="dims">The layer.</param>
-    public static void BackwardData(Span<float> dX, ReadOnlySpan<float> dY, ReadOnlySpan<float> weights, in DenseDims dims)
+    public static void BackwardData(Span<float> dX, ReadOnlySpan<float> dY, ReadOnlySpan<float> weights, in DenseDims dims) =>
+        BackwardData(dX, dY, weights, dims, KernelPath.Hardware);
+
+    /// <summary><see cref="BackwardData(Span{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, in DenseDims)"/> on <paramref name="path"/>.</summary>
+    internal static void BackwardData(Span<float> dX, ReadOnlySpan<float> dY, ReadOnlySpan<float> weights, in DenseDims dims, KernelPath path)
     {
         const string kernel = "Dense.BackwardData";
         Check.Length(dX.Length, (long)dims.N * dims.C, kernel, nameof(dX), "N*C");
@@ -172,7 +182,7 @@ public static unsafe class Dense
         Check.Length(weights.Length, (long)dims.K * dims.C, kernel, nameof(weights), "K*C");
         fixed (float* pdx = dX, pdy = dY, pw = weights)
         {
-            if (Simd.Use512)
+            if (path.Use512)
             {
                 BackwardDataCore<Lanes512>(pdx, pdy, pw, dims.N, dims.C, dims.K);
             }
@@ -202,7 +212,11 @@ public static unsafe class Dense
     /// <param name="dY">(N, K) pre-activation output gradient.</param>
     /// <param name="x">(N, C) the forward input.</param>
     /// <param name="dims">The layer.</param>
-    public static void BackwardWeights(Span<float> dW, ReadOnlySpan<float> dY, ReadOnlySpan<float> x, in DenseDims dims)
+    public static void BackwardWeights(Span<float> dW, ReadOnlySpan<float> dY, ReadOnlySpan<float> x, in DenseDims dims) =>
+        BackwardWeights(dW, dY, x, dims, KernelPath.Hardware);
+
+    /// <summary><see cref="BackwardWeights(Span{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, in DenseDims)"/> on <paramref name="path"/>.</summary>
+    internal static void BackwardWeights(Span<float> dW, ReadOnlySpan<float> dY, ReadOnlySpan<float> x, in DenseDims dims, KernelPath path)
     {
         const string kernel = "Dense.BackwardWeights";
         Check.Length(dW.Length, (long)dims.K * dims.C, kernel, nameof(dW), "K*C");
@@ -210,7 +224,7 @@ public static unsafe class Dense
         Check.Length(x.Length, (long)dims.N * dims.C, kernel, nameof(x), "N*C");
         fixed (float* pdw = dW, pdy = dY, px = x)
         {
-            if (Simd.Use512)
+            if (path.Use512)
             {
                 BackwardWeightsCore<Lanes512>(pdw, pdy, px, dims.N, dims.C, dims.K);
             }

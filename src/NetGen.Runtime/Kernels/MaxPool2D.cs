@@ -14,10 +14,14 @@ public static unsafe class MaxPool2D
     /// <param name="y">(N, P, Q, C) output.</param>
     /// <param name="x">(N, H, W, C) input.</param>
     /// <param name="dims">The pooling.</param>
-    public static void Forward(Span<float> y, ReadOnlySpan<float> x, in PoolDims dims) => Rows(y, x, dims, 0, dims.P, "MaxPool2D.Forward");
+    public static void Forward(Span<float> y, ReadOnlySpan<float> x, in PoolDims dims) => Forward(y, x, dims, KernelPath.Hardware);
+
+    /// <summary><see cref="Forward(Span{float}, ReadOnlySpan{float}, in PoolDims)"/> on <paramref name="path"/>.</summary>
+    internal static void Forward(Span<float> y, ReadOnlySpan<float> x, in PoolDims dims, KernelPath path) =>
+        Rows(y, x, dims, 0, dims.P, "MaxPool2D.Forward", path);
 
     /// <summary>
-    /// Output rows [<paramref name="firstRow"/>, <paramref name="endRow"/>) of every sample of <see cref="Forward"/>, the
+    /// Output rows [<paramref name="firstRow"/>, <paramref name="endRow"/>) of every sample of <see cref="Forward(Span{float}, ReadOnlySpan{float}, in PoolDims)"/>, the
     /// same values; the other rows of <paramref name="y"/> are left as they are. Splits one sample's pooling over threads.
     /// </summary>
     /// <param name="y">(N, P, Q, C) output, the whole of it.</param>
@@ -31,17 +35,17 @@ public static unsafe class MaxPool2D
         {
             throw Check.Failure("MaxPool2D.ForwardRows", $"a row range needs 0 <= first < end <= P = {dims.P}; got [{firstRow}, {endRow}).");
         }
-        Rows(y, x, dims, firstRow, endRow, "MaxPool2D.ForwardRows");
+        Rows(y, x, dims, firstRow, endRow, "MaxPool2D.ForwardRows", KernelPath.Hardware);
     }
 
-    private static void Rows(Span<float> y, ReadOnlySpan<float> x, in PoolDims dims, int firstRow, int endRow, string kernel)
+    private static void Rows(Span<float> y, ReadOnlySpan<float> x, in PoolDims dims, int firstRow, int endRow, string kernel, KernelPath path)
     {
         dims.Validate();
         Check.Length(y.Length, (long)dims.N * dims.P * dims.Q * dims.C, kernel, nameof(y), "N*P*Q*C");
         Check.Length(x.Length, (long)dims.N * dims.H * dims.W * dims.C, kernel, nameof(x), "N*H*W*C");
         fixed (float* py = y, px = x)
         {
-            if (Simd.Use512)
+            if (path.Use512)
             {
                 ForwardCore<Lanes512>(py, px, dims, firstRow, endRow);
             }
@@ -103,7 +107,11 @@ public static unsafe class MaxPool2D
     /// <param name="dY">(N, P, Q, C) output gradient.</param>
     /// <param name="x">(N, H, W, C) the forward input.</param>
     /// <param name="dims">The pooling.</param>
-    public static void Backward(Span<float> dX, ReadOnlySpan<float> dY, ReadOnlySpan<float> x, in PoolDims dims)
+    public static void Backward(Span<float> dX, ReadOnlySpan<float> dY, ReadOnlySpan<float> x, in PoolDims dims) =>
+        Backward(dX, dY, x, dims, KernelPath.Hardware);
+
+    /// <summary><see cref="Backward(Span{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, in PoolDims)"/> on <paramref name="path"/>.</summary>
+    internal static void Backward(Span<float> dX, ReadOnlySpan<float> dY, ReadOnlySpan<float> x, in PoolDims dims, KernelPath path)
     {
         const string kernel = "MaxPool2D.Backward";
         dims.Validate();
@@ -112,7 +120,7 @@ public static unsafe class MaxPool2D
         Check.Length(x.Length, (long)dims.N * dims.H * dims.W * dims.C, kernel, nameof(x), "N*H*W*C");
         fixed (float* pdx = dX, pdy = dY, px = x)
         {
-            if (Simd.Use512)
+            if (path.Use512)
             {
                 BackwardCore<Lanes512>(pdx, pdy, px, dims, false);
             }
@@ -131,13 +139,17 @@ public static unsafe class MaxPool2D
     /// <summary>
     /// dX = the gradient of a pooling whose windows tile the input (<see cref="Tiles"/>): every
     /// element is written once (dY at each window's first maximum, 0 elsewhere), so dX needs no
-    /// clearing first; the values equal <see cref="Backward"/> into a zeroed dX.
+    /// clearing first; the values equal <see cref="Backward(Span{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, in PoolDims)"/> into a zeroed dX.
     /// </summary>
     /// <param name="dX">(N, H, W, C) input gradient, overwritten.</param>
     /// <param name="dY">(N, P, Q, C) output gradient.</param>
     /// <param name="x">(N, H, W, C) the forward input.</param>
     /// <param name="dims">The pooling.</param>
-    public static void BackwardOverwrite(Span<float> dX, ReadOnlySpan<float> dY, ReadOnlySpan<float> x, in PoolDims dims)
+    public static void BackwardOverwrite(Span<float> dX, ReadOnlySpan<float> dY, ReadOnlySpan<float> x, in PoolDims dims) =>
+        BackwardOverwrite(dX, dY, x, dims, KernelPath.Hardware);
+
+    /// <summary><see cref="BackwardOverwrite(Span{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, in PoolDims)"/> on <paramref name="path"/>.</summary>
+    internal static void BackwardOverwrite(Span<float> dX, ReadOnlySpan<float> dY, ReadOnlySpan<float> x, in PoolDims dims, KernelPath path)
     {
         const string kernel = "MaxPool2D.BackwardOverwrite";
         dims.Validate();
@@ -151,7 +163,7 @@ public static unsafe class MaxPool2D
         Check.Length(x.Length, (long)dims.N * dims.H * dims.W * dims.C, kernel, nameof(x), "N*H*W*C");
         fixed (float* pdx = dX, pdy = dY, px = x)
         {
-            if (Simd.Use512)
+            if (path.Use512)
             {
                 BackwardCore<Lanes512>(pdx, pdy, px, dims, true);
             }

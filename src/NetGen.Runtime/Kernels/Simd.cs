@@ -132,16 +132,11 @@ internal readonly unsafe struct Lanes256 : ILanes16<Lanes256>
     public static Lanes256 And(Lanes256 a, Lanes256 b) => new(a.lo & b.lo, a.hi & b.hi);
 }
 
-/// <summary>Which <see cref="ILanes16{TSelf}"/> implementation the kernels dispatch to.</summary>
+/// <summary>The 16-lane block and helpers every kernel shares; which <see cref="ILanes16{TSelf}"/> a call takes is its <see cref="KernelPath"/>.</summary>
 internal static unsafe class Simd
 {
     /// <summary>Block width: output channels per register block, and the packed layouts' inner dimension.</summary>
     public const int Block = 16;
-
-    /// <summary>Tests set this to run the 256-bit path on an AVX-512 machine; results must agree.</summary>
-    internal static bool ForceVector256;
-
-    public static bool Use512 => Vector512.IsHardwareAccelerated && !ForceVector256;
 
     /// <summary>Number of 16-wide blocks covering <paramref name="count"/> channels.</summary>
     public static int Blocks(int count) => (count + Block - 1) / Block;

@@ -34,21 +34,21 @@ public class Conv2DOneChannelTests
 
     [Theory]
     [MemberData(nameof(Cases))]
-    public void Fused_pool_matches_reference(Case t) => CheckPooled(t);
+    public void Fused_pool_matches_reference(Case t) => CheckPooled(t, KernelPath.Hardware);
 
     [Theory]
     [MemberData(nameof(Cases))]
-    public void Fused_pool_256_bit_path_matches_reference(Case t) => SimdSwitch.With256(() => CheckPooled(t));
+    public void Fused_pool_256_bit_path_matches_reference(Case t) => CheckPooled(t, KernelPath.Vector256);
 
     [Theory]
     [MemberData(nameof(Cases))]
-    public void Forward_matches_reference(Case t) => CheckForward(t);
+    public void Forward_matches_reference(Case t) => CheckForward(t, KernelPath.Hardware);
 
     [Theory]
     [MemberData(nameof(Cases))]
-    public void Forward_256_bit_path_matches_reference(Case t) => SimdSwitch.With256(() => CheckForward(t));
+    public void Forward_256_bit_path_matches_reference(Case t) => CheckForward(t, KernelPath.Vector256);
 
-    private static void CheckPooled(Case t)
+    private static void CheckPooled(Case t, KernelPath path)
     {
         var d = t.Conv;
         var pool = PoolDims.Create(d.N, d.P, d.Q, d.K, t.PoolR, t.PoolS, t.PoolStride, t.PoolStride);
@@ -56,18 +56,18 @@ public class Conv2DOneChannelTests
         var expected = TestData.NchwToNhwc(Reference.Pool(reference, pool), pool.N, pool.C, pool.P, pool.Q);
         var y = Garbage(pool.N * pool.P * pool.Q * pool.C);
         var workspace = Garbage(Conv2D.ForwardMaxPoolWorkspaceFloats(d, pool));
-        Conv2D.ForwardMaxPool(y, x, packed, b, workspace, d, pool, t.Act, t.Alpha);
+        Conv2D.ForwardMaxPool(y, x, packed, b, workspace, d, pool, t.Act, t.Alpha, path);
         TensorAssert.Close(expected, y, 1e-5, 1e-6, "y");
     }
 
-    private static void CheckForward(Case t)
+    private static void CheckForward(Case t, KernelPath path)
     {
         var d = t.Conv;
         var (x, packed, b, reference) = Inputs(t);
         var expected = TestData.NchwToNhwc(reference, d.N, d.K, d.P, d.Q);
         var y = Garbage(d.N * d.P * d.Q * d.K);
         var workspace = Garbage(Conv2D.ForwardWorkspaceFloats(d));
-        Conv2D.Forward(y, x, packed, b, workspace, d, t.Act, t.Alpha);
+        Conv2D.Forward(y, x, packed, b, workspace, d, t.Act, t.Alpha, path);
         TensorAssert.Close(expected, y, 1e-5, 1e-6, "y");
     }
 

@@ -17,11 +17,11 @@ public class Conv2DPixelTilesTests
 
     [Theory]
     [MemberData(nameof(Cases))]
-    public void Forward_matches_float64_reference(Conv2DTests.Case t) => Check(t);
+    public void Forward_matches_float64_reference(Conv2DTests.Case t) => Check(t, KernelPath.Hardware);
 
     [Theory]
     [MemberData(nameof(Cases))]
-    public void Forward_256_bit_path_matches_reference(Conv2DTests.Case t) => SimdSwitch.With256(() => Check(t));
+    public void Forward_256_bit_path_matches_reference(Conv2DTests.Case t) => Check(t, KernelPath.Vector256);
 
     [Fact]
     public void Inference_takes_it_for_resnet_stages_and_not_for_stems_or_tiny_maps()
@@ -57,6 +57,6 @@ public class Conv2DPixelTilesTests
         Assert.Contains("0 <= first < end <= P*Q = 49; got N = 1, [30, 50)", error.Message);
     }
 
-    private static void Check(Conv2DTests.Case t) =>
-        ConvForwardCheck.AgainstReference(t, new Random(t.Name.Length * 17 + 3), 1.0f, Conv2D.ForwardPixelTiles);
+    private static void Check(Conv2DTests.Case t, KernelPath path) =>
+        ConvForwardCheck.AgainstReference(t, new Random(t.Name.Length * 17 + 3), 1.0f, Conv2D.ForwardPixelTiles, path);
 }

@@ -38,28 +38,14 @@ public class Conv2DTests
 
     [Theory]
     [MemberData(nameof(ForwardCases))]
-    public void Forward_matches_float64_reference(Case t) => CheckForward(t, 1);
+    public void Forward_matches_float64_reference(Case t) => CheckForward(t, 1, KernelPath.Hardware);
 
     [Theory]
     [MemberData(nameof(ForwardCases))]
-    public void Forward_256_bit_path_matches_reference(Case t)
-    {
-        lock (SimdSwitch.Gate)
-        {
-            Simd.ForceVector256 = true;
-            try
-            {
-                CheckForward(t, 2);
-            }
-            finally
-            {
-                Simd.ForceVector256 = false;
-            }
-        }
-    }
+    public void Forward_256_bit_path_matches_reference(Case t) => CheckForward(t, 2, KernelPath.Vector256);
 
-    private static void CheckForward(Case t, int seed) =>
-        ConvForwardCheck.AgainstReference(t, new Random(seed * 7919 + t.Name.Length), t.Alpha, Conv2D.Forward);
+    private static void CheckForward(Case t, int seed, KernelPath path) =>
+        ConvForwardCheck.AgainstReference(t, new Random(seed * 7919 + t.Name.Length), t.Alpha, Conv2D.Forward, path);
 
     [Theory]
     [MemberData(nameof(GradientCases))]
@@ -116,17 +102,16 @@ public class Conv2DTests
         var dY = TestData.Uniform(rng, d.N * d.P * d.Q * d.K);
         var backPacked = new float[Conv2D.PackedBackwardWeightFloats(d)];
         Conv2D.PackForBackward(backPacked, w, d);
-        (float[] dX, float[] dW) Run()
+        (float[] dX, float[] dW) Run(KernelPath path)
         {
             var dX = new float[x.Length];
             var dW = new float[w.Length];
-            Conv2D.BackwardData(dX, dY, backPacked, new float[Conv2D.BackwardDataWorkspaceFloats(d)], d);
-            Conv2D.BackwardWeights(dW, dY, x, d);
+            Conv2D.BackwardData(dX, dY, backPacked, new float[Conv2D.BackwardDataWorkspaceFloats(d)], d, path);
+            Conv2D.BackwardWeights(dW, dY, x, d, path);
             return (dX, dW);
         }
-        var expected = Run();
-        (float[] dX, float[] dW) actual = default;
-        SimdSwitch.With256(() => actual = Run());
+        var expected = Run(KernelPath.Hardware);
+        var actual = Run(KernelPath.Vector256);
         TensorAssert.Close(expected.dX, actual.dX, 1e-5, 1e-6, "dX");
         TensorAssert.Close(expected.dW, actual.dW, 1e-5, 1e-6, "dW");
     }
@@ -146,28 +131,5 @@ public class Conv2DTests
     {
         var ex = Assert.Throws<ArgumentException>(() => Conv2DDims.Create(1, 4, 4, 6, 8, 3, 3, groups: 4));
         Assert.Contains("multiples of Groups = 4", ex.Message);
-    }
-}
-
-/// <summary>Serialises the tests that flip <see cref="Simd.ForceVector256"/>.</summary>
-internal static class SimdSwitch
-{
-    public static readonly object Gate = new();
-
-    /// <summary>Runs <paramref name="action"/> on the 256-bit path.</summary>
-    public static void With256(Action action)
-    {
-        lock (Gate)
-        {
-            Simd.ForceVector256 = true;
-            try
-            {
-                action();
-            }
-            finally
-            {
-                Simd.ForceVector256 = false;
-            }
-        }
     }
 }

@@ -34,21 +34,10 @@ public class Conv2DTileTests
     public void Interior_tiles_match_float64_reference_and_border_kernels(Conv2DTests.Case t)
     {
         var d = t.Dims;
-        var (x, packed, b, y) = ConvForwardCheck.AgainstReference(t, new Random(t.Name.Length * 31 + d.K), t.Alpha, Conv2D.Forward);
+        var (x, packed, b, y) = ConvForwardCheck.AgainstReference(t, new Random(t.Name.Length * 31 + d.K), t.Alpha, Conv2D.Forward, KernelPath.Hardware);
 
         var border = new float[y.Length];
-        lock (SimdSwitch.Gate)
-        {
-            Conv2D.ForceEdgeKernels = true;
-            try
-            {
-                Conv2D.Forward(border, x, packed, b, new float[Conv2D.ForwardWorkspaceFloats(d)], d, t.Act, t.Alpha);
-            }
-            finally
-            {
-                Conv2D.ForceEdgeKernels = false;
-            }
-        }
+        Conv2D.Forward(border, x, packed, b, new float[Conv2D.ForwardWorkspaceFloats(d)], d, t.Act, t.Alpha, KernelPath.BorderKernels);
         TensorAssert.Close(border, y, 1e-6, 1e-6, "y against the border kernels");
     }
 

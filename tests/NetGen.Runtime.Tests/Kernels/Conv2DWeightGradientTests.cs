@@ -1,4 +1,3 @@
-using System.Runtime.Intrinsics;
 using NetGen.Kernels;
 using Xunit;
 
@@ -59,13 +58,14 @@ public class Conv2DWeightGradientTests
     [MemberData(nameof(Cases))]
     public void Weight_gradient_matches_a_float64_direct_sum(string name, Conv2DDims d, bool wide)
     {
-        Assert.Equal(wide && Vector512.IsHardwareAccelerated, Conv2D.WideTiled(d));
+        var path = KernelPath.Hardware;
+        Assert.Equal(wide && path.Use512, Conv2D.WideTiled(d, path));
         var rng = new Random(name.Length);
         var x = TestData.Uniform(rng, d.N * d.H * d.W * d.C);
         var dY = TestData.Uniform(rng, d.N * d.P * d.Q * d.K);
         var dW0 = TestData.Uniform(rng, d.K * d.GroupC * d.R * d.S);
         var dW = (float[])dW0.Clone();
-        Conv2D.BackwardWeights(dW, dY, x, d);
+        Conv2D.BackwardWeights(dW, dY, x, d, path);
         // Each element sums up to 43,264 float32 products of magnitude ~0.3 whose partial sums reach
         // ~100, so float32 rounding alone reaches a few 1e-4 absolute; a wrong index or a chunk
         // summed twice or skipped moves elements by O(1).
@@ -91,14 +91,15 @@ public class Conv2DWeightGradientTests
     [MemberData(nameof(SmallWideCases))]
     public void Wide_tiles_match_finite_differences(string name, Conv2DDims d)
     {
-        Assert.Equal(Vector512.IsHardwareAccelerated, Conv2D.WideTiled(d));
+        var path = KernelPath.Hardware;
+        Assert.Equal(path.Use512, Conv2D.WideTiled(d, path));
         var rng = new Random(name.Length * 13 + 1);
         var x = TestData.Uniform(rng, d.N * d.H * d.W * d.C);
         var w = TestData.Uniform(rng, d.K * d.GroupC * d.R * d.S, 0.5f);
         var dY = TestData.Uniform(rng, d.N * d.P * d.Q * d.K);
         var dW0 = TestData.Uniform(rng, w.Length);
         var dW = (float[])dW0.Clone();
-        Conv2D.BackwardWeights(dW, dY, x, d);
+        Conv2D.BackwardWeights(dW, dY, x, d, path);
         var g = TestData.NhwcToNchw(dY, d.N, d.K, d.P, d.Q);
         var xd = TestData.NhwcToNchw(x, d.N, d.C, d.H, d.W);
         double Loss(double[] ws) => TestData.Dot(g, Reference.Conv2D(xd, ws, null, d));
@@ -116,17 +117,16 @@ public class Conv2DWeightGradientTests
         var rng = new Random(3);
         var x = TestData.Uniform(rng, d.N * d.H * d.W * d.C);
         var dY = TestData.Uniform(rng, d.N * d.P * d.Q * d.K);
-        float[] Run()
+        float[] Run(KernelPath path)
         {
             var dW = new float[d.K * d.GroupC * d.R * d.S];
-            Conv2D.BackwardWeights(dW, dY, x, d);
+            Conv2D.BackwardWeights(dW, dY, x, d, path);
             return dW;
         }
-        var first = Run();
-        Assert.Equal(first, Run());
-        float[] narrow = [];
-        SimdSwitch.With256(() => narrow = Run());
-        TensorAssert.Close(narrow, first, 1e-5, 1e-5, "dW");
+        var first = Run(KernelPath.Hardware);
+        Assert.Equal(first, Run(KernelPath.Hardware));
+        Assert.False(Conv2D.WideTiled(d, KernelPath.Vector256));
+        TensorAssert.Close(Run(KernelPath.Vector256), first, 1e-5, 1e-5, "dW");
     }
 
     [Fact]

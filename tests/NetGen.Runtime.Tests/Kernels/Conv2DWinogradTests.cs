@@ -29,7 +29,7 @@ public class Conv2DWinogradTests
     public void Forward_equals_the_reference(Conv2DTests.Case t)
     {
         Assert.True(Conv2D.SuitsWinograd(t.Dims));
-        ConvForwardCheck.AgainstReference(t, new Random(t.Name.Length), t.Alpha, ThroughWinograd);
+        ConvForwardCheck.AgainstReference(t, new Random(t.Name.Length), t.Alpha, ThroughWinograd, KernelPath.Hardware);
     }
 
     /// <summary>The cases of under 10M multiply-adds (the reference runs in float64, unoptimised in Debug).</summary>
@@ -47,18 +47,18 @@ public class Conv2DWinogradTests
     [Theory]
     [MemberData(nameof(SmallCases))]
     public void Forward_256_bit_path_equals_the_reference(Conv2DTests.Case t) =>
-        SimdSwitch.With256(() => ConvForwardCheck.AgainstReference(t, new Random(3 * t.Name.Length), t.Alpha, ThroughWinograd));
+        ConvForwardCheck.AgainstReference(t, new Random(3 * t.Name.Length), t.Alpha, ThroughWinograd, KernelPath.Vector256);
 
     /// <summary>Conv2D.ForwardWinograd with Conv2D.Forward's arguments: transforms the packed weights, runs on a NaN-filled workspace of its own.</summary>
     private static void ThroughWinograd(Span<float> y, ReadOnlySpan<float> x, ReadOnlySpan<float> packed, ReadOnlySpan<float> bias,
-        Span<float> workspace, in Conv2DDims dims, Activation act, float alpha)
+        Span<float> workspace, in Conv2DDims dims, Activation act, float alpha, KernelPath path)
     {
         var u = new float[Conv2D.WinogradWeightFloats(dims)];
         Array.Fill(u, float.NaN);
-        Conv2D.PackWinograd(u, packed, dims);
+        Conv2D.PackWinograd(u, packed, dims, path);
         var ws = new float[Conv2D.WinogradWorkspaceFloats(dims)];
         Array.Fill(ws, float.NaN);
-        Conv2D.ForwardWinograd(y, x, u, bias, ws, dims, act, alpha);
+        Conv2D.ForwardWinograd(y, x, u, bias, ws, dims, act, alpha, path);
     }
 
     public static TheoryData<string, Conv2DDims, Activation, float> PooledCases() => new()
@@ -75,11 +75,11 @@ public class Conv2DWinogradTests
     [MemberData(nameof(PooledCases))]
     public void Pooled_forward_equals_the_reference_convolution_then_pool(string name, Conv2DDims d, Activation act, float alpha)
     {
-        CheckPooled(name, d, act, alpha, 1);
-        SimdSwitch.With256(() => CheckPooled(name, d, act, alpha, 2));
+        CheckPooled(name, d, act, alpha, 1, KernelPath.Hardware);
+        CheckPooled(name, d, act, alpha, 2, KernelPath.Vector256);
     }
 
-    private static void CheckPooled(string name, Conv2DDims d, Activation act, float alpha, int seed)
+    private static void CheckPooled(string name, Conv2DDims d, Activation act, float alpha, int seed, KernelPath path)
     {
         var pool = PoolDims.Create(d.N, d.P, d.Q, d.K, 2, 2, 2, 2);
         Assert.True(Conv2D.SuitsWinogradMaxPool(d, pool), name);
@@ -91,11 +91,11 @@ public class Conv2DWinogradTests
         var packed = new float[Conv2D.PackedWeightFloats(d)];
         Conv2D.Pack(packed, w, d);
         var u = new float[Conv2D.WinogradWeightFloats(d)];
-        Conv2D.PackWinograd(u, packed, d);
+        Conv2D.PackWinograd(u, packed, d, path);
         var ws = new float[Conv2D.WinogradWorkspaceFloats(d)];
         Array.Fill(ws, float.NaN);
         var y = TestData.Uniform(rng, pool.N * pool.P * pool.Q * pool.C);
-        Conv2D.ForwardWinogradMaxPool(y, x, u, b, ws, d, pool, act, alpha);
+        Conv2D.ForwardWinogradMaxPool(y, x, u, b, ws, d, pool, act, alpha, path);
 
         var conv = Reference.Conv2D(TestData.NhwcToNchw(x, d.N, d.C, d.H, d.W), TestData.ToDouble(w),
             hasBias ? TestData.ToDouble(b) : null, d, act, alpha);

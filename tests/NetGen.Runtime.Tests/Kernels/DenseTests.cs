@@ -68,9 +68,12 @@ public class DenseTests
         TensorAssert.Close(Reference.Dense(TestData.ToDouble(x), TestData.ToDouble(w), TestData.ToDouble(b), d, act), y, 1e-4, 1e-4, "y");
     }
 
-    [Fact]
-    public void Backward_over_several_feature_chunks_matches_direct_products()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Backward_over_several_feature_chunks_matches_direct_products(bool vector256)
     {
+        var path = vector256 ? KernelPath.Vector256 : KernelPath.Hardware;
         var d = new DenseDims(5, 1100, 19);
         var rng = new Random(13);
         var x = TestData.Uniform(rng, d.N * d.C);
@@ -80,8 +83,8 @@ public class DenseTests
         var dW0 = TestData.Uniform(rng, w.Length);
         var dX = (float[])dX0.Clone();
         var dW = (float[])dW0.Clone();
-        Dense.BackwardData(dX, dY, w, d);
-        Dense.BackwardWeights(dW, dY, x, d);
+        Dense.BackwardData(dX, dY, w, d, path);
+        Dense.BackwardWeights(dW, dY, x, d, path);
         // Linear layer: dX = dY w and dW = dY^T x, summed in float64.
         var expectedX = TestData.ToDouble(dX0);
         var expectedW = TestData.ToDouble(dW0);
@@ -107,18 +110,7 @@ public class DenseTests
         var packed = new float[Dense.PackedWeightFloats(d)];
         Dense.Pack(packed, w, d);
         var y = new float[d.N * d.K];
-        lock (SimdSwitch.Gate)
-        {
-            Simd.ForceVector256 = true;
-            try
-            {
-                Dense.Forward(y, x, packed, b, d, Activation.ReLU);
-            }
-            finally
-            {
-                Simd.ForceVector256 = false;
-            }
-        }
+        Dense.Forward(y, x, packed, b, d, Activation.ReLU, 0f, KernelPath.Vector256);
         TensorAssert.Close(Reference.Dense(TestData.ToDouble(x), TestData.ToDouble(w), TestData.ToDouble(b), d, Activation.ReLU), y, 1e-4, 1e-4, "y");
     }
 }

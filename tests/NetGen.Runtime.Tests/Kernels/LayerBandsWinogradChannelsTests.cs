@@ -60,26 +60,26 @@ public class LayerBandsWinogradChannelsTests
     [InlineData(112, 128, Activation.None)]
     [InlineData(0, 128, Activation.LeakyReLU)]
     public void A_channel_range_writes_its_channels_of_every_pixel_and_no_others(int first, int end, Activation activation) =>
-        CheckRange(first, end, activation);
+        CheckRange(first, end, activation, KernelPath.Hardware);
 
     [Theory]
     [InlineData(0, 64, Activation.Tanh)]
     [InlineData(16, 48, Activation.ReLU)]
     [InlineData(96, 128, Activation.None)]
     public void A_channel_range_on_the_256_bit_path_writes_its_channels_and_no_others(int first, int end, Activation activation) =>
-        SimdSwitch.With256(() => CheckRange(first, end, activation));
+        CheckRange(first, end, activation, KernelPath.Vector256);
 
-    private static void CheckRange(int first, int end, Activation activation)
+    private static void CheckRange(int first, int end, Activation activation, KernelPath path)
     {
         // 7x9 output: odd P and Q, so the last tile row and column store half a tile.
         var d = Conv2DDims.Create(1, 7, 9, 32, 128, 3, 3, padTop: 1, padBottom: 1, padLeft: 1, padRight: 1);
         var (x, u, b) = Operands(d, first + end, withBias: true);
         var whole = new float[d.P * d.Q * d.K];
-        Conv2D.ForwardWinograd(whole, x, u, b, new float[Conv2D.WinogradWorkspaceFloats(d)], d, activation, 0.1f);
+        Conv2D.ForwardWinograd(whole, x, u, b, new float[Conv2D.WinogradWorkspaceFloats(d)], d, activation, 0.1f, path);
 
         var y = new float[whole.Length];
         Array.Fill(y, float.NaN);
-        Conv2D.ForwardWinogradChannels(y, x, u, b, new float[Conv2D.WinogradWorkspaceFloats(d)], d, activation, 0.1f, first, end);
+        Conv2D.ForwardWinogradChannels(y, x, u, b, new float[Conv2D.WinogradWorkspaceFloats(d)], d, activation, 0.1f, first, end, path);
 
         for (int i = 0; i < y.Length; i++)
         {
@@ -100,7 +100,7 @@ public class LayerBandsWinogradChannelsTests
         var d = Conv2DDims.Create(1, 7, 7, 16, 128, 3, 3, padTop: 1, padBottom: 1, padLeft: 1, padRight: 1);
         var (x, u, b) = Operands(d, 3, withBias: true);
         var error = Assert.Throws<ArgumentException>(() => Conv2D.ForwardWinogradChannels(
-            new float[d.P * d.Q * d.K], x, u, b, new float[Conv2D.WinogradWorkspaceFloats(d)], d, Activation.None, 0f, first, end));
+            new float[d.P * d.Q * d.K], x, u, b, new float[Conv2D.WinogradWorkspaceFloats(d)], d, Activation.None, 0f, first, end, KernelPath.Hardware));
         Assert.Contains($"[{first}, {end})", error.Message);
         Assert.Contains("Conv2D.ForwardWinogradChannels", error.Message);
     }

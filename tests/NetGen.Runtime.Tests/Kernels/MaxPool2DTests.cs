@@ -46,7 +46,7 @@ public class MaxPool2DTests
         var y = TestData.Uniform(rng, d.N * d.P * d.Q * d.C);
         MaxPool2D.Forward(y, x, d);
         var y256 = new float[y.Length];
-        SimdSwitch.With256(() => MaxPool2D.Forward(y256, x, d));
+        MaxPool2D.Forward(y256, x, d, KernelPath.Vector256);
         Assert.Equal(y, y256);
         var xd = TestData.NhwcToNchw(x, d.N, d.C, d.H, d.W);
         TensorAssert.Close(TestData.NchwToNhwc(Reference.Pool(xd, d), d.N, d.C, d.P, d.Q), y, 0, 0, "y");
@@ -60,7 +60,7 @@ public class MaxPool2DTests
         TensorAssert.Close(TestData.Add(dX0, TestData.NchwToNhwc(gx, d.N, d.C, d.H, d.W)), dX, 1e-4, 1e-4, "dX");
 
         var dX256 = (float[])dX0.Clone();
-        SimdSwitch.With256(() => MaxPool2D.Backward(dX256, upstream, x, d));
+        MaxPool2D.Backward(dX256, upstream, x, d, KernelPath.Vector256);
         Assert.Equal(dX, dX256);
     }
 
@@ -80,11 +80,10 @@ public class MaxPool2DTests
             for (int tap = 0; tap < 4; tap++) x[tap * c + ci] = (pattern >> tap & 1) != 0 ? 5f : 1f;
             dY[ci] = ci + 1;
         }
-        foreach (bool narrow in new[] { false, true })
+        foreach (var path in new[] { KernelPath.Hardware, KernelPath.Vector256 })
         {
             var dX = new float[x.Length];
-            if (narrow) SimdSwitch.With256(() => MaxPool2D.Backward(dX, dY, x, d));
-            else MaxPool2D.Backward(dX, dY, x, d);
+            MaxPool2D.Backward(dX, dY, x, d, path);
             for (int ci = 0; ci < c; ci++)
             {
                 int pattern = ci % 15 + 1, firstTap = System.Numerics.BitOperations.TrailingZeroCount(pattern);
@@ -109,9 +108,9 @@ public class MaxPool2DTests
         var dY = TestData.Uniform(rng, d.N * d.P * d.Q * d.C);
         var expected = new float[x.Length];
         var actual = TestData.Uniform(rng, x.Length);
-        void Run(Action a) { if (narrow) SimdSwitch.With256(a); else a(); }
-        Run(() => MaxPool2D.Backward(expected, dY, x, d));
-        Run(() => MaxPool2D.BackwardOverwrite(actual, dY, x, d));
+        var path = narrow ? KernelPath.Vector256 : KernelPath.Hardware;
+        MaxPool2D.Backward(expected, dY, x, d, path);
+        MaxPool2D.BackwardOverwrite(actual, dY, x, d, path);
         Assert.Equal(expected, actual);
     }
 

@@ -6,7 +6,6 @@ using Xunit;
 namespace NetGen.Samples.Tests.FashionMnist;
 
 /// <summary>The FashionMnist program's error paths, run through its compiled Main: a clear message and exit code, no stack trace.</summary>
-[Collection(ConsoleCollection.Name)]
 public sealed class FashionProgramTests : IDisposable
 {
     private readonly string _folder = Path.Combine(Path.GetTempPath(), "netgen-fashion-" + Guid.NewGuid().ToString("N"));

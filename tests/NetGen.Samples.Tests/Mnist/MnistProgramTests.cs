@@ -6,7 +6,6 @@ using Xunit;
 namespace NetGen.Samples.Tests.Mnist;
 
 /// <summary>The MNIST program's error paths, run through its compiled Main: a clear message and exit code, no stack trace.</summary>
-[Collection(ConsoleCollection.Name)]
 public sealed class MnistProgramTests : IDisposable
 {
     private readonly string _folder = Path.Combine(Path.GetTempPath(), "netgen-mnist-" + Guid.NewGuid().ToString("N"));

@@ -6,7 +6,6 @@ using Xunit;
 namespace NetGen.Samples.Tests.Segmentation;
 
 /// <summary>The Segmentation program's command-line errors, through its compiled Main: exit code 2, the reason, the usage.</summary>
-[Collection(ConsoleCollection.Name)]
 public class SegmentationProgramTests
 {
     [Theory]
