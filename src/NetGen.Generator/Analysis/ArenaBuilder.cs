@@ -23,14 +23,7 @@ internal static class ArenaBuilder
         var index = new Dictionary<int, int>(tensors.Count);
         for (int i = 0; i < tensors.Count; i++) index[tensors[i].Node] = i;
 
-        // Storage owner of each tensor: follow aliases until a tensor that owns its bytes.
-        var owner = new int[tensors.Count];
-        for (int i = 0; i < tensors.Count; i++)
-        {
-            int node = tensors[i].Node;
-            while (index.TryGetValue(node, out int t) && tensors[t].AliasOf >= 0) node = tensors[t].AliasOf;
-            owner[i] = node;
-        }
+        var owner = Owners(tensors, index);
 
         // One buffer per owner, alive from the first to the last step any of its tensors is.
         var bufferOf = new Dictionary<int, int>();
@@ -63,5 +56,48 @@ internal static class ArenaBuilder
             slots[i] = new TensorSlot(t.Node, offset, t.Bytes, owns ? -1 : owner[i]);
         }
         return new ArenaPlan(bytes, slots.ToEquatableArray());
+    }
+
+    /// <summary>
+    /// Storage owner of each tensor: follow aliases until a tensor that owns its bytes (or a node
+    /// without a tensor here). Every tensor on a walk gets the owner found, so each alias is
+    /// followed once, however long the chain (relu -> relu -> ... in place).
+    /// </summary>
+    private static int[] Owners(IReadOnlyList<PlannedTensor> tensors, Dictionary<int, int> index)
+    {
+        var owner = new int[tensors.Count];
+        var known = new bool[tensors.Count];
+        var walk = new List<int>();
+        for (int i = 0; i < tensors.Count; i++)
+        {
+            walk.Clear();
+            int t = i, found;
+            while (true)
+            {
+                if (known[t])
+                {
+                    found = owner[t];
+                    break;
+                }
+                walk.Add(t);
+                int alias = tensors[t].AliasOf;
+                if (alias < 0)
+                {
+                    found = tensors[t].Node;
+                    break;
+                }
+                if (!index.TryGetValue(alias, out t))
+                {
+                    found = alias;
+                    break;
+                }
+            }
+            foreach (int w in walk)
+            {
+                owner[w] = found;
+                known[w] = true;
+            }
+        }
+        return owner;
     }
 }

@@ -1,4 +1,3 @@
-using System.Collections.Generic;
 using NetGen.Generator.Model;
 
 namespace NetGen.Generator.Analysis;
@@ -14,34 +13,22 @@ namespace NetGen.Generator.Analysis;
 internal static class BatchNormFolding
 {
     /// <summary>The convolution BatchNorm node <paramref name="bn"/> folds into at inference, or -1.</summary>
-    public static int Target(NetworkIR network, IReadOnlyList<LayerInfo> layers, int bn)
+    public static int Target(ComputedGraph graph, int bn)
     {
-        var node = network.Nodes[bn];
-        if (node.Op != OpKind.BatchNorm || !layers[bn].Computed) return -1;
+        var nodes = graph.Network.Nodes;
+        var node = nodes[bn];
+        if (node.Op != OpKind.BatchNorm || !graph.Layers[bn].Computed) return -1;
         int conv = node.Inputs[0];
-        var source = network.Nodes[conv];
+        var source = nodes[conv];
         if (conv == 0 || source.Op is not (OpKind.Conv2D or OpKind.DepthwiseConv2D)) return -1;
         if (source.Args.Activation != ActivationKind.None) return -1;
-        return OnlyReader(network, layers, conv) == bn ? conv : -1;
+        return graph.OnlyReader(conv) == bn ? conv : -1;
     }
 
     /// <summary>The BatchNorm folded into convolution <paramref name="conv"/> at inference, or -1.</summary>
-    public static int FoldedInto(NetworkIR network, IReadOnlyList<LayerInfo> layers, int conv)
+    public static int FoldedInto(ComputedGraph graph, int conv)
     {
-        int reader = OnlyReader(network, layers, conv);
-        return reader >= 0 && Target(network, layers, reader) == conv ? reader : -1;
-    }
-
-    /// <summary>The one computed node that reads <paramref name="node"/>'s output, or -1 (none or several).</summary>
-    public static int OnlyReader(NetworkIR network, IReadOnlyList<LayerInfo> layers, int node)
-    {
-        int reader = -1;
-        for (int i = node + 1; i < network.Nodes.Count; i++)
-        {
-            if (!layers[i].Computed || !network.Nodes[i].Inputs.AsImmutableArray().Contains(node)) continue;
-            if (reader >= 0) return -1;
-            reader = i;
-        }
-        return reader;
+        int reader = graph.OnlyReader(conv);
+        return reader >= 0 && Target(graph, reader) == conv ? reader : -1;
     }
 }

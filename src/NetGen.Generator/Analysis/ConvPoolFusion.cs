@@ -18,30 +18,28 @@ namespace NetGen.Generator.Analysis;
 /// <param name="Pool">The max pool, whose output the fused step writes.</param>
 /// <param name="WorkspaceFloats">Scratch the fused kernel takes in the convolution + pool scratch: C/G + 16 for the convolution, plus R_pool x used columns x K; 0 for a Winograd chain.</param>
 /// <param name="Winograd">The chain runs through NetGen.Kernels.Conv2D.ForwardWinogradMaxPool (<see cref="WinogradConv"/>), on the convolution scratch.</param>
-internal readonly record struct FusedConvPool(int Conv, int Activation, int Pool, long WorkspaceFloats, bool Winograd = false)
-{
-    /// <summary>Whether node n is one of the chain's nodes.</summary>
-    public bool Contains(int n) => n == Conv || n == Activation || n == Pool;
-}
+internal readonly record struct FusedConvPool(int Conv, int Activation, int Pool, long WorkspaceFloats, bool Winograd = false);
 
 internal static class ConvPoolFusion
 {
     /// <summary>Every fused chain of the network, in node order.</summary>
-    public static List<FusedConvPool> All(NetworkIR network, IReadOnlyList<LayerInfo> layers)
+    public static List<FusedConvPool> All(ComputedGraph graph)
     {
         var chains = new List<FusedConvPool>();
-        for (int n = 1; n < network.Nodes.Count; n++)
-            if (Of(network, layers, n) is { } chain) chains.Add(chain);
+        for (int n = 1; n < graph.Network.Nodes.Count; n++)
+            if (Of(graph, n) is { } chain) chains.Add(chain);
         return chains;
     }
 
     /// <summary>The chain that starts at convolution <paramref name="conv"/>, or null when it does not fuse.</summary>
-    public static FusedConvPool? Of(NetworkIR network, IReadOnlyList<LayerInfo> layers, int conv)
+    public static FusedConvPool? Of(ComputedGraph graph, int conv)
     {
+        var network = graph.Network;
+        var layers = graph.Layers;
         var node = network.Nodes[conv];
         if (node.Op is not (OpKind.Conv2D or OpKind.DepthwiseConv2D) || !layers[conv].Computed) return null;
         if (node.Args.Activation == ActivationKind.Softmax) return null;
-        int reader = BatchNormFolding.OnlyReader(network, layers, conv);
+        int reader = graph.OnlyReader(conv);
         if (reader < 0) return null;
         int activation = -1;
         if (IsActivation(network.Nodes[reader].Op))
@@ -49,7 +47,7 @@ internal static class ConvPoolFusion
             // One activation: the convolution's own, or the node's (then the convolution has none).
             if (node.Args.Activation != ActivationKind.None) return null;
             activation = reader;
-            reader = BatchNormFolding.OnlyReader(network, layers, activation);
+            reader = graph.OnlyReader(activation);
             if (reader < 0) return null;
         }
         var pool = network.Nodes[reader];

@@ -22,38 +22,34 @@ internal static class InferencePlanner
         var nodes = network.Nodes;
         var aliasOf = new int[nodes.Count];
         var tensors = new List<PlannedTensor>();
-        var fused = ConvPoolFusion.All(network, layers);
+        // Per node, from the fused chains: stores nothing, or (a pool) is alive from its convolution's step.
+        var storesNothing = new bool[nodes.Count];
+        var aliveFrom = new int[nodes.Count];
+        for (int n = 0; n < nodes.Count; n++) aliveFrom[n] = n;
+        foreach (var chain in ConvPoolFusion.All(new ComputedGraph(network, layers)))
+        {
+            storesNothing[chain.Conv] = true;
+            if (chain.Activation >= 0) storesNothing[chain.Activation] = true;
+            aliveFrom[chain.Pool] = chain.Conv;
+        }
+        // Per node: the storage behind its output is read by one node only: each tensor on the way
+        // to the storage's owner has a single reader, and the owner is not the caller's input. Kept
+        // per node, as an alias chain (relu -> relu -> ...) would otherwise be walked from every link.
+        var soleReader = new bool[nodes.Count];
         for (int n = 1; n < nodes.Count; n++)
         {
             aliasOf[n] = -1;
-            if (!live.Computed[n]) continue;
-            var op = nodes[n].Op;
-            int input = nodes[n].Inputs[0];
-            if (OpNames.IsInferenceView(op) || OpNames.IsElementwise(op) && OnlyReader(input, aliasOf, live))
-                aliasOf[n] = input;
-            long bytes = layers[n].Output.Bytes;
-            int start = n;
-            foreach (var chain in fused)
+            if (live.Computed[n])
             {
-                if (n == chain.Conv || n == chain.Activation) bytes = 0;
-                if (n == chain.Pool) start = chain.Conv;
+                var op = nodes[n].Op;
+                int input = nodes[n].Inputs[0];
+                if (OpNames.IsInferenceView(op) || OpNames.IsElementwise(op) && soleReader[input])
+                    aliasOf[n] = input;
+                long bytes = storesNothing[n] ? 0 : layers[n].Output.Bytes;
+                tensors.Add(new PlannedTensor(n, bytes, aliveFrom[n], live.LastUse(n), aliasOf[n]));
             }
-            tensors.Add(new PlannedTensor(n, bytes, start, live.LastUse(n), aliasOf[n]));
+            soleReader[n] = live.Consumers(n) == 1 && (aliasOf[n] < 0 || soleReader[aliasOf[n]]);
         }
         return ArenaBuilder.Build(tensors);
-    }
-
-    /// <summary>
-    /// True when the storage behind <paramref name="node"/>'s output is read by one node only:
-    /// each tensor on the way to the storage's owner has a single reader, and the owner is not
-    /// the caller's input.
-    /// </summary>
-    private static bool OnlyReader(int node, int[] aliasOf, Liveness live)
-    {
-        for (int t = node; ; t = aliasOf[t])
-        {
-            if (t == 0 || live.Consumers(t) != 1) return false;
-            if (aliasOf[t] < 0) return true;
-        }
     }
 }

@@ -85,10 +85,14 @@ public static partial class KernelBufferPlanner
     private static IEnumerable<SpatialBuffer> Shared(List<SpatialBuffer> buffers)
     {
         var merged = new List<SpatialBuffer>();
+        var index = new Dictionary<(int Node, KernelBufferKind Kind), int>();
         foreach (var buffer in buffers)
         {
-            int at = merged.FindIndex(b => b.Node == buffer.Node && b.Kind == buffer.Kind);
-            if (at < 0) merged.Add(buffer);
+            if (!index.TryGetValue((buffer.Node, buffer.Kind), out int at))
+            {
+                index.Add((buffer.Node, buffer.Kind), merged.Count);
+                merged.Add(buffer);
+            }
             else if (buffer.Floats > merged[at].Floats) merged[at] = buffer;
         }
         return merged;

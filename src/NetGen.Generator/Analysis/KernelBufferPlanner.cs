@@ -44,6 +44,7 @@ public static partial class KernelBufferPlanner
     public static KernelBuffers Plan(NetworkIR network, IReadOnlyList<LayerInfo> layers)
     {
         var nodes = network.Nodes;
+        var graph = new ComputedGraph(network, layers);
         var forward = new List<(int Node, long Floats)>();
         var backward = new List<(int Node, long Floats)>();
         var masks = new List<(int Node, long Floats)>();
@@ -74,7 +75,7 @@ public static partial class KernelBufferPlanner
                 if (NeedsGradient(network, node.Inputs[0]))
                 {
                     backward.Add((n, depthwise ? taps * Blocks(input.C) * Block : groups * Blocks(cg) * taps * kg * Block));
-                    if (WinogradConv.SuitsBackwardData(network, layers, n))
+                    if (WinogradConv.SuitsBackwardData(graph, n))
                     {
                         winogradBackward.Add((n, WinogradConv.WeightFloats(input, output)));
                         backwardWorkspace = System.Math.Max(backwardWorkspace, winogradScratch);
@@ -94,7 +95,7 @@ public static partial class KernelBufferPlanner
             else if (node.Op == OpKind.BatchNorm)
             {
                 statistics.Add((n, 2L * output.C));
-                int conv = BatchNormFolding.Target(network, layers, n);
+                int conv = BatchNormFolding.Target(graph, n);
                 if (conv >= 0) folded.Add((conv, output.C));
                 else if (2L * output.C > normInference) normInference = 2L * output.C;
                 if (3L * output.C > normTraining) normTraining = 3L * output.C;
@@ -109,11 +110,14 @@ public static partial class KernelBufferPlanner
             inference += floats;
             training += floats;
         }
-        var chains = ConvPoolFusion.All(network, layers);
+        var chains = ConvPoolFusion.All(graph);
+        var directChains = new HashSet<int>();
+        foreach (var chain in chains)
+            if (!chain.Winograd) directChains.Add(chain.Conv);
         foreach (var (node, floats) in winogradForward)
         {
             // A convolution that inference runs only inside a direct-kernel chain with its pool needs no transform there.
-            bool inInference = !chains.Exists(c => c.Conv == node && !c.Winograd);
+            bool inInference = !directChains.Contains(node);
             slots.Add(new KernelBufferSlot(node, KernelBufferKind.WinogradWeights, floats, inInference ? inference : -1, training));
             if (inInference) inference += floats;
             training += floats;

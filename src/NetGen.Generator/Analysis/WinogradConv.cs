@@ -1,4 +1,3 @@
-using System.Collections.Generic;
 using NetGen.Generator.Model;
 
 namespace NetGen.Generator.Analysis;
@@ -58,26 +57,15 @@ public static class WinogradConv
     /// needs a gradient, its dX is a convolution of dY (top/left padding at most 2) and it is the
     /// last layer reading its input (the backward's first to write that gradient).
     /// </summary>
-    public static bool SuitsBackwardData(NetworkIR network, IReadOnlyList<LayerInfo> layers, int n)
+    internal static bool SuitsBackwardData(ComputedGraph graph, int n)
     {
+        var network = graph.Network;
+        var layers = graph.Layers;
         var node = network.Nodes[n];
         int input = node.Inputs[0];
         var x = layers[input].Output;
         if (!Suits(node, x, layers[n].Output) || !KernelBufferPlanner.NeedsGradient(network, input)) return false;
         var pads = WindowPadding.ForWindow(node.Args, x);
-        return pads.Top <= 2 && pads.Left <= 2 && LastReader(network, layers, input) == n;
-    }
-
-    /// <summary>The last computed node that reads node <paramref name="n"/>'s output, or -1.</summary>
-    private static int LastReader(NetworkIR network, IReadOnlyList<LayerInfo> layers, int n)
-    {
-        int last = -1;
-        for (int i = n + 1; i < network.Nodes.Count; i++)
-        {
-            if (!layers[i].Computed) continue;
-            foreach (int input in network.Nodes[i].Inputs)
-                if (input == n) last = i;
-        }
-        return last;
+        return pads.Top <= 2 && pads.Left <= 2 && graph.LastReader(input) == n;
     }
 }

@@ -32,12 +32,13 @@ public class BatchNormBufferTests
         var a = TestIr.Analyze(Cnn.Network(Text));
         var n = a.Network;
         int Index(string name) => n.Nodes.AsImmutableArray().IndexOf(Cnn.Node(n, name));
-        Assert.Equal(Index("c1"), BatchNormFolding.Target(n, a.Layers, Index("bn1")));
-        Assert.Equal(Index("bn1"), BatchNormFolding.FoldedInto(n, a.Layers, Index("c1")));
-        Assert.Equal(-1, BatchNormFolding.Target(n, a.Layers, Index("bn2")));
-        Assert.Equal(-1, BatchNormFolding.Target(n, a.Layers, Index("bn3")));
-        Assert.Equal(-1, BatchNormFolding.Target(n, a.Layers, Index("bn4")));
-        Assert.Equal(-1, BatchNormFolding.FoldedInto(n, a.Layers, Index("c3")));
+        var graph = new ComputedGraph(n, a.Layers);
+        Assert.Equal(Index("c1"), BatchNormFolding.Target(graph, Index("bn1")));
+        Assert.Equal(Index("bn1"), BatchNormFolding.FoldedInto(graph, Index("c1")));
+        Assert.Equal(-1, BatchNormFolding.Target(graph, Index("bn2")));
+        Assert.Equal(-1, BatchNormFolding.Target(graph, Index("bn3")));
+        Assert.Equal(-1, BatchNormFolding.Target(graph, Index("bn4")));
+        Assert.Equal(-1, BatchNormFolding.FoldedInto(graph, Index("c3")));
     }
 
     [Fact]

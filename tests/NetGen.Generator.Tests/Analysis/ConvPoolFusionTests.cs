@@ -35,15 +35,16 @@ public class ConvPoolFusionTests
     {
         var a = TestIr.Analyze(Cnn.Network(Text));
         var n = a.Network;
-        var chains = ConvPoolFusion.All(n, a.Layers);
+        var graph = new ComputedGraph(n, a.Layers);
+        var chains = ConvPoolFusion.All(graph);
         Assert.Equal(2, chains.Count);
         // c1: C = 3, 2 pool rows of 10 used columns (of 11) x 16 channels.
         Assert.Equal(new FusedConvPool(Index(n, "c1"), -1, Index(n, "p1"), 3 + 16 + 2 * 10 * 16), chains[0]);
         // c2 through its LeakyReLU node: 3 pool rows x 5 columns x 8 channels.
         Assert.Equal(new FusedConvPool(Index(n, "c2"), Index(n, "r2"), Index(n, "p2"), 16 + 16 + 3 * 5 * 8), chains[1]);
-        Assert.Null(ConvPoolFusion.Of(n, a.Layers, Index(n, "c3")));
-        Assert.Null(ConvPoolFusion.Of(n, a.Layers, Index(n, "c4")));
-        Assert.Null(ConvPoolFusion.Of(n, a.Layers, Index(n, "c5")));
+        Assert.Null(ConvPoolFusion.Of(graph, Index(n, "c3")));
+        Assert.Null(ConvPoolFusion.Of(graph, Index(n, "c4")));
+        Assert.Null(ConvPoolFusion.Of(graph, Index(n, "c5")));
     }
 
     [Fact]

@@ -55,11 +55,12 @@ public class WinogradConvTests
         var b = a.KernelBuffers.Find(Index(n, "b"), KernelBufferKind.WinogradBackwardWeights);
         Assert.NotNull(b);
         Assert.Equal((16L * 32 * 16, -1L), (b!.Floats, b.InferenceOffset));
-        Assert.True(WinogradConv.SuitsBackwardData(n, a.Layers, Index(n, "b")));
+        var graph = new ComputedGraph(n, a.Layers);
+        Assert.True(WinogradConv.SuitsBackwardData(graph, Index(n, "b")));
         // a reads the network input; the add reads p after c; i's padding 3 is past the 3x3 kernel's reach.
         foreach (var name in new[] { "a", "c", "i" })
         {
-            Assert.False(WinogradConv.SuitsBackwardData(n, a.Layers, Index(n, name)), name);
+            Assert.False(WinogradConv.SuitsBackwardData(graph, Index(n, name)), name);
             Assert.Null(a.KernelBuffers.Find(Index(n, name), KernelBufferKind.WinogradBackwardWeights));
         }
     }
@@ -73,7 +74,7 @@ public class WinogradConvTests
         long winograd = 16L * 32 * 48;
         Assert.Equal(winograd, a.KernelBuffers.Find(-1, KernelBufferKind.ConvWorkspace)!.Floats);
         Assert.Equal(winograd, a.KernelBuffers.Find(-1, KernelBufferKind.BackwardDataWorkspace)!.Floats);
-        var chain = Assert.Single(ConvPoolFusion.All(n, a.Layers));
+        var chain = Assert.Single(ConvPoolFusion.All(new ComputedGraph(n, a.Layers)));
         Assert.Equal(new FusedConvPool(Index(n, "b"), Index(n, "r"), Index(n, "p"), 0, Winograd: true), chain);
         Assert.Null(a.KernelBuffers.Find(-1, KernelBufferKind.ConvPoolWorkspace));
     }
@@ -90,7 +91,7 @@ public class WinogradConvTests
             }
             """));
         var n = a.Network;
-        var chain = Assert.Single(ConvPoolFusion.All(n, a.Layers));
+        var chain = Assert.Single(ConvPoolFusion.All(new ComputedGraph(n, a.Layers)));
         Assert.False(chain.Winograd);
         var slot = a.KernelBuffers.Find(Index(n, "c"), KernelBufferKind.WinogradWeights)!;
         Assert.Equal(-1L, slot.InferenceOffset);

@@ -22,6 +22,16 @@ internal sealed partial class ExecutionLayout
     public NetworkAnalysis Analysis { get; }
     public NetworkIR Network => Analysis.Network;
     public KernelBuffers Kernels { get; }
+
+    /// <summary>Who reads each node's output, found once for every layer's questions.</summary>
+    public ComputedGraph Graph { get; }
+
+    // Per node, its slot in each plan, and the kernel buffers by (node, kind): found once, as a
+    // search per layer would make the emit quadratic in the network's size.
+    private readonly TensorSlot?[] _inferenceSlots;
+    private readonly TensorSlot?[] _activationSlots;
+    private readonly TensorSlot?[] _gradientSlots;
+    private readonly Dictionary<(int Node, KernelBufferKind Kind), KernelBufferSlot> _kernelSlots = new();
     public List<ParameterEntry> Parameters { get; } = new();
 
     /// <summary>Per node: its weight and bias entries (null when it has none).</summary>
@@ -58,6 +68,13 @@ internal sealed partial class ExecutionLayout
         Analysis = analysis;
         Kernels = analysis.KernelBuffers;
         var nodes = Network.Nodes;
+        Graph = new ComputedGraph(Network, analysis.Layers);
+        _inferenceSlots = ByNode(analysis.InferencePlan, nodes.Count);
+        _activationSlots = ByNode(analysis.Training.ActivationPlan, nodes.Count);
+        _gradientSlots = ByNode(analysis.Training.GradientPlan, nodes.Count);
+        // The first slot of a (node, kind), as a search in slot order finds.
+        foreach (var slot in Kernels.Slots)
+            if (!_kernelSlots.ContainsKey((slot.Node, slot.Kind))) _kernelSlots.Add((slot.Node, slot.Kind), slot);
         Weight = new ParameterEntry?[nodes.Count];
         Bias = new ParameterEntry?[nodes.Count];
 
@@ -146,7 +163,7 @@ internal sealed partial class ExecutionLayout
     public long InferenceOffset(int n)
     {
         if (n == 0) return -1;
-        var slot = Analysis.InferencePlan.SlotOf(n)!;
+        var slot = _inferenceSlots[n]!;
         if (slot.AliasOf == 0) return -1;
         return InferenceArenaBase + slot.Offset / 4;
     }
@@ -155,7 +172,7 @@ internal sealed partial class ExecutionLayout
     public long ActivationOffset(int n)
     {
         if (n == 0) return InputBase;
-        var slot = Analysis.Training.ActivationPlan.SlotOf(n)!;
+        var slot = _activationSlots[n]!;
         if (slot.AliasOf == 0) return InputBase;
         return ActivationBase + slot.Offset / 4;
     }
@@ -164,34 +181,30 @@ internal sealed partial class ExecutionLayout
     public long GradientOffset(int n)
     {
         if (n == 0) return -1;
-        var slot = Analysis.Training.GradientPlan.SlotOf(n);
+        var slot = GradientSlot(n);
         return slot is null ? -1 : WorkspaceBase + slot.Offset / 4;
     }
+
+    /// <summary>Training: node n's slot in the gradient plan, or null when none is kept.</summary>
+    public TensorSlot? GradientSlot(int n) => _gradientSlots[n];
+
+    /// <summary>The kernel buffer of a kind for a node (-1 for the shared ones), or null.</summary>
+    public KernelBufferSlot? Kernel(int node, KernelBufferKind kind) =>
+        _kernelSlots.TryGetValue((node, kind), out var slot) ? slot : null;
 
     /// <summary>Kernel buffer start in a mode, or -1.</summary>
     public long KernelOffset(int node, KernelBufferKind kind, bool training)
     {
-        var slot = Kernels.Find(node, kind);
+        var slot = Kernel(node, kind);
         if (slot is null) return -1;
         long local = training ? slot.TrainingOffset : slot.InferenceOffset;
         return local < 0 ? -1 : (training ? TrainingKernelBase : InferenceKernelBase) + local;
     }
 
-    public long KernelFloats(int node, KernelBufferKind kind) => Kernels.Find(node, kind)?.Floats ?? 0;
+    public long KernelFloats(int node, KernelBufferKind kind) => Kernel(node, kind)?.Floats ?? 0;
 
     /// <summary>The last node that reads n's output (the first met going backward): where n's gradient starts.</summary>
-    public int LastReader(int n)
-    {
-        int last = -1;
-        var nodes = Network.Nodes;
-        for (int i = n + 1; i < nodes.Count; i++)
-        {
-            if (!Analysis.Layers[i].Computed) continue;
-            foreach (int input in nodes[i].Inputs)
-                if (input == n) last = i;
-        }
-        return last;
-    }
+    public int LastReader(int n) => Graph.LastReader(n);
 
     /// <summary>He initialisation when a ReLU (fused or the only reader) follows the layer's output.</summary>
     private bool FeedsReLU(int n)
@@ -199,15 +212,17 @@ internal sealed partial class ExecutionLayout
         var node = Network.Nodes[n];
         if (node.Args.Activation is ActivationKind.ReLU or ActivationKind.LeakyReLU) return true;
         if (node.Args.Activation != ActivationKind.None) return false;
-        int readers = 0;
-        bool relu = false;
-        for (int i = n + 1; i < Network.Nodes.Count; i++)
-        {
-            if (!Analysis.Layers[i].Computed || !Network.Nodes[i].Inputs.AsImmutableArray().Contains(n)) continue;
-            readers++;
-            relu = Network.Nodes[i].Op is OpKind.ReLU or OpKind.LeakyReLU;
-        }
-        return readers == 1 && relu;
+        int reader = Graph.OnlyReader(n);
+        return reader >= 0 && Network.Nodes[reader].Op is OpKind.ReLU or OpKind.LeakyReLU;
+    }
+
+    /// <summary>Per node, its slot in <paramref name="plan"/> (the first, as a search in slot order finds), or null.</summary>
+    private static TensorSlot?[] ByNode(ArenaPlan plan, int nodes)
+    {
+        var slots = new TensorSlot?[nodes];
+        foreach (var slot in plan.Slots)
+            if (slots[slot.Node] is null) slots[slot.Node] = slot;
+        return slots;
     }
 
     private ParameterEntry Add(int node, string name, int[] shape, string init, int fanIn, int fanOut, int[]? flattened,

@@ -1,4 +1,3 @@
-using System.Collections.Generic;
 using NetGen.Generator.Analysis;
 using NetGen.Generator.Model;
 
@@ -11,16 +10,14 @@ namespace NetGen.Generator.Emit.Execution;
 /// </summary>
 internal sealed partial class LayerCode
 {
-    /// <summary>The network's fused chains, found once (each search walks the graph).</summary>
-    private List<FusedConvPool>? _convPoolChains;
+    /// <summary>Per node, the fused chain it is part of, or null: the network's chains found once (each search walks the graph).</summary>
+    private FusedConvPool?[]? _convPoolChainOf;
 
     /// <summary>At inference: writes node n's part of a fused convolution + max pool and returns true, or false when n is in no such chain.</summary>
     private bool ConvPoolForward(IndentedWriter w, int n)
     {
-        _convPoolChains ??= ConvPoolFusion.All(Network, _layout.Analysis.Layers);
-        int at = _convPoolChains.FindIndex(c => c.Contains(n));
-        if (at < 0) return false;
-        var chain = _convPoolChains[at];
+        _convPoolChainOf ??= ChainsByNode();
+        if (_convPoolChainOf[n] is not { } chain) return false;
         if (n != chain.Conv)
         {
             w.Line($"// Computed by {Network.Nodes[chain.Conv].Name}'s step, fused with {Network.Nodes[chain.Pool].Name}.");
@@ -48,5 +45,17 @@ internal sealed partial class LayerCode
         w.Line($"{Kernels}Conv2D.ForwardMaxPool({Out(chain.Pool, false)}, {In(conv.Inputs[0], false)}, {Kernel(n, KernelBufferKind.PackedWeights, false)}, " +
                $"{BiasSpan(n)}, {Kernel(-1, KernelBufferKind.ConvPoolWorkspace, false)}, in {Dims(n)}, in {Dims(chain.Pool)}, {activation}, {alpha});");
         return true;
+    }
+
+    private FusedConvPool?[] ChainsByNode()
+    {
+        var chainOf = new FusedConvPool?[Network.Nodes.Count];
+        // In node order, the first chain a node is part of, as a search of the list finds.
+        foreach (var chain in ConvPoolFusion.All(_layout.Graph))
+        {
+            foreach (int n in new[] { chain.Conv, chain.Activation, chain.Pool })
+                if (n >= 0 && chainOf[n] is null) chainOf[n] = chain;
+        }
+        return chainOf;
     }
 }

@@ -13,7 +13,7 @@ namespace NetGen.Generator.Emit.Execution;
 /// </summary>
 internal sealed partial class LayerCode
 {
-    private int FoldedBatchNorm(int conv) => BatchNormFolding.FoldedInto(Network, _layout.Analysis.Layers, conv);
+    private int FoldedBatchNorm(int conv) => BatchNormFolding.FoldedInto(_layout.Graph, conv);
 
     /// <summary>A convolution's bias argument: the folded bias at inference when a batch norm folds into it.</summary>
     private string ConvBias(int n, bool training) =>
@@ -35,10 +35,10 @@ internal sealed partial class LayerCode
     private int FusedReLU(int p)
     {
         var node = Network.Nodes[p];
-        bool fuses = node.Op == OpKind.BatchNorm && BatchNormFolding.Target(Network, _layout.Analysis.Layers, p) >= 0
+        bool fuses = node.Op == OpKind.BatchNorm && BatchNormFolding.Target(_layout.Graph, p) >= 0
                      || node.Op == OpKind.Add && node.Inputs.Count == 2;
         if (!fuses) return -1;
-        int reader = BatchNormFolding.OnlyReader(Network, _layout.Analysis.Layers, p);
+        int reader = _layout.Graph.OnlyReader(p);
         if (reader < 0 || Network.Nodes[reader].Op != OpKind.ReLU) return -1;
         return _layout.InferenceOffset(reader) == _layout.InferenceOffset(p) ? reader : -1;
     }
@@ -47,7 +47,7 @@ internal sealed partial class LayerCode
     private bool FusedAway(IndentedWriter w, int n)
     {
         var node = Network.Nodes[n];
-        if (node.Op == OpKind.BatchNorm && BatchNormFolding.Target(Network, _layout.Analysis.Layers, n) is var conv and >= 0)
+        if (node.Op == OpKind.BatchNorm && BatchNormFolding.Target(_layout.Graph, n) is var conv and >= 0)
         {
             w.Line($"// Folded into {Network.Nodes[conv].Name}'s packed weights and bias, which wrote this output in place.");
             return true;

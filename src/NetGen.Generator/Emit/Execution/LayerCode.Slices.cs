@@ -36,7 +36,7 @@ internal sealed partial class LayerCode
         var training = layout.Analysis.Training;
         long batchFloats = (long)training.Batch * 4;
         long regionPerSample = training.Workspace / batchFloats;
-        long offsetPerSample = training.GradientPlan.SlotOf(node)!.Offset / batchFloats;
+        long offsetPerSample = layout.GradientSlot(node)!.Offset / batchFloats;
         string start = $"{Number(layout.WorkspaceBase)} + {first} * {Number(regionPerSample)}";
         return offsetPerSample == 0 ? start : $"{start} + {count} * {Number(offsetPerSample)}";
     }

@@ -15,7 +15,7 @@ internal sealed partial class LayerCode
     private bool RunsWinograd(int n, bool training) => _layout.KernelOffset(n, KernelBufferKind.WinogradWeights, training) >= 0;
 
     /// <summary>Whether node n's input gradient runs through Winograd, overwriting it (the plan gave it transformed backward weights).</summary>
-    private bool RunsWinogradBackwardData(int n) => _layout.Kernels.Find(n, KernelBufferKind.WinogradBackwardWeights) is not null;
+    private bool RunsWinogradBackwardData(int n) => _layout.Kernel(n, KernelBufferKind.WinogradBackwardWeights) is not null;
 
     /// <summary>The weights a convolution's forward reads: transformed for Winograd, or packed.</summary>
     private string ForwardWeights(int n, bool training) =>
