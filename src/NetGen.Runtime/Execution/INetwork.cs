@@ -4,7 +4,9 @@ namespace NetGen.Execution;
 
 /// <summary>
 /// What every generated network that can run offers, so code can serve or evaluate any of
-/// them. Instances are not thread-safe: use one per thread.
+/// them. An instance serves one call at a time: a call of a member that touches its memory while
+/// another thread is inside one throws an <see cref="InvalidOperationException"/> (nested calls on
+/// one thread are fine). Use one instance per thread, or <see cref="NetworkPool{TNetwork}"/>.
 /// </summary>
 public interface INetwork : IWorkerPredictor
 {

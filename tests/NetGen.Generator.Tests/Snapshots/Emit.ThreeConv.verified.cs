@@ -120,6 +120,8 @@ namespace Samples.Exercises
 
         private readonly float[] _netgenMemory;
         private readonly global::NetGen.Execution.ExecutionMode _netgenMode;
+        // Claimed by every public member that touches _netgenMemory: a second thread's call throws.
+        private global::NetGen.Execution.CallGuard _netgenGuard;
 
         /// <summary>
         /// An inference instance: parameters initialised from <paramref name="seed"/> (He uniform for
@@ -136,7 +138,9 @@ namespace Samples.Exercises
         /// An instance for <paramref name="mode"/>: inference allocates <see cref="InferenceBytes"/> +
         /// <see cref="InferenceKernelBytes"/>; training allocates <see cref="TrainingBytes"/> +
         /// <see cref="TrainingKernelBytes"/> and also predicts. Parameters as <see cref="ThreeConv(ulong)"/>.
-        /// An instance is not thread-safe: use one per thread.
+        /// An instance serves one call at a time: a call while another thread is inside one throws an
+        /// <see cref="global::System.InvalidOperationException"/>; use one instance per thread, or a
+        /// <see cref="global::NetGen.Execution.NetworkPool{TNetwork}"/>.
         /// </summary>
         /// <param name="seed">Seed of the initial weights.</param>
         /// <param name="mode">What to allocate memory for.</param>
@@ -172,10 +176,12 @@ namespace Samples.Exercises
         /// <summary>
         /// Runs one sample. <paramref name="input"/>: (3, 200, 300) as PyTorch orders it (channels, then rows,
         /// then columns), 180000 floats. <paramref name="output"/>: (400, 25, 38), 380000 floats, channels first.
-        /// The kernels work channels-last: the input is first transposed into a buffer of the kernel region. Allocates nothing. An instance is not thread-safe: use one per thread.
+        /// The kernels work channels-last: the input is first transposed into a buffer of the kernel region. Allocates nothing. One call at a time per instance: a call while another thread is
+        /// inside one throws an <see cref="global::System.InvalidOperationException"/>.
         /// </summary>
         public void Predict(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
         {
+            using var netgenCall = global::NetGen.Execution.CallGuard.Enter(ref _netgenGuard, "ThreeConv", "Predict");
             if (input.Length != 180000)
                 throw new global::System.ArgumentException($"ThreeConv.Predict: the input has {input.Length} floats; one sample (3, 200, 300) is 180000.", nameof(input));
             if (output.Length != 380000)
@@ -218,11 +224,12 @@ namespace Samples.Exercises
         /// when given null or a one-worker pool), and the outputs are bit-identical to sequential ones. A single sample
         /// (Predict of one, or a batch of one) then runs each large convolution by bands of output rows, one band per
         /// worker (<see cref="global::NetGen.Execution.LayerBands"/>), with the same outputs bit for bit. On a training instance, the training forward and backward run on the workers (fixed sample slices, or each layer's two backward halves), with the same results as on one thread.
-        /// The pool stays the caller's to dispose. Thread-safety: an instance is still used by one thread at a time,
-        /// and the pool must not run other work during its calls (a pool is not re-entrant).
+        /// The pool stays the caller's to dispose. Thread-safety: an instance still serves one call at a time (another
+        /// thread's call throws), and the pool must not run other work during its calls (a pool is not re-entrant).
         /// </summary>
         public void UseWorkerPool(global::NetGen.Threading.WorkerPool? pool)
         {
+            using var netgenCall = global::NetGen.Execution.CallGuard.Enter(ref _netgenGuard, "ThreeConv", "UseWorkerPool");
             _netgenPool = pool;
             int extra = pool is null || _netgenMode != global::NetGen.Execution.ExecutionMode.Inference ? 0 : pool.Workers - 1;
             if (extra == 0)
@@ -254,6 +261,7 @@ namespace Samples.Exercises
                 global::System.Array.Copy(_netgenMemory, workers[i], _netgenMemory.Length);
         }
 
+        // Runs on a pool worker inside the caller's Predict, which holds the guard: it does not enter it.
         void global::NetGen.Execution.IWorkerPredictor.PredictOnWorker(int worker, global::System.ReadOnlySpan<float> input, global::System.Span<float> output) =>
             NetgenPredictOne(input, output, (_netgenWorkerMemory ?? throw new global::System.InvalidOperationException("ThreeConv has no worker memory: give UseWorkerPool a pool of several workers first."))[worker], null);
 
@@ -262,10 +270,12 @@ namespace Samples.Exercises
         /// floats, <paramref name="outputs"/> count x 380000, each sample laid out as <see cref="Predict(global::System.ReadOnlySpan{float}, global::System.Span{float})"/>
         /// takes it. An inference instance runs them one at a time, on the calling thread, or split over the workers of
         /// the pool given to <see cref="UseWorkerPool"/> (same outputs, bit for bit); a training
-        /// instance runs up to <see cref="TrainingBatch"/> at a time. Allocates nothing. Not thread-safe: one call at a time per instance.
+        /// instance runs up to <see cref="TrainingBatch"/> at a time. Allocates nothing. One call at a time per instance:
+        /// a call while another thread is inside one throws an <see cref="global::System.InvalidOperationException"/>.
         /// </summary>
         public void Predict(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs, int count)
         {
+            using var netgenCall = global::NetGen.Execution.CallGuard.Enter(ref _netgenGuard, "ThreeConv", "Predict");
             if (count < 0)
                 throw new global::System.ArgumentOutOfRangeException(nameof(count), count, "The sample count cannot be negative.");
             if (inputs.Length != (long)count * 180000)
@@ -318,6 +328,7 @@ namespace Samples.Exercises
         /// </summary>
         public global::NetGen.Execution.TrainResult TrainStep(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels)
         {
+            using var netgenCall = global::NetGen.Execution.CallGuard.Enter(ref _netgenGuard, "ThreeConv", "TrainStep");
             var result = ComputeGradients(inputs, labels);
             NetgenStep();
             return result;
@@ -329,6 +340,7 @@ namespace Samples.Exercises
         /// </summary>
         public global::NetGen.Execution.TrainResult ComputeGradients(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels)
         {
+            using var netgenCall = global::NetGen.Execution.CallGuard.Enter(ref _netgenGuard, "ThreeConv", "ComputeGradients");
             NetgenRequireNothingPending();
             global::System.Span<float> m = _netgenMemory;
             m.Slice(903400, 903400).Clear();
@@ -348,6 +360,7 @@ namespace Samples.Exercises
         /// </summary>
         public global::NetGen.Execution.TrainResult AccumulateGradients(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels)
         {
+            using var netgenCall = global::NetGen.Execution.CallGuard.Enter(ref _netgenGuard, "ThreeConv", "AccumulateGradients");
             NetgenRequireTraining();
             global::System.Span<float> m = _netgenMemory;
             if (_netgenPendingBatches == 0) m.Slice(903400, 903400).Clear();
@@ -364,6 +377,7 @@ namespace Samples.Exercises
         /// <exception cref="global::System.InvalidOperationException">Nothing was accumulated since the last step.</exception>
         public void ApplyGradients()
         {
+            using var netgenCall = global::NetGen.Execution.CallGuard.Enter(ref _netgenGuard, "ThreeConv", "ApplyGradients");
             NetgenRequireTraining();
             if (_netgenPendingBatches == 0)
                 throw new global::System.InvalidOperationException("ThreeConv.ApplyGradients: no gradients accumulated since the last step; call AccumulateGradients first.");
@@ -381,6 +395,7 @@ namespace Samples.Exercises
         /// </summary>
         public global::NetGen.Execution.TrainResult Evaluate(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels)
         {
+            using var netgenCall = global::NetGen.Execution.CallGuard.Enter(ref _netgenGuard, "ThreeConv", "Evaluate");
             NetgenRequireTraining();
             if (labels.Length % 950 != 0 || inputs.Length != (long)(labels.Length / 950) * 180000)
                 throw new global::System.ArgumentException($"ThreeConv.Evaluate: {labels.Length} labels and {inputs.Length} input floats do not describe whole samples (950 labels and 180000 floats each).", nameof(inputs));
@@ -399,6 +414,7 @@ namespace Samples.Exercises
         /// <summary>Copies the gradient of parameter <paramref name="name"/> (of the last ComputeGradients, TrainStep or ApplyGradients) into <paramref name="destination"/>, in PyTorch layout.</summary>
         public void CopyGradient(string name, global::System.Span<float> destination)
         {
+            using var netgenCall = global::NetGen.Execution.CallGuard.Enter(ref _netgenGuard, "ThreeConv", "CopyGradient");
             NetgenRequireTraining();
             var tensor = global::NetGen.Execution.ParameterStore.Find(s_netgenParameters, name);
             if (!tensor.Trainable)
@@ -495,6 +511,7 @@ namespace Samples.Exercises
         /// <summary>Copies the parameter tensor <paramref name="name"/> ("conv1.weight") into <paramref name="destination"/>, in PyTorch layout.</summary>
         public void CopyParameter(string name, global::System.Span<float> destination)
         {
+            using var netgenCall = global::NetGen.Execution.CallGuard.Enter(ref _netgenGuard, "ThreeConv", "CopyParameter");
             var tensor = global::NetGen.Execution.ParameterStore.Find(s_netgenParameters, name);
             global::NetGen.Execution.ParameterStore.CopyOut(destination, _netgenMemory, tensor.Offset, tensor);
         }
@@ -502,6 +519,7 @@ namespace Samples.Exercises
         /// <summary>Sets the parameter tensor <paramref name="name"/> from <paramref name="source"/>, in PyTorch layout, and repacks.</summary>
         public void SetParameter(string name, global::System.ReadOnlySpan<float> source)
         {
+            using var netgenCall = global::NetGen.Execution.CallGuard.Enter(ref _netgenGuard, "ThreeConv", "SetParameter");
             var tensor = global::NetGen.Execution.ParameterStore.Find(s_netgenParameters, name);
             global::NetGen.Execution.ParameterStore.CopyIn(_netgenMemory, tensor.Offset, source, tensor);
             NetgenRepack();
@@ -513,6 +531,7 @@ namespace Samples.Exercises
         /// </summary>
         public void SetParameters(global::System.Collections.Generic.IReadOnlyDictionary<string, float[]> values)
         {
+            using var netgenCall = global::NetGen.Execution.CallGuard.Enter(ref _netgenGuard, "ThreeConv", "SetParameters");
             global::NetGen.Execution.ParameterStore.CopyAllIn(_netgenMemory, s_netgenParameters, values);
             NetgenRepack();
         }
@@ -522,13 +541,21 @@ namespace Samples.Exercises
         /// ("conv1.weight"), PyTorch layouts (conv (K, C/G, R, S), dense (out, in), a Dense after a Flatten in
         /// PyTorch's channels-first flatten order).
         /// </summary>
-        public void Save(string path) => global::NetGen.Execution.NetworkWeights.Save(this, path);
+        public void Save(string path)
+        {
+            using var netgenCall = global::NetGen.Execution.CallGuard.Enter(ref _netgenGuard, "ThreeConv", "Save");
+            global::NetGen.Execution.NetworkWeights.Save(this, path);
+        }
 
         /// <summary>
         /// Loads a safetensors file holding exactly this network's tensors (as <see cref="Save"/> writes them);
         /// otherwise changes nothing and throws a <see cref="global::NetGen.Weights.WeightMismatchException"/> listing every mismatch.
         /// </summary>
-        public void Load(string path) => global::NetGen.Execution.NetworkWeights.Load(this, path);
+        public void Load(string path)
+        {
+            using var netgenCall = global::NetGen.Execution.CallGuard.Enter(ref _netgenGuard, "ThreeConv", "Load");
+            global::NetGen.Execution.NetworkWeights.Load(this, path);
+        }
 
         private void NetgenRepack()
         {

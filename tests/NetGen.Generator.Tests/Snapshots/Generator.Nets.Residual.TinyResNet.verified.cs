@@ -183,6 +183,8 @@ namespace Nets.Residual
 
         private readonly float[] _netgenMemory;
         private readonly global::NetGen.Execution.ExecutionMode _netgenMode;
+        // Claimed by every public member that touches _netgenMemory: a second thread's call throws.
+        private global::NetGen.Execution.CallGuard _netgenGuard;
 
         /// <summary>
         /// An inference instance: parameters initialised from <paramref name="seed"/> (He uniform for
@@ -199,7 +201,9 @@ namespace Nets.Residual
         /// An instance for <paramref name="mode"/>: inference allocates <see cref="InferenceBytes"/> +
         /// <see cref="InferenceKernelBytes"/>; training allocates <see cref="TrainingBytes"/> +
         /// <see cref="TrainingKernelBytes"/> and also predicts. Parameters as <see cref="TinyResNet(ulong)"/>.
-        /// An instance is not thread-safe: use one per thread.
+        /// An instance serves one call at a time: a call while another thread is inside one throws an
+        /// <see cref="global::System.InvalidOperationException"/>; use one instance per thread, or a
+        /// <see cref="global::NetGen.Execution.NetworkPool{TNetwork}"/>.
         /// </summary>
         /// <param name="seed">Seed of the initial weights.</param>
         /// <param name="mode">What to allocate memory for.</param>
@@ -235,10 +239,12 @@ namespace Nets.Residual
         /// <summary>
         /// Runs one sample. <paramref name="input"/>: (3, 32, 32) as PyTorch orders it (channels, then rows,
         /// then columns), 3072 floats. <paramref name="output"/>: (10), 10 floats.
-        /// The kernels work channels-last: the input is first transposed into a buffer of the kernel region. Allocates nothing. An instance is not thread-safe: use one per thread.
+        /// The kernels work channels-last: the input is first transposed into a buffer of the kernel region. Allocates nothing. One call at a time per instance: a call while another thread is
+        /// inside one throws an <see cref="global::System.InvalidOperationException"/>.
         /// </summary>
         public void Predict(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
         {
+            using var netgenCall = global::NetGen.Execution.CallGuard.Enter(ref _netgenGuard, "TinyResNet", "Predict");
             if (input.Length != 3072)
                 throw new global::System.ArgumentException($"TinyResNet.Predict: the input has {input.Length} floats; one sample (3, 32, 32) is 3072.", nameof(input));
             if (output.Length != 10)
@@ -281,11 +287,12 @@ namespace Nets.Residual
         /// when given null or a one-worker pool), and the outputs are bit-identical to sequential ones. A single sample
         /// (Predict of one, or a batch of one) then runs each large convolution by bands of output rows, one band per
         /// worker (<see cref="global::NetGen.Execution.LayerBands"/>), with the same outputs bit for bit. On a training instance, the training forward and backward run on the workers (fixed sample slices, or each layer's two backward halves), with the same results as on one thread.
-        /// The pool stays the caller's to dispose. Thread-safety: an instance is still used by one thread at a time,
-        /// and the pool must not run other work during its calls (a pool is not re-entrant).
+        /// The pool stays the caller's to dispose. Thread-safety: an instance still serves one call at a time (another
+        /// thread's call throws), and the pool must not run other work during its calls (a pool is not re-entrant).
         /// </summary>
         public void UseWorkerPool(global::NetGen.Threading.WorkerPool? pool)
         {
+            using var netgenCall = global::NetGen.Execution.CallGuard.Enter(ref _netgenGuard, "TinyResNet", "UseWorkerPool");
             _netgenPool = pool;
             int extra = pool is null || _netgenMode != global::NetGen.Execution.ExecutionMode.Inference ? 0 : pool.Workers - 1;
             if (extra == 0)
@@ -317,6 +324,7 @@ namespace Nets.Residual
                 global::System.Array.Copy(_netgenMemory, workers[i], _netgenMemory.Length);
         }
 
+        // Runs on a pool worker inside the caller's Predict, which holds the guard: it does not enter it.
         void global::NetGen.Execution.IWorkerPredictor.PredictOnWorker(int worker, global::System.ReadOnlySpan<float> input, global::System.Span<float> output) =>
             NetgenPredictOne(input, output, (_netgenWorkerMemory ?? throw new global::System.InvalidOperationException("TinyResNet has no worker memory: give UseWorkerPool a pool of several workers first."))[worker], null);
 
@@ -325,10 +333,12 @@ namespace Nets.Residual
         /// floats, <paramref name="outputs"/> count x 10, each sample laid out as <see cref="Predict(global::System.ReadOnlySpan{float}, global::System.Span{float})"/>
         /// takes it. An inference instance runs them one at a time, on the calling thread, or split over the workers of
         /// the pool given to <see cref="UseWorkerPool"/> (same outputs, bit for bit); a training
-        /// instance runs up to <see cref="TrainingBatch"/> at a time. Allocates nothing. Not thread-safe: one call at a time per instance.
+        /// instance runs up to <see cref="TrainingBatch"/> at a time. Allocates nothing. One call at a time per instance:
+        /// a call while another thread is inside one throws an <see cref="global::System.InvalidOperationException"/>.
         /// </summary>
         public void Predict(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs, int count)
         {
+            using var netgenCall = global::NetGen.Execution.CallGuard.Enter(ref _netgenGuard, "TinyResNet", "Predict");
             if (count < 0)
                 throw new global::System.ArgumentOutOfRangeException(nameof(count), count, "The sample count cannot be negative.");
             if (inputs.Length != (long)count * 3072)
@@ -381,6 +391,7 @@ namespace Nets.Residual
         /// </summary>
         public global::NetGen.Execution.TrainResult TrainStep(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels)
         {
+            using var netgenCall = global::NetGen.Execution.CallGuard.Enter(ref _netgenGuard, "TinyResNet", "TrainStep");
             var result = ComputeGradients(inputs, labels);
             NetgenStep();
             return result;
@@ -392,6 +403,7 @@ namespace Nets.Residual
         /// </summary>
         public global::NetGen.Execution.TrainResult ComputeGradients(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels)
         {
+            using var netgenCall = global::NetGen.Execution.CallGuard.Enter(ref _netgenGuard, "TinyResNet", "ComputeGradients");
             NetgenRequireNothingPending();
             global::System.Span<float> m = _netgenMemory;
             m.Slice(10090, 9962).Clear();
@@ -411,6 +423,7 @@ namespace Nets.Residual
         /// </summary>
         public global::NetGen.Execution.TrainResult AccumulateGradients(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels)
         {
+            using var netgenCall = global::NetGen.Execution.CallGuard.Enter(ref _netgenGuard, "TinyResNet", "AccumulateGradients");
             NetgenRequireTraining();
             global::System.Span<float> m = _netgenMemory;
             if (_netgenPendingBatches == 0) m.Slice(10090, 9962).Clear();
@@ -427,6 +440,7 @@ namespace Nets.Residual
         /// <exception cref="global::System.InvalidOperationException">Nothing was accumulated since the last step.</exception>
         public void ApplyGradients()
         {
+            using var netgenCall = global::NetGen.Execution.CallGuard.Enter(ref _netgenGuard, "TinyResNet", "ApplyGradients");
             NetgenRequireTraining();
             if (_netgenPendingBatches == 0)
                 throw new global::System.InvalidOperationException("TinyResNet.ApplyGradients: no gradients accumulated since the last step; call AccumulateGradients first.");
@@ -444,6 +458,7 @@ namespace Nets.Residual
         /// </summary>
         public global::NetGen.Execution.TrainResult Evaluate(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels)
         {
+            using var netgenCall = global::NetGen.Execution.CallGuard.Enter(ref _netgenGuard, "TinyResNet", "Evaluate");
             NetgenRequireTraining();
             if (labels.Length % 1 != 0 || inputs.Length != (long)(labels.Length / 1) * 3072)
                 throw new global::System.ArgumentException($"TinyResNet.Evaluate: {labels.Length} labels and {inputs.Length} input floats do not describe whole samples (1 labels and 3072 floats each).", nameof(inputs));
@@ -462,6 +477,7 @@ namespace Nets.Residual
         /// <summary>Copies the gradient of parameter <paramref name="name"/> (of the last ComputeGradients, TrainStep or ApplyGradients) into <paramref name="destination"/>, in PyTorch layout.</summary>
         public void CopyGradient(string name, global::System.Span<float> destination)
         {
+            using var netgenCall = global::NetGen.Execution.CallGuard.Enter(ref _netgenGuard, "TinyResNet", "CopyGradient");
             NetgenRequireTraining();
             var tensor = global::NetGen.Execution.ParameterStore.Find(s_netgenParameters, name);
             if (!tensor.Trainable)
@@ -550,6 +566,7 @@ namespace Nets.Residual
         /// <summary>Copies the parameter tensor <paramref name="name"/> ("conv1.weight") into <paramref name="destination"/>, in PyTorch layout.</summary>
         public void CopyParameter(string name, global::System.Span<float> destination)
         {
+            using var netgenCall = global::NetGen.Execution.CallGuard.Enter(ref _netgenGuard, "TinyResNet", "CopyParameter");
             var tensor = global::NetGen.Execution.ParameterStore.Find(s_netgenParameters, name);
             global::NetGen.Execution.ParameterStore.CopyOut(destination, _netgenMemory, tensor.Offset, tensor);
         }
@@ -557,6 +574,7 @@ namespace Nets.Residual
         /// <summary>Sets the parameter tensor <paramref name="name"/> from <paramref name="source"/>, in PyTorch layout, and repacks.</summary>
         public void SetParameter(string name, global::System.ReadOnlySpan<float> source)
         {
+            using var netgenCall = global::NetGen.Execution.CallGuard.Enter(ref _netgenGuard, "TinyResNet", "SetParameter");
             var tensor = global::NetGen.Execution.ParameterStore.Find(s_netgenParameters, name);
             global::NetGen.Execution.ParameterStore.CopyIn(_netgenMemory, tensor.Offset, source, tensor);
             NetgenRepack();
@@ -568,6 +586,7 @@ namespace Nets.Residual
         /// </summary>
         public void SetParameters(global::System.Collections.Generic.IReadOnlyDictionary<string, float[]> values)
         {
+            using var netgenCall = global::NetGen.Execution.CallGuard.Enter(ref _netgenGuard, "TinyResNet", "SetParameters");
             global::NetGen.Execution.ParameterStore.CopyAllIn(_netgenMemory, s_netgenParameters, values);
             NetgenRepack();
         }
@@ -577,13 +596,21 @@ namespace Nets.Residual
         /// ("conv1.weight"), PyTorch layouts (conv (K, C/G, R, S), dense (out, in), a Dense after a Flatten in
         /// PyTorch's channels-first flatten order).
         /// </summary>
-        public void Save(string path) => global::NetGen.Execution.NetworkWeights.Save(this, path);
+        public void Save(string path)
+        {
+            using var netgenCall = global::NetGen.Execution.CallGuard.Enter(ref _netgenGuard, "TinyResNet", "Save");
+            global::NetGen.Execution.NetworkWeights.Save(this, path);
+        }
 
         /// <summary>
         /// Loads a safetensors file holding exactly this network's tensors (as <see cref="Save"/> writes them);
         /// otherwise changes nothing and throws a <see cref="global::NetGen.Weights.WeightMismatchException"/> listing every mismatch.
         /// </summary>
-        public void Load(string path) => global::NetGen.Execution.NetworkWeights.Load(this, path);
+        public void Load(string path)
+        {
+            using var netgenCall = global::NetGen.Execution.CallGuard.Enter(ref _netgenGuard, "TinyResNet", "Load");
+            global::NetGen.Execution.NetworkWeights.Load(this, path);
+        }
 
         private void NetgenRepack()
         {

@@ -86,6 +86,8 @@ internal static class ExecutionMembers
 
             private readonly float[] _netgenMemory;
             private readonly {{Mode}} _netgenMode;
+            // Claimed by every public member that touches _netgenMemory: a second thread's call throws.
+            private global::NetGen.Execution.CallGuard _netgenGuard;
 
             /// <summary>
             /// An inference instance: parameters initialised from <paramref name="seed"/> (He uniform for
@@ -102,7 +104,9 @@ internal static class ExecutionMembers
             /// An instance for <paramref name="mode"/>: inference allocates <see cref="InferenceBytes"/> +
             /// <see cref="InferenceKernelBytes"/>; training allocates <see cref="TrainingBytes"/> +
             /// <see cref="TrainingKernelBytes"/> and also predicts. Parameters as <see cref="{{name}}(ulong)"/>.
-            /// An instance is not thread-safe: use one per thread.
+            /// An instance serves one call at a time: a call while another thread is inside one throws an
+            /// <see cref="global::System.InvalidOperationException"/>; use one instance per thread, or a
+            /// <see cref="global::NetGen.Execution.NetworkPool{TNetwork}"/>.
             /// </summary>
             /// <param name="seed">Seed of the initial weights.</param>
             /// <param name="mode">What to allocate memory for.</param>
@@ -137,6 +141,13 @@ internal static class ExecutionMembers
             """);
     }
 
+    /// <summary>
+    /// The first line of every public member that reads or writes the instance's memory: claims the
+    /// instance's <c>CallGuard</c> for the call (a nested guarded call on the same thread joins it).
+    /// </summary>
+    public static string Guard(ExecutionLayout layout, string member) =>
+        $"using var netgenCall = global::NetGen.Execution.CallGuard.Enter(ref _netgenGuard, {Literal(layout.Network.Name)}, {Literal(member)});";
+
     /// <summary>Whether a computed node is a Dropout (training then draws masks from a seeded stream).</summary>
     public static bool HasDropout(ExecutionLayout layout)
     {
@@ -152,6 +163,7 @@ internal static class ExecutionMembers
             /// <summary>Copies the parameter tensor <paramref name="name"/> ("conv1.weight") into <paramref name="destination"/>, in PyTorch layout.</summary>
             public void CopyParameter(string name, {{Span}} destination)
             {
+                {{ExecutionMembers.Guard(layout, "CopyParameter")}}
                 var tensor = global::NetGen.Execution.ParameterStore.Find(s_netgenParameters, name);
                 global::NetGen.Execution.ParameterStore.CopyOut(destination, _netgenMemory, tensor.Offset, tensor);
             }
@@ -159,6 +171,7 @@ internal static class ExecutionMembers
             /// <summary>Sets the parameter tensor <paramref name="name"/> from <paramref name="source"/>, in PyTorch layout, and repacks.</summary>
             public void SetParameter(string name, {{RoSpan}} source)
             {
+                {{ExecutionMembers.Guard(layout, "SetParameter")}}
                 var tensor = global::NetGen.Execution.ParameterStore.Find(s_netgenParameters, name);
                 global::NetGen.Execution.ParameterStore.CopyIn(_netgenMemory, tensor.Offset, source, tensor);
                 NetgenRepack();
@@ -170,6 +183,7 @@ internal static class ExecutionMembers
             /// </summary>
             public void SetParameters(global::System.Collections.Generic.IReadOnlyDictionary<string, float[]> values)
             {
+                {{ExecutionMembers.Guard(layout, "SetParameters")}}
                 global::NetGen.Execution.ParameterStore.CopyAllIn(_netgenMemory, s_netgenParameters, values);
                 NetgenRepack();
             }
@@ -179,13 +193,21 @@ internal static class ExecutionMembers
             /// ("conv1.weight"), PyTorch layouts (conv (K, C/G, R, S), dense (out, in), a Dense after a Flatten in
             /// PyTorch's channels-first flatten order).
             /// </summary>
-            public void Save(string path) => global::NetGen.Execution.NetworkWeights.Save(this, path);
+            public void Save(string path)
+            {
+                {{ExecutionMembers.Guard(layout, "Save")}}
+                global::NetGen.Execution.NetworkWeights.Save(this, path);
+            }
 
             /// <summary>
             /// Loads a safetensors file holding exactly this network's tensors (as <see cref="Save"/> writes them);
             /// otherwise changes nothing and throws a <see cref="global::NetGen.Weights.WeightMismatchException"/> listing every mismatch.
             /// </summary>
-            public void Load(string path) => global::NetGen.Execution.NetworkWeights.Load(this, path);
+            public void Load(string path)
+            {
+                {{ExecutionMembers.Guard(layout, "Load")}}
+                global::NetGen.Execution.NetworkWeights.Load(this, path);
+            }
 
             private void NetgenRepack()
             {

@@ -29,10 +29,12 @@ internal static class PredictMembers
             /// <summary>
             /// Runs one sample. <paramref name="input"/>: {{input}} as PyTorch orders it (channels, then rows,
             /// then columns), {{inputs}} floats. <paramref name="output"/>: {{output}}, {{outputs}} floats{{(transposeOut ? ", channels first" : "")}}.
-            /// {{layoutNote}} Allocates nothing. An instance is not thread-safe: use one per thread.
+            /// {{layoutNote}} Allocates nothing. One call at a time per instance: a call while another thread is
+            /// inside one throws an <see cref="global::System.InvalidOperationException"/>.
             /// </summary>
             public void Predict(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
             {
+                {{ExecutionMembers.Guard(layout, "Predict")}}
                 if (input.Length != {{inputs}})
                     throw new global::System.ArgumentException($"{{a.Network.Name}}.Predict: the input has {input.Length} floats; one sample {{input}} is {{inputs}}.", nameof(input));
                 if (output.Length != {{outputs}})
@@ -111,11 +113,12 @@ internal static class PredictMembers
             /// when given null or a one-worker pool), and the outputs are bit-identical to sequential ones. A single sample
             /// (Predict of one, or a batch of one) then runs each large convolution by bands of output rows, one band per
             /// worker (<see cref="global::NetGen.Execution.LayerBands"/>), with the same outputs bit for bit.{{backwardNote}}
-            /// The pool stays the caller's to dispose. Thread-safety: an instance is still used by one thread at a time,
-            /// and the pool must not run other work during its calls (a pool is not re-entrant).
+            /// The pool stays the caller's to dispose. Thread-safety: an instance still serves one call at a time (another
+            /// thread's call throws), and the pool must not run other work during its calls (a pool is not re-entrant).
             /// </summary>
             public void UseWorkerPool(global::NetGen.Threading.WorkerPool? pool)
             {
+                {{ExecutionMembers.Guard(layout, "UseWorkerPool")}}
                 _netgenPool = pool;
                 int extra = pool is null || _netgenMode != global::NetGen.Execution.ExecutionMode.Inference ? 0 : pool.Workers - 1;
                 if (extra == 0)
@@ -147,6 +150,7 @@ internal static class PredictMembers
                     global::System.Array.Copy(_netgenMemory, workers[i], _netgenMemory.Length);
             }
 
+            // Runs on a pool worker inside the caller's Predict, which holds the guard: it does not enter it.
             void global::NetGen.Execution.IWorkerPredictor.PredictOnWorker(int worker, {{RoSpan}} input, {{Span}} output) =>
                 NetgenPredictOne(input, output, (_netgenWorkerMemory ?? throw new global::System.InvalidOperationException("{{name}} has no worker memory: give UseWorkerPool a pool of several workers first."))[worker], null);
 
@@ -155,10 +159,12 @@ internal static class PredictMembers
             /// floats, <paramref name="outputs"/> count x {{outputs}}, each sample laid out as <see cref="Predict(global::System.ReadOnlySpan{float}, global::System.Span{float})"/>
             /// takes it. An inference instance runs them one at a time, on the calling thread, or split over the workers of
             /// the pool given to <see cref="UseWorkerPool"/> (same outputs, bit for bit); a training
-            /// instance runs up to <see cref="TrainingBatch"/> at a time. Allocates nothing. Not thread-safe: one call at a time per instance.
+            /// instance runs up to <see cref="TrainingBatch"/> at a time. Allocates nothing. One call at a time per instance:
+            /// a call while another thread is inside one throws an <see cref="global::System.InvalidOperationException"/>.
             /// </summary>
             public void Predict(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs, int count)
             {
+                {{ExecutionMembers.Guard(layout, "Predict")}}
                 if (count < 0)
                     throw new global::System.ArgumentOutOfRangeException(nameof(count), count, "The sample count cannot be negative.");
                 if (inputs.Length != (long)count * {{inputs}})

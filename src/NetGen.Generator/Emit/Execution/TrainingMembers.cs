@@ -95,6 +95,7 @@ internal static class TrainingMembers
             /// </summary>
             public global::NetGen.Execution.TrainResult TrainStep(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels)
             {
+                {{ExecutionMembers.Guard(layout, "TrainStep")}}
                 var result = ComputeGradients(inputs, labels);
                 NetgenStep();
                 return result;
@@ -106,6 +107,7 @@ internal static class TrainingMembers
             /// </summary>
             public global::NetGen.Execution.TrainResult ComputeGradients(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels)
             {
+                {{ExecutionMembers.Guard(layout, "ComputeGradients")}}
                 NetgenRequireNothingPending();
                 global::System.Span<float> m = _netgenMemory;
                 {{gradients}}.Clear();
@@ -125,6 +127,7 @@ internal static class TrainingMembers
             /// </summary>
             public global::NetGen.Execution.TrainResult AccumulateGradients(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels)
             {
+                {{ExecutionMembers.Guard(layout, "AccumulateGradients")}}
                 NetgenRequireTraining();
                 global::System.Span<float> m = _netgenMemory;
                 if (_netgenPendingBatches == 0) {{gradients}}.Clear();
@@ -141,6 +144,7 @@ internal static class TrainingMembers
             /// <exception cref="global::System.InvalidOperationException">Nothing was accumulated since the last step.</exception>
             public void ApplyGradients()
             {
+                {{ExecutionMembers.Guard(layout, "ApplyGradients")}}
                 NetgenRequireTraining();
                 if (_netgenPendingBatches == 0)
                     throw new global::System.InvalidOperationException("{{what}}.ApplyGradients: no gradients accumulated since the last step; call AccumulateGradients first.");
@@ -158,6 +162,7 @@ internal static class TrainingMembers
             /// </summary>
             public global::NetGen.Execution.TrainResult Evaluate(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels)
             {
+                {{ExecutionMembers.Guard(layout, "Evaluate")}}
                 NetgenRequireTraining();
                 if (labels.Length % {{Number(pixels)}} != 0 || inputs.Length != (long)(labels.Length / {{Number(pixels)}}) * {{inputs}})
                     throw new global::System.ArgumentException($"{{what}}.Evaluate: {labels.Length} labels and {inputs.Length} input floats do not describe whole samples ({{Number(pixels)}} labels and {{inputs}} floats each).", nameof(inputs));
@@ -176,6 +181,7 @@ internal static class TrainingMembers
             /// <summary>Copies the gradient of parameter <paramref name="name"/> (of the last ComputeGradients, TrainStep or ApplyGradients) into <paramref name="destination"/>, in PyTorch layout.</summary>
             public void CopyGradient(string name, global::System.Span<float> destination)
             {
+                {{ExecutionMembers.Guard(layout, "CopyGradient")}}
                 NetgenRequireTraining();
                 var tensor = global::NetGen.Execution.ParameterStore.Find(s_netgenParameters, name);
                 if (!tensor.Trainable)
