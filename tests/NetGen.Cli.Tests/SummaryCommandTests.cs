@@ -54,6 +54,32 @@ public class SummaryCommandTests
     }
 
     [Fact]
+    public void A_network_whose_code_is_not_generated_gets_the_builds_NG0302_info()
+    {
+        string path = TempFile("Huge.cnn", "network Huge {\n    input 1x28x28\n    f = flatten\n    d = dense(2739200)\n}\n");
+        var (code, output, errors) = Run(path);
+
+        Assert.Equal(0, code);
+        Assert.Matches(@"Huge\.cnn\(\d+,\d+\): info NG0302: ", errors);
+        Assert.Contains("Total params:", output);
+    }
+
+    [Fact]
+    public void Vgg16_at_batch_64_shows_the_allocation_the_generator_checks_and_its_NG0302()
+    {
+        string path = Path.Combine(RepoRoot, "samples/Architectures/Vgg16.cnn");
+        var (code, output, errors) = Run(path, batch: 64);
+
+        var loaded = NetworkLoader.Load(path);
+        var analysis = Generator.Emit.NetworkBuild.Analyze(new[] { loaded.Networks[0] with { Batch = 64 } }, Array.Empty<DiagnosticInfo>()).Networks[0];
+        long allocated = analysis.Training.Total + analysis.KernelBuffers.TrainingBytes;
+        Assert.True(allocated > analysis.Training.Total, "VGG-16 trains with kernel buffers beside its plan");
+        Assert.Equal(0, code);
+        Assert.Contains(" to predict, " + Units.FormatBytes(allocated) + " to train\n", output);
+        Assert.Matches(@"Vgg16\.cnn\(\d+,\d+\): info NG0302: .*TrainStep.*batch 64", errors);
+    }
+
+    [Fact]
     public void Optimizer_option_changes_only_the_optimizer_state()
     {
         string path = Path.Combine(RepoRoot, "samples/Exercises/ThreeConv.cnn");

@@ -1,5 +1,4 @@
 using System.Collections.Generic;
-using NetGen.Generator.Analysis;
 using NetGen.Generator.Diagnostics;
 using NetGen.Generator.Emit;
 using NetGen.Generator.Model;
@@ -17,11 +16,10 @@ internal sealed record SummaryReport(IReadOnlyList<string> DiagnosticLines, IRea
 
         void Report(DiagnosticInfo d)
         {
-            var descriptor = DiagnosticDescriptors.Get(d.Id);
-            bool isError = descriptor.DefaultSeverity == Microsoft.CodeAnalysis.DiagnosticSeverity.Error;
-            hasErrors |= isError;
+            var severity = DiagnosticDescriptors.Get(d.Id).DefaultSeverity;
+            hasErrors |= severity == Microsoft.CodeAnalysis.DiagnosticSeverity.Error;
             string where = d.Location?.ToDisplayString() ?? loaded.Path;
-            lines.Add($"{where}: {(isError ? "error" : "warning")} {d.Id}: {DiagnosticDescriptors.Format(d)}");
+            lines.Add($"{where}: {SeverityWord(severity)} {d.Id}: {DiagnosticDescriptors.Format(d)}");
         }
 
         foreach (var d in loaded.Diagnostics) Report(d);
@@ -32,10 +30,20 @@ internal sealed record SummaryReport(IReadOnlyList<string> DiagnosticLines, IRea
                 Batch = overrides.Batch ?? network.Batch,
                 Optimizer = overrides.Optimizer ?? network.Optimizer,
             };
-            var result = NetworkAnalyzer.Analyze(ir);
-            foreach (var d in result.Diagnostics) Report(d);
-            if (result.Value is not null) summaries.Add(SummaryWriter.Write(result.Value));
+            // The generator's own analysis, so the execution diagnostics (NG0301, NG0302) a build
+            // would report are printed too.
+            var build = NetworkBuild.Analyze(new[] { ir }, System.Array.Empty<DiagnosticInfo>());
+            foreach (var d in build.Diagnostics) Report(d);
+            foreach (var analysis in build.Networks) summaries.Add(SummaryWriter.Write(analysis));
         }
         return new SummaryReport(lines, summaries, hasErrors);
     }
+
+    /// <summary>The word a compiler prints for a severity (NG0302 is an info: the constants and summary still generate).</summary>
+    private static string SeverityWord(Microsoft.CodeAnalysis.DiagnosticSeverity severity) => severity switch
+    {
+        Microsoft.CodeAnalysis.DiagnosticSeverity.Error => "error",
+        Microsoft.CodeAnalysis.DiagnosticSeverity.Warning => "warning",
+        _ => "info",
+    };
 }

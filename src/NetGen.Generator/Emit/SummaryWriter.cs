@@ -118,5 +118,9 @@ public static class SummaryWriter
         int valueWidth = figures.Max(f => Units.FormatBytes(f.Bytes).Length);
         foreach (var (label, bytes) in figures)
             s.Append("  ").Append((label + ":").PadRight(labelWidth)).Append(' ').Append(Units.FormatBytes(bytes).PadLeft(valueWidth)).Append('\n');
+        // What one instance allocates: the plan's figure plus the kernel buffers; the figure NG0302 checks.
+        s.Append("An instance allocates (plan + kernel buffers): ")
+            .Append(Units.FormatBytes(analysis.InferenceBytes + kernels.InferenceBytes)).Append(" to predict, ")
+            .Append(Units.FormatBytes(training.Total + kernels.TrainingBytes)).Append(" to train\n");
     }
 }

@@ -31,7 +31,7 @@ public class SummaryWriterTests
     {
         var lines = Lines(SummaryWriter.Write(HandBuiltAnalyses.ThreeConv()));
         int start = Array.IndexOf(lines, "Training at batch 50 (adam):");
-        var figures = lines.Skip(start + 1).ToArray();
+        var figures = lines.Skip(start + 1).Take(7).ToArray();
 
         Assert.Equal(new[]
         {
@@ -43,6 +43,17 @@ public class SummaryWriterTests
             "  Backward workspace: 450.0 MB",
             "  Total:               1.03 GB",
         }, figures);
+    }
+
+    [Fact]
+    public void Allocation_line_adds_the_kernel_buffers_to_both_plans()
+    {
+        var analysis = HandBuiltAnalyses.ThreeConv();
+        var lines = Lines(SummaryWriter.Write(analysis));
+        string expected = "An instance allocates (plan + kernel buffers): " +
+            Units.FormatBytes(analysis.InferenceBytes + analysis.KernelBuffers.InferenceBytes) + " to predict, " +
+            Units.FormatBytes(analysis.Training.Total + analysis.KernelBuffers.TrainingBytes) + " to train";
+        Assert.Equal(expected, lines[^1]);
     }
 
     [Fact]
