@@ -1,4 +1,5 @@
 using NetGen.Generator.Emit;
+using NetGen.Generator.Model;
 using NetGen.Generator.Tests.Infrastructure;
 using Xunit;
 
