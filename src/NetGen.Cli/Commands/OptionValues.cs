@@ -24,42 +24,25 @@ internal static class OptionValues
     /// <summary>A count from 1 to <paramref name="max"/>, or null when not given.</summary>
     public static Option<int?> OptionalCount(string name, string description, string noun, int max) =>
         Checked(new Option<int?>(name) { Description = description },
-            noun, $"an integer from 1 to {max}", (string text, out int? value) =>
-            {
-                bool ok = TryInteger(text, max, out int parsed);
-                value = parsed;
-                return ok;
-            });
+            noun, $"an integer from 1 to {max}", OrNull((string text, out int value) => TryInteger(text, max, out value)));
 
     /// <summary>A finite number greater than 0 (a learning rate), or null when not given.</summary>
     public static Option<float?> Positive(string name, string description, string noun) =>
         Checked(new Option<float?>(name) { Description = description },
-            noun, "a finite number greater than 0", (string text, out float? value) =>
-            {
-                bool ok = float.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out float parsed) && float.IsFinite(parsed) && parsed > 0;
-                value = parsed;
-                return ok;
-            });
+            noun, "a finite number greater than 0", OrNull((string text, out float value) =>
+                float.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out value) && float.IsFinite(value) && value > 0));
 
     /// <summary>A number strictly between 0 and 1 (a share of the data), or null when not given.</summary>
     public static Option<double?> Fraction(string name, string description, string noun) =>
         Checked(new Option<double?>(name) { Description = description },
-            noun, "a number greater than 0 and less than 1", (string text, out double? value) =>
-            {
-                bool ok = double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double parsed) && parsed > 0 && parsed < 1;
-                value = parsed;
-                return ok;
-            });
+            noun, "a number greater than 0 and less than 1", OrNull((string text, out double value) =>
+                double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out value) && value > 0 && value < 1));
 
     /// <summary>A random seed: an integer from 0 to <see cref="ulong.MaxValue"/>, or null when not given.</summary>
     public static Option<ulong?> Seed(string description) =>
         Checked(new Option<ulong?>("--seed") { Description = description },
-            "a seed", $"an integer from 0 to {ulong.MaxValue}", (string text, out ulong? value) =>
-            {
-                bool ok = ulong.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out ulong parsed);
-                value = parsed;
-                return ok;
-            });
+            "a seed", $"an integer from 0 to {ulong.MaxValue}", OrNull((string text, out ulong value) =>
+                ulong.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out value)));
 
     /// <summary>One of <paramref name="names"/> (exactly as written there), or null when not given.</summary>
     public static Option<string?> OneOf(string name, string description, string noun, string[] names)
@@ -88,6 +71,14 @@ internal static class OptionValues
         };
         return option;
     }
+
+    /// <summary>The parser of a nullable option from that of its value type.</summary>
+    private static TryParse<T?> OrNull<T>(TryParse<T> tryParse) where T : struct => (string text, out T? value) =>
+    {
+        bool ok = tryParse(text, out T parsed);
+        value = parsed;
+        return ok;
+    };
 
     private static bool TryInteger(string text, int max, out int value) =>
         int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out value) && value >= 1 && value <= max;
