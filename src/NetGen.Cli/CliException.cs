@@ -21,8 +21,10 @@ internal static class ExitCodes
     public const int Success = 0;
     /// <summary>Diagnostics, bad data, a bad checkpoint.</summary>
     public const int Error = 1;
-    /// <summary>A file or folder named on the command line does not exist.</summary>
-    public const int NotFound = 2;
+    /// <summary>A bad command line: an unknown option, a missing or invalid value.</summary>
+    public const int Usage = 2;
+    /// <summary>A file or folder named on the command line does not exist (a usage error too).</summary>
+    public const int NotFound = Usage;
     /// <summary>Stopped by Ctrl-C (128 + SIGINT, as shells report it).</summary>
     public const int Interrupted = 130;
 }

@@ -9,32 +9,21 @@ namespace NetGen.Cli.Commands;
 /// <summary>Options several commands share, and Ctrl-C handling.</summary>
 internal static class CommandOptions
 {
-    public static Option<int?> Batch(string description)
-    {
-        var batch = new Option<int?>("--batch") { Description = description };
-        batch.Validators.Add(result =>
-        {
-            if (result.GetValueOrDefault<int?>() is int b && b <= 0) result.AddError($"--batch must be a positive integer, not {b}");
-        });
-        return batch;
-    }
+    /// <summary>The largest --batch the commands accept.</summary>
+    public const int MaxBatch = 65_536;
 
-    public static Option<string?> Optimizer(string description)
-    {
-        var optimizer = new Option<string?>("--optimizer") { Description = description };
-        optimizer.AcceptOnlyFromAmong(OptimizerNames.All);
-        return optimizer;
-    }
+    public static Option<int?> Batch(string description) =>
+        OptionValues.OptionalCount("--batch", description, "a batch size", MaxBatch);
+
+    public static Option<string?> Optimizer(string description) =>
+        OptionValues.OneOf("--optimizer", description, "an optimizer", OptimizerNames.All);
+
+    /// <summary>Where a command's output and errors go: the invocation's writers (the console, or a test's).</summary>
+    public static (TextWriter Output, TextWriter Errors) Writers(ParseResult parse) =>
+        (parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error);
 
     public static Option<string?> Network() =>
         new("--network") { Description = "Which network of the file (when it declares several)" };
-
-    public static void Positive(Option<int> option, string name) =>
-        option.Validators.Add(result =>
-        {
-            int value = result.GetValueOrDefault<int>();
-            if (value <= 0) result.AddError($"{name} must be a positive integer, not {value}");
-        });
 
     /// <summary>
     /// Failures a user can act on without a stack trace: <see cref="CliException"/>s, and file-system

@@ -22,8 +22,8 @@ internal static class EvalCommand
         var checkpoint = new Option<FileSystemInfo>("--checkpoint") { Description = "A folder `netgen train` wrote, or a .safetensors weight file", Required = true };
         var output = new Option<DirectoryInfo?>("--out") { Description = "Where confusion.png goes (default: the checkpoint's folder)" };
         var network = CommandOptions.Network();
-        var seed = new Option<ulong?>("--seed") { Description = "Split seed for a bare .safetensors file (a checkpoint folder knows its own; default 42)" };
-        var validation = new Option<double?>("--val-fraction") { Description = "Validation share for a bare .safetensors file (default 0.1)" };
+        var seed = OptionValues.Seed("Split seed for a bare .safetensors file (a checkpoint folder knows its own; default 42)");
+        var validation = OptionValues.Fraction("--val-fraction", "Validation share for a bare .safetensors file (default 0.1)", "a validation fraction");
 
         var command = new Command("eval", "Evaluate trained weights: accuracy, per-class accuracy, confusion matrix");
         command.Arguments.Add(file);
@@ -31,9 +31,11 @@ internal static class EvalCommand
         command.SetAction(parse => Run(
             new EvalOptions(parse.GetValue(file)!.FullName, parse.GetValue(data)!.FullName, parse.GetValue(checkpoint)!.FullName,
                 parse.GetValue(output)?.FullName, parse.GetValue(network), parse.GetValue(seed), parse.GetValue(validation)),
-            Console.Out, Console.Error));
+            CommandOptions.Writers(parse)));
         return command;
     }
+
+    private static int Run(EvalOptions options, (TextWriter Output, TextWriter Errors) writers) => Run(options, writers.Output, writers.Errors);
 
     public static int Run(EvalOptions options, TextWriter output, TextWriter errors)
     {

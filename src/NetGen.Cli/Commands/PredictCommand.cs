@@ -14,16 +14,17 @@ namespace NetGen.Cli.Commands;
 /// </summary>
 internal static class PredictCommand
 {
+    /// <summary>The largest --top and --count accepted.</summary>
+    public const int MaxTop = 1_000, MaxCount = 1_000_000;
+
     public static Command Create()
     {
         var file = new Argument<FileInfo>("file") { Description = "A .cnn file, or a .cs file with [Network] classes" };
         var checkpoint = new Option<FileSystemInfo>("--checkpoint") { Description = "A folder `netgen train` wrote, or a .safetensors weight file", Required = true };
         var input = new Option<FileInfo>("--input") { Description = "A .png/.jpg image, or an IDX image file (*-images-idx3-ubyte[.gz])", Required = true };
-        var top = new Option<int>("--top") { Description = "Classes to show per sample (default 3)", DefaultValueFactory = _ => 3 };
-        var count = new Option<int>("--count") { Description = "Samples to take from an IDX file (default 10)", DefaultValueFactory = _ => 10 };
+        var top = OptionValues.Count("--top", "Classes to show per sample (default 3)", "a class count", MaxTop, 3);
+        var count = OptionValues.Count("--count", "Samples to take from an IDX file (default 10)", "a sample count", MaxCount, 10);
         var network = CommandOptions.Network();
-        CommandOptions.Positive(top, "--top");
-        CommandOptions.Positive(count, "--count");
 
         var command = new Command("predict", "Classify an image or the first samples of an IDX file with trained weights");
         command.Arguments.Add(file);
@@ -31,9 +32,11 @@ internal static class PredictCommand
         command.SetAction(parse => Run(
             new PredictOptions(parse.GetValue(file)!.FullName, parse.GetValue(checkpoint)!.FullName, parse.GetValue(input)!.FullName,
                 parse.GetValue(top), parse.GetValue(count), parse.GetValue(network)),
-            Console.Out, Console.Error));
+            CommandOptions.Writers(parse)));
         return command;
     }
+
+    private static int Run(PredictOptions options, (TextWriter Output, TextWriter Errors) writers) => Run(options, writers.Output, writers.Errors);
 
     public static int Run(PredictOptions options, TextWriter output, TextWriter errors)
     {

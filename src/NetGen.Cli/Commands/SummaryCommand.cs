@@ -14,14 +14,8 @@ internal static class SummaryCommand
     public static Command Create()
     {
         var file = new Argument<FileInfo>("file") { Description = "A .cnn file, or a .cs file with [Network] classes" };
-        var batch = new Option<int?>("--batch") { Description = "Batch size for the training-memory lines (default: the network's declared batch)" };
-        var optimizer = new Option<string?>("--optimizer") { Description = "Optimizer whose state training memory includes: none, sgd or adam (default: the network's)" };
-        optimizer.AcceptOnlyFromAmong("none", "sgd", "adam");
-        batch.Validators.Add(result =>
-        {
-            if (result.GetValueOrDefault<int?>() is int b && b <= 0)
-                result.AddError($"--batch must be a positive integer, not {b}");
-        });
+        var batch = CommandOptions.Batch("Batch size for the training-memory lines (default: the network's declared batch)");
+        var optimizer = CommandOptions.Optimizer("Optimizer whose state training memory includes: none, sgd or adam (default: the network's)");
 
         var command = new Command("summary", "Print a network's layers, shapes, parameters, MACs and memory, without a build");
         command.Arguments.Add(file);
@@ -29,19 +23,12 @@ internal static class SummaryCommand
         command.Options.Add(optimizer);
         command.SetAction(parse =>
         {
-            var overrides = new SummaryOverrides(parse.GetValue(batch), ParseOptimizer(parse.GetValue(optimizer)));
-            return Run(parse.GetValue(file)!, overrides, Console.Out, Console.Error);
+            var overrides = new SummaryOverrides(parse.GetValue(batch), OptimizerNames.Parse(parse.GetValue(optimizer)));
+            var (output, errors) = CommandOptions.Writers(parse);
+            return Run(parse.GetValue(file)!, overrides, output, errors);
         });
         return command;
     }
-
-    private static OptimizerKind? ParseOptimizer(string? text) => text switch
-    {
-        null => null,
-        "none" => OptimizerKind.None,
-        "sgd" => OptimizerKind.Sgd,
-        _ => OptimizerKind.Adam,
-    };
 
     /// <summary>Loads, analyses and prints; returns the process exit code (1 when any error is reported).</summary>
     public static int Run(FileInfo file, SummaryOverrides overrides, TextWriter output, TextWriter errors)
@@ -49,7 +36,7 @@ internal static class SummaryCommand
         if (!file.Exists)
         {
             errors.WriteLine($"{file.FullName}: error: file not found");
-            return 2;
+            return ExitCodes.NotFound;
         }
 
         var loaded = NetworkLoader.Load(file.FullName);

@@ -19,28 +19,22 @@ namespace NetGen.Cli.Commands;
 /// </summary>
 internal static class TrainCommand
 {
+    /// <summary>The largest --epochs accepted.</summary>
+    public const int MaxEpochs = 1_000_000;
+
     public static Command Create()
     {
         var file = new Argument<FileInfo>("file") { Description = "A .cnn file, or a .cs file with [Network] classes" };
         var data = new Option<DirectoryInfo>("--data") { Description = "MNIST IDX folder (train-images-idx3-ubyte[.gz], ...) or image folder (one subfolder per class)", Required = true };
-        var epochs = new Option<int>("--epochs") { Description = "Train up to this epoch (default 10)", DefaultValueFactory = _ => 10 };
+        var epochs = OptionValues.Count("--epochs", "Train up to this epoch (default 10)", "an epoch count", MaxEpochs, 10);
         var batch = CommandOptions.Batch("Training batch size (default: the network's declared batch)");
-        var lr = new Option<float?>("--lr") { Description = "Learning rate (default: 1e-3 for adam, 1e-2 for sgd)" };
+        var lr = OptionValues.Positive("--lr", "Learning rate (default: 1e-3 for adam, 1e-2 for sgd)", "a learning rate");
         var optimizer = CommandOptions.Optimizer("Optimizer the generated code runs: none (plain SGD), sgd (momentum 0.9) or adam (default: the network's)");
-        var seed = new Option<ulong?>("--seed") { Description = "Seed of the initial weights, the data split and the batch order (default 42)" };
+        var seed = OptionValues.Seed("Seed of the initial weights, the data split and the batch order (default 42)");
         var output = new Option<DirectoryInfo?>("--out") { Description = "Folder for checkpoint, metrics and plots (default: the --resume folder, else runs/NETWORK)" };
         var resume = new Option<DirectoryInfo?>("--resume") { Description = "Continue the run whose checkpoint is in this folder" };
         var network = CommandOptions.Network();
-        var validation = new Option<double?>("--val-fraction") { Description = "Share of a single data set held out for validation (default 0.1)" };
-        CommandOptions.Positive(epochs, "--epochs");
-        lr.Validators.Add(r =>
-        {
-            if (r.GetValueOrDefault<float?>() is float v && !(v > 0 && float.IsFinite(v))) r.AddError($"--lr must be a positive number, not {v.ToString(CultureInfo.InvariantCulture)}");
-        });
-        validation.Validators.Add(r =>
-        {
-            if (r.GetValueOrDefault<double?>() is double v && !(v > 0 && v < 1)) r.AddError($"--val-fraction must be between 0 and 1, not {v.ToString(CultureInfo.InvariantCulture)}");
-        });
+        var validation = OptionValues.Fraction("--val-fraction", "Share of a single data set held out for validation (default 0.1)", "a validation fraction");
 
         var command = new Command("train", "Compile a network and train it, with checkpoints, metrics and plots");
         command.Arguments.Add(file);
@@ -48,12 +42,13 @@ internal static class TrainCommand
             command.Options.Add(option);
         command.SetAction(parse =>
         {
+            var (stdout, stderr) = CommandOptions.Writers(parse);
             var options = new TrainOptions(
                 parse.GetValue(file)!.FullName, parse.GetValue(data)!.FullName, parse.GetValue(epochs), parse.GetValue(batch),
                 parse.GetValue(lr), OptimizerNames.Parse(parse.GetValue(optimizer)), parse.GetValue(seed),
                 parse.GetValue(output)?.FullName, parse.GetValue(resume)?.FullName, parse.GetValue(network), parse.GetValue(validation));
             return CommandOptions.WithCtrlC(cancel =>
-                Run(options, Console.Out, Console.Error, interactive: !Console.IsOutputRedirected, cancel));
+                Run(options, stdout, stderr, interactive: stdout == Console.Out && !Console.IsOutputRedirected, cancel));
         });
         return command;
     }
