@@ -79,6 +79,23 @@ public sealed class PackageConsumerTests(ConsumerFixture consumer) : IClassFixtu
         Assert.True(Regex.IsMatch(build.Output, @"Bad\.cnn\(6,9\): error NG0101: .*'a' \(4, 6, 6\) and 'b' \(8, 6, 6\)"), build.ToString());
     }
 
+    [Theory]
+    [InlineData("linux-x64", new string[0], "x86-64-v3", false)]
+    [InlineData("win-x64", new[] { "-p:NetGenAotInstructionSet=x86-64-v4" }, "x86-64-v4", false)]
+    [InlineData("linux-x64", new[] { "-p:IlcInstructionSet=native" }, "native", false)]
+    [InlineData("linux-x64", new[] { "-p:IlcInstructionSet=x86-64-v2" }, "x86-64-v2", true)]
+    [InlineData("linux-x64", new[] { "-p:NetGenAotInstructionSet=false" }, "none, the x86-64 baseline", true)]
+    [InlineData("linux-arm64", new string[0], null, false)]
+    public void NativeAot_on_x64_gets_an_instruction_set_with_avx2_or_warning_NG1001(string rid, string[] properties, string? chosen, bool warns)
+    {
+        // Only the package's target, as a publish runs it just before ILC's arguments are written.
+        var run = DotNetCli.Run(consumer.App, ["msbuild", "-t:NetGenAotInstructionSet", "-p:PublishAot=true", "-p:RuntimeIdentifier=" + rid, "-v:n", "-nodeReuse:false", .. properties]);
+        Assert.True(run.ExitCode == 0, run.ToString());
+        if (chosen is null) Assert.DoesNotContain("NetGen: NativeAOT instruction set", run.Output);
+        else Assert.Contains("NetGen: NativeAOT instruction set for x64: " + chosen + Environment.NewLine, run.Output);
+        Assert.True(run.Output.Contains("warning NG1001: ") == warns, run.ToString());
+    }
+
     /// <summary>The AdditionalFiles items the consumer's evaluation gives the compiler, as file names.</summary>
     private string[] AdditionalFiles(params string[] properties)
     {
