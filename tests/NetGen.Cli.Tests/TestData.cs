@@ -47,23 +47,25 @@ internal static class TestData
     }
 
     /// <summary>
-    /// A folder with train-images-idx3-ubyte and train-labels-idx1-ubyte holding the first
+    /// A folder with train-images-idx3-ubyte and train-labels-idx1-ubyte holding
     /// <paramref name="count"/> shipped digits (raw IDX, big-endian header as the format defines),
-    /// or with <paramref name="every"/> over 1 every so many: the shipped file is sorted by class,
-    /// so its first 480 digits are all zeros and only a spread sample has all ten classes.
+    /// one every <paramref name="every"/> (by default spread over the whole file): the shipped file
+    /// is sorted by class, so its first 480 digits are all zeros and only a spread sample has all
+    /// ten classes.
     /// </summary>
-    public static string MnistFolder(int count, int every = 1)
+    public static string MnistFolder(int count, int? every = null)
     {
         string source = Path.Combine(RepoRoot, "samples/Mnist/data");
         var images = IdxReader.ReadImages(Path.Combine(source, "mnist-10k-images-idx3-ubyte.gz"));
         var labels = IdxReader.ReadLabels(Path.Combine(source, "mnist-10k-labels-idx1-ubyte.gz"), 10);
         int rows = images.Dimensions[1], columns = images.Dimensions[2], pixels = rows * columns;
+        int step = every ?? images.Dimensions[0] / count;
         var chosenImages = new byte[count * pixels];
         var chosenLabels = new byte[count];
         for (int i = 0; i < count; i++)
         {
-            images.Data.AsSpan(i * every * pixels, pixels).CopyTo(chosenImages.AsSpan(i * pixels));
-            chosenLabels[i] = labels[i * every];
+            images.Data.AsSpan(i * step * pixels, pixels).CopyTo(chosenImages.AsSpan(i * pixels));
+            chosenLabels[i] = labels[i * step];
         }
         string folder = TempFolder();
         WriteIdx(Path.Combine(folder, "train-images-idx3-ubyte"), IdxReader.ImagesMagic, [count, rows, columns], chosenImages);
