@@ -65,7 +65,7 @@ public class ErrorTests
     {
         string copy = TestData.TempFolder();
         TestData.CopyFolder(_run.Out, copy);
-        string weights = Path.Combine(copy, "checkpoint.safetensors");
+        string weights = TestData.CheckpointFile(copy);
         File.WriteAllBytes(weights, File.ReadAllBytes(weights)[..100]);
 
         var output = new StringWriter();

@@ -55,8 +55,8 @@ public class ResumeTests
         Assert.True(code == 0, errors);
         Assert.Contains("epoch 1/2: resuming at batch 6 of 12", output);
         // Same batches in the same order with the same optimizer state: bit-identical to the uninterrupted run.
-        Assert.Equal(File.ReadAllBytes(Path.Combine(_run.Out, "checkpoint.safetensors")), File.ReadAllBytes(Path.Combine(folder, "checkpoint.safetensors")));
-        Assert.Equal(File.ReadAllBytes(Path.Combine(_run.Out, "optimizer.safetensors")), File.ReadAllBytes(Path.Combine(folder, "optimizer.safetensors")));
+        Assert.Equal(File.ReadAllBytes(TestData.CheckpointFile(_run.Out)), File.ReadAllBytes(TestData.CheckpointFile(folder)));
+        Assert.Equal(File.ReadAllBytes(TestData.CheckpointFile(_run.Out, "optimizerState")), File.ReadAllBytes(TestData.CheckpointFile(folder, "optimizerState")));
         var columns = (string line) => string.Join(",", line.Split(',')[..5]);
         Assert.Equal(File.ReadAllLines(Path.Combine(_run.Out, "metrics.csv")).Select(columns), File.ReadAllLines(Path.Combine(folder, "metrics.csv")).Select(columns));
     }
@@ -73,7 +73,7 @@ public class ResumeTests
         Assert.Equal(130, code);
         Assert.Contains($"checkpoint written to {folder}; continue with --resume {folder}", errors);
         Assert.True(File.Exists(Path.Combine(folder, "checkpoint.json")));
-        Assert.True(File.Exists(Path.Combine(folder, "checkpoint.safetensors")));
+        Assert.True(File.Exists(TestData.CheckpointFile(folder)));
     }
 
     [Fact]
