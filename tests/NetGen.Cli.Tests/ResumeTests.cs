@@ -77,6 +77,39 @@ public class ResumeTests
     }
 
     [Fact]
+    public void Folder_holds_one_step_of_files_named_by_the_manifest()
+    {
+        string[] names = [.. Directory.GetFiles(_run.Out).Select(p => Path.GetFileName(p)).Where(n => n.EndsWith(".safetensors") || n.EndsWith(".tmp")).Order()];
+
+        Assert.Equal(new[] { "optimizer-000024.safetensors", "weights-000024.safetensors" }, names);
+        Assert.Equal(Path.Combine(_run.Out, "weights-000024.safetensors"), TestData.CheckpointFile(_run.Out));
+    }
+
+    [Fact]
+    public void Folder_from_before_step_named_files_resumes_and_is_moved_to_them()
+    {
+        string copy = Path.Combine(TestData.TempFolder(), "run");
+        TestData.CopyFolder(_run.Out, copy);
+        File.Move(Path.Combine(copy, "weights-000024.safetensors"), Path.Combine(copy, "checkpoint.safetensors"));
+        File.Move(Path.Combine(copy, "optimizer-000024.safetensors"), Path.Combine(copy, "optimizer.safetensors"));
+        string json = Path.Combine(copy, "checkpoint.json");
+        var old = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(json))!.AsObject();
+        old["weights"] = "checkpoint.safetensors";
+        old.Remove("optimizerState");
+        File.WriteAllText(json, old.ToJsonString());
+
+        var evalErrors = new StringWriter();
+        Assert.Equal(0, EvalCommand.Run(new EvalOptions(_run.NetFile, _run.Data, copy), new StringWriter(), evalErrors));
+        var (code, output, errors) = TrainedRun.Train(_run.Options(epochs: 3, resume: copy));
+
+        Assert.True(code == 0, errors);
+        Assert.Contains("Resuming after epoch 2 (step 24)", output);
+        Assert.Equal(Path.Combine(copy, "weights-000036.safetensors"), TestData.CheckpointFile(copy));
+        Assert.False(File.Exists(Path.Combine(copy, "checkpoint.safetensors")));
+        Assert.False(File.Exists(Path.Combine(copy, "optimizer.safetensors")));
+    }
+
+    [Fact]
     public void Resume_with_another_optimizer_is_an_error()
     {
         var options = _run.Options(3, resume: _run.Out) with { Optimizer = NetGen.Generator.Model.OptimizerKind.Sgd, Out = TestData.TempFolder() };
