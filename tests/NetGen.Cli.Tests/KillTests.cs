@@ -11,7 +11,7 @@ namespace NetGen.Cli.Tests;
 /// files of its own step, and resuming from it works.
 /// </summary>
 [Collection(TrainingCollection.Name)]
-public class KillTests
+public class KillTests(Xunit.Abstractions.ITestOutputHelper log)
 {
     /// <summary>48 training samples, batch 32: two steps per epoch, so a save every few milliseconds.</summary>
     private const int Samples = 64;
@@ -41,9 +41,12 @@ public class KillTests
             Assert.StartsWith($"{Path.Combine(early, "checkpoint.json")}: error: file not found", errors);
             Assert.DoesNotContain("   at ", errors);
         }
+        log.WriteLine($"killed before the first save: {string.Join(" ", Directory.GetFiles(early).Select(p => Path.GetFileName(p)))}");
 
-        // Killed at spread moments after the first save: between saves, inside one, or in the middle of its files.
-        int[] delays = [0, 3, 11, 23, 41, 67, 101, 157];
+        // Killed at spread moments after the first save (an epoch and its save take some tens of
+        // milliseconds), and twice (-1) in the middle of a later save: as soon as the folder holds a
+        // step's files beside the ones checkpoint.json names, or a temporary file.
+        int[] delays = [0, 30, 120, 300, 650, 1100, -1, -1];
         int resumed = 0;
         foreach (int delay in delays)
         {
@@ -52,10 +55,12 @@ public class KillTests
             {
                 WaitFor(() => File.Exists(Path.Combine(run, "checkpoint.json")) || child.HasExited, TimeSpan.FromSeconds(30));
                 Assert.False(child.HasExited, $"netgen train exited with {(child.HasExited ? child.ExitCode : 0)} before it was killed");
-                Thread.Sleep(delay);
+                if (delay >= 0) Thread.Sleep(delay);
+                else WaitFor(() => SaveFiles(run) > 2 || child.HasExited, TimeSpan.FromSeconds(30));
                 child.Kill(entireProcessTree: true);
                 child.WaitForExit();
             }
+            log.WriteLine($"kill {delay} ms after the first save: {string.Join(" ", Directory.GetFiles(run).Select(p => Path.GetFileName(p)).Where(n => n.Contains("safetensors") || n.EndsWith(".tmp")).Order())}");
             // The first save finished before the kill, so checkpoint.json exists; the files it names are there and from its step.
             string json = Path.Combine(run, "checkpoint.json");
             Assert.True(File.Exists(json), $"no checkpoint.json after a kill {delay} ms after the first save");
@@ -114,6 +119,20 @@ public class KillTests
         string? self = Environment.ProcessPath;
         if (self is not null && Path.GetFileNameWithoutExtension(self) == "dotnet") return self;
         return "dotnet";
+    }
+
+    /// <summary>Weight and optimizer files, temporary ones included.</summary>
+    private static int SaveFiles(string folder)
+    {
+        try
+        {
+            return Directory.EnumerateFiles(folder).Select(p => Path.GetFileName(p).TrimStart('.'))
+                .Count(n => n.StartsWith("weights-") || n.StartsWith("optimizer-"));
+        }
+        catch (IOException)
+        {
+            return 0;
+        }
     }
 
     private static void WaitFor(Func<bool> condition, TimeSpan timeout)
