@@ -65,7 +65,7 @@ public class ErrorTests
     {
         string copy = TestData.TempFolder();
         TestData.CopyFolder(_run.Out, copy);
-        string weights = Path.Combine(copy, "checkpoint.safetensors");
+        string weights = TestData.CheckpointFile(copy);
         File.WriteAllBytes(weights, File.ReadAllBytes(weights)[..100]);
 
         var output = new StringWriter();
@@ -89,6 +89,71 @@ public class ErrorTests
         Assert.Equal(1, code);
         Assert.StartsWith($"{Path.Combine(copy, "checkpoint.json")}: error: not a valid checkpoint", errors);
         NoStackTrace(errors);
+        Assert.DoesNotContain("LineNumber", errors);
+        Assert.DoesNotContain("System.", errors);
+    }
+
+    [Theory]
+    [InlineData("[]")]
+    [InlineData("{ \"version\": \"one\" }")]
+    [InlineData("not json at all")]
+    public void Broken_checkpoint_json_is_not_a_valid_checkpoint_for_eval_too(string text)
+    {
+        string copy = TestData.TempFolder();
+        TestData.CopyFolder(_run.Out, copy);
+        string json = Path.Combine(copy, "checkpoint.json");
+        File.WriteAllText(json, text);
+
+        var errors = new StringWriter();
+        int code = EvalCommand.Run(new EvalOptions(_run.NetFile, _run.Data, copy), new StringWriter(), errors);
+
+        Assert.Equal(1, code);
+        Assert.StartsWith($"{json}: error: not a valid checkpoint (expected the checkpoint.json that `netgen train` writes", errors.ToString());
+        NoStackTrace(errors.ToString());
+        Assert.DoesNotContain("System.", errors.ToString());
+        Assert.DoesNotContain("JSON value", errors.ToString());
+    }
+
+    [Fact]
+    public void Manifest_naming_a_file_outside_the_folder_is_not_a_valid_checkpoint()
+    {
+        string copy = TestData.TempFolder();
+        TestData.CopyFolder(_run.Out, copy);
+        string json = Path.Combine(copy, "checkpoint.json");
+        File.WriteAllText(json, System.Text.RegularExpressions.Regex.Replace(File.ReadAllText(json), "\"weights\": \"[^\"]*\"", "\"weights\": \"../x.safetensors\""));
+
+        var (code, _, errors) = TrainedRun.Train(_run.Options(3, resume: copy));
+
+        Assert.Equal(1, code);
+        Assert.StartsWith($"{json}: error: not a valid checkpoint", errors);
+    }
+
+    [Fact]
+    public void Save_into_an_unwritable_folder_says_nothing_was_changed()
+    {
+        string parent = TestData.WriteFile(TestData.TempFolder(), "a-file", "not a folder");
+        string folder = Path.Combine(parent, "run");
+
+        var (code, _, errors) = TrainedRun.Train(new TrainOptions(_run.NetFile, _run.Data, 1, Out: folder));
+
+        Assert.Equal(1, code);
+        Assert.Equal($"{folder}: error: cannot write the checkpoint: {parent} is a file, not a folder; nothing was changed", errors.Trim());
+        Assert.DoesNotContain(".tmp", errors);
+    }
+
+    [Fact]
+    public void Eval_refuses_weights_from_another_step_than_the_manifest()
+    {
+        string copy = TestData.TempFolder();
+        TestData.CopyFolder(_run.Out, copy);
+        string json = Path.Combine(copy, "checkpoint.json");
+        File.WriteAllText(json, File.ReadAllText(json).Replace("\"step\": 24", "\"step\": 23"));
+
+        var errors = new StringWriter();
+        int code = EvalCommand.Run(new EvalOptions(_run.NetFile, _run.Data, copy), new StringWriter(), errors);
+
+        Assert.Equal(1, code);
+        Assert.Equal($"{TestData.CheckpointFile(copy)}: error: the file is from step 24, but checkpoint.json is at step 23: the checkpoint is incomplete", errors.ToString().Trim());
     }
 
     [Fact]

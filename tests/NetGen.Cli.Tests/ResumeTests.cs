@@ -55,8 +55,8 @@ public class ResumeTests
         Assert.True(code == 0, errors);
         Assert.Contains("epoch 1/2: resuming at batch 6 of 12", output);
         // Same batches in the same order with the same optimizer state: bit-identical to the uninterrupted run.
-        Assert.Equal(File.ReadAllBytes(Path.Combine(_run.Out, "checkpoint.safetensors")), File.ReadAllBytes(Path.Combine(folder, "checkpoint.safetensors")));
-        Assert.Equal(File.ReadAllBytes(Path.Combine(_run.Out, "optimizer.safetensors")), File.ReadAllBytes(Path.Combine(folder, "optimizer.safetensors")));
+        Assert.Equal(File.ReadAllBytes(TestData.CheckpointFile(_run.Out)), File.ReadAllBytes(TestData.CheckpointFile(folder)));
+        Assert.Equal(File.ReadAllBytes(TestData.CheckpointFile(_run.Out, "optimizerState")), File.ReadAllBytes(TestData.CheckpointFile(folder, "optimizerState")));
         var columns = (string line) => string.Join(",", line.Split(',')[..5]);
         Assert.Equal(File.ReadAllLines(Path.Combine(_run.Out, "metrics.csv")).Select(columns), File.ReadAllLines(Path.Combine(folder, "metrics.csv")).Select(columns));
     }
@@ -73,7 +73,40 @@ public class ResumeTests
         Assert.Equal(130, code);
         Assert.Contains($"checkpoint written to {folder}; continue with --resume {folder}", errors);
         Assert.True(File.Exists(Path.Combine(folder, "checkpoint.json")));
-        Assert.True(File.Exists(Path.Combine(folder, "checkpoint.safetensors")));
+        Assert.True(File.Exists(TestData.CheckpointFile(folder)));
+    }
+
+    [Fact]
+    public void Folder_holds_one_step_of_files_named_by_the_manifest()
+    {
+        string[] names = [.. Directory.GetFiles(_run.Out).Select(p => Path.GetFileName(p)).Where(n => n.EndsWith(".safetensors") || n.EndsWith(".tmp")).Order()];
+
+        Assert.Equal(new[] { "optimizer-000024.safetensors", "weights-000024.safetensors" }, names);
+        Assert.Equal(Path.Combine(_run.Out, "weights-000024.safetensors"), TestData.CheckpointFile(_run.Out));
+    }
+
+    [Fact]
+    public void Folder_from_before_step_named_files_resumes_and_is_moved_to_them()
+    {
+        string copy = Path.Combine(TestData.TempFolder(), "run");
+        TestData.CopyFolder(_run.Out, copy);
+        File.Move(Path.Combine(copy, "weights-000024.safetensors"), Path.Combine(copy, "checkpoint.safetensors"));
+        File.Move(Path.Combine(copy, "optimizer-000024.safetensors"), Path.Combine(copy, "optimizer.safetensors"));
+        string json = Path.Combine(copy, "checkpoint.json");
+        var old = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(json))!.AsObject();
+        old["weights"] = "checkpoint.safetensors";
+        old.Remove("optimizerState");
+        File.WriteAllText(json, old.ToJsonString());
+
+        var evalErrors = new StringWriter();
+        Assert.Equal(0, EvalCommand.Run(new EvalOptions(_run.NetFile, _run.Data, copy), new StringWriter(), evalErrors));
+        var (code, output, errors) = TrainedRun.Train(_run.Options(epochs: 3, resume: copy));
+
+        Assert.True(code == 0, errors);
+        Assert.Contains("Resuming after epoch 2 (step 24)", output);
+        Assert.Equal(Path.Combine(copy, "weights-000036.safetensors"), TestData.CheckpointFile(copy));
+        Assert.False(File.Exists(Path.Combine(copy, "checkpoint.safetensors")));
+        Assert.False(File.Exists(Path.Combine(copy, "optimizer.safetensors")));
     }
 
     [Fact]

@@ -92,6 +92,13 @@ internal static class TestData
         return stream.Read(head) == 8 && head.SequenceEqual(new byte[] { 0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A });
     }
 
+    /// <summary>The file checkpoint.json of <paramref name="folder"/> names under <paramref name="key"/> ("weights" or "optimizerState").</summary>
+    public static string CheckpointFile(string folder, string key = "weights")
+    {
+        using var json = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(folder, "checkpoint.json")));
+        return Path.Combine(folder, json.RootElement.GetProperty(key).GetString()!);
+    }
+
     public static void CopyFolder(string from, string to)
     {
         Directory.CreateDirectory(to);

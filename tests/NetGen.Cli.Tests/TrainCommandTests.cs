@@ -68,11 +68,11 @@ public class TrainCommandTests
         Assert.Equal(16, Convert.FromBase64String(root.GetProperty("randomState").GetString()!).Length);
 
         // Weights in PyTorch layout: conv1.weight (4, 1, 3, 3), fc.weight (10, 676).
-        using var weights = NetGen.Weights.SafetensorsFile.Open(Path.Combine(_run.Out, "checkpoint.safetensors"));
+        using var weights = NetGen.Weights.SafetensorsFile.Open(TestData.CheckpointFile(_run.Out));
         Assert.Equal([4, 1, 3, 3], weights.GetTensor("conv1.weight").Shape.ToArray());
         Assert.Equal([10, 676], weights.GetTensor("fc.weight").Shape.ToArray());
         // Adam keeps two moments per trainable parameter: 2 x 6,810.
-        using var state = NetGen.Weights.SafetensorsFile.Open(Path.Combine(_run.Out, "optimizer.safetensors"));
+        using var state = NetGen.Weights.SafetensorsFile.Open(TestData.CheckpointFile(_run.Out, "optimizerState"));
         Assert.Equal([2 * 6_810], state.GetTensor("optimizer.state").Shape.ToArray());
         Assert.False(Directory.EnumerateFiles(_run.Out, "*.tmp").Any());
     }

@@ -6,8 +6,8 @@ using NetGen.Execution;
 namespace NetGen.Cli.Commands;
 
 /// <summary>
-/// A --checkpoint argument: a folder `netgen train` wrote (weights plus checkpoint.json, whose
-/// seed, split and class names eval and predict reuse), or a bare .safetensors weight file.
+/// A --checkpoint argument: a folder `netgen train` wrote (checkpoint.json, whose seed, split and
+/// class names eval and predict reuse, and the weight file it names, which must be from its step), or a bare .safetensors weight file.
 /// </summary>
 internal sealed record CheckpointArgument(string WeightsPath, string Folder, CheckpointState? State)
 {
@@ -32,7 +32,8 @@ internal sealed record CheckpointArgument(string WeightsPath, string Folder, Che
     {
         if (State is not null) RunSettings.CheckSameNetwork(State, compiled, Folder);
         var network = compiled.Create(State?.Seed ?? TrainOptions.DefaultSeed, compiled.CanTrain ? ExecutionMode.Training : ExecutionMode.Inference);
-        CheckpointStore.LoadWeights(network, WeightsPath);
+        if (State is not null) CheckpointStore.LoadCheckpointWeights(network, Folder, State);
+        else CheckpointStore.LoadWeights(network, WeightsPath);
         return network;
     }
 

@@ -3,8 +3,8 @@ using System.Collections.Generic;
 namespace NetGen.Cli.Training;
 
 /// <summary>
-/// checkpoint.json: where a run stands, beside the weights (checkpoint.safetensors) and the
-/// optimizer state (optimizer.safetensors). Everything needed to continue the run exactly:
+/// checkpoint.json: where a run stands, and which files beside it hold the weights
+/// (weights-STEP.safetensors) and the optimizer state (optimizer-STEP.safetensors). Everything needed to continue the run exactly:
 /// the same data split and batch order follow from <see cref="Seed"/>, and the step count
 /// from <see cref="Step"/>.
 /// </summary>
@@ -49,7 +49,7 @@ internal sealed record CheckpointState
     /// <summary>The epoch after <see cref="Epoch"/> when a run stopped inside it; null at an epoch's end.</summary>
     public PartialEpoch? Partial { get; init; }
 
-    /// <summary>File names, relative to the checkpoint folder.</summary>
+    /// <summary>File names, relative to the checkpoint folder; folders written before step-named files lack OptimizerState and use checkpoint.safetensors.</summary>
     public string Weights { get; init; } = CheckpointStore.WeightsFile;
     public string? OptimizerState { get; init; }
 

@@ -13,8 +13,12 @@ public sealed class DataFormatException : IOException
         : base($"{source}: {message}")
     {
         SourceName = source;
+        Reason = message;
     }
 
     /// <summary>The file path, or the name given for a stream, that held the bad data.</summary>
     public string SourceName { get; }
+
+    /// <summary>What is wrong, without the source: the message is "<see cref="SourceName"/>: <see cref="Reason"/>".</summary>
+    public string Reason { get; }
 }

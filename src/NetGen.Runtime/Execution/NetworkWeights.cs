@@ -12,8 +12,12 @@ namespace NetGen.Execution;
 /// </summary>
 public static class NetworkWeights
 {
-    /// <summary>Writes every parameter of <paramref name="network"/> to <paramref name="path"/> atomically (temporary file, then rename).</summary>
-    public static void Save(INetwork network, string path)
+    /// <summary>
+    /// Writes every parameter of <paramref name="network"/> to <paramref name="path"/> atomically
+    /// (<see cref="Safetensors.Write"/>: a failure leaves the old file as it was), with
+    /// <paramref name="metadata"/> beside the format's own entries.
+    /// </summary>
+    public static void Save(INetwork network, string path, IReadOnlyDictionary<string, string>? metadata = null)
     {
         ArgumentNullException.ThrowIfNull(network);
         var tensors = new List<NamedTensor>();
@@ -23,8 +27,13 @@ public static class NetworkWeights
             network.CopyParameter(tensor.Name, values);
             tensors.Add(new NamedTensor(tensor.Name, tensor.ShapeArray(), values));
         }
-        var metadata = new Dictionary<string, string> { ["format"] = "pt", ["producer"] = "NetGen" };
-        Safetensors.Write(path, tensors, metadata);
+        var entries = new Dictionary<string, string> { ["format"] = "pt", ["producer"] = "NetGen" };
+        if (metadata is not null)
+        {
+            foreach (var entry in metadata) entries[entry.Key] = entry.Value;
+        }
+
+        Safetensors.Write(path, tensors, entries);
     }
 
     /// <summary>

@@ -13,7 +13,9 @@ public static class Safetensors
     /// <summary>
     /// Writes <paramref name="tensors"/> (and optional string <paramref name="metadata"/>) to
     /// <paramref name="path"/> atomically: a temporary file in the same directory is written,
-    /// flushed to disk and renamed over <paramref name="path"/>.
+    /// flushed to disk and renamed over <paramref name="path"/>, and the directory is flushed.
+    /// A reader (or a crash) sees the old file or the new one, never half; when writing fails,
+    /// the old file is left as it was and the temporary file is removed.
     /// </summary>
     /// <exception cref="ArgumentException">A name is empty or repeated, or a shape does not match its data.</exception>
     public static void Write(string path, IEnumerable<NamedTensor> tensors, IReadOnlyDictionary<string, string>? metadata = null) =>

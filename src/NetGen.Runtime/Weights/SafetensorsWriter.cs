@@ -6,6 +6,7 @@ using System.IO;
 using System.Linq;
 using System.Runtime.InteropServices;
 using System.Text.Json;
+using NetGen.IO;
 
 namespace NetGen.Weights;
 
@@ -22,40 +23,8 @@ internal static class SafetensorsWriter
         NamedTensor[] ordered = Validate(tensors, metadata);
         byte[] header = BuildHeader(ordered, metadata);
 
-        // Atomic replace: the complete file is written and flushed to disk under a temporary
-        // name in the same directory (so the rename cannot cross file systems), then renamed
-        // over the target. A crash leaves either the old file or the new one, never half.
-        string full = Path.GetFullPath(path);
-        string directory = Path.GetDirectoryName(full)!;
-        string temp = Path.Combine(directory, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
-        try
-        {
-            using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
-            {
-                WriteTo(file, header, ordered);
-                file.Flush(flushToDisk: true);
-            }
-
-            File.Move(temp, full, overwrite: true);
-        }
-        catch
-        {
-            DeleteQuietly(temp);
-            throw;
-        }
-    }
-
-    // Cleanup after a failed write must not hide the original exception.
-    private static void DeleteQuietly(string path)
-    {
-        try
-        {
-            File.Delete(path);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            // The temporary file stays behind; its name marks it as such.
-        }
+        // A crash leaves either the old file or the new one, never half (DurableFile).
+        DurableFile.Replace(path, stream => WriteTo(stream, header, ordered), 1 << 16);
     }
 
     public static byte[] Serialize(IEnumerable<NamedTensor> tensors, IReadOnlyDictionary<string, string>? metadata)

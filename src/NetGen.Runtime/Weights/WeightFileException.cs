@@ -10,10 +10,11 @@ public class WeightFileException : IOException
 {
     /// <summary>Creates the exception for <paramref name="source"/> (a path or a buffer's name).</summary>
     public WeightFileException(string source, string? tensorName, string message)
-        : base(tensorName is null ? $"{source}: {message}" : $"{source}: tensor '{tensorName}': {message}")
+        : base($"{source}: {Describe(tensorName, message)}")
     {
         SourceName = source;
         TensorName = tensorName;
+        Reason = Describe(tensorName, message);
     }
 
     /// <summary>The file path, or the name given for an in-memory buffer.</summary>
@@ -21,4 +22,10 @@ public class WeightFileException : IOException
 
     /// <summary>The tensor at fault, or null when the problem is not one tensor's.</summary>
     public string? TensorName { get; }
+
+    /// <summary>What is wrong, without the source: the message is "<see cref="SourceName"/>: <see cref="Reason"/>".</summary>
+    public string Reason { get; }
+
+    private static string Describe(string? tensorName, string message) =>
+        tensorName is null ? message : $"tensor '{tensorName}': {message}";
 }
