@@ -58,7 +58,7 @@ public class DivergenceTests
     {
         string copy = TestData.TempFolder();
         TestData.CopyFolder(_run.Out, copy);
-        string path = Path.Combine(copy, CheckpointStore.WeightsFile);
+        string path = TestData.CheckpointFile(copy);
         Rewrite(path, values =>
         {
             values["conv1.weight"][3] = float.NaN;
@@ -84,7 +84,7 @@ public class DivergenceTests
     }
 
     private static string Expected(string folder) =>
-        $"{Path.Combine(folder, CheckpointStore.WeightsFile)}: error: tensor 'conv1.weight' has NaN at index 3";
+        $"{TestData.CheckpointFile(folder)}: error: tensor 'conv1.weight' has NaN at index 3";
 
     [Fact]
     public void Eval_of_nan_weights_names_the_tensor_and_index()
@@ -125,7 +125,7 @@ public class DivergenceTests
     {
         string copy = TestData.TempFolder();
         TestData.CopyFolder(_run.Out, copy);
-        string path = Path.Combine(copy, CheckpointStore.OptimizerFile);
+        string path = TestData.CheckpointFile(copy, "optimizerState");
         Rewrite(path, values => values["optimizer.state"][7] = float.NegativeInfinity);
 
         var (code, _, errors) = TrainedRun.Train(_run.Options(3, resume: copy));
