@@ -16,6 +16,59 @@ public class KillTests(Xunit.Abstractions.ITestOutputHelper log)
     /// <summary>48 training samples, batch 32: two steps per epoch, so a save every few milliseconds.</summary>
     private const int Samples = 64;
 
+    private const string WideNet = """
+        network WideDigits {
+            input 1x28x28
+            batch 32
+            optimizer adam
+            flat = flatten
+            hidden = dense(5000, activation: relu)
+            fc = dense(10)
+        }
+        """;
+
+    [Fact]
+    public void Run_killed_in_its_first_save_has_no_checkpoint_and_the_next_run_cleans_up()
+    {
+        string folder = TestData.TempFolder();
+        // 4.2 M parameters: a 17 MB weight file and 34 MB of Adam state, so the first save takes
+        // long enough (writes and flushes to disk) for a kill to land inside it on a quiet machine.
+        string net = TestData.WriteFile(folder, "wide.cnn", WideNet);
+        string data = TestData.MnistFolder(Samples);
+        string early = Path.Combine(folder, "early");
+        string[] left = [];
+        // Killed as soon as the first weight file (or its temporary file) appears: the optimizer
+        // state and checkpoint.json follow after two more flushes to disk. On a busy machine the
+        // kill may come too late; a few tries make one land.
+        for (int attempt = 0; attempt < 3 && left.Length == 0; attempt++)
+        {
+            if (Directory.Exists(early)) Directory.Delete(early, recursive: true);
+            using var child = StartTrain(net, data, early);
+            WaitFor(() => SaveFiles(early) > 0 || child.HasExited, TimeSpan.FromSeconds(60));
+            child.Kill(entireProcessTree: true);
+            child.WaitForExit();
+            if (!File.Exists(Path.Combine(early, "checkpoint.json"))) left = Directory.GetFiles(early).Select(p => Path.GetFileName(p)).Order().ToArray();
+        }
+        log.WriteLine($"killed in the first save: {string.Join(" ", left)}");
+        Assert.NotEmpty(left);
+        Assert.DoesNotContain("checkpoint.json", left);
+
+        string expected = $"{Path.Combine(early, "checkpoint.json")}: error: file not found: {early} holds no checkpoint " +
+            "(a run stopped before its first save finished leaves none; is it a folder that `netgen train --out` wrote?)";
+        var (code, _, errors) = TrainedRun.Train(new TrainOptions(net, data, 1, Resume: early));
+        Assert.Equal(2, code);
+        Assert.Equal(expected, errors.Trim());
+        var evalErrors = new StringWriter();
+        Assert.Equal(2, EvalCommand.Run(new EvalOptions(net, data, early), new StringWriter(), evalErrors));
+        Assert.Equal(expected, evalErrors.ToString().Trim());
+
+        // A new run into the folder removes what the killed save left.
+        var (again, _, againErrors) = TrainedRun.Train(new TrainOptions(net, data, 1, Out: early, ValidationFraction: 0.25));
+        Assert.True(again == 0, againErrors);
+        Assert.Equal(["optimizer-000002.safetensors", "weights-000002.safetensors"],
+            Directory.GetFiles(early).Select(p => Path.GetFileName(p)).Where(n => n.Contains(".safetensors") || n.EndsWith(".tmp")).Order());
+    }
+
     [Fact]
     public void Killed_runs_leave_a_checkpoint_that_resumes()
     {
@@ -24,43 +77,26 @@ public class KillTests(Xunit.Abstractions.ITestOutputHelper log)
         string data = TestData.MnistFolder(Samples);
         var total = Stopwatch.StartNew();
 
-        // Killed before its first save completes: the folder holds no checkpoint.json (at most
-        // the first step's files); resuming says so, without a stack trace.
-        string early = Path.Combine(folder, "early");
-        Directory.CreateDirectory(early);
-        using (var child = StartTrain(net, data, early))
-        {
-            WaitFor(() => Directory.EnumerateFileSystemEntries(early).Any() || child.HasExited, TimeSpan.FromSeconds(30));
-            child.Kill(entireProcessTree: true);
-            child.WaitForExit();
-        }
-        if (!File.Exists(Path.Combine(early, "checkpoint.json")))
-        {
-            var (code, _, errors) = TrainedRun.Train(new TrainOptions(net, data, 1, Resume: early));
-            Assert.True(code is 1 or 2, errors);
-            Assert.StartsWith($"{Path.Combine(early, "checkpoint.json")}: error: file not found", errors);
-            Assert.DoesNotContain("   at ", errors);
-        }
-        log.WriteLine($"killed before the first save: {string.Join(" ", Directory.GetFiles(early).Select(p => Path.GetFileName(p)))}");
-
         // Killed at spread moments after the first save (an epoch and its save take some tens of
-        // milliseconds), and twice (-1) in the middle of a later save: as soon as the folder holds a
-        // step's files beside the ones checkpoint.json names, or a temporary file.
-        int[] delays = [0, 30, 120, 300, 650, 1100, -1, -1];
+        // milliseconds), and four times (-1) in the middle of a later save: as soon as the folder holds
+        // a step's files beside the ones checkpoint.json names, or a temporary file.
+        int[] delays = [0, 5, 15, 30, 60, 120, 200, 300, 450, 650, 850, 1100, -1, -1, -1, -1];
         int resumed = 0;
-        foreach (int delay in delays)
+        for (int i = 0; i < delays.Length; i++)
         {
-            string run = Path.Combine(folder, "run" + delay);
+            int delay = delays[i];
+            string run = Path.Combine(folder, "run" + i);
             using (var child = StartTrain(net, data, run))
             {
                 WaitFor(() => File.Exists(Path.Combine(run, "checkpoint.json")) || child.HasExited, TimeSpan.FromSeconds(30));
                 Assert.False(child.HasExited, $"netgen train exited with {(child.HasExited ? child.ExitCode : 0)} before it was killed");
-                if (delay >= 0) Thread.Sleep(delay);
+                // Up to 10 ms more, so kills do not fall in step with the epochs.
+                if (delay >= 0) Thread.Sleep(delay + Random.Shared.Next(10));
                 else WaitFor(() => SaveFiles(run) > 2 || child.HasExited, TimeSpan.FromSeconds(30));
                 child.Kill(entireProcessTree: true);
                 child.WaitForExit();
             }
-            log.WriteLine($"kill {delay} ms after the first save: {string.Join(" ", Directory.GetFiles(run).Select(p => Path.GetFileName(p)).Where(n => n.Contains("safetensors") || n.EndsWith(".tmp")).Order())}");
+            log.WriteLine($"kill {(delay >= 0 ? $"{delay} ms after the first save" : "in a later save")}: {string.Join(" ", Directory.GetFiles(run).Select(p => Path.GetFileName(p)).Where(n => n.Contains("safetensors") || n.EndsWith(".tmp")).Order())}");
             // The first save finished before the kill, so checkpoint.json exists; the files it names are there and from its step.
             string json = Path.Combine(run, "checkpoint.json");
             Assert.True(File.Exists(json), $"no checkpoint.json after a kill {delay} ms after the first save");
@@ -73,6 +109,8 @@ public class KillTests(Xunit.Abstractions.ITestOutputHelper log)
                     Assert.Equal(step.ToString(System.Globalization.CultureInfo.InvariantCulture), file.Metadata["step"]);
                 }
                 int epoch = manifest.RootElement.GetProperty("epoch").GetInt32();
+                // A kill saves nothing itself: the step is the end of a finished epoch, two steps each.
+                Assert.Equal(2L * epoch, step);
                 var eval = new StringWriter();
                 Assert.True(EvalCommand.Run(new EvalOptions(net, data, run, Out: TestData.TempFolder()), new StringWriter(), eval) == 0, eval.ToString());
                 var (code, output, errors) = TrainedRun.Train(new TrainOptions(net, data, epoch + 1, Resume: run));

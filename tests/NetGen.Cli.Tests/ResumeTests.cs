@@ -86,6 +86,24 @@ public class ResumeTests
     }
 
     [Fact]
+    public void Save_at_the_step_the_folder_holds_does_not_rewrite_the_files_in_use()
+    {
+        string folder = Path.Combine(TestData.TempFolder(), "run");
+        using var cancel = new CancellationTokenSource();
+        // Stopped after the last batch of epoch 1: the checkpoint is at step 12, inside the epoch.
+        Assert.Equal(TrainedRun.BatchesPerEpoch, TrainUntilCancelled(folder, cancel, stopAfterBatch: TrainedRun.BatchesPerEpoch).Step);
+        Assert.Equal(Path.Combine(folder, "weights-000012.safetensors"), TestData.CheckpointFile(folder));
+
+        // Resuming only validates and saves the end of epoch 1: step 12 again, under other names.
+        var (code, _, errors) = TrainedRun.Train(_run.Options(1, resume: folder));
+
+        Assert.True(code == 0, errors);
+        Assert.Equal(Path.Combine(folder, "weights-000012.1.safetensors"), TestData.CheckpointFile(folder));
+        Assert.Equal(["optimizer-000012.1.safetensors", "weights-000012.1.safetensors"],
+            Directory.GetFiles(folder).Select(p => Path.GetFileName(p)).Where(n => n.EndsWith(".safetensors") || n.EndsWith(".tmp")).Order());
+    }
+
+    [Fact]
     public void Folder_from_before_step_named_files_resumes_and_is_moved_to_them()
     {
         string copy = Path.Combine(TestData.TempFolder(), "run");

@@ -53,6 +53,8 @@ internal static class EvalCommand
     private static void Evaluate(EvalOptions options, TextWriter output, TextWriter errors)
     {
         var checkpoint = CheckpointArgument.Resolve(options.Checkpoint);
+        // Checked before the work: confusion.png goes there.
+        string folder = OutputFolder.Prepare(options.Out ?? checkpoint.Folder);
         var state = checkpoint.State;
         using var compiled = NetworkCompiler.Compile(checkpoint.Request(options.File, options.Network), errors);
         var network = checkpoint.Load(compiled);
@@ -67,8 +69,6 @@ internal static class EvalCommand
         var result = new Evaluator(network, compiled.Classes, compiled.EndsInSoftmax, compiled.Batch).Run(validation);
         ConfusionText.Write(output, result, checkpoint.ClassName);
 
-        string folder = Path.GetFullPath(options.Out ?? checkpoint.Folder);
-        Directory.CreateDirectory(folder);
         string plot = Path.Combine(folder, Plots.ConfusionFile);
         var names = new string[compiled.Classes];
         for (int i = 0; i < names.Length; i++) names[i] = checkpoint.ClassName(i);

@@ -16,11 +16,11 @@ internal static class OutputFolder
     {
         string full = Path.GetFullPath(path);
         if (File.Exists(full))
-            throw new CliException($"{full}: error: this is a file; the output must go to a folder (nothing was changed)");
+            throw new CliException($"{full}: error: cannot write to the output folder: it is a file, not a folder; nothing was changed");
         for (string? parent = Path.GetDirectoryName(full); parent is not null; parent = Path.GetDirectoryName(parent))
         {
             if (File.Exists(parent))
-                throw new CliException($"{full}: error: cannot create the output folder: {parent} is a file (nothing was changed)");
+                throw new CliException($"{full}: error: cannot write to the output folder: {parent} is a file, not a folder; nothing was changed");
         }
 
         bool existed = Directory.Exists(full);
@@ -37,7 +37,7 @@ internal static class OutputFolder
         catch (Exception e) when (FileErrors.IsFileSystemError(e))
         {
             if (!existed) RemoveEmpty(full);
-            throw new CliException($"{full}: error: cannot write to the output folder ({FileErrors.Describe(e)}); nothing was changed");
+            throw new CliException($"{full}: error: cannot write to the output folder: {FileErrors.Describe(e)}; nothing was changed");
         }
         return full;
     }

@@ -76,7 +76,7 @@ internal static class TrainCommand
         using var data = DataOpener.Open(options.Data, compiled.InputShape, settings.ValidationFraction, settings.Seed, errors);
         CheckClasses(data, compiled, options.Data);
 
-        string outFolder = Path.GetFullPath(options.Out ?? options.Resume ?? Path.Combine("runs", compiled.Name));
+        string outFolder = OutputFolder.Prepare(options.Out ?? options.Resume ?? Path.Combine("runs", compiled.Name));
         var (network, access) = compiled.CreateTrainable(settings.Seed);
         if (settings.LearningRate is float rate) network.TrainingSettings.LearningRate = rate;
         var state = resumed ?? new CheckpointState

@@ -78,11 +78,11 @@ internal static class DataOpener
         }
         catch (FileNotFoundException e)
         {
-            throw new CliException($"{root}: error: {e.Message}");
+            throw new CliException($"{e.FileName ?? root}: error: file not found (nor with .gz, nor spelled .idx)");
         }
         catch (DataFormatException e)
         {
-            throw new CliException($"{e.SourceName}: error: {e.Message}");
+            throw new CliException($"{e.SourceName}: error: {e.Reason}");
         }
     }
 
@@ -104,7 +104,7 @@ internal static class DataOpener
         }
         catch (DataFormatException e)
         {
-            throw new CliException($"{e.SourceName}: error: {e.Message}");
+            throw new CliException($"{e.SourceName}: error: {e.Reason}");
         }
     }
 

@@ -54,7 +54,7 @@ internal static class PredictInputs
         }
         catch (DataFormatException e)
         {
-            throw new CliException($"{e.SourceName}: error: {e.Message}");
+            throw new CliException($"{e.SourceName}: error: {e.Reason}");
         }
         var dims = images.Dimensions;
         DataOpener.CheckShape(path, 1, dims[1], dims[2], input);

@@ -1,37 +1,12 @@
-using System;
-using System.IO;
 using System.Text;
+using NetGen.IO;
 
 namespace NetGen.Cli.Training;
 
-/// <summary>Files replaced whole: written beside their final name, flushed, then renamed over it, so a reader never sees half a file.</summary>
+/// <summary>Files replaced whole (<see cref="DurableFile"/>): a reader never sees half a file, and a failed write leaves the old one.</summary>
 internal static class AtomicFile
 {
     public static void WriteAllText(string path, string text) => WriteAllBytes(path, Encoding.UTF8.GetBytes(text));
 
-    public static void WriteAllBytes(string path, byte[] bytes)
-    {
-        string temporary = path + ".tmp";
-        try
-        {
-            using (var stream = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None))
-            {
-                stream.Write(bytes);
-                stream.Flush(flushToDisk: true);
-            }
-            File.Move(temporary, path, overwrite: true);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            try
-            {
-                File.Delete(temporary);
-            }
-            catch (Exception cleanup) when (cleanup is IOException or UnauthorizedAccessException)
-            {
-                // Left behind under its .tmp name; the next save of a checkpoint deletes it.
-            }
-            throw;
-        }
-    }
+    public static void WriteAllBytes(string path, byte[] bytes) => DurableFile.Replace(path, stream => stream.Write(bytes));
 }

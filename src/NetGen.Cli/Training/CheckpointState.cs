@@ -4,7 +4,8 @@ namespace NetGen.Cli.Training;
 
 /// <summary>
 /// checkpoint.json: where a run stands, and which files beside it hold the weights
-/// (weights-STEP.safetensors) and the optimizer state (optimizer-STEP.safetensors). Everything needed to continue the run exactly:
+/// (weights-STEP.safetensors) and the optimizer state (optimizer-STEP.safetensors), as
+/// <see cref="CheckpointStore"/> writes them. Everything needed to continue the run exactly:
 /// the same data split and batch order follow from <see cref="Seed"/>, and the step count
 /// from <see cref="Step"/>.
 /// </summary>

@@ -2,9 +2,11 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
-using System.Text.Json;
+using System.Text;
+using System.Text.RegularExpressions;
 using NetGen.Cli.Compilation;
 using NetGen.Execution;
+using NetGen.IO;
 using NetGen.Weights;
 
 namespace NetGen.Cli.Training;
@@ -13,13 +15,14 @@ namespace NetGen.Cli.Training;
 /// A checkpoint folder: weights-STEP.safetensors (the weights, loadable by any NetGen network's
 /// Load or by PyTorch), optimizer-STEP.safetensors (the optimizer state block as one tensor) and
 /// checkpoint.json (<see cref="CheckpointState"/>), which names the two files. A save writes the
-/// new step's files under their own names, flushed to disk, then replaces checkpoint.json
-/// atomically, then deletes the files of older steps: a kill at any point leaves a manifest
-/// naming complete files of its own step. The weights and state carry the step count in their
+/// new step's files under names the current checkpoint.json does not use, flushed to disk, then
+/// flushes the folder and replaces checkpoint.json in one atomic rename (the switch), flushes the
+/// folder again, and only then deletes the older step's files and whatever a killed save left: a
+/// kill (or a power cut) at any point leaves a manifest naming complete files of its own step. The weights and state carry the step count in their
 /// metadata, so a folder whose files come from different steps is reported instead of used.
 /// Folders from before step-named files (checkpoint.safetensors, optimizer.safetensors) still load.
 /// </summary>
-internal static class CheckpointStore
+internal static partial class CheckpointStore
 {
     /// <summary>The weight file of folders written before the file names carried the step.</summary>
     public const string WeightsFile = "checkpoint.safetensors";
@@ -31,67 +34,67 @@ internal static class CheckpointStore
     private const string StateTensor = "optimizer.state";
     private const string StepKey = "step";
 
-    private static readonly JsonSerializerOptions Json = new()
+    /// <summary>The names <see cref="NewName"/> gives: weights-000228.safetensors, or weights-000228.1.safetensors.</summary>
+    [GeneratedRegex(@"^(weights|optimizer)-[0-9]{6,}(\.[0-9]+)?\.safetensors$")]
+    private static partial Regex StepFileName();
+
+    /// <summary>
+    /// A step's file name, PREFIX-000228.safetensors, unless the checkpoint.json on disk names it
+    /// (a save at the same step: the end of an epoch after a Ctrl-C at its last batch, or a new run
+    /// into an old run's folder); then a numbered variant, so no save rewrites a file in use.
+    /// </summary>
+    private static string NewName(string prefix, long step, string[] inUse)
     {
-        WriteIndented = true,
-        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
-    };
-
-    /// <summary>The weight file name of a step: weights-000228.safetensors.</summary>
-    public static string WeightsName(long step) => WeightsPrefix + StepText(step, 6) + Extension;
-
-    public static string OptimizerName(long step) => OptimizerPrefix + StepText(step, 6) + Extension;
-
-    private static string StepText(long step, int digits) => step.ToString("D" + digits, CultureInfo.InvariantCulture);
+        string stem = prefix + step.ToString("D6", CultureInfo.InvariantCulture);
+        string name = stem + Extension;
+        for (int n = 1; Array.IndexOf(inUse, name) >= 0; n++) name = string.Create(CultureInfo.InvariantCulture, $"{stem}.{n}{Extension}");
+        return name;
+    }
 
     /// <exception cref="CliException">The folder cannot be written; the previous checkpoint, if any, is unchanged.</exception>
     public static void Save(string folder, INetwork network, ITrainingAccess access, CheckpointState state)
     {
         folder = Path.GetFullPath(folder);
         string step = state.Step.ToString(CultureInfo.InvariantCulture);
-        var tensors = new List<NamedTensor>();
-        foreach (var tensor in network.ParameterTable)
-        {
-            var values = new float[tensor.Length];
-            network.CopyParameter(tensor.Name, values);
-            tensors.Add(new NamedTensor(tensor.Name, tensor.ShapeArray(), values));
-        }
         float[] optimizerState = access.OptimizerState.ToArray();
-        string weightsFile = WeightsName(state.Step);
-        string? optimizerFile = optimizerState.Length > 0 ? OptimizerName(state.Step) : null;
-        string manifest = JsonSerializer.Serialize(state with
+        string manifestPath = Path.Combine(folder, StateFile);
+        string[] inUse = File.Exists(manifestPath) ? CheckpointJson.NamedFiles(manifestPath) : [];
+        string weightsFile = NewName(WeightsPrefix, state.Step, inUse);
+        string? optimizerFile = optimizerState.Length > 0 ? NewName(OptimizerPrefix, state.Step, inUse) : null;
+        byte[] manifest = Encoding.UTF8.GetBytes(CheckpointJson.Serialize(state with
         {
             Weights = weightsFile,
             OptimizerState = optimizerFile,
             RandomState = access.RandomState.IsEmpty ? null : Convert.ToBase64String(access.RandomState),
-        }, Json);
+        }));
 
         var created = new List<string>();
         try
         {
             Directory.CreateDirectory(folder);
-            // Same step, same weights: rewriting a file the current manifest names (a save at
-            // the end of an epoch after one at its last batch) swaps it atomically for equal bytes.
-            Write(Path.Combine(folder, weightsFile), created, path => Safetensors.Write(path, tensors,
-                new Dictionary<string, string> { ["format"] = "pt", ["producer"] = "NetGen", [StepKey] = step }));
+            Write(Path.Combine(folder, weightsFile), created, path => NetworkWeights.Save(network, path,
+                new Dictionary<string, string> { [StepKey] = step }));
             if (optimizerFile is not null)
                 Write(Path.Combine(folder, optimizerFile), created, path => Safetensors.Write(path,
                     new[] { new NamedTensor(StateTensor, new[] { optimizerState.Length }, optimizerState) },
                     new Dictionary<string, string> { ["optimizer"] = state.Optimizer, [StepKey] = step }));
-            AtomicFile.WriteAllText(Path.Combine(folder, StateFile), manifest);
+            // The new files' names reach the disk before a manifest that names them; the switch
+            // (DurableFile flushes the folder after its rename) before the old files go.
+            DurableFile.SyncDirectory(folder);
+            DurableFile.Replace(manifestPath, stream => stream.Write(manifest));
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch (Exception e) when (FileErrors.IsFileSystemError(e))
         {
             foreach (string path in created) DeleteQuietly(path);
-            throw new CliException($"{folder}: error: cannot write the checkpoint: {Reason(e, folder)}; nothing was changed");
+            throw new CliException($"{folder}: error: cannot write the checkpoint: {FileErrors.Describe(e)}; nothing was changed");
         }
         DeleteOlderFiles(folder, weightsFile, optimizerFile);
     }
 
     private static void Write(string path, List<string> created, Action<string> write)
     {
-        if (!File.Exists(path)) created.Add(path);
         write(path);
+        created.Add(path);
     }
 
     /// <summary>After the manifest names the new files: the weight and optimizer files of other steps, and temporary files a killed save left.</summary>
@@ -102,7 +105,7 @@ internal static class CheckpointStore
         {
             files = Directory.GetFiles(folder);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch (Exception e) when (FileErrors.IsFileSystemError(e))
         {
             return;
         }
@@ -110,14 +113,9 @@ internal static class CheckpointStore
         {
             string name = Path.GetFileName(path);
             if (name == weightsFile || name == optimizerFile) continue;
-            bool stepFile = name.EndsWith(Extension, StringComparison.Ordinal)
-                && (name.StartsWith(WeightsPrefix, StringComparison.Ordinal) || name.StartsWith(OptimizerPrefix, StringComparison.Ordinal)
-                    || name == WeightsFile || name == OptimizerFile);
-            bool temporary = name.EndsWith(".tmp", StringComparison.Ordinal)
-                && (name == StateFile + ".tmp" || name.StartsWith("." + WeightsPrefix, StringComparison.Ordinal)
-                    || name.StartsWith("." + OptimizerPrefix, StringComparison.Ordinal)
-                    || name.StartsWith("." + WeightsFile, StringComparison.Ordinal) || name.StartsWith("." + OptimizerFile, StringComparison.Ordinal));
-            if (stepFile || temporary) DeleteQuietly(path);
+            // The temporary file names of netgen before DurableFile: NAME.tmp.
+            bool temporary = DurableFile.IsTemporary(name) || name is StateFile + ".tmp" or WeightsFile + ".tmp" or OptimizerFile + ".tmp";
+            if (StepFileName().IsMatch(name) || name is WeightsFile or OptimizerFile || temporary) DeleteQuietly(path);
         }
     }
 
@@ -127,25 +125,10 @@ internal static class CheckpointStore
         {
             File.Delete(path);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch (Exception e) when (FileErrors.IsFileSystemError(e))
         {
-            // Left for the next save to delete.
+            // Left for the next save to delete; nothing reads it.
         }
-    }
-
-    /// <summary>Why a save failed, in the folder's terms: no temporary file names.</summary>
-    private static string Reason(Exception e, string folder)
-    {
-        for (var dir = new DirectoryInfo(folder); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(dir.FullName)) return $"{dir.FullName} is a file, not a folder";
-            if (Directory.Exists(dir.FullName)) break;
-        }
-        if (e is UnauthorizedAccessException) return "permission denied";
-        if (e is DirectoryNotFoundException) return "the folder does not exist";
-        if ((e.HResult & 0xFFFF) is 28 or 39 or 112) return "the disk is full";
-        // Other I/O errors: the system's words, with the temporary file's path replaced by the folder.
-        return System.Text.RegularExpressions.Regex.Replace(e.Message.TrimEnd('.'), @"'?[^'\s]*\.tmp'?", "'" + folder + "'");
     }
 
     /// <summary>Reads checkpoint.json of <paramref name="folder"/>.</summary>
@@ -155,26 +138,19 @@ internal static class CheckpointStore
         string full = Path.GetFullPath(folder);
         if (!Directory.Exists(full)) throw new CliException($"{full}: error: checkpoint folder not found", ExitCodes.NotFound);
         string path = Path.Combine(full, StateFile);
-        if (!File.Exists(path)) throw new CliException($"{path}: error: file not found (is {full} a folder that `netgen train --out` wrote?)", ExitCodes.NotFound);
-        CheckpointState? state;
+        if (!File.Exists(path))
+            throw new CliException($"{path}: error: file not found: {full} holds no checkpoint (a run stopped before its first save finished leaves none; is it a folder that `netgen train --out` wrote?)", ExitCodes.NotFound);
+        byte[] bytes;
         try
         {
-            state = JsonSerializer.Deserialize<CheckpointState>(File.ReadAllText(path), Json);
+            bytes = File.ReadAllBytes(path);
         }
-        catch (Exception e) when (e is JsonException or NotSupportedException or ArgumentException)
+        catch (Exception e) when (FileErrors.IsFileSystemError(e))
         {
-            state = null;
+            throw new CliException($"{path}: error: cannot read the checkpoint: {FileErrors.Describe(e)}");
         }
-        if (state is null || state.Version != CheckpointState.CurrentVersion || string.IsNullOrEmpty(state.Network) || state.Batch <= 0 || state.Metrics is null
-            || !IsFileName(state.Weights) || (state.OptimizerState is not null && !IsFileName(state.OptimizerState)))
-            throw new CliException($"{path}: error: not a valid checkpoint (expected the checkpoint.json that `netgen train` writes: " +
-                $"version {CheckpointState.CurrentVersion}, with network, batch, step, metrics and the names of the weight files)");
-        return state;
+        return CheckpointJson.Parse(path, bytes);
     }
-
-    /// <summary>A plain file name inside the checkpoint folder (no folders, no path out of it).</summary>
-    private static bool IsFileName(string? name) =>
-        !string.IsNullOrWhiteSpace(name) && name == Path.GetFileName(name) && name is not "." and not ".." && name.IndexOfAny(['/', '\\']) < 0;
 
     /// <summary>Loads the weight file the manifest names into <paramref name="network"/>, and checks it is from the manifest's step.</summary>
     public static void LoadCheckpointWeights(INetwork network, string folder, CheckpointState state)
@@ -206,7 +182,7 @@ internal static class CheckpointStore
             }
             catch (WeightFileException e)
             {
-                throw new CliException($"{path}: error: {e.Message}");
+                throw new CliException($"{path}: error: {e.Reason}");
             }
         }
         access.Steps = state.Step;
@@ -226,7 +202,7 @@ internal static class CheckpointStore
         {
         }
         if (saved is null || saved.Length != random.Length)
-            throw new CliException($"{Path.Combine(Path.GetFullPath(folder), StateFile)}: error: randomState must hold the dropout generator's {random.Length} bytes (base64)");
+            throw new CliException($"{Path.Combine(Path.GetFullPath(folder), StateFile)}: error: not a valid checkpoint: \"randomState\" must hold the dropout generator's {random.Length} bytes (base64)");
         saved.CopyTo(random);
     }
 
@@ -244,7 +220,7 @@ internal static class CheckpointStore
         }
         catch (WeightFileException e)
         {
-            throw new CliException($"{path}: error: {e.Message}");
+            throw new CliException($"{path}: error: {e.Reason}");
         }
     }
 
@@ -263,7 +239,7 @@ internal static class CheckpointStore
         }
         catch (WeightFileException e)
         {
-            throw new CliException($"{path}: error: {e.Message}");
+            throw new CliException($"{path}: error: {e.Reason}");
         }
         if (!metadata.TryGetValue(StepKey, out var text) || text != step.ToString(CultureInfo.InvariantCulture))
             throw new CliException($"{path}: error: the file is from step {text ?? "(unknown)"}, but {StateFile} is at step {step}: the checkpoint is incomplete");

@@ -29,6 +29,31 @@ public class WeightsTests : IDisposable
     }
 
     [Fact]
+    public void Save_replaces_the_file_by_a_rename_and_a_failed_save_leaves_no_temporary_file()
+    {
+        string path = Path.Combine(_folder, "mixed.safetensors");
+        new MixedNet(1).Save(path);
+        byte[] first = File.ReadAllBytes(path);
+        using (var reader = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete))
+        {
+            new MixedNet(2).Save(path);
+
+            // The open handle still reads the first file: the second is a new file renamed over
+            // it, not the first rewritten in place.
+            var seen = new byte[first.Length];
+            reader.ReadExactly(seen);
+            Assert.Equal(first, seen);
+        }
+        Assert.NotEqual(first, File.ReadAllBytes(path));
+
+        // A folder where the file should go: the weights are written, the rename fails.
+        string taken = Path.Combine(_folder, "taken.safetensors");
+        Directory.CreateDirectory(taken);
+        Assert.ThrowsAny<IOException>(() => new MixedNet(3).Save(taken));
+        Assert.Equal(["mixed.safetensors"], Directory.GetFiles(_folder).Select(Path.GetFileName));
+    }
+
+    [Fact]
     public void File_holds_pytorch_names_shapes_and_the_channels_first_flatten_order()
     {
         var net = new MixedNet(3);

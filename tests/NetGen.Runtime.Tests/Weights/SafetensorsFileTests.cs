@@ -60,6 +60,55 @@ public sealed class SafetensorsFileTests : IDisposable
     }
 
     [Fact]
+    public void Write_that_fails_halfway_keeps_the_old_file_and_removes_its_temporary_file()
+    {
+        string path = Path.Combine(_folder, "w.safetensors");
+        Safetensors.Write(path, Network());
+        byte[] old = File.ReadAllBytes(path);
+
+        // The header and the first tensor are on disk when reading the second tensor's data fails.
+        NamedTensor[] failing = [new NamedTensor("a", [2], new float[] { 1f, 2f }), new NamedTensor("b", [4], new FailingMemory(4).Memory)];
+        var ex = Assert.Throws<IOException>(() => Safetensors.Write(path, failing));
+
+        Assert.Equal(FailingMemory.Message, ex.Message);
+        Assert.Equal(old, File.ReadAllBytes(path));
+        Assert.Equal(["w.safetensors"], Directory.GetFiles(_folder).Select(Path.GetFileName));
+    }
+
+    [Fact]
+    public void Write_whose_rename_fails_leaves_no_temporary_file()
+    {
+        // A folder where the file should go: everything is written, the rename onto it fails.
+        string path = Path.Combine(_folder, "taken.safetensors");
+        Directory.CreateDirectory(path);
+
+        Assert.ThrowsAny<IOException>(() => Safetensors.Write(path, Network()));
+
+        Assert.Empty(Directory.GetFiles(_folder));
+        Assert.True(Directory.Exists(path));
+    }
+
+    /// <summary>Float memory whose span cannot be taken: a write fails while it streams the tensor data.</summary>
+    private sealed class FailingMemory(int length) : System.Buffers.MemoryManager<float>
+    {
+        public const string Message = "the disk went away";
+
+        public override Span<float> GetSpan() => throw new IOException(Message);
+
+        public override System.Buffers.MemoryHandle Pin(int elementIndex = 0) => throw new IOException(Message);
+
+        public override void Unpin()
+        {
+        }
+
+        protected override void Dispose(bool disposing)
+        {
+        }
+
+        public new Memory<float> Memory => CreateMemory(length);
+    }
+
+    [Fact]
     public void Load_ListsEveryDifferenceInOneError()
     {
         string path = Path.Combine(_folder, "m.safetensors");
