@@ -12,7 +12,8 @@ namespace NetGen.Bench.Cifar;
 /// <item>the loss, to a relative 1e-4 (<see cref="Agreement"/>);</item>
 /// <item>every one of the 62 parameter gradients, before any update: the relative error of the
 /// tensor's gradient norm under <see cref="NormLimit"/>, and max |NetGen - TorchSharp| under
-/// <see cref="MaxAbsLimit"/> of the tensor's largest TorchSharp gradient;</item>
+/// <see cref="MaxAbsLimit"/> of the tensor's largest TorchSharp gradient; and NetGen's error
+/// against float64 within <see cref="AccuracyFactor"/> of fp32 TorchSharp's;</item>
 /// <item>the change of every parameter over two SGD steps (lr, momentum, weight decay), to the
 /// same limits: the optimizer is wired as TorchSharp's <c>optim.SGD</c>.</item>
 /// </list>
@@ -24,22 +25,31 @@ namespace NetGen.Bench.Cifar;
 public static class CifarAgreement
 {
     /// <summary>
-    /// Limit on the relative error of a gradient tensor's norm. Twenty batch norms in sequence
-    /// each subtract a batch mean in the backward (dX = (dY - mean dY - x^ mean(dY x^)) / sigma),
-    /// cancelling most of the incoming gradient, so fp32 rounding (6e-8) of sums over
-    /// 128 x 32 x 32 values grows as it flows back: measured here (see bench/README.md), fp32
-    /// TorchSharp against float64 reached a few 1e-6 in the norm and NetGen the same order.
-    /// 1e-4 leaves more than an order of magnitude of room for summation order and still fails a
-    /// wrong epsilon, a missed term or a transposed layout by far.
+    /// Limit on the relative error of a gradient tensor's norm, against fp32 TorchSharp and
+    /// against float64 LibTorch. fp32 rounding is not the 1e-7 it is in one kernel here: a ReLU
+    /// whose input rounds to the other side of 0 switches one gradient path on or off, and twenty
+    /// batch norms (whose backward subtracts the batch means of the incoming gradient, cancelling
+    /// most of it) carry that difference to every earlier layer. Measured on this batch (commit
+    /// of bench/README.md's row): fp32 TorchSharp against float64 worst 7.9e-4, NetGen against
+    /// float64 1.0e-3, NetGen against TorchSharp 1.2e-3. 5e-3 is 4x the worst seen.
     /// </summary>
-    public const double NormLimit = 1e-4;
+    public const double NormLimit = 5e-3;
 
     /// <summary>
-    /// Limit on max |a - b| / max |b| per tensor. Single elements are more sensitive than norms
-    /// (a small-gradient element sits at the end of more cancellation), measured up to a few 1e-5;
-    /// 1e-3 of the tensor's largest gradient leaves the same room.
+    /// Limit on max |a - b| / max |b| per tensor. One flipped ReLU mask bit changes one position of
+    /// a weight gradient's sum over N x P x Q by a whole term (2048 terms at 4x4, so a few percent):
+    /// measured fp32 TorchSharp against float64 2.0e-2, NetGen against float64 and TorchSharp
+    /// 4.1e-2 (both in layer4_1.conv2). 1e-1 is 2.5x that; the norm limit and
+    /// <see cref="AccuracyFactor"/> are the tighter checks.
     /// </summary>
-    public const double MaxAbsLimit = 1e-3;
+    public const double MaxAbsLimit = 1e-1;
+
+    /// <summary>
+    /// NetGen's worst relative L2 error against float64, over all tensors, may be at most this
+    /// many times fp32 TorchSharp's (measured 5.1e-3 against 3.0e-3): NetGen is as accurate as
+    /// the peer's fp32, not merely close to it.
+    /// </summary>
+    public const double AccuracyFactor = 3;
 
     /// <summary>Runs the checks; leaves both models two SGD steps on.</summary>
     public static void Require(CifarResNet18 network, CifarResNet18Torch torch32, SGD optimizer,
@@ -157,11 +167,16 @@ public static class CifarAgreement
         if (reference is not null)
         {
             Console.WriteLine($"//   NetGen vs float64 {worstNetGen64}; TorchSharp fp32 vs float64 {worstTorch64}");
+            if (!(worstNetGen64.Difference <= AccuracyFactor * worstTorch64.Difference))
+            {
+                failures.Add(string.Create(CultureInfo.InvariantCulture,
+                    $"worst relative L2 error against float64: NetGen {worstNetGen64.Difference:E2}, more than {AccuracyFactor} x fp32 TorchSharp's {worstTorch64.Difference:E2}"));
+            }
         }
         if (failures.Count > 0)
         {
             throw new InvalidOperationException(string.Create(CultureInfo.InvariantCulture,
-                $"CIFAR ResNet-18 {what}: NetGen and TorchSharp disagree past the limits (norm {NormLimit:E0}, max abs {MaxAbsLimit:E0} of the largest) in {failures.Count} tensors:\n  {string.Join("\n  ", failures)}"));
+                $"CIFAR ResNet-18 {what}: NetGen and TorchSharp disagree past the limits (norm {NormLimit:E0}, max abs {MaxAbsLimit:E0} of the largest) ({failures.Count} failures):\n  {string.Join("\n  ", failures)}"));
         }
     }
 }
