@@ -151,9 +151,12 @@ public static class CifarAgreement
     {
         var failures = new List<string>();
         TensorError worst = default, worstNetGen64 = default, worstTorch64 = default;
+        string worstNorm = "", worstDifference = "";
         foreach (string name in names)
         {
             var error = TensorError.Of(netgen[name], torch32[name]);
+            if (error.Norm > worst.Norm) worstNorm = name;
+            if (error.Difference > worst.Difference) worstDifference = name;
             worst = worst.Max(error);
             if (!error.Within(NormLimit, MaxAbsLimit)) failures.Add($"{name} against TorchSharp: {error}");
             if (reference is null) continue;
@@ -163,7 +166,7 @@ public static class CifarAgreement
             worstTorch64 = worstTorch64.Max(torch64);
             if (!netgen64.Within(NormLimit, MaxAbsLimit)) failures.Add($"{name} against float64: {netgen64}");
         }
-        Console.WriteLine($"// CIFAR ResNet-18 {what}, worst over {names.Length} tensors: NetGen vs TorchSharp {worst}");
+        Console.WriteLine($"// CIFAR ResNet-18 {what}, worst over {names.Length} tensors: NetGen vs TorchSharp {worst} (norm: {worstNorm}, L2: {worstDifference})");
         if (reference is not null)
         {
             Console.WriteLine($"//   NetGen vs float64 {worstNetGen64}; TorchSharp fp32 vs float64 {worstTorch64}");
