@@ -139,6 +139,21 @@ public class SeverityConfigTests
             Assert.Equal(DiagnosticSeverity.Error, d.DefaultSeverity);
     }
 
+    [Fact]
+    public void Help_pages_and_the_index_say_which_ids_are_configurable()
+    {
+        string dir = Path.Combine(Samples.SampleFiles.RepositoryRoot, "docs", "diagnostics");
+        string index = File.ReadAllText(Path.Combine(dir, "README.md"));
+        foreach (var d in DiagnosticDescriptors.All)
+        {
+            bool configurable = DiagnosticDescriptors.IsConfigurable(d);
+            string page = File.ReadAllText(Path.Combine(dir, d.Id + ".md"));
+            Assert.Contains(configurable ? "| Configurable | Yes: `dotnet_diagnostic." + d.Id + ".severity`" : "| Configurable | No: ", page);
+            string row = index.Split('\n').Single(l => l.StartsWith($"| [{d.Id}]({d.Id}.md) |", StringComparison.Ordinal));
+            Assert.Contains($"| {d.DefaultSeverity} | {d.Category} | {(configurable ? "yes" : "no")} |", row);
+        }
+    }
+
     /// <summary>What csc builds from the analyzer config files: per-tree severities and the global ones.</summary>
     private sealed class ConfigTreeOptions(AnalyzerConfigSet set, IEnumerable<SyntaxTree> trees) : SyntaxTreeOptionsProvider
     {
