@@ -16,6 +16,7 @@ internal static class Cli
         root.Subcommands.Add(TrainCommand.Create());
         root.Subcommands.Add(EvalCommand.Create());
         root.Subcommands.Add(PredictCommand.Create());
+        root.Subcommands.Add(Import.ImportCommand.Create());
         return root;
     }
 
