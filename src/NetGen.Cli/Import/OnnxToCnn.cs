@@ -263,7 +263,7 @@ internal sealed partial class OnnxToCnn
     {
         string baseName = CnnNames.Sanitize(onnxName);
         string name = baseName;
-        for (int i = 2; !_names.Add(name); i++) name = baseName + "_" + i.ToString(CultureInfo.InvariantCulture);
+        for (int i = 2; !_names.Add(name); i++) name = baseName.TrimEnd('_') + "_" + i.ToString(CultureInfo.InvariantCulture);
         return name;
     }
 
