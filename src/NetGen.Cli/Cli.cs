@@ -17,6 +17,7 @@ internal static class Cli
         root.Subcommands.Add(EvalCommand.Create());
         root.Subcommands.Add(PredictCommand.Create());
         root.Subcommands.Add(Import.ImportCommand.Create());
+        root.Subcommands.Add(Export.ExportCommand.Create());
         return root;
     }
 

@@ -43,6 +43,21 @@ internal sealed partial class OnnxToCnn
         ToVector(node, x);
     }
 
+    /// <summary>
+    /// Unsqueeze of a (C) vector to (C, 1, 1) (axes 2, 3) that only Mul nodes read: the vector
+    /// itself, which multiply broadcasts over height and width as it does a (C, 1, 1) gate.
+    /// </summary>
+    internal void Unsqueeze(OnnxNode node)
+    {
+        KnownAttributes(node, "axes");
+        var x = Layer(node, 0);
+        long[] axes = Opset < 13 ? node.GetInts("axes").ToArray() : Constant(node, 1, "axes")?.AsInts() ?? Array.Empty<long>();
+        var spatial = axes.Select(a => a < 0 ? a + 4 : a).Order().ToArray();
+        if (!x.Shape.IsVector || !spatial.SequenceEqual(new long[] { 2, 3 }) || Consumers(node.Outputs[0]).Any(n => n.OpType != "Mul"))
+            throw new NodeError($"axes [{string.Join(", ", axes)}] of {x.Shape}: the importer unsqueezes only a vector to (C, 1, 1) for a Mul gate");
+        Bind(node, new NodeValue(x));
+    }
+
     private void ToVector(OnnxNode node, CnnNode x)
     {
         if (x.Shape.IsVector) Bind(node, new NodeValue(x));

@@ -29,6 +29,22 @@ internal sealed partial class OnnxToCnn
         // and fine-tuning keeps the .cnn default.
     }
 
+    /// <summary>LRN (PyTorch's and ONNX's alpha / size over an odd window): lrn((size - 1) / 2, alpha: alpha / size).</summary>
+    internal void Lrn(OnnxNode node)
+    {
+        KnownAttributes(node, "size", "alpha", "beta", "bias");
+        var x = Layer(node, 0);
+        long size = node.GetInt("size", 0);
+        if (size < 1 || size % 2 == 0) throw new NodeError($"size {size}: lrn's window is odd (2 radius + 1)", $"LRN size {size}");
+        float alpha = node.GetFloat("alpha", 1e-4f), beta = node.GetFloat("beta", 0.75f), bias = node.GetFloat("bias", 1f);
+        if (alpha < 0 || beta <= 0 || bias <= 0) throw new NodeError($"alpha {Number(alpha)}, beta {Number(beta)}, bias {Number(bias)}: lrn needs alpha >= 0, beta and bias > 0");
+        var n = Emit(node, "lrn", x.Shape, x);
+        n.Positional.Add(Number((size - 1) / 2));
+        n.Named.Add(("bias", Number(bias)));
+        n.Named.Add(("alpha", Number(alpha / size)));
+        n.Named.Add(("beta", Number(beta)));
+    }
+
     /// <summary>Relu, Sigmoid, Tanh, LeakyRelu, Elu: the activation layer of the same name (alpha when not the default).</summary>
     internal void Activation(OnnxNode node, string layer, float? alpha = null)
     {
@@ -94,7 +110,8 @@ internal sealed partial class OnnxToCnn
                 Emit(node, op == "Add" ? "add" : "multiply", x.Node.Shape, x.Node, y.Node);
                 return;
             }
-            if (op == "Mul" && Gate(x.Node, y.Node) is var (big, gate))
+            if (op == "Mul" && Gate(x.Node, y.Node) is var (big, gate)
+                && (!gate.Shape.IsVector || Producer(node.Inputs[gate == x.Node ? 0 : 1])?.OpType == "Unsqueeze"))
             {
                 Emit(node, "multiply", big.Shape, big, gate);
                 return;
@@ -108,10 +125,10 @@ internal sealed partial class OnnxToCnn
         else throw new NodeError($"{op} of two constants: constant folding in the graph is not supported");
     }
 
-    /// <summary>(the (C, H, W) input, the (C, 1, 1) gate) when one gates the other's channels.</summary>
+    /// <summary>(the (C, H, W) input, the gate) when one gates the other's channels: (C, 1, 1), or (C) unsqueezed to it.</summary>
     private static (CnnNode Big, CnnNode Gate)? Gate(CnnNode x, CnnNode y)
     {
-        static bool IsGate(CnnNode g, CnnNode of) => !of.Shape.IsVector && g.Shape == Shape.Chw(of.Shape.C, 1, 1);
+        static bool IsGate(CnnNode g, CnnNode of) => !of.Shape.IsVector && (g.Shape == Shape.Chw(of.Shape.C, 1, 1) || g.Shape == Shape.Vector(of.Shape.C));
         if (IsGate(y, x)) return (x, y);
         if (IsGate(x, y)) return (y, x);
         return null;

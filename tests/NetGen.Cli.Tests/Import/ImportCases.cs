@@ -68,6 +68,11 @@ internal static class ImportCases
             return b.Output(b.Node("BatchNormalization", "bn", new[] { c, b.Random("g", new long[] { 4 }, 0.5f, 2), b.Random("be", new long[] { 4 }),
                 b.Random("m", new long[] { 4 }), b.Random("v", new long[] { 4 }, 0.5f, 2) }, Float("epsilon", 1e-3f), Float("momentum", 0.9f)));
         }, "bn = batchnorm(epsilon: 0.001)"),
+        ["lrn"] = (() =>
+        {
+            var b = new OnnxBuilder().Input("x", 6, 3, 3);
+            return b.Output(b.Node("LRN", "norm", new[] { "x" }, Int("size", 5), Float("alpha", 0.5f), Float("beta", 0.75f), Float("bias", 2f)));
+        }, "norm = lrn(2, bias: 2, alpha: 0.1, beta: 0.75)"),
         ["activations"] = (() =>
         {
             var b = new OnnxBuilder().Input("x", 2, 4, 4);
