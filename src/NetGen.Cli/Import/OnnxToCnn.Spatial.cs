@@ -68,17 +68,27 @@ internal sealed partial class OnnxToCnn
         string autoPad = node.GetString("auto_pad", "NOTSET");
         if (autoPad is not ("NOTSET" or "VALID")) throw new NodeError($"auto_pad {autoPad} is not supported for ConvTranspose; give pads");
         var pads = autoPad == "VALID" ? new long[4] : PadsAttribute(node);
-        if (pads[0] != pads[2] || pads[1] != pads[3])
-            throw new NodeError($"pads [{string.Join(", ", pads)}] differ top/bottom or left/right; conv2d_transpose pads both sides alike");
-        if (oph != opw) throw new NodeError($"output_padding [{oph}, {opw}] differs between height and width; conv2d_transpose takes one");
-        if (oph >= Math.Min(sh, sw)) throw new NodeError($"output_padding {oph} is not smaller than the stride");
-        int p = (int)((x.Shape.H - 1) * sh - 2 * pads[0] + r + oph), q = (int)((x.Shape.W - 1) * sw - 2 * pads[1] + s + opw);
+        // The .cnn's 'same' (P = H stride): k - stride cropped, the odd one at the bottom/right, or
+        // stride - k added as output padding.
+        static (long Before, long After, long Extra) SameTransposed(long k, long stride) =>
+            (Math.Max(k - stride, 0) / 2, Math.Max(k - stride, 0) - Math.Max(k - stride, 0) / 2, Math.Max(stride - k, 0));
+        bool same = (pads.Any(v => v != 0) || oph != 0 || opw != 0)
+            && SameTransposed(r, sh) == (pads[0], pads[2], oph) && SameTransposed(s, sw) == (pads[1], pads[3], opw);
+        if (!same)
+        {
+            if (pads[0] != pads[2] || pads[1] != pads[3])
+                throw new NodeError($"pads [{string.Join(", ", pads)}] differ top/bottom or left/right, and are not those of 'same'; conv2d_transpose pads both sides alike");
+            if (oph != opw) throw new NodeError($"output_padding [{oph}, {opw}] differs between height and width; conv2d_transpose takes one");
+            if (oph >= Math.Min(sh, sw)) throw new NodeError($"output_padding {oph} is not smaller than the stride");
+        }
+        int p = (int)((x.Shape.H - 1) * sh - pads[0] - pads[2] + r + oph), q = (int)((x.Shape.W - 1) * sw - pads[1] - pads[3] + s + opw);
         var n = Emit(node, "conv2d_transpose", Shape.Chw(k, p, q), x);
         n.Positional.Add(Number(k));
         n.Positional.Add(Pair(r, s));
         if (sh != 1 || sw != 1) n.Named.Add(("stride", Pair(sh, sw)));
-        if (pads[0] != 0 || pads[1] != 0) n.Named.Add(("padding", Pair(pads[0], pads[1])));
-        if (oph != 0) n.Named.Add(("output_padding", Number(oph)));
+        if (same) n.Named.Add(("padding", "same"));
+        else if (pads[0] != 0 || pads[1] != 0) n.Named.Add(("padding", Pair(pads[0], pads[1])));
+        if (!same && oph != 0) n.Named.Add(("output_padding", Number(oph)));
         n.Tensors.Add(("weight", new[] { c, k, r, s }, (float[])w.Floats!.Clone()));
         if (b is not null) n.Tensors.Add(("bias", new[] { k }, CheckLength(b, k, "bias")));
     }

@@ -23,7 +23,8 @@ public class ExportTests(ITestOutputHelper log)
                 c = depthwise_conv2d(3, multiplier: 2, padding: 1, activation: elu)
                 d = separable_conv2d(5, 3, padding: same, activation: tanh)
                 e = conv2d_transpose(3, 3, stride: 2, padding: 1, output_padding: 1)
-                f = maxpool2d(3, stride: 2, padding: 1) -> avgpool2d(2, ceil: true)
+                e2 = conv2d_transpose(2, 3, stride: 2, padding: same, activation: relu)
+                f = maxpool2d(3, stride: 2, padding: 1) -> maxpool2d(2, padding: same) -> avgpool2d(3, stride: 2, padding: 1) -> avgpool2d(2, ceil: true)
             }
             """,
         ["graph"] = """

@@ -61,6 +61,13 @@ internal static class ImportCases
             return b.Output(b.Node("ConvTranspose", "up", new[] { "x", b.Random("w", new long[] { 3, 4, 3, 3 }), b.Random("b", new long[] { 4 }) },
                 Ints("strides", 2, 2), Ints("pads", 1, 1, 1, 1), Ints("output_padding", 1, 1)));
         }, "conv2d_transpose(4, 3, stride: 2, padding: 1, output_padding: 1)"),
+        ["conv_transpose_same"] = (() =>
+        {
+            // The .cnn's 'same' (P = H stride): k - stride = 1 cropped at the bottom and right.
+            var b = new OnnxBuilder().Input("x", 3, 4, 5);
+            return b.Output(b.Node("ConvTranspose", "up", new[] { "x", b.Random("w", new long[] { 3, 2, 3, 3 }) },
+                Ints("strides", 2, 2), Ints("pads", 0, 0, 1, 1)));
+        }, "up = conv2d_transpose(2, 3, stride: 2, padding: same, bias: false)"),
         ["batchnorm_epsilon"] = (() =>
         {
             var b = new OnnxBuilder().Input("x", 3, 6, 6);
