@@ -11,8 +11,8 @@ namespace NetGen.Execution;
 public interface ISampleSlices
 {
     /// <summary>
-    /// Runs pass <paramref name="pass"/> (the generated code numbers them: 0 forward, 1 backward,
-    /// 2 the repack after a step) over slice <paramref name="slice"/> of <paramref name="samples"/>
+    /// Runs pass <paramref name="pass"/> (<see cref="SampleSlices.Forward"/>, <see cref="SampleSlices.Backward"/>,
+    /// or <see cref="SampleSlices.Repack"/>) over slice <paramref name="slice"/> of <paramref name="samples"/>
     /// samples: samples [slice x samples / slices, (slice + 1) x samples / slices); the repack
     /// takes a share of the layers instead. No checks.
     /// </summary>
@@ -28,6 +28,15 @@ public interface ISampleSlices
 /// </summary>
 public static class SampleSlices
 {
+    /// <summary>The pass that runs a slice of the samples forward, saving every output.</summary>
+    public const int Forward = 0;
+
+    /// <summary>The pass that runs a slice's backward.</summary>
+    public const int Backward = 1;
+
+    /// <summary>The repack after an optimizer step: each slice packs a share of the layers (samples unused).</summary>
+    public const int Repack = 2;
+
     /// <summary>Runs every slice of pass <paramref name="pass"/> and returns when all are done.</summary>
     /// <param name="pool">The workers, or null for the calling thread alone.</param>
     /// <param name="network">The network.</param>

@@ -17,8 +17,6 @@ namespace NetGen.Generator.Emit.Execution;
 /// </summary>
 internal static class TrainingPasses
 {
-    private const string Span = "global::System.Span<float>";
-
     /// <summary>The buffers a layer's repack after a step writes.</summary>
     private static readonly KernelBufferKind[] PackedKinds =
     {
@@ -33,8 +31,9 @@ internal static class TrainingPasses
     {
         var nodes = layout.Network.Nodes;
         w.Line();
-        w.Open("private void NetgenPackTraining()");
-        w.Line($"{Span} m = _netgenMemory;");
+        w.Line("/// <summary>Packs the weights for the training kernels.</summary>");
+        w.Open("protected override void PackTraining()");
+        w.Line("var m = Arena;");
         for (int n = 1; n < nodes.Count; n++)
             if (layout.Analysis.Layers[n].Computed) code.Pack(w, n, training: true);
         w.Close();
@@ -46,17 +45,17 @@ internal static class TrainingPasses
         }
         w.Line();
         w.Line("/// <summary>A batch of <paramref name=\"n\"/> samples, already in the inputs region, through every layer, saving each output; <paramref name=\"train\"/> draws dropout masks.</summary>");
-        w.Open("private void NetgenForwardTraining(int n, bool train)");
-        w.Line($"{Span} m = _netgenMemory;");
+        w.Open("protected override void ForwardTraining(int n, bool train)");
+        w.Line("var m = Arena;");
         for (int n = 1; n < nodes.Count; n++)
             if (layout.Analysis.Layers[n].Computed) code.Forward(w, n, training: true);
         w.Close();
 
         w.Line();
         w.Line("/// <summary>Backward over the batch, from the logits' gradient: parameter gradients accumulate into the (zeroed) gradient block.</summary>");
-        w.Open("private void NetgenBackward(int n)");
-        w.Line($"{Span} m = _netgenMemory;");
-        w.Line("var pool = _netgenPool;");
+        w.Open("protected override void Backward(int n)");
+        w.Line("var m = Arena;");
+        w.Line("var pool = Pool;");
         for (int n = nodes.Count - 1; n >= 1; n--)
             if (layout.Analysis.Layers[n].Computed) code.Backward(w, n);
         w.Close();
@@ -77,18 +76,18 @@ internal static class TrainingPasses
             /// A batch of <paramref name="n"/> samples, already in the inputs region, through every layer, saving each
             /// output: {{count}} slices of the samples, a worker each on a pool (no layer draws masks, so <paramref name="train"/> changes nothing).
             /// </summary>
-            private void NetgenForwardTraining(int n, bool train) =>
-                global::NetGen.Execution.SampleSlices.Run(_netgenPool, this, 0, {{count}}, n);
+            protected override void ForwardTraining(int n, bool train) =>
+                global::NetGen.Execution.SampleSlices.Run(Pool, this, global::NetGen.Execution.SampleSlices.Forward, {{count}}, n);
 
             /// <summary>
             /// Backward over the batch from the logits' gradient, {{count}} slices of the samples: the first slice's parameter
             /// gradients accumulate into the gradient block, each later slice's into its own block, added in slice order.
             /// </summary>
-            private void NetgenBackward(int n)
+            protected override void Backward(int n)
             {
-                global::NetGen.Execution.SampleSlices.Run(_netgenPool, this, 1, {{count}}, n);
+                global::NetGen.Execution.SampleSlices.Run(Pool, this, global::NetGen.Execution.SampleSlices.Backward, {{count}}, n);
             """);
-        w.Line($"    {Span} m = _netgenMemory;");
+        w.Line("    var m = Arena;");
         if (trainable > 0)
         {
             w.Line($"    for (int slice = 1; slice < {count}; slice++)");
@@ -99,10 +98,10 @@ internal static class TrainingPasses
         w.Line("}");
         w.Lines($$"""
 
-            /// <summary>Pass 0: forward of a slice of the samples; 1: its backward; 2: the repack after a step, a share of the layers per slice (samples unused).</summary>
+            /// <summary>Forward of a slice of the samples, its backward, or the repack after a step (a share of the layers per slice, samples unused).</summary>
             void global::NetGen.Execution.ISampleSlices.RunSlice(int pass, int slice, int samples)
             {
-                if (pass == 2)
+                if (pass == global::NetGen.Execution.SampleSlices.Repack)
                 {
                     NetgenPackSlice(slice);
                     return;
@@ -110,7 +109,7 @@ internal static class TrainingPasses
                 int s = slice * samples / {{count}};
                 int n = (slice + 1) * samples / {{count}} - s;
                 if (n == 0) return;
-                if (pass == 0) NetgenForwardSlice(s, n, slice);
+                if (pass == global::NetGen.Execution.SampleSlices.Forward) NetgenForwardSlice(s, n, slice);
                 else NetgenBackwardSlice(s, n, slice);
             }
             """);
@@ -118,11 +117,11 @@ internal static class TrainingPasses
         WritePackSlices(w, layout, code, slices);
 
         code.Sliced = true;
-        string scratch = $"int scratch = {Number(scratchBase)} + slice * {Number(scratchFloats)};";
+        string scratch = $"long scratch = {Number(scratchBase)} + slice * {Number(scratchFloats)};";
         w.Line();
         w.Line("/// <summary>Samples [s, s + n) of the batch through every layer, saving each output; <paramref name=\"slice\"/> picks the scratch.</summary>");
         w.Open("private void NetgenForwardSlice(int s, int n, int slice)");
-        w.Line($"{Span} m = _netgenMemory;");
+        w.Line("var m = Arena;");
         if (scratchFloats > 0) w.Line(scratch);
         for (int n = 1; n < nodes.Count; n++)
             if (layout.Analysis.Layers[n].Computed) code.Forward(w, n, training: true);
@@ -131,11 +130,11 @@ internal static class TrainingPasses
         w.Line();
         w.Line("/// <summary>Backward of samples [s, s + n): parameter gradients accumulate into slice <paramref name=\"slice\"/>'s block (cleared first unless it is the gradient block).</summary>");
         w.Open("private void NetgenBackwardSlice(int s, int n, int slice)");
-        w.Line($"{Span} m = _netgenMemory;");
+        w.Line("var m = Arena;");
         if (scratchFloats > 0) w.Line(scratch);
         if (trainable > 0)
         {
-            w.Line($"int g = slice == 0 ? {Number(layout.GradientBase)} : {Number(partials - trainable)} + slice * {Number(trainable)};");
+            w.Line($"long g = slice == 0 ? {Number(layout.GradientBase)} : {Number(partials - trainable)} + slice * {Number(trainable)};");
             w.Line($"if (slice > 0) m.Slice(g, {Number(trainable)}).Clear();");
         }
         for (int n = nodes.Count - 1; n >= 1; n--)
@@ -175,7 +174,7 @@ internal static class TrainingPasses
         w.Line();
         w.Line("/// <summary>Slice <paramref name=\"slice\"/>'s share of the repack after a step (the layers' packed floats balanced over the slices).</summary>");
         w.Open("private void NetgenPackSlice(int slice)");
-        w.Line($"{Span} m = _netgenMemory;");
+        w.Line("var m = Arena;");
         w.Open("switch (slice)");
         for (int i = 0; i < slices; i++)
         {
