@@ -7,8 +7,9 @@ namespace NetGen.Execution;
 /// them. An instance serves one call at a time: a call of a member that touches its memory while
 /// another thread is inside one throws an <see cref="InvalidOperationException"/> (nested calls on
 /// one thread are fine). Use one instance per thread, or <see cref="NetworkPool{TNetwork}"/>.
+/// An instance's memory lives outside the managed heap: dispose it to free that memory at once.
 /// </summary>
-public interface INetwork
+public interface INetwork : IDisposable
 {
     /// <summary>What the instance allocated memory for.</summary>
     ExecutionMode Mode { get; }
