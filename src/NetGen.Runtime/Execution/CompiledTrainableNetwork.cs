@@ -279,7 +279,9 @@ public abstract class CompiledTrainableNetwork : CompiledNetwork, ITrainableNetw
         var l = Layout;
         if (labels.Length == 0 || labels.Length % l.LabelsPerSample != 0)
         {
-            string need = l.LabelsPerSample == 1 ? "one class index per sample" : $"{l.LabelsPerSample} class indices (one per output pixel) per sample";
+            string need = l.LabelsPerSample == 1
+                ? "one class index per sample"
+                : $"one class index per output pixel, {l.LabelsPerSample} per sample in (H, W) order ({l.LabelGrid}), so labels.Length = samples x {l.LabelsPerSample}";
             throw new ArgumentException($"{l.Name}: training needs {need}, for at least one sample; there are {labels.Length} labels.", nameof(labels));
         }
         int samples = labels.Length / l.LabelsPerSample;

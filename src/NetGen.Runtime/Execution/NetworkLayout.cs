@@ -47,6 +47,9 @@ public sealed record NetworkLayout
     /// <summary>Labels per sample: 1 for a class-score vector, H x W for per-pixel scores.</summary>
     public int LabelsPerSample { get; init; } = 1;
 
+    /// <summary>With per-pixel labels, the output's pixels as "HxW" ("5x6"), for messages; else null.</summary>
+    public string? LabelGrid { get; init; }
+
     /// <summary>Classes of the softmax the loss takes.</summary>
     public int Classes { get; init; }
 

@@ -19,7 +19,8 @@ internal static class TrainingMembers
         var network = layout.Network;
         var output = layout.Analysis.OutputShape;
         long pixels = output.IsVector ? 1 : (long)output.H * output.W;
-        yield return $"TrainingFloats = (TrainingBytes + TrainingKernelBytes) / 4, MaxBatch = {Number(network.Batch)}, LabelsPerSample = {Number(pixels)}, Classes = {Number(output.C)},";
+        string grid = pixels == 1 ? "" : $" LabelGrid = \"{output.H}x{output.W}\",";
+        yield return $"TrainingFloats = (TrainingBytes + TrainingKernelBytes) / 4, MaxBatch = {Number(network.Batch)}, LabelsPerSample = {Number(pixels)},{grid} Classes = {Number(output.C)},";
         yield return $"GradientOffset = {Number(layout.GradientBase)}, GradientFloats = {Number(layout.TrainableFloats)}, " +
                      $"OptimizerStateOffset = {Number(layout.StateBase)}, OptimizerStateFloats = {Number(layout.StateFloats)},";
         if (ExecutionMembers.HasDropout(layout)) yield return "HasDropout = true,";
