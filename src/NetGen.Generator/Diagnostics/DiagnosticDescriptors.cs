@@ -155,7 +155,7 @@ public static class DiagnosticDescriptors
         var all = new[]
         {
             SyntaxError, UnknownLayer, UnknownArgument, InvalidArgument, UnknownNode, DuplicateNode, Cycle,
-            UnusedNode, MissingInput, CnnFileNotFound, NotPartial, BlockArguments, NoLayers, CannotBind, DuplicateClass,
+            UnusedNode, MissingInput, CnnFileNotFound, NotPartial, BlockArguments, NoLayers, CannotBind, DuplicateClass, DeclaresBaseClass,
             ElementwiseShapeMismatch, ConcatShapeMismatch, KernelLargerThanInput, DenseOn4D, NonPositiveOutput,
             GroupsMismatch, NeedsSpatialInput, TensorTooLarge,
             ParamsBudgetExceeded, InferenceBudgetExceeded, TrainingBudgetExceeded,

@@ -153,7 +153,7 @@ namespace Samples.Exercises
             Name = "ThreeConv", InputShape = "(3, 200, 300)", OutputShape = "(400, 25, 38)",
             InputSize = 180000, OutputSize = 380000, Parameters = s_netgenParameters, ParameterFloats = 903400,
             InferenceFloats = (InferenceBytes + InferenceKernelBytes) / 4, BandWorkspaceOffset = 4063624, BandWorkspaceFloats = 216,
-            TrainingFloats = (TrainingBytes + TrainingKernelBytes) / 4, MaxBatch = 50, LabelsPerSample = 950, Classes = 400,
+            TrainingFloats = (TrainingBytes + TrainingKernelBytes) / 4, MaxBatch = 50, LabelsPerSample = 950, LabelGrid = "25x38", Classes = 400,
             GradientOffset = 903400, GradientFloats = 903400, OptimizerStateOffset = 1806800, OptimizerStateFloats = 1806800,
         };
 
