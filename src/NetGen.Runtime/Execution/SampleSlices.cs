@@ -12,7 +12,9 @@ public interface ISampleSlices
 {
     /// <summary>
     /// Runs pass <paramref name="pass"/> (<see cref="SampleSlices.Forward"/>, <see cref="SampleSlices.Backward"/>,
-    /// or <see cref="SampleSlices.Repack"/>) over slice <paramref name="slice"/> of <paramref name="samples"/>
+    /// <see cref="SampleSlices.Repack"/>; with batch norms that train, 3, 5, ... the later forward phases and
+    /// 4, 6, ... the later backward phases, each after the calling thread combined the slices'
+    /// partials) over slice <paramref name="slice"/> of <paramref name="samples"/>
     /// samples: samples [slice x samples / slices, (slice + 1) x samples / slices); the repack
     /// takes a share of the layers instead. No checks.
     /// </summary>

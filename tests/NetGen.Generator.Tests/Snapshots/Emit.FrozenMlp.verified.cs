@@ -17,7 +17,7 @@
 /// Memory (fp32, MB = 10^6 bytes):
 /// Parameters: 409.1 KB
 /// Inference peak: 1.0 KB activations + 409.1 KB parameters = 410.2 KB
-/// Kernel buffers beside the plans (packed weights, scratch): 410.6 KB inference, 412.2 KB training
+/// Kernel buffers beside the plans (packed weights, scratch): 410.6 KB inference, 425.0 KB training
 /// Training at batch 32 (sgd):
 ///   Inputs:             100.4 KB
 ///   Activations:         34.0 KB
@@ -30,7 +30,7 @@
 /// </code>
 /// </summary>
 [global::System.CodeDom.Compiler.GeneratedCode("NetGen.Generator", "0.1.0")]
-partial class FrozenMlp : global::NetGen.Execution.CompiledTrainableNetwork
+partial class FrozenMlp : global::NetGen.Execution.CompiledTrainableNetwork, global::NetGen.Execution.ISampleSlices
 {
     /// <summary>Parameters (fp32 elements): trainable, frozen, and BatchNorm running statistics.</summary>
     public const long ParameterCount = 102282;
@@ -80,7 +80,7 @@ partial class FrozenMlp : global::NetGen.Execution.CompiledTrainableNetwork
         "Memory (fp32, MB = 10^6 bytes):\n" +
         "Parameters: 409.1 KB\n" +
         "Inference peak: 1.0 KB activations + 409.1 KB parameters = 410.2 KB\n" +
-        "Kernel buffers beside the plans (packed weights, scratch): 410.6 KB inference, 412.2 KB training\n" +
+        "Kernel buffers beside the plans (packed weights, scratch): 410.6 KB inference, 425.0 KB training\n" +
         "Training at batch 32 (sgd):\n" +
         "  Inputs:             100.4 KB\n" +
         "  Activations:         34.0 KB\n" +
@@ -120,7 +120,7 @@ partial class FrozenMlp : global::NetGen.Execution.CompiledTrainableNetwork
     /// <summary>Bytes the kernels need beside <see cref="InferenceBytes"/>: packed weight copies and scratch. An inference instance allocates the sum.</summary>
     public const long InferenceKernelBytes = 410624;
     /// <summary>Bytes the kernels need beside <see cref="TrainingBytes"/>: forward and backward packed weight copies and scratch. A training instance allocates the sum.</summary>
-    public const long TrainingKernelBytes = 412160;
+    public const long TrainingKernelBytes = 425000;
 
     /// <summary>Every parameter tensor: name, PyTorch shape, offset, initialiser (in the order weight files list them).</summary>
     public static global::System.ReadOnlySpan<global::NetGen.Execution.ParameterTensor> ParameterTensors => s_netgenParameters;
@@ -177,12 +177,20 @@ partial class FrozenMlp : global::NetGen.Execution.CompiledTrainableNetwork
         inputs.CopyTo(m.Slice(105374, n * 784));
     }
 
-    /// <summary>Softmax cross-entropy of the saved logits of n samples: sums, and the summed loss's gradient at the logits.</summary>
+    /// <summary>Softmax cross-entropy of the saved logits of n samples: sums, and the summed loss's gradient at the logits of each of the 2 sample slices.</summary>
     protected override global::NetGen.Execution.LossTotals Loss(global::System.ReadOnlySpan<int> labels, int n, int firstSample)
     {
         var m = Arena;
-        return global::NetGen.Execution.SoftmaxLoss.SumForwardBackward(m.Slice(143070, n * 10), m.Slice(138654, n * 10),
-            labels, 10, TrainingSettings.IgnoreLabel, "FrozenMlp", (long)firstSample * 1);
+        var totals = default(global::NetGen.Execution.LossTotals);
+        for (int slice = 0; slice < 2; slice++)
+        {
+            int s = slice * n / 2;
+            int count = (slice + 1) * n / 2 - s;
+            if (count == 0) continue;
+            totals += global::NetGen.Execution.SoftmaxLoss.SumForwardBackward(m.Slice(138974 + s * 256 + count * 128, count * 10), m.Slice(138654 + s * 10, count * 10),
+                labels.Slice(s * 1, count * 1), 10, TrainingSettings.IgnoreLabel, "FrozenMlp", (long)(firstSample + s) * 1);
+        }
+        return totals;
     }
 
     /// <summary>One SGD with momentum update, as PyTorch defines it, then the repack of the weights the kernels read.</summary>
@@ -190,7 +198,7 @@ partial class FrozenMlp : global::NetGen.Execution.CompiledTrainableNetwork
     {
         var m = Arena;
         global::NetGen.Execution.OptimizerStep.Sgd(m.Slice(0, 102282), m.Slice(102282, 1546), m.Slice(103828, 1546), s_netgenParameters, TrainingSettings, step, "FrozenMlp");
-        PackTraining();
+        global::NetGen.Execution.SampleSlices.Run(Pool, this, global::NetGen.Execution.SampleSlices.Repack, 2, 2);
     }
 
     /// <summary>Predict's outputs of the <paramref name="n"/> samples the training forward just ran: the logits.</summary>
@@ -230,41 +238,134 @@ partial class FrozenMlp : global::NetGen.Execution.CompiledTrainableNetwork
         global::NetGen.Kernels.Dense.Pack(m.Slice(247518, 2048), m.Slice(100992, 1280), in s_netgenDims3);
     }
 
-    /// <summary>A batch of <paramref name="n"/> samples, already in the inputs region, through every layer, saving each output; <paramref name="train"/> draws dropout masks.</summary>
+    /// <summary>Whether the sliced forward at hand trains (batch statistics, dropout masks) or evaluates.</summary>
+    private bool _netgenSliceTrain;
+
+    /// <summary>
+    /// A batch of <paramref name="n"/> samples, already in the inputs region, through every layer, saving each
+    /// output: 2 slices of the samples, a worker each on a pool, in 2 phase(s); between two, the calling thread
+    /// combines the slices' batch-norm moments in slice order. <paramref name="train"/> uses batch statistics and draws dropout masks.
+    /// </summary>
     protected override void ForwardTraining(int n, bool train)
     {
+        _netgenSliceTrain = train;
+        global::NetGen.Execution.SampleSlices.Run(Pool, this, 0, 2, n);
         var m = Arena;
-        // dense_1: Dense + ReLU, frozen (784) -> (128)
-        global::NetGen.Kernels.Dense.Forward(m.Slice(130462, n * 128), m.Slice(105374, n * 784), m.Slice(147166, 100352), m.Slice(100352, 128), s_netgenDims1 with { N = n }, global::NetGen.Activation.ReLU, 0f);
-        // batchnorm_1: BatchNorm (128) -> (128)
-        if (train) global::NetGen.Kernels.BatchNorm.ForwardTraining(m.Slice(134558, n * 128), m.Slice(249566, 128), m.Slice(249694, 128), m.Slice(100736, 128), m.Slice(100864, 128), m.Slice(130462, n * 128), m.Slice(100480, 128), m.Slice(100608, 128), m.Slice(249822, 256), n * 1, 128, 1E-05f, 0.1f);
-        else global::NetGen.Kernels.BatchNorm.ForwardInference(m.Slice(134558, n * 128), m.Slice(130462, n * 128), m.Slice(100480, 128), m.Slice(100608, 128), m.Slice(100736, 128), m.Slice(100864, 128), m.Slice(249822, 256), n * 1, 128, 1E-05f);
-        // dense_2: Dense (128) -> (10)
-        global::NetGen.Kernels.Dense.Forward(m.Slice(138654, n * 10), m.Slice(134558, n * 128), m.Slice(247518, 2048), m.Slice(102272, 10), s_netgenDims3 with { N = n }, global::NetGen.Activation.None, 0f);
+        if (train) global::NetGen.Kernels.BatchNorm.CombineMoments(m.Slice(249566, 128), m.Slice(249694, 128), m.Slice(253032, 128), m.Slice(253160, 128), m.Slice(100736, 128), m.Slice(100864, 128), m.Slice(252520, 512), m.Slice(100480, 128), m.Slice(100608, 128), n, 2, 1, 128, 1E-05f, 0.1f); // batchnorm_1
+        global::NetGen.Execution.SampleSlices.Run(Pool, this, 3, 2, n);
     }
 
-    /// <summary>Backward over the batch, from the logits' gradient: parameter gradients accumulate into the (zeroed) gradient block.</summary>
+    /// <summary>
+    /// Backward over the batch from the logits' gradient, 2 slices of the samples: the first slice's parameter
+    /// gradients accumulate into the gradient block, each later slice's into its own block, added in slice order.
+    /// </summary>
     protected override void Backward(int n)
     {
+        global::NetGen.Execution.SampleSlices.Run(Pool, this, 1, 2, n);
         var m = Arena;
-        var pool = Pool;
+        global::NetGen.Kernels.BatchNorm.CombineBackward(m.Slice(253032, 384), m.Slice(102282, 128), m.Slice(102410, 128), m.Slice(252520, 512), m.Slice(100480, 128), m.Slice(249566, 128), m.Slice(249694, 128), n, 2, 1, 128); // batchnorm_1
+        global::NetGen.Execution.SampleSlices.Run(Pool, this, 4, 2, n);
+        for (int slice = 1; slice < 2; slice++)
+            if (global::NetGen.Execution.SampleSlices.HasSamples(slice, 2, n))
+                global::NetGen.Execution.ExecutionOps.AddInto(m.Slice(102282, 1546), m.Slice(249428 + slice * 1546, 1546));
+    }
+
+    /// <summary>Pass 0: forward of a slice of the samples; 1: its backward; 2: the repack after a step, a share of the layers per slice (samples unused); 3, 5, ...: the later forward phases; 4, 6, ...: the later backward phases.</summary>
+    void global::NetGen.Execution.ISampleSlices.RunSlice(int pass, int slice, int samples)
+    {
+        if (pass == 2)
+        {
+            NetgenPackSlice(slice);
+            return;
+        }
+        int s = slice * samples / 2;
+        int n = (slice + 1) * samples / 2 - s;
+        if (n == 0) return;
+        switch (pass)
+        {
+            case 0:
+                NetgenForwardSlice(s, n, slice);
+                break;
+            case 1:
+                NetgenBackwardSlice(s, n, slice);
+                break;
+            case 3:
+                NetgenForwardSlice1(s, n, slice);
+                break;
+            case 4:
+                NetgenBackwardSlice1(s, n, slice);
+                break;
+        }
+    }
+
+    /// <summary>Slice <paramref name="slice"/>'s share of the repack after a step (the layers' packed floats balanced over the slices).</summary>
+    private void NetgenPackSlice(int slice)
+    {
+        var m = Arena;
+        switch (slice)
+        {
+            case 0: // 100352 packed floats
+            {
+                global::NetGen.Kernels.Dense.Pack(m.Slice(147166, 100352), m.Slice(0, 100352), in s_netgenDims1);
+                break;
+            }
+            case 1: // 2048 packed floats
+            {
+                global::NetGen.Kernels.Dense.Pack(m.Slice(247518, 2048), m.Slice(100992, 1280), in s_netgenDims3);
+                break;
+            }
+        }
+    }
+
+    /// <summary>Forward phase 0 of samples [s, s + n), saving each output; <paramref name="slice"/> picks the scratch and the partials.</summary>
+    private void NetgenForwardSlice(int s, int n, int slice)
+    {
+        var m = Arena;
+        long scratch = 250206 + slice * 384;
+        // dense_1: Dense + ReLU, frozen (784) -> (128)
+        global::NetGen.Kernels.Dense.Forward(m.Slice(130462 + s * 128, n * 128), m.Slice(105374 + s * 784, n * 784), m.Slice(147166, 100352), m.Slice(100352, 128), s_netgenDims1 with { N = n }, global::NetGen.Activation.ReLU, 0f);
+        // batchnorm_1: this slice's moments, combined across the slices before the next phase
+        if (_netgenSliceTrain) global::NetGen.Kernels.BatchNorm.SliceMoments(m.Slice(252520 + slice * 256, 256), m.Slice(130462 + s * 128, n * 128), m.Slice(scratch + 0, 128), n * 1, 128);
+    }
+
+    /// <summary>Forward phase 1 of samples [s, s + n), saving each output; <paramref name="slice"/> picks the scratch and the partials.</summary>
+    private void NetgenForwardSlice1(int s, int n, int slice)
+    {
+        var m = Arena;
+        long scratch = 250206 + slice * 384;
+        // batchnorm_1: BatchNorm (128) -> (128)
+        if (_netgenSliceTrain) global::NetGen.Kernels.BatchNorm.Normalize(m.Slice(134558 + s * 128, n * 128), m.Slice(130462 + s * 128, n * 128), m.Slice(253032, 128), m.Slice(253160, 128), n * 1, 128);
+        else global::NetGen.Kernels.BatchNorm.ForwardInference(m.Slice(134558 + s * 128, n * 128), m.Slice(130462 + s * 128, n * 128), m.Slice(100480, 128), m.Slice(100608, 128), m.Slice(100736, 128), m.Slice(100864, 128), m.Slice(scratch + 0, 256), n * 1, 128, 1E-05f);
+        // dense_2: Dense (128) -> (10)
+        global::NetGen.Kernels.Dense.Forward(m.Slice(138654 + s * 10, n * 10), m.Slice(134558 + s * 128, n * 128), m.Slice(247518, 2048), m.Slice(102272, 10), s_netgenDims3 with { N = n }, global::NetGen.Activation.None, 0f);
+    }
+
+    /// <summary>Backward of samples [s, s + n): parameter gradients accumulate into slice <paramref name="slice"/>'s block (cleared first unless it is the gradient block).</summary>
+    private void NetgenBackwardSlice(int s, int n, int slice)
+    {
+        var m = Arena;
+        long scratch = 250206 + slice * 384;
+        long g = slice == 0 ? 102282 : 249428 + slice * 1546;
+        if (slice > 0) m.Slice(g, 1546).Clear();
         // dense_2: Dense
-        m.Slice(138974, n * 128).Clear();
-        if (pool is not null)
-        {
-            var work = new global::NetGen.Execution.DenseBackwardWork(Memory, 102538, 1280, 103818, 10, 143070, n * 10, 134558, n * 128, 138974, n * 128, 100992, 1280, s_netgenDims3 with { N = n });
-            pool.Run(2, in work);
-        }
-        else
-        {
-            global::NetGen.Kernels.Dense.BackwardWeights(m.Slice(102538, 1280), m.Slice(143070, n * 10), m.Slice(134558, n * 128), s_netgenDims3 with { N = n });
-            global::NetGen.Kernels.Dense.BackwardBias(m.Slice(103818, 10), m.Slice(143070, n * 10), s_netgenDims3 with { N = n });
-            global::NetGen.Kernels.Dense.BackwardData(m.Slice(138974, n * 128), m.Slice(143070, n * 10), m.Slice(100992, 1280), s_netgenDims3 with { N = n });
-        }
+        global::NetGen.Kernels.Dense.BackwardWeights(m.Slice(g + 256, 1280), m.Slice(138974 + s * 256 + n * 128, n * 10), m.Slice(134558 + s * 128, n * 128), s_netgenDims3 with { N = n });
+        global::NetGen.Kernels.Dense.BackwardBias(m.Slice(g + 1536, 10), m.Slice(138974 + s * 256 + n * 128, n * 10), s_netgenDims3 with { N = n });
+        m.Slice(138974 + s * 256, n * 128).Clear();
+        global::NetGen.Kernels.Dense.BackwardData(m.Slice(138974 + s * 256, n * 128), m.Slice(138974 + s * 256 + n * 128, n * 10), m.Slice(100992, 1280), s_netgenDims3 with { N = n });
+        // batchnorm_1: this slice's gradient sums, combined across the slices before the next phase
+        global::NetGen.Kernels.BatchNorm.BackwardSliceSums(m.Slice(252520 + slice * 256, 256), m.Slice(138974 + s * 256, n * 128), m.Slice(130462 + s * 128, n * 128), m.Slice(249566, 128), m.Slice(scratch + 0, 128), n * 1, 128);
+    }
+
+    /// <summary>Backward phase 1 of samples [s, s + n): parameter gradients accumulate into slice <paramref name="slice"/>'s block.</summary>
+    private void NetgenBackwardSlice1(int s, int n, int slice)
+    {
+        var m = Arena;
+        long scratch = 250206 + slice * 384;
+        long g = slice == 0 ? 102282 : 249428 + slice * 1546;
         // batchnorm_1: BatchNorm
-        m.Slice(143070, n * 128).Clear();
-        global::NetGen.Kernels.BatchNorm.Backward(m.Slice(143070, n * 128), m.Slice(102282, 128), m.Slice(102410, 128), m.Slice(138974, n * 128), m.Slice(130462, n * 128), m.Slice(100480, 128), m.Slice(249566, 128), m.Slice(249694, 128), m.Slice(249822, 384), n * 1, 128);
+        m.Slice(138974 + s * 256 + n * 128, n * 128).Clear();
+        global::NetGen.Kernels.BatchNorm.BackwardApply(m.Slice(138974 + s * 256 + n * 128, n * 128), m.Slice(138974 + s * 256, n * 128), m.Slice(130462 + s * 128, n * 128), m.Slice(253032, 384), n * 1, 128);
         // dense_1: Dense + ReLU, frozen
-        global::NetGen.Kernels.Activations.BackwardInPlace(m.Slice(143070, n * 128), m.Slice(130462, n * 128), global::NetGen.Activation.ReLU, 0f);
+        global::NetGen.Kernels.Activations.BackwardInPlace(m.Slice(138974 + s * 256 + n * 128, n * 128), m.Slice(130462 + s * 128, n * 128), global::NetGen.Activation.ReLU, 0f);
     }
 }

@@ -255,7 +255,7 @@ namespace Samples.Exercises
         /// output: 2 slices of the samples, a worker each on a pool (no layer draws masks, so <paramref name="train"/> changes nothing).
         /// </summary>
         protected override void ForwardTraining(int n, bool train) =>
-            global::NetGen.Execution.SampleSlices.Run(Pool, this, global::NetGen.Execution.SampleSlices.Forward, 2, n);
+            global::NetGen.Execution.SampleSlices.Run(Pool, this, 0, 2, n);
 
         /// <summary>
         /// Backward over the batch from the logits' gradient, 2 slices of the samples: the first slice's parameter
@@ -263,17 +263,17 @@ namespace Samples.Exercises
         /// </summary>
         protected override void Backward(int n)
         {
-            global::NetGen.Execution.SampleSlices.Run(Pool, this, global::NetGen.Execution.SampleSlices.Backward, 2, n);
+            global::NetGen.Execution.SampleSlices.Run(Pool, this, 1, 2, n);
             var m = Arena;
             for (int slice = 1; slice < 2; slice++)
                 if (global::NetGen.Execution.SampleSlices.HasSamples(slice, 2, n))
                     global::NetGen.Execution.ExecutionOps.AddInto(m.Slice(903400, 903400), m.Slice(257571472 + slice * 903400, 903400));
         }
 
-        /// <summary>Forward of a slice of the samples, its backward, or the repack after a step (a share of the layers per slice, samples unused).</summary>
+        /// <summary>Pass 0: forward of a slice of the samples; 1: its backward; 2: the repack after a step, a share of the layers per slice (samples unused).</summary>
         void global::NetGen.Execution.ISampleSlices.RunSlice(int pass, int slice, int samples)
         {
-            if (pass == global::NetGen.Execution.SampleSlices.Repack)
+            if (pass == 2)
             {
                 NetgenPackSlice(slice);
                 return;
@@ -281,7 +281,7 @@ namespace Samples.Exercises
             int s = slice * samples / 2;
             int n = (slice + 1) * samples / 2 - s;
             if (n == 0) return;
-            if (pass == global::NetGen.Execution.SampleSlices.Forward) NetgenForwardSlice(s, n, slice);
+            if (pass == 0) NetgenForwardSlice(s, n, slice);
             else NetgenBackwardSlice(s, n, slice);
         }
 
