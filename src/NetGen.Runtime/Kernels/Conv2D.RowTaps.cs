@@ -16,14 +16,13 @@ namespace NetGen.Kernels;
 public static unsafe partial class Conv2D
 {
     /// <summary>Channels per tile of <see cref="ForwardRowTaps(Span{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, in Conv2DDims, Activation, float)"/>: 4 blocks of 16.</summary>
-    private const int RowTapChannels = 4 * Simd.Block;
+    private const int RowTapChannels = ConvKernelChoice.RowTapChannels;
 
     /// <summary>
     /// Whether <see cref="ForwardRowTaps(Span{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, in Conv2DDims, Activation, float)"/> takes this convolution: no groups, at most 4 input
     /// channels, no horizontal dilation, K a multiple of 64.
     /// </summary>
-    public static bool RunsAsRowTaps(in Conv2DDims dims) =>
-        dims.Groups == 1 && dims.C <= 4 && dims.DilationW == 1 && dims.K % RowTapChannels == 0;
+    public static bool RunsAsRowTaps(in Conv2DDims dims) => ConvKernelChoice.RowTaps(dims.Shape);
 
     /// <summary>
     /// y = act(conv(x, w) + b) for a convolution <see cref="RunsAsRowTaps"/> takes; arguments as

@@ -72,7 +72,7 @@ internal sealed partial class LayerCode
         {
             case OpKind.Conv2D:
             case OpKind.DepthwiseConv2D:
-                w.Line($"{ConvForward(training, RunsWinograd(n, training))}{Y}, {X}, {ForwardWeights(n, training)}, {ConvBias(n, training)}, " +
+                w.Line($"{ConvForward(n, training)}{Y}, {X}, {ForwardWeights(n, training)}, {ConvBias(n, training)}, " +
                        $"{ForwardWorkspace(training)}, {dims}, {ConvActivation(n, training)}, {Alpha(node)});");
                 FusedSoftmax(w, n, Y, rowsY, y.C, training);
                 break;
