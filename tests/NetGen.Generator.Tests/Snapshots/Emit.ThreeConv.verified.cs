@@ -485,7 +485,7 @@ namespace Samples.Exercises
             _netgenSteps++;
             global::System.Span<float> m = _netgenMemory;
             global::NetGen.Execution.OptimizerStep.Adam(m.Slice(0, 903400), m.Slice(903400, 903400), m.Slice(1806800, 1806800), s_netgenParameters, TrainingSettings, _netgenSteps, "ThreeConv");
-            global::NetGen.Execution.SampleSlices.Run(_netgenPool, this, 2, 2, 2);
+            global::NetGen.Execution.SampleSlices.Run(_netgenPool, this, global::NetGen.Execution.SamplePass.Repack, 2, 2);
         }
 
         private void NetgenLoadInputs(global::System.ReadOnlySpan<float> inputs, int n)
@@ -605,7 +605,7 @@ namespace Samples.Exercises
         /// output: 2 slices of the samples, a worker each on a pool (no layer draws masks, so <paramref name="train"/> changes nothing).
         /// </summary>
         private void NetgenForwardTraining(int n, bool train) =>
-            global::NetGen.Execution.SampleSlices.Run(_netgenPool, this, 0, 2, n);
+            global::NetGen.Execution.SampleSlices.Run(_netgenPool, this, global::NetGen.Execution.SamplePass.Forward, 2, n);
 
         /// <summary>
         /// Backward over the batch from the logits' gradient, 2 slices of the samples: the first slice's parameter
@@ -613,17 +613,17 @@ namespace Samples.Exercises
         /// </summary>
         private void NetgenBackward(int n)
         {
-            global::NetGen.Execution.SampleSlices.Run(_netgenPool, this, 1, 2, n);
+            global::NetGen.Execution.SampleSlices.Run(_netgenPool, this, global::NetGen.Execution.SamplePass.Backward, 2, n);
             global::System.Span<float> m = _netgenMemory;
             for (int slice = 1; slice < 2; slice++)
                 if (global::NetGen.Execution.SampleSlices.HasSamples(slice, 2, n))
                     global::NetGen.Execution.ExecutionOps.AddInto(m.Slice(903400, 903400), m.Slice(257571472 + slice * 903400, 903400));
         }
 
-        /// <summary>Pass 0: forward of a slice of the samples; 1: its backward; 2: the repack after a step, a share of the layers per slice (samples unused).</summary>
+        /// <summary>SamplePass.Forward: forward of a slice of the samples; Backward: its backward; Repack: the repack after a step, a share of the layers per slice (samples unused).</summary>
         void global::NetGen.Execution.ISampleSlices.RunSlice(int pass, int slice, int samples)
         {
-            if (pass == 2)
+            if (pass == global::NetGen.Execution.SamplePass.Repack)
             {
                 NetgenPackSlice(slice);
                 return;
@@ -631,7 +631,7 @@ namespace Samples.Exercises
             int s = slice * samples / 2;
             int n = (slice + 1) * samples / 2 - s;
             if (n == 0) return;
-            if (pass == 0) NetgenForwardSlice(s, n, slice);
+            if (pass == global::NetGen.Execution.SamplePass.Forward) NetgenForwardSlice(s, n, slice);
             else NetgenBackwardSlice(s, n, slice);
         }
 

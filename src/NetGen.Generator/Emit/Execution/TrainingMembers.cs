@@ -237,7 +237,7 @@ internal static class TrainingMembers
                 _netgenSteps++;
                 global::System.Span<float> m = _netgenMemory;
                 {{step}}
-                {{(TrainingPasses.Slices(layout) > 1 ? $"global::NetGen.Execution.SampleSlices.Run(_netgenPool, this, 2, {TrainingPasses.Slices(layout)}, {TrainingPasses.Slices(layout)});" : "NetgenPackTraining();")}}
+                {{(TrainingPasses.Slices(layout) > 1 ? $"global::NetGen.Execution.SampleSlices.Run(_netgenPool, this, global::NetGen.Execution.SamplePass.Repack, {TrainingPasses.Slices(layout)}, {TrainingPasses.Slices(layout)});" : "NetgenPackTraining();")}}
             }
 
             private void NetgenLoadInputs(global::System.ReadOnlySpan<float> inputs, int n)

@@ -78,7 +78,7 @@ internal static class TrainingPasses
             /// output: {{count}} slices of the samples, a worker each on a pool (no layer draws masks, so <paramref name="train"/> changes nothing).
             /// </summary>
             private void NetgenForwardTraining(int n, bool train) =>
-                global::NetGen.Execution.SampleSlices.Run(_netgenPool, this, 0, {{count}}, n);
+                global::NetGen.Execution.SampleSlices.Run(_netgenPool, this, global::NetGen.Execution.SamplePass.Forward, {{count}}, n);
 
             /// <summary>
             /// Backward over the batch from the logits' gradient, {{count}} slices of the samples: the first slice's parameter
@@ -86,7 +86,7 @@ internal static class TrainingPasses
             /// </summary>
             private void NetgenBackward(int n)
             {
-                global::NetGen.Execution.SampleSlices.Run(_netgenPool, this, 1, {{count}}, n);
+                global::NetGen.Execution.SampleSlices.Run(_netgenPool, this, global::NetGen.Execution.SamplePass.Backward, {{count}}, n);
             """);
         w.Line($"    {Span} m = _netgenMemory;");
         if (trainable > 0)
@@ -99,10 +99,10 @@ internal static class TrainingPasses
         w.Line("}");
         w.Lines($$"""
 
-            /// <summary>Pass 0: forward of a slice of the samples; 1: its backward; 2: the repack after a step, a share of the layers per slice (samples unused).</summary>
+            /// <summary>SamplePass.Forward: forward of a slice of the samples; Backward: its backward; Repack: the repack after a step, a share of the layers per slice (samples unused).</summary>
             void global::NetGen.Execution.ISampleSlices.RunSlice(int pass, int slice, int samples)
             {
-                if (pass == 2)
+                if (pass == global::NetGen.Execution.SamplePass.Repack)
                 {
                     NetgenPackSlice(slice);
                     return;
@@ -110,7 +110,7 @@ internal static class TrainingPasses
                 int s = slice * samples / {{count}};
                 int n = (slice + 1) * samples / {{count}} - s;
                 if (n == 0) return;
-                if (pass == 0) NetgenForwardSlice(s, n, slice);
+                if (pass == global::NetGen.Execution.SamplePass.Forward) NetgenForwardSlice(s, n, slice);
                 else NetgenBackwardSlice(s, n, slice);
             }
             """);
