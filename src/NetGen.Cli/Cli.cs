@@ -16,6 +16,8 @@ internal static class Cli
         root.Subcommands.Add(TrainCommand.Create());
         root.Subcommands.Add(EvalCommand.Create());
         root.Subcommands.Add(PredictCommand.Create());
+        root.Subcommands.Add(Import.ImportCommand.Create());
+        root.Subcommands.Add(Export.ExportCommand.Create());
         return root;
     }
 

@@ -30,6 +30,8 @@ public class OptionValueTests
                 ["train"] = [net, "--data", data, "--epochs", "1", "--val-fraction", "0.25", "--out", Path.Combine(folder, "run")],
                 ["eval"] = [net, "--data", data, "--checkpoint", missing],
                 ["predict"] = [net, "--checkpoint", missing, "--input", Path.Combine(folder, "no-image.png")],
+                ["import"] = [Path.Combine(folder, "no-model.onnx"), "--out", Path.Combine(folder, "imported")],
+                ["export"] = [net, "--weights", Path.Combine(folder, "no-weights.safetensors"), "--out", Path.Combine(folder, "model.onnx")],
             };
         }
 

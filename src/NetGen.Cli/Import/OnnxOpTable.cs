@@ -1,0 +1,83 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using NetGen.Onnx;
+
+namespace NetGen.Cli.Import;
+
+/// <summary>
+/// The one table of ONNX operators the importer knows: each converts to .cnn layers (docs/onnx.md
+/// lists what each maps to), or is a layer the language does not have yet, with the reason
+/// (adding the layer to the language makes that row a converter).
+/// </summary>
+internal static class OnnxOpTable
+{
+    private delegate void Converter(OnnxToCnn c, OnnxNode node);
+
+    private static readonly Dictionary<string, Converter> Converters = new(StringComparer.Ordinal)
+    {
+        ["Conv"] = (c, n) => c.Conv(n),
+        ["ConvTranspose"] = (c, n) => c.ConvTranspose(n),
+        ["BatchNormalization"] = (c, n) => c.BatchNorm(n),
+        ["LRN"] = (c, n) => c.Lrn(n),
+        ["Relu"] = (c, n) => c.Activation(n, "relu"),
+        ["Sigmoid"] = (c, n) => c.Activation(n, "sigmoid"),
+        ["Tanh"] = (c, n) => c.Activation(n, "tanh"),
+        ["LeakyRelu"] = (c, n) => c.Activation(n, "leaky_relu", alpha: 0.01f),
+        ["Elu"] = (c, n) => c.Activation(n, "elu", alpha: 1f),
+        ["Softmax"] = (c, n) => c.Softmax(n),
+        ["Add"] = (c, n) => c.Arithmetic(n),
+        ["Sub"] = (c, n) => c.Arithmetic(n),
+        ["Mul"] = (c, n) => c.Arithmetic(n),
+        ["Div"] = (c, n) => c.Arithmetic(n),
+        ["Concat"] = (c, n) => c.Concat(n),
+        ["MaxPool"] = (c, n) => c.Pool(n, "maxpool2d"),
+        ["AveragePool"] = (c, n) => c.Pool(n, "avgpool2d"),
+        ["GlobalAveragePool"] = (c, n) => c.GlobalAveragePool(n),
+        ["Resize"] = (c, n) => c.Resize(n),
+        ["Upsample"] = (c, n) => c.Resize(n),
+        ["Flatten"] = (c, n) => c.Flatten(n),
+        ["Reshape"] = (c, n) => c.Reshape(n),
+        ["Squeeze"] = (c, n) => c.Squeeze(n),
+        ["Unsqueeze"] = (c, n) => c.Unsqueeze(n),
+        ["Gemm"] = (c, n) => c.Gemm(n),
+        ["MatMul"] = (c, n) => c.MatMul(n),
+        ["Dropout"] = (c, n) => c.Dropout(n),
+        ["Identity"] = (c, n) => c.Identity(n),
+        ["Constant"] = (c, n) => c.ConstantNode(n),
+        ["Pad"] = (c, n) => c.Pad(n),
+    };
+
+    /// <summary>Operators whose layer the .cnn language lacks today: what it would be.</summary>
+    private static readonly Dictionary<string, string> NotYet = new(StringComparer.Ordinal)
+    {
+        ["HardSigmoid"] = "hardsigmoid is not a NetGen layer yet",
+        ["HardSwish"] = "hardswish is not a NetGen layer yet",
+        ["Gelu"] = "gelu is not a NetGen layer yet",
+        ["Erf"] = "erf (the exact gelu's x * (1 + erf(x / sqrt 2)) / 2) is not a NetGen layer yet",
+        ["Mish"] = "mish is not a NetGen layer yet",
+        ["Softplus"] = "softplus (mish's tanh(softplus(x)) * x) is not a NetGen layer yet",
+        ["Slice"] = "crop (a U-Net skip's centre crop) is not a NetGen layer yet",
+        ["Selu"] = "selu is not a NetGen layer",
+        ["Swish"] = "silu/swish is not a NetGen layer yet",
+    };
+
+    public static void Convert(OnnxToCnn converter, OnnxNode node)
+    {
+        if (Converters.TryGetValue(node.OpType, out var convert))
+        {
+            convert(converter, node);
+            return;
+        }
+        if (node.OpType == "Clip")
+        {
+            var (min, max) = converter.ClipRange(node);
+            string range = $"Clip min {OnnxToCnn.Number(min)} max {OnnxToCnn.Number(max)}";
+            throw min == 0 && max == 6
+                ? new NodeError("relu6 is not a NetGen layer yet", range)
+                : new NodeError("clip is not a NetGen layer yet", range);
+        }
+        if (NotYet.TryGetValue(node.OpType, out var why)) throw new NodeError(why);
+        throw new NodeError($"'{node.OpType}' is not an operator the importer supports (it converts {string.Join(", ", Converters.Keys.Order(StringComparer.Ordinal))})");
+    }
+}

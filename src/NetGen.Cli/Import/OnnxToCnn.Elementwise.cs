@@ -1,0 +1,224 @@
+using System;
+using System.Linq;
+using NetGen.Generator.Model;
+using NetGen.Onnx;
+
+namespace NetGen.Cli.Import;
+
+/// <summary>Batch norm, activations, arithmetic (layers, or constants folded into the layer before), concat.</summary>
+internal sealed partial class OnnxToCnn
+{
+    /// <summary>BatchNormalization (inference form): a batchnorm layer with ONNX's scale, bias, mean and variance.</summary>
+    internal void BatchNorm(OnnxNode node)
+    {
+        KnownAttributes(node, "epsilon", "momentum", "spatial", "is_test", "consumed_inputs", "training_mode");
+        if (node.GetInt("spatial", 1) != 1) throw new NodeError("spatial 0 (statistics per element) is not supported; batchnorm keeps one per channel", "BatchNormalization spatial 0");
+        if (node.GetInt("training_mode", 0) != 0) throw new NodeError("training_mode 1 is not supported; the importer reads inference graphs", "BatchNormalization training_mode 1");
+        FirstOutputOnly(node);
+        var x = Layer(node, 0);
+        int c = x.Shape.C;
+        var n = Emit(node, "batchnorm", x.Shape, x);
+        string[] names = { "weight", "bias", "running_mean", "running_var" };
+        string[] onnx = { "scale", "B", "mean", "var" };
+        for (int i = 0; i < 4; i++)
+            n.Tensors.Add((names[i], new[] { c }, CheckLength(Weights(node, i + 1, onnx[i], -1), c, onnx[i])));
+        float epsilon = node.GetFloat("epsilon", 1e-5f);
+        if (epsilon <= 0) throw new NodeError($"epsilon {Number(epsilon)} is not positive");
+        if (epsilon != 1e-5f) n.Named.Add(("epsilon", Number(epsilon)));
+        // ONNX's momentum (0.9: new = m old + (1 - m) batch) is not imported: only training uses it,
+        // and fine-tuning keeps the .cnn default.
+    }
+
+    /// <summary>LRN (PyTorch's and ONNX's alpha / size over an odd window): lrn((size - 1) / 2, alpha: alpha / size).</summary>
+    internal void Lrn(OnnxNode node)
+    {
+        KnownAttributes(node, "size", "alpha", "beta", "bias");
+        var x = Layer(node, 0);
+        long size = node.GetInt("size", 0);
+        if (size < 1 || size % 2 == 0) throw new NodeError($"size {size}: lrn's window is odd (2 radius + 1)", $"LRN size {size}");
+        float alpha = node.GetFloat("alpha", 1e-4f), beta = node.GetFloat("beta", 0.75f), bias = node.GetFloat("bias", 1f);
+        if (alpha < 0 || beta <= 0 || bias <= 0) throw new NodeError($"alpha {Number(alpha)}, beta {Number(beta)}, bias {Number(bias)}: lrn needs alpha >= 0, beta and bias > 0");
+        var n = Emit(node, "lrn", x.Shape, x);
+        n.Positional.Add(Number((size - 1) / 2));
+        n.Named.Add(("bias", Number(bias)));
+        n.Named.Add(("alpha", Number(alpha / size)));
+        n.Named.Add(("beta", Number(beta)));
+    }
+
+    /// <summary>Relu, Sigmoid, Tanh, LeakyRelu, Elu: the activation layer of the same name (alpha when not the default).</summary>
+    internal void Activation(OnnxNode node, string layer, float? alpha = null)
+    {
+        if (alpha is null) KnownAttributes(node);
+        else KnownAttributes(node, "alpha");
+        var x = Layer(node, 0);
+        if (layer == "sigmoid" && SiluPartner(node) is { } mul)
+            throw new NodeError($"with Mul '{Label(mul)}' it computes x * sigmoid(x): silu is not a NetGen layer yet", "Sigmoid + Mul");
+        var n = Emit(node, layer, x.Shape, x);
+        if (alpha is { } fallback)
+        {
+            float a = node.GetFloat("alpha", fallback);
+            if (layer == "leaky_relu" ? a < 0 : a <= 0) throw new NodeError($"alpha {Number(a)} is out of range", $"{node.OpType} alpha {Number(a)}");
+            if (a != fallback) n.Named.Add(("alpha", Number(a)));
+        }
+    }
+
+    /// <summary>The Mul that multiplies this Sigmoid's output with its own input (SiLU), if any.</summary>
+    private OnnxNode? SiluPartner(OnnxNode sigmoid) =>
+        Consumers(sigmoid.Outputs[0]).FirstOrDefault(m => m.OpType == "Mul" && m.Inputs.Contains(sigmoid.Inputs[0]));
+
+    /// <summary>Softmax over a vector's features.</summary>
+    internal void Softmax(OnnxNode node)
+    {
+        KnownAttributes(node, "axis");
+        var x = Layer(node, 0);
+        long axis = node.GetInt("axis", Opset >= 13 ? -1 : 1);
+        if (!x.Shape.IsVector || axis is not (1 or -1))
+            throw new NodeError($"axis {axis} of {x.Shape}: softmax is imported over the features of a vector (N, F)", $"Softmax axis {axis}");
+        Emit(node, "softmax", x.Shape, x);
+    }
+
+    /// <summary>The range of a Clip (attributes before opset 11, inputs after), for its message.</summary>
+    internal (float Min, float Max) ClipRange(OnnxNode node)
+    {
+        if (Opset < 11) return (node.GetFloat("min", float.MinValue), node.GetFloat("max", float.MaxValue));
+        float min = Value(node, 1) is ConstantValue lo && lo.Count == 1 ? lo.AsFloats()[0] : float.MinValue;
+        float max = Value(node, 2) is ConstantValue hi && hi.Count == 1 ? hi.AsFloats()[0] : float.MaxValue;
+        return (min, max);
+    }
+
+    /// <summary>
+    /// Add, Sub, Mul, Div. Two layer outputs: add, or multiply (same shape, or a (C, 1, 1) gate: the
+    /// squeeze-and-excitation form). A layer output and a constant per channel (or a scalar): folded
+    /// into the conv, dense or batchnorm that computes the layer output, when nothing else reads it.
+    /// </summary>
+    internal void Arithmetic(OnnxNode node)
+    {
+        KnownAttributes(node, "broadcast", "axis", "consumed_inputs");
+        var a = Value(node, 0);
+        var b = Value(node, 1);
+        if (a is PaddedValue || b is PaddedValue) Layer(node, a is PaddedValue ? 0 : 1);
+        string op = node.OpType;
+        if (a is NodeValue x && b is NodeValue y)
+        {
+            if (op == "Mul" && (Producer(node.Inputs[0]) is { OpType: "Sigmoid" } s0 && s0.Inputs[0] == node.Inputs[1]
+                || Producer(node.Inputs[1]) is { OpType: "Sigmoid" } s1 && s1.Inputs[0] == node.Inputs[0]))
+                throw new NodeError("x * sigmoid(x): silu is not a NetGen layer yet", "Mul x * Sigmoid(x)");
+            if (op is "Sub" or "Div")
+                throw new NodeError($"{op} of two layer outputs ({x.Node.Shape}, {y.Node.Shape}): the .cnn has no {(op == "Sub" ? "subtract" : "divide")} layer");
+            if (x.Node.Shape == y.Node.Shape)
+            {
+                Emit(node, op == "Add" ? "add" : "multiply", x.Node.Shape, x.Node, y.Node);
+                return;
+            }
+            if (op == "Mul" && Gate(x.Node, y.Node) is var (big, gate)
+                && (!gate.Shape.IsVector || Producer(node.Inputs[gate == x.Node ? 0 : 1])?.OpType == "Unsqueeze"))
+            {
+                Emit(node, "multiply", big.Shape, big, gate);
+                return;
+            }
+            throw new NodeError($"the inputs have the shapes {x.Node.Shape} and {y.Node.Shape}; {(op == "Add" ? "add" : "multiply")} needs the same shape{(op == "Mul" ? ", or a (C, 1, 1) gate" : "")}");
+        }
+        if (a is NodeValue xv && b is ConstantValue cb) Fold(node, xv.Node, node.Inputs[0], cb, op);
+        else if (a is ConstantValue ca && b is NodeValue yv && op is "Add" or "Mul") Fold(node, yv.Node, node.Inputs[1], ca, op);
+        else if (a is ConstantValue && b is NodeValue)
+            throw new NodeError($"{op} of a constant by a layer output (constant {(op == "Sub" ? "-" : "/")} x) does not fold into a layer");
+        else throw new NodeError($"{op} of two constants: constant folding in the graph is not supported");
+    }
+
+    /// <summary>(the (C, H, W) input, the gate) when one gates the other's channels: (C, 1, 1), or (C) unsqueezed to it.</summary>
+    private static (CnnNode Big, CnnNode Gate)? Gate(CnnNode x, CnnNode y)
+    {
+        static bool IsGate(CnnNode g, CnnNode of) => !of.Shape.IsVector && (g.Shape == Shape.Chw(of.Shape.C, 1, 1) || g.Shape == Shape.Vector(of.Shape.C));
+        if (IsGate(y, x)) return (x, y);
+        if (IsGate(x, y)) return (y, x);
+        return null;
+    }
+
+    /// <summary>y = x op c folded into the layer computing x: its weights scaled (Mul, Div) or its bias shifted (Add, Sub).</summary>
+    private void Fold(OnnxNode node, CnnNode x, string xName, ConstantValue c, string op)
+    {
+        if (c.Floats is null) throw new NodeError($"the constant '{node.Inputs[1]}' is an integer tensor; expected FLOAT");
+        if (HardSwishStart(node, op, c) is { } clip)
+            throw new NodeError($"x + 3 feeding Clip '{Label(clip)}' (0, 6) is the hardswish pattern x * clip(x + 3, 0, 6) / 6: hardswish is not a NetGen layer yet", "Add x + 3 -> Clip 0 6");
+        int channels = x.Shape.C;
+        var perChannel = PerChannel(c, x.Shape)
+            ?? throw new NodeError($"the constant {c} does not broadcast one value per channel of {x.Shape}, so it cannot fold into a layer");
+        string[] foldable = { "conv2d", "depthwise_conv2d", "conv2d_transpose", "dense", "batchnorm" };
+        if (Array.IndexOf(foldable, x.Layer) < 0 || Uses(xName) != 1)
+            throw new NodeError($"{op} by a constant folds only into a conv, dense or batchnorm whose output nothing else reads; '{xName}' comes from {(x.IsInput ? "the input" : x.Layer)}{(Uses(xName) != 1 ? $" and has {Uses(xName)} readers" : "")}: scalar arithmetic is not a NetGen layer yet");
+        var scale = new float[channels];
+        var shift = new float[channels];
+        for (int k = 0; k < channels; k++)
+        {
+            float v = perChannel[k];
+            (scale[k], shift[k]) = op switch { "Mul" => (v, 0f), "Div" => (1f / v, 0f), "Add" => (1f, v), _ => (1f, -v) };
+        }
+        ScaleAndShift(x, scale, shift);
+        x.Comment += $", {node.OpType} '{Label(node)}' folded in";
+        Bind(node, new NodeValue(x));
+    }
+
+    /// <summary>The Clip(0, 6) that this Add of 3 feeds (HardSwish's first half), if it is one.</summary>
+    private OnnxNode? HardSwishStart(OnnxNode node, string op, ConstantValue c)
+    {
+        if (op != "Add" || c.Count != 1 || c.Floats![0] != 3) return null;
+        return Consumers(node.Outputs[0]).FirstOrDefault(n => n.OpType == "Clip" && ClipRange(n) == (0f, 6f));
+    }
+
+    /// <summary>The constant as one value per channel of <paramref name="shape"/>: a scalar, (C, 1, 1) for images, (C) for vectors.</summary>
+    private static float[]? PerChannel(ConstantValue c, Shape shape)
+    {
+        var trimmed = c.Trimmed();
+        if (c.Count == 1) return Enumerable.Repeat(c.Floats![0], shape.C).ToArray();
+        bool fits = shape.IsVector ? trimmed.SequenceEqual(new long[] { shape.C }) : trimmed.SequenceEqual(new long[] { shape.C, 1, 1 });
+        return fits ? c.Floats : null;
+    }
+
+    /// <summary>y = scale[k] x[k] + shift[k] per output channel k, in the layer's weights and bias.</summary>
+    private static void ScaleAndShift(CnnNode x, float[] scale, float[] shift)
+    {
+        int channels = scale.Length;
+        if (x.Layer == "batchnorm")
+        {
+            var gamma = x.Tensor("weight")!;
+            var beta = x.Tensor("bias")!;
+            for (int k = 0; k < channels; k++)
+            {
+                gamma[k] *= scale[k];
+                beta[k] = beta[k] * scale[k] + shift[k];
+            }
+            return;
+        }
+        var (suffix, shape, w) = x.Tensors.First(t => t.Suffix == "weight");
+        // Output channel k is dimension 0 of (K, C/G, R, S) and (K, F), dimension 1 of a transposed conv's (C, K, R, S).
+        int outer = x.Layer == "conv2d_transpose" ? shape[0] : 1;
+        int inner = w.Length / outer / channels;
+        for (int o = 0; o < outer; o++)
+            for (int k = 0; k < channels; k++)
+                for (int i = 0; i < inner; i++) w[(o * channels + k) * inner + i] *= scale[k];
+        var bias = x.Tensor("bias");
+        if (bias is null)
+        {
+            bias = new float[channels];
+            x.Tensors.Add(("bias", new[] { channels }, bias));
+        }
+        for (int k = 0; k < channels; k++) bias[k] = bias[k] * scale[k] + shift[k];
+    }
+
+    /// <summary>Concat of layer outputs along the channels (or a vector's features).</summary>
+    internal void Concat(OnnxNode node)
+    {
+        KnownAttributes(node, "axis");
+        var inputs = Enumerable.Range(0, node.Inputs.Count).Select(i => Layer(node, i)).ToArray();
+        var first = inputs[0].Shape;
+        long axis = node.GetInt("axis", 1);
+        bool channels = first.IsVector ? axis is 1 or -1 : axis is 1 or -3;
+        if (!channels) throw new NodeError($"axis {axis}: concat joins channels (axis 1)", $"Concat axis {axis}");
+        if (inputs.Length < 2) throw new NodeError("concat needs at least two inputs");
+        foreach (var i in inputs)
+            if (i.Shape.IsVector != first.IsVector || i.Shape.H != first.H || i.Shape.W != first.W)
+                throw new NodeError($"inputs {first} and {i.Shape} differ in more than the channels");
+        int c = inputs.Sum(i => i.Shape.C);
+        Emit(node, "concat", first.IsVector ? Shape.Vector(c) : Shape.Chw(c, first.H, first.W), inputs);
+    }
+}
