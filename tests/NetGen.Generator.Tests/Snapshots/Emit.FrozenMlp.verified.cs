@@ -564,11 +564,11 @@ partial class FrozenMlp : global::NetGen.Execution.ITrainableNetwork
     private void NetgenForwardInference(global::System.ReadOnlySpan<float> x, global::System.Span<float> m, global::NetGen.Execution.LayerBands? bands)
     {
         // dense_1: Dense + ReLU, frozen (784) -> (128)
-        global::NetGen.Kernels.Dense.Forward(m.Slice(102282, 128), x, m.Slice(102538, 100352), m.Slice(100352, 128), in s_netgenDims1, global::NetGen.Activation.ReLU, 0f);
+        global::NetGen.Kernels.Dense.Forward(m.Slice(NetgenOffsets.Out_dense_1, 128), x, m.Slice(102538, 100352), m.Slice(100352, 128), in s_netgenDims1, global::NetGen.Activation.ReLU, 0f);
         // batchnorm_1: BatchNorm (128) -> (128)
-        global::NetGen.Kernels.BatchNorm.ForwardInference(m.Slice(102410, 128), m.Slice(102282, 128), m.Slice(100480, 128), m.Slice(100608, 128), m.Slice(100736, 128), m.Slice(100864, 128), m.Slice(204938, 256), 1, 128, 1E-05f);
+        global::NetGen.Kernels.BatchNorm.ForwardInference(m.Slice(NetgenOffsets.Out_batchnorm_1, 128), m.Slice(NetgenOffsets.Out_dense_1, 128), m.Slice(100480, 128), m.Slice(100608, 128), m.Slice(100736, 128), m.Slice(100864, 128), m.Slice(204938, 256), 1, 128, 1E-05f);
         // dense_2: Dense (128) -> (10)
-        global::NetGen.Kernels.Dense.Forward(m.Slice(102282, 10), m.Slice(102410, 128), m.Slice(202890, 2048), m.Slice(102272, 10), in s_netgenDims3, global::NetGen.Activation.None, 0f);
+        global::NetGen.Kernels.Dense.Forward(m.Slice(NetgenOffsets.Out_dense_2, 10), m.Slice(NetgenOffsets.Out_batchnorm_1, 128), m.Slice(202890, 2048), m.Slice(102272, 10), in s_netgenDims3, global::NetGen.Activation.None, 0f);
     }
 
     private void NetgenPackTraining()
@@ -583,12 +583,12 @@ partial class FrozenMlp : global::NetGen.Execution.ITrainableNetwork
     {
         global::System.Span<float> m = _netgenMemory;
         // dense_1: Dense + ReLU, frozen (784) -> (128)
-        global::NetGen.Kernels.Dense.Forward(m.Slice(130462, n * 128), m.Slice(105374, n * 784), m.Slice(147166, 100352), m.Slice(100352, 128), s_netgenDims1 with { N = n }, global::NetGen.Activation.ReLU, 0f);
+        global::NetGen.Kernels.Dense.Forward(m.Slice(NetgenOffsets.Saved_dense_1, n * 128), m.Slice(NetgenOffsets.Saved_input, n * 784), m.Slice(147166, 100352), m.Slice(100352, 128), s_netgenDims1 with { N = n }, global::NetGen.Activation.ReLU, 0f);
         // batchnorm_1: BatchNorm (128) -> (128)
-        if (train) global::NetGen.Kernels.BatchNorm.ForwardTraining(m.Slice(134558, n * 128), m.Slice(249566, 128), m.Slice(249694, 128), m.Slice(100736, 128), m.Slice(100864, 128), m.Slice(130462, n * 128), m.Slice(100480, 128), m.Slice(100608, 128), m.Slice(249822, 256), n * 1, 128, 1E-05f, 0.1f);
-        else global::NetGen.Kernels.BatchNorm.ForwardInference(m.Slice(134558, n * 128), m.Slice(130462, n * 128), m.Slice(100480, 128), m.Slice(100608, 128), m.Slice(100736, 128), m.Slice(100864, 128), m.Slice(249822, 256), n * 1, 128, 1E-05f);
+        if (train) global::NetGen.Kernels.BatchNorm.ForwardTraining(m.Slice(NetgenOffsets.Saved_batchnorm_1, n * 128), m.Slice(249566, 128), m.Slice(249694, 128), m.Slice(100736, 128), m.Slice(100864, 128), m.Slice(NetgenOffsets.Saved_dense_1, n * 128), m.Slice(100480, 128), m.Slice(100608, 128), m.Slice(249822, 256), n * 1, 128, 1E-05f, 0.1f);
+        else global::NetGen.Kernels.BatchNorm.ForwardInference(m.Slice(NetgenOffsets.Saved_batchnorm_1, n * 128), m.Slice(NetgenOffsets.Saved_dense_1, n * 128), m.Slice(100480, 128), m.Slice(100608, 128), m.Slice(100736, 128), m.Slice(100864, 128), m.Slice(249822, 256), n * 1, 128, 1E-05f);
         // dense_2: Dense (128) -> (10)
-        global::NetGen.Kernels.Dense.Forward(m.Slice(138654, n * 10), m.Slice(134558, n * 128), m.Slice(247518, 2048), m.Slice(102272, 10), s_netgenDims3 with { N = n }, global::NetGen.Activation.None, 0f);
+        global::NetGen.Kernels.Dense.Forward(m.Slice(NetgenOffsets.Saved_dense_2, n * 10), m.Slice(NetgenOffsets.Saved_batchnorm_1, n * 128), m.Slice(247518, 2048), m.Slice(102272, 10), s_netgenDims3 with { N = n }, global::NetGen.Activation.None, 0f);
     }
 
     /// <summary>Backward over the batch, from the logits' gradient: parameter gradients accumulate into the (zeroed) gradient block.</summary>
@@ -597,7 +597,7 @@ partial class FrozenMlp : global::NetGen.Execution.ITrainableNetwork
         global::System.Span<float> m = _netgenMemory;
         var pool = _netgenPool;
         // dense_2: Dense
-        m.Slice(138974, n * 128).Clear();
+        m.Slice(NetgenOffsets.Gradient_batchnorm_1, n * 128).Clear();
         if (pool is not null)
         {
             var work = new global::NetGen.Execution.DenseBackwardWork(_netgenMemory, 102538, 1280, 103818, 10, 143070, n * 10, 134558, n * 128, 138974, n * 128, 100992, 1280, s_netgenDims3 with { N = n });
@@ -605,14 +605,29 @@ partial class FrozenMlp : global::NetGen.Execution.ITrainableNetwork
         }
         else
         {
-            global::NetGen.Kernels.Dense.BackwardWeights(m.Slice(102538, 1280), m.Slice(143070, n * 10), m.Slice(134558, n * 128), s_netgenDims3 with { N = n });
-            global::NetGen.Kernels.Dense.BackwardBias(m.Slice(103818, 10), m.Slice(143070, n * 10), s_netgenDims3 with { N = n });
-            global::NetGen.Kernels.Dense.BackwardData(m.Slice(138974, n * 128), m.Slice(143070, n * 10), m.Slice(100992, 1280), s_netgenDims3 with { N = n });
+            global::NetGen.Kernels.Dense.BackwardWeights(m.Slice(102538, 1280), m.Slice(NetgenOffsets.Gradient_dense_2, n * 10), m.Slice(NetgenOffsets.Saved_batchnorm_1, n * 128), s_netgenDims3 with { N = n });
+            global::NetGen.Kernels.Dense.BackwardBias(m.Slice(103818, 10), m.Slice(NetgenOffsets.Gradient_dense_2, n * 10), s_netgenDims3 with { N = n });
+            global::NetGen.Kernels.Dense.BackwardData(m.Slice(NetgenOffsets.Gradient_batchnorm_1, n * 128), m.Slice(NetgenOffsets.Gradient_dense_2, n * 10), m.Slice(100992, 1280), s_netgenDims3 with { N = n });
         }
         // batchnorm_1: BatchNorm
-        m.Slice(143070, n * 128).Clear();
-        global::NetGen.Kernels.BatchNorm.Backward(m.Slice(143070, n * 128), m.Slice(102282, 128), m.Slice(102410, 128), m.Slice(138974, n * 128), m.Slice(130462, n * 128), m.Slice(100480, 128), m.Slice(249566, 128), m.Slice(249694, 128), m.Slice(249822, 384), n * 1, 128);
+        m.Slice(NetgenOffsets.Gradient_dense_1, n * 128).Clear();
+        global::NetGen.Kernels.BatchNorm.Backward(m.Slice(NetgenOffsets.Gradient_dense_1, n * 128), m.Slice(102282, 128), m.Slice(102410, 128), m.Slice(NetgenOffsets.Gradient_batchnorm_1, n * 128), m.Slice(NetgenOffsets.Saved_dense_1, n * 128), m.Slice(100480, 128), m.Slice(249566, 128), m.Slice(249694, 128), m.Slice(249822, 384), n * 1, 128);
         // dense_1: Dense + ReLU, frozen
-        global::NetGen.Kernels.Activations.BackwardInPlace(m.Slice(143070, n * 128), m.Slice(130462, n * 128), global::NetGen.Activation.ReLU, 0f);
+        global::NetGen.Kernels.Activations.BackwardInPlace(m.Slice(NetgenOffsets.Gradient_dense_1, n * 128), m.Slice(NetgenOffsets.Saved_dense_1, n * 128), global::NetGen.Activation.ReLU, 0f);
+    }
+
+    /// <summary>Where each layer's tensors start in the instance's memory, in floats: Out_ at inference, Saved_ and Gradient_ in training.</summary>
+    private static class NetgenOffsets
+    {
+        public const int Gradient_batchnorm_1 = 138974; // batchnorm_1 (128): batch of output gradients
+        public const int Gradient_dense_1 = 143070; // dense_1 (128): batch of output gradients
+        public const int Gradient_dense_2 = 143070; // dense_2 (10): batch of output gradients
+        public const int Out_batchnorm_1 = 102410; // batchnorm_1 (128): output at inference
+        public const int Out_dense_1 = 102282; // dense_1 (128): output at inference
+        public const int Out_dense_2 = 102282; // dense_2 (10): output at inference
+        public const int Saved_batchnorm_1 = 134558; // batchnorm_1 (128): batch of outputs saved for the backward
+        public const int Saved_dense_1 = 130462; // dense_1 (128): batch of outputs saved for the backward
+        public const int Saved_dense_2 = 138654; // dense_2 (10): batch of outputs saved for the backward
+        public const int Saved_input = 105374; // input (784): batch of outputs saved for the backward
     }
 }

@@ -583,11 +583,11 @@ namespace Samples.Exercises
         private void NetgenForwardInference(global::System.ReadOnlySpan<float> x, global::System.Span<float> m, global::NetGen.Execution.LayerBands? bands)
         {
             // conv1: Conv2D (3, 200, 300) -> (100, 100, 150)
-            global::NetGen.Execution.LayerBands.Conv2DForward(bands, m.Slice(903400, 1500000), x, m.Slice(3153400, 3024), m.Slice(2700, 100), m.Slice(4063624, 216), in s_netgenDims1, global::NetGen.Activation.None, 0f);
+            global::NetGen.Execution.LayerBands.Conv2DForward(bands, m.Slice(NetgenOffsets.Out_conv1, 1500000), x, m.Slice(3153400, 3024), m.Slice(2700, 100), m.Slice(4063624, 216), in s_netgenDims1, global::NetGen.Activation.None, 0f);
             // conv2: Conv2D (100, 100, 150) -> (200, 50, 75)
-            global::NetGen.Execution.LayerBands.Conv2DForward(bands, m.Slice(2403400, 750000), m.Slice(903400, 1500000), m.Slice(3156424, 187200), m.Slice(182800, 200), m.Slice(4063624, 216), in s_netgenDims2, global::NetGen.Activation.None, 0f);
+            global::NetGen.Execution.LayerBands.Conv2DForward(bands, m.Slice(NetgenOffsets.Out_conv2, 750000), m.Slice(NetgenOffsets.Out_conv1, 1500000), m.Slice(3156424, 187200), m.Slice(182800, 200), m.Slice(4063624, 216), in s_netgenDims2, global::NetGen.Activation.None, 0f);
             // conv3: Conv2D (200, 50, 75) -> (400, 25, 38)
-            global::NetGen.Execution.LayerBands.Conv2DForward(bands, m.Slice(903400, 380000), m.Slice(2403400, 750000), m.Slice(3343624, 720000), m.Slice(903000, 400), m.Slice(4063624, 216), in s_netgenDims3, global::NetGen.Activation.None, 0f);
+            global::NetGen.Execution.LayerBands.Conv2DForward(bands, m.Slice(NetgenOffsets.Out_conv3, 380000), m.Slice(NetgenOffsets.Out_conv2, 750000), m.Slice(3343624, 720000), m.Slice(903000, 400), m.Slice(4063624, 216), in s_netgenDims3, global::NetGen.Activation.None, 0f);
         }
 
         private void NetgenPackTraining()
@@ -663,11 +663,11 @@ namespace Samples.Exercises
             global::System.Span<float> m = _netgenMemory;
             int scratch = 258474440 + slice * 216;
             // conv1: Conv2D (3, 200, 300) -> (100, 100, 150)
-            global::NetGen.Kernels.Conv2D.Forward(m.Slice(12613600 + s * 1500000, n * 1500000), m.Slice(3613600 + s * 180000, n * 180000), m.Slice(256613600, 3024), m.Slice(2700, 100), m.Slice(scratch, 216), s_netgenDims1 with { N = n }, global::NetGen.Activation.None, 0f);
+            global::NetGen.Kernels.Conv2D.Forward(m.Slice(NetgenOffsets.Saved_conv1 + s * 1500000, n * 1500000), m.Slice(NetgenOffsets.Saved_input + s * 180000, n * 180000), m.Slice(256613600, 3024), m.Slice(2700, 100), m.Slice(scratch, 216), s_netgenDims1 with { N = n }, global::NetGen.Activation.None, 0f);
             // conv2: Conv2D (100, 100, 150) -> (200, 50, 75)
-            global::NetGen.Kernels.Conv2D.Forward(m.Slice(87613600 + s * 750000, n * 750000), m.Slice(12613600 + s * 1500000, n * 1500000), m.Slice(256616624, 187200), m.Slice(182800, 200), m.Slice(scratch, 216), s_netgenDims2 with { N = n }, global::NetGen.Activation.None, 0f);
+            global::NetGen.Kernels.Conv2D.Forward(m.Slice(NetgenOffsets.Saved_conv2 + s * 750000, n * 750000), m.Slice(NetgenOffsets.Saved_conv1 + s * 1500000, n * 1500000), m.Slice(256616624, 187200), m.Slice(182800, 200), m.Slice(scratch, 216), s_netgenDims2 with { N = n }, global::NetGen.Activation.None, 0f);
             // conv3: Conv2D (200, 50, 75) -> (400, 25, 38)
-            global::NetGen.Kernels.Conv2D.Forward(m.Slice(125113600 + s * 380000, n * 380000), m.Slice(87613600 + s * 750000, n * 750000), m.Slice(256803824, 720000), m.Slice(903000, 400), m.Slice(scratch, 216), s_netgenDims3 with { N = n }, global::NetGen.Activation.None, 0f);
+            global::NetGen.Kernels.Conv2D.Forward(m.Slice(NetgenOffsets.Saved_conv3 + s * 380000, n * 380000), m.Slice(NetgenOffsets.Saved_conv2 + s * 750000, n * 750000), m.Slice(256803824, 720000), m.Slice(903000, 400), m.Slice(scratch, 216), s_netgenDims3 with { N = n }, global::NetGen.Activation.None, 0f);
         }
 
         /// <summary>Backward of samples [s, s + n): parameter gradients accumulate into slice <paramref name="slice"/>'s block (cleared first unless it is the gradient block).</summary>
@@ -678,18 +678,30 @@ namespace Samples.Exercises
             int g = slice == 0 ? 903400 : 257571472 + slice * 903400;
             if (slice > 0) m.Slice(g, 903400).Clear();
             // conv3: Conv2D
-            global::NetGen.Kernels.Conv2D.BackwardWeights(m.Slice(g + 183000, 720000), m.Slice(144113600 + s * 2250000, n * 380000), m.Slice(87613600 + s * 750000, n * 750000), s_netgenDims3 with { N = n });
+            global::NetGen.Kernels.Conv2D.BackwardWeights(m.Slice(g + 183000, 720000), m.Slice(144113600 + s * 2250000, n * 380000), m.Slice(NetgenOffsets.Saved_conv2 + s * 750000, n * 750000), s_netgenDims3 with { N = n });
             global::NetGen.Kernels.Conv2D.BackwardBias(m.Slice(g + 903000, 400), m.Slice(144113600 + s * 2250000, n * 380000), s_netgenDims3 with { N = n });
             m.Slice(144113600 + s * 2250000 + n * 1500000, n * 750000).Clear();
             global::NetGen.Kernels.Conv2D.BackwardData(m.Slice(144113600 + s * 2250000 + n * 1500000, n * 750000), m.Slice(144113600 + s * 2250000, n * 380000), m.Slice(257725424, 748800), m.Slice(0, 0), s_netgenDims3 with { N = n });
             // conv2: Conv2D
-            global::NetGen.Kernels.Conv2D.BackwardWeights(m.Slice(g + 2800, 180000), m.Slice(144113600 + s * 2250000 + n * 1500000, n * 750000), m.Slice(12613600 + s * 1500000, n * 1500000), s_netgenDims2 with { N = n });
+            global::NetGen.Kernels.Conv2D.BackwardWeights(m.Slice(g + 2800, 180000), m.Slice(144113600 + s * 2250000 + n * 1500000, n * 750000), m.Slice(NetgenOffsets.Saved_conv1 + s * 1500000, n * 1500000), s_netgenDims2 with { N = n });
             global::NetGen.Kernels.Conv2D.BackwardBias(m.Slice(g + 182800, 200), m.Slice(144113600 + s * 2250000 + n * 1500000, n * 750000), s_netgenDims2 with { N = n });
             m.Slice(144113600 + s * 2250000, n * 1500000).Clear();
             global::NetGen.Kernels.Conv2D.BackwardData(m.Slice(144113600 + s * 2250000, n * 1500000), m.Slice(144113600 + s * 2250000 + n * 1500000, n * 750000), m.Slice(257523824, 201600), m.Slice(0, 0), s_netgenDims2 with { N = n });
             // conv1: Conv2D
-            global::NetGen.Kernels.Conv2D.BackwardWeights(m.Slice(g + 0, 2700), m.Slice(144113600 + s * 2250000, n * 1500000), m.Slice(3613600 + s * 180000, n * 180000), s_netgenDims1 with { N = n });
+            global::NetGen.Kernels.Conv2D.BackwardWeights(m.Slice(g + 0, 2700), m.Slice(144113600 + s * 2250000, n * 1500000), m.Slice(NetgenOffsets.Saved_input + s * 180000, n * 180000), s_netgenDims1 with { N = n });
             global::NetGen.Kernels.Conv2D.BackwardBias(m.Slice(g + 2700, 100), m.Slice(144113600 + s * 2250000, n * 1500000), s_netgenDims1 with { N = n });
+        }
+
+        /// <summary>Where each layer's tensors start in the instance's memory, in floats: Out_ at inference, Saved_ and Gradient_ in training.</summary>
+        private static class NetgenOffsets
+        {
+            public const int Out_conv1 = 903400; // conv1 (100, 100, 150): output at inference
+            public const int Out_conv2 = 2403400; // conv2 (200, 50, 75): output at inference
+            public const int Out_conv3 = 903400; // conv3 (400, 25, 38): output at inference
+            public const int Saved_conv1 = 12613600; // conv1 (100, 100, 150): batch of outputs saved for the backward
+            public const int Saved_conv2 = 87613600; // conv2 (200, 50, 75): batch of outputs saved for the backward
+            public const int Saved_conv3 = 125113600; // conv3 (400, 25, 38): batch of outputs saved for the backward
+            public const int Saved_input = 3613600; // input (3, 200, 300): batch of outputs saved for the backward
         }
     }
 }

@@ -645,41 +645,41 @@ namespace Nets.Residual
         private void NetgenForwardInference(global::System.ReadOnlySpan<float> x, global::System.Span<float> m, global::NetGen.Execution.LayerBands? bands)
         {
             // conv2d_1: Conv2D (3, 32, 32) -> (16, 32, 32)
-            global::NetGen.Execution.LayerBands.Conv2DForward(bands, m.Slice(10090, 16384), x, m.Slice(59242, 432), m.Slice(432, 16), m.Slice(85530, 16384), in s_netgenDims1, global::NetGen.Activation.None, 0f);
+            global::NetGen.Execution.LayerBands.Conv2DForward(bands, m.Slice(NetgenOffsets.Out_conv2d_1, 16384), x, m.Slice(59242, 432), m.Slice(432, 16), m.Slice(85530, 16384), in s_netgenDims1, global::NetGen.Activation.None, 0f);
             // stem: ReLU (16, 32, 32) -> (16, 32, 32)
-            global::NetGen.Kernels.Activations.Forward(m.Slice(10090, 16384), m.Slice(10090, 16384), global::NetGen.Activation.ReLU, 0f);
+            global::NetGen.Kernels.Activations.Forward(m.Slice(NetgenOffsets.Out_stem, 16384), m.Slice(NetgenOffsets.Out_conv2d_1, 16384), global::NetGen.Activation.ReLU, 0f);
             // layer1.0.conv1: Conv2D (16, 32, 32) -> (16, 32, 32)
-            global::NetGen.Execution.LayerBands.Conv2DForwardWinograd(bands, m.Slice(26474, 16384), m.Slice(10090, 16384), m.Slice(69146, 4096), m.Slice(101914, 16), m.Slice(85530, 16384), in s_netgenDims3, global::NetGen.Activation.ReLU, 0f);
+            global::NetGen.Execution.LayerBands.Conv2DForwardWinograd(bands, m.Slice(NetgenOffsets.Out_layer1_0_conv1, 16384), m.Slice(NetgenOffsets.Out_stem, 16384), m.Slice(69146, 4096), m.Slice(101914, 16), m.Slice(85530, 16384), in s_netgenDims3, global::NetGen.Activation.ReLU, 0f);
             // layer1.0.bn1: BatchNorm (16, 32, 32) -> (16, 32, 32)
             // Folded into layer1.0.conv1's packed weights and bias, which wrote this output in place.
             // layer1.0.a: ReLU (16, 32, 32) -> (16, 32, 32)
             // Fused into layer1.0.bn1's step, in place.
             // layer1.0.conv2: Conv2D (16, 32, 32) -> (16, 32, 32)
-            global::NetGen.Execution.LayerBands.Conv2DForwardWinograd(bands, m.Slice(42858, 16384), m.Slice(26474, 16384), m.Slice(73242, 4096), m.Slice(101930, 16), m.Slice(85530, 16384), in s_netgenDims6, global::NetGen.Activation.None, 0f);
+            global::NetGen.Execution.LayerBands.Conv2DForwardWinograd(bands, m.Slice(NetgenOffsets.Out_layer1_0_conv2, 16384), m.Slice(NetgenOffsets.Out_layer1_0_a, 16384), m.Slice(73242, 4096), m.Slice(101930, 16), m.Slice(85530, 16384), in s_netgenDims6, global::NetGen.Activation.None, 0f);
             // layer1.0.bn2: BatchNorm (16, 32, 32) -> (16, 32, 32)
             // Folded into layer1.0.conv2's packed weights and bias, which wrote this output in place.
             // layer1.0.add_1: Add (16, 32, 32) -> (16, 32, 32)
-            global::NetGen.Execution.LayerBands.AddReLU(bands, m.Slice(26474, 16384), m.Slice(42858, 16384), m.Slice(10090, 16384));
+            global::NetGen.Execution.LayerBands.AddReLU(bands, m.Slice(NetgenOffsets.Out_layer1_0_add_1, 16384), m.Slice(NetgenOffsets.Out_layer1_0_bn2, 16384), m.Slice(NetgenOffsets.Out_stem, 16384));
             // layer1.0.out: ReLU (16, 32, 32) -> (16, 32, 32)
             // Fused into layer1.0.add_1's step, in place.
             // layer1.1.conv1: Conv2D (16, 32, 32) -> (16, 32, 32)
-            global::NetGen.Execution.LayerBands.Conv2DForwardWinograd(bands, m.Slice(10090, 16384), m.Slice(26474, 16384), m.Slice(77338, 4096), m.Slice(101946, 16), m.Slice(85530, 16384), in s_netgenDims10, global::NetGen.Activation.ReLU, 0f);
+            global::NetGen.Execution.LayerBands.Conv2DForwardWinograd(bands, m.Slice(NetgenOffsets.Out_layer1_1_conv1, 16384), m.Slice(NetgenOffsets.Out_layer1_0_out, 16384), m.Slice(77338, 4096), m.Slice(101946, 16), m.Slice(85530, 16384), in s_netgenDims10, global::NetGen.Activation.ReLU, 0f);
             // layer1.1.bn1: BatchNorm (16, 32, 32) -> (16, 32, 32)
             // Folded into layer1.1.conv1's packed weights and bias, which wrote this output in place.
             // layer1.1.a: ReLU (16, 32, 32) -> (16, 32, 32)
             // Fused into layer1.1.bn1's step, in place.
             // layer1.1.conv2: Conv2D (16, 32, 32) -> (16, 32, 32)
-            global::NetGen.Execution.LayerBands.Conv2DForwardWinograd(bands, m.Slice(42858, 16384), m.Slice(10090, 16384), m.Slice(81434, 4096), m.Slice(101962, 16), m.Slice(85530, 16384), in s_netgenDims13, global::NetGen.Activation.None, 0f);
+            global::NetGen.Execution.LayerBands.Conv2DForwardWinograd(bands, m.Slice(NetgenOffsets.Out_layer1_1_conv2, 16384), m.Slice(NetgenOffsets.Out_layer1_1_a, 16384), m.Slice(81434, 4096), m.Slice(101962, 16), m.Slice(85530, 16384), in s_netgenDims13, global::NetGen.Activation.None, 0f);
             // layer1.1.bn2: BatchNorm (16, 32, 32) -> (16, 32, 32)
             // Folded into layer1.1.conv2's packed weights and bias, which wrote this output in place.
             // layer1.1.add_1: Add (16, 32, 32) -> (16, 32, 32)
-            global::NetGen.Execution.LayerBands.AddReLU(bands, m.Slice(10090, 16384), m.Slice(42858, 16384), m.Slice(26474, 16384));
+            global::NetGen.Execution.LayerBands.AddReLU(bands, m.Slice(NetgenOffsets.Out_layer1_1_add_1, 16384), m.Slice(NetgenOffsets.Out_layer1_1_bn2, 16384), m.Slice(NetgenOffsets.Out_layer1_0_out, 16384));
             // layer1.1.out: ReLU (16, 32, 32) -> (16, 32, 32)
             // Fused into layer1.1.add_1's step, in place.
             // global_avgpool_1: GlobalAvgPool (16, 32, 32) -> (16)
-            global::NetGen.Kernels.GlobalAvgPool.Forward(m.Slice(26474, 16), m.Slice(10090, 16384), 1, 1024, 16);
+            global::NetGen.Kernels.GlobalAvgPool.Forward(m.Slice(NetgenOffsets.Out_global_avgpool_1, 16), m.Slice(NetgenOffsets.Out_layer1_1_out, 16384), 1, 1024, 16);
             // head: Dense (16) -> (10)
-            global::NetGen.Kernels.Dense.Forward(m.Slice(10090, 10), m.Slice(26474, 16), m.Slice(68890, 256), m.Slice(10080, 10), in s_netgenDims18, global::NetGen.Activation.None, 0f);
+            global::NetGen.Kernels.Dense.Forward(m.Slice(NetgenOffsets.Out_head, 10), m.Slice(NetgenOffsets.Out_global_avgpool_1, 16), m.Slice(68890, 256), m.Slice(10080, 10), in s_netgenDims18, global::NetGen.Activation.None, 0f);
         }
 
         private void NetgenPackTraining()
@@ -708,45 +708,45 @@ namespace Nets.Residual
         {
             global::System.Span<float> m = _netgenMemory;
             // conv2d_1: Conv2D (3, 32, 32) -> (16, 32, 32)
-            global::NetGen.Kernels.Conv2D.Forward(m.Slice(423230, n * 16384), m.Slice(30014, n * 3072), m.Slice(40272446, 432), m.Slice(432, 16), m.Slice(40316142, 16384), s_netgenDims1 with { N = n }, global::NetGen.Activation.None, 0f);
+            global::NetGen.Kernels.Conv2D.Forward(m.Slice(NetgenOffsets.Saved_conv2d_1, n * 16384), m.Slice(NetgenOffsets.Saved_input, n * 3072), m.Slice(40272446, 432), m.Slice(432, 16), m.Slice(40316142, 16384), s_netgenDims1 with { N = n }, global::NetGen.Activation.None, 0f);
             // stem: ReLU (16, 32, 32) -> (16, 32, 32)
-            global::NetGen.Kernels.Activations.Forward(m.Slice(2520382, n * 16384), m.Slice(423230, n * 16384), global::NetGen.Activation.ReLU, 0f);
+            global::NetGen.Kernels.Activations.Forward(m.Slice(NetgenOffsets.Saved_stem, n * 16384), m.Slice(NetgenOffsets.Saved_conv2d_1, n * 16384), global::NetGen.Activation.ReLU, 0f);
             // layer1.0.conv1: Conv2D (16, 32, 32) -> (16, 32, 32)
-            global::NetGen.Kernels.Conv2D.ForwardWinograd(m.Slice(4617534, n * 16384), m.Slice(2520382, n * 16384), m.Slice(40282350, 4096), global::System.ReadOnlySpan<float>.Empty, m.Slice(40316142, 16384), s_netgenDims3 with { N = n }, global::NetGen.Activation.None, 0f);
+            global::NetGen.Kernels.Conv2D.ForwardWinograd(m.Slice(NetgenOffsets.Saved_layer1_0_conv1, n * 16384), m.Slice(NetgenOffsets.Saved_stem, n * 16384), m.Slice(40282350, 4096), global::System.ReadOnlySpan<float>.Empty, m.Slice(40316142, 16384), s_netgenDims3 with { N = n }, global::NetGen.Activation.None, 0f);
             // layer1.0.bn1: BatchNorm (16, 32, 32) -> (16, 32, 32)
-            if (train) global::NetGen.Kernels.BatchNorm.ForwardTraining(m.Slice(6714686, n * 16384), m.Slice(40332526, 16), m.Slice(40332542, 16), m.Slice(2784, 16), m.Slice(2800, 16), m.Slice(4617534, n * 16384), m.Slice(2752, 16), m.Slice(2768, 16), m.Slice(40332654, 32), n * 1024, 16, 1E-05f, 0.1f);
-            else global::NetGen.Kernels.BatchNorm.ForwardInference(m.Slice(6714686, n * 16384), m.Slice(4617534, n * 16384), m.Slice(2752, 16), m.Slice(2768, 16), m.Slice(2784, 16), m.Slice(2800, 16), m.Slice(40332654, 32), n * 1024, 16, 1E-05f);
+            if (train) global::NetGen.Kernels.BatchNorm.ForwardTraining(m.Slice(NetgenOffsets.Saved_layer1_0_bn1, n * 16384), m.Slice(40332526, 16), m.Slice(40332542, 16), m.Slice(2784, 16), m.Slice(2800, 16), m.Slice(NetgenOffsets.Saved_layer1_0_conv1, n * 16384), m.Slice(2752, 16), m.Slice(2768, 16), m.Slice(40332654, 32), n * 1024, 16, 1E-05f, 0.1f);
+            else global::NetGen.Kernels.BatchNorm.ForwardInference(m.Slice(NetgenOffsets.Saved_layer1_0_bn1, n * 16384), m.Slice(NetgenOffsets.Saved_layer1_0_conv1, n * 16384), m.Slice(2752, 16), m.Slice(2768, 16), m.Slice(2784, 16), m.Slice(2800, 16), m.Slice(40332654, 32), n * 1024, 16, 1E-05f);
             // layer1.0.a: ReLU (16, 32, 32) -> (16, 32, 32)
-            global::NetGen.Kernels.Activations.Forward(m.Slice(8811838, n * 16384), m.Slice(6714686, n * 16384), global::NetGen.Activation.ReLU, 0f);
+            global::NetGen.Kernels.Activations.Forward(m.Slice(NetgenOffsets.Saved_layer1_0_a, n * 16384), m.Slice(NetgenOffsets.Saved_layer1_0_bn1, n * 16384), global::NetGen.Activation.ReLU, 0f);
             // layer1.0.conv2: Conv2D (16, 32, 32) -> (16, 32, 32)
-            global::NetGen.Kernels.Conv2D.ForwardWinograd(m.Slice(10908990, n * 16384), m.Slice(8811838, n * 16384), m.Slice(40286446, 4096), global::System.ReadOnlySpan<float>.Empty, m.Slice(40316142, 16384), s_netgenDims6 with { N = n }, global::NetGen.Activation.None, 0f);
+            global::NetGen.Kernels.Conv2D.ForwardWinograd(m.Slice(NetgenOffsets.Saved_layer1_0_conv2, n * 16384), m.Slice(NetgenOffsets.Saved_layer1_0_a, n * 16384), m.Slice(40286446, 4096), global::System.ReadOnlySpan<float>.Empty, m.Slice(40316142, 16384), s_netgenDims6 with { N = n }, global::NetGen.Activation.None, 0f);
             // layer1.0.bn2: BatchNorm (16, 32, 32) -> (16, 32, 32)
-            if (train) global::NetGen.Kernels.BatchNorm.ForwardTraining(m.Slice(13006142, n * 16384), m.Slice(40332558, 16), m.Slice(40332574, 16), m.Slice(5152, 16), m.Slice(5168, 16), m.Slice(10908990, n * 16384), m.Slice(5120, 16), m.Slice(5136, 16), m.Slice(40332654, 32), n * 1024, 16, 1E-05f, 0.1f);
-            else global::NetGen.Kernels.BatchNorm.ForwardInference(m.Slice(13006142, n * 16384), m.Slice(10908990, n * 16384), m.Slice(5120, 16), m.Slice(5136, 16), m.Slice(5152, 16), m.Slice(5168, 16), m.Slice(40332654, 32), n * 1024, 16, 1E-05f);
+            if (train) global::NetGen.Kernels.BatchNorm.ForwardTraining(m.Slice(NetgenOffsets.Saved_layer1_0_bn2, n * 16384), m.Slice(40332558, 16), m.Slice(40332574, 16), m.Slice(5152, 16), m.Slice(5168, 16), m.Slice(NetgenOffsets.Saved_layer1_0_conv2, n * 16384), m.Slice(5120, 16), m.Slice(5136, 16), m.Slice(40332654, 32), n * 1024, 16, 1E-05f, 0.1f);
+            else global::NetGen.Kernels.BatchNorm.ForwardInference(m.Slice(NetgenOffsets.Saved_layer1_0_bn2, n * 16384), m.Slice(NetgenOffsets.Saved_layer1_0_conv2, n * 16384), m.Slice(5120, 16), m.Slice(5136, 16), m.Slice(5152, 16), m.Slice(5168, 16), m.Slice(40332654, 32), n * 1024, 16, 1E-05f);
             // layer1.0.add_1: Add (16, 32, 32) -> (16, 32, 32)
-            global::NetGen.Kernels.Elementwise.Add(m.Slice(15103294, n * 16384), m.Slice(13006142, n * 16384), m.Slice(2520382, n * 16384));
+            global::NetGen.Kernels.Elementwise.Add(m.Slice(NetgenOffsets.Saved_layer1_0_add_1, n * 16384), m.Slice(NetgenOffsets.Saved_layer1_0_bn2, n * 16384), m.Slice(NetgenOffsets.Saved_stem, n * 16384));
             // layer1.0.out: ReLU (16, 32, 32) -> (16, 32, 32)
-            global::NetGen.Kernels.Activations.Forward(m.Slice(17200446, n * 16384), m.Slice(15103294, n * 16384), global::NetGen.Activation.ReLU, 0f);
+            global::NetGen.Kernels.Activations.Forward(m.Slice(NetgenOffsets.Saved_layer1_0_out, n * 16384), m.Slice(NetgenOffsets.Saved_layer1_0_add_1, n * 16384), global::NetGen.Activation.ReLU, 0f);
             // layer1.1.conv1: Conv2D (16, 32, 32) -> (16, 32, 32)
-            global::NetGen.Kernels.Conv2D.ForwardWinograd(m.Slice(19297598, n * 16384), m.Slice(17200446, n * 16384), m.Slice(40290542, 4096), global::System.ReadOnlySpan<float>.Empty, m.Slice(40316142, 16384), s_netgenDims10 with { N = n }, global::NetGen.Activation.None, 0f);
+            global::NetGen.Kernels.Conv2D.ForwardWinograd(m.Slice(NetgenOffsets.Saved_layer1_1_conv1, n * 16384), m.Slice(NetgenOffsets.Saved_layer1_0_out, n * 16384), m.Slice(40290542, 4096), global::System.ReadOnlySpan<float>.Empty, m.Slice(40316142, 16384), s_netgenDims10 with { N = n }, global::NetGen.Activation.None, 0f);
             // layer1.1.bn1: BatchNorm (16, 32, 32) -> (16, 32, 32)
-            if (train) global::NetGen.Kernels.BatchNorm.ForwardTraining(m.Slice(21394750, n * 16384), m.Slice(40332590, 16), m.Slice(40332606, 16), m.Slice(7520, 16), m.Slice(7536, 16), m.Slice(19297598, n * 16384), m.Slice(7488, 16), m.Slice(7504, 16), m.Slice(40332654, 32), n * 1024, 16, 1E-05f, 0.1f);
-            else global::NetGen.Kernels.BatchNorm.ForwardInference(m.Slice(21394750, n * 16384), m.Slice(19297598, n * 16384), m.Slice(7488, 16), m.Slice(7504, 16), m.Slice(7520, 16), m.Slice(7536, 16), m.Slice(40332654, 32), n * 1024, 16, 1E-05f);
+            if (train) global::NetGen.Kernels.BatchNorm.ForwardTraining(m.Slice(NetgenOffsets.Saved_layer1_1_bn1, n * 16384), m.Slice(40332590, 16), m.Slice(40332606, 16), m.Slice(7520, 16), m.Slice(7536, 16), m.Slice(NetgenOffsets.Saved_layer1_1_conv1, n * 16384), m.Slice(7488, 16), m.Slice(7504, 16), m.Slice(40332654, 32), n * 1024, 16, 1E-05f, 0.1f);
+            else global::NetGen.Kernels.BatchNorm.ForwardInference(m.Slice(NetgenOffsets.Saved_layer1_1_bn1, n * 16384), m.Slice(NetgenOffsets.Saved_layer1_1_conv1, n * 16384), m.Slice(7488, 16), m.Slice(7504, 16), m.Slice(7520, 16), m.Slice(7536, 16), m.Slice(40332654, 32), n * 1024, 16, 1E-05f);
             // layer1.1.a: ReLU (16, 32, 32) -> (16, 32, 32)
-            global::NetGen.Kernels.Activations.Forward(m.Slice(23491902, n * 16384), m.Slice(21394750, n * 16384), global::NetGen.Activation.ReLU, 0f);
+            global::NetGen.Kernels.Activations.Forward(m.Slice(NetgenOffsets.Saved_layer1_1_a, n * 16384), m.Slice(NetgenOffsets.Saved_layer1_1_bn1, n * 16384), global::NetGen.Activation.ReLU, 0f);
             // layer1.1.conv2: Conv2D (16, 32, 32) -> (16, 32, 32)
-            global::NetGen.Kernels.Conv2D.ForwardWinograd(m.Slice(25589054, n * 16384), m.Slice(23491902, n * 16384), m.Slice(40294638, 4096), global::System.ReadOnlySpan<float>.Empty, m.Slice(40316142, 16384), s_netgenDims13 with { N = n }, global::NetGen.Activation.None, 0f);
+            global::NetGen.Kernels.Conv2D.ForwardWinograd(m.Slice(NetgenOffsets.Saved_layer1_1_conv2, n * 16384), m.Slice(NetgenOffsets.Saved_layer1_1_a, n * 16384), m.Slice(40294638, 4096), global::System.ReadOnlySpan<float>.Empty, m.Slice(40316142, 16384), s_netgenDims13 with { N = n }, global::NetGen.Activation.None, 0f);
             // layer1.1.bn2: BatchNorm (16, 32, 32) -> (16, 32, 32)
-            if (train) global::NetGen.Kernels.BatchNorm.ForwardTraining(m.Slice(27686206, n * 16384), m.Slice(40332622, 16), m.Slice(40332638, 16), m.Slice(9888, 16), m.Slice(9904, 16), m.Slice(25589054, n * 16384), m.Slice(9856, 16), m.Slice(9872, 16), m.Slice(40332654, 32), n * 1024, 16, 1E-05f, 0.1f);
-            else global::NetGen.Kernels.BatchNorm.ForwardInference(m.Slice(27686206, n * 16384), m.Slice(25589054, n * 16384), m.Slice(9856, 16), m.Slice(9872, 16), m.Slice(9888, 16), m.Slice(9904, 16), m.Slice(40332654, 32), n * 1024, 16, 1E-05f);
+            if (train) global::NetGen.Kernels.BatchNorm.ForwardTraining(m.Slice(NetgenOffsets.Saved_layer1_1_bn2, n * 16384), m.Slice(40332622, 16), m.Slice(40332638, 16), m.Slice(9888, 16), m.Slice(9904, 16), m.Slice(NetgenOffsets.Saved_layer1_1_conv2, n * 16384), m.Slice(9856, 16), m.Slice(9872, 16), m.Slice(40332654, 32), n * 1024, 16, 1E-05f, 0.1f);
+            else global::NetGen.Kernels.BatchNorm.ForwardInference(m.Slice(NetgenOffsets.Saved_layer1_1_bn2, n * 16384), m.Slice(NetgenOffsets.Saved_layer1_1_conv2, n * 16384), m.Slice(9856, 16), m.Slice(9872, 16), m.Slice(9888, 16), m.Slice(9904, 16), m.Slice(40332654, 32), n * 1024, 16, 1E-05f);
             // layer1.1.add_1: Add (16, 32, 32) -> (16, 32, 32)
-            global::NetGen.Kernels.Elementwise.Add(m.Slice(29783358, n * 16384), m.Slice(27686206, n * 16384), m.Slice(17200446, n * 16384));
+            global::NetGen.Kernels.Elementwise.Add(m.Slice(NetgenOffsets.Saved_layer1_1_add_1, n * 16384), m.Slice(NetgenOffsets.Saved_layer1_1_bn2, n * 16384), m.Slice(NetgenOffsets.Saved_layer1_0_out, n * 16384));
             // layer1.1.out: ReLU (16, 32, 32) -> (16, 32, 32)
-            global::NetGen.Kernels.Activations.Forward(m.Slice(31880510, n * 16384), m.Slice(29783358, n * 16384), global::NetGen.Activation.ReLU, 0f);
+            global::NetGen.Kernels.Activations.Forward(m.Slice(NetgenOffsets.Saved_layer1_1_out, n * 16384), m.Slice(NetgenOffsets.Saved_layer1_1_add_1, n * 16384), global::NetGen.Activation.ReLU, 0f);
             // global_avgpool_1: GlobalAvgPool (16, 32, 32) -> (16)
-            global::NetGen.Kernels.GlobalAvgPool.Forward(m.Slice(33977662, n * 16), m.Slice(31880510, n * 16384), n, 1024, 16);
+            global::NetGen.Kernels.GlobalAvgPool.Forward(m.Slice(NetgenOffsets.Saved_global_avgpool_1, n * 16), m.Slice(NetgenOffsets.Saved_layer1_1_out, n * 16384), n, 1024, 16);
             // head: Dense (16) -> (10)
-            global::NetGen.Kernels.Dense.Forward(m.Slice(33979710, n * 10), m.Slice(33977662, n * 16), m.Slice(40282094, 256), m.Slice(10080, 10), s_netgenDims18 with { N = n }, global::NetGen.Activation.None, 0f);
+            global::NetGen.Kernels.Dense.Forward(m.Slice(NetgenOffsets.Saved_head, n * 10), m.Slice(NetgenOffsets.Saved_global_avgpool_1, n * 16), m.Slice(40282094, 256), m.Slice(10080, 10), s_netgenDims18 with { N = n }, global::NetGen.Activation.None, 0f);
         }
 
         /// <summary>Backward over the batch, from the logits' gradient: parameter gradients accumulate into the (zeroed) gradient block.</summary>
@@ -755,7 +755,7 @@ namespace Nets.Residual
             global::System.Span<float> m = _netgenMemory;
             var pool = _netgenPool;
             // head: Dense
-            m.Slice(36078142, n * 16).Clear();
+            m.Slice(NetgenOffsets.Gradient_global_avgpool_1, n * 16).Clear();
             if (pool is not null)
             {
                 var work = new global::NetGen.Execution.DenseBackwardWork(_netgenMemory, 19882, 160, 20042, 10, 33980990, n * 10, 33977662, n * 16, 36078142, n * 16, 9920, 160, s_netgenDims18 with { N = n });
@@ -763,22 +763,22 @@ namespace Nets.Residual
             }
             else
             {
-                global::NetGen.Kernels.Dense.BackwardWeights(m.Slice(19882, 160), m.Slice(33980990, n * 10), m.Slice(33977662, n * 16), s_netgenDims18 with { N = n });
-                global::NetGen.Kernels.Dense.BackwardBias(m.Slice(20042, 10), m.Slice(33980990, n * 10), s_netgenDims18 with { N = n });
-                global::NetGen.Kernels.Dense.BackwardData(m.Slice(36078142, n * 16), m.Slice(33980990, n * 10), m.Slice(9920, 160), s_netgenDims18 with { N = n });
+                global::NetGen.Kernels.Dense.BackwardWeights(m.Slice(19882, 160), m.Slice(NetgenOffsets.Gradient_head, n * 10), m.Slice(NetgenOffsets.Saved_global_avgpool_1, n * 16), s_netgenDims18 with { N = n });
+                global::NetGen.Kernels.Dense.BackwardBias(m.Slice(20042, 10), m.Slice(NetgenOffsets.Gradient_head, n * 10), s_netgenDims18 with { N = n });
+                global::NetGen.Kernels.Dense.BackwardData(m.Slice(NetgenOffsets.Gradient_global_avgpool_1, n * 16), m.Slice(NetgenOffsets.Gradient_head, n * 10), m.Slice(9920, 160), s_netgenDims18 with { N = n });
             }
             // global_avgpool_1: GlobalAvgPool
-            m.Slice(33980990, n * 16384).Clear();
-            global::NetGen.Kernels.GlobalAvgPool.Backward(m.Slice(33980990, n * 16384), m.Slice(36078142, n * 16), n, 1024, 16);
+            m.Slice(NetgenOffsets.Gradient_layer1_1_out, n * 16384).Clear();
+            global::NetGen.Kernels.GlobalAvgPool.Backward(m.Slice(NetgenOffsets.Gradient_layer1_1_out, n * 16384), m.Slice(NetgenOffsets.Gradient_global_avgpool_1, n * 16), n, 1024, 16);
             // layer1.1.out: ReLU
-            m.Slice(38175294, n * 16384).Clear();
-            global::NetGen.Kernels.Activations.Backward(m.Slice(38175294, n * 16384), m.Slice(33980990, n * 16384), m.Slice(31880510, n * 16384), global::NetGen.Activation.ReLU, 0f);
+            m.Slice(NetgenOffsets.Gradient_layer1_1_add_1, n * 16384).Clear();
+            global::NetGen.Kernels.Activations.Backward(m.Slice(NetgenOffsets.Gradient_layer1_1_add_1, n * 16384), m.Slice(NetgenOffsets.Gradient_layer1_1_out, n * 16384), m.Slice(NetgenOffsets.Saved_layer1_1_out, n * 16384), global::NetGen.Activation.ReLU, 0f);
             // layer1.1.add_1: Add
-            m.Slice(38175294, n * 16384).CopyTo(m.Slice(36078142, n * 16384));
-            m.Slice(38175294, n * 16384).CopyTo(m.Slice(33980990, n * 16384));
+            m.Slice(NetgenOffsets.Gradient_layer1_1_add_1, n * 16384).CopyTo(m.Slice(NetgenOffsets.Gradient_layer1_1_bn2, n * 16384));
+            m.Slice(NetgenOffsets.Gradient_layer1_1_add_1, n * 16384).CopyTo(m.Slice(NetgenOffsets.Gradient_layer1_0_out, n * 16384));
             // layer1.1.bn2: BatchNorm
-            m.Slice(38175294, n * 16384).Clear();
-            global::NetGen.Kernels.BatchNorm.Backward(m.Slice(38175294, n * 16384), m.Slice(19850, 16), m.Slice(19866, 16), m.Slice(36078142, n * 16384), m.Slice(25589054, n * 16384), m.Slice(9856, 16), m.Slice(40332622, 16), m.Slice(40332638, 16), m.Slice(40332654, 48), n * 1024, 16);
+            m.Slice(NetgenOffsets.Gradient_layer1_1_conv2, n * 16384).Clear();
+            global::NetGen.Kernels.BatchNorm.Backward(m.Slice(NetgenOffsets.Gradient_layer1_1_conv2, n * 16384), m.Slice(19850, 16), m.Slice(19866, 16), m.Slice(NetgenOffsets.Gradient_layer1_1_bn2, n * 16384), m.Slice(NetgenOffsets.Saved_layer1_1_conv2, n * 16384), m.Slice(9856, 16), m.Slice(40332622, 16), m.Slice(40332638, 16), m.Slice(40332654, 48), n * 1024, 16);
             // layer1.1.conv2: Conv2D
             // Conv2D.BackwardDataWinograd writes the whole of layer1.1.a's gradient: this layer starts it.
             if (pool is not null)
@@ -788,15 +788,15 @@ namespace Nets.Residual
             }
             else
             {
-                global::NetGen.Kernels.Conv2D.BackwardWeights(m.Slice(17546, 2304), m.Slice(38175294, n * 16384), m.Slice(23491902, n * 16384), s_netgenDims13 with { N = n });
-                global::NetGen.Kernels.Conv2D.BackwardDataWinograd(m.Slice(36078142, n * 16384), m.Slice(38175294, n * 16384), m.Slice(40312046, 4096), m.Slice(40332702, 16384), s_netgenDims13 with { N = n });
+                global::NetGen.Kernels.Conv2D.BackwardWeights(m.Slice(17546, 2304), m.Slice(NetgenOffsets.Gradient_layer1_1_conv2, n * 16384), m.Slice(NetgenOffsets.Saved_layer1_1_a, n * 16384), s_netgenDims13 with { N = n });
+                global::NetGen.Kernels.Conv2D.BackwardDataWinograd(m.Slice(NetgenOffsets.Gradient_layer1_1_a, n * 16384), m.Slice(NetgenOffsets.Gradient_layer1_1_conv2, n * 16384), m.Slice(40312046, 4096), m.Slice(40332702, 16384), s_netgenDims13 with { N = n });
             }
             // layer1.1.a: ReLU
-            m.Slice(38175294, n * 16384).Clear();
-            global::NetGen.Kernels.Activations.Backward(m.Slice(38175294, n * 16384), m.Slice(36078142, n * 16384), m.Slice(23491902, n * 16384), global::NetGen.Activation.ReLU, 0f);
+            m.Slice(NetgenOffsets.Gradient_layer1_1_bn1, n * 16384).Clear();
+            global::NetGen.Kernels.Activations.Backward(m.Slice(NetgenOffsets.Gradient_layer1_1_bn1, n * 16384), m.Slice(NetgenOffsets.Gradient_layer1_1_a, n * 16384), m.Slice(NetgenOffsets.Saved_layer1_1_a, n * 16384), global::NetGen.Activation.ReLU, 0f);
             // layer1.1.bn1: BatchNorm
-            m.Slice(36078142, n * 16384).Clear();
-            global::NetGen.Kernels.BatchNorm.Backward(m.Slice(36078142, n * 16384), m.Slice(17514, 16), m.Slice(17530, 16), m.Slice(38175294, n * 16384), m.Slice(19297598, n * 16384), m.Slice(7488, 16), m.Slice(40332590, 16), m.Slice(40332606, 16), m.Slice(40332654, 48), n * 1024, 16);
+            m.Slice(NetgenOffsets.Gradient_layer1_1_conv1, n * 16384).Clear();
+            global::NetGen.Kernels.BatchNorm.Backward(m.Slice(NetgenOffsets.Gradient_layer1_1_conv1, n * 16384), m.Slice(17514, 16), m.Slice(17530, 16), m.Slice(NetgenOffsets.Gradient_layer1_1_bn1, n * 16384), m.Slice(NetgenOffsets.Saved_layer1_1_conv1, n * 16384), m.Slice(7488, 16), m.Slice(40332590, 16), m.Slice(40332606, 16), m.Slice(40332654, 48), n * 1024, 16);
             // layer1.1.conv1: Conv2D
             if (pool is not null)
             {
@@ -805,18 +805,18 @@ namespace Nets.Residual
             }
             else
             {
-                global::NetGen.Kernels.Conv2D.BackwardWeights(m.Slice(15210, 2304), m.Slice(36078142, n * 16384), m.Slice(17200446, n * 16384), s_netgenDims10 with { N = n });
-                global::NetGen.Kernels.Conv2D.BackwardData(m.Slice(33980990, n * 16384), m.Slice(36078142, n * 16384), m.Slice(40303342, 2304), m.Slice(40332702, 16384), s_netgenDims10 with { N = n });
+                global::NetGen.Kernels.Conv2D.BackwardWeights(m.Slice(15210, 2304), m.Slice(NetgenOffsets.Gradient_layer1_1_conv1, n * 16384), m.Slice(NetgenOffsets.Saved_layer1_0_out, n * 16384), s_netgenDims10 with { N = n });
+                global::NetGen.Kernels.Conv2D.BackwardData(m.Slice(NetgenOffsets.Gradient_layer1_0_out, n * 16384), m.Slice(NetgenOffsets.Gradient_layer1_1_conv1, n * 16384), m.Slice(40303342, 2304), m.Slice(40332702, 16384), s_netgenDims10 with { N = n });
             }
             // layer1.0.out: ReLU
-            m.Slice(38175294, n * 16384).Clear();
-            global::NetGen.Kernels.Activations.Backward(m.Slice(38175294, n * 16384), m.Slice(33980990, n * 16384), m.Slice(17200446, n * 16384), global::NetGen.Activation.ReLU, 0f);
+            m.Slice(NetgenOffsets.Gradient_layer1_0_add_1, n * 16384).Clear();
+            global::NetGen.Kernels.Activations.Backward(m.Slice(NetgenOffsets.Gradient_layer1_0_add_1, n * 16384), m.Slice(NetgenOffsets.Gradient_layer1_0_out, n * 16384), m.Slice(NetgenOffsets.Saved_layer1_0_out, n * 16384), global::NetGen.Activation.ReLU, 0f);
             // layer1.0.add_1: Add
-            m.Slice(38175294, n * 16384).CopyTo(m.Slice(33980990, n * 16384));
-            m.Slice(38175294, n * 16384).CopyTo(m.Slice(36078142, n * 16384));
+            m.Slice(NetgenOffsets.Gradient_layer1_0_add_1, n * 16384).CopyTo(m.Slice(NetgenOffsets.Gradient_layer1_0_bn2, n * 16384));
+            m.Slice(NetgenOffsets.Gradient_layer1_0_add_1, n * 16384).CopyTo(m.Slice(NetgenOffsets.Gradient_stem, n * 16384));
             // layer1.0.bn2: BatchNorm
-            m.Slice(38175294, n * 16384).Clear();
-            global::NetGen.Kernels.BatchNorm.Backward(m.Slice(38175294, n * 16384), m.Slice(15178, 16), m.Slice(15194, 16), m.Slice(33980990, n * 16384), m.Slice(10908990, n * 16384), m.Slice(5120, 16), m.Slice(40332558, 16), m.Slice(40332574, 16), m.Slice(40332654, 48), n * 1024, 16);
+            m.Slice(NetgenOffsets.Gradient_layer1_0_conv2, n * 16384).Clear();
+            global::NetGen.Kernels.BatchNorm.Backward(m.Slice(NetgenOffsets.Gradient_layer1_0_conv2, n * 16384), m.Slice(15178, 16), m.Slice(15194, 16), m.Slice(NetgenOffsets.Gradient_layer1_0_bn2, n * 16384), m.Slice(NetgenOffsets.Saved_layer1_0_conv2, n * 16384), m.Slice(5120, 16), m.Slice(40332558, 16), m.Slice(40332574, 16), m.Slice(40332654, 48), n * 1024, 16);
             // layer1.0.conv2: Conv2D
             // Conv2D.BackwardDataWinograd writes the whole of layer1.0.a's gradient: this layer starts it.
             if (pool is not null)
@@ -826,15 +826,15 @@ namespace Nets.Residual
             }
             else
             {
-                global::NetGen.Kernels.Conv2D.BackwardWeights(m.Slice(12874, 2304), m.Slice(38175294, n * 16384), m.Slice(8811838, n * 16384), s_netgenDims6 with { N = n });
-                global::NetGen.Kernels.Conv2D.BackwardDataWinograd(m.Slice(33980990, n * 16384), m.Slice(38175294, n * 16384), m.Slice(40307950, 4096), m.Slice(40332702, 16384), s_netgenDims6 with { N = n });
+                global::NetGen.Kernels.Conv2D.BackwardWeights(m.Slice(12874, 2304), m.Slice(NetgenOffsets.Gradient_layer1_0_conv2, n * 16384), m.Slice(NetgenOffsets.Saved_layer1_0_a, n * 16384), s_netgenDims6 with { N = n });
+                global::NetGen.Kernels.Conv2D.BackwardDataWinograd(m.Slice(NetgenOffsets.Gradient_layer1_0_a, n * 16384), m.Slice(NetgenOffsets.Gradient_layer1_0_conv2, n * 16384), m.Slice(40307950, 4096), m.Slice(40332702, 16384), s_netgenDims6 with { N = n });
             }
             // layer1.0.a: ReLU
-            m.Slice(38175294, n * 16384).Clear();
-            global::NetGen.Kernels.Activations.Backward(m.Slice(38175294, n * 16384), m.Slice(33980990, n * 16384), m.Slice(8811838, n * 16384), global::NetGen.Activation.ReLU, 0f);
+            m.Slice(NetgenOffsets.Gradient_layer1_0_bn1, n * 16384).Clear();
+            global::NetGen.Kernels.Activations.Backward(m.Slice(NetgenOffsets.Gradient_layer1_0_bn1, n * 16384), m.Slice(NetgenOffsets.Gradient_layer1_0_a, n * 16384), m.Slice(NetgenOffsets.Saved_layer1_0_a, n * 16384), global::NetGen.Activation.ReLU, 0f);
             // layer1.0.bn1: BatchNorm
-            m.Slice(33980990, n * 16384).Clear();
-            global::NetGen.Kernels.BatchNorm.Backward(m.Slice(33980990, n * 16384), m.Slice(12842, 16), m.Slice(12858, 16), m.Slice(38175294, n * 16384), m.Slice(4617534, n * 16384), m.Slice(2752, 16), m.Slice(40332526, 16), m.Slice(40332542, 16), m.Slice(40332654, 48), n * 1024, 16);
+            m.Slice(NetgenOffsets.Gradient_layer1_0_conv1, n * 16384).Clear();
+            global::NetGen.Kernels.BatchNorm.Backward(m.Slice(NetgenOffsets.Gradient_layer1_0_conv1, n * 16384), m.Slice(12842, 16), m.Slice(12858, 16), m.Slice(NetgenOffsets.Gradient_layer1_0_bn1, n * 16384), m.Slice(NetgenOffsets.Saved_layer1_0_conv1, n * 16384), m.Slice(2752, 16), m.Slice(40332526, 16), m.Slice(40332542, 16), m.Slice(40332654, 48), n * 1024, 16);
             // layer1.0.conv1: Conv2D
             if (pool is not null)
             {
@@ -843,15 +843,75 @@ namespace Nets.Residual
             }
             else
             {
-                global::NetGen.Kernels.Conv2D.BackwardWeights(m.Slice(10538, 2304), m.Slice(33980990, n * 16384), m.Slice(2520382, n * 16384), s_netgenDims3 with { N = n });
-                global::NetGen.Kernels.Conv2D.BackwardData(m.Slice(36078142, n * 16384), m.Slice(33980990, n * 16384), m.Slice(40298734, 2304), m.Slice(40332702, 16384), s_netgenDims3 with { N = n });
+                global::NetGen.Kernels.Conv2D.BackwardWeights(m.Slice(10538, 2304), m.Slice(NetgenOffsets.Gradient_layer1_0_conv1, n * 16384), m.Slice(NetgenOffsets.Saved_stem, n * 16384), s_netgenDims3 with { N = n });
+                global::NetGen.Kernels.Conv2D.BackwardData(m.Slice(NetgenOffsets.Gradient_stem, n * 16384), m.Slice(NetgenOffsets.Gradient_layer1_0_conv1, n * 16384), m.Slice(40298734, 2304), m.Slice(40332702, 16384), s_netgenDims3 with { N = n });
             }
             // stem: ReLU
-            m.Slice(33980990, n * 16384).Clear();
-            global::NetGen.Kernels.Activations.Backward(m.Slice(33980990, n * 16384), m.Slice(36078142, n * 16384), m.Slice(2520382, n * 16384), global::NetGen.Activation.ReLU, 0f);
+            m.Slice(NetgenOffsets.Gradient_conv2d_1, n * 16384).Clear();
+            global::NetGen.Kernels.Activations.Backward(m.Slice(NetgenOffsets.Gradient_conv2d_1, n * 16384), m.Slice(NetgenOffsets.Gradient_stem, n * 16384), m.Slice(NetgenOffsets.Saved_stem, n * 16384), global::NetGen.Activation.ReLU, 0f);
             // conv2d_1: Conv2D
-            global::NetGen.Kernels.Conv2D.BackwardWeights(m.Slice(10090, 432), m.Slice(33980990, n * 16384), m.Slice(30014, n * 3072), s_netgenDims1 with { N = n });
-            global::NetGen.Kernels.Conv2D.BackwardBias(m.Slice(10522, 16), m.Slice(33980990, n * 16384), s_netgenDims1 with { N = n });
+            global::NetGen.Kernels.Conv2D.BackwardWeights(m.Slice(10090, 432), m.Slice(NetgenOffsets.Gradient_conv2d_1, n * 16384), m.Slice(NetgenOffsets.Saved_input, n * 3072), s_netgenDims1 with { N = n });
+            global::NetGen.Kernels.Conv2D.BackwardBias(m.Slice(10522, 16), m.Slice(NetgenOffsets.Gradient_conv2d_1, n * 16384), s_netgenDims1 with { N = n });
+        }
+
+        /// <summary>Where each layer's tensors start in the instance's memory, in floats: Out_ at inference, Saved_ and Gradient_ in training.</summary>
+        private static class NetgenOffsets
+        {
+            public const int Gradient_conv2d_1 = 33980990; // conv2d_1 (16, 32, 32): batch of output gradients
+            public const int Gradient_global_avgpool_1 = 36078142; // global_avgpool_1 (16): batch of output gradients
+            public const int Gradient_head = 33980990; // head (10): batch of output gradients
+            public const int Gradient_layer1_0_a = 33980990; // layer1.0.a (16, 32, 32): batch of output gradients
+            public const int Gradient_layer1_0_add_1 = 38175294; // layer1.0.add_1 (16, 32, 32): batch of output gradients
+            public const int Gradient_layer1_0_bn1 = 38175294; // layer1.0.bn1 (16, 32, 32): batch of output gradients
+            public const int Gradient_layer1_0_bn2 = 33980990; // layer1.0.bn2 (16, 32, 32): batch of output gradients
+            public const int Gradient_layer1_0_conv1 = 33980990; // layer1.0.conv1 (16, 32, 32): batch of output gradients
+            public const int Gradient_layer1_0_conv2 = 38175294; // layer1.0.conv2 (16, 32, 32): batch of output gradients
+            public const int Gradient_layer1_0_out = 33980990; // layer1.0.out (16, 32, 32): batch of output gradients
+            public const int Gradient_layer1_1_a = 36078142; // layer1.1.a (16, 32, 32): batch of output gradients
+            public const int Gradient_layer1_1_add_1 = 38175294; // layer1.1.add_1 (16, 32, 32): batch of output gradients
+            public const int Gradient_layer1_1_bn1 = 38175294; // layer1.1.bn1 (16, 32, 32): batch of output gradients
+            public const int Gradient_layer1_1_bn2 = 36078142; // layer1.1.bn2 (16, 32, 32): batch of output gradients
+            public const int Gradient_layer1_1_conv1 = 36078142; // layer1.1.conv1 (16, 32, 32): batch of output gradients
+            public const int Gradient_layer1_1_conv2 = 38175294; // layer1.1.conv2 (16, 32, 32): batch of output gradients
+            public const int Gradient_layer1_1_out = 33980990; // layer1.1.out (16, 32, 32): batch of output gradients
+            public const int Gradient_stem = 36078142; // stem (16, 32, 32): batch of output gradients
+            public const int Out_conv2d_1 = 10090; // conv2d_1 (16, 32, 32): output at inference
+            public const int Out_global_avgpool_1 = 26474; // global_avgpool_1 (16): output at inference
+            public const int Out_head = 10090; // head (10): output at inference
+            public const int Out_layer1_0_a = 26474; // layer1.0.a (16, 32, 32): output at inference
+            public const int Out_layer1_0_add_1 = 26474; // layer1.0.add_1 (16, 32, 32): output at inference
+            public const int Out_layer1_0_bn1 = 26474; // layer1.0.bn1 (16, 32, 32): output at inference
+            public const int Out_layer1_0_bn2 = 42858; // layer1.0.bn2 (16, 32, 32): output at inference
+            public const int Out_layer1_0_conv1 = 26474; // layer1.0.conv1 (16, 32, 32): output at inference
+            public const int Out_layer1_0_conv2 = 42858; // layer1.0.conv2 (16, 32, 32): output at inference
+            public const int Out_layer1_0_out = 26474; // layer1.0.out (16, 32, 32): output at inference
+            public const int Out_layer1_1_a = 10090; // layer1.1.a (16, 32, 32): output at inference
+            public const int Out_layer1_1_add_1 = 10090; // layer1.1.add_1 (16, 32, 32): output at inference
+            public const int Out_layer1_1_bn1 = 10090; // layer1.1.bn1 (16, 32, 32): output at inference
+            public const int Out_layer1_1_bn2 = 42858; // layer1.1.bn2 (16, 32, 32): output at inference
+            public const int Out_layer1_1_conv1 = 10090; // layer1.1.conv1 (16, 32, 32): output at inference
+            public const int Out_layer1_1_conv2 = 42858; // layer1.1.conv2 (16, 32, 32): output at inference
+            public const int Out_layer1_1_out = 10090; // layer1.1.out (16, 32, 32): output at inference
+            public const int Out_stem = 10090; // stem (16, 32, 32): output at inference
+            public const int Saved_conv2d_1 = 423230; // conv2d_1 (16, 32, 32): batch of outputs saved for the backward
+            public const int Saved_global_avgpool_1 = 33977662; // global_avgpool_1 (16): batch of outputs saved for the backward
+            public const int Saved_head = 33979710; // head (10): batch of outputs saved for the backward
+            public const int Saved_input = 30014; // input (3, 32, 32): batch of outputs saved for the backward
+            public const int Saved_layer1_0_a = 8811838; // layer1.0.a (16, 32, 32): batch of outputs saved for the backward
+            public const int Saved_layer1_0_add_1 = 15103294; // layer1.0.add_1 (16, 32, 32): batch of outputs saved for the backward
+            public const int Saved_layer1_0_bn1 = 6714686; // layer1.0.bn1 (16, 32, 32): batch of outputs saved for the backward
+            public const int Saved_layer1_0_bn2 = 13006142; // layer1.0.bn2 (16, 32, 32): batch of outputs saved for the backward
+            public const int Saved_layer1_0_conv1 = 4617534; // layer1.0.conv1 (16, 32, 32): batch of outputs saved for the backward
+            public const int Saved_layer1_0_conv2 = 10908990; // layer1.0.conv2 (16, 32, 32): batch of outputs saved for the backward
+            public const int Saved_layer1_0_out = 17200446; // layer1.0.out (16, 32, 32): batch of outputs saved for the backward
+            public const int Saved_layer1_1_a = 23491902; // layer1.1.a (16, 32, 32): batch of outputs saved for the backward
+            public const int Saved_layer1_1_add_1 = 29783358; // layer1.1.add_1 (16, 32, 32): batch of outputs saved for the backward
+            public const int Saved_layer1_1_bn1 = 21394750; // layer1.1.bn1 (16, 32, 32): batch of outputs saved for the backward
+            public const int Saved_layer1_1_bn2 = 27686206; // layer1.1.bn2 (16, 32, 32): batch of outputs saved for the backward
+            public const int Saved_layer1_1_conv1 = 19297598; // layer1.1.conv1 (16, 32, 32): batch of outputs saved for the backward
+            public const int Saved_layer1_1_conv2 = 25589054; // layer1.1.conv2 (16, 32, 32): batch of outputs saved for the backward
+            public const int Saved_layer1_1_out = 31880510; // layer1.1.out (16, 32, 32): batch of outputs saved for the backward
+            public const int Saved_stem = 2520382; // stem (16, 32, 32): batch of outputs saved for the backward
         }
     }
 }

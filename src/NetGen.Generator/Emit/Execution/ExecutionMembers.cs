@@ -46,6 +46,7 @@ internal static class ExecutionMembers
         if (layout.CanTrain) TrainingMembers.Write(w, layout);
         WriteParameterAccess(w, layout);
         WritePasses(w, layout, code);
+        code.Offsets.Write(w);
     }
 
     private static void WriteTables(IndentedWriter w, ExecutionLayout layout, LayerCode code)

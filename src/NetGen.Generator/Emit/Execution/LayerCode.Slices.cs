@@ -19,8 +19,8 @@ internal sealed partial class LayerCode
     public long SliceScratchFloats => ScratchFloats(KernelBufferKind.ConvWorkspace) + ScratchFloats(KernelBufferKind.BackwardDataWorkspace);
 
     /// <summary>A batch tensor's first element of the slice: "offset + s * perSample" while sliced.</summary>
-    private string BatchStart(long offset, long perSample) =>
-        Sliced ? $"{Number(offset)} + s * {Number(perSample)}" : Number(offset);
+    private string BatchStart(string offset, long perSample) =>
+        Sliced ? $"{offset} + s * {Number(perSample)}" : offset;
 
     /// <summary>
     /// Where node <paramref name="node"/>'s output gradient for samples [first, first + count) starts
