@@ -11,7 +11,8 @@ namespace NetGen.Kernels;
 /// packed weights (R, S, C, 16), so windows that lie inside the row run one loop of S * C steps.
 /// A tile is 4 output pixels x 64 output channels (16 accumulators, 4 weight loads and 4
 /// broadcasts per 16 FMAs); windows that cross the left or right edge, and pixels past Q, read
-/// the zero row tap by tap. Inference reaches it through <see cref="Execution.LayerBands.Conv2DForward"/>.
+/// the zero row tap by tap. The kernel-choice table (<see cref="ConvKernelChoice"/>) gives it image stems: inference reaches it
+/// through <see cref="Execution.LayerBands.Conv2DForward"/>, the generated training forward calls it directly.
 /// </summary>
 public static unsafe partial class Conv2D
 {
