@@ -14,4 +14,11 @@ public static class SamplePass
 
     /// <summary>The repack after an optimizer step: a share of the layers per slice (samples unused).</summary>
     public const int Repack = 2;
+
+    /// <summary>
+    /// The first of the later phases of a training graph split at its batch norms: forward phase k &gt;= 1 is
+    /// LaterPhases + 2 (k - 1), backward phase k &gt;= 1 is LaterPhases + 2 (k - 1) + 1 (between two phases the
+    /// calling thread combines the slices' batch statistics).
+    /// </summary>
+    public const int LaterPhases = 3;
 }
