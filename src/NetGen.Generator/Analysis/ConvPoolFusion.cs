@@ -62,7 +62,7 @@ internal static class ConvPoolFusion
         if (pads.Top != 0 || pads.Left != 0) return null;
         if ((long)(output.H - 1) * a.StrideH + a.KernelH > input.H || used > input.W) return null;
         var x = layers[node.Inputs[0]].Output;
-        if (WinogradConv.Suits(node, x, input) && WinogradConv.SuitsMaxPool(a, pads, input, output))
+        if (WinogradConv.Suits(node, x, input) && WinogradConv.SuitsMaxPool(node, x, a, pads, input, output))
             return new FusedConvPool(conv, activation, reader, 0, Winograd: true);
         int groups = KernelBufferPlanner.Groups(node, x);
         long workspace = x.C / groups + 16 + a.KernelH * used * input.C;

@@ -67,7 +67,7 @@ public static partial class KernelBufferPlanner
                 backwardWorkspace = System.Math.Max(backwardWorkspace, k + Block);
                 if (!inputGradient) return true;
                 backward.Add((n, depthwise ? taps * Blocks(c) * Block : c * Blocks(1) * taps * m * Block));
-                if (!depthwise && BackwardAsConvolution(node, input)) backwardWorkspace = System.Math.Max(backwardWorkspace, m + Block);
+                if (!depthwise && BackwardAsConvolution(node, input, output)) backwardWorkspace = System.Math.Max(backwardWorkspace, m + Block);
                 return true;
             }
             case OpKind.LocalResponseNorm:

@@ -71,17 +71,17 @@ public static partial class KernelBufferPlanner
                 bool depthwise = groups > 1 && groups == input.C && output.C == input.C;
                 forward.Add((n, depthwise ? taps * Blocks(input.C) * Block : groups * Blocks(kg) * taps * cg * Block));
                 bool winograd = WinogradConv.Suits(node, input, output);
-                long winogradScratch = winograd ? WinogradConv.WorkspaceFloats(input, output) : 0;
-                if (winograd) winogradForward.Add((n, WinogradConv.WeightFloats(input, output)));
+                long winogradScratch = winograd ? WinogradConv.WorkspaceFloats(node, input, output) : 0;
+                if (winograd) winogradForward.Add((n, WinogradConv.WeightFloats(node, input, output)));
                 if (NeedsGradient(network, node.Inputs[0]))
                 {
                     backward.Add((n, depthwise ? taps * Blocks(input.C) * Block : groups * Blocks(cg) * taps * kg * Block));
                     if (WinogradConv.SuitsBackwardData(graph, n))
                     {
-                        winogradBackward.Add((n, WinogradConv.WeightFloats(input, output)));
+                        winogradBackward.Add((n, WinogradConv.WeightFloats(node, input, output)));
                         backwardWorkspace = System.Math.Max(backwardWorkspace, winogradScratch);
                     }
-                    else if (!depthwise && BackwardAsConvolution(node, input) && kg + Block > backwardWorkspace) backwardWorkspace = kg + Block;
+                    else if (!depthwise && BackwardAsConvolution(node, input, output) && kg + Block > backwardWorkspace) backwardWorkspace = kg + Block;
                 }
                 workspace = System.Math.Max(workspace, System.Math.Max(cg + Block, winogradScratch));
             }
@@ -196,13 +196,8 @@ public static partial class KernelBufferPlanner
     /// Whether the kernels compute this convolution's input gradient as a convolution of dY
     /// (stride 1, top/left padding within the dilated kernel's reach), which needs scratch.
     /// </summary>
-    private static bool BackwardAsConvolution(Node node, Shape input)
-    {
-        var a = node.Args;
-        if (a.StrideH != 1 || a.StrideW != 1) return false;
-        var pads = WindowPadding.ForWindow(a, input);
-        return pads.Top <= (a.KernelH - 1) * a.DilationH && pads.Left <= (a.KernelW - 1) * a.DilationW;
-    }
+    private static bool BackwardAsConvolution(Node node, Shape input, Shape output) =>
+        NetGen.Kernels.ConvKernelChoice.BackwardAsConvolution(Backends.Cpu.ConvShapes.Of(node, input, output));
 
     /// <summary>Convolution groups: the Groups argument, or C for a depthwise convolution.</summary>
     public static int Groups(Node node, Shape input) => node.Op == OpKind.DepthwiseConv2D ? input.C : node.Args.Groups;

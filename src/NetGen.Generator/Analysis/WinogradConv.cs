@@ -1,11 +1,12 @@
+using NetGen.Generator.Backends.Cpu;
 using NetGen.Generator.Model;
+using NetGen.Kernels;
 
 namespace NetGen.Generator.Analysis;
 
 /// <summary>
-/// The convolutions the generated code runs through Winograd F(2x2, 3x3), by the runtime's own
-/// rules and sizes (NetGen.Kernels.Conv2D.SuitsWinograd, WinogradWeightFloats,
-/// WinogradWorkspaceFloats, SuitsWinogradMaxPool, SuitsWinogradBackwardData; a test holds the two equal):
+/// The convolutions the generated code runs through Winograd F(2x2, 3x3), by the kernel-choice table
+/// the runtime reads too (<see cref="ConvKernelChoice"/>, one file compiled into both):
 /// <list type="bullet">
 /// <item>forward: a Conv2D, 3x3, stride 1, no dilation, no groups, C and K multiples of 16 (any
 /// padding), at inference and in training; its transformed weights take 16 x C x K floats
@@ -24,33 +25,20 @@ namespace NetGen.Generator.Analysis;
 /// </summary>
 public static class WinogradConv
 {
-    /// <summary>Transformed taps per channel pair (a 4x4 block).</summary>
-    private const int Taps = 16;
-
-    /// <summary>Tiles the kernel transforms at once (NetGen.Kernels.Conv2D.WinogradTileBlock).</summary>
-    private const int TileBlock = 32;
-
-    private const int Block = 16;
-
     /// <summary>Whether convolution node n (input <paramref name="input"/>, output <paramref name="output"/>) runs through Winograd.</summary>
-    public static bool Suits(Node node, Shape input, Shape output)
-    {
-        var a = node.Args;
-        return node.Op == OpKind.Conv2D && a.Groups == 1 && a.KernelH == 3 && a.KernelW == 3 &&
-               a.StrideH == 1 && a.StrideW == 1 && a.DilationH == 1 && a.DilationW == 1 &&
-               input.C % Block == 0 && output.C % Block == 0;
-    }
+    public static bool Suits(Node node, Shape input, Shape output) =>
+        node.Op == OpKind.Conv2D && ConvKernelChoice.Winograd(ConvShapes.Of(node, input, output));
 
     /// <summary>Transformed weights: 16 x C x K floats.</summary>
-    public static long WeightFloats(Shape input, Shape output) => (long)Taps * input.C * output.C;
+    public static long WeightFloats(Node node, Shape input, Shape output) => ConvKernelChoice.WinogradWeightFloats(ConvShapes.Of(node, input, output));
 
     /// <summary>Scratch: one block of transformed inputs and products, 16 x 32 x (C + K) floats.</summary>
-    public static long WorkspaceFloats(Shape input, Shape output) => (long)Taps * TileBlock * (input.C + output.C);
+    public static long WorkspaceFloats(Node node, Shape input, Shape output) => ConvKernelChoice.WinogradWorkspaceFloats(ConvShapes.Of(node, input, output));
 
-    /// <summary>Whether a max pool over a Winograd convolution's output (<paramref name="convOutput"/> to <paramref name="poolOutput"/>) runs fused in the Winograd kernel.</summary>
-    public static bool SuitsMaxPool(LayerArgs pool, WindowPadding pads, Shape convOutput, Shape poolOutput) =>
-        pool.KernelH == 2 && pool.KernelW == 2 && pool.StrideH == 2 && pool.StrideW == 2 &&
-        pads.Top == 0 && pads.Left == 0 && poolOutput.H == convOutput.H / 2 && poolOutput.W == convOutput.W / 2;
+    /// <summary>Whether a max pool over a Winograd convolution's output runs fused in the Winograd kernel.</summary>
+    public static bool SuitsMaxPool(Node conv, Shape convInput, LayerArgs pool, WindowPadding pads, Shape convOutput, Shape poolOutput) =>
+        ConvKernelChoice.ForwardPooled(ConvShapes.Of(conv, convInput, convOutput), pool.KernelH, pool.KernelW, pool.StrideH, pool.StrideW,
+            pads.Top, pads.Left, poolOutput.H, poolOutput.W) == ConvPoolKernel.Winograd;
 
     /// <summary>
     /// Whether convolution node n's input gradient runs through Winograd: it <see cref="Suits"/>, its input

@@ -109,15 +109,17 @@ public sealed unsafe partial class LayerBands
     }
 
     /// <summary>
-    /// The kernel for a layer, chosen on the whole layer so that its bands run the same one:
-    /// <see cref="Conv2D.ForwardRowTaps(Span{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, in Conv2DDims, Activation, float)"/> for an image stem (<see cref="Conv2D.RunsAsRowTaps"/>),
-    /// <c>Conv2D.ForwardPixelTiles</c> where it is faster (<see cref="Conv2D.SuitsPixelTiles"/>),
-    /// else <see cref="Conv2D.Forward(Span{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, in Conv2DDims, Activation, float)"/>.
+    /// The kernel for a layer from the one kernel-choice table (<see cref="ConvKernelChoice.ForwardPacked"/>), on the
+    /// whole layer so that its bands run the same one: row taps for an image stem, pixel tiles where they win,
+    /// else <see cref="Conv2D.Forward(Span{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, in Conv2DDims, Activation, float)"/>
+    /// (its depthwise path included). Bands only split the chosen kernel's work.
     /// </summary>
-    private static ForwardKernel Choose(in Conv2DDims dims) =>
-        Conv2D.RunsAsRowTaps(dims) ? ForwardKernel.RowTaps
-        : Conv2D.SuitsPixelTiles(dims) ? ForwardKernel.PixelTiles
-        : ForwardKernel.Generic;
+    private static ForwardKernel Choose(in Conv2DDims dims) => ConvKernelChoice.ForwardPacked(dims.Shape) switch
+    {
+        ConvKernel.RowTaps => ForwardKernel.RowTaps,
+        ConvKernel.PixelTiles => ForwardKernel.PixelTiles,
+        _ => ForwardKernel.Generic,
+    };
 
     private static void Run(ForwardKernel kernel,
         Span<float> y, ReadOnlySpan<float> x, ReadOnlySpan<float> packedWeights, ReadOnlySpan<float> bias,

@@ -25,9 +25,7 @@ public static unsafe partial class Conv2D
     /// roles exchanged. That runs on the forward kernel's register tiles, which gather into
     /// registers instead of scattering through memory.
     /// </summary>
-    internal static bool BackwardAsConvolution(in Conv2DDims d) =>
-        !IsDepthwise(d) && d.StrideH == 1 && d.StrideW == 1 &&
-        d.PadTop <= (d.R - 1) * d.DilationH && d.PadLeft <= (d.S - 1) * d.DilationW;
+    internal static bool BackwardAsConvolution(in Conv2DDims d) => ConvKernelChoice.BackwardAsConvolution(d.Shape);
 
     /// <summary>The convolution that maps dY (N, P, Q, K) to dX (N, H, W, C) when <see cref="BackwardAsConvolution"/>.</summary>
     private static Conv2DDims GradientConvolution(in Conv2DDims d) => new()

@@ -12,7 +12,7 @@ namespace NetGen.Kernels;
 public static unsafe partial class Conv2D
 {
     /// <summary>Groups == C == K > 1: one filter per channel.</summary>
-    internal static bool IsDepthwise(in Conv2DDims d) => d.Groups > 1 && d.Groups == d.C && d.K == d.C;
+    internal static bool IsDepthwise(in Conv2DDims d) => ConvKernelChoice.IsDepthwise(d.Shape);
 
     private static int DepthwisePackedFloats(in Conv2DDims d) => d.R * d.S * Simd.Blocks(d.C) * Simd.Block;
 

@@ -24,8 +24,7 @@ public static unsafe partial class Conv2D
         /// Whether <see cref="Run"/> takes this convolution and pool; the caller has checked
         /// <see cref="InteriorTiles.PooledApplies"/> (2x2/2 pool, windows in the interior, 512-bit, non-decreasing activation).
         /// </summary>
-        public static bool Applies(in Conv2DDims d) =>
-            d.C == 1 && d.Groups == 1 && d.R == 3 && d.S == 3 && d.DilationW == 1;
+        public static bool Applies(in Conv2DDims d) => ConvKernelChoice.OneChannelPooled(d.Shape);
 
         /// <summary>One sample: y (P_pool, Q_pool, K), x (H, W, 1), w packed (ceil(K/16), 3, 3, 1, 16), b (K) or null, tail 16 floats.</summary>
         public static void Run(float* y, float* x, float* w, float* b, float* tail, in Conv2DDims d, in PoolDims pool,

@@ -15,13 +15,13 @@ namespace NetGen.Kernels;
 public static unsafe partial class Conv2D
 {
     /// <summary>Pixels per tile of ForwardPixelTiles: a pixel range starting at a multiple of it keeps every tile but the last full.</summary>
-    public const int PixelTilesWidth = 8;
+    public const int PixelTilesWidth = ConvKernelChoice.PixelTilesWidth;
 
     /// <summary>Whether <c>ForwardPixelTiles</c> takes this convolution: no groups, K a multiple of 32.</summary>
-    public static bool RunsAsPixelTiles(in Conv2DDims dims) => dims.Groups == 1 && dims.K % (2 * Simd.Block) == 0;
+    public static bool RunsAsPixelTiles(in Conv2DDims dims) => ConvKernelChoice.PixelTiles(dims.Shape);
 
     /// <summary>
-    /// Whether inference runs this convolution through <c>ForwardPixelTiles</c>: it takes it,
+    /// Whether the kernel choice (<see cref="ConvKernelChoice.PixelTilesWin"/>) finds <c>ForwardPixelTiles</c> faster: it takes it,
     /// with at least 16 input channels and 32 output pixels per sample. Measured here (thread CPU
     /// time, one core, batch 1) against <see cref="Forward(Span{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, in Conv2DDims, Activation, float)"/> on every ResNet-18 shape: 3x3 over 128,
     /// 256 and 512 channels 154 -> 201, 125 -> 181 and 120 -> 143 GFLOP/s, the stride-2 3x3 and 1x1
@@ -29,8 +29,7 @@ public static unsafe partial class Conv2D
     /// (one broadcast per 16 FMAs is then a tap's pointer set-up) and on 3x3 pixels (an 8-pixel
     /// tile one-third full).
     /// </summary>
-    public static bool SuitsPixelTiles(in Conv2DDims dims) =>
-        RunsAsPixelTiles(dims) && dims.C >= Simd.Block && dims.P * dims.Q >= 4 * PixelTilesWidth;
+    public static bool SuitsPixelTiles(in Conv2DDims dims) => ConvKernelChoice.PixelTilesWin(dims.Shape);
 
     /// <summary>
     /// y = act(conv(x, w) + b) for a convolution <see cref="RunsAsPixelTiles"/> takes; arguments as

@@ -11,19 +11,19 @@ namespace NetGen.Kernels;
 /// packed weights (R, S, C, 16), so windows that lie inside the row run one loop of S * C steps.
 /// A tile is 4 output pixels x 64 output channels (16 accumulators, 4 weight loads and 4
 /// broadcasts per 16 FMAs); windows that cross the left or right edge, and pixels past Q, read
-/// the zero row tap by tap. Inference reaches it through <see cref="Execution.LayerBands.Conv2DForward"/>.
+/// the zero row tap by tap. The kernel-choice table (<see cref="ConvKernelChoice"/>) gives it image stems: inference reaches it
+/// through <see cref="Execution.LayerBands.Conv2DForward"/>, the generated training forward calls it directly.
 /// </summary>
 public static unsafe partial class Conv2D
 {
     /// <summary>Channels per tile of <see cref="ForwardRowTaps(Span{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, in Conv2DDims, Activation, float)"/>: 4 blocks of 16.</summary>
-    private const int RowTapChannels = 4 * Simd.Block;
+    private const int RowTapChannels = ConvKernelChoice.RowTapChannels;
 
     /// <summary>
     /// Whether <see cref="ForwardRowTaps(Span{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, in Conv2DDims, Activation, float)"/> takes this convolution: no groups, at most 4 input
     /// channels, no horizontal dilation, K a multiple of 64.
     /// </summary>
-    public static bool RunsAsRowTaps(in Conv2DDims dims) =>
-        dims.Groups == 1 && dims.C <= 4 && dims.DilationW == 1 && dims.K % RowTapChannels == 0;
+    public static bool RunsAsRowTaps(in Conv2DDims dims) => ConvKernelChoice.RowTaps(dims.Shape);
 
     /// <summary>
     /// y = act(conv(x, w) + b) for a convolution <see cref="RunsAsRowTaps"/> takes; arguments as

@@ -33,25 +33,22 @@ namespace NetGen.Kernels;
 public static unsafe partial class Conv2D
 {
     /// <summary>Tiles (2x2 output blocks) transformed and multiplied together; the workspace holds one block.</summary>
-    public const int WinogradTileBlock = 32;
+    public const int WinogradTileBlock = ConvKernelChoice.WinogradTileBlock;
 
     /// <summary>Transformed taps per channel pair: a 4x4 block.</summary>
-    private const int WinogradTaps = 16;
+    private const int WinogradTaps = ConvKernelChoice.WinogradTaps;
 
     /// <summary>
     /// Whether <see cref="ForwardWinograd(Span{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, in Conv2DDims, Activation, float)"/> takes this convolution: 3x3 kernel, stride 1,
     /// no dilation, no groups, C and K multiples of 16 (any padding).
     /// </summary>
-    public static bool SuitsWinograd(in Conv2DDims dims) =>
-        dims.R == 3 && dims.S == 3 && dims.StrideH == 1 && dims.StrideW == 1 &&
-        dims.DilationH == 1 && dims.DilationW == 1 && dims.Groups == 1 &&
-        dims.C % Simd.Block == 0 && dims.K % Simd.Block == 0;
+    public static bool SuitsWinograd(in Conv2DDims dims) => ConvKernelChoice.Winograd(dims.Shape);
 
     /// <summary>Floats of the transformed weights: 16 * C * K, laid out (16, K/16, C, 16).</summary>
-    public static int WinogradWeightFloats(in Conv2DDims dims) => WinogradTaps * dims.C * dims.K;
+    public static int WinogradWeightFloats(in Conv2DDims dims) => checked((int)ConvKernelChoice.WinogradWeightFloats(dims.Shape));
 
     /// <summary>Scratch floats <see cref="ForwardWinograd(Span{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, in Conv2DDims, Activation, float)"/> and <see cref="ForwardWinogradMaxPool(Span{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, in Conv2DDims, in PoolDims, Activation, float)"/> need: one block's V and M, 16 * <see cref="WinogradTileBlock"/> * (C + K).</summary>
-    public static int WinogradWorkspaceFloats(in Conv2DDims dims) => WinogradTaps * WinogradTileBlock * (dims.C + dims.K);
+    public static int WinogradWorkspaceFloats(in Conv2DDims dims) => checked((int)ConvKernelChoice.WinogradWorkspaceFloats(dims.Shape));
 
     /// <summary>y = act(conv(x, w) + b) through Winograd F(2x2, 3x3). Overwrites y.</summary>
     /// <param name="y">(N, P, Q, K) output.</param>
@@ -123,8 +120,7 @@ public static unsafe partial class Conv2D
     /// <summary>Whether <see cref="ForwardWinogradMaxPool(Span{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, in Conv2DDims, in PoolDims, Activation, float)"/> takes this pool: 2x2, stride 2, no padding, P_pool = P/2 and Q_pool = Q/2 rounded down.</summary>
     public static bool SuitsWinogradMaxPool(in Conv2DDims conv, in PoolDims pool) =>
         pool.N == conv.N && pool.H == conv.P && pool.W == conv.Q && pool.C == conv.K &&
-        pool.R == 2 && pool.S == 2 && pool.StrideH == 2 && pool.StrideW == 2 &&
-        pool.PadTop == 0 && pool.PadLeft == 0 && pool.P == conv.P / 2 && pool.Q == conv.Q / 2;
+        ConvKernelChoice.WinogradPool(conv.Shape, pool.R, pool.S, pool.StrideH, pool.StrideW, pool.PadTop, pool.PadLeft, pool.P, pool.Q);
 
     private static void RequireWinograd(string kernel, in Conv2DDims dims)
     {

@@ -44,6 +44,9 @@ public readonly record struct Conv2DDims
     /// <summary>Input channels per group.</summary>
     public int GroupC => C / Groups;
 
+    /// <summary>The per-sample shape the kernel choice reads (<see cref="ConvKernelChoice"/>).</summary>
+    internal ConvShape Shape => new(C, K, R, S, StrideH, StrideW, DilationH, DilationW, Groups, PadTop, PadLeft, P, Q);
+
     /// <summary>Output channels per group.</summary>
     public int GroupK => K / Groups;
 

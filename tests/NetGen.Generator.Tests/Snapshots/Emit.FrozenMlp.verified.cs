@@ -198,7 +198,7 @@ partial class FrozenMlp : global::NetGen.Execution.CompiledTrainableNetwork, glo
     {
         var m = Arena;
         global::NetGen.Execution.OptimizerStep.Sgd(m.Slice(0, 102282), m.Slice(102282, 1546), m.Slice(103828, 1546), s_netgenParameters, TrainingSettings, step, "FrozenMlp");
-        global::NetGen.Execution.SampleSlices.Run(Pool, this, global::NetGen.Execution.SampleSlices.Repack, 2, 2);
+        global::NetGen.Execution.SampleSlices.Run(Pool, this, global::NetGen.Execution.SamplePass.Repack, 2, 2);
     }
 
     /// <summary>Predict's outputs of the <paramref name="n"/> samples the training forward just ran: the logits.</summary>
@@ -222,11 +222,11 @@ partial class FrozenMlp : global::NetGen.Execution.CompiledTrainableNetwork, glo
     {
         var x = input;
         // dense_1: Dense + ReLU, frozen (784) -> (128)
-        global::NetGen.Kernels.Dense.Forward(m.Slice(102282, 128), x, m.Slice(102538, 100352), m.Slice(100352, 128), in s_netgenDims1, global::NetGen.Activation.ReLU, 0f);
+        global::NetGen.Kernels.Dense.Forward(m.Slice(NetgenOffsets.Out_dense_1, 128), x, m.Slice(102538, 100352), m.Slice(100352, 128), in s_netgenDims1, global::NetGen.Activation.ReLU, 0f);
         // batchnorm_1: BatchNorm (128) -> (128)
-        global::NetGen.Kernels.BatchNorm.ForwardInference(m.Slice(102410, 128), m.Slice(102282, 128), m.Slice(100480, 128), m.Slice(100608, 128), m.Slice(100736, 128), m.Slice(100864, 128), m.Slice(204938, 256), 1, 128, 1E-05f);
+        global::NetGen.Kernels.BatchNorm.ForwardInference(m.Slice(NetgenOffsets.Out_batchnorm_1, 128), m.Slice(NetgenOffsets.Out_dense_1, 128), m.Slice(100480, 128), m.Slice(100608, 128), m.Slice(100736, 128), m.Slice(100864, 128), m.Slice(204938, 256), 1, 128, 1E-05f);
         // dense_2: Dense (128) -> (10)
-        global::NetGen.Kernels.Dense.Forward(m.Slice(102282, 10), m.Slice(102410, 128), m.Slice(202890, 2048), m.Slice(102272, 10), in s_netgenDims3, global::NetGen.Activation.None, 0f);
+        global::NetGen.Kernels.Dense.Forward(m.Slice(NetgenOffsets.Out_dense_2, 10), m.Slice(NetgenOffsets.Out_batchnorm_1, 128), m.Slice(202890, 2048), m.Slice(102272, 10), in s_netgenDims3, global::NetGen.Activation.None, 0f);
         m.Slice(102282, 10).CopyTo(output);
     }
 
@@ -249,10 +249,10 @@ partial class FrozenMlp : global::NetGen.Execution.CompiledTrainableNetwork, glo
     protected override void ForwardTraining(int n, bool train)
     {
         _netgenSliceTrain = train;
-        global::NetGen.Execution.SampleSlices.Run(Pool, this, 0, 2, n);
+        global::NetGen.Execution.SampleSlices.Run(Pool, this, global::NetGen.Execution.SamplePass.Forward, 2, n);
         var m = Arena;
         if (train) global::NetGen.Kernels.BatchNorm.CombineMoments(m.Slice(249566, 128), m.Slice(249694, 128), m.Slice(253032, 128), m.Slice(253160, 128), m.Slice(100736, 128), m.Slice(100864, 128), m.Slice(252520, 512), m.Slice(100480, 128), m.Slice(100608, 128), n, 2, 1, 128, 1E-05f, 0.1f); // batchnorm_1
-        global::NetGen.Execution.SampleSlices.Run(Pool, this, 3, 2, n);
+        global::NetGen.Execution.SampleSlices.Run(Pool, this, global::NetGen.Execution.SamplePass.LaterPhases, 2, n);
     }
 
     /// <summary>
@@ -261,19 +261,19 @@ partial class FrozenMlp : global::NetGen.Execution.CompiledTrainableNetwork, glo
     /// </summary>
     protected override void Backward(int n)
     {
-        global::NetGen.Execution.SampleSlices.Run(Pool, this, 1, 2, n);
+        global::NetGen.Execution.SampleSlices.Run(Pool, this, global::NetGen.Execution.SamplePass.Backward, 2, n);
         var m = Arena;
         global::NetGen.Kernels.BatchNorm.CombineBackward(m.Slice(253032, 384), m.Slice(102282, 128), m.Slice(102410, 128), m.Slice(252520, 512), m.Slice(100480, 128), m.Slice(249566, 128), m.Slice(249694, 128), n, 2, 1, 128); // batchnorm_1
-        global::NetGen.Execution.SampleSlices.Run(Pool, this, 4, 2, n);
+        global::NetGen.Execution.SampleSlices.Run(Pool, this, global::NetGen.Execution.SamplePass.LaterPhases + 1, 2, n);
         for (int slice = 1; slice < 2; slice++)
             if (global::NetGen.Execution.SampleSlices.HasSamples(slice, 2, n))
                 global::NetGen.Execution.ExecutionOps.AddInto(m.Slice(102282, 1546), m.Slice(249428 + slice * 1546, 1546));
     }
 
-    /// <summary>Pass 0: forward of a slice of the samples; 1: its backward; 2: the repack after a step, a share of the layers per slice (samples unused); 3, 5, ...: the later forward phases; 4, 6, ...: the later backward phases.</summary>
+    /// <summary>SamplePass.Forward: forward of a slice of the samples; Backward: its backward; Repack: the repack after a step, a share of the layers per slice (samples unused); LaterPhases + 0, 2, ...: the later forward phases; LaterPhases + 1, 3, ...: the later backward phases.</summary>
     void global::NetGen.Execution.ISampleSlices.RunSlice(int pass, int slice, int samples)
     {
-        if (pass == 2)
+        if (pass == global::NetGen.Execution.SamplePass.Repack)
         {
             NetgenPackSlice(slice);
             return;
@@ -283,16 +283,16 @@ partial class FrozenMlp : global::NetGen.Execution.CompiledTrainableNetwork, glo
         if (n == 0) return;
         switch (pass)
         {
-            case 0:
+            case global::NetGen.Execution.SamplePass.Forward:
                 NetgenForwardSlice(s, n, slice);
                 break;
-            case 1:
+            case global::NetGen.Execution.SamplePass.Backward:
                 NetgenBackwardSlice(s, n, slice);
                 break;
-            case 3:
+            case global::NetGen.Execution.SamplePass.LaterPhases:
                 NetgenForwardSlice1(s, n, slice);
                 break;
-            case 4:
+            case global::NetGen.Execution.SamplePass.LaterPhases + 1:
                 NetgenBackwardSlice1(s, n, slice);
                 break;
         }
@@ -323,9 +323,9 @@ partial class FrozenMlp : global::NetGen.Execution.CompiledTrainableNetwork, glo
         var m = Arena;
         long scratch = 250206 + slice * 384;
         // dense_1: Dense + ReLU, frozen (784) -> (128)
-        global::NetGen.Kernels.Dense.Forward(m.Slice(130462 + s * 128, n * 128), m.Slice(105374 + s * 784, n * 784), m.Slice(147166, 100352), m.Slice(100352, 128), s_netgenDims1 with { N = n }, global::NetGen.Activation.ReLU, 0f);
+        global::NetGen.Kernels.Dense.Forward(m.Slice(NetgenOffsets.Saved_dense_1 + s * 128, n * 128), m.Slice(NetgenOffsets.Saved_input + s * 784, n * 784), m.Slice(147166, 100352), m.Slice(100352, 128), s_netgenDims1 with { N = n }, global::NetGen.Activation.ReLU, 0f);
         // batchnorm_1: this slice's moments, combined across the slices before the next phase
-        if (_netgenSliceTrain) global::NetGen.Kernels.BatchNorm.SliceMoments(m.Slice(252520 + slice * 256, 256), m.Slice(130462 + s * 128, n * 128), m.Slice(scratch + 0, 128), n * 1, 128);
+        if (_netgenSliceTrain) global::NetGen.Kernels.BatchNorm.SliceMoments(m.Slice(252520 + slice * 256, 256), m.Slice(NetgenOffsets.Saved_dense_1 + s * 128, n * 128), m.Slice(scratch + 0, 128), n * 1, 128);
     }
 
     /// <summary>Forward phase 1 of samples [s, s + n), saving each output; <paramref name="slice"/> picks the scratch and the partials.</summary>
@@ -334,10 +334,10 @@ partial class FrozenMlp : global::NetGen.Execution.CompiledTrainableNetwork, glo
         var m = Arena;
         long scratch = 250206 + slice * 384;
         // batchnorm_1: BatchNorm (128) -> (128)
-        if (_netgenSliceTrain) global::NetGen.Kernels.BatchNorm.Normalize(m.Slice(134558 + s * 128, n * 128), m.Slice(130462 + s * 128, n * 128), m.Slice(253032, 128), m.Slice(253160, 128), n * 1, 128);
-        else global::NetGen.Kernels.BatchNorm.ForwardInference(m.Slice(134558 + s * 128, n * 128), m.Slice(130462 + s * 128, n * 128), m.Slice(100480, 128), m.Slice(100608, 128), m.Slice(100736, 128), m.Slice(100864, 128), m.Slice(scratch + 0, 256), n * 1, 128, 1E-05f);
+        if (_netgenSliceTrain) global::NetGen.Kernels.BatchNorm.Normalize(m.Slice(NetgenOffsets.Saved_batchnorm_1 + s * 128, n * 128), m.Slice(NetgenOffsets.Saved_dense_1 + s * 128, n * 128), m.Slice(253032, 128), m.Slice(253160, 128), n * 1, 128);
+        else global::NetGen.Kernels.BatchNorm.ForwardInference(m.Slice(NetgenOffsets.Saved_batchnorm_1 + s * 128, n * 128), m.Slice(NetgenOffsets.Saved_dense_1 + s * 128, n * 128), m.Slice(100480, 128), m.Slice(100608, 128), m.Slice(100736, 128), m.Slice(100864, 128), m.Slice(scratch + 0, 256), n * 1, 128, 1E-05f);
         // dense_2: Dense (128) -> (10)
-        global::NetGen.Kernels.Dense.Forward(m.Slice(138654 + s * 10, n * 10), m.Slice(134558 + s * 128, n * 128), m.Slice(247518, 2048), m.Slice(102272, 10), s_netgenDims3 with { N = n }, global::NetGen.Activation.None, 0f);
+        global::NetGen.Kernels.Dense.Forward(m.Slice(NetgenOffsets.Saved_dense_2 + s * 10, n * 10), m.Slice(NetgenOffsets.Saved_batchnorm_1 + s * 128, n * 128), m.Slice(247518, 2048), m.Slice(102272, 10), s_netgenDims3 with { N = n }, global::NetGen.Activation.None, 0f);
     }
 
     /// <summary>Backward of samples [s, s + n): parameter gradients accumulate into slice <paramref name="slice"/>'s block (cleared first unless it is the gradient block).</summary>
@@ -348,12 +348,12 @@ partial class FrozenMlp : global::NetGen.Execution.CompiledTrainableNetwork, glo
         long g = slice == 0 ? 102282 : 249428 + slice * 1546;
         if (slice > 0) m.Slice(g, 1546).Clear();
         // dense_2: Dense
-        global::NetGen.Kernels.Dense.BackwardWeights(m.Slice(g + 256, 1280), m.Slice(138974 + s * 256 + n * 128, n * 10), m.Slice(134558 + s * 128, n * 128), s_netgenDims3 with { N = n });
+        global::NetGen.Kernels.Dense.BackwardWeights(m.Slice(g + 256, 1280), m.Slice(138974 + s * 256 + n * 128, n * 10), m.Slice(NetgenOffsets.Saved_batchnorm_1 + s * 128, n * 128), s_netgenDims3 with { N = n });
         global::NetGen.Kernels.Dense.BackwardBias(m.Slice(g + 1536, 10), m.Slice(138974 + s * 256 + n * 128, n * 10), s_netgenDims3 with { N = n });
         m.Slice(138974 + s * 256, n * 128).Clear();
         global::NetGen.Kernels.Dense.BackwardData(m.Slice(138974 + s * 256, n * 128), m.Slice(138974 + s * 256 + n * 128, n * 10), m.Slice(100992, 1280), s_netgenDims3 with { N = n });
         // batchnorm_1: this slice's gradient sums, combined across the slices before the next phase
-        global::NetGen.Kernels.BatchNorm.BackwardSliceSums(m.Slice(252520 + slice * 256, 256), m.Slice(138974 + s * 256, n * 128), m.Slice(130462 + s * 128, n * 128), m.Slice(249566, 128), m.Slice(scratch + 0, 128), n * 1, 128);
+        global::NetGen.Kernels.BatchNorm.BackwardSliceSums(m.Slice(252520 + slice * 256, 256), m.Slice(138974 + s * 256, n * 128), m.Slice(NetgenOffsets.Saved_dense_1 + s * 128, n * 128), m.Slice(249566, 128), m.Slice(scratch + 0, 128), n * 1, 128);
     }
 
     /// <summary>Backward phase 1 of samples [s, s + n): parameter gradients accumulate into slice <paramref name="slice"/>'s block.</summary>
@@ -364,8 +364,20 @@ partial class FrozenMlp : global::NetGen.Execution.CompiledTrainableNetwork, glo
         long g = slice == 0 ? 102282 : 249428 + slice * 1546;
         // batchnorm_1: BatchNorm
         m.Slice(138974 + s * 256 + n * 128, n * 128).Clear();
-        global::NetGen.Kernels.BatchNorm.BackwardApply(m.Slice(138974 + s * 256 + n * 128, n * 128), m.Slice(138974 + s * 256, n * 128), m.Slice(130462 + s * 128, n * 128), m.Slice(253032, 384), n * 1, 128);
+        global::NetGen.Kernels.BatchNorm.BackwardApply(m.Slice(138974 + s * 256 + n * 128, n * 128), m.Slice(138974 + s * 256, n * 128), m.Slice(NetgenOffsets.Saved_dense_1 + s * 128, n * 128), m.Slice(253032, 384), n * 1, 128);
         // dense_1: Dense + ReLU, frozen
-        global::NetGen.Kernels.Activations.BackwardInPlace(m.Slice(138974 + s * 256 + n * 128, n * 128), m.Slice(130462 + s * 128, n * 128), global::NetGen.Activation.ReLU, 0f);
+        global::NetGen.Kernels.Activations.BackwardInPlace(m.Slice(138974 + s * 256 + n * 128, n * 128), m.Slice(NetgenOffsets.Saved_dense_1 + s * 128, n * 128), global::NetGen.Activation.ReLU, 0f);
+    }
+
+    /// <summary>Where each layer's tensors start in the instance's memory, in floats: Out_ at inference, Saved_ and Gradient_ in training.</summary>
+    private static class NetgenOffsets
+    {
+        public const int Out_batchnorm_1 = 102410; // batchnorm_1 (128): output at inference
+        public const int Out_dense_1 = 102282; // dense_1 (128): output at inference
+        public const int Out_dense_2 = 102282; // dense_2 (10): output at inference
+        public const int Saved_batchnorm_1 = 134558; // batchnorm_1 (128): batch of outputs saved for the backward
+        public const int Saved_dense_1 = 130462; // dense_1 (128): batch of outputs saved for the backward
+        public const int Saved_dense_2 = 138654; // dense_2 (10): batch of outputs saved for the backward
+        public const int Saved_input = 105374; // input (784): batch of outputs saved for the backward
     }
 }

@@ -205,7 +205,7 @@ namespace Samples.Exercises
         {
             var m = Arena;
             global::NetGen.Execution.OptimizerStep.Adam(m.Slice(0, 903400), m.Slice(903400, 903400), m.Slice(1806800, 1806800), s_netgenParameters, TrainingSettings, step, "ThreeConv");
-            global::NetGen.Execution.SampleSlices.Run(Pool, this, global::NetGen.Execution.SampleSlices.Repack, 2, 2);
+            global::NetGen.Execution.SampleSlices.Run(Pool, this, global::NetGen.Execution.SamplePass.Repack, 2, 2);
         }
 
         /// <summary>Predict's outputs of the <paramref name="n"/> samples the training forward just ran: the logits.</summary>
@@ -231,11 +231,11 @@ namespace Samples.Exercises
             global::System.ReadOnlySpan<float> x = m.Slice(4063840, 180000);
             global::NetGen.Execution.LayerBands.NchwToNhwc(bands, m.Slice(4063840, 180000), input, 3, 200, 300);
             // conv1: Conv2D (3, 200, 300) -> (100, 100, 150)
-            global::NetGen.Execution.LayerBands.Conv2DForward(bands, m.Slice(903400, 1500000), x, m.Slice(3153400, 3024), m.Slice(2700, 100), m.Slice(4063624, 216), in s_netgenDims1, global::NetGen.Activation.None, 0f);
+            global::NetGen.Execution.LayerBands.Conv2DForward(bands, m.Slice(NetgenOffsets.Out_conv1, 1500000), x, m.Slice(3153400, 3024), m.Slice(2700, 100), m.Slice(4063624, 216), in s_netgenDims1, global::NetGen.Activation.None, 0f);
             // conv2: Conv2D (100, 100, 150) -> (200, 50, 75)
-            global::NetGen.Execution.LayerBands.Conv2DForward(bands, m.Slice(2403400, 750000), m.Slice(903400, 1500000), m.Slice(3156424, 187200), m.Slice(182800, 200), m.Slice(4063624, 216), in s_netgenDims2, global::NetGen.Activation.None, 0f);
+            global::NetGen.Execution.LayerBands.Conv2DForward(bands, m.Slice(NetgenOffsets.Out_conv2, 750000), m.Slice(NetgenOffsets.Out_conv1, 1500000), m.Slice(3156424, 187200), m.Slice(182800, 200), m.Slice(4063624, 216), in s_netgenDims2, global::NetGen.Activation.None, 0f);
             // conv3: Conv2D (200, 50, 75) -> (400, 25, 38)
-            global::NetGen.Execution.LayerBands.Conv2DForward(bands, m.Slice(903400, 380000), m.Slice(2403400, 750000), m.Slice(3343624, 720000), m.Slice(903000, 400), m.Slice(4063624, 216), in s_netgenDims3, global::NetGen.Activation.None, 0f);
+            global::NetGen.Execution.LayerBands.Conv2DForward(bands, m.Slice(NetgenOffsets.Out_conv3, 380000), m.Slice(NetgenOffsets.Out_conv2, 750000), m.Slice(3343624, 720000), m.Slice(903000, 400), m.Slice(4063624, 216), in s_netgenDims3, global::NetGen.Activation.None, 0f);
             global::NetGen.Kernels.Layout.NhwcToNchw(output, m.Slice(903400, 380000), 1, 400, 25, 38);
         }
 
@@ -255,7 +255,7 @@ namespace Samples.Exercises
         /// output: 2 slices of the samples, a worker each on a pool (no layer draws masks, so <paramref name="train"/> changes nothing).
         /// </summary>
         protected override void ForwardTraining(int n, bool train) =>
-            global::NetGen.Execution.SampleSlices.Run(Pool, this, 0, 2, n);
+            global::NetGen.Execution.SampleSlices.Run(Pool, this, global::NetGen.Execution.SamplePass.Forward, 2, n);
 
         /// <summary>
         /// Backward over the batch from the logits' gradient, 2 slices of the samples: the first slice's parameter
@@ -263,17 +263,17 @@ namespace Samples.Exercises
         /// </summary>
         protected override void Backward(int n)
         {
-            global::NetGen.Execution.SampleSlices.Run(Pool, this, 1, 2, n);
+            global::NetGen.Execution.SampleSlices.Run(Pool, this, global::NetGen.Execution.SamplePass.Backward, 2, n);
             var m = Arena;
             for (int slice = 1; slice < 2; slice++)
                 if (global::NetGen.Execution.SampleSlices.HasSamples(slice, 2, n))
                     global::NetGen.Execution.ExecutionOps.AddInto(m.Slice(903400, 903400), m.Slice(257571472 + slice * 903400, 903400));
         }
 
-        /// <summary>Pass 0: forward of a slice of the samples; 1: its backward; 2: the repack after a step, a share of the layers per slice (samples unused).</summary>
+        /// <summary>SamplePass.Forward: forward of a slice of the samples; Backward: its backward; Repack: the repack after a step, a share of the layers per slice (samples unused).</summary>
         void global::NetGen.Execution.ISampleSlices.RunSlice(int pass, int slice, int samples)
         {
-            if (pass == 2)
+            if (pass == global::NetGen.Execution.SamplePass.Repack)
             {
                 NetgenPackSlice(slice);
                 return;
@@ -281,7 +281,7 @@ namespace Samples.Exercises
             int s = slice * samples / 2;
             int n = (slice + 1) * samples / 2 - s;
             if (n == 0) return;
-            if (pass == 0) NetgenForwardSlice(s, n, slice);
+            if (pass == global::NetGen.Execution.SamplePass.Forward) NetgenForwardSlice(s, n, slice);
             else NetgenBackwardSlice(s, n, slice);
         }
 
@@ -313,11 +313,11 @@ namespace Samples.Exercises
             var m = Arena;
             long scratch = 258474440 + slice * 216;
             // conv1: Conv2D (3, 200, 300) -> (100, 100, 150)
-            global::NetGen.Kernels.Conv2D.Forward(m.Slice(12613600 + s * 1500000, n * 1500000), m.Slice(3613600 + s * 180000, n * 180000), m.Slice(256613600, 3024), m.Slice(2700, 100), m.Slice(scratch, 216), s_netgenDims1 with { N = n }, global::NetGen.Activation.None, 0f);
+            global::NetGen.Kernels.Conv2D.Forward(m.Slice(NetgenOffsets.Saved_conv1 + s * 1500000, n * 1500000), m.Slice(NetgenOffsets.Saved_input + s * 180000, n * 180000), m.Slice(256613600, 3024), m.Slice(2700, 100), m.Slice(scratch, 216), s_netgenDims1 with { N = n }, global::NetGen.Activation.None, 0f);
             // conv2: Conv2D (100, 100, 150) -> (200, 50, 75)
-            global::NetGen.Kernels.Conv2D.Forward(m.Slice(87613600 + s * 750000, n * 750000), m.Slice(12613600 + s * 1500000, n * 1500000), m.Slice(256616624, 187200), m.Slice(182800, 200), m.Slice(scratch, 216), s_netgenDims2 with { N = n }, global::NetGen.Activation.None, 0f);
+            global::NetGen.Kernels.Conv2D.Forward(m.Slice(NetgenOffsets.Saved_conv2 + s * 750000, n * 750000), m.Slice(NetgenOffsets.Saved_conv1 + s * 1500000, n * 1500000), m.Slice(256616624, 187200), m.Slice(182800, 200), m.Slice(scratch, 216), s_netgenDims2 with { N = n }, global::NetGen.Activation.None, 0f);
             // conv3: Conv2D (200, 50, 75) -> (400, 25, 38)
-            global::NetGen.Kernels.Conv2D.Forward(m.Slice(125113600 + s * 380000, n * 380000), m.Slice(87613600 + s * 750000, n * 750000), m.Slice(256803824, 720000), m.Slice(903000, 400), m.Slice(scratch, 216), s_netgenDims3 with { N = n }, global::NetGen.Activation.None, 0f);
+            global::NetGen.Kernels.Conv2D.Forward(m.Slice(NetgenOffsets.Saved_conv3 + s * 380000, n * 380000), m.Slice(NetgenOffsets.Saved_conv2 + s * 750000, n * 750000), m.Slice(256803824, 720000), m.Slice(903000, 400), m.Slice(scratch, 216), s_netgenDims3 with { N = n }, global::NetGen.Activation.None, 0f);
         }
 
         /// <summary>Backward of samples [s, s + n): parameter gradients accumulate into slice <paramref name="slice"/>'s block (cleared first unless it is the gradient block).</summary>
@@ -328,18 +328,30 @@ namespace Samples.Exercises
             long g = slice == 0 ? 903400 : 257571472 + slice * 903400;
             if (slice > 0) m.Slice(g, 903400).Clear();
             // conv3: Conv2D
-            global::NetGen.Kernels.Conv2D.BackwardWeights(m.Slice(g + 183000, 720000), m.Slice(144113600 + s * 2250000, n * 380000), m.Slice(87613600 + s * 750000, n * 750000), s_netgenDims3 with { N = n });
+            global::NetGen.Kernels.Conv2D.BackwardWeights(m.Slice(g + 183000, 720000), m.Slice(144113600 + s * 2250000, n * 380000), m.Slice(NetgenOffsets.Saved_conv2 + s * 750000, n * 750000), s_netgenDims3 with { N = n });
             global::NetGen.Kernels.Conv2D.BackwardBias(m.Slice(g + 903000, 400), m.Slice(144113600 + s * 2250000, n * 380000), s_netgenDims3 with { N = n });
             m.Slice(144113600 + s * 2250000 + n * 1500000, n * 750000).Clear();
             global::NetGen.Kernels.Conv2D.BackwardData(m.Slice(144113600 + s * 2250000 + n * 1500000, n * 750000), m.Slice(144113600 + s * 2250000, n * 380000), m.Slice(257725424, 748800), m.Slice(0, 0), s_netgenDims3 with { N = n });
             // conv2: Conv2D
-            global::NetGen.Kernels.Conv2D.BackwardWeights(m.Slice(g + 2800, 180000), m.Slice(144113600 + s * 2250000 + n * 1500000, n * 750000), m.Slice(12613600 + s * 1500000, n * 1500000), s_netgenDims2 with { N = n });
+            global::NetGen.Kernels.Conv2D.BackwardWeights(m.Slice(g + 2800, 180000), m.Slice(144113600 + s * 2250000 + n * 1500000, n * 750000), m.Slice(NetgenOffsets.Saved_conv1 + s * 1500000, n * 1500000), s_netgenDims2 with { N = n });
             global::NetGen.Kernels.Conv2D.BackwardBias(m.Slice(g + 182800, 200), m.Slice(144113600 + s * 2250000 + n * 1500000, n * 750000), s_netgenDims2 with { N = n });
             m.Slice(144113600 + s * 2250000, n * 1500000).Clear();
             global::NetGen.Kernels.Conv2D.BackwardData(m.Slice(144113600 + s * 2250000, n * 1500000), m.Slice(144113600 + s * 2250000 + n * 1500000, n * 750000), m.Slice(257523824, 201600), m.Slice(0, 0), s_netgenDims2 with { N = n });
             // conv1: Conv2D
-            global::NetGen.Kernels.Conv2D.BackwardWeights(m.Slice(g + 0, 2700), m.Slice(144113600 + s * 2250000, n * 1500000), m.Slice(3613600 + s * 180000, n * 180000), s_netgenDims1 with { N = n });
+            global::NetGen.Kernels.Conv2D.BackwardWeights(m.Slice(g + 0, 2700), m.Slice(144113600 + s * 2250000, n * 1500000), m.Slice(NetgenOffsets.Saved_input + s * 180000, n * 180000), s_netgenDims1 with { N = n });
             global::NetGen.Kernels.Conv2D.BackwardBias(m.Slice(g + 2700, 100), m.Slice(144113600 + s * 2250000, n * 1500000), s_netgenDims1 with { N = n });
+        }
+
+        /// <summary>Where each layer's tensors start in the instance's memory, in floats: Out_ at inference, Saved_ and Gradient_ in training.</summary>
+        private static class NetgenOffsets
+        {
+            public const int Out_conv1 = 903400; // conv1 (100, 100, 150): output at inference
+            public const int Out_conv2 = 2403400; // conv2 (200, 50, 75): output at inference
+            public const int Out_conv3 = 903400; // conv3 (400, 25, 38): output at inference
+            public const int Saved_conv1 = 12613600; // conv1 (100, 100, 150): batch of outputs saved for the backward
+            public const int Saved_conv2 = 87613600; // conv2 (200, 50, 75): batch of outputs saved for the backward
+            public const int Saved_conv3 = 125113600; // conv3 (400, 25, 38): batch of outputs saved for the backward
+            public const int Saved_input = 3613600; // input (3, 200, 300): batch of outputs saved for the backward
         }
     }
 }

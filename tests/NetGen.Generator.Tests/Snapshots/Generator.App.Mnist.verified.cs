@@ -202,7 +202,7 @@ namespace App
         {
             var m = Arena;
             global::NetGen.Execution.OptimizerStep.Adam(m.Slice(0, 13610), m.Slice(13610, 13610), m.Slice(27220, 27220), s_netgenParameters, TrainingSettings, step, "Mnist");
-            global::NetGen.Execution.SampleSlices.Run(Pool, this, global::NetGen.Execution.SampleSlices.Repack, 2, 2);
+            global::NetGen.Execution.SampleSlices.Run(Pool, this, global::NetGen.Execution.SamplePass.Repack, 2, 2);
         }
 
         /// <summary>Predict's outputs of the <paramref name="n"/> samples the training forward just ran: the logits through the final softmax.</summary>
@@ -228,14 +228,14 @@ namespace App
             var x = input;
             // conv1: Conv2D + ReLU (1, 28, 28) -> (8, 26, 26)
             // Fused with maxpool2d_1: the convolution's rows each pool row reads are computed into scratch and pooled, never stored whole.
-            global::NetGen.Kernels.Conv2D.ForwardMaxPool(m.Slice(13610, 1352), x, m.Slice(14972, 144), m.Slice(72, 8), m.Slice(36765, 433), in s_netgenDims1, in s_netgenDims2, global::NetGen.Activation.ReLU, 0f);
+            global::NetGen.Kernels.Conv2D.ForwardMaxPool(m.Slice(NetgenOffsets.Out_maxpool2d_1, 1352), x, m.Slice(14972, 144), m.Slice(72, 8), m.Slice(36765, 433), in s_netgenDims1, in s_netgenDims2, global::NetGen.Activation.ReLU, 0f);
             // maxpool2d_1: MaxPool2D (8, 26, 26) -> (8, 13, 13)
             // Computed by conv1's step, fused with maxpool2d_1.
             // flatten_1: Flatten (8, 13, 13) -> (1352)
             // A view of its input: nothing to compute (channels-last order, see the weight table).
             // dense_1: Dense + Softmax (1352) -> (10)
-            global::NetGen.Kernels.Dense.Forward(m.Slice(14962, 10), m.Slice(13610, 1352), m.Slice(15116, 21632), m.Slice(13600, 10), in s_netgenDims4, global::NetGen.Activation.None, 0f);
-            global::NetGen.Kernels.Softmax.Forward(m.Slice(14962, 10), m.Slice(14962, 10), 1, 10);
+            global::NetGen.Kernels.Dense.Forward(m.Slice(NetgenOffsets.Out_dense_1, 10), m.Slice(NetgenOffsets.Out_flatten_1, 1352), m.Slice(15116, 21632), m.Slice(13600, 10), in s_netgenDims4, global::NetGen.Activation.None, 0f);
+            global::NetGen.Kernels.Softmax.Forward(m.Slice(NetgenOffsets.Out_dense_1, 10), m.Slice(NetgenOffsets.Out_dense_1, 10), 1, 10);
             m.Slice(14962, 10).CopyTo(output);
         }
 
@@ -252,7 +252,7 @@ namespace App
         /// output: 2 slices of the samples, a worker each on a pool (no layer draws masks, so <paramref name="train"/> changes nothing).
         /// </summary>
         protected override void ForwardTraining(int n, bool train) =>
-            global::NetGen.Execution.SampleSlices.Run(Pool, this, 0, 2, n);
+            global::NetGen.Execution.SampleSlices.Run(Pool, this, global::NetGen.Execution.SamplePass.Forward, 2, n);
 
         /// <summary>
         /// Backward over the batch from the logits' gradient, 2 slices of the samples: the first slice's parameter
@@ -260,17 +260,17 @@ namespace App
         /// </summary>
         protected override void Backward(int n)
         {
-            global::NetGen.Execution.SampleSlices.Run(Pool, this, 1, 2, n);
+            global::NetGen.Execution.SampleSlices.Run(Pool, this, global::NetGen.Execution.SamplePass.Backward, 2, n);
             var m = Arena;
             for (int slice = 1; slice < 2; slice++)
                 if (global::NetGen.Execution.SampleSlices.HasSamples(slice, 2, n))
                     global::NetGen.Execution.ExecutionOps.AddInto(m.Slice(13610, 13610), m.Slice(978753 + slice * 13610, 13610));
         }
 
-        /// <summary>Pass 0: forward of a slice of the samples; 1: its backward; 2: the repack after a step, a share of the layers per slice (samples unused).</summary>
+        /// <summary>SamplePass.Forward: forward of a slice of the samples; Backward: its backward; Repack: the repack after a step, a share of the layers per slice (samples unused).</summary>
         void global::NetGen.Execution.ISampleSlices.RunSlice(int pass, int slice, int samples)
         {
-            if (pass == 2)
+            if (pass == global::NetGen.Execution.SamplePass.Repack)
             {
                 NetgenPackSlice(slice);
                 return;
@@ -278,7 +278,7 @@ namespace App
             int s = slice * samples / 2;
             int n = (slice + 1) * samples / 2 - s;
             if (n == 0) return;
-            if (pass == 0) NetgenForwardSlice(s, n, slice);
+            if (pass == global::NetGen.Execution.SamplePass.Forward) NetgenForwardSlice(s, n, slice);
             else NetgenBackwardSlice(s, n, slice);
         }
 
@@ -307,13 +307,13 @@ namespace App
             var m = Arena;
             long scratch = 992329 + slice * 17;
             // conv1: Conv2D + ReLU (1, 28, 28) -> (8, 26, 26)
-            global::NetGen.Kernels.Conv2D.Forward(m.Slice(104616 + s * 5408, n * 5408), m.Slice(54440 + s * 784, n * 784), m.Slice(970536, 144), m.Slice(72, 8), m.Slice(scratch, 17), s_netgenDims1 with { N = n }, global::NetGen.Activation.ReLU, 0f);
+            global::NetGen.Kernels.Conv2D.Forward(m.Slice(NetgenOffsets.Saved_conv1 + s * 5408, n * 5408), m.Slice(NetgenOffsets.Saved_input + s * 784, n * 784), m.Slice(970536, 144), m.Slice(72, 8), m.Slice(scratch, 17), s_netgenDims1 with { N = n }, global::NetGen.Activation.ReLU, 0f);
             // maxpool2d_1: MaxPool2D (8, 26, 26) -> (8, 13, 13)
-            global::NetGen.Kernels.MaxPool2D.Forward(m.Slice(450728 + s * 1352, n * 1352), m.Slice(104616 + s * 5408, n * 5408), s_netgenDims2 with { N = n });
+            global::NetGen.Kernels.MaxPool2D.Forward(m.Slice(NetgenOffsets.Saved_maxpool2d_1 + s * 1352, n * 1352), m.Slice(NetgenOffsets.Saved_conv1 + s * 5408, n * 5408), s_netgenDims2 with { N = n });
             // flatten_1: Flatten (8, 13, 13) -> (1352)
             // A view of its input: nothing to compute (channels-last order, see the weight table).
             // dense_1: Dense + Softmax (1352) -> (10)
-            global::NetGen.Kernels.Dense.Forward(m.Slice(537256 + s * 10, n * 10), m.Slice(450728 + s * 1352, n * 1352), m.Slice(970680, 21632), m.Slice(13600, 10), s_netgenDims4 with { N = n }, global::NetGen.Activation.None, 0f);
+            global::NetGen.Kernels.Dense.Forward(m.Slice(NetgenOffsets.Saved_dense_1 + s * 10, n * 10), m.Slice(NetgenOffsets.Saved_flatten_1 + s * 1352, n * 1352), m.Slice(970680, 21632), m.Slice(13600, 10), s_netgenDims4 with { N = n }, global::NetGen.Activation.None, 0f);
             // The fused softmax is part of the loss (and applied to Predict's output).
         }
 
@@ -326,18 +326,32 @@ namespace App
             if (slice > 0) m.Slice(g, 13610).Clear();
             // dense_1: Dense + Softmax
             // dY is already the gradient at the logits (softmax cross-entropy).
-            global::NetGen.Kernels.Dense.BackwardWeights(m.Slice(g + 80, 13520), m.Slice(537896 + s * 6760, n * 10), m.Slice(450728 + s * 1352, n * 1352), s_netgenDims4 with { N = n });
+            global::NetGen.Kernels.Dense.BackwardWeights(m.Slice(g + 80, 13520), m.Slice(537896 + s * 6760, n * 10), m.Slice(NetgenOffsets.Saved_flatten_1 + s * 1352, n * 1352), s_netgenDims4 with { N = n });
             global::NetGen.Kernels.Dense.BackwardBias(m.Slice(g + 13600, 10), m.Slice(537896 + s * 6760, n * 10), s_netgenDims4 with { N = n });
             m.Slice(537896 + s * 6760 + n * 5408, n * 1352).Clear();
             global::NetGen.Kernels.Dense.BackwardData(m.Slice(537896 + s * 6760 + n * 5408, n * 1352), m.Slice(537896 + s * 6760, n * 10), m.Slice(80, 13520), s_netgenDims4 with { N = n });
             // flatten_1: Flatten
             // Its input's gradient shares this storage: nothing to do.
             // maxpool2d_1: MaxPool2D
-            global::NetGen.Kernels.MaxPool2D.BackwardOverwrite(m.Slice(537896 + s * 6760, n * 5408), m.Slice(537896 + s * 6760 + n * 5408, n * 1352), m.Slice(104616 + s * 5408, n * 5408), s_netgenDims2 with { N = n });
+            global::NetGen.Kernels.MaxPool2D.BackwardOverwrite(m.Slice(537896 + s * 6760, n * 5408), m.Slice(537896 + s * 6760 + n * 5408, n * 1352), m.Slice(NetgenOffsets.Saved_conv1 + s * 5408, n * 5408), s_netgenDims2 with { N = n });
             // conv1: Conv2D + ReLU
-            global::NetGen.Kernels.Activations.BackwardInPlace(m.Slice(537896 + s * 6760, n * 5408), m.Slice(104616 + s * 5408, n * 5408), global::NetGen.Activation.ReLU, 0f);
-            global::NetGen.Kernels.Conv2D.BackwardWeights(m.Slice(g + 0, 72), m.Slice(537896 + s * 6760, n * 5408), m.Slice(54440 + s * 784, n * 784), s_netgenDims1 with { N = n });
+            global::NetGen.Kernels.Activations.BackwardInPlace(m.Slice(537896 + s * 6760, n * 5408), m.Slice(NetgenOffsets.Saved_conv1 + s * 5408, n * 5408), global::NetGen.Activation.ReLU, 0f);
+            global::NetGen.Kernels.Conv2D.BackwardWeights(m.Slice(g + 0, 72), m.Slice(537896 + s * 6760, n * 5408), m.Slice(NetgenOffsets.Saved_input + s * 784, n * 784), s_netgenDims1 with { N = n });
             global::NetGen.Kernels.Conv2D.BackwardBias(m.Slice(g + 72, 8), m.Slice(537896 + s * 6760, n * 5408), s_netgenDims1 with { N = n });
+        }
+
+        /// <summary>Where each layer's tensors start in the instance's memory, in floats: Out_ at inference, Saved_ and Gradient_ in training.</summary>
+        private static class NetgenOffsets
+        {
+            public const int Out_conv1 = 13610; // conv1 (8, 26, 26): output at inference
+            public const int Out_dense_1 = 14962; // dense_1 (10): output at inference
+            public const int Out_flatten_1 = 13610; // flatten_1 (1352): output at inference
+            public const int Out_maxpool2d_1 = 13610; // maxpool2d_1 (8, 13, 13): output at inference
+            public const int Saved_conv1 = 104616; // conv1 (8, 26, 26): batch of outputs saved for the backward
+            public const int Saved_dense_1 = 537256; // dense_1 (10): batch of outputs saved for the backward
+            public const int Saved_flatten_1 = 450728; // flatten_1 (1352): batch of outputs saved for the backward
+            public const int Saved_input = 54440; // input (1, 28, 28): batch of outputs saved for the backward
+            public const int Saved_maxpool2d_1 = 450728; // maxpool2d_1 (8, 13, 13): batch of outputs saved for the backward
         }
     }
 }

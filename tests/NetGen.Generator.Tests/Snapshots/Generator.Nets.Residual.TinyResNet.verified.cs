@@ -285,7 +285,7 @@ namespace Nets.Residual
         {
             var m = Arena;
             global::NetGen.Execution.OptimizerStep.Sgd(m.Slice(0, 10090), m.Slice(10090, 9962), m.Slice(20052, 9962), s_netgenParameters, TrainingSettings, step, "TinyResNet");
-            global::NetGen.Execution.SampleSlices.Run(Pool, this, global::NetGen.Execution.SampleSlices.Repack, 2, 2);
+            global::NetGen.Execution.SampleSlices.Run(Pool, this, global::NetGen.Execution.SamplePass.Repack, 2, 2);
         }
 
         /// <summary>Predict's outputs of the <paramref name="n"/> samples the training forward just ran: the logits.</summary>
@@ -318,41 +318,41 @@ namespace Nets.Residual
             global::System.ReadOnlySpan<float> x = m.Slice(101978, 3072);
             global::NetGen.Execution.LayerBands.NchwToNhwc(bands, m.Slice(101978, 3072), input, 3, 32, 32);
             // conv2d_1: Conv2D (3, 32, 32) -> (16, 32, 32)
-            global::NetGen.Execution.LayerBands.Conv2DForward(bands, m.Slice(10090, 16384), x, m.Slice(59242, 432), m.Slice(432, 16), m.Slice(85530, 16384), in s_netgenDims1, global::NetGen.Activation.None, 0f);
+            global::NetGen.Execution.LayerBands.Conv2DForward(bands, m.Slice(NetgenOffsets.Out_conv2d_1, 16384), x, m.Slice(59242, 432), m.Slice(432, 16), m.Slice(85530, 16384), in s_netgenDims1, global::NetGen.Activation.None, 0f);
             // stem: ReLU (16, 32, 32) -> (16, 32, 32)
-            global::NetGen.Kernels.Activations.Forward(m.Slice(10090, 16384), m.Slice(10090, 16384), global::NetGen.Activation.ReLU, 0f);
+            global::NetGen.Kernels.Activations.Forward(m.Slice(NetgenOffsets.Out_stem, 16384), m.Slice(NetgenOffsets.Out_conv2d_1, 16384), global::NetGen.Activation.ReLU, 0f);
             // layer1.0.conv1: Conv2D (16, 32, 32) -> (16, 32, 32)
-            global::NetGen.Execution.LayerBands.Conv2DForwardWinograd(bands, m.Slice(26474, 16384), m.Slice(10090, 16384), m.Slice(69146, 4096), m.Slice(101914, 16), m.Slice(85530, 16384), in s_netgenDims3, global::NetGen.Activation.ReLU, 0f);
+            global::NetGen.Execution.LayerBands.Conv2DForwardWinograd(bands, m.Slice(NetgenOffsets.Out_layer1_0_conv1, 16384), m.Slice(NetgenOffsets.Out_stem, 16384), m.Slice(69146, 4096), m.Slice(101914, 16), m.Slice(85530, 16384), in s_netgenDims3, global::NetGen.Activation.ReLU, 0f);
             // layer1.0.bn1: BatchNorm (16, 32, 32) -> (16, 32, 32)
             // Folded into layer1.0.conv1's packed weights and bias, which wrote this output in place.
             // layer1.0.a: ReLU (16, 32, 32) -> (16, 32, 32)
             // Fused into layer1.0.bn1's step, in place.
             // layer1.0.conv2: Conv2D (16, 32, 32) -> (16, 32, 32)
-            global::NetGen.Execution.LayerBands.Conv2DForwardWinograd(bands, m.Slice(42858, 16384), m.Slice(26474, 16384), m.Slice(73242, 4096), m.Slice(101930, 16), m.Slice(85530, 16384), in s_netgenDims6, global::NetGen.Activation.None, 0f);
+            global::NetGen.Execution.LayerBands.Conv2DForwardWinograd(bands, m.Slice(NetgenOffsets.Out_layer1_0_conv2, 16384), m.Slice(NetgenOffsets.Out_layer1_0_a, 16384), m.Slice(73242, 4096), m.Slice(101930, 16), m.Slice(85530, 16384), in s_netgenDims6, global::NetGen.Activation.None, 0f);
             // layer1.0.bn2: BatchNorm (16, 32, 32) -> (16, 32, 32)
             // Folded into layer1.0.conv2's packed weights and bias, which wrote this output in place.
             // layer1.0.add_1: Add (16, 32, 32) -> (16, 32, 32)
-            global::NetGen.Execution.LayerBands.AddReLU(bands, m.Slice(26474, 16384), m.Slice(42858, 16384), m.Slice(10090, 16384));
+            global::NetGen.Execution.LayerBands.AddReLU(bands, m.Slice(NetgenOffsets.Out_layer1_0_add_1, 16384), m.Slice(NetgenOffsets.Out_layer1_0_bn2, 16384), m.Slice(NetgenOffsets.Out_stem, 16384));
             // layer1.0.out: ReLU (16, 32, 32) -> (16, 32, 32)
             // Fused into layer1.0.add_1's step, in place.
             // layer1.1.conv1: Conv2D (16, 32, 32) -> (16, 32, 32)
-            global::NetGen.Execution.LayerBands.Conv2DForwardWinograd(bands, m.Slice(10090, 16384), m.Slice(26474, 16384), m.Slice(77338, 4096), m.Slice(101946, 16), m.Slice(85530, 16384), in s_netgenDims10, global::NetGen.Activation.ReLU, 0f);
+            global::NetGen.Execution.LayerBands.Conv2DForwardWinograd(bands, m.Slice(NetgenOffsets.Out_layer1_1_conv1, 16384), m.Slice(NetgenOffsets.Out_layer1_0_out, 16384), m.Slice(77338, 4096), m.Slice(101946, 16), m.Slice(85530, 16384), in s_netgenDims10, global::NetGen.Activation.ReLU, 0f);
             // layer1.1.bn1: BatchNorm (16, 32, 32) -> (16, 32, 32)
             // Folded into layer1.1.conv1's packed weights and bias, which wrote this output in place.
             // layer1.1.a: ReLU (16, 32, 32) -> (16, 32, 32)
             // Fused into layer1.1.bn1's step, in place.
             // layer1.1.conv2: Conv2D (16, 32, 32) -> (16, 32, 32)
-            global::NetGen.Execution.LayerBands.Conv2DForwardWinograd(bands, m.Slice(42858, 16384), m.Slice(10090, 16384), m.Slice(81434, 4096), m.Slice(101962, 16), m.Slice(85530, 16384), in s_netgenDims13, global::NetGen.Activation.None, 0f);
+            global::NetGen.Execution.LayerBands.Conv2DForwardWinograd(bands, m.Slice(NetgenOffsets.Out_layer1_1_conv2, 16384), m.Slice(NetgenOffsets.Out_layer1_1_a, 16384), m.Slice(81434, 4096), m.Slice(101962, 16), m.Slice(85530, 16384), in s_netgenDims13, global::NetGen.Activation.None, 0f);
             // layer1.1.bn2: BatchNorm (16, 32, 32) -> (16, 32, 32)
             // Folded into layer1.1.conv2's packed weights and bias, which wrote this output in place.
             // layer1.1.add_1: Add (16, 32, 32) -> (16, 32, 32)
-            global::NetGen.Execution.LayerBands.AddReLU(bands, m.Slice(10090, 16384), m.Slice(42858, 16384), m.Slice(26474, 16384));
+            global::NetGen.Execution.LayerBands.AddReLU(bands, m.Slice(NetgenOffsets.Out_layer1_1_add_1, 16384), m.Slice(NetgenOffsets.Out_layer1_1_bn2, 16384), m.Slice(NetgenOffsets.Out_layer1_0_out, 16384));
             // layer1.1.out: ReLU (16, 32, 32) -> (16, 32, 32)
             // Fused into layer1.1.add_1's step, in place.
             // global_avgpool_1: GlobalAvgPool (16, 32, 32) -> (16)
-            global::NetGen.Kernels.GlobalAvgPool.Forward(m.Slice(26474, 16), m.Slice(10090, 16384), 1, 1024, 16);
+            global::NetGen.Kernels.GlobalAvgPool.Forward(m.Slice(NetgenOffsets.Out_global_avgpool_1, 16), m.Slice(NetgenOffsets.Out_layer1_1_out, 16384), 1, 1024, 16);
             // head: Dense (16) -> (10)
-            global::NetGen.Kernels.Dense.Forward(m.Slice(10090, 10), m.Slice(26474, 16), m.Slice(68890, 256), m.Slice(10080, 10), in s_netgenDims18, global::NetGen.Activation.None, 0f);
+            global::NetGen.Kernels.Dense.Forward(m.Slice(NetgenOffsets.Out_head, 10), m.Slice(NetgenOffsets.Out_global_avgpool_1, 16), m.Slice(68890, 256), m.Slice(10080, 10), in s_netgenDims18, global::NetGen.Activation.None, 0f);
             m.Slice(10090, 10).CopyTo(output);
         }
 
@@ -389,16 +389,16 @@ namespace Nets.Residual
         protected override void ForwardTraining(int n, bool train)
         {
             _netgenSliceTrain = train;
-            global::NetGen.Execution.SampleSlices.Run(Pool, this, 0, 2, n);
+            global::NetGen.Execution.SampleSlices.Run(Pool, this, global::NetGen.Execution.SamplePass.Forward, 2, n);
             var m = Arena;
             if (train) global::NetGen.Kernels.BatchNorm.CombineMoments(m.Slice(40332526, 16), m.Slice(40332542, 16), m.Slice(40424744, 16), m.Slice(40424760, 16), m.Slice(2784, 16), m.Slice(2800, 16), m.Slice(40424680, 64), m.Slice(2752, 16), m.Slice(2768, 16), n, 2, 1024, 16, 1E-05f, 0.1f); // layer1.0.bn1
-            global::NetGen.Execution.SampleSlices.Run(Pool, this, 3, 2, n);
+            global::NetGen.Execution.SampleSlices.Run(Pool, this, global::NetGen.Execution.SamplePass.LaterPhases, 2, n);
             if (train) global::NetGen.Kernels.BatchNorm.CombineMoments(m.Slice(40332558, 16), m.Slice(40332574, 16), m.Slice(40424744, 16), m.Slice(40424760, 16), m.Slice(5152, 16), m.Slice(5168, 16), m.Slice(40424680, 64), m.Slice(5120, 16), m.Slice(5136, 16), n, 2, 1024, 16, 1E-05f, 0.1f); // layer1.0.bn2
-            global::NetGen.Execution.SampleSlices.Run(Pool, this, 5, 2, n);
+            global::NetGen.Execution.SampleSlices.Run(Pool, this, global::NetGen.Execution.SamplePass.LaterPhases + 2, 2, n);
             if (train) global::NetGen.Kernels.BatchNorm.CombineMoments(m.Slice(40332590, 16), m.Slice(40332606, 16), m.Slice(40424744, 16), m.Slice(40424760, 16), m.Slice(7520, 16), m.Slice(7536, 16), m.Slice(40424680, 64), m.Slice(7488, 16), m.Slice(7504, 16), n, 2, 1024, 16, 1E-05f, 0.1f); // layer1.1.bn1
-            global::NetGen.Execution.SampleSlices.Run(Pool, this, 7, 2, n);
+            global::NetGen.Execution.SampleSlices.Run(Pool, this, global::NetGen.Execution.SamplePass.LaterPhases + 4, 2, n);
             if (train) global::NetGen.Kernels.BatchNorm.CombineMoments(m.Slice(40332622, 16), m.Slice(40332638, 16), m.Slice(40424744, 16), m.Slice(40424760, 16), m.Slice(9888, 16), m.Slice(9904, 16), m.Slice(40424680, 64), m.Slice(9856, 16), m.Slice(9872, 16), n, 2, 1024, 16, 1E-05f, 0.1f); // layer1.1.bn2
-            global::NetGen.Execution.SampleSlices.Run(Pool, this, 9, 2, n);
+            global::NetGen.Execution.SampleSlices.Run(Pool, this, global::NetGen.Execution.SamplePass.LaterPhases + 6, 2, n);
         }
 
         /// <summary>
@@ -407,25 +407,25 @@ namespace Nets.Residual
         /// </summary>
         protected override void Backward(int n)
         {
-            global::NetGen.Execution.SampleSlices.Run(Pool, this, 1, 2, n);
+            global::NetGen.Execution.SampleSlices.Run(Pool, this, global::NetGen.Execution.SamplePass.Backward, 2, n);
             var m = Arena;
             global::NetGen.Kernels.BatchNorm.CombineBackward(m.Slice(40424744, 48), m.Slice(19850, 16), m.Slice(19866, 16), m.Slice(40424680, 64), m.Slice(9856, 16), m.Slice(40332622, 16), m.Slice(40332638, 16), n, 2, 1024, 16); // layer1.1.bn2
-            global::NetGen.Execution.SampleSlices.Run(Pool, this, 4, 2, n);
+            global::NetGen.Execution.SampleSlices.Run(Pool, this, global::NetGen.Execution.SamplePass.LaterPhases + 1, 2, n);
             global::NetGen.Kernels.BatchNorm.CombineBackward(m.Slice(40424744, 48), m.Slice(17514, 16), m.Slice(17530, 16), m.Slice(40424680, 64), m.Slice(7488, 16), m.Slice(40332590, 16), m.Slice(40332606, 16), n, 2, 1024, 16); // layer1.1.bn1
-            global::NetGen.Execution.SampleSlices.Run(Pool, this, 6, 2, n);
+            global::NetGen.Execution.SampleSlices.Run(Pool, this, global::NetGen.Execution.SamplePass.LaterPhases + 3, 2, n);
             global::NetGen.Kernels.BatchNorm.CombineBackward(m.Slice(40424744, 48), m.Slice(15178, 16), m.Slice(15194, 16), m.Slice(40424680, 64), m.Slice(5120, 16), m.Slice(40332558, 16), m.Slice(40332574, 16), n, 2, 1024, 16); // layer1.0.bn2
-            global::NetGen.Execution.SampleSlices.Run(Pool, this, 8, 2, n);
+            global::NetGen.Execution.SampleSlices.Run(Pool, this, global::NetGen.Execution.SamplePass.LaterPhases + 5, 2, n);
             global::NetGen.Kernels.BatchNorm.CombineBackward(m.Slice(40424744, 48), m.Slice(12842, 16), m.Slice(12858, 16), m.Slice(40424680, 64), m.Slice(2752, 16), m.Slice(40332526, 16), m.Slice(40332542, 16), n, 2, 1024, 16); // layer1.0.bn1
-            global::NetGen.Execution.SampleSlices.Run(Pool, this, 10, 2, n);
+            global::NetGen.Execution.SampleSlices.Run(Pool, this, global::NetGen.Execution.SamplePass.LaterPhases + 7, 2, n);
             for (int slice = 1; slice < 2; slice++)
                 if (global::NetGen.Execution.SampleSlices.HasSamples(slice, 2, n))
                     global::NetGen.Execution.ExecutionOps.AddInto(m.Slice(10090, 9962), m.Slice(40404756 + slice * 9962, 9962));
         }
 
-        /// <summary>Pass 0: forward of a slice of the samples; 1: its backward; 2: the repack after a step, a share of the layers per slice (samples unused); 3, 5, ...: the later forward phases; 4, 6, ...: the later backward phases.</summary>
+        /// <summary>SamplePass.Forward: forward of a slice of the samples; Backward: its backward; Repack: the repack after a step, a share of the layers per slice (samples unused); LaterPhases + 0, 2, ...: the later forward phases; LaterPhases + 1, 3, ...: the later backward phases.</summary>
         void global::NetGen.Execution.ISampleSlices.RunSlice(int pass, int slice, int samples)
         {
-            if (pass == 2)
+            if (pass == global::NetGen.Execution.SamplePass.Repack)
             {
                 NetgenPackSlice(slice);
                 return;
@@ -435,34 +435,34 @@ namespace Nets.Residual
             if (n == 0) return;
             switch (pass)
             {
-                case 0:
+                case global::NetGen.Execution.SamplePass.Forward:
                     NetgenForwardSlice(s, n, slice);
                     break;
-                case 1:
+                case global::NetGen.Execution.SamplePass.Backward:
                     NetgenBackwardSlice(s, n, slice);
                     break;
-                case 3:
+                case global::NetGen.Execution.SamplePass.LaterPhases:
                     NetgenForwardSlice1(s, n, slice);
                     break;
-                case 4:
+                case global::NetGen.Execution.SamplePass.LaterPhases + 1:
                     NetgenBackwardSlice1(s, n, slice);
                     break;
-                case 5:
+                case global::NetGen.Execution.SamplePass.LaterPhases + 2:
                     NetgenForwardSlice2(s, n, slice);
                     break;
-                case 6:
+                case global::NetGen.Execution.SamplePass.LaterPhases + 3:
                     NetgenBackwardSlice2(s, n, slice);
                     break;
-                case 7:
+                case global::NetGen.Execution.SamplePass.LaterPhases + 4:
                     NetgenForwardSlice3(s, n, slice);
                     break;
-                case 8:
+                case global::NetGen.Execution.SamplePass.LaterPhases + 5:
                     NetgenBackwardSlice3(s, n, slice);
                     break;
-                case 9:
+                case global::NetGen.Execution.SamplePass.LaterPhases + 6:
                     NetgenForwardSlice4(s, n, slice);
                     break;
-                case 10:
+                case global::NetGen.Execution.SamplePass.LaterPhases + 7:
                     NetgenBackwardSlice4(s, n, slice);
                     break;
             }
@@ -507,13 +507,13 @@ namespace Nets.Residual
             var m = Arena;
             long scratch = 40349086 + slice * 32816;
             // conv2d_1: Conv2D (3, 32, 32) -> (16, 32, 32)
-            global::NetGen.Kernels.Conv2D.Forward(m.Slice(423230 + s * 16384, n * 16384), m.Slice(30014 + s * 3072, n * 3072), m.Slice(40272446, 432), m.Slice(432, 16), m.Slice(scratch, 16384), s_netgenDims1 with { N = n }, global::NetGen.Activation.None, 0f);
+            global::NetGen.Kernels.Conv2D.Forward(m.Slice(NetgenOffsets.Saved_conv2d_1 + s * 16384, n * 16384), m.Slice(NetgenOffsets.Saved_input + s * 3072, n * 3072), m.Slice(40272446, 432), m.Slice(432, 16), m.Slice(scratch, 16384), s_netgenDims1 with { N = n }, global::NetGen.Activation.None, 0f);
             // stem: ReLU (16, 32, 32) -> (16, 32, 32)
-            global::NetGen.Kernels.Activations.Forward(m.Slice(2520382 + s * 16384, n * 16384), m.Slice(423230 + s * 16384, n * 16384), global::NetGen.Activation.ReLU, 0f);
+            global::NetGen.Kernels.Activations.Forward(m.Slice(NetgenOffsets.Saved_stem + s * 16384, n * 16384), m.Slice(NetgenOffsets.Saved_conv2d_1 + s * 16384, n * 16384), global::NetGen.Activation.ReLU, 0f);
             // layer1.0.conv1: Conv2D (16, 32, 32) -> (16, 32, 32)
-            global::NetGen.Kernels.Conv2D.ForwardWinograd(m.Slice(4617534 + s * 16384, n * 16384), m.Slice(2520382 + s * 16384, n * 16384), m.Slice(40282350, 4096), global::System.ReadOnlySpan<float>.Empty, m.Slice(scratch, 16384), s_netgenDims3 with { N = n }, global::NetGen.Activation.None, 0f);
+            global::NetGen.Kernels.Conv2D.ForwardWinograd(m.Slice(NetgenOffsets.Saved_layer1_0_conv1 + s * 16384, n * 16384), m.Slice(NetgenOffsets.Saved_stem + s * 16384, n * 16384), m.Slice(40282350, 4096), global::System.ReadOnlySpan<float>.Empty, m.Slice(scratch, 16384), s_netgenDims3 with { N = n }, global::NetGen.Activation.None, 0f);
             // layer1.0.bn1: this slice's moments, combined across the slices before the next phase
-            if (_netgenSliceTrain) global::NetGen.Kernels.BatchNorm.SliceMoments(m.Slice(40424680 + slice * 32, 32), m.Slice(4617534 + s * 16384, n * 16384), m.Slice(scratch + 32768, 16), n * 1024, 16);
+            if (_netgenSliceTrain) global::NetGen.Kernels.BatchNorm.SliceMoments(m.Slice(40424680 + slice * 32, 32), m.Slice(NetgenOffsets.Saved_layer1_0_conv1 + s * 16384, n * 16384), m.Slice(scratch + 32768, 16), n * 1024, 16);
         }
 
         /// <summary>Forward phase 1 of samples [s, s + n), saving each output; <paramref name="slice"/> picks the scratch and the partials.</summary>
@@ -522,14 +522,14 @@ namespace Nets.Residual
             var m = Arena;
             long scratch = 40349086 + slice * 32816;
             // layer1.0.bn1: BatchNorm (16, 32, 32) -> (16, 32, 32)
-            if (_netgenSliceTrain) global::NetGen.Kernels.BatchNorm.Normalize(m.Slice(6714686 + s * 16384, n * 16384), m.Slice(4617534 + s * 16384, n * 16384), m.Slice(40424744, 16), m.Slice(40424760, 16), n * 1024, 16);
-            else global::NetGen.Kernels.BatchNorm.ForwardInference(m.Slice(6714686 + s * 16384, n * 16384), m.Slice(4617534 + s * 16384, n * 16384), m.Slice(2752, 16), m.Slice(2768, 16), m.Slice(2784, 16), m.Slice(2800, 16), m.Slice(scratch + 32768, 32), n * 1024, 16, 1E-05f);
+            if (_netgenSliceTrain) global::NetGen.Kernels.BatchNorm.Normalize(m.Slice(NetgenOffsets.Saved_layer1_0_bn1 + s * 16384, n * 16384), m.Slice(NetgenOffsets.Saved_layer1_0_conv1 + s * 16384, n * 16384), m.Slice(40424744, 16), m.Slice(40424760, 16), n * 1024, 16);
+            else global::NetGen.Kernels.BatchNorm.ForwardInference(m.Slice(NetgenOffsets.Saved_layer1_0_bn1 + s * 16384, n * 16384), m.Slice(NetgenOffsets.Saved_layer1_0_conv1 + s * 16384, n * 16384), m.Slice(2752, 16), m.Slice(2768, 16), m.Slice(2784, 16), m.Slice(2800, 16), m.Slice(scratch + 32768, 32), n * 1024, 16, 1E-05f);
             // layer1.0.a: ReLU (16, 32, 32) -> (16, 32, 32)
-            global::NetGen.Kernels.Activations.Forward(m.Slice(8811838 + s * 16384, n * 16384), m.Slice(6714686 + s * 16384, n * 16384), global::NetGen.Activation.ReLU, 0f);
+            global::NetGen.Kernels.Activations.Forward(m.Slice(NetgenOffsets.Saved_layer1_0_a + s * 16384, n * 16384), m.Slice(NetgenOffsets.Saved_layer1_0_bn1 + s * 16384, n * 16384), global::NetGen.Activation.ReLU, 0f);
             // layer1.0.conv2: Conv2D (16, 32, 32) -> (16, 32, 32)
-            global::NetGen.Kernels.Conv2D.ForwardWinograd(m.Slice(10908990 + s * 16384, n * 16384), m.Slice(8811838 + s * 16384, n * 16384), m.Slice(40286446, 4096), global::System.ReadOnlySpan<float>.Empty, m.Slice(scratch, 16384), s_netgenDims6 with { N = n }, global::NetGen.Activation.None, 0f);
+            global::NetGen.Kernels.Conv2D.ForwardWinograd(m.Slice(NetgenOffsets.Saved_layer1_0_conv2 + s * 16384, n * 16384), m.Slice(NetgenOffsets.Saved_layer1_0_a + s * 16384, n * 16384), m.Slice(40286446, 4096), global::System.ReadOnlySpan<float>.Empty, m.Slice(scratch, 16384), s_netgenDims6 with { N = n }, global::NetGen.Activation.None, 0f);
             // layer1.0.bn2: this slice's moments, combined across the slices before the next phase
-            if (_netgenSliceTrain) global::NetGen.Kernels.BatchNorm.SliceMoments(m.Slice(40424680 + slice * 32, 32), m.Slice(10908990 + s * 16384, n * 16384), m.Slice(scratch + 32768, 16), n * 1024, 16);
+            if (_netgenSliceTrain) global::NetGen.Kernels.BatchNorm.SliceMoments(m.Slice(40424680 + slice * 32, 32), m.Slice(NetgenOffsets.Saved_layer1_0_conv2 + s * 16384, n * 16384), m.Slice(scratch + 32768, 16), n * 1024, 16);
         }
 
         /// <summary>Forward phase 2 of samples [s, s + n), saving each output; <paramref name="slice"/> picks the scratch and the partials.</summary>
@@ -538,16 +538,16 @@ namespace Nets.Residual
             var m = Arena;
             long scratch = 40349086 + slice * 32816;
             // layer1.0.bn2: BatchNorm (16, 32, 32) -> (16, 32, 32)
-            if (_netgenSliceTrain) global::NetGen.Kernels.BatchNorm.Normalize(m.Slice(13006142 + s * 16384, n * 16384), m.Slice(10908990 + s * 16384, n * 16384), m.Slice(40424744, 16), m.Slice(40424760, 16), n * 1024, 16);
-            else global::NetGen.Kernels.BatchNorm.ForwardInference(m.Slice(13006142 + s * 16384, n * 16384), m.Slice(10908990 + s * 16384, n * 16384), m.Slice(5120, 16), m.Slice(5136, 16), m.Slice(5152, 16), m.Slice(5168, 16), m.Slice(scratch + 32768, 32), n * 1024, 16, 1E-05f);
+            if (_netgenSliceTrain) global::NetGen.Kernels.BatchNorm.Normalize(m.Slice(NetgenOffsets.Saved_layer1_0_bn2 + s * 16384, n * 16384), m.Slice(NetgenOffsets.Saved_layer1_0_conv2 + s * 16384, n * 16384), m.Slice(40424744, 16), m.Slice(40424760, 16), n * 1024, 16);
+            else global::NetGen.Kernels.BatchNorm.ForwardInference(m.Slice(NetgenOffsets.Saved_layer1_0_bn2 + s * 16384, n * 16384), m.Slice(NetgenOffsets.Saved_layer1_0_conv2 + s * 16384, n * 16384), m.Slice(5120, 16), m.Slice(5136, 16), m.Slice(5152, 16), m.Slice(5168, 16), m.Slice(scratch + 32768, 32), n * 1024, 16, 1E-05f);
             // layer1.0.add_1: Add (16, 32, 32) -> (16, 32, 32)
-            global::NetGen.Kernels.Elementwise.Add(m.Slice(15103294 + s * 16384, n * 16384), m.Slice(13006142 + s * 16384, n * 16384), m.Slice(2520382 + s * 16384, n * 16384));
+            global::NetGen.Kernels.Elementwise.Add(m.Slice(NetgenOffsets.Saved_layer1_0_add_1 + s * 16384, n * 16384), m.Slice(NetgenOffsets.Saved_layer1_0_bn2 + s * 16384, n * 16384), m.Slice(NetgenOffsets.Saved_stem + s * 16384, n * 16384));
             // layer1.0.out: ReLU (16, 32, 32) -> (16, 32, 32)
-            global::NetGen.Kernels.Activations.Forward(m.Slice(17200446 + s * 16384, n * 16384), m.Slice(15103294 + s * 16384, n * 16384), global::NetGen.Activation.ReLU, 0f);
+            global::NetGen.Kernels.Activations.Forward(m.Slice(NetgenOffsets.Saved_layer1_0_out + s * 16384, n * 16384), m.Slice(NetgenOffsets.Saved_layer1_0_add_1 + s * 16384, n * 16384), global::NetGen.Activation.ReLU, 0f);
             // layer1.1.conv1: Conv2D (16, 32, 32) -> (16, 32, 32)
-            global::NetGen.Kernels.Conv2D.ForwardWinograd(m.Slice(19297598 + s * 16384, n * 16384), m.Slice(17200446 + s * 16384, n * 16384), m.Slice(40290542, 4096), global::System.ReadOnlySpan<float>.Empty, m.Slice(scratch, 16384), s_netgenDims10 with { N = n }, global::NetGen.Activation.None, 0f);
+            global::NetGen.Kernels.Conv2D.ForwardWinograd(m.Slice(NetgenOffsets.Saved_layer1_1_conv1 + s * 16384, n * 16384), m.Slice(NetgenOffsets.Saved_layer1_0_out + s * 16384, n * 16384), m.Slice(40290542, 4096), global::System.ReadOnlySpan<float>.Empty, m.Slice(scratch, 16384), s_netgenDims10 with { N = n }, global::NetGen.Activation.None, 0f);
             // layer1.1.bn1: this slice's moments, combined across the slices before the next phase
-            if (_netgenSliceTrain) global::NetGen.Kernels.BatchNorm.SliceMoments(m.Slice(40424680 + slice * 32, 32), m.Slice(19297598 + s * 16384, n * 16384), m.Slice(scratch + 32768, 16), n * 1024, 16);
+            if (_netgenSliceTrain) global::NetGen.Kernels.BatchNorm.SliceMoments(m.Slice(40424680 + slice * 32, 32), m.Slice(NetgenOffsets.Saved_layer1_1_conv1 + s * 16384, n * 16384), m.Slice(scratch + 32768, 16), n * 1024, 16);
         }
 
         /// <summary>Forward phase 3 of samples [s, s + n), saving each output; <paramref name="slice"/> picks the scratch and the partials.</summary>
@@ -556,14 +556,14 @@ namespace Nets.Residual
             var m = Arena;
             long scratch = 40349086 + slice * 32816;
             // layer1.1.bn1: BatchNorm (16, 32, 32) -> (16, 32, 32)
-            if (_netgenSliceTrain) global::NetGen.Kernels.BatchNorm.Normalize(m.Slice(21394750 + s * 16384, n * 16384), m.Slice(19297598 + s * 16384, n * 16384), m.Slice(40424744, 16), m.Slice(40424760, 16), n * 1024, 16);
-            else global::NetGen.Kernels.BatchNorm.ForwardInference(m.Slice(21394750 + s * 16384, n * 16384), m.Slice(19297598 + s * 16384, n * 16384), m.Slice(7488, 16), m.Slice(7504, 16), m.Slice(7520, 16), m.Slice(7536, 16), m.Slice(scratch + 32768, 32), n * 1024, 16, 1E-05f);
+            if (_netgenSliceTrain) global::NetGen.Kernels.BatchNorm.Normalize(m.Slice(NetgenOffsets.Saved_layer1_1_bn1 + s * 16384, n * 16384), m.Slice(NetgenOffsets.Saved_layer1_1_conv1 + s * 16384, n * 16384), m.Slice(40424744, 16), m.Slice(40424760, 16), n * 1024, 16);
+            else global::NetGen.Kernels.BatchNorm.ForwardInference(m.Slice(NetgenOffsets.Saved_layer1_1_bn1 + s * 16384, n * 16384), m.Slice(NetgenOffsets.Saved_layer1_1_conv1 + s * 16384, n * 16384), m.Slice(7488, 16), m.Slice(7504, 16), m.Slice(7520, 16), m.Slice(7536, 16), m.Slice(scratch + 32768, 32), n * 1024, 16, 1E-05f);
             // layer1.1.a: ReLU (16, 32, 32) -> (16, 32, 32)
-            global::NetGen.Kernels.Activations.Forward(m.Slice(23491902 + s * 16384, n * 16384), m.Slice(21394750 + s * 16384, n * 16384), global::NetGen.Activation.ReLU, 0f);
+            global::NetGen.Kernels.Activations.Forward(m.Slice(NetgenOffsets.Saved_layer1_1_a + s * 16384, n * 16384), m.Slice(NetgenOffsets.Saved_layer1_1_bn1 + s * 16384, n * 16384), global::NetGen.Activation.ReLU, 0f);
             // layer1.1.conv2: Conv2D (16, 32, 32) -> (16, 32, 32)
-            global::NetGen.Kernels.Conv2D.ForwardWinograd(m.Slice(25589054 + s * 16384, n * 16384), m.Slice(23491902 + s * 16384, n * 16384), m.Slice(40294638, 4096), global::System.ReadOnlySpan<float>.Empty, m.Slice(scratch, 16384), s_netgenDims13 with { N = n }, global::NetGen.Activation.None, 0f);
+            global::NetGen.Kernels.Conv2D.ForwardWinograd(m.Slice(NetgenOffsets.Saved_layer1_1_conv2 + s * 16384, n * 16384), m.Slice(NetgenOffsets.Saved_layer1_1_a + s * 16384, n * 16384), m.Slice(40294638, 4096), global::System.ReadOnlySpan<float>.Empty, m.Slice(scratch, 16384), s_netgenDims13 with { N = n }, global::NetGen.Activation.None, 0f);
             // layer1.1.bn2: this slice's moments, combined across the slices before the next phase
-            if (_netgenSliceTrain) global::NetGen.Kernels.BatchNorm.SliceMoments(m.Slice(40424680 + slice * 32, 32), m.Slice(25589054 + s * 16384, n * 16384), m.Slice(scratch + 32768, 16), n * 1024, 16);
+            if (_netgenSliceTrain) global::NetGen.Kernels.BatchNorm.SliceMoments(m.Slice(40424680 + slice * 32, 32), m.Slice(NetgenOffsets.Saved_layer1_1_conv2 + s * 16384, n * 16384), m.Slice(scratch + 32768, 16), n * 1024, 16);
         }
 
         /// <summary>Forward phase 4 of samples [s, s + n), saving each output; <paramref name="slice"/> picks the scratch and the partials.</summary>
@@ -572,16 +572,16 @@ namespace Nets.Residual
             var m = Arena;
             long scratch = 40349086 + slice * 32816;
             // layer1.1.bn2: BatchNorm (16, 32, 32) -> (16, 32, 32)
-            if (_netgenSliceTrain) global::NetGen.Kernels.BatchNorm.Normalize(m.Slice(27686206 + s * 16384, n * 16384), m.Slice(25589054 + s * 16384, n * 16384), m.Slice(40424744, 16), m.Slice(40424760, 16), n * 1024, 16);
-            else global::NetGen.Kernels.BatchNorm.ForwardInference(m.Slice(27686206 + s * 16384, n * 16384), m.Slice(25589054 + s * 16384, n * 16384), m.Slice(9856, 16), m.Slice(9872, 16), m.Slice(9888, 16), m.Slice(9904, 16), m.Slice(scratch + 32768, 32), n * 1024, 16, 1E-05f);
+            if (_netgenSliceTrain) global::NetGen.Kernels.BatchNorm.Normalize(m.Slice(NetgenOffsets.Saved_layer1_1_bn2 + s * 16384, n * 16384), m.Slice(NetgenOffsets.Saved_layer1_1_conv2 + s * 16384, n * 16384), m.Slice(40424744, 16), m.Slice(40424760, 16), n * 1024, 16);
+            else global::NetGen.Kernels.BatchNorm.ForwardInference(m.Slice(NetgenOffsets.Saved_layer1_1_bn2 + s * 16384, n * 16384), m.Slice(NetgenOffsets.Saved_layer1_1_conv2 + s * 16384, n * 16384), m.Slice(9856, 16), m.Slice(9872, 16), m.Slice(9888, 16), m.Slice(9904, 16), m.Slice(scratch + 32768, 32), n * 1024, 16, 1E-05f);
             // layer1.1.add_1: Add (16, 32, 32) -> (16, 32, 32)
-            global::NetGen.Kernels.Elementwise.Add(m.Slice(29783358 + s * 16384, n * 16384), m.Slice(27686206 + s * 16384, n * 16384), m.Slice(17200446 + s * 16384, n * 16384));
+            global::NetGen.Kernels.Elementwise.Add(m.Slice(NetgenOffsets.Saved_layer1_1_add_1 + s * 16384, n * 16384), m.Slice(NetgenOffsets.Saved_layer1_1_bn2 + s * 16384, n * 16384), m.Slice(NetgenOffsets.Saved_layer1_0_out + s * 16384, n * 16384));
             // layer1.1.out: ReLU (16, 32, 32) -> (16, 32, 32)
-            global::NetGen.Kernels.Activations.Forward(m.Slice(31880510 + s * 16384, n * 16384), m.Slice(29783358 + s * 16384, n * 16384), global::NetGen.Activation.ReLU, 0f);
+            global::NetGen.Kernels.Activations.Forward(m.Slice(NetgenOffsets.Saved_layer1_1_out + s * 16384, n * 16384), m.Slice(NetgenOffsets.Saved_layer1_1_add_1 + s * 16384, n * 16384), global::NetGen.Activation.ReLU, 0f);
             // global_avgpool_1: GlobalAvgPool (16, 32, 32) -> (16)
-            global::NetGen.Kernels.GlobalAvgPool.Forward(m.Slice(33977662 + s * 16, n * 16), m.Slice(31880510 + s * 16384, n * 16384), n, 1024, 16);
+            global::NetGen.Kernels.GlobalAvgPool.Forward(m.Slice(NetgenOffsets.Saved_global_avgpool_1 + s * 16, n * 16), m.Slice(NetgenOffsets.Saved_layer1_1_out + s * 16384, n * 16384), n, 1024, 16);
             // head: Dense (16) -> (10)
-            global::NetGen.Kernels.Dense.Forward(m.Slice(33979710 + s * 10, n * 10), m.Slice(33977662 + s * 16, n * 16), m.Slice(40282094, 256), m.Slice(10080, 10), s_netgenDims18 with { N = n }, global::NetGen.Activation.None, 0f);
+            global::NetGen.Kernels.Dense.Forward(m.Slice(NetgenOffsets.Saved_head + s * 10, n * 10), m.Slice(NetgenOffsets.Saved_global_avgpool_1 + s * 16, n * 16), m.Slice(40282094, 256), m.Slice(10080, 10), s_netgenDims18 with { N = n }, global::NetGen.Activation.None, 0f);
         }
 
         /// <summary>Backward of samples [s, s + n): parameter gradients accumulate into slice <paramref name="slice"/>'s block (cleared first unless it is the gradient block).</summary>
@@ -592,7 +592,7 @@ namespace Nets.Residual
             long g = slice == 0 ? 10090 : 40404756 + slice * 9962;
             if (slice > 0) m.Slice(g, 9962).Clear();
             // head: Dense
-            global::NetGen.Kernels.Dense.BackwardWeights(m.Slice(g + 9792, 160), m.Slice(33980990 + s * 49152, n * 10), m.Slice(33977662 + s * 16, n * 16), s_netgenDims18 with { N = n });
+            global::NetGen.Kernels.Dense.BackwardWeights(m.Slice(g + 9792, 160), m.Slice(33980990 + s * 49152, n * 10), m.Slice(NetgenOffsets.Saved_global_avgpool_1 + s * 16, n * 16), s_netgenDims18 with { N = n });
             global::NetGen.Kernels.Dense.BackwardBias(m.Slice(g + 9952, 10), m.Slice(33980990 + s * 49152, n * 10), s_netgenDims18 with { N = n });
             m.Slice(33980990 + s * 49152 + n * 16384, n * 16).Clear();
             global::NetGen.Kernels.Dense.BackwardData(m.Slice(33980990 + s * 49152 + n * 16384, n * 16), m.Slice(33980990 + s * 49152, n * 10), m.Slice(9920, 160), s_netgenDims18 with { N = n });
@@ -601,12 +601,12 @@ namespace Nets.Residual
             global::NetGen.Kernels.GlobalAvgPool.Backward(m.Slice(33980990 + s * 49152, n * 16384), m.Slice(33980990 + s * 49152 + n * 16384, n * 16), n, 1024, 16);
             // layer1.1.out: ReLU
             m.Slice(33980990 + s * 49152 + n * 32768, n * 16384).Clear();
-            global::NetGen.Kernels.Activations.Backward(m.Slice(33980990 + s * 49152 + n * 32768, n * 16384), m.Slice(33980990 + s * 49152, n * 16384), m.Slice(31880510 + s * 16384, n * 16384), global::NetGen.Activation.ReLU, 0f);
+            global::NetGen.Kernels.Activations.Backward(m.Slice(33980990 + s * 49152 + n * 32768, n * 16384), m.Slice(33980990 + s * 49152, n * 16384), m.Slice(NetgenOffsets.Saved_layer1_1_out + s * 16384, n * 16384), global::NetGen.Activation.ReLU, 0f);
             // layer1.1.add_1: Add
             m.Slice(33980990 + s * 49152 + n * 32768, n * 16384).CopyTo(m.Slice(33980990 + s * 49152 + n * 16384, n * 16384));
             m.Slice(33980990 + s * 49152 + n * 32768, n * 16384).CopyTo(m.Slice(33980990 + s * 49152, n * 16384));
             // layer1.1.bn2: this slice's gradient sums, combined across the slices before the next phase
-            global::NetGen.Kernels.BatchNorm.BackwardSliceSums(m.Slice(40424680 + slice * 32, 32), m.Slice(33980990 + s * 49152 + n * 16384, n * 16384), m.Slice(25589054 + s * 16384, n * 16384), m.Slice(40332622, 16), m.Slice(scratch + 32768, 16), n * 1024, 16);
+            global::NetGen.Kernels.BatchNorm.BackwardSliceSums(m.Slice(40424680 + slice * 32, 32), m.Slice(33980990 + s * 49152 + n * 16384, n * 16384), m.Slice(NetgenOffsets.Saved_layer1_1_conv2 + s * 16384, n * 16384), m.Slice(40332622, 16), m.Slice(scratch + 32768, 16), n * 1024, 16);
         }
 
         /// <summary>Backward phase 1 of samples [s, s + n): parameter gradients accumulate into slice <paramref name="slice"/>'s block.</summary>
@@ -617,16 +617,16 @@ namespace Nets.Residual
             long g = slice == 0 ? 10090 : 40404756 + slice * 9962;
             // layer1.1.bn2: BatchNorm
             m.Slice(33980990 + s * 49152 + n * 32768, n * 16384).Clear();
-            global::NetGen.Kernels.BatchNorm.BackwardApply(m.Slice(33980990 + s * 49152 + n * 32768, n * 16384), m.Slice(33980990 + s * 49152 + n * 16384, n * 16384), m.Slice(25589054 + s * 16384, n * 16384), m.Slice(40424744, 48), n * 1024, 16);
+            global::NetGen.Kernels.BatchNorm.BackwardApply(m.Slice(33980990 + s * 49152 + n * 32768, n * 16384), m.Slice(33980990 + s * 49152 + n * 16384, n * 16384), m.Slice(NetgenOffsets.Saved_layer1_1_conv2 + s * 16384, n * 16384), m.Slice(40424744, 48), n * 1024, 16);
             // layer1.1.conv2: Conv2D
-            global::NetGen.Kernels.Conv2D.BackwardWeights(m.Slice(g + 7456, 2304), m.Slice(33980990 + s * 49152 + n * 32768, n * 16384), m.Slice(23491902 + s * 16384, n * 16384), s_netgenDims13 with { N = n });
+            global::NetGen.Kernels.Conv2D.BackwardWeights(m.Slice(g + 7456, 2304), m.Slice(33980990 + s * 49152 + n * 32768, n * 16384), m.Slice(NetgenOffsets.Saved_layer1_1_a + s * 16384, n * 16384), s_netgenDims13 with { N = n });
             // Conv2D.BackwardDataWinograd writes the whole of layer1.1.a's gradient: this layer starts it.
             global::NetGen.Kernels.Conv2D.BackwardDataWinograd(m.Slice(33980990 + s * 49152 + n * 16384, n * 16384), m.Slice(33980990 + s * 49152 + n * 32768, n * 16384), m.Slice(40312046, 4096), m.Slice(scratch + 16384, 16384), s_netgenDims13 with { N = n });
             // layer1.1.a: ReLU
             m.Slice(33980990 + s * 49152 + n * 32768, n * 16384).Clear();
-            global::NetGen.Kernels.Activations.Backward(m.Slice(33980990 + s * 49152 + n * 32768, n * 16384), m.Slice(33980990 + s * 49152 + n * 16384, n * 16384), m.Slice(23491902 + s * 16384, n * 16384), global::NetGen.Activation.ReLU, 0f);
+            global::NetGen.Kernels.Activations.Backward(m.Slice(33980990 + s * 49152 + n * 32768, n * 16384), m.Slice(33980990 + s * 49152 + n * 16384, n * 16384), m.Slice(NetgenOffsets.Saved_layer1_1_a + s * 16384, n * 16384), global::NetGen.Activation.ReLU, 0f);
             // layer1.1.bn1: this slice's gradient sums, combined across the slices before the next phase
-            global::NetGen.Kernels.BatchNorm.BackwardSliceSums(m.Slice(40424680 + slice * 32, 32), m.Slice(33980990 + s * 49152 + n * 32768, n * 16384), m.Slice(19297598 + s * 16384, n * 16384), m.Slice(40332590, 16), m.Slice(scratch + 32768, 16), n * 1024, 16);
+            global::NetGen.Kernels.BatchNorm.BackwardSliceSums(m.Slice(40424680 + slice * 32, 32), m.Slice(33980990 + s * 49152 + n * 32768, n * 16384), m.Slice(NetgenOffsets.Saved_layer1_1_conv1 + s * 16384, n * 16384), m.Slice(40332590, 16), m.Slice(scratch + 32768, 16), n * 1024, 16);
         }
 
         /// <summary>Backward phase 2 of samples [s, s + n): parameter gradients accumulate into slice <paramref name="slice"/>'s block.</summary>
@@ -637,18 +637,18 @@ namespace Nets.Residual
             long g = slice == 0 ? 10090 : 40404756 + slice * 9962;
             // layer1.1.bn1: BatchNorm
             m.Slice(33980990 + s * 49152 + n * 16384, n * 16384).Clear();
-            global::NetGen.Kernels.BatchNorm.BackwardApply(m.Slice(33980990 + s * 49152 + n * 16384, n * 16384), m.Slice(33980990 + s * 49152 + n * 32768, n * 16384), m.Slice(19297598 + s * 16384, n * 16384), m.Slice(40424744, 48), n * 1024, 16);
+            global::NetGen.Kernels.BatchNorm.BackwardApply(m.Slice(33980990 + s * 49152 + n * 16384, n * 16384), m.Slice(33980990 + s * 49152 + n * 32768, n * 16384), m.Slice(NetgenOffsets.Saved_layer1_1_conv1 + s * 16384, n * 16384), m.Slice(40424744, 48), n * 1024, 16);
             // layer1.1.conv1: Conv2D
-            global::NetGen.Kernels.Conv2D.BackwardWeights(m.Slice(g + 5120, 2304), m.Slice(33980990 + s * 49152 + n * 16384, n * 16384), m.Slice(17200446 + s * 16384, n * 16384), s_netgenDims10 with { N = n });
+            global::NetGen.Kernels.Conv2D.BackwardWeights(m.Slice(g + 5120, 2304), m.Slice(33980990 + s * 49152 + n * 16384, n * 16384), m.Slice(NetgenOffsets.Saved_layer1_0_out + s * 16384, n * 16384), s_netgenDims10 with { N = n });
             global::NetGen.Kernels.Conv2D.BackwardData(m.Slice(33980990 + s * 49152, n * 16384), m.Slice(33980990 + s * 49152 + n * 16384, n * 16384), m.Slice(40303342, 2304), m.Slice(scratch + 16384, 16384), s_netgenDims10 with { N = n });
             // layer1.0.out: ReLU
             m.Slice(33980990 + s * 49152 + n * 32768, n * 16384).Clear();
-            global::NetGen.Kernels.Activations.Backward(m.Slice(33980990 + s * 49152 + n * 32768, n * 16384), m.Slice(33980990 + s * 49152, n * 16384), m.Slice(17200446 + s * 16384, n * 16384), global::NetGen.Activation.ReLU, 0f);
+            global::NetGen.Kernels.Activations.Backward(m.Slice(33980990 + s * 49152 + n * 32768, n * 16384), m.Slice(33980990 + s * 49152, n * 16384), m.Slice(NetgenOffsets.Saved_layer1_0_out + s * 16384, n * 16384), global::NetGen.Activation.ReLU, 0f);
             // layer1.0.add_1: Add
             m.Slice(33980990 + s * 49152 + n * 32768, n * 16384).CopyTo(m.Slice(33980990 + s * 49152, n * 16384));
             m.Slice(33980990 + s * 49152 + n * 32768, n * 16384).CopyTo(m.Slice(33980990 + s * 49152 + n * 16384, n * 16384));
             // layer1.0.bn2: this slice's gradient sums, combined across the slices before the next phase
-            global::NetGen.Kernels.BatchNorm.BackwardSliceSums(m.Slice(40424680 + slice * 32, 32), m.Slice(33980990 + s * 49152, n * 16384), m.Slice(10908990 + s * 16384, n * 16384), m.Slice(40332558, 16), m.Slice(scratch + 32768, 16), n * 1024, 16);
+            global::NetGen.Kernels.BatchNorm.BackwardSliceSums(m.Slice(40424680 + slice * 32, 32), m.Slice(33980990 + s * 49152, n * 16384), m.Slice(NetgenOffsets.Saved_layer1_0_conv2 + s * 16384, n * 16384), m.Slice(40332558, 16), m.Slice(scratch + 32768, 16), n * 1024, 16);
         }
 
         /// <summary>Backward phase 3 of samples [s, s + n): parameter gradients accumulate into slice <paramref name="slice"/>'s block.</summary>
@@ -659,16 +659,16 @@ namespace Nets.Residual
             long g = slice == 0 ? 10090 : 40404756 + slice * 9962;
             // layer1.0.bn2: BatchNorm
             m.Slice(33980990 + s * 49152 + n * 32768, n * 16384).Clear();
-            global::NetGen.Kernels.BatchNorm.BackwardApply(m.Slice(33980990 + s * 49152 + n * 32768, n * 16384), m.Slice(33980990 + s * 49152, n * 16384), m.Slice(10908990 + s * 16384, n * 16384), m.Slice(40424744, 48), n * 1024, 16);
+            global::NetGen.Kernels.BatchNorm.BackwardApply(m.Slice(33980990 + s * 49152 + n * 32768, n * 16384), m.Slice(33980990 + s * 49152, n * 16384), m.Slice(NetgenOffsets.Saved_layer1_0_conv2 + s * 16384, n * 16384), m.Slice(40424744, 48), n * 1024, 16);
             // layer1.0.conv2: Conv2D
-            global::NetGen.Kernels.Conv2D.BackwardWeights(m.Slice(g + 2784, 2304), m.Slice(33980990 + s * 49152 + n * 32768, n * 16384), m.Slice(8811838 + s * 16384, n * 16384), s_netgenDims6 with { N = n });
+            global::NetGen.Kernels.Conv2D.BackwardWeights(m.Slice(g + 2784, 2304), m.Slice(33980990 + s * 49152 + n * 32768, n * 16384), m.Slice(NetgenOffsets.Saved_layer1_0_a + s * 16384, n * 16384), s_netgenDims6 with { N = n });
             // Conv2D.BackwardDataWinograd writes the whole of layer1.0.a's gradient: this layer starts it.
             global::NetGen.Kernels.Conv2D.BackwardDataWinograd(m.Slice(33980990 + s * 49152, n * 16384), m.Slice(33980990 + s * 49152 + n * 32768, n * 16384), m.Slice(40307950, 4096), m.Slice(scratch + 16384, 16384), s_netgenDims6 with { N = n });
             // layer1.0.a: ReLU
             m.Slice(33980990 + s * 49152 + n * 32768, n * 16384).Clear();
-            global::NetGen.Kernels.Activations.Backward(m.Slice(33980990 + s * 49152 + n * 32768, n * 16384), m.Slice(33980990 + s * 49152, n * 16384), m.Slice(8811838 + s * 16384, n * 16384), global::NetGen.Activation.ReLU, 0f);
+            global::NetGen.Kernels.Activations.Backward(m.Slice(33980990 + s * 49152 + n * 32768, n * 16384), m.Slice(33980990 + s * 49152, n * 16384), m.Slice(NetgenOffsets.Saved_layer1_0_a + s * 16384, n * 16384), global::NetGen.Activation.ReLU, 0f);
             // layer1.0.bn1: this slice's gradient sums, combined across the slices before the next phase
-            global::NetGen.Kernels.BatchNorm.BackwardSliceSums(m.Slice(40424680 + slice * 32, 32), m.Slice(33980990 + s * 49152 + n * 32768, n * 16384), m.Slice(4617534 + s * 16384, n * 16384), m.Slice(40332526, 16), m.Slice(scratch + 32768, 16), n * 1024, 16);
+            global::NetGen.Kernels.BatchNorm.BackwardSliceSums(m.Slice(40424680 + slice * 32, 32), m.Slice(33980990 + s * 49152 + n * 32768, n * 16384), m.Slice(NetgenOffsets.Saved_layer1_0_conv1 + s * 16384, n * 16384), m.Slice(40332526, 16), m.Slice(scratch + 32768, 16), n * 1024, 16);
         }
 
         /// <summary>Backward phase 4 of samples [s, s + n): parameter gradients accumulate into slice <paramref name="slice"/>'s block.</summary>
@@ -679,16 +679,58 @@ namespace Nets.Residual
             long g = slice == 0 ? 10090 : 40404756 + slice * 9962;
             // layer1.0.bn1: BatchNorm
             m.Slice(33980990 + s * 49152, n * 16384).Clear();
-            global::NetGen.Kernels.BatchNorm.BackwardApply(m.Slice(33980990 + s * 49152, n * 16384), m.Slice(33980990 + s * 49152 + n * 32768, n * 16384), m.Slice(4617534 + s * 16384, n * 16384), m.Slice(40424744, 48), n * 1024, 16);
+            global::NetGen.Kernels.BatchNorm.BackwardApply(m.Slice(33980990 + s * 49152, n * 16384), m.Slice(33980990 + s * 49152 + n * 32768, n * 16384), m.Slice(NetgenOffsets.Saved_layer1_0_conv1 + s * 16384, n * 16384), m.Slice(40424744, 48), n * 1024, 16);
             // layer1.0.conv1: Conv2D
-            global::NetGen.Kernels.Conv2D.BackwardWeights(m.Slice(g + 448, 2304), m.Slice(33980990 + s * 49152, n * 16384), m.Slice(2520382 + s * 16384, n * 16384), s_netgenDims3 with { N = n });
+            global::NetGen.Kernels.Conv2D.BackwardWeights(m.Slice(g + 448, 2304), m.Slice(33980990 + s * 49152, n * 16384), m.Slice(NetgenOffsets.Saved_stem + s * 16384, n * 16384), s_netgenDims3 with { N = n });
             global::NetGen.Kernels.Conv2D.BackwardData(m.Slice(33980990 + s * 49152 + n * 16384, n * 16384), m.Slice(33980990 + s * 49152, n * 16384), m.Slice(40298734, 2304), m.Slice(scratch + 16384, 16384), s_netgenDims3 with { N = n });
             // stem: ReLU
             m.Slice(33980990 + s * 49152, n * 16384).Clear();
-            global::NetGen.Kernels.Activations.Backward(m.Slice(33980990 + s * 49152, n * 16384), m.Slice(33980990 + s * 49152 + n * 16384, n * 16384), m.Slice(2520382 + s * 16384, n * 16384), global::NetGen.Activation.ReLU, 0f);
+            global::NetGen.Kernels.Activations.Backward(m.Slice(33980990 + s * 49152, n * 16384), m.Slice(33980990 + s * 49152 + n * 16384, n * 16384), m.Slice(NetgenOffsets.Saved_stem + s * 16384, n * 16384), global::NetGen.Activation.ReLU, 0f);
             // conv2d_1: Conv2D
-            global::NetGen.Kernels.Conv2D.BackwardWeights(m.Slice(g + 0, 432), m.Slice(33980990 + s * 49152, n * 16384), m.Slice(30014 + s * 3072, n * 3072), s_netgenDims1 with { N = n });
+            global::NetGen.Kernels.Conv2D.BackwardWeights(m.Slice(g + 0, 432), m.Slice(33980990 + s * 49152, n * 16384), m.Slice(NetgenOffsets.Saved_input + s * 3072, n * 3072), s_netgenDims1 with { N = n });
             global::NetGen.Kernels.Conv2D.BackwardBias(m.Slice(g + 432, 16), m.Slice(33980990 + s * 49152, n * 16384), s_netgenDims1 with { N = n });
+        }
+
+        /// <summary>Where each layer's tensors start in the instance's memory, in floats: Out_ at inference, Saved_ and Gradient_ in training.</summary>
+        private static class NetgenOffsets
+        {
+            public const int Out_conv2d_1 = 10090; // conv2d_1 (16, 32, 32): output at inference
+            public const int Out_global_avgpool_1 = 26474; // global_avgpool_1 (16): output at inference
+            public const int Out_head = 10090; // head (10): output at inference
+            public const int Out_layer1_0_a = 26474; // layer1.0.a (16, 32, 32): output at inference
+            public const int Out_layer1_0_add_1 = 26474; // layer1.0.add_1 (16, 32, 32): output at inference
+            public const int Out_layer1_0_bn1 = 26474; // layer1.0.bn1 (16, 32, 32): output at inference
+            public const int Out_layer1_0_bn2 = 42858; // layer1.0.bn2 (16, 32, 32): output at inference
+            public const int Out_layer1_0_conv1 = 26474; // layer1.0.conv1 (16, 32, 32): output at inference
+            public const int Out_layer1_0_conv2 = 42858; // layer1.0.conv2 (16, 32, 32): output at inference
+            public const int Out_layer1_0_out = 26474; // layer1.0.out (16, 32, 32): output at inference
+            public const int Out_layer1_1_a = 10090; // layer1.1.a (16, 32, 32): output at inference
+            public const int Out_layer1_1_add_1 = 10090; // layer1.1.add_1 (16, 32, 32): output at inference
+            public const int Out_layer1_1_bn1 = 10090; // layer1.1.bn1 (16, 32, 32): output at inference
+            public const int Out_layer1_1_bn2 = 42858; // layer1.1.bn2 (16, 32, 32): output at inference
+            public const int Out_layer1_1_conv1 = 10090; // layer1.1.conv1 (16, 32, 32): output at inference
+            public const int Out_layer1_1_conv2 = 42858; // layer1.1.conv2 (16, 32, 32): output at inference
+            public const int Out_layer1_1_out = 10090; // layer1.1.out (16, 32, 32): output at inference
+            public const int Out_stem = 10090; // stem (16, 32, 32): output at inference
+            public const int Saved_conv2d_1 = 423230; // conv2d_1 (16, 32, 32): batch of outputs saved for the backward
+            public const int Saved_global_avgpool_1 = 33977662; // global_avgpool_1 (16): batch of outputs saved for the backward
+            public const int Saved_head = 33979710; // head (10): batch of outputs saved for the backward
+            public const int Saved_input = 30014; // input (3, 32, 32): batch of outputs saved for the backward
+            public const int Saved_layer1_0_a = 8811838; // layer1.0.a (16, 32, 32): batch of outputs saved for the backward
+            public const int Saved_layer1_0_add_1 = 15103294; // layer1.0.add_1 (16, 32, 32): batch of outputs saved for the backward
+            public const int Saved_layer1_0_bn1 = 6714686; // layer1.0.bn1 (16, 32, 32): batch of outputs saved for the backward
+            public const int Saved_layer1_0_bn2 = 13006142; // layer1.0.bn2 (16, 32, 32): batch of outputs saved for the backward
+            public const int Saved_layer1_0_conv1 = 4617534; // layer1.0.conv1 (16, 32, 32): batch of outputs saved for the backward
+            public const int Saved_layer1_0_conv2 = 10908990; // layer1.0.conv2 (16, 32, 32): batch of outputs saved for the backward
+            public const int Saved_layer1_0_out = 17200446; // layer1.0.out (16, 32, 32): batch of outputs saved for the backward
+            public const int Saved_layer1_1_a = 23491902; // layer1.1.a (16, 32, 32): batch of outputs saved for the backward
+            public const int Saved_layer1_1_add_1 = 29783358; // layer1.1.add_1 (16, 32, 32): batch of outputs saved for the backward
+            public const int Saved_layer1_1_bn1 = 21394750; // layer1.1.bn1 (16, 32, 32): batch of outputs saved for the backward
+            public const int Saved_layer1_1_bn2 = 27686206; // layer1.1.bn2 (16, 32, 32): batch of outputs saved for the backward
+            public const int Saved_layer1_1_conv1 = 19297598; // layer1.1.conv1 (16, 32, 32): batch of outputs saved for the backward
+            public const int Saved_layer1_1_conv2 = 25589054; // layer1.1.conv2 (16, 32, 32): batch of outputs saved for the backward
+            public const int Saved_layer1_1_out = 31880510; // layer1.1.out (16, 32, 32): batch of outputs saved for the backward
+            public const int Saved_stem = 2520382; // stem (16, 32, 32): batch of outputs saved for the backward
         }
     }
 }

@@ -6,7 +6,7 @@ namespace NetGen.Runtime.Tests.Execution;
 /// <summary>The test networks, each with its float64 twin written from the same layer list.</summary>
 internal static class Cases
 {
-    public static readonly string[] Names = { "Tiny", "Mixed", "Mnist", "Image", "Pooled", "Drop", "Winograd" };
+    public static readonly string[] Names = { "Tiny", "Mixed", "Mnist", "Image", "Pooled", "Drop", "Winograd", "Tiles" };
 
     public static INetwork Make(string name, ulong seed, ExecutionMode mode) => name switch
     {
@@ -17,6 +17,7 @@ internal static class Cases
         "Pooled" => new PooledNet(seed, mode),
         "Drop" => new DropNet(seed, mode),
         "Winograd" => new WinogradNet(seed, mode),
+        "Tiles" => new TilesNet(seed, mode),
         _ => throw new ArgumentException(name),
     };
 
@@ -30,6 +31,7 @@ internal static class Cases
         "Drop" => (DropNet.InferenceBytes + DropNet.InferenceKernelBytes, DropNet.TrainingBytes + DropNet.TrainingKernelBytes),
         "Pooled" => (PooledNet.InferenceBytes + PooledNet.InferenceKernelBytes, PooledNet.TrainingBytes + PooledNet.TrainingKernelBytes),
         "Winograd" => (WinogradNet.InferenceBytes + WinogradNet.InferenceKernelBytes, WinogradNet.TrainingBytes + WinogradNet.TrainingKernelBytes),
+        "Tiles" => (TilesNet.InferenceBytes + TilesNet.InferenceKernelBytes, TilesNet.TrainingBytes + TilesNet.TrainingKernelBytes),
         _ => throw new ArgumentException(name),
     };
 
@@ -67,6 +69,11 @@ internal static class Cases
             .Conv("conv0", 16, 1, act: Activation.ReLU)
             .Conv("conv1", 16, 3, padTop: 1, padBottom: 1, padLeft: 1, padRight: 1, act: Activation.ReLU).MaxPool(2, 1)
             .Conv("conv2", 32, 3, act: Activation.ReLU).MaxPool(2, 2).Flatten()
+            .Dense("fc", 5, Activation.Softmax),
+        "Tiles" => new ReferenceNetwork(3, 6, 6)
+            .Conv("stem", 64, 3, padTop: 1, padBottom: 1, padLeft: 1, padRight: 1, act: Activation.ReLU)
+            .Conv("mix", 32, 1, act: Activation.ReLU)
+            .GlobalAvgPool()
             .Dense("fc", 5, Activation.Softmax),
         _ => throw new ArgumentException(name),
     };

@@ -9,7 +9,8 @@ public class GradientTests
     /// <param name="name">The network.</param>
     /// <param name="samples">Samples, 0 for one training batch. Others leave a sample slice of the training passes
     /// empty (Tiny, batch 4, one sample: the first slice has none) or run micro-batches (Pooled, batch 2, three
-    /// samples: 2, then 1). Winograd runs its 3x3 convolutions' forward and input gradients through Winograd F(2x2, 3x3).</param>
+    /// samples: 2, then 1). Winograd runs its 3x3 convolutions' forward and input gradients through Winograd F(2x2, 3x3);
+    /// Tiles trains its stem on the row-tap kernel and its 1x1 layer on the pixel-tile kernel.</param>
     [Theory]
     [InlineData("Tiny", 0)]
     [InlineData("Tiny", 1)]
@@ -18,6 +19,8 @@ public class GradientTests
     [InlineData("Pooled", 3)]
     [InlineData("Winograd", 0)]
     [InlineData("Winograd", 1)]
+    [InlineData("Tiles", 0)]
+    [InlineData("Tiles", 1)]
     public void Every_parameter_gradient_matches_finite_differences(string name, int samples)
     {
         var net = (ITrainableNetwork)Cases.Make(name, seed: 5, ExecutionMode.Training);

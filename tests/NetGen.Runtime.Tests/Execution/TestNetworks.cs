@@ -86,3 +86,14 @@ public partial class DropNet;
 [Flatten(Name = "flatten")]
 [Dense(5, Activation = Activation.Softmax, Name = "fc")]
 public partial class WinogradNet;
+
+/// <summary>
+/// Convolutions whose forward the kernel-choice table gives the row-tap and pixel-tile kernels, in training as at
+/// inference: stem (3 channels in, K = 64: row taps), mix (1x1, C = 64 &gt;= 16, K = 32, 36 pixels &gt;= 32: pixel tiles).
+/// </summary>
+[Network(3, 6, 6, Batch = 2, Optimizer = OptimizerType.Adam)]
+[Conv2D(64, 3, Padding = Padding.Same, Activation = Activation.ReLU, Name = "stem")]    // (64, 6, 6)
+[Conv2D(32, 1, Activation = Activation.ReLU, Name = "mix")]                             // (32, 6, 6)
+[GlobalAvgPool(Name = "gap")]
+[Dense(5, Activation = Activation.Softmax, Name = "fc")]
+public partial class TilesNet;

@@ -47,6 +47,7 @@ internal static class ExecutionMembers
         WriteConstruction(w, layout);
         if (layout.CanTrain) TrainingMembers.Write(w, layout);
         WritePasses(w, layout, code);
+        code.Offsets.Write(w);
     }
 
     private static void WriteTables(IndentedWriter w, ExecutionLayout layout, LayerCode code)

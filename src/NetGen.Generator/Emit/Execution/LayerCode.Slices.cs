@@ -21,8 +21,10 @@ internal sealed partial class LayerCode
                                       + ScratchFloats(KernelBufferKind.BatchNormWorkspace);
 
     /// <summary>A batch tensor's first element of the slice: "offset + s * perSample" while sliced.</summary>
-    private string BatchStart(long offset, long perSample) =>
-        Sliced ? $"{Number(offset)} + s * {Number(perSample)}" : Number(offset);
+    private string BatchStart(string offset, long perSample) =>
+        Sliced ? $"{offset} + s * {Number(perSample)}" : offset;
+
+    private string BatchStart(long offset, long perSample) => BatchStart(Number(offset), perSample);
 
     /// <summary>
     /// Where node <paramref name="node"/>'s output gradient for samples [first, first + count) starts

@@ -15,7 +15,14 @@ internal sealed partial class LayerCode
     private const string Kernels = "global::NetGen.Kernels.";
     private readonly ExecutionLayout _layout;
 
-    public LayerCode(ExecutionLayout layout) => _layout = layout;
+    public LayerCode(ExecutionLayout layout)
+    {
+        _layout = layout;
+        Offsets = new OffsetNames(layout);
+    }
+
+    /// <summary>The named offsets the step code slices at (written by <see cref="OffsetNames.Write"/>).</summary>
+    public OffsetNames Offsets { get; }
 
     private NetworkIR Network => _layout.Network;
 
@@ -72,7 +79,7 @@ internal sealed partial class LayerCode
         {
             case OpKind.Conv2D:
             case OpKind.DepthwiseConv2D:
-                w.Line($"{ConvForward(training, RunsWinograd(n, training))}{Y}, {X}, {ForwardWeights(n, training)}, {ConvBias(n, training)}, " +
+                w.Line($"{ConvForward(n, training)}{Y}, {X}, {ForwardWeights(n, training)}, {ConvBias(n, training)}, " +
                        $"{ForwardWorkspace(training)}, {dims}, {ConvActivation(n, training)}, {Alpha(node)});");
                 FusedSoftmax(w, n, Y, rowsY, y.C, training);
                 break;
@@ -312,19 +319,18 @@ internal sealed partial class LayerCode
     }
 
     private string Out(int n, bool training) => training
-        ? $"m.Slice({BatchStart(_layout.ActivationOffset(n), _layout.OutputShape(n).Elements)}, n * {Number(_layout.OutputShape(n).Elements)})"
-        : Slice(_layout.InferenceOffset(n), _layout.OutputShape(n).Elements);
+        ? $"m.Slice({BatchStart(Offsets.Saved(n), _layout.OutputShape(n).Elements)}, n * {Number(_layout.OutputShape(n).Elements)})"
+        : $"m.Slice({Offsets.Output(n)}, {Number(_layout.OutputShape(n).Elements)})";
 
     private string In(int n, bool training)
     {
         if (training) return Out(n, true);
-        long offset = _layout.InferenceOffset(n);
-        return offset < 0 ? "x" : Slice(offset, _layout.OutputShape(n).Elements);
+        return _layout.InferenceOffset(n) < 0 ? "x" : Out(n, false);
     }
 
     private string Grad(int n) => Sliced
         ? $"m.Slice({SliceGradientStart(_layout, n, "s", "n")}, n * {Number(_layout.OutputShape(n).Elements)})"
-        : $"m.Slice({Number(_layout.GradientOffset(n))}, n * {Number(_layout.OutputShape(n).Elements)})";
+        : $"m.Slice({Offsets.Gradient(n)}, n * {Number(_layout.OutputShape(n).Elements)})";
 
     private string BiasSpan(int n) => _layout.Bias[n] is { } b ? Slice(b.Offset, b.Length) : "global::System.ReadOnlySpan<float>.Empty";
 

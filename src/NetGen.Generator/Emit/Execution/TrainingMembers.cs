@@ -68,7 +68,7 @@ internal static class TrainingMembers
         };
         int slices = TrainingPasses.Slices(layout);
         string repack = slices > 1
-            ? $"global::NetGen.Execution.SampleSlices.Run(Pool, this, global::NetGen.Execution.SampleSlices.Repack, {slices}, {slices});"
+            ? $"global::NetGen.Execution.SampleSlices.Run(Pool, this, global::NetGen.Execution.SamplePass.Repack, {slices}, {slices});"
             : "PackTraining();";
         w.Lines($$"""
 

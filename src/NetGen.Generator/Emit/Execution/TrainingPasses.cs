@@ -93,6 +93,19 @@ internal static class TrainingPasses
     /// <summary>The pass number of backward phase k: 1, then 4, 6, ...</summary>
     private static int BackwardPass(int phase) => phase == 0 ? 1 : 2 + 2 * phase;
 
+    /// <summary>
+    /// The pass number as generated code writes it, a constant expression of NetGen.Execution.SamplePass:
+    /// Forward, Backward, Repack, and for the later phases LaterPhases + 2 (k - 1) (forward) and + 1 (backward).
+    /// </summary>
+    private static string PassName(int pass) => pass switch
+    {
+        0 => "global::NetGen.Execution.SamplePass.Forward",
+        1 => "global::NetGen.Execution.SamplePass.Backward",
+        2 => "global::NetGen.Execution.SamplePass.Repack",
+        3 => "global::NetGen.Execution.SamplePass.LaterPhases",
+        _ => "global::NetGen.Execution.SamplePass.LaterPhases + " + Number(pass - 3),
+    };
+
     private static string PhaseName(string method, int phase) => phase == 0 ? method : method + Number(phase);
 
     private static void WriteSliced(IndentedWriter w, ExecutionLayout layout, LayerCode code)
@@ -130,7 +143,7 @@ internal static class TrainingPasses
                 /// output: {{count}} slices of the samples, a worker each on a pool (no layer draws masks, so <paramref name="train"/> changes nothing).
                 /// </summary>
                 protected override void ForwardTraining(int n, bool train) =>
-                    {{run}}0, {{count}}, n);
+                    {{run}}global::NetGen.Execution.SamplePass.Forward, {{count}}, n);
                 """);
         }
         else
@@ -144,12 +157,12 @@ internal static class TrainingPasses
             w.Open("protected override void ForwardTraining(int n, bool train)");
             w.Line("_netgenSliceTrain = train;");
             if (dropout) w.Line("if (train) _netgenSliceSeed = ((ulong)DropoutRandom.NextUInt() << 32) | DropoutRandom.NextUInt();");
-            w.Line($"{run}0, {count}, n);");
+            w.Line($"{run}{PassName(0)}, {count}, n);");
             if (forward.Count > 1) w.Line("var m = Arena;");
             for (int k = 1; k < forward.Count; k++)
             {
                 code.CombineMoments(w, forward[k][0].Node);
-                w.Line($"{run}{ForwardPass(k)}, {count}, n);");
+                w.Line($"{run}{PassName(ForwardPass(k))}, {count}, n);");
             }
             w.Close();
         }
@@ -161,7 +174,7 @@ internal static class TrainingPasses
             /// </summary>
             protected override void Backward(int n)
             {
-                {{run}}1, {{count}}, n);
+                {{run}}global::NetGen.Execution.SamplePass.Backward, {{count}}, n);
             """);
         w.Line("    var m = Arena;");
         for (int k = 1; k < backward.Count; k++)
@@ -169,7 +182,7 @@ internal static class TrainingPasses
             var lines = new IndentedWriter();
             code.CombineBackward(lines, backward[k][0].Node);
             w.Line("    " + lines.ToString().TrimEnd('\n'));
-            w.Line($"    {run}{BackwardPass(k)}, {count}, n);");
+            w.Line($"    {run}{PassName(BackwardPass(k))}, {count}, n);");
         }
         if (trainable > 0)
         {
@@ -231,10 +244,10 @@ internal static class TrainingPasses
     {
         w.Lines($$"""
 
-            /// <summary>Pass 0: forward of a slice of the samples; 1: its backward; 2: the repack after a step, a share of the layers per slice (samples unused){{(forwardPhases > 1 || backwardPhases > 1 ? "; 3, 5, ...: the later forward phases; 4, 6, ...: the later backward phases" : "")}}.</summary>
+            /// <summary>SamplePass.Forward: forward of a slice of the samples; Backward: its backward; Repack: the repack after a step, a share of the layers per slice (samples unused){{(forwardPhases > 1 || backwardPhases > 1 ? "; LaterPhases + 0, 2, ...: the later forward phases; LaterPhases + 1, 3, ...: the later backward phases" : "")}}.</summary>
             void global::NetGen.Execution.ISampleSlices.RunSlice(int pass, int slice, int samples)
             {
-                if (pass == 2)
+                if (pass == global::NetGen.Execution.SamplePass.Repack)
                 {
                     NetgenPackSlice(slice);
                     return;
@@ -245,7 +258,7 @@ internal static class TrainingPasses
             """);
         if (forwardPhases == 1 && backwardPhases == 1)
         {
-            w.Line("    if (pass == 0) NetgenForwardSlice(s, n, slice);");
+            w.Line("    if (pass == global::NetGen.Execution.SamplePass.Forward) NetgenForwardSlice(s, n, slice);");
             w.Line("    else NetgenBackwardSlice(s, n, slice);");
             w.Line("}");
             return;
@@ -257,7 +270,7 @@ internal static class TrainingPasses
         for (int k = 0; k < backwardPhases; k++) cases.Add((BackwardPass(k), PhaseName("NetgenBackwardSlice", k)));
         foreach (var (pass, method) in cases.OrderBy(c => c.Pass))
         {
-            w.Line($"        case {Number(pass)}:");
+            w.Line($"        case {PassName(pass)}:");
             w.Line($"            {method}(s, n, slice);");
             w.Line("            break;");
         }
