@@ -55,10 +55,20 @@ internal static unsafe class Epilogue
         }
     }
 
-    /// <summary>Applies an activation other than None/ReLU to <paramref name="count"/> stored outputs.</summary>
+    /// <summary>Applies an activation other than None/ReLU to <paramref name="count"/> stored outputs, a vector at a time (<see cref="ActivationMath"/>).</summary>
     public static void Activate(float* y, int count, Activation activation, float alpha)
     {
-        for (int i = 0; i < count; i++)
+        int i = 0;
+        if (System.Numerics.Vector.IsHardwareAccelerated && ActivationMath.Vectorised(activation))
+        {
+            int lanes = System.Numerics.Vector<float>.Count;
+            for (; i + lanes <= count; i += lanes)
+            {
+                var v = System.Runtime.CompilerServices.Unsafe.ReadUnaligned<System.Numerics.Vector<float>>(y + i);
+                System.Runtime.CompilerServices.Unsafe.WriteUnaligned(y + i, ActivationMath.Apply(v, activation, alpha));
+            }
+        }
+        for (; i < count; i++)
         {
             y[i] = Activations.Apply(y[i], activation, alpha);
         }
