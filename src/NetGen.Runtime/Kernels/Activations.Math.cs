@@ -14,8 +14,10 @@ namespace NetGen.Kernels;
 /// (the Chebyshev fit of Numerical Recipes' erfcc, fractional error below 1.2e-7 in exact
 /// arithmetic); erfc(-z) = 2 - erfc(z). Only +, *, / and exp: it vectorises, and needs no
 /// table. In float, Phi(x) = erfc(-x / sqrt 2) / 2 is within 2.5e-7 of the double value for
-/// every x, and GELU's relative error stays below 1e-6 for x &gt;= -5; the bounds are checked
-/// against a double-precision erf in ActivationTests.
+/// every x (measured 2.2e-7 on [-10, 10] in steps of 1/4096), GELU's absolute error within
+/// 4e-7 there, and its relative error below 3e-6 for x &gt;= -5 (2.1e-6 measured: in the tail
+/// the exponent -x^2/2 is rounded to float). The bounds are checked against a float64 erf in
+/// ActivationTests.
 /// </remarks>
 internal static class ActivationMath
 {
