@@ -188,9 +188,10 @@ internal sealed class LayerArgsBinder
         var activation = Word("activation", ActivationKind.None, ActivationWords);
         if (IsUnfusable(activation) && _given.TryGetValue("activation", out var given))
         {
+            string word = (given.Value as WordValue)?.Word ?? given.Value.Display;
             Invalid("activation", given.Value.Display,
-                "one of " + FusableNames + "; " + given.Value.Display + " is not a function of its output, so its backward needs the " +
-                "pre-activation: write it as a layer after this one (-> " + given.Value.Display + ")");
+                "one of " + FusableNames + "; " + word + " is not a function of its output, so its backward needs the " +
+                "pre-activation: write it as a layer after this one (-> " + word + ")");
             activation = ActivationKind.None;
         }
         double alpha = activation switch { ActivationKind.LeakyReLU => 0.01, ActivationKind.ELU => 1.0, _ => 0 };
