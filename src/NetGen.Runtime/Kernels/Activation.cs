@@ -40,6 +40,16 @@ public static class Activations
                 yv[v] = ActivationMath.Apply(xv[v], kind, alpha);
             }
             i = xv.Length * Vector<float>.Count;
+            if (i < x.Length)
+            {
+                // The tail through the same vector math: an element's value never depends on its position.
+                Span<float> lanes = stackalloc float[Vector<float>.Count];
+                lanes.Clear();
+                x[i..].CopyTo(lanes);
+                ActivationMath.Apply(new Vector<float>(lanes), kind, alpha).CopyTo(lanes);
+                lanes[..(x.Length - i)].CopyTo(y[i..]);
+            }
+            return;
         }
         for (; i < x.Length; i++)
         {

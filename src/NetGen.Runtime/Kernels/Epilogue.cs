@@ -67,6 +67,17 @@ internal static unsafe class Epilogue
                 var v = System.Runtime.CompilerServices.Unsafe.ReadUnaligned<System.Numerics.Vector<float>>(y + i);
                 System.Runtime.CompilerServices.Unsafe.WriteUnaligned(y + i, ActivationMath.Apply(v, activation, alpha));
             }
+            if (i < count)
+            {
+                // The same vector math for the tail (as Activations.Forward): results do not depend on the path.
+                float* lanesBuffer = stackalloc float[lanes];
+                var buffer = new System.Span<float>(lanesBuffer, lanes);
+                buffer.Clear();
+                new System.Span<float>(y + i, count - i).CopyTo(buffer);
+                ActivationMath.Apply(new System.Numerics.Vector<float>(buffer), activation, alpha).CopyTo(buffer);
+                buffer[..(count - i)].CopyTo(new System.Span<float>(y + i, count - i));
+            }
+            return;
         }
         for (; i < count; i++)
         {

@@ -156,6 +156,7 @@ public class GraphTests
     [InlineData("Residual", 0.05f)]
     [InlineData("Se", 0.01f)]
     [InlineData("WinogradResidual", 0.05f)]
+    [InlineData("ModernActivation", 0.02f)]
     public void Training_fits_a_small_batch(string name, float learningRate)
     {
         var net = GraphCases.Make(name, 9, ExecutionMode.Training);
