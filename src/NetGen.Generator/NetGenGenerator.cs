@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using System.Linq;
 using System.Text;
 using Microsoft.CodeAnalysis;
@@ -76,6 +77,20 @@ public sealed class NetGenGenerator : IIncrementalGenerator
                 input.Left.Diagnostics))
             .WithTrackingName(TrackingNames.CnnBuilds);
 
+        // The C# trees that hold [Network] and [NetworkFile] classes, for locating diagnostics
+        // in them (see DiagnosticDescriptors.ToDiagnostic). Untracked on purpose: these steps
+        // hold SyntaxTrees, which no tracked value may. An unrelated edit leaves them cached.
+        var networkTrees = context.SyntaxProvider
+            .ForAttributeWithMetadataName("NetGen.NetworkAttribute",
+                static (node, _) => node is ClassDeclarationSyntax, static (ctx, _) => ctx.TargetNode.SyntaxTree)
+            .Collect();
+        var bindingTrees = context.SyntaxProvider
+            .ForAttributeWithMetadataName("NetGen.NetworkFileAttribute",
+                static (node, _) => node is ClassDeclarationSyntax, static (ctx, _) => ctx.TargetNode.SyntaxTree)
+            .Collect();
+        var trees = networkTrees.Combine(bindingTrees)
+            .Select(static (input, _) => input.Left.AddRange(input.Right));
+
         // A class two declarations would generate is reported (NG0015) and not emitted.
         var duplicates = attributeBuilds.Select(static (build, _) => DuplicateClasses.Of(build)).Collect()
             .Combine(cnnBuilds.Select(static (build, _) => DuplicateClasses.Of(build)).Collect())
@@ -84,10 +99,11 @@ public sealed class NetGenGenerator : IIncrementalGenerator
         var duplicateNames = duplicates
             .Select(static (d, _) => d.Names)
             .WithTrackingName(TrackingNames.DuplicateClassNames);
-        context.RegisterSourceOutput(duplicates.Select(static (d, _) => d.Diagnostics), static (spc, diagnostics) => Report(spc, diagnostics));
+        context.RegisterSourceOutput(duplicates.Select(static (d, _) => d.Diagnostics).Combine(trees),
+            static (spc, input) => Report(spc, input.Left, input.Right));
 
-        RegisterOutputs(context, attributeBuilds, duplicateNames, TrackingNames.AttributeEmit, TrackingNames.AttributeDiagnostics);
-        RegisterOutputs(context, cnnBuilds, duplicateNames, TrackingNames.CnnEmit, TrackingNames.CnnDiagnostics);
+        RegisterOutputs(context, attributeBuilds, duplicateNames, trees, TrackingNames.AttributeEmit, TrackingNames.AttributeDiagnostics);
+        RegisterOutputs(context, cnnBuilds, duplicateNames, trees, TrackingNames.CnnEmit, TrackingNames.CnnDiagnostics);
 
         // Each binding must name one file (NG0010) and one network in it (NG0014).
         var fileNetworks = cnnFiles
@@ -101,7 +117,7 @@ public sealed class NetGenGenerator : IIncrementalGenerator
             .Combine(fileNetworks)
             .Select(static (input, _) => NetworkFileBinder.Diagnose(input.Left.ToEquatableArray(), input.Right.ToEquatableArray()))
             .WithTrackingName(TrackingNames.BindingDiagnostics);
-        context.RegisterSourceOutput(bindingDiagnostics, static (spc, diagnostics) => Report(spc, diagnostics));
+        context.RegisterSourceOutput(bindingDiagnostics.Combine(trees), static (spc, input) => Report(spc, input.Left, input.Right));
     }
 
     /// <summary>
@@ -110,7 +126,7 @@ public sealed class NetGenGenerator : IIncrementalGenerator
     /// </summary>
     private static void RegisterOutputs(IncrementalGeneratorInitializationContext context,
         IncrementalValuesProvider<NetworkBuild> builds, IncrementalValueProvider<EquatableArray<string>> duplicateNames,
-        string emitName, string diagnosticsName)
+        IncrementalValueProvider<ImmutableArray<SyntaxTree>> trees, string emitName, string diagnosticsName)
     {
         var networks = builds.Select(static (build, _) => build.ForEmit()).WithTrackingName(emitName);
         context.RegisterSourceOutput(networks.Combine(duplicateNames), static (spc, input) =>
@@ -124,11 +140,11 @@ public sealed class NetGenGenerator : IIncrementalGenerator
         });
 
         var diagnostics = builds.Select(static (build, _) => build.Diagnostics).WithTrackingName(diagnosticsName);
-        context.RegisterSourceOutput(diagnostics, static (spc, list) => Report(spc, list));
+        context.RegisterSourceOutput(diagnostics.Combine(trees), static (spc, input) => Report(spc, input.Left, input.Right));
     }
 
-    private static void Report(SourceProductionContext spc, EquatableArray<DiagnosticInfo> diagnostics)
+    private static void Report(SourceProductionContext spc, EquatableArray<DiagnosticInfo> diagnostics, ImmutableArray<SyntaxTree> trees)
     {
-        foreach (var diagnostic in diagnostics) spc.ReportDiagnostic(DiagnosticDescriptors.ToDiagnostic(diagnostic));
+        foreach (var diagnostic in diagnostics) spc.ReportDiagnostic(DiagnosticDescriptors.ToDiagnostic(diagnostic, trees));
     }
 }

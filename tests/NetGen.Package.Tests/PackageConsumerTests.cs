@@ -19,7 +19,7 @@ public sealed class PackageConsumerTests(ConsumerFixture consumer) : IClassFixtu
         using var package = ZipFile.OpenRead(Path.Combine(consumer.Feed, $"NetGen.{consumer.Version}.nupkg"));
         var entries = package.Entries.Select(e => e.FullName).Where(n => !n.StartsWith('_') && !n.StartsWith('[') && !n.StartsWith("package/")).Order().ToArray();
         Assert.Equal(
-            ["NetGen.nuspec", "README.md", "analyzers/dotnet/cs/NetGen.Generator.dll", "buildTransitive/NetGen.targets",
+            ["NetGen.nuspec", "README.md", "analyzers/dotnet/cs/NetGen.CodeFixes.dll", "analyzers/dotnet/cs/NetGen.Generator.dll", "buildTransitive/NetGen.targets",
              "lib/net10.0/NetGen.Runtime.dll", "lib/net10.0/NetGen.Runtime.xml"],
             entries);
         using var nuspec = new StreamReader(package.GetEntry("NetGen.nuspec")!.Open());

@@ -4,11 +4,11 @@ using NetGen.Generator.Model;
 namespace NetGen.Generator.Analysis;
 
 /// <summary>
-/// Sample slices of the training passes. When every layer treats each sample on its own, the
-/// training forward and backward run the batch as <see cref="TrainingSlices"/> contiguous slices
-/// of samples (a worker each when a pool is set), every slice through the same kernels at N =
+/// Sample slices of the training passes. The training forward and backward run the batch as
+/// <see cref="TrainingSlices"/> contiguous slices of samples (a worker each when a pool is set), every slice through the same kernels at N =
 /// its samples. Each slice needs its own convolution scratch, and every slice after the first
-/// its own weight-gradient block, summed into the gradient block in slice order: the split is
+/// its own weight-gradient block, summed into the gradient block in slice order, and the batch
+/// norms one buffer of partials for their combines across the slices: the split is
 /// fixed by the network, not by the pool, so training gives the same bits with or without one.
 /// </summary>
 public static partial class KernelBufferPlanner
@@ -18,21 +18,24 @@ public static partial class KernelBufferPlanner
 
     /// <summary>
     /// How many sample slices the training passes use: <see cref="SliceCount"/>, or 1 (one pass
-    /// over the batch) for a batch of one or a layer that mixes samples or draws from a stream:
-    /// BatchNorm (batch statistics), Dropout (one mask stream in sample order), and the layers
-    /// whose training kernels share one buffer across the batch (transposed, separable
-    /// convolutions; local response normalisation).
+    /// over the batch) for a batch of one. Every layer slices: a batch norm reduces its batch
+    /// statistics (and its backward sums) across the slices in slice order, a dropout draws each
+    /// slice's masks from its own stream, the rest treat each sample on its own.
     /// </summary>
-    public static int TrainingSlices(NetworkIR network, IReadOnlyList<LayerInfo> layers)
+    public static int TrainingSlices(NetworkIR network, IReadOnlyList<LayerInfo> layers) =>
+        network.Batch < SliceCount ? 1 : SliceCount;
+
+    /// <summary>
+    /// Floats of the batch-norm partials of sliced training (<see cref="KernelBufferKind.BatchNormSlicePartials"/>):
+    /// (2 x slices + 3) x the widest trained batch norm's C, or 0 when none trains with batch statistics.
+    /// </summary>
+    public static long BatchNormSlicePartialFloats(NetworkIR network, IReadOnlyList<LayerInfo> layers, int slices)
     {
-        if (network.Batch < SliceCount) return 1;
+        long widest = 0;
         for (int n = 1; n < network.Nodes.Count; n++)
-        {
-            if (!layers[n].Computed) continue;
-            if (network.Nodes[n].Op is OpKind.BatchNorm or OpKind.Dropout or OpKind.Conv2DTranspose
-                or OpKind.SeparableConv2D or OpKind.LocalResponseNorm) return 1;
-        }
-        return SliceCount;
+            if (layers[n].Computed && network.Nodes[n].Op == OpKind.BatchNorm && !network.Nodes[n].Frozen)
+                widest = System.Math.Max(widest, layers[n].Output.C);
+        return (2L * slices + 3) * widest;
     }
 
     /// <summary>Trainable floats over the computed layers: the gradient block's size.</summary>
@@ -44,13 +47,13 @@ public static partial class KernelBufferPlanner
         return total;
     }
 
-    /// <summary>Adds the slices' scratch and gradient blocks (training only) when the passes are split.</summary>
+    /// <summary>Adds the slices' scratch, gradient blocks and batch-norm partials (training only) when the passes are split.</summary>
     private static void PlanSlices(NetworkIR network, IReadOnlyList<LayerInfo> layers, long workspace, long backwardWorkspace,
-        List<KernelBufferSlot> slots, ref long training)
+        long normWorkspace, List<KernelBufferSlot> slots, ref long training)
     {
         int slices = TrainingSlices(network, layers);
         if (slices == 1) return;
-        long scratch = slices * (workspace + backwardWorkspace);
+        long scratch = slices * (workspace + backwardWorkspace + normWorkspace);
         if (scratch > 0)
         {
             slots.Add(new KernelBufferSlot(-1, KernelBufferKind.SliceWorkspace, scratch, -1, training));
@@ -61,6 +64,12 @@ public static partial class KernelBufferPlanner
         {
             slots.Add(new KernelBufferSlot(-1, KernelBufferKind.SliceGradients, gradients, -1, training));
             training += gradients;
+        }
+        long partials = BatchNormSlicePartialFloats(network, layers, slices);
+        if (partials > 0)
+        {
+            slots.Add(new KernelBufferSlot(-1, KernelBufferKind.BatchNormSlicePartials, partials, -1, training));
+            training += partials;
         }
     }
 }

@@ -31,7 +31,8 @@ namespace NetGen.Generator.Analysis;
 /// that runs through Winograd; the convolution scratch (and the backward-data scratch for those
 /// gradients) at least 16 x 32 x (C + K).</item>
 /// <item>Sample slices (training, <see cref="TrainingSlices"/>): per slice a copy of both
-/// convolution scratches, and per slice after the first a block of weight gradients.</item>
+/// convolution scratches and of the batch-norm scratch, per slice after the first a block of
+/// weight gradients, and with batch norms one buffer of their partials.</item>
 /// </list>
 /// Depthwise convolutions (multiplier 1) pack R * S * ceil(C / 16) * 16 floats both ways.
 /// Inference holds the forward packings, the workspace and the input transpose; training
@@ -181,7 +182,7 @@ public static partial class KernelBufferPlanner
             slots.Add(new KernelBufferSlot(-1, KernelBufferKind.BackwardDataWorkspace, backwardWorkspace, -1, training));
             training += backwardWorkspace;
         }
-        PlanSlices(network, layers, workspace, backwardWorkspace, slots, ref training);
+        PlanSlices(network, layers, workspace, backwardWorkspace, normTraining, slots, ref training);
         var sample = network.InputShape;
         if (!sample.IsVector && sample.C > 1)
         {

@@ -29,13 +29,13 @@ internal static class ShapeInference
                 if (s is null) known = false;
                 else inputs[j] = s.Value;
             }
-            if (known) shapes[i] = new NodeShapes(network, nodes[i], inputs, diagnostics).Infer();
+            if (known) shapes[i] = new NodeShapes(network, nodes[i], inputs, shapes, diagnostics).Infer();
         }
         return shapes;
     }
 
-    /// <summary>The rules for one node, with its input shapes and a place to report.</summary>
-    private readonly struct NodeShapes(NetworkIR network, Node node, Shape[] inputs, List<DiagnosticInfo> diagnostics)
+    /// <summary>The rules for one node, with its input shapes (and every shape known so far) and a place to report.</summary>
+    private readonly struct NodeShapes(NetworkIR network, Node node, Shape[] inputs, Shape?[] shapes, List<DiagnosticInfo> diagnostics)
     {
         private LayerArgs A => node.Args;
         private Shape In => inputs[0];
@@ -104,8 +104,13 @@ internal static class ShapeInference
         {
             // The output is (units) either way, so nodes after a misplaced dense are still checked.
             if (!In.IsVector)
-                Report(DiagnosticDescriptors.DenseOn4D, node.Name, In,
+            {
+                // The "Insert [Flatten]" code fix reads the property; the location is the dense attribute.
+                var flatten = new DiagnosticProperty(DiagnosticDescriptors.FlattenFeaturesProperty,
+                    In.Elements.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                Report(DiagnosticDescriptors.DenseOn4D, new[] { flatten }.ToEquatableArray(), node.Name, In,
                     "insert flatten (or global_avgpool) before it: it would receive " + Units.FormatCount(In.Elements) + " features");
+            }
             return Shape.Vector(A.Units);
         }
 
@@ -163,8 +168,11 @@ internal static class ShapeInference
             return In.IsVector ? Make(channels) : Make(channels, In.H, In.W);
         }
 
+        /// <summary>For an add, with the padding that would make the shapes meet (the "Set padding" code fix reads it).</summary>
         private void ReportMismatch(int a, int b) =>
-            Report(DiagnosticDescriptors.ElementwiseShapeMismatch, OpNames.Of(node.Op), node.Name, NamedInput(a), NamedInput(b));
+            Report(DiagnosticDescriptors.ElementwiseShapeMismatch,
+                node.Op == OpKind.Add ? PaddingSuggestion.For(network, shapes, node.Inputs[a], node.Inputs[b]) : EquatableArray<DiagnosticProperty>.Empty,
+                OpNames.Of(node.Op), node.Name, NamedInput(a), NamedInput(b));
 
         private string NamedInput(int j) => ShapeText.Named(network.Nodes[node.Inputs[j]].Name, inputs[j]);
 
@@ -194,5 +202,8 @@ internal static class ShapeInference
 
         private void Report(Microsoft.CodeAnalysis.DiagnosticDescriptor descriptor, params object[] args) =>
             diagnostics.Add(DiagnosticInfo.Create(descriptor.Id, node.Location, args));
+
+        private void Report(Microsoft.CodeAnalysis.DiagnosticDescriptor descriptor, EquatableArray<DiagnosticProperty> properties, params object[] args) =>
+            diagnostics.Add(DiagnosticInfo.Create(descriptor.Id, node.Location, args) with { Properties = properties });
     }
 }

@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
 
 namespace NetGen.Generator.Diagnostics;
@@ -18,9 +19,42 @@ public static class DiagnosticDescriptors
     // Relative to the repository root: the help pages ship with the source.
     private const string HelpRoot = "docs/diagnostics/";
 
+    // An error after which NetGen generates no members for the class (a spec or shape error, a
+    // class it cannot fill) cannot be lowered in .editorconfig: the build would go on and fail
+    // at the first use of the missing members with CS errors that hide the cause. Budgets,
+    // warnings and information are configurable: the class is generated either way.
+    private static readonly string[] NotConfigurable = { WellKnownDiagnosticTags.NotConfigurable };
+
     private static DiagnosticDescriptor Rule(string id, string title, string message, string category,
-        DiagnosticSeverity severity = DiagnosticSeverity.Error) =>
-        new(id, title, message, category, severity, isEnabledByDefault: true, helpLinkUri: HelpRoot + id + ".md");
+        DiagnosticSeverity severity = DiagnosticSeverity.Error, bool configurable = false) =>
+        new(id, title, message, category, severity, isEnabledByDefault: true, helpLinkUri: HelpRoot + id + ".md",
+            customTags: configurable ? System.Array.Empty<string>() : NotConfigurable);
+
+    /// <summary>Whether <c>dotnet_diagnostic.ID.severity</c> (and NoWarn, WarningsAsErrors) can change the diagnostic.</summary>
+    public static bool IsConfigurable(DiagnosticDescriptor descriptor)
+    {
+        foreach (var tag in descriptor.CustomTags)
+            if (tag == WellKnownDiagnosticTags.NotConfigurable) return false;
+        return true;
+    }
+
+    // ---- Properties a code fix reads (src/NetGen.CodeFixes) ------------------------------------
+
+    /// <summary>NG0104: the features a flatten would hand the dense layer.</summary>
+    public const string FlattenFeaturesProperty = "FlattenFeatures";
+
+    /// <summary>NG0101: the convolution whose padding, set to <see cref="PaddingValueProperty"/>, makes the shapes meet.</summary>
+    public const string PaddingNodeProperty = "PaddingNode";
+
+    /// <summary>NG0101: the padding to set (<c>same</c>).</summary>
+    public const string PaddingValueProperty = "Padding";
+
+    /// <summary>NG0101: where that convolution is declared: character offset and length in <see cref="PaddingFileProperty"/>.</summary>
+    public const string PaddingStartProperty = "PaddingStart";
+
+    public const string PaddingLengthProperty = "PaddingLength";
+
+    public const string PaddingFileProperty = "PaddingFile";
 
     // ---- Spec: syntax, names, arguments --------------------------------------------------
 
@@ -55,7 +89,7 @@ public static class DiagnosticDescriptors
     /// <summary>{0}: the node; {1}: the network's output node.</summary>
     public static readonly DiagnosticDescriptor UnusedNode = Rule("NG0008", "Unused node",
         "Node '{0}' does not contribute to the output '{1}' and will not be computed", SpecCategory,
-        DiagnosticSeverity.Warning);
+        DiagnosticSeverity.Warning, configurable: true);
 
     /// <summary>{0}: the network.</summary>
     public static readonly DiagnosticDescriptor MissingInput = Rule("NG0009", "Missing input shape",
@@ -123,26 +157,29 @@ public static class DiagnosticDescriptors
 
     /// <summary>{0}: network; {1}: figure; {2}: limit; {3}: three largest contributors.</summary>
     public static readonly DiagnosticDescriptor ParamsBudgetExceeded = Rule("NG0201", "Parameter budget exceeded",
-        "Network '{0}' has {1} parameters, over its budget of {2}; largest: {3}", MemoryCategory);
+        "Network '{0}' has {1} parameters, over its budget of {2}; largest: {3}", MemoryCategory,
+        configurable: true);
 
     /// <summary>{0}: network; {1}: bytes; {2}: limit; {3}: largest contributors.</summary>
     public static readonly DiagnosticDescriptor InferenceBudgetExceeded = Rule("NG0202", "Inference memory budget exceeded",
-        "Network '{0}' needs {1} for inference, over its budget of {2}; largest: {3}", MemoryCategory);
+        "Network '{0}' needs {1} for inference, over its budget of {2}; largest: {3}", MemoryCategory,
+        configurable: true);
 
     /// <summary>{0}: network; {1}: bytes; {2}: batch; {3}: limit; {4}: largest contributors; {5}: largest batch that fits.</summary>
     public static readonly DiagnosticDescriptor TrainingBudgetExceeded = Rule("NG0203", "Training memory budget exceeded",
-        "Network '{0}' needs {1} to train at batch {2}, over its budget of {3}; largest: {4}; {5}", MemoryCategory);
+        "Network '{0}' needs {1} to train at batch {2}, over its budget of {3}; largest: {4}; {5}", MemoryCategory,
+        configurable: true);
 
     // ---- Execution: what the generated code can run -----------------------------------------
 
     /// <summary>{0}: the first node of the kind; {1}: the layer kind; {2}: "" or " and N more {1} layers".</summary>
     public static readonly DiagnosticDescriptor LayerCannotRun = Rule("NG0301", "Layer cannot run on the CPU yet",
         "Layer '{0}' ({1}){2} cannot run on the CPU yet; the network's constants and summary are still generated, but no Predict or TrainStep",
-        ExecutionCategory, DiagnosticSeverity.Warning);
+        ExecutionCategory, DiagnosticSeverity.Warning, configurable: true);
 
     /// <summary>{0}: network; {1}: the members left out; {2}: why.</summary>
     public static readonly DiagnosticDescriptor ExecutionNotGenerated = Rule("NG0302", "Execution members not generated",
-        "Network '{0}' gets no {1}: {2}", ExecutionCategory, DiagnosticSeverity.Info);
+        "Network '{0}' gets no {1}: {2}", ExecutionCategory, DiagnosticSeverity.Info, configurable: true);
 
     private static readonly Dictionary<string, DiagnosticDescriptor> ById = Build();
 
@@ -175,11 +212,41 @@ public static class DiagnosticDescriptors
         return string.Format(System.Globalization.CultureInfo.InvariantCulture, d.MessageFormat.ToString(), args);
     }
 
-    public static Diagnostic ToDiagnostic(Model.DiagnosticInfo info)
+    public static Diagnostic ToDiagnostic(Model.DiagnosticInfo info) => ToDiagnostic(info, null);
+
+    /// <summary>
+    /// The diagnostic, located in <paramref name="trees"/>' syntax tree of the same path when
+    /// there is one: the compiler applies a tree's <c>.editorconfig</c> severities only to a
+    /// location in that tree, and the IDE finds a code fix's node through it. A .cnn location
+    /// stays a file location (the compiler applies only global options to those).
+    /// </summary>
+    public static Diagnostic ToDiagnostic(Model.DiagnosticInfo info, IReadOnlyList<SyntaxTree>? trees)
     {
         var d = Get(info.Id);
         var args = new object[info.MessageArgs.Count];
         for (int i = 0; i < args.Length; i++) args[i] = info.MessageArgs[i];
-        return Diagnostic.Create(d, info.Location?.ToLocation() ?? Location.None, args);
+        ImmutableDictionary<string, string?>? properties = null;
+        if (info.Properties.Count > 0)
+        {
+            var builder = ImmutableDictionary.CreateBuilder<string, string?>();
+            foreach (var p in info.Properties) builder[p.Key] = p.Value;
+            properties = builder.ToImmutable();
+        }
+        return Diagnostic.Create(d, Locate(info.Location, trees), properties, args);
+    }
+
+    private static Location Locate(Model.LocationInfo? location, IReadOnlyList<SyntaxTree>? trees)
+    {
+        if (location is null) return Location.None;
+        if (trees is not null)
+        {
+            foreach (var tree in trees)
+            {
+                if (tree.FilePath != location.FilePath) continue;
+                var span = new Microsoft.CodeAnalysis.Text.TextSpan(location.Start, location.Length);
+                if (span.End <= tree.Length) return Location.Create(tree, span);
+            }
+        }
+        return location.ToLocation();
     }
 }

@@ -45,7 +45,8 @@ public enum KernelBufferKind
     ConvPoolWorkspace,
     /// <summary>
     /// Training forward and backward split into sample slices: each slice's own copy of the
-    /// convolution scratch (forward, then backward data), slices x (forward + backward) floats.
+    /// convolution scratch (forward, then backward data) and of the batch-norm scratch, slices x
+    /// (forward + backward + batch norm) floats.
     /// </summary>
     SliceWorkspace,
     /// <summary>
@@ -53,6 +54,13 @@ public enum KernelBufferKind
     /// after the first, (slices - 1) x trainable floats, added into the gradient block in slice order.
     /// </summary>
     SliceGradients,
+    /// <summary>
+    /// Training split into sample slices with batch norms: each slice's partials of the layer at hand
+    /// (2 x C: mean and M2 forward, sum dY and sum dY (x - mean) backward), then the figures the combine
+    /// writes for the slices to apply (3 x C: the forward's scale and shift, or the backward's dX
+    /// coefficients), (2 x slices + 3) x C for the widest batch norm, shared by the layers one at a time.
+    /// </summary>
+    BatchNormSlicePartials,
     /// <summary>
     /// A Conv2D layer's weights transformed for Winograd F(2x2, 3x3), 16 x C x K floats, packed from its forward
     /// packing (folded at inference when a batch norm folds into it); in training, and at inference unless the layer runs

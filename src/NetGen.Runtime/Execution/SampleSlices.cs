@@ -12,7 +12,9 @@ public interface ISampleSlices
 {
     /// <summary>
     /// Runs pass <paramref name="pass"/> (the generated code numbers them: 0 forward, 1 backward,
-    /// 2 the repack after a step) over slice <paramref name="slice"/> of <paramref name="samples"/>
+    /// 2 the repack after a step; with batch norms that train, 3, 5, ... the later forward phases and
+    /// 4, 6, ... the later backward phases, each after the calling thread combined the slices'
+    /// partials) over slice <paramref name="slice"/> of <paramref name="samples"/>
     /// samples: samples [slice x samples / slices, (slice + 1) x samples / slices); the repack
     /// takes a share of the layers instead. No checks.
     /// </summary>

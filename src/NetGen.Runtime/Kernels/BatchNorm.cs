@@ -13,7 +13,7 @@ namespace NetGen.Kernels;
 /// preceding Conv2D/Dense with <see cref="FoldIntoPreceding"/>. Sums run per 64-row chunk
 /// then into the total, so a large batch does not lose the mean in float rounding.
 /// </summary>
-public static class BatchNorm
+public static partial class BatchNorm
 {
     private const int Chunk = 64;
 

@@ -63,12 +63,15 @@ public class BatchNormBufferTests
         var without = TestIr.Analyze(Cnn.Network(Text.Replace("bn1 = batchnorm", "bn1 = relu").Replace("bn2 = batchnorm", "bn2 = relu")
             .Replace("bn3 = batchnorm", "bn3 = relu").Replace("bn4 = batchnorm", "bn4 = relu")));
         Assert.Equal(without.KernelBuffers.InferenceBytes + 4 * (16 + 16), k.InferenceBytes);
-        // Batch norms keep the training passes whole; without them the batch runs in sample slices,
-        // whose scratch and gradient blocks the network with batch norms does not have.
-        Assert.Equal(1, KernelBufferPlanner.TrainingSlices(n, a.Layers));
+        // Both train in two sample slices. The batch norms add to them: each slice's batch-norm scratch (2 x 48), the
+        // second slice's gradients of the four gammas and betas (2 x (16 + 8 + 8 + 8)), and one buffer of partials,
+        // (2 x 2 slices + 3) x the widest C, 16.
+        Assert.Equal(2, KernelBufferPlanner.TrainingSlices(n, a.Layers));
         Assert.Equal(2, KernelBufferPlanner.TrainingSlices(without.Network, without.Layers));
-        long slices = without.KernelBuffers.Find(-1, KernelBufferKind.SliceWorkspace)!.Floats
-            + without.KernelBuffers.Find(-1, KernelBufferKind.SliceGradients)!.Floats;
-        Assert.Equal(without.KernelBuffers.TrainingBytes - 4 * slices + 4 * (32 + 16 + 16 + 16 + 48), k.TrainingBytes);
+        Assert.Equal(7 * 16, k.Find(-1, KernelBufferKind.BatchNormSlicePartials)!.Floats);
+        Assert.Null(without.KernelBuffers.Find(-1, KernelBufferKind.BatchNormSlicePartials));
+        Assert.Equal(without.KernelBuffers.Find(-1, KernelBufferKind.SliceWorkspace)!.Floats + 2 * 48,
+            k.Find(-1, KernelBufferKind.SliceWorkspace)!.Floats);
+        Assert.Equal(without.KernelBuffers.TrainingBytes + 4 * (32 + 16 + 16 + 16 + 48) + 4 * (2 * 48 + 80 + 112), k.TrainingBytes);
     }
 }

@@ -45,9 +45,15 @@ public class SpatialEmitTests
         Assert.Equal(1, Count(code, "Kernels.Upsample.Backward("));
         Assert.Equal(1, Count(code, "Kernels.Conv2DTranspose.BackwardData("));
         Assert.Equal(3, Count(code, "Kernels.Conv2D.BackwardWeights("));
-        // With a worker pool, both halves of the separable layer and the transposed convolution run their two backward parts at once.
-        Assert.Equal(2, Count(code, "new global::NetGen.Execution.ConvBackwardWork("));
-        Assert.Equal(1, Count(code, "new global::NetGen.Execution.TransposedConvBackwardWork("));
+        // Training runs in two sample slices (a worker each): every layer, transposed and separable convolutions and
+        // LRN included, on the slice's samples and its own share of the gradients, so no layer splits its backward halves.
+        Assert.Contains("global::NetGen.Execution.ISampleSlices", code);
+        Assert.Contains("private void NetgenBackwardSlice(int s, int n, int slice)", code);
+        Assert.Equal(0, Count(code, "new global::NetGen.Execution.ConvBackwardWork("));
+        Assert.Equal(0, Count(code, "new global::NetGen.Execution.TransposedConvBackwardWork("));
+        Assert.Contains("Kernels.Conv2DTranspose.Forward(m.Slice(", code);
+        Assert.Matches(@"Conv2DTranspose\.Forward\(m\.Slice\(\d+ \+ s \* 720, n \* 720\)", code);
+        Assert.Matches(@"LocalResponseNorm\.Backward\(m\.Slice\(\d+ \+ s \* \d+( \+ n \* \d+)?, n \* 432\)", code);
         Assert.Contains("Conv2DTransposeDims.Create(1, 6, 6, 12, 5, 2, 2, 2, 2, 0, 0, 0, 0, 0, 0, 1, 1); // t", code);
         Assert.Contains("new(\"s.depthwise.weight\", 112, new[] { 4, 1, 3, 3 }", code);
         Assert.Contains("new(\"s.pointwise.weight\", 148, new[] { 8, 4, 1, 1 }", code);
@@ -65,8 +71,9 @@ public class SpatialEmitTests
         Assert.Contains("InferenceKernelBytes = 7040;", code);
         // Training: backward packings s depthwise 144, pointwise ceil(4 / 16) x 8 x 16 = 128, t ceil(12 / 16) x 4 x 5 x 16 = 320;
         // s's depthwise result saved at batch 2 and its gradient, 2 x 2 x 144; backward scratch the largest of
-        // s's pointwise K + 16 = 24, t's K + 16 = 21 and lrn's 2C = 24.
-        Assert.Contains("TrainingKernelBytes = 10800;", code);
+        // s's pointwise K + 16 = 24, t's K + 16 = 21 and lrn's 2C = 24: 2700 floats. The two sample slices add their own
+        // copies of both scratches, 2 x (20 + 24), and the second slice a block of the 451 trainable floats.
+        Assert.Contains("TrainingKernelBytes = 12956;", code);
     }
 
     private static int Count(string text, string what)

@@ -4,7 +4,7 @@
 namespace Nets.Residual
 {
     /// <summary>The network 'TinyResNet', generated from its .cnn file.</summary>
-    public sealed partial class TinyResNet : global::NetGen.Execution.ITrainableNetwork
+    public sealed partial class TinyResNet : global::NetGen.Execution.ITrainableNetwork, global::NetGen.Execution.ISampleSlices
     {
         /// <summary>Parameters (fp32 elements): trainable, frozen, and BatchNorm running statistics.</summary>
         public const long ParameterCount = 10090;
@@ -73,7 +73,7 @@ namespace Nets.Residual
             "Memory (fp32, MB = 10^6 bytes):\n" +
             "Parameters: 40.4 KB\n" +
             "Inference peak: 196.6 KB activations + 40.4 KB parameters = 237.0 KB\n" +
-            "Kernel buffers beside the plans (packed weights, scratch): 183.2 KB inference, 306.6 KB training\n" +
+            "Kernel buffers beside the plans (packed weights, scratch): 183.2 KB inference, 609.4 KB training\n" +
             "Training at batch 128 (sgd):\n" +
             "  Inputs:               1.6 MB\n" +
             "  Activations:        134.2 MB\n" +
@@ -82,7 +82,7 @@ namespace Nets.Residual
             "  Optimizer state:     39.8 KB\n" +
             "  Backward workspace:  25.2 MB\n" +
             "  Total:              161.1 MB\n" +
-            "An instance allocates (plan + kernel buffers): 420.2 KB to predict, 161.4 MB to train\n";
+            "An instance allocates (plan + kernel buffers): 420.2 KB to predict, 161.7 MB to train\n";
 
         /// <summary>One row per node in execution order, as the build's analysis found it.</summary>
         public static global::System.ReadOnlySpan<global::NetGen.LayerSummary> Layers => s_netgenLayers;
@@ -142,7 +142,7 @@ namespace Nets.Residual
         /// <summary>Bytes the kernels need beside <see cref="InferenceBytes"/>: packed weight copies and scratch. An inference instance allocates the sum.</summary>
         public const long InferenceKernelBytes = 183232;
         /// <summary>Bytes the kernels need beside <see cref="TrainingBytes"/>: forward and backward packed weight copies and scratch. A training instance allocates the sum.</summary>
-        public const long TrainingKernelBytes = 306560;
+        public const long TrainingKernelBytes = 609384;
 
         /// <summary>Every parameter tensor: name, PyTorch shape, offset, initialiser (in the order weight files list them).</summary>
         public static global::System.ReadOnlySpan<global::NetGen.Execution.ParameterTensor> ParameterTensors => s_netgenParameters;
@@ -520,12 +520,20 @@ namespace Nets.Residual
             return totals;
         }
 
-        /// <summary>Softmax cross-entropy of the saved logits of n samples: sums, and the summed loss's gradient at the logits.</summary>
+        /// <summary>Softmax cross-entropy of the saved logits of n samples: sums, and the summed loss's gradient at the logits of each of the 2 sample slices.</summary>
         private global::NetGen.Execution.LossTotals NetgenLoss(global::System.ReadOnlySpan<int> labels, int n, int firstSample)
         {
             global::System.Span<float> m = _netgenMemory;
-            return global::NetGen.Execution.SoftmaxLoss.SumForwardBackward(m.Slice(33980990, n * 10), m.Slice(33979710, n * 10),
-                labels, 10, TrainingSettings.IgnoreLabel, "TinyResNet", (long)firstSample * 1);
+            var totals = default(global::NetGen.Execution.LossTotals);
+            for (int slice = 0; slice < 2; slice++)
+            {
+                int s = slice * n / 2;
+                int count = (slice + 1) * n / 2 - s;
+                if (count == 0) continue;
+                totals += global::NetGen.Execution.SoftmaxLoss.SumForwardBackward(m.Slice(33980990 + s * 49152, count * 10), m.Slice(33979710 + s * 10, count * 10),
+                    labels.Slice(s * 1, count * 1), 10, TrainingSettings.IgnoreLabel, "TinyResNet", (long)(firstSample + s) * 1);
+            }
+            return totals;
         }
 
         /// <summary>The summed gradient over <paramref name="count"/> labels divided into the mean's.</summary>
@@ -540,7 +548,7 @@ namespace Nets.Residual
             _netgenSteps++;
             global::System.Span<float> m = _netgenMemory;
             global::NetGen.Execution.OptimizerStep.Sgd(m.Slice(0, 10090), m.Slice(10090, 9962), m.Slice(20052, 9962), s_netgenParameters, TrainingSettings, _netgenSteps, "TinyResNet");
-            NetgenPackTraining();
+            global::NetGen.Execution.SampleSlices.Run(_netgenPool, this, 2, 2, 2);
         }
 
         private void NetgenLoadInputs(global::System.ReadOnlySpan<float> inputs, int n)
@@ -703,155 +711,317 @@ namespace Nets.Residual
             global::NetGen.Kernels.Dense.Pack(m.Slice(40282094, 256), m.Slice(9920, 160), in s_netgenDims18);
         }
 
-        /// <summary>A batch of <paramref name="n"/> samples, already in the inputs region, through every layer, saving each output; <paramref name="train"/> draws dropout masks.</summary>
+        /// <summary>Whether the sliced forward at hand trains (batch statistics, dropout masks) or evaluates.</summary>
+        private bool _netgenSliceTrain;
+
+        /// <summary>
+        /// A batch of <paramref name="n"/> samples, already in the inputs region, through every layer, saving each
+        /// output: 2 slices of the samples, a worker each on a pool, in 5 phase(s); between two, the calling thread
+        /// combines the slices' batch-norm moments in slice order. <paramref name="train"/> uses batch statistics and draws dropout masks.
+        /// </summary>
         private void NetgenForwardTraining(int n, bool train)
         {
+            _netgenSliceTrain = train;
+            global::NetGen.Execution.SampleSlices.Run(_netgenPool, this, 0, 2, n);
             global::System.Span<float> m = _netgenMemory;
-            // conv2d_1: Conv2D (3, 32, 32) -> (16, 32, 32)
-            global::NetGen.Kernels.Conv2D.Forward(m.Slice(423230, n * 16384), m.Slice(30014, n * 3072), m.Slice(40272446, 432), m.Slice(432, 16), m.Slice(40316142, 16384), s_netgenDims1 with { N = n }, global::NetGen.Activation.None, 0f);
-            // stem: ReLU (16, 32, 32) -> (16, 32, 32)
-            global::NetGen.Kernels.Activations.Forward(m.Slice(2520382, n * 16384), m.Slice(423230, n * 16384), global::NetGen.Activation.ReLU, 0f);
-            // layer1.0.conv1: Conv2D (16, 32, 32) -> (16, 32, 32)
-            global::NetGen.Kernels.Conv2D.ForwardWinograd(m.Slice(4617534, n * 16384), m.Slice(2520382, n * 16384), m.Slice(40282350, 4096), global::System.ReadOnlySpan<float>.Empty, m.Slice(40316142, 16384), s_netgenDims3 with { N = n }, global::NetGen.Activation.None, 0f);
-            // layer1.0.bn1: BatchNorm (16, 32, 32) -> (16, 32, 32)
-            if (train) global::NetGen.Kernels.BatchNorm.ForwardTraining(m.Slice(6714686, n * 16384), m.Slice(40332526, 16), m.Slice(40332542, 16), m.Slice(2784, 16), m.Slice(2800, 16), m.Slice(4617534, n * 16384), m.Slice(2752, 16), m.Slice(2768, 16), m.Slice(40332654, 32), n * 1024, 16, 1E-05f, 0.1f);
-            else global::NetGen.Kernels.BatchNorm.ForwardInference(m.Slice(6714686, n * 16384), m.Slice(4617534, n * 16384), m.Slice(2752, 16), m.Slice(2768, 16), m.Slice(2784, 16), m.Slice(2800, 16), m.Slice(40332654, 32), n * 1024, 16, 1E-05f);
-            // layer1.0.a: ReLU (16, 32, 32) -> (16, 32, 32)
-            global::NetGen.Kernels.Activations.Forward(m.Slice(8811838, n * 16384), m.Slice(6714686, n * 16384), global::NetGen.Activation.ReLU, 0f);
-            // layer1.0.conv2: Conv2D (16, 32, 32) -> (16, 32, 32)
-            global::NetGen.Kernels.Conv2D.ForwardWinograd(m.Slice(10908990, n * 16384), m.Slice(8811838, n * 16384), m.Slice(40286446, 4096), global::System.ReadOnlySpan<float>.Empty, m.Slice(40316142, 16384), s_netgenDims6 with { N = n }, global::NetGen.Activation.None, 0f);
-            // layer1.0.bn2: BatchNorm (16, 32, 32) -> (16, 32, 32)
-            if (train) global::NetGen.Kernels.BatchNorm.ForwardTraining(m.Slice(13006142, n * 16384), m.Slice(40332558, 16), m.Slice(40332574, 16), m.Slice(5152, 16), m.Slice(5168, 16), m.Slice(10908990, n * 16384), m.Slice(5120, 16), m.Slice(5136, 16), m.Slice(40332654, 32), n * 1024, 16, 1E-05f, 0.1f);
-            else global::NetGen.Kernels.BatchNorm.ForwardInference(m.Slice(13006142, n * 16384), m.Slice(10908990, n * 16384), m.Slice(5120, 16), m.Slice(5136, 16), m.Slice(5152, 16), m.Slice(5168, 16), m.Slice(40332654, 32), n * 1024, 16, 1E-05f);
-            // layer1.0.add_1: Add (16, 32, 32) -> (16, 32, 32)
-            global::NetGen.Kernels.Elementwise.Add(m.Slice(15103294, n * 16384), m.Slice(13006142, n * 16384), m.Slice(2520382, n * 16384));
-            // layer1.0.out: ReLU (16, 32, 32) -> (16, 32, 32)
-            global::NetGen.Kernels.Activations.Forward(m.Slice(17200446, n * 16384), m.Slice(15103294, n * 16384), global::NetGen.Activation.ReLU, 0f);
-            // layer1.1.conv1: Conv2D (16, 32, 32) -> (16, 32, 32)
-            global::NetGen.Kernels.Conv2D.ForwardWinograd(m.Slice(19297598, n * 16384), m.Slice(17200446, n * 16384), m.Slice(40290542, 4096), global::System.ReadOnlySpan<float>.Empty, m.Slice(40316142, 16384), s_netgenDims10 with { N = n }, global::NetGen.Activation.None, 0f);
-            // layer1.1.bn1: BatchNorm (16, 32, 32) -> (16, 32, 32)
-            if (train) global::NetGen.Kernels.BatchNorm.ForwardTraining(m.Slice(21394750, n * 16384), m.Slice(40332590, 16), m.Slice(40332606, 16), m.Slice(7520, 16), m.Slice(7536, 16), m.Slice(19297598, n * 16384), m.Slice(7488, 16), m.Slice(7504, 16), m.Slice(40332654, 32), n * 1024, 16, 1E-05f, 0.1f);
-            else global::NetGen.Kernels.BatchNorm.ForwardInference(m.Slice(21394750, n * 16384), m.Slice(19297598, n * 16384), m.Slice(7488, 16), m.Slice(7504, 16), m.Slice(7520, 16), m.Slice(7536, 16), m.Slice(40332654, 32), n * 1024, 16, 1E-05f);
-            // layer1.1.a: ReLU (16, 32, 32) -> (16, 32, 32)
-            global::NetGen.Kernels.Activations.Forward(m.Slice(23491902, n * 16384), m.Slice(21394750, n * 16384), global::NetGen.Activation.ReLU, 0f);
-            // layer1.1.conv2: Conv2D (16, 32, 32) -> (16, 32, 32)
-            global::NetGen.Kernels.Conv2D.ForwardWinograd(m.Slice(25589054, n * 16384), m.Slice(23491902, n * 16384), m.Slice(40294638, 4096), global::System.ReadOnlySpan<float>.Empty, m.Slice(40316142, 16384), s_netgenDims13 with { N = n }, global::NetGen.Activation.None, 0f);
-            // layer1.1.bn2: BatchNorm (16, 32, 32) -> (16, 32, 32)
-            if (train) global::NetGen.Kernels.BatchNorm.ForwardTraining(m.Slice(27686206, n * 16384), m.Slice(40332622, 16), m.Slice(40332638, 16), m.Slice(9888, 16), m.Slice(9904, 16), m.Slice(25589054, n * 16384), m.Slice(9856, 16), m.Slice(9872, 16), m.Slice(40332654, 32), n * 1024, 16, 1E-05f, 0.1f);
-            else global::NetGen.Kernels.BatchNorm.ForwardInference(m.Slice(27686206, n * 16384), m.Slice(25589054, n * 16384), m.Slice(9856, 16), m.Slice(9872, 16), m.Slice(9888, 16), m.Slice(9904, 16), m.Slice(40332654, 32), n * 1024, 16, 1E-05f);
-            // layer1.1.add_1: Add (16, 32, 32) -> (16, 32, 32)
-            global::NetGen.Kernels.Elementwise.Add(m.Slice(29783358, n * 16384), m.Slice(27686206, n * 16384), m.Slice(17200446, n * 16384));
-            // layer1.1.out: ReLU (16, 32, 32) -> (16, 32, 32)
-            global::NetGen.Kernels.Activations.Forward(m.Slice(31880510, n * 16384), m.Slice(29783358, n * 16384), global::NetGen.Activation.ReLU, 0f);
-            // global_avgpool_1: GlobalAvgPool (16, 32, 32) -> (16)
-            global::NetGen.Kernels.GlobalAvgPool.Forward(m.Slice(33977662, n * 16), m.Slice(31880510, n * 16384), n, 1024, 16);
-            // head: Dense (16) -> (10)
-            global::NetGen.Kernels.Dense.Forward(m.Slice(33979710, n * 10), m.Slice(33977662, n * 16), m.Slice(40282094, 256), m.Slice(10080, 10), s_netgenDims18 with { N = n }, global::NetGen.Activation.None, 0f);
+            if (train) global::NetGen.Kernels.BatchNorm.CombineMoments(m.Slice(40332526, 16), m.Slice(40332542, 16), m.Slice(40424744, 16), m.Slice(40424760, 16), m.Slice(2784, 16), m.Slice(2800, 16), m.Slice(40424680, 64), m.Slice(2752, 16), m.Slice(2768, 16), n, 2, 1024, 16, 1E-05f, 0.1f); // layer1.0.bn1
+            global::NetGen.Execution.SampleSlices.Run(_netgenPool, this, 3, 2, n);
+            if (train) global::NetGen.Kernels.BatchNorm.CombineMoments(m.Slice(40332558, 16), m.Slice(40332574, 16), m.Slice(40424744, 16), m.Slice(40424760, 16), m.Slice(5152, 16), m.Slice(5168, 16), m.Slice(40424680, 64), m.Slice(5120, 16), m.Slice(5136, 16), n, 2, 1024, 16, 1E-05f, 0.1f); // layer1.0.bn2
+            global::NetGen.Execution.SampleSlices.Run(_netgenPool, this, 5, 2, n);
+            if (train) global::NetGen.Kernels.BatchNorm.CombineMoments(m.Slice(40332590, 16), m.Slice(40332606, 16), m.Slice(40424744, 16), m.Slice(40424760, 16), m.Slice(7520, 16), m.Slice(7536, 16), m.Slice(40424680, 64), m.Slice(7488, 16), m.Slice(7504, 16), n, 2, 1024, 16, 1E-05f, 0.1f); // layer1.1.bn1
+            global::NetGen.Execution.SampleSlices.Run(_netgenPool, this, 7, 2, n);
+            if (train) global::NetGen.Kernels.BatchNorm.CombineMoments(m.Slice(40332622, 16), m.Slice(40332638, 16), m.Slice(40424744, 16), m.Slice(40424760, 16), m.Slice(9888, 16), m.Slice(9904, 16), m.Slice(40424680, 64), m.Slice(9856, 16), m.Slice(9872, 16), n, 2, 1024, 16, 1E-05f, 0.1f); // layer1.1.bn2
+            global::NetGen.Execution.SampleSlices.Run(_netgenPool, this, 9, 2, n);
         }
 
-        /// <summary>Backward over the batch, from the logits' gradient: parameter gradients accumulate into the (zeroed) gradient block.</summary>
+        /// <summary>
+        /// Backward over the batch from the logits' gradient, 2 slices of the samples: the first slice's parameter
+        /// gradients accumulate into the gradient block, each later slice's into its own block, added in slice order.
+        /// </summary>
         private void NetgenBackward(int n)
         {
+            global::NetGen.Execution.SampleSlices.Run(_netgenPool, this, 1, 2, n);
             global::System.Span<float> m = _netgenMemory;
-            var pool = _netgenPool;
+            global::NetGen.Kernels.BatchNorm.CombineBackward(m.Slice(40424744, 48), m.Slice(19850, 16), m.Slice(19866, 16), m.Slice(40424680, 64), m.Slice(9856, 16), m.Slice(40332622, 16), m.Slice(40332638, 16), n, 2, 1024, 16); // layer1.1.bn2
+            global::NetGen.Execution.SampleSlices.Run(_netgenPool, this, 4, 2, n);
+            global::NetGen.Kernels.BatchNorm.CombineBackward(m.Slice(40424744, 48), m.Slice(17514, 16), m.Slice(17530, 16), m.Slice(40424680, 64), m.Slice(7488, 16), m.Slice(40332590, 16), m.Slice(40332606, 16), n, 2, 1024, 16); // layer1.1.bn1
+            global::NetGen.Execution.SampleSlices.Run(_netgenPool, this, 6, 2, n);
+            global::NetGen.Kernels.BatchNorm.CombineBackward(m.Slice(40424744, 48), m.Slice(15178, 16), m.Slice(15194, 16), m.Slice(40424680, 64), m.Slice(5120, 16), m.Slice(40332558, 16), m.Slice(40332574, 16), n, 2, 1024, 16); // layer1.0.bn2
+            global::NetGen.Execution.SampleSlices.Run(_netgenPool, this, 8, 2, n);
+            global::NetGen.Kernels.BatchNorm.CombineBackward(m.Slice(40424744, 48), m.Slice(12842, 16), m.Slice(12858, 16), m.Slice(40424680, 64), m.Slice(2752, 16), m.Slice(40332526, 16), m.Slice(40332542, 16), n, 2, 1024, 16); // layer1.0.bn1
+            global::NetGen.Execution.SampleSlices.Run(_netgenPool, this, 10, 2, n);
+            for (int slice = 1; slice < 2; slice++)
+                if (global::NetGen.Execution.SampleSlices.HasSamples(slice, 2, n))
+                    global::NetGen.Execution.ExecutionOps.AddInto(m.Slice(10090, 9962), m.Slice(40404756 + slice * 9962, 9962));
+        }
+
+        /// <summary>Pass 0: forward of a slice of the samples; 1: its backward; 2: the repack after a step, a share of the layers per slice (samples unused); 3, 5, ...: the later forward phases; 4, 6, ...: the later backward phases.</summary>
+        void global::NetGen.Execution.ISampleSlices.RunSlice(int pass, int slice, int samples)
+        {
+            if (pass == 2)
+            {
+                NetgenPackSlice(slice);
+                return;
+            }
+            int s = slice * samples / 2;
+            int n = (slice + 1) * samples / 2 - s;
+            if (n == 0) return;
+            switch (pass)
+            {
+                case 0:
+                    NetgenForwardSlice(s, n, slice);
+                    break;
+                case 1:
+                    NetgenBackwardSlice(s, n, slice);
+                    break;
+                case 3:
+                    NetgenForwardSlice1(s, n, slice);
+                    break;
+                case 4:
+                    NetgenBackwardSlice1(s, n, slice);
+                    break;
+                case 5:
+                    NetgenForwardSlice2(s, n, slice);
+                    break;
+                case 6:
+                    NetgenBackwardSlice2(s, n, slice);
+                    break;
+                case 7:
+                    NetgenForwardSlice3(s, n, slice);
+                    break;
+                case 8:
+                    NetgenBackwardSlice3(s, n, slice);
+                    break;
+                case 9:
+                    NetgenForwardSlice4(s, n, slice);
+                    break;
+                case 10:
+                    NetgenBackwardSlice4(s, n, slice);
+                    break;
+            }
+        }
+
+        /// <summary>Slice <paramref name="slice"/>'s share of the repack after a step (the layers' packed floats balanced over the slices).</summary>
+        private void NetgenPackSlice(int slice)
+        {
+            global::System.Span<float> m = _netgenMemory;
+            switch (slice)
+            {
+                case 0: // 21936 packed floats
+                {
+                    global::NetGen.Kernels.Conv2D.Pack(m.Slice(40272446, 432), m.Slice(0, 432), in s_netgenDims1);
+                    global::NetGen.Kernels.Conv2D.Pack(m.Slice(40272878, 2304), m.Slice(448, 2304), in s_netgenDims3);
+                    global::NetGen.Kernels.Conv2D.PackWinograd(m.Slice(40282350, 4096), m.Slice(40272878, 2304), in s_netgenDims3);
+                    global::NetGen.Kernels.Conv2D.PackForBackward(m.Slice(40298734, 2304), m.Slice(448, 2304), in s_netgenDims3);
+                    global::NetGen.Kernels.Conv2D.Pack(m.Slice(40275182, 2304), m.Slice(2816, 2304), in s_netgenDims6);
+                    global::NetGen.Kernels.Conv2D.PackWinograd(m.Slice(40286446, 4096), m.Slice(40275182, 2304), in s_netgenDims6);
+                    global::NetGen.Kernels.Conv2D.PackForBackward(m.Slice(40301038, 2304), m.Slice(2816, 2304), in s_netgenDims6);
+                    global::NetGen.Kernels.Conv2D.PackWinogradForBackward(m.Slice(40307950, 4096), m.Slice(40301038, 2304), in s_netgenDims6);
+                    break;
+                }
+                case 1: // 21760 packed floats
+                {
+                    global::NetGen.Kernels.Conv2D.Pack(m.Slice(40277486, 2304), m.Slice(5184, 2304), in s_netgenDims10);
+                    global::NetGen.Kernels.Conv2D.PackWinograd(m.Slice(40290542, 4096), m.Slice(40277486, 2304), in s_netgenDims10);
+                    global::NetGen.Kernels.Conv2D.PackForBackward(m.Slice(40303342, 2304), m.Slice(5184, 2304), in s_netgenDims10);
+                    global::NetGen.Kernels.Conv2D.Pack(m.Slice(40279790, 2304), m.Slice(7552, 2304), in s_netgenDims13);
+                    global::NetGen.Kernels.Conv2D.PackWinograd(m.Slice(40294638, 4096), m.Slice(40279790, 2304), in s_netgenDims13);
+                    global::NetGen.Kernels.Conv2D.PackForBackward(m.Slice(40305646, 2304), m.Slice(7552, 2304), in s_netgenDims13);
+                    global::NetGen.Kernels.Conv2D.PackWinogradForBackward(m.Slice(40312046, 4096), m.Slice(40305646, 2304), in s_netgenDims13);
+                    global::NetGen.Kernels.Dense.Pack(m.Slice(40282094, 256), m.Slice(9920, 160), in s_netgenDims18);
+                    break;
+                }
+            }
+        }
+
+        /// <summary>Forward phase 0 of samples [s, s + n), saving each output; <paramref name="slice"/> picks the scratch and the partials.</summary>
+        private void NetgenForwardSlice(int s, int n, int slice)
+        {
+            global::System.Span<float> m = _netgenMemory;
+            int scratch = 40349086 + slice * 32816;
+            // conv2d_1: Conv2D (3, 32, 32) -> (16, 32, 32)
+            global::NetGen.Kernels.Conv2D.Forward(m.Slice(423230 + s * 16384, n * 16384), m.Slice(30014 + s * 3072, n * 3072), m.Slice(40272446, 432), m.Slice(432, 16), m.Slice(scratch, 16384), s_netgenDims1 with { N = n }, global::NetGen.Activation.None, 0f);
+            // stem: ReLU (16, 32, 32) -> (16, 32, 32)
+            global::NetGen.Kernels.Activations.Forward(m.Slice(2520382 + s * 16384, n * 16384), m.Slice(423230 + s * 16384, n * 16384), global::NetGen.Activation.ReLU, 0f);
+            // layer1.0.conv1: Conv2D (16, 32, 32) -> (16, 32, 32)
+            global::NetGen.Kernels.Conv2D.ForwardWinograd(m.Slice(4617534 + s * 16384, n * 16384), m.Slice(2520382 + s * 16384, n * 16384), m.Slice(40282350, 4096), global::System.ReadOnlySpan<float>.Empty, m.Slice(scratch, 16384), s_netgenDims3 with { N = n }, global::NetGen.Activation.None, 0f);
+            // layer1.0.bn1: this slice's moments, combined across the slices before the next phase
+            if (_netgenSliceTrain) global::NetGen.Kernels.BatchNorm.SliceMoments(m.Slice(40424680 + slice * 32, 32), m.Slice(4617534 + s * 16384, n * 16384), m.Slice(scratch + 32768, 16), n * 1024, 16);
+        }
+
+        /// <summary>Forward phase 1 of samples [s, s + n), saving each output; <paramref name="slice"/> picks the scratch and the partials.</summary>
+        private void NetgenForwardSlice1(int s, int n, int slice)
+        {
+            global::System.Span<float> m = _netgenMemory;
+            int scratch = 40349086 + slice * 32816;
+            // layer1.0.bn1: BatchNorm (16, 32, 32) -> (16, 32, 32)
+            if (_netgenSliceTrain) global::NetGen.Kernels.BatchNorm.Normalize(m.Slice(6714686 + s * 16384, n * 16384), m.Slice(4617534 + s * 16384, n * 16384), m.Slice(40424744, 16), m.Slice(40424760, 16), n * 1024, 16);
+            else global::NetGen.Kernels.BatchNorm.ForwardInference(m.Slice(6714686 + s * 16384, n * 16384), m.Slice(4617534 + s * 16384, n * 16384), m.Slice(2752, 16), m.Slice(2768, 16), m.Slice(2784, 16), m.Slice(2800, 16), m.Slice(scratch + 32768, 32), n * 1024, 16, 1E-05f);
+            // layer1.0.a: ReLU (16, 32, 32) -> (16, 32, 32)
+            global::NetGen.Kernels.Activations.Forward(m.Slice(8811838 + s * 16384, n * 16384), m.Slice(6714686 + s * 16384, n * 16384), global::NetGen.Activation.ReLU, 0f);
+            // layer1.0.conv2: Conv2D (16, 32, 32) -> (16, 32, 32)
+            global::NetGen.Kernels.Conv2D.ForwardWinograd(m.Slice(10908990 + s * 16384, n * 16384), m.Slice(8811838 + s * 16384, n * 16384), m.Slice(40286446, 4096), global::System.ReadOnlySpan<float>.Empty, m.Slice(scratch, 16384), s_netgenDims6 with { N = n }, global::NetGen.Activation.None, 0f);
+            // layer1.0.bn2: this slice's moments, combined across the slices before the next phase
+            if (_netgenSliceTrain) global::NetGen.Kernels.BatchNorm.SliceMoments(m.Slice(40424680 + slice * 32, 32), m.Slice(10908990 + s * 16384, n * 16384), m.Slice(scratch + 32768, 16), n * 1024, 16);
+        }
+
+        /// <summary>Forward phase 2 of samples [s, s + n), saving each output; <paramref name="slice"/> picks the scratch and the partials.</summary>
+        private void NetgenForwardSlice2(int s, int n, int slice)
+        {
+            global::System.Span<float> m = _netgenMemory;
+            int scratch = 40349086 + slice * 32816;
+            // layer1.0.bn2: BatchNorm (16, 32, 32) -> (16, 32, 32)
+            if (_netgenSliceTrain) global::NetGen.Kernels.BatchNorm.Normalize(m.Slice(13006142 + s * 16384, n * 16384), m.Slice(10908990 + s * 16384, n * 16384), m.Slice(40424744, 16), m.Slice(40424760, 16), n * 1024, 16);
+            else global::NetGen.Kernels.BatchNorm.ForwardInference(m.Slice(13006142 + s * 16384, n * 16384), m.Slice(10908990 + s * 16384, n * 16384), m.Slice(5120, 16), m.Slice(5136, 16), m.Slice(5152, 16), m.Slice(5168, 16), m.Slice(scratch + 32768, 32), n * 1024, 16, 1E-05f);
+            // layer1.0.add_1: Add (16, 32, 32) -> (16, 32, 32)
+            global::NetGen.Kernels.Elementwise.Add(m.Slice(15103294 + s * 16384, n * 16384), m.Slice(13006142 + s * 16384, n * 16384), m.Slice(2520382 + s * 16384, n * 16384));
+            // layer1.0.out: ReLU (16, 32, 32) -> (16, 32, 32)
+            global::NetGen.Kernels.Activations.Forward(m.Slice(17200446 + s * 16384, n * 16384), m.Slice(15103294 + s * 16384, n * 16384), global::NetGen.Activation.ReLU, 0f);
+            // layer1.1.conv1: Conv2D (16, 32, 32) -> (16, 32, 32)
+            global::NetGen.Kernels.Conv2D.ForwardWinograd(m.Slice(19297598 + s * 16384, n * 16384), m.Slice(17200446 + s * 16384, n * 16384), m.Slice(40290542, 4096), global::System.ReadOnlySpan<float>.Empty, m.Slice(scratch, 16384), s_netgenDims10 with { N = n }, global::NetGen.Activation.None, 0f);
+            // layer1.1.bn1: this slice's moments, combined across the slices before the next phase
+            if (_netgenSliceTrain) global::NetGen.Kernels.BatchNorm.SliceMoments(m.Slice(40424680 + slice * 32, 32), m.Slice(19297598 + s * 16384, n * 16384), m.Slice(scratch + 32768, 16), n * 1024, 16);
+        }
+
+        /// <summary>Forward phase 3 of samples [s, s + n), saving each output; <paramref name="slice"/> picks the scratch and the partials.</summary>
+        private void NetgenForwardSlice3(int s, int n, int slice)
+        {
+            global::System.Span<float> m = _netgenMemory;
+            int scratch = 40349086 + slice * 32816;
+            // layer1.1.bn1: BatchNorm (16, 32, 32) -> (16, 32, 32)
+            if (_netgenSliceTrain) global::NetGen.Kernels.BatchNorm.Normalize(m.Slice(21394750 + s * 16384, n * 16384), m.Slice(19297598 + s * 16384, n * 16384), m.Slice(40424744, 16), m.Slice(40424760, 16), n * 1024, 16);
+            else global::NetGen.Kernels.BatchNorm.ForwardInference(m.Slice(21394750 + s * 16384, n * 16384), m.Slice(19297598 + s * 16384, n * 16384), m.Slice(7488, 16), m.Slice(7504, 16), m.Slice(7520, 16), m.Slice(7536, 16), m.Slice(scratch + 32768, 32), n * 1024, 16, 1E-05f);
+            // layer1.1.a: ReLU (16, 32, 32) -> (16, 32, 32)
+            global::NetGen.Kernels.Activations.Forward(m.Slice(23491902 + s * 16384, n * 16384), m.Slice(21394750 + s * 16384, n * 16384), global::NetGen.Activation.ReLU, 0f);
+            // layer1.1.conv2: Conv2D (16, 32, 32) -> (16, 32, 32)
+            global::NetGen.Kernels.Conv2D.ForwardWinograd(m.Slice(25589054 + s * 16384, n * 16384), m.Slice(23491902 + s * 16384, n * 16384), m.Slice(40294638, 4096), global::System.ReadOnlySpan<float>.Empty, m.Slice(scratch, 16384), s_netgenDims13 with { N = n }, global::NetGen.Activation.None, 0f);
+            // layer1.1.bn2: this slice's moments, combined across the slices before the next phase
+            if (_netgenSliceTrain) global::NetGen.Kernels.BatchNorm.SliceMoments(m.Slice(40424680 + slice * 32, 32), m.Slice(25589054 + s * 16384, n * 16384), m.Slice(scratch + 32768, 16), n * 1024, 16);
+        }
+
+        /// <summary>Forward phase 4 of samples [s, s + n), saving each output; <paramref name="slice"/> picks the scratch and the partials.</summary>
+        private void NetgenForwardSlice4(int s, int n, int slice)
+        {
+            global::System.Span<float> m = _netgenMemory;
+            int scratch = 40349086 + slice * 32816;
+            // layer1.1.bn2: BatchNorm (16, 32, 32) -> (16, 32, 32)
+            if (_netgenSliceTrain) global::NetGen.Kernels.BatchNorm.Normalize(m.Slice(27686206 + s * 16384, n * 16384), m.Slice(25589054 + s * 16384, n * 16384), m.Slice(40424744, 16), m.Slice(40424760, 16), n * 1024, 16);
+            else global::NetGen.Kernels.BatchNorm.ForwardInference(m.Slice(27686206 + s * 16384, n * 16384), m.Slice(25589054 + s * 16384, n * 16384), m.Slice(9856, 16), m.Slice(9872, 16), m.Slice(9888, 16), m.Slice(9904, 16), m.Slice(scratch + 32768, 32), n * 1024, 16, 1E-05f);
+            // layer1.1.add_1: Add (16, 32, 32) -> (16, 32, 32)
+            global::NetGen.Kernels.Elementwise.Add(m.Slice(29783358 + s * 16384, n * 16384), m.Slice(27686206 + s * 16384, n * 16384), m.Slice(17200446 + s * 16384, n * 16384));
+            // layer1.1.out: ReLU (16, 32, 32) -> (16, 32, 32)
+            global::NetGen.Kernels.Activations.Forward(m.Slice(31880510 + s * 16384, n * 16384), m.Slice(29783358 + s * 16384, n * 16384), global::NetGen.Activation.ReLU, 0f);
+            // global_avgpool_1: GlobalAvgPool (16, 32, 32) -> (16)
+            global::NetGen.Kernels.GlobalAvgPool.Forward(m.Slice(33977662 + s * 16, n * 16), m.Slice(31880510 + s * 16384, n * 16384), n, 1024, 16);
+            // head: Dense (16) -> (10)
+            global::NetGen.Kernels.Dense.Forward(m.Slice(33979710 + s * 10, n * 10), m.Slice(33977662 + s * 16, n * 16), m.Slice(40282094, 256), m.Slice(10080, 10), s_netgenDims18 with { N = n }, global::NetGen.Activation.None, 0f);
+        }
+
+        /// <summary>Backward of samples [s, s + n): parameter gradients accumulate into slice <paramref name="slice"/>'s block (cleared first unless it is the gradient block).</summary>
+        private void NetgenBackwardSlice(int s, int n, int slice)
+        {
+            global::System.Span<float> m = _netgenMemory;
+            int scratch = 40349086 + slice * 32816;
+            int g = slice == 0 ? 10090 : 40404756 + slice * 9962;
+            if (slice > 0) m.Slice(g, 9962).Clear();
             // head: Dense
-            m.Slice(36078142, n * 16).Clear();
-            if (pool is not null)
-            {
-                var work = new global::NetGen.Execution.DenseBackwardWork(_netgenMemory, 19882, 160, 20042, 10, 33980990, n * 10, 33977662, n * 16, 36078142, n * 16, 9920, 160, s_netgenDims18 with { N = n });
-                pool.Run(2, in work);
-            }
-            else
-            {
-                global::NetGen.Kernels.Dense.BackwardWeights(m.Slice(19882, 160), m.Slice(33980990, n * 10), m.Slice(33977662, n * 16), s_netgenDims18 with { N = n });
-                global::NetGen.Kernels.Dense.BackwardBias(m.Slice(20042, 10), m.Slice(33980990, n * 10), s_netgenDims18 with { N = n });
-                global::NetGen.Kernels.Dense.BackwardData(m.Slice(36078142, n * 16), m.Slice(33980990, n * 10), m.Slice(9920, 160), s_netgenDims18 with { N = n });
-            }
+            global::NetGen.Kernels.Dense.BackwardWeights(m.Slice(g + 9792, 160), m.Slice(33980990 + s * 49152, n * 10), m.Slice(33977662 + s * 16, n * 16), s_netgenDims18 with { N = n });
+            global::NetGen.Kernels.Dense.BackwardBias(m.Slice(g + 9952, 10), m.Slice(33980990 + s * 49152, n * 10), s_netgenDims18 with { N = n });
+            m.Slice(33980990 + s * 49152 + n * 16384, n * 16).Clear();
+            global::NetGen.Kernels.Dense.BackwardData(m.Slice(33980990 + s * 49152 + n * 16384, n * 16), m.Slice(33980990 + s * 49152, n * 10), m.Slice(9920, 160), s_netgenDims18 with { N = n });
             // global_avgpool_1: GlobalAvgPool
-            m.Slice(33980990, n * 16384).Clear();
-            global::NetGen.Kernels.GlobalAvgPool.Backward(m.Slice(33980990, n * 16384), m.Slice(36078142, n * 16), n, 1024, 16);
+            m.Slice(33980990 + s * 49152, n * 16384).Clear();
+            global::NetGen.Kernels.GlobalAvgPool.Backward(m.Slice(33980990 + s * 49152, n * 16384), m.Slice(33980990 + s * 49152 + n * 16384, n * 16), n, 1024, 16);
             // layer1.1.out: ReLU
-            m.Slice(38175294, n * 16384).Clear();
-            global::NetGen.Kernels.Activations.Backward(m.Slice(38175294, n * 16384), m.Slice(33980990, n * 16384), m.Slice(31880510, n * 16384), global::NetGen.Activation.ReLU, 0f);
+            m.Slice(33980990 + s * 49152 + n * 32768, n * 16384).Clear();
+            global::NetGen.Kernels.Activations.Backward(m.Slice(33980990 + s * 49152 + n * 32768, n * 16384), m.Slice(33980990 + s * 49152, n * 16384), m.Slice(31880510 + s * 16384, n * 16384), global::NetGen.Activation.ReLU, 0f);
             // layer1.1.add_1: Add
-            m.Slice(38175294, n * 16384).CopyTo(m.Slice(36078142, n * 16384));
-            m.Slice(38175294, n * 16384).CopyTo(m.Slice(33980990, n * 16384));
+            m.Slice(33980990 + s * 49152 + n * 32768, n * 16384).CopyTo(m.Slice(33980990 + s * 49152 + n * 16384, n * 16384));
+            m.Slice(33980990 + s * 49152 + n * 32768, n * 16384).CopyTo(m.Slice(33980990 + s * 49152, n * 16384));
+            // layer1.1.bn2: this slice's gradient sums, combined across the slices before the next phase
+            global::NetGen.Kernels.BatchNorm.BackwardSliceSums(m.Slice(40424680 + slice * 32, 32), m.Slice(33980990 + s * 49152 + n * 16384, n * 16384), m.Slice(25589054 + s * 16384, n * 16384), m.Slice(40332622, 16), m.Slice(scratch + 32768, 16), n * 1024, 16);
+        }
+
+        /// <summary>Backward phase 1 of samples [s, s + n): parameter gradients accumulate into slice <paramref name="slice"/>'s block.</summary>
+        private void NetgenBackwardSlice1(int s, int n, int slice)
+        {
+            global::System.Span<float> m = _netgenMemory;
+            int scratch = 40349086 + slice * 32816;
+            int g = slice == 0 ? 10090 : 40404756 + slice * 9962;
             // layer1.1.bn2: BatchNorm
-            m.Slice(38175294, n * 16384).Clear();
-            global::NetGen.Kernels.BatchNorm.Backward(m.Slice(38175294, n * 16384), m.Slice(19850, 16), m.Slice(19866, 16), m.Slice(36078142, n * 16384), m.Slice(25589054, n * 16384), m.Slice(9856, 16), m.Slice(40332622, 16), m.Slice(40332638, 16), m.Slice(40332654, 48), n * 1024, 16);
+            m.Slice(33980990 + s * 49152 + n * 32768, n * 16384).Clear();
+            global::NetGen.Kernels.BatchNorm.BackwardApply(m.Slice(33980990 + s * 49152 + n * 32768, n * 16384), m.Slice(33980990 + s * 49152 + n * 16384, n * 16384), m.Slice(25589054 + s * 16384, n * 16384), m.Slice(40424744, 48), n * 1024, 16);
             // layer1.1.conv2: Conv2D
+            global::NetGen.Kernels.Conv2D.BackwardWeights(m.Slice(g + 7456, 2304), m.Slice(33980990 + s * 49152 + n * 32768, n * 16384), m.Slice(23491902 + s * 16384, n * 16384), s_netgenDims13 with { N = n });
             // Conv2D.BackwardDataWinograd writes the whole of layer1.1.a's gradient: this layer starts it.
-            if (pool is not null)
-            {
-                var work = new global::NetGen.Execution.ConvBackwardWork(_netgenMemory, 17546, 2304, -1, 0, 38175294, n * 16384, 23491902, n * 16384, 36078142, n * 16384, 40312046, 4096, 40332702, 16384, s_netgenDims13 with { N = n }, winograd: true);
-                pool.Run(2, in work);
-            }
-            else
-            {
-                global::NetGen.Kernels.Conv2D.BackwardWeights(m.Slice(17546, 2304), m.Slice(38175294, n * 16384), m.Slice(23491902, n * 16384), s_netgenDims13 with { N = n });
-                global::NetGen.Kernels.Conv2D.BackwardDataWinograd(m.Slice(36078142, n * 16384), m.Slice(38175294, n * 16384), m.Slice(40312046, 4096), m.Slice(40332702, 16384), s_netgenDims13 with { N = n });
-            }
+            global::NetGen.Kernels.Conv2D.BackwardDataWinograd(m.Slice(33980990 + s * 49152 + n * 16384, n * 16384), m.Slice(33980990 + s * 49152 + n * 32768, n * 16384), m.Slice(40312046, 4096), m.Slice(scratch + 16384, 16384), s_netgenDims13 with { N = n });
             // layer1.1.a: ReLU
-            m.Slice(38175294, n * 16384).Clear();
-            global::NetGen.Kernels.Activations.Backward(m.Slice(38175294, n * 16384), m.Slice(36078142, n * 16384), m.Slice(23491902, n * 16384), global::NetGen.Activation.ReLU, 0f);
+            m.Slice(33980990 + s * 49152 + n * 32768, n * 16384).Clear();
+            global::NetGen.Kernels.Activations.Backward(m.Slice(33980990 + s * 49152 + n * 32768, n * 16384), m.Slice(33980990 + s * 49152 + n * 16384, n * 16384), m.Slice(23491902 + s * 16384, n * 16384), global::NetGen.Activation.ReLU, 0f);
+            // layer1.1.bn1: this slice's gradient sums, combined across the slices before the next phase
+            global::NetGen.Kernels.BatchNorm.BackwardSliceSums(m.Slice(40424680 + slice * 32, 32), m.Slice(33980990 + s * 49152 + n * 32768, n * 16384), m.Slice(19297598 + s * 16384, n * 16384), m.Slice(40332590, 16), m.Slice(scratch + 32768, 16), n * 1024, 16);
+        }
+
+        /// <summary>Backward phase 2 of samples [s, s + n): parameter gradients accumulate into slice <paramref name="slice"/>'s block.</summary>
+        private void NetgenBackwardSlice2(int s, int n, int slice)
+        {
+            global::System.Span<float> m = _netgenMemory;
+            int scratch = 40349086 + slice * 32816;
+            int g = slice == 0 ? 10090 : 40404756 + slice * 9962;
             // layer1.1.bn1: BatchNorm
-            m.Slice(36078142, n * 16384).Clear();
-            global::NetGen.Kernels.BatchNorm.Backward(m.Slice(36078142, n * 16384), m.Slice(17514, 16), m.Slice(17530, 16), m.Slice(38175294, n * 16384), m.Slice(19297598, n * 16384), m.Slice(7488, 16), m.Slice(40332590, 16), m.Slice(40332606, 16), m.Slice(40332654, 48), n * 1024, 16);
+            m.Slice(33980990 + s * 49152 + n * 16384, n * 16384).Clear();
+            global::NetGen.Kernels.BatchNorm.BackwardApply(m.Slice(33980990 + s * 49152 + n * 16384, n * 16384), m.Slice(33980990 + s * 49152 + n * 32768, n * 16384), m.Slice(19297598 + s * 16384, n * 16384), m.Slice(40424744, 48), n * 1024, 16);
             // layer1.1.conv1: Conv2D
-            if (pool is not null)
-            {
-                var work = new global::NetGen.Execution.ConvBackwardWork(_netgenMemory, 15210, 2304, -1, 0, 36078142, n * 16384, 17200446, n * 16384, 33980990, n * 16384, 40303342, 2304, 40332702, 16384, s_netgenDims10 with { N = n });
-                pool.Run(2, in work);
-            }
-            else
-            {
-                global::NetGen.Kernels.Conv2D.BackwardWeights(m.Slice(15210, 2304), m.Slice(36078142, n * 16384), m.Slice(17200446, n * 16384), s_netgenDims10 with { N = n });
-                global::NetGen.Kernels.Conv2D.BackwardData(m.Slice(33980990, n * 16384), m.Slice(36078142, n * 16384), m.Slice(40303342, 2304), m.Slice(40332702, 16384), s_netgenDims10 with { N = n });
-            }
+            global::NetGen.Kernels.Conv2D.BackwardWeights(m.Slice(g + 5120, 2304), m.Slice(33980990 + s * 49152 + n * 16384, n * 16384), m.Slice(17200446 + s * 16384, n * 16384), s_netgenDims10 with { N = n });
+            global::NetGen.Kernels.Conv2D.BackwardData(m.Slice(33980990 + s * 49152, n * 16384), m.Slice(33980990 + s * 49152 + n * 16384, n * 16384), m.Slice(40303342, 2304), m.Slice(scratch + 16384, 16384), s_netgenDims10 with { N = n });
             // layer1.0.out: ReLU
-            m.Slice(38175294, n * 16384).Clear();
-            global::NetGen.Kernels.Activations.Backward(m.Slice(38175294, n * 16384), m.Slice(33980990, n * 16384), m.Slice(17200446, n * 16384), global::NetGen.Activation.ReLU, 0f);
+            m.Slice(33980990 + s * 49152 + n * 32768, n * 16384).Clear();
+            global::NetGen.Kernels.Activations.Backward(m.Slice(33980990 + s * 49152 + n * 32768, n * 16384), m.Slice(33980990 + s * 49152, n * 16384), m.Slice(17200446 + s * 16384, n * 16384), global::NetGen.Activation.ReLU, 0f);
             // layer1.0.add_1: Add
-            m.Slice(38175294, n * 16384).CopyTo(m.Slice(33980990, n * 16384));
-            m.Slice(38175294, n * 16384).CopyTo(m.Slice(36078142, n * 16384));
+            m.Slice(33980990 + s * 49152 + n * 32768, n * 16384).CopyTo(m.Slice(33980990 + s * 49152, n * 16384));
+            m.Slice(33980990 + s * 49152 + n * 32768, n * 16384).CopyTo(m.Slice(33980990 + s * 49152 + n * 16384, n * 16384));
+            // layer1.0.bn2: this slice's gradient sums, combined across the slices before the next phase
+            global::NetGen.Kernels.BatchNorm.BackwardSliceSums(m.Slice(40424680 + slice * 32, 32), m.Slice(33980990 + s * 49152, n * 16384), m.Slice(10908990 + s * 16384, n * 16384), m.Slice(40332558, 16), m.Slice(scratch + 32768, 16), n * 1024, 16);
+        }
+
+        /// <summary>Backward phase 3 of samples [s, s + n): parameter gradients accumulate into slice <paramref name="slice"/>'s block.</summary>
+        private void NetgenBackwardSlice3(int s, int n, int slice)
+        {
+            global::System.Span<float> m = _netgenMemory;
+            int scratch = 40349086 + slice * 32816;
+            int g = slice == 0 ? 10090 : 40404756 + slice * 9962;
             // layer1.0.bn2: BatchNorm
-            m.Slice(38175294, n * 16384).Clear();
-            global::NetGen.Kernels.BatchNorm.Backward(m.Slice(38175294, n * 16384), m.Slice(15178, 16), m.Slice(15194, 16), m.Slice(33980990, n * 16384), m.Slice(10908990, n * 16384), m.Slice(5120, 16), m.Slice(40332558, 16), m.Slice(40332574, 16), m.Slice(40332654, 48), n * 1024, 16);
+            m.Slice(33980990 + s * 49152 + n * 32768, n * 16384).Clear();
+            global::NetGen.Kernels.BatchNorm.BackwardApply(m.Slice(33980990 + s * 49152 + n * 32768, n * 16384), m.Slice(33980990 + s * 49152, n * 16384), m.Slice(10908990 + s * 16384, n * 16384), m.Slice(40424744, 48), n * 1024, 16);
             // layer1.0.conv2: Conv2D
+            global::NetGen.Kernels.Conv2D.BackwardWeights(m.Slice(g + 2784, 2304), m.Slice(33980990 + s * 49152 + n * 32768, n * 16384), m.Slice(8811838 + s * 16384, n * 16384), s_netgenDims6 with { N = n });
             // Conv2D.BackwardDataWinograd writes the whole of layer1.0.a's gradient: this layer starts it.
-            if (pool is not null)
-            {
-                var work = new global::NetGen.Execution.ConvBackwardWork(_netgenMemory, 12874, 2304, -1, 0, 38175294, n * 16384, 8811838, n * 16384, 33980990, n * 16384, 40307950, 4096, 40332702, 16384, s_netgenDims6 with { N = n }, winograd: true);
-                pool.Run(2, in work);
-            }
-            else
-            {
-                global::NetGen.Kernels.Conv2D.BackwardWeights(m.Slice(12874, 2304), m.Slice(38175294, n * 16384), m.Slice(8811838, n * 16384), s_netgenDims6 with { N = n });
-                global::NetGen.Kernels.Conv2D.BackwardDataWinograd(m.Slice(33980990, n * 16384), m.Slice(38175294, n * 16384), m.Slice(40307950, 4096), m.Slice(40332702, 16384), s_netgenDims6 with { N = n });
-            }
+            global::NetGen.Kernels.Conv2D.BackwardDataWinograd(m.Slice(33980990 + s * 49152, n * 16384), m.Slice(33980990 + s * 49152 + n * 32768, n * 16384), m.Slice(40307950, 4096), m.Slice(scratch + 16384, 16384), s_netgenDims6 with { N = n });
             // layer1.0.a: ReLU
-            m.Slice(38175294, n * 16384).Clear();
-            global::NetGen.Kernels.Activations.Backward(m.Slice(38175294, n * 16384), m.Slice(33980990, n * 16384), m.Slice(8811838, n * 16384), global::NetGen.Activation.ReLU, 0f);
+            m.Slice(33980990 + s * 49152 + n * 32768, n * 16384).Clear();
+            global::NetGen.Kernels.Activations.Backward(m.Slice(33980990 + s * 49152 + n * 32768, n * 16384), m.Slice(33980990 + s * 49152, n * 16384), m.Slice(8811838 + s * 16384, n * 16384), global::NetGen.Activation.ReLU, 0f);
+            // layer1.0.bn1: this slice's gradient sums, combined across the slices before the next phase
+            global::NetGen.Kernels.BatchNorm.BackwardSliceSums(m.Slice(40424680 + slice * 32, 32), m.Slice(33980990 + s * 49152 + n * 32768, n * 16384), m.Slice(4617534 + s * 16384, n * 16384), m.Slice(40332526, 16), m.Slice(scratch + 32768, 16), n * 1024, 16);
+        }
+
+        /// <summary>Backward phase 4 of samples [s, s + n): parameter gradients accumulate into slice <paramref name="slice"/>'s block.</summary>
+        private void NetgenBackwardSlice4(int s, int n, int slice)
+        {
+            global::System.Span<float> m = _netgenMemory;
+            int scratch = 40349086 + slice * 32816;
+            int g = slice == 0 ? 10090 : 40404756 + slice * 9962;
             // layer1.0.bn1: BatchNorm
-            m.Slice(33980990, n * 16384).Clear();
-            global::NetGen.Kernels.BatchNorm.Backward(m.Slice(33980990, n * 16384), m.Slice(12842, 16), m.Slice(12858, 16), m.Slice(38175294, n * 16384), m.Slice(4617534, n * 16384), m.Slice(2752, 16), m.Slice(40332526, 16), m.Slice(40332542, 16), m.Slice(40332654, 48), n * 1024, 16);
+            m.Slice(33980990 + s * 49152, n * 16384).Clear();
+            global::NetGen.Kernels.BatchNorm.BackwardApply(m.Slice(33980990 + s * 49152, n * 16384), m.Slice(33980990 + s * 49152 + n * 32768, n * 16384), m.Slice(4617534 + s * 16384, n * 16384), m.Slice(40424744, 48), n * 1024, 16);
             // layer1.0.conv1: Conv2D
-            if (pool is not null)
-            {
-                var work = new global::NetGen.Execution.ConvBackwardWork(_netgenMemory, 10538, 2304, -1, 0, 33980990, n * 16384, 2520382, n * 16384, 36078142, n * 16384, 40298734, 2304, 40332702, 16384, s_netgenDims3 with { N = n });
-                pool.Run(2, in work);
-            }
-            else
-            {
-                global::NetGen.Kernels.Conv2D.BackwardWeights(m.Slice(10538, 2304), m.Slice(33980990, n * 16384), m.Slice(2520382, n * 16384), s_netgenDims3 with { N = n });
-                global::NetGen.Kernels.Conv2D.BackwardData(m.Slice(36078142, n * 16384), m.Slice(33980990, n * 16384), m.Slice(40298734, 2304), m.Slice(40332702, 16384), s_netgenDims3 with { N = n });
-            }
+            global::NetGen.Kernels.Conv2D.BackwardWeights(m.Slice(g + 448, 2304), m.Slice(33980990 + s * 49152, n * 16384), m.Slice(2520382 + s * 16384, n * 16384), s_netgenDims3 with { N = n });
+            global::NetGen.Kernels.Conv2D.BackwardData(m.Slice(33980990 + s * 49152 + n * 16384, n * 16384), m.Slice(33980990 + s * 49152, n * 16384), m.Slice(40298734, 2304), m.Slice(scratch + 16384, 16384), s_netgenDims3 with { N = n });
             // stem: ReLU
-            m.Slice(33980990, n * 16384).Clear();
-            global::NetGen.Kernels.Activations.Backward(m.Slice(33980990, n * 16384), m.Slice(36078142, n * 16384), m.Slice(2520382, n * 16384), global::NetGen.Activation.ReLU, 0f);
+            m.Slice(33980990 + s * 49152, n * 16384).Clear();
+            global::NetGen.Kernels.Activations.Backward(m.Slice(33980990 + s * 49152, n * 16384), m.Slice(33980990 + s * 49152 + n * 16384, n * 16384), m.Slice(2520382 + s * 16384, n * 16384), global::NetGen.Activation.ReLU, 0f);
             // conv2d_1: Conv2D
-            global::NetGen.Kernels.Conv2D.BackwardWeights(m.Slice(10090, 432), m.Slice(33980990, n * 16384), m.Slice(30014, n * 3072), s_netgenDims1 with { N = n });
-            global::NetGen.Kernels.Conv2D.BackwardBias(m.Slice(10522, 16), m.Slice(33980990, n * 16384), s_netgenDims1 with { N = n });
+            global::NetGen.Kernels.Conv2D.BackwardWeights(m.Slice(g + 0, 432), m.Slice(33980990 + s * 49152, n * 16384), m.Slice(30014 + s * 3072, n * 3072), s_netgenDims1 with { N = n });
+            global::NetGen.Kernels.Conv2D.BackwardBias(m.Slice(g + 432, 16), m.Slice(33980990 + s * 49152, n * 16384), s_netgenDims1 with { N = n });
         }
     }
 }

@@ -5,13 +5,14 @@ namespace NetGen.Runtime.Tests.Execution;
 /// <summary>The graph networks of Execution/Graphs/*.cnn, each with its float64 twin.</summary>
 internal static class GraphCases
 {
-    public static readonly string[] Names = { "Residual", "Se", "WinogradResidual", "ModernActivation" };
+    public static readonly string[] Names = { "Residual", "Se", "WinogradResidual", "SliceResidual", "ModernActivation" };
 
     public static ITrainableNetwork Make(string name, ulong seed, ExecutionMode mode) => name switch
     {
         "Residual" => new ResidualNet(seed, mode),
         "Se" => new SeNet(seed, mode),
         "WinogradResidual" => new WinogradResidualNet(seed, mode),
+        "SliceResidual" => new SliceResidualNet(seed, mode),
         "ModernActivation" => new ModernActivationNet(seed, mode),
         _ => throw new ArgumentException(name),
     };
@@ -22,6 +23,8 @@ internal static class GraphCases
         "Se" => (SeNet.InferenceBytes + SeNet.InferenceKernelBytes, SeNet.TrainingBytes + SeNet.TrainingKernelBytes),
         "WinogradResidual" => (WinogradResidualNet.InferenceBytes + WinogradResidualNet.InferenceKernelBytes,
             WinogradResidualNet.TrainingBytes + WinogradResidualNet.TrainingKernelBytes),
+        "SliceResidual" => (SliceResidualNet.InferenceBytes + SliceResidualNet.InferenceKernelBytes,
+            SliceResidualNet.TrainingBytes + SliceResidualNet.TrainingKernelBytes),
         "ModernActivation" => (ModernActivationNet.InferenceBytes + ModernActivationNet.InferenceKernelBytes,
             ModernActivationNet.TrainingBytes + ModernActivationNet.TrainingKernelBytes),
         _ => throw new ArgumentException(name),
@@ -70,6 +73,15 @@ internal static class GraphCases
                 int conv2 = g.Conv(inner, "conv2", 16, 3, pad: 1, bias: false);
                 int sum = g.Act(g.Add(g.BatchNorm(conv2, "bn2"), entry), Activation.ReLU);
                 g.Dense(g.GlobalAvgPool(sum), "head", 4);
+                return g;
+            }
+            case "SliceResidual":
+            {
+                var g = new ReferenceGraph(2, 4, 4);
+                int entry = g.Conv(0, "entry", 4, 1);
+                int conv1 = g.Conv(entry, "conv1", 4, 3, pad: 1, bias: false);
+                int sum = g.Add(g.Act(g.BatchNorm(conv1, "bn1"), Activation.ReLU), entry);
+                g.Dense(g.GlobalAvgPool(g.Act(g.BatchNorm(sum, "bn2"), Activation.ReLU)), "head", 3);
                 return g;
             }
             case "ModernActivation":

@@ -117,7 +117,9 @@ public class SpatialTests
         long workspace = Math.Max(Conv2D.ForwardWorkspaceFloats(conv1), Conv2DTranspose.ForwardWorkspaceFloats(up2));
         long backwardWorkspace = Math.Max(Conv2DTranspose.BackwardWorkspaceFloats(up1), Conv2DTranspose.BackwardWorkspaceFloats(up2));
         Assert.Equal(TransposeNet.InferenceKernelBytes, (forward + workspace + 3 * 5 * 4) * 4);
-        Assert.Equal(TransposeNet.TrainingKernelBytes, (forward + backward + workspace + backwardWorkspace) * 4);
+        // Training runs two sample slices: each its own copy of both scratches, the second its own block of the weight gradients.
+        long slices = 2 * (workspace + backwardWorkspace) + TransposeNet.TrainableParameterCount;
+        Assert.Equal(TransposeNet.TrainingKernelBytes, (forward + backward + workspace + backwardWorkspace + slices) * 4);
     }
 
     [Fact]
@@ -147,7 +149,9 @@ public class SpatialTests
         // Between the halves: at inference one sample, in one buffer all layers share (the largest);
         // in training each layer's saved batch, and one shared buffer for the gradient of a batch.
         Assert.Equal(SeparableNet.InferenceKernelBytes, (forward + workspace + between + 2 * 7 * 5) * 4);
-        Assert.Equal(SeparableNet.TrainingKernelBytes, (forward + backward + workspace + backwardWorkspace + saved + batch * between) * 4);
+        // Training runs two sample slices: each its own copy of both scratches, the second its own block of the weight gradients.
+        long slices = 2 * (workspace + backwardWorkspace) + SeparableNet.TrainableParameterCount;
+        Assert.Equal(SeparableNet.TrainingKernelBytes, (forward + backward + workspace + backwardWorkspace + saved + batch * between + slices) * 4);
     }
 
     [Fact]

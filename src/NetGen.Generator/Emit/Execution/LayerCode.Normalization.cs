@@ -84,6 +84,13 @@ internal sealed partial class LayerCode
             w.Line(inference);
             return;
         }
+        if (Sliced)
+        {
+            var (scale, shift) = SliceAffine(n);
+            w.Line($"if (_netgenSliceTrain) {Kernels}BatchNorm.Normalize({Y}, {X}, {scale}, {shift}, {rows}, {y.C});");
+            w.Line("else " + inference);
+            return;
+        }
         var mean = _layout.RunningMean(n);
         var variance = _layout.RunningVar(n);
         w.Line($"if (train) {Kernels}BatchNorm.ForwardTraining({Y}, {SavedStatistics(n)}, {Slice(mean.Offset, mean.Length)}, " +
@@ -108,10 +115,93 @@ internal sealed partial class LayerCode
                    $"{NormWorkspace(c, true)}, {Rows(n, true)}, {c}, {Epsilon(n)});");
             return;
         }
+        if (Sliced)
+        {
+            if (!needsDx) return;
+            StartGradient(w, input, n);
+            w.Line($"{Kernels}BatchNorm.BackwardApply({Grad(input)}, {Grad(n)}, {In(input, true)}, {SliceCoefficients(n, 3)}, {Rows(n, true)}, {c});");
+            return;
+        }
         if (needsDx) StartGradient(w, input, n);
         string dX = needsDx ? Grad(input) : "global::System.Span<float>.Empty";
         w.Line($"{Kernels}BatchNorm.Backward({dX}, {GradientSpan(gamma)}, {GradientSpan(_layout.Bias[n]!)}, {Grad(n)}, {In(input, true)}, " +
                $"{ParameterSpan(gamma)}, {SavedStatistics(n)}, {NormWorkspace(3 * c, true)}, {Rows(n, true)}, {c});");
+    }
+
+    /// <summary>
+    /// Whether node n ends a phase of the sliced training passes: a batch norm that trains with batch
+    /// statistics, whose forward (and backward) needs every slice's partials before any slice goes on.
+    /// </summary>
+    public bool EndsSlicePhase(int n) => Network.Nodes[n] is { Op: OpKind.BatchNorm, Frozen: false };
+
+    /// <summary>Sliced forward, end of a phase: the slice's mean and M2 of batch norm n's input (train only).</summary>
+    public void SliceMoments(IndentedWriter w, int n)
+    {
+        int c = _layout.OutputShape(n).C;
+        w.Line($"// {Network.Nodes[n].Name}: this slice's moments, combined across the slices before the next phase");
+        w.Line($"if (_netgenSliceTrain) {Kernels}BatchNorm.SliceMoments({SlicePartials(n)}, {In(Network.Nodes[n].Inputs[0], true)}, " +
+               $"{NormWorkspace(c, true)}, {Rows(n, true)}, {c});");
+    }
+
+    /// <summary>Between forward phases, on the calling thread at batch n: batch norm n's batch statistics from the slices' moments.</summary>
+    public void CombineMoments(IndentedWriter w, int n)
+    {
+        var node = Network.Nodes[n];
+        var y = _layout.OutputShape(n);
+        var mean = _layout.RunningMean(n);
+        var variance = _layout.RunningVar(n);
+        var (scale, shift) = SliceAffine(n);
+        w.Line($"if (train) {Kernels}BatchNorm.CombineMoments({SavedStatistics(n)}, {scale}, {shift}, {Slice(mean.Offset, mean.Length)}, " +
+               $"{Slice(variance.Offset, variance.Length)}, {AllSlicePartials(n)}, {ParameterSpan(_layout.Weight[n]!)}, {ParameterSpan(_layout.Bias[n]!)}, " +
+               $"n, {SliceCountText}, {Number(y.Elements / y.C)}, {y.C}, {Epsilon(n)}, {Float((float)node.Args.Momentum)}); // {node.Name}");
+    }
+
+    /// <summary>Sliced backward, end of a phase: the slice's sum dY and sum dY (x - mean) of batch norm n.</summary>
+    public void SliceBackwardSums(IndentedWriter w, int n)
+    {
+        int c = _layout.OutputShape(n).C;
+        w.Line($"// {Network.Nodes[n].Name}: this slice's gradient sums, combined across the slices before the next phase");
+        w.Line($"{Kernels}BatchNorm.BackwardSliceSums({SlicePartials(n)}, {Grad(n)}, {In(Network.Nodes[n].Inputs[0], true)}, " +
+               $"{Slice(_layout.KernelOffset(n, KernelBufferKind.BatchNormStatistics, true), c)}, {NormWorkspace(c, true)}, {Rows(n, true)}, {c});");
+    }
+
+    /// <summary>Between backward phases, on the calling thread: batch norm n's dGamma, dBeta (into the gradient block) and dX coefficients.</summary>
+    public void CombineBackward(IndentedWriter w, int n)
+    {
+        var y = _layout.OutputShape(n);
+        w.Line($"{Kernels}BatchNorm.CombineBackward({SliceCoefficients(n, 3)}, {Slice(_layout.GradientBase + _layout.Weight[n]!.GradientOffset, y.C)}, " +
+               $"{Slice(_layout.GradientBase + _layout.Bias[n]!.GradientOffset, y.C)}, {AllSlicePartials(n)}, {ParameterSpan(_layout.Weight[n]!)}, " +
+               $"{SavedStatistics(n)}, n, {SliceCountText}, {Number(y.Elements / y.C)}, {y.C}); // {Network.Nodes[n].Name}");
+    }
+
+    private int SliceCount => KernelBufferPlanner.TrainingSlices(Network, _layout.Analysis.Layers);
+
+    private string SliceCountText => Number(SliceCount);
+
+    private long PartialsBase => _layout.KernelOffset(-1, KernelBufferKind.BatchNormSlicePartials, true);
+
+    /// <summary>Where the combine's figures start: after the slices' partials of the widest batch norm.</summary>
+    private long CoefficientsBase =>
+        PartialsBase + 2L * SliceCount * (_layout.KernelFloats(-1, KernelBufferKind.BatchNormSlicePartials) / (2L * SliceCount + 3));
+
+    /// <summary>This slice's (2, C) partials of batch norm n (the slice methods' local "slice").</summary>
+    private string SlicePartials(int n)
+    {
+        int c = _layout.OutputShape(n).C;
+        return $"m.Slice({Number(PartialsBase)} + slice * {Number(2L * c)}, {Number(2L * c)})";
+    }
+
+    /// <summary>Every slice's (slices, 2, C) partials of batch norm n.</summary>
+    private string AllSlicePartials(int n) => Slice(PartialsBase, 2L * SliceCount * _layout.OutputShape(n).C);
+
+    /// <summary>The combine's (parts, C) figures for batch norm n: dX coefficients (3) in backward.</summary>
+    private string SliceCoefficients(int n, int parts) => Slice(CoefficientsBase, (long)parts * _layout.OutputShape(n).C);
+
+    /// <summary>"scale", "shift": the forward combine's (C) affine of batch norm n.</summary>
+    private (string Scale, string Shift) SliceAffine(int n)
+    {
+        int c = _layout.OutputShape(n).C;
+        return (Slice(CoefficientsBase, c), Slice(CoefficientsBase + c, c));
     }
 
     /// <summary>"gamma, beta, running mean, running variance" as four argument slices.</summary>
@@ -131,8 +221,10 @@ internal sealed partial class LayerCode
         return $"{Slice(offset, c)}, {Slice(offset + c, c)}";
     }
 
-    private string NormWorkspace(int floats, bool training) =>
-        Slice(_layout.KernelOffset(-1, KernelBufferKind.BatchNormWorkspace, training), floats);
+    /// <summary>Batch-norm scratch: the shared one, or while sliced the slice's own (after its convolution scratches).</summary>
+    private string NormWorkspace(int floats, bool training) => Sliced
+        ? $"m.Slice(scratch + {Number(ScratchFloats(KernelBufferKind.ConvWorkspace) + ScratchFloats(KernelBufferKind.BackwardDataWorkspace))}, {Number(floats)})"
+        : Slice(_layout.KernelOffset(-1, KernelBufferKind.BatchNormWorkspace, training), floats);
 
     /// <summary>Rows M of node n's output seen as (M, C): one per pixel of each sample.</summary>
     private string Rows(int n, bool training)

@@ -1,3 +1,4 @@
+using NetGen.Generator.Analysis;
 using NetGen.Generator.Model;
 using static NetGen.Generator.Emit.CSharp;
 
@@ -15,8 +16,9 @@ internal sealed partial class LayerCode
     /// <summary>While set, training forward and backward are written for one sample slice.</summary>
     public bool Sliced { get; set; }
 
-    /// <summary>Floats of one slice's scratch: the forward convolution scratch, then the backward's.</summary>
-    public long SliceScratchFloats => ScratchFloats(KernelBufferKind.ConvWorkspace) + ScratchFloats(KernelBufferKind.BackwardDataWorkspace);
+    /// <summary>Floats of one slice's scratch: the forward convolution scratch, the backward's, then the batch norms'.</summary>
+    public long SliceScratchFloats => ScratchFloats(KernelBufferKind.ConvWorkspace) + ScratchFloats(KernelBufferKind.BackwardDataWorkspace)
+                                      + ScratchFloats(KernelBufferKind.BatchNormWorkspace);
 
     /// <summary>A batch tensor's first element of the slice: "offset + s * perSample" while sliced.</summary>
     private string BatchStart(long offset, long perSample) =>
@@ -39,6 +41,20 @@ internal sealed partial class LayerCode
         long offsetPerSample = layout.GradientSlot(node)!.Offset / batchFloats;
         string start = $"{Number(layout.WorkspaceBase)} + {first} * {Number(regionPerSample)}";
         return offsetPerSample == 0 ? start : $"{start} + {count} * {Number(offsetPerSample)}";
+    }
+
+    /// <summary>
+    /// A Dropout's training forward in a slice: its masks from the slice's own stream, (seed of the
+    /// step, node x slices + slice), so the masks do not depend on which worker runs the slice or when.
+    /// </summary>
+    private void DropoutSliceForward(IndentedWriter w, int n, string y, string x)
+    {
+        string stream = $"{Number((long)n * KernelBufferPlanner.TrainingSlices(Network, _layout.Analysis.Layers))}UL + (ulong)slice";
+        w.Open("if (_netgenSliceTrain)");
+        w.Line($"var random = new global::NetGen.Kernels.FastRandom(_netgenSliceSeed, {stream});");
+        w.Line($"{Kernels}Dropout.ForwardTraining({y}, {Mask(n)}, {x}, {Float((float)Network.Nodes[n].Args.Rate)}, ref random);");
+        w.Close();
+        w.Line($"else {x}.CopyTo({y});");
     }
 
     private string SliceForwardWorkspace()

@@ -108,10 +108,10 @@ internal sealed partial class LayerCode
                 FusedActivationBackward(w, n);
                 if (needsDx) StartGradient(w, input, n);
                 var data = needsDx
-                    ? (Args(_layout.GradientOffset(input), x.Elements), Kernel(n, KernelBufferKind.BackwardPackedWeights, true))
+                    ? (GradArgs(input), Kernel(n, KernelBufferKind.BackwardPackedWeights, true))
                     : ((string, string)?)null;
                 BackwardPair(w, "Conv2DTranspose", "TransposedConvBackwardWork", _layout.Weight[n]!, _layout.Bias[n],
-                    Args(_layout.GradientOffset(n), y.Elements), Args(_layout.ActivationOffset(input), x.Elements), data, BatchDims(n, "", true));
+                    GradArgs(n), BatchArgs(_layout.ActivationOffset(input), x.Elements), data, BatchDims(n, "", true));
                 return true;
             }
             case OpKind.SeparableConv2D:
@@ -161,31 +161,33 @@ internal sealed partial class LayerCode
         long between = BetweenFloats(n);
         FusedActivationBackward(w, n);
         bool betweenGradient = KernelBufferPlanner.SeparableNeedsDepthwiseGradient(Network, n);
-        string dBetween = Args(_layout.KernelOffset(-1, KernelBufferKind.DepthwiseOutputGradient, true), between);
+        string dBetween = BatchArgs(_layout.KernelOffset(-1, KernelBufferKind.DepthwiseOutputGradient, true), between);
         if (betweenGradient) w.Line($"{Place(dBetween)}.Clear();");
         BackwardPair(w, "Conv2D", "ConvBackwardWork", _layout.Pointwise[n], _layout.Bias[n],
-            Args(_layout.GradientOffset(n), y.Elements), Args(_layout.KernelOffset(n, KernelBufferKind.SavedDepthwiseOutput, true), between),
+            GradArgs(n), BatchArgs(_layout.KernelOffset(n, KernelBufferKind.SavedDepthwiseOutput, true), between),
             betweenGradient ? (dBetween, Kernel(n, KernelBufferKind.PointwiseBackwardPackedWeights, true)) : null, BatchDims(n, ".Pointwise", true));
         if (!betweenGradient) return;
         if (needsDx) StartGradient(w, input, n);
         var data = needsDx
-            ? (Args(_layout.GradientOffset(input), _layout.InputShape(n).Elements), Kernel(n, KernelBufferKind.BackwardPackedWeights, true))
+            ? (GradArgs(input), Kernel(n, KernelBufferKind.BackwardPackedWeights, true))
             : ((string, string)?)null;
         BackwardPair(w, "Conv2D", "ConvBackwardWork", _layout.Weight[n]!, null, dBetween,
-            Args(_layout.ActivationOffset(input), _layout.InputShape(n).Elements), data, BatchDims(n, ".Depthwise", true));
+            BatchArgs(_layout.ActivationOffset(input), _layout.InputShape(n).Elements), data, BatchDims(n, ".Depthwise", true));
     }
 
     /// <summary>
     /// A convolution's two independent backward halves: weight (and bias) gradients when the
     /// weights train, and the input's gradient when <paramref name="data"/> (its place and the
     /// backward-packed weights) is given; on two workers of the pool when there are both and a
-    /// pool is set. Tensors are "offset, n * length" places in the array.
+    /// pool is set and the passes are not sliced (a slice already has its worker). Tensors are
+    /// "offset, n * length" places in the array.
     /// </summary>
     private void BackwardPair(IndentedWriter w, string kernel, string work, ParameterEntry weight, ParameterEntry? bias,
         string dY, string x, (string DX, string Packed)? data, string dims)
     {
         bool weights = weight.GradientOffset >= 0;
-        if (weights && data is { } both)
+        bool pair = weights && data is not null && !Sliced;
+        if (pair && data is { } both)
         {
             string biasArgs = bias is null || bias.GradientOffset < 0
                 ? "-1, 0"
@@ -204,8 +206,16 @@ internal sealed partial class LayerCode
         }
         if (data is { } d)
             w.Line($"{Kernels}{kernel}.BackwardData({Place(d.DX)}, {Place(dY)}, {d.Packed}, {BackwardWorkspace()}, {dims});");
-        if (weights && data is not null) w.Close();
+        if (pair) w.Close();
     }
+
+    /// <summary>Node n's output gradient as "start, n * length" (the slice's own share while sliced).</summary>
+    private string GradArgs(int n) => Sliced
+        ? $"{SliceGradientStart(_layout, n, "s", "n")}, n * {Number(_layout.OutputShape(n).Elements)}"
+        : Args(_layout.GradientOffset(n), _layout.OutputShape(n).Elements);
+
+    /// <summary>A batch tensor at <paramref name="offset"/> as "start, n * perSample" (from sample s while sliced).</summary>
+    private string BatchArgs(long offset, long perSample) => $"{BatchStart(offset, perSample)}, n * {Number(perSample)}";
 
     /// <summary>"offset, n * length" back to "m.Slice(offset, n * length)".</summary>
     private static string Place(string args) => $"m.Slice({args})";
@@ -253,7 +263,7 @@ internal sealed partial class LayerCode
 
     /// <summary>A separable layer's depthwise result: in the shared inference buffer, or the batch's saved one.</summary>
     private string Between(int n, bool training) => training
-        ? Place(Args(_layout.KernelOffset(n, KernelBufferKind.SavedDepthwiseOutput, true), BetweenFloats(n)))
+        ? Place(BatchArgs(_layout.KernelOffset(n, KernelBufferKind.SavedDepthwiseOutput, true), BetweenFloats(n)))
         : Slice(_layout.KernelOffset(-1, KernelBufferKind.DepthwiseOutput, false), BetweenFloats(n));
 
     /// <summary>A separable layer's depthwise result for one sample: P x Q x C x multiplier floats.</summary>

@@ -102,6 +102,11 @@ internal sealed partial class LayerCode
                     w.Line("// The identity at inference: a view of its input.");
                     break;
                 }
+                if (Sliced)
+                {
+                    DropoutSliceForward(w, n, Y, X);
+                    break;
+                }
                 w.Line($"if (train) {Kernels}Dropout.ForwardTraining({Y}, {Mask(n)}, {X}, {Float((float)node.Args.Rate)}, ref _netgenRandom);");
                 w.Line($"else {X}.CopyTo({Y});");
                 break;
@@ -336,7 +341,7 @@ internal sealed partial class LayerCode
 
     /// <summary>A Dropout layer's mask at batch n.</summary>
     private string Mask(int n) =>
-        $"m.Slice({Number(_layout.KernelOffset(n, KernelBufferKind.DropoutMask, true))}, n * {Number(_layout.OutputShape(n).Elements)})";
+        $"m.Slice({BatchStart(_layout.KernelOffset(n, KernelBufferKind.DropoutMask, true), _layout.OutputShape(n).Elements)}, n * {Number(_layout.OutputShape(n).Elements)})";
 
     /// <summary>Conv2D.BackwardData's scratch argument (with its comma), nothing for Dense.</summary>
     private string DataWorkspace(Node node) => node.Op == OpKind.Dense ? "" : BackwardWorkspace() + ", ";
