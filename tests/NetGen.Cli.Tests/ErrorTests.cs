@@ -232,8 +232,8 @@ public class ErrorTests
         using var adam = NetworkCompiler.Compile(new CompileRequest(_run.NetFile), TextWriter.Null);
 
         // Momentum SGD keeps one velocity per trainable parameter, Adam two moments.
-        Assert.Equal(6_810, sgd.CreateTrainable(1).Access.OptimizerState.Length);
-        Assert.Equal(2 * 6_810, adam.CreateTrainable(1).Access.OptimizerState.Length);
+        Assert.Equal(6_810, sgd.CreateTrainable(1).OptimizerStateLength);
+        Assert.Equal(2 * 6_810, adam.CreateTrainable(1).OptimizerStateLength);
         Assert.Equal(NetGen.Generator.Model.OptimizerKind.Sgd, sgd.Optimizer);
         Assert.Equal(NetGen.Generator.Model.OptimizerKind.Adam, sgd.DeclaredOptimizer);
     }

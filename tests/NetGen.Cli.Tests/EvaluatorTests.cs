@@ -44,7 +44,7 @@ public class EvaluatorTests
         using var compiled = NetworkCompiler.Compile(new CompileRequest(file), TextWriter.Null);
         Assert.Equal(probabilities, compiled.EndsInSoftmax);
         using var data = DataOpener.Open(_run.Data, compiled.InputShape, TrainedRun.ValidationFraction, TrainOptions.DefaultSeed, TextWriter.Null);
-        var (network, _) = compiled.CreateTrainable(3);
+        using var network = compiled.CreateTrainable(3);
         network.TrainingSettings.LearningRate = 0.01f;
         using (var train = data.OpenTrain(network.MaxBatch, 3))
         {

@@ -143,14 +143,14 @@ public class ResumeTests
     {
         using var compiled = NetworkCompiler.Compile(new CompileRequest(_run.NetFile), TextWriter.Null);
         using var data = DataOpener.Open(_run.Data, compiled.InputShape, TrainedRun.ValidationFraction, TrainOptions.DefaultSeed, TextWriter.Null);
-        var (network, access) = compiled.CreateTrainable(TrainOptions.DefaultSeed);
+        using var network = compiled.CreateTrainable(TrainOptions.DefaultSeed);
         var start = new CheckpointState
         {
             Network = compiled.Name, Source = _run.NetFile, Optimizer = "adam", Batch = compiled.Batch, LearningRate = 1e-3f,
             Seed = TrainOptions.DefaultSeed, ValidationFraction = TrainedRun.ValidationFraction,
             InputShape = [1, 28, 28], ClassNames = [.. data.ClassNames],
         };
-        var outcome = new TrainingRun(compiled, network, access, data, folder)
+        var outcome = new TrainingRun(compiled, network, data, folder)
             .Run(start, TrainedRun.Epochs, new CancelAfter(cancel, stopAfterBatch), cancel.Token);
         Assert.True(outcome.Interrupted);
         return CheckpointStore.Read(folder);

@@ -65,7 +65,7 @@ public class SummaryCommandTests
     }
 
     [Fact]
-    public void Vgg16_at_batch_64_shows_the_allocation_the_generator_checks_and_its_NG0302()
+    public void Vgg16_at_batch_64_shows_the_allocation_the_generator_checks_and_gets_its_training_code()
     {
         string path = Path.Combine(RepoRoot, "samples/Architectures/Vgg16.cnn");
         var (code, output, errors) = Run(path, batch: 64);
@@ -76,7 +76,9 @@ public class SummaryCommandTests
         Assert.True(allocated > analysis.Training.Total, "VGG-16 trains with kernel buffers beside its plan");
         Assert.Equal(0, code);
         Assert.Contains(" to predict, " + Units.FormatBytes(allocated) + " to train\n", output);
-        Assert.Matches(@"Vgg16\.cnn\(\d+,\d+\): info NG0302: .*TrainStep.*batch 64", errors);
+        // Past 2^31 floats, but one native block holds it: no NG0302 any more.
+        Assert.True(allocated / 4 > int.MaxValue, $"VGG-16 at batch 64 allocates {allocated:N0} bytes");
+        Assert.DoesNotContain("NG0302", errors);
     }
 
     [Fact]

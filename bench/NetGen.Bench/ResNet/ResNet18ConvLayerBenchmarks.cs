@@ -22,7 +22,8 @@ public class ResNet18ConvLayerBenchmarks
 {
     private Conv2DDims _dims;
     private float[] _x = [], _y = [], _packed = [], _bias = [];
-    private float[][] _memory = [];
+    private NativeArena[] _memory = [];
+    private float[] _scratch = [];
     private WorkerPool? _pool;
     private LayerBands? _bands;
 
@@ -75,24 +76,29 @@ public class ResNet18ConvLayerBenchmarks
         _packed = new float[Conv2D.PackedWeightFloats(d)];
         Conv2D.Pack(_packed, Uniform((long)d.K * d.GroupC * d.R * d.S), d);
         int workspace = Conv2D.ForwardWorkspaceFloats(d);
-        _memory = [new float[workspace], new float[workspace]];
+        _memory = [new NativeArena(workspace, "bench"), new NativeArena(workspace, "bench")];
+        _scratch = new float[workspace];
         _pool = new WorkerPool(2);
         _bands = new LayerBands(_pool, _memory, 0, workspace) { MinimumMultiplyAdds = 0 };
     }
 
     [GlobalCleanup]
-    public void Cleanup() => _pool?.Dispose();
+    public void Cleanup()
+    {
+        _pool?.Dispose();
+        foreach (var arena in _memory) arena.Dispose();
+    }
 
     /// <summary>The generic kernel, <see cref="Conv2D.Forward"/>, one thread.</summary>
     [Benchmark(Baseline = true)]
-    public void Forward1Generic() => Conv2D.Forward(_y, _x, _packed, _bias, _memory[0], _dims, Activation.ReLU);
+    public void Forward1Generic() => Conv2D.Forward(_y, _x, _packed, _bias, _scratch, _dims, Activation.ReLU);
 
     /// <summary>The kernel inference picks for the shape (row taps for the stem, pixel tiles for later stages), one thread.</summary>
     [Benchmark]
-    public void Forward1() => LayerBands.Conv2DForward(null, _y, _x, _packed, _bias, _memory[0], _dims, Activation.ReLU);
+    public void Forward1() => LayerBands.Conv2DForward(null, _y, _x, _packed, _bias, _scratch, _dims, Activation.ReLU);
 
     [Benchmark]
-    public void Forward1Bands2() => LayerBands.Conv2DForward(_bands, _y, _x, _packed, _bias, _memory[0], _dims, Activation.ReLU);
+    public void Forward1Bands2() => LayerBands.Conv2DForward(_bands, _y, _x, _packed, _bias, _scratch, _dims, Activation.ReLU);
 
     /// <summary>The GFLOP/s column for these shapes.</summary>
     private sealed class GflopsConfig : ManualConfig

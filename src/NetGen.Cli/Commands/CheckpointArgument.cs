@@ -2,6 +2,7 @@ using System.IO;
 using NetGen.Cli.Compilation;
 using NetGen.Cli.Training;
 using NetGen.Execution;
+using CompiledNetwork = NetGen.Cli.Compilation.CompiledNetwork;
 
 namespace NetGen.Cli.Commands;
 

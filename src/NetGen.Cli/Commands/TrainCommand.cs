@@ -77,7 +77,7 @@ internal static class TrainCommand
         CheckClasses(data, compiled, options.Data);
 
         string outFolder = OutputFolder.Prepare(options.Out ?? options.Resume ?? Path.Combine("runs", compiled.Name));
-        var (network, access) = compiled.CreateTrainable(settings.Seed);
+        using var network = compiled.CreateTrainable(settings.Seed);
         if (settings.LearningRate is float rate) network.TrainingSettings.LearningRate = rate;
         var state = resumed ?? new CheckpointState
         {
@@ -90,7 +90,7 @@ internal static class TrainCommand
             InputShape = ShapeArray(compiled.InputShape),
             ClassNames = [.. data.ClassNames],
         };
-        if (resumed is not null) CheckpointStore.Restore(options.Resume!, resumed, network, access);
+        if (resumed is not null) CheckpointStore.Restore(options.Resume!, resumed, network);
         state = state with { LearningRate = network.TrainingSettings.LearningRate };
 
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -110,13 +110,14 @@ internal static class TrainCommand
         output.Flush();
 
         using var pool = Environment.ProcessorCount > 1 ? new WorkerPool(2) : null;
-        access.UseWorkerPool(pool);
-        var run = new TrainingRun(compiled, network, access, data, outFolder);
+        var cpu = network as NetGen.Execution.ICpuExecution;
+        cpu?.UseWorkerPool(pool);
+        var run = new TrainingRun(compiled, network, data, outFolder);
         var kept = resumed is null ? null : new SavedCheckpoint(Path.GetFullPath(options.Resume!), resumed.Epoch, resumed.Step, resumed.Partial is not null);
         var outcome = interactive
             ? LiveProgress.Run(progress => run.Run(state, options.Epochs, progress, cancel, kept))
             : run.Run(state, options.Epochs, new PlainProgress(output), cancel, kept);
-        access.UseWorkerPool(null);
+        cpu?.UseWorkerPool(null);
 
         var end = outcome.State;
         if (outcome.Interrupted)

@@ -25,7 +25,7 @@ internal sealed class CompiledNetwork : IDisposable
         _type = type;
         Analysis = analysis;
         CanTrain = trainable;
-        EndsInSoftmax = AccessSource.EndsInSoftmax(analysis);
+        EndsInSoftmax = new Generator.Emit.Execution.ExecutionLayout(analysis).EndsInSoftmax;
     }
 
     /// <summary>The analysis, with source locations (for messages that point into the file).</summary>
@@ -80,13 +80,13 @@ internal sealed class CompiledNetwork : IDisposable
         }
     }
 
-    /// <summary>A training instance, with access to its optimizer state.</summary>
-    public (ITrainableNetwork Network, ITrainingAccess Access) CreateTrainable(ulong seed)
+    /// <summary>A training instance (its checkpoint state is public: <see cref="ITrainableNetwork.RestoreState"/>).</summary>
+    public ITrainableNetwork CreateTrainable(ulong seed)
     {
         if (!CanTrain)
             throw new CliException($"error: network '{Name}' cannot train: its output {Analysis.OutputShape} is not a vector of class scores (see NG0302)");
         var network = Create(seed, ExecutionMode.Training);
-        return ((ITrainableNetwork)network, (ITrainingAccess)network);
+        return (ITrainableNetwork)network;
     }
 
     public void Dispose() => _context.Unload();

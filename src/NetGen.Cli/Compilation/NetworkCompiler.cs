@@ -8,6 +8,7 @@ using Microsoft.CodeAnalysis.CSharp;
 using NetGen.Cli.Commands;
 using NetGen.Generator.Diagnostics;
 using NetGen.Generator.Emit;
+using NetGen.Generator.Emit.Execution;
 using NetGen.Generator.Model;
 
 namespace NetGen.Cli.Compilation;
@@ -50,7 +51,7 @@ internal static class NetworkCompiler
         foreach (var line in lines) warnings.WriteLine(line);
 
         var analysis = build.ForEmit()[0];
-        if (!AccessSource.CanPredict(analysis))
+        if (!ExecutionSupport.CanPredict(analysis))
             throw new CliException($"{path}: error: network '{ir.Name}' has layers the CPU code cannot run yet (see the NG03xx diagnostics of `netgen summary`)");
         return Build(path, analysis, build.Networks[0], network.Optimizer);
     }
@@ -101,8 +102,7 @@ internal static class NetworkCompiler
         {
             CSharpSyntaxTree.ParseText(NetworkEmitter.Emit(analysis).Text, parse, NetworkEmitter.HintName(analysis.Network.Target)),
         };
-        bool trainable = AccessSource.CanTrain(analysis);
-        if (trainable) trees.Add(CSharpSyntaxTree.ParseText(AccessSource.Write(analysis), parse, "NetGen.Cli.TrainingAccess.g.cs"));
+        bool trainable = new ExecutionLayout(analysis).CanTrain;
         if (analysis.Network.Target.IsPartialUserClass)
             trees.Add(CSharpSyntaxTree.ParseText(File.ReadAllText(path), parse, path));
 
@@ -114,7 +114,7 @@ internal static class NetworkCompiler
     private static byte[] Emit(string path, NetworkAnalysis analysis, List<SyntaxTree> trees)
     {
         var options = new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary,
-            optimizationLevel: OptimizationLevel.Release, allowUnsafe: true, nullableContextOptions: NullableContextOptions.Enable);
+            optimizationLevel: OptimizationLevel.Release, allowUnsafe: false, nullableContextOptions: NullableContextOptions.Enable);
         var compilation = CSharpCompilation.Create("NetGen.Compiled." + analysis.Network.Name,
             trees, s_references.Value, options);
         using var image = new MemoryStream();
@@ -128,7 +128,10 @@ internal static class NetworkCompiler
         return image.ToArray();
     }
 
-    /// <summary>The running framework's assemblies, NetGen.Runtime, and this CLI (for <see cref="ITrainingAccess"/>).</summary>
+    /// <summary>
+    /// The running framework's assemblies and NetGen.Runtime: the generated class reaches its checkpoint
+    /// state through the runtime's public members, so the compiled assembly needs nothing of the CLI.
+    /// </summary>
     private static readonly Lazy<MetadataReference[]> s_references = new(References);
 
     private static MetadataReference[] References()
@@ -137,7 +140,6 @@ internal static class NetworkCompiler
         foreach (var assembly in (AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES") as string ?? "").Split(Path.PathSeparator))
             if (assembly.Length > 0) paths.Add(assembly);
         paths.Add(typeof(NetGen.NetworkAttribute).Assembly.Location);
-        paths.Add(typeof(ITrainingAccess).Assembly.Location);
         return paths.Select(p => (MetadataReference)MetadataReference.CreateFromFile(p)).ToArray();
     }
 }

@@ -52,11 +52,14 @@ internal static partial class CheckpointStore
     }
 
     /// <exception cref="CliException">The folder cannot be written; the previous checkpoint, if any, is unchanged.</exception>
-    public static void Save(string folder, INetwork network, ITrainingAccess access, CheckpointState state)
+    public static void Save(string folder, ITrainableNetwork network, CheckpointState state)
     {
         folder = Path.GetFullPath(folder);
         string step = state.Step.ToString(CultureInfo.InvariantCulture);
-        float[] optimizerState = access.OptimizerState.ToArray();
+        var optimizerState = new float[network.OptimizerStateLength];
+        network.CopyOptimizerState(optimizerState);
+        var randomState = new byte[network.RandomStateLength];
+        network.CopyRandomState(randomState);
         string manifestPath = Path.Combine(folder, StateFile);
         string[] inUse = File.Exists(manifestPath) ? CheckpointJson.NamedFiles(manifestPath) : [];
         string weightsFile = NewName(WeightsPrefix, state.Step, inUse);
@@ -65,7 +68,7 @@ internal static partial class CheckpointStore
         {
             Weights = weightsFile,
             OptimizerState = optimizerFile,
-            RandomState = access.RandomState.IsEmpty ? null : Convert.ToBase64String(access.RandomState),
+            RandomState = randomState.Length == 0 ? null : Convert.ToBase64String(randomState),
         }));
 
         var created = new List<string>();
@@ -160,21 +163,24 @@ internal static partial class CheckpointStore
         CheckStep(weights, state.Step);
     }
 
-    /// <summary>Loads the weights, the optimizer state and the step count into a training instance.</summary>
-    public static void Restore(string folder, CheckpointState state, INetwork network, ITrainingAccess access)
+    /// <summary>
+    /// Loads the weights, then restores the optimizer state, the step count and the dropout stream through
+    /// <see cref="ITrainableNetwork.RestoreState"/>, so the run continues exactly where the checkpoint was taken.
+    /// </summary>
+    public static void Restore(string folder, CheckpointState state, ITrainableNetwork network)
     {
         LoadCheckpointWeights(network, folder, state);
-        var destination = access.OptimizerState;
-        if (destination.Length > 0)
+        var optimizerState = new float[network.OptimizerStateLength];
+        if (optimizerState.Length > 0)
         {
             string path = Path.Combine(Path.GetFullPath(folder), state.OptimizerState ?? OptimizerFile);
             if (!File.Exists(path)) throw new CliException($"{path}: error: file not found: the checkpoint has no {state.Optimizer} optimizer state");
             try
             {
-                var loaded = Safetensors.Load(path, new Dictionary<string, int[]> { [StateTensor] = new[] { destination.Length } });
+                var loaded = Safetensors.Load(path, new Dictionary<string, int[]> { [StateTensor] = new[] { optimizerState.Length } });
                 CheckStep(path, state.Step);
                 NonFiniteWeightException.ThrowIfAny(path, StateTensor, loaded[StateTensor]);
-                loaded[StateTensor].CopyTo(destination);
+                loaded[StateTensor].CopyTo(optimizerState, 0);
             }
             catch (NonFiniteWeightException e)
             {
@@ -185,14 +191,21 @@ internal static partial class CheckpointStore
                 throw new CliException($"{path}: error: {e.Reason}");
             }
         }
-        access.Steps = state.Step;
-        RestoreRandom(folder, state, access);
+        byte[] random = SavedRandom(folder, state, network.RandomStateLength);
+        try
+        {
+            network.RestoreState(state.Step, optimizerState, random);
+        }
+        catch (ArgumentException e)
+        {
+            throw new CliException($"{Path.Combine(Path.GetFullPath(folder), StateFile)}: error: not a valid checkpoint: {e.Message}");
+        }
     }
 
-    private static void RestoreRandom(string folder, CheckpointState state, ITrainingAccess access)
+    /// <summary>The dropout generator's saved bytes (none when the network has no dropout).</summary>
+    private static byte[] SavedRandom(string folder, CheckpointState state, int length)
     {
-        var random = access.RandomState;
-        if (random.IsEmpty) return;
+        if (length == 0) return [];
         byte[]? saved = null;
         try
         {
@@ -201,9 +214,9 @@ internal static partial class CheckpointStore
         catch (FormatException)
         {
         }
-        if (saved is null || saved.Length != random.Length)
-            throw new CliException($"{Path.Combine(Path.GetFullPath(folder), StateFile)}: error: not a valid checkpoint: \"randomState\" must hold the dropout generator's {random.Length} bytes (base64)");
-        saved.CopyTo(random);
+        if (saved is null || saved.Length != length)
+            throw new CliException($"{Path.Combine(Path.GetFullPath(folder), StateFile)}: error: not a valid checkpoint: \"randomState\" must hold the dropout generator's {length} bytes (base64)");
+        return saved;
     }
 
     /// <summary>Loads a safetensors weight file into a network; mismatches and corrupt files become <see cref="CliException"/>s.</summary>

@@ -6,6 +6,7 @@ using NetGen.Cli.Compilation;
 using NetGen.Cli.Data;
 using NetGen.Cli.Reports;
 using NetGen.Execution;
+using CompiledNetwork = NetGen.Cli.Compilation.CompiledNetwork;
 using NetGen.Training;
 
 namespace NetGen.Cli.Training;
@@ -28,16 +29,14 @@ internal sealed record TrainingOutcome(CheckpointState State, bool Interrupted);
 internal sealed class TrainingRun
 {
     private readonly ITrainableNetwork _network;
-    private readonly ITrainingAccess _access;
     private readonly CompiledNetwork _compiled;
     private readonly LabeledData _data;
     private readonly string _outFolder;
 
-    public TrainingRun(CompiledNetwork compiled, ITrainableNetwork network, ITrainingAccess access, LabeledData data, string outFolder)
+    public TrainingRun(CompiledNetwork compiled, ITrainableNetwork network, LabeledData data, string outFolder)
     {
         _compiled = compiled;
         _network = network;
-        _access = access;
         _data = data;
         _outFolder = outFolder;
     }
@@ -81,7 +80,7 @@ internal sealed class TrainingRun
             if (cancel.IsCancellationRequested)
             {
                 state = state with { Step = _network.StepCount, Partial = new PartialEpoch(done, lossSum, correct, seen, trainSeconds), LossReference = Fixed(monitor) };
-                CheckpointStore.Save(_outFolder, _network, _access, state);
+                CheckpointStore.Save(_outFolder, _network, state);
                 return new TrainingOutcome(state, Interrupted: true);
             }
 
@@ -93,7 +92,7 @@ internal sealed class TrainingRun
                 result.Loss, result.Accuracy, seen / Math.Max(trainSeconds, 1e-9), partial.Seconds + clock.Elapsed.TotalSeconds);
             state.Metrics.Add(metrics);
             state = state with { Epoch = epoch, Step = _network.StepCount, Partial = null, LossReference = Fixed(monitor) };
-            CheckpointStore.Save(_outFolder, _network, _access, state);
+            CheckpointStore.Save(_outFolder, _network, state);
             kept = new SavedCheckpoint(_outFolder, epoch, state.Step, Partial: false);
             MetricsFiles.Write(_outFolder, state.Metrics);
             Plots.WriteCurves(_outFolder, state.Metrics, _compiled.Name);

@@ -26,15 +26,9 @@ public static class NetworkEmitter
         for (int i = 0; i < classes.Length - 1; i++) w.Open("partial class " + classes[i]);
         string name = classes[classes.Length - 1];
         string bases = Execution.ExecutionMembers.BaseList(analysis);
-        if (target.IsPartialUserClass)
-        {
-            w.Open("partial class " + name + bases);
-        }
-        else
-        {
-            w.Line("/// <summary>The network '" + Xml(analysis.Network.Name) + "', generated from its .cnn file.</summary>");
-            w.Open(target.Accessibility + " sealed partial class " + name + bases);
-        }
+        WriteClassDoc(w, analysis, target.IsPartialUserClass ? null : "The network '" + Xml(analysis.Network.Name) + "', generated from its .cnn file.");
+        w.Line(GeneratedCode);
+        w.Open((target.IsPartialUserClass ? "" : target.Accessibility + " sealed ") + "partial class " + name + bases);
 
         NetworkMembers.Write(w, analysis);
 
@@ -43,6 +37,39 @@ public static class NetworkEmitter
         if (target.Namespace.Length > 0) w.Close();
         return new GeneratedSource(HintName(target), w.ToString());
     }
+
+    /// <summary>The attribute on every generated type: the generator's name and its assembly version.</summary>
+    internal static readonly string GeneratedCode =
+        "[global::System.CodeDom.Compiler.GeneratedCode(\"NetGen.Generator\", \"" +
+        typeof(NetworkEmitter).Assembly.GetName().Version!.ToString(3) + "\")]";
+
+    /// <summary>
+    /// The class's XML summary, so an IDE shows the network on hover: the layer table and the memory
+    /// lines of <see cref="SummaryWriter"/>, XML-escaped, in a <c>code</c> block that keeps the columns.
+    /// </summary>
+    private static void WriteClassDoc(IndentedWriter w, NetworkAnalysis analysis, string? first)
+    {
+        w.Line("/// <summary>");
+        if (first is not null) w.Line("/// " + first);
+        // The summary's header and totals in one line; then its layer table and memory lines as they are.
+        w.Line("/// " + Xml(analysis.Network.Name + ": " + analysis.Network.InputShape + " -> " + analysis.OutputShape + ", " +
+            Units.FormatCount(analysis.TotalParams) + " parameters, " + Units.FormatCount(analysis.TotalMacs) + " MACs per sample."));
+        w.Line("/// <code>");
+        bool blank = true;
+        foreach (var line in SummaryWriter.Write(analysis).TrimEnd('\n').Split('\n'))
+        {
+            if (IsHeaderOrTotal(line) || line.Length == 0 && blank) continue;
+            blank = line.Length == 0;
+            w.Line(blank ? "///" : "/// " + Xml(line));
+        }
+        w.Line("/// </code>");
+        w.Line("/// </summary>");
+    }
+
+    private static bool IsHeaderOrTotal(string line) =>
+        line.StartsWith("Network: ") || line.StartsWith("Input: ") || line.StartsWith("Output: ") ||
+        line.StartsWith("Total params: ") || line.StartsWith("Trainable params: ") ||
+        line.StartsWith("Non-trainable params: ") || line.StartsWith("Total MACs: ");
 
     /// <summary>"{Namespace}.{Class}.Network.g.cs", nested classes joined by '.'.</summary>
     public static string HintName(TargetClass target) => CSharp.HintPart(target.FullName) + ".Network.g.cs";

@@ -109,6 +109,7 @@ internal static class NetworkMembers
             /// The inference arena at batch 1: one block of <see cref="InferenceArenaBytes"/> bytes; each node's
             /// output starts at its <c>Offset_</c> constant (bytes). The input is the caller's and has no slot.
             /// </summary>
+            {{NetworkEmitter.GeneratedCode}}
             internal static class Plan
             {
                 /// <summary>Bytes of the inference arena (peak of live activations).</summary>

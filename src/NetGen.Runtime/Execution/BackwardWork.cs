@@ -8,17 +8,19 @@ namespace NetGen.Execution;
 /// A Conv2D layer's backward as two independent items for a <see cref="WorkerPool"/>: item 0
 /// computes the weight and bias gradients, item 1 the input gradient. Both read dY; each
 /// writes its own tensors, so two workers give exactly the sequential result. Offsets and
-/// lengths are fp32 elements of the network's one array (spans cannot cross threads).
+/// lengths are fp32 elements of the network's arena (spans cannot cross threads).
 /// </summary>
 public readonly struct ConvBackwardWork : IRangeWork
 {
-    private readonly float[] _memory;
+    private readonly NativeArena _memory;
     private readonly Conv2DDims _dims;
-    private readonly int _dW, _dWLength, _dB, _dBLength, _dY, _dYLength, _x, _xLength, _dX, _dXLength, _packed, _packedLength;
-    private readonly int _workspace, _workspaceLength;
+    private readonly long _dW, _dB, _dY, _x, _dX, _packed;
+    private readonly int _dWLength, _dBLength, _dYLength, _xLength, _dXLength, _packedLength;
+    private readonly long _workspace;
+    private readonly int _workspaceLength;
     private readonly bool _winograd;
 
-    /// <param name="memory">The network's array.</param>
+    /// <param name="memory">The network's arena.</param>
     /// <param name="dW">(K, C/G, R, S) weight gradient.</param>
     /// <param name="dWLength">Its length.</param>
     /// <param name="dB">(K) bias gradient, or -1 for none.</param>
@@ -35,9 +37,9 @@ public readonly struct ConvBackwardWork : IRangeWork
     /// <param name="workspaceLength">Its length (0 when it needs none).</param>
     /// <param name="dims">The convolution at the batch.</param>
     /// <param name="winograd">dX through <see cref="Conv2D.BackwardDataWinograd"/>, which overwrites it (the layer starts its input's gradient).</param>
-    public ConvBackwardWork(float[] memory, int dW, int dWLength, int dB, int dBLength, int dY, int dYLength,
-        int x, int xLength, int dX, int dXLength, int packed, int packedLength, int workspace, int workspaceLength, in Conv2DDims dims,
-        bool winograd = false)
+    public ConvBackwardWork(NativeArena memory, long dW, int dWLength, long dB, int dBLength, long dY, int dYLength,
+        long x, int xLength, long dX, int dXLength, long packed, int packedLength, long workspace, int workspaceLength,
+        in Conv2DDims dims, bool winograd = false)
     {
         (_workspace, _workspaceLength, _winograd) = (workspace, workspaceLength, winograd);
         _memory = memory;
@@ -49,7 +51,7 @@ public readonly struct ConvBackwardWork : IRangeWork
     /// <inheritdoc/>
     public void Execute(int worker, int start, int end)
     {
-        var m = _memory.AsSpan();
+        var m = _memory.View;
         var dY = m.Slice(_dY, _dYLength);
         for (int item = start; item < end; item++)
         {
@@ -73,11 +75,12 @@ public readonly struct ConvBackwardWork : IRangeWork
 /// <summary>A Dense layer's backward as two items, like <see cref="ConvBackwardWork"/>; dX reads the canonical weights.</summary>
 public readonly struct DenseBackwardWork : IRangeWork
 {
-    private readonly float[] _memory;
+    private readonly NativeArena _memory;
     private readonly DenseDims _dims;
-    private readonly int _dW, _dWLength, _dB, _dBLength, _dY, _dYLength, _x, _xLength, _dX, _dXLength, _w, _wLength;
+    private readonly long _dW, _dB, _dY, _x, _dX, _w;
+    private readonly int _dWLength, _dBLength, _dYLength, _xLength, _dXLength, _wLength;
 
-    /// <param name="memory">The network's array.</param>
+    /// <param name="memory">The network's arena.</param>
     /// <param name="dW">(K, C) weight gradient.</param>
     /// <param name="dWLength">Its length.</param>
     /// <param name="dB">(K) bias gradient, or -1 for none.</param>
@@ -91,8 +94,9 @@ public readonly struct DenseBackwardWork : IRangeWork
     /// <param name="w">(K, C) canonical weights.</param>
     /// <param name="wLength">Their length.</param>
     /// <param name="dims">The layer at the batch.</param>
-    public DenseBackwardWork(float[] memory, int dW, int dWLength, int dB, int dBLength, int dY, int dYLength,
-        int x, int xLength, int dX, int dXLength, int w, int wLength, in DenseDims dims)
+    public DenseBackwardWork(NativeArena memory, long dW, int dWLength, long dB, int dBLength, long dY, int dYLength,
+        long x, int xLength, long dX, int dXLength, long w, int wLength,
+        in DenseDims dims)
     {
         _memory = memory;
         _dims = dims;
@@ -103,7 +107,7 @@ public readonly struct DenseBackwardWork : IRangeWork
     /// <inheritdoc/>
     public void Execute(int worker, int start, int end)
     {
-        var m = _memory.AsSpan();
+        var m = _memory.View;
         var dY = m.Slice(_dY, _dYLength);
         for (int item = start; item < end; item++)
         {

@@ -7,8 +7,9 @@ namespace NetGen.Execution;
 /// them. An instance serves one call at a time: a call of a member that touches its memory while
 /// another thread is inside one throws an <see cref="InvalidOperationException"/> (nested calls on
 /// one thread are fine). Use one instance per thread, or <see cref="NetworkPool{TNetwork}"/>.
+/// An instance's memory lives outside the managed heap: dispose it to free that memory at once.
 /// </summary>
-public interface INetwork : IWorkerPredictor
+public interface INetwork : IDisposable
 {
     /// <summary>What the instance allocated memory for.</summary>
     ExecutionMode Mode { get; }
@@ -28,14 +29,8 @@ public interface INetwork : IWorkerPredictor
     /// <summary>Runs one sample.</summary>
     void Predict(ReadOnlySpan<float> input, Span<float> output);
 
-    /// <summary>Runs <paramref name="count"/> samples (split over the pool's workers after <see cref="UseWorkerPool"/> on an inference instance).</summary>
+    /// <summary>Runs <paramref name="count"/> samples (split over a pool's workers on a CPU instance given one: <see cref="ICpuExecution.UseWorkerPool"/>).</summary>
     void Predict(ReadOnlySpan<float> inputs, Span<float> outputs, int count);
-
-    /// <summary>
-    /// Runs batched Predict (inference) or each layer's backward halves (training) on the workers of
-    /// <paramref name="pool"/>, or on the calling thread when null; see the generated method for the memory it allocates.
-    /// </summary>
-    void UseWorkerPool(Threading.WorkerPool? pool);
 
     /// <summary>Copies a parameter tensor out, in PyTorch layout.</summary>
     void CopyParameter(string name, Span<float> destination);
@@ -65,8 +60,26 @@ public interface ITrainableNetwork : INetwork
     /// <summary>Optimizer hyperparameters, read at every step.</summary>
     TrainingSettings TrainingSettings { get; }
 
-    /// <summary>Optimizer steps taken.</summary>
+    /// <summary>Optimizer steps taken; <see cref="RestoreState"/> sets it.</summary>
     long StepCount { get; }
+
+    /// <summary>Floats of the optimizer state (SGD with momentum: 1 x the trainable parameters, Adam 2 x, plain SGD 0).</summary>
+    int OptimizerStateLength { get; }
+
+    /// <summary>Bytes of the dropout masks' random-stream state (0 without dropout).</summary>
+    int RandomStateLength { get; }
+
+    /// <summary>Copies the optimizer state out (exactly <see cref="OptimizerStateLength"/> floats), for a checkpoint.</summary>
+    void CopyOptimizerState(Span<float> destination);
+
+    /// <summary>Copies the dropout random-stream state out (exactly <see cref="RandomStateLength"/> bytes), for a checkpoint.</summary>
+    void CopyRandomState(Span<byte> destination);
+
+    /// <summary>
+    /// Restores a checkpoint's step count, optimizer state and random-stream state (as the copies gave them), so
+    /// training continues exactly as an uninterrupted run; the weights load through <see cref="INetwork.Load"/>.
+    /// </summary>
+    void RestoreState(long stepCount, ReadOnlySpan<float> optimizerState, ReadOnlySpan<byte> randomState);
 
     /// <summary>Largest batch one step takes (the declared batch size).</summary>
     int MaxBatch { get; }
@@ -91,4 +104,20 @@ public interface ITrainableNetwork : INetwork
 
     /// <summary>Copies the last step's gradient of a parameter tensor, in PyTorch layout.</summary>
     void CopyGradient(string name, Span<float> destination);
+}
+
+/// <summary>
+/// The CPU backend's execution options, beside the backend-neutral <see cref="INetwork"/>: a worker pool
+/// for batched Predict, single-sample convolution bands, and the training passes.
+/// </summary>
+public interface ICpuExecution
+{
+    /// <summary>
+    /// Runs batched Predict (inference) or the training passes on the workers of <paramref name="pool"/>, or on
+    /// the calling thread when null; an inference instance then allocates a copy of its arena per extra worker.
+    /// </summary>
+    void UseWorkerPool(Threading.WorkerPool? pool);
+
+    /// <summary>Bytes the workers' arena copies hold (0 without a pool, and on a training instance).</summary>
+    long WorkerAllocatedBytes { get; }
 }

@@ -44,6 +44,6 @@ public sealed unsafe partial class LayerBands
         /// <summary>Worker 0's scratch is the caller's; worker i's the same slot of its own memory.</summary>
         public Span<float> Workspace(LayerBands owner, int worker) => worker == 0
             ? new Span<float>(_workspace, _workspaceLength)
-            : owner._workerMemory[worker].AsSpan(owner._workspaceOffset, owner._workspaceFloats);
+            : owner.WorkerWorkspace(worker);
     }
 }

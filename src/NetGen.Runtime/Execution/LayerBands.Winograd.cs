@@ -197,7 +197,7 @@ public sealed unsafe partial class LayerBands
                 var bias = new ReadOnlySpan<float>(_bias, _biasLength);
                 Span<float> workspace = worker == 0
                     ? new Span<float>(_workspace, _workspaceLength)
-                    : _owner._workerMemory[worker].AsSpan(_owner._workspaceOffset, _owner._workspaceFloats);
+                    : _owner.WorkerWorkspace(worker);
                 if (_pooled)
                 {
                     // Pool rows [first / 2, next / 2) over the band's conv rows.

@@ -26,28 +26,28 @@ public sealed unsafe partial class LayerBands
     /// </summary>
     public const long DefaultMinimumMultiplyAdds = 1_000_000;
 
-    private readonly float[][] _workerMemory;
-    private readonly int _workspaceOffset;
+    private readonly NativeArena[] _workerMemory;
+    private readonly long _workspaceOffset;
     private readonly int _workspaceFloats;
 
     /// <param name="pool">The workers; the calling thread is worker 0.</param>
-    /// <param name="workerMemory">One array per worker (index 0: the instance's own), each holding the convolution scratch at <paramref name="workspaceOffset"/>.</param>
-    /// <param name="workspaceOffset">Where the scratch starts in every worker's array.</param>
+    /// <param name="workerMemory">One arena per worker (index 0: the instance's own), each holding the convolution scratch at <paramref name="workspaceOffset"/>.</param>
+    /// <param name="workspaceOffset">Where the scratch starts in every worker's arena.</param>
     /// <param name="workspaceFloats">Its length, at least <see cref="Conv2D.ForwardWorkspaceFloats"/> of every layer split.</param>
-    public LayerBands(WorkerPool pool, float[][] workerMemory, int workspaceOffset, int workspaceFloats)
+    public LayerBands(WorkerPool pool, NativeArena[] workerMemory, long workspaceOffset, int workspaceFloats)
     {
         ArgumentNullException.ThrowIfNull(pool);
         ArgumentNullException.ThrowIfNull(workerMemory);
         if (workerMemory.Length != pool.Workers)
         {
-            throw new ArgumentException($"LayerBands: {workerMemory.Length} worker arrays for a pool of {pool.Workers} workers.", nameof(workerMemory));
+            throw new ArgumentException($"LayerBands: {workerMemory.Length} worker arenas for a pool of {pool.Workers} workers.", nameof(workerMemory));
         }
         for (int i = 0; i < workerMemory.Length; i++)
         {
-            if (workerMemory[i] is null || workspaceOffset < 0 || (long)workspaceOffset + workspaceFloats > workerMemory[i].Length)
+            if (workerMemory[i] is null || workspaceOffset < 0 || workspaceFloats < 0 || workspaceOffset + workspaceFloats > workerMemory[i].Length)
             {
                 throw new ArgumentException(
-                    $"LayerBands: worker {i}'s array cannot hold the scratch [{workspaceOffset}, {(long)workspaceOffset + workspaceFloats}).", nameof(workerMemory));
+                    $"LayerBands: worker {i}'s arena cannot hold the scratch [{workspaceOffset}, {(long)workspaceOffset + workspaceFloats}).", nameof(workerMemory));
             }
         }
         Pool = pool;
@@ -256,6 +256,9 @@ public sealed unsafe partial class LayerBands
 
         private Span<float> Workspace(int worker) => worker == 0
             ? new Span<float>(_workspace, _workspaceLength)
-            : _owner._workerMemory[worker].AsSpan(_owner._workspaceOffset, _owner._workspaceFloats);
+            : _owner.WorkerWorkspace(worker);
     }
+
+    /// <summary>Worker <paramref name="worker"/>'s scratch: the same slot of its own arena.</summary>
+    private Span<float> WorkerWorkspace(int worker) => _workerMemory[worker].View.Slice(_workspaceOffset, _workspaceFloats);
 }

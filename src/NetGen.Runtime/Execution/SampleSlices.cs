@@ -11,8 +11,8 @@ namespace NetGen.Execution;
 public interface ISampleSlices
 {
     /// <summary>
-    /// Runs pass <paramref name="pass"/> (the generated code numbers them: 0 forward, 1 backward,
-    /// 2 the repack after a step; with batch norms that train, 3, 5, ... the later forward phases and
+    /// Runs pass <paramref name="pass"/> (<see cref="SampleSlices.Forward"/>, <see cref="SampleSlices.Backward"/>,
+    /// <see cref="SampleSlices.Repack"/>; with batch norms that train, 3, 5, ... the later forward phases and
     /// 4, 6, ... the later backward phases, each after the calling thread combined the slices'
     /// partials) over slice <paramref name="slice"/> of <paramref name="samples"/>
     /// samples: samples [slice x samples / slices, (slice + 1) x samples / slices); the repack
@@ -30,6 +30,15 @@ public interface ISampleSlices
 /// </summary>
 public static class SampleSlices
 {
+    /// <summary>The pass that runs a slice of the samples forward, saving every output.</summary>
+    public const int Forward = 0;
+
+    /// <summary>The pass that runs a slice's backward.</summary>
+    public const int Backward = 1;
+
+    /// <summary>The repack after an optimizer step: each slice packs a share of the layers (samples unused).</summary>
+    public const int Repack = 2;
+
     /// <summary>Runs every slice of pass <paramref name="pass"/> and returns when all are done.</summary>
     /// <param name="pool">The workers, or null for the calling thread alone.</param>
     /// <param name="network">The network.</param>

@@ -12,12 +12,14 @@ namespace NetGen.Execution;
 /// </summary>
 public readonly struct TransposedConvBackwardWork : IRangeWork
 {
-    private readonly float[] _memory;
+    private readonly NativeArena _memory;
     private readonly Conv2DTransposeDims _dims;
-    private readonly int _dW, _dWLength, _dB, _dBLength, _dY, _dYLength, _x, _xLength, _dX, _dXLength, _packed, _packedLength;
-    private readonly int _workspace, _workspaceLength;
+    private readonly long _dW, _dB, _dY, _x, _dX, _packed;
+    private readonly int _dWLength, _dBLength, _dYLength, _xLength, _dXLength, _packedLength;
+    private readonly long _workspace;
+    private readonly int _workspaceLength;
 
-    /// <param name="memory">The network's array.</param>
+    /// <param name="memory">The network's arena.</param>
     /// <param name="dW">(C, K, R, S) weight gradient.</param>
     /// <param name="dWLength">Its length.</param>
     /// <param name="dB">(K) bias gradient, or -1 for none.</param>
@@ -33,8 +35,9 @@ public readonly struct TransposedConvBackwardWork : IRangeWork
     /// <param name="workspace">BackwardData's scratch.</param>
     /// <param name="workspaceLength">Its length.</param>
     /// <param name="dims">The layer at the batch.</param>
-    public TransposedConvBackwardWork(float[] memory, int dW, int dWLength, int dB, int dBLength, int dY, int dYLength,
-        int x, int xLength, int dX, int dXLength, int packed, int packedLength, int workspace, int workspaceLength, in Conv2DTransposeDims dims)
+    public TransposedConvBackwardWork(NativeArena memory, long dW, int dWLength, long dB, int dBLength, long dY, int dYLength,
+        long x, int xLength, long dX, int dXLength, long packed, int packedLength, long workspace, int workspaceLength,
+        in Conv2DTransposeDims dims)
     {
         _memory = memory;
         _dims = dims;
@@ -46,7 +49,7 @@ public readonly struct TransposedConvBackwardWork : IRangeWork
     /// <inheritdoc/>
     public void Execute(int worker, int start, int end)
     {
-        var m = _memory.AsSpan();
+        var m = _memory.View;
         var dY = m.Slice(_dY, _dYLength);
         for (int item = start; item < end; item++)
         {

@@ -30,7 +30,7 @@ public class ExecutionEmitTests
         Assert.Empty(GeneratorTestHelper.Describe(run.CompilationDiagnostics));
         string code = run.Sources["App.Net.Network.g.cs"];
 
-        Assert.Contains("partial class Net : global::NetGen.Execution.ITrainableNetwork", code);
+        Assert.Contains("partial class Net : global::NetGen.Execution.CompiledTrainableNetwork", code);
         // One kernel call per layer and pass, no loop over layers: training runs three convolutions and
         // two pools; inference runs conv1 and conv2 each with its pool in one call, and conv3 through
         // LayerBands, which splits a large convolution over a pool given to UseWorkerPool. conv2 and conv3
@@ -52,7 +52,7 @@ public class ExecutionEmitTests
         Assert.Equal(6, Count(code, "global::NetGen.Kernels.Conv2D.PackWinograd("));
         Assert.Equal(2, Count(code, "global::NetGen.Kernels.Conv2D.BackwardDataWinograd("));
         Assert.Equal(0, Count(code, "global::NetGen.Kernels.Conv2D.BackwardData("));
-        Assert.Contains("partial class Net : global::NetGen.Execution.ITrainableNetwork, global::NetGen.Execution.ISampleSlices", code);
+        Assert.Contains("partial class Net : global::NetGen.Execution.CompiledTrainableNetwork, global::NetGen.Execution.ISampleSlices", code);
         Assert.Contains("Conv2DDims.Create(1, 28, 28, 1, 32, 3, 3, 1, 1, 0, 0, 0, 0, 1, 1, 1); // conv1", code);
         Assert.Contains("new(1, 576, 64); // dense_1", code);
         Assert.Contains("new(\"dense_1.weight\", 55744, new[] { 64, 576 }", code);
@@ -88,16 +88,16 @@ public class ExecutionEmitTests
     }
 
     [Theory]
-    [InlineData("Adam", "OptimizerStep.Adam(", "new(1e-3f)")]
-    [InlineData("Sgd", "OptimizerStep.Sgd(", "new(1e-2f)")]
-    [InlineData("None", "OptimizerStep.Sgd(", "new(1e-2f) { Momentum = 0f }")]
+    [InlineData("Adam", "OptimizerStep.Adam(", "(1e-3f)")]
+    [InlineData("Sgd", "OptimizerStep.Sgd(", "(1e-2f)")]
+    [InlineData("None", "OptimizerStep.Sgd(", "(1e-2f) { Momentum = 0f }")]
     public void The_declared_optimizer_steps_through_the_shared_update_rules(string optimizer, string call, string settings)
     {
         var run = GeneratorTestHelper.Run(Mnist.Replace("Batch = 64", "Batch = 64, Optimizer = OptimizerType." + optimizer));
         Assert.Empty(GeneratorTestHelper.Describe(run.CompilationDiagnostics));
         string code = run.Sources["App.Net.Network.g.cs"];
         Assert.Equal(1, Count(code, "global::NetGen.Execution." + call));
-        Assert.Contains("TrainingSettings TrainingSettings { get; } = " + settings + ";", code);
+        Assert.Contains("base(seed, mode, s_netgenLayout, new global::NetGen.Execution.TrainingSettings" + settings + ")", code);
     }
 
     [Fact]
@@ -124,7 +124,7 @@ public class ExecutionEmitTests
         }, GeneratorTestHelper.Describe(run.GeneratorDiagnostics));
         Assert.Empty(GeneratorTestHelper.Describe(run.CompilationDiagnostics.Where(d => d.Id != "NG0302")));
         string code = run.Sources["Net.Network.g.cs"];
-        Assert.Contains("partial class Net : global::NetGen.Execution.INetwork\n", code);
+        Assert.Contains("partial class Net : global::NetGen.Execution.CompiledNetwork\n", code);
         Assert.DoesNotContain("TrainStep", code);
     }
 
@@ -140,11 +140,11 @@ public class ExecutionEmitTests
         Assert.Empty(GeneratorTestHelper.Describe(run.GeneratorDiagnostics));
         Assert.Empty(GeneratorTestHelper.Describe(run.CompilationDiagnostics));
         string code = run.Sources["Net.Network.g.cs"];
-        Assert.Contains("partial class Net : global::NetGen.Execution.ITrainableNetwork, global::NetGen.Execution.ISampleSlices\n", code);
-        Assert.Contains("public int LabelsPerSample => 48;", code);
+        Assert.Contains("partial class Net : global::NetGen.Execution.CompiledTrainableNetwork, global::NetGen.Execution.ISampleSlices\n", code);
+        Assert.Contains("LabelsPerSample = 48, LabelGrid = \"8x6\", Classes = 4,", code);
         // Predict on a training instance: softmax over each pixel's 4 channels, then back to channels-first.
         Assert.Contains("Softmax.Forward(scores, scores, n * 48, 4);", code);
-        Assert.Contains("Layout.NhwcToNchw(o, scores, n, 4, 8, 6);", code);
+        Assert.Contains("Layout.NhwcToNchw(outputs, scores, n, 4, 8, 6);", code);
     }
 
     [Fact]

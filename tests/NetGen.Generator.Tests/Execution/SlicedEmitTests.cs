@@ -52,8 +52,8 @@ public class SlicedEmitTests
         // The frozen batch norm normalises with its running statistics on the slice's own scratch.
         Assert.Matches(@"// Frozen: its running statistics normalise in training too\.\s+global::NetGen\.Kernels\.BatchNorm\.ForwardInference\(m\.Slice\(\d+ \+ s \* 288, n \* 288\), .*m\.Slice\(scratch \+ \d+, 16\), n \* 36, 8, 1E-05f\);", code);
         Assert.Matches(@"BatchNorm\.BackwardInference\(.*m\.Slice\(scratch \+ \d+, 8\), n \* 36, 8, 1E-05f\);", code);
-        // One seed per training forward from _netgenRandom, then a stream per (layer, slice).
-        Assert.Contains("if (train) _netgenSliceSeed = ((ulong)_netgenRandom.NextUInt() << 32) | _netgenRandom.NextUInt();", code);
+        // One seed per training forward from the base's DropoutRandom, then a stream per (layer, slice).
+        Assert.Contains("if (train) _netgenSliceSeed = ((ulong)DropoutRandom.NextUInt() << 32) | DropoutRandom.NextUInt();", code);
         Assert.Equal(2, Count(code, "var random = new global::NetGen.Kernels.FastRandom(_netgenSliceSeed, "));
         Assert.Equal(2, Count(code, "ref random);"));
         Assert.DoesNotContain("ref _netgenRandom", code);

@@ -30,7 +30,7 @@ public class SpatialEmitTests
         CompiledCode.AssertClean(run.Output);
         string code = Assert.Single(run.Sources).Value;
 
-        Assert.Contains("partial class Spatial : global::NetGen.Execution.ITrainableNetwork", code);
+        Assert.Contains("partial class Spatial : global::NetGen.Execution.CompiledTrainableNetwork", code);
         // Inference and training forward: two of each call per layer (the separable layer's two halves, concat's two inputs).
         Assert.Equal(2, Count(code, "Kernels.Conv2DTranspose.Forward("));
         Assert.Equal(4, Count(code, "Kernels.Concat.Forward("));

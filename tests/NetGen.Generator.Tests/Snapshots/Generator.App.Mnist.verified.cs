@@ -3,7 +3,35 @@
 
 namespace App
 {
-    partial class Mnist : global::NetGen.Execution.ITrainableNetwork, global::NetGen.Execution.ISampleSlices
+    /// <summary>
+    /// Mnist: (1, 28, 28) -&gt; (10), 13,610 parameters, 62,192 MACs per sample.
+    /// <code>
+    /// Layer        Kind             Output shape  Params    MACs
+    /// ==========================================================
+    /// input        Input            (1, 28, 28)        0       0
+    /// conv1        Conv2D + ReLU    (8, 26, 26)       80  48,672
+    /// maxpool2d_1  MaxPool2D        (8, 13, 13)        0       0
+    /// flatten_1    Flatten          (1352)             0       0
+    /// dense_1      Dense + Softmax  (10)          13,530  13,520
+    /// ----------------------------------------------------------
+    ///
+    /// Memory (fp32, MB = 10^6 bytes):
+    /// Parameters: 54.4 KB
+    /// Inference peak: 5.4 KB activations + 54.4 KB parameters = 59.9 KB
+    /// Kernel buffers beside the plans (packed weights, scratch): 88.9 KB inference, 141.7 KB training
+    /// Training at batch 64 (adam):
+    ///   Inputs:             200.7 KB
+    ///   Activations:          1.7 MB
+    ///   Parameters:          54.4 KB
+    ///   Gradients:           54.4 KB
+    ///   Optimizer state:    108.9 KB
+    ///   Backward workspace:   1.7 MB
+    ///   Total:                3.9 MB
+    /// An instance allocates (plan + kernel buffers): 148.8 KB to predict, 4.0 MB to train
+    /// </code>
+    /// </summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("NetGen.Generator", "0.1.0")]
+    partial class Mnist : global::NetGen.Execution.CompiledTrainableNetwork, global::NetGen.Execution.ISampleSlices
     {
         /// <summary>Parameters (fp32 elements): trainable, frozen, and BatchNorm running statistics.</summary>
         public const long ParameterCount = 13610;
@@ -84,6 +112,7 @@ namespace App
         /// The inference arena at batch 1: one block of <see cref="InferenceArenaBytes"/> bytes; each node's
         /// output starts at its <c>Offset_</c> constant (bytes). The input is the caller's and has no slot.
         /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("NetGen.Generator", "0.1.0")]
         internal static class Plan
         {
             /// <summary>Bytes of the inference arena (peak of live activations).</summary>
@@ -115,347 +144,47 @@ namespace App
         private static readonly global::NetGen.Kernels.PoolDims s_netgenDims2 = global::NetGen.Kernels.PoolDims.Create(1, 26, 26, 8, 2, 2, 2, 2, 0, 0, 0, 0, false); // maxpool2d_1
         private static readonly global::NetGen.Kernels.DenseDims s_netgenDims4 = new(1, 1352, 10); // dense_1
 
-        private readonly float[] _netgenMemory;
-        private readonly global::NetGen.Execution.ExecutionMode _netgenMode;
-        // Claimed by every public member that touches _netgenMemory: a second thread's call throws.
-        private global::NetGen.Execution.CallGuard _netgenGuard;
+        /// <summary>The plan's figures the base class reads (fp32 elements): sizes for its checks, where its blocks sit.</summary>
+        private static readonly global::NetGen.Execution.NetworkLayout s_netgenLayout = new()
+        {
+            Name = "Mnist", InputShape = "(1, 28, 28)", OutputShape = "(10)",
+            InputSize = 784, OutputSize = 10, Parameters = s_netgenParameters, ParameterFloats = 13610,
+            InferenceFloats = (InferenceBytes + InferenceKernelBytes) / 4, BandWorkspaceOffset = 36748, BandWorkspaceFloats = 17,
+            TrainingFloats = (TrainingBytes + TrainingKernelBytes) / 4, MaxBatch = 64, LabelsPerSample = 1, Classes = 10,
+            GradientOffset = 13610, GradientFloats = 13610, OptimizerStateOffset = 27220, OptimizerStateFloats = 27220,
+        };
 
         /// <summary>
-        /// An inference instance: parameters initialised from <paramref name="seed"/> (He uniform for
-        /// layers followed by ReLU, Glorot uniform otherwise, biases 0; batch norms scale 1, shift 0,
-        /// running mean 0 and variance 1). Allocates
-        /// <see cref="InferenceBytes"/> + <see cref="InferenceKernelBytes"/> once; nothing afterwards.
+        /// An inference instance, parameters from <paramref name="seed"/> (He uniform before a ReLU, else Glorot; biases 0; batch
+        /// norms 1, 0, 0, 1): <see cref="InferenceBytes"/> + <see cref="InferenceKernelBytes"/>, allocated once as one native block.
         /// </summary>
-        /// <param name="seed">The same seed gives the same weights on every machine.</param>
         public Mnist(ulong seed) : this(seed, global::NetGen.Execution.ExecutionMode.Inference)
         {
         }
 
         /// <summary>
-        /// An instance for <paramref name="mode"/>: inference allocates <see cref="InferenceBytes"/> +
-        /// <see cref="InferenceKernelBytes"/>; training allocates <see cref="TrainingBytes"/> +
-        /// <see cref="TrainingKernelBytes"/> and also predicts. Parameters as <see cref="Mnist(ulong)"/>.
-        /// An instance serves one call at a time: a call while another thread is inside one throws an
-        /// <see cref="global::System.InvalidOperationException"/>; use one instance per thread, or a
-        /// <see cref="global::NetGen.Execution.NetworkPool{TNetwork}"/>.
+        /// An instance for <paramref name="mode"/>: training allocates <see cref="TrainingBytes"/> + <see cref="TrainingKernelBytes"/>
+        /// and also predicts.
+        /// Dispose frees the block at once; one call at a time (see <see cref="global::NetGen.Execution.CompiledNetwork"/>).
         /// </summary>
-        /// <param name="seed">Seed of the initial weights.</param>
-        /// <param name="mode">What to allocate memory for.</param>
-        public Mnist(ulong seed, global::NetGen.Execution.ExecutionMode mode)
+        public Mnist(ulong seed, global::NetGen.Execution.ExecutionMode mode) : base(seed, mode, s_netgenLayout, new global::NetGen.Execution.TrainingSettings(1e-3f))
         {
-            _netgenMode = mode;
-            bool training = mode == global::NetGen.Execution.ExecutionMode.Training;
-            _netgenMemory = global::NetGen.Execution.ExecutionMemory.Allocate(
-                training ? TrainingBytes + TrainingKernelBytes : InferenceBytes + InferenceKernelBytes, "Mnist", mode);
-            global::NetGen.Execution.ParameterStore.Initialize(global::System.MemoryExtensions.AsSpan(_netgenMemory, 0, 13610), s_netgenParameters, seed);
-            if (training)
-            {
-                NetgenPackTraining();
-            }
-            else
-            {
-                NetgenPackInference();
-            }
         }
 
-        /// <summary>What this instance allocated, in bytes: the plan's figure for its mode plus the kernel buffers.</summary>
-        public long AllocatedBytes => (long)_netgenMemory.Length * 4;
-
-        /// <summary>What this instance was allocated for.</summary>
-        public global::NetGen.Execution.ExecutionMode Mode => _netgenMode;
-
-        int global::NetGen.Execution.INetwork.InputSize => 784;
-
-        int global::NetGen.Execution.INetwork.OutputSize => 10;
-
-        global::System.ReadOnlySpan<global::NetGen.Execution.ParameterTensor> global::NetGen.Execution.INetwork.ParameterTable => s_netgenParameters;
-
-        /// <summary>
-        /// Runs one sample. <paramref name="input"/>: (1, 28, 28) as PyTorch orders it (channels, then rows,
-        /// then columns), 784 floats. <paramref name="output"/>: (10), 10 floats.
-        /// With one channel, channels-first and channels-last are the same order: the kernels read the input where it is. Allocates nothing. One call at a time per instance: a call while another thread is
-        /// inside one throws an <see cref="global::System.InvalidOperationException"/>.
-        /// </summary>
-        public void Predict(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
-        {
-            using var netgenCall = global::NetGen.Execution.CallGuard.Enter(ref _netgenGuard, "Mnist", "Predict");
-            if (input.Length != 784)
-                throw new global::System.ArgumentException($"Mnist.Predict: the input has {input.Length} floats; one sample (1, 28, 28) is 784.", nameof(input));
-            if (output.Length != 10)
-                throw new global::System.ArgumentException($"Mnist.Predict: the output has {output.Length} floats; one sample (10) is 10.", nameof(output));
-            if (_netgenMode == global::NetGen.Execution.ExecutionMode.Training)
-            {
-                NetgenPredictTraining(input, output, 1);
-                return;
-            }
-            NetgenPredictOne(input, output, _netgenMemory, _netgenBands);
-        }
-
-        /// <summary>One sample on <paramref name="memory"/> (the instance's, or a worker's copy of it); <paramref name="bands"/> splits large layers over the pool.</summary>
-        private void NetgenPredictOne(global::System.ReadOnlySpan<float> input, global::System.Span<float> output, float[] memory, global::NetGen.Execution.LayerBands? bands)
-        {
-            global::System.Span<float> m = memory;
-            NetgenForwardInference(input, m, bands);
-            m.Slice(14962, 10).CopyTo(output);
-        }
-
-        /// <summary>
-        /// Bytes each worker beyond the first holds for batched Predict on an inference instance given a pool by
-        /// <see cref="UseWorkerPool"/>: its own copy of the instance's memory (<see cref="InferenceBytes"/> +
-        /// <see cref="InferenceKernelBytes"/>: parameters, packed weights, activation arena and kernel scratch), so
-        /// every worker runs the batch-1 code on its own arena; a single sample's split convolutions use its scratch.
-        /// A pool of W workers adds (W - 1) x this, once.
-        /// </summary>
+        /// <summary>Bytes each extra worker of a pool given to an inference instance holds: a copy of its memory.</summary>
         public const long WorkerInferenceBytes = 148792;
 
-        private global::NetGen.Threading.WorkerPool? _netgenPool;
-        private float[][]? _netgenWorkerMemory;
-        private global::NetGen.Execution.LayerBands? _netgenBands;
-
-        /// <summary>
-        /// Runs work on <paramref name="pool"/>'s workers; null (the default) runs everything on the calling thread.
-        /// On an inference instance, batched <see cref="Predict(global::System.ReadOnlySpan{float}, global::System.Span{float}, int)"/> then
-        /// runs the batch-1 code per sample, a contiguous slice of the samples per worker, each worker on its own
-        /// memory: this call allocates (pool.Workers - 1) x <see cref="WorkerInferenceBytes"/> once (and frees them
-        /// when given null or a one-worker pool), and the outputs are bit-identical to sequential ones. A single sample
-        /// (Predict of one, or a batch of one) then runs each large convolution by bands of output rows, one band per
-        /// worker (<see cref="global::NetGen.Execution.LayerBands"/>), with the same outputs bit for bit. On a training instance, the training forward and backward run on the workers (fixed sample slices, or each layer's two backward halves), with the same results as on one thread.
-        /// The pool stays the caller's to dispose. Thread-safety: an instance still serves one call at a time (another
-        /// thread's call throws), and the pool must not run other work during its calls (a pool is not re-entrant).
-        /// </summary>
-        public void UseWorkerPool(global::NetGen.Threading.WorkerPool? pool)
+        /// <summary>Copies <paramref name="n"/> samples into the inputs region.</summary>
+        protected override void LoadInputs(global::System.ReadOnlySpan<float> inputs, int n)
         {
-            using var netgenCall = global::NetGen.Execution.CallGuard.Enter(ref _netgenGuard, "Mnist", "UseWorkerPool");
-            _netgenPool = pool;
-            int extra = pool is null || _netgenMode != global::NetGen.Execution.ExecutionMode.Inference ? 0 : pool.Workers - 1;
-            if (extra == 0)
-            {
-                _netgenWorkerMemory = null;
-                _netgenBands = null;
-                return;
-            }
-            if (_netgenWorkerMemory is null || _netgenWorkerMemory.Length != extra + 1)
-            {
-                var memory = new float[extra + 1][];
-                memory[0] = _netgenMemory;
-                for (int i = 1; i <= extra; i++)
-                    memory[i] = global::NetGen.Execution.ExecutionMemory.Allocate(WorkerInferenceBytes, "Mnist", global::NetGen.Execution.ExecutionMode.Inference);
-                _netgenWorkerMemory = memory;
-            }
-            _netgenBands = new global::NetGen.Execution.LayerBands(pool!, _netgenWorkerMemory, 36748, 17);
-            NetgenSyncWorkers();
-        }
-
-        /// <summary>Bytes the workers' copies hold: (pool.Workers - 1) x <see cref="WorkerInferenceBytes"/> on an inference instance given a pool, else 0.</summary>
-        public long WorkerAllocatedBytes => _netgenWorkerMemory is null ? 0 : (_netgenWorkerMemory.Length - 1) * WorkerInferenceBytes;
-
-        /// <summary>Copies the instance's parameters and packed weights to every worker's memory (after a change to them).</summary>
-        private void NetgenSyncWorkers()
-        {
-            if (_netgenWorkerMemory is not { } workers) return;
-            for (int i = 1; i < workers.Length; i++)
-                global::System.Array.Copy(_netgenMemory, workers[i], _netgenMemory.Length);
-        }
-
-        // Runs on a pool worker inside the caller's Predict, which holds the guard: it does not enter it.
-        void global::NetGen.Execution.IWorkerPredictor.PredictOnWorker(int worker, global::System.ReadOnlySpan<float> input, global::System.Span<float> output) =>
-            NetgenPredictOne(input, output, (_netgenWorkerMemory ?? throw new global::System.InvalidOperationException("Mnist has no worker memory: give UseWorkerPool a pool of several workers first."))[worker], null);
-
-        /// <summary>
-        /// Runs <paramref name="count"/> samples: <paramref name="inputs"/> holds count x 784
-        /// floats, <paramref name="outputs"/> count x 10, each sample laid out as <see cref="Predict(global::System.ReadOnlySpan{float}, global::System.Span{float})"/>
-        /// takes it. An inference instance runs them one at a time, on the calling thread, or split over the workers of
-        /// the pool given to <see cref="UseWorkerPool"/> (same outputs, bit for bit); a training
-        /// instance runs up to <see cref="TrainingBatch"/> at a time. Allocates nothing. One call at a time per instance:
-        /// a call while another thread is inside one throws an <see cref="global::System.InvalidOperationException"/>.
-        /// </summary>
-        public void Predict(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs, int count)
-        {
-            using var netgenCall = global::NetGen.Execution.CallGuard.Enter(ref _netgenGuard, "Mnist", "Predict");
-            if (count < 0)
-                throw new global::System.ArgumentOutOfRangeException(nameof(count), count, "The sample count cannot be negative.");
-            if (inputs.Length != (long)count * 784)
-                throw new global::System.ArgumentException($"Mnist.Predict: the inputs have {inputs.Length} floats; {count} samples (1, 28, 28) are {(long)count * 784}.", nameof(inputs));
-            if (outputs.Length != (long)count * 10)
-                throw new global::System.ArgumentException($"Mnist.Predict: the outputs have {outputs.Length} floats; {count} samples (10) are {(long)count * 10}.", nameof(outputs));
-            if (_netgenMode == global::NetGen.Execution.ExecutionMode.Training)
-            {
-                NetgenPredictTraining(inputs, outputs, count);
-                return;
-            }
-            if (_netgenWorkerMemory is not null && count > 1)
-            {
-                global::NetGen.Execution.ParallelPredict.Run(_netgenPool!, this, inputs, outputs, count, 784, 10);
-                return;
-            }
-            for (int i = 0; i < count; i++)
-            {
-                NetgenPredictOne(inputs.Slice(i * 784, 784), outputs.Slice(i * 10, 10), _netgenMemory, _netgenBands);
-            }
-        }
-
-        private long _netgenSteps;
-        private int _netgenPendingBatches;
-        private long _netgenPendingCount;
-
-        /// <summary>
-        /// Optimizer hyperparameters (Adam (AdamW with DecoupledWeightDecay), the declared optimizer's updates exactly as PyTorch
-        /// defines them), an optional learning-rate schedule and an ignore label; read at every step.
-        /// </summary>
-        public global::NetGen.Execution.TrainingSettings TrainingSettings { get; } = new(1e-3f);
-
-        /// <summary>Optimizer steps taken.</summary>
-        public long StepCount => _netgenSteps;
-
-        int global::NetGen.Execution.ITrainableNetwork.MaxBatch => 64;
-
-        /// <summary>Labels per sample: 1 (a class-score vector).</summary>
-        public int LabelsPerSample => 1;
-
-        /// <summary>
-        /// One training step: forward saving every activation, softmax cross-entropy against
-        /// <paramref name="labels"/> (one class index per sample), backward, and one update with
-        /// <see cref="TrainingSettings"/>. <paramref name="inputs"/> holds the samples laid out as
-        /// <see cref="Predict(global::System.ReadOnlySpan{float}, global::System.Span{float})"/> takes them. Any number of samples
-        /// (at least one): more than <see cref="TrainingBatch"/> run as micro-batches whose gradients add up to the
-        /// whole batch's (see <see cref="AccumulateGradients"/>). Returns the mean loss (before the update), the
-        /// samples classified right and the samples counted (labels equal to <see cref="global::NetGen.Execution.TrainingSettings.IgnoreLabel"/> are left out).
-        /// Needs an instance made with <see cref="global::NetGen.Execution.ExecutionMode.Training"/>. Allocates nothing.
-        /// </summary>
-        public global::NetGen.Execution.TrainResult TrainStep(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels)
-        {
-            using var netgenCall = global::NetGen.Execution.CallGuard.Enter(ref _netgenGuard, "Mnist", "TrainStep");
-            var result = ComputeGradients(inputs, labels);
-            NetgenStep();
-            return result;
-        }
-
-        /// <summary>
-        /// Forward, loss and backward without updating the parameters: afterwards <see cref="CopyGradient"/>
-        /// reads the gradient of the mean loss over every counted label. Same arguments as <see cref="TrainStep"/>.
-        /// </summary>
-        public global::NetGen.Execution.TrainResult ComputeGradients(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels)
-        {
-            using var netgenCall = global::NetGen.Execution.CallGuard.Enter(ref _netgenGuard, "Mnist", "ComputeGradients");
-            NetgenRequireNothingPending();
-            global::System.Span<float> m = _netgenMemory;
-            m.Slice(13610, 13610).Clear();
-            var totals = NetgenAccumulate(inputs, labels);
-            NetgenAverageGradients(totals.Counted);
-            return totals.ToResult();
-        }
-
-        /// <summary>
-        /// Adds the gradient of <paramref name="inputs"/>' loss to the gradients accumulated since the last
-        /// <see cref="ApplyGradients"/>, without updating: gradient accumulation over micro-batches of any size
-        /// (larger ones run <see cref="TrainingBatch"/> at a time). <see cref="ApplyGradients"/> then takes one step
-        /// with the mean over every label counted, the same step (within float rounding) as one
-        /// <see cref="TrainStep"/> over all the samples. Layers that mix samples make micro-batches differ by
-        /// nature: Dropout draws its masks per micro-batch, and batch normalisation would normalise
-        /// each micro-batch with its own statistics. Returns this call's mean loss and counts. Allocates nothing.
-        /// </summary>
-        public global::NetGen.Execution.TrainResult AccumulateGradients(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels)
-        {
-            using var netgenCall = global::NetGen.Execution.CallGuard.Enter(ref _netgenGuard, "Mnist", "AccumulateGradients");
-            NetgenRequireTraining();
-            global::System.Span<float> m = _netgenMemory;
-            if (_netgenPendingBatches == 0) m.Slice(13610, 13610).Clear();
-            var totals = NetgenAccumulate(inputs, labels);
-            _netgenPendingBatches++;
-            _netgenPendingCount += totals.Counted;
-            return totals.ToResult();
-        }
-
-        /// <summary>
-        /// One update with the mean gradient of everything <see cref="AccumulateGradients"/> added since the last
-        /// step (a label ignored everywhere contributes nothing); <see cref="CopyGradient"/> then reads that mean.
-        /// </summary>
-        /// <exception cref="global::System.InvalidOperationException">Nothing was accumulated since the last step.</exception>
-        public void ApplyGradients()
-        {
-            using var netgenCall = global::NetGen.Execution.CallGuard.Enter(ref _netgenGuard, "Mnist", "ApplyGradients");
-            NetgenRequireTraining();
-            if (_netgenPendingBatches == 0)
-                throw new global::System.InvalidOperationException("Mnist.ApplyGradients: no gradients accumulated since the last step; call AccumulateGradients first.");
-            long count = _netgenPendingCount;
-            _netgenPendingBatches = 0;
-            _netgenPendingCount = 0;
-            NetgenAverageGradients(count);
-            NetgenStep();
-        }
-
-        /// <summary>
-        /// Mean loss and correct count over any number of labelled samples, <see cref="TrainingBatch"/> at a time,
-        /// without touching parameters or gradients (accumulated gradients stay). Labels and ignore label as
-        /// <see cref="TrainStep"/>. Needs a training instance. Allocates nothing.
-        /// </summary>
-        public global::NetGen.Execution.TrainResult Evaluate(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels)
-        {
-            using var netgenCall = global::NetGen.Execution.CallGuard.Enter(ref _netgenGuard, "Mnist", "Evaluate");
-            NetgenRequireTraining();
-            if (labels.Length % 1 != 0 || inputs.Length != (long)(labels.Length / 1) * 784)
-                throw new global::System.ArgumentException($"Mnist.Evaluate: {labels.Length} labels and {inputs.Length} input floats do not describe whole samples (1 labels and 784 floats each).", nameof(inputs));
-            int samples = labels.Length / 1;
-            var totals = default(global::NetGen.Execution.LossTotals);
-            for (int start = 0; start < samples; start += 64)
-            {
-                int n = global::System.Math.Min(64, samples - start);
-                NetgenLoadInputs(inputs.Slice(start * 784, n * 784), n);
-                NetgenForwardTraining(n, false);
-                totals += NetgenLoss(labels.Slice(start * 1, n * 1), n, start);
-            }
-            return totals.ToResult();
-        }
-
-        /// <summary>Copies the gradient of parameter <paramref name="name"/> (of the last ComputeGradients, TrainStep or ApplyGradients) into <paramref name="destination"/>, in PyTorch layout.</summary>
-        public void CopyGradient(string name, global::System.Span<float> destination)
-        {
-            using var netgenCall = global::NetGen.Execution.CallGuard.Enter(ref _netgenGuard, "Mnist", "CopyGradient");
-            NetgenRequireTraining();
-            var tensor = global::NetGen.Execution.ParameterStore.Find(s_netgenParameters, name);
-            if (!tensor.Trainable)
-                throw new global::System.InvalidOperationException($"Mnist: {name} is frozen and has no gradient.");
-            global::NetGen.Execution.ParameterStore.CopyOut(destination, global::System.MemoryExtensions.AsSpan(_netgenMemory, 13610), tensor.GradientOffset, tensor);
-        }
-
-        private void NetgenRequireTraining()
-        {
-            if (_netgenMode != global::NetGen.Execution.ExecutionMode.Training)
-                throw new global::System.InvalidOperationException("Mnist was made for inference; make it with ExecutionMode.Training to train.");
-        }
-
-        private void NetgenRequireNothingPending()
-        {
-            NetgenRequireTraining();
-            if (_netgenPendingBatches != 0)
-                throw new global::System.InvalidOperationException("Mnist: gradients from AccumulateGradients wait for ApplyGradients; TrainStep and ComputeGradients would discard them.");
-        }
-
-        /// <summary>Forward, loss and backward over every sample, a training batch at a time, adding the summed loss's gradient to the gradient block.</summary>
-        private global::NetGen.Execution.LossTotals NetgenAccumulate(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels)
-        {
-            if (labels.Length == 0 || labels.Length % 1 != 0)
-                throw new global::System.ArgumentException($"Mnist: training needs one class index per sample, for at least one sample; there are {labels.Length} labels.", nameof(labels));
-            int samples = labels.Length / 1;
-            if (inputs.Length != (long)samples * 784)
-                throw new global::System.ArgumentException($"Mnist: {samples} samples' labels need {(long)samples * 784} input floats; the inputs have {inputs.Length}.", nameof(inputs));
-            global::NetGen.Execution.SoftmaxLoss.CheckLabels(labels, 10, TrainingSettings.IgnoreLabel, "Mnist");
-            var totals = default(global::NetGen.Execution.LossTotals);
-            for (int start = 0; start < samples; start += 64)
-            {
-                int n = global::System.Math.Min(64, samples - start);
-                NetgenLoadInputs(inputs.Slice(start * 784, n * 784), n);
-                NetgenForwardTraining(n, true);
-                totals += NetgenLoss(labels.Slice(start * 1, n * 1), n, start);
-                NetgenBackward(n);
-            }
-            return totals;
+            var m = Arena;
+            inputs.CopyTo(m.Slice(54440, n * 784));
         }
 
         /// <summary>Softmax cross-entropy of the saved logits of n samples: sums, and the summed loss's gradient at the logits of each of the 2 sample slices.</summary>
-        private global::NetGen.Execution.LossTotals NetgenLoss(global::System.ReadOnlySpan<int> labels, int n, int firstSample)
+        protected override global::NetGen.Execution.LossTotals Loss(global::System.ReadOnlySpan<int> labels, int n, int firstSample)
         {
-            global::System.Span<float> m = _netgenMemory;
+            var m = Arena;
             var totals = default(global::NetGen.Execution.LossTotals);
             for (int slice = 0; slice < 2; slice++)
             {
@@ -468,115 +197,35 @@ namespace App
             return totals;
         }
 
-        /// <summary>The summed gradient over <paramref name="count"/> labels divided into the mean's.</summary>
-        private void NetgenAverageGradients(long count)
+        /// <summary>One Adam (AdamW with DecoupledWeightDecay) update, as PyTorch defines it, then the repack of the weights the kernels read.</summary>
+        protected override void OptimizerStep(long step)
         {
-            global::System.Span<float> m = _netgenMemory;
-            if (count > 1) global::NetGen.Execution.ExecutionOps.Scale(m.Slice(13610, 13610), (float)(1.0 / count));
+            var m = Arena;
+            global::NetGen.Execution.OptimizerStep.Adam(m.Slice(0, 13610), m.Slice(13610, 13610), m.Slice(27220, 27220), s_netgenParameters, TrainingSettings, step, "Mnist");
+            global::NetGen.Execution.SampleSlices.Run(Pool, this, global::NetGen.Execution.SampleSlices.Repack, 2, 2);
         }
 
-        private void NetgenStep()
+        /// <summary>Predict's outputs of the <paramref name="n"/> samples the training forward just ran: the logits through the final softmax.</summary>
+        protected override void TrainingOutputs(global::System.Span<float> outputs, int n)
         {
-            _netgenSteps++;
-            global::System.Span<float> m = _netgenMemory;
-            global::NetGen.Execution.OptimizerStep.Adam(m.Slice(0, 13610), m.Slice(13610, 13610), m.Slice(27220, 27220), s_netgenParameters, TrainingSettings, _netgenSteps, "Mnist");
-            global::NetGen.Execution.SampleSlices.Run(_netgenPool, this, 2, 2, 2);
+            var m = Arena;
+            var scores = m.Slice(537256, n * 10);
+            global::NetGen.Kernels.Softmax.Forward(scores, scores, n * 1, 10);
+            scores.CopyTo(outputs);
         }
 
-        private void NetgenLoadInputs(global::System.ReadOnlySpan<float> inputs, int n)
+        /// <summary>Packs the weights for the batch-1 kernels.</summary>
+        protected override void PackInference()
         {
-            global::System.Span<float> m = _netgenMemory;
-            inputs.CopyTo(m.Slice(54440, n * 784));
-        }
-
-        /// <summary>Predict on a training instance: up to a training batch at a time through the training forward.</summary>
-        private void NetgenPredictTraining(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs, int count)
-        {
-            for (int start = 0; start < count; start += 64)
-            {
-                int n = global::System.Math.Min(64, count - start);
-                NetgenLoadInputs(inputs.Slice(start * 784, n * 784), n);
-                NetgenForwardTraining(n, false);
-                global::System.Span<float> m = _netgenMemory;
-                var o = outputs.Slice(start * 10, n * 10);
-                var scores = m.Slice(537256, n * 10);
-                global::NetGen.Kernels.Softmax.Forward(scores, scores, n * 1, 10);
-                scores.CopyTo(o);
-            }
-        }
-
-        /// <summary>Copies the parameter tensor <paramref name="name"/> ("conv1.weight") into <paramref name="destination"/>, in PyTorch layout.</summary>
-        public void CopyParameter(string name, global::System.Span<float> destination)
-        {
-            using var netgenCall = global::NetGen.Execution.CallGuard.Enter(ref _netgenGuard, "Mnist", "CopyParameter");
-            var tensor = global::NetGen.Execution.ParameterStore.Find(s_netgenParameters, name);
-            global::NetGen.Execution.ParameterStore.CopyOut(destination, _netgenMemory, tensor.Offset, tensor);
-        }
-
-        /// <summary>Sets the parameter tensor <paramref name="name"/> from <paramref name="source"/>, in PyTorch layout, and repacks.</summary>
-        public void SetParameter(string name, global::System.ReadOnlySpan<float> source)
-        {
-            using var netgenCall = global::NetGen.Execution.CallGuard.Enter(ref _netgenGuard, "Mnist", "SetParameter");
-            var tensor = global::NetGen.Execution.ParameterStore.Find(s_netgenParameters, name);
-            global::NetGen.Execution.ParameterStore.CopyIn(_netgenMemory, tensor.Offset, source, tensor);
-            NetgenRepack();
-        }
-
-        /// <summary>
-        /// Sets every parameter tensor named in <paramref name="values"/> (PyTorch layouts, as <see cref="SetParameter"/>)
-        /// and repacks once. An unknown name or a wrong length throws before anything changes.
-        /// </summary>
-        public void SetParameters(global::System.Collections.Generic.IReadOnlyDictionary<string, float[]> values)
-        {
-            using var netgenCall = global::NetGen.Execution.CallGuard.Enter(ref _netgenGuard, "Mnist", "SetParameters");
-            global::NetGen.Execution.ParameterStore.CopyAllIn(_netgenMemory, s_netgenParameters, values);
-            NetgenRepack();
-        }
-
-        /// <summary>
-        /// Saves every parameter to <paramref name="path"/> as safetensors, atomically: names from the layers
-        /// ("conv1.weight"), PyTorch layouts (conv (K, C/G, R, S), dense (out, in), a Dense after a Flatten in
-        /// PyTorch's channels-first flatten order).
-        /// </summary>
-        public void Save(string path)
-        {
-            using var netgenCall = global::NetGen.Execution.CallGuard.Enter(ref _netgenGuard, "Mnist", "Save");
-            global::NetGen.Execution.NetworkWeights.Save(this, path);
-        }
-
-        /// <summary>
-        /// Loads a safetensors file holding exactly this network's tensors (as <see cref="Save"/> writes them);
-        /// otherwise changes nothing and throws a <see cref="global::NetGen.Weights.WeightMismatchException"/> listing every mismatch.
-        /// </summary>
-        public void Load(string path)
-        {
-            using var netgenCall = global::NetGen.Execution.CallGuard.Enter(ref _netgenGuard, "Mnist", "Load");
-            global::NetGen.Execution.NetworkWeights.Load(this, path);
-        }
-
-        private void NetgenRepack()
-        {
-            if (_netgenMode == global::NetGen.Execution.ExecutionMode.Training)
-            {
-                NetgenPackTraining();
-            }
-            else
-            {
-                NetgenPackInference();
-                NetgenSyncWorkers();
-            }
-        }
-
-        private void NetgenPackInference()
-        {
-            global::System.Span<float> m = _netgenMemory;
+            var m = Arena;
             global::NetGen.Kernels.Conv2D.Pack(m.Slice(14972, 144), m.Slice(0, 72), in s_netgenDims1);
             global::NetGen.Kernels.Dense.Pack(m.Slice(15116, 21632), m.Slice(80, 13520), in s_netgenDims4);
         }
 
-        /// <summary>One sample through every layer on <paramref name="m"/> (the instance's memory or a worker's copy); <paramref name="x"/> is the input channels-last; <paramref name="bands"/> (or null) splits large layers over a pool.</summary>
-        private void NetgenForwardInference(global::System.ReadOnlySpan<float> x, global::System.Span<float> m, global::NetGen.Execution.LayerBands? bands)
+        /// <summary>One sample (1, 28, 28) -> (10) through every layer on <paramref name="m"/> (the instance's arena or a worker's copy); with one channel, channels-first and channels-last are the same order: the kernels read the input where it is.</summary>
+        protected override void PredictOne(global::System.ReadOnlySpan<float> input, global::System.Span<float> output, global::NetGen.Execution.ArenaView m, global::NetGen.Execution.LayerBands? bands)
         {
+            var x = input;
             // conv1: Conv2D + ReLU (1, 28, 28) -> (8, 26, 26)
             // Fused with maxpool2d_1: the convolution's rows each pool row reads are computed into scratch and pooled, never stored whole.
             global::NetGen.Kernels.Conv2D.ForwardMaxPool(m.Slice(13610, 1352), x, m.Slice(14972, 144), m.Slice(72, 8), m.Slice(36765, 433), in s_netgenDims1, in s_netgenDims2, global::NetGen.Activation.ReLU, 0f);
@@ -587,11 +236,13 @@ namespace App
             // dense_1: Dense + Softmax (1352) -> (10)
             global::NetGen.Kernels.Dense.Forward(m.Slice(14962, 10), m.Slice(13610, 1352), m.Slice(15116, 21632), m.Slice(13600, 10), in s_netgenDims4, global::NetGen.Activation.None, 0f);
             global::NetGen.Kernels.Softmax.Forward(m.Slice(14962, 10), m.Slice(14962, 10), 1, 10);
+            m.Slice(14962, 10).CopyTo(output);
         }
 
-        private void NetgenPackTraining()
+        /// <summary>Packs the weights for the training kernels.</summary>
+        protected override void PackTraining()
         {
-            global::System.Span<float> m = _netgenMemory;
+            var m = Arena;
             global::NetGen.Kernels.Conv2D.Pack(m.Slice(970536, 144), m.Slice(0, 72), in s_netgenDims1);
             global::NetGen.Kernels.Dense.Pack(m.Slice(970680, 21632), m.Slice(80, 13520), in s_netgenDims4);
         }
@@ -600,17 +251,17 @@ namespace App
         /// A batch of <paramref name="n"/> samples, already in the inputs region, through every layer, saving each
         /// output: 2 slices of the samples, a worker each on a pool (no layer draws masks, so <paramref name="train"/> changes nothing).
         /// </summary>
-        private void NetgenForwardTraining(int n, bool train) =>
-            global::NetGen.Execution.SampleSlices.Run(_netgenPool, this, 0, 2, n);
+        protected override void ForwardTraining(int n, bool train) =>
+            global::NetGen.Execution.SampleSlices.Run(Pool, this, 0, 2, n);
 
         /// <summary>
         /// Backward over the batch from the logits' gradient, 2 slices of the samples: the first slice's parameter
         /// gradients accumulate into the gradient block, each later slice's into its own block, added in slice order.
         /// </summary>
-        private void NetgenBackward(int n)
+        protected override void Backward(int n)
         {
-            global::NetGen.Execution.SampleSlices.Run(_netgenPool, this, 1, 2, n);
-            global::System.Span<float> m = _netgenMemory;
+            global::NetGen.Execution.SampleSlices.Run(Pool, this, 1, 2, n);
+            var m = Arena;
             for (int slice = 1; slice < 2; slice++)
                 if (global::NetGen.Execution.SampleSlices.HasSamples(slice, 2, n))
                     global::NetGen.Execution.ExecutionOps.AddInto(m.Slice(13610, 13610), m.Slice(978753 + slice * 13610, 13610));
@@ -634,7 +285,7 @@ namespace App
         /// <summary>Slice <paramref name="slice"/>'s share of the repack after a step (the layers' packed floats balanced over the slices).</summary>
         private void NetgenPackSlice(int slice)
         {
-            global::System.Span<float> m = _netgenMemory;
+            var m = Arena;
             switch (slice)
             {
                 case 0: // 21632 packed floats
@@ -653,8 +304,8 @@ namespace App
         /// <summary>Samples [s, s + n) of the batch through every layer, saving each output; <paramref name="slice"/> picks the scratch.</summary>
         private void NetgenForwardSlice(int s, int n, int slice)
         {
-            global::System.Span<float> m = _netgenMemory;
-            int scratch = 992329 + slice * 17;
+            var m = Arena;
+            long scratch = 992329 + slice * 17;
             // conv1: Conv2D + ReLU (1, 28, 28) -> (8, 26, 26)
             global::NetGen.Kernels.Conv2D.Forward(m.Slice(104616 + s * 5408, n * 5408), m.Slice(54440 + s * 784, n * 784), m.Slice(970536, 144), m.Slice(72, 8), m.Slice(scratch, 17), s_netgenDims1 with { N = n }, global::NetGen.Activation.ReLU, 0f);
             // maxpool2d_1: MaxPool2D (8, 26, 26) -> (8, 13, 13)
@@ -669,9 +320,9 @@ namespace App
         /// <summary>Backward of samples [s, s + n): parameter gradients accumulate into slice <paramref name="slice"/>'s block (cleared first unless it is the gradient block).</summary>
         private void NetgenBackwardSlice(int s, int n, int slice)
         {
-            global::System.Span<float> m = _netgenMemory;
-            int scratch = 992329 + slice * 17;
-            int g = slice == 0 ? 13610 : 978753 + slice * 13610;
+            var m = Arena;
+            long scratch = 992329 + slice * 17;
+            long g = slice == 0 ? 13610 : 978753 + slice * 13610;
             if (slice > 0) m.Slice(g, 13610).Clear();
             // dense_1: Dense + Softmax
             // dY is already the gradient at the logits (softmax cross-entropy).

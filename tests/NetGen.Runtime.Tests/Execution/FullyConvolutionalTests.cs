@@ -109,7 +109,7 @@ public class FullyConvolutionalTests
         public ReadOnlySpan<ParameterTensor> ParameterTable => _table;
         public void Predict(ReadOnlySpan<float> input, Span<float> output) => throw new NotSupportedException();
         public void Predict(ReadOnlySpan<float> inputs, Span<float> outputs, int count) => throw new NotSupportedException();
-        public void UseWorkerPool(NetGen.Threading.WorkerPool? pool) => throw new NotSupportedException();
+        public void Dispose() { }
         public void CopyParameter(string name, Span<float> destination) => throw new NotSupportedException();
         public void SetParameter(string name, ReadOnlySpan<float> source) => throw new NotSupportedException();
         public void SetParameters(IReadOnlyDictionary<string, float[]> values) => throw new NotSupportedException();

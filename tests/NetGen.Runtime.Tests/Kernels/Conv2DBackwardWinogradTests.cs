@@ -71,8 +71,10 @@ public class Conv2DBackwardWinogradTests
         x.CopyTo(memory, oX);
         winograd.CopyTo(memory, oW);
         Array.Fill(memory, 7f, oDx, xLength); // overwritten
-        var work = new ConvBackwardWork(memory, 0, dw, oDb, d.K, oDy, dyLength, oX, xLength, oDx, xLength, oW, winograd.Length, oWs, ws, d, winograd: true);
+        using var arena = Arenas.From(memory);
+        var work = new ConvBackwardWork(arena, 0, dw, oDb, d.K, oDy, dyLength, oX, xLength, oDx, xLength, oW, winograd.Length, oWs, ws, d, winograd: true);
         work.Execute(0, 1, 2);
+        memory = Arenas.ToArray(arena);
         Assert.All(memory[..oDy], v => Assert.Equal(0f, v));
         var expected = new float[xLength];
         Conv2D.BackwardData(expected, dY, packed, new float[Conv2D.BackwardDataWorkspaceFloats(d)], d);

@@ -50,7 +50,7 @@ public class Conv2DPixelTilesChannelsTests
     public void Bands_split_by_channels_where_tiles_share_worse_or_weights_outweigh_the_input()
     {
         using var pool = new WorkerPool(2);
-        var bands = new LayerBands(pool, [new float[16], new float[16]], 0, 16);
+        var bands = new LayerBands(pool, Arenas.Of(16, 16), 0, 16);
         // ResNet-18 stage 4, 7x7: 7 tiles split 4 against 3; 16 channel pairs split 8 and 8.
         var stage4 = Conv2DDims.Create(1, 7, 7, 512, 512, 3, 3, 1, 1, 1, 1, 1, 1);
         Assert.True(bands.SplitsByChannels(stage4));

@@ -159,7 +159,7 @@ public class LayerBandsElementwiseTests
 
     /// <summary>Bands over the pool with a small scratch (the pools and adds use none).</summary>
     private static LayerBands Bands(WorkerPool pool, int minimumElements) =>
-        new(pool, Enumerable.Range(0, pool.Workers).Select(_ => new float[16]).ToArray(), 0, 16) { MinimumElements = minimumElements };
+        new(pool, Arenas.Of(Enumerable.Repeat(16, pool.Workers).ToArray()), 0, 16) { MinimumElements = minimumElements };
 
     private static int[] Bits(float[] values) => Array.ConvertAll(values, BitConverter.SingleToInt32Bits);
 }

@@ -54,10 +54,10 @@ public class LayerBandsTests
 
         using var pool = new WorkerPool(workers);
         var (bands, memory, offset, floats) = Bands(pool, d);
-        var before = memory.Select(a => (float[])a.Clone()).ToArray();
+        var before = Arenas.ToArrays(memory);
         var actual = new float[expected.Length];
         Array.Fill(actual, float.NaN); // every band must write all of its rows
-        LayerBands.Conv2DForward(bands, actual, x, packed, b, memory[0].AsSpan(offset, floats), d, t.Act, 0.1f);
+        LayerBands.Conv2DForward(bands, actual, x, packed, b, memory[0].View.Slice(offset, floats), d, t.Act, 0.1f);
 
         // By 8-pixel tiles or 32-channel pairs where the pixel-tile kernel runs the layer, else by rows.
         int units = !Conv2D.SuitsPixelTiles(d) ? d.P : bands.SplitsByChannels(d) ? d.K / 32 : (d.P * d.Q + 7) / 8;
@@ -66,8 +66,8 @@ public class LayerBandsTests
         // Each worker wrote only its own scratch.
         for (int i = 0; i < workers; i++)
         {
-            Assert.Equal(before[i][..offset], memory[i][..offset]);
-            Assert.Equal(before[i][(offset + floats)..], memory[i][(offset + floats)..]);
+            Assert.Equal(before[i][..offset], Arenas.ToArray(memory[i])[..offset]);
+            Assert.Equal(before[i][(offset + floats)..], Arenas.ToArray(memory[i])[(offset + floats)..]);
         }
     }
 
@@ -89,7 +89,7 @@ public class LayerBandsTests
         var expected = new float[d.P * d.Q * d.K];
         Conv2D.Forward(expected, x, packed, b, new float[Conv2D.ForwardWorkspaceFloats(d)], d);
         var actual = new float[expected.Length];
-        LayerBands.Conv2DForward(bands, actual, x, packed, b, memory[0].AsSpan(offset, floats), d);
+        LayerBands.Conv2DForward(bands, actual, x, packed, b, memory[0].View.Slice(offset, floats), d);
         Assert.Equal(Bits(expected), Bits(actual));
     }
 
@@ -112,7 +112,7 @@ public class LayerBandsTests
     {
         var d = Conv2DDims.Create(1, 9, 8, 20, 40, 3, 3, padTop: 1, padBottom: 1, padLeft: 1, padRight: 1);
         using var pool = new WorkerPool(2);
-        var memory = new[] { new float[64], new float[64] };
+        var memory = Arenas.Of(64, 64);
         Assert.Equal(1, new LayerBands(pool, memory, 0, 64).BandCount(d)); // 9 * 8 * 40 * 9 * 20 = 518,400 < 1,000,000
         Assert.Equal(2, new LayerBands(pool, memory, 0, 64) { MinimumMultiplyAdds = LayerBands.MultiplyAdds(d) }.BandCount(d));
         var (x, packed, b) = Operands(d, true, 1);
@@ -127,10 +127,10 @@ public class LayerBandsTests
     public void Wrong_worker_arrays_are_refused_with_what_is_wrong()
     {
         using var pool = new WorkerPool(2);
-        var one = Assert.Throws<ArgumentException>(() => new LayerBands(pool, [new float[64]], 0, 32));
-        Assert.Contains("1 worker arrays for a pool of 2 workers", one.Message);
-        var small = Assert.Throws<ArgumentException>(() => new LayerBands(pool, [new float[64], new float[40]], 16, 32));
-        Assert.Contains("worker 1's array cannot hold the scratch [16, 48)", small.Message);
+        var one = Assert.Throws<ArgumentException>(() => new LayerBands(pool, Arenas.Of(64), 0, 32));
+        Assert.Contains("1 worker arenas for a pool of 2 workers", one.Message);
+        var small = Assert.Throws<ArgumentException>(() => new LayerBands(pool, Arenas.Of(64, 40), 16, 32));
+        Assert.Contains("worker 1's arena cannot hold the scratch [16, 48)", small.Message);
     }
 
     [Fact]
@@ -145,7 +145,7 @@ public class LayerBandsTests
         void Run()
         {
             for (int i = 0; i < 10; i++)
-                LayerBands.Conv2DForward(bands, y, x, packed, b, memory[0].AsSpan(offset, floats), d, Activation.ReLU);
+                LayerBands.Conv2DForward(bands, y, x, packed, b, memory[0].View.Slice(offset, floats), d, Activation.ReLU);
         }
         Run();
         // As in WorkerPredictTests: a one-off allocation may fall in one pass, a per-call one shows in both.
@@ -171,7 +171,7 @@ public class LayerBandsTests
     }
 
     /// <summary>Per-worker arrays with garbage around and in the scratch (at an offset, as in a network's memory); splitting from the first multiply-add.</summary>
-    private static (LayerBands Bands, float[][] Memory, int Offset, int Floats) Bands(WorkerPool pool, Conv2DDims d)
+    private static (LayerBands Bands, NativeArena[] Memory, int Offset, int Floats) Bands(WorkerPool pool, Conv2DDims d)
     {
         const int offset = 7;
         int floats = Conv2D.ForwardWorkspaceFloats(d);
@@ -179,7 +179,8 @@ public class LayerBandsTests
         var memory = new float[pool.Workers][];
         for (int i = 0; i < memory.Length; i++)
             memory[i] = TestData.Uniform(rng, offset + floats + 9, 3f);
-        return (new LayerBands(pool, memory, offset, floats) { MinimumMultiplyAdds = 0 }, memory, offset, floats);
+        var arenas = Arenas.From(memory);
+        return (new LayerBands(pool, arenas, offset, floats) { MinimumMultiplyAdds = 0 }, arenas, offset, floats);
     }
 
     private static int[] Bits(float[] values) => Array.ConvertAll(values, BitConverter.SingleToInt32Bits);

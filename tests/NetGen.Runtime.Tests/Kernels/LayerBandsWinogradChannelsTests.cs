@@ -40,16 +40,16 @@ public class LayerBandsWinogradChannelsTests
         // Whole groups of 64 channels when K has one per worker, else blocks of 16.
         int step = k % 64 == 0 && k / 64 >= workers ? 64 : 16;
         Assert.Equal(Math.Min(workers, k / step), bands.WinogradBandCount(d));
-        var before = memory.Select(a => (float[])a.Clone()).ToArray();
+        var before = Arenas.ToArrays(memory);
         var actual = new float[expected.Length];
         Array.Fill(actual, float.NaN); // every band must write all of its channels
-        LayerBands.Conv2DForwardWinograd(bands, actual, x, u, b, memory[0].AsSpan(offset, floats), d, activation);
+        LayerBands.Conv2DForwardWinograd(bands, actual, x, u, b, memory[0].View.Slice(offset, floats), d, activation);
 
         Assert.Equal(Bits(expected), Bits(actual));
         for (int i = 0; i < memory.Length; i++)
         {
-            Assert.Equal(before[i][..offset], memory[i][..offset]);
-            Assert.Equal(before[i][(offset + floats)..], memory[i][(offset + floats)..]);
+            Assert.Equal(before[i][..offset], Arenas.ToArray(memory[i])[..offset]);
+            Assert.Equal(before[i][(offset + floats)..], Arenas.ToArray(memory[i])[(offset + floats)..]);
         }
     }
 
@@ -109,7 +109,7 @@ public class LayerBandsWinogradChannelsTests
     public void ResNet18_layers_split_by_channels_from_14x14x256_on_by_default()
     {
         using var pool = new WorkerPool(2);
-        var memory = new[] { new float[1], new float[1] };
+        var memory = Arenas.Of(1, 1);
         var bands = new LayerBands(pool, memory, 0, 1);
         Assert.False(bands.SplitsWinogradByChannels(Same(56, 64, 64)));
         Assert.False(bands.SplitsWinogradByChannels(Same(28, 128, 128)));
@@ -135,7 +135,7 @@ public class LayerBandsWinogradChannelsTests
         void Run()
         {
             for (int i = 0; i < 3; i++)
-                LayerBands.Conv2DForwardWinograd(bands, y, x, u, b, memory[0].AsSpan(offset, floats), d, Activation.ReLU);
+                LayerBands.Conv2DForwardWinograd(bands, y, x, u, b, memory[0].View.Slice(offset, floats), d, Activation.ReLU);
         }
         Run();
         // As in LayerBandsTests: a one-off allocation may fall in one pass, a per-call one shows in both.
@@ -166,7 +166,7 @@ public class LayerBandsWinogradChannelsTests
     }
 
     /// <summary>Per-worker arrays with garbage around and in the Winograd scratch; every layer split, and by channels where its weights outweigh its maps.</summary>
-    private static (LayerBands Bands, float[][] Memory, int Offset, int Floats) Bands(WorkerPool pool, Conv2DDims d)
+    private static (LayerBands Bands, NativeArena[] Memory, int Offset, int Floats) Bands(WorkerPool pool, Conv2DDims d)
     {
         const int offset = 5;
         int floats = Conv2D.WinogradWorkspaceFloats(d);
@@ -174,7 +174,8 @@ public class LayerBandsWinogradChannelsTests
         var memory = new float[pool.Workers][];
         for (int i = 0; i < memory.Length; i++)
             memory[i] = TestData.Uniform(rng, offset + floats + 7, 3f);
-        return (new LayerBands(pool, memory, offset, floats) { MinimumMultiplyAdds = 0, MinimumChannelSplitWeightFloats = 0 }, memory, offset, floats);
+        var arenas = Arenas.From(memory);
+        return (new LayerBands(pool, arenas, offset, floats) { MinimumMultiplyAdds = 0, MinimumChannelSplitWeightFloats = 0 }, arenas, offset, floats);
     }
 
     private static int[] Bits(float[] values) => Array.ConvertAll(values, BitConverter.SingleToInt32Bits);

@@ -38,10 +38,10 @@ public class LayerBandsWinogradTests
 
         using var pool = new WorkerPool(workers);
         var (bands, memory, offset, floats) = Bands(pool, d);
-        var before = memory.Select(a => (float[])a.Clone()).ToArray();
+        var before = Arenas.ToArrays(memory);
         var actual = new float[expected.Length];
         Array.Fill(actual, float.NaN); // every band must write all of its rows
-        LayerBands.Conv2DForwardWinograd(bands, actual, x, u, b, memory[0].AsSpan(offset, floats), d, Activation.ReLU);
+        LayerBands.Conv2DForwardWinograd(bands, actual, x, u, b, memory[0].View.Slice(offset, floats), d, Activation.ReLU);
 
         Assert.Equal(Math.Min(workers, (d.P + 1) / 2), bands.WinogradBandCount(d));
         Assert.Equal(Bits(expected), Bits(actual));
@@ -60,10 +60,10 @@ public class LayerBandsWinogradTests
 
         using var pool = new WorkerPool(workers);
         var (bands, memory, offset, floats) = Bands(pool, d);
-        var before = memory.Select(a => (float[])a.Clone()).ToArray();
+        var before = Arenas.ToArrays(memory);
         var actual = new float[expected.Length];
         Array.Fill(actual, float.NaN);
-        LayerBands.Conv2DForwardWinogradMaxPool(bands, actual, x, u, b, memory[0].AsSpan(offset, floats), d, p, Activation.Tanh);
+        LayerBands.Conv2DForwardWinogradMaxPool(bands, actual, x, u, b, memory[0].View.Slice(offset, floats), d, p, Activation.Tanh);
 
         Assert.Equal(Math.Min(workers, p.P), bands.WinogradBandCount(d, p));
         Assert.Equal(Bits(expected), Bits(actual));
@@ -76,7 +76,7 @@ public class LayerBandsWinogradTests
         var d = Conv2DDims.Create(1, 9, 8, 16, 32, 3, 3, padTop: 1, padBottom: 1, padLeft: 1, padRight: 1);
         using var pool = new WorkerPool(2);
         int floats = Conv2D.WinogradWorkspaceFloats(d);
-        var memory = new[] { new float[floats], new float[floats] };
+        var memory = Arenas.Of(floats, floats);
         Assert.Equal(1, new LayerBands(pool, memory, 0, floats).WinogradBandCount(d)); // 9 * 8 * 32 * 9 * 16 = 331,776 < 1,000,000
         Assert.Equal(1, new LayerBands(pool, memory, 0, floats) { MinimumMultiplyAdds = 0 }.WinogradBandCount(d with { N = 2 }));
         var strided = Conv2DDims.Create(1, 9, 8, 16, 32, 3, 3, 2, 2, 1, 1, 1, 1);
@@ -96,7 +96,7 @@ public class LayerBandsWinogradTests
         var d = Conv2DDims.Create(1, 12, 12, 16, 32, 3, 3, padTop: 1, padBottom: 1, padLeft: 1, padRight: 1);
         using var pool = new WorkerPool(2);
         // Large enough for the direct kernel (C + 16), not for Winograd's 16 x 32 x (C + K).
-        var memory = new[] { new float[64], new float[64] };
+        var memory = Arenas.Of(64, 64);
         var bands = new LayerBands(pool, memory, 0, 64) { MinimumMultiplyAdds = 0 };
         var (x, u, b) = Operands(d, 2);
         var error = Assert.Throws<ArgumentException>(() => LayerBands.Conv2DForwardWinograd(
@@ -116,7 +116,7 @@ public class LayerBandsWinogradTests
         void Run()
         {
             for (int i = 0; i < 3; i++)
-                LayerBands.Conv2DForwardWinograd(bands, y, x, u, b, memory[0].AsSpan(offset, floats), d, Activation.ReLU);
+                LayerBands.Conv2DForwardWinograd(bands, y, x, u, b, memory[0].View.Slice(offset, floats), d, Activation.ReLU);
         }
         Run();
         // As in LayerBandsTests: a one-off allocation may fall in one pass, a per-call one shows in both.
@@ -124,12 +124,12 @@ public class LayerBandsWinogradTests
         Assert.True(Math.Min(first, second) == 0, $"allocated {first} and {second} bytes in two passes of 3 calls");
     }
 
-    private static void AssertOnlyScratchWritten(float[][] before, float[][] memory, int offset, int floats)
+    private static void AssertOnlyScratchWritten(float[][] before, NativeArena[] memory, int offset, int floats)
     {
         for (int i = 0; i < memory.Length; i++)
         {
-            Assert.Equal(before[i][..offset], memory[i][..offset]);
-            Assert.Equal(before[i][(offset + floats)..], memory[i][(offset + floats)..]);
+            Assert.Equal(before[i][..offset], Arenas.ToArray(memory[i])[..offset]);
+            Assert.Equal(before[i][(offset + floats)..], Arenas.ToArray(memory[i])[(offset + floats)..]);
         }
     }
 
@@ -153,7 +153,7 @@ public class LayerBandsWinogradTests
     }
 
     /// <summary>Per-worker arrays with garbage around and in the Winograd scratch (at an offset, as in a network's memory); splitting from the first multiply-add.</summary>
-    private static (LayerBands Bands, float[][] Memory, int Offset, int Floats) Bands(WorkerPool pool, Conv2DDims d)
+    private static (LayerBands Bands, NativeArena[] Memory, int Offset, int Floats) Bands(WorkerPool pool, Conv2DDims d)
     {
         const int offset = 5;
         int floats = Conv2D.WinogradWorkspaceFloats(d);
@@ -161,7 +161,8 @@ public class LayerBandsWinogradTests
         var memory = new float[pool.Workers][];
         for (int i = 0; i < memory.Length; i++)
             memory[i] = TestData.Uniform(rng, offset + floats + 7, 3f);
-        return (new LayerBands(pool, memory, offset, floats) { MinimumMultiplyAdds = 0 }, memory, offset, floats);
+        var arenas = Arenas.From(memory);
+        return (new LayerBands(pool, arenas, offset, floats) { MinimumMultiplyAdds = 0 }, arenas, offset, floats);
     }
 
     private static int[] Bits(float[] values) => Array.ConvertAll(values, BitConverter.SingleToInt32Bits);

@@ -138,7 +138,8 @@ internal sealed partial class ExecutionLayout
         var outputNode = nodes[output0];
         Logits = outputNode.Op == OpKind.Softmax ? outputNode.Inputs[0] : output0;
         EndsInSoftmax = outputNode.Op == OpKind.Softmax || HasFusedActivation(outputNode) && outputNode.Args.Activation == ActivationKind.Softmax;
-        CanTrain = HasClassScores(analysis.OutputShape) && Logits != 0 && FitsOneArray(TrainingFloats);
+        CanTrain = HasClassScores(analysis.OutputShape) && Logits != 0 && FitsArena(TrainingFloats)
+            && ExecutionSupport.LargestTensor(analysis, Network.Batch).Floats <= int.MaxValue;
     }
 
     /// <summary>
@@ -147,10 +148,14 @@ internal sealed partial class ExecutionLayout
     /// </summary>
     public static bool HasClassScores(Shape output) => output.IsVector || output.C >= 2;
 
-    /// <summary>Largest .NET array of floats (Array.MaxLength).</summary>
-    public const long MaxArrayFloats = 0x7FFFFFC7;
+    /// <summary>
+    /// Largest arena: 2^46 bytes (64 TiB). The arena is one native block, so any plan a 64-bit process
+    /// could map fits; x64 and arm64 give a process 47 or 48 bits of address space, and a larger plan
+    /// is a mistake in the declaration rather than a machine to wait for.
+    /// </summary>
+    public const long MaxArenaFloats = 1L << 44;
 
-    public static bool FitsOneArray(long floats) => floats <= MaxArrayFloats;
+    public static bool FitsArena(long floats) => floats <= MaxArenaFloats;
 
     public Shape InputShape(int node) => Analysis.Layers[Network.Nodes[node].Inputs[0]].Output;
 

@@ -7,9 +7,10 @@ namespace NetGen.Generator.Emit.Execution;
 
 /// <summary>
 /// Which execution members a network gets. Predict needs every computed layer to have a CPU
-/// kernel and the inference memory to fit one array; TrainStep also needs class scores (a
-/// vector, or a (C, H, W) map with C &gt;= 2 for per-pixel softmax cross-entropy) and the
-/// training memory to fit one array.
+/// kernel, the inference arena (one native block) to fit a 64-bit address space
+/// (<see cref="ExecutionLayout.MaxArenaFloats"/>), and every tensor to fit one span (2^31 - 1
+/// floats); TrainStep also needs class scores (a vector, or a (C, H, W) map with C &gt;= 2 for
+/// per-pixel softmax cross-entropy) and the same two limits at the training batch.
 /// </summary>
 internal static class ExecutionSupport
 {
@@ -29,8 +30,30 @@ internal static class ExecutionSupport
     {
         for (int n = 0; n < analysis.Network.Nodes.Count; n++)
             if (analysis.Layers[n].Computed && !CanRun(analysis.Network.Nodes[n])) return false;
-        return ExecutionLayout.FitsOneArray(InferenceFloats(analysis));
+        return ExecutionLayout.FitsArena(InferenceFloats(analysis)) && LargestTensor(analysis, 1).Floats <= int.MaxValue;
     }
+
+    /// <summary>
+    /// The largest single tensor at <paramref name="batch"/>: a node's output (its gradient has the same size)
+    /// or a parameter tensor. A kernel takes each tensor as one span, so none may pass 2^31 - 1 floats.
+    /// </summary>
+    public static (string Name, long Floats) LargestTensor(NetworkAnalysis analysis, int batch)
+    {
+        var network = analysis.Network;
+        (string Name, long Floats) largest = ("", 0);
+        for (int n = 0; n < network.Nodes.Count; n++)
+        {
+            if (!analysis.Layers[n].Computed) continue;
+            var output = analysis.Layers[n].Output;
+            long floats = output.Elements * batch;
+            if (floats > largest.Floats) largest = (network.Nodes[n].Name + " output " + output + (batch == 1 ? "" : " at batch " + batch), floats);
+            if (analysis.Layers[n].Params > largest.Floats) largest = (network.Nodes[n].Name + " parameters", analysis.Layers[n].Params);
+        }
+        return largest;
+    }
+
+    private static string TooLarge((string Name, long Floats) tensor) =>
+        "the tensor " + tensor.Name + " holds " + Units.FormatCount(tensor.Floats) + " floats, more than the 2,147,483,647 one span holds";
 
     /// <summary>The NG0301/NG0302 diagnostics of an analysed network (locations still attached).</summary>
     public static IEnumerable<DiagnosticInfo> Diagnose(NetworkAnalysis analysis)
@@ -55,10 +78,16 @@ internal static class ExecutionSupport
         }
         if (first.Count > 0) yield break;
 
-        if (!ExecutionLayout.FitsOneArray(InferenceFloats(analysis)))
+        if (!ExecutionLayout.FitsArena(InferenceFloats(analysis)))
         {
             yield return NotGenerated(network, "Predict or TrainStep",
-                "inference needs " + Units.FormatBytes(InferenceFloats(analysis) * 4) + ", more than one array holds");
+                "inference needs " + Units.FormatBytes(InferenceFloats(analysis) * 4) + ", more than a 64-bit process can address (2^46 bytes)");
+            yield break;
+        }
+        var single = LargestTensor(analysis, 1);
+        if (single.Floats > int.MaxValue)
+        {
+            yield return NotGenerated(network, "Predict or TrainStep", TooLarge(single));
             yield break;
         }
         var layout = new ExecutionLayout(analysis);
@@ -67,11 +96,15 @@ internal static class ExecutionSupport
             yield return NotGenerated(network, "TrainStep",
                 "its output " + analysis.OutputShape + " has one channel, and per-pixel softmax cross-entropy needs at least two classes");
         }
-        else if (!layout.CanTrain)
+        else if (!ExecutionLayout.FitsArena(layout.TrainingFloats))
         {
             yield return NotGenerated(network, "TrainStep",
                 "training at batch " + network.Batch + " needs " + Units.FormatBytes(layout.TrainingFloats * 4) +
-                ", more than one array holds");
+                ", more than a 64-bit process can address (2^46 bytes)");
+        }
+        else if (LargestTensor(analysis, network.Batch) is { Floats: > int.MaxValue } tensor)
+        {
+            yield return NotGenerated(network, "TrainStep", TooLarge(tensor));
         }
     }
 

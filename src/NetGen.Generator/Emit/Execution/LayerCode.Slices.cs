@@ -39,7 +39,9 @@ internal sealed partial class LayerCode
         long batchFloats = (long)training.Batch * 4;
         long regionPerSample = training.Workspace / batchFloats;
         long offsetPerSample = layout.GradientSlot(node)!.Offset / batchFloats;
-        string start = $"{Number(layout.WorkspaceBase)} + {first} * {Number(regionPerSample)}";
+        // The region of a whole batch may pass 2^31 floats although each tensor in it fits: then the product is long.
+        string stride = Number(regionPerSample) + (regionPerSample * training.Batch > int.MaxValue ? "L" : "");
+        string start = $"{Number(layout.WorkspaceBase)} + {first} * {stride}";
         return offsetPerSample == 0 ? start : $"{start} + {count} * {Number(offsetPerSample)}";
     }
 

@@ -193,7 +193,7 @@ internal sealed partial class LayerCode
                 ? "-1, 0"
                 : $"{Number(_layout.GradientBase + bias.GradientOffset)}, {Number(bias.Length)}";
             w.Open("if (pool is not null)");
-            w.Line($"var work = new global::NetGen.Execution.{work}(_netgenMemory, {Number(_layout.GradientBase + weight.GradientOffset)}, " +
+            w.Line($"var work = new global::NetGen.Execution.{work}(Memory, {Number(_layout.GradientBase + weight.GradientOffset)}, " +
                    $"{Number(weight.Length)}, {biasArgs}, {dY}, {x}, {both.DX}, {SliceArgs(both.Packed)}, {SliceArgs(BackwardWorkspace())}, {dims});");
             w.Line("pool.Run(2, in work);");
             w.Close();

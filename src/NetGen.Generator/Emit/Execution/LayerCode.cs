@@ -107,7 +107,7 @@ internal sealed partial class LayerCode
                     DropoutSliceForward(w, n, Y, X);
                     break;
                 }
-                w.Line($"if (train) {Kernels}Dropout.ForwardTraining({Y}, {Mask(n)}, {X}, {Float((float)node.Args.Rate)}, ref _netgenRandom);");
+                w.Line($"if (train) {Kernels}Dropout.ForwardTraining({Y}, {Mask(n)}, {X}, {Float((float)node.Args.Rate)}, ref DropoutRandom);");
                 w.Line($"else {X}.CopyTo({Y});");
                 break;
             case OpKind.BatchNorm:
@@ -175,7 +175,7 @@ internal sealed partial class LayerCode
                         ? $"{Number(_layout.GradientBase + b0.GradientOffset)}, {Number(b0.Length)}"
                         : "-1, 0";
                     w.Open("if (pool is not null)");
-                    w.Line($"var work = new global::NetGen.Execution.{(node.Op == OpKind.Dense ? "Dense" : "Conv")}BackwardWork(_netgenMemory, " +
+                    w.Line($"var work = new global::NetGen.Execution.{(node.Op == OpKind.Dense ? "Dense" : "Conv")}BackwardWork(Memory, " +
                            $"{Number(_layout.GradientBase + weight.GradientOffset)}, {Number(weight.Length)}, {bias0}, " +
                            $"{Args(_layout.GradientOffset(n), y.Elements)}, {Args(_layout.ActivationOffset(input), _layout.OutputShape(input).Elements)}, " +
                            $"{Args(_layout.GradientOffset(input), _layout.OutputShape(input).Elements)}, {SliceArgs(weights0)}, " +

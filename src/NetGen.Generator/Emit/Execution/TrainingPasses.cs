@@ -18,7 +18,6 @@ namespace NetGen.Generator.Emit.Execution;
 /// </summary>
 internal static class TrainingPasses
 {
-    private const string Span = "global::System.Span<float>";
 
     /// <summary>The buffers a layer's repack after a step writes.</summary>
     private static readonly KernelBufferKind[] PackedKinds =
@@ -34,8 +33,9 @@ internal static class TrainingPasses
     {
         var nodes = layout.Network.Nodes;
         w.Line();
-        w.Open("private void NetgenPackTraining()");
-        w.Line($"{Span} m = _netgenMemory;");
+        w.Line("/// <summary>Packs the weights for the training kernels.</summary>");
+        w.Open("protected override void PackTraining()");
+        w.Line("var m = Arena;");
         for (int n = 1; n < nodes.Count; n++)
             if (layout.Analysis.Layers[n].Computed) code.Pack(w, n, training: true);
         w.Close();
@@ -47,17 +47,17 @@ internal static class TrainingPasses
         }
         w.Line();
         w.Line("/// <summary>A batch of <paramref name=\"n\"/> samples, already in the inputs region, through every layer, saving each output; <paramref name=\"train\"/> draws dropout masks.</summary>");
-        w.Open("private void NetgenForwardTraining(int n, bool train)");
-        w.Line($"{Span} m = _netgenMemory;");
+        w.Open("protected override void ForwardTraining(int n, bool train)");
+        w.Line("var m = Arena;");
         for (int n = 1; n < nodes.Count; n++)
             if (layout.Analysis.Layers[n].Computed) code.Forward(w, n, training: true);
         w.Close();
 
         w.Line();
         w.Line("/// <summary>Backward over the batch, from the logits' gradient: parameter gradients accumulate into the (zeroed) gradient block.</summary>");
-        w.Open("private void NetgenBackward(int n)");
-        w.Line($"{Span} m = _netgenMemory;");
-        w.Line("var pool = _netgenPool;");
+        w.Open("protected override void Backward(int n)");
+        w.Line("var m = Arena;");
+        w.Line("var pool = Pool;");
         for (int n = nodes.Count - 1; n >= 1; n--)
             if (layout.Analysis.Layers[n].Computed) code.Backward(w, n);
         w.Close();
@@ -108,7 +108,7 @@ internal static class TrainingPasses
         var backward = Phases(layout, code, Enumerable.Range(1, nodes.Count - 1).Reverse());
         bool dropout = ExecutionMembers.HasDropout(layout);
         bool usesTrain = dropout || forward.Count > 1;
-        string run = "global::NetGen.Execution.SampleSlices.Run(_netgenPool, this, ";
+        string run = "global::NetGen.Execution.SampleSlices.Run(Pool, this, ";
         if (usesTrain)
         {
             w.Line();
@@ -118,7 +118,7 @@ internal static class TrainingPasses
         if (dropout)
         {
             w.Line();
-            w.Line("/// <summary>The step's dropout seed, drawn from _netgenRandom; each slice and layer draws its masks from (seed, node x slices + slice).</summary>");
+            w.Line("/// <summary>The step's dropout seed, drawn from DropoutRandom; each slice and layer draws its masks from (seed, node x slices + slice).</summary>");
             w.Line("private ulong _netgenSliceSeed;");
         }
         if (!usesTrain)
@@ -129,7 +129,7 @@ internal static class TrainingPasses
                 /// A batch of <paramref name="n"/> samples, already in the inputs region, through every layer, saving each
                 /// output: {{count}} slices of the samples, a worker each on a pool (no layer draws masks, so <paramref name="train"/> changes nothing).
                 /// </summary>
-                private void NetgenForwardTraining(int n, bool train) =>
+                protected override void ForwardTraining(int n, bool train) =>
                     {{run}}0, {{count}}, n);
                 """);
         }
@@ -141,11 +141,11 @@ internal static class TrainingPasses
             w.Line($"/// output: {count} slices of the samples, a worker each on a pool, in {Number(forward.Count)} phase(s); between two, the calling thread");
             w.Line("/// combines the slices' batch-norm moments in slice order. <paramref name=\"train\"/> uses batch statistics and draws dropout masks.");
             w.Line("/// </summary>");
-            w.Open("private void NetgenForwardTraining(int n, bool train)");
+            w.Open("protected override void ForwardTraining(int n, bool train)");
             w.Line("_netgenSliceTrain = train;");
-            if (dropout) w.Line("if (train) _netgenSliceSeed = ((ulong)_netgenRandom.NextUInt() << 32) | _netgenRandom.NextUInt();");
+            if (dropout) w.Line("if (train) _netgenSliceSeed = ((ulong)DropoutRandom.NextUInt() << 32) | DropoutRandom.NextUInt();");
             w.Line($"{run}0, {count}, n);");
-            if (forward.Count > 1) w.Line($"{Span} m = _netgenMemory;");
+            if (forward.Count > 1) w.Line("var m = Arena;");
             for (int k = 1; k < forward.Count; k++)
             {
                 code.CombineMoments(w, forward[k][0].Node);
@@ -159,11 +159,11 @@ internal static class TrainingPasses
             /// Backward over the batch from the logits' gradient, {{count}} slices of the samples: the first slice's parameter
             /// gradients accumulate into the gradient block, each later slice's into its own block, added in slice order.
             /// </summary>
-            private void NetgenBackward(int n)
+            protected override void Backward(int n)
             {
                 {{run}}1, {{count}}, n);
             """);
-        w.Line($"    {Span} m = _netgenMemory;");
+        w.Line("    var m = Arena;");
         for (int k = 1; k < backward.Count; k++)
         {
             var lines = new IndentedWriter();
@@ -184,7 +184,7 @@ internal static class TrainingPasses
         WritePackSlices(w, layout, code, slices);
 
         code.Sliced = true;
-        string scratch = $"int scratch = {Number(scratchBase)} + slice * {Number(scratchFloats)};";
+        string scratch = $"long scratch = {Number(scratchBase)} + slice * {Number(scratchFloats)};";
         for (int k = 0; k < forward.Count; k++)
         {
             w.Line();
@@ -192,7 +192,7 @@ internal static class TrainingPasses
                 ? "/// <summary>Samples [s, s + n) of the batch through every layer, saving each output; <paramref name=\"slice\"/> picks the scratch.</summary>"
                 : $"/// <summary>Forward phase {Number(k)} of samples [s, s + n), saving each output; <paramref name=\"slice\"/> picks the scratch and the partials.</summary>");
             w.Open($"private void {PhaseName("NetgenForwardSlice", k)}(int s, int n, int slice)");
-            w.Line($"{Span} m = _netgenMemory;");
+            w.Line("var m = Arena;");
             if (scratchFloats > 0) w.Line(scratch);
             foreach (var step in forward[k])
             {
@@ -209,11 +209,11 @@ internal static class TrainingPasses
                 ? "/// <summary>Backward of samples [s, s + n): parameter gradients accumulate into slice <paramref name=\"slice\"/>'s block (cleared first unless it is the gradient block).</summary>"
                 : $"/// <summary>Backward phase {Number(k)} of samples [s, s + n): parameter gradients accumulate into slice <paramref name=\"slice\"/>'s block.</summary>");
             w.Open($"private void {PhaseName("NetgenBackwardSlice", k)}(int s, int n, int slice)");
-            w.Line($"{Span} m = _netgenMemory;");
+            w.Line("var m = Arena;");
             if (scratchFloats > 0) w.Line(scratch);
             if (trainable > 0)
             {
-                w.Line($"int g = slice == 0 ? {Number(layout.GradientBase)} : {Number(partials - trainable)} + slice * {Number(trainable)};");
+                w.Line($"long g = slice == 0 ? {Number(layout.GradientBase)} : {Number(partials - trainable)} + slice * {Number(trainable)};");
                 if (k == 0) w.Line($"if (slice > 0) m.Slice(g, {Number(trainable)}).Clear();");
             }
             foreach (var step in backward[k])
@@ -296,7 +296,7 @@ internal static class TrainingPasses
         w.Line();
         w.Line("/// <summary>Slice <paramref name=\"slice\"/>'s share of the repack after a step (the layers' packed floats balanced over the slices).</summary>");
         w.Open("private void NetgenPackSlice(int slice)");
-        w.Line($"{Span} m = _netgenMemory;");
+        w.Line("var m = Arena;");
         w.Open("switch (slice)");
         for (int i = 0; i < slices; i++)
         {

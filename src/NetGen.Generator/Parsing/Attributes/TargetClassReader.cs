@@ -10,7 +10,8 @@ namespace NetGen.Generator.Parsing.Attributes;
 /// <summary>
 /// The user's class as a <see cref="TargetClass"/>: namespace, name with its containing
 /// classes (<c>Outer.Inner</c>) and type parameters, accessibility. The class and every
-/// class containing it must be <c>partial</c> so the generated part can join them (NG0011).
+/// class containing it must be <c>partial</c> so the generated part can join them (NG0011), and
+/// the class may declare no base class: the generated part derives from the runtime's (NG0016).
 /// </summary>
 internal static class TargetClassReader
 {
@@ -35,6 +36,13 @@ internal static class TargetClassReader
                 diagnostics.Add(DiagnosticInfo.Create("NG0011", LocationInfo.From(at), NestedName(outer)));
                 ok = false;
             }
+        }
+        // The generated part names the runtime base class; a second base would be CS0263 on generated code.
+        if (symbol.BaseType is { SpecialType: not SpecialType.System_Object } declared)
+        {
+            var at = declaration.BaseList?.Types.FirstOrDefault()?.GetLocation() ?? declaration.Identifier.GetLocation();
+            diagnostics.Add(DiagnosticInfo.Create("NG0016", LocationInfo.From(at), NestedName(symbol), declared.ToDisplayString()));
+            ok = false;
         }
         if (!ok) return null;
 

@@ -1,0 +1,302 @@
+using System;
+using System.Runtime.InteropServices;
+using NetGen.Kernels;
+
+namespace NetGen.Execution;
+
+/// <summary>
+/// The base of a generated network that trains (its output holds class scores, per sample or per
+/// pixel): TrainStep and its companions with their checks and messages, the step count, and the
+/// checkpoint state (<see cref="CopyOptimizerState"/>, <see cref="CopyRandomState"/>,
+/// <see cref="RestoreState"/>). The generated class implements the passes: loading inputs, the
+/// training forward, the loss, the backward and the optimizer step, every offset a literal.
+/// </summary>
+public abstract class CompiledTrainableNetwork : CompiledNetwork, ITrainableNetwork
+{
+    /// <summary>Bytes of the dropout masks' random-stream state (a xoshiro128** generator: four 32-bit words).</summary>
+    public const int RandomStateSize = 16;
+
+    private long _steps;
+    private int _pendingBatches;
+    private long _pendingCount;
+    private FastRandom _random;
+
+    /// <summary>As <see cref="CompiledNetwork"/>; <paramref name="settings"/> are the declared optimizer's defaults.</summary>
+    protected CompiledTrainableNetwork(ulong seed, ExecutionMode mode, NetworkLayout layout, TrainingSettings settings)
+        : base(seed, mode, layout)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        TrainingSettings = settings;
+        if (layout.HasDropout) _random = new FastRandom(seed, 1);
+    }
+
+    /// <summary>
+    /// Optimizer hyperparameters (the declared optimizer's updates exactly as PyTorch defines them), an optional
+    /// learning-rate schedule and an ignore label; read at every step.
+    /// </summary>
+    public TrainingSettings TrainingSettings { get; }
+
+    /// <summary>Optimizer steps taken (Adam's bias correction and the schedules read it); <see cref="RestoreState"/> sets it.</summary>
+    public long StepCount => _steps;
+
+    /// <summary>Largest batch one pass takes (the declared batch size); more samples run as micro-batches.</summary>
+    public int MaxBatch => Layout.MaxBatch;
+
+    /// <summary>Labels per sample: 1 for a class-score vector, H x W for per-pixel scores.</summary>
+    public int LabelsPerSample => Layout.LabelsPerSample;
+
+    /// <summary>Floats of the optimizer state: SGD with momentum 1 x, Adam 2 x the trainable parameters, plain SGD 0.</summary>
+    public int OptimizerStateLength => Layout.OptimizerStateFloats;
+
+    /// <summary>Bytes of the dropout random-stream state: <see cref="RandomStateSize"/> when a layer draws masks, else 0.</summary>
+    public int RandomStateLength => Layout.HasDropout ? RandomStateSize : 0;
+
+    /// <summary>The dropout masks' stream, for the generated forward (<c>ref DropoutRandom</c>).</summary>
+    protected ref FastRandom DropoutRandom => ref _random;
+
+    /// <summary>Packs the weights for the training passes (after a change to the parameters).</summary>
+    protected abstract void PackTraining();
+
+    /// <summary>Copies <paramref name="n"/> samples (channels first) into the arena's inputs region, in the layout the kernels read.</summary>
+    protected abstract void LoadInputs(ReadOnlySpan<float> inputs, int n);
+
+    /// <summary>The loaded batch of <paramref name="n"/> samples through every layer, saving each output; <paramref name="train"/> draws dropout masks.</summary>
+    protected abstract void ForwardTraining(int n, bool train);
+
+    /// <summary>Softmax cross-entropy of the saved logits of <paramref name="n"/> samples: sums, and the summed loss's gradient at the logits.</summary>
+    protected abstract LossTotals Loss(ReadOnlySpan<int> labels, int n, int firstSample);
+
+    /// <summary>Backward over the batch from the logits' gradient; parameter gradients add into the gradient block.</summary>
+    protected abstract void Backward(int n);
+
+    /// <summary>One optimizer update with the averaged gradient at step <paramref name="step"/>, then the repack.</summary>
+    protected abstract void OptimizerStep(long step);
+
+    /// <summary>The outputs of the <paramref name="n"/> samples the training forward just ran, as Predict returns them.</summary>
+    protected abstract void TrainingOutputs(Span<float> outputs, int n);
+
+    /// <inheritdoc/>
+    protected override void Repack()
+    {
+        if (Mode == ExecutionMode.Training) PackTraining();
+        else base.Repack();
+    }
+
+    /// <inheritdoc/>
+    protected override void PredictTraining(ReadOnlySpan<float> inputs, Span<float> outputs, int count)
+    {
+        var l = Layout;
+        for (int start = 0; start < count; start += l.MaxBatch)
+        {
+            int n = Math.Min(l.MaxBatch, count - start);
+            LoadInputs(inputs.Slice(start * l.InputSize, n * l.InputSize), n);
+            ForwardTraining(n, false);
+            TrainingOutputs(outputs.Slice(start * l.OutputSize, n * l.OutputSize), n);
+        }
+    }
+
+    /// <summary>
+    /// One training step: forward saving every activation, softmax cross-entropy against <paramref name="labels"/>
+    /// (<see cref="LabelsPerSample"/> class indices per sample), backward, and one update with
+    /// <see cref="TrainingSettings"/>. Any number of samples (at least one): more than <see cref="MaxBatch"/> run as
+    /// micro-batches whose gradients add up to the whole batch's (see <see cref="AccumulateGradients"/>). Returns the
+    /// mean loss (before the update), the labels classified right and the labels counted (labels equal to
+    /// <see cref="TrainingSettings.IgnoreLabel"/> are left out). Needs a training instance. Allocates nothing.
+    /// </summary>
+    public TrainResult TrainStep(ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels)
+    {
+        using var call = Enter("TrainStep");
+        var result = ComputeGradients(inputs, labels);
+        Step();
+        return result;
+    }
+
+    /// <summary>
+    /// Forward, loss and backward without updating the parameters: afterwards <see cref="CopyGradient"/>
+    /// reads the gradient of the mean loss over every counted label. Same arguments as <see cref="TrainStep"/>.
+    /// </summary>
+    public TrainResult ComputeGradients(ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels)
+    {
+        using var call = Enter("ComputeGradients");
+        RequireTraining();
+        if (_pendingBatches != 0)
+            throw new InvalidOperationException($"{Layout.Name}: gradients from AccumulateGradients wait for ApplyGradients; TrainStep and ComputeGradients would discard them.");
+        Gradients.Clear();
+        var totals = Accumulate(inputs, labels);
+        AverageGradients(totals.Counted);
+        return totals.ToResult();
+    }
+
+    /// <summary>
+    /// Adds the gradient of <paramref name="inputs"/>' loss to the gradients accumulated since the last
+    /// <see cref="ApplyGradients"/>, without updating: gradient accumulation over micro-batches of any size
+    /// (larger ones run <see cref="MaxBatch"/> at a time). <see cref="ApplyGradients"/> then takes one step
+    /// with the mean over every label counted, the same step (within float rounding) as one
+    /// <see cref="TrainStep"/> over all the samples. Layers that mix samples make micro-batches differ by
+    /// nature: Dropout draws its masks per micro-batch, and batch normalisation would normalise
+    /// each micro-batch with its own statistics. Returns this call's mean loss and counts. Allocates nothing.
+    /// </summary>
+    public TrainResult AccumulateGradients(ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels)
+    {
+        using var call = Enter("AccumulateGradients");
+        RequireTraining();
+        if (_pendingBatches == 0) Gradients.Clear();
+        var totals = Accumulate(inputs, labels);
+        _pendingBatches++;
+        _pendingCount += totals.Counted;
+        return totals.ToResult();
+    }
+
+    /// <summary>
+    /// One update with the mean gradient of everything <see cref="AccumulateGradients"/> added since the last
+    /// step (a label ignored everywhere contributes nothing); <see cref="CopyGradient"/> then reads that mean.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">Nothing was accumulated since the last step.</exception>
+    public void ApplyGradients()
+    {
+        using var call = Enter("ApplyGradients");
+        RequireTraining();
+        if (_pendingBatches == 0)
+            throw new InvalidOperationException($"{Layout.Name}.ApplyGradients: no gradients accumulated since the last step; call AccumulateGradients first.");
+        long count = _pendingCount;
+        _pendingBatches = 0;
+        _pendingCount = 0;
+        AverageGradients(count);
+        Step();
+    }
+
+    /// <summary>
+    /// Mean loss and correct count over any number of labelled samples, <see cref="MaxBatch"/> at a time,
+    /// without touching parameters or gradients (accumulated gradients stay). Labels and ignore label as
+    /// <see cref="TrainStep"/>; with per-pixel labels the counts are pixels. Needs a training instance. Allocates nothing.
+    /// </summary>
+    public TrainResult Evaluate(ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels)
+    {
+        using var call = Enter("Evaluate");
+        RequireTraining();
+        var l = Layout;
+        if (labels.Length % l.LabelsPerSample != 0 || inputs.Length != (long)(labels.Length / l.LabelsPerSample) * l.InputSize)
+            throw new ArgumentException($"{l.Name}.Evaluate: {labels.Length} labels and {inputs.Length} input floats do not describe whole samples ({l.LabelsPerSample} labels and {l.InputSize} floats each).", nameof(inputs));
+        int samples = labels.Length / l.LabelsPerSample;
+        var totals = default(LossTotals);
+        for (int start = 0; start < samples; start += l.MaxBatch)
+        {
+            int n = Math.Min(l.MaxBatch, samples - start);
+            LoadInputs(inputs.Slice(start * l.InputSize, n * l.InputSize), n);
+            ForwardTraining(n, false);
+            totals += Loss(labels.Slice(start * l.LabelsPerSample, n * l.LabelsPerSample), n, start);
+        }
+        return totals.ToResult();
+    }
+
+    /// <summary>Copies the gradient of parameter <paramref name="name"/> (of the last ComputeGradients, TrainStep or ApplyGradients) into <paramref name="destination"/>, in PyTorch layout.</summary>
+    public void CopyGradient(string name, Span<float> destination)
+    {
+        using var call = Enter("CopyGradient");
+        RequireTraining();
+        var tensor = ParameterStore.Find(Layout.Parameters, name);
+        if (!tensor.Trainable)
+            throw new InvalidOperationException($"{Layout.Name}: {name} is frozen and has no gradient.");
+        ParameterStore.CopyOut(destination, Gradients, tensor.GradientOffset, tensor);
+    }
+
+    /// <summary>
+    /// Copies the optimizer state (SGD's velocity, or Adam's first then second moments, each in the gradient
+    /// block's order) into <paramref name="destination"/> of <see cref="OptimizerStateLength"/> floats: with
+    /// <see cref="StepCount"/> and <see cref="CopyRandomState"/> what a checkpoint needs beside the weights.
+    /// </summary>
+    public void CopyOptimizerState(Span<float> destination)
+    {
+        using var call = Enter("CopyOptimizerState");
+        RequireTraining();
+        if (destination.Length != Layout.OptimizerStateFloats)
+            throw new ArgumentException($"{Layout.Name}.CopyOptimizerState: the optimizer state is {Layout.OptimizerStateFloats} floats; the destination has {destination.Length}.", nameof(destination));
+        OptimizerState.CopyTo(destination);
+    }
+
+    /// <summary>Copies the dropout masks' random-stream state into <paramref name="destination"/> of <see cref="RandomStateLength"/> bytes (none without dropout).</summary>
+    public void CopyRandomState(Span<byte> destination)
+    {
+        using var call = Enter("CopyRandomState");
+        RequireTraining();
+        if (destination.Length != RandomStateLength)
+            throw new ArgumentException($"{Layout.Name}.CopyRandomState: the random state is {RandomStateLength} bytes; the destination has {destination.Length}.", nameof(destination));
+        if (RandomStateLength > 0) MemoryMarshal.AsBytes(MemoryMarshal.CreateSpan(ref _random, 1)).CopyTo(destination);
+    }
+
+    /// <summary>
+    /// Restores a checkpoint's training state (with the weights loaded by <see cref="CompiledNetwork.Load"/>): the step
+    /// count, the optimizer state as <see cref="CopyOptimizerState"/> gave it, and the dropout stream as
+    /// <see cref="CopyRandomState"/> gave it, so the next steps are exactly those an uninterrupted run takes.
+    /// Checks every length before changing anything; discards gradients waiting for <see cref="ApplyGradients"/>.
+    /// </summary>
+    /// <exception cref="ArgumentException">A length differs from this network's, or the step count is negative.</exception>
+    public void RestoreState(long stepCount, ReadOnlySpan<float> optimizerState, ReadOnlySpan<byte> randomState)
+    {
+        using var call = Enter("RestoreState");
+        RequireTraining();
+        var l = Layout;
+        if (stepCount < 0)
+            throw new ArgumentOutOfRangeException(nameof(stepCount), stepCount, $"{l.Name}.RestoreState: a step count cannot be negative.");
+        if (optimizerState.Length != l.OptimizerStateFloats)
+            throw new ArgumentException($"{l.Name}.RestoreState: the optimizer state is {l.OptimizerStateFloats} floats; {optimizerState.Length} were given.", nameof(optimizerState));
+        if (randomState.Length != RandomStateLength)
+            throw new ArgumentException($"{l.Name}.RestoreState: the random state is {RandomStateLength} bytes; {randomState.Length} were given.", nameof(randomState));
+        if (randomState.Length > 0 && MemoryMarshal.Read<Int128>(randomState) == Int128.Zero)
+            throw new ArgumentException($"{l.Name}.RestoreState: an all-zero random state is not one a generator reaches.", nameof(randomState));
+        optimizerState.CopyTo(OptimizerState);
+        if (randomState.Length > 0) randomState.CopyTo(MemoryMarshal.AsBytes(MemoryMarshal.CreateSpan(ref _random, 1)));
+        _steps = stepCount;
+        _pendingBatches = 0;
+        _pendingCount = 0;
+    }
+
+    private Span<float> Gradients => Arena.Slice(Layout.GradientOffset, Layout.GradientFloats);
+
+    private Span<float> OptimizerState => Arena.Slice(Layout.OptimizerStateOffset, Layout.OptimizerStateFloats);
+
+    private void Step()
+    {
+        _steps++;
+        OptimizerStep(_steps);
+    }
+
+    private void RequireTraining()
+    {
+        if (Mode != ExecutionMode.Training)
+            throw new InvalidOperationException($"{Layout.Name} was made for inference; make it with ExecutionMode.Training to train.");
+    }
+
+    /// <summary>The summed gradient over <paramref name="count"/> labels divided into the mean's.</summary>
+    private void AverageGradients(long count)
+    {
+        if (count > 1) ExecutionOps.Scale(Gradients, (float)(1.0 / count));
+    }
+
+    /// <summary>Forward, loss and backward over every sample, a training batch at a time, adding the summed loss's gradient to the gradient block.</summary>
+    private LossTotals Accumulate(ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels)
+    {
+        var l = Layout;
+        if (labels.Length == 0 || labels.Length % l.LabelsPerSample != 0)
+        {
+            string need = l.LabelsPerSample == 1
+                ? "one class index per sample"
+                : $"one class index per output pixel, {l.LabelsPerSample} per sample in (H, W) order ({l.LabelGrid}), so labels.Length = samples x {l.LabelsPerSample}";
+            throw new ArgumentException($"{l.Name}: training needs {need}, for at least one sample; there are {labels.Length} labels.", nameof(labels));
+        }
+        int samples = labels.Length / l.LabelsPerSample;
+        if (inputs.Length != (long)samples * l.InputSize)
+            throw new ArgumentException($"{l.Name}: {samples} samples' labels need {(long)samples * l.InputSize} input floats; the inputs have {inputs.Length}.", nameof(inputs));
+        SoftmaxLoss.CheckLabels(labels, l.Classes, TrainingSettings.IgnoreLabel, l.Name);
+        var totals = default(LossTotals);
+        for (int start = 0; start < samples; start += l.MaxBatch)
+        {
+            int n = Math.Min(l.MaxBatch, samples - start);
+            LoadInputs(inputs.Slice(start * l.InputSize, n * l.InputSize), n);
+            ForwardTraining(n, true);
+            totals += Loss(labels.Slice(start * l.LabelsPerSample, n * l.LabelsPerSample), n, start);
+            Backward(n);
+        }
+        return totals;
+    }
+}
