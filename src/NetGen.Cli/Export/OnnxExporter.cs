@@ -162,6 +162,9 @@ internal static class OnnxExporter
                 case OpKind.ReLU or OpKind.LeakyReLU or OpKind.ELU or OpKind.Sigmoid or OpKind.Tanh or OpKind.Softmax:
                     Activation(g, Kind(node.Op), a.Alpha, x, y, y, ys, At);
                     break;
+                case OpKind.ReLU6 or OpKind.HardSigmoid or OpKind.HardSwish or OpKind.SiLU or OpKind.GELU or OpKind.Mish:
+                    Activation(g, a.Activation, a.Alpha, x, y, y, ys, At);
+                    break;
                 default:
                     throw new CliException(At("the exporter does not write this layer"));
             }
@@ -176,6 +179,8 @@ internal static class OnnxExporter
     private static long[] Dims(Shape s) => s.IsVector ? new long[] { s.C } : new long[] { s.C, s.H, s.W };
 
     private static (string, object) Pads(WindowPadding p) => ("pads", new long[] { p.Top, p.Left, p.Bottom, p.Right });
+
+    private static string Scalar(OnnxGraphWriter g, string name, float value) => g.Floats(name, System.Array.Empty<long>(), new[] { value });
 
     private static ActivationKind Kind(OpKind op) => op switch
     {
@@ -196,6 +201,46 @@ internal static class OnnxExporter
             case ActivationKind.ELU: g.Node("Elu", name, new[] { x }, y, ("alpha", (float)alpha)); break;
             case ActivationKind.Sigmoid: g.Node("Sigmoid", name, new[] { x }, y); break;
             case ActivationKind.Tanh: g.Node("Tanh", name, new[] { x }, y); break;
+            // Opset 13 has none of HardSwish (14), Mish (18), Gelu (20): their defining expressions.
+            case ActivationKind.ReLU6:
+                g.Node("Clip", name, new[] { x, Scalar(g, name + "/min", 0f), Scalar(g, name + "/max", 6f) }, y);
+                break;
+            case ActivationKind.HardSigmoid:
+                g.Node("HardSigmoid", name, new[] { x }, y, ("alpha", 1f / 6f), ("beta", 0.5f));
+                break;
+            case ActivationKind.HardSwish:
+                g.Node("HardSigmoid", name + "/hardsigmoid", new[] { x }, name + "/hardsigmoid", ("alpha", 1f / 6f), ("beta", 0.5f));
+                g.Node("Mul", name, new[] { x, name + "/hardsigmoid" }, y);
+                break;
+            case ActivationKind.SiLU:
+                g.Node("Sigmoid", name + "/sigmoid", new[] { x }, name + "/sigmoid");
+                g.Node("Mul", name, new[] { x, name + "/sigmoid" }, y);
+                break;
+            case ActivationKind.GELU:
+                // x * (1 + erf(x / sqrt 2)) / 2
+                g.Node("Mul", name + "/scaled", new[] { x, Scalar(g, name + "/inv_sqrt2", 0.70710678f) }, name + "/scaled");
+                g.Node("Erf", name + "/erf", new[] { name + "/scaled" }, name + "/erf");
+                g.Node("Add", name + "/one_plus", new[] { name + "/erf", Scalar(g, name + "/one", 1f) }, name + "/one_plus");
+                g.Node("Mul", name + "/half", new[] { name + "/one_plus", Scalar(g, name + "/0.5", 0.5f) }, name + "/half");
+                g.Node("Mul", name, new[] { x, name + "/half" }, y);
+                break;
+            case ActivationKind.GELUTanh:
+                // 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3)))
+                g.Node("Mul", name + "/x2", new[] { x, x }, name + "/x2");
+                g.Node("Mul", name + "/x3", new[] { name + "/x2", x }, name + "/x3");
+                g.Node("Mul", name + "/cubic", new[] { name + "/x3", Scalar(g, name + "/c", 0.044715f) }, name + "/cubic");
+                g.Node("Add", name + "/inner", new[] { x, name + "/cubic" }, name + "/inner");
+                g.Node("Mul", name + "/u", new[] { name + "/inner", Scalar(g, name + "/sqrt_2_pi", 0.7978845608f) }, name + "/u");
+                g.Node("Tanh", name + "/tanh", new[] { name + "/u" }, name + "/tanh");
+                g.Node("Add", name + "/one_plus", new[] { name + "/tanh", Scalar(g, name + "/one", 1f) }, name + "/one_plus");
+                g.Node("Mul", name + "/half", new[] { name + "/one_plus", Scalar(g, name + "/0.5", 0.5f) }, name + "/half");
+                g.Node("Mul", name, new[] { x, name + "/half" }, y);
+                break;
+            case ActivationKind.Mish:
+                g.Node("Softplus", name + "/softplus", new[] { x }, name + "/softplus");
+                g.Node("Tanh", name + "/tanh", new[] { name + "/softplus" }, name + "/tanh");
+                g.Node("Mul", name, new[] { x, name + "/tanh" }, y);
+                break;
             case ActivationKind.Softmax:
                 if (!shape.IsVector) throw new CliException(at($"softmax over {shape} is exported only for vectors"));
                 g.Node("Softmax", name, new[] { x }, y, ("axis", -1L));

@@ -25,6 +25,10 @@ internal static class OnnxOpTable
         ["Tanh"] = (c, n) => c.Activation(n, "tanh"),
         ["LeakyRelu"] = (c, n) => c.Activation(n, "leaky_relu", alpha: 0.01f),
         ["Elu"] = (c, n) => c.Activation(n, "elu", alpha: 1f),
+        ["HardSigmoid"] = (c, n) => c.HardSigmoid(n),
+        ["HardSwish"] = (c, n) => c.Activation(n, "hardswish"),
+        ["Mish"] = (c, n) => c.Activation(n, "mish"),
+        ["Gelu"] = (c, n) => c.Gelu(n),
         ["Softmax"] = (c, n) => c.Softmax(n),
         ["Add"] = (c, n) => c.Arithmetic(n),
         ["Sub"] = (c, n) => c.Arithmetic(n),
@@ -51,15 +55,10 @@ internal static class OnnxOpTable
     /// <summary>Operators whose layer the .cnn language lacks today: what it would be.</summary>
     private static readonly Dictionary<string, string> NotYet = new(StringComparer.Ordinal)
     {
-        ["HardSigmoid"] = "hardsigmoid is not a NetGen layer yet",
-        ["HardSwish"] = "hardswish is not a NetGen layer yet",
-        ["Gelu"] = "gelu is not a NetGen layer yet",
-        ["Erf"] = "erf (the exact gelu's x * (1 + erf(x / sqrt 2)) / 2) is not a NetGen layer yet",
-        ["Mish"] = "mish is not a NetGen layer yet",
-        ["Softplus"] = "softplus (mish's tanh(softplus(x)) * x) is not a NetGen layer yet",
+        ["Erf"] = "erf (the exact gelu's x * (1 + erf(x / sqrt 2)) / 2) is not a NetGen layer; the Erf pattern is not recognised yet: export with the Gelu operator (opset 20)",
+        ["Softplus"] = "softplus (mish's tanh(softplus(x)) * x) is not a NetGen layer; export with the Mish operator (opset 18)",
         ["Slice"] = "crop (a U-Net skip's centre crop) is not a NetGen layer yet",
         ["Selu"] = "selu is not a NetGen layer",
-        ["Swish"] = "silu/swish is not a NetGen layer yet",
     };
 
     public static void Convert(OnnxToCnn converter, OnnxNode node)
@@ -72,10 +71,13 @@ internal static class OnnxOpTable
         if (node.OpType == "Clip")
         {
             var (min, max) = converter.ClipRange(node);
-            string range = $"Clip min {OnnxToCnn.Number(min)} max {OnnxToCnn.Number(max)}";
-            throw min == 0 && max == 6
-                ? new NodeError("relu6 is not a NetGen layer yet", range)
-                : new NodeError("clip is not a NetGen layer yet", range);
+            if (min == 0 && max == 6)
+            {
+                converter.Activation(node, "relu6", clip: true);
+                return;
+            }
+            throw new NodeError("clip(min, max) is not a NetGen layer yet (Clip 0 6 imports as relu6)",
+                $"Clip min {OnnxToCnn.Number(min)} max {OnnxToCnn.Number(max)}");
         }
         if (NotYet.TryGetValue(node.OpType, out var why)) throw new NodeError(why);
         throw new NodeError($"'{node.OpType}' is not an operator the importer supports (it converts {string.Join(", ", Converters.Keys.Order(StringComparer.Ordinal))})");

@@ -45,14 +45,19 @@ internal sealed partial class OnnxToCnn
         n.Named.Add(("beta", Number(beta)));
     }
 
-    /// <summary>Relu, Sigmoid, Tanh, LeakyRelu, Elu: the activation layer of the same name (alpha when not the default).</summary>
-    internal void Activation(OnnxNode node, string layer, float? alpha = null)
+    /// <summary>Relu, Sigmoid, Tanh, LeakyRelu, Elu, HardSwish, Mish, Clip(0, 6): the activation layer of the same name (alpha when not the default).</summary>
+    internal void Activation(OnnxNode node, string layer, float? alpha = null, bool clip = false)
     {
-        if (alpha is null) KnownAttributes(node);
+        if (clip) KnownAttributes(node, "min", "max");
+        else if (alpha is null) KnownAttributes(node);
         else KnownAttributes(node, "alpha");
         var x = Layer(node, 0);
-        if (layer == "sigmoid" && SiluPartner(node) is { } mul)
-            throw new NodeError($"with Mul '{Label(mul)}' it computes x * sigmoid(x): silu is not a NetGen layer yet", "Sigmoid + Mul");
+        if (layer == "sigmoid" && SiluPartner(node) is { } mul && Uses(node.Outputs[0]) == 1)
+        {
+            // x * sigmoid(x): the Mul becomes one silu layer; the sigmoid stands for x until then.
+            Bind(node, new NodeValue(x));
+            return;
+        }
         var n = Emit(node, layer, x.Shape, x);
         if (alpha is { } fallback)
         {
@@ -60,6 +65,29 @@ internal sealed partial class OnnxToCnn
             if (layer == "leaky_relu" ? a < 0 : a <= 0) throw new NodeError($"alpha {Number(a)} is out of range", $"{node.OpType} alpha {Number(a)}");
             if (a != fallback) n.Named.Add(("alpha", Number(a)));
         }
+    }
+
+    /// <summary>HardSigmoid max(0, min(1, alpha x + beta)): hardsigmoid when it is PyTorch's relu6(x + 3) / 6 (alpha 1/6, beta 1/2).</summary>
+    internal void HardSigmoid(OnnxNode node)
+    {
+        KnownAttributes(node, "alpha", "beta");
+        float alpha = node.GetFloat("alpha", 0.2f), beta = node.GetFloat("beta", 0.5f);
+        if (Math.Abs(alpha - 1f / 6f) > 1e-7f || beta != 0.5f)
+            throw new NodeError($"alpha {Number(alpha)}, beta {Number(beta)}: hardsigmoid is relu6(x + 3) / 6, alpha 1/6 and beta 0.5 (PyTorch's); other slopes are not a NetGen layer",
+                $"HardSigmoid alpha {Number(alpha)} beta {Number(beta)}");
+        var x = Layer(node, 0);
+        Emit(node, "hardsigmoid", x.Shape, x);
+    }
+
+    /// <summary>Gelu (opset 20): gelu, or gelu(approximate: tanh).</summary>
+    internal void Gelu(OnnxNode node)
+    {
+        KnownAttributes(node, "approximate");
+        string approximate = node.GetString("approximate", "none");
+        if (approximate is not ("none" or "tanh")) throw new NodeError($"approximate '{approximate}' is not 'none' or 'tanh'", $"Gelu approximate {approximate}");
+        var x = Layer(node, 0);
+        var n = Emit(node, "gelu", x.Shape, x);
+        if (approximate == "tanh") n.Named.Add(("approximate", "tanh"));
     }
 
     /// <summary>The Mul that multiplies this Sigmoid's output with its own input (SiLU), if any.</summary>
@@ -100,9 +128,13 @@ internal sealed partial class OnnxToCnn
         string op = node.OpType;
         if (a is NodeValue x && b is NodeValue y)
         {
-            if (op == "Mul" && (Producer(node.Inputs[0]) is { OpType: "Sigmoid" } s0 && s0.Inputs[0] == node.Inputs[1]
-                || Producer(node.Inputs[1]) is { OpType: "Sigmoid" } s1 && s1.Inputs[0] == node.Inputs[0]))
-                throw new NodeError("x * sigmoid(x): silu is not a NetGen layer yet", "Mul x * Sigmoid(x)");
+            if (op == "Mul" && (Producer(node.Inputs[0]) is { OpType: "Sigmoid" } s0 && s0.Inputs[0] == node.Inputs[1] && Uses(s0.Outputs[0]) == 1
+                || Producer(node.Inputs[1]) is { OpType: "Sigmoid" } s1 && s1.Inputs[0] == node.Inputs[0] && Uses(s1.Outputs[0]) == 1))
+            {
+                // x * sigmoid(x), the sigmoid read by nothing else (it stood for x): silu.
+                Emit(node, "silu", x.Node.Shape, x.Node);
+                return;
+            }
             if (op is "Sub" or "Div")
                 throw new NodeError($"{op} of two layer outputs ({x.Node.Shape}, {y.Node.Shape}): the .cnn has no {(op == "Sub" ? "subtract" : "divide")} layer");
             if (x.Node.Shape == y.Node.Shape)

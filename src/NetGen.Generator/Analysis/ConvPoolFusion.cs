@@ -70,5 +70,5 @@ internal static class ConvPoolFusion
     }
 
     private static bool IsActivation(OpKind op) =>
-        op is OpKind.ReLU or OpKind.LeakyReLU or OpKind.ELU or OpKind.Sigmoid or OpKind.Tanh;
+        op is OpKind.ReLU or OpKind.LeakyReLU or OpKind.ELU or OpKind.Sigmoid or OpKind.Tanh or OpKind.ReLU6 or OpKind.HardSigmoid;
 }

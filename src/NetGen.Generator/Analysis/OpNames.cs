@@ -30,6 +30,12 @@ internal static class OpNames
         OpKind.Sigmoid => "sigmoid",
         OpKind.Tanh => "tanh",
         OpKind.Softmax => "softmax",
+        OpKind.ReLU6 => "relu6",
+        OpKind.HardSigmoid => "hardsigmoid",
+        OpKind.HardSwish => "hardswish",
+        OpKind.SiLU => "silu",
+        OpKind.GELU => "gelu",
+        OpKind.Mish => "mish",
         _ => op.ToString().ToLowerInvariant(),
     };
 
@@ -38,7 +44,8 @@ internal static class OpNames
 
     /// <summary>Ops computed element by element with output shape = input shape, which may run in place at inference.</summary>
     public static bool IsElementwise(OpKind op) => op is OpKind.ReLU or OpKind.LeakyReLU or OpKind.ELU
-        or OpKind.Sigmoid or OpKind.Tanh or OpKind.Softmax or OpKind.BatchNorm;
+        or OpKind.Sigmoid or OpKind.Tanh or OpKind.Softmax or OpKind.BatchNorm
+        or OpKind.ReLU6 or OpKind.HardSigmoid or OpKind.HardSwish or OpKind.SiLU or OpKind.GELU or OpKind.Mish;
 
     /// <summary>Ops whose output is a view of their input at inference (same elements, no computation).</summary>
     public static bool IsInferenceView(OpKind op) => op is OpKind.Flatten or OpKind.Dropout;

@@ -26,6 +26,13 @@ public enum OpKind
     Sigmoid,
     Tanh,
     Softmax,
+    ReLU6,
+    HardSigmoid,
+    HardSwish,
+    SiLU,
+    /// <summary>GELU; Args.Activation says which form (GELU exact, GELUTanh).</summary>
+    GELU,
+    Mish,
 }
 
 /// <summary>How a convolution or pooling window is padded. Rules in docs/cnn-language.md.</summary>
@@ -49,6 +56,14 @@ public enum ActivationKind
     Sigmoid,
     Tanh,
     Softmax,
+    // The same names and order as NetGen.Activation (the attribute front end reads the enum by index).
+    ReLU6,
+    HardSigmoid,
+    HardSwish,
+    SiLU,
+    GELU,
+    GELUTanh,
+    Mish,
 }
 
 /// <summary>How Upsample fills new pixels.</summary>

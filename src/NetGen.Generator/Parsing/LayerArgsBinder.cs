@@ -148,6 +148,12 @@ internal sealed class LayerArgsBinder
             case OpKind.Sigmoid: return a with { Activation = ActivationKind.Sigmoid };
             case OpKind.Tanh: return a with { Activation = ActivationKind.Tanh };
             case OpKind.Softmax: return a with { Activation = ActivationKind.Softmax };
+            case OpKind.ReLU6: return a with { Activation = ActivationKind.ReLU6 };
+            case OpKind.HardSigmoid: return a with { Activation = ActivationKind.HardSigmoid };
+            case OpKind.HardSwish: return a with { Activation = ActivationKind.HardSwish };
+            case OpKind.SiLU: return a with { Activation = ActivationKind.SiLU };
+            case OpKind.Mish: return a with { Activation = ActivationKind.Mish };
+            case OpKind.GELU: return a with { Activation = Word("approximate", ActivationKind.GELU, GeluWords) };
             case OpKind.LeakyReLU:
                 return a with { Activation = ActivationKind.LeakyReLU, Alpha = Real("alpha", 0.01, x => x >= 0, "a non-negative number") };
             case OpKind.ELU:
@@ -180,6 +186,14 @@ internal sealed class LayerArgsBinder
     private LayerArgs Activation(LayerArgs a)
     {
         var activation = Word("activation", ActivationKind.None, ActivationWords);
+        if (IsUnfusable(activation) && _given.TryGetValue("activation", out var given))
+        {
+            string word = (given.Value as WordValue)?.Word ?? given.Value.Display;
+            Invalid("activation", given.Value.Display,
+                "one of " + FusableNames + "; " + word + " is not a function of its output, so its backward needs the " +
+                "pre-activation: write it as a layer after this one (-> " + word + ")");
+            activation = ActivationKind.None;
+        }
         double alpha = activation switch { ActivationKind.LeakyReLU => 0.01, ActivationKind.ELU => 1.0, _ => 0 };
         return a with { Activation = activation, Alpha = alpha };
     }
@@ -268,8 +282,30 @@ internal sealed class LayerArgsBinder
     {
         ("none", ActivationKind.None), ("relu", ActivationKind.ReLU), ("leaky_relu", ActivationKind.LeakyReLU),
         ("elu", ActivationKind.ELU), ("sigmoid", ActivationKind.Sigmoid), ("tanh", ActivationKind.Tanh),
-        ("softmax", ActivationKind.Softmax),
+        ("softmax", ActivationKind.Softmax), ("relu6", ActivationKind.ReLU6), ("hardsigmoid", ActivationKind.HardSigmoid),
+        ("hardswish", ActivationKind.HardSwish), ("silu", ActivationKind.SiLU), ("swish", ActivationKind.SiLU),
+        ("gelu", ActivationKind.GELU), ("mish", ActivationKind.Mish),
     };
+
+    private static readonly (string Word, ActivationKind Kind)[] GeluWords =
+    {
+        ("none", ActivationKind.GELU), ("erf", ActivationKind.GELU), ("tanh", ActivationKind.GELUTanh),
+    };
+
+    /// <summary>Activations a Conv/Dense cannot fuse: backward needs the pre-activation, which a fused node does not keep.</summary>
+    internal static bool IsUnfusable(ActivationKind kind) =>
+        kind is ActivationKind.HardSwish or ActivationKind.SiLU or ActivationKind.GELU or ActivationKind.GELUTanh or ActivationKind.Mish;
+
+    private static string FusableNames
+    {
+        get
+        {
+            var names = new List<string>();
+            foreach (var (word, kind) in ActivationWords)
+                if (!IsUnfusable(kind)) names.Add(word);
+            return string.Join(", ", names);
+        }
+    }
 
     private static readonly (string Word, UpsampleMode Kind)[] UpsampleWords =
     {

@@ -58,7 +58,14 @@ internal static class LayerCatalog
         new LayerDef("elu", OpKind.ELU, None, new[] { "alpha" }),
         new LayerDef("sigmoid", OpKind.Sigmoid, None, None),
         new LayerDef("tanh", OpKind.Tanh, None, None),
-        new LayerDef("softmax", OpKind.Softmax, None, None));
+        new LayerDef("softmax", OpKind.Softmax, None, None),
+        new LayerDef("relu6", OpKind.ReLU6, None, None),
+        new LayerDef("hardsigmoid", OpKind.HardSigmoid, None, None),
+        new LayerDef("hardswish", OpKind.HardSwish, None, None),
+        new LayerDef("silu", OpKind.SiLU, None, None),
+        new LayerDef("swish", OpKind.SiLU, None, None),
+        new LayerDef("gelu", OpKind.GELU, None, new[] { "approximate" }),
+        new LayerDef("mish", OpKind.Mish, None, None));
 
     /// <summary>Names people bring from other frameworks, mapped to ours for NG0002's hint.</summary>
     private static readonly Dictionary<string, string> Aliases = new()
@@ -70,6 +77,19 @@ internal static class LayerCatalog
         ["cat"] = "concat", ["concatenate"] = "concat", ["mul"] = "multiply", ["sum"] = "add",
         ["leakyrelu"] = "leaky_relu", ["convtranspose2d"] = "conv2d_transpose", ["deconv"] = "conv2d_transpose",
         ["upsampling2d"] = "upsample", ["localresponsenorm"] = "lrn",
+        ["hard_sigmoid"] = "hardsigmoid", ["hard_swish"] = "hardswish", ["h_swish"] = "hardswish", ["hswish"] = "hardswish",
+        ["h_sigmoid"] = "hardsigmoid", ["hsigmoid"] = "hardsigmoid",
+    };
+
+    /// <summary>
+    /// Functions other frameworks have and NetGen does not: one edit from a layer here (selu,
+    /// elu) but not the same function, so NG0002 suggests nothing for them.
+    /// </summary>
+    private static readonly HashSet<string> NotEquivalent = new()
+    {
+        "selu", "celu", "prelu", "rrelu", "relu_n", "softplus", "softsign", "hardtanh", "logsigmoid",
+        "tanhshrink", "hardshrink", "softshrink", "glu", "threshold", "softmin", "log_softmax", "logsoftmax",
+        "relu1", "relu2", "relu3", "relu4", "relu5", "relu7", "relu8", "sigmoid6", "tanh6",
     };
 
     private static Dictionary<string, LayerDef> Build(params LayerDef[] defs)
@@ -88,16 +108,21 @@ internal static class LayerCatalog
     {
         string lower = unknown.ToLowerInvariant();
         if (Aliases.TryGetValue(lower, out var alias)) return "; did you mean '" + alias + "'?";
+        var blocks = new HashSet<string>(blockNames);
+        if (NotEquivalent.Contains(lower)) return "; it is not a layer here (" + string.Join(", ", ByKeyword.Keys) + ")";
         string? best = null;
         int bestDistance = int.MaxValue;
-        foreach (var candidate in Candidates(blockNames))
+        foreach (var candidate in Candidates(blocks))
         {
             int distance = EditDistance(lower, candidate.ToLowerInvariant());
             if (distance < bestDistance) { best = candidate; bestDistance = distance; }
         }
         // Close enough to be a typo: a third of the word, at least two edits.
-        if (best is not null && bestDistance <= System.Math.Max(2, unknown.Length / 3))
-            return "; did you mean '" + best + "'?";
+        // A layer name plus or minus trailing digits (relu6 / relu) is another function, not a typo.
+        if (best is not null && bestDistance <= System.Math.Max(2, unknown.Length / 3) && !DiffersByTrailingDigits(lower, best.ToLowerInvariant()))
+            return blocks.Contains(best) && !ByKeyword.ContainsKey(best)
+                ? "; did you mean block '" + best + "'?"
+                : "; did you mean '" + best + "'?";
         return "; the layers are " + string.Join(", ", ByKeyword.Keys);
     }
 
@@ -105,6 +130,15 @@ internal static class LayerCatalog
     {
         foreach (var keyword in ByKeyword.Keys) yield return keyword;
         foreach (var block in blockNames) yield return block;
+    }
+
+    private static bool DiffersByTrailingDigits(string a, string b)
+    {
+        string shorter = a.Length < b.Length ? a : b, longer = a.Length < b.Length ? b : a;
+        if (shorter.Length == longer.Length || !longer.StartsWith(shorter, System.StringComparison.Ordinal)) return false;
+        for (int i = shorter.Length; i < longer.Length; i++)
+            if (!char.IsDigit(longer[i])) return false;
+        return true;
     }
 
     /// <summary>Levenshtein distance, two rows; words here are short.</summary>

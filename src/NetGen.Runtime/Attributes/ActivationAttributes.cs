@@ -43,6 +43,38 @@ public sealed class TanhAttribute : LayerAttribute
 {
 }
 
+/// <summary>min(max(x, 0), 6), elementwise (MobileNetV2).</summary>
+public sealed class ReLU6Attribute : LayerAttribute
+{
+}
+
+/// <summary>relu6(x + 3) / 6, elementwise (PyTorch's hardsigmoid).</summary>
+public sealed class HardSigmoidAttribute : LayerAttribute
+{
+}
+
+/// <summary>x relu6(x + 3) / 6, elementwise (MobileNetV3).</summary>
+public sealed class HardSwishAttribute : LayerAttribute
+{
+}
+
+/// <summary>x sigmoid(x), elementwise (also called swish; EfficientNet).</summary>
+public sealed class SiLUAttribute : LayerAttribute
+{
+}
+
+/// <summary>x Phi(x), Phi the standard normal CDF, elementwise; with <see cref="Tanh"/>, the tanh approximation.</summary>
+public sealed class GELUAttribute : LayerAttribute
+{
+    /// <summary>0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3))) instead of the exact erf form (PyTorch's approximate='tanh').</summary>
+    public bool Tanh { get; set; }
+}
+
+/// <summary>x tanh(softplus(x)), elementwise.</summary>
+public sealed class MishAttribute : LayerAttribute
+{
+}
+
 /// <summary>exp(x) / sum exp(x) over the features (or channels) of one sample.</summary>
 public sealed class SoftmaxAttribute : LayerAttribute
 {

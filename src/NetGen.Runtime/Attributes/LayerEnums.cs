@@ -26,6 +26,20 @@ public enum Activation
     Tanh,
     /// <summary>exp(x) / sum exp(x) over the features of one sample.</summary>
     Softmax,
+    /// <summary>min(max(x, 0), 6).</summary>
+    ReLU6,
+    /// <summary>relu6(x + 3) / 6 (PyTorch's hardsigmoid).</summary>
+    HardSigmoid,
+    /// <summary>x relu6(x + 3) / 6.</summary>
+    HardSwish,
+    /// <summary>x sigmoid(x) (also called swish).</summary>
+    SiLU,
+    /// <summary>x Phi(x), Phi the standard normal CDF (exact, erf-based GELU).</summary>
+    GELU,
+    /// <summary>0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3))) (GELU's tanh approximation).</summary>
+    GELUTanh,
+    /// <summary>x tanh(softplus(x)).</summary>
+    Mish,
 }
 
 /// <summary>

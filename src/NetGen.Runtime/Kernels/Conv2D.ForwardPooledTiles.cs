@@ -18,7 +18,7 @@ public static unsafe partial class Conv2D
         {
             if (!path.InteriorTiles || conv.Groups != 1) return false;
             if (pool.R != 2 || pool.S != 2 || pool.StrideH != 2 || pool.StrideW != 2) return false;
-            bool nonDecreasing = act is Activation.None or Activation.ReLU or Activation.Sigmoid or Activation.Tanh
+            bool nonDecreasing = act is Activation.None or Activation.ReLU or Activation.Sigmoid or Activation.Tanh or Activation.ReLU6 or Activation.HardSigmoid
                 || act is Activation.LeakyReLU or Activation.ELU && alpha >= 0f;
             var rect = Of(conv);
             return nonDecreasing && rect.PLo == 0 && rect.QLo == 0 && rect.PHi >= 2 * pool.P && rect.QHi >= 2 * pool.Q;

@@ -55,10 +55,31 @@ internal static unsafe class Epilogue
         }
     }
 
-    /// <summary>Applies an activation other than None/ReLU to <paramref name="count"/> stored outputs.</summary>
+    /// <summary>Applies an activation other than None/ReLU to <paramref name="count"/> stored outputs, a vector at a time (<see cref="ActivationMath"/>).</summary>
     public static void Activate(float* y, int count, Activation activation, float alpha)
     {
-        for (int i = 0; i < count; i++)
+        int i = 0;
+        if (System.Numerics.Vector.IsHardwareAccelerated && ActivationMath.Vectorised(activation))
+        {
+            int lanes = System.Numerics.Vector<float>.Count;
+            for (; i + lanes <= count; i += lanes)
+            {
+                var v = System.Runtime.CompilerServices.Unsafe.ReadUnaligned<System.Numerics.Vector<float>>(y + i);
+                System.Runtime.CompilerServices.Unsafe.WriteUnaligned(y + i, ActivationMath.Apply(v, activation, alpha));
+            }
+            if (i < count)
+            {
+                // The same vector math for the tail (as Activations.Forward): results do not depend on the path.
+                float* lanesBuffer = stackalloc float[lanes];
+                var buffer = new System.Span<float>(lanesBuffer, lanes);
+                buffer.Clear();
+                new System.Span<float>(y + i, count - i).CopyTo(buffer);
+                ActivationMath.Apply(new System.Numerics.Vector<float>(buffer), activation, alpha).CopyTo(buffer);
+                buffer[..(count - i)].CopyTo(new System.Span<float>(y + i, count - i));
+            }
+            return;
+        }
+        for (; i < count; i++)
         {
             y[i] = Activations.Apply(y[i], activation, alpha);
         }

@@ -41,6 +41,16 @@ public class ExportTests(ITestOutputHelper log)
                 out = multiply(se, gate2) -> flatten -> dropout(0.3) -> dense(10, activation: softmax)
             }
             """,
+        ["activations"] = """
+            network Activations {
+                input 3x6x6
+                a = conv2d(6, 3, padding: 1, activation: relu6)
+                b = conv2d(6, 1) -> bn: batchnorm -> hs: hardswish
+                c = conv2d(6, 3, padding: 1) -> si: silu
+                gate = c -> global_avgpool(keepdims: true) -> conv2d(6, 1, activation: hardsigmoid)
+                out = multiply(c, gate)
+            }
+            """,
     };
 
     public static IEnumerable<object[]> Cases => Nets.Keys.Select(k => new object[] { k })

@@ -180,6 +180,41 @@ internal static class ImportCases
             var b = new OnnxBuilder(opset: 9).Input("x", 2, 3, 3);
             return b.Output(b.Node("Upsample", "up", new[] { "x", b.Init("scales", new long[] { 4 }, new[] { 1f, 1f, 2f, 2f }) }));
         }, "up = upsample(2)"),
+        ["relu6_clip_inputs"] = (() =>
+        {
+            var b = new OnnxBuilder().Input("x", 2, 5, 5);
+            var c = b.Node("Conv", "c", new[] { "x", b.Random("w", new long[] { 3, 2, 3, 3 }, -2f, 2f) }, Ints("pads", 1, 1, 1, 1));
+            return b.Output(b.Node("Clip", "r6", new[] { c, b.Init("lo", Array.Empty<long>(), new[] { 0f }), b.Init("hi", Array.Empty<long>(), new[] { 6f }) }));
+        }, "r6 = relu6"),
+        ["relu6_clip_opset6_attributes"] = (() =>
+        {
+            var b = new OnnxBuilder(6).Input("x", 2, 5, 5);
+            var c = b.Node("Conv", "c", new[] { "x", b.Random("w", new long[] { 3, 2, 3, 3 }, -2f, 2f) }, Ints("pads", 1, 1, 1, 1));
+            return b.Output(b.Node("Clip", "r6", new[] { c }, Float("min", 0), Float("max", 6)));
+        }, "r6 = relu6"),
+        ["hardsigmoid_hardswish_mish"] = (() =>
+        {
+            var b = new OnnxBuilder(18).Input("x", 2, 5, 5);
+            var c = b.Node("Conv", "c", new[] { "x", b.Random("w", new long[] { 4, 2, 3, 3 }, -2f, 2f) }, Ints("pads", 1, 1, 1, 1));
+            var hs = b.Node("HardSigmoid", "hsig", new[] { c }, Float("alpha", 1f / 6f), Float("beta", 0.5f));
+            var c2 = b.Node("Conv", "c2", new[] { hs, b.Random("w2", new long[] { 4, 4, 1, 1 }, -2f, 2f) });
+            var hw = b.Node("HardSwish", "hswish", new[] { c2 });
+            return b.Output(b.Node("Mish", "mish1", new[] { hw }));
+        }, "hswish = hardswish"),
+        ["silu_sigmoid_times_x"] = (() =>
+        {
+            var b = new OnnxBuilder().Input("x", 2, 5, 5);
+            var c = b.Node("Conv", "c", new[] { "x", b.Random("w", new long[] { 3, 2, 3, 3 }, -1.5f, 1.5f) }, Ints("pads", 1, 1, 1, 1));
+            return b.Output(b.Node("Mul", "swish", new[] { c, b.Node("Sigmoid", "sig", new[] { c }) }));
+        }, "swish_ = silu"),   // swish is a layer name: the node is renamed
+        ["gelu_op_both_forms"] = (() =>
+        {
+            var b = new OnnxBuilder(20).Input("x", 2, 5, 5);
+            var c = b.Node("Conv", "c", new[] { "x", b.Random("w", new long[] { 3, 2, 3, 3 }, -1.5f, 1.5f) }, Ints("pads", 1, 1, 1, 1));
+            var g = b.Node("Gelu", "g1", new[] { c });
+            var c2 = b.Node("Conv", "c2", new[] { g, b.Random("w2", new long[] { 3, 3, 1, 1 }, -1.5f, 1.5f) });
+            return b.Output(b.Node("Gelu", "g2", new[] { c2 }, Str("approximate", "tanh")));
+        }, "g2 = gelu(approximate: tanh)"),
         ["squeeze_excitation"] = (() =>
         {
             var b = new OnnxBuilder().Input("x", 4, 5, 5);

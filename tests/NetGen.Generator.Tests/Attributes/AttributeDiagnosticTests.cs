@@ -68,7 +68,7 @@ public class AttributeDiagnosticTests
         Assert.Equal(new[]
         {
             $"NG0004 {SourcePosition.Of(source, "MaxInferenceBytes")}: Argument 'MaxInferenceBytes' of 'Broken' is -5; it must be zero (no budget) or a positive limit",
-            $"NG0004 {SourcePosition.Of(source, "Activation = (Activation)42")}: Argument 'Activation' of 'dense_1' is 42; it must be one of Activation.None, Activation.ReLU, Activation.LeakyReLU, Activation.ELU, Activation.Sigmoid, Activation.Tanh, Activation.Softmax",
+            $"NG0004 {SourcePosition.Of(source, "Activation = (Activation)42")}: Argument 'Activation' of 'dense_1' is 42; it must be one of Activation.None, Activation.ReLU, Activation.LeakyReLU, Activation.ELU, Activation.Sigmoid, Activation.Tanh, Activation.Softmax, Activation.ReLU6, Activation.HardSigmoid, Activation.HardSwish, Activation.SiLU, Activation.GELU, Activation.GELUTanh, Activation.Mish",
             $"NG0004 {SourcePosition.Of(source, "0, 28")}: Argument 'channels' of 'Broken' is 0; it must be a positive integer",
             $"NG0004 {SourcePosition.Of(source, "0, 3")}: Argument 'filters' of 'conv1' is 0; it must be a positive integer",
             $"NG0004 {SourcePosition.Of(source, "1.5")}: Argument 'rate' of 'dropout_1' is 1.5; it must be in [0, 1)",

@@ -107,7 +107,7 @@ public class DiagnosticsTests
     [InlineData("linear(3)", "Unknown layer 'linear'; did you mean 'dense'?")]
     [InlineData("Conv2D(3, 3)", "Unknown layer 'Conv2D'; did you mean 'conv2d'?")]
     [InlineData("globalavgpool", "Unknown layer 'globalavgpool'; did you mean 'global_avgpool'?")]
-    [InlineData("resblok(3)", "Unknown layer 'resblok'; did you mean 'resblock'?")]
+    [InlineData("resblok(3)", "Unknown layer 'resblok'; did you mean block 'resblock'?")]
     public void UnknownLayerSuggestsTheClosest(string layer, string message)
     {
         string text = "block resblock(f) {\n dense(f)\n}\n" + Net(" " + layer);
@@ -123,6 +123,26 @@ public class DiagnosticsTests
         Assert.Equal("Unknown layer 'x'; 'x' is a node: a chain starts from it, as in 'x -> relu'",
             Cnn.Message(Cnn.Single(Net(" x = dense(3)\n relu -> x"), "NG0002", 4, 10, "x")));
     }
+
+    [Theory]
+    [InlineData("selu")]      // one edit from elu, another function
+    [InlineData("prelu")]     // one edit from relu
+    [InlineData("softplus")]
+    [InlineData("relu5")]     // relu6 and relu are other functions
+    [InlineData("gelu2")]
+    public void UnknownLayerSuggestsNoFunctionThatIsNotTheSame(string layer)
+    {
+        string message = Cnn.Message(Cnn.Single(Net(" " + layer), "NG0002", 3, 2, layer));
+        Assert.DoesNotContain("did you mean", message);
+        Assert.Contains("relu6, hardsigmoid, hardswish, silu, swish, gelu, mish", message);
+    }
+
+    [Theory]
+    [InlineData("hard_swish", "hardswish")]
+    [InlineData("h_sigmoid", "hardsigmoid")]
+    [InlineData("hardswsh", "hardswish")]   // a typo of the same name
+    public void UnknownLayerSuggestsTheSameFunction(string layer, string suggestion) =>
+        Assert.EndsWith("; did you mean '" + suggestion + "'?", Cnn.Message(Cnn.Single(Net(" " + layer), "NG0002", 3, 2, layer)));
 
     [Fact]
     public void UnknownLayerFarFromAnyListsTheLayers() =>
@@ -148,7 +168,9 @@ public class DiagnosticsTests
     [InlineData(" conv2d(4, 3, stride: -1)", 23, "-1", "Argument 'stride' of 'conv2d' is -1; it must be a positive integer or HxW")]
     [InlineData(" conv2d(4, 3, padding: sam)", 24, "sam", "Argument 'padding' of 'conv2d' is 'sam'; it must be valid, same, a non-negative integer or HxW")]
     [InlineData(" conv2d(4, 3, padding: 1x2x3)", 24, "1x2x3", "Argument 'padding' of 'conv2d' is 1x2x3; it must be valid, same, a non-negative integer or HxW")]
-    [InlineData(" conv2d(4, 3, activation: gelu)", 27, "gelu", "Argument 'activation' of 'conv2d' is 'gelu'; it must be one of none, relu, leaky_relu, elu, sigmoid, tanh, softmax")]
+    [InlineData(" conv2d(4, 3, activation: gelu)", 27, "gelu", "Argument 'activation' of 'conv2d' is 'gelu'; it must be one of none, relu, leaky_relu, elu, sigmoid, tanh, softmax, relu6, hardsigmoid; gelu is not a function of its output, so its backward needs the pre-activation: write it as a layer after this one (-> gelu)")]
+    [InlineData(" conv2d(4, 3, activation: relu7)", 27, "relu7", "Argument 'activation' of 'conv2d' is 'relu7'; it must be one of none, relu, leaky_relu, elu, sigmoid, tanh, softmax, relu6, hardsigmoid, hardswish, silu, swish, gelu, mish")]
+    [InlineData(" gelu(approximate: sigmoid)", 20, "sigmoid", "Argument 'approximate' of 'gelu' is 'sigmoid'; it must be one of none, erf, tanh")]
     [InlineData(" conv2d(4, 3, bias: 1)", 21, "1", "Argument 'bias' of 'conv2d' is 1; it must be true or false")]
     [InlineData(" conv2d(99999999999, 3)", 9, "99999999999", "Argument 'filters' of 'conv2d' is 99999999999; it must be an integer from 1 to 2147483647")]
     [InlineData(" conv2d(99999999999999999999999, 3)", 9, "99999999999999999999999", "Argument 'filters' of 'conv2d' is 99999999999999999999999; it must be an integer below 2^63")]

@@ -5,7 +5,7 @@ namespace NetGen.Runtime.Tests.Execution;
 /// <summary>The graph networks of Execution/Graphs/*.cnn, each with its float64 twin.</summary>
 internal static class GraphCases
 {
-    public static readonly string[] Names = { "Residual", "Se", "WinogradResidual", "SliceResidual" };
+    public static readonly string[] Names = { "Residual", "Se", "WinogradResidual", "SliceResidual", "ModernActivation" };
 
     public static ITrainableNetwork Make(string name, ulong seed, ExecutionMode mode) => name switch
     {
@@ -13,6 +13,7 @@ internal static class GraphCases
         "Se" => new SeNet(seed, mode),
         "WinogradResidual" => new WinogradResidualNet(seed, mode),
         "SliceResidual" => new SliceResidualNet(seed, mode),
+        "ModernActivation" => new ModernActivationNet(seed, mode),
         _ => throw new ArgumentException(name),
     };
 
@@ -24,6 +25,8 @@ internal static class GraphCases
             WinogradResidualNet.TrainingBytes + WinogradResidualNet.TrainingKernelBytes),
         "SliceResidual" => (SliceResidualNet.InferenceBytes + SliceResidualNet.InferenceKernelBytes,
             SliceResidualNet.TrainingBytes + SliceResidualNet.TrainingKernelBytes),
+        "ModernActivation" => (ModernActivationNet.InferenceBytes + ModernActivationNet.InferenceKernelBytes,
+            ModernActivationNet.TrainingBytes + ModernActivationNet.TrainingKernelBytes),
         _ => throw new ArgumentException(name),
     };
 
@@ -79,6 +82,19 @@ internal static class GraphCases
                 int conv1 = g.Conv(entry, "conv1", 4, 3, pad: 1, bias: false);
                 int sum = g.Add(g.Act(g.BatchNorm(conv1, "bn1"), Activation.ReLU), entry);
                 g.Dense(g.GlobalAvgPool(g.Act(g.BatchNorm(sum, "bn2"), Activation.ReLU)), "head", 3);
+                return g;
+            }
+            case "ModernActivation":
+            {
+                var g = new ReferenceGraph(3, 6, 6);
+                int conv1 = g.Conv(0, "conv1", 8, 3, pad: 1, act: Activation.ReLU6);
+                int hs = g.Act(g.BatchNorm(conv1, "bn1"), Activation.HardSwish);
+                int si = g.Act(g.BatchNorm(g.Conv(hs, "conv2", 8, 1, bias: false), "bn2"), Activation.SiLU);
+                int ge = g.Act(g.BatchNorm(g.Conv(si, "conv3", 8, 1, bias: false), "bn3"), Activation.GELU);
+                int gt = g.Act(g.Conv(ge, "conv4", 8, 1), Activation.GELUTanh);
+                int mi = g.Act(g.Conv(gt, "dw", 8, 3, pad: 1, groups: 8), Activation.Mish);
+                int gate = g.Conv(g.GlobalAvgPool(mi), "excite", 8, 1, act: Activation.HardSigmoid);
+                g.Dense(g.GlobalAvgPool(g.Multiply(mi, gate)), "head", 4);
                 return g;
             }
             default:

@@ -165,6 +165,7 @@ public class GraphTests
     [InlineData("Se", 0.01f)]
     [InlineData("WinogradResidual", 0.05f)]
     [InlineData("SliceResidual", 0.05f)]
+    [InlineData("ModernActivation", 0.02f)]
     public void Training_fits_a_small_batch(string name, float learningRate)
     {
         var net = GraphCases.Make(name, 9, ExecutionMode.Training);

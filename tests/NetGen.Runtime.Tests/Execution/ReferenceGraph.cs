@@ -159,13 +159,7 @@ internal sealed class ReferenceGraph
     private static double[] Dense(double[] x, double[] weight, double[] bias, int units) =>
         Enumerable.Range(0, units).Select(k => bias[k] + Enumerable.Range(0, x.Length).Sum(i => weight[k * x.Length + i] * x[i])).ToArray();
 
-    private static double[] Apply(double[] x, Activation act) => x.Select(v => act switch
-    {
-        Activation.ReLU => Math.Max(v, 0),
-        Activation.Sigmoid => 1 / (1 + Math.Exp(-v)),
-        Activation.Tanh => Math.Tanh(v),
-        _ => v,
-    }).ToArray();
+    private static double[] Apply(double[] x, Activation act) => x.Select(v => NetGen.Tests.Kernels.Reference.Act(v, act, 0)).ToArray();
 
     private enum Kind { Input, Conv, BatchNorm, Act, Add, Multiply, GlobalAvgPool, Dense }
 

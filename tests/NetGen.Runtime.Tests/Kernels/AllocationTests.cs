@@ -129,6 +129,9 @@ public class AllocationTests
         foreach (var kind in Enum.GetValues<Activation>())
         {
             AssertNoAllocation($"Activations.Forward {kind}", () => Activations.Forward(probs, logits, kind, 0.1f));
+            AssertNoAllocation($"Activations.BackwardWithInput {kind}", () => Activations.BackwardWithInput(dl, logits, probs, probs, kind, 0.1f));
+            AssertNoAllocation($"Activations.BackwardInPlaceWithInput {kind}", () => Activations.BackwardInPlaceWithInput(dl, probs, probs, kind, 0.1f));
+            if (Activations.NeedsInput(kind)) continue;
             AssertNoAllocation($"Activations.Backward {kind}", () => Activations.Backward(dl, logits, probs, kind, 0.1f));
             AssertNoAllocation($"Activations.BackwardInPlace {kind}", () => Activations.BackwardInPlace(dl, probs, kind, 0.1f));
         }

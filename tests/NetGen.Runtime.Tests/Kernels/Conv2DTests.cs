@@ -26,6 +26,14 @@ public class Conv2DTests
         new("C=1 unpadded 3x3, K=20 (dW tiled by taps)", Conv2DDims.Create(2, 7, 8, 1, 20, 3, 3), true, Activation.ReLU),
         new("groups 2, C/G=3, stride 2x1, dilation 1x2, K/G=9 (dW tiled by taps, 18 combinations)",
             Conv2DDims.Create(2, 9, 9, 6, 18, 3, 2, 2, 1, 0, 0, 0, 0, 1, 2, 2), false, Activation.None),
+        // The activations modern networks use, fused into the epilogues of different kernel paths.
+        new("3x3 pad 1, K=20, relu6", Conv2DDims.Create(2, 6, 7, 3, 20, 3, 3, padTop: 1, padBottom: 1, padLeft: 1, padRight: 1), true, Activation.ReLU6),
+        new("1x1, C=17, K=33, hardswish", Conv2DDims.Create(2, 2, 5, 17, 33, 1, 1), true, Activation.HardSwish),
+        new("depthwise 3x3 stride 2 pad 1, hardsigmoid", Conv2DDims.Create(2, 7, 7, 8, 8, 3, 3, 2, 2, 1, 1, 1, 1, groups: 8), true, Activation.HardSigmoid),
+        new("depthwise C=20, silu", Conv2DDims.Create(2, 6, 7, 20, 20, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 20), true, Activation.SiLU),
+        new("C=1 unpadded 3x3, K=20, gelu", Conv2DDims.Create(2, 7, 8, 1, 20, 3, 3), true, Activation.GELU),
+        new("5x5 pad 2, K=16, gelu tanh", Conv2DDims.Create(1, 6, 7, 2, 16, 5, 5, 1, 1, 2, 2, 2, 2), false, Activation.GELUTanh),
+        new("groups 3, stride 2, mish", Conv2DDims.Create(2, 5, 7, 6, 15, 3, 3, 2, 1, 0, 1, 1, 0, 1, 2, 3), true, Activation.Mish),
     };
 
     public static TheoryData<Case> ForwardCases()
@@ -64,7 +72,17 @@ public class Conv2DTests
         Conv2D.Pack(packed, w, d);
         Conv2D.Forward(y, x, packed, b, new float[Conv2D.ForwardWorkspaceFloats(d)], d, t.Act, t.Alpha);
         var dZ = (float[])upstream.Clone();
-        Activations.BackwardInPlace(dZ, y, t.Act, t.Alpha);
+        if (Activations.NeedsInput(t.Act))
+        {
+            // Not invertible from y: backward takes the pre-activation, forward without the activation.
+            var z = new float[upstream.Length];
+            Conv2D.Forward(z, x, packed, b, new float[Conv2D.ForwardWorkspaceFloats(d)], d, Activation.None, 0f);
+            Activations.BackwardInPlaceWithInput(dZ, z, y, t.Act, t.Alpha);
+        }
+        else
+        {
+            Activations.BackwardInPlace(dZ, y, t.Act, t.Alpha);
+        }
         var backPacked = new float[Conv2D.PackedBackwardWeightFloats(d)];
         Conv2D.PackForBackward(backPacked, w, d);
         // Gradients accumulate: start from non-zero contents and expect them kept.

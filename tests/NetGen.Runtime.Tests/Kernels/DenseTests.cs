@@ -11,6 +11,13 @@ public class DenseTests
         { 1, 16, 80, true, Activation.None },   // 5 blocks: one tile of 4 and a remainder
         { 2, 5, 3, false, Activation.Tanh },
         { 4, 50, 10, true, Activation.Sigmoid },
+        { 3, 37, 21, true, Activation.ReLU6 },
+        { 2, 40, 19, true, Activation.HardSigmoid },
+        { 3, 33, 35, true, Activation.HardSwish },
+        { 2, 20, 17, false, Activation.SiLU },
+        { 3, 37, 21, true, Activation.GELU },
+        { 2, 24, 18, true, Activation.GELUTanh },
+        { 2, 30, 33, true, Activation.Mish },
     };
 
     [Theory]
@@ -33,7 +40,16 @@ public class DenseTests
 
         var upstream = TestData.Uniform(rng, n * k);
         var dZ = (float[])upstream.Clone();
-        Activations.BackwardInPlace(dZ, y, act);
+        if (Activations.NeedsInput(act))
+        {
+            var z = new float[n * k];
+            Dense.Forward(z, x, packed, b, d, Activation.None);
+            Activations.BackwardInPlaceWithInput(dZ, z, y, act);
+        }
+        else
+        {
+            Activations.BackwardInPlace(dZ, y, act);
+        }
         var dX0 = TestData.Uniform(rng, x.Length);
         var dW0 = TestData.Uniform(rng, w.Length);
         var dB0 = TestData.Uniform(rng, k);

@@ -15,8 +15,41 @@ internal static class Reference
         Activation.ELU => x > 0 ? x : alpha * (Math.Exp(x) - 1),
         Activation.Sigmoid => 1 / (1 + Math.Exp(-x)),
         Activation.Tanh => Math.Tanh(x),
+        Activation.ReLU6 => Math.Min(Math.Max(x, 0), 6),
+        Activation.HardSigmoid => Math.Min(Math.Max(x + 3, 0), 6) / 6,
+        Activation.HardSwish => x * Math.Min(Math.Max(x + 3, 0), 6) / 6,
+        Activation.SiLU => x / (1 + Math.Exp(-x)),
+        Activation.GELU => x * Phi(x),
+        Activation.GELUTanh => 0.5 * x * (1 + Math.Tanh(Math.Sqrt(2 / Math.PI) * (x + 0.044715 * x * x * x))),
+        Activation.Mish => x * Math.Tanh(Math.Log(1 + Math.Exp(x))),
         _ => x,
     };
+
+    /// <summary>The standard normal CDF, erfc(-x / sqrt 2) / 2, in float64.</summary>
+    public static double Phi(double x) => 0.5 * Erfc(-x / Math.Sqrt(2));
+
+    /// <summary>erf in float64: the all-positive series e^-x^2 2/sqrt(pi) sum 2^n x^(2n+1) / (2n+1)!!.</summary>
+    public static double Erf(double x)
+    {
+        if (x < 0) return -Erf(-x);
+        if (x > 3) return 1 - Erfc(x);
+        double term = x, sum = x;
+        for (int n = 1; n < 200 && term > 1e-18 * sum; n++)
+        {
+            term *= 2 * x * x / (2 * n + 1);
+            sum += term;
+        }
+        return 2 / Math.Sqrt(Math.PI) * Math.Exp(-x * x) * sum;
+    }
+
+    /// <summary>erfc in float64: 1 - erf below 3, Laplace's continued fraction above (no cancellation in the tail).</summary>
+    public static double Erfc(double x)
+    {
+        if (x < 3) return 1 - Erf(x);
+        double f = x;
+        for (int k = 120; k >= 1; k--) f = x + k / 2.0 / f;
+        return Math.Exp(-x * x) / (Math.Sqrt(Math.PI) * f);
+    }
 
     /// <summary>y (N, K, P, Q) from x (N, C, H, W), w (K, C/G, R, S), b (K) or null.</summary>
     public static double[] Conv2D(double[] x, double[] w, double[]? b, Conv2DDims d, Activation act = Activation.None, double alpha = 0)

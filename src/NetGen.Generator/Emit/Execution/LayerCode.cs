@@ -133,7 +133,7 @@ internal sealed partial class LayerCode
                     w.Line($"{Kernels}Softmax.Forward({Y}, {X}, {rowsY}, {y.C});");
                 break;
             default:
-                w.Line($"{Kernels}Activations.Forward({Y}, {X}, {Activation(ActivationOf(node.Op))}, {Alpha(node)});");
+                w.Line($"{Kernels}Activations.Forward({Y}, {X}, {Activation(ActivationOf(node))}, {Alpha(node)});");
                 break;
         }
     }
@@ -269,7 +269,10 @@ internal sealed partial class LayerCode
             default:
                 if (!needsDx) break;
                 StartGradient(w, input, n);
-                w.Line($"{Kernels}Activations.Backward({Grad(input)}, {dY}, {Y}, {Activation(ActivationOf(node.Op))}, {Alpha(node)});");
+                if (Parsing.LayerArgsBinder.IsUnfusable(ActivationOf(node)))
+                    w.Line($"{Kernels}Activations.BackwardWithInput({Grad(input)}, {dY}, {X}, {Y}, {Activation(ActivationOf(node))}, {Alpha(node)});");
+                else
+                    w.Line($"{Kernels}Activations.Backward({Grad(input)}, {dY}, {Y}, {Activation(ActivationOf(node.Op))}, {Alpha(node)});");
                 break;
         }
     }
@@ -368,6 +371,9 @@ internal sealed partial class LayerCode
 
     public static string Activation(ActivationKind kind) => "global::NetGen.Activation." + kind;
 
+    /// <summary>An activation node's function (gelu's form is in its arguments).</summary>
+    private static ActivationKind ActivationOf(Node node) => node.Op == OpKind.GELU ? node.Args.Activation : ActivationOf(node.Op);
+
     private static ActivationKind ActivationOf(OpKind op) => op switch
     {
         OpKind.ReLU => ActivationKind.ReLU,
@@ -375,6 +381,12 @@ internal sealed partial class LayerCode
         OpKind.ELU => ActivationKind.ELU,
         OpKind.Sigmoid => ActivationKind.Sigmoid,
         OpKind.Tanh => ActivationKind.Tanh,
+        OpKind.ReLU6 => ActivationKind.ReLU6,
+        OpKind.HardSigmoid => ActivationKind.HardSigmoid,
+        OpKind.HardSwish => ActivationKind.HardSwish,
+        OpKind.SiLU => ActivationKind.SiLU,
+        OpKind.GELU => ActivationKind.GELU,
+        OpKind.Mish => ActivationKind.Mish,
         _ => ActivationKind.None,
     };
 

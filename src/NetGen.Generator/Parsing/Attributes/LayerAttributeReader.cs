@@ -35,11 +35,20 @@ internal static class LayerAttributeReader
         ["SigmoidAttribute"] = new(OpKind.Sigmoid, "sigmoid"),
         ["TanhAttribute"] = new(OpKind.Tanh, "tanh"),
         ["SoftmaxAttribute"] = new(OpKind.Softmax, "softmax"),
+        ["ReLU6Attribute"] = new(OpKind.ReLU6, "relu6"),
+        ["HardSigmoidAttribute"] = new(OpKind.HardSigmoid, "hardsigmoid"),
+        ["HardSwishAttribute"] = new(OpKind.HardSwish, "hardswish"),
+        ["SiLUAttribute"] = new(OpKind.SiLU, "silu"),
+        ["GELUAttribute"] = new(OpKind.GELU, "gelu"),
+        ["MishAttribute"] = new(OpKind.Mish, "mish"),
     };
 
     private static readonly string[] PaddingMembers = { "Padding.Valid", "Padding.Same" };
     private static readonly string[] ActivationMembers =
-        { "Activation.None", "Activation.ReLU", "Activation.LeakyReLU", "Activation.ELU", "Activation.Sigmoid", "Activation.Tanh", "Activation.Softmax" };
+    {
+        "Activation.None", "Activation.ReLU", "Activation.LeakyReLU", "Activation.ELU", "Activation.Sigmoid", "Activation.Tanh", "Activation.Softmax",
+        "Activation.ReLU6", "Activation.HardSigmoid", "Activation.HardSwish", "Activation.SiLU", "Activation.GELU", "Activation.GELUTanh", "Activation.Mish",
+    };
     private static readonly string[] UpsampleMembers = { "Interpolation.Nearest", "Interpolation.Bilinear" };
 
     /// <summary>The arguments of a layer of kind <paramref name="op"/>; problems go to <paramref name="a"/>'s diagnostics.</summary>
@@ -102,6 +111,12 @@ internal static class LayerAttributeReader
         OpKind.Sigmoid => Activation(ActivationKind.Sigmoid, 0),
         OpKind.Tanh => Activation(ActivationKind.Tanh, 0),
         OpKind.Softmax => Activation(ActivationKind.Softmax, 0),
+        OpKind.ReLU6 => Activation(ActivationKind.ReLU6, 0),
+        OpKind.HardSigmoid => Activation(ActivationKind.HardSigmoid, 0),
+        OpKind.HardSwish => Activation(ActivationKind.HardSwish, 0),
+        OpKind.SiLU => Activation(ActivationKind.SiLU, 0),
+        OpKind.GELU => Activation(a.Bool("Tanh", false) ? ActivationKind.GELUTanh : ActivationKind.GELU, 0),
+        OpKind.Mish => Activation(ActivationKind.Mish, 0),
         _ => new LayerArgs(),
     };
 
@@ -154,8 +169,15 @@ internal static class LayerAttributeReader
         return Window(a, (size, size), defaultStride: size) with { CeilMode = a.Bool("CeilMode", false) };
     }
 
-    private static ActivationKind FusedActivation(AttributeArguments a) =>
-        (ActivationKind)a.Enum("Activation", 0, ActivationMembers);
+    private static ActivationKind FusedActivation(AttributeArguments a)
+    {
+        var kind = (ActivationKind)a.Enum("Activation", 0, ActivationMembers);
+        if (!LayerArgsBinder.IsUnfusable(kind)) return kind;
+        a.Invalid("Activation", "Activation." + kind,
+            "an activation whose derivative follows from its output (None, ReLU, LeakyReLU, ELU, Sigmoid, Tanh, Softmax, ReLU6, HardSigmoid); " +
+            "Activation." + kind + "'s backward needs the pre-activation: declare [" + (kind == ActivationKind.GELUTanh ? "GELU(Tanh = true)" : kind.ToString()) + "] as the next layer");
+        return ActivationKind.None;
+    }
 
     /// <summary>The slope or alpha a fused LeakyReLU or ELU uses: the same defaults as the standalone layers.</summary>
     private static double FusedAlpha(AttributeArguments a) => (ActivationKind)a.Int("Activation", 0) switch
