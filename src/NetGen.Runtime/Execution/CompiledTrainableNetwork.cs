@@ -177,16 +177,7 @@ public abstract class CompiledTrainableNetwork : CompiledNetwork, ITrainableNetw
         var l = Layout;
         if (labels.Length % l.LabelsPerSample != 0 || inputs.Length != (long)(labels.Length / l.LabelsPerSample) * l.InputSize)
             throw new ArgumentException($"{l.Name}.Evaluate: {labels.Length} labels and {inputs.Length} input floats do not describe whole samples ({l.LabelsPerSample} labels and {l.InputSize} floats each).", nameof(inputs));
-        int samples = labels.Length / l.LabelsPerSample;
-        var totals = default(LossTotals);
-        for (int start = 0; start < samples; start += l.MaxBatch)
-        {
-            int n = Math.Min(l.MaxBatch, samples - start);
-            LoadInputs(inputs.Slice(start * l.InputSize, n * l.InputSize), n);
-            ForwardTraining(n, false);
-            totals += Loss(labels.Slice(start * l.LabelsPerSample, n * l.LabelsPerSample), n, start);
-        }
-        return totals.ToResult();
+        return RunBatches(inputs, labels, labels.Length / l.LabelsPerSample, backward: false).ToResult();
     }
 
     /// <summary>Copies the gradient of parameter <paramref name="name"/> (of the last ComputeGradients, TrainStep or ApplyGradients) into <paramref name="destination"/>, in PyTorch layout.</summary>
@@ -288,14 +279,24 @@ public abstract class CompiledTrainableNetwork : CompiledNetwork, ITrainableNetw
         if (inputs.Length != (long)samples * l.InputSize)
             throw new ArgumentException($"{l.Name}: {samples} samples' labels need {(long)samples * l.InputSize} input floats; the inputs have {inputs.Length}.", nameof(inputs));
         SoftmaxLoss.CheckLabels(labels, l.Classes, TrainingSettings.IgnoreLabel, l.Name);
+        return RunBatches(inputs, labels, samples, backward: true);
+    }
+
+    /// <summary>
+    /// Forward and loss over <paramref name="samples"/> checked samples, a training batch at a time; with
+    /// <paramref name="backward"/> in training mode (masks drawn) and each batch's backward adding to the gradient block.
+    /// </summary>
+    private LossTotals RunBatches(ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels, int samples, bool backward)
+    {
+        var l = Layout;
         var totals = default(LossTotals);
         for (int start = 0; start < samples; start += l.MaxBatch)
         {
             int n = Math.Min(l.MaxBatch, samples - start);
             LoadInputs(inputs.Slice(start * l.InputSize, n * l.InputSize), n);
-            ForwardTraining(n, true);
+            ForwardTraining(n, backward);
             totals += Loss(labels.Slice(start * l.LabelsPerSample, n * l.LabelsPerSample), n, start);
-            Backward(n);
+            if (backward) Backward(n);
         }
         return totals;
     }
