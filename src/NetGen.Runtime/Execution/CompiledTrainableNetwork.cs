@@ -6,12 +6,20 @@ namespace NetGen.Execution;
 
 /// <summary>
 /// The base of a generated network that trains (its output holds class scores, per sample or per
-/// pixel): TrainStep and its companions with their checks and messages, the step count, and the
+/// pixel): TrainStep and its companions with their checks and messages, the step count, the
 /// checkpoint state (<see cref="CopyOptimizerState"/>, <see cref="CopyRandomState"/>,
-/// <see cref="RestoreState"/>). The generated class implements the passes: loading inputs, the
-/// training forward, the loss, the backward and the optimizer step, every offset a literal.
+/// <see cref="RestoreState"/>), and every training pass that is the same in each network apart from
+/// the figures of its <see cref="NetworkLayout"/>: loading the inputs, the softmax cross-entropy loss
+/// per sample slice, the optimizer update and the repack after it, Predict's outputs, and the sliced
+/// forward and backward (the slices run through <see cref="SampleSlices"/>; the batch-norm partials
+/// combined between phases; the later slices' parameter gradients added in slice order). The
+/// generated class implements the straight-line code of one slice of one phase
+/// (<see cref="ForwardSlice"/>, <see cref="BackwardSlice"/>), the combines between phases
+/// (<see cref="CombineSlices"/>) and the packing (<see cref="PackSlice"/>), every offset a literal.
+/// A network whose passes are not sliced (batch 1) overrides <see cref="ForwardTraining"/> and
+/// <see cref="Backward"/> instead.
 /// </summary>
-public abstract class CompiledTrainableNetwork : CompiledNetwork, ITrainableNetwork
+public abstract class CompiledTrainableNetwork : CompiledNetwork, ITrainableNetwork, ISampleSlices
 {
     /// <summary>Bytes of the dropout masks' random-stream state (a xoshiro128** generator: four 32-bit words).</summary>
     public const int RandomStateSize = 16;
@@ -20,6 +28,14 @@ public abstract class CompiledTrainableNetwork : CompiledNetwork, ITrainableNetw
     private int _pendingBatches;
     private long _pendingCount;
     private FastRandom _random;
+    private bool _sliceTrain;
+    private ulong _sliceSeed;
+
+    /// <summary>As <see cref="CompiledNetwork"/>, with the declared optimizer's default settings (<see cref="NetworkLayout.Optimizer"/>).</summary>
+    protected CompiledTrainableNetwork(ulong seed, ExecutionMode mode, NetworkLayout layout)
+        : this(seed, mode, layout, DefaultSettings(layout))
+    {
+    }
 
     /// <summary>As <see cref="CompiledNetwork"/>; <paramref name="settings"/> are the declared optimizer's defaults.</summary>
     protected CompiledTrainableNetwork(ulong seed, ExecutionMode mode, NetworkLayout layout, TrainingSettings settings)
@@ -54,26 +70,176 @@ public abstract class CompiledTrainableNetwork : CompiledNetwork, ITrainableNetw
     /// <summary>The dropout masks' stream, for the generated forward (<c>ref DropoutRandom</c>).</summary>
     protected ref FastRandom DropoutRandom => ref _random;
 
-    /// <summary>Packs the weights for the training passes (after a change to the parameters).</summary>
-    protected abstract void PackTraining();
+    /// <summary>Whether the sliced forward at hand trains (batch statistics, dropout masks) or evaluates.</summary>
+    protected bool SliceTrain => _sliceTrain;
 
-    /// <summary>Copies <paramref name="n"/> samples (channels first) into the arena's inputs region, in the layout the kernels read.</summary>
-    protected abstract void LoadInputs(ReadOnlySpan<float> inputs, int n);
+    /// <summary>The step's dropout seed, drawn from <see cref="DropoutRandom"/>; each slice and layer draws its masks from (seed, node x slices + slice).</summary>
+    protected ulong SliceSeed => _sliceSeed;
 
-    /// <summary>The loaded batch of <paramref name="n"/> samples through every layer, saving each output; <paramref name="train"/> draws dropout masks.</summary>
-    protected abstract void ForwardTraining(int n, bool train);
+    private static TrainingSettings DefaultSettings(NetworkLayout layout)
+    {
+        ArgumentNullException.ThrowIfNull(layout);
+        return layout.Optimizer switch
+        {
+            OptimizerType.Adam => new TrainingSettings(1e-3f),
+            OptimizerType.Sgd => new TrainingSettings(1e-2f),
+            _ => new TrainingSettings(1e-2f) { Momentum = 0f },
+        };
+    }
 
-    /// <summary>Softmax cross-entropy of the saved logits of <paramref name="n"/> samples: sums, and the summed loss's gradient at the logits.</summary>
-    protected abstract LossTotals Loss(ReadOnlySpan<int> labels, int n, int firstSample);
+    /// <summary>
+    /// Slice <paramref name="slice"/>'s share of the training repack (the layers' packed floats balanced over the
+    /// <see cref="NetworkLayout.Slices"/>; every share together is the whole repack). Runs on a worker after a step.
+    /// </summary>
+    protected abstract void PackSlice(int slice);
 
-    /// <summary>Backward over the batch from the logits' gradient; parameter gradients add into the gradient block.</summary>
-    protected abstract void Backward(int n);
+    /// <summary>
+    /// Forward phase <paramref name="phase"/> of samples [<paramref name="s"/>, s + <paramref name="n"/>), saving each
+    /// output, on <paramref name="m"/> (the instance's arena); <paramref name="slice"/> picks the partials and
+    /// <paramref name="scratch"/> is the slice's scratch. Runs on a worker. Only networks whose passes are sliced have one.
+    /// </summary>
+    protected virtual void ForwardSlice(ArenaView m, int phase, int s, int n, int slice, long scratch) =>
+        throw new InvalidOperationException($"{Layout.Name}: the training passes are not split into sample slices.");
 
-    /// <summary>One optimizer update with the averaged gradient at step <paramref name="step"/>, then the repack.</summary>
-    protected abstract void OptimizerStep(long step);
+    /// <summary>
+    /// Backward phase <paramref name="phase"/> of samples [<paramref name="s"/>, s + <paramref name="n"/>), as
+    /// <see cref="ForwardSlice"/>: parameter gradients accumulate into the slice's block at <paramref name="g"/> (the
+    /// gradient block for slice 0; a later slice's own block, cleared before phase 0).
+    /// </summary>
+    protected virtual void BackwardSlice(ArenaView m, int phase, int s, int n, int slice, long scratch, long g) =>
+        throw new InvalidOperationException($"{Layout.Name}: the training passes are not split into sample slices.");
 
-    /// <summary>The outputs of the <paramref name="n"/> samples the training forward just ran, as Predict returns them.</summary>
-    protected abstract void TrainingOutputs(Span<float> outputs, int n);
+    /// <summary>
+    /// On the calling thread, before pass <paramref name="pass"/> (a later phase, <see cref="SamplePass.ForwardPhase"/>
+    /// or <see cref="SamplePass.BackwardPhase"/>): combines the slices' batch-norm partials in slice order.
+    /// </summary>
+    protected virtual void CombineSlices(int pass, int n, bool train)
+    {
+    }
+
+    /// <summary>Packs the weights for the training passes (after a change to the parameters): every slice's share.</summary>
+    protected virtual void PackTraining()
+    {
+        for (int slice = 0; slice < Layout.Slices; slice++) PackSlice(slice);
+    }
+
+    /// <summary>Copies <paramref name="n"/> samples (channels first) into the arena's inputs region, channels-last when the input has several channels.</summary>
+    protected virtual void LoadInputs(ReadOnlySpan<float> inputs, int n)
+    {
+        var l = Layout;
+        var region = Arena.Slice(l.InputsOffset, n * l.InputSize);
+        if (l.InputChannels > 1) global::NetGen.Kernels.Layout.NchwToNhwc(region, inputs, n, l.InputChannels, l.InputHeight, l.InputWidth);
+        else inputs.CopyTo(region);
+    }
+
+    /// <summary>
+    /// The loaded batch of <paramref name="n"/> samples through every layer, saving each output; <paramref name="train"/>
+    /// uses batch statistics and draws dropout masks. The slices of each phase run on the pool's workers (or one after
+    /// the other); between two phases the calling thread combines their partials.
+    /// </summary>
+    protected virtual void ForwardTraining(int n, bool train)
+    {
+        var l = Layout;
+        _sliceTrain = train;
+        if (train && l.HasDropout) _sliceSeed = ((ulong)_random.NextUInt() << 32) | _random.NextUInt();
+        SampleSlices.Run(Pool, this, SamplePass.Forward, l.Slices, n);
+        for (int phase = 1; phase < l.ForwardPhases; phase++)
+        {
+            int pass = SamplePass.ForwardPhase(phase);
+            CombineSlices(pass, n, train);
+            SampleSlices.Run(Pool, this, pass, l.Slices, n);
+        }
+    }
+
+    /// <summary>
+    /// Softmax cross-entropy of the saved logits of <paramref name="n"/> samples, slice by slice: sums, and the summed
+    /// loss's gradient at the logits where each slice's backward reads it.
+    /// </summary>
+    protected virtual LossTotals Loss(ReadOnlySpan<int> labels, int n, int firstSample)
+    {
+        var l = Layout;
+        var m = Arena;
+        int rows = l.OutputSize, pixels = l.LabelsPerSample, slices = l.Slices;
+        var totals = default(LossTotals);
+        for (int slice = 0; slice < slices; slice++)
+        {
+            int s = slice * n / slices;
+            int count = (slice + 1) * n / slices - s;
+            if (count == 0) continue;
+            long gradient = l.LogitsGradientOffset + s * l.LogitsGradientSampleStride + count * l.LogitsGradientCountStride;
+            totals += SoftmaxLoss.SumForwardBackward(m.Slice(gradient, count * rows), m.Slice(l.LogitsOffset + (long)s * rows, count * rows),
+                labels.Slice(s * pixels, count * pixels), l.Classes, TrainingSettings.IgnoreLabel, l.Name, (long)(firstSample + s) * pixels);
+        }
+        return totals;
+    }
+
+    /// <summary>
+    /// Backward over the batch from the logits' gradient, phase by phase as <see cref="ForwardTraining"/>: the first
+    /// slice's parameter gradients accumulate into the gradient block, each later slice's into its own block, added in slice order.
+    /// </summary>
+    protected virtual void Backward(int n)
+    {
+        var l = Layout;
+        SampleSlices.Run(Pool, this, SamplePass.Backward, l.Slices, n);
+        for (int phase = 1; phase < l.BackwardPhases; phase++)
+        {
+            int pass = SamplePass.BackwardPhase(phase);
+            CombineSlices(pass, n, true);
+            SampleSlices.Run(Pool, this, pass, l.Slices, n);
+        }
+        if (l.GradientFloats == 0) return;
+        for (int slice = 1; slice < l.Slices; slice++)
+        {
+            if (SampleSlices.HasSamples(slice, l.Slices, n))
+                ExecutionOps.AddInto(Gradients, Arena.Slice(l.SliceGradientsOffset + (long)(slice - 1) * l.GradientFloats, l.GradientFloats));
+        }
+    }
+
+    /// <summary>One update of the declared optimizer with the averaged gradient at step <paramref name="step"/>, then the repack, a share per slice.</summary>
+    protected virtual void OptimizerStep(long step)
+    {
+        var l = Layout;
+        var parameters = Arena.Slice(0, l.ParameterFloats);
+        if (l.Optimizer == OptimizerType.Adam)
+            global::NetGen.Execution.OptimizerStep.Adam(parameters, Gradients, OptimizerState, l.Parameters, TrainingSettings, step, l.Name);
+        else
+            global::NetGen.Execution.OptimizerStep.Sgd(parameters, Gradients, OptimizerState, l.Parameters, TrainingSettings, step, l.Name);
+        SampleSlices.Run(Pool, this, SamplePass.Repack, l.Slices, l.Slices);
+    }
+
+    /// <summary>The outputs of the <paramref name="n"/> samples the training forward just ran, as Predict returns them: the logits, through the final softmax if any, channels first.</summary>
+    protected virtual void TrainingOutputs(Span<float> outputs, int n)
+    {
+        var l = Layout;
+        var scores = Arena.Slice(l.LogitsOffset, n * l.OutputSize);
+        if (l.FinalSoftmax) Softmax.Forward(scores, scores, n * l.LabelsPerSample, l.Classes);
+        if (l.OutputHeight > 0 && l.Classes > 1) global::NetGen.Kernels.Layout.NhwcToNchw(outputs, scores, n, l.Classes, l.OutputHeight, l.OutputWidth);
+        else scores.CopyTo(outputs);
+    }
+
+    // SampleSlices calls it on a worker (or the calling thread) inside a training call, which holds the guard.
+    void ISampleSlices.RunSlice(int pass, int slice, int samples)
+    {
+        var l = Layout;
+        if (pass == SamplePass.Repack)
+        {
+            PackSlice(slice);
+            return;
+        }
+        int s = slice * samples / l.Slices;
+        int n = (slice + 1) * samples / l.Slices - s;
+        if (n == 0) return;
+        var m = Arena;
+        long scratch = l.SliceScratchOffset + slice * l.SliceScratchFloats;
+        if (SamplePass.IsForward(pass, out int phase))
+        {
+            ForwardSlice(m, phase, s, n, slice, scratch);
+            return;
+        }
+        long g = slice == 0 ? l.GradientOffset : l.SliceGradientsOffset + (long)(slice - 1) * l.GradientFloats;
+        if (phase == 0 && slice > 0) m.Slice(g, l.GradientFloats).Clear();
+        BackwardSlice(m, phase, s, n, slice, scratch, g);
+    }
 
     /// <inheritdoc/>
     protected override void Repack()

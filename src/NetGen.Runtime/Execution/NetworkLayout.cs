@@ -67,4 +67,62 @@ public sealed record NetworkLayout
 
     /// <summary>Whether a Dropout layer draws masks in training (from a stream seeded by the constructor's seed).</summary>
     public bool HasDropout { get; init; }
+
+    /// <summary>The declared optimizer: its update rule and the default <see cref="TrainingSettings"/> (Adam 1e-3; SGD 1e-2; none: SGD 1e-2 without momentum).</summary>
+    public OptimizerType Optimizer { get; init; }
+
+    /// <summary>Where the training inputs region starts (a batch of samples, channels-last when <see cref="InputChannels"/> &gt; 1).</summary>
+    public long InputsOffset { get; init; }
+
+    /// <summary>Channels of an image input (then <see cref="InputHeight"/>, <see cref="InputWidth"/>); 0 for a vector. Inputs of several channels load transposed to channels-last.</summary>
+    public int InputChannels { get; init; }
+
+    /// <summary>Height of an image input, else 0.</summary>
+    public int InputHeight { get; init; }
+
+    /// <summary>Width of an image input, else 0.</summary>
+    public int InputWidth { get; init; }
+
+    /// <summary>Height of a (C, H, W) score map output, else 0 (a score vector). Predict on a training instance transposes such a map back to channels-first.</summary>
+    public int OutputHeight { get; init; }
+
+    /// <summary>Width of a (C, H, W) score map output, else 0.</summary>
+    public int OutputWidth { get; init; }
+
+    /// <summary>Where the training forward saves the batch's logits (<see cref="OutputSize"/> floats per sample, channels-last).</summary>
+    public long LogitsOffset { get; init; }
+
+    /// <summary>Whether the network ends in a softmax, which the loss takes with the logits and Predict applies to them.</summary>
+    public bool FinalSoftmax { get; init; }
+
+    /// <summary>
+    /// Where the loss writes the logits' gradient for samples [s, s + count): <see cref="LogitsGradientOffset"/>
+    /// + s x <see cref="LogitsGradientSampleStride"/> + count x <see cref="LogitsGradientCountStride"/> (each slice's
+    /// own share of the backward workspace; both strides 0 when the passes are not sliced).
+    /// </summary>
+    public long LogitsGradientOffset { get; init; }
+
+    /// <summary>Floats of the backward workspace per sample of a slice (see <see cref="LogitsGradientOffset"/>).</summary>
+    public long LogitsGradientSampleStride { get; init; }
+
+    /// <summary>Floats per sample before the logits' gradient inside a slice's workspace (see <see cref="LogitsGradientOffset"/>).</summary>
+    public long LogitsGradientCountStride { get; init; }
+
+    /// <summary>Sample slices of the training passes (1: not split, the generated class runs its own forward and backward).</summary>
+    public int Slices { get; init; } = 1;
+
+    /// <summary>Phases of the sliced forward: one, plus one after each batch norm that trains (its moments combined in between).</summary>
+    public int ForwardPhases { get; init; } = 1;
+
+    /// <summary>Phases of the sliced backward (as <see cref="ForwardPhases"/>).</summary>
+    public int BackwardPhases { get; init; } = 1;
+
+    /// <summary>Where slice 0's scratch starts; slice k's is <see cref="SliceScratchFloats"/> x k further on.</summary>
+    public long SliceScratchOffset { get; init; }
+
+    /// <summary>Floats of one slice's scratch.</summary>
+    public long SliceScratchFloats { get; init; }
+
+    /// <summary>Where slice 1's parameter-gradient block starts (slice 0 uses the gradient block; slice k's is <see cref="GradientFloats"/> x (k - 1) further on).</summary>
+    public long SliceGradientsOffset { get; init; }
 }

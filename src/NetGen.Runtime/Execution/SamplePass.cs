@@ -21,4 +21,22 @@ public static class SamplePass
     /// calling thread combines the slices' batch statistics).
     /// </summary>
     public const int LaterPhases = 3;
+
+    /// <summary>The pass of forward phase <paramref name="phase"/>: <see cref="Forward"/> for 0, else <see cref="LaterPhases"/> + 2 (phase - 1).</summary>
+    public static int ForwardPhase(int phase) => phase == 0 ? Forward : LaterPhases + 2 * (phase - 1);
+
+    /// <summary>The pass of backward phase <paramref name="phase"/>: <see cref="Backward"/> for 0, else <see cref="LaterPhases"/> + 2 (phase - 1) + 1.</summary>
+    public static int BackwardPhase(int phase) => phase == 0 ? Backward : LaterPhases + 2 * (phase - 1) + 1;
+
+    /// <summary>Whether <paramref name="pass"/> (not <see cref="Repack"/>) is a forward phase, and which phase it is.</summary>
+    public static bool IsForward(int pass, out int phase)
+    {
+        if (pass < LaterPhases)
+        {
+            phase = 0;
+            return pass == Forward;
+        }
+        phase = (pass - LaterPhases) / 2 + 1;
+        return (pass - LaterPhases) % 2 == 0;
+    }
 }

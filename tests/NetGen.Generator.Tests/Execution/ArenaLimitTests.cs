@@ -26,7 +26,8 @@ public class ArenaLimitTests
         Assert.Equal(64, (int)CompiledCode.Static(assembly, type.FullName!, "TrainingBatch")!);
         Assert.True((training + kernels) / 4 > int.MaxValue, $"VGG-16 at batch 64 plans {training + kernels:N0} bytes");
         Assert.True(typeof(NetGen.Execution.CompiledTrainableNetwork).IsAssignableFrom(type));
-        var backward = type.GetMethod("Backward", System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.NonPublic);
+        // The per-slice backward is the generated class's own; the base runs the slices.
+        var backward = type.GetMethod("BackwardSlice", System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.NonPublic);
         Assert.NotNull(backward);
         Assert.Equal(type, backward!.DeclaringType);
         // An offset past int range is a long literal in the generated code.

@@ -36,11 +36,14 @@ public class SlicedEmitTests
         CompiledCode.AssertClean(run.Output);
         string code = Assert.Single(run.Sources).Value;
 
-        Assert.Contains("global::NetGen.Execution.ISampleSlices", code);
         // Two batch norms train: three forward and three backward phases, two combines each way; the frozen one none.
-        Assert.Contains("private void NetgenForwardSlice2(int s, int n, int slice)", code);
-        Assert.DoesNotContain("NetgenForwardSlice3(", code);
-        Assert.Contains("private void NetgenBackwardSlice2(int s, int n, int slice)", code);
+        Assert.Contains("Slices = 2, ForwardPhases = 3, BackwardPhases = 3,", code);
+        Assert.Contains("protected override void ForwardSlice(global::NetGen.Execution.ArenaView m, int phase, int s, int n, int slice, long scratch)", code);
+        Assert.Equal(2, Count(code, "            case 2:\n"));
+        Assert.DoesNotContain("case 3:", code);
+        Assert.Contains("protected override void CombineSlices(int pass, int n, bool train)", code);
+        Assert.Contains("case global::NetGen.Execution.SamplePass.LaterPhases + 2: // forward phase 2", code);
+        Assert.Contains("case global::NetGen.Execution.SamplePass.LaterPhases + 3: // backward phase 2", code);
         Assert.Equal(2, Count(code, "Kernels.BatchNorm.CombineMoments("));
         Assert.Equal(2, Count(code, "Kernels.BatchNorm.CombineBackward("));
         Assert.Equal(2, Count(code, "Kernels.BatchNorm.SliceMoments("));
@@ -52,9 +55,9 @@ public class SlicedEmitTests
         // The frozen batch norm normalises with its running statistics on the slice's own scratch.
         Assert.Matches(@"// Frozen: its running statistics normalise in training too\.\s+global::NetGen\.Kernels\.BatchNorm\.ForwardInference\(m\.Slice\(NetgenOffsets\.Saved_\w+ \+ s \* 288, n \* 288\), .*m\.Slice\(scratch \+ \d+, 16\), n \* 36, 8, 1E-05f\);", code);
         Assert.Matches(@"BatchNorm\.BackwardInference\(.*m\.Slice\(scratch \+ \d+, 8\), n \* 36, 8, 1E-05f\);", code);
-        // One seed per training forward from the base's DropoutRandom, then a stream per (layer, slice).
-        Assert.Contains("if (train) _netgenSliceSeed = ((ulong)DropoutRandom.NextUInt() << 32) | DropoutRandom.NextUInt();", code);
-        Assert.Equal(2, Count(code, "var random = new global::NetGen.Kernels.FastRandom(_netgenSliceSeed, "));
+        // One seed per training forward, drawn by the base from its dropout stream (HasDropout), then a stream per (layer, slice).
+        Assert.Contains("HasDropout = true,", code);
+        Assert.Equal(2, Count(code, "var random = new global::NetGen.Kernels.FastRandom(SliceSeed, "));
         Assert.Equal(2, Count(code, "ref random);"));
         Assert.DoesNotContain("ref _netgenRandom", code);
     }

@@ -47,8 +47,9 @@ public class SpatialEmitTests
         Assert.Equal(3, Count(code, "Kernels.Conv2D.BackwardWeights("));
         // Training runs in two sample slices (a worker each): every layer, transposed and separable convolutions and
         // LRN included, on the slice's samples and its own share of the gradients, so no layer splits its backward halves.
-        Assert.Contains("global::NetGen.Execution.ISampleSlices", code);
-        Assert.Contains("private void NetgenBackwardSlice(int s, int n, int slice)", code);
+        Assert.Contains("Slices = 2,", code);
+        Assert.Contains("protected override void BackwardSlice(global::NetGen.Execution.ArenaView m, int phase, int s, int n, int slice, long scratch, long g)", code);
+        Assert.DoesNotContain("override void Backward(int n)", code);
         Assert.Equal(0, Count(code, "new global::NetGen.Execution.ConvBackwardWork("));
         Assert.Equal(0, Count(code, "new global::NetGen.Execution.TransposedConvBackwardWork("));
         Assert.Contains("Kernels.Conv2DTranspose.Forward(m.Slice(", code);

@@ -30,7 +30,7 @@
 /// </code>
 /// </summary>
 [global::System.CodeDom.Compiler.GeneratedCode("NetGen.Generator", "0.1.0")]
-partial class FrozenMlp : global::NetGen.Execution.CompiledTrainableNetwork, global::NetGen.Execution.ISampleSlices
+partial class FrozenMlp : global::NetGen.Execution.CompiledTrainableNetwork
 {
     /// <summary>Parameters (fp32 elements): trainable, frozen, and BatchNorm running statistics.</summary>
     public const long ParameterCount = 102282;
@@ -147,67 +147,20 @@ partial class FrozenMlp : global::NetGen.Execution.CompiledTrainableNetwork, glo
         InputSize = 784, OutputSize = 10, Parameters = s_netgenParameters, ParameterFloats = 102282,
         InferenceFloats = (InferenceBytes + InferenceKernelBytes) / 4,
         TrainingFloats = (TrainingBytes + TrainingKernelBytes) / 4, MaxBatch = 32, LabelsPerSample = 1, Classes = 10,
-        GradientOffset = 102282, GradientFloats = 1546, OptimizerStateOffset = 103828, OptimizerStateFloats = 1546,
+        Optimizer = global::NetGen.OptimizerType.Sgd, GradientOffset = 102282, GradientFloats = 1546, OptimizerStateOffset = 103828, OptimizerStateFloats = 1546,
+        InputsOffset = 105374, LogitsOffset = 138654,
+        LogitsGradientOffset = 138974, LogitsGradientSampleStride = 256, LogitsGradientCountStride = 128,
+        Slices = 2, ForwardPhases = 2, BackwardPhases = 2, SliceScratchOffset = 250206, SliceScratchFloats = 384, SliceGradientsOffset = 250974,
     };
 
-    /// <summary>
-    /// An inference instance, parameters from <paramref name="seed"/> (He uniform before a ReLU, else Glorot; biases 0; batch
-    /// norms 1, 0, 0, 1): <see cref="InferenceBytes"/> + <see cref="InferenceKernelBytes"/>, allocated once as one native block.
-    /// </summary>
-    public FrozenMlp(ulong seed) : this(seed, global::NetGen.Execution.ExecutionMode.Inference)
-    {
-    }
+    /// <summary>An inference instance, parameters from <paramref name="seed"/>: <see cref="InferenceBytes"/> + <see cref="InferenceKernelBytes"/> in one native block.</summary>
+    public FrozenMlp(ulong seed) : this(seed, global::NetGen.Execution.ExecutionMode.Inference) { }
 
-    /// <summary>
-    /// An instance for <paramref name="mode"/>: training allocates <see cref="TrainingBytes"/> + <see cref="TrainingKernelBytes"/>
-    /// and also predicts.
-    /// Dispose frees the block at once; one call at a time (see <see cref="global::NetGen.Execution.CompiledNetwork"/>).
-    /// </summary>
-    public FrozenMlp(ulong seed, global::NetGen.Execution.ExecutionMode mode) : base(seed, mode, s_netgenLayout, new global::NetGen.Execution.TrainingSettings(1e-2f))
-    {
-    }
+    /// <summary>An instance for <paramref name="mode"/>: training allocates <see cref="TrainingBytes"/> + <see cref="TrainingKernelBytes"/> and also predicts.</summary>
+    public FrozenMlp(ulong seed, global::NetGen.Execution.ExecutionMode mode) : base(seed, mode, s_netgenLayout) { }
 
     /// <summary>Bytes each extra worker of a pool given to an inference instance holds: a copy of its memory.</summary>
     public const long WorkerInferenceBytes = 820776;
-
-    /// <summary>Copies <paramref name="n"/> samples into the inputs region.</summary>
-    protected override void LoadInputs(global::System.ReadOnlySpan<float> inputs, int n)
-    {
-        var m = Arena;
-        inputs.CopyTo(m.Slice(105374, n * 784));
-    }
-
-    /// <summary>Softmax cross-entropy of the saved logits of n samples: sums, and the summed loss's gradient at the logits of each of the 2 sample slices.</summary>
-    protected override global::NetGen.Execution.LossTotals Loss(global::System.ReadOnlySpan<int> labels, int n, int firstSample)
-    {
-        var m = Arena;
-        var totals = default(global::NetGen.Execution.LossTotals);
-        for (int slice = 0; slice < 2; slice++)
-        {
-            int s = slice * n / 2;
-            int count = (slice + 1) * n / 2 - s;
-            if (count == 0) continue;
-            totals += global::NetGen.Execution.SoftmaxLoss.SumForwardBackward(m.Slice(138974 + s * 256 + count * 128, count * 10), m.Slice(138654 + s * 10, count * 10),
-                labels.Slice(s * 1, count * 1), 10, TrainingSettings.IgnoreLabel, "FrozenMlp", (long)(firstSample + s) * 1);
-        }
-        return totals;
-    }
-
-    /// <summary>One SGD with momentum update, as PyTorch defines it, then the repack of the weights the kernels read.</summary>
-    protected override void OptimizerStep(long step)
-    {
-        var m = Arena;
-        global::NetGen.Execution.OptimizerStep.Sgd(m.Slice(0, 102282), m.Slice(102282, 1546), m.Slice(103828, 1546), s_netgenParameters, TrainingSettings, step, "FrozenMlp");
-        global::NetGen.Execution.SampleSlices.Run(Pool, this, global::NetGen.Execution.SamplePass.Repack, 2, 2);
-    }
-
-    /// <summary>Predict's outputs of the <paramref name="n"/> samples the training forward just ran: the logits.</summary>
-    protected override void TrainingOutputs(global::System.Span<float> outputs, int n)
-    {
-        var m = Arena;
-        var scores = m.Slice(138654, n * 10);
-        scores.CopyTo(outputs);
-    }
 
     /// <summary>Packs the weights for the batch-1 kernels.</summary>
     protected override void PackInference()
@@ -230,143 +183,79 @@ partial class FrozenMlp : global::NetGen.Execution.CompiledTrainableNetwork, glo
         m.Slice(102282, 10).CopyTo(output);
     }
 
-    /// <summary>Packs the weights for the training kernels.</summary>
-    protected override void PackTraining()
-    {
-        var m = Arena;
-        global::NetGen.Kernels.Dense.Pack(m.Slice(147166, 100352), m.Slice(0, 100352), in s_netgenDims1);
-        global::NetGen.Kernels.Dense.Pack(m.Slice(247518, 2048), m.Slice(100992, 1280), in s_netgenDims3);
-    }
-
-    /// <summary>Whether the sliced forward at hand trains (batch statistics, dropout masks) or evaluates.</summary>
-    private bool _netgenSliceTrain;
-
-    /// <summary>
-    /// A batch of <paramref name="n"/> samples, already in the inputs region, through every layer, saving each
-    /// output: 2 slices of the samples, a worker each on a pool, in 2 phase(s); between two, the calling thread
-    /// combines the slices' batch-norm moments in slice order. <paramref name="train"/> uses batch statistics and draws dropout masks.
-    /// </summary>
-    protected override void ForwardTraining(int n, bool train)
-    {
-        _netgenSliceTrain = train;
-        global::NetGen.Execution.SampleSlices.Run(Pool, this, global::NetGen.Execution.SamplePass.Forward, 2, n);
-        var m = Arena;
-        if (train) global::NetGen.Kernels.BatchNorm.CombineMoments(m.Slice(249566, 128), m.Slice(249694, 128), m.Slice(253032, 128), m.Slice(253160, 128), m.Slice(100736, 128), m.Slice(100864, 128), m.Slice(252520, 512), m.Slice(100480, 128), m.Slice(100608, 128), n, 2, 1, 128, 1E-05f, 0.1f); // batchnorm_1
-        global::NetGen.Execution.SampleSlices.Run(Pool, this, global::NetGen.Execution.SamplePass.LaterPhases, 2, n);
-    }
-
-    /// <summary>
-    /// Backward over the batch from the logits' gradient, 2 slices of the samples: the first slice's parameter
-    /// gradients accumulate into the gradient block, each later slice's into its own block, added in slice order.
-    /// </summary>
-    protected override void Backward(int n)
-    {
-        global::NetGen.Execution.SampleSlices.Run(Pool, this, global::NetGen.Execution.SamplePass.Backward, 2, n);
-        var m = Arena;
-        global::NetGen.Kernels.BatchNorm.CombineBackward(m.Slice(253032, 384), m.Slice(102282, 128), m.Slice(102410, 128), m.Slice(252520, 512), m.Slice(100480, 128), m.Slice(249566, 128), m.Slice(249694, 128), n, 2, 1, 128); // batchnorm_1
-        global::NetGen.Execution.SampleSlices.Run(Pool, this, global::NetGen.Execution.SamplePass.LaterPhases + 1, 2, n);
-        for (int slice = 1; slice < 2; slice++)
-            if (global::NetGen.Execution.SampleSlices.HasSamples(slice, 2, n))
-                global::NetGen.Execution.ExecutionOps.AddInto(m.Slice(102282, 1546), m.Slice(249428 + slice * 1546, 1546));
-    }
-
-    /// <summary>SamplePass.Forward: forward of a slice of the samples; Backward: its backward; Repack: the repack after a step, a share of the layers per slice (samples unused); LaterPhases + 0, 2, ...: the later forward phases; LaterPhases + 1, 3, ...: the later backward phases.</summary>
-    void global::NetGen.Execution.ISampleSlices.RunSlice(int pass, int slice, int samples)
-    {
-        if (pass == global::NetGen.Execution.SamplePass.Repack)
-        {
-            NetgenPackSlice(slice);
-            return;
-        }
-        int s = slice * samples / 2;
-        int n = (slice + 1) * samples / 2 - s;
-        if (n == 0) return;
-        switch (pass)
-        {
-            case global::NetGen.Execution.SamplePass.Forward:
-                NetgenForwardSlice(s, n, slice);
-                break;
-            case global::NetGen.Execution.SamplePass.Backward:
-                NetgenBackwardSlice(s, n, slice);
-                break;
-            case global::NetGen.Execution.SamplePass.LaterPhases:
-                NetgenForwardSlice1(s, n, slice);
-                break;
-            case global::NetGen.Execution.SamplePass.LaterPhases + 1:
-                NetgenBackwardSlice1(s, n, slice);
-                break;
-        }
-    }
-
-    /// <summary>Slice <paramref name="slice"/>'s share of the repack after a step (the layers' packed floats balanced over the slices).</summary>
-    private void NetgenPackSlice(int slice)
+    /// <summary>Slice <paramref name="slice"/>'s share of the training repack (the layers' packed floats balanced over the slices).</summary>
+    protected override void PackSlice(int slice)
     {
         var m = Arena;
         switch (slice)
         {
             case 0: // 100352 packed floats
-            {
                 global::NetGen.Kernels.Dense.Pack(m.Slice(147166, 100352), m.Slice(0, 100352), in s_netgenDims1);
                 break;
-            }
             case 1: // 2048 packed floats
-            {
                 global::NetGen.Kernels.Dense.Pack(m.Slice(247518, 2048), m.Slice(100992, 1280), in s_netgenDims3);
                 break;
-            }
         }
     }
 
-    /// <summary>Forward phase 0 of samples [s, s + n), saving each output; <paramref name="slice"/> picks the scratch and the partials.</summary>
-    private void NetgenForwardSlice(int s, int n, int slice)
+    /// <summary>Before a later phase, on the calling thread: a batch norm's partials of every slice, combined in slice order.</summary>
+    protected override void CombineSlices(int pass, int n, bool train)
     {
         var m = Arena;
-        long scratch = 250206 + slice * 384;
-        // dense_1: Dense + ReLU, frozen (784) -> (128)
-        global::NetGen.Kernels.Dense.Forward(m.Slice(NetgenOffsets.Saved_dense_1 + s * 128, n * 128), m.Slice(NetgenOffsets.Saved_input + s * 784, n * 784), m.Slice(147166, 100352), m.Slice(100352, 128), s_netgenDims1 with { N = n }, global::NetGen.Activation.ReLU, 0f);
-        // batchnorm_1: this slice's moments, combined across the slices before the next phase
-        if (_netgenSliceTrain) global::NetGen.Kernels.BatchNorm.SliceMoments(m.Slice(252520 + slice * 256, 256), m.Slice(NetgenOffsets.Saved_dense_1 + s * 128, n * 128), m.Slice(scratch + 0, 128), n * 1, 128);
+        switch (pass)
+        {
+            case global::NetGen.Execution.SamplePass.LaterPhases: // forward phase 1
+                if (train) global::NetGen.Kernels.BatchNorm.CombineMoments(m.Slice(249566, 128), m.Slice(249694, 128), m.Slice(253032, 128), m.Slice(253160, 128), m.Slice(100736, 128), m.Slice(100864, 128), m.Slice(252520, 512), m.Slice(100480, 128), m.Slice(100608, 128), n, 2, 1, 128, 1E-05f, 0.1f); // batchnorm_1
+                break;
+            case global::NetGen.Execution.SamplePass.LaterPhases + 1: // backward phase 1
+                global::NetGen.Kernels.BatchNorm.CombineBackward(m.Slice(253032, 384), m.Slice(102282, 128), m.Slice(102410, 128), m.Slice(252520, 512), m.Slice(100480, 128), m.Slice(249566, 128), m.Slice(249694, 128), n, 2, 1, 128); // batchnorm_1
+                break;
+        }
     }
 
-    /// <summary>Forward phase 1 of samples [s, s + n), saving each output; <paramref name="slice"/> picks the scratch and the partials.</summary>
-    private void NetgenForwardSlice1(int s, int n, int slice)
+    /// <summary>Forward of samples [s, s + n) of the batch, saving each output: one slice (scratch and partials its own), one phase.</summary>
+    protected override void ForwardSlice(global::NetGen.Execution.ArenaView m, int phase, int s, int n, int slice, long scratch)
     {
-        var m = Arena;
-        long scratch = 250206 + slice * 384;
-        // batchnorm_1: BatchNorm (128) -> (128)
-        if (_netgenSliceTrain) global::NetGen.Kernels.BatchNorm.Normalize(m.Slice(NetgenOffsets.Saved_batchnorm_1 + s * 128, n * 128), m.Slice(NetgenOffsets.Saved_dense_1 + s * 128, n * 128), m.Slice(253032, 128), m.Slice(253160, 128), n * 1, 128);
-        else global::NetGen.Kernels.BatchNorm.ForwardInference(m.Slice(NetgenOffsets.Saved_batchnorm_1 + s * 128, n * 128), m.Slice(NetgenOffsets.Saved_dense_1 + s * 128, n * 128), m.Slice(100480, 128), m.Slice(100608, 128), m.Slice(100736, 128), m.Slice(100864, 128), m.Slice(scratch + 0, 256), n * 1, 128, 1E-05f);
-        // dense_2: Dense (128) -> (10)
-        global::NetGen.Kernels.Dense.Forward(m.Slice(NetgenOffsets.Saved_dense_2 + s * 10, n * 10), m.Slice(NetgenOffsets.Saved_batchnorm_1 + s * 128, n * 128), m.Slice(247518, 2048), m.Slice(102272, 10), s_netgenDims3 with { N = n }, global::NetGen.Activation.None, 0f);
+        switch (phase)
+        {
+            case 0:
+                // dense_1: Dense + ReLU, frozen (784) -> (128)
+                global::NetGen.Kernels.Dense.Forward(m.Slice(NetgenOffsets.Saved_dense_1 + s * 128, n * 128), m.Slice(NetgenOffsets.Saved_input + s * 784, n * 784), m.Slice(147166, 100352), m.Slice(100352, 128), s_netgenDims1 with { N = n }, global::NetGen.Activation.ReLU, 0f);
+                // batchnorm_1: this slice's moments, combined across the slices before the next phase
+                if (SliceTrain) global::NetGen.Kernels.BatchNorm.SliceMoments(m.Slice(252520 + slice * 256, 256), m.Slice(NetgenOffsets.Saved_dense_1 + s * 128, n * 128), m.Slice(scratch + 0, 128), n * 1, 128);
+                break;
+            case 1:
+                // batchnorm_1: BatchNorm (128) -> (128)
+                if (SliceTrain) global::NetGen.Kernels.BatchNorm.Normalize(m.Slice(NetgenOffsets.Saved_batchnorm_1 + s * 128, n * 128), m.Slice(NetgenOffsets.Saved_dense_1 + s * 128, n * 128), m.Slice(253032, 128), m.Slice(253160, 128), n * 1, 128);
+                else global::NetGen.Kernels.BatchNorm.ForwardInference(m.Slice(NetgenOffsets.Saved_batchnorm_1 + s * 128, n * 128), m.Slice(NetgenOffsets.Saved_dense_1 + s * 128, n * 128), m.Slice(100480, 128), m.Slice(100608, 128), m.Slice(100736, 128), m.Slice(100864, 128), m.Slice(scratch + 0, 256), n * 1, 128, 1E-05f);
+                // dense_2: Dense (128) -> (10)
+                global::NetGen.Kernels.Dense.Forward(m.Slice(NetgenOffsets.Saved_dense_2 + s * 10, n * 10), m.Slice(NetgenOffsets.Saved_batchnorm_1 + s * 128, n * 128), m.Slice(247518, 2048), m.Slice(102272, 10), s_netgenDims3 with { N = n }, global::NetGen.Activation.None, 0f);
+                break;
+        }
     }
 
-    /// <summary>Backward of samples [s, s + n): parameter gradients accumulate into slice <paramref name="slice"/>'s block (cleared first unless it is the gradient block).</summary>
-    private void NetgenBackwardSlice(int s, int n, int slice)
+    /// <summary>Backward of samples [s, s + n): parameter gradients accumulate into the slice's block at g; one phase.</summary>
+    protected override void BackwardSlice(global::NetGen.Execution.ArenaView m, int phase, int s, int n, int slice, long scratch, long g)
     {
-        var m = Arena;
-        long scratch = 250206 + slice * 384;
-        long g = slice == 0 ? 102282 : 249428 + slice * 1546;
-        if (slice > 0) m.Slice(g, 1546).Clear();
-        // dense_2: Dense
-        global::NetGen.Kernels.Dense.BackwardWeights(m.Slice(g + 256, 1280), m.Slice(138974 + s * 256 + n * 128, n * 10), m.Slice(NetgenOffsets.Saved_batchnorm_1 + s * 128, n * 128), s_netgenDims3 with { N = n });
-        global::NetGen.Kernels.Dense.BackwardBias(m.Slice(g + 1536, 10), m.Slice(138974 + s * 256 + n * 128, n * 10), s_netgenDims3 with { N = n });
-        m.Slice(138974 + s * 256, n * 128).Clear();
-        global::NetGen.Kernels.Dense.BackwardData(m.Slice(138974 + s * 256, n * 128), m.Slice(138974 + s * 256 + n * 128, n * 10), m.Slice(100992, 1280), s_netgenDims3 with { N = n });
-        // batchnorm_1: this slice's gradient sums, combined across the slices before the next phase
-        global::NetGen.Kernels.BatchNorm.BackwardSliceSums(m.Slice(252520 + slice * 256, 256), m.Slice(138974 + s * 256, n * 128), m.Slice(NetgenOffsets.Saved_dense_1 + s * 128, n * 128), m.Slice(249566, 128), m.Slice(scratch + 0, 128), n * 1, 128);
-    }
-
-    /// <summary>Backward phase 1 of samples [s, s + n): parameter gradients accumulate into slice <paramref name="slice"/>'s block.</summary>
-    private void NetgenBackwardSlice1(int s, int n, int slice)
-    {
-        var m = Arena;
-        long scratch = 250206 + slice * 384;
-        long g = slice == 0 ? 102282 : 249428 + slice * 1546;
-        // batchnorm_1: BatchNorm
-        m.Slice(138974 + s * 256 + n * 128, n * 128).Clear();
-        global::NetGen.Kernels.BatchNorm.BackwardApply(m.Slice(138974 + s * 256 + n * 128, n * 128), m.Slice(138974 + s * 256, n * 128), m.Slice(NetgenOffsets.Saved_dense_1 + s * 128, n * 128), m.Slice(253032, 384), n * 1, 128);
-        // dense_1: Dense + ReLU, frozen
-        global::NetGen.Kernels.Activations.BackwardInPlace(m.Slice(138974 + s * 256 + n * 128, n * 128), m.Slice(NetgenOffsets.Saved_dense_1 + s * 128, n * 128), global::NetGen.Activation.ReLU, 0f);
+        switch (phase)
+        {
+            case 0:
+                // dense_2: Dense
+                global::NetGen.Kernels.Dense.BackwardWeights(m.Slice(g + 256, 1280), m.Slice(138974 + s * 256 + n * 128, n * 10), m.Slice(NetgenOffsets.Saved_batchnorm_1 + s * 128, n * 128), s_netgenDims3 with { N = n });
+                global::NetGen.Kernels.Dense.BackwardBias(m.Slice(g + 1536, 10), m.Slice(138974 + s * 256 + n * 128, n * 10), s_netgenDims3 with { N = n });
+                m.Slice(138974 + s * 256, n * 128).Clear();
+                global::NetGen.Kernels.Dense.BackwardData(m.Slice(138974 + s * 256, n * 128), m.Slice(138974 + s * 256 + n * 128, n * 10), m.Slice(100992, 1280), s_netgenDims3 with { N = n });
+                // batchnorm_1: this slice's gradient sums, combined across the slices before the next phase
+                global::NetGen.Kernels.BatchNorm.BackwardSliceSums(m.Slice(252520 + slice * 256, 256), m.Slice(138974 + s * 256, n * 128), m.Slice(NetgenOffsets.Saved_dense_1 + s * 128, n * 128), m.Slice(249566, 128), m.Slice(scratch + 0, 128), n * 1, 128);
+                break;
+            case 1:
+                // batchnorm_1: BatchNorm
+                m.Slice(138974 + s * 256 + n * 128, n * 128).Clear();
+                global::NetGen.Kernels.BatchNorm.BackwardApply(m.Slice(138974 + s * 256 + n * 128, n * 128), m.Slice(138974 + s * 256, n * 128), m.Slice(NetgenOffsets.Saved_dense_1 + s * 128, n * 128), m.Slice(253032, 384), n * 1, 128);
+                // dense_1: Dense + ReLU, frozen
+                global::NetGen.Kernels.Activations.BackwardInPlace(m.Slice(138974 + s * 256 + n * 128, n * 128), m.Slice(NetgenOffsets.Saved_dense_1 + s * 128, n * 128), global::NetGen.Activation.ReLU, 0f);
+                break;
+        }
     }
 
     /// <summary>Where each layer's tensors start in the instance's memory, in floats: Out_ at inference, Saved_ and Gradient_ in training.</summary>

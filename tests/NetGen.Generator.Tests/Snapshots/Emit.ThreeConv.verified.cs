@@ -31,7 +31,7 @@ namespace Samples.Exercises
     /// </code>
     /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("NetGen.Generator", "0.1.0")]
-    public sealed partial class ThreeConv : global::NetGen.Execution.CompiledTrainableNetwork, global::NetGen.Execution.ISampleSlices
+    public sealed partial class ThreeConv : global::NetGen.Execution.CompiledTrainableNetwork
     {
         /// <summary>Parameters (fp32 elements): trainable, frozen, and BatchNorm running statistics.</summary>
         public const long ParameterCount = 903400;
@@ -153,68 +153,21 @@ namespace Samples.Exercises
             Name = "ThreeConv", InputShape = "(3, 200, 300)", OutputShape = "(400, 25, 38)",
             InputSize = 180000, OutputSize = 380000, Parameters = s_netgenParameters, ParameterFloats = 903400,
             InferenceFloats = (InferenceBytes + InferenceKernelBytes) / 4, BandWorkspaceOffset = 4063624, BandWorkspaceFloats = 216,
-            TrainingFloats = (TrainingBytes + TrainingKernelBytes) / 4, MaxBatch = 50, LabelsPerSample = 950, LabelGrid = "25x38", Classes = 400,
-            GradientOffset = 903400, GradientFloats = 903400, OptimizerStateOffset = 1806800, OptimizerStateFloats = 1806800,
+            TrainingFloats = (TrainingBytes + TrainingKernelBytes) / 4, MaxBatch = 50, LabelsPerSample = 950, LabelGrid = "25x38", Classes = 400, OutputHeight = 25, OutputWidth = 38,
+            Optimizer = global::NetGen.OptimizerType.Adam, GradientOffset = 903400, GradientFloats = 903400, OptimizerStateOffset = 1806800, OptimizerStateFloats = 1806800,
+            InputsOffset = 3613600, InputChannels = 3, InputHeight = 200, InputWidth = 300, LogitsOffset = 125113600,
+            LogitsGradientOffset = 144113600, LogitsGradientSampleStride = 2250000, LogitsGradientCountStride = 0,
+            Slices = 2, SliceScratchOffset = 258474440, SliceScratchFloats = 216, SliceGradientsOffset = 258474872,
         };
 
-        /// <summary>
-        /// An inference instance, parameters from <paramref name="seed"/> (He uniform before a ReLU, else Glorot; biases 0; batch
-        /// norms 1, 0, 0, 1): <see cref="InferenceBytes"/> + <see cref="InferenceKernelBytes"/>, allocated once as one native block.
-        /// </summary>
-        public ThreeConv(ulong seed) : this(seed, global::NetGen.Execution.ExecutionMode.Inference)
-        {
-        }
+        /// <summary>An inference instance, parameters from <paramref name="seed"/>: <see cref="InferenceBytes"/> + <see cref="InferenceKernelBytes"/> in one native block.</summary>
+        public ThreeConv(ulong seed) : this(seed, global::NetGen.Execution.ExecutionMode.Inference) { }
 
-        /// <summary>
-        /// An instance for <paramref name="mode"/>: training allocates <see cref="TrainingBytes"/> + <see cref="TrainingKernelBytes"/>
-        /// and also predicts.
-        /// Dispose frees the block at once; one call at a time (see <see cref="global::NetGen.Execution.CompiledNetwork"/>).
-        /// </summary>
-        public ThreeConv(ulong seed, global::NetGen.Execution.ExecutionMode mode) : base(seed, mode, s_netgenLayout, new global::NetGen.Execution.TrainingSettings(1e-3f))
-        {
-        }
+        /// <summary>An instance for <paramref name="mode"/>: training allocates <see cref="TrainingBytes"/> + <see cref="TrainingKernelBytes"/> and also predicts.</summary>
+        public ThreeConv(ulong seed, global::NetGen.Execution.ExecutionMode mode) : base(seed, mode, s_netgenLayout) { }
 
         /// <summary>Bytes each extra worker of a pool given to an inference instance holds: a copy of its memory.</summary>
         public const long WorkerInferenceBytes = 16975360;
-
-        /// <summary>Copies <paramref name="n"/> samples into the inputs region, channels-last.</summary>
-        protected override void LoadInputs(global::System.ReadOnlySpan<float> inputs, int n)
-        {
-            var m = Arena;
-            global::NetGen.Kernels.Layout.NchwToNhwc(m.Slice(3613600, n * 180000), inputs, n, 3, 200, 300);
-        }
-
-        /// <summary>Softmax cross-entropy of the saved logits of n samples: sums, and the summed loss's gradient at the logits of each of the 2 sample slices.</summary>
-        protected override global::NetGen.Execution.LossTotals Loss(global::System.ReadOnlySpan<int> labels, int n, int firstSample)
-        {
-            var m = Arena;
-            var totals = default(global::NetGen.Execution.LossTotals);
-            for (int slice = 0; slice < 2; slice++)
-            {
-                int s = slice * n / 2;
-                int count = (slice + 1) * n / 2 - s;
-                if (count == 0) continue;
-                totals += global::NetGen.Execution.SoftmaxLoss.SumForwardBackward(m.Slice(144113600 + s * 2250000, count * 380000), m.Slice(125113600 + s * 380000, count * 380000),
-                    labels.Slice(s * 950, count * 950), 400, TrainingSettings.IgnoreLabel, "ThreeConv", (long)(firstSample + s) * 950);
-            }
-            return totals;
-        }
-
-        /// <summary>One Adam (AdamW with DecoupledWeightDecay) update, as PyTorch defines it, then the repack of the weights the kernels read.</summary>
-        protected override void OptimizerStep(long step)
-        {
-            var m = Arena;
-            global::NetGen.Execution.OptimizerStep.Adam(m.Slice(0, 903400), m.Slice(903400, 903400), m.Slice(1806800, 1806800), s_netgenParameters, TrainingSettings, step, "ThreeConv");
-            global::NetGen.Execution.SampleSlices.Run(Pool, this, global::NetGen.Execution.SamplePass.Repack, 2, 2);
-        }
-
-        /// <summary>Predict's outputs of the <paramref name="n"/> samples the training forward just ran: the logits.</summary>
-        protected override void TrainingOutputs(global::System.Span<float> outputs, int n)
-        {
-            var m = Arena;
-            var scores = m.Slice(125113600, n * 380000);
-            global::NetGen.Kernels.Layout.NhwcToNchw(outputs, scores, n, 400, 25, 38);
-        }
 
         /// <summary>Packs the weights for the batch-1 kernels.</summary>
         protected override void PackInference()
@@ -239,79 +192,27 @@ namespace Samples.Exercises
             global::NetGen.Kernels.Layout.NhwcToNchw(output, m.Slice(903400, 380000), 1, 400, 25, 38);
         }
 
-        /// <summary>Packs the weights for the training kernels.</summary>
-        protected override void PackTraining()
-        {
-            var m = Arena;
-            global::NetGen.Kernels.Conv2D.Pack(m.Slice(256613600, 3024), m.Slice(0, 2700), in s_netgenDims1);
-            global::NetGen.Kernels.Conv2D.Pack(m.Slice(256616624, 187200), m.Slice(2800, 180000), in s_netgenDims2);
-            global::NetGen.Kernels.Conv2D.PackForBackward(m.Slice(257523824, 201600), m.Slice(2800, 180000), in s_netgenDims2);
-            global::NetGen.Kernels.Conv2D.Pack(m.Slice(256803824, 720000), m.Slice(183000, 720000), in s_netgenDims3);
-            global::NetGen.Kernels.Conv2D.PackForBackward(m.Slice(257725424, 748800), m.Slice(183000, 720000), in s_netgenDims3);
-        }
-
-        /// <summary>
-        /// A batch of <paramref name="n"/> samples, already in the inputs region, through every layer, saving each
-        /// output: 2 slices of the samples, a worker each on a pool (no layer draws masks, so <paramref name="train"/> changes nothing).
-        /// </summary>
-        protected override void ForwardTraining(int n, bool train) =>
-            global::NetGen.Execution.SampleSlices.Run(Pool, this, global::NetGen.Execution.SamplePass.Forward, 2, n);
-
-        /// <summary>
-        /// Backward over the batch from the logits' gradient, 2 slices of the samples: the first slice's parameter
-        /// gradients accumulate into the gradient block, each later slice's into its own block, added in slice order.
-        /// </summary>
-        protected override void Backward(int n)
-        {
-            global::NetGen.Execution.SampleSlices.Run(Pool, this, global::NetGen.Execution.SamplePass.Backward, 2, n);
-            var m = Arena;
-            for (int slice = 1; slice < 2; slice++)
-                if (global::NetGen.Execution.SampleSlices.HasSamples(slice, 2, n))
-                    global::NetGen.Execution.ExecutionOps.AddInto(m.Slice(903400, 903400), m.Slice(257571472 + slice * 903400, 903400));
-        }
-
-        /// <summary>SamplePass.Forward: forward of a slice of the samples; Backward: its backward; Repack: the repack after a step, a share of the layers per slice (samples unused).</summary>
-        void global::NetGen.Execution.ISampleSlices.RunSlice(int pass, int slice, int samples)
-        {
-            if (pass == global::NetGen.Execution.SamplePass.Repack)
-            {
-                NetgenPackSlice(slice);
-                return;
-            }
-            int s = slice * samples / 2;
-            int n = (slice + 1) * samples / 2 - s;
-            if (n == 0) return;
-            if (pass == global::NetGen.Execution.SamplePass.Forward) NetgenForwardSlice(s, n, slice);
-            else NetgenBackwardSlice(s, n, slice);
-        }
-
-        /// <summary>Slice <paramref name="slice"/>'s share of the repack after a step (the layers' packed floats balanced over the slices).</summary>
-        private void NetgenPackSlice(int slice)
+        /// <summary>Slice <paramref name="slice"/>'s share of the training repack (the layers' packed floats balanced over the slices).</summary>
+        protected override void PackSlice(int slice)
         {
             var m = Arena;
             switch (slice)
             {
                 case 0: // 1468800 packed floats
-                {
                     global::NetGen.Kernels.Conv2D.Pack(m.Slice(256803824, 720000), m.Slice(183000, 720000), in s_netgenDims3);
                     global::NetGen.Kernels.Conv2D.PackForBackward(m.Slice(257725424, 748800), m.Slice(183000, 720000), in s_netgenDims3);
                     break;
-                }
                 case 1: // 391824 packed floats
-                {
                     global::NetGen.Kernels.Conv2D.Pack(m.Slice(256613600, 3024), m.Slice(0, 2700), in s_netgenDims1);
                     global::NetGen.Kernels.Conv2D.Pack(m.Slice(256616624, 187200), m.Slice(2800, 180000), in s_netgenDims2);
                     global::NetGen.Kernels.Conv2D.PackForBackward(m.Slice(257523824, 201600), m.Slice(2800, 180000), in s_netgenDims2);
                     break;
-                }
             }
         }
 
-        /// <summary>Samples [s, s + n) of the batch through every layer, saving each output; <paramref name="slice"/> picks the scratch.</summary>
-        private void NetgenForwardSlice(int s, int n, int slice)
+        /// <summary>Forward of samples [s, s + n) of the batch, saving each output: one slice (scratch and partials its own).</summary>
+        protected override void ForwardSlice(global::NetGen.Execution.ArenaView m, int phase, int s, int n, int slice, long scratch)
         {
-            var m = Arena;
-            long scratch = 258474440 + slice * 216;
             // conv1: Conv2D (3, 200, 300) -> (100, 100, 150)
             global::NetGen.Kernels.Conv2D.Forward(m.Slice(NetgenOffsets.Saved_conv1 + s * 1500000, n * 1500000), m.Slice(NetgenOffsets.Saved_input + s * 180000, n * 180000), m.Slice(256613600, 3024), m.Slice(2700, 100), m.Slice(scratch, 216), s_netgenDims1 with { N = n }, global::NetGen.Activation.None, 0f);
             // conv2: Conv2D (100, 100, 150) -> (200, 50, 75)
@@ -320,13 +221,9 @@ namespace Samples.Exercises
             global::NetGen.Kernels.Conv2D.Forward(m.Slice(NetgenOffsets.Saved_conv3 + s * 380000, n * 380000), m.Slice(NetgenOffsets.Saved_conv2 + s * 750000, n * 750000), m.Slice(256803824, 720000), m.Slice(903000, 400), m.Slice(scratch, 216), s_netgenDims3 with { N = n }, global::NetGen.Activation.None, 0f);
         }
 
-        /// <summary>Backward of samples [s, s + n): parameter gradients accumulate into slice <paramref name="slice"/>'s block (cleared first unless it is the gradient block).</summary>
-        private void NetgenBackwardSlice(int s, int n, int slice)
+        /// <summary>Backward of samples [s, s + n): parameter gradients accumulate into the slice's block at g.</summary>
+        protected override void BackwardSlice(global::NetGen.Execution.ArenaView m, int phase, int s, int n, int slice, long scratch, long g)
         {
-            var m = Arena;
-            long scratch = 258474440 + slice * 216;
-            long g = slice == 0 ? 903400 : 257571472 + slice * 903400;
-            if (slice > 0) m.Slice(g, 903400).Clear();
             // conv3: Conv2D
             global::NetGen.Kernels.Conv2D.BackwardWeights(m.Slice(g + 183000, 720000), m.Slice(144113600 + s * 2250000, n * 380000), m.Slice(NetgenOffsets.Saved_conv2 + s * 750000, n * 750000), s_netgenDims3 with { N = n });
             global::NetGen.Kernels.Conv2D.BackwardBias(m.Slice(g + 903000, 400), m.Slice(144113600 + s * 2250000, n * 380000), s_netgenDims3 with { N = n });

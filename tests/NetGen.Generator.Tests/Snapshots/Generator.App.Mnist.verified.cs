@@ -31,7 +31,7 @@ namespace App
     /// </code>
     /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("NetGen.Generator", "0.1.0")]
-    partial class Mnist : global::NetGen.Execution.CompiledTrainableNetwork, global::NetGen.Execution.ISampleSlices
+    partial class Mnist : global::NetGen.Execution.CompiledTrainableNetwork
     {
         /// <summary>Parameters (fp32 elements): trainable, frozen, and BatchNorm running statistics.</summary>
         public const long ParameterCount = 13610;
@@ -151,68 +151,20 @@ namespace App
             InputSize = 784, OutputSize = 10, Parameters = s_netgenParameters, ParameterFloats = 13610,
             InferenceFloats = (InferenceBytes + InferenceKernelBytes) / 4, BandWorkspaceOffset = 36748, BandWorkspaceFloats = 17,
             TrainingFloats = (TrainingBytes + TrainingKernelBytes) / 4, MaxBatch = 64, LabelsPerSample = 1, Classes = 10,
-            GradientOffset = 13610, GradientFloats = 13610, OptimizerStateOffset = 27220, OptimizerStateFloats = 27220,
+            Optimizer = global::NetGen.OptimizerType.Adam, GradientOffset = 13610, GradientFloats = 13610, OptimizerStateOffset = 27220, OptimizerStateFloats = 27220,
+            InputsOffset = 54440, LogitsOffset = 537256, FinalSoftmax = true,
+            LogitsGradientOffset = 537896, LogitsGradientSampleStride = 6760, LogitsGradientCountStride = 0,
+            Slices = 2, SliceScratchOffset = 992329, SliceScratchFloats = 17, SliceGradientsOffset = 992363,
         };
 
-        /// <summary>
-        /// An inference instance, parameters from <paramref name="seed"/> (He uniform before a ReLU, else Glorot; biases 0; batch
-        /// norms 1, 0, 0, 1): <see cref="InferenceBytes"/> + <see cref="InferenceKernelBytes"/>, allocated once as one native block.
-        /// </summary>
-        public Mnist(ulong seed) : this(seed, global::NetGen.Execution.ExecutionMode.Inference)
-        {
-        }
+        /// <summary>An inference instance, parameters from <paramref name="seed"/>: <see cref="InferenceBytes"/> + <see cref="InferenceKernelBytes"/> in one native block.</summary>
+        public Mnist(ulong seed) : this(seed, global::NetGen.Execution.ExecutionMode.Inference) { }
 
-        /// <summary>
-        /// An instance for <paramref name="mode"/>: training allocates <see cref="TrainingBytes"/> + <see cref="TrainingKernelBytes"/>
-        /// and also predicts.
-        /// Dispose frees the block at once; one call at a time (see <see cref="global::NetGen.Execution.CompiledNetwork"/>).
-        /// </summary>
-        public Mnist(ulong seed, global::NetGen.Execution.ExecutionMode mode) : base(seed, mode, s_netgenLayout, new global::NetGen.Execution.TrainingSettings(1e-3f))
-        {
-        }
+        /// <summary>An instance for <paramref name="mode"/>: training allocates <see cref="TrainingBytes"/> + <see cref="TrainingKernelBytes"/> and also predicts.</summary>
+        public Mnist(ulong seed, global::NetGen.Execution.ExecutionMode mode) : base(seed, mode, s_netgenLayout) { }
 
         /// <summary>Bytes each extra worker of a pool given to an inference instance holds: a copy of its memory.</summary>
         public const long WorkerInferenceBytes = 148792;
-
-        /// <summary>Copies <paramref name="n"/> samples into the inputs region.</summary>
-        protected override void LoadInputs(global::System.ReadOnlySpan<float> inputs, int n)
-        {
-            var m = Arena;
-            inputs.CopyTo(m.Slice(54440, n * 784));
-        }
-
-        /// <summary>Softmax cross-entropy of the saved logits of n samples: sums, and the summed loss's gradient at the logits of each of the 2 sample slices.</summary>
-        protected override global::NetGen.Execution.LossTotals Loss(global::System.ReadOnlySpan<int> labels, int n, int firstSample)
-        {
-            var m = Arena;
-            var totals = default(global::NetGen.Execution.LossTotals);
-            for (int slice = 0; slice < 2; slice++)
-            {
-                int s = slice * n / 2;
-                int count = (slice + 1) * n / 2 - s;
-                if (count == 0) continue;
-                totals += global::NetGen.Execution.SoftmaxLoss.SumForwardBackward(m.Slice(537896 + s * 6760, count * 10), m.Slice(537256 + s * 10, count * 10),
-                    labels.Slice(s * 1, count * 1), 10, TrainingSettings.IgnoreLabel, "Mnist", (long)(firstSample + s) * 1);
-            }
-            return totals;
-        }
-
-        /// <summary>One Adam (AdamW with DecoupledWeightDecay) update, as PyTorch defines it, then the repack of the weights the kernels read.</summary>
-        protected override void OptimizerStep(long step)
-        {
-            var m = Arena;
-            global::NetGen.Execution.OptimizerStep.Adam(m.Slice(0, 13610), m.Slice(13610, 13610), m.Slice(27220, 27220), s_netgenParameters, TrainingSettings, step, "Mnist");
-            global::NetGen.Execution.SampleSlices.Run(Pool, this, global::NetGen.Execution.SamplePass.Repack, 2, 2);
-        }
-
-        /// <summary>Predict's outputs of the <paramref name="n"/> samples the training forward just ran: the logits through the final softmax.</summary>
-        protected override void TrainingOutputs(global::System.Span<float> outputs, int n)
-        {
-            var m = Arena;
-            var scores = m.Slice(537256, n * 10);
-            global::NetGen.Kernels.Softmax.Forward(scores, scores, n * 1, 10);
-            scores.CopyTo(outputs);
-        }
 
         /// <summary>Packs the weights for the batch-1 kernels.</summary>
         protected override void PackInference()
@@ -239,73 +191,24 @@ namespace App
             m.Slice(14962, 10).CopyTo(output);
         }
 
-        /// <summary>Packs the weights for the training kernels.</summary>
-        protected override void PackTraining()
-        {
-            var m = Arena;
-            global::NetGen.Kernels.Conv2D.Pack(m.Slice(970536, 144), m.Slice(0, 72), in s_netgenDims1);
-            global::NetGen.Kernels.Dense.Pack(m.Slice(970680, 21632), m.Slice(80, 13520), in s_netgenDims4);
-        }
-
-        /// <summary>
-        /// A batch of <paramref name="n"/> samples, already in the inputs region, through every layer, saving each
-        /// output: 2 slices of the samples, a worker each on a pool (no layer draws masks, so <paramref name="train"/> changes nothing).
-        /// </summary>
-        protected override void ForwardTraining(int n, bool train) =>
-            global::NetGen.Execution.SampleSlices.Run(Pool, this, global::NetGen.Execution.SamplePass.Forward, 2, n);
-
-        /// <summary>
-        /// Backward over the batch from the logits' gradient, 2 slices of the samples: the first slice's parameter
-        /// gradients accumulate into the gradient block, each later slice's into its own block, added in slice order.
-        /// </summary>
-        protected override void Backward(int n)
-        {
-            global::NetGen.Execution.SampleSlices.Run(Pool, this, global::NetGen.Execution.SamplePass.Backward, 2, n);
-            var m = Arena;
-            for (int slice = 1; slice < 2; slice++)
-                if (global::NetGen.Execution.SampleSlices.HasSamples(slice, 2, n))
-                    global::NetGen.Execution.ExecutionOps.AddInto(m.Slice(13610, 13610), m.Slice(978753 + slice * 13610, 13610));
-        }
-
-        /// <summary>SamplePass.Forward: forward of a slice of the samples; Backward: its backward; Repack: the repack after a step, a share of the layers per slice (samples unused).</summary>
-        void global::NetGen.Execution.ISampleSlices.RunSlice(int pass, int slice, int samples)
-        {
-            if (pass == global::NetGen.Execution.SamplePass.Repack)
-            {
-                NetgenPackSlice(slice);
-                return;
-            }
-            int s = slice * samples / 2;
-            int n = (slice + 1) * samples / 2 - s;
-            if (n == 0) return;
-            if (pass == global::NetGen.Execution.SamplePass.Forward) NetgenForwardSlice(s, n, slice);
-            else NetgenBackwardSlice(s, n, slice);
-        }
-
-        /// <summary>Slice <paramref name="slice"/>'s share of the repack after a step (the layers' packed floats balanced over the slices).</summary>
-        private void NetgenPackSlice(int slice)
+        /// <summary>Slice <paramref name="slice"/>'s share of the training repack (the layers' packed floats balanced over the slices).</summary>
+        protected override void PackSlice(int slice)
         {
             var m = Arena;
             switch (slice)
             {
                 case 0: // 21632 packed floats
-                {
                     global::NetGen.Kernels.Dense.Pack(m.Slice(970680, 21632), m.Slice(80, 13520), in s_netgenDims4);
                     break;
-                }
                 case 1: // 144 packed floats
-                {
                     global::NetGen.Kernels.Conv2D.Pack(m.Slice(970536, 144), m.Slice(0, 72), in s_netgenDims1);
                     break;
-                }
             }
         }
 
-        /// <summary>Samples [s, s + n) of the batch through every layer, saving each output; <paramref name="slice"/> picks the scratch.</summary>
-        private void NetgenForwardSlice(int s, int n, int slice)
+        /// <summary>Forward of samples [s, s + n) of the batch, saving each output: one slice (scratch and partials its own).</summary>
+        protected override void ForwardSlice(global::NetGen.Execution.ArenaView m, int phase, int s, int n, int slice, long scratch)
         {
-            var m = Arena;
-            long scratch = 992329 + slice * 17;
             // conv1: Conv2D + ReLU (1, 28, 28) -> (8, 26, 26)
             global::NetGen.Kernels.Conv2D.Forward(m.Slice(NetgenOffsets.Saved_conv1 + s * 5408, n * 5408), m.Slice(NetgenOffsets.Saved_input + s * 784, n * 784), m.Slice(970536, 144), m.Slice(72, 8), m.Slice(scratch, 17), s_netgenDims1 with { N = n }, global::NetGen.Activation.ReLU, 0f);
             // maxpool2d_1: MaxPool2D (8, 26, 26) -> (8, 13, 13)
@@ -317,13 +220,9 @@ namespace App
             // The fused softmax is part of the loss (and applied to Predict's output).
         }
 
-        /// <summary>Backward of samples [s, s + n): parameter gradients accumulate into slice <paramref name="slice"/>'s block (cleared first unless it is the gradient block).</summary>
-        private void NetgenBackwardSlice(int s, int n, int slice)
+        /// <summary>Backward of samples [s, s + n): parameter gradients accumulate into the slice's block at g.</summary>
+        protected override void BackwardSlice(global::NetGen.Execution.ArenaView m, int phase, int s, int n, int slice, long scratch, long g)
         {
-            var m = Arena;
-            long scratch = 992329 + slice * 17;
-            long g = slice == 0 ? 13610 : 978753 + slice * 13610;
-            if (slice > 0) m.Slice(g, 13610).Clear();
             // dense_1: Dense + Softmax
             // dY is already the gradient at the logits (softmax cross-entropy).
             global::NetGen.Kernels.Dense.BackwardWeights(m.Slice(g + 80, 13520), m.Slice(537896 + s * 6760, n * 10), m.Slice(NetgenOffsets.Saved_flatten_1 + s * 1352, n * 1352), s_netgenDims4 with { N = n });

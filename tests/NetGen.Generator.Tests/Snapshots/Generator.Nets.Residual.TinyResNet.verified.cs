@@ -48,7 +48,7 @@ namespace Nets.Residual
     /// </code>
     /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("NetGen.Generator", "0.1.0")]
-    public sealed partial class TinyResNet : global::NetGen.Execution.CompiledTrainableNetwork, global::NetGen.Execution.ISampleSlices
+    public sealed partial class TinyResNet : global::NetGen.Execution.CompiledTrainableNetwork
     {
         /// <summary>Parameters (fp32 elements): trainable, frozen, and BatchNorm running statistics.</summary>
         public const long ParameterCount = 10090;
@@ -234,67 +234,20 @@ namespace Nets.Residual
             InputSize = 3072, OutputSize = 10, Parameters = s_netgenParameters, ParameterFloats = 10090,
             InferenceFloats = (InferenceBytes + InferenceKernelBytes) / 4, BandWorkspaceOffset = 85530, BandWorkspaceFloats = 16384,
             TrainingFloats = (TrainingBytes + TrainingKernelBytes) / 4, MaxBatch = 128, LabelsPerSample = 1, Classes = 10,
-            GradientOffset = 10090, GradientFloats = 9962, OptimizerStateOffset = 20052, OptimizerStateFloats = 9962,
+            Optimizer = global::NetGen.OptimizerType.Sgd, GradientOffset = 10090, GradientFloats = 9962, OptimizerStateOffset = 20052, OptimizerStateFloats = 9962,
+            InputsOffset = 30014, InputChannels = 3, InputHeight = 32, InputWidth = 32, LogitsOffset = 33979710,
+            LogitsGradientOffset = 33980990, LogitsGradientSampleStride = 49152, LogitsGradientCountStride = 0,
+            Slices = 2, ForwardPhases = 5, BackwardPhases = 5, SliceScratchOffset = 40349086, SliceScratchFloats = 32816, SliceGradientsOffset = 40414718,
         };
 
-        /// <summary>
-        /// An inference instance, parameters from <paramref name="seed"/> (He uniform before a ReLU, else Glorot; biases 0; batch
-        /// norms 1, 0, 0, 1): <see cref="InferenceBytes"/> + <see cref="InferenceKernelBytes"/>, allocated once as one native block.
-        /// </summary>
-        public TinyResNet(ulong seed) : this(seed, global::NetGen.Execution.ExecutionMode.Inference)
-        {
-        }
+        /// <summary>An inference instance, parameters from <paramref name="seed"/>: <see cref="InferenceBytes"/> + <see cref="InferenceKernelBytes"/> in one native block.</summary>
+        public TinyResNet(ulong seed) : this(seed, global::NetGen.Execution.ExecutionMode.Inference) { }
 
-        /// <summary>
-        /// An instance for <paramref name="mode"/>: training allocates <see cref="TrainingBytes"/> + <see cref="TrainingKernelBytes"/>
-        /// and also predicts.
-        /// Dispose frees the block at once; one call at a time (see <see cref="global::NetGen.Execution.CompiledNetwork"/>).
-        /// </summary>
-        public TinyResNet(ulong seed, global::NetGen.Execution.ExecutionMode mode) : base(seed, mode, s_netgenLayout, new global::NetGen.Execution.TrainingSettings(1e-2f))
-        {
-        }
+        /// <summary>An instance for <paramref name="mode"/>: training allocates <see cref="TrainingBytes"/> + <see cref="TrainingKernelBytes"/> and also predicts.</summary>
+        public TinyResNet(ulong seed, global::NetGen.Execution.ExecutionMode mode) : base(seed, mode, s_netgenLayout) { }
 
         /// <summary>Bytes each extra worker of a pool given to an inference instance holds: a copy of its memory.</summary>
         public const long WorkerInferenceBytes = 420200;
-
-        /// <summary>Copies <paramref name="n"/> samples into the inputs region, channels-last.</summary>
-        protected override void LoadInputs(global::System.ReadOnlySpan<float> inputs, int n)
-        {
-            var m = Arena;
-            global::NetGen.Kernels.Layout.NchwToNhwc(m.Slice(30014, n * 3072), inputs, n, 3, 32, 32);
-        }
-
-        /// <summary>Softmax cross-entropy of the saved logits of n samples: sums, and the summed loss's gradient at the logits of each of the 2 sample slices.</summary>
-        protected override global::NetGen.Execution.LossTotals Loss(global::System.ReadOnlySpan<int> labels, int n, int firstSample)
-        {
-            var m = Arena;
-            var totals = default(global::NetGen.Execution.LossTotals);
-            for (int slice = 0; slice < 2; slice++)
-            {
-                int s = slice * n / 2;
-                int count = (slice + 1) * n / 2 - s;
-                if (count == 0) continue;
-                totals += global::NetGen.Execution.SoftmaxLoss.SumForwardBackward(m.Slice(33980990 + s * 49152, count * 10), m.Slice(33979710 + s * 10, count * 10),
-                    labels.Slice(s * 1, count * 1), 10, TrainingSettings.IgnoreLabel, "TinyResNet", (long)(firstSample + s) * 1);
-            }
-            return totals;
-        }
-
-        /// <summary>One SGD with momentum update, as PyTorch defines it, then the repack of the weights the kernels read.</summary>
-        protected override void OptimizerStep(long step)
-        {
-            var m = Arena;
-            global::NetGen.Execution.OptimizerStep.Sgd(m.Slice(0, 10090), m.Slice(10090, 9962), m.Slice(20052, 9962), s_netgenParameters, TrainingSettings, step, "TinyResNet");
-            global::NetGen.Execution.SampleSlices.Run(Pool, this, global::NetGen.Execution.SamplePass.Repack, 2, 2);
-        }
-
-        /// <summary>Predict's outputs of the <paramref name="n"/> samples the training forward just ran: the logits.</summary>
-        protected override void TrainingOutputs(global::System.Span<float> outputs, int n)
-        {
-            var m = Arena;
-            var scores = m.Slice(33979710, n * 10);
-            scores.CopyTo(outputs);
-        }
 
         /// <summary>Packs the weights for the batch-1 kernels.</summary>
         protected override void PackInference()
@@ -356,126 +309,13 @@ namespace Nets.Residual
             m.Slice(10090, 10).CopyTo(output);
         }
 
-        /// <summary>Packs the weights for the training kernels.</summary>
-        protected override void PackTraining()
-        {
-            var m = Arena;
-            global::NetGen.Kernels.Conv2D.Pack(m.Slice(40272446, 432), m.Slice(0, 432), in s_netgenDims1);
-            global::NetGen.Kernels.Conv2D.Pack(m.Slice(40272878, 2304), m.Slice(448, 2304), in s_netgenDims3);
-            global::NetGen.Kernels.Conv2D.PackWinograd(m.Slice(40282350, 4096), m.Slice(40272878, 2304), in s_netgenDims3);
-            global::NetGen.Kernels.Conv2D.PackForBackward(m.Slice(40298734, 2304), m.Slice(448, 2304), in s_netgenDims3);
-            global::NetGen.Kernels.Conv2D.Pack(m.Slice(40275182, 2304), m.Slice(2816, 2304), in s_netgenDims6);
-            global::NetGen.Kernels.Conv2D.PackWinograd(m.Slice(40286446, 4096), m.Slice(40275182, 2304), in s_netgenDims6);
-            global::NetGen.Kernels.Conv2D.PackForBackward(m.Slice(40301038, 2304), m.Slice(2816, 2304), in s_netgenDims6);
-            global::NetGen.Kernels.Conv2D.PackWinogradForBackward(m.Slice(40307950, 4096), m.Slice(40301038, 2304), in s_netgenDims6);
-            global::NetGen.Kernels.Conv2D.Pack(m.Slice(40277486, 2304), m.Slice(5184, 2304), in s_netgenDims10);
-            global::NetGen.Kernels.Conv2D.PackWinograd(m.Slice(40290542, 4096), m.Slice(40277486, 2304), in s_netgenDims10);
-            global::NetGen.Kernels.Conv2D.PackForBackward(m.Slice(40303342, 2304), m.Slice(5184, 2304), in s_netgenDims10);
-            global::NetGen.Kernels.Conv2D.Pack(m.Slice(40279790, 2304), m.Slice(7552, 2304), in s_netgenDims13);
-            global::NetGen.Kernels.Conv2D.PackWinograd(m.Slice(40294638, 4096), m.Slice(40279790, 2304), in s_netgenDims13);
-            global::NetGen.Kernels.Conv2D.PackForBackward(m.Slice(40305646, 2304), m.Slice(7552, 2304), in s_netgenDims13);
-            global::NetGen.Kernels.Conv2D.PackWinogradForBackward(m.Slice(40312046, 4096), m.Slice(40305646, 2304), in s_netgenDims13);
-            global::NetGen.Kernels.Dense.Pack(m.Slice(40282094, 256), m.Slice(9920, 160), in s_netgenDims18);
-        }
-
-        /// <summary>Whether the sliced forward at hand trains (batch statistics, dropout masks) or evaluates.</summary>
-        private bool _netgenSliceTrain;
-
-        /// <summary>
-        /// A batch of <paramref name="n"/> samples, already in the inputs region, through every layer, saving each
-        /// output: 2 slices of the samples, a worker each on a pool, in 5 phase(s); between two, the calling thread
-        /// combines the slices' batch-norm moments in slice order. <paramref name="train"/> uses batch statistics and draws dropout masks.
-        /// </summary>
-        protected override void ForwardTraining(int n, bool train)
-        {
-            _netgenSliceTrain = train;
-            global::NetGen.Execution.SampleSlices.Run(Pool, this, global::NetGen.Execution.SamplePass.Forward, 2, n);
-            var m = Arena;
-            if (train) global::NetGen.Kernels.BatchNorm.CombineMoments(m.Slice(40332526, 16), m.Slice(40332542, 16), m.Slice(40424744, 16), m.Slice(40424760, 16), m.Slice(2784, 16), m.Slice(2800, 16), m.Slice(40424680, 64), m.Slice(2752, 16), m.Slice(2768, 16), n, 2, 1024, 16, 1E-05f, 0.1f); // layer1.0.bn1
-            global::NetGen.Execution.SampleSlices.Run(Pool, this, global::NetGen.Execution.SamplePass.LaterPhases, 2, n);
-            if (train) global::NetGen.Kernels.BatchNorm.CombineMoments(m.Slice(40332558, 16), m.Slice(40332574, 16), m.Slice(40424744, 16), m.Slice(40424760, 16), m.Slice(5152, 16), m.Slice(5168, 16), m.Slice(40424680, 64), m.Slice(5120, 16), m.Slice(5136, 16), n, 2, 1024, 16, 1E-05f, 0.1f); // layer1.0.bn2
-            global::NetGen.Execution.SampleSlices.Run(Pool, this, global::NetGen.Execution.SamplePass.LaterPhases + 2, 2, n);
-            if (train) global::NetGen.Kernels.BatchNorm.CombineMoments(m.Slice(40332590, 16), m.Slice(40332606, 16), m.Slice(40424744, 16), m.Slice(40424760, 16), m.Slice(7520, 16), m.Slice(7536, 16), m.Slice(40424680, 64), m.Slice(7488, 16), m.Slice(7504, 16), n, 2, 1024, 16, 1E-05f, 0.1f); // layer1.1.bn1
-            global::NetGen.Execution.SampleSlices.Run(Pool, this, global::NetGen.Execution.SamplePass.LaterPhases + 4, 2, n);
-            if (train) global::NetGen.Kernels.BatchNorm.CombineMoments(m.Slice(40332622, 16), m.Slice(40332638, 16), m.Slice(40424744, 16), m.Slice(40424760, 16), m.Slice(9888, 16), m.Slice(9904, 16), m.Slice(40424680, 64), m.Slice(9856, 16), m.Slice(9872, 16), n, 2, 1024, 16, 1E-05f, 0.1f); // layer1.1.bn2
-            global::NetGen.Execution.SampleSlices.Run(Pool, this, global::NetGen.Execution.SamplePass.LaterPhases + 6, 2, n);
-        }
-
-        /// <summary>
-        /// Backward over the batch from the logits' gradient, 2 slices of the samples: the first slice's parameter
-        /// gradients accumulate into the gradient block, each later slice's into its own block, added in slice order.
-        /// </summary>
-        protected override void Backward(int n)
-        {
-            global::NetGen.Execution.SampleSlices.Run(Pool, this, global::NetGen.Execution.SamplePass.Backward, 2, n);
-            var m = Arena;
-            global::NetGen.Kernels.BatchNorm.CombineBackward(m.Slice(40424744, 48), m.Slice(19850, 16), m.Slice(19866, 16), m.Slice(40424680, 64), m.Slice(9856, 16), m.Slice(40332622, 16), m.Slice(40332638, 16), n, 2, 1024, 16); // layer1.1.bn2
-            global::NetGen.Execution.SampleSlices.Run(Pool, this, global::NetGen.Execution.SamplePass.LaterPhases + 1, 2, n);
-            global::NetGen.Kernels.BatchNorm.CombineBackward(m.Slice(40424744, 48), m.Slice(17514, 16), m.Slice(17530, 16), m.Slice(40424680, 64), m.Slice(7488, 16), m.Slice(40332590, 16), m.Slice(40332606, 16), n, 2, 1024, 16); // layer1.1.bn1
-            global::NetGen.Execution.SampleSlices.Run(Pool, this, global::NetGen.Execution.SamplePass.LaterPhases + 3, 2, n);
-            global::NetGen.Kernels.BatchNorm.CombineBackward(m.Slice(40424744, 48), m.Slice(15178, 16), m.Slice(15194, 16), m.Slice(40424680, 64), m.Slice(5120, 16), m.Slice(40332558, 16), m.Slice(40332574, 16), n, 2, 1024, 16); // layer1.0.bn2
-            global::NetGen.Execution.SampleSlices.Run(Pool, this, global::NetGen.Execution.SamplePass.LaterPhases + 5, 2, n);
-            global::NetGen.Kernels.BatchNorm.CombineBackward(m.Slice(40424744, 48), m.Slice(12842, 16), m.Slice(12858, 16), m.Slice(40424680, 64), m.Slice(2752, 16), m.Slice(40332526, 16), m.Slice(40332542, 16), n, 2, 1024, 16); // layer1.0.bn1
-            global::NetGen.Execution.SampleSlices.Run(Pool, this, global::NetGen.Execution.SamplePass.LaterPhases + 7, 2, n);
-            for (int slice = 1; slice < 2; slice++)
-                if (global::NetGen.Execution.SampleSlices.HasSamples(slice, 2, n))
-                    global::NetGen.Execution.ExecutionOps.AddInto(m.Slice(10090, 9962), m.Slice(40404756 + slice * 9962, 9962));
-        }
-
-        /// <summary>SamplePass.Forward: forward of a slice of the samples; Backward: its backward; Repack: the repack after a step, a share of the layers per slice (samples unused); LaterPhases + 0, 2, ...: the later forward phases; LaterPhases + 1, 3, ...: the later backward phases.</summary>
-        void global::NetGen.Execution.ISampleSlices.RunSlice(int pass, int slice, int samples)
-        {
-            if (pass == global::NetGen.Execution.SamplePass.Repack)
-            {
-                NetgenPackSlice(slice);
-                return;
-            }
-            int s = slice * samples / 2;
-            int n = (slice + 1) * samples / 2 - s;
-            if (n == 0) return;
-            switch (pass)
-            {
-                case global::NetGen.Execution.SamplePass.Forward:
-                    NetgenForwardSlice(s, n, slice);
-                    break;
-                case global::NetGen.Execution.SamplePass.Backward:
-                    NetgenBackwardSlice(s, n, slice);
-                    break;
-                case global::NetGen.Execution.SamplePass.LaterPhases:
-                    NetgenForwardSlice1(s, n, slice);
-                    break;
-                case global::NetGen.Execution.SamplePass.LaterPhases + 1:
-                    NetgenBackwardSlice1(s, n, slice);
-                    break;
-                case global::NetGen.Execution.SamplePass.LaterPhases + 2:
-                    NetgenForwardSlice2(s, n, slice);
-                    break;
-                case global::NetGen.Execution.SamplePass.LaterPhases + 3:
-                    NetgenBackwardSlice2(s, n, slice);
-                    break;
-                case global::NetGen.Execution.SamplePass.LaterPhases + 4:
-                    NetgenForwardSlice3(s, n, slice);
-                    break;
-                case global::NetGen.Execution.SamplePass.LaterPhases + 5:
-                    NetgenBackwardSlice3(s, n, slice);
-                    break;
-                case global::NetGen.Execution.SamplePass.LaterPhases + 6:
-                    NetgenForwardSlice4(s, n, slice);
-                    break;
-                case global::NetGen.Execution.SamplePass.LaterPhases + 7:
-                    NetgenBackwardSlice4(s, n, slice);
-                    break;
-            }
-        }
-
-        /// <summary>Slice <paramref name="slice"/>'s share of the repack after a step (the layers' packed floats balanced over the slices).</summary>
-        private void NetgenPackSlice(int slice)
+        /// <summary>Slice <paramref name="slice"/>'s share of the training repack (the layers' packed floats balanced over the slices).</summary>
+        protected override void PackSlice(int slice)
         {
             var m = Arena;
             switch (slice)
             {
                 case 0: // 21936 packed floats
-                {
                     global::NetGen.Kernels.Conv2D.Pack(m.Slice(40272446, 432), m.Slice(0, 432), in s_netgenDims1);
                     global::NetGen.Kernels.Conv2D.Pack(m.Slice(40272878, 2304), m.Slice(448, 2304), in s_netgenDims3);
                     global::NetGen.Kernels.Conv2D.PackWinograd(m.Slice(40282350, 4096), m.Slice(40272878, 2304), in s_netgenDims3);
@@ -485,9 +325,7 @@ namespace Nets.Residual
                     global::NetGen.Kernels.Conv2D.PackForBackward(m.Slice(40301038, 2304), m.Slice(2816, 2304), in s_netgenDims6);
                     global::NetGen.Kernels.Conv2D.PackWinogradForBackward(m.Slice(40307950, 4096), m.Slice(40301038, 2304), in s_netgenDims6);
                     break;
-                }
                 case 1: // 21760 packed floats
-                {
                     global::NetGen.Kernels.Conv2D.Pack(m.Slice(40277486, 2304), m.Slice(5184, 2304), in s_netgenDims10);
                     global::NetGen.Kernels.Conv2D.PackWinograd(m.Slice(40290542, 4096), m.Slice(40277486, 2304), in s_netgenDims10);
                     global::NetGen.Kernels.Conv2D.PackForBackward(m.Slice(40303342, 2304), m.Slice(5184, 2304), in s_netgenDims10);
@@ -497,198 +335,190 @@ namespace Nets.Residual
                     global::NetGen.Kernels.Conv2D.PackWinogradForBackward(m.Slice(40312046, 4096), m.Slice(40305646, 2304), in s_netgenDims13);
                     global::NetGen.Kernels.Dense.Pack(m.Slice(40282094, 256), m.Slice(9920, 160), in s_netgenDims18);
                     break;
-                }
             }
         }
 
-        /// <summary>Forward phase 0 of samples [s, s + n), saving each output; <paramref name="slice"/> picks the scratch and the partials.</summary>
-        private void NetgenForwardSlice(int s, int n, int slice)
+        /// <summary>Before a later phase, on the calling thread: a batch norm's partials of every slice, combined in slice order.</summary>
+        protected override void CombineSlices(int pass, int n, bool train)
         {
             var m = Arena;
-            long scratch = 40349086 + slice * 32816;
-            // conv2d_1: Conv2D (3, 32, 32) -> (16, 32, 32)
-            global::NetGen.Kernels.Conv2D.Forward(m.Slice(NetgenOffsets.Saved_conv2d_1 + s * 16384, n * 16384), m.Slice(NetgenOffsets.Saved_input + s * 3072, n * 3072), m.Slice(40272446, 432), m.Slice(432, 16), m.Slice(scratch, 16384), s_netgenDims1 with { N = n }, global::NetGen.Activation.None, 0f);
-            // stem: ReLU (16, 32, 32) -> (16, 32, 32)
-            global::NetGen.Kernels.Activations.Forward(m.Slice(NetgenOffsets.Saved_stem + s * 16384, n * 16384), m.Slice(NetgenOffsets.Saved_conv2d_1 + s * 16384, n * 16384), global::NetGen.Activation.ReLU, 0f);
-            // layer1.0.conv1: Conv2D (16, 32, 32) -> (16, 32, 32)
-            global::NetGen.Kernels.Conv2D.ForwardWinograd(m.Slice(NetgenOffsets.Saved_layer1_0_conv1 + s * 16384, n * 16384), m.Slice(NetgenOffsets.Saved_stem + s * 16384, n * 16384), m.Slice(40282350, 4096), global::System.ReadOnlySpan<float>.Empty, m.Slice(scratch, 16384), s_netgenDims3 with { N = n }, global::NetGen.Activation.None, 0f);
-            // layer1.0.bn1: this slice's moments, combined across the slices before the next phase
-            if (_netgenSliceTrain) global::NetGen.Kernels.BatchNorm.SliceMoments(m.Slice(40424680 + slice * 32, 32), m.Slice(NetgenOffsets.Saved_layer1_0_conv1 + s * 16384, n * 16384), m.Slice(scratch + 32768, 16), n * 1024, 16);
+            switch (pass)
+            {
+                case global::NetGen.Execution.SamplePass.LaterPhases: // forward phase 1
+                    if (train) global::NetGen.Kernels.BatchNorm.CombineMoments(m.Slice(40332526, 16), m.Slice(40332542, 16), m.Slice(40424744, 16), m.Slice(40424760, 16), m.Slice(2784, 16), m.Slice(2800, 16), m.Slice(40424680, 64), m.Slice(2752, 16), m.Slice(2768, 16), n, 2, 1024, 16, 1E-05f, 0.1f); // layer1.0.bn1
+                    break;
+                case global::NetGen.Execution.SamplePass.LaterPhases + 2: // forward phase 2
+                    if (train) global::NetGen.Kernels.BatchNorm.CombineMoments(m.Slice(40332558, 16), m.Slice(40332574, 16), m.Slice(40424744, 16), m.Slice(40424760, 16), m.Slice(5152, 16), m.Slice(5168, 16), m.Slice(40424680, 64), m.Slice(5120, 16), m.Slice(5136, 16), n, 2, 1024, 16, 1E-05f, 0.1f); // layer1.0.bn2
+                    break;
+                case global::NetGen.Execution.SamplePass.LaterPhases + 4: // forward phase 3
+                    if (train) global::NetGen.Kernels.BatchNorm.CombineMoments(m.Slice(40332590, 16), m.Slice(40332606, 16), m.Slice(40424744, 16), m.Slice(40424760, 16), m.Slice(7520, 16), m.Slice(7536, 16), m.Slice(40424680, 64), m.Slice(7488, 16), m.Slice(7504, 16), n, 2, 1024, 16, 1E-05f, 0.1f); // layer1.1.bn1
+                    break;
+                case global::NetGen.Execution.SamplePass.LaterPhases + 6: // forward phase 4
+                    if (train) global::NetGen.Kernels.BatchNorm.CombineMoments(m.Slice(40332622, 16), m.Slice(40332638, 16), m.Slice(40424744, 16), m.Slice(40424760, 16), m.Slice(9888, 16), m.Slice(9904, 16), m.Slice(40424680, 64), m.Slice(9856, 16), m.Slice(9872, 16), n, 2, 1024, 16, 1E-05f, 0.1f); // layer1.1.bn2
+                    break;
+                case global::NetGen.Execution.SamplePass.LaterPhases + 1: // backward phase 1
+                    global::NetGen.Kernels.BatchNorm.CombineBackward(m.Slice(40424744, 48), m.Slice(19850, 16), m.Slice(19866, 16), m.Slice(40424680, 64), m.Slice(9856, 16), m.Slice(40332622, 16), m.Slice(40332638, 16), n, 2, 1024, 16); // layer1.1.bn2
+                    break;
+                case global::NetGen.Execution.SamplePass.LaterPhases + 3: // backward phase 2
+                    global::NetGen.Kernels.BatchNorm.CombineBackward(m.Slice(40424744, 48), m.Slice(17514, 16), m.Slice(17530, 16), m.Slice(40424680, 64), m.Slice(7488, 16), m.Slice(40332590, 16), m.Slice(40332606, 16), n, 2, 1024, 16); // layer1.1.bn1
+                    break;
+                case global::NetGen.Execution.SamplePass.LaterPhases + 5: // backward phase 3
+                    global::NetGen.Kernels.BatchNorm.CombineBackward(m.Slice(40424744, 48), m.Slice(15178, 16), m.Slice(15194, 16), m.Slice(40424680, 64), m.Slice(5120, 16), m.Slice(40332558, 16), m.Slice(40332574, 16), n, 2, 1024, 16); // layer1.0.bn2
+                    break;
+                case global::NetGen.Execution.SamplePass.LaterPhases + 7: // backward phase 4
+                    global::NetGen.Kernels.BatchNorm.CombineBackward(m.Slice(40424744, 48), m.Slice(12842, 16), m.Slice(12858, 16), m.Slice(40424680, 64), m.Slice(2752, 16), m.Slice(40332526, 16), m.Slice(40332542, 16), n, 2, 1024, 16); // layer1.0.bn1
+                    break;
+            }
         }
 
-        /// <summary>Forward phase 1 of samples [s, s + n), saving each output; <paramref name="slice"/> picks the scratch and the partials.</summary>
-        private void NetgenForwardSlice1(int s, int n, int slice)
+        /// <summary>Forward of samples [s, s + n) of the batch, saving each output: one slice (scratch and partials its own), one phase.</summary>
+        protected override void ForwardSlice(global::NetGen.Execution.ArenaView m, int phase, int s, int n, int slice, long scratch)
         {
-            var m = Arena;
-            long scratch = 40349086 + slice * 32816;
-            // layer1.0.bn1: BatchNorm (16, 32, 32) -> (16, 32, 32)
-            if (_netgenSliceTrain) global::NetGen.Kernels.BatchNorm.Normalize(m.Slice(NetgenOffsets.Saved_layer1_0_bn1 + s * 16384, n * 16384), m.Slice(NetgenOffsets.Saved_layer1_0_conv1 + s * 16384, n * 16384), m.Slice(40424744, 16), m.Slice(40424760, 16), n * 1024, 16);
-            else global::NetGen.Kernels.BatchNorm.ForwardInference(m.Slice(NetgenOffsets.Saved_layer1_0_bn1 + s * 16384, n * 16384), m.Slice(NetgenOffsets.Saved_layer1_0_conv1 + s * 16384, n * 16384), m.Slice(2752, 16), m.Slice(2768, 16), m.Slice(2784, 16), m.Slice(2800, 16), m.Slice(scratch + 32768, 32), n * 1024, 16, 1E-05f);
-            // layer1.0.a: ReLU (16, 32, 32) -> (16, 32, 32)
-            global::NetGen.Kernels.Activations.Forward(m.Slice(NetgenOffsets.Saved_layer1_0_a + s * 16384, n * 16384), m.Slice(NetgenOffsets.Saved_layer1_0_bn1 + s * 16384, n * 16384), global::NetGen.Activation.ReLU, 0f);
-            // layer1.0.conv2: Conv2D (16, 32, 32) -> (16, 32, 32)
-            global::NetGen.Kernels.Conv2D.ForwardWinograd(m.Slice(NetgenOffsets.Saved_layer1_0_conv2 + s * 16384, n * 16384), m.Slice(NetgenOffsets.Saved_layer1_0_a + s * 16384, n * 16384), m.Slice(40286446, 4096), global::System.ReadOnlySpan<float>.Empty, m.Slice(scratch, 16384), s_netgenDims6 with { N = n }, global::NetGen.Activation.None, 0f);
-            // layer1.0.bn2: this slice's moments, combined across the slices before the next phase
-            if (_netgenSliceTrain) global::NetGen.Kernels.BatchNorm.SliceMoments(m.Slice(40424680 + slice * 32, 32), m.Slice(NetgenOffsets.Saved_layer1_0_conv2 + s * 16384, n * 16384), m.Slice(scratch + 32768, 16), n * 1024, 16);
+            switch (phase)
+            {
+                case 0:
+                    // conv2d_1: Conv2D (3, 32, 32) -> (16, 32, 32)
+                    global::NetGen.Kernels.Conv2D.Forward(m.Slice(NetgenOffsets.Saved_conv2d_1 + s * 16384, n * 16384), m.Slice(NetgenOffsets.Saved_input + s * 3072, n * 3072), m.Slice(40272446, 432), m.Slice(432, 16), m.Slice(scratch, 16384), s_netgenDims1 with { N = n }, global::NetGen.Activation.None, 0f);
+                    // stem: ReLU (16, 32, 32) -> (16, 32, 32)
+                    global::NetGen.Kernels.Activations.Forward(m.Slice(NetgenOffsets.Saved_stem + s * 16384, n * 16384), m.Slice(NetgenOffsets.Saved_conv2d_1 + s * 16384, n * 16384), global::NetGen.Activation.ReLU, 0f);
+                    // layer1.0.conv1: Conv2D (16, 32, 32) -> (16, 32, 32)
+                    global::NetGen.Kernels.Conv2D.ForwardWinograd(m.Slice(NetgenOffsets.Saved_layer1_0_conv1 + s * 16384, n * 16384), m.Slice(NetgenOffsets.Saved_stem + s * 16384, n * 16384), m.Slice(40282350, 4096), global::System.ReadOnlySpan<float>.Empty, m.Slice(scratch, 16384), s_netgenDims3 with { N = n }, global::NetGen.Activation.None, 0f);
+                    // layer1.0.bn1: this slice's moments, combined across the slices before the next phase
+                    if (SliceTrain) global::NetGen.Kernels.BatchNorm.SliceMoments(m.Slice(40424680 + slice * 32, 32), m.Slice(NetgenOffsets.Saved_layer1_0_conv1 + s * 16384, n * 16384), m.Slice(scratch + 32768, 16), n * 1024, 16);
+                    break;
+                case 1:
+                    // layer1.0.bn1: BatchNorm (16, 32, 32) -> (16, 32, 32)
+                    if (SliceTrain) global::NetGen.Kernels.BatchNorm.Normalize(m.Slice(NetgenOffsets.Saved_layer1_0_bn1 + s * 16384, n * 16384), m.Slice(NetgenOffsets.Saved_layer1_0_conv1 + s * 16384, n * 16384), m.Slice(40424744, 16), m.Slice(40424760, 16), n * 1024, 16);
+                    else global::NetGen.Kernels.BatchNorm.ForwardInference(m.Slice(NetgenOffsets.Saved_layer1_0_bn1 + s * 16384, n * 16384), m.Slice(NetgenOffsets.Saved_layer1_0_conv1 + s * 16384, n * 16384), m.Slice(2752, 16), m.Slice(2768, 16), m.Slice(2784, 16), m.Slice(2800, 16), m.Slice(scratch + 32768, 32), n * 1024, 16, 1E-05f);
+                    // layer1.0.a: ReLU (16, 32, 32) -> (16, 32, 32)
+                    global::NetGen.Kernels.Activations.Forward(m.Slice(NetgenOffsets.Saved_layer1_0_a + s * 16384, n * 16384), m.Slice(NetgenOffsets.Saved_layer1_0_bn1 + s * 16384, n * 16384), global::NetGen.Activation.ReLU, 0f);
+                    // layer1.0.conv2: Conv2D (16, 32, 32) -> (16, 32, 32)
+                    global::NetGen.Kernels.Conv2D.ForwardWinograd(m.Slice(NetgenOffsets.Saved_layer1_0_conv2 + s * 16384, n * 16384), m.Slice(NetgenOffsets.Saved_layer1_0_a + s * 16384, n * 16384), m.Slice(40286446, 4096), global::System.ReadOnlySpan<float>.Empty, m.Slice(scratch, 16384), s_netgenDims6 with { N = n }, global::NetGen.Activation.None, 0f);
+                    // layer1.0.bn2: this slice's moments, combined across the slices before the next phase
+                    if (SliceTrain) global::NetGen.Kernels.BatchNorm.SliceMoments(m.Slice(40424680 + slice * 32, 32), m.Slice(NetgenOffsets.Saved_layer1_0_conv2 + s * 16384, n * 16384), m.Slice(scratch + 32768, 16), n * 1024, 16);
+                    break;
+                case 2:
+                    // layer1.0.bn2: BatchNorm (16, 32, 32) -> (16, 32, 32)
+                    if (SliceTrain) global::NetGen.Kernels.BatchNorm.Normalize(m.Slice(NetgenOffsets.Saved_layer1_0_bn2 + s * 16384, n * 16384), m.Slice(NetgenOffsets.Saved_layer1_0_conv2 + s * 16384, n * 16384), m.Slice(40424744, 16), m.Slice(40424760, 16), n * 1024, 16);
+                    else global::NetGen.Kernels.BatchNorm.ForwardInference(m.Slice(NetgenOffsets.Saved_layer1_0_bn2 + s * 16384, n * 16384), m.Slice(NetgenOffsets.Saved_layer1_0_conv2 + s * 16384, n * 16384), m.Slice(5120, 16), m.Slice(5136, 16), m.Slice(5152, 16), m.Slice(5168, 16), m.Slice(scratch + 32768, 32), n * 1024, 16, 1E-05f);
+                    // layer1.0.add_1: Add (16, 32, 32) -> (16, 32, 32)
+                    global::NetGen.Kernels.Elementwise.Add(m.Slice(NetgenOffsets.Saved_layer1_0_add_1 + s * 16384, n * 16384), m.Slice(NetgenOffsets.Saved_layer1_0_bn2 + s * 16384, n * 16384), m.Slice(NetgenOffsets.Saved_stem + s * 16384, n * 16384));
+                    // layer1.0.out: ReLU (16, 32, 32) -> (16, 32, 32)
+                    global::NetGen.Kernels.Activations.Forward(m.Slice(NetgenOffsets.Saved_layer1_0_out + s * 16384, n * 16384), m.Slice(NetgenOffsets.Saved_layer1_0_add_1 + s * 16384, n * 16384), global::NetGen.Activation.ReLU, 0f);
+                    // layer1.1.conv1: Conv2D (16, 32, 32) -> (16, 32, 32)
+                    global::NetGen.Kernels.Conv2D.ForwardWinograd(m.Slice(NetgenOffsets.Saved_layer1_1_conv1 + s * 16384, n * 16384), m.Slice(NetgenOffsets.Saved_layer1_0_out + s * 16384, n * 16384), m.Slice(40290542, 4096), global::System.ReadOnlySpan<float>.Empty, m.Slice(scratch, 16384), s_netgenDims10 with { N = n }, global::NetGen.Activation.None, 0f);
+                    // layer1.1.bn1: this slice's moments, combined across the slices before the next phase
+                    if (SliceTrain) global::NetGen.Kernels.BatchNorm.SliceMoments(m.Slice(40424680 + slice * 32, 32), m.Slice(NetgenOffsets.Saved_layer1_1_conv1 + s * 16384, n * 16384), m.Slice(scratch + 32768, 16), n * 1024, 16);
+                    break;
+                case 3:
+                    // layer1.1.bn1: BatchNorm (16, 32, 32) -> (16, 32, 32)
+                    if (SliceTrain) global::NetGen.Kernels.BatchNorm.Normalize(m.Slice(NetgenOffsets.Saved_layer1_1_bn1 + s * 16384, n * 16384), m.Slice(NetgenOffsets.Saved_layer1_1_conv1 + s * 16384, n * 16384), m.Slice(40424744, 16), m.Slice(40424760, 16), n * 1024, 16);
+                    else global::NetGen.Kernels.BatchNorm.ForwardInference(m.Slice(NetgenOffsets.Saved_layer1_1_bn1 + s * 16384, n * 16384), m.Slice(NetgenOffsets.Saved_layer1_1_conv1 + s * 16384, n * 16384), m.Slice(7488, 16), m.Slice(7504, 16), m.Slice(7520, 16), m.Slice(7536, 16), m.Slice(scratch + 32768, 32), n * 1024, 16, 1E-05f);
+                    // layer1.1.a: ReLU (16, 32, 32) -> (16, 32, 32)
+                    global::NetGen.Kernels.Activations.Forward(m.Slice(NetgenOffsets.Saved_layer1_1_a + s * 16384, n * 16384), m.Slice(NetgenOffsets.Saved_layer1_1_bn1 + s * 16384, n * 16384), global::NetGen.Activation.ReLU, 0f);
+                    // layer1.1.conv2: Conv2D (16, 32, 32) -> (16, 32, 32)
+                    global::NetGen.Kernels.Conv2D.ForwardWinograd(m.Slice(NetgenOffsets.Saved_layer1_1_conv2 + s * 16384, n * 16384), m.Slice(NetgenOffsets.Saved_layer1_1_a + s * 16384, n * 16384), m.Slice(40294638, 4096), global::System.ReadOnlySpan<float>.Empty, m.Slice(scratch, 16384), s_netgenDims13 with { N = n }, global::NetGen.Activation.None, 0f);
+                    // layer1.1.bn2: this slice's moments, combined across the slices before the next phase
+                    if (SliceTrain) global::NetGen.Kernels.BatchNorm.SliceMoments(m.Slice(40424680 + slice * 32, 32), m.Slice(NetgenOffsets.Saved_layer1_1_conv2 + s * 16384, n * 16384), m.Slice(scratch + 32768, 16), n * 1024, 16);
+                    break;
+                case 4:
+                    // layer1.1.bn2: BatchNorm (16, 32, 32) -> (16, 32, 32)
+                    if (SliceTrain) global::NetGen.Kernels.BatchNorm.Normalize(m.Slice(NetgenOffsets.Saved_layer1_1_bn2 + s * 16384, n * 16384), m.Slice(NetgenOffsets.Saved_layer1_1_conv2 + s * 16384, n * 16384), m.Slice(40424744, 16), m.Slice(40424760, 16), n * 1024, 16);
+                    else global::NetGen.Kernels.BatchNorm.ForwardInference(m.Slice(NetgenOffsets.Saved_layer1_1_bn2 + s * 16384, n * 16384), m.Slice(NetgenOffsets.Saved_layer1_1_conv2 + s * 16384, n * 16384), m.Slice(9856, 16), m.Slice(9872, 16), m.Slice(9888, 16), m.Slice(9904, 16), m.Slice(scratch + 32768, 32), n * 1024, 16, 1E-05f);
+                    // layer1.1.add_1: Add (16, 32, 32) -> (16, 32, 32)
+                    global::NetGen.Kernels.Elementwise.Add(m.Slice(NetgenOffsets.Saved_layer1_1_add_1 + s * 16384, n * 16384), m.Slice(NetgenOffsets.Saved_layer1_1_bn2 + s * 16384, n * 16384), m.Slice(NetgenOffsets.Saved_layer1_0_out + s * 16384, n * 16384));
+                    // layer1.1.out: ReLU (16, 32, 32) -> (16, 32, 32)
+                    global::NetGen.Kernels.Activations.Forward(m.Slice(NetgenOffsets.Saved_layer1_1_out + s * 16384, n * 16384), m.Slice(NetgenOffsets.Saved_layer1_1_add_1 + s * 16384, n * 16384), global::NetGen.Activation.ReLU, 0f);
+                    // global_avgpool_1: GlobalAvgPool (16, 32, 32) -> (16)
+                    global::NetGen.Kernels.GlobalAvgPool.Forward(m.Slice(NetgenOffsets.Saved_global_avgpool_1 + s * 16, n * 16), m.Slice(NetgenOffsets.Saved_layer1_1_out + s * 16384, n * 16384), n, 1024, 16);
+                    // head: Dense (16) -> (10)
+                    global::NetGen.Kernels.Dense.Forward(m.Slice(NetgenOffsets.Saved_head + s * 10, n * 10), m.Slice(NetgenOffsets.Saved_global_avgpool_1 + s * 16, n * 16), m.Slice(40282094, 256), m.Slice(10080, 10), s_netgenDims18 with { N = n }, global::NetGen.Activation.None, 0f);
+                    break;
+            }
         }
 
-        /// <summary>Forward phase 2 of samples [s, s + n), saving each output; <paramref name="slice"/> picks the scratch and the partials.</summary>
-        private void NetgenForwardSlice2(int s, int n, int slice)
+        /// <summary>Backward of samples [s, s + n): parameter gradients accumulate into the slice's block at g; one phase.</summary>
+        protected override void BackwardSlice(global::NetGen.Execution.ArenaView m, int phase, int s, int n, int slice, long scratch, long g)
         {
-            var m = Arena;
-            long scratch = 40349086 + slice * 32816;
-            // layer1.0.bn2: BatchNorm (16, 32, 32) -> (16, 32, 32)
-            if (_netgenSliceTrain) global::NetGen.Kernels.BatchNorm.Normalize(m.Slice(NetgenOffsets.Saved_layer1_0_bn2 + s * 16384, n * 16384), m.Slice(NetgenOffsets.Saved_layer1_0_conv2 + s * 16384, n * 16384), m.Slice(40424744, 16), m.Slice(40424760, 16), n * 1024, 16);
-            else global::NetGen.Kernels.BatchNorm.ForwardInference(m.Slice(NetgenOffsets.Saved_layer1_0_bn2 + s * 16384, n * 16384), m.Slice(NetgenOffsets.Saved_layer1_0_conv2 + s * 16384, n * 16384), m.Slice(5120, 16), m.Slice(5136, 16), m.Slice(5152, 16), m.Slice(5168, 16), m.Slice(scratch + 32768, 32), n * 1024, 16, 1E-05f);
-            // layer1.0.add_1: Add (16, 32, 32) -> (16, 32, 32)
-            global::NetGen.Kernels.Elementwise.Add(m.Slice(NetgenOffsets.Saved_layer1_0_add_1 + s * 16384, n * 16384), m.Slice(NetgenOffsets.Saved_layer1_0_bn2 + s * 16384, n * 16384), m.Slice(NetgenOffsets.Saved_stem + s * 16384, n * 16384));
-            // layer1.0.out: ReLU (16, 32, 32) -> (16, 32, 32)
-            global::NetGen.Kernels.Activations.Forward(m.Slice(NetgenOffsets.Saved_layer1_0_out + s * 16384, n * 16384), m.Slice(NetgenOffsets.Saved_layer1_0_add_1 + s * 16384, n * 16384), global::NetGen.Activation.ReLU, 0f);
-            // layer1.1.conv1: Conv2D (16, 32, 32) -> (16, 32, 32)
-            global::NetGen.Kernels.Conv2D.ForwardWinograd(m.Slice(NetgenOffsets.Saved_layer1_1_conv1 + s * 16384, n * 16384), m.Slice(NetgenOffsets.Saved_layer1_0_out + s * 16384, n * 16384), m.Slice(40290542, 4096), global::System.ReadOnlySpan<float>.Empty, m.Slice(scratch, 16384), s_netgenDims10 with { N = n }, global::NetGen.Activation.None, 0f);
-            // layer1.1.bn1: this slice's moments, combined across the slices before the next phase
-            if (_netgenSliceTrain) global::NetGen.Kernels.BatchNorm.SliceMoments(m.Slice(40424680 + slice * 32, 32), m.Slice(NetgenOffsets.Saved_layer1_1_conv1 + s * 16384, n * 16384), m.Slice(scratch + 32768, 16), n * 1024, 16);
-        }
-
-        /// <summary>Forward phase 3 of samples [s, s + n), saving each output; <paramref name="slice"/> picks the scratch and the partials.</summary>
-        private void NetgenForwardSlice3(int s, int n, int slice)
-        {
-            var m = Arena;
-            long scratch = 40349086 + slice * 32816;
-            // layer1.1.bn1: BatchNorm (16, 32, 32) -> (16, 32, 32)
-            if (_netgenSliceTrain) global::NetGen.Kernels.BatchNorm.Normalize(m.Slice(NetgenOffsets.Saved_layer1_1_bn1 + s * 16384, n * 16384), m.Slice(NetgenOffsets.Saved_layer1_1_conv1 + s * 16384, n * 16384), m.Slice(40424744, 16), m.Slice(40424760, 16), n * 1024, 16);
-            else global::NetGen.Kernels.BatchNorm.ForwardInference(m.Slice(NetgenOffsets.Saved_layer1_1_bn1 + s * 16384, n * 16384), m.Slice(NetgenOffsets.Saved_layer1_1_conv1 + s * 16384, n * 16384), m.Slice(7488, 16), m.Slice(7504, 16), m.Slice(7520, 16), m.Slice(7536, 16), m.Slice(scratch + 32768, 32), n * 1024, 16, 1E-05f);
-            // layer1.1.a: ReLU (16, 32, 32) -> (16, 32, 32)
-            global::NetGen.Kernels.Activations.Forward(m.Slice(NetgenOffsets.Saved_layer1_1_a + s * 16384, n * 16384), m.Slice(NetgenOffsets.Saved_layer1_1_bn1 + s * 16384, n * 16384), global::NetGen.Activation.ReLU, 0f);
-            // layer1.1.conv2: Conv2D (16, 32, 32) -> (16, 32, 32)
-            global::NetGen.Kernels.Conv2D.ForwardWinograd(m.Slice(NetgenOffsets.Saved_layer1_1_conv2 + s * 16384, n * 16384), m.Slice(NetgenOffsets.Saved_layer1_1_a + s * 16384, n * 16384), m.Slice(40294638, 4096), global::System.ReadOnlySpan<float>.Empty, m.Slice(scratch, 16384), s_netgenDims13 with { N = n }, global::NetGen.Activation.None, 0f);
-            // layer1.1.bn2: this slice's moments, combined across the slices before the next phase
-            if (_netgenSliceTrain) global::NetGen.Kernels.BatchNorm.SliceMoments(m.Slice(40424680 + slice * 32, 32), m.Slice(NetgenOffsets.Saved_layer1_1_conv2 + s * 16384, n * 16384), m.Slice(scratch + 32768, 16), n * 1024, 16);
-        }
-
-        /// <summary>Forward phase 4 of samples [s, s + n), saving each output; <paramref name="slice"/> picks the scratch and the partials.</summary>
-        private void NetgenForwardSlice4(int s, int n, int slice)
-        {
-            var m = Arena;
-            long scratch = 40349086 + slice * 32816;
-            // layer1.1.bn2: BatchNorm (16, 32, 32) -> (16, 32, 32)
-            if (_netgenSliceTrain) global::NetGen.Kernels.BatchNorm.Normalize(m.Slice(NetgenOffsets.Saved_layer1_1_bn2 + s * 16384, n * 16384), m.Slice(NetgenOffsets.Saved_layer1_1_conv2 + s * 16384, n * 16384), m.Slice(40424744, 16), m.Slice(40424760, 16), n * 1024, 16);
-            else global::NetGen.Kernels.BatchNorm.ForwardInference(m.Slice(NetgenOffsets.Saved_layer1_1_bn2 + s * 16384, n * 16384), m.Slice(NetgenOffsets.Saved_layer1_1_conv2 + s * 16384, n * 16384), m.Slice(9856, 16), m.Slice(9872, 16), m.Slice(9888, 16), m.Slice(9904, 16), m.Slice(scratch + 32768, 32), n * 1024, 16, 1E-05f);
-            // layer1.1.add_1: Add (16, 32, 32) -> (16, 32, 32)
-            global::NetGen.Kernels.Elementwise.Add(m.Slice(NetgenOffsets.Saved_layer1_1_add_1 + s * 16384, n * 16384), m.Slice(NetgenOffsets.Saved_layer1_1_bn2 + s * 16384, n * 16384), m.Slice(NetgenOffsets.Saved_layer1_0_out + s * 16384, n * 16384));
-            // layer1.1.out: ReLU (16, 32, 32) -> (16, 32, 32)
-            global::NetGen.Kernels.Activations.Forward(m.Slice(NetgenOffsets.Saved_layer1_1_out + s * 16384, n * 16384), m.Slice(NetgenOffsets.Saved_layer1_1_add_1 + s * 16384, n * 16384), global::NetGen.Activation.ReLU, 0f);
-            // global_avgpool_1: GlobalAvgPool (16, 32, 32) -> (16)
-            global::NetGen.Kernels.GlobalAvgPool.Forward(m.Slice(NetgenOffsets.Saved_global_avgpool_1 + s * 16, n * 16), m.Slice(NetgenOffsets.Saved_layer1_1_out + s * 16384, n * 16384), n, 1024, 16);
-            // head: Dense (16) -> (10)
-            global::NetGen.Kernels.Dense.Forward(m.Slice(NetgenOffsets.Saved_head + s * 10, n * 10), m.Slice(NetgenOffsets.Saved_global_avgpool_1 + s * 16, n * 16), m.Slice(40282094, 256), m.Slice(10080, 10), s_netgenDims18 with { N = n }, global::NetGen.Activation.None, 0f);
-        }
-
-        /// <summary>Backward of samples [s, s + n): parameter gradients accumulate into slice <paramref name="slice"/>'s block (cleared first unless it is the gradient block).</summary>
-        private void NetgenBackwardSlice(int s, int n, int slice)
-        {
-            var m = Arena;
-            long scratch = 40349086 + slice * 32816;
-            long g = slice == 0 ? 10090 : 40404756 + slice * 9962;
-            if (slice > 0) m.Slice(g, 9962).Clear();
-            // head: Dense
-            global::NetGen.Kernels.Dense.BackwardWeights(m.Slice(g + 9792, 160), m.Slice(33980990 + s * 49152, n * 10), m.Slice(NetgenOffsets.Saved_global_avgpool_1 + s * 16, n * 16), s_netgenDims18 with { N = n });
-            global::NetGen.Kernels.Dense.BackwardBias(m.Slice(g + 9952, 10), m.Slice(33980990 + s * 49152, n * 10), s_netgenDims18 with { N = n });
-            m.Slice(33980990 + s * 49152 + n * 16384, n * 16).Clear();
-            global::NetGen.Kernels.Dense.BackwardData(m.Slice(33980990 + s * 49152 + n * 16384, n * 16), m.Slice(33980990 + s * 49152, n * 10), m.Slice(9920, 160), s_netgenDims18 with { N = n });
-            // global_avgpool_1: GlobalAvgPool
-            m.Slice(33980990 + s * 49152, n * 16384).Clear();
-            global::NetGen.Kernels.GlobalAvgPool.Backward(m.Slice(33980990 + s * 49152, n * 16384), m.Slice(33980990 + s * 49152 + n * 16384, n * 16), n, 1024, 16);
-            // layer1.1.out: ReLU
-            m.Slice(33980990 + s * 49152 + n * 32768, n * 16384).Clear();
-            global::NetGen.Kernels.Activations.Backward(m.Slice(33980990 + s * 49152 + n * 32768, n * 16384), m.Slice(33980990 + s * 49152, n * 16384), m.Slice(NetgenOffsets.Saved_layer1_1_out + s * 16384, n * 16384), global::NetGen.Activation.ReLU, 0f);
-            // layer1.1.add_1: Add
-            m.Slice(33980990 + s * 49152 + n * 32768, n * 16384).CopyTo(m.Slice(33980990 + s * 49152 + n * 16384, n * 16384));
-            m.Slice(33980990 + s * 49152 + n * 32768, n * 16384).CopyTo(m.Slice(33980990 + s * 49152, n * 16384));
-            // layer1.1.bn2: this slice's gradient sums, combined across the slices before the next phase
-            global::NetGen.Kernels.BatchNorm.BackwardSliceSums(m.Slice(40424680 + slice * 32, 32), m.Slice(33980990 + s * 49152 + n * 16384, n * 16384), m.Slice(NetgenOffsets.Saved_layer1_1_conv2 + s * 16384, n * 16384), m.Slice(40332622, 16), m.Slice(scratch + 32768, 16), n * 1024, 16);
-        }
-
-        /// <summary>Backward phase 1 of samples [s, s + n): parameter gradients accumulate into slice <paramref name="slice"/>'s block.</summary>
-        private void NetgenBackwardSlice1(int s, int n, int slice)
-        {
-            var m = Arena;
-            long scratch = 40349086 + slice * 32816;
-            long g = slice == 0 ? 10090 : 40404756 + slice * 9962;
-            // layer1.1.bn2: BatchNorm
-            m.Slice(33980990 + s * 49152 + n * 32768, n * 16384).Clear();
-            global::NetGen.Kernels.BatchNorm.BackwardApply(m.Slice(33980990 + s * 49152 + n * 32768, n * 16384), m.Slice(33980990 + s * 49152 + n * 16384, n * 16384), m.Slice(NetgenOffsets.Saved_layer1_1_conv2 + s * 16384, n * 16384), m.Slice(40424744, 48), n * 1024, 16);
-            // layer1.1.conv2: Conv2D
-            global::NetGen.Kernels.Conv2D.BackwardWeights(m.Slice(g + 7456, 2304), m.Slice(33980990 + s * 49152 + n * 32768, n * 16384), m.Slice(NetgenOffsets.Saved_layer1_1_a + s * 16384, n * 16384), s_netgenDims13 with { N = n });
-            // Conv2D.BackwardDataWinograd writes the whole of layer1.1.a's gradient: this layer starts it.
-            global::NetGen.Kernels.Conv2D.BackwardDataWinograd(m.Slice(33980990 + s * 49152 + n * 16384, n * 16384), m.Slice(33980990 + s * 49152 + n * 32768, n * 16384), m.Slice(40312046, 4096), m.Slice(scratch + 16384, 16384), s_netgenDims13 with { N = n });
-            // layer1.1.a: ReLU
-            m.Slice(33980990 + s * 49152 + n * 32768, n * 16384).Clear();
-            global::NetGen.Kernels.Activations.Backward(m.Slice(33980990 + s * 49152 + n * 32768, n * 16384), m.Slice(33980990 + s * 49152 + n * 16384, n * 16384), m.Slice(NetgenOffsets.Saved_layer1_1_a + s * 16384, n * 16384), global::NetGen.Activation.ReLU, 0f);
-            // layer1.1.bn1: this slice's gradient sums, combined across the slices before the next phase
-            global::NetGen.Kernels.BatchNorm.BackwardSliceSums(m.Slice(40424680 + slice * 32, 32), m.Slice(33980990 + s * 49152 + n * 32768, n * 16384), m.Slice(NetgenOffsets.Saved_layer1_1_conv1 + s * 16384, n * 16384), m.Slice(40332590, 16), m.Slice(scratch + 32768, 16), n * 1024, 16);
-        }
-
-        /// <summary>Backward phase 2 of samples [s, s + n): parameter gradients accumulate into slice <paramref name="slice"/>'s block.</summary>
-        private void NetgenBackwardSlice2(int s, int n, int slice)
-        {
-            var m = Arena;
-            long scratch = 40349086 + slice * 32816;
-            long g = slice == 0 ? 10090 : 40404756 + slice * 9962;
-            // layer1.1.bn1: BatchNorm
-            m.Slice(33980990 + s * 49152 + n * 16384, n * 16384).Clear();
-            global::NetGen.Kernels.BatchNorm.BackwardApply(m.Slice(33980990 + s * 49152 + n * 16384, n * 16384), m.Slice(33980990 + s * 49152 + n * 32768, n * 16384), m.Slice(NetgenOffsets.Saved_layer1_1_conv1 + s * 16384, n * 16384), m.Slice(40424744, 48), n * 1024, 16);
-            // layer1.1.conv1: Conv2D
-            global::NetGen.Kernels.Conv2D.BackwardWeights(m.Slice(g + 5120, 2304), m.Slice(33980990 + s * 49152 + n * 16384, n * 16384), m.Slice(NetgenOffsets.Saved_layer1_0_out + s * 16384, n * 16384), s_netgenDims10 with { N = n });
-            global::NetGen.Kernels.Conv2D.BackwardData(m.Slice(33980990 + s * 49152, n * 16384), m.Slice(33980990 + s * 49152 + n * 16384, n * 16384), m.Slice(40303342, 2304), m.Slice(scratch + 16384, 16384), s_netgenDims10 with { N = n });
-            // layer1.0.out: ReLU
-            m.Slice(33980990 + s * 49152 + n * 32768, n * 16384).Clear();
-            global::NetGen.Kernels.Activations.Backward(m.Slice(33980990 + s * 49152 + n * 32768, n * 16384), m.Slice(33980990 + s * 49152, n * 16384), m.Slice(NetgenOffsets.Saved_layer1_0_out + s * 16384, n * 16384), global::NetGen.Activation.ReLU, 0f);
-            // layer1.0.add_1: Add
-            m.Slice(33980990 + s * 49152 + n * 32768, n * 16384).CopyTo(m.Slice(33980990 + s * 49152, n * 16384));
-            m.Slice(33980990 + s * 49152 + n * 32768, n * 16384).CopyTo(m.Slice(33980990 + s * 49152 + n * 16384, n * 16384));
-            // layer1.0.bn2: this slice's gradient sums, combined across the slices before the next phase
-            global::NetGen.Kernels.BatchNorm.BackwardSliceSums(m.Slice(40424680 + slice * 32, 32), m.Slice(33980990 + s * 49152, n * 16384), m.Slice(NetgenOffsets.Saved_layer1_0_conv2 + s * 16384, n * 16384), m.Slice(40332558, 16), m.Slice(scratch + 32768, 16), n * 1024, 16);
-        }
-
-        /// <summary>Backward phase 3 of samples [s, s + n): parameter gradients accumulate into slice <paramref name="slice"/>'s block.</summary>
-        private void NetgenBackwardSlice3(int s, int n, int slice)
-        {
-            var m = Arena;
-            long scratch = 40349086 + slice * 32816;
-            long g = slice == 0 ? 10090 : 40404756 + slice * 9962;
-            // layer1.0.bn2: BatchNorm
-            m.Slice(33980990 + s * 49152 + n * 32768, n * 16384).Clear();
-            global::NetGen.Kernels.BatchNorm.BackwardApply(m.Slice(33980990 + s * 49152 + n * 32768, n * 16384), m.Slice(33980990 + s * 49152, n * 16384), m.Slice(NetgenOffsets.Saved_layer1_0_conv2 + s * 16384, n * 16384), m.Slice(40424744, 48), n * 1024, 16);
-            // layer1.0.conv2: Conv2D
-            global::NetGen.Kernels.Conv2D.BackwardWeights(m.Slice(g + 2784, 2304), m.Slice(33980990 + s * 49152 + n * 32768, n * 16384), m.Slice(NetgenOffsets.Saved_layer1_0_a + s * 16384, n * 16384), s_netgenDims6 with { N = n });
-            // Conv2D.BackwardDataWinograd writes the whole of layer1.0.a's gradient: this layer starts it.
-            global::NetGen.Kernels.Conv2D.BackwardDataWinograd(m.Slice(33980990 + s * 49152, n * 16384), m.Slice(33980990 + s * 49152 + n * 32768, n * 16384), m.Slice(40307950, 4096), m.Slice(scratch + 16384, 16384), s_netgenDims6 with { N = n });
-            // layer1.0.a: ReLU
-            m.Slice(33980990 + s * 49152 + n * 32768, n * 16384).Clear();
-            global::NetGen.Kernels.Activations.Backward(m.Slice(33980990 + s * 49152 + n * 32768, n * 16384), m.Slice(33980990 + s * 49152, n * 16384), m.Slice(NetgenOffsets.Saved_layer1_0_a + s * 16384, n * 16384), global::NetGen.Activation.ReLU, 0f);
-            // layer1.0.bn1: this slice's gradient sums, combined across the slices before the next phase
-            global::NetGen.Kernels.BatchNorm.BackwardSliceSums(m.Slice(40424680 + slice * 32, 32), m.Slice(33980990 + s * 49152 + n * 32768, n * 16384), m.Slice(NetgenOffsets.Saved_layer1_0_conv1 + s * 16384, n * 16384), m.Slice(40332526, 16), m.Slice(scratch + 32768, 16), n * 1024, 16);
-        }
-
-        /// <summary>Backward phase 4 of samples [s, s + n): parameter gradients accumulate into slice <paramref name="slice"/>'s block.</summary>
-        private void NetgenBackwardSlice4(int s, int n, int slice)
-        {
-            var m = Arena;
-            long scratch = 40349086 + slice * 32816;
-            long g = slice == 0 ? 10090 : 40404756 + slice * 9962;
-            // layer1.0.bn1: BatchNorm
-            m.Slice(33980990 + s * 49152, n * 16384).Clear();
-            global::NetGen.Kernels.BatchNorm.BackwardApply(m.Slice(33980990 + s * 49152, n * 16384), m.Slice(33980990 + s * 49152 + n * 32768, n * 16384), m.Slice(NetgenOffsets.Saved_layer1_0_conv1 + s * 16384, n * 16384), m.Slice(40424744, 48), n * 1024, 16);
-            // layer1.0.conv1: Conv2D
-            global::NetGen.Kernels.Conv2D.BackwardWeights(m.Slice(g + 448, 2304), m.Slice(33980990 + s * 49152, n * 16384), m.Slice(NetgenOffsets.Saved_stem + s * 16384, n * 16384), s_netgenDims3 with { N = n });
-            global::NetGen.Kernels.Conv2D.BackwardData(m.Slice(33980990 + s * 49152 + n * 16384, n * 16384), m.Slice(33980990 + s * 49152, n * 16384), m.Slice(40298734, 2304), m.Slice(scratch + 16384, 16384), s_netgenDims3 with { N = n });
-            // stem: ReLU
-            m.Slice(33980990 + s * 49152, n * 16384).Clear();
-            global::NetGen.Kernels.Activations.Backward(m.Slice(33980990 + s * 49152, n * 16384), m.Slice(33980990 + s * 49152 + n * 16384, n * 16384), m.Slice(NetgenOffsets.Saved_stem + s * 16384, n * 16384), global::NetGen.Activation.ReLU, 0f);
-            // conv2d_1: Conv2D
-            global::NetGen.Kernels.Conv2D.BackwardWeights(m.Slice(g + 0, 432), m.Slice(33980990 + s * 49152, n * 16384), m.Slice(NetgenOffsets.Saved_input + s * 3072, n * 3072), s_netgenDims1 with { N = n });
-            global::NetGen.Kernels.Conv2D.BackwardBias(m.Slice(g + 432, 16), m.Slice(33980990 + s * 49152, n * 16384), s_netgenDims1 with { N = n });
+            switch (phase)
+            {
+                case 0:
+                    // head: Dense
+                    global::NetGen.Kernels.Dense.BackwardWeights(m.Slice(g + 9792, 160), m.Slice(33980990 + s * 49152, n * 10), m.Slice(NetgenOffsets.Saved_global_avgpool_1 + s * 16, n * 16), s_netgenDims18 with { N = n });
+                    global::NetGen.Kernels.Dense.BackwardBias(m.Slice(g + 9952, 10), m.Slice(33980990 + s * 49152, n * 10), s_netgenDims18 with { N = n });
+                    m.Slice(33980990 + s * 49152 + n * 16384, n * 16).Clear();
+                    global::NetGen.Kernels.Dense.BackwardData(m.Slice(33980990 + s * 49152 + n * 16384, n * 16), m.Slice(33980990 + s * 49152, n * 10), m.Slice(9920, 160), s_netgenDims18 with { N = n });
+                    // global_avgpool_1: GlobalAvgPool
+                    m.Slice(33980990 + s * 49152, n * 16384).Clear();
+                    global::NetGen.Kernels.GlobalAvgPool.Backward(m.Slice(33980990 + s * 49152, n * 16384), m.Slice(33980990 + s * 49152 + n * 16384, n * 16), n, 1024, 16);
+                    // layer1.1.out: ReLU
+                    m.Slice(33980990 + s * 49152 + n * 32768, n * 16384).Clear();
+                    global::NetGen.Kernels.Activations.Backward(m.Slice(33980990 + s * 49152 + n * 32768, n * 16384), m.Slice(33980990 + s * 49152, n * 16384), m.Slice(NetgenOffsets.Saved_layer1_1_out + s * 16384, n * 16384), global::NetGen.Activation.ReLU, 0f);
+                    // layer1.1.add_1: Add
+                    m.Slice(33980990 + s * 49152 + n * 32768, n * 16384).CopyTo(m.Slice(33980990 + s * 49152 + n * 16384, n * 16384));
+                    m.Slice(33980990 + s * 49152 + n * 32768, n * 16384).CopyTo(m.Slice(33980990 + s * 49152, n * 16384));
+                    // layer1.1.bn2: this slice's gradient sums, combined across the slices before the next phase
+                    global::NetGen.Kernels.BatchNorm.BackwardSliceSums(m.Slice(40424680 + slice * 32, 32), m.Slice(33980990 + s * 49152 + n * 16384, n * 16384), m.Slice(NetgenOffsets.Saved_layer1_1_conv2 + s * 16384, n * 16384), m.Slice(40332622, 16), m.Slice(scratch + 32768, 16), n * 1024, 16);
+                    break;
+                case 1:
+                    // layer1.1.bn2: BatchNorm
+                    m.Slice(33980990 + s * 49152 + n * 32768, n * 16384).Clear();
+                    global::NetGen.Kernels.BatchNorm.BackwardApply(m.Slice(33980990 + s * 49152 + n * 32768, n * 16384), m.Slice(33980990 + s * 49152 + n * 16384, n * 16384), m.Slice(NetgenOffsets.Saved_layer1_1_conv2 + s * 16384, n * 16384), m.Slice(40424744, 48), n * 1024, 16);
+                    // layer1.1.conv2: Conv2D
+                    global::NetGen.Kernels.Conv2D.BackwardWeights(m.Slice(g + 7456, 2304), m.Slice(33980990 + s * 49152 + n * 32768, n * 16384), m.Slice(NetgenOffsets.Saved_layer1_1_a + s * 16384, n * 16384), s_netgenDims13 with { N = n });
+                    // Conv2D.BackwardDataWinograd writes the whole of layer1.1.a's gradient: this layer starts it.
+                    global::NetGen.Kernels.Conv2D.BackwardDataWinograd(m.Slice(33980990 + s * 49152 + n * 16384, n * 16384), m.Slice(33980990 + s * 49152 + n * 32768, n * 16384), m.Slice(40312046, 4096), m.Slice(scratch + 16384, 16384), s_netgenDims13 with { N = n });
+                    // layer1.1.a: ReLU
+                    m.Slice(33980990 + s * 49152 + n * 32768, n * 16384).Clear();
+                    global::NetGen.Kernels.Activations.Backward(m.Slice(33980990 + s * 49152 + n * 32768, n * 16384), m.Slice(33980990 + s * 49152 + n * 16384, n * 16384), m.Slice(NetgenOffsets.Saved_layer1_1_a + s * 16384, n * 16384), global::NetGen.Activation.ReLU, 0f);
+                    // layer1.1.bn1: this slice's gradient sums, combined across the slices before the next phase
+                    global::NetGen.Kernels.BatchNorm.BackwardSliceSums(m.Slice(40424680 + slice * 32, 32), m.Slice(33980990 + s * 49152 + n * 32768, n * 16384), m.Slice(NetgenOffsets.Saved_layer1_1_conv1 + s * 16384, n * 16384), m.Slice(40332590, 16), m.Slice(scratch + 32768, 16), n * 1024, 16);
+                    break;
+                case 2:
+                    // layer1.1.bn1: BatchNorm
+                    m.Slice(33980990 + s * 49152 + n * 16384, n * 16384).Clear();
+                    global::NetGen.Kernels.BatchNorm.BackwardApply(m.Slice(33980990 + s * 49152 + n * 16384, n * 16384), m.Slice(33980990 + s * 49152 + n * 32768, n * 16384), m.Slice(NetgenOffsets.Saved_layer1_1_conv1 + s * 16384, n * 16384), m.Slice(40424744, 48), n * 1024, 16);
+                    // layer1.1.conv1: Conv2D
+                    global::NetGen.Kernels.Conv2D.BackwardWeights(m.Slice(g + 5120, 2304), m.Slice(33980990 + s * 49152 + n * 16384, n * 16384), m.Slice(NetgenOffsets.Saved_layer1_0_out + s * 16384, n * 16384), s_netgenDims10 with { N = n });
+                    global::NetGen.Kernels.Conv2D.BackwardData(m.Slice(33980990 + s * 49152, n * 16384), m.Slice(33980990 + s * 49152 + n * 16384, n * 16384), m.Slice(40303342, 2304), m.Slice(scratch + 16384, 16384), s_netgenDims10 with { N = n });
+                    // layer1.0.out: ReLU
+                    m.Slice(33980990 + s * 49152 + n * 32768, n * 16384).Clear();
+                    global::NetGen.Kernels.Activations.Backward(m.Slice(33980990 + s * 49152 + n * 32768, n * 16384), m.Slice(33980990 + s * 49152, n * 16384), m.Slice(NetgenOffsets.Saved_layer1_0_out + s * 16384, n * 16384), global::NetGen.Activation.ReLU, 0f);
+                    // layer1.0.add_1: Add
+                    m.Slice(33980990 + s * 49152 + n * 32768, n * 16384).CopyTo(m.Slice(33980990 + s * 49152, n * 16384));
+                    m.Slice(33980990 + s * 49152 + n * 32768, n * 16384).CopyTo(m.Slice(33980990 + s * 49152 + n * 16384, n * 16384));
+                    // layer1.0.bn2: this slice's gradient sums, combined across the slices before the next phase
+                    global::NetGen.Kernels.BatchNorm.BackwardSliceSums(m.Slice(40424680 + slice * 32, 32), m.Slice(33980990 + s * 49152, n * 16384), m.Slice(NetgenOffsets.Saved_layer1_0_conv2 + s * 16384, n * 16384), m.Slice(40332558, 16), m.Slice(scratch + 32768, 16), n * 1024, 16);
+                    break;
+                case 3:
+                    // layer1.0.bn2: BatchNorm
+                    m.Slice(33980990 + s * 49152 + n * 32768, n * 16384).Clear();
+                    global::NetGen.Kernels.BatchNorm.BackwardApply(m.Slice(33980990 + s * 49152 + n * 32768, n * 16384), m.Slice(33980990 + s * 49152, n * 16384), m.Slice(NetgenOffsets.Saved_layer1_0_conv2 + s * 16384, n * 16384), m.Slice(40424744, 48), n * 1024, 16);
+                    // layer1.0.conv2: Conv2D
+                    global::NetGen.Kernels.Conv2D.BackwardWeights(m.Slice(g + 2784, 2304), m.Slice(33980990 + s * 49152 + n * 32768, n * 16384), m.Slice(NetgenOffsets.Saved_layer1_0_a + s * 16384, n * 16384), s_netgenDims6 with { N = n });
+                    // Conv2D.BackwardDataWinograd writes the whole of layer1.0.a's gradient: this layer starts it.
+                    global::NetGen.Kernels.Conv2D.BackwardDataWinograd(m.Slice(33980990 + s * 49152, n * 16384), m.Slice(33980990 + s * 49152 + n * 32768, n * 16384), m.Slice(40307950, 4096), m.Slice(scratch + 16384, 16384), s_netgenDims6 with { N = n });
+                    // layer1.0.a: ReLU
+                    m.Slice(33980990 + s * 49152 + n * 32768, n * 16384).Clear();
+                    global::NetGen.Kernels.Activations.Backward(m.Slice(33980990 + s * 49152 + n * 32768, n * 16384), m.Slice(33980990 + s * 49152, n * 16384), m.Slice(NetgenOffsets.Saved_layer1_0_a + s * 16384, n * 16384), global::NetGen.Activation.ReLU, 0f);
+                    // layer1.0.bn1: this slice's gradient sums, combined across the slices before the next phase
+                    global::NetGen.Kernels.BatchNorm.BackwardSliceSums(m.Slice(40424680 + slice * 32, 32), m.Slice(33980990 + s * 49152 + n * 32768, n * 16384), m.Slice(NetgenOffsets.Saved_layer1_0_conv1 + s * 16384, n * 16384), m.Slice(40332526, 16), m.Slice(scratch + 32768, 16), n * 1024, 16);
+                    break;
+                case 4:
+                    // layer1.0.bn1: BatchNorm
+                    m.Slice(33980990 + s * 49152, n * 16384).Clear();
+                    global::NetGen.Kernels.BatchNorm.BackwardApply(m.Slice(33980990 + s * 49152, n * 16384), m.Slice(33980990 + s * 49152 + n * 32768, n * 16384), m.Slice(NetgenOffsets.Saved_layer1_0_conv1 + s * 16384, n * 16384), m.Slice(40424744, 48), n * 1024, 16);
+                    // layer1.0.conv1: Conv2D
+                    global::NetGen.Kernels.Conv2D.BackwardWeights(m.Slice(g + 448, 2304), m.Slice(33980990 + s * 49152, n * 16384), m.Slice(NetgenOffsets.Saved_stem + s * 16384, n * 16384), s_netgenDims3 with { N = n });
+                    global::NetGen.Kernels.Conv2D.BackwardData(m.Slice(33980990 + s * 49152 + n * 16384, n * 16384), m.Slice(33980990 + s * 49152, n * 16384), m.Slice(40298734, 2304), m.Slice(scratch + 16384, 16384), s_netgenDims3 with { N = n });
+                    // stem: ReLU
+                    m.Slice(33980990 + s * 49152, n * 16384).Clear();
+                    global::NetGen.Kernels.Activations.Backward(m.Slice(33980990 + s * 49152, n * 16384), m.Slice(33980990 + s * 49152 + n * 16384, n * 16384), m.Slice(NetgenOffsets.Saved_stem + s * 16384, n * 16384), global::NetGen.Activation.ReLU, 0f);
+                    // conv2d_1: Conv2D
+                    global::NetGen.Kernels.Conv2D.BackwardWeights(m.Slice(g + 0, 432), m.Slice(33980990 + s * 49152, n * 16384), m.Slice(NetgenOffsets.Saved_input + s * 3072, n * 3072), s_netgenDims1 with { N = n });
+                    global::NetGen.Kernels.Conv2D.BackwardBias(m.Slice(g + 432, 16), m.Slice(33980990 + s * 49152, n * 16384), s_netgenDims1 with { N = n });
+                    break;
+            }
         }
 
         /// <summary>Where each layer's tensors start in the instance's memory, in floats: Out_ at inference, Saved_ and Gradient_ in training.</summary>

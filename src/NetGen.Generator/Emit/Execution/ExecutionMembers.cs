@@ -8,25 +8,21 @@ namespace NetGen.Generator.Emit.Execution;
 /// every layer can run (<see cref="ExecutionSupport"/>), the plan figures the runtime base class
 /// (NetGen.Execution.CompiledNetwork, or CompiledTrainableNetwork when the output holds class
 /// scores) reads, the constructors, and the passes it calls: packing, the batch-1 forward, and the
-/// training passes. The public members and their checks live once in the base. Straight-line
-/// code, one kernel call per layer, every dimension and offset a constant.
+/// per-slice training code. The public members, their checks and every loop that is the same in
+/// each network (the loss, the optimizer step, the slice dispatch) live once in the base.
+/// Straight-line code, one kernel call per layer, every dimension and offset a constant.
 /// </summary>
 internal static class ExecutionMembers
 {
     private const string Mode = "global::NetGen.Execution.ExecutionMode";
 
-    /// <summary>
-    /// " : global::NetGen.Execution.CompiledTrainableNetwork" (or CompiledNetwork, plus ISampleSlices when the
-    /// training passes run by sample slices) when the members are generated, else "".
-    /// </summary>
+    /// <summary>" : global::NetGen.Execution.CompiledTrainableNetwork" (or CompiledNetwork) when the members are generated, else "".</summary>
     public static string BaseList(NetworkAnalysis a)
     {
         if (!ExecutionSupport.CanPredict(a)) return "";
-        var layout = new ExecutionLayout(a);
-        if (!layout.CanTrain) return " : global::NetGen.Execution.CompiledNetwork";
-        return TrainingPasses.Slices(layout) > 1
-            ? " : global::NetGen.Execution.CompiledTrainableNetwork, global::NetGen.Execution.ISampleSlices"
-            : " : global::NetGen.Execution.CompiledTrainableNetwork";
+        return new ExecutionLayout(a).CanTrain
+            ? " : global::NetGen.Execution.CompiledTrainableNetwork"
+            : " : global::NetGen.Execution.CompiledNetwork";
     }
 
     public static void Write(IndentedWriter w, NetworkAnalysis a)
@@ -44,8 +40,7 @@ internal static class ExecutionMembers
         var layout = new ExecutionLayout(a);
         var code = new LayerCode(layout);
         WriteTables(w, layout, code);
-        WriteConstruction(w, layout);
-        if (layout.CanTrain) TrainingMembers.Write(w, layout);
+        WriteConstruction(w, layout, code);
         WritePasses(w, layout, code);
         code.Offsets.Write(w);
     }
@@ -73,7 +68,7 @@ internal static class ExecutionMembers
         }
     }
 
-    private static void WriteConstruction(IndentedWriter w, ExecutionLayout layout)
+    private static void WriteConstruction(IndentedWriter w, ExecutionLayout layout, LayerCode code)
     {
         var network = layout.Network;
         var a = layout.Analysis;
@@ -89,34 +84,20 @@ internal static class ExecutionMembers
             "InferenceFloats = (InferenceBytes + InferenceKernelBytes) / 4," + (bandOffset < 0 ? ""
                 : $" BandWorkspaceOffset = {Number(bandOffset)}, BandWorkspaceFloats = {Number(layout.KernelFloats(-1, KernelBufferKind.ConvWorkspace))},"),
         };
-        if (layout.CanTrain) fields.AddRange(TrainingMembers.LayoutFields(layout));
+        if (layout.CanTrain) fields.AddRange(TrainingMembers.LayoutFields(layout, code));
         w.Line();
         w.Line("/// <summary>The plan's figures the base class reads (fp32 elements): sizes for its checks, where its blocks sit.</summary>");
         w.Line("private static readonly global::NetGen.Execution.NetworkLayout s_netgenLayout = new()");
         w.Line("{");
         foreach (var field in fields) w.Line("    " + field);
         w.Line("};");
-        string baseCall = layout.CanTrain
-            ? $"base(seed, mode, s_netgenLayout, {TrainingMembers.Settings(network)})"
-            : "base(seed, mode, s_netgenLayout)";
         w.Lines($$"""
 
-            /// <summary>
-            /// An inference instance, parameters from <paramref name="seed"/> (He uniform before a ReLU, else Glorot; biases 0; batch
-            /// norms 1, 0, 0, 1): <see cref="InferenceBytes"/> + <see cref="InferenceKernelBytes"/>, allocated once as one native block.
-            /// </summary>
-            public {{name}}(ulong seed) : this(seed, {{Mode}}.Inference)
-            {
-            }
+            /// <summary>An inference instance, parameters from <paramref name="seed"/>: <see cref="InferenceBytes"/> + <see cref="InferenceKernelBytes"/> in one native block.</summary>
+            public {{name}}(ulong seed) : this(seed, {{Mode}}.Inference) { }
 
-            /// <summary>
-            /// An instance for <paramref name="mode"/>: training allocates <see cref="TrainingBytes"/> + <see cref="TrainingKernelBytes"/>
-            /// and also predicts{{(layout.CanTrain ? "" : " (this network has no training code: it throws a <see cref=\"global::System.NotSupportedException\"/>)")}}.
-            /// Dispose frees the block at once; one call at a time (see <see cref="global::NetGen.Execution.CompiledNetwork"/>).
-            /// </summary>
-            public {{name}}(ulong seed, {{Mode}} mode) : {{baseCall}}
-            {
-            }
+            /// <summary>An instance for <paramref name="mode"/>: training allocates <see cref="TrainingBytes"/> + <see cref="TrainingKernelBytes"/> and also predicts{{(layout.CanTrain ? "" : " (this network has no training code: it throws a <see cref=\"global::System.NotSupportedException\"/>)")}}.</summary>
+            public {{name}}(ulong seed, {{Mode}} mode) : base(seed, mode, s_netgenLayout) { }
 
             /// <summary>Bytes each extra worker of a pool given to an inference instance holds: a copy of its memory.</summary>
             public const long WorkerInferenceBytes = {{Number(layout.InferenceFloats * 4)}};

@@ -87,7 +87,7 @@ internal sealed partial class LayerCode
         if (Sliced)
         {
             var (scale, shift) = SliceAffine(n);
-            w.Line($"if (_netgenSliceTrain) {Kernels}BatchNorm.Normalize({Y}, {X}, {scale}, {shift}, {rows}, {y.C});");
+            w.Line($"if (SliceTrain) {Kernels}BatchNorm.Normalize({Y}, {X}, {scale}, {shift}, {rows}, {y.C});");
             w.Line("else " + inference);
             return;
         }
@@ -139,7 +139,7 @@ internal sealed partial class LayerCode
     {
         int c = _layout.OutputShape(n).C;
         w.Line($"// {Network.Nodes[n].Name}: this slice's moments, combined across the slices before the next phase");
-        w.Line($"if (_netgenSliceTrain) {Kernels}BatchNorm.SliceMoments({SlicePartials(n)}, {In(Network.Nodes[n].Inputs[0], true)}, " +
+        w.Line($"if (SliceTrain) {Kernels}BatchNorm.SliceMoments({SlicePartials(n)}, {In(Network.Nodes[n].Inputs[0], true)}, " +
                $"{NormWorkspace(c, true)}, {Rows(n, true)}, {c});");
     }
 

@@ -7,9 +7,10 @@ namespace NetGen.Generator.Emit.Execution;
 /// <summary>
 /// Training code for one sample slice (<see cref="Analysis.KernelBufferPlanner.TrainingSlices"/>):
 /// the same kernel calls over samples [s, s + n) of the batch, each slice on its own scratch
-/// and, after the first, its own weight-gradient block. The slice methods declare the locals
-/// these strings use: s (first sample), n (samples), scratch (the slice's scratch start) and
-/// g (where its parameter gradients start).
+/// and, after the first, its own weight-gradient block. The slice methods (ForwardSlice and
+/// BackwardSlice of NetGen.Execution.CompiledTrainableNetwork) take what these strings use as
+/// parameters: m (the arena), s (first sample), n (samples), slice, scratch (the slice's scratch
+/// start) and g (where its parameter gradients start).
 /// </summary>
 internal sealed partial class LayerCode
 {
@@ -38,13 +39,22 @@ internal sealed partial class LayerCode
     public static string SliceGradientStart(ExecutionLayout layout, int node, string first, string count)
     {
         var training = layout.Analysis.Training;
-        long batchFloats = (long)training.Batch * 4;
-        long regionPerSample = training.Workspace / batchFloats;
-        long offsetPerSample = layout.GradientSlot(node)!.Offset / batchFloats;
+        var (_, regionPerSample, offsetPerSample) = SliceGradientFigures(layout, node);
         // The region of a whole batch may pass 2^31 floats although each tensor in it fits: then the product is long.
         string stride = Number(regionPerSample) + (regionPerSample * training.Batch > int.MaxValue ? "L" : "");
         string start = $"{Number(layout.WorkspaceBase)} + {first} * {stride}";
         return offsetPerSample == 0 ? start : $"{start} + {count} * {Number(offsetPerSample)}";
+    }
+
+    /// <summary>
+    /// The figures of <see cref="SliceGradientStart"/>: start + first x sample stride + count x count stride
+    /// (the runtime base reads them for the loss, which writes the logits' gradient of each slice).
+    /// </summary>
+    public static (long Start, long SampleStride, long CountStride) SliceGradientFigures(ExecutionLayout layout, int node)
+    {
+        var training = layout.Analysis.Training;
+        long batchFloats = (long)training.Batch * 4;
+        return (layout.WorkspaceBase, training.Workspace / batchFloats, layout.GradientSlot(node)!.Offset / batchFloats);
     }
 
     /// <summary>
@@ -54,8 +64,8 @@ internal sealed partial class LayerCode
     private void DropoutSliceForward(IndentedWriter w, int n, string y, string x)
     {
         string stream = $"{Number((long)n * KernelBufferPlanner.TrainingSlices(Network, _layout.Analysis.Layers))}UL + (ulong)slice";
-        w.Open("if (_netgenSliceTrain)");
-        w.Line($"var random = new global::NetGen.Kernels.FastRandom(_netgenSliceSeed, {stream});");
+        w.Open("if (SliceTrain)"); // CompiledTrainableNetwork.SliceTrain
+        w.Line($"var random = new global::NetGen.Kernels.FastRandom(SliceSeed, {stream});");
         w.Line($"{Kernels}Dropout.ForwardTraining({y}, {Mask(n)}, {x}, {Float((float)Network.Nodes[n].Args.Rate)}, ref random);");
         w.Close();
         w.Line($"else {x}.CopyTo({y});");

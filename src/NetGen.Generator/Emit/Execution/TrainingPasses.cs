@@ -10,11 +10,13 @@ namespace NetGen.Generator.Emit.Execution;
 /// The training passes of a network that trains: the weight repack after a step, the forward
 /// over a batch saving every activation, and the backward. At a batch of two or more
 /// (<see cref="KernelBufferPlanner.TrainingSlices"/>), both passes run the batch as fixed sample
-/// slices through <c>NetGen.Execution.SampleSlices</c> (a worker each on a pool), in phases split
-/// at the batch norms that train with batch statistics: between two phases the calling thread
-/// combines the slices' partials in slice order. The backward then adds the later slices' weight
-/// gradients into the gradient block in slice order. A batch of one runs over the whole batch on
-/// the calling thread, with each layer's two backward halves on the pool.
+/// slices, in phases split at the batch norms that train with batch statistics: the runtime base
+/// (NetGen.Execution.CompiledTrainableNetwork) runs the slices through SampleSlices (a worker each
+/// on a pool), calls the generated CombineSlices between two phases on the calling thread, and adds
+/// the later slices' weight gradients into the gradient block in slice order; this class writes the
+/// code of one slice of one phase (ForwardSlice, BackwardSlice) and the repack shares (PackSlice).
+/// A batch of one runs over the whole batch on the calling thread (ForwardTraining and Backward
+/// overridden), with each layer's two backward halves on the pool.
 /// </summary>
 internal static class TrainingPasses
 {
@@ -29,17 +31,17 @@ internal static class TrainingPasses
     /// <summary>Sample slices of the network's training passes (1: not split).</summary>
     public static int Slices(ExecutionLayout layout) => KernelBufferPlanner.TrainingSlices(layout.Network, layout.Analysis.Layers);
 
+    /// <summary>Phases of the sliced forward and backward (the NetworkLayout's ForwardPhases and BackwardPhases).</summary>
+    public static (int Forward, int Backward) PhaseCounts(ExecutionLayout layout, LayerCode code)
+    {
+        int nodes = layout.Network.Nodes.Count;
+        return (Phases(layout, code, Enumerable.Range(1, nodes - 1)).Count, Phases(layout, code, Enumerable.Range(1, nodes - 1).Reverse()).Count);
+    }
+
     public static void Write(IndentedWriter w, ExecutionLayout layout, LayerCode code)
     {
         var nodes = layout.Network.Nodes;
-        w.Line();
-        w.Line("/// <summary>Packs the weights for the training kernels.</summary>");
-        w.Open("protected override void PackTraining()");
-        w.Line("var m = Arena;");
-        for (int n = 1; n < nodes.Count; n++)
-            if (layout.Analysis.Layers[n].Computed) code.Pack(w, n, training: true);
-        w.Close();
-
+        WritePackSlices(w, layout, code, Slices(layout));
         if (Slices(layout) > 1)
         {
             WriteSliced(w, layout, code);
@@ -87,195 +89,107 @@ internal static class TrainingPasses
         return phases;
     }
 
-    /// <summary>The pass number of forward phase k: 0, then 3, 5, ... (1 and 2 are the first backward phase and the repack).</summary>
+    /// <summary>The pass number of forward phase k: 0, then 3, 5, ... (1 and 2 are the first backward phase and the repack; NetGen.Execution.SamplePass.ForwardPhase).</summary>
     private static int ForwardPass(int phase) => phase == 0 ? 0 : 1 + 2 * phase;
 
-    /// <summary>The pass number of backward phase k: 1, then 4, 6, ...</summary>
+    /// <summary>The pass number of backward phase k: 1, then 4, 6, ... (SamplePass.BackwardPhase).</summary>
     private static int BackwardPass(int phase) => phase == 0 ? 1 : 2 + 2 * phase;
 
     /// <summary>
     /// The pass number as generated code writes it, a constant expression of NetGen.Execution.SamplePass:
-    /// Forward, Backward, Repack, and for the later phases LaterPhases + 2 (k - 1) (forward) and + 1 (backward).
+    /// for the later phases LaterPhases + 2 (k - 1) (forward) and + 1 (backward).
     /// </summary>
     private static string PassName(int pass) => pass switch
     {
-        0 => "global::NetGen.Execution.SamplePass.Forward",
-        1 => "global::NetGen.Execution.SamplePass.Backward",
-        2 => "global::NetGen.Execution.SamplePass.Repack",
         3 => "global::NetGen.Execution.SamplePass.LaterPhases",
         _ => "global::NetGen.Execution.SamplePass.LaterPhases + " + Number(pass - 3),
     };
 
-    private static string PhaseName(string method, int phase) => phase == 0 ? method : method + Number(phase);
-
+    /// <summary>
+    /// The sliced passes' members the base class calls: CombineSlices (the batch norms' partials between
+    /// two phases, on the calling thread), then ForwardSlice and BackwardSlice, one slice of one phase
+    /// (a switch over the phases when there are several). The base runs the slices and adds the later
+    /// slices' gradient blocks.
+    /// </summary>
     private static void WriteSliced(IndentedWriter w, ExecutionLayout layout, LayerCode code)
     {
         var nodes = layout.Network.Nodes;
-        int slices = Slices(layout);
-        string count = Number(slices);
-        long trainable = layout.TrainableFloats;
-        long partials = layout.KernelOffset(-1, KernelBufferKind.SliceGradients, true);
-        long scratchFloats = code.SliceScratchFloats;
-        long scratchBase = layout.KernelOffset(-1, KernelBufferKind.SliceWorkspace, true);
         var forward = Phases(layout, code, Enumerable.Range(1, nodes.Count - 1));
         var backward = Phases(layout, code, Enumerable.Range(1, nodes.Count - 1).Reverse());
-        bool dropout = ExecutionMembers.HasDropout(layout);
-        bool usesTrain = dropout || forward.Count > 1;
-        string run = "global::NetGen.Execution.SampleSlices.Run(Pool, this, ";
-        if (usesTrain)
+        if (forward.Count > 1 || backward.Count > 1)
         {
             w.Line();
-            w.Line("/// <summary>Whether the sliced forward at hand trains (batch statistics, dropout masks) or evaluates.</summary>");
-            w.Line("private bool _netgenSliceTrain;");
-        }
-        if (dropout)
-        {
-            w.Line();
-            w.Line("/// <summary>The step's dropout seed, drawn from DropoutRandom; each slice and layer draws its masks from (seed, node x slices + slice).</summary>");
-            w.Line("private ulong _netgenSliceSeed;");
-        }
-        if (!usesTrain)
-        {
-            w.Lines($$"""
-
-                /// <summary>
-                /// A batch of <paramref name="n"/> samples, already in the inputs region, through every layer, saving each
-                /// output: {{count}} slices of the samples, a worker each on a pool (no layer draws masks, so <paramref name="train"/> changes nothing).
-                /// </summary>
-                protected override void ForwardTraining(int n, bool train) =>
-                    {{run}}global::NetGen.Execution.SamplePass.Forward, {{count}}, n);
-                """);
-        }
-        else
-        {
-            w.Line();
-            w.Line("/// <summary>");
-            w.Line("/// A batch of <paramref name=\"n\"/> samples, already in the inputs region, through every layer, saving each");
-            w.Line($"/// output: {count} slices of the samples, a worker each on a pool, in {Number(forward.Count)} phase(s); between two, the calling thread");
-            w.Line("/// combines the slices' batch-norm moments in slice order. <paramref name=\"train\"/> uses batch statistics and draws dropout masks.");
-            w.Line("/// </summary>");
-            w.Open("protected override void ForwardTraining(int n, bool train)");
-            w.Line("_netgenSliceTrain = train;");
-            if (dropout) w.Line("if (train) _netgenSliceSeed = ((ulong)DropoutRandom.NextUInt() << 32) | DropoutRandom.NextUInt();");
-            w.Line($"{run}{PassName(0)}, {count}, n);");
-            if (forward.Count > 1) w.Line("var m = Arena;");
+            w.Line("/// <summary>Before a later phase, on the calling thread: a batch norm's partials of every slice, combined in slice order.</summary>");
+            w.Open("protected override void CombineSlices(int pass, int n, bool train)");
+            w.Line("var m = Arena;");
+            w.Open("switch (pass)");
             for (int k = 1; k < forward.Count; k++)
             {
-                code.CombineMoments(w, forward[k][0].Node);
-                w.Line($"{run}{PassName(ForwardPass(k))}, {count}, n);");
+                w.Line($"case {PassName(ForwardPass(k))}: // forward phase {Number(k)}");
+                w.Line("    " + Text(lines => code.CombineMoments(lines, forward[k][0].Node)));
+                w.Line("    break;");
+            }
+            for (int k = 1; k < backward.Count; k++)
+            {
+                w.Line($"case {PassName(BackwardPass(k))}: // backward phase {Number(k)}");
+                w.Line("    " + Text(lines => code.CombineBackward(lines, backward[k][0].Node)));
+                w.Line("    break;");
             }
             w.Close();
+            w.Close();
         }
-        w.Lines($$"""
-
-            /// <summary>
-            /// Backward over the batch from the logits' gradient, {{count}} slices of the samples: the first slice's parameter
-            /// gradients accumulate into the gradient block, each later slice's into its own block, added in slice order.
-            /// </summary>
-            protected override void Backward(int n)
-            {
-                {{run}}global::NetGen.Execution.SamplePass.Backward, {{count}}, n);
-            """);
-        w.Line("    var m = Arena;");
-        for (int k = 1; k < backward.Count; k++)
-        {
-            var lines = new IndentedWriter();
-            code.CombineBackward(lines, backward[k][0].Node);
-            w.Line("    " + lines.ToString().TrimEnd('\n'));
-            w.Line($"    {run}{PassName(BackwardPass(k))}, {count}, n);");
-        }
-        if (trainable > 0)
-        {
-            w.Line($"    for (int slice = 1; slice < {count}; slice++)");
-            w.Line($"        if (global::NetGen.Execution.SampleSlices.HasSamples(slice, {count}, n))");
-            w.Line($"            global::NetGen.Execution.ExecutionOps.AddInto({LayerCode.Slice(layout.GradientBase, trainable)}, " +
-                   $"m.Slice({Number(partials - trainable)} + slice * {Number(trainable)}, {Number(trainable)}));");
-        }
-        w.Line("}");
-        WriteRunSlice(w, count, forward.Count, backward.Count);
-
-        WritePackSlices(w, layout, code, slices);
 
         code.Sliced = true;
-        string scratch = $"long scratch = {Number(scratchBase)} + slice * {Number(scratchFloats)};";
-        for (int k = 0; k < forward.Count; k++)
+        const string view = "global::NetGen.Execution.ArenaView m";
+        w.Line();
+        w.Line("/// <summary>Forward of samples [s, s + n) of the batch, saving each output: one slice (scratch and partials its own)" +
+               (forward.Count > 1 ? ", one phase" : "") + ".</summary>");
+        w.Open($"protected override void ForwardSlice({view}, int phase, int s, int n, int slice, long scratch)");
+        WritePhases(w, forward, step =>
         {
-            w.Line();
-            w.Line(forward.Count == 1
-                ? "/// <summary>Samples [s, s + n) of the batch through every layer, saving each output; <paramref name=\"slice\"/> picks the scratch.</summary>"
-                : $"/// <summary>Forward phase {Number(k)} of samples [s, s + n), saving each output; <paramref name=\"slice\"/> picks the scratch and the partials.</summary>");
-            w.Open($"private void {PhaseName("NetgenForwardSlice", k)}(int s, int n, int slice)");
-            w.Line("var m = Arena;");
-            if (scratchFloats > 0) w.Line(scratch);
-            foreach (var step in forward[k])
-            {
-                if (step.Partials) code.SliceMoments(w, step.Node);
-                else code.Forward(w, step.Node, training: true);
-            }
-            w.Close();
-        }
+            if (step.Partials) return lines => code.SliceMoments(lines, step.Node);
+            return lines => code.Forward(lines, step.Node, training: true);
+        });
+        w.Close();
 
-        for (int k = 0; k < backward.Count; k++)
+        w.Line();
+        w.Line("/// <summary>Backward of samples [s, s + n): parameter gradients accumulate into the slice's block at g" +
+               (backward.Count > 1 ? "; one phase" : "") + ".</summary>");
+        w.Open($"protected override void BackwardSlice({view}, int phase, int s, int n, int slice, long scratch, long g)");
+        WritePhases(w, backward, step =>
         {
-            w.Line();
-            w.Line(k == 0
-                ? "/// <summary>Backward of samples [s, s + n): parameter gradients accumulate into slice <paramref name=\"slice\"/>'s block (cleared first unless it is the gradient block).</summary>"
-                : $"/// <summary>Backward phase {Number(k)} of samples [s, s + n): parameter gradients accumulate into slice <paramref name=\"slice\"/>'s block.</summary>");
-            w.Open($"private void {PhaseName("NetgenBackwardSlice", k)}(int s, int n, int slice)");
-            w.Line("var m = Arena;");
-            if (scratchFloats > 0) w.Line(scratch);
-            if (trainable > 0)
-            {
-                w.Line($"long g = slice == 0 ? {Number(layout.GradientBase)} : {Number(partials - trainable)} + slice * {Number(trainable)};");
-                if (k == 0) w.Line($"if (slice > 0) m.Slice(g, {Number(trainable)}).Clear();");
-            }
-            foreach (var step in backward[k])
-            {
-                if (step.Partials) code.SliceBackwardSums(w, step.Node);
-                else code.Backward(w, step.Node);
-            }
-            w.Close();
-        }
+            if (step.Partials) return lines => code.SliceBackwardSums(lines, step.Node);
+            return lines => code.Backward(lines, step.Node);
+        });
+        w.Close();
         code.Sliced = false;
     }
 
-    /// <summary>ISampleSlices.RunSlice: a pass number to its slice method (<see cref="ForwardPass"/>, <see cref="BackwardPass"/>, 2 the repack).</summary>
-    private static void WriteRunSlice(IndentedWriter w, string count, int forwardPhases, int backwardPhases)
+    /// <summary>The steps of every phase: straight-line for one phase, else a case per phase.</summary>
+    private static void WritePhases(IndentedWriter w, List<List<SliceStep>> phases, System.Func<SliceStep, System.Action<IndentedWriter>> write)
     {
-        w.Lines($$"""
-
-            /// <summary>SamplePass.Forward: forward of a slice of the samples; Backward: its backward; Repack: the repack after a step, a share of the layers per slice (samples unused){{(forwardPhases > 1 || backwardPhases > 1 ? "; LaterPhases + 0, 2, ...: the later forward phases; LaterPhases + 1, 3, ...: the later backward phases" : "")}}.</summary>
-            void global::NetGen.Execution.ISampleSlices.RunSlice(int pass, int slice, int samples)
-            {
-                if (pass == global::NetGen.Execution.SamplePass.Repack)
-                {
-                    NetgenPackSlice(slice);
-                    return;
-                }
-                int s = slice * samples / {{count}};
-                int n = (slice + 1) * samples / {{count}} - s;
-                if (n == 0) return;
-            """);
-        if (forwardPhases == 1 && backwardPhases == 1)
+        if (phases.Count == 1)
         {
-            w.Line("    if (pass == global::NetGen.Execution.SamplePass.Forward) NetgenForwardSlice(s, n, slice);");
-            w.Line("    else NetgenBackwardSlice(s, n, slice);");
-            w.Line("}");
+            foreach (var step in phases[0]) write(step)(w);
             return;
         }
-        w.Line("    switch (pass)");
-        w.Line("    {");
-        var cases = new List<(int Pass, string Method)>();
-        for (int k = 0; k < forwardPhases; k++) cases.Add((ForwardPass(k), PhaseName("NetgenForwardSlice", k)));
-        for (int k = 0; k < backwardPhases; k++) cases.Add((BackwardPass(k), PhaseName("NetgenBackwardSlice", k)));
-        foreach (var (pass, method) in cases.OrderBy(c => c.Pass))
+        w.Open("switch (phase)");
+        for (int k = 0; k < phases.Count; k++)
         {
-            w.Line($"        case {PassName(pass)}:");
-            w.Line($"            {method}(s, n, slice);");
-            w.Line("            break;");
+            w.Line($"case {Number(k)}:");
+            foreach (var step in phases[k])
+                foreach (var line in Text(write(step)).Split('\n')) w.Line(line.Length == 0 ? "" : "    " + line);
+            w.Line("    break;");
         }
-        w.Line("    }");
-        w.Line("}");
+        w.Close();
+    }
+
+    /// <summary>What <paramref name="write"/> writes at depth 0, without its last line end.</summary>
+    private static string Text(System.Action<IndentedWriter> write)
+    {
+        var lines = new IndentedWriter();
+        write(lines);
+        return lines.ToString().TrimEnd('\n');
     }
 
     /// <summary>
@@ -289,11 +203,12 @@ internal static class TrainingPasses
         var layers = new List<(int Node, long Floats)>();
         for (int n = 1; n < nodes.Count; n++)
         {
-            if (!layout.Analysis.Layers[n].Computed) continue;
+            // Every layer whose training pack writes anything, so the shares together are the whole repack.
+            if (!layout.Analysis.Layers[n].Computed || Text(lines => code.Pack(lines, n, training: true)).Length == 0) continue;
             long floats = 0;
             foreach (var kind in PackedKinds)
                 if (layout.KernelOffset(n, kind, true) >= 0) floats += layout.KernelFloats(n, kind);
-            if (floats > 0) layers.Add((n, floats));
+            layers.Add((n, floats));
         }
         var share = new List<int>[slices];
         var load = new long[slices];
@@ -307,24 +222,26 @@ internal static class TrainingPasses
             load[least] += floats;
         }
         w.Line();
-        w.Line("/// <summary>Slice <paramref name=\"slice\"/>'s share of the repack after a step (the layers' packed floats balanced over the slices).</summary>");
-        w.Open("private void NetgenPackSlice(int slice)");
+        w.Line(slices == 1
+            ? "/// <summary>Packs the weights for the training kernels (the repack after a step).</summary>"
+            : "/// <summary>Slice <paramref name=\"slice\"/>'s share of the training repack (the layers' packed floats balanced over the slices).</summary>");
+        w.Open("protected override void PackSlice(int slice)");
         w.Line("var m = Arena;");
+        if (slices == 1)
+        {
+            foreach (int node in share[0].OrderBy(n => n)) code.Pack(w, node, training: true);
+            w.Close();
+            return;
+        }
         w.Open("switch (slice)");
         for (int i = 0; i < slices; i++)
         {
             if (share[i].Count == 0) continue;
             w.Line($"case {i}: // {Number(load[i])} packed floats");
-            w.Line("{");
             share[i].Sort();
             foreach (int node in share[i])
-            {
-                var lines = new IndentedWriter();
-                code.Pack(lines, node, training: true);
-                foreach (var line in lines.ToString().TrimEnd('\n').Split('\n')) w.Line("    " + line);
-            }
+                foreach (var line in Text(lines => code.Pack(lines, node, training: true)).Split('\n')) w.Line("    " + line);
             w.Line("    break;");
-            w.Line("}");
         }
         w.Close();
         w.Close();
