@@ -83,7 +83,6 @@ internal static class NetworkMembers
         w.Lines($$"""
             /// <summary>One row per node in execution order, as the build's analysis found it.</summary>
             public static global::System.ReadOnlySpan<{{LayerSummary}}> Layers => s_netgenLayers;
-
             private static readonly {{LayerSummary}}[] s_netgenLayers =
             {
             """);
@@ -105,17 +104,13 @@ internal static class NetworkMembers
     {
         var plan = a.InferencePlan;
         w.Lines($$"""
-            /// <summary>
-            /// The inference arena at batch 1: one block of <see cref="InferenceArenaBytes"/> bytes; each node's
-            /// output starts at its <c>Offset_</c> constant (bytes). The input is the caller's and has no slot.
-            /// </summary>
+            /// <summary>The inference arena at batch 1: each node's output at its <c>Offset_</c> constant (bytes); the input is the caller's.</summary>
             {{NetworkEmitter.GeneratedCode}}
             internal static class Plan
             {
                 /// <summary>Bytes of the inference arena (peak of live activations).</summary>
                 public const long InferenceArenaBytes = {{Number(plan.Bytes)}};
             """);
-        if (plan.Slots.Count > 0) w.Line();
         var names = OffsetNames(a);
         foreach (var slot in plan.Slots.OrderBy(s => s.Node))
         {

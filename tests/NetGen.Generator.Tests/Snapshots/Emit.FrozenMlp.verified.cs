@@ -93,7 +93,6 @@ partial class FrozenMlp : global::NetGen.Execution.CompiledTrainableNetwork
 
     /// <summary>One row per node in execution order, as the build's analysis found it.</summary>
     public static global::System.ReadOnlySpan<global::NetGen.LayerSummary> Layers => s_netgenLayers;
-
     private static readonly global::NetGen.LayerSummary[] s_netgenLayers =
     {
         new global::NetGen.LayerSummary("input", "Input", "(784)", 0, 0),
@@ -102,16 +101,12 @@ partial class FrozenMlp : global::NetGen.Execution.CompiledTrainableNetwork
         new global::NetGen.LayerSummary("dense_2", "Dense", "(10)", 1290, 1280),
     };
 
-    /// <summary>
-    /// The inference arena at batch 1: one block of <see cref="InferenceArenaBytes"/> bytes; each node's
-    /// output starts at its <c>Offset_</c> constant (bytes). The input is the caller's and has no slot.
-    /// </summary>
+    /// <summary>The inference arena at batch 1: each node's output at its <c>Offset_</c> constant (bytes); the input is the caller's.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("NetGen.Generator", "0.1.0")]
     internal static class Plan
     {
         /// <summary>Bytes of the inference arena (peak of live activations).</summary>
         public const long InferenceArenaBytes = 1024;
-
         public const long Offset_dense_1 = 0; // dense_1 (128), 512 bytes
         public const long Offset_batchnorm_1 = 512; // batchnorm_1 (128), 512 bytes
         public const long Offset_dense_2 = 0; // dense_2 (10), 40 bytes
@@ -121,10 +116,11 @@ partial class FrozenMlp : global::NetGen.Execution.CompiledTrainableNetwork
     public const long InferenceKernelBytes = 410624;
     /// <summary>Bytes the kernels need beside <see cref="TrainingBytes"/>: forward and backward packed weight copies and scratch. A training instance allocates the sum.</summary>
     public const long TrainingKernelBytes = 425000;
+    /// <summary>Bytes each extra worker of a pool given to an inference instance holds: a copy of its memory.</summary>
+    public const long WorkerInferenceBytes = 820776;
 
     /// <summary>Every parameter tensor: name, PyTorch shape, offset, initialiser (in the order weight files list them).</summary>
     public static global::System.ReadOnlySpan<global::NetGen.Execution.ParameterTensor> ParameterTensors => s_netgenParameters;
-
     private static readonly global::NetGen.Execution.ParameterTensor[] s_netgenParameters =
     {
         new("dense_1.weight", 0, new[] { 128, 784 }, -1, global::NetGen.Execution.ParameterInit.He, 784, 128),
@@ -143,13 +139,11 @@ partial class FrozenMlp : global::NetGen.Execution.CompiledTrainableNetwork
     /// <summary>The plan's figures the base class reads (fp32 elements): sizes for its checks, where its blocks sit.</summary>
     private static readonly global::NetGen.Execution.NetworkLayout s_netgenLayout = new()
     {
-        Name = "FrozenMlp", InputShape = "(784)", OutputShape = "(10)",
-        InputSize = 784, OutputSize = 10, Parameters = s_netgenParameters, ParameterFloats = 102282,
-        InferenceFloats = (InferenceBytes + InferenceKernelBytes) / 4,
-        TrainingFloats = (TrainingBytes + TrainingKernelBytes) / 4, MaxBatch = 32, LabelsPerSample = 1, Classes = 10,
-        Optimizer = global::NetGen.OptimizerType.Sgd, GradientOffset = 102282, GradientFloats = 1546, OptimizerStateOffset = 103828, OptimizerStateFloats = 1546,
-        InputsOffset = 105374, LogitsOffset = 138654,
-        LogitsGradientOffset = 138974, LogitsGradientSampleStride = 256, LogitsGradientCountStride = 128,
+        Name = "FrozenMlp", InputShape = "(784)", OutputShape = "(10)", InputSize = 784, OutputSize = 10,
+        Parameters = s_netgenParameters, ParameterFloats = 102282, InferenceFloats = (InferenceBytes + InferenceKernelBytes) / 4,
+        TrainingFloats = (TrainingBytes + TrainingKernelBytes) / 4, MaxBatch = 32, LabelsPerSample = 1, Classes = 10, Optimizer = global::NetGen.OptimizerType.Sgd,
+        GradientOffset = 102282, GradientFloats = 1546, OptimizerStateOffset = 103828, OptimizerStateFloats = 1546,
+        InputsOffset = 105374, LogitsOffset = 138654, LogitsGradientOffset = 138974, LogitsGradientSampleStride = 256, LogitsGradientCountStride = 128,
         Slices = 2, ForwardPhases = 2, BackwardPhases = 2, SliceScratchOffset = 250206, SliceScratchFloats = 384, SliceGradientsOffset = 250974,
     };
 
@@ -158,9 +152,6 @@ partial class FrozenMlp : global::NetGen.Execution.CompiledTrainableNetwork
 
     /// <summary>An instance for <paramref name="mode"/>: training allocates <see cref="TrainingBytes"/> + <see cref="TrainingKernelBytes"/> and also predicts.</summary>
     public FrozenMlp(ulong seed, global::NetGen.Execution.ExecutionMode mode) : base(seed, mode, s_netgenLayout) { }
-
-    /// <summary>Bytes each extra worker of a pool given to an inference instance holds: a copy of its memory.</summary>
-    public const long WorkerInferenceBytes = 820776;
 
     /// <summary>Packs the weights for the batch-1 kernels.</summary>
     protected override void PackInference()

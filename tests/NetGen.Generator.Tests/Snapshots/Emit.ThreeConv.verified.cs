@@ -101,7 +101,6 @@ namespace Samples.Exercises
 
         /// <summary>One row per node in execution order, as the build's analysis found it.</summary>
         public static global::System.ReadOnlySpan<global::NetGen.LayerSummary> Layers => s_netgenLayers;
-
         private static readonly global::NetGen.LayerSummary[] s_netgenLayers =
         {
             new global::NetGen.LayerSummary("input", "Input", "(3, 200, 300)", 0, 0),
@@ -110,16 +109,12 @@ namespace Samples.Exercises
             new global::NetGen.LayerSummary("conv3", "Conv2D", "(400, 25, 38)", 720400, 684000000),
         };
 
-        /// <summary>
-        /// The inference arena at batch 1: one block of <see cref="InferenceArenaBytes"/> bytes; each node's
-        /// output starts at its <c>Offset_</c> constant (bytes). The input is the caller's and has no slot.
-        /// </summary>
+        /// <summary>The inference arena at batch 1: each node's output at its <c>Offset_</c> constant (bytes); the input is the caller's.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("NetGen.Generator", "0.1.0")]
         internal static class Plan
         {
             /// <summary>Bytes of the inference arena (peak of live activations).</summary>
             public const long InferenceArenaBytes = 9000000;
-
             public const long Offset_conv1 = 0; // conv1 (100, 100, 150), 6,000,000 bytes
             public const long Offset_conv2 = 6000000; // conv2 (200, 50, 75), 3,000,000 bytes
             public const long Offset_conv3 = 0; // conv3 (400, 25, 38), 1,520,000 bytes
@@ -129,10 +124,11 @@ namespace Samples.Exercises
         public const long InferenceKernelBytes = 4361760;
         /// <summary>Bytes the kernels need beside <see cref="TrainingBytes"/>: forward and backward packed weight copies and scratch. A training instance allocates the sum.</summary>
         public const long TrainingKernelBytes = 11058688;
+        /// <summary>Bytes each extra worker of a pool given to an inference instance holds: a copy of its memory.</summary>
+        public const long WorkerInferenceBytes = 16975360;
 
         /// <summary>Every parameter tensor: name, PyTorch shape, offset, initialiser (in the order weight files list them).</summary>
         public static global::System.ReadOnlySpan<global::NetGen.Execution.ParameterTensor> ParameterTensors => s_netgenParameters;
-
         private static readonly global::NetGen.Execution.ParameterTensor[] s_netgenParameters =
         {
             new("conv1.weight", 0, new[] { 100, 3, 3, 3 }, 0, global::NetGen.Execution.ParameterInit.Glorot, 27, 900),
@@ -150,13 +146,11 @@ namespace Samples.Exercises
         /// <summary>The plan's figures the base class reads (fp32 elements): sizes for its checks, where its blocks sit.</summary>
         private static readonly global::NetGen.Execution.NetworkLayout s_netgenLayout = new()
         {
-            Name = "ThreeConv", InputShape = "(3, 200, 300)", OutputShape = "(400, 25, 38)",
-            InputSize = 180000, OutputSize = 380000, Parameters = s_netgenParameters, ParameterFloats = 903400,
-            InferenceFloats = (InferenceBytes + InferenceKernelBytes) / 4, BandWorkspaceOffset = 4063624, BandWorkspaceFloats = 216,
-            TrainingFloats = (TrainingBytes + TrainingKernelBytes) / 4, MaxBatch = 50, LabelsPerSample = 950, LabelGrid = "25x38", Classes = 400, OutputHeight = 25, OutputWidth = 38,
-            Optimizer = global::NetGen.OptimizerType.Adam, GradientOffset = 903400, GradientFloats = 903400, OptimizerStateOffset = 1806800, OptimizerStateFloats = 1806800,
-            InputsOffset = 3613600, InputChannels = 3, InputHeight = 200, InputWidth = 300, LogitsOffset = 125113600,
-            LogitsGradientOffset = 144113600, LogitsGradientSampleStride = 2250000, LogitsGradientCountStride = 0,
+            Name = "ThreeConv", InputShape = "(3, 200, 300)", OutputShape = "(400, 25, 38)", InputSize = 180000, OutputSize = 380000,
+            Parameters = s_netgenParameters, ParameterFloats = 903400, InferenceFloats = (InferenceBytes + InferenceKernelBytes) / 4, BandWorkspaceOffset = 4063624, BandWorkspaceFloats = 216,
+            TrainingFloats = (TrainingBytes + TrainingKernelBytes) / 4, MaxBatch = 50, LabelsPerSample = 950, LabelGrid = "25x38", Classes = 400, OutputHeight = 25, OutputWidth = 38, Optimizer = global::NetGen.OptimizerType.Adam,
+            GradientOffset = 903400, GradientFloats = 903400, OptimizerStateOffset = 1806800, OptimizerStateFloats = 1806800,
+            InputsOffset = 3613600, InputChannels = 3, InputHeight = 200, InputWidth = 300, LogitsOffset = 125113600, LogitsGradientOffset = 144113600, LogitsGradientSampleStride = 2250000, LogitsGradientCountStride = 0,
             Slices = 2, SliceScratchOffset = 258474440, SliceScratchFloats = 216, SliceGradientsOffset = 258474872,
         };
 
@@ -165,9 +159,6 @@ namespace Samples.Exercises
 
         /// <summary>An instance for <paramref name="mode"/>: training allocates <see cref="TrainingBytes"/> + <see cref="TrainingKernelBytes"/> and also predicts.</summary>
         public ThreeConv(ulong seed, global::NetGen.Execution.ExecutionMode mode) : base(seed, mode, s_netgenLayout) { }
-
-        /// <summary>Bytes each extra worker of a pool given to an inference instance holds: a copy of its memory.</summary>
-        public const long WorkerInferenceBytes = 16975360;
 
         /// <summary>Packs the weights for the batch-1 kernels.</summary>
         protected override void PackInference()

@@ -98,7 +98,6 @@ namespace App
 
         /// <summary>One row per node in execution order, as the build's analysis found it.</summary>
         public static global::System.ReadOnlySpan<global::NetGen.LayerSummary> Layers => s_netgenLayers;
-
         private static readonly global::NetGen.LayerSummary[] s_netgenLayers =
         {
             new global::NetGen.LayerSummary("input", "Input", "(1, 28, 28)", 0, 0),
@@ -108,16 +107,12 @@ namespace App
             new global::NetGen.LayerSummary("dense_1", "Dense + Softmax", "(10)", 13530, 13520),
         };
 
-        /// <summary>
-        /// The inference arena at batch 1: one block of <see cref="InferenceArenaBytes"/> bytes; each node's
-        /// output starts at its <c>Offset_</c> constant (bytes). The input is the caller's and has no slot.
-        /// </summary>
+        /// <summary>The inference arena at batch 1: each node's output at its <c>Offset_</c> constant (bytes); the input is the caller's.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("NetGen.Generator", "0.1.0")]
         internal static class Plan
         {
             /// <summary>Bytes of the inference arena (peak of live activations).</summary>
             public const long InferenceArenaBytes = 5448;
-
             public const long Offset_conv1 = 0; // conv1 (8, 26, 26), 0 bytes, not stored: computed with the max pool that reads it
             public const long Offset_maxpool2d_1 = 0; // maxpool2d_1 (8, 13, 13), 5,408 bytes
             public const long Offset_flatten_1 = 0; // flatten_1 (1352), 5,408 bytes, in place of maxpool2d_1
@@ -128,10 +123,11 @@ namespace App
         public const long InferenceKernelBytes = 88904;
         /// <summary>Bytes the kernels need beside <see cref="TrainingBytes"/>: forward and backward packed weight copies and scratch. A training instance allocates the sum.</summary>
         public const long TrainingKernelBytes = 141748;
+        /// <summary>Bytes each extra worker of a pool given to an inference instance holds: a copy of its memory.</summary>
+        public const long WorkerInferenceBytes = 148792;
 
         /// <summary>Every parameter tensor: name, PyTorch shape, offset, initialiser (in the order weight files list them).</summary>
         public static global::System.ReadOnlySpan<global::NetGen.Execution.ParameterTensor> ParameterTensors => s_netgenParameters;
-
         private static readonly global::NetGen.Execution.ParameterTensor[] s_netgenParameters =
         {
             new("conv1.weight", 0, new[] { 8, 1, 3, 3 }, 0, global::NetGen.Execution.ParameterInit.He, 9, 72),
@@ -147,13 +143,11 @@ namespace App
         /// <summary>The plan's figures the base class reads (fp32 elements): sizes for its checks, where its blocks sit.</summary>
         private static readonly global::NetGen.Execution.NetworkLayout s_netgenLayout = new()
         {
-            Name = "Mnist", InputShape = "(1, 28, 28)", OutputShape = "(10)",
-            InputSize = 784, OutputSize = 10, Parameters = s_netgenParameters, ParameterFloats = 13610,
-            InferenceFloats = (InferenceBytes + InferenceKernelBytes) / 4, BandWorkspaceOffset = 36748, BandWorkspaceFloats = 17,
-            TrainingFloats = (TrainingBytes + TrainingKernelBytes) / 4, MaxBatch = 64, LabelsPerSample = 1, Classes = 10,
-            Optimizer = global::NetGen.OptimizerType.Adam, GradientOffset = 13610, GradientFloats = 13610, OptimizerStateOffset = 27220, OptimizerStateFloats = 27220,
-            InputsOffset = 54440, LogitsOffset = 537256, FinalSoftmax = true,
-            LogitsGradientOffset = 537896, LogitsGradientSampleStride = 6760, LogitsGradientCountStride = 0,
+            Name = "Mnist", InputShape = "(1, 28, 28)", OutputShape = "(10)", InputSize = 784, OutputSize = 10,
+            Parameters = s_netgenParameters, ParameterFloats = 13610, InferenceFloats = (InferenceBytes + InferenceKernelBytes) / 4, BandWorkspaceOffset = 36748, BandWorkspaceFloats = 17,
+            TrainingFloats = (TrainingBytes + TrainingKernelBytes) / 4, MaxBatch = 64, LabelsPerSample = 1, Classes = 10, Optimizer = global::NetGen.OptimizerType.Adam,
+            GradientOffset = 13610, GradientFloats = 13610, OptimizerStateOffset = 27220, OptimizerStateFloats = 27220,
+            InputsOffset = 54440, LogitsOffset = 537256, FinalSoftmax = true, LogitsGradientOffset = 537896, LogitsGradientSampleStride = 6760, LogitsGradientCountStride = 0,
             Slices = 2, SliceScratchOffset = 992329, SliceScratchFloats = 17, SliceGradientsOffset = 992363,
         };
 
@@ -162,9 +156,6 @@ namespace App
 
         /// <summary>An instance for <paramref name="mode"/>: training allocates <see cref="TrainingBytes"/> + <see cref="TrainingKernelBytes"/> and also predicts.</summary>
         public Mnist(ulong seed, global::NetGen.Execution.ExecutionMode mode) : base(seed, mode, s_netgenLayout) { }
-
-        /// <summary>Bytes each extra worker of a pool given to an inference instance holds: a copy of its memory.</summary>
-        public const long WorkerInferenceBytes = 148792;
 
         /// <summary>Packs the weights for the batch-1 kernels.</summary>
         protected override void PackInference()

@@ -130,7 +130,6 @@ namespace Nets.Residual
 
         /// <summary>One row per node in execution order, as the build's analysis found it.</summary>
         public static global::System.ReadOnlySpan<global::NetGen.LayerSummary> Layers => s_netgenLayers;
-
         private static readonly global::NetGen.LayerSummary[] s_netgenLayers =
         {
             new global::NetGen.LayerSummary("input", "Input", "(3, 32, 32)", 0, 0),
@@ -154,16 +153,12 @@ namespace Nets.Residual
             new global::NetGen.LayerSummary("head", "Dense", "(10)", 170, 160),
         };
 
-        /// <summary>
-        /// The inference arena at batch 1: one block of <see cref="InferenceArenaBytes"/> bytes; each node's
-        /// output starts at its <c>Offset_</c> constant (bytes). The input is the caller's and has no slot.
-        /// </summary>
+        /// <summary>The inference arena at batch 1: each node's output at its <c>Offset_</c> constant (bytes); the input is the caller's.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("NetGen.Generator", "0.1.0")]
         internal static class Plan
         {
             /// <summary>Bytes of the inference arena (peak of live activations).</summary>
             public const long InferenceArenaBytes = 196608;
-
             public const long Offset_conv2d_1 = 0; // conv2d_1 (16, 32, 32), 65,536 bytes
             public const long Offset_stem = 0; // stem (16, 32, 32), 65,536 bytes, in place of conv2d_1
             public const long Offset_layer1_0_conv1 = 65536; // layer1.0.conv1 (16, 32, 32), 65,536 bytes
@@ -188,10 +183,11 @@ namespace Nets.Residual
         public const long InferenceKernelBytes = 183232;
         /// <summary>Bytes the kernels need beside <see cref="TrainingBytes"/>: forward and backward packed weight copies and scratch. A training instance allocates the sum.</summary>
         public const long TrainingKernelBytes = 609384;
+        /// <summary>Bytes each extra worker of a pool given to an inference instance holds: a copy of its memory.</summary>
+        public const long WorkerInferenceBytes = 420200;
 
         /// <summary>Every parameter tensor: name, PyTorch shape, offset, initialiser (in the order weight files list them).</summary>
         public static global::System.ReadOnlySpan<global::NetGen.Execution.ParameterTensor> ParameterTensors => s_netgenParameters;
-
         private static readonly global::NetGen.Execution.ParameterTensor[] s_netgenParameters =
         {
             new("conv2d_1.weight", 0, new[] { 16, 3, 3, 3 }, 0, global::NetGen.Execution.ParameterInit.He, 27, 144),
@@ -230,13 +226,11 @@ namespace Nets.Residual
         /// <summary>The plan's figures the base class reads (fp32 elements): sizes for its checks, where its blocks sit.</summary>
         private static readonly global::NetGen.Execution.NetworkLayout s_netgenLayout = new()
         {
-            Name = "TinyResNet", InputShape = "(3, 32, 32)", OutputShape = "(10)",
-            InputSize = 3072, OutputSize = 10, Parameters = s_netgenParameters, ParameterFloats = 10090,
-            InferenceFloats = (InferenceBytes + InferenceKernelBytes) / 4, BandWorkspaceOffset = 85530, BandWorkspaceFloats = 16384,
-            TrainingFloats = (TrainingBytes + TrainingKernelBytes) / 4, MaxBatch = 128, LabelsPerSample = 1, Classes = 10,
-            Optimizer = global::NetGen.OptimizerType.Sgd, GradientOffset = 10090, GradientFloats = 9962, OptimizerStateOffset = 20052, OptimizerStateFloats = 9962,
-            InputsOffset = 30014, InputChannels = 3, InputHeight = 32, InputWidth = 32, LogitsOffset = 33979710,
-            LogitsGradientOffset = 33980990, LogitsGradientSampleStride = 49152, LogitsGradientCountStride = 0,
+            Name = "TinyResNet", InputShape = "(3, 32, 32)", OutputShape = "(10)", InputSize = 3072, OutputSize = 10,
+            Parameters = s_netgenParameters, ParameterFloats = 10090, InferenceFloats = (InferenceBytes + InferenceKernelBytes) / 4, BandWorkspaceOffset = 85530, BandWorkspaceFloats = 16384,
+            TrainingFloats = (TrainingBytes + TrainingKernelBytes) / 4, MaxBatch = 128, LabelsPerSample = 1, Classes = 10, Optimizer = global::NetGen.OptimizerType.Sgd,
+            GradientOffset = 10090, GradientFloats = 9962, OptimizerStateOffset = 20052, OptimizerStateFloats = 9962,
+            InputsOffset = 30014, InputChannels = 3, InputHeight = 32, InputWidth = 32, LogitsOffset = 33979710, LogitsGradientOffset = 33980990, LogitsGradientSampleStride = 49152, LogitsGradientCountStride = 0,
             Slices = 2, ForwardPhases = 5, BackwardPhases = 5, SliceScratchOffset = 40349086, SliceScratchFloats = 32816, SliceGradientsOffset = 40414718,
         };
 
@@ -245,9 +239,6 @@ namespace Nets.Residual
 
         /// <summary>An instance for <paramref name="mode"/>: training allocates <see cref="TrainingBytes"/> + <see cref="TrainingKernelBytes"/> and also predicts.</summary>
         public TinyResNet(ulong seed, global::NetGen.Execution.ExecutionMode mode) : base(seed, mode, s_netgenLayout) { }
-
-        /// <summary>Bytes each extra worker of a pool given to an inference instance holds: a copy of its memory.</summary>
-        public const long WorkerInferenceBytes = 420200;
 
         /// <summary>Packs the weights for the batch-1 kernels.</summary>
         protected override void PackInference()

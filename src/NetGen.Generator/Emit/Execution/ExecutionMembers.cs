@@ -38,6 +38,8 @@ internal static class ExecutionMembers
         if (!ExecutionSupport.CanPredict(a)) return;
 
         var layout = new ExecutionLayout(a);
+        w.Line("/// <summary>Bytes each extra worker of a pool given to an inference instance holds: a copy of its memory.</summary>");
+        w.Line($"public const long WorkerInferenceBytes = {Number(layout.InferenceFloats * 4)};");
         var code = new LayerCode(layout);
         WriteTables(w, layout, code);
         WriteConstruction(w, layout, code);
@@ -50,7 +52,6 @@ internal static class ExecutionMembers
         w.Line();
         w.Line("/// <summary>Every parameter tensor: name, PyTorch shape, offset, initialiser (in the order weight files list them).</summary>");
         w.Line("public static global::System.ReadOnlySpan<global::NetGen.Execution.ParameterTensor> ParameterTensors => s_netgenParameters;");
-        w.Line();
         w.Line("private static readonly global::NetGen.Execution.ParameterTensor[] s_netgenParameters =");
         w.Line("{");
         foreach (var p in layout.Parameters)
@@ -79,9 +80,9 @@ internal static class ExecutionMembers
         // Grouped a few to a line: what messages name, the parameter block, the allocations, then training.
         var fields = new System.Collections.Generic.List<string>
         {
-            $"Name = {Literal(network.Name)}, InputShape = {Literal(network.InputShape.ToString())}, OutputShape = {Literal(a.OutputShape.ToString())},",
-            $"InputSize = {Number(network.InputShape.Elements)}, OutputSize = {Number(a.OutputShape.Elements)}, Parameters = s_netgenParameters, ParameterFloats = {Number(layout.ParameterFloats)},",
-            "InferenceFloats = (InferenceBytes + InferenceKernelBytes) / 4," + (bandOffset < 0 ? ""
+            $"Name = {Literal(network.Name)}, InputShape = {Literal(network.InputShape.ToString())}, OutputShape = {Literal(a.OutputShape.ToString())}, " +
+            $"InputSize = {Number(network.InputShape.Elements)}, OutputSize = {Number(a.OutputShape.Elements)},",
+            $"Parameters = s_netgenParameters, ParameterFloats = {Number(layout.ParameterFloats)}, InferenceFloats = (InferenceBytes + InferenceKernelBytes) / 4," + (bandOffset < 0 ? ""
                 : $" BandWorkspaceOffset = {Number(bandOffset)}, BandWorkspaceFloats = {Number(layout.KernelFloats(-1, KernelBufferKind.ConvWorkspace))},"),
         };
         if (layout.CanTrain) fields.AddRange(TrainingMembers.LayoutFields(layout, code));
@@ -98,9 +99,6 @@ internal static class ExecutionMembers
 
             /// <summary>An instance for <paramref name="mode"/>: training allocates <see cref="TrainingBytes"/> + <see cref="TrainingKernelBytes"/> and also predicts{{(layout.CanTrain ? "" : " (this network has no training code: it throws a <see cref=\"global::System.NotSupportedException\"/>)")}}.</summary>
             public {{name}}(ulong seed, {{Mode}} mode) : base(seed, mode, s_netgenLayout) { }
-
-            /// <summary>Bytes each extra worker of a pool given to an inference instance holds: a copy of its memory.</summary>
-            public const long WorkerInferenceBytes = {{Number(layout.InferenceFloats * 4)}};
             """);
     }
 

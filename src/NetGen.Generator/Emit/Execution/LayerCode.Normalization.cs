@@ -87,6 +87,7 @@ internal sealed partial class LayerCode
         if (Sliced)
         {
             var (scale, shift) = SliceAffine(n);
+            // SliceTrain: the runtime base's flag of the forward at hand (CompiledTrainableNetwork.ForwardTraining sets it).
             w.Line($"if (SliceTrain) {Kernels}BatchNorm.Normalize({Y}, {X}, {scale}, {shift}, {rows}, {y.C});");
             w.Line("else " + inference);
             return;

@@ -24,23 +24,24 @@ internal static class TrainingMembers
         long pixels = output.IsVector ? 1 : (long)output.H * output.W;
         string grid = pixels == 1 ? "" : $" LabelGrid = \"{output.H}x{output.W}\",";
         string outputDims = output.IsVector ? "" : $" OutputHeight = {Number(output.H)}, OutputWidth = {Number(output.W)},";
-        yield return $"TrainingFloats = (TrainingBytes + TrainingKernelBytes) / 4, MaxBatch = {Number(network.Batch)}, LabelsPerSample = {Number(pixels)},{grid} Classes = {Number(output.C)},{outputDims}";
-        yield return $"Optimizer = global::NetGen.OptimizerType.{network.Optimizer}, GradientOffset = {Number(layout.GradientBase)}, GradientFloats = {Number(layout.TrainableFloats)}, " +
+        yield return $"TrainingFloats = (TrainingBytes + TrainingKernelBytes) / 4, MaxBatch = {Number(network.Batch)}, LabelsPerSample = {Number(pixels)},{grid} Classes = {Number(output.C)},{outputDims} " +
+                     $"Optimizer = global::NetGen.OptimizerType.{network.Optimizer},";
+        yield return $"GradientOffset = {Number(layout.GradientBase)}, GradientFloats = {Number(layout.TrainableFloats)}, " +
                      $"OptimizerStateOffset = {Number(layout.StateBase)}, OptimizerStateFloats = {Number(layout.StateFloats)},";
         // The inputs (transposed to channels-last when they have several channels) and the logits the loss reads.
         string inputDims = !input.IsVector && input.C > 1 ? $" InputChannels = {input.C}, InputHeight = {Number(input.H)}, InputWidth = {Number(input.W)}," : "";
         string softmax = layout.EndsInSoftmax ? " FinalSoftmax = true," : "";
-        yield return $"InputsOffset = {Number(layout.InputBase)},{inputDims} LogitsOffset = {Number(layout.ActivationOffset(layout.Logits))},{softmax}" +
-                     (ExecutionMembers.HasDropout(layout) ? " HasDropout = true," : "");
+        string inputs = $"InputsOffset = {Number(layout.InputBase)},{inputDims} LogitsOffset = {Number(layout.ActivationOffset(layout.Logits))},{softmax}" +
+                        (ExecutionMembers.HasDropout(layout) ? " HasDropout = true," : "");
         int slices = TrainingPasses.Slices(layout);
         if (slices == 1)
         {
-            yield return $"LogitsGradientOffset = {Number(layout.GradientOffset(layout.Logits))},";
+            yield return $"{inputs} LogitsGradientOffset = {Number(layout.GradientOffset(layout.Logits))},";
             yield break;
         }
         // Each slice's share of the backward workspace: the loss writes the logits' gradient where the slice's backward reads it.
         var (start, sampleStride, countStride) = LayerCode.SliceGradientFigures(layout, layout.Logits);
-        yield return $"LogitsGradientOffset = {Number(start)}, LogitsGradientSampleStride = {Number(sampleStride)}, LogitsGradientCountStride = {Number(countStride)},";
+        yield return $"{inputs} LogitsGradientOffset = {Number(start)}, LogitsGradientSampleStride = {Number(sampleStride)}, LogitsGradientCountStride = {Number(countStride)},";
         var (forward, backward) = TrainingPasses.PhaseCounts(layout, code);
         string phases = forward > 1 || backward > 1 ? $" ForwardPhases = {Number(forward)}, BackwardPhases = {Number(backward)}," : "";
         long scratchFloats = code.SliceScratchFloats;
