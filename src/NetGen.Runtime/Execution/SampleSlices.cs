@@ -5,8 +5,9 @@ namespace NetGen.Execution;
 
 /// <summary>
 /// What a generated network whose training passes split the batch into sample slices exposes
-/// to <see cref="SampleSlices"/>: one pass over one slice. Generated code implements it
-/// explicitly; call <c>TrainStep</c> and its companions instead.
+/// to <see cref="SampleSlices"/>: one pass over one slice. <see cref="CompiledTrainableNetwork"/>
+/// implements it explicitly (the generated class writes the slice code it calls); call
+/// <c>TrainStep</c> and its companions instead.
 /// </summary>
 public interface ISampleSlices
 {

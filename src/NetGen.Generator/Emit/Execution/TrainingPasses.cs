@@ -193,7 +193,7 @@ internal static class TrainingPasses
     }
 
     /// <summary>
-    /// NetgenPackSlice: the repack after an optimizer step split over the slices, each layer's packs
+    /// PackSlice: the repack after an optimizer step split over the slices, each layer's packs
     /// in one slice, largest first into the slice with the fewest packed floats so far. Every pack
     /// writes its own buffers from the canonical weights, so the split changes no value.
     /// </summary>
