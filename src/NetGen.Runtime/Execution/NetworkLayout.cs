@@ -1,10 +1,12 @@
 namespace NetGen.Execution;
 
 /// <summary>
-/// What <see cref="CompiledNetwork"/> needs to know about a generated network's plan: names and
-/// sizes for its argument checks and messages, and where the parameter, gradient and optimizer
-/// blocks sit in its arena (fp32 elements). The generator writes one as a static field of every
-/// network class; the numbers are the ones its straight-line code uses.
+/// What <see cref="CompiledNetwork"/> and <see cref="CompiledTrainableNetwork"/> need to know about a
+/// generated network's plan: names and sizes for their argument checks and messages; where the
+/// parameter, gradient, optimizer, inputs, logits and logits-gradient blocks sit in its arena (fp32
+/// elements); and the figures of the training passes they run (optimizer, sample slices, phases, the
+/// slices' scratch and gradient blocks). The generator writes one as a static field of every network
+/// class; the numbers are the ones its straight-line code uses.
 /// </summary>
 public sealed record NetworkLayout
 {

@@ -204,7 +204,7 @@ partial class FrozenMlp : global::NetGen.Execution.CompiledTrainableNetwork
         }
     }
 
-    /// <summary>Forward of samples [s, s + n) of the batch, saving each output: one slice (scratch and partials its own), one phase.</summary>
+    /// <summary>Forward of samples [s, s + n) of the batch, saving each output, on the slice's own scratch and partials; a batch norm that trains ends each phase but the last.</summary>
     protected override void ForwardSlice(global::NetGen.Execution.ArenaView m, int phase, int s, int n, int slice, long scratch)
     {
         switch (phase)
@@ -225,7 +225,7 @@ partial class FrozenMlp : global::NetGen.Execution.CompiledTrainableNetwork
         }
     }
 
-    /// <summary>Backward of samples [s, s + n): parameter gradients accumulate into the slice's block at g; one phase.</summary>
+    /// <summary>Backward of samples [s, s + n): parameter gradients accumulate into the slice's block at g; a batch norm that trains ends each phase but the last.</summary>
     protected override void BackwardSlice(global::NetGen.Execution.ArenaView m, int phase, int s, int n, int slice, long scratch, long g)
     {
         switch (phase)

@@ -197,7 +197,7 @@ namespace App
             }
         }
 
-        /// <summary>Forward of samples [s, s + n) of the batch, saving each output: one slice (scratch and partials its own).</summary>
+        /// <summary>Forward of samples [s, s + n) of the batch, saving each output, on the slice's own scratch and partials.</summary>
         protected override void ForwardSlice(global::NetGen.Execution.ArenaView m, int phase, int s, int n, int slice, long scratch)
         {
             // conv1: Conv2D + ReLU (1, 28, 28) -> (8, 26, 26)

@@ -33,6 +33,23 @@ public class SampleSlicesTests
     }
 
     [Fact]
+    public void Phase_passes_are_numbered_as_the_generated_code_names_them_and_decode_back()
+    {
+        // Forward phases 0, 1, 2: Forward, LaterPhases, LaterPhases + 2; backward: Backward, LaterPhases + 1, + 3.
+        Assert.Equal(new[] { 0, 3, 5, 7 }, Enumerable.Range(0, 4).Select(SamplePass.ForwardPhase));
+        Assert.Equal(new[] { 1, 4, 6, 8 }, Enumerable.Range(0, 4).Select(SamplePass.BackwardPhase));
+        for (int phase = 0; phase < 6; phase++)
+        {
+            Assert.True(SamplePass.IsForward(SamplePass.ForwardPhase(phase), out int forward));
+            Assert.Equal(phase, forward);
+            Assert.False(SamplePass.IsForward(SamplePass.BackwardPhase(phase), out int backward));
+            Assert.Equal(phase, backward);
+        }
+        Assert.NotEqual(SamplePass.Repack, SamplePass.ForwardPhase(1));
+        Assert.NotEqual(SamplePass.Repack, SamplePass.BackwardPhase(1));
+    }
+
+    [Fact]
     public void A_slice_has_samples_unless_the_batch_is_smaller_than_the_slices()
     {
         // 1 sample in 2 slices: [0, 0) and [0, 1); 3 in 2: [0, 1) and [1, 3).

@@ -142,8 +142,9 @@ internal static class TrainingPasses
         code.Sliced = true;
         const string view = "global::NetGen.Execution.ArenaView m";
         w.Line();
-        w.Line("/// <summary>Forward of samples [s, s + n) of the batch, saving each output: one slice (scratch and partials its own)" +
-               (forward.Count > 1 ? ", one phase" : "") + ".</summary>");
+        const string phased = "; a batch norm that trains ends each phase but the last";
+        w.Line("/// <summary>Forward of samples [s, s + n) of the batch, saving each output, on the slice's own scratch and partials" +
+               (forward.Count > 1 ? phased : "") + ".</summary>");
         w.Open($"protected override void ForwardSlice({view}, int phase, int s, int n, int slice, long scratch)");
         WritePhases(w, forward, step =>
         {
@@ -154,7 +155,7 @@ internal static class TrainingPasses
 
         w.Line();
         w.Line("/// <summary>Backward of samples [s, s + n): parameter gradients accumulate into the slice's block at g" +
-               (backward.Count > 1 ? "; one phase" : "") + ".</summary>");
+               (backward.Count > 1 ? phased : "") + ".</summary>");
         w.Open($"protected override void BackwardSlice({view}, int phase, int s, int n, int slice, long scratch, long g)");
         WritePhases(w, backward, step =>
         {
