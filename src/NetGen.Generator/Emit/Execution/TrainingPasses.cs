@@ -126,13 +126,13 @@ internal static class TrainingPasses
             for (int k = 1; k < forward.Count; k++)
             {
                 w.Line($"case {PassName(ForwardPass(k))}: // forward phase {Number(k)}");
-                w.Line("    " + Text(lines => code.CombineMoments(lines, forward[k][0].Node)));
+                Indented(w, Text(lines => code.CombineMoments(lines, forward[k][0].Node)));
                 w.Line("    break;");
             }
             for (int k = 1; k < backward.Count; k++)
             {
                 w.Line($"case {PassName(BackwardPass(k))}: // backward phase {Number(k)}");
-                w.Line("    " + Text(lines => code.CombineBackward(lines, backward[k][0].Node)));
+                Indented(w, Text(lines => code.CombineBackward(lines, backward[k][0].Node)));
                 w.Line("    break;");
             }
             w.Close();
@@ -178,11 +178,17 @@ internal static class TrainingPasses
         for (int k = 0; k < phases.Count; k++)
         {
             w.Line($"case {Number(k)}:");
-            foreach (var step in phases[k])
-                foreach (var line in Text(write(step)).Split('\n')) w.Line(line.Length == 0 ? "" : "    " + line);
+            foreach (var step in phases[k]) Indented(w, Text(write(step)));
             w.Line("    break;");
         }
         w.Close();
+    }
+
+    /// <summary>Lines one level deeper than <paramref name="w"/>'s depth (a switch section's body); nothing for no text.</summary>
+    private static void Indented(IndentedWriter w, string text)
+    {
+        if (text.Length == 0) return;
+        foreach (var line in text.Split('\n')) w.Line(line.Length == 0 ? "" : "    " + line);
     }
 
     /// <summary>What <paramref name="write"/> writes at depth 0, without its last line end.</summary>
@@ -240,8 +246,7 @@ internal static class TrainingPasses
             if (share[i].Count == 0) continue;
             w.Line($"case {i}: // {Number(load[i])} packed floats");
             share[i].Sort();
-            foreach (int node in share[i])
-                foreach (var line in Text(lines => code.Pack(lines, node, training: true)).Split('\n')) w.Line("    " + line);
+            foreach (int node in share[i]) Indented(w, Text(lines => code.Pack(lines, node, training: true)));
             w.Line("    break;");
         }
         w.Close();
