@@ -26,7 +26,7 @@ public static class NetworkAnalyzer
             var layers = Layers(network, shapes, live);
             var inference = InferencePlanner.Plan(network, layers, live);
             var training = TrainingPlanner.Plan(network, layers, live, network.Batch, network.Optimizer);
-            var analysis = new NetworkAnalysis(network, layers.ToEquatableArray(), inference, training);
+            var analysis = Assemble(network, layers.ToEquatableArray(), inference, training);
             CheckTotals(analysis);
             BudgetCheck.Check(analysis, live, diagnostics);
             return new Result<NetworkAnalysis>(analysis, diagnostics.ToEquatableArray());
@@ -39,6 +39,17 @@ public static class NetworkAnalyzer
                 Units.FormatCount(long.MaxValue) + ", the 64-bit range"));
             return Fail(diagnostics);
         }
+    }
+
+    /// <summary>
+    /// The analysis of a network from its per-node facts and memory plans: the kernel buffers and the
+    /// execution schedule computed from them (what <see cref="Analyze"/> and hand-built analyses share).
+    /// </summary>
+    public static NetworkAnalysis Assemble(NetworkIR network, EquatableArray<LayerInfo> layers, ArenaPlan inference, TrainingMemory training)
+    {
+        var kernels = KernelBufferPlanner.Plan(network, layers);
+        var schedule = ScheduleBuilder.Build(network, layers, inference, training, kernels);
+        return new NetworkAnalysis(network, layers, inference, training, schedule);
     }
 
     /// <summary>

@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using System.Linq;
+using NetGen.Generator.Analysis;
 using NetGen.Generator.Diagnostics;
 using NetGen.Generator.Model;
 
@@ -8,7 +9,7 @@ namespace NetGen.Generator.Emit.Execution;
 /// <summary>
 /// Which execution members a network gets. Predict needs every computed layer to have a CPU
 /// kernel, the inference arena (one native block) to fit a 64-bit address space
-/// (<see cref="ExecutionLayout.MaxArenaFloats"/>), and every tensor to fit one span (2^31 - 1
+/// (<see cref="ExecutionLimits.MaxArenaFloats"/>), and every tensor to fit one span (2^31 - 1
 /// floats); TrainStep also needs class scores (a vector, or a (C, H, W) map with C &gt;= 2 for
 /// per-pixel softmax cross-entropy) and the same two limits at the training batch.
 /// </summary>
@@ -25,32 +26,11 @@ internal static class ExecutionSupport
     /// <summary>A node's op can run, with arguments its kernels take (Multiply: two inputs).</summary>
     public static bool CanRun(Node node) => CanRun(node.Op) && !(node.Op == OpKind.Multiply && node.Inputs.Count != 2);
 
-    /// <summary>True when Predict (and the constructor) are generated.</summary>
-    public static bool CanPredict(NetworkAnalysis analysis)
-    {
-        for (int n = 0; n < analysis.Network.Nodes.Count; n++)
-            if (analysis.Layers[n].Computed && !CanRun(analysis.Network.Nodes[n])) return false;
-        return ExecutionLayout.FitsArena(InferenceFloats(analysis)) && LargestTensor(analysis, 1).Floats <= int.MaxValue;
-    }
+    /// <summary>True when Predict (and the constructor) are generated (the schedule's <see cref="ExecutionSchedule.CanPredict"/>).</summary>
+    public static bool CanPredict(NetworkAnalysis analysis) => analysis.Schedule.CanPredict;
 
-    /// <summary>
-    /// The largest single tensor at <paramref name="batch"/>: a node's output (its gradient has the same size)
-    /// or a parameter tensor. A kernel takes each tensor as one span, so none may pass 2^31 - 1 floats.
-    /// </summary>
-    public static (string Name, long Floats) LargestTensor(NetworkAnalysis analysis, int batch)
-    {
-        var network = analysis.Network;
-        (string Name, long Floats) largest = ("", 0);
-        for (int n = 0; n < network.Nodes.Count; n++)
-        {
-            if (!analysis.Layers[n].Computed) continue;
-            var output = analysis.Layers[n].Output;
-            long floats = output.Elements * batch;
-            if (floats > largest.Floats) largest = (network.Nodes[n].Name + " output " + output + (batch == 1 ? "" : " at batch " + batch), floats);
-            if (analysis.Layers[n].Params > largest.Floats) largest = (network.Nodes[n].Name + " parameters", analysis.Layers[n].Params);
-        }
-        return largest;
-    }
+    private static (string Name, long Floats) LargestTensor(NetworkAnalysis analysis, int batch) =>
+        ExecutionLimits.LargestTensor(analysis.Network, analysis.Layers, batch);
 
     private static string TooLarge((string Name, long Floats) tensor) =>
         "the tensor " + tensor.Name + " holds " + Units.FormatCount(tensor.Floats) + " floats, more than the 2,147,483,647 one span holds";
@@ -78,7 +58,7 @@ internal static class ExecutionSupport
         }
         if (first.Count > 0) yield break;
 
-        if (!ExecutionLayout.FitsArena(InferenceFloats(analysis)))
+        if (!ExecutionLimits.FitsArena(InferenceFloats(analysis)))
         {
             yield return NotGenerated(network, "Predict or TrainStep",
                 "inference needs " + Units.FormatBytes(InferenceFloats(analysis) * 4) + ", more than a 64-bit process can address (2^46 bytes)");
@@ -90,16 +70,15 @@ internal static class ExecutionSupport
             yield return NotGenerated(network, "Predict or TrainStep", TooLarge(single));
             yield break;
         }
-        var layout = new ExecutionLayout(analysis);
-        if (!ExecutionLayout.HasClassScores(analysis.OutputShape))
+        if (!ExecutionLimits.HasClassScores(analysis.OutputShape))
         {
             yield return NotGenerated(network, "TrainStep",
                 "its output " + analysis.OutputShape + " has one channel, and per-pixel softmax cross-entropy needs at least two classes");
         }
-        else if (!ExecutionLayout.FitsArena(layout.TrainingFloats))
+        else if (!ExecutionLimits.FitsArena(analysis.Schedule.TrainingFloats))
         {
             yield return NotGenerated(network, "TrainStep",
-                "training at batch " + network.Batch + " needs " + Units.FormatBytes(layout.TrainingFloats * 4) +
+                "training at batch " + network.Batch + " needs " + Units.FormatBytes(analysis.Schedule.TrainingFloats * 4) +
                 ", more than a 64-bit process can address (2^46 bytes)");
         }
         else if (LargestTensor(analysis, network.Batch) is { Floats: > int.MaxValue } tensor)

@@ -10,52 +10,25 @@ namespace NetGen.Generator.Emit.Execution;
 /// </summary>
 internal sealed partial class LayerCode
 {
-    /// <summary>Per node, the fused chain it is part of, or null: the network's chains found once (each search walks the graph).</summary>
-    private FusedConvPool?[]? _convPoolChainOf;
-
     /// <summary>At inference: writes node n's part of a fused convolution + max pool and returns true, or false when n is in no such chain.</summary>
-    private bool ConvPoolForward(IndentedWriter w, int n)
+    private bool ConvPoolForward(IndentedWriter w, ScheduleStep step)
     {
-        _convPoolChainOf ??= ChainsByNode();
-        if (_convPoolChainOf[n] is not { } chain) return false;
-        if (n != chain.Conv)
-        {
-            w.Line($"// Computed by {Network.Nodes[chain.Conv].Name}'s step, fused with {Network.Nodes[chain.Pool].Name}.");
-            return true;
-        }
+        var e = step.Epilogue;
+        if (e.Pool < 0) return false;
+        int n = step.Node;
         var conv = Network.Nodes[n];
-        string activation, alpha;
-        if (chain.Activation >= 0)
-        {
-            var node = Network.Nodes[chain.Activation];
-            activation = Activation(ActivationOf(node.Op));
-            alpha = Alpha(node);
-        }
-        else
-        {
-            activation = FusedKind(conv);
-            alpha = Alpha(conv);
-        }
+        string activation = Activation(e.Activation == ActivationKind.Softmax ? ActivationKind.None : e.Activation);
+        string alpha = Alpha(e.ActivationNode >= 0 ? Network.Nodes[e.ActivationNode] : conv);
+        // Which fused kernel runs is the CPU's choice (Winograd for a 2x2 stride-2 pool over a Winograd convolution).
+        var chain = ConvPoolFusion.Of(_layout.Graph, n)!.Value;
         if (chain.Winograd)
         {
             WinogradPoolForward(w, chain, activation, alpha);
             return true;
         }
-        w.Line($"// Fused with {Network.Nodes[chain.Pool].Name}: the convolution's rows each pool row reads are computed into scratch and pooled, never stored whole.");
-        w.Line($"{Kernels}Conv2D.ForwardMaxPool({Out(chain.Pool, false)}, {In(conv.Inputs[0], false)}, {Kernel(n, KernelBufferKind.PackedWeights, false)}, " +
-               $"{BiasSpan(n)}, {Kernel(-1, KernelBufferKind.ConvPoolWorkspace, false)}, in {Dims(n)}, in {Dims(chain.Pool)}, {activation}, {alpha});");
+        w.Line($"// Fused with {Network.Nodes[e.Pool].Name}: the convolution's rows each pool row reads are computed into scratch and pooled, never stored whole.");
+        w.Line($"{Kernels}Conv2D.ForwardMaxPool({Out(e.Pool, false)}, {In(conv.Inputs[0], false)}, {Kernel(n, KernelBufferKind.PackedWeights, false)}, " +
+               $"{BiasSpan(n)}, {Kernel(-1, KernelBufferKind.ConvPoolWorkspace, false)}, in {Dims(n)}, in {Dims(e.Pool)}, {activation}, {alpha});");
         return true;
-    }
-
-    private FusedConvPool?[] ChainsByNode()
-    {
-        var chainOf = new FusedConvPool?[Network.Nodes.Count];
-        // In node order, the first chain a node is part of, as a search of the list finds.
-        foreach (var chain in ConvPoolFusion.All(_layout.Graph))
-        {
-            foreach (int n in new[] { chain.Conv, chain.Activation, chain.Pool })
-                if (n >= 0 && chainOf[n] is null) chainOf[n] = chain;
-        }
-        return chainOf;
     }
 }

@@ -20,7 +20,7 @@ internal sealed partial class LayerCode
         var pads = WindowPadding.ForWindow(a, inShape);
         bool tiles = a.StrideH == a.KernelH && a.StrideW == a.KernelW && pads.Top == 0 && pads.Left == 0 &&
                      outShape.H * a.KernelH == inShape.H && outShape.W * a.KernelW == inShape.W;
-        if (tiles && _layout.LastReader(input) == n)
+        if (tiles && StartsGradient(input))
         {
             w.Line($"{Kernels}MaxPool2D.BackwardOverwrite({Grad(input)}, {dY}, {x}, {dims});");
             return;

@@ -38,9 +38,8 @@ internal sealed partial class LayerCode
     public static string SliceGradientStart(ExecutionLayout layout, int node, string first, string count)
     {
         var training = layout.Analysis.Training;
-        long batchFloats = (long)training.Batch * 4;
-        long regionPerSample = training.Workspace / batchFloats;
-        long offsetPerSample = layout.GradientSlot(node)!.Offset / batchFloats;
+        long regionPerSample = training.Workspace / ((long)training.Batch * 4);
+        long offsetPerSample = (layout.GradientOffset(node) - layout.WorkspaceBase) / training.Batch;
         // The region of a whole batch may pass 2^31 floats although each tensor in it fits: then the product is long.
         string stride = Number(regionPerSample) + (regionPerSample * training.Batch > int.MaxValue ? "L" : "");
         string start = $"{Number(layout.WorkspaceBase)} + {first} * {stride}";
@@ -53,7 +52,7 @@ internal sealed partial class LayerCode
     /// </summary>
     private void DropoutSliceForward(IndentedWriter w, int n, string y, string x)
     {
-        string stream = $"{Number((long)n * KernelBufferPlanner.TrainingSlices(Network, _layout.Analysis.Layers))}UL + (ulong)slice";
+        string stream = $"{Number((long)n * _layout.Schedule.Slices)}UL + (ulong)slice";
         w.Open("if (_netgenSliceTrain)");
         w.Line($"var random = new global::NetGen.Kernels.FastRandom(_netgenSliceSeed, {stream});");
         w.Line($"{Kernels}Dropout.ForwardTraining({y}, {Mask(n)}, {x}, {Float((float)Network.Nodes[n].Args.Rate)}, ref random);");

@@ -19,25 +19,17 @@ namespace NetGen.Generator.Emit.Execution;
 internal static class TrainingPasses
 {
 
-    /// <summary>The buffers a layer's repack after a step writes.</summary>
-    private static readonly KernelBufferKind[] PackedKinds =
-    {
-        KernelBufferKind.PackedWeights, KernelBufferKind.BackwardPackedWeights,
-        KernelBufferKind.WinogradWeights, KernelBufferKind.WinogradBackwardWeights,
-    };
-
     /// <summary>Sample slices of the network's training passes (1: not split).</summary>
-    public static int Slices(ExecutionLayout layout) => KernelBufferPlanner.TrainingSlices(layout.Network, layout.Analysis.Layers);
+    public static int Slices(ExecutionLayout layout) => layout.Schedule.Slices;
 
     public static void Write(IndentedWriter w, ExecutionLayout layout, LayerCode code)
     {
-        var nodes = layout.Network.Nodes;
+        var schedule = layout.Schedule;
         w.Line();
         w.Line("/// <summary>Packs the weights for the training kernels.</summary>");
         w.Open("protected override void PackTraining()");
         w.Line("var m = Arena;");
-        for (int n = 1; n < nodes.Count; n++)
-            if (layout.Analysis.Layers[n].Computed) code.Pack(w, n, training: true);
+        foreach (var step in schedule.TrainingPack) code.Pack(w, step);
         w.Close();
 
         if (Slices(layout) > 1)
@@ -49,8 +41,7 @@ internal static class TrainingPasses
         w.Line("/// <summary>A batch of <paramref name=\"n\"/> samples, already in the inputs region, through every layer, saving each output; <paramref name=\"train\"/> draws dropout masks.</summary>");
         w.Open("protected override void ForwardTraining(int n, bool train)");
         w.Line("var m = Arena;");
-        for (int n = 1; n < nodes.Count; n++)
-            if (layout.Analysis.Layers[n].Computed) code.Forward(w, n, training: true);
+        foreach (var step in schedule.TrainingForward) code.Forward(w, step);
         w.Close();
 
         w.Line();
@@ -58,33 +49,17 @@ internal static class TrainingPasses
         w.Open("protected override void Backward(int n)");
         w.Line("var m = Arena;");
         w.Line("var pool = Pool;");
-        for (int n = nodes.Count - 1; n >= 1; n--)
-            if (layout.Analysis.Layers[n].Computed) code.Backward(w, n);
+        foreach (var step in schedule.Backward) code.Backward(w, step);
         w.Close();
     }
 
-    /// <summary>A step of a sliced pass: a layer's forward or backward, or the partials that end a phase at a batch norm.</summary>
-    private readonly record struct SliceStep(int Node, bool Partials);
-
-    /// <summary>
-    /// The phases of a sliced pass over <paramref name="order"/>: a new phase starts after each layer that
-    /// needs every slice's partials (<see cref="LayerCode.EndsSlicePhase"/>), that layer's partials ending
-    /// the phase before and its own step opening the next.
-    /// </summary>
-    private static List<List<SliceStep>> Phases(ExecutionLayout layout, LayerCode code, IEnumerable<int> order)
+    /// <summary>The steps of a sliced pass by phase (<see cref="ScheduleStep.Phase"/>).</summary>
+    private static List<List<ScheduleStep>> Phases(EquatableArray<ScheduleStep> steps, int phases)
     {
-        var phases = new List<List<SliceStep>> { new() };
-        foreach (int n in order)
-        {
-            if (!layout.Analysis.Layers[n].Computed) continue;
-            if (code.EndsSlicePhase(n))
-            {
-                phases[phases.Count - 1].Add(new SliceStep(n, true));
-                phases.Add(new List<SliceStep>());
-            }
-            phases[phases.Count - 1].Add(new SliceStep(n, false));
-        }
-        return phases;
+        var byPhase = new List<List<ScheduleStep>>();
+        for (int k = 0; k < phases; k++) byPhase.Add(new List<ScheduleStep>());
+        foreach (var step in steps) byPhase[step.Phase].Add(step);
+        return byPhase;
     }
 
     /// <summary>The pass number of forward phase k: 0, then 3, 5, ... (1 and 2 are the first backward phase and the repack).</summary>
@@ -110,15 +85,15 @@ internal static class TrainingPasses
 
     private static void WriteSliced(IndentedWriter w, ExecutionLayout layout, LayerCode code)
     {
-        var nodes = layout.Network.Nodes;
+        var schedule = layout.Schedule;
         int slices = Slices(layout);
         string count = Number(slices);
         long trainable = layout.TrainableFloats;
         long partials = layout.KernelOffset(-1, KernelBufferKind.SliceGradients, true);
         long scratchFloats = code.SliceScratchFloats;
         long scratchBase = layout.KernelOffset(-1, KernelBufferKind.SliceWorkspace, true);
-        var forward = Phases(layout, code, Enumerable.Range(1, nodes.Count - 1));
-        var backward = Phases(layout, code, Enumerable.Range(1, nodes.Count - 1).Reverse());
+        var forward = Phases(schedule.TrainingForward, schedule.ForwardPhases);
+        var backward = Phases(schedule.Backward, schedule.BackwardPhases);
         bool dropout = ExecutionMembers.HasDropout(layout);
         bool usesTrain = dropout || forward.Count > 1;
         string run = "global::NetGen.Execution.SampleSlices.Run(Pool, this, ";
@@ -194,7 +169,7 @@ internal static class TrainingPasses
         w.Line("}");
         WriteRunSlice(w, count, forward.Count, backward.Count);
 
-        WritePackSlices(w, layout, code, slices);
+        WritePackSlices(w, schedule, code, slices);
 
         code.Sliced = true;
         string scratch = $"long scratch = {Number(scratchBase)} + slice * {Number(scratchFloats)};";
@@ -209,8 +184,8 @@ internal static class TrainingPasses
             if (scratchFloats > 0) w.Line(scratch);
             foreach (var step in forward[k])
             {
-                if (step.Partials) code.SliceMoments(w, step.Node);
-                else code.Forward(w, step.Node, training: true);
+                if (step.Kind == StepKind.SlicePartials) code.SliceMoments(w, step.Node);
+                else code.Forward(w, step);
             }
             w.Close();
         }
@@ -231,8 +206,8 @@ internal static class TrainingPasses
             }
             foreach (var step in backward[k])
             {
-                if (step.Partials) code.SliceBackwardSums(w, step.Node);
-                else code.Backward(w, step.Node);
+                if (step.Kind == StepKind.SlicePartials) code.SliceBackwardSums(w, step.Node);
+                else code.Backward(w, step);
             }
             w.Close();
         }
@@ -279,32 +254,19 @@ internal static class TrainingPasses
     }
 
     /// <summary>
-    /// NetgenPackSlice: the repack after an optimizer step split over the slices, each layer's packs
-    /// in one slice, largest first into the slice with the fewest packed floats so far. Every pack
-    /// writes its own buffers from the canonical weights, so the split changes no value.
+    /// NetgenPackSlice: the repack after an optimizer step split over the slices, each layer's packs in the
+    /// slice the schedule gave it (<see cref="ScheduleStep.RepackSlice"/>, balanced by packed floats).
     /// </summary>
-    private static void WritePackSlices(IndentedWriter w, ExecutionLayout layout, LayerCode code, int slices)
+    private static void WritePackSlices(IndentedWriter w, ExecutionSchedule schedule, LayerCode code, int slices)
     {
-        var nodes = layout.Network.Nodes;
-        var layers = new List<(int Node, long Floats)>();
-        for (int n = 1; n < nodes.Count; n++)
-        {
-            if (!layout.Analysis.Layers[n].Computed) continue;
-            long floats = 0;
-            foreach (var kind in PackedKinds)
-                if (layout.KernelOffset(n, kind, true) >= 0) floats += layout.KernelFloats(n, kind);
-            if (floats > 0) layers.Add((n, floats));
-        }
-        var share = new List<int>[slices];
+        var share = new List<ScheduleStep>[slices];
         var load = new long[slices];
-        for (int i = 0; i < slices; i++) share[i] = new List<int>();
-        foreach (var (node, floats) in layers.OrderByDescending(l => l.Floats).ThenBy(l => l.Node))
+        for (int i = 0; i < slices; i++) share[i] = new List<ScheduleStep>();
+        foreach (var step in schedule.TrainingPack)
         {
-            int least = 0;
-            for (int i = 1; i < slices; i++)
-                if (load[i] < load[least]) least = i;
-            share[least].Add(node);
-            load[least] += floats;
+            if (step.RepackSlice < 0) continue;
+            share[step.RepackSlice].Add(step);
+            load[step.RepackSlice] += step.PackedFloats;
         }
         w.Line();
         w.Line("/// <summary>Slice <paramref name=\"slice\"/>'s share of the repack after a step (the layers' packed floats balanced over the slices).</summary>");
@@ -316,11 +278,10 @@ internal static class TrainingPasses
             if (share[i].Count == 0) continue;
             w.Line($"case {i}: // {Number(load[i])} packed floats");
             w.Line("{");
-            share[i].Sort();
-            foreach (int node in share[i])
+            foreach (var step in share[i])
             {
                 var lines = new IndentedWriter();
-                code.Pack(lines, node, training: true);
+                code.Pack(lines, step);
                 foreach (var line in lines.ToString().TrimEnd('\n').Split('\n')) w.Line("    " + line);
             }
             w.Line("    break;");
