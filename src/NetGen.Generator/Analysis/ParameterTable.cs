@@ -58,7 +58,7 @@ internal sealed partial class ParameterTable
             }
             else
             {
-                int groups = KernelBufferPlanner.Groups(node, input);
+                int groups = LayerFacts.Groups(node, input);
                 int taps = node.Args.KernelH * node.Args.KernelW;
                 shape = new[] { output.C, input.C / groups, node.Args.KernelH, node.Args.KernelW };
                 fanIn = input.C / groups * taps;

@@ -1,18 +1,12 @@
 using System.Collections.Generic;
 using System.Linq;
+using NetGen.Generator.Backends;
 using NetGen.Generator.Model;
 
 namespace NetGen.Generator.Analysis;
 
 internal static partial class ScheduleBuilder
 {
-    /// <summary>The buffers a layer's repack after a step writes.</summary>
-    private static readonly KernelBufferKind[] PackedKinds =
-    {
-        KernelBufferKind.PackedWeights, KernelBufferKind.BackwardPackedWeights,
-        KernelBufferKind.WinogradWeights, KernelBufferKind.WinogradBackwardWeights,
-    };
-
     /// <summary>The steps of each pass, from the network's places and fusion decisions.</summary>
     private sealed class StepBuilder
     {
@@ -20,15 +14,15 @@ internal static partial class ScheduleBuilder
         private readonly IReadOnlyList<LayerInfo> _layers;
         private readonly ComputedGraph _graph;
         private readonly NodePlaces[] _places;
-        private readonly KernelBuffers _kernels;
+        private readonly BackendBuffers _kernels;
         private readonly int _slices;
         private readonly bool[] _hasWeights;
         private readonly bool[] _hasBias;
-        /// <summary>Per node, the conv + pool chain it is part of (the first, in node order), or null.</summary>
-        private readonly FusedConvPool?[] _chainOf;
+        /// <summary>Per node, the backend's conv + pool chain it is part of (the first, in node order), or null.</summary>
+        private readonly PoolFusion?[] _chainOf;
 
         public StepBuilder(NetworkIR network, IReadOnlyList<LayerInfo> layers, ComputedGraph graph, NodePlaces[] places,
-            EquatableArray<ParameterEntry> parameters, KernelBuffers kernels, ArenaPlan inference, int slices)
+            EquatableArray<ParameterEntry> parameters, IReadOnlyList<PoolFusion> fusedPools, BackendBuffers kernels, int slices)
         {
             _network = network;
             _layers = layers;
@@ -44,8 +38,8 @@ internal static partial class ScheduleBuilder
                 if (p.Role == ParameterRole.Weight) _hasWeights[p.Node] = true;
                 if (p.Role == ParameterRole.Bias) _hasBias[p.Node] = true;
             }
-            _chainOf = new FusedConvPool?[count];
-            foreach (var chain in ConvPoolFusion.All(graph))
+            _chainOf = new PoolFusion?[count];
+            foreach (var chain in fusedPools)
                 foreach (int n in new[] { chain.Conv, chain.Activation, chain.Pool })
                     if (n >= 0 && _chainOf[n] is null) _chainOf[n] = chain;
         }
@@ -163,12 +157,12 @@ internal static partial class ScheduleBuilder
                 var node = _network.Nodes[n];
                 var inputs = Inputs(n, true);
                 var gradients = node.Inputs
-                    .Select(i => new NullableBufferRef(KernelBufferPlanner.NeedsGradient(_network, i)
+                    .Select(i => new NullableBufferRef(LayerFacts.NeedsGradient(_network, i)
                         ? _places[i].Gradient ?? new BufferRef(RegionKind.ActivationGradients, -1, 0, 0)
                         : null))
                     .ToEquatableArray();
                 var starts = node.Inputs.Distinct()
-                    .Where(i => KernelBufferPlanner.NeedsGradient(_network, i) && _graph.LastReader(i) == n)
+                    .Where(i => LayerFacts.NeedsGradient(_network, i) && _graph.LastReader(i) == n)
                     .ToEquatableArray();
                 var gradient = _places[n].Gradient;
                 ScheduleStep At(StepKind kind, StepEpilogue epilogue) =>
@@ -192,13 +186,12 @@ internal static partial class ScheduleBuilder
         {
             var pass = training ? PassKind.TrainingPack : PassKind.InferencePack;
             var steps = new List<ScheduleStep>();
+            var packed = _kernels.PackedFloats(training);
             foreach (int n in Computed())
             {
                 var node = _network.Nodes[n];
                 if (!_hasWeights[n] || node.Op == OpKind.BatchNorm) continue;
-                long floats = 0;
-                foreach (var kind in PackedKinds)
-                    if (_kernels.Find(n, kind) is { } slot && (training ? slot.TrainingOffset : slot.InferenceOffset) >= 0) floats += slot.Floats;
+                long floats = packed.TryGetValue(n, out long f) ? f : 0;
                 var epilogue = Own(n);
                 int bn = !training && node.Op is OpKind.Conv2D or OpKind.DepthwiseConv2D ? BatchNormFolding.FoldedInto(_graph, n) : -1;
                 if (bn >= 0) epilogue = epilogue with { FoldedBatchNorm = bn };

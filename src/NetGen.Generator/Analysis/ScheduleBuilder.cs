@@ -1,5 +1,5 @@
 using System.Collections.Generic;
-using System.Linq;
+using NetGen.Generator.Backends;
 using NetGen.Generator.Model;
 
 namespace NetGen.Generator.Analysis;
@@ -10,12 +10,13 @@ namespace NetGen.Generator.Analysis;
 /// buffers), every node's places, the parameter table, and the steps of each pass with their
 /// fused epilogues. The decisions a pass's code follows (which batch norm folds, which ReLU is
 /// fused, which convolution runs with its pool, where a sliced pass starts a phase, which slice
-/// repacks a layer) are made here, once.
+/// repacks a layer) are made here, once, with the backend's answers (<see cref="IBackend"/>):
+/// what it runs, the chains it fuses, its sample slices and its kernel buffers.
 /// </summary>
 internal static partial class ScheduleBuilder
 {
     public static ExecutionSchedule Build(NetworkIR network, IReadOnlyList<LayerInfo> layers, ArenaPlan inference, TrainingMemory training,
-        KernelBuffers kernels)
+        BackendBuffers kernels, IBackend backend)
     {
         var graph = new ComputedGraph(network, layers);
         var parameters = new ParameterTable(network, layers, graph);
@@ -51,14 +52,14 @@ internal static partial class ScheduleBuilder
         int logits = outputNode.Op == OpKind.Softmax ? outputNode.Inputs[0] : output;
         bool endsInSoftmax = outputNode.Op == OpKind.Softmax
                              || ExecutionLimits.HasFusedActivation(outputNode) && outputNode.Args.Activation == ActivationKind.Softmax;
-        bool canPredict = CanPredict(network, layers, inferenceKernelBase + kernels.InferenceBytes / 4);
+        bool canPredict = CanPredict(network, layers, inferenceKernelBase + kernels.InferenceBytes / 4, backend);
         bool canTrain = canPredict && ExecutionLimits.HasClassScores(layers[output].Output) && logits != 0
                         && ExecutionLimits.FitsArena(trainingKernelBase + kernels.TrainingBytes / 4)
                         && ExecutionLimits.LargestTensor(network, layers, network.Batch).Floats <= int.MaxValue;
-        int slices = KernelBufferPlanner.TrainingSlices(network, layers);
+        int slices = backend.TrainingSlices(network, layers);
 
         var table = parameters.Entries.ToEquatableArray();
-        var steps = new StepBuilder(network, layers, graph, places, table, kernels, inference, slices);
+        var steps = new StepBuilder(network, layers, graph, places, table, backend.FusedPools(graph), kernels, slices);
         var none = EquatableArray<ScheduleStep>.Empty;
         return new ExecutionSchedule(
             regions.ToEquatableArray(),
@@ -80,10 +81,10 @@ internal static partial class ScheduleBuilder
     }
 
     /// <summary>Predict is generated: every computed layer has a kernel, inference fits the address space and every tensor one span.</summary>
-    private static bool CanPredict(NetworkIR network, IReadOnlyList<LayerInfo> layers, long inferenceFloats)
+    private static bool CanPredict(NetworkIR network, IReadOnlyList<LayerInfo> layers, long inferenceFloats, IBackend backend)
     {
         for (int n = 0; n < network.Nodes.Count; n++)
-            if (layers[n].Computed && !Emit.Execution.ExecutionSupport.CanRun(network.Nodes[n])) return false;
+            if (layers[n].Computed && !backend.CanRun(network.Nodes[n])) return false;
         return ExecutionLimits.FitsArena(inferenceFloats) && ExecutionLimits.LargestTensor(network, layers, 1).Floats <= int.MaxValue;
     }
 

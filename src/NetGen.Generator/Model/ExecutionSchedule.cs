@@ -146,11 +146,11 @@ public readonly record struct NullableBufferRef(BufferRef? Value);
 /// <param name="Regions">Every region of both modes, in layout order (inference first).</param>
 /// <param name="Parameters">The parameter table, in weight-file order.</param>
 /// <param name="Places">One per node, same order as the network's nodes.</param>
-/// <param name="KernelBuffers">The backend's extra buffers (packed weights, scratch), per mode.</param>
+/// <param name="KernelBuffers">The backend's extra buffers (packed weights, scratch), per mode: what it answered <see cref="Backends.IBackend.PlanBuffers"/>.</param>
 /// <param name="Slices">Sample slices of the training passes (1: not split).</param>
 /// <param name="Logits">The node whose output is the class scores before a final softmax.</param>
 /// <param name="EndsInSoftmax">The network ends in a softmax (a node, or fused into the output layer).</param>
-/// <param name="CanPredict">Every computed layer has a kernel in the backend and inference fits the address space and spans.</param>
+/// <param name="CanPredict">Every computed layer has a kernel in the backend (<see cref="Backends.IBackend.CanRun"/>) and inference fits the address space and spans.</param>
 /// <param name="CanTrain">Training code is generated: class scores, and training fits the address space and spans.</param>
 public sealed record ExecutionSchedule(
     EquatableArray<Region> Regions,
@@ -158,7 +158,7 @@ public sealed record ExecutionSchedule(
     long TrainableFloats,
     long StateFloats,
     EquatableArray<NodePlaces> Places,
-    KernelBuffers KernelBuffers,
+    Backends.BackendBuffers KernelBuffers,
     int Slices,
     int Logits,
     bool EndsInSoftmax,

@@ -92,6 +92,6 @@ public sealed record NetworkAnalysis(
     public long InferenceBytes => ParameterBytes + InferencePlan.Bytes;
     public Shape OutputShape => Layers[Network.Output].Output;
 
-    /// <summary>Packed weight copies and scratch the kernels need beside the plans (the schedule's).</summary>
-    public KernelBuffers KernelBuffers => Schedule.KernelBuffers;
+    /// <summary>The bytes the backend's kernels need beside the plans, per mode (the schedule's kernel buffers).</summary>
+    public Backends.BackendBuffers KernelBuffers => Schedule.KernelBuffers;
 }

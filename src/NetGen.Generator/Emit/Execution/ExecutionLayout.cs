@@ -1,11 +1,12 @@
 using System.Collections.Generic;
 using NetGen.Generator.Analysis;
+using NetGen.Generator.Backends.Cpu;
 using NetGen.Generator.Model;
 
 namespace NetGen.Generator.Emit.Execution;
 
 /// <summary>
-/// The emitter's index over a network's <see cref="ExecutionSchedule"/> (computed in Analysis):
+/// The CPU emitter's index over a network's <see cref="ExecutionSchedule"/> (computed in Analysis):
 /// region starts, each node's places and parameter entries and the kernel buffers by (node, kind),
 /// looked up once so that writing a layer does not search the schedule. It decides nothing.
 /// </summary>
@@ -14,7 +15,7 @@ internal sealed class ExecutionLayout
     public NetworkAnalysis Analysis { get; }
     public ExecutionSchedule Schedule => Analysis.Schedule;
     public NetworkIR Network => Analysis.Network;
-    public KernelBuffers Kernels => Schedule.KernelBuffers;
+    public KernelBuffers Kernels { get; }
 
     /// <summary>Who reads each node's output (the CPU kernel choices that depend on it ask).</summary>
     public ComputedGraph Graph { get; }
@@ -52,6 +53,7 @@ internal sealed class ExecutionLayout
     public ExecutionLayout(NetworkAnalysis analysis)
     {
         Analysis = analysis;
+        Kernels = CpuBackend.Buffers(analysis);
         Graph = new ComputedGraph(Network, analysis.Layers);
         // The first slot of a (node, kind), as a search in slot order finds.
         foreach (var slot in Kernels.Slots)

@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using System.Linq;
 using NetGen.Generator.Analysis;
+using NetGen.Generator.Backends.Cpu;
 using NetGen.Generator.Diagnostics;
 using NetGen.Generator.Model;
 
@@ -15,17 +16,6 @@ namespace NetGen.Generator.Emit.Execution;
 /// </summary>
 internal static class ExecutionSupport
 {
-    /// <summary>Ops with CPU kernels on both passes.</summary>
-    public static bool CanRun(OpKind op) => op is OpKind.Input or OpKind.Conv2D or OpKind.DepthwiseConv2D
-        or OpKind.MaxPool2D or OpKind.AvgPool2D or OpKind.GlobalAvgPool or OpKind.Flatten or OpKind.Dropout or OpKind.Dense
-        or OpKind.ReLU or OpKind.LeakyReLU or OpKind.ELU or OpKind.Sigmoid or OpKind.Tanh or OpKind.Softmax
-        or OpKind.ReLU6 or OpKind.HardSigmoid or OpKind.HardSwish or OpKind.SiLU or OpKind.GELU or OpKind.Mish
-        or OpKind.BatchNorm or OpKind.Add or OpKind.Multiply
-        or OpKind.Conv2DTranspose or OpKind.SeparableConv2D or OpKind.Upsample or OpKind.LocalResponseNorm or OpKind.Concat;
-
-    /// <summary>A node's op can run, with arguments its kernels take (Multiply: two inputs).</summary>
-    public static bool CanRun(Node node) => CanRun(node.Op) && !(node.Op == OpKind.Multiply && node.Inputs.Count != 2);
-
     /// <summary>True when Predict (and the constructor) are generated (the schedule's <see cref="ExecutionSchedule.CanPredict"/>).</summary>
     public static bool CanPredict(NetworkAnalysis analysis) => analysis.Schedule.CanPredict;
 
@@ -45,7 +35,7 @@ internal static class ExecutionSupport
         for (int n = 0; n < network.Nodes.Count; n++)
         {
             var op = network.Nodes[n].Op;
-            if (!analysis.Layers[n].Computed || CanRun(network.Nodes[n])) continue;
+            if (!analysis.Layers[n].Computed || CpuBackend.Instance.CanRun(network.Nodes[n])) continue;
             if (!first.ContainsKey(op)) first[op] = n;
             count[op] = count.TryGetValue(op, out int c) ? c + 1 : 1;
         }
@@ -88,7 +78,7 @@ internal static class ExecutionSupport
     }
 
     private static long InferenceFloats(NetworkAnalysis analysis) =>
-        (analysis.InferenceBytes + analysis.KernelBuffers.InferenceBytes) / 4;
+        (analysis.InferenceBytes + analysis.Schedule.KernelBuffers.InferenceBytes) / 4;
 
     private static DiagnosticInfo NotGenerated(NetworkIR network, string members, string why) =>
         DiagnosticInfo.Create(DiagnosticDescriptors.ExecutionNotGenerated.Id, network.Location, network.Name, members, why);

@@ -1,3 +1,4 @@
+using NetGen.Generator.Backends.Cpu;
 using NetGen.Generator.Model;
 using static NetGen.Generator.Emit.CSharp;
 

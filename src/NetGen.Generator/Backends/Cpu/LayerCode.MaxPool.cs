@@ -1,6 +1,9 @@
 using NetGen.Generator.Analysis;
+using NetGen.Generator.Emit;
+using NetGen.Generator.Emit.Execution;
+using NetGen.Generator.Model;
 
-namespace NetGen.Generator.Emit.Execution;
+namespace NetGen.Generator.Backends.Cpu;
 
 /// <summary>MaxPool2D's backward: into a cleared input gradient, or written whole when the windows tile the input.</summary>
 internal sealed partial class LayerCode

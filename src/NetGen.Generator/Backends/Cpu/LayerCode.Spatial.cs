@@ -1,9 +1,11 @@
 using System.Collections.Generic;
 using NetGen.Generator.Analysis;
+using NetGen.Generator.Emit;
+using NetGen.Generator.Emit.Execution;
 using NetGen.Generator.Model;
 using static NetGen.Generator.Emit.CSharp;
 
-namespace NetGen.Generator.Emit.Execution;
+namespace NetGen.Generator.Backends.Cpu;
 
 /// <summary>
 /// The kernel calls of the spatial layers: Conv2DTranspose, SeparableConv2D (a depthwise then a

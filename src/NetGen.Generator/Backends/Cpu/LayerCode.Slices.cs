@@ -1,8 +1,10 @@
 using NetGen.Generator.Analysis;
+using NetGen.Generator.Emit;
+using NetGen.Generator.Emit.Execution;
 using NetGen.Generator.Model;
 using static NetGen.Generator.Emit.CSharp;
 
-namespace NetGen.Generator.Emit.Execution;
+namespace NetGen.Generator.Backends.Cpu;
 
 /// <summary>
 /// Training code for one sample slice (<see cref="Analysis.KernelBufferPlanner.TrainingSlices"/>):

@@ -1,7 +1,9 @@
 using NetGen.Generator.Analysis;
+using NetGen.Generator.Emit;
+using NetGen.Generator.Emit.Execution;
 using NetGen.Generator.Model;
 
-namespace NetGen.Generator.Emit.Execution;
+namespace NetGen.Generator.Backends.Cpu;
 
 /// <summary>
 /// Inference steps that run a convolution together with the max pool that reads it

@@ -1,10 +1,12 @@
 using System.Collections.Generic;
 using System.Linq;
 using NetGen.Generator.Analysis;
+using NetGen.Generator.Emit;
+using NetGen.Generator.Emit.Execution;
 using NetGen.Generator.Model;
 using static NetGen.Generator.Emit.CSharp;
 
-namespace NetGen.Generator.Emit.Execution;
+namespace NetGen.Generator.Backends.Cpu;
 
 /// <summary>
 /// The joins: Add of any number of equal-shape inputs (with a following ReLU fused at

@@ -1,10 +1,12 @@
 using System.Globalization;
 using System.Linq;
 using NetGen.Generator.Analysis;
+using NetGen.Generator.Emit;
+using NetGen.Generator.Emit.Execution;
 using NetGen.Generator.Model;
 using static NetGen.Generator.Emit.CSharp;
 
-namespace NetGen.Generator.Emit.Execution;
+namespace NetGen.Generator.Backends.Cpu;
 
 /// <summary>
 /// The C# of one layer's kernel calls: dimension structs, forward (inference at batch 1 and
@@ -43,7 +45,7 @@ internal sealed partial class LayerCode
             case OpKind.DepthwiseConv2D:
             {
                 var (pt, pb, pl, pr, _, _) = WindowPadding.ForWindow(a, x);
-                int groups = KernelBufferPlanner.Groups(node, x);
+                int groups = LayerFacts.Groups(node, x);
                 return $"private static readonly {Kernels}Conv2DDims {Dims(n)} = {Kernels}Conv2DDims.Create(" +
                        $"1, {x.H}, {x.W}, {x.C}, {y.C}, {a.KernelH}, {a.KernelW}, {a.StrideH}, {a.StrideW}, " +
                        $"{pt}, {pb}, {pl}, {pr}, {a.DilationH}, {a.DilationW}, {groups}); // {node.Name}";

@@ -1,10 +1,12 @@
 using System.Collections.Generic;
 using System.Linq;
 using NetGen.Generator.Analysis;
+using NetGen.Generator.Emit;
+using NetGen.Generator.Emit.Execution;
 using NetGen.Generator.Model;
 using static NetGen.Generator.Emit.CSharp;
 
-namespace NetGen.Generator.Emit.Execution;
+namespace NetGen.Generator.Backends.Cpu;
 
 /// <summary>
 /// The training passes of a network that trains: the weight repack after a step, the forward
@@ -29,7 +31,7 @@ internal static class TrainingPasses
         w.Line("/// <summary>Packs the weights for the training kernels.</summary>");
         w.Open("protected override void PackTraining()");
         w.Line("var m = Arena;");
-        foreach (var step in schedule.TrainingPack) code.Pack(w, step);
+        foreach (var step in schedule.TrainingPack) code.Write(w, step);
         w.Close();
 
         if (Slices(layout) > 1)
@@ -41,7 +43,7 @@ internal static class TrainingPasses
         w.Line("/// <summary>A batch of <paramref name=\"n\"/> samples, already in the inputs region, through every layer, saving each output; <paramref name=\"train\"/> draws dropout masks.</summary>");
         w.Open("protected override void ForwardTraining(int n, bool train)");
         w.Line("var m = Arena;");
-        foreach (var step in schedule.TrainingForward) code.Forward(w, step);
+        foreach (var step in schedule.TrainingForward) code.Write(w, step);
         w.Close();
 
         w.Line();
@@ -49,7 +51,7 @@ internal static class TrainingPasses
         w.Open("protected override void Backward(int n)");
         w.Line("var m = Arena;");
         w.Line("var pool = Pool;");
-        foreach (var step in schedule.Backward) code.Backward(w, step);
+        foreach (var step in schedule.Backward) code.Write(w, step);
         w.Close();
     }
 
@@ -182,11 +184,7 @@ internal static class TrainingPasses
             w.Open($"private void {PhaseName("NetgenForwardSlice", k)}(int s, int n, int slice)");
             w.Line("var m = Arena;");
             if (scratchFloats > 0) w.Line(scratch);
-            foreach (var step in forward[k])
-            {
-                if (step.Kind == StepKind.SlicePartials) code.SliceMoments(w, step.Node);
-                else code.Forward(w, step);
-            }
+            foreach (var step in forward[k]) code.Write(w, step);
             w.Close();
         }
 
@@ -204,11 +202,7 @@ internal static class TrainingPasses
                 w.Line($"long g = slice == 0 ? {Number(layout.GradientBase)} : {Number(partials - trainable)} + slice * {Number(trainable)};");
                 if (k == 0) w.Line($"if (slice > 0) m.Slice(g, {Number(trainable)}).Clear();");
             }
-            foreach (var step in backward[k])
-            {
-                if (step.Kind == StepKind.SlicePartials) code.SliceBackwardSums(w, step.Node);
-                else code.Backward(w, step);
-            }
+            foreach (var step in backward[k]) code.Write(w, step);
             w.Close();
         }
         code.Sliced = false;
@@ -281,7 +275,7 @@ internal static class TrainingPasses
             foreach (var step in share[i])
             {
                 var lines = new IndentedWriter();
-                code.Pack(lines, step);
+                code.Write(lines, step);
                 foreach (var line in lines.ToString().TrimEnd('\n').Split('\n')) w.Line("    " + line);
             }
             w.Line("    break;");
