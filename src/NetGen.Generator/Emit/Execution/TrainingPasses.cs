@@ -1,12 +1,11 @@
 using System.Collections.Generic;
 using System.Linq;
 using NetGen.Generator.Analysis;
-using NetGen.Generator.Emit;
-using NetGen.Generator.Emit.Execution;
+using NetGen.Generator.Backends.Cpu;
 using NetGen.Generator.Model;
 using static NetGen.Generator.Emit.CSharp;
 
-namespace NetGen.Generator.Backends.Cpu;
+namespace NetGen.Generator.Emit.Execution;
 
 /// <summary>
 /// The training passes of a network that trains: the weight repack after a step, the forward
