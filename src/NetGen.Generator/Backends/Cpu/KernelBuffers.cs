@@ -67,12 +67,12 @@ public enum KernelBufferKind
     /// <summary>
     /// A Conv2D layer's weights transformed for Winograd F(2x2, 3x3), 16 x C x K floats, packed from its forward
     /// packing (folded at inference when a batch norm folds into it); in training, and at inference unless the layer runs
-    /// there only fused with a pool through the direct kernel (Analysis.WinogradConv).
+    /// there only fused with a pool through the direct kernel (<see cref="WinogradConv"/>).
     /// </summary>
     WinogradWeights,
     /// <summary>
     /// A Conv2D layer's weights transformed for its input gradient through Winograd F(2x2, 3x3), 16 x C x K floats,
-    /// packed from its backward packing, training only (Analysis.WinogradConv).
+    /// packed from its backward packing, training only (<see cref="WinogradConv"/>).
     /// </summary>
     WinogradBackwardWeights,
 }

@@ -7,7 +7,7 @@ using static NetGen.Generator.Emit.CSharp;
 namespace NetGen.Generator.Backends.Cpu;
 
 /// <summary>
-/// Training code for one sample slice (<see cref="Analysis.KernelBufferPlanner.TrainingSlices"/>):
+/// Training code for one sample slice (<see cref="KernelBufferPlanner.TrainingSlices"/>):
 /// the same kernel calls over samples [s, s + n) of the batch, each slice on its own scratch
 /// and, after the first, its own weight-gradient block. The slice methods declare the locals
 /// these strings use: s (first sample), n (samples), scratch (the slice's scratch start) and
