@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using NetGen.Generator.Backends;
 using NetGen.Generator.Model;
 
 namespace NetGen.Generator.Analysis;
@@ -10,14 +11,14 @@ namespace NetGen.Generator.Analysis;
 /// flatten and dropout always (a view: same elements, nothing computed at inference); an
 /// elementwise node (activation, batchnorm) when its input's storage has no other reader and
 /// is not the caller's input, so overwriting it cannot change what another node reads.
-/// A convolution run together with the max pool that reads it (<see cref="ConvPoolFusion"/>)
+/// A convolution run together with the max pool that reads it (the backend's <see cref="IBackend.FusedPools"/>)
 /// stores no output (its slot, and its activation node's, take 0 bytes), and the pool's output
 /// is alive from the convolution's step, where the fused kernel writes it while still reading
 /// the convolution's input.
 /// </summary>
 internal static class InferencePlanner
 {
-    public static ArenaPlan Plan(NetworkIR network, IReadOnlyList<LayerInfo> layers, Liveness live)
+    public static ArenaPlan Plan(NetworkIR network, IReadOnlyList<LayerInfo> layers, Liveness live, IBackend backend)
     {
         var nodes = network.Nodes;
         var aliasOf = new int[nodes.Count];
@@ -26,7 +27,7 @@ internal static class InferencePlanner
         var storesNothing = new bool[nodes.Count];
         var aliveFrom = new int[nodes.Count];
         for (int n = 0; n < nodes.Count; n++) aliveFrom[n] = n;
-        foreach (var chain in ConvPoolFusion.All(new ComputedGraph(network, layers)))
+        foreach (var chain in backend.FusedPools(new ComputedGraph(network, layers)))
         {
             storesNothing[chain.Conv] = true;
             if (chain.Activation >= 0) storesNothing[chain.Activation] = true;

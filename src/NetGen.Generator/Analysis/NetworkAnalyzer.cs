@@ -1,5 +1,7 @@
 using System;
 using System.Collections.Generic;
+using NetGen.Generator.Backends;
+using NetGen.Generator.Backends.Cpu;
 using NetGen.Generator.Diagnostics;
 using NetGen.Generator.Model;
 
@@ -12,7 +14,10 @@ public static class NetworkAnalyzer
     /// Analyses a network. The value is null when a shape error makes the network invalid;
     /// budget errors and warnings come with a value. Never throws.
     /// </summary>
-    public static Result<NetworkAnalysis> Analyze(NetworkIR network)
+    public static Result<NetworkAnalysis> Analyze(NetworkIR network) => Analyze(network, CpuBackend.Instance);
+
+    /// <summary>Analyses a network for a backend: its answers shape the inference plan, the kernel buffers and the schedule.</summary>
+    internal static Result<NetworkAnalysis> Analyze(NetworkIR network, IBackend backend)
     {
         var diagnostics = new List<DiagnosticInfo>();
         var wellFormed = StructureCheck.Check(network, diagnostics);
@@ -24,9 +29,9 @@ public static class NetworkAnalyzer
         {
             var live = new Liveness(network);
             var layers = Layers(network, shapes, live);
-            var inference = InferencePlanner.Plan(network, layers, live);
+            var inference = InferencePlanner.Plan(network, layers, live, backend);
             var training = TrainingPlanner.Plan(network, layers, live, network.Batch, network.Optimizer);
-            var analysis = new NetworkAnalysis(network, layers.ToEquatableArray(), inference, training);
+            var analysis = Assemble(network, layers.ToEquatableArray(), inference, training, backend);
             CheckTotals(analysis);
             BudgetCheck.Check(analysis, live, diagnostics);
             return new Result<NetworkAnalysis>(analysis, diagnostics.ToEquatableArray());
@@ -39,6 +44,21 @@ public static class NetworkAnalyzer
                 Units.FormatCount(long.MaxValue) + ", the 64-bit range"));
             return Fail(diagnostics);
         }
+    }
+
+    /// <summary>
+    /// The analysis of a network from its per-node facts and memory plans: the kernel buffers and the
+    /// execution schedule computed from them (what <see cref="Analyze"/> and hand-built analyses share).
+    /// </summary>
+    public static NetworkAnalysis Assemble(NetworkIR network, EquatableArray<LayerInfo> layers, ArenaPlan inference, TrainingMemory training) =>
+        Assemble(network, layers, inference, training, CpuBackend.Instance);
+
+    internal static NetworkAnalysis Assemble(NetworkIR network, EquatableArray<LayerInfo> layers, ArenaPlan inference, TrainingMemory training,
+        IBackend backend)
+    {
+        var kernels = backend.PlanBuffers(network, layers);
+        var schedule = ScheduleBuilder.Build(network, layers, inference, training, kernels, backend);
+        return new NetworkAnalysis(network, layers, inference, training, schedule);
     }
 
     /// <summary>

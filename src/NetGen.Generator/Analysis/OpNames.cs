@@ -49,4 +49,23 @@ internal static class OpNames
 
     /// <summary>Ops whose output is a view of their input at inference (same elements, no computation).</summary>
     public static bool IsInferenceView(OpKind op) => op is OpKind.Flatten or OpKind.Dropout;
+
+    /// <summary>An activation node's function (gelu's form is in its arguments); None for other ops.</summary>
+    public static ActivationKind ActivationOf(Node node) => node.Op == OpKind.GELU ? node.Args.Activation : ActivationOf(node.Op);
+
+    public static ActivationKind ActivationOf(OpKind op) => op switch
+    {
+        OpKind.ReLU => ActivationKind.ReLU,
+        OpKind.LeakyReLU => ActivationKind.LeakyReLU,
+        OpKind.ELU => ActivationKind.ELU,
+        OpKind.Sigmoid => ActivationKind.Sigmoid,
+        OpKind.Tanh => ActivationKind.Tanh,
+        OpKind.ReLU6 => ActivationKind.ReLU6,
+        OpKind.HardSigmoid => ActivationKind.HardSigmoid,
+        OpKind.HardSwish => ActivationKind.HardSwish,
+        OpKind.SiLU => ActivationKind.SiLU,
+        OpKind.GELU => ActivationKind.GELU,
+        OpKind.Mish => ActivationKind.Mish,
+        _ => ActivationKind.None,
+    };
 }

@@ -74,11 +74,13 @@ public sealed record TrainingMemory(
 /// <summary>Everything a build learns about a network: per-node facts, totals, memory plans.</summary>
 /// <param name="Layers">One per node, same order as <see cref="NetworkIR.Nodes"/>.</param>
 /// <param name="InferencePlan">Activations at batch 1, each freed after its last consumer; the input is the caller's and not in the arena.</param>
+/// <param name="Schedule">The execution plan: regions, places, parameter table and the steps of each pass.</param>
 public sealed record NetworkAnalysis(
     NetworkIR Network,
     EquatableArray<LayerInfo> Layers,
     ArenaPlan InferencePlan,
-    TrainingMemory Training)
+    TrainingMemory Training,
+    ExecutionSchedule Schedule)
 {
     public long TrainableParams { get { long s = 0; foreach (var l in Layers) s += l.Trainable; return s; } }
     public long NonTrainableParams { get { long s = 0; foreach (var l in Layers) s += l.NonTrainable; return s; } }
@@ -90,6 +92,6 @@ public sealed record NetworkAnalysis(
     public long InferenceBytes => ParameterBytes + InferencePlan.Bytes;
     public Shape OutputShape => Layers[Network.Output].Output;
 
-    /// <summary>Packed weight copies and scratch the kernels need beside the plans (computed on each read).</summary>
-    public KernelBuffers KernelBuffers => Analysis.KernelBufferPlanner.Plan(Network, Layers);
+    /// <summary>The bytes the backend's kernels need beside the plans, per mode (the schedule's kernel buffers).</summary>
+    public Backends.BackendBuffers KernelBuffers => Schedule.KernelBuffers;
 }

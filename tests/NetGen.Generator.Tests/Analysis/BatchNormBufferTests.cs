@@ -1,4 +1,5 @@
 using NetGen.Generator.Analysis;
+using NetGen.Generator.Backends.Cpu;
 using NetGen.Generator.Model;
 using NetGen.Generator.Tests.Parsing;
 using Xunit;
@@ -47,7 +48,7 @@ public class BatchNormBufferTests
         var a = TestIr.Analyze(Cnn.Network(Text));
         var n = a.Network;
         int Index(string name) => n.Nodes.AsImmutableArray().IndexOf(Cnn.Node(n, name));
-        var k = a.KernelBuffers;
+        var k = CpuBackend.Buffers(a);
         // Training saves mean and 1/std (2 x C) per batch norm; inference has none.
         Assert.Equal(32, k.Find(Index("bn1"), KernelBufferKind.BatchNormStatistics)!.Floats);
         Assert.Equal(-1, k.Find(Index("bn1"), KernelBufferKind.BatchNormStatistics)!.InferenceOffset);
@@ -62,16 +63,16 @@ public class BatchNormBufferTests
 
         var without = TestIr.Analyze(Cnn.Network(Text.Replace("bn1 = batchnorm", "bn1 = relu").Replace("bn2 = batchnorm", "bn2 = relu")
             .Replace("bn3 = batchnorm", "bn3 = relu").Replace("bn4 = batchnorm", "bn4 = relu")));
-        Assert.Equal(without.KernelBuffers.InferenceBytes + 4 * (16 + 16), k.InferenceBytes);
+        Assert.Equal(CpuBackend.Buffers(without).InferenceBytes + 4 * (16 + 16), k.InferenceBytes);
         // Both train in two sample slices. The batch norms add to them: each slice's batch-norm scratch (2 x 48), the
         // second slice's gradients of the four gammas and betas (2 x (16 + 8 + 8 + 8)), and one buffer of partials,
         // (2 x 2 slices + 3) x the widest C, 16.
         Assert.Equal(2, KernelBufferPlanner.TrainingSlices(n, a.Layers));
         Assert.Equal(2, KernelBufferPlanner.TrainingSlices(without.Network, without.Layers));
         Assert.Equal(7 * 16, k.Find(-1, KernelBufferKind.BatchNormSlicePartials)!.Floats);
-        Assert.Null(without.KernelBuffers.Find(-1, KernelBufferKind.BatchNormSlicePartials));
-        Assert.Equal(without.KernelBuffers.Find(-1, KernelBufferKind.SliceWorkspace)!.Floats + 2 * 48,
+        Assert.Null(CpuBackend.Buffers(without).Find(-1, KernelBufferKind.BatchNormSlicePartials));
+        Assert.Equal(CpuBackend.Buffers(without).Find(-1, KernelBufferKind.SliceWorkspace)!.Floats + 2 * 48,
             k.Find(-1, KernelBufferKind.SliceWorkspace)!.Floats);
-        Assert.Equal(without.KernelBuffers.TrainingBytes + 4 * (32 + 16 + 16 + 16 + 48) + 4 * (2 * 48 + 80 + 112), k.TrainingBytes);
+        Assert.Equal(CpuBackend.Buffers(without).TrainingBytes + 4 * (32 + 16 + 16 + 16 + 48) + 4 * (2 * 48 + 80 + 112), k.TrainingBytes);
     }
 }

@@ -1,4 +1,5 @@
 using NetGen.Generator.Analysis;
+using NetGen.Generator.Backends.Cpu;
 using NetGen.Generator.Model;
 using NetGen.Generator.Tests.Parsing;
 using Xunit;
@@ -63,7 +64,7 @@ public class ConvPoolFusionTests
         Assert.True(p1.Offset + p1.Bytes <= p2.Offset || p2.Offset + p2.Bytes <= p1.Offset,
             $"p1 [{p1.Offset}, {p1.Offset + p1.Bytes}) and p2 [{p2.Offset}, {p2.Offset + p2.Bytes}) overlap");
         // One shared inference-only scratch, the larger chain's.
-        var scratch = a.KernelBuffers.Find(-1, KernelBufferKind.ConvPoolWorkspace)!;
+        var scratch = CpuBackend.Buffers(a).Find(-1, KernelBufferKind.ConvPoolWorkspace)!;
         Assert.Equal((3L + 16 + 2 * 10 * 16, -1L), (scratch.Floats, scratch.TrainingOffset));
         Assert.True(scratch.InferenceOffset >= 0);
     }

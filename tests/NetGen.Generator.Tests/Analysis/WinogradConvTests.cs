@@ -1,4 +1,5 @@
 using NetGen.Generator.Analysis;
+using NetGen.Generator.Backends.Cpu;
 using NetGen.Generator.Model;
 using NetGen.Generator.Tests.Parsing;
 using Xunit;
@@ -35,7 +36,7 @@ public class WinogradConvTests
     {
         var a = TestIr.Analyze(Cnn.Network(Text));
         var n = a.Network;
-        var buffers = a.KernelBuffers;
+        var buffers = CpuBackend.Buffers(a);
         foreach (var (name, c, k) in new[] { ("a", 16, 32), ("b", 32, 16), ("c", 16, 16), ("i", 16, 16) })
         {
             var slot = buffers.Find(Index(n, name), KernelBufferKind.WinogradWeights);
@@ -52,7 +53,7 @@ public class WinogradConvTests
     {
         var a = TestIr.Analyze(Cnn.Network(Text));
         var n = a.Network;
-        var b = a.KernelBuffers.Find(Index(n, "b"), KernelBufferKind.WinogradBackwardWeights);
+        var b = CpuBackend.Buffers(a).Find(Index(n, "b"), KernelBufferKind.WinogradBackwardWeights);
         Assert.NotNull(b);
         Assert.Equal((16L * 32 * 16, -1L), (b!.Floats, b.InferenceOffset));
         var graph = new ComputedGraph(n, a.Layers);
@@ -61,7 +62,7 @@ public class WinogradConvTests
         foreach (var name in new[] { "a", "c", "i" })
         {
             Assert.False(WinogradConv.SuitsBackwardData(graph, Index(n, name)), name);
-            Assert.Null(a.KernelBuffers.Find(Index(n, name), KernelBufferKind.WinogradBackwardWeights));
+            Assert.Null(CpuBackend.Buffers(a).Find(Index(n, name), KernelBufferKind.WinogradBackwardWeights));
         }
     }
 
@@ -72,11 +73,11 @@ public class WinogradConvTests
         var n = a.Network;
         // a and b: 16 x 32 x (16 + 32) floats, the largest.
         long winograd = 16L * 32 * 48;
-        Assert.Equal(winograd, a.KernelBuffers.Find(-1, KernelBufferKind.ConvWorkspace)!.Floats);
-        Assert.Equal(winograd, a.KernelBuffers.Find(-1, KernelBufferKind.BackwardDataWorkspace)!.Floats);
+        Assert.Equal(winograd, CpuBackend.Buffers(a).Find(-1, KernelBufferKind.ConvWorkspace)!.Floats);
+        Assert.Equal(winograd, CpuBackend.Buffers(a).Find(-1, KernelBufferKind.BackwardDataWorkspace)!.Floats);
         var chain = Assert.Single(ConvPoolFusion.All(new ComputedGraph(n, a.Layers)));
         Assert.Equal(new FusedConvPool(Index(n, "b"), Index(n, "r"), Index(n, "p"), 0, Winograd: true), chain);
-        Assert.Null(a.KernelBuffers.Find(-1, KernelBufferKind.ConvPoolWorkspace));
+        Assert.Null(CpuBackend.Buffers(a).Find(-1, KernelBufferKind.ConvPoolWorkspace));
     }
 
     [Fact]
@@ -93,9 +94,9 @@ public class WinogradConvTests
         var n = a.Network;
         var chain = Assert.Single(ConvPoolFusion.All(new ComputedGraph(n, a.Layers)));
         Assert.False(chain.Winograd);
-        var slot = a.KernelBuffers.Find(Index(n, "c"), KernelBufferKind.WinogradWeights)!;
+        var slot = CpuBackend.Buffers(a).Find(Index(n, "c"), KernelBufferKind.WinogradWeights)!;
         Assert.Equal(-1L, slot.InferenceOffset);
         Assert.True(slot.TrainingOffset >= 0);
-        Assert.NotNull(a.KernelBuffers.Find(-1, KernelBufferKind.ConvPoolWorkspace));
+        Assert.NotNull(CpuBackend.Buffers(a).Find(-1, KernelBufferKind.ConvPoolWorkspace));
     }
 }

@@ -1,4 +1,5 @@
 using NetGen.Generator.Analysis;
+using NetGen.Generator.Backends.Cpu;
 using NetGen.Generator.Tests.Infrastructure;
 using Xunit;
 

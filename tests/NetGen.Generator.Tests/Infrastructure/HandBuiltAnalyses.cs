@@ -61,7 +61,7 @@ public static class HandBuiltAnalyses
         }.ToEquatableArray());
         var training = new TrainingMemory(50, OptimizerKind.Adam, 36_000_000, 526_000_000, 3_613_600, 3_613_600, 7_227_200,
             450_000_000, activations, gradients);
-        return new NetworkAnalysis(network, layers, inference, training);
+        return NetGen.Generator.Analysis.NetworkAnalyzer.Assemble(network, layers, inference, training);
     }
 
     /// <summary>
@@ -111,6 +111,6 @@ public static class HandBuiltAnalyses
             new TensorSlot(3, 16_384, 1_280),
         }.ToEquatableArray());
         var training = new TrainingMemory(32, OptimizerKind.Sgd, 100_352, 34_048, 409_128, 6_184, 6_184, 32_768, activations, gradients);
-        return new NetworkAnalysis(network, layers, inference, training);
+        return NetGen.Generator.Analysis.NetworkAnalyzer.Assemble(network, layers, inference, training);
     }
 }

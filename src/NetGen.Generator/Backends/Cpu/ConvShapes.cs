@@ -13,7 +13,7 @@ internal static class ConvShapes
         var a = node.Args;
         var pads = WindowPadding.ForWindow(a, input);
         return new ConvShape(input.C, output.C, a.KernelH, a.KernelW, a.StrideH, a.StrideW, a.DilationH, a.DilationW,
-            KernelBufferPlanner.Groups(node, input), pads.Top, pads.Left, output.H, output.W);
+            LayerFacts.Groups(node, input), pads.Top, pads.Left, output.H, output.W);
     }
 
     /// <summary>The forward kernel of a Conv2D or DepthwiseConv2D node run on its own (inference unfused, and training).</summary>

@@ -1,3 +1,4 @@
+using NetGen.Generator.Backends.Cpu;
 using NetGen.Generator.Model;
 using static NetGen.Generator.Emit.CSharp;
 
@@ -56,7 +57,8 @@ internal static class ExecutionMembers
         w.Line("{");
         foreach (var p in layout.Parameters)
         {
-            string flattened = p.FlattenedFrom is { } f ? $", new[] {{ {f[0]}, {f[1]}, {f[2]} }}" : "";
+            var f = p.FlattenedFrom;
+            string flattened = f.Count > 0 ? $", new[] {{ {f[0]}, {f[1]}, {f[2]} }}" : "";
             w.Line($"    new({Literal(p.Name)}, {Number(p.Offset)}, new[] {{ {string.Join(", ", p.Shape)} }}, {Number(p.GradientOffset)}, " +
                    $"global::NetGen.Execution.ParameterInit.{p.Init}, {Number(p.FanIn)}, {Number(p.FanOut)}{flattened}),");
         }
@@ -112,13 +114,11 @@ internal static class ExecutionMembers
 
     private static void WritePasses(IndentedWriter w, ExecutionLayout layout, LayerCode code)
     {
-        var nodes = layout.Network.Nodes;
         w.Line();
         w.Line("/// <summary>Packs the weights for the batch-1 kernels.</summary>");
         w.Open("protected override void PackInference()");
         w.Line("var m = Arena;");
-        for (int n = 1; n < nodes.Count; n++)
-            if (layout.Analysis.Layers[n].Computed) code.Pack(w, n, training: false);
+        foreach (var step in layout.Schedule.InferencePack) code.Pack(w, step);
         w.Close();
 
         PredictMembers.Write(w, layout, code);

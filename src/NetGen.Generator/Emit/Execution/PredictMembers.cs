@@ -1,3 +1,4 @@
+using NetGen.Generator.Backends.Cpu;
 using NetGen.Generator.Model;
 using static NetGen.Generator.Emit.CSharp;
 
@@ -38,9 +39,7 @@ internal static class PredictMembers
         {
             w.Line("var x = input;");
         }
-        var nodes = layout.Network.Nodes;
-        for (int n = 1; n < nodes.Count; n++)
-            if (a.Layers[n].Computed) code.Forward(w, n, training: false);
+        foreach (var step in layout.Schedule.InferenceForward) code.Forward(w, step);
         long result = layout.InferenceOffset(a.Network.Output);
         string source = result < 0 ? "input" : LayerCode.Slice(result, output.Elements);
         if (transposeOut)

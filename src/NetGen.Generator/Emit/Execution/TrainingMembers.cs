@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using NetGen.Generator.Backends.Cpu;
 using NetGen.Generator.Model;
 using static NetGen.Generator.Emit.CSharp;
 

@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using System.Linq;
 using NetGen.Generator.Analysis;
+using NetGen.Generator.Backends.Cpu;
 using NetGen.Generator.Model;
 using static NetGen.Generator.Emit.CSharp;
 
@@ -21,27 +22,17 @@ namespace NetGen.Generator.Emit.Execution;
 internal static class TrainingPasses
 {
 
-    /// <summary>The buffers a layer's repack after a step writes.</summary>
-    private static readonly KernelBufferKind[] PackedKinds =
-    {
-        KernelBufferKind.PackedWeights, KernelBufferKind.BackwardPackedWeights,
-        KernelBufferKind.WinogradWeights, KernelBufferKind.WinogradBackwardWeights,
-    };
-
     /// <summary>Sample slices of the network's training passes (1: not split).</summary>
-    public static int Slices(ExecutionLayout layout) => KernelBufferPlanner.TrainingSlices(layout.Network, layout.Analysis.Layers);
+    public static int Slices(ExecutionLayout layout) => layout.Schedule.Slices;
 
     /// <summary>Phases of the sliced forward and backward (the NetworkLayout's ForwardPhases and BackwardPhases).</summary>
-    public static (int Forward, int Backward) PhaseCounts(ExecutionLayout layout, LayerCode code)
-    {
-        int nodes = layout.Network.Nodes.Count;
-        return (Phases(layout, code, Enumerable.Range(1, nodes - 1)).Count, Phases(layout, code, Enumerable.Range(1, nodes - 1).Reverse()).Count);
-    }
+    public static (int Forward, int Backward) PhaseCounts(ExecutionLayout layout, LayerCode code) =>
+        (layout.Schedule.ForwardPhases, layout.Schedule.BackwardPhases);
 
     public static void Write(IndentedWriter w, ExecutionLayout layout, LayerCode code)
     {
-        var nodes = layout.Network.Nodes;
-        WritePackSlices(w, layout, code, Slices(layout));
+        var schedule = layout.Schedule;
+        WritePackSlices(w, schedule, code, Slices(layout));
         if (Slices(layout) > 1)
         {
             WriteSliced(w, layout, code);
@@ -51,8 +42,7 @@ internal static class TrainingPasses
         w.Line("/// <summary>A batch of <paramref name=\"n\"/> samples, already in the inputs region, through every layer, saving each output; <paramref name=\"train\"/> draws dropout masks.</summary>");
         w.Open("protected override void ForwardTraining(int n, bool train)");
         w.Line("var m = Arena;");
-        for (int n = 1; n < nodes.Count; n++)
-            if (layout.Analysis.Layers[n].Computed) code.Forward(w, n, training: true);
+        foreach (var step in schedule.TrainingForward) code.Write(w, step);
         w.Close();
 
         w.Line();
@@ -60,33 +50,17 @@ internal static class TrainingPasses
         w.Open("protected override void Backward(int n)");
         w.Line("var m = Arena;");
         w.Line("var pool = Pool;");
-        for (int n = nodes.Count - 1; n >= 1; n--)
-            if (layout.Analysis.Layers[n].Computed) code.Backward(w, n);
+        foreach (var step in schedule.Backward) code.Write(w, step);
         w.Close();
     }
 
-    /// <summary>A step of a sliced pass: a layer's forward or backward, or the partials that end a phase at a batch norm.</summary>
-    private readonly record struct SliceStep(int Node, bool Partials);
-
-    /// <summary>
-    /// The phases of a sliced pass over <paramref name="order"/>: a new phase starts after each layer that
-    /// needs every slice's partials (<see cref="LayerCode.EndsSlicePhase"/>), that layer's partials ending
-    /// the phase before and its own step opening the next.
-    /// </summary>
-    private static List<List<SliceStep>> Phases(ExecutionLayout layout, LayerCode code, IEnumerable<int> order)
+    /// <summary>The steps of a sliced pass by phase (<see cref="ScheduleStep.Phase"/>).</summary>
+    private static List<List<ScheduleStep>> Phases(EquatableArray<ScheduleStep> steps, int phases)
     {
-        var phases = new List<List<SliceStep>> { new() };
-        foreach (int n in order)
-        {
-            if (!layout.Analysis.Layers[n].Computed) continue;
-            if (code.EndsSlicePhase(n))
-            {
-                phases[phases.Count - 1].Add(new SliceStep(n, true));
-                phases.Add(new List<SliceStep>());
-            }
-            phases[phases.Count - 1].Add(new SliceStep(n, false));
-        }
-        return phases;
+        var byPhase = new List<List<ScheduleStep>>();
+        for (int k = 0; k < phases; k++) byPhase.Add(new List<ScheduleStep>());
+        foreach (var step in steps) byPhase[step.Phase].Add(step);
+        return byPhase;
     }
 
     /// <summary>The pass number of forward phase k: 0, then 3, 5, ... (1 and 2 are the first backward phase and the repack; NetGen.Execution.SamplePass.ForwardPhase).</summary>
@@ -113,9 +87,9 @@ internal static class TrainingPasses
     /// </summary>
     private static void WriteSliced(IndentedWriter w, ExecutionLayout layout, LayerCode code)
     {
-        var nodes = layout.Network.Nodes;
-        var forward = Phases(layout, code, Enumerable.Range(1, nodes.Count - 1));
-        var backward = Phases(layout, code, Enumerable.Range(1, nodes.Count - 1).Reverse());
+        var schedule = layout.Schedule;
+        var forward = Phases(schedule.TrainingForward, schedule.ForwardPhases);
+        var backward = Phases(schedule.Backward, schedule.BackwardPhases);
         if (forward.Count > 1 || backward.Count > 1)
         {
             w.Line();
@@ -146,28 +120,20 @@ internal static class TrainingPasses
         w.Line("/// <summary>Forward of samples [s, s + n) of the batch, saving each output, on the slice's own scratch and partials" +
                (forward.Count > 1 ? phased : "") + ".</summary>");
         w.Open($"protected override void ForwardSlice({view}, int phase, int s, int n, int slice, long scratch)");
-        WritePhases(w, forward, step =>
-        {
-            if (step.Partials) return lines => code.SliceMoments(lines, step.Node);
-            return lines => code.Forward(lines, step.Node, training: true);
-        });
+        WritePhases(w, forward, step => lines => code.Write(lines, step));
         w.Close();
 
         w.Line();
         w.Line("/// <summary>Backward of samples [s, s + n): parameter gradients accumulate into the slice's block at g" +
                (backward.Count > 1 ? phased : "") + ".</summary>");
         w.Open($"protected override void BackwardSlice({view}, int phase, int s, int n, int slice, long scratch, long g)");
-        WritePhases(w, backward, step =>
-        {
-            if (step.Partials) return lines => code.SliceBackwardSums(lines, step.Node);
-            return lines => code.Backward(lines, step.Node);
-        });
+        WritePhases(w, backward, step => lines => code.Write(lines, step));
         w.Close();
         code.Sliced = false;
     }
 
     /// <summary>The steps of every phase: straight-line for one phase, else a case per phase.</summary>
-    private static void WritePhases(IndentedWriter w, List<List<SliceStep>> phases, System.Func<SliceStep, System.Action<IndentedWriter>> write)
+    private static void WritePhases(IndentedWriter w, List<List<ScheduleStep>> phases, System.Func<ScheduleStep, System.Action<IndentedWriter>> write)
     {
         if (phases.Count == 1)
         {
@@ -204,23 +170,16 @@ internal static class TrainingPasses
     /// in one slice, largest first into the slice with the fewest packed floats so far. Every pack
     /// writes its own buffers from the canonical weights, so the split changes no value.
     /// </summary>
-    private static void WritePackSlices(IndentedWriter w, ExecutionLayout layout, LayerCode code, int slices)
+    private static void WritePackSlices(IndentedWriter w, ExecutionSchedule schedule, LayerCode code, int slices)
     {
-        var nodes = layout.Network.Nodes;
-        var layers = new List<(int Node, long Floats)>();
-        for (int n = 1; n < nodes.Count; n++)
-        {
-            // Every layer whose training pack writes anything, so the shares together are the whole repack.
-            if (!layout.Analysis.Layers[n].Computed || Text(lines => code.Pack(lines, n, training: true)).Length == 0) continue;
-            long floats = 0;
-            foreach (var kind in PackedKinds)
-                if (layout.KernelOffset(n, kind, true) >= 0) floats += layout.KernelFloats(n, kind);
-            layers.Add((n, floats));
-        }
-        var share = new List<int>[slices];
+        var layers = new List<(ScheduleStep Step, long Floats)>();
+        // Every layer whose training pack writes anything, so the shares together are the whole repack.
+        foreach (var step in schedule.TrainingPack)
+            if (Text(lines => code.Write(lines, step)).Length > 0) layers.Add((step, step.PackedFloats));
+        var share = new List<ScheduleStep>[slices];
         var load = new long[slices];
-        for (int i = 0; i < slices; i++) share[i] = new List<int>();
-        foreach (var (node, floats) in layers.OrderByDescending(l => l.Floats).ThenBy(l => l.Node))
+        for (int i = 0; i < slices; i++) share[i] = new List<ScheduleStep>();
+        foreach (var (node, floats) in layers.OrderByDescending(l => l.Floats).ThenBy(l => l.Step.Node))
         {
             int least = 0;
             for (int i = 1; i < slices; i++)
@@ -236,7 +195,7 @@ internal static class TrainingPasses
         w.Line("var m = Arena;");
         if (slices == 1)
         {
-            foreach (int node in share[0].OrderBy(n => n)) code.Pack(w, node, training: true);
+            foreach (var step in share[0].OrderBy(p => p.Node)) code.Write(w, step);
             w.Close();
             return;
         }
@@ -245,8 +204,7 @@ internal static class TrainingPasses
         {
             if (share[i].Count == 0) continue;
             w.Line($"case {i}: // {Number(load[i])} packed floats");
-            share[i].Sort();
-            foreach (int node in share[i]) Indented(w, Text(lines => code.Pack(lines, node, training: true)));
+            foreach (var step in share[i].OrderBy(p => p.Node)) Indented(w, Text(lines => code.Write(lines, step)));
             w.Line("    break;");
         }
         w.Close();

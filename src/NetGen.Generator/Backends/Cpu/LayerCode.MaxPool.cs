@@ -1,6 +1,9 @@
 using NetGen.Generator.Analysis;
+using NetGen.Generator.Emit;
+using NetGen.Generator.Emit.Execution;
+using NetGen.Generator.Model;
 
-namespace NetGen.Generator.Emit.Execution;
+namespace NetGen.Generator.Backends.Cpu;
 
 /// <summary>MaxPool2D's backward: into a cleared input gradient, or written whole when the windows tile the input.</summary>
 internal sealed partial class LayerCode
@@ -20,7 +23,7 @@ internal sealed partial class LayerCode
         var pads = WindowPadding.ForWindow(a, inShape);
         bool tiles = a.StrideH == a.KernelH && a.StrideW == a.KernelW && pads.Top == 0 && pads.Left == 0 &&
                      outShape.H * a.KernelH == inShape.H && outShape.W * a.KernelW == inShape.W;
-        if (tiles && _layout.LastReader(input) == n)
+        if (tiles && StartsGradient(input))
         {
             w.Line($"{Kernels}MaxPool2D.BackwardOverwrite({Grad(input)}, {dY}, {x}, {dims});");
             return;

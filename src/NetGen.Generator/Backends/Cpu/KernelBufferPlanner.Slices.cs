@@ -1,7 +1,8 @@
 using System.Collections.Generic;
+using NetGen.Generator.Analysis;
 using NetGen.Generator.Model;
 
-namespace NetGen.Generator.Analysis;
+namespace NetGen.Generator.Backends.Cpu;
 
 /// <summary>
 /// Sample slices of the training passes. The training forward and backward run the batch as

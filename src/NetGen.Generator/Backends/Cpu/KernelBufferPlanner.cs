@@ -1,7 +1,8 @@
 using System.Collections.Generic;
+using NetGen.Generator.Analysis;
 using NetGen.Generator.Model;
 
-namespace NetGen.Generator.Analysis;
+namespace NetGen.Generator.Backends.Cpu;
 
 /// <summary>
 /// The kernel buffers of a network (see <see cref="KernelBuffers"/>), sized by the formulas
@@ -64,7 +65,7 @@ public static partial class KernelBufferPlanner
             if (PlanSpatial(network, n, input, output, forward, backward, spatial, ref workspace, ref backwardWorkspace)) continue;
             if (node.Op is OpKind.Conv2D or OpKind.DepthwiseConv2D)
             {
-                long groups = Groups(node, input);
+                long groups = LayerFacts.Groups(node, input);
                 long cg = input.C / groups, kg = output.C / groups;
                 long taps = (long)node.Args.KernelH * node.Args.KernelW;
                 // The kernels' depthwise path (one channel per group, multiplier 1) packs (R, S, ceil(C/16) * 16) both ways.
@@ -73,7 +74,7 @@ public static partial class KernelBufferPlanner
                 bool winograd = WinogradConv.Suits(node, input, output);
                 long winogradScratch = winograd ? WinogradConv.WorkspaceFloats(node, input, output) : 0;
                 if (winograd) winogradForward.Add((n, WinogradConv.WeightFloats(node, input, output)));
-                if (NeedsGradient(network, node.Inputs[0]))
+                if (LayerFacts.NeedsGradient(network, node.Inputs[0]))
                 {
                     backward.Add((n, depthwise ? taps * Blocks(input.C) * Block : groups * Blocks(cg) * taps * kg * Block));
                     if (WinogradConv.SuitsBackwardData(graph, n))
@@ -198,24 +199,6 @@ public static partial class KernelBufferPlanner
     /// </summary>
     private static bool BackwardAsConvolution(Node node, Shape input, Shape output) =>
         NetGen.Kernels.ConvKernelChoice.BackwardAsConvolution(Backends.Cpu.ConvShapes.Of(node, input, output));
-
-    /// <summary>Convolution groups: the Groups argument, or C for a depthwise convolution.</summary>
-    public static int Groups(Node node, Shape input) => node.Op == OpKind.DepthwiseConv2D ? input.C : node.Args.Groups;
-
-    /// <summary>
-    /// Whether the backward pass needs the gradient of node <paramref name="node"/>'s output:
-    /// not for the network input, nor for a view (flatten, dropout) of it.
-    /// </summary>
-    public static bool NeedsGradient(NetworkIR network, int node)
-    {
-        while (node != 0)
-        {
-            var op = network.Nodes[node].Op;
-            if (op is not (OpKind.Flatten or OpKind.Dropout)) return true;
-            node = network.Nodes[node].Inputs[0];
-        }
-        return false;
-    }
 
     private static long Blocks(long count) => (count + Block - 1) / Block;
 }

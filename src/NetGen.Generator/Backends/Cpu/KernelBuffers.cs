@@ -1,4 +1,7 @@
-namespace NetGen.Generator.Model;
+using System.Collections.Generic;
+using NetGen.Generator.Model;
+
+namespace NetGen.Generator.Backends.Cpu;
 
 /// <summary>What a kernel buffer holds.</summary>
 public enum KernelBufferKind
@@ -64,12 +67,12 @@ public enum KernelBufferKind
     /// <summary>
     /// A Conv2D layer's weights transformed for Winograd F(2x2, 3x3), 16 x C x K floats, packed from its forward
     /// packing (folded at inference when a batch norm folds into it); in training, and at inference unless the layer runs
-    /// there only fused with a pool through the direct kernel (Analysis.WinogradConv).
+    /// there only fused with a pool through the direct kernel (<see cref="WinogradConv"/>).
     /// </summary>
     WinogradWeights,
     /// <summary>
     /// A Conv2D layer's weights transformed for its input gradient through Winograd F(2x2, 3x3), 16 x C x K floats,
-    /// packed from its backward packing, training only (Analysis.WinogradConv).
+    /// packed from its backward packing, training only (<see cref="WinogradConv"/>).
     /// </summary>
     WinogradBackwardWeights,
 }
@@ -90,7 +93,29 @@ public sealed record KernelBufferSlot(int Node, KernelBufferKind Kind, long Floa
 /// <c>Training.Total + </c><see cref="TrainingBytes"/> for training.
 /// </summary>
 public sealed record KernelBuffers(long InferenceBytes, long TrainingBytes, EquatableArray<KernelBufferSlot> Slots)
+    : BackendBuffers(InferenceBytes, TrainingBytes)
 {
+    /// <summary>The buffers a layer's packing writes.</summary>
+    private static readonly KernelBufferKind[] PackedKinds =
+    {
+        KernelBufferKind.PackedWeights, KernelBufferKind.BackwardPackedWeights,
+        KernelBufferKind.WinogradWeights, KernelBufferKind.WinogradBackwardWeights,
+    };
+
+    public override Dictionary<int, long> PackedFloats(bool training)
+    {
+        var floats = new Dictionary<int, long>();
+        var seen = new HashSet<(int, KernelBufferKind)>();
+        foreach (var slot in Slots)
+        {
+            // The first slot of a (node, kind), as Find gives it.
+            if (System.Array.IndexOf(PackedKinds, slot.Kind) < 0 || !seen.Add((slot.Node, slot.Kind))) continue;
+            if ((training ? slot.TrainingOffset : slot.InferenceOffset) < 0) continue;
+            floats[slot.Node] = (floats.TryGetValue(slot.Node, out long f) ? f : 0) + slot.Floats;
+        }
+        return floats;
+    }
+
     /// <summary>The buffer of a kind for a node (-1 for the shared ones), or null.</summary>
     public KernelBufferSlot? Find(int node, KernelBufferKind kind)
     {

@@ -1,8 +1,8 @@
-using NetGen.Generator.Backends.Cpu;
+using NetGen.Generator.Analysis;
 using NetGen.Generator.Model;
 using NetGen.Kernels;
 
-namespace NetGen.Generator.Analysis;
+namespace NetGen.Generator.Backends.Cpu;
 
 /// <summary>
 /// The convolutions the generated code runs through Winograd F(2x2, 3x3), by the kernel-choice table
@@ -52,7 +52,7 @@ public static class WinogradConv
         var node = network.Nodes[n];
         int input = node.Inputs[0];
         var x = layers[input].Output;
-        if (!Suits(node, x, layers[n].Output) || !KernelBufferPlanner.NeedsGradient(network, input)) return false;
+        if (!Suits(node, x, layers[n].Output) || !LayerFacts.NeedsGradient(network, input)) return false;
         var pads = WindowPadding.ForWindow(node.Args, x);
         return pads.Top <= 2 && pads.Left <= 2 && graph.LastReader(input) == n;
     }

@@ -1,7 +1,10 @@
-using NetGen.Generator.Backends.Cpu;
+using NetGen.Generator.Analysis;
+using NetGen.Generator.Emit;
+using NetGen.Generator.Emit.Execution;
+using NetGen.Generator.Model;
 using NetGen.Kernels;
 
-namespace NetGen.Generator.Emit.Execution;
+namespace NetGen.Generator.Backends.Cpu;
 
 internal sealed partial class LayerCode
 {
@@ -16,14 +19,21 @@ internal sealed partial class LayerCode
     /// </summary>
     private string ConvForward(int n, bool training)
     {
+        string kernel = ConvForwardKernel(n, training);
+        return training ? "global::NetGen.Kernels." + kernel + "(" : BandMembers.Type + "." + kernel.Substring("LayerBands.".Length) + "(bands, ";
+    }
+
+    /// <summary>The forward kernel of a Conv2D or DepthwiseConv2D layer in a mode (see <see cref="ConvForward"/>).</summary>
+    private string ConvForwardKernel(int n, bool training)
+    {
         bool winograd = RunsWinograd(n, training);
-        if (!training) return BandMembers.Type + (winograd ? ".Conv2DForwardWinograd(bands, " : ".Conv2DForward(bands, ");
-        if (winograd) return Kernels + "Conv2D.ForwardWinograd(";
+        if (!training) return winograd ? "LayerBands.Conv2DForwardWinograd" : "LayerBands.Conv2DForward";
+        if (winograd) return "Conv2D.ForwardWinograd";
         return ConvShapes.Forward(Network.Nodes[n], _layout.InputShape(n), _layout.OutputShape(n)) switch
         {
-            ConvKernel.RowTaps => Kernels + "Conv2D.ForwardRowTaps(",
-            ConvKernel.PixelTiles => Kernels + "Conv2D.ForwardPixelTiles(",
-            _ => Kernels + "Conv2D.Forward(",
+            ConvKernel.RowTaps => "Conv2D.ForwardRowTaps",
+            ConvKernel.PixelTiles => "Conv2D.ForwardPixelTiles",
+            _ => "Conv2D.Forward",
         };
     }
 }

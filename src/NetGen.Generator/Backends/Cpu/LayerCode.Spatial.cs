@@ -1,9 +1,11 @@
 using System.Collections.Generic;
 using NetGen.Generator.Analysis;
+using NetGen.Generator.Emit;
+using NetGen.Generator.Emit.Execution;
 using NetGen.Generator.Model;
 using static NetGen.Generator.Emit.CSharp;
 
-namespace NetGen.Generator.Emit.Execution;
+namespace NetGen.Generator.Backends.Cpu;
 
 /// <summary>
 /// The kernel calls of the spatial layers: Conv2DTranspose, SeparableConv2D (a depthwise then a
@@ -100,7 +102,7 @@ internal sealed partial class LayerCode
         var y = _layout.OutputShape(n);
         string dY = Grad(n);
         string X = In(input, true);
-        bool needsDx = KernelBufferPlanner.NeedsGradient(Network, input);
+        bool needsDx = NeedsDx(input);
         switch (node.Op)
         {
             case OpKind.Conv2DTranspose:
@@ -110,7 +112,7 @@ internal sealed partial class LayerCode
                 var data = needsDx
                     ? (GradArgs(input), Kernel(n, KernelBufferKind.BackwardPackedWeights, true))
                     : ((string, string)?)null;
-                BackwardPair(w, "Conv2DTranspose", "TransposedConvBackwardWork", _layout.Weight[n]!, _layout.Bias[n],
+                BackwardPair(w, "Conv2DTranspose", "TransposedConvBackwardWork", _layout.Weight(n)!, _layout.Bias(n),
                     GradArgs(n), BatchArgs(_layout.ActivationOffset(input), x.Elements), data, BatchDims(n, "", true));
                 return true;
             }
@@ -135,7 +137,7 @@ internal sealed partial class LayerCode
                 foreach (int source in node.Inputs)
                 {
                     int channels = _layout.OutputShape(source).C;
-                    if (KernelBufferPlanner.NeedsGradient(Network, source))
+                    if (NeedsDx(source))
                     {
                         if (started.Add(source)) StartGradient(w, source, n);
                         w.Line($"{Kernels}Concat.Backward({Grad(source)}, {dY}, {Rows(y, true)}, {y.C}, {offset});");
@@ -163,7 +165,7 @@ internal sealed partial class LayerCode
         bool betweenGradient = KernelBufferPlanner.SeparableNeedsDepthwiseGradient(Network, n);
         string dBetween = BatchArgs(_layout.KernelOffset(-1, KernelBufferKind.DepthwiseOutputGradient, true), between);
         if (betweenGradient) w.Line($"{Place(dBetween)}.Clear();");
-        BackwardPair(w, "Conv2D", "ConvBackwardWork", _layout.Pointwise[n], _layout.Bias[n],
+        BackwardPair(w, "Conv2D", "ConvBackwardWork", _layout.Pointwise(n), _layout.Bias(n),
             GradArgs(n), BatchArgs(_layout.KernelOffset(n, KernelBufferKind.SavedDepthwiseOutput, true), between),
             betweenGradient ? (dBetween, Kernel(n, KernelBufferKind.PointwiseBackwardPackedWeights, true)) : null, BatchDims(n, ".Pointwise", true));
         if (!betweenGradient) return;
@@ -171,7 +173,7 @@ internal sealed partial class LayerCode
         var data = needsDx
             ? (GradArgs(input), Kernel(n, KernelBufferKind.BackwardPackedWeights, true))
             : ((string, string)?)null;
-        BackwardPair(w, "Conv2D", "ConvBackwardWork", _layout.Weight[n]!, null, dBetween,
+        BackwardPair(w, "Conv2D", "ConvBackwardWork", _layout.Weight(n)!, null, dBetween,
             BatchArgs(_layout.ActivationOffset(input), _layout.InputShape(n).Elements), data, BatchDims(n, ".Depthwise", true));
     }
 
@@ -229,7 +231,7 @@ internal sealed partial class LayerCode
         {
             case OpKind.Conv2DTranspose:
             {
-                string canonical = Canonical(_layout.Weight[n]!);
+                string canonical = Canonical(_layout.Weight(n)!);
                 w.Line($"{Kernels}Conv2DTranspose.Pack({Kernel(n, KernelBufferKind.PackedWeights, training)}, {canonical}, in {Dims(n)});");
                 if (backward)
                     w.Line($"{Kernels}Conv2DTranspose.PackForBackward({Kernel(n, KernelBufferKind.BackwardPackedWeights, true)}, {canonical}, in {Dims(n)});");
@@ -237,7 +239,7 @@ internal sealed partial class LayerCode
             }
             case OpKind.SeparableConv2D:
             {
-                string depthwise = Canonical(_layout.Weight[n]!), pointwise = Canonical(_layout.Pointwise[n]);
+                string depthwise = Canonical(_layout.Weight(n)!), pointwise = Canonical(_layout.Pointwise(n));
                 w.Line($"{Kernels}Conv2D.Pack({Kernel(n, KernelBufferKind.PackedWeights, training)}, {depthwise}, in {Dims(n)}.Depthwise);");
                 w.Line($"{Kernels}Conv2D.Pack({Kernel(n, KernelBufferKind.PointwisePackedWeights, training)}, {pointwise}, in {Dims(n)}.Pointwise);");
                 if (backward)

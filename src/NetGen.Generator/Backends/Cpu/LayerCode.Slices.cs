@@ -1,11 +1,13 @@
 using NetGen.Generator.Analysis;
+using NetGen.Generator.Emit;
+using NetGen.Generator.Emit.Execution;
 using NetGen.Generator.Model;
 using static NetGen.Generator.Emit.CSharp;
 
-namespace NetGen.Generator.Emit.Execution;
+namespace NetGen.Generator.Backends.Cpu;
 
 /// <summary>
-/// Training code for one sample slice (<see cref="Analysis.KernelBufferPlanner.TrainingSlices"/>):
+/// Training code for one sample slice (<see cref="KernelBufferPlanner.TrainingSlices"/>):
 /// the same kernel calls over samples [s, s + n) of the batch, each slice on its own scratch
 /// and, after the first, its own weight-gradient block. The slice methods (ForwardSlice and
 /// BackwardSlice of NetGen.Execution.CompiledTrainableNetwork) take what these strings use as
@@ -54,7 +56,7 @@ internal sealed partial class LayerCode
     {
         var training = layout.Analysis.Training;
         long batchFloats = (long)training.Batch * 4;
-        return (layout.WorkspaceBase, training.Workspace / batchFloats, layout.GradientSlot(node)!.Offset / batchFloats);
+        return (layout.WorkspaceBase, training.Workspace / batchFloats, (layout.GradientOffset(node) - layout.WorkspaceBase) / training.Batch);
     }
 
     /// <summary>
@@ -63,7 +65,7 @@ internal sealed partial class LayerCode
     /// </summary>
     private void DropoutSliceForward(IndentedWriter w, int n, string y, string x)
     {
-        string stream = $"{Number((long)n * KernelBufferPlanner.TrainingSlices(Network, _layout.Analysis.Layers))}UL + (ulong)slice";
+        string stream = $"{Number((long)n * _layout.Schedule.Slices)}UL + (ulong)slice";
         w.Open("if (SliceTrain)"); // CompiledTrainableNetwork.SliceTrain
         w.Line($"var random = new global::NetGen.Kernels.FastRandom(SliceSeed, {stream});");
         w.Line($"{Kernels}Dropout.ForwardTraining({y}, {Mask(n)}, {x}, {Float((float)Network.Nodes[n].Args.Rate)}, ref random);");

@@ -1,7 +1,8 @@
 using System.Collections.Generic;
+using NetGen.Generator.Analysis;
 using NetGen.Generator.Model;
 
-namespace NetGen.Generator.Analysis;
+namespace NetGen.Generator.Backends.Cpu;
 
 /// <summary>
 /// A convolution whose output only a max pool reads (directly, or through one activation
@@ -64,7 +65,7 @@ internal static class ConvPoolFusion
         var x = layers[node.Inputs[0]].Output;
         if (WinogradConv.Suits(node, x, input) && WinogradConv.SuitsMaxPool(node, x, a, pads, input, output))
             return new FusedConvPool(conv, activation, reader, 0, Winograd: true);
-        int groups = KernelBufferPlanner.Groups(node, x);
+        int groups = LayerFacts.Groups(node, x);
         long workspace = x.C / groups + 16 + a.KernelH * used * input.C;
         return new FusedConvPool(conv, activation, reader, workspace);
     }

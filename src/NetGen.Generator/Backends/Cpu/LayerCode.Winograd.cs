@@ -1,7 +1,9 @@
 using NetGen.Generator.Analysis;
+using NetGen.Generator.Emit;
+using NetGen.Generator.Emit.Execution;
 using NetGen.Generator.Model;
 
-namespace NetGen.Generator.Emit.Execution;
+namespace NetGen.Generator.Backends.Cpu;
 
 /// <summary>
 /// Convolutions run through Winograd F(2x2, 3x3) (<see cref="WinogradConv"/>): the plan gives such a

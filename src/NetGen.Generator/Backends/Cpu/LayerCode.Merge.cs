@@ -1,10 +1,12 @@
 using System.Collections.Generic;
 using System.Linq;
 using NetGen.Generator.Analysis;
+using NetGen.Generator.Emit;
+using NetGen.Generator.Emit.Execution;
 using NetGen.Generator.Model;
 using static NetGen.Generator.Emit.CSharp;
 
-namespace NetGen.Generator.Emit.Execution;
+namespace NetGen.Generator.Backends.Cpu;
 
 /// <summary>
 /// The joins: Add of any number of equal-shape inputs (with a following ReLU fused at
@@ -25,7 +27,7 @@ internal sealed partial class LayerCode
             return;
         }
         // At inference through LayerBands, which splits a large add over the forward's pool (bands).
-        if (!training && FusedReLU(n) >= 0)
+        if (!training && _step.Epilogue.FusedReLU >= 0)
         {
             w.Line($"{BandMembers.Type}.AddReLU(bands, {Y}, {In(inputs[0], false)}, {In(inputs[1], false)});");
             return;
@@ -44,9 +46,9 @@ internal sealed partial class LayerCode
         string dY = Grad(n);
         foreach (int input in inputs.Distinct())
         {
-            if (!KernelBufferPlanner.NeedsGradient(Network, input)) continue;
+            if (!NeedsDx(input)) continue;
             int times = inputs.Count(i => i == input);
-            if (_layout.LastReader(input) == n)
+            if (StartsGradient(input))
             {
                 w.Line($"{dY}.CopyTo({Grad(input)});");
                 times--;
@@ -77,7 +79,7 @@ internal sealed partial class LayerCode
         var needs = new HashSet<int>();
         foreach (int input in inputs)
         {
-            if (!KernelBufferPlanner.NeedsGradient(Network, input) || !needs.Add(input)) continue;
+            if (!NeedsDx(input) || !needs.Add(input)) continue;
             StartGradient(w, input, n);
         }
         string dY = Grad(n);

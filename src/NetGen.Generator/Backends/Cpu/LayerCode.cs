@@ -1,9 +1,12 @@
 using System.Globalization;
+using System.Linq;
 using NetGen.Generator.Analysis;
+using NetGen.Generator.Emit;
+using NetGen.Generator.Emit.Execution;
 using NetGen.Generator.Model;
 using static NetGen.Generator.Emit.CSharp;
 
-namespace NetGen.Generator.Emit.Execution;
+namespace NetGen.Generator.Backends.Cpu;
 
 /// <summary>
 /// The C# of one layer's kernel calls: dimension structs, forward (inference at batch 1 and
@@ -42,7 +45,7 @@ internal sealed partial class LayerCode
             case OpKind.DepthwiseConv2D:
             {
                 var (pt, pb, pl, pr, _, _) = WindowPadding.ForWindow(a, x);
-                int groups = KernelBufferPlanner.Groups(node, x);
+                int groups = LayerFacts.Groups(node, x);
                 return $"private static readonly {Kernels}Conv2DDims {Dims(n)} = {Kernels}Conv2DDims.Create(" +
                        $"1, {x.H}, {x.W}, {x.C}, {y.C}, {a.KernelH}, {a.KernelW}, {a.StrideH}, {a.StrideW}, " +
                        $"{pt}, {pb}, {pl}, {pr}, {a.DilationH}, {a.DilationW}, {groups}); // {node.Name}";
@@ -62,9 +65,15 @@ internal sealed partial class LayerCode
         }
     }
 
-    /// <summary>One layer of the forward pass; <paramref name="training"/> runs at batch n over the saved-activation slots.</summary>
-    public void Forward(IndentedWriter w, int n, bool training)
+    /// <summary>The step being written: its fusion decisions and where its gradients start come from the schedule.</summary>
+    private ScheduleStep _step = null!;
+
+    /// <summary>One step of a forward pass; a training step runs at batch n over the saved-activation slots.</summary>
+    public void Forward(IndentedWriter w, ScheduleStep step)
     {
+        _step = step;
+        int n = step.Node;
+        bool training = step.Training;
         var node = Network.Nodes[n];
         var x = _layout.InputShape(n);
         var y = _layout.OutputShape(n);
@@ -73,14 +82,14 @@ internal sealed partial class LayerCode
         string dims = training ? Dims(n) + " with { N = n }" : "in " + Dims(n);
         string rowsY = training ? "n * " + Number(y.Elements / y.C) : Number(y.Elements / y.C);
         w.Line($"// {node.Name}: {SummaryWriter.KindText(node)} {x} -> {y}");
-        if (!training && (FusedAway(w, n) || ConvPoolForward(w, n))) return;
+        if (!training && (FusedAway(w, step) || ConvPoolForward(w, step))) return;
         if (SpatialForward(w, n, training)) return;
         switch (node.Op)
         {
             case OpKind.Conv2D:
             case OpKind.DepthwiseConv2D:
                 w.Line($"{ConvForward(n, training)}{Y}, {X}, {ForwardWeights(n, training)}, {ConvBias(n, training)}, " +
-                       $"{ForwardWorkspace(training)}, {dims}, {ConvActivation(n, training)}, {Alpha(node)});");
+                       $"{ForwardWorkspace(training)}, {dims}, {ConvActivation()}, {Alpha(node)});");
                 FusedSoftmax(w, n, Y, rowsY, y.C, training);
                 break;
             case OpKind.Dense:
@@ -147,9 +156,11 @@ internal sealed partial class LayerCode
             w.Line($"{Kernels}Softmax.Forward({y}, {y}, {rows}, {features});");
     }
 
-    /// <summary>One layer of the backward pass at batch n: its parameter gradients and its input's gradient.</summary>
-    public void Backward(IndentedWriter w, int n)
+    /// <summary>One step of the backward pass at batch n: its parameter gradients and its input's gradient.</summary>
+    public void Backward(IndentedWriter w, ScheduleStep step)
     {
+        _step = step;
+        int n = step.Node;
         var node = Network.Nodes[n];
         var y = _layout.OutputShape(n);
         int input = node.Inputs[0];
@@ -157,7 +168,7 @@ internal sealed partial class LayerCode
         string Y = Out(n, true);
         string X = In(input, true);
         string dims = Dims(n) + " with { N = n }";
-        bool needsDx = KernelBufferPlanner.NeedsGradient(Network, input);
+        bool needsDx = NeedsDx(input);
         w.Line($"// {node.Name}: {SummaryWriter.KindText(node)}");
         if (SpatialBackward(w, n)) return;
         switch (node.Op)
@@ -168,7 +179,7 @@ internal sealed partial class LayerCode
             {
                 string kernel = node.Op == OpKind.Dense ? "Dense" : "Conv2D";
                 FusedActivationBackward(w, n);
-                var weight = _layout.Weight[n]!;
+                var weight = _layout.Weight(n)!;
                 bool winograd = RunsWinogradBackwardData(n);
                 string dataKernel = winograd ? "BackwardDataWinograd" : "BackwardData";
                 if (weight.GradientOffset >= 0 && needsDx && !Sliced)
@@ -178,7 +189,7 @@ internal sealed partial class LayerCode
                     string weights0 = node.Op == OpKind.Dense
                         ? Slice(weight.Offset, weight.Length)
                         : DataWeights(n, winograd);
-                    string bias0 = _layout.Bias[n] is { } b0
+                    string bias0 = _layout.Bias(n) is { } b0
                         ? $"{Number(_layout.GradientBase + b0.GradientOffset)}, {Number(b0.Length)}"
                         : "-1, 0";
                     w.Open("if (pool is not null)");
@@ -191,7 +202,7 @@ internal sealed partial class LayerCode
                     w.Close();
                     w.Open("else");
                     w.Line($"{Kernels}{kernel}.BackwardWeights({GradientSpan(weight)}, {dY}, {X}, {dims});");
-                    if (_layout.Bias[n] is { } b1) w.Line($"{Kernels}{kernel}.BackwardBias({GradientSpan(b1)}, {dY}, {dims});");
+                    if (_layout.Bias(n) is { } b1) w.Line($"{Kernels}{kernel}.BackwardBias({GradientSpan(b1)}, {dY}, {dims});");
                     w.Line($"{Kernels}{kernel}.{dataKernel}({Grad(input)}, {dY}, {weights0}, {DataWorkspace(node)}{dims});");
                     w.Close();
                     break;
@@ -199,7 +210,7 @@ internal sealed partial class LayerCode
                 if (weight.GradientOffset >= 0)
                 {
                     w.Line($"{Kernels}{kernel}.BackwardWeights({GradientSpan(weight)}, {dY}, {X}, {dims});");
-                    if (_layout.Bias[n] is { } bias) w.Line($"{Kernels}{kernel}.BackwardBias({GradientSpan(bias)}, {dY}, {dims});");
+                    if (_layout.Bias(n) is { } bias) w.Line($"{Kernels}{kernel}.BackwardBias({GradientSpan(bias)}, {dY}, {dims});");
                 }
                 if (needsDx)
                 {
@@ -297,15 +308,30 @@ internal sealed partial class LayerCode
     /// <summary>Kernels accumulate into dX: zero it at the step that starts it, the last reader of its node.</summary>
     private void StartGradient(IndentedWriter w, int input, int n)
     {
-        if (_layout.LastReader(input) == n) w.Line($"{Grad(input)}.Clear();");
+        if (StartsGradient(input)) w.Line($"{Grad(input)}.Clear();");
     }
 
-    /// <summary>Repacks one layer's weights into its kernel buffers.</summary>
-    public void Pack(IndentedWriter w, int n, bool training)
+    /// <summary>Whether the backward step at hand starts <paramref name="input"/>'s gradient (it is its last reader).</summary>
+    private bool StartsGradient(int input) => _step.StartsGradientOf.Contains(input);
+
+    /// <summary>Whether the backward step at hand computes <paramref name="input"/>'s gradient (the input needs one).</summary>
+    private bool NeedsDx(int input)
     {
+        var inputs = Network.Nodes[_step.Node].Inputs;
+        for (int j = 0; j < inputs.Count; j++)
+            if (inputs[j] == input && _step.InputGradients[j].Value is not null) return true;
+        return false;
+    }
+
+    /// <summary>Repacks one layer's weights into its kernel buffers (a pack step of the schedule).</summary>
+    public void Pack(IndentedWriter w, ScheduleStep step)
+    {
+        _step = step;
+        int n = step.Node;
+        bool training = step.Training;
         if (SpatialPack(w, n, training)) return;
         var node = Network.Nodes[n];
-        var weight = _layout.Weight[n];
+        var weight = _layout.Weight(n);
         if (weight is null || node.Op == OpKind.BatchNorm) return;
         string canonical = Slice(weight.Offset, weight.Length);
         if (node.Op == OpKind.Dense)
@@ -335,7 +361,7 @@ internal sealed partial class LayerCode
         ? $"m.Slice({SliceGradientStart(_layout, n, "s", "n")}, n * {Number(_layout.OutputShape(n).Elements)})"
         : $"m.Slice({Offsets.Gradient(n)}, n * {Number(_layout.OutputShape(n).Elements)})";
 
-    private string BiasSpan(int n) => _layout.Bias[n] is { } b ? Slice(b.Offset, b.Length) : "global::System.ReadOnlySpan<float>.Empty";
+    private string BiasSpan(int n) => _layout.Bias(n) is { } b ? Slice(b.Offset, b.Length) : "global::System.ReadOnlySpan<float>.Empty";
 
     private string GradientSpan(ParameterEntry p) =>
         Sliced ? $"m.Slice(g + {Number(p.GradientOffset)}, {Number(p.Length)})" : Slice(_layout.GradientBase + p.GradientOffset, p.Length);
@@ -371,24 +397,9 @@ internal sealed partial class LayerCode
 
     public static string Activation(ActivationKind kind) => "global::NetGen.Activation." + kind;
 
-    /// <summary>An activation node's function (gelu's form is in its arguments).</summary>
-    private static ActivationKind ActivationOf(Node node) => node.Op == OpKind.GELU ? node.Args.Activation : ActivationOf(node.Op);
+    private static ActivationKind ActivationOf(Node node) => OpNames.ActivationOf(node);
 
-    private static ActivationKind ActivationOf(OpKind op) => op switch
-    {
-        OpKind.ReLU => ActivationKind.ReLU,
-        OpKind.LeakyReLU => ActivationKind.LeakyReLU,
-        OpKind.ELU => ActivationKind.ELU,
-        OpKind.Sigmoid => ActivationKind.Sigmoid,
-        OpKind.Tanh => ActivationKind.Tanh,
-        OpKind.ReLU6 => ActivationKind.ReLU6,
-        OpKind.HardSigmoid => ActivationKind.HardSigmoid,
-        OpKind.HardSwish => ActivationKind.HardSwish,
-        OpKind.SiLU => ActivationKind.SiLU,
-        OpKind.GELU => ActivationKind.GELU,
-        OpKind.Mish => ActivationKind.Mish,
-        _ => ActivationKind.None,
-    };
+    private static ActivationKind ActivationOf(OpKind op) => OpNames.ActivationOf(op);
 
     /// <summary>
     /// LeakyReLU slope or ELU alpha. An activation fused by name into a Conv/Dense carries no

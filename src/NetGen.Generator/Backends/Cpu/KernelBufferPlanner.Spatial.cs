@@ -1,7 +1,8 @@
 using System.Collections.Generic;
+using NetGen.Generator.Analysis;
 using NetGen.Generator.Model;
 
-namespace NetGen.Generator.Analysis;
+namespace NetGen.Generator.Backends.Cpu;
 
 /// <summary>
 /// The kernel buffers of the spatial layers, by the runtime kernels' own size functions
@@ -34,7 +35,7 @@ public static partial class KernelBufferPlanner
         ref long workspace, ref long backwardWorkspace)
     {
         var node = network.Nodes[n];
-        bool inputGradient = NeedsGradient(network, node.Inputs[0]);
+        bool inputGradient = LayerFacts.NeedsGradient(network, node.Inputs[0]);
         switch (node.Op)
         {
             case OpKind.Conv2DTranspose:
@@ -103,7 +104,7 @@ public static partial class KernelBufferPlanner
     /// the depthwise weights (unless frozen) or for its input (unless that is the network input).
     /// </summary>
     public static bool SeparableNeedsDepthwiseGradient(NetworkIR network, int n) =>
-        !network.Nodes[n].Frozen || NeedsGradient(network, network.Nodes[n].Inputs[0]);
+        !network.Nodes[n].Frozen || LayerFacts.NeedsGradient(network, network.Nodes[n].Inputs[0]);
 
     /// <summary>
     /// Whether a transposed convolution's forward gathers as a convolution (which needs scratch):

@@ -1,8 +1,10 @@
 using NetGen.Generator.Analysis;
+using NetGen.Generator.Emit;
+using NetGen.Generator.Emit.Execution;
 using NetGen.Generator.Model;
 using static NetGen.Generator.Emit.CSharp;
 
-namespace NetGen.Generator.Emit.Execution;
+namespace NetGen.Generator.Backends.Cpu;
 
 /// <summary>
 /// BatchNorm: training forward with batch statistics (updating the running ones), inference
@@ -13,57 +15,33 @@ namespace NetGen.Generator.Emit.Execution;
 /// </summary>
 internal sealed partial class LayerCode
 {
-    private int FoldedBatchNorm(int conv) => BatchNormFolding.FoldedInto(_layout.Graph, conv);
-
     /// <summary>A convolution's bias argument: the folded bias at inference when a batch norm folds into it.</summary>
     private string ConvBias(int n, bool training) =>
-        !training && FoldedBatchNorm(n) >= 0 ? Kernel(n, KernelBufferKind.FoldedBias, false) : BiasSpan(n);
+        !training && _step.Epilogue.FoldedBatchNorm >= 0 ? Kernel(n, KernelBufferKind.FoldedBias, false) : BiasSpan(n);
 
-    /// <summary>A convolution's fused activation: at inference with a batch norm folded in, the ReLU after that batch norm, if fused.</summary>
-    private string ConvActivation(int n, bool training)
-    {
-        int bn = training ? -1 : FoldedBatchNorm(n);
-        if (bn < 0) return FusedKind(Network.Nodes[n]);
-        return Activation(FusedReLU(bn) >= 0 ? ActivationKind.ReLU : ActivationKind.None);
-    }
-
-    /// <summary>
-    /// The ReLU whose work node <paramref name="p"/>'s inference step does, or -1: p is a folded
-    /// batch norm (its convolution applies the ReLU) or a two-input Add, the ReLU is p's only
-    /// reader, and the plan runs it in place on p's output.
-    /// </summary>
-    private int FusedReLU(int p)
-    {
-        var node = Network.Nodes[p];
-        bool fuses = node.Op == OpKind.BatchNorm && BatchNormFolding.Target(_layout.Graph, p) >= 0
-                     || node.Op == OpKind.Add && node.Inputs.Count == 2;
-        if (!fuses) return -1;
-        int reader = _layout.Graph.OnlyReader(p);
-        if (reader < 0 || Network.Nodes[reader].Op != OpKind.ReLU) return -1;
-        return _layout.InferenceOffset(reader) == _layout.InferenceOffset(p) ? reader : -1;
-    }
+    /// <summary>A convolution's fused activation: the step's (at inference with a batch norm folded in, the ReLU after it, if fused).</summary>
+    private string ConvActivation() =>
+        Activation(_step.Epilogue.Activation == ActivationKind.Softmax ? ActivationKind.None : _step.Epilogue.Activation);
 
     /// <summary>At inference: true (and a comment saying where) when an earlier step already did node n's work.</summary>
-    private bool FusedAway(IndentedWriter w, int n)
+    private bool FusedAway(IndentedWriter w, ScheduleStep step)
     {
-        var node = Network.Nodes[n];
-        if (node.Op == OpKind.BatchNorm && BatchNormFolding.Target(_layout.Graph, n) is var conv and >= 0)
-        {
-            w.Line($"// Folded into {Network.Nodes[conv].Name}'s packed weights and bias, which wrote this output in place.");
-            return true;
-        }
-        if (node.Op == OpKind.ReLU && FusedReLU(node.Inputs[0]) == n)
-        {
-            w.Line($"// Fused into {Network.Nodes[node.Inputs[0]].Name}'s step, in place.");
-            return true;
-        }
-        return false;
+        if (step.Kind != StepKind.FusedAway) return false;
+        var e = step.Epilogue;
+        string into = Network.Nodes[e.FusedInto].Name;
+        if (e.Pool >= 0)
+            w.Line($"// Computed by {into}'s step, fused with {Network.Nodes[e.Pool].Name}.");
+        else if (step.Op == OpKind.BatchNorm)
+            w.Line($"// Folded into {into}'s packed weights and bias, which wrote this output in place.");
+        else
+            w.Line($"// Fused into {into}'s step, in place.");
+        return true;
     }
 
     /// <summary>Packs a convolution with its batch norm folded in (inference); false when none folds into it.</summary>
     private bool PackFolded(IndentedWriter w, int n, string canonical)
     {
-        int bn = FoldedBatchNorm(n);
+        int bn = _step.Epilogue.FoldedBatchNorm;
         if (bn < 0) return false;
         w.Line($"{Kernels}Conv2D.PackFolded({Kernel(n, KernelBufferKind.PackedWeights, false)}, {Kernel(n, KernelBufferKind.FoldedBias, false)}, " +
                $"{canonical}, {BiasSpan(n)}, {Statistics(bn)}, {Epsilon(bn)}, in {Dims(n)}); // {Network.Nodes[bn].Name} folded in");
@@ -95,7 +73,7 @@ internal sealed partial class LayerCode
         var mean = _layout.RunningMean(n);
         var variance = _layout.RunningVar(n);
         w.Line($"if (train) {Kernels}BatchNorm.ForwardTraining({Y}, {SavedStatistics(n)}, {Slice(mean.Offset, mean.Length)}, " +
-               $"{Slice(variance.Offset, variance.Length)}, {X}, {ParameterSpan(_layout.Weight[n]!)}, {ParameterSpan(_layout.Bias[n]!)}, " +
+               $"{Slice(variance.Offset, variance.Length)}, {X}, {ParameterSpan(_layout.Weight(n)!)}, {ParameterSpan(_layout.Bias(n)!)}, " +
                $"{NormWorkspace(2 * y.C, true)}, {rows}, {y.C}, {Epsilon(n)}, {Float((float)node.Args.Momentum)});");
         w.Line("else " + inference);
     }
@@ -105,8 +83,8 @@ internal sealed partial class LayerCode
         var node = Network.Nodes[n];
         int input = node.Inputs[0];
         int c = _layout.OutputShape(n).C;
-        bool needsDx = KernelBufferPlanner.NeedsGradient(Network, input);
-        var gamma = _layout.Weight[n]!;
+        bool needsDx = NeedsDx(input);
+        var gamma = _layout.Weight(n)!;
         if (node.Frozen)
         {
             if (!needsDx) return;
@@ -125,15 +103,9 @@ internal sealed partial class LayerCode
         }
         if (needsDx) StartGradient(w, input, n);
         string dX = needsDx ? Grad(input) : "global::System.Span<float>.Empty";
-        w.Line($"{Kernels}BatchNorm.Backward({dX}, {GradientSpan(gamma)}, {GradientSpan(_layout.Bias[n]!)}, {Grad(n)}, {In(input, true)}, " +
+        w.Line($"{Kernels}BatchNorm.Backward({dX}, {GradientSpan(gamma)}, {GradientSpan(_layout.Bias(n)!)}, {Grad(n)}, {In(input, true)}, " +
                $"{ParameterSpan(gamma)}, {SavedStatistics(n)}, {NormWorkspace(3 * c, true)}, {Rows(n, true)}, {c});");
     }
-
-    /// <summary>
-    /// Whether node n ends a phase of the sliced training passes: a batch norm that trains with batch
-    /// statistics, whose forward (and backward) needs every slice's partials before any slice goes on.
-    /// </summary>
-    public bool EndsSlicePhase(int n) => Network.Nodes[n] is { Op: OpKind.BatchNorm, Frozen: false };
 
     /// <summary>Sliced forward, end of a phase: the slice's mean and M2 of batch norm n's input (train only).</summary>
     public void SliceMoments(IndentedWriter w, int n)
@@ -153,7 +125,7 @@ internal sealed partial class LayerCode
         var variance = _layout.RunningVar(n);
         var (scale, shift) = SliceAffine(n);
         w.Line($"if (train) {Kernels}BatchNorm.CombineMoments({SavedStatistics(n)}, {scale}, {shift}, {Slice(mean.Offset, mean.Length)}, " +
-               $"{Slice(variance.Offset, variance.Length)}, {AllSlicePartials(n)}, {ParameterSpan(_layout.Weight[n]!)}, {ParameterSpan(_layout.Bias[n]!)}, " +
+               $"{Slice(variance.Offset, variance.Length)}, {AllSlicePartials(n)}, {ParameterSpan(_layout.Weight(n)!)}, {ParameterSpan(_layout.Bias(n)!)}, " +
                $"n, {SliceCountText}, {Number(y.Elements / y.C)}, {y.C}, {Epsilon(n)}, {Float((float)node.Args.Momentum)}); // {node.Name}");
     }
 
@@ -170,12 +142,12 @@ internal sealed partial class LayerCode
     public void CombineBackward(IndentedWriter w, int n)
     {
         var y = _layout.OutputShape(n);
-        w.Line($"{Kernels}BatchNorm.CombineBackward({SliceCoefficients(n, 3)}, {Slice(_layout.GradientBase + _layout.Weight[n]!.GradientOffset, y.C)}, " +
-               $"{Slice(_layout.GradientBase + _layout.Bias[n]!.GradientOffset, y.C)}, {AllSlicePartials(n)}, {ParameterSpan(_layout.Weight[n]!)}, " +
+        w.Line($"{Kernels}BatchNorm.CombineBackward({SliceCoefficients(n, 3)}, {Slice(_layout.GradientBase + _layout.Weight(n)!.GradientOffset, y.C)}, " +
+               $"{Slice(_layout.GradientBase + _layout.Bias(n)!.GradientOffset, y.C)}, {AllSlicePartials(n)}, {ParameterSpan(_layout.Weight(n)!)}, " +
                $"{SavedStatistics(n)}, n, {SliceCountText}, {Number(y.Elements / y.C)}, {y.C}); // {Network.Nodes[n].Name}");
     }
 
-    private int SliceCount => KernelBufferPlanner.TrainingSlices(Network, _layout.Analysis.Layers);
+    private int SliceCount => _layout.Schedule.Slices;
 
     private string SliceCountText => Number(SliceCount);
 
@@ -210,7 +182,7 @@ internal sealed partial class LayerCode
     {
         var mean = _layout.RunningMean(bn);
         var variance = _layout.RunningVar(bn);
-        return $"{ParameterSpan(_layout.Weight[bn]!)}, {ParameterSpan(_layout.Bias[bn]!)}, " +
+        return $"{ParameterSpan(_layout.Weight(bn)!)}, {ParameterSpan(_layout.Bias(bn)!)}, " +
                $"{Slice(mean.Offset, mean.Length)}, {Slice(variance.Offset, variance.Length)}";
     }
 
