@@ -1,0 +1,20 @@
+using System;
+
+namespace NetGen.Gpu;
+
+/// <summary>Argument checks of the GEMM, dense and convolution kernels: messages name the kernel, the argument and the expected size.</summary>
+internal static class GpuCheck
+{
+    public static void Length(long actual, long expected, string kernel, string name, string formula)
+    {
+        if (actual != expected)
+            throw new ArgumentException($"{kernel}: {name} holds {actual} floats; it must hold {formula} = {expected}.", name);
+    }
+
+    /// <summary>An optional view: empty, or exactly <paramref name="expected"/> floats.</summary>
+    public static void Optional(long actual, long expected, string kernel, string name, string formula)
+    {
+        if (actual != 0 && actual != expected)
+            throw new ArgumentException($"{kernel}: {name} holds {actual} floats; it must be empty or hold {formula} = {expected}.", name);
+    }
+}
