@@ -47,8 +47,7 @@ public static class GpuGemm
         GpuCheck.Length(c.Length, (long)dims.M * dims.N, kernel, nameof(c), "M*N");
         GpuCheck.Length(a.Length, (long)dims.M * dims.K, kernel, nameof(a), "M*K");
         GpuCheck.Length(b.Length, (long)dims.K * dims.N, kernel, nameof(b), "K*N");
-        if (splitK < 0)
-            throw new ArgumentOutOfRangeException(nameof(splitK), $"{kernel}: splitK = {splitK}; use 0 (auto), 1 or more.");
+        GpuCheck.Splits(splitK, kernel);
         if (splitK > 1 && dims.Beta != 1f)
             throw new ArgumentException($"{kernel}: a split reduction adds into C, so it needs Beta = 1 (it was {dims.Beta}).", nameof(splitK));
         var gemm = TiledGemm<TTile, MatrixOperand, MatrixOperand, StoreEpilogue>.On(device);

@@ -17,4 +17,11 @@ internal static class GpuCheck
         if (actual != 0 && actual != expected)
             throw new ArgumentException($"{kernel}: {name} holds {actual} floats; it must be empty or hold {formula} = {expected}.", name);
     }
+
+    /// <summary>A reduction split count: 0 (auto) or positive.</summary>
+    public static void Splits(int splitK, string kernel)
+    {
+        if (splitK < 0)
+            throw new ArgumentOutOfRangeException(nameof(splitK), $"{kernel}: splitK = {splitK}; use 0 (from the shape) or a positive count.");
+    }
 }
