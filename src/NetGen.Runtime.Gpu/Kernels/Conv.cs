@@ -78,10 +78,29 @@ public static class GpuConv2D
             Y = y, Bias = bias, Residual = residual, HasBias = hasBias, HasResidual = hasResidual,
             Channels = dims.K, GroupChannels = dims.GroupK, Activation = (int)activation, ActivationAlpha = alpha,
         };
+        ForwardGemm<TTile, ChannelsEpilogue>(device, store, x, packedWeights, dims);
+    }
+
+    /// <summary>The forward implicit GEMM (every convolution, depthwise too) into any epilogue: row (n, p, q), column k of group g.</summary>
+    internal static void ForwardGemm<TTile, TE>(GpuDevice device, TE store, ArrayView<float> x, ArrayView<float> packedWeights, in Conv2DDims dims)
+        where TTile : struct, IGemmTile
+        where TE : struct, IGemmEpilogue
+    {
         int reduction = dims.R * dims.S * dims.GroupC;
-        TiledGemm<TTile, ConvInputOperand, MatrixOperand, ChannelsEpilogue>.On(device).Launch(
-            device, new ConvInputOperand { X = x, G = g }, new MatrixOperand(packedWeights, dims.GroupK, batchStride: reduction * dims.GroupK), store,
+        TiledGemm<TTile, ConvInputOperand, MatrixOperand, TE>.On(device).Launch(
+            device, new ConvInputOperand { X = x, G = ConvGeometry.Of(dims) }, new MatrixOperand(packedWeights, dims.GroupK, batchStride: reduction * dims.GroupK), store,
             dims.N * dims.P * dims.Q, dims.GroupK, reduction, dims.Groups, 1);
+    }
+
+    /// <summary>The backward-data implicit GEMM (every convolution, depthwise too) into any epilogue: row (n, h, w), column c of group g.</summary>
+    internal static void BackwardDataGemm<TTile, TE>(GpuDevice device, TE store, ArrayView<float> dY, ArrayView<float> packedWeights, in Conv2DDims dims)
+        where TTile : struct, IGemmTile
+        where TE : struct, IGemmEpilogue
+    {
+        var g = ConvGeometry.Of(dims);
+        TiledGemm<TTile, ConvOutputGradOperand, ConvWeightsTransposedOperand, TE>.On(device).Launch(
+            device, new ConvOutputGradOperand { DY = dY, G = g }, new ConvWeightsTransposedOperand { Packed = packedWeights, G = g }, store,
+            dims.N * dims.H * dims.W, dims.GroupC, dims.R * dims.S * dims.GroupK, dims.Groups, 1);
     }
 
     /// <summary>dX += the gradient of the input.</summary>
@@ -98,16 +117,13 @@ public static class GpuConv2D
         GpuCheck.Length(dX.Length, (long)dims.N * dims.H * dims.W * dims.C, kernel, nameof(dX), "N*H*W*C");
         GpuCheck.Length(dY.Length, (long)dims.N * dims.P * dims.Q * dims.K, kernel, nameof(dY), "N*P*Q*K");
         GpuCheck.Length(packedWeights.Length, PackedWeightFloats(dims), kernel, nameof(packedWeights), "K*(C/G)*R*S");
-        var g = ConvGeometry.Of(dims);
         if (IsDepthwise(dims))
         {
-            DepthwiseKernels.On(device).LaunchBackwardData(dX, dY, packedWeights, g);
+            DepthwiseKernels.On(device).LaunchBackwardData(dX, dY, packedWeights, ConvGeometry.Of(dims));
             return;
         }
         var store = new StoreEpilogue { Target = dX, Ld = dims.C, BatchStride = dims.GroupC, Alpha = 1f, Beta = 1f };
-        TiledGemm<TTile, ConvOutputGradOperand, ConvWeightsTransposedOperand, StoreEpilogue>.On(device).Launch(
-            device, new ConvOutputGradOperand { DY = dY, G = g }, new ConvWeightsTransposedOperand { Packed = packedWeights, G = g }, store,
-            dims.N * dims.H * dims.W, dims.GroupC, dims.R * dims.S * dims.GroupK, dims.Groups, 1);
+        BackwardDataGemm<TTile, StoreEpilogue>(device, store, dY, packedWeights, dims);
     }
 
     /// <summary>dW += the gradient of the canonical weights, the reduction over N P Q split over groups when the layer alone leaves the GPU idle.</summary>
