@@ -45,7 +45,7 @@ internal sealed class DepthwiseKernels
         _backwardWeights(new Index2D(g.K * g.R * g.S, (pixels + perPart - 1) / perPart), dW, dY, x, g, perPart);
     }
 
-    private static void Forward(Index1D i, DepthwiseForwardArgs a, ConvGeometry g)
+    internal static void Forward(Index1D i, DepthwiseForwardArgs a, ConvGeometry g)
     {
         int k = i % g.K, pixel = i / g.K, pq = g.P * g.Q, n = pixel / pq, rest = pixel - n * pq, p = rest / g.Q, q = rest - p * g.Q;
         int group = k / g.GroupK, kl = k - group * g.GroupK, taps = g.R * g.S;
@@ -64,7 +64,7 @@ internal sealed class DepthwiseKernels
         a.Y[i] = EpilogueMath.Activate(sum, a.Activation, a.ActivationAlpha);
     }
 
-    private static void BackwardData(Index1D i, ArrayView<float> dX, ArrayView<float> dY, ArrayView<float> packed, ConvGeometry g)
+    internal static void BackwardData(Index1D i, ArrayView<float> dX, ArrayView<float> dY, ArrayView<float> packed, ConvGeometry g)
     {
         int c = i % g.C, pixel = i / g.C, hw = g.H * g.W, n = pixel / hw, rest = pixel - n * hw, h = rest / g.W, w = rest - h * g.W;
         int taps = g.R * g.S;
@@ -85,7 +85,7 @@ internal sealed class DepthwiseKernels
     }
 
     /// <summary>index.X = (r, s, k) with k fastest; index.Y = part of the pixels. dW canonical (K, 1, R, S).</summary>
-    private static void BackwardWeights(Index2D index, ArrayView<float> dW, ArrayView<float> dY, ArrayView<float> x, ConvGeometry g, int perPart)
+    internal static void BackwardWeights(Index2D index, ArrayView<float> dW, ArrayView<float> dY, ArrayView<float> x, ConvGeometry g, int perPart)
     {
         int k = index.X % g.K, rs = index.X / g.K, r = rs / g.S, s = rs - r * g.S, group = k / g.GroupK;
         int pq = g.P * g.Q, m0 = index.Y * perPart, m1 = Math.Min(g.N * pq, m0 + perPart);

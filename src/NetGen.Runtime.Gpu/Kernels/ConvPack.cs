@@ -21,7 +21,7 @@ internal sealed class ConvPack
     public void Launch(ArrayView<float> packed, ArrayView<float> weights, ConvGeometry g) =>
         _kernel((int)weights.Length, packed, weights, g);
 
-    private static void Kernel(Index1D i, ArrayView<float> packed, ArrayView<float> weights, ConvGeometry g)
+    internal static void Kernel(Index1D i, ArrayView<float> packed, ArrayView<float> weights, ConvGeometry g)
     {
         int taps = g.R * g.S, perK = g.GroupC * taps;
         int k = i / perK, rest = i - k * perK, c = rest / taps, rs = rest - c * taps;

@@ -39,7 +39,7 @@ internal sealed class ColumnSums
         _kernel(new Index2D(cols, (rows + perPart - 1) / perPart), sums, m, rows, cols, perPart);
     }
 
-    private static void Kernel(Index2D index, ArrayView<float> sums, ArrayView<float> m, int rows, int cols, int rowsPerPart)
+    internal static void Kernel(Index2D index, ArrayView<float> sums, ArrayView<float> m, int rows, int cols, int rowsPerPart)
     {
         int col = index.X, r0 = index.Y * rowsPerPart, r1 = Math.Min(rows, r0 + rowsPerPart);
         float sum = 0f;

@@ -53,12 +53,16 @@ public sealed class DeviceArena : IDisposable
         if (offset < 0 || length < 0 || offset > Length - length)
             throw new ArgumentOutOfRangeException(nameof(offset),
                 $"DeviceArena: {name} at offset {offset} with {length} floats does not fit in the arena of {Length} floats (it would end at {offset + length}).");
-        return _buffer.View.SubView(offset, length);
+        // ILGPU asserts on a sub-view that starts at the end, so an empty slice is the empty view.
+        return length == 0 ? default : _buffer.View.SubView(offset, length);
     }
 
     /// <summary>Sets floats [offset, offset + length) to zero on the device's stream (asynchronous).</summary>
-    public void Clear(long offset, long length, string name = "slice") =>
-        Slice(offset, length, name).MemSetToZero(Device.Accelerator.DefaultStream);
+    public void Clear(long offset, long length, string name = "slice")
+    {
+        var slice = Slice(offset, length, name);
+        if (length > 0) slice.MemSetToZero(Device.Accelerator.DefaultStream);
+    }
 
     /// <summary>Frees the device memory.</summary>
     public void Dispose() => _buffer.Dispose();
