@@ -47,8 +47,8 @@ internal sealed class DepthwiseKernels
 
     internal static void Forward(Index1D i, DepthwiseForwardArgs a, ConvGeometry g)
     {
-        int k = i % g.K, pixel = i / g.K, pq = g.P * g.Q, n = pixel / pq, rest = pixel - n * pq, p = rest / g.Q, q = rest - p * g.Q;
-        int group = k / g.GroupK, kl = k - group * g.GroupK, taps = g.R * g.S;
+        int pixel = g.ByK.DivRem(i, out int k), n = g.ByPQ.DivRem(pixel, out int pq), p = g.ByQ.DivRem(pq, out int q);
+        int group = g.ByGroupK.DivRem(k, out int kl), taps = g.R * g.S;
         float sum = 0f;
         for (int r = 0; r < g.R; r++)
         {
@@ -66,7 +66,7 @@ internal sealed class DepthwiseKernels
 
     internal static void BackwardData(Index1D i, ArrayView<float> dX, ArrayView<float> dY, ArrayView<float> packed, ConvGeometry g)
     {
-        int c = i % g.C, pixel = i / g.C, hw = g.H * g.W, n = pixel / hw, rest = pixel - n * hw, h = rest / g.W, w = rest - h * g.W;
+        int pixel = g.ByC.DivRem(i, out int c), n = g.ByHW.DivRem(pixel, out int hw), h = g.ByW.DivRem(hw, out int w);
         int taps = g.R * g.S;
         float sum = 0f;
         for (int r = 0; r < g.R; r++)
@@ -87,12 +87,12 @@ internal sealed class DepthwiseKernels
     /// <summary>index.X = (r, s, k) with k fastest; index.Y = part of the pixels. dW canonical (K, 1, R, S).</summary>
     internal static void BackwardWeights(Index2D index, ArrayView<float> dW, ArrayView<float> dY, ArrayView<float> x, ConvGeometry g, int perPart)
     {
-        int k = index.X % g.K, rs = index.X / g.K, r = rs / g.S, s = rs - r * g.S, group = k / g.GroupK;
-        int pq = g.P * g.Q, m0 = index.Y * perPart, m1 = Math.Min(g.N * pq, m0 + perPart);
+        int rs = g.ByK.DivRem(index.X, out int k), r = g.ByS.DivRem(rs, out int s), group = g.ByGroupK.Divide(k);
+        int m0 = index.Y * perPart, m1 = Math.Min(g.N * g.P * g.Q, m0 + perPart);
         float sum = 0f;
         for (int m = m0; m < m1; m++)
         {
-            int n = m / pq, rest = m - n * pq, p = rest / g.Q, q = rest - p * g.Q;
+            int n = g.ByPQ.DivRem(m, out int pq), p = g.ByQ.DivRem(pq, out int q);
             sum += dY[m * g.K + k] * g.Tap(x, n, p * g.StrideH - g.PadTop + r * g.DilationH, q * g.StrideW - g.PadLeft + s * g.DilationW, group);
         }
         Atomic.Add(ref dW[k * g.R * g.S + rs], sum);

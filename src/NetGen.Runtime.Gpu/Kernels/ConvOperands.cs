@@ -3,16 +3,23 @@ using NetGen.Kernels;
 
 namespace NetGen.Gpu;
 
-/// <summary>A convolution's dimensions as a blittable kernel argument (<see cref="Conv2DDims"/>, plus C/G and K/G).</summary>
+/// <summary>
+/// A convolution's dimensions as a blittable kernel argument (<see cref="Conv2DDims"/>, plus C/G
+/// and K/G), with the divisors the operands split indices by prepared for <see cref="FastDivisor"/>.
+/// </summary>
 internal struct ConvGeometry
 {
     public int N, H, W, C, K, R, S, P, Q, StrideH, StrideW, PadTop, PadLeft, DilationH, DilationW, GroupC, GroupK;
+    public FastDivisor ByPQ, ByQ, ByHW, ByW, ByS, ByRS, ByGroupC, ByGroupK, ByK, ByC, ByStrideH, ByStrideW;
 
     public static ConvGeometry Of(in Conv2DDims d) => new()
     {
         N = d.N, H = d.H, W = d.W, C = d.C, K = d.K, R = d.R, S = d.S, P = d.P, Q = d.Q,
         StrideH = d.StrideH, StrideW = d.StrideW, PadTop = d.PadTop, PadLeft = d.PadLeft,
         DilationH = d.DilationH, DilationW = d.DilationW, GroupC = d.GroupC, GroupK = d.GroupK,
+        ByPQ = FastDivisor.Of(d.P * d.Q), ByQ = FastDivisor.Of(d.Q), ByHW = FastDivisor.Of(d.H * d.W), ByW = FastDivisor.Of(d.W),
+        ByS = FastDivisor.Of(d.S), ByRS = FastDivisor.Of(d.R * d.S), ByGroupC = FastDivisor.Of(d.GroupC), ByGroupK = FastDivisor.Of(d.GroupK),
+        ByK = FastDivisor.Of(d.K), ByC = FastDivisor.Of(d.C), ByStrideH = FastDivisor.Of(d.StrideH), ByStrideW = FastDivisor.Of(d.StrideW),
     };
 
     /// <summary>x[n, h, w, channel], or 0 for a tap in the padding (h, w outside the image).</summary>
@@ -27,7 +34,7 @@ internal struct ConvGeometry
     {
         int ph = h + PadTop - r * DilationH;
         if (ph < 0) return -1;
-        int p = ph / StrideH;
+        int p = ByStrideH.Divide(ph);
         return p * StrideH == ph && p < P ? p : -1;
     }
 
@@ -36,7 +43,7 @@ internal struct ConvGeometry
     {
         int pw = w + PadLeft - s * DilationW;
         if (pw < 0) return -1;
-        int q = pw / StrideW;
+        int q = ByStrideW.Divide(pw);
         return q * StrideW == pw && q < Q ? q : -1;
     }
 }
@@ -52,8 +59,8 @@ internal struct ConvInputOperand : IGemmOperand
 
     public readonly float Load(int batch, int row, int col)
     {
-        int pq = G.P * G.Q, n = row / pq, rest = row - n * pq, p = rest / G.Q, q = rest - p * G.Q;
-        int rs = col / G.GroupC, c = col - rs * G.GroupC, r = rs / G.S, s = rs - r * G.S;
+        int n = G.ByPQ.DivRem(row, out int pq), p = G.ByQ.DivRem(pq, out int q);
+        int rs = G.ByGroupC.DivRem(col, out int c), r = G.ByS.DivRem(rs, out int s);
         return G.Tap(X, n, p * G.StrideH - G.PadTop + r * G.DilationH, q * G.StrideW - G.PadLeft + s * G.DilationW, batch * G.GroupC + c);
     }
 
@@ -71,8 +78,8 @@ internal struct ConvInputColumnsOperand : IGemmOperand
 
     public readonly float Load(int batch, int row, int col)
     {
-        int pq = G.P * G.Q, n = row / pq, rest = row - n * pq, p = rest / G.Q, q = rest - p * G.Q;
-        int taps = G.R * G.S, c = col / taps, rs = col - c * taps, r = rs / G.S, s = rs - r * G.S;
+        int n = G.ByPQ.DivRem(row, out int pq), p = G.ByQ.DivRem(pq, out int q);
+        int c = G.ByRS.DivRem(col, out int rs), r = G.ByS.DivRem(rs, out int s);
         return G.Tap(X, n, p * G.StrideH - G.PadTop + r * G.DilationH, q * G.StrideW - G.PadLeft + s * G.DilationW, batch * G.GroupC + c);
     }
 
@@ -91,8 +98,8 @@ internal struct ConvOutputGradOperand : IGemmOperand
 
     public readonly float Load(int batch, int row, int col)
     {
-        int hw = G.H * G.W, n = row / hw, rest = row - n * hw, h = rest / G.W, w = rest - h * G.W;
-        int rs = col / G.GroupK, k = col - rs * G.GroupK, r = rs / G.S, s = rs - r * G.S;
+        int n = G.ByHW.DivRem(row, out int hw), h = G.ByW.DivRem(hw, out int w);
+        int rs = G.ByGroupK.DivRem(col, out int k), r = G.ByS.DivRem(rs, out int s);
         int p = G.OutputRow(h, r), q = G.OutputColumn(w, s);
         return p >= 0 && q >= 0 ? DY[((n * G.P + p) * G.Q + q) * G.K + batch * G.GroupK + k] : 0f;
     }
@@ -111,7 +118,7 @@ internal struct ConvWeightsTransposedOperand : IGemmOperand
 
     public readonly float Load(int batch, int row, int col)
     {
-        int rs = row / G.GroupK, k = row - rs * G.GroupK;
+        int rs = G.ByGroupK.DivRem(row, out int k);
         return Packed[((batch * G.R * G.S + rs) * G.GroupC + col) * G.GroupK + k];
     }
 
