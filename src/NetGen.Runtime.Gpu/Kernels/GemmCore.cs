@@ -56,9 +56,13 @@ internal static class GemmKernel
         int batch = Grid.IdxZ / shape.Splits, split = Grid.IdxZ - batch * shape.Splits;
         int kBegin = split * shape.KPerSplit, kEnd = Math.Min(shape.K, kBegin + shape.KPerSplit);
 
+        // (TileK, tileM + 1) and (TileK, tileN + 1), k-major: a thread's 4 rows lie tm apart, its
+        // 4 columns tn apart. The extra float per row staggers the banks when a tile is filled
+        // down k (an operand contiguous along k): unpadded, a warp's stores would all hit one bank.
+        int lda = tileM + 1, ldb = tileN + 1;
         ArrayView<float> shared = SharedMemory.GetDynamic<float>();
-        ArrayView<float> sa = shared.SubView(0, tk * tileM);          // (TileK, tileM): k-major, a thread's 4 rows apart by tm
-        ArrayView<float> sb = shared.SubView(tk * tileM, tk * tileN); // (TileK, tileN)
+        ArrayView<float> sa = shared.SubView(0, tk * lda);
+        ArrayView<float> sb = shared.SubView(tk * lda, tk * ldb);
         bool aAlongK = a.ColumnsContiguous, bAlongN = b.ColumnsContiguous;
 
         float c00 = 0f, c01 = 0f, c02 = 0f, c03 = 0f, c10 = 0f, c11 = 0f, c12 = 0f, c13 = 0f;
@@ -71,7 +75,7 @@ internal static class GemmKernel
                 if (aAlongK) { m = i / tk; kk = i - m * tk; }
                 else { kk = i / tileM; m = i - kk * tileM; }
                 int row = row0 + m, k = k0 + kk;
-                sa[kk * tileM + m] = row < shape.M && k < kEnd ? a.Load(batch, row, k) : 0f;
+                sa[kk * lda + m] = row < shape.M && k < kEnd ? a.Load(batch, row, k) : 0f;
             }
             for (int i = tid; i < tk * tileN; i += threads)
             {
@@ -79,12 +83,12 @@ internal static class GemmKernel
                 if (bAlongN) { kk = i / tileN; n = i - kk * tileN; }
                 else { n = i / tk; kk = i - n * tk; }
                 int col = col0 + n, k = k0 + kk;
-                sb[kk * tileN + n] = col < shape.N && k < kEnd ? b.Load(batch, k, col) : 0f;
+                sb[kk * ldb + n] = col < shape.N && k < kEnd ? b.Load(batch, k, col) : 0f;
             }
             Group.Barrier();
             for (int kk = 0; kk < tk; kk++)
             {
-                int ao = kk * tileM + ty, bo = kk * tileN + tx;
+                int ao = kk * lda + ty, bo = kk * ldb + tx;
                 float a0 = sa[ao], a1 = sa[ao + tm], a2 = sa[ao + 2 * tm], a3 = sa[ao + 3 * tm];
                 float b0 = sb[bo], b1 = sb[bo + tn], b2 = sb[bo + 2 * tn], b3 = sb[bo + 3 * tn];
                 c00 += a0 * b0; c01 += a0 * b1; c02 += a0 * b2; c03 += a0 * b3;

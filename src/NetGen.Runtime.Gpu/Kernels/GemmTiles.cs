@@ -5,7 +5,7 @@ namespace NetGen.Gpu;
 /// specialised kernel (the JIT and ILGPU fold them; no virtual call). A group of
 /// ThreadsM x ThreadsN threads computes a (4 ThreadsM) x (4 ThreadsN) tile of C, each thread
 /// a 4 x 4 block in registers, stepping through the reduction TileK at a time through shared
-/// memory ((4 ThreadsM + 4 ThreadsN) x TileK floats).
+/// memory ((4 ThreadsM + 4 ThreadsN + 2) x TileK floats: each tile row padded by one).
 /// </summary>
 public interface IGemmTile
 {
@@ -29,7 +29,7 @@ public static class GemmTiles
     public static int SharedFloats<TTile>() where TTile : struct, IGemmTile
     {
         TTile t = default;
-        return (t.ThreadsM + t.ThreadsN) * Micro * t.TileK;
+        return ((t.ThreadsM + t.ThreadsN) * Micro + 2) * t.TileK;
     }
 
     /// <summary>Threads of one group of <typeparamref name="TTile"/>.</summary>
@@ -40,7 +40,7 @@ public static class GemmTiles
     }
 }
 
-/// <summary>64 x 64 tiles, 256 threads, 16-deep stages (8 KiB of shared memory): the GPU's tile.</summary>
+/// <summary>64 x 64 tiles, 256 threads, 16-deep stages (8.1 KiB of shared memory): the GPU's tile.</summary>
 public struct GpuTile64 : IGemmTile
 {
     /// <inheritdoc/>
