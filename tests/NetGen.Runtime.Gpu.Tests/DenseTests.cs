@@ -128,4 +128,35 @@ public class DenseTests
             GpuDense.BackwardWeights<SimulatorTile>(device, View(buffer, 11), View(buffer, 8), View(buffer, 6), dims));
         Assert.Contains("GpuDense.BackwardWeights: dW holds 11 floats", dW.Message);
     }
+
+    /// <summary>A caller's epilogue: y = 2 v + 1 at (sample, unit), through the hook (public: the CPU accelerator emits code that reads it).</summary>
+    public struct TwiceAndOne : IGemmEpilogue
+    {
+        public ILGPU.ArrayView<float> Y;
+        public int Units;
+
+        public readonly void Store(int batch, int row, int col, float value) => Y[row * Units + col] = 2f * value + 1f;
+    }
+
+    [Fact]
+    public void ForwardRunsACallersEpilogue()
+    {
+        using var device = GpuDevice.CpuSimulator(4, 4);
+        var dims = new DenseDims(5, 7, 9);
+        var x = Random(35, 1);
+        var w = Random(63, 2);
+        using var bx = Upload(device, x);
+        using var bw = Upload(device, w);
+        using var by = Upload(device, new float[45]);
+        GpuDense.ForwardInto<SimulatorTile, TwiceAndOne>(device, new TwiceAndOne { Y = View(by, 45), Units = 9 }, View(bx, 35), View(bw, 63), dims);
+        var expected = new double[45];
+        for (int i = 0; i < 5; i++)
+            for (int o = 0; o < 9; o++)
+            {
+                double sum = 0;
+                for (int j = 0; j < 7; j++) sum += (double)x[i * 7 + j] * w[o * 7 + j];
+                expected[i * 9 + o] = 2 * sum + 1;
+            }
+        Close(expected, Download(device, by, 45), "dense forward through a caller's epilogue");
+    }
 }

@@ -78,14 +78,25 @@ public static class GpuConv2D
             Y = y, Bias = bias, Residual = residual, HasBias = hasBias, HasResidual = hasResidual,
             Channels = dims.K, GroupChannels = dims.GroupK, Activation = (int)activation, ActivationAlpha = alpha,
         };
-        ForwardGemm<TTile, ChannelsEpilogue>(device, store, x, packedWeights, dims);
+        ForwardInto<TTile, ChannelsEpilogue>(device, store, x, packedWeights, dims);
     }
 
-    /// <summary>The forward implicit GEMM (every convolution, depthwise too) into any epilogue: row (n, p, q), column k of group g.</summary>
-    internal static void ForwardGemm<TTile, TE>(GpuDevice device, TE store, ArrayView<float> x, ArrayView<float> packedWeights, in Conv2DDims dims)
+    /// <summary>
+    /// The forward implicit GEMM (every convolution, depthwise too) into a caller's epilogue, the
+    /// hook for fusing what <see cref="ChannelsEpilogue"/> does not: <paramref name="store"/> gets
+    /// (group g, row (n, p, q), column k within the group, the sum). No argument checks beyond the dims'.
+    /// <typeparamref name="TE"/> must be public (ILGPU's CPU accelerator emits code that reads it).
+    /// </summary>
+    /// <param name="device">The device.</param>
+    /// <param name="store">Where each output goes.</param>
+    /// <param name="x">(N, H, W, C) input.</param>
+    /// <param name="packedWeights">(G, R, S, C/G, K/G) weights from <see cref="PackWeights"/>.</param>
+    /// <param name="dims">The convolution.</param>
+    public static void ForwardInto<TTile, TE>(GpuDevice device, TE store, ArrayView<float> x, ArrayView<float> packedWeights, in Conv2DDims dims)
         where TTile : struct, IGemmTile
         where TE : struct, IGemmEpilogue
     {
+        dims.Validate();
         int reduction = dims.R * dims.S * dims.GroupC;
         TiledGemm<TTile, ConvInputOperand, MatrixOperand, TE>.On(device).Launch(
             device, new ConvInputOperand { X = x, G = ConvGeometry.Of(dims) }, new MatrixOperand(packedWeights, dims.GroupK, batchStride: reduction * dims.GroupK), store,

@@ -70,7 +70,7 @@ public static class GpuConv2DTranspose
         GpuCheck.Length(dY.Length, (long)dims.N * dims.P * dims.Q * dims.K, kernel, nameof(dY), "N*P*Q*K");
         GpuCheck.Length(packedWeights.Length, PackedWeightFloats(dims), kernel, nameof(packedWeights), "C*(K/G)*R*S");
         var store = new StoreEpilogue { Target = dX, Ld = dims.C, BatchStride = conv.GroupK, Alpha = 1f, Beta = 1f };
-        GpuConv2D.ForwardGemm<TTile, StoreEpilogue>(device, store, dY, packedWeights, conv);
+        GpuConv2D.ForwardInto<TTile, StoreEpilogue>(device, store, dY, packedWeights, conv);
     }
 
     /// <summary>dW += the (C, K/G, R, S) weight gradient: the convolution's weight gradient with x and dY in swapped roles.</summary>

@@ -40,7 +40,25 @@ public static class GpuDense
             Y = y, Bias = bias, HasBias = bias.Length != 0 ? 1 : 0, Channels = dims.K, GroupChannels = dims.K,
             Activation = (int)activation, ActivationAlpha = alpha,
         };
-        TiledGemm<TTile, MatrixOperand, MatrixOperand, ChannelsEpilogue>.On(device).Launch(
+        ForwardInto<TTile, ChannelsEpilogue>(device, store, x, weights, dims);
+    }
+
+    /// <summary>
+    /// x w^T into a caller's epilogue, the hook for fusing what <see cref="ChannelsEpilogue"/>
+    /// does not: <paramref name="store"/> gets (0, sample, unit, the sum). No argument checks beyond the dims'.
+    /// <typeparamref name="TE"/> must be public (ILGPU's CPU accelerator emits code that reads it).
+    /// </summary>
+    /// <param name="device">The device.</param>
+    /// <param name="store">Where each output goes.</param>
+    /// <param name="x">(N, C) input.</param>
+    /// <param name="weights">(K, C) canonical weights.</param>
+    /// <param name="dims">The layer.</param>
+    public static void ForwardInto<TTile, TE>(GpuDevice device, TE store, ArrayView<float> x, ArrayView<float> weights, in DenseDims dims)
+        where TTile : struct, IGemmTile
+        where TE : struct, IGemmEpilogue
+    {
+        dims.Validate();
+        TiledGemm<TTile, MatrixOperand, MatrixOperand, TE>.On(device).Launch(
             device, new MatrixOperand(x, dims.C), new MatrixOperand(weights, dims.C, transposed: true), store, dims.N, dims.K, dims.C, 1, 1);
     }
 
