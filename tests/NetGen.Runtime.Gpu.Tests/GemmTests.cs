@@ -87,5 +87,8 @@ public class GemmTests
         var split = Assert.Throws<ArgumentException>(() =>
             GpuGemm.Multiply<SimulatorTile>(device, View(buffer, 12), View(buffer, 12), View(buffer, 16), new GemmDims(3, 4, 4), splitK: 2));
         Assert.Contains("needs Beta = 1", split.Message);
+        var huge = Assert.Throws<ArgumentException>(() =>
+            GpuGemm.Multiply<SimulatorTile>(device, View(buffer, 12), View(buffer, 12), View(buffer, 16), new GemmDims(65536, 65536, 4)));
+        Assert.Contains("c would hold M*N = 4294967296 floats; the GPU kernels index views with int", huge.Message);
     }
 }
