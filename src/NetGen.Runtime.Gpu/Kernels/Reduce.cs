@@ -105,7 +105,7 @@ internal readonly struct GradientTerms : IColumnTerms
 public sealed class GpuReduce
 {
     /// <summary>The most row splits a sum uses (the workspace's rows).</summary>
-    public const int MaxSplits = 64;
+    public const int MaxSplits = 256;
 
     /// <summary>Rows each thread adds, at least, before the rows are split further.</summary>
     private const int RowsPerThread = 16;
