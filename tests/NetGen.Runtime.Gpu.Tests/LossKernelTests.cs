@@ -69,4 +69,16 @@ public class LossKernelTests(OpsDevice fixture)
         Assert.Contains("Net: 1 labels", e.Message);
         Assert.All(Ops.Download(device, bd.View.SubView(5, 5)), v => Assert.Equal(0f, v));
     }
+
+    [Fact]
+    public void AnEmptyBatchSumsToZero()
+    {
+        var device = fixture.Device;
+        using var scratch = device.Accelerator.Allocate1D<float>(1);
+        using var labels = device.Accelerator.Allocate1D<int>(1);
+        using var totals = Ops.Upload(device, new float[] { 5, 5, 5, 5 });
+        var empty = scratch.View.SubView(0, 0);
+        GpuLoss.On(device).SoftmaxCrossEntropy(empty, totals.View, empty, labels.View.SubView(0, 0), empty, 0, 10, null);
+        Assert.Equal(new float[4], Ops.Download(device, totals.View));
+    }
 }

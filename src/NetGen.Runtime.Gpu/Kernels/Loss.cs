@@ -62,7 +62,7 @@ public sealed class GpuLoss
         GpuCheck.Length(totals.Length, TotalsFloats, kernel, nameof(totals), "TotalsFloats");
         GpuCheck.AtLeast(workspace.Length, WorkspaceFloats(rows), kernel, nameof(workspace), "4*rows");
         GpuCheck.Elements(logits.Length, kernel, nameof(logits));
-        var perRow = workspace.SubView(0, Math.Max(1, WorkspaceFloats(rows)));
+        var perRow = workspace.SubView(0, WorkspaceFloats(rows));
         _rows(_shape.WarpPerRow(rows), dLogits, perRow, logits, labels, rows, classes, ignoreLabel ?? 0, ignoreLabel.HasValue ? 1 : 0);
         _totals(_shape.OneGroup, totals, perRow, rows);
     }

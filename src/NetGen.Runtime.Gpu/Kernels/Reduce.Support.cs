@@ -15,18 +15,17 @@ internal readonly struct LaunchShape
     /// <summary>The most warps a group may hold: the reductions keep one shared slot per warp.</summary>
     public const int MaxWarps = 32;
 
-    /// <summary>Threads of the largest group the reductions use (MaxWarps full warps of 32).</summary>
-    public const int MaxGroupThreads = 1024;
+    /// <summary>Threads of the largest group any of these kernels launches (the column sums' shared tiles hold this many floats).</summary>
+    public const int MaxGroupThreads = 256;
 
     public LaunchShape(GpuDevice device)
     {
         WarpSize = device.WarpSize;
         if (WarpSize < 1 || (WarpSize & (WarpSize - 1)) != 0)
             throw new NotSupportedException($"The GPU kernels need a power-of-two warp; {device.Name} reports {WarpSize}.");
-        int warps = Math.Min(Math.Max(1, Math.Min(device.MaxGroupSize, 256) / WarpSize), MaxWarps);
-        if (warps * WarpSize > MaxGroupThreads)
-            warps = MaxGroupThreads / WarpSize;
-        Warps = warps;
+        if (WarpSize > MaxGroupThreads)
+            throw new NotSupportedException($"The GPU kernels' groups hold at most {MaxGroupThreads} threads; {device.Name} reports a warp of {WarpSize}.");
+        Warps = Math.Min(Math.Max(1, Math.Min(device.MaxGroupSize, MaxGroupThreads) / WarpSize), MaxWarps);
         MaxGroups = Math.Max(1, device.Accelerator.NumMultiprocessors * 8);
     }
 
