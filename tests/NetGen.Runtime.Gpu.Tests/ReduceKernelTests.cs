@@ -37,7 +37,7 @@ public class ReduceKernelTests(OpsDevice fixture)
         if (rows == 1100) Assert.True(reduce.Splits(rows) > 1, "1100 rows should split over several groups");
     }
 
-    /// <summary>The warp-shuffle reductions on other warp widths: 2 lanes x 8 warps and 8 lanes x 2 warps.</summary>
+    /// <summary>The warp-shuffle reductions on other warp widths: 2 lanes x 8 warps and 8 lanes x 2 warps, wide and narrow tensors.</summary>
     [Theory]
     [InlineData(2, 8)]
     [InlineData(8, 2)]
@@ -45,6 +45,8 @@ public class ReduceKernelTests(OpsDevice fixture)
     {
         using var device = GpuDevice.CpuSimulator(warpSize, warps);
         BatchNormKernelTests.TrainingMatchesTheCpuAndFloat64(device, 70, 11);
+        // 3 channels on 8 lanes: blocks narrower than the warp, each warp taking two rows at once.
+        BatchNormKernelTests.TrainingMatchesTheCpuAndFloat64(device, 70, 3);
         LossKernelTests.MatchesSoftmaxLoss(device, 7, 10);
     }
 }
