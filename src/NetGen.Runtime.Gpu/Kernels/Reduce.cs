@@ -97,8 +97,8 @@ internal readonly struct GradientTerms : IColumnTerms
 /// Per-channel sums over the rows of a channels-last (M, C) tensor, the reduction under the bias
 /// gradients and batch norm. A group covers one warp-wide block of channels (lane = channel, so
 /// each warp reads consecutive floats) over one split of the rows (warp w takes rows w,
-/// w + warps, ...); the warps' partial sums meet in shared memory and each channel's are summed
-/// across warps with shuffles. The splits' sums land in a workspace (splits, C) and a second
+/// w + warps, ...; a tensor narrower than a warp takes narrower blocks and several rows per warp);
+/// the partial sums meet in shared memory and each channel's are summed across warps with shuffles. The splits' sums land in a workspace (splits, C) and a second
 /// launch adds them in split order: the result depends only on the dims and the device's warp
 /// shape, never on scheduling (no atomics).
 /// </summary>
@@ -111,16 +111,16 @@ public sealed class GpuReduce
     private const int RowsPerThread = 16;
 
     private readonly LaunchShape _shape;
-    private readonly Action<KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int, int> _plain, _squared, _gradient;
+    private readonly Action<KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int, int, int> _plain, _squared, _gradient;
     private readonly Action<KernelConfig, ArrayView<float>, ArrayView<float>, int, int> _finishBias;
 
     private GpuReduce(GpuDevice device)
     {
         _shape = new LaunchShape(device);
         var a = device.Accelerator;
-        _plain = a.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int, int>(ColumnSumsKernel<PlainTerms>);
-        _squared = a.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int, int>(ColumnSumsKernel<SquaredDeviationTerms>);
-        _gradient = a.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int, int>(ColumnSumsKernel<GradientTerms>);
+        _plain = a.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int, int, int>(ColumnSumsKernel<PlainTerms>);
+        _squared = a.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int, int, int>(ColumnSumsKernel<SquaredDeviationTerms>);
+        _gradient = a.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int, int, int>(ColumnSumsKernel<GradientTerms>);
         _finishBias = a.LoadStreamKernel<ArrayView<float>, ArrayView<float>, int, int>(AddSplitsKernel);
     }
 
@@ -163,47 +163,55 @@ public sealed class GpuReduce
     internal void ColumnSums(ColumnSum kind, ArrayView<float> first, ArrayView<float> second, ArrayView<float> a, ArrayView<float> b, ArrayView<float> mean, int rows, int c)
     {
         int splits = Splits(rows);
-        int blocks = (c + _shape.WarpSize - 1) / _shape.WarpSize;
+        // Channels per block: a warp's width, or fewer for a narrow tensor, whose warps then take several rows at once.
+        int width = Math.Min(_shape.WarpSize, 1 << (int)Math.Ceiling(Math.Log2(c)));
+        int blocks = (c + width - 1) / width;
         var config = new KernelConfig(blocks * splits, _shape.Group);
         var launch = kind switch { ColumnSum.Plain => _plain, ColumnSum.SquaredDeviation => _squared, _ => _gradient };
-        launch(config, first, second, a, b, mean, rows, c, splits);
+        launch(config, first, second, a, b, mean, rows, c, splits, width);
     }
 
-    /// <summary>Group (block, split): lanes are channels of the block, warps stride over the split's rows.</summary>
+    /// <summary>
+    /// Group (block, split). The group's threads are slots of <paramref name="width"/> lanes (width a
+    /// power of two dividing the warp): thread t is channel block * width + t mod width of slot
+    /// t / width, and slot s adds rows s, s + slots, ... of the split. The slots' partial sums meet in
+    /// shared memory (thread t's at t), and warp w finishes channels w, w + warps, ... of the block,
+    /// its lanes reading the slots in a fixed order and meeting in shuffles.
+    /// </summary>
     private static void ColumnSumsKernel<TTerms>(
         ArrayView<float> first, ArrayView<float> second, ArrayView<float> a, ArrayView<float> b, ArrayView<float> mean,
-        int rows, int c, int splits) where TTerms : struct, IColumnTerms
+        int rows, int c, int splits, int width) where TTerms : struct, IColumnTerms
     {
         var shared1 = SharedMemory.Allocate<float>(LaunchShape.MaxGroupThreads);
         var shared2 = SharedMemory.Allocate<float>(LaunchShape.MaxGroupThreads);
-        int width = Warp.WarpSize, warps = Group.DimX / width;
-        int lane = Warp.LaneIdx, warp = Warp.WarpIdx;
-        int block = Grid.IdxX % ((c + width - 1) / width), split = Grid.IdxX / ((c + width - 1) / width);
+        int warps = Group.DimX / Warp.WarpSize, slots = Group.DimX / width;
+        int thread = Group.IdxX, lane = Warp.LaneIdx, warp = Warp.WarpIdx;
+        int blocks = (c + width - 1) / width;
+        int block = Grid.IdxX % blocks, split = Grid.IdxX / blocks;
         int perSplit = (rows + splits - 1) / splits;
         int start = split * perSplit, end = Math.Min(rows, start + perSplit);
-        int channel = block * width + lane;
+        int channel = block * width + thread % width;
         float s1 = 0f, s2 = 0f;
         if (channel < c)
         {
             var terms = default(TTerms);
-            for (int row = start + warp; row < end; row += warps)
+            for (int row = start + thread / width; row < end; row += slots)
             {
                 terms.Terms(a, b, mean, row * c + channel, channel, out float t1, out float t2);
                 s1 += t1;
                 s2 += t2;
             }
         }
-        shared1[warp * width + lane] = s1;
-        shared2[warp * width + lane] = s2;
+        shared1[thread] = s1;
+        shared2[thread] = s2;
         Group.Barrier();
-        // Warp w finishes channels w, w + warps, ... of the block: its lanes read the warps' partial sums of that channel.
         for (int j = warp; j < width; j += warps)
         {
             float t1 = 0f, t2 = 0f;
-            for (int source = lane; source < warps; source += width)
+            for (int slot = lane; slot < slots; slot += Warp.WarpSize)
             {
-                t1 += shared1[source * width + j];
-                t2 += shared2[source * width + j];
+                t1 += shared1[slot * width + j];
+                t2 += shared2[slot * width + j];
             }
             t1 = GpuWarp.Sum(t1);
             t2 = GpuWarp.Sum(t2);
