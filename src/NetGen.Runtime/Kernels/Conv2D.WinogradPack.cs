@@ -34,9 +34,13 @@ public static unsafe partial class Conv2D
             {
                 PackWinogradCore<Lanes512>(pu, pw, dims.C, dims.K / Simd.Block);
             }
-            else
+            else if (path.Width == LaneWidth.Bits256)
             {
                 PackWinogradCore<Lanes256>(pu, pw, dims.C, dims.K / Simd.Block);
+            }
+            else
+            {
+                PackWinogradCore<Lanes128>(pu, pw, dims.C, dims.K / Simd.Block);
             }
         }
     }

@@ -116,18 +116,26 @@ public static unsafe partial class Conv2D
                 {
                     DepthwiseForward<Lanes512>(py, px, pw, b, dims, activation, alpha, accumulate);
                 }
-                else
+                else if (path.Width == LaneWidth.Bits256)
                 {
                     DepthwiseForward<Lanes256>(py, px, pw, b, dims, activation, alpha, accumulate);
+                }
+                else
+                {
+                    DepthwiseForward<Lanes128>(py, px, pw, b, dims, activation, alpha, accumulate);
                 }
             }
             else if (path.Use512)
             {
                 ForwardCore<Lanes512>(py, px, pw, b, ps, ps + dims.GroupC, dims, activation, alpha, accumulate, path.InteriorTiles);
             }
-            else
+            else if (path.Width == LaneWidth.Bits256)
             {
                 ForwardCore<Lanes256>(py, px, pw, b, ps, ps + dims.GroupC, dims, activation, alpha, accumulate, interiorTiles: false);
+            }
+            else
+            {
+                ForwardCore<Lanes128>(py, px, pw, b, ps, ps + dims.GroupC, dims, activation, alpha, accumulate, interiorTiles: false);
             }
         }
     }

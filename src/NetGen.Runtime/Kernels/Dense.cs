@@ -92,9 +92,13 @@ public static unsafe class Dense
             {
                 ForwardCore<Lanes512>(py, px, pw, b, tail, dims, activation, alpha);
             }
-            else
+            else if (path.Width == LaneWidth.Bits256)
             {
                 ForwardCore<Lanes256>(py, px, pw, b, tail, dims, activation, alpha);
+            }
+            else
+            {
+                ForwardCore<Lanes128>(py, px, pw, b, tail, dims, activation, alpha);
             }
         }
     }
@@ -186,9 +190,13 @@ public static unsafe class Dense
             {
                 BackwardDataCore<Lanes512>(pdx, pdy, pw, dims.N, dims.C, dims.K);
             }
-            else
+            else if (path.Width == LaneWidth.Bits256)
             {
                 BackwardDataCore<Lanes256>(pdx, pdy, pw, dims.N, dims.C, dims.K);
+            }
+            else
+            {
+                BackwardDataCore<Lanes128>(pdx, pdy, pw, dims.N, dims.C, dims.K);
             }
         }
     }
@@ -228,9 +236,13 @@ public static unsafe class Dense
             {
                 BackwardWeightsCore<Lanes512>(pdw, pdy, px, dims.N, dims.C, dims.K);
             }
-            else
+            else if (path.Width == LaneWidth.Bits256)
             {
                 BackwardWeightsCore<Lanes256>(pdw, pdy, px, dims.N, dims.C, dims.K);
+            }
+            else
+            {
+                BackwardWeightsCore<Lanes128>(pdw, pdy, px, dims.N, dims.C, dims.K);
             }
         }
     }

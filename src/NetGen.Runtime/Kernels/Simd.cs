@@ -7,8 +7,11 @@ namespace NetGen.Kernels;
 /// Sixteen fp32 lanes, the register block every kernel computes with (16 output channels
 /// per vector). Kernels are generic over this interface so the JIT specialises one copy
 /// per implementation with no virtual calls: <see cref="Lanes512"/> is one AVX-512 register,
-/// <see cref="Lanes256"/> is two 256-bit registers for machines without AVX-512 (and falls
-/// back to 128-bit or scalar code where the JIT must).
+/// <see cref="Lanes256"/> is two 256-bit registers for machines without AVX-512,
+/// <see cref="Lanes128"/> four 128-bit registers for machines with only SSE or NEON (ARM64,
+/// and x64's baseline that NativeAOT compiles for by default). Where a width is not
+/// accelerated the JIT runs its operations in software, so <see cref="KernelPath.Hardware"/>
+/// never picks one that is not.
 /// </summary>
 internal unsafe interface ILanes16<TSelf> where TSelf : struct, ILanes16<TSelf>
 {
@@ -130,6 +133,81 @@ internal readonly unsafe struct Lanes256 : ILanes16<Lanes256>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Lanes256 And(Lanes256 a, Lanes256 b) => new(a.lo & b.lo, a.hi & b.hi);
+}
+
+internal readonly unsafe struct Lanes128 : ILanes16<Lanes128>
+{
+    private readonly Vector128<float> a;
+    private readonly Vector128<float> b;
+    private readonly Vector128<float> c;
+    private readonly Vector128<float> d;
+
+    private Lanes128(Vector128<float> v0, Vector128<float> v1, Vector128<float> v2, Vector128<float> v3)
+    {
+        a = v0;
+        b = v1;
+        c = v2;
+        d = v3;
+    }
+
+    public static Lanes128 Zero
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => new(Vector128<float>.Zero, Vector128<float>.Zero, Vector128<float>.Zero, Vector128<float>.Zero);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes128 Broadcast(float value)
+    {
+        var v = Vector128.Create(value);
+        return new(v, v, v, v);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes128 Load(float* source) =>
+        new(Vector128.Load(source), Vector128.Load(source + 4), Vector128.Load(source + 8), Vector128.Load(source + 12));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Store(float* destination, Lanes128 value)
+    {
+        value.a.Store(destination);
+        value.b.Store(destination + 4);
+        value.c.Store(destination + 8);
+        value.d.Store(destination + 12);
+    }
+
+    /// <summary>
+    /// One rounding, as the wider lanes: NEON's fused multiply-add on ARM64, FMA3 where x64 has it;
+    /// on an x64 without FMA3 (the SSE baseline) <see cref="Vector128.FusedMultiplyAdd(Vector128{float}, Vector128{float}, Vector128{float})"/>
+    /// is computed in software, correctly rounded but slower.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes128 Fma(Lanes128 x, Lanes128 y, Lanes128 z) => new(
+        Vector128.FusedMultiplyAdd(x.a, y.a, z.a), Vector128.FusedMultiplyAdd(x.b, y.b, z.b),
+        Vector128.FusedMultiplyAdd(x.c, y.c, z.c), Vector128.FusedMultiplyAdd(x.d, y.d, z.d));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes128 Add(Lanes128 x, Lanes128 y) => new(x.a + y.a, x.b + y.b, x.c + y.c, x.d + y.d);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes128 Max(Lanes128 x, Lanes128 y) =>
+        new(Vector128.Max(x.a, y.a), Vector128.Max(x.b, y.b), Vector128.Max(x.c, y.c), Vector128.Max(x.d, y.d));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes128 GreaterThan(Lanes128 x, Lanes128 y) => new(
+        Vector128.GreaterThan(x.a, y.a), Vector128.GreaterThan(x.b, y.b), Vector128.GreaterThan(x.c, y.c), Vector128.GreaterThan(x.d, y.d));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes128 Equal(Lanes128 x, Lanes128 y) =>
+        new(Vector128.Equals(x.a, y.a), Vector128.Equals(x.b, y.b), Vector128.Equals(x.c, y.c), Vector128.Equals(x.d, y.d));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes128 Select(Lanes128 mask, Lanes128 x, Lanes128 y) => new(
+        Vector128.ConditionalSelect(mask.a, x.a, y.a), Vector128.ConditionalSelect(mask.b, x.b, y.b),
+        Vector128.ConditionalSelect(mask.c, x.c, y.c), Vector128.ConditionalSelect(mask.d, x.d, y.d));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes128 And(Lanes128 x, Lanes128 y) => new(x.a & y.a, x.b & y.b, x.c & y.c, x.d & y.d);
 }
 
 /// <summary>The 16-lane block and helpers every kernel shares; which <see cref="ILanes16{TSelf}"/> a call takes is its <see cref="KernelPath"/>.</summary>
