@@ -10,8 +10,10 @@
 # Variants: JIT (tiered, what `dotnet run` gives: the widest vectors the CPU has); NativeAOT
 # with the package's default instruction set (x86-64-v3: AVX2, the kernels' 256-bit path),
 # with x86-64-v4 (AVX-512: the 512-bit path), and with x86-64-v2 (SSE4.2 only: the 128-bit
-# path, which is what an ARM64 NEON machine runs too; the build warns NG1001 there, on purpose).
-# On arm64 hosts only JIT and the default AOT variant are built.
+# path; the build warns NG1001 there, on purpose). Without FMA3 the 128-bit path multiplies
+# and adds separately, so x86-64-v2's bits are compared with the JIT held to the same
+# instructions (jit-sse: DOTNET_EnableAVX=0), not with the full JIT. On arm64 hosts (NEON:
+# the 128-bit path with fused multiply-adds) only the JIT and the default AOT build are made.
 #
 # Usage: bench/aot-latency.sh [work dir] [repeat]    (repeat: passes over the 10,000 digits; default 3)
 # Run it on a quiet machine: it measures wall-clock latency. Needs clang (NativeAOT's linker).
@@ -25,8 +27,8 @@ if ! command -v clang >/dev/null; then echo "aot-latency: NativeAOT needs clang 
 
 arch="$(uname -m)"
 case "$arch" in
-  x86_64) rid=linux-x64; variants=("aot-v3::" "aot-v4:-p:NetGenAotInstructionSet=x86-64-v4" "aot-v2:-p:IlcInstructionSet=x86-64-v2") ;;
-  aarch64) rid=linux-arm64; variants=("aot::") ;;
+  x86_64) rid=linux-x64; jits=(jit jit-sse); variants=("aot-v3::" "aot-v4:-p:NetGenAotInstructionSet=x86-64-v4" "aot-v2:-p:IlcInstructionSet=x86-64-v2") ;;
+  aarch64) rid=linux-arm64; jits=(jit); variants=("aot::") ;;
   *) echo "aot-latency: no RID for $arch" >&2; exit 1 ;;
 esac
 
@@ -42,11 +44,13 @@ done
 # One untimed pass first (page cache, CPU frequency), then the timed run.
 run() { "$@" --count 100 > /dev/null; "$@" --repeat "$repeat"; }
 run "$work/jit/InferenceApp" > "$work/jit.txt"
+if [ "$arch" = x86_64 ]; then DOTNET_EnableAVX=0 run "$work/jit/InferenceApp" > "$work/jit-sse.txt"; fi
 for v in "${variants[@]}"; do
   name="${v%%:*}"
+  reference=jit; [ "$name" = aot-v2 ] && reference=jit-sse
   run "$work/$name/InferenceApp" > "$work/$name.txt"
-  if ! diff -q <(grep -v '^#' "$work/jit.txt") <(grep -v '^#' "$work/$name.txt") > /dev/null; then
-    echo "aot-latency: $name's outputs differ from the JIT's ($work/$name.txt)" >&2; exit 1
+  if ! diff -q <(grep -v '^#' "$work/$reference.txt") <(grep -v '^#' "$work/$name.txt") > /dev/null; then
+    echo "aot-latency: $name's outputs differ from $reference's ($work/$name.txt)" >&2; exit 1
   fi
 done
 
@@ -54,7 +58,7 @@ field() { sed -nE "s/^# latency us\/image: .*$1 ([0-9.]+).*/\1/p" "$2"; }
 jit_median="$(field median "$work/jit.txt")"
 echo "| build | first call (us) | median (us) | mean (us) | p99 (us) | median / JIT's |"
 echo "| --- | --- | --- | --- | --- | --- |"
-for name in jit $(for v in "${variants[@]}"; do echo "${v%%:*}"; done); do
+for name in "${jits[@]}" $(for v in "${variants[@]}"; do echo "${v%%:*}"; done); do
   f="$work/$name.txt"
   median="$(field median "$f")"
   ratio="$(awk -v a="$median" -v b="$jit_median" 'BEGIN { printf "%.2fx", a / b }')"

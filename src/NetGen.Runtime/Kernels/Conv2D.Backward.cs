@@ -118,9 +118,13 @@ public static unsafe partial class Conv2D
                 {
                     DepthwiseBackwardData<Lanes256>(pdx, pdy, pw, dims);
                 }
+                else if (path.Fused)
+                {
+                    DepthwiseBackwardData<Lanes128<Fused>>(pdx, pdy, pw, dims);
+                }
                 else
                 {
-                    DepthwiseBackwardData<Lanes128>(pdx, pdy, pw, dims);
+                    DepthwiseBackwardData<Lanes128<Unfused>>(pdx, pdy, pw, dims);
                 }
             }
             else if (path.Use512)
@@ -131,9 +135,13 @@ public static unsafe partial class Conv2D
             {
                 BackwardDataCore<Lanes256>(pdx, pdy, pw, tail, dims);
             }
+            else if (path.Fused)
+            {
+                BackwardDataCore<Lanes128<Fused>>(pdx, pdy, pw, tail, dims);
+            }
             else
             {
-                BackwardDataCore<Lanes128>(pdx, pdy, pw, tail, dims);
+                BackwardDataCore<Lanes128<Unfused>>(pdx, pdy, pw, tail, dims);
             }
         }
     }

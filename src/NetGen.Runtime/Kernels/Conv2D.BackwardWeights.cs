@@ -56,9 +56,13 @@ public static unsafe partial class Conv2D
                 {
                     BackwardWeightsTaps<Lanes256>(pdw, pdy, px, scratch, dims);
                 }
+                else if (path.Fused)
+                {
+                    BackwardWeightsTaps<Lanes128<Fused>>(pdw, pdy, px, scratch, dims);
+                }
                 else
                 {
-                    BackwardWeightsTaps<Lanes128>(pdw, pdy, px, scratch, dims);
+                    BackwardWeightsTaps<Lanes128<Unfused>>(pdw, pdy, px, scratch, dims);
                 }
             }
             else if (path.Use512)
@@ -69,9 +73,13 @@ public static unsafe partial class Conv2D
             {
                 BackwardWeightsCore<Lanes256>(pdw, pdy, px, scratch, dims);
             }
+            else if (path.Fused)
+            {
+                BackwardWeightsCore<Lanes128<Fused>>(pdw, pdy, px, scratch, dims);
+            }
             else
             {
-                BackwardWeightsCore<Lanes128>(pdw, pdy, px, scratch, dims);
+                BackwardWeightsCore<Lanes128<Unfused>>(pdw, pdy, px, scratch, dims);
             }
         }
     }

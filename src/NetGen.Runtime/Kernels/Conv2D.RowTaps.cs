@@ -67,9 +67,13 @@ public static unsafe partial class Conv2D
             {
                 RowTapsCore<Lanes256>(py, px, pw, b, ps, ps + dims.C, dims, activation, alpha);
             }
+            else if (path.Fused)
+            {
+                RowTapsCore<Lanes128<Fused>>(py, px, pw, b, ps, ps + dims.C, dims, activation, alpha);
+            }
             else
             {
-                RowTapsCore<Lanes128>(py, px, pw, b, ps, ps + dims.C, dims, activation, alpha);
+                RowTapsCore<Lanes128<Unfused>>(py, px, pw, b, ps, ps + dims.C, dims, activation, alpha);
             }
         }
     }

@@ -38,9 +38,13 @@ public static unsafe partial class Conv2D
             {
                 PackWinogradCore<Lanes256>(pu, pw, dims.C, dims.K / Simd.Block);
             }
+            else if (path.Fused)
+            {
+                PackWinogradCore<Lanes128<Fused>>(pu, pw, dims.C, dims.K / Simd.Block);
+            }
             else
             {
-                PackWinogradCore<Lanes128>(pu, pw, dims.C, dims.K / Simd.Block);
+                PackWinogradCore<Lanes128<Unfused>>(pu, pw, dims.C, dims.K / Simd.Block);
             }
         }
     }

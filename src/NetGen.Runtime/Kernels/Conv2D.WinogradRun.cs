@@ -43,9 +43,13 @@ public static unsafe partial class Conv2D
             {
                 WinogradBlocks<Lanes256>(py + kFirst, px, w, b, ps, d, tiles, range, activation, alpha);
             }
+            else if (path.Fused)
+            {
+                WinogradBlocks<Lanes128<Fused>>(py + kFirst, px, w, b, ps, d, tiles, range, activation, alpha);
+            }
             else
             {
-                WinogradBlocks<Lanes128>(py + kFirst, px, w, b, ps, d, tiles, range, activation, alpha);
+                WinogradBlocks<Lanes128<Unfused>>(py + kFirst, px, w, b, ps, d, tiles, range, activation, alpha);
             }
         }
     }

@@ -120,9 +120,13 @@ public static unsafe partial class Conv2D
                 {
                     DepthwiseForward<Lanes256>(py, px, pw, b, dims, activation, alpha, accumulate);
                 }
+                else if (path.Fused)
+                {
+                    DepthwiseForward<Lanes128<Fused>>(py, px, pw, b, dims, activation, alpha, accumulate);
+                }
                 else
                 {
-                    DepthwiseForward<Lanes128>(py, px, pw, b, dims, activation, alpha, accumulate);
+                    DepthwiseForward<Lanes128<Unfused>>(py, px, pw, b, dims, activation, alpha, accumulate);
                 }
             }
             else if (path.Use512)
@@ -133,9 +137,13 @@ public static unsafe partial class Conv2D
             {
                 ForwardCore<Lanes256>(py, px, pw, b, ps, ps + dims.GroupC, dims, activation, alpha, accumulate, interiorTiles: false);
             }
+            else if (path.Fused)
+            {
+                ForwardCore<Lanes128<Fused>>(py, px, pw, b, ps, ps + dims.GroupC, dims, activation, alpha, accumulate, interiorTiles: false);
+            }
             else
             {
-                ForwardCore<Lanes128>(py, px, pw, b, ps, ps + dims.GroupC, dims, activation, alpha, accumulate, interiorTiles: false);
+                ForwardCore<Lanes128<Unfused>>(py, px, pw, b, ps, ps + dims.GroupC, dims, activation, alpha, accumulate, interiorTiles: false);
             }
         }
     }

@@ -96,9 +96,13 @@ public static unsafe class Dense
             {
                 ForwardCore<Lanes256>(py, px, pw, b, tail, dims, activation, alpha);
             }
+            else if (path.Fused)
+            {
+                ForwardCore<Lanes128<Fused>>(py, px, pw, b, tail, dims, activation, alpha);
+            }
             else
             {
-                ForwardCore<Lanes128>(py, px, pw, b, tail, dims, activation, alpha);
+                ForwardCore<Lanes128<Unfused>>(py, px, pw, b, tail, dims, activation, alpha);
             }
         }
     }
@@ -194,9 +198,13 @@ public static unsafe class Dense
             {
                 BackwardDataCore<Lanes256>(pdx, pdy, pw, dims.N, dims.C, dims.K);
             }
+            else if (path.Fused)
+            {
+                BackwardDataCore<Lanes128<Fused>>(pdx, pdy, pw, dims.N, dims.C, dims.K);
+            }
             else
             {
-                BackwardDataCore<Lanes128>(pdx, pdy, pw, dims.N, dims.C, dims.K);
+                BackwardDataCore<Lanes128<Unfused>>(pdx, pdy, pw, dims.N, dims.C, dims.K);
             }
         }
     }
@@ -240,9 +248,13 @@ public static unsafe class Dense
             {
                 BackwardWeightsCore<Lanes256>(pdw, pdy, px, dims.N, dims.C, dims.K);
             }
+            else if (path.Fused)
+            {
+                BackwardWeightsCore<Lanes128<Fused>>(pdw, pdy, px, dims.N, dims.C, dims.K);
+            }
             else
             {
-                BackwardWeightsCore<Lanes128>(pdw, pdy, px, dims.N, dims.C, dims.K);
+                BackwardWeightsCore<Lanes128<Unfused>>(pdw, pdy, px, dims.N, dims.C, dims.K);
             }
         }
     }

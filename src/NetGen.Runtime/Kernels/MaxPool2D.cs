@@ -53,9 +53,13 @@ public static unsafe class MaxPool2D
             {
                 ForwardCore<Lanes256>(py, px, dims, firstRow, endRow);
             }
+            else if (path.Fused)
+            {
+                ForwardCore<Lanes128<Fused>>(py, px, dims, firstRow, endRow);
+            }
             else
             {
-                ForwardCore<Lanes128>(py, px, dims, firstRow, endRow);
+                ForwardCore<Lanes128<Unfused>>(py, px, dims, firstRow, endRow);
             }
         }
     }
@@ -132,9 +136,13 @@ public static unsafe class MaxPool2D
             {
                 BackwardCore<Lanes256>(pdx, pdy, px, dims, false);
             }
+            else if (path.Fused)
+            {
+                BackwardCore<Lanes128<Fused>>(pdx, pdy, px, dims, false);
+            }
             else
             {
-                BackwardCore<Lanes128>(pdx, pdy, px, dims, false);
+                BackwardCore<Lanes128<Unfused>>(pdx, pdy, px, dims, false);
             }
         }
     }
@@ -179,9 +187,13 @@ public static unsafe class MaxPool2D
             {
                 BackwardCore<Lanes256>(pdx, pdy, px, dims, true);
             }
+            else if (path.Fused)
+            {
+                BackwardCore<Lanes128<Fused>>(pdx, pdy, px, dims, true);
+            }
             else
             {
-                BackwardCore<Lanes128>(pdx, pdy, px, dims, true);
+                BackwardCore<Lanes128<Unfused>>(pdx, pdy, px, dims, true);
             }
         }
     }

@@ -56,6 +56,10 @@ public class Conv2DTests
     [MemberData(nameof(ForwardCases))]
     public void Forward_128_bit_path_matches_reference(Case t) => CheckForward(t, 3, KernelPath.Vector128);
 
+    [Theory]
+    [MemberData(nameof(ForwardCases))]
+    public void Forward_128_bit_unfused_path_matches_reference(Case t) => CheckForward(t, 3, KernelPath.Vector128Unfused);
+
     private static void CheckForward(Case t, int seed, KernelPath path) =>
         ConvForwardCheck.AgainstReference(t, new Random(seed * 7919 + t.Name.Length), t.Alpha, Conv2D.Forward, path);
 
@@ -133,7 +137,7 @@ public class Conv2DTests
             return (dX, dW);
         }
         var expected = Run(KernelPath.Hardware);
-        foreach (var path in new[] { KernelPath.Vector256, KernelPath.Vector128 })
+        foreach (var path in new[] { KernelPath.Vector256, KernelPath.Vector128, KernelPath.Vector128Unfused })
         {
             var actual = Run(path);
             TensorAssert.Close(expected.dX, actual.dX, 1e-5, 1e-6, "dX " + path.Width);

@@ -88,6 +88,7 @@ public class DenseTests
     [InlineData(0)]
     [InlineData(256)]
     [InlineData(128)]
+    [InlineData(-128)]
     public void Backward_over_several_feature_chunks_matches_direct_products(int bits)
     {
         var path = KernelPaths.OfWidth(bits);
@@ -119,6 +120,7 @@ public class DenseTests
     [Theory]
     [InlineData(256)]
     [InlineData(128)]
+    [InlineData(-128)]
     public void Forward_narrow_paths_match_reference(int bits)
     {
         var d = new DenseDims(2, 33, 70);

@@ -6,13 +6,14 @@ namespace NetGen.Tests.Kernels;
 /// <summary>The kernel paths a test names by register width (a theory's data), and what the hardware path is.</summary>
 internal static class KernelPaths
 {
-    /// <summary>0: <see cref="KernelPath.Hardware"/>; 256 and 128: those registers.</summary>
+    /// <summary>0: <see cref="KernelPath.Hardware"/>; 256 and 128: those registers; -128: 128-bit with separate multiplies and adds.</summary>
     public static KernelPath OfWidth(int bits) => bits switch
     {
         0 => KernelPath.Hardware,
         256 => KernelPath.Vector256,
         128 => KernelPath.Vector128,
-        _ => throw new ArgumentOutOfRangeException(nameof(bits), bits, "0 (the hardware's), 256 or 128"),
+        -128 => KernelPath.Vector128Unfused,
+        _ => throw new ArgumentOutOfRangeException(nameof(bits), bits, "0 (the hardware's), 256, 128 or -128 (unfused)"),
     };
 }
 
@@ -29,6 +30,11 @@ public sealed class KernelPathTests
         Assert.Equal(LaneWidth.Bits128, KernelPath.Vector128.Width);
         Assert.False(KernelPath.Vector128.InteriorTiles);
         Assert.False(KernelPath.Vector128.Use512);
+        Assert.True(KernelPath.Vector128.Fused);
+        Assert.False(KernelPath.Vector128Unfused.Fused);
+        Assert.Equal(LaneWidth.Bits128, KernelPath.Vector128Unfused.Width);
+        // Separate multiplies and adds only where 128-bit lanes are the widest and there is no FMA.
+        Assert.Equal(expected != LaneWidth.Bits128 || System.Runtime.Intrinsics.X86.Fma.IsSupported || System.Runtime.Intrinsics.Arm.AdvSimd.IsSupported, KernelPath.Hardware.Fused);
     }
 }
 
@@ -46,7 +52,10 @@ public sealed unsafe class LanesTests
     public void Lanes256_computes_each_lane() => Check<Lanes256>();
 
     [Fact]
-    public void Lanes128_computes_each_lane() => Check<Lanes128>();
+    public void Lanes128_computes_each_lane() => Check<Lanes128<Fused>>();
+
+    [Fact]
+    public void Lanes128_unfused_computes_each_lane() => Check<Lanes128<Unfused>>(fused: false);
 
     private static float[] Run<TV>(Func<TV, TV, TV, TV> op) where TV : struct, ILanes16<TV>
     {
@@ -58,7 +67,7 @@ public sealed unsafe class LanesTests
         return result;
     }
 
-    private static void Check<TV>() where TV : struct, ILanes16<TV>
+    private static void Check<TV>(bool fused = true) where TV : struct, ILanes16<TV>
     {
         static float Bits(bool set) => BitConverter.Int32BitsToSingle(set ? -1 : 0);
         static void Same(Func<int, float> expected, float[] actual, string what)
@@ -68,7 +77,12 @@ public sealed unsafe class LanesTests
                     $"{what} lane {i}: expected {expected(i)}, got {actual[i]}");
         }
 
-        Same(i => MathF.FusedMultiplyAdd(A[i], B[i], C[i]), Run<TV>((a, b, c) => TV.Fma(a, b, c)), "Fma");
+        Same(i => fused ? MathF.FusedMultiplyAdd(A[i], B[i], C[i]) : A[i] * B[i] + C[i], Run<TV>((a, b, c) => TV.Fma(a, b, c)), "Fma");
+        // A product whose fused and unfused sums differ: (1 + 2^-12)^2 - 1 keeps the 2^-24 the rounded square loses.
+        float e = 1f + MathF.Pow(2, -12);
+        var one = Run<TV>((_, _, _) => TV.Fma(TV.Broadcast(e), TV.Broadcast(e), TV.Broadcast(-1f)));
+        Assert.Equal(fused ? MathF.FusedMultiplyAdd(e, e, -1f) : e * e - 1f, one[0]);
+        Assert.NotEqual(MathF.FusedMultiplyAdd(e, e, -1f), e * e - 1f);
         Same(i => A[i] + B[i], Run<TV>((a, b, _) => TV.Add(a, b)), "Add");
         Same(i => MathF.Max(A[i], B[i]), Run<TV>((a, b, _) => TV.Max(a, b)), "Max");
         Same(i => Bits(A[i] > B[i]), Run<TV>((a, b, _) => TV.GreaterThan(a, b)), "GreaterThan");

@@ -45,7 +45,7 @@ public class MaxPool2DTests
         var x = TestData.Uniform(rng, d.N * d.H * d.W * d.C);
         var y = TestData.Uniform(rng, d.N * d.P * d.Q * d.C);
         MaxPool2D.Forward(y, x, d);
-        foreach (var path in new[] { KernelPath.Vector256, KernelPath.Vector128 })
+        foreach (var path in new[] { KernelPath.Vector256, KernelPath.Vector128, KernelPath.Vector128Unfused })
         {
             var narrow = new float[y.Length];
             MaxPool2D.Forward(narrow, x, d, path);
@@ -62,7 +62,7 @@ public class MaxPool2DTests
         var gx = Numeric.Gradient(v => TestData.Dot(g, Reference.Pool(v, d)), xd, 1e-7);
         TensorAssert.Close(TestData.Add(dX0, TestData.NchwToNhwc(gx, d.N, d.C, d.H, d.W)), dX, 1e-4, 1e-4, "dX");
 
-        foreach (var path in new[] { KernelPath.Vector256, KernelPath.Vector128 })
+        foreach (var path in new[] { KernelPath.Vector256, KernelPath.Vector128, KernelPath.Vector128Unfused })
         {
             var narrow = (float[])dX0.Clone();
             MaxPool2D.Backward(narrow, upstream, x, d, path);
@@ -86,7 +86,7 @@ public class MaxPool2DTests
             for (int tap = 0; tap < 4; tap++) x[tap * c + ci] = (pattern >> tap & 1) != 0 ? 5f : 1f;
             dY[ci] = ci + 1;
         }
-        foreach (var path in new[] { KernelPath.Hardware, KernelPath.Vector256, KernelPath.Vector128 })
+        foreach (var path in new[] { KernelPath.Hardware, KernelPath.Vector256, KernelPath.Vector128, KernelPath.Vector128Unfused })
         {
             var dX = new float[x.Length];
             MaxPool2D.Backward(dX, dY, x, d, path);
@@ -105,6 +105,7 @@ public class MaxPool2DTests
     [InlineData(0)]
     [InlineData(256)]
     [InlineData(128)]
+    [InlineData(-128)]
     public void Overwrite_of_tiling_windows_equals_backward_into_zeros(int bits)
     {
         // 26x26 in 2x2 windows (MNIST pool1), 20 channels: a 16-lane block and a scalar tail.
