@@ -13,7 +13,7 @@ namespace NetGen.Cli.Compilation;
 /// <summary>
 /// What the CLI compiled, kept on disk between runs: each entry is one file named by the
 /// SHA-256 of everything its content depends on (<see cref="Key"/>), holding a metadata
-/// section (UTF-8 JSON) and an optional compiled assembly, sealed by a SHA-256 of both.
+/// section (the command's own format) and an optional compiled assembly, sealed by a SHA-256 of both.
 ///
 /// <para>Entries are written with <see cref="DurableFile.Replace"/> (a temporary file renamed
 /// over the name), so a killed process leaves no half entry, at most a temporary file that a

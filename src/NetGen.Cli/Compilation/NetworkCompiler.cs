@@ -4,7 +4,6 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Reflection;
-using System.Text.Json;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using NetGen.Cli.Commands;
@@ -58,7 +57,7 @@ internal static class NetworkCompiler
 
         var facts = CompiledNetwork.FactsOf(located, analysis, declared, lines.ToArray());
         byte[] image = Image(path, text, analysis);
-        if (key is not null) cache.Write(key, JsonSerializer.SerializeToUtf8Bytes(facts), image);
+        if (key is not null) cache.Write(key, facts.ToBytes(), image);
         var known = new Lazy<NetworkAnalysis>(located);
         return CompiledNetwork.Load(new MemoryStream(image, writable: false), facts, known, fromCache: false);
     }
@@ -80,12 +79,12 @@ internal static class NetworkCompiler
         if (cache.TryRead(key) is not { } entry) return null;
         try
         {
-            var facts = JsonSerializer.Deserialize<CompiledFacts>(entry.Metadata);
-            if (facts is null || entry.Image.Length == 0) throw new JsonException("empty entry");
+            var facts = CompiledFacts.FromBytes(entry.Metadata);
+            if (facts is null || entry.Image.Length == 0) throw new BadImageFormatException("not a compiled network's entry");
             var analysis = new Lazy<NetworkAnalysis>(() => Analyze(path, text, request).Located);
             return CompiledNetwork.Load(new MemoryStream(entry.Image, writable: false), facts, analysis, fromCache: true);
         }
-        catch (Exception e) when (e is JsonException or BadImageFormatException or CliException or FileLoadException or ReflectionTypeLoadException)
+        catch (Exception e) when (e is BadImageFormatException or CliException or FileLoadException or ReflectionTypeLoadException)
         {
             cache.Invalidate(key);
             return null;
