@@ -20,7 +20,7 @@ public class SummaryCommandTests
     {
         var output = new StringWriter();
         var errors = new StringWriter();
-        int code = SummaryCommand.Run(new FileInfo(path), new SummaryOverrides(batch, optimizer), output, errors);
+        int code = SummaryCommand.Run(new FileInfo(path), new SummaryOverrides(batch, optimizer), output, errors, NetGen.Cli.Compilation.CompileCache.Off);
         return (code, output.ToString(), errors.ToString());
     }
 

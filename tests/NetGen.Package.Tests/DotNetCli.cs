@@ -8,7 +8,7 @@ public sealed record DotNetRun(string Command, string WorkingDirectory, int Exit
 {
     /// <summary>The run as a failure message shows it: command, folder, exit code, everything it printed.</summary>
     public override string ToString() =>
-        $"`dotnet {Command}` in {WorkingDirectory} exited with {ExitCode}:{Environment.NewLine}{Output}";
+        $"`{Command}` in {WorkingDirectory} exited with {ExitCode}:{Environment.NewLine}{Output}";
 }
 
 /// <summary>
@@ -24,9 +24,15 @@ internal static class DotNetCli
     private static readonly string[] InheritedPrefixes = ["MSBUILD", "VSTEST", "TESTINGPLATFORM", "DOTNET_HOST_PATH"];
 
     /// <summary>Runs `dotnet <paramref name="arguments"/>` in <paramref name="workingDirectory"/>.</summary>
-    public static DotNetRun Run(string workingDirectory, params string[] arguments)
+    public static DotNetRun Run(string workingDirectory, params string[] arguments) => RunProgram(DotNetPath(), workingDirectory, arguments);
+
+    /// <summary>
+    /// Runs <paramref name="program"/> (an installed tool's launcher, say) with the environment a
+    /// `dotnet` child gets, plus DOTNET_ROOT naming the SDK's folder, where a launcher looks for the runtime.
+    /// </summary>
+    public static DotNetRun RunProgram(string program, string workingDirectory, params string[] arguments)
     {
-        var start = new ProcessStartInfo(DotNetPath())
+        var start = new ProcessStartInfo(program)
         {
             WorkingDirectory = workingDirectory,
             RedirectStandardOutput = true,
@@ -44,6 +50,8 @@ internal static class DotNetCli
         start.Environment["DOTNET_CLI_UI_LANGUAGE"] = "en";
         // No MSBuild nodes left behind after the test.
         start.Environment["MSBUILDDISABLENODEREUSE"] = "1";
+        if (Path.GetDirectoryName(Path.GetFullPath(DotNetPath())) is { } root && File.Exists(Path.Combine(root, Path.GetFileName(DotNetPath()))))
+            start.Environment["DOTNET_ROOT"] = root;
 
         var output = new StringBuilder();
         using var process = new Process { StartInfo = start };
@@ -57,12 +65,12 @@ internal static class DotNetCli
         process.Start();
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        string command = string.Join(' ', arguments);
+        string command = (program == DotNetPath() ? "dotnet" : program) + " " + string.Join(' ', arguments);
         if (!process.WaitForExit(Timeout))
         {
             process.Kill(entireProcessTree: true);
             process.WaitForExit();
-            throw new TimeoutException($"`dotnet {command}` ran past {Timeout.TotalMinutes} minutes:{Environment.NewLine}{output}");
+            throw new TimeoutException($"`{command}` ran past {Timeout.TotalMinutes} minutes:{Environment.NewLine}{output}");
         }
         process.WaitForExit();
         lock (output) return new DotNetRun(command, workingDirectory, process.ExitCode, output.ToString());

@@ -3,6 +3,7 @@ using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
+using System.Reflection;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using NetGen.Cli.Commands;
@@ -28,14 +29,75 @@ internal static class NetworkCompiler
 
     /// <summary>
     /// Compiles the requested network; <paramref name="warnings"/> receives the generator's warnings.
+    /// The assembly comes from <see cref="CompileRequest.Cache"/> (the environment's cache when
+    /// null) when an entry for the file's bytes and the options exists; else it is compiled and
+    /// the entry written.
     /// </summary>
     /// <exception cref="CliException">The file is missing, has errors (each printed compiler-style), or has no runnable network.</exception>
     public static CompiledNetwork Compile(CompileRequest request, TextWriter warnings)
     {
         string path = Path.GetFullPath(request.Path);
+        if (Directory.Exists(path)) throw new CliException($"{path}: error: this is a folder; expected a .cnn file or a .cs file with [Network] classes", ExitCodes.NotFound);
         if (!File.Exists(path)) throw new CliException($"{path}: error: file not found", ExitCodes.NotFound);
 
-        var loaded = NetworkLoader.Load(path);
+        byte[] bytes = File.ReadAllBytes(path);
+        string text = NetworkLoader.Decode(bytes);
+        var cache = request.Cache ?? CompileCache.FromEnvironment();
+        string? key = cache.Enabled ? Key(path, bytes, request) : null;
+        if (key is not null && FromCache(cache, key, path, text, request) is { } cached)
+        {
+            foreach (var line in cached.Facts.Warnings) warnings.WriteLine(line);
+            return cached;
+        }
+
+        var (analysis, located, declared, lines) = Analyze(path, text, request);
+        foreach (var line in lines) warnings.WriteLine(line);
+        if (!ExecutionSupport.CanPredict(analysis))
+            throw new CliException($"{path}: error: network '{analysis.Network.Name}' has layers the CPU code cannot run yet (see the NG03xx diagnostics of `netgen summary`)");
+
+        var facts = CompiledNetwork.FactsOf(located, analysis, declared, lines.ToArray());
+        byte[] image = Image(path, text, analysis);
+        if (key is not null) cache.Write(key, facts.ToBytes(), image);
+        var known = new Lazy<NetworkAnalysis>(located);
+        return CompiledNetwork.Load(new MemoryStream(image, writable: false), facts, known, fromCache: false);
+    }
+
+    /// <summary>
+    /// The cache key of a compile: the file's full path (messages name it) and bytes, and the
+    /// options that change the generated code. A .cs file is compiled alone and a .cnn file
+    /// references no other, so the file is everything the network depends on.
+    /// </summary>
+    private static string Key(string path, byte[] bytes, CompileRequest request) => CompileCache.Key(
+    [
+        CompileCache.Text("compile"), CompileCache.Text(path), bytes, CompileCache.Text(request.NetworkName),
+        CompileCache.Text(request.Batch?.ToString(System.Globalization.CultureInfo.InvariantCulture)), CompileCache.Text(request.Optimizer?.ToString()),
+    ]);
+
+    /// <summary>The cached network, or null on a miss; an entry that does not parse or load is deleted (and then rebuilt).</summary>
+    private static CompiledNetwork? FromCache(CompileCache cache, string key, string path, string text, CompileRequest request)
+    {
+        if (cache.TryRead(key) is not { } entry) return null;
+        try
+        {
+            var facts = CompiledFacts.FromBytes(entry.Metadata);
+            if (facts is null || entry.Image.Length == 0) throw new BadImageFormatException("not a compiled network's entry");
+            var analysis = new Lazy<NetworkAnalysis>(() => Analyze(path, text, request).Located);
+            return CompiledNetwork.Load(new MemoryStream(entry.Image, writable: false), facts, analysis, fromCache: true);
+        }
+        catch (Exception e) when (e is BadImageFormatException or CliException or FileLoadException or ReflectionTypeLoadException)
+        {
+            cache.Invalidate(key);
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// The front end and the analysis: the analysis to emit, the one with source locations, the
+    /// declared optimizer, and the warnings (errors throw, every diagnostic in the message).
+    /// </summary>
+    private static (NetworkAnalysis Emitted, NetworkAnalysis Located, OptimizerKind Declared, List<string> Warnings) Analyze(string path, string text, CompileRequest request)
+    {
+        var loaded = NetworkLoader.Load(path, text);
         var lines = new List<string>();
         bool hasErrors = Report(loaded.Diagnostics, path, lines);
         var network = Pick(loaded, request, path, hasErrors, lines);
@@ -48,12 +110,7 @@ internal static class NetworkCompiler
         hasErrors |= Report(build.Diagnostics, path, lines);
         if (hasErrors || build.Networks.Count == 0)
             throw new CliException(string.Join(Environment.NewLine, lines));
-        foreach (var line in lines) warnings.WriteLine(line);
-
-        var analysis = build.ForEmit()[0];
-        if (!ExecutionSupport.CanPredict(analysis))
-            throw new CliException($"{path}: error: network '{ir.Name}' has layers the CPU code cannot run yet (see the NG03xx diagnostics of `netgen summary`)");
-        return Build(path, analysis, build.Networks[0], network.Optimizer);
+        return (build.ForEmit()[0], build.Networks[0], network.Optimizer, lines);
     }
 
     /// <summary>Formats each diagnostic as "file(line,col): error NGxxxx: message"; true when any is an error.</summary>
@@ -95,20 +152,19 @@ internal static class NetworkCompiler
 
     private static string Names(IEnumerable<NetworkIR> networks) => string.Join(", ", networks.Select(n => n.Name));
 
-    private static CompiledNetwork Build(string path, NetworkAnalysis analysis, NetworkAnalysis located, OptimizerKind declared)
+    /// <summary>The compiled assembly's bytes (from this process's earlier compiles of the same sources, else Roslyn's).</summary>
+    private static byte[] Image(string path, string text, NetworkAnalysis analysis)
     {
         var parse = new CSharpParseOptions(LanguageVersion.Latest);
         var trees = new List<SyntaxTree>
         {
             CSharpSyntaxTree.ParseText(NetworkEmitter.Emit(analysis).Text, parse, NetworkEmitter.HintName(analysis.Network.Target)),
         };
-        bool trainable = new ExecutionLayout(analysis).CanTrain;
         if (analysis.Network.Target.IsPartialUserClass)
-            trees.Add(CSharpSyntaxTree.ParseText(File.ReadAllText(path), parse, path));
+            trees.Add(CSharpSyntaxTree.ParseText(text, parse, path));
 
         string key = string.Join("\0", trees.Select(t => t.FilePath + "\0" + t.GetText()));
-        byte[] image = s_images.GetOrAdd(key, _ => Emit(path, analysis, trees));
-        return CompiledNetwork.Load(new MemoryStream(image, writable: false), located, analysis, trainable, declared);
+        return s_images.GetOrAdd(key, _ => Emit(path, analysis, trees));
     }
 
     private static byte[] Emit(string path, NetworkAnalysis analysis, List<SyntaxTree> trees)

@@ -114,18 +114,34 @@ public static unsafe partial class Conv2D
                 {
                     DepthwiseBackwardData<Lanes512>(pdx, pdy, pw, dims);
                 }
-                else
+                else if (path.Width == LaneWidth.Bits256)
                 {
                     DepthwiseBackwardData<Lanes256>(pdx, pdy, pw, dims);
+                }
+                else if (path.Fused)
+                {
+                    DepthwiseBackwardData<Lanes128<Fused>>(pdx, pdy, pw, dims);
+                }
+                else
+                {
+                    DepthwiseBackwardData<Lanes128<Unfused>>(pdx, pdy, pw, dims);
                 }
             }
             else if (path.Use512)
             {
                 BackwardDataCore<Lanes512>(pdx, pdy, pw, tail, dims);
             }
-            else
+            else if (path.Width == LaneWidth.Bits256)
             {
                 BackwardDataCore<Lanes256>(pdx, pdy, pw, tail, dims);
+            }
+            else if (path.Fused)
+            {
+                BackwardDataCore<Lanes128<Fused>>(pdx, pdy, pw, tail, dims);
+            }
+            else
+            {
+                BackwardDataCore<Lanes128<Unfused>>(pdx, pdy, pw, tail, dims);
             }
         }
     }

@@ -52,18 +52,34 @@ public static unsafe partial class Conv2D
                 {
                     BackwardWeightsTaps<Lanes512>(pdw, pdy, px, scratch, dims);
                 }
-                else
+                else if (path.Width == LaneWidth.Bits256)
                 {
                     BackwardWeightsTaps<Lanes256>(pdw, pdy, px, scratch, dims);
+                }
+                else if (path.Fused)
+                {
+                    BackwardWeightsTaps<Lanes128<Fused>>(pdw, pdy, px, scratch, dims);
+                }
+                else
+                {
+                    BackwardWeightsTaps<Lanes128<Unfused>>(pdw, pdy, px, scratch, dims);
                 }
             }
             else if (path.Use512)
             {
                 BackwardWeightsCore<Lanes512>(pdw, pdy, px, scratch, dims);
             }
-            else
+            else if (path.Width == LaneWidth.Bits256)
             {
                 BackwardWeightsCore<Lanes256>(pdw, pdy, px, scratch, dims);
+            }
+            else if (path.Fused)
+            {
+                BackwardWeightsCore<Lanes128<Fused>>(pdw, pdy, px, scratch, dims);
+            }
+            else
+            {
+                BackwardWeightsCore<Lanes128<Unfused>>(pdw, pdy, px, scratch, dims);
             }
         }
     }

@@ -98,9 +98,17 @@ public static unsafe partial class Conv2D
             {
                 PixelTilesCore<Lanes512>(py, px, pw, b, ps, ps + dims.C, dims, activation, alpha, firstPixel, endPixel, firstChannel, endChannel);
             }
-            else
+            else if (path.Width == LaneWidth.Bits256)
             {
                 PixelTilesCore<Lanes256>(py, px, pw, b, ps, ps + dims.C, dims, activation, alpha, firstPixel, endPixel, firstChannel, endChannel);
+            }
+            else if (path.Fused)
+            {
+                PixelTilesCore<Lanes128<Fused>>(py, px, pw, b, ps, ps + dims.C, dims, activation, alpha, firstPixel, endPixel, firstChannel, endChannel);
+            }
+            else
+            {
+                PixelTilesCore<Lanes128<Unfused>>(py, px, pw, b, ps, ps + dims.C, dims, activation, alpha, firstPixel, endPixel, firstChannel, endChannel);
             }
         }
     }

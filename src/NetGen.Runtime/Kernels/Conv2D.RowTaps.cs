@@ -63,9 +63,17 @@ public static unsafe partial class Conv2D
             {
                 RowTapsCore<Lanes512>(py, px, pw, b, ps, ps + dims.C, dims, activation, alpha);
             }
-            else
+            else if (path.Width == LaneWidth.Bits256)
             {
                 RowTapsCore<Lanes256>(py, px, pw, b, ps, ps + dims.C, dims, activation, alpha);
+            }
+            else if (path.Fused)
+            {
+                RowTapsCore<Lanes128<Fused>>(py, px, pw, b, ps, ps + dims.C, dims, activation, alpha);
+            }
+            else
+            {
+                RowTapsCore<Lanes128<Unfused>>(py, px, pw, b, ps, ps + dims.C, dims, activation, alpha);
             }
         }
     }

@@ -34,9 +34,17 @@ public static unsafe partial class Conv2D
             {
                 PackWinogradCore<Lanes512>(pu, pw, dims.C, dims.K / Simd.Block);
             }
-            else
+            else if (path.Width == LaneWidth.Bits256)
             {
                 PackWinogradCore<Lanes256>(pu, pw, dims.C, dims.K / Simd.Block);
+            }
+            else if (path.Fused)
+            {
+                PackWinogradCore<Lanes128<Fused>>(pu, pw, dims.C, dims.K / Simd.Block);
+            }
+            else
+            {
+                PackWinogradCore<Lanes128<Unfused>>(pu, pw, dims.C, dims.K / Simd.Block);
             }
         }
     }

@@ -39,9 +39,17 @@ public static unsafe partial class Conv2D
             {
                 WinogradBlocks<Lanes512>(py + kFirst, px, w, b, ps, d, tiles, range, activation, alpha);
             }
-            else
+            else if (path.Width == LaneWidth.Bits256)
             {
                 WinogradBlocks<Lanes256>(py + kFirst, px, w, b, ps, d, tiles, range, activation, alpha);
+            }
+            else if (path.Fused)
+            {
+                WinogradBlocks<Lanes128<Fused>>(py + kFirst, px, w, b, ps, d, tiles, range, activation, alpha);
+            }
+            else
+            {
+                WinogradBlocks<Lanes128<Unfused>>(py + kFirst, px, w, b, ps, d, tiles, range, activation, alpha);
             }
         }
     }

@@ -116,18 +116,34 @@ public static unsafe partial class Conv2D
                 {
                     DepthwiseForward<Lanes512>(py, px, pw, b, dims, activation, alpha, accumulate);
                 }
-                else
+                else if (path.Width == LaneWidth.Bits256)
                 {
                     DepthwiseForward<Lanes256>(py, px, pw, b, dims, activation, alpha, accumulate);
+                }
+                else if (path.Fused)
+                {
+                    DepthwiseForward<Lanes128<Fused>>(py, px, pw, b, dims, activation, alpha, accumulate);
+                }
+                else
+                {
+                    DepthwiseForward<Lanes128<Unfused>>(py, px, pw, b, dims, activation, alpha, accumulate);
                 }
             }
             else if (path.Use512)
             {
                 ForwardCore<Lanes512>(py, px, pw, b, ps, ps + dims.GroupC, dims, activation, alpha, accumulate, path.InteriorTiles);
             }
-            else
+            else if (path.Width == LaneWidth.Bits256)
             {
                 ForwardCore<Lanes256>(py, px, pw, b, ps, ps + dims.GroupC, dims, activation, alpha, accumulate, interiorTiles: false);
+            }
+            else if (path.Fused)
+            {
+                ForwardCore<Lanes128<Fused>>(py, px, pw, b, ps, ps + dims.GroupC, dims, activation, alpha, accumulate, interiorTiles: false);
+            }
+            else
+            {
+                ForwardCore<Lanes128<Unfused>>(py, px, pw, b, ps, ps + dims.GroupC, dims, activation, alpha, accumulate, interiorTiles: false);
             }
         }
     }

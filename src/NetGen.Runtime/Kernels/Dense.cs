@@ -92,9 +92,17 @@ public static unsafe class Dense
             {
                 ForwardCore<Lanes512>(py, px, pw, b, tail, dims, activation, alpha);
             }
-            else
+            else if (path.Width == LaneWidth.Bits256)
             {
                 ForwardCore<Lanes256>(py, px, pw, b, tail, dims, activation, alpha);
+            }
+            else if (path.Fused)
+            {
+                ForwardCore<Lanes128<Fused>>(py, px, pw, b, tail, dims, activation, alpha);
+            }
+            else
+            {
+                ForwardCore<Lanes128<Unfused>>(py, px, pw, b, tail, dims, activation, alpha);
             }
         }
     }
@@ -186,9 +194,17 @@ public static unsafe class Dense
             {
                 BackwardDataCore<Lanes512>(pdx, pdy, pw, dims.N, dims.C, dims.K);
             }
-            else
+            else if (path.Width == LaneWidth.Bits256)
             {
                 BackwardDataCore<Lanes256>(pdx, pdy, pw, dims.N, dims.C, dims.K);
+            }
+            else if (path.Fused)
+            {
+                BackwardDataCore<Lanes128<Fused>>(pdx, pdy, pw, dims.N, dims.C, dims.K);
+            }
+            else
+            {
+                BackwardDataCore<Lanes128<Unfused>>(pdx, pdy, pw, dims.N, dims.C, dims.K);
             }
         }
     }
@@ -228,9 +244,17 @@ public static unsafe class Dense
             {
                 BackwardWeightsCore<Lanes512>(pdw, pdy, px, dims.N, dims.C, dims.K);
             }
-            else
+            else if (path.Width == LaneWidth.Bits256)
             {
                 BackwardWeightsCore<Lanes256>(pdw, pdy, px, dims.N, dims.C, dims.K);
+            }
+            else if (path.Fused)
+            {
+                BackwardWeightsCore<Lanes128<Fused>>(pdw, pdy, px, dims.N, dims.C, dims.K);
+            }
+            else
+            {
+                BackwardWeightsCore<Lanes128<Unfused>>(pdw, pdy, px, dims.N, dims.C, dims.K);
             }
         }
     }

@@ -49,9 +49,17 @@ public static unsafe class MaxPool2D
             {
                 ForwardCore<Lanes512>(py, px, dims, firstRow, endRow);
             }
-            else
+            else if (path.Width == LaneWidth.Bits256)
             {
                 ForwardCore<Lanes256>(py, px, dims, firstRow, endRow);
+            }
+            else if (path.Fused)
+            {
+                ForwardCore<Lanes128<Fused>>(py, px, dims, firstRow, endRow);
+            }
+            else
+            {
+                ForwardCore<Lanes128<Unfused>>(py, px, dims, firstRow, endRow);
             }
         }
     }
@@ -124,9 +132,17 @@ public static unsafe class MaxPool2D
             {
                 BackwardCore<Lanes512>(pdx, pdy, px, dims, false);
             }
-            else
+            else if (path.Width == LaneWidth.Bits256)
             {
                 BackwardCore<Lanes256>(pdx, pdy, px, dims, false);
+            }
+            else if (path.Fused)
+            {
+                BackwardCore<Lanes128<Fused>>(pdx, pdy, px, dims, false);
+            }
+            else
+            {
+                BackwardCore<Lanes128<Unfused>>(pdx, pdy, px, dims, false);
             }
         }
     }
@@ -167,9 +183,17 @@ public static unsafe class MaxPool2D
             {
                 BackwardCore<Lanes512>(pdx, pdy, px, dims, true);
             }
-            else
+            else if (path.Width == LaneWidth.Bits256)
             {
                 BackwardCore<Lanes256>(pdx, pdy, px, dims, true);
+            }
+            else if (path.Fused)
+            {
+                BackwardCore<Lanes128<Fused>>(pdx, pdy, px, dims, true);
+            }
+            else
+            {
+                BackwardCore<Lanes128<Unfused>>(pdx, pdy, px, dims, true);
             }
         }
     }

@@ -7,8 +7,11 @@ namespace NetGen.Kernels;
 /// Sixteen fp32 lanes, the register block every kernel computes with (16 output channels
 /// per vector). Kernels are generic over this interface so the JIT specialises one copy
 /// per implementation with no virtual calls: <see cref="Lanes512"/> is one AVX-512 register,
-/// <see cref="Lanes256"/> is two 256-bit registers for machines without AVX-512 (and falls
-/// back to 128-bit or scalar code where the JIT must).
+/// <see cref="Lanes256"/> is two 256-bit registers for machines without AVX-512,
+/// <see cref="Lanes128{TMulAdd}"/> four 128-bit registers for machines with only SSE or NEON (ARM64,
+/// and x64's baseline that NativeAOT compiles for by default). Where a width is not
+/// accelerated the JIT runs its operations in software, so <see cref="KernelPath.Hardware"/>
+/// never picks one that is not.
 /// </summary>
 internal unsafe interface ILanes16<TSelf> where TSelf : struct, ILanes16<TSelf>
 {
@@ -130,6 +133,113 @@ internal readonly unsafe struct Lanes256 : ILanes16<Lanes256>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Lanes256 And(Lanes256 a, Lanes256 b) => new(a.lo & b.lo, a.hi & b.hi);
+}
+
+/// <summary>How <see cref="Lanes128{TMulAdd}"/> computes a * b + c.</summary>
+internal interface IMulAdd128
+{
+    static abstract Vector128<float> MulAdd(Vector128<float> a, Vector128<float> b, Vector128<float> c);
+}
+
+/// <summary>
+/// One rounding, as the wider lanes: NEON's fused multiply-add on ARM64, FMA3 on x64. Where the
+/// CPU has no fused multiply-add (x64 before AVX2: SSE only), it is computed in software,
+/// correctly rounded but about 100 times slower: <see cref="KernelPath.Hardware"/> takes
+/// <see cref="Unfused"/> there.
+/// </summary>
+internal readonly struct Fused : IMulAdd128
+{
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> MulAdd(Vector128<float> a, Vector128<float> b, Vector128<float> c) => Vector128.FusedMultiplyAdd(a, b, c);
+
+    /// <summary>Whether the CPU computes <see cref="MulAdd"/> in one instruction.</summary>
+    public static bool IsAccelerated => System.Runtime.Intrinsics.X86.Fma.IsSupported || System.Runtime.Intrinsics.Arm.AdvSimd.IsSupported;
+}
+
+/// <summary>
+/// A multiply, rounded, then an add, rounded (SSE's mulps and addps): for x64 CPUs without FMA3.
+/// Its results differ in the last bits from the fused paths', so such a machine's outputs match
+/// other machines' to rounding, not bit for bit (the JIT and NativeAOT on it agree).
+/// </summary>
+internal readonly struct Unfused : IMulAdd128
+{
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> MulAdd(Vector128<float> a, Vector128<float> b, Vector128<float> c) => a * b + c;
+}
+
+/// <summary>
+/// Sixteen lanes as four 128-bit registers: where only SSE or NEON is accelerated (ARM64, and
+/// x64's SSE baseline). Vector256 operations on such a CPU would run in software.
+/// </summary>
+internal readonly unsafe struct Lanes128<TMulAdd> : ILanes16<Lanes128<TMulAdd>> where TMulAdd : struct, IMulAdd128
+{
+    private readonly Vector128<float> a;
+    private readonly Vector128<float> b;
+    private readonly Vector128<float> c;
+    private readonly Vector128<float> d;
+
+    private Lanes128(Vector128<float> v0, Vector128<float> v1, Vector128<float> v2, Vector128<float> v3)
+    {
+        a = v0;
+        b = v1;
+        c = v2;
+        d = v3;
+    }
+
+    public static Lanes128<TMulAdd> Zero
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => new(Vector128<float>.Zero, Vector128<float>.Zero, Vector128<float>.Zero, Vector128<float>.Zero);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes128<TMulAdd> Broadcast(float value)
+    {
+        var v = Vector128.Create(value);
+        return new(v, v, v, v);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes128<TMulAdd> Load(float* source) =>
+        new(Vector128.Load(source), Vector128.Load(source + 4), Vector128.Load(source + 8), Vector128.Load(source + 12));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Store(float* destination, Lanes128<TMulAdd> value)
+    {
+        value.a.Store(destination);
+        value.b.Store(destination + 4);
+        value.c.Store(destination + 8);
+        value.d.Store(destination + 12);
+    }
+
+    /// <summary>a * b + c as <typeparamref name="TMulAdd"/> computes it.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes128<TMulAdd> Fma(Lanes128<TMulAdd> x, Lanes128<TMulAdd> y, Lanes128<TMulAdd> z) => new(
+        TMulAdd.MulAdd(x.a, y.a, z.a), TMulAdd.MulAdd(x.b, y.b, z.b),
+        TMulAdd.MulAdd(x.c, y.c, z.c), TMulAdd.MulAdd(x.d, y.d, z.d));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes128<TMulAdd> Add(Lanes128<TMulAdd> x, Lanes128<TMulAdd> y) => new(x.a + y.a, x.b + y.b, x.c + y.c, x.d + y.d);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes128<TMulAdd> Max(Lanes128<TMulAdd> x, Lanes128<TMulAdd> y) =>
+        new(Vector128.Max(x.a, y.a), Vector128.Max(x.b, y.b), Vector128.Max(x.c, y.c), Vector128.Max(x.d, y.d));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes128<TMulAdd> GreaterThan(Lanes128<TMulAdd> x, Lanes128<TMulAdd> y) => new(
+        Vector128.GreaterThan(x.a, y.a), Vector128.GreaterThan(x.b, y.b), Vector128.GreaterThan(x.c, y.c), Vector128.GreaterThan(x.d, y.d));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes128<TMulAdd> Equal(Lanes128<TMulAdd> x, Lanes128<TMulAdd> y) =>
+        new(Vector128.Equals(x.a, y.a), Vector128.Equals(x.b, y.b), Vector128.Equals(x.c, y.c), Vector128.Equals(x.d, y.d));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes128<TMulAdd> Select(Lanes128<TMulAdd> mask, Lanes128<TMulAdd> x, Lanes128<TMulAdd> y) => new(
+        Vector128.ConditionalSelect(mask.a, x.a, y.a), Vector128.ConditionalSelect(mask.b, x.b, y.b),
+        Vector128.ConditionalSelect(mask.c, x.c, y.c), Vector128.ConditionalSelect(mask.d, x.d, y.d));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes128<TMulAdd> And(Lanes128<TMulAdd> x, Lanes128<TMulAdd> y) => new(x.a & y.a, x.b & y.b, x.c & y.c, x.d & y.d);
 }
 
 /// <summary>The 16-lane block and helpers every kernel shares; which <see cref="ILanes16{TSelf}"/> a call takes is its <see cref="KernelPath"/>.</summary>

@@ -42,11 +42,27 @@ public class Conv2DOneChannelTests
 
     [Theory]
     [MemberData(nameof(Cases))]
+    public void Fused_pool_128_bit_path_matches_reference(Case t) => CheckPooled(t, KernelPath.Vector128);
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void Fused_pool_128_bit_unfused_path_matches_reference(Case t) => CheckPooled(t, KernelPath.Vector128Unfused);
+
+    [Theory]
+    [MemberData(nameof(Cases))]
     public void Forward_matches_reference(Case t) => CheckForward(t, KernelPath.Hardware);
 
     [Theory]
     [MemberData(nameof(Cases))]
     public void Forward_256_bit_path_matches_reference(Case t) => CheckForward(t, KernelPath.Vector256);
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void Forward_128_bit_path_matches_reference(Case t) => CheckForward(t, KernelPath.Vector128);
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void Forward_128_bit_unfused_path_matches_reference(Case t) => CheckForward(t, KernelPath.Vector128Unfused);
 
     private static void CheckPooled(Case t, KernelPath path)
     {

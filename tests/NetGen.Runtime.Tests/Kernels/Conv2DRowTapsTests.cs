@@ -23,6 +23,14 @@ public class Conv2DRowTapsTests
     [MemberData(nameof(Cases))]
     public void Forward_256_bit_path_matches_reference(Conv2DTests.Case t) => Check(t, KernelPath.Vector256);
 
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void Forward_128_bit_path_matches_reference(Conv2DTests.Case t) => Check(t, KernelPath.Vector128);
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void Forward_128_bit_unfused_path_matches_reference(Conv2DTests.Case t) => Check(t, KernelPath.Vector128Unfused);
+
     [Fact]
     public void Takes_only_few_channel_ungrouped_convolutions_of_64_channel_multiples()
     {

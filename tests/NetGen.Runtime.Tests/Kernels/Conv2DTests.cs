@@ -52,6 +52,14 @@ public class Conv2DTests
     [MemberData(nameof(ForwardCases))]
     public void Forward_256_bit_path_matches_reference(Case t) => CheckForward(t, 2, KernelPath.Vector256);
 
+    [Theory]
+    [MemberData(nameof(ForwardCases))]
+    public void Forward_128_bit_path_matches_reference(Case t) => CheckForward(t, 3, KernelPath.Vector128);
+
+    [Theory]
+    [MemberData(nameof(ForwardCases))]
+    public void Forward_128_bit_unfused_path_matches_reference(Case t) => CheckForward(t, 3, KernelPath.Vector128Unfused);
+
     private static void CheckForward(Case t, int seed, KernelPath path) =>
         ConvForwardCheck.AgainstReference(t, new Random(seed * 7919 + t.Name.Length), t.Alpha, Conv2D.Forward, path);
 
@@ -111,7 +119,7 @@ public class Conv2DTests
 
     [Theory]
     [MemberData(nameof(GradientCases))]
-    public void Backward_256_bit_path_equals_the_default_path(Case t)
+    public void Backward_256_and_128_bit_paths_equal_the_default_path(Case t)
     {
         var d = t.Dims;
         var rng = new Random(t.Name.Length + 17);
@@ -129,9 +137,12 @@ public class Conv2DTests
             return (dX, dW);
         }
         var expected = Run(KernelPath.Hardware);
-        var actual = Run(KernelPath.Vector256);
-        TensorAssert.Close(expected.dX, actual.dX, 1e-5, 1e-6, "dX");
-        TensorAssert.Close(expected.dW, actual.dW, 1e-5, 1e-6, "dW");
+        foreach (var path in new[] { KernelPath.Vector256, KernelPath.Vector128, KernelPath.Vector128Unfused })
+        {
+            var actual = Run(path);
+            TensorAssert.Close(expected.dX, actual.dX, 1e-5, 1e-6, "dX " + path.Width);
+            TensorAssert.Close(expected.dW, actual.dW, 1e-5, 1e-6, "dW " + path.Width);
+        }
     }
 
     [Fact]

@@ -127,6 +127,8 @@ public class Conv2DWeightGradientTests
         Assert.Equal(first, Run(KernelPath.Hardware));
         Assert.False(Conv2D.WideTiled(d, KernelPath.Vector256));
         TensorAssert.Close(Run(KernelPath.Vector256), first, 1e-5, 1e-5, "dW");
+        TensorAssert.Close(Run(KernelPath.Vector128), first, 1e-5, 1e-5, "dW 128-bit");
+        TensorAssert.Close(Run(KernelPath.Vector128Unfused), first, 1e-5, 1e-5, "dW 128-bit unfused");
     }
 
     [Fact]

@@ -49,6 +49,16 @@ public class Conv2DWinogradTests
     public void Forward_256_bit_path_equals_the_reference(Conv2DTests.Case t) =>
         ConvForwardCheck.AgainstReference(t, new Random(3 * t.Name.Length), t.Alpha, ThroughWinograd, KernelPath.Vector256);
 
+    [Theory]
+    [MemberData(nameof(SmallCases))]
+    public void Forward_128_bit_path_equals_the_reference(Conv2DTests.Case t) =>
+        ConvForwardCheck.AgainstReference(t, new Random(5 * t.Name.Length), t.Alpha, ThroughWinograd, KernelPath.Vector128);
+
+    [Theory]
+    [MemberData(nameof(SmallCases))]
+    public void Forward_128_bit_unfused_path_equals_the_reference(Conv2DTests.Case t) =>
+        ConvForwardCheck.AgainstReference(t, new Random(5 * t.Name.Length), t.Alpha, ThroughWinograd, KernelPath.Vector128Unfused);
+
     /// <summary>Conv2D.ForwardWinograd with Conv2D.Forward's arguments: transforms the packed weights, runs on a NaN-filled workspace of its own.</summary>
     private static void ThroughWinograd(Span<float> y, ReadOnlySpan<float> x, ReadOnlySpan<float> packed, ReadOnlySpan<float> bias,
         Span<float> workspace, in Conv2DDims dims, Activation act, float alpha, KernelPath path)
@@ -77,6 +87,8 @@ public class Conv2DWinogradTests
     {
         CheckPooled(name, d, act, alpha, 1, KernelPath.Hardware);
         CheckPooled(name, d, act, alpha, 2, KernelPath.Vector256);
+        CheckPooled(name, d, act, alpha, 3, KernelPath.Vector128);
+        CheckPooled(name, d, act, alpha, 4, KernelPath.Vector128Unfused);
     }
 
     private static void CheckPooled(string name, Conv2DDims d, Activation act, float alpha, int seed, KernelPath path)

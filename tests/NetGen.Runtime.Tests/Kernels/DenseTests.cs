@@ -85,11 +85,13 @@ public class DenseTests
     }
 
     [Theory]
-    [InlineData(false)]
-    [InlineData(true)]
-    public void Backward_over_several_feature_chunks_matches_direct_products(bool vector256)
+    [InlineData(0)]
+    [InlineData(256)]
+    [InlineData(128)]
+    [InlineData(-128)]
+    public void Backward_over_several_feature_chunks_matches_direct_products(int bits)
     {
-        var path = vector256 ? KernelPath.Vector256 : KernelPath.Hardware;
+        var path = KernelPaths.OfWidth(bits);
         var d = new DenseDims(5, 1100, 19);
         var rng = new Random(13);
         var x = TestData.Uniform(rng, d.N * d.C);
@@ -115,8 +117,11 @@ public class DenseTests
         TensorAssert.Close(expectedW, dW, 1e-4, 1e-4, "dW");
     }
 
-    [Fact]
-    public void Forward_256_bit_path_matches_reference()
+    [Theory]
+    [InlineData(256)]
+    [InlineData(128)]
+    [InlineData(-128)]
+    public void Forward_narrow_paths_match_reference(int bits)
     {
         var d = new DenseDims(2, 33, 70);
         var rng = new Random(3);
@@ -126,7 +131,7 @@ public class DenseTests
         var packed = new float[Dense.PackedWeightFloats(d)];
         Dense.Pack(packed, w, d);
         var y = new float[d.N * d.K];
-        Dense.Forward(y, x, packed, b, d, Activation.ReLU, 0f, KernelPath.Vector256);
+        Dense.Forward(y, x, packed, b, d, Activation.ReLU, 0f, KernelPaths.OfWidth(bits));
         TensorAssert.Close(Reference.Dense(TestData.ToDouble(x), TestData.ToDouble(w), TestData.ToDouble(b), d, Activation.ReLU), y, 1e-4, 1e-4, "y");
     }
 }

@@ -69,6 +69,20 @@ public class LayerBandsWinogradChannelsTests
     public void A_channel_range_on_the_256_bit_path_writes_its_channels_and_no_others(int first, int end, Activation activation) =>
         CheckRange(first, end, activation, KernelPath.Vector256);
 
+    [Theory]
+    [InlineData(0, 64, Activation.Tanh)]
+    [InlineData(16, 48, Activation.ReLU)]
+    [InlineData(96, 128, Activation.None)]
+    public void A_channel_range_on_the_128_bit_path_writes_its_channels_and_no_others(int first, int end, Activation activation) =>
+        CheckRange(first, end, activation, KernelPath.Vector128);
+
+    [Theory]
+    [InlineData(0, 64, Activation.Tanh)]
+    [InlineData(16, 48, Activation.ReLU)]
+    [InlineData(96, 128, Activation.None)]
+    public void A_channel_range_on_the_128_bit_unfused_path_writes_its_channels_and_no_others(int first, int end, Activation activation) =>
+        CheckRange(first, end, activation, KernelPath.Vector128Unfused);
+
     private static void CheckRange(int first, int end, Activation activation, KernelPath path)
     {
         // 7x9 output: odd P and Q, so the last tile row and column store half a tile.

@@ -45,9 +45,12 @@ public class MaxPool2DTests
         var x = TestData.Uniform(rng, d.N * d.H * d.W * d.C);
         var y = TestData.Uniform(rng, d.N * d.P * d.Q * d.C);
         MaxPool2D.Forward(y, x, d);
-        var y256 = new float[y.Length];
-        MaxPool2D.Forward(y256, x, d, KernelPath.Vector256);
-        Assert.Equal(y, y256);
+        foreach (var path in new[] { KernelPath.Vector256, KernelPath.Vector128, KernelPath.Vector128Unfused })
+        {
+            var narrow = new float[y.Length];
+            MaxPool2D.Forward(narrow, x, d, path);
+            Assert.Equal(y, narrow);
+        }
         var xd = TestData.NhwcToNchw(x, d.N, d.C, d.H, d.W);
         TensorAssert.Close(TestData.NchwToNhwc(Reference.Pool(xd, d), d.N, d.C, d.P, d.Q), y, 0, 0, "y");
 
@@ -59,9 +62,12 @@ public class MaxPool2DTests
         var gx = Numeric.Gradient(v => TestData.Dot(g, Reference.Pool(v, d)), xd, 1e-7);
         TensorAssert.Close(TestData.Add(dX0, TestData.NchwToNhwc(gx, d.N, d.C, d.H, d.W)), dX, 1e-4, 1e-4, "dX");
 
-        var dX256 = (float[])dX0.Clone();
-        MaxPool2D.Backward(dX256, upstream, x, d, KernelPath.Vector256);
-        Assert.Equal(dX, dX256);
+        foreach (var path in new[] { KernelPath.Vector256, KernelPath.Vector128, KernelPath.Vector128Unfused })
+        {
+            var narrow = (float[])dX0.Clone();
+            MaxPool2D.Backward(narrow, upstream, x, d, path);
+            Assert.Equal(dX, narrow);
+        }
     }
 
     [Fact]
@@ -80,7 +86,7 @@ public class MaxPool2DTests
             for (int tap = 0; tap < 4; tap++) x[tap * c + ci] = (pattern >> tap & 1) != 0 ? 5f : 1f;
             dY[ci] = ci + 1;
         }
-        foreach (var path in new[] { KernelPath.Hardware, KernelPath.Vector256 })
+        foreach (var path in new[] { KernelPath.Hardware, KernelPath.Vector256, KernelPath.Vector128, KernelPath.Vector128Unfused })
         {
             var dX = new float[x.Length];
             MaxPool2D.Backward(dX, dY, x, d, path);
@@ -96,9 +102,11 @@ public class MaxPool2DTests
     }
 
     [Theory]
-    [InlineData(false)]
-    [InlineData(true)]
-    public void Overwrite_of_tiling_windows_equals_backward_into_zeros(bool narrow)
+    [InlineData(0)]
+    [InlineData(256)]
+    [InlineData(128)]
+    [InlineData(-128)]
+    public void Overwrite_of_tiling_windows_equals_backward_into_zeros(int bits)
     {
         // 26x26 in 2x2 windows (MNIST pool1), 20 channels: a 16-lane block and a scalar tail.
         var d = PoolDims.Create(3, 26, 26, 20, 2, 2, 2, 2);
@@ -108,7 +116,7 @@ public class MaxPool2DTests
         var dY = TestData.Uniform(rng, d.N * d.P * d.Q * d.C);
         var expected = new float[x.Length];
         var actual = TestData.Uniform(rng, x.Length);
-        var path = narrow ? KernelPath.Vector256 : KernelPath.Hardware;
+        var path = KernelPaths.OfWidth(bits);
         MaxPool2D.Backward(expected, dY, x, d, path);
         MaxPool2D.BackwardOverwrite(actual, dY, x, d, path);
         Assert.Equal(expected, actual);
