@@ -89,7 +89,30 @@ public sealed class Trainer
         ArgumentNullException.ThrowIfNull(train);
         if (Options.EarlyStopping is not null && validation is null)
             throw new ArgumentException("TrainerOptions.EarlyStopping watches the validation metrics: give validation data (or a ValidationFraction split).", nameof(validation));
-        var (start, kept) = Options.ResumeFrom is { } folder ? Resume(network, folder) : (NewRun(network), null);
+        var start = Options.ResumeFrom is not null ? Resume(network) : NewRun(network);
+        return Continue(network, train, validation, start, cancel);
+    }
+
+    /// <summary>
+    /// Fits as <see cref="Fit(ITrainableNetwork, IBatchSource, IBatchSource?, CancellationToken)"/>, continuing
+    /// from <paramref name="resumed"/>, the state <see cref="Resume"/> restored into <paramref name="network"/>
+    /// (so a caller can report on the checkpoint, or refuse it, before training starts).
+    /// </summary>
+    public TrainingResult Fit(ITrainableNetwork network, IBatchSource train, IBatchSource? validation, TrainingCheckpoint resumed, CancellationToken cancel = default)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        ArgumentNullException.ThrowIfNull(train);
+        ArgumentNullException.ThrowIfNull(resumed);
+        if (Options.ResumeFrom is null)
+            throw new ArgumentException("TrainerOptions.ResumeFrom is null: there is no checkpoint the resumed state can come from.", nameof(resumed));
+        if (Options.EarlyStopping is not null && validation is null)
+            throw new ArgumentException("TrainerOptions.EarlyStopping watches the validation metrics: give validation data (or a ValidationFraction split).", nameof(validation));
+        return Continue(network, train, validation, resumed, cancel);
+    }
+
+    private TrainingResult Continue(ITrainableNetwork network, IBatchSource train, IBatchSource? validation, TrainingCheckpoint start, CancellationToken cancel)
+    {
+        var kept = Options.ResumeFrom is { } folder ? new CheckpointInfo(Path.GetFullPath(folder), start.Epoch, start.Step, start.Partial is not null) : null;
         return new Run(Options, network, train, validation, cancel).Execute(start, kept);
     }
 
@@ -111,9 +134,18 @@ public sealed class Trainer
         };
     }
 
-    /// <summary>Reads and restores the checkpoint in <paramref name="folder"/>; the run must be the same one (batch, seed, split).</summary>
-    private (TrainingCheckpoint, CheckpointInfo) Resume(ITrainableNetwork network, string folder)
+    /// <summary>
+    /// Reads the checkpoint in <see cref="TrainerOptions.ResumeFrom"/> and restores it into <paramref name="network"/>:
+    /// weights, optimizer state, step count, dropout stream, and the learning rate (<see cref="TrainerOptions.LearningRate"/>,
+    /// else the checkpoint's). The run must be the same one: the same batch size, seed and validation split.
+    /// </summary>
+    /// <returns>The checkpoint's state, which <see cref="Fit(ITrainableNetwork, IBatchSource, IBatchSource?, TrainingCheckpoint, CancellationToken)"/> continues.</returns>
+    /// <exception cref="CheckpointException">The folder holds no readable checkpoint, or its files do not fit the network.</exception>
+    /// <exception cref="ArgumentException">An option differs from the checkpoint's, or ResumeFrom is null.</exception>
+    public TrainingCheckpoint Resume(ITrainableNetwork network)
     {
+        ArgumentNullException.ThrowIfNull(network);
+        string folder = Options.ResumeFrom ?? throw new ArgumentException("TrainerOptions.ResumeFrom is null: name the checkpoint folder to resume from.", nameof(network));
         var state = CheckpointStore.Read(folder);
         string full = Path.GetFullPath(folder);
         Same(nameof(TrainerOptions.BatchSize), Options.BatchSize ?? network.MaxBatch, state.Batch, full);
@@ -121,8 +153,7 @@ public sealed class Trainer
         Same(nameof(TrainerOptions.ValidationFraction), Options.ValidationFraction, state.ValidationFraction, full);
         CheckpointStore.Restore(folder, state, network);
         network.TrainingSettings.LearningRate = Options.LearningRate ?? state.LearningRate;
-        state = state with { LearningRate = network.TrainingSettings.LearningRate };
-        return (state, new CheckpointInfo(full, state.Epoch, state.Step, state.Partial is not null));
+        return state with { LearningRate = network.TrainingSettings.LearningRate };
     }
 
     private static void Same<T>(string option, T asked, T stored, string folder) where T : IEquatable<T>
