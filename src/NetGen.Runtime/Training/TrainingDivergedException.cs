@@ -12,7 +12,7 @@ public sealed class TrainingDivergedException : Exception
 {
     /// <summary>What diverged, where, and which checkpoint is left.</summary>
     public TrainingDivergedException(TrainingDivergence divergence, bool validation, float learningRate, CheckpointInfo? lastCheckpoint)
-        : base(Describe(divergence, validation, learningRate, "the learning rate", lastCheckpoint))
+        : base(Describe(divergence, validation, learningRate, "learning rate", lastCheckpoint))
     {
         Divergence = divergence;
         Validation = validation;
