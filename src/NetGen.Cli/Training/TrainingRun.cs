@@ -12,8 +12,8 @@ namespace NetGen.Cli.Training;
 
 /// <summary>
 /// `netgen train`'s run on the library's <see cref="Trainer"/>: the compiled network, the opened
-/// data and the output folder become <see cref="TrainerOptions"/> (checkpoints, metrics files and
-/// the best epoch in the folder), with the progress display and the plots as callbacks. A
+/// data and the output folder become <see cref="TrainerOptions"/> (checkpoints and metrics files in
+/// the folder, and with --early-stopping the best epoch in its best/), with the progress display and the plots as callbacks. A
 /// diverged run becomes the CLI's error, naming --lr.
 /// </summary>
 internal sealed class TrainingRun
@@ -43,6 +43,8 @@ internal sealed class TrainingRun
         Schedule = schedule,
         EarlyStopping = earlyStopping,
         CheckpointFolder = _outFolder,
+        // Without --early-stopping the folder holds what it always did; with it, best/ holds the epoch it keeps.
+        SaveBestCheckpoint = earlyStopping is not null,
         ResumeFrom = resume,
         Identity = new CheckpointIdentity(start.Network, start.Source, start.Optimizer, start.InputShape, start.ClassNames),
     };

@@ -149,7 +149,7 @@ public static partial class CheckpointStore
         if (!Directory.Exists(full)) throw new CheckpointException($"{full}: error: checkpoint folder not found", notFound: true);
         string path = Path.Combine(full, StateFile);
         if (!File.Exists(path))
-            throw new CheckpointException($"{path}: error: file not found: {full} holds no checkpoint (a run stopped before its first save finished leaves none; is it a folder that `netgen train --out` or a Trainer wrote?)", notFound: true);
+            throw new CheckpointException($"{path}: error: file not found: {full} holds no checkpoint (a run stopped before its first save finished leaves none; is it a folder that `netgen train --out` wrote?)", notFound: true);
         byte[] bytes;
         try
         {

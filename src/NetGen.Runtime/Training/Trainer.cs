@@ -308,11 +308,9 @@ public sealed class Trainer
         /// <summary>The last checkpoint and metrics files, and the best checkpoint (or its copy in memory) when this epoch improved.</summary>
         private void Save(TrainingCheckpoint state, bool improved)
         {
-            if (_folder is null)
-            {
-                if (improved && _options.EarlyStopping is { RestoreBestWeights: true }) (_bestInMemory ??= new WeightCopy(_network)).Take(_network);
-                return;
-            }
+            bool bestOnDisk = _folder is not null && _options.SaveBestCheckpoint;
+            if (improved && !bestOnDisk && _options.EarlyStopping is { RestoreBestWeights: true }) (_bestInMemory ??= new WeightCopy(_network)).Take(_network);
+            if (_folder is null) return;
             CheckpointStore.Save(_folder, _network, state);
             if (improved && _options.SaveBestCheckpoint) CheckpointStore.Save(Path.Combine(_folder, CheckpointStore.BestFolder), _network, state);
             MetricsFiles.Write(_folder, state.Metrics);
