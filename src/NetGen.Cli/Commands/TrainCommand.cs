@@ -70,11 +70,12 @@ internal static class TrainCommand
 
     /// <summary>Trains as <paramref name="options"/> says; returns the exit code (0, 1, 2, or 130 when cancelled).</summary>
     /// <param name="interactive">Draw live progress bars (a terminal); otherwise one line per epoch.</param>
-    public static int Run(TrainOptions options, TextWriter output, TextWriter errors, bool interactive, CancellationToken cancel)
+    /// <param name="console">Where live progress draws (its width lays it out); null: the process's terminal.</param>
+    public static int Run(TrainOptions options, TextWriter output, TextWriter errors, bool interactive, CancellationToken cancel, IAnsiConsole? console = null)
     {
         try
         {
-            return Train(options, output, errors, interactive, cancel);
+            return Train(options, output, errors, interactive ? console ?? AnsiConsole.Console : null, cancel);
         }
         catch (Exception e) when (CommandOptions.IsUserError(e))
         {
@@ -82,7 +83,7 @@ internal static class TrainCommand
         }
     }
 
-    private static int Train(TrainOptions options, TextWriter output, TextWriter errors, bool interactive, CancellationToken cancel)
+    private static int Train(TrainOptions options, TextWriter output, TextWriter errors, IAnsiConsole? live, CancellationToken cancel)
     {
         // Both are checked before anything is compiled; the schedule is built once the base rate is known.
         if (options.Schedule is { } spec) Schedule(spec, 1f, options.Epochs);
@@ -133,8 +134,8 @@ internal static class TrainCommand
         using var pool = Environment.ProcessorCount > 1 ? new WorkerPool(2) : null;
         var cpu = network as NetGen.Execution.ICpuExecution;
         cpu?.UseWorkerPool(pool);
-        var outcome = interactive
-            ? LiveProgress.Run(AnsiConsole.Console, progress => run.Run(state, trainerOptions, progress, cancel))
+        var outcome = live is not null
+            ? LiveProgress.Run(live, progress => run.Run(state, trainerOptions, progress, cancel))
             : run.Run(state, trainerOptions, new PlainProgress(output), cancel);
         cpu?.UseWorkerPool(null);
         return Finish(outcome, outFolder, output, errors);
