@@ -46,7 +46,6 @@ public static class ScheduleSyntax
             case "step" when fields.Length is 2 or 3:
                 int every = WholeNumber(fields[1], "step's epochs", whole);
                 float gamma = fields.Length == 3 ? Number(fields[2], "step's factor", whole) : 0.1f;
-                if (!(gamma > 0)) throw Bad(whole, $"step's factor must be over 0, not '{fields[2]}'");
                 return new StepSchedule(rate, every, gamma);
             case "cosine" when fields.Length is 1 or 2:
                 float minimum = fields.Length == 2 ? Number(fields[1], "cosine's minimum rate", whole) : 0f;
