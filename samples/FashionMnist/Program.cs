@@ -2,6 +2,7 @@ using System;
 using System.Diagnostics;
 using System.Globalization;
 using System.IO;
+using System.Threading;
 using NetGen.Data;
 using NetGen.Execution;
 using NetGen.Threading;
@@ -9,9 +10,10 @@ using NetGen.Training;
 using Samples.FashionMnist;
 using Samples.Mnist;
 
-// Trains FashionNet on the full Fashion-MNIST: prints the summary, one line per epoch (test
-// accuracy evaluated with the running batch-norm statistics), the final test accuracy and
-// where the weights went.
+// Trains FashionNet on Fashion-MNIST through the library's Trainer (Recipe.cs): prints the
+// summary, one line per epoch (validation on 5,000 held-out training images, evaluated with the
+// running batch-norm statistics), stops early when the validation loss stops improving, then
+// prints the test accuracy of the best epoch's weights and where they went.
 const string DefaultData = "/usr/share/datasets/fashion-mnist";
 Options options;
 try
@@ -47,41 +49,47 @@ Console.WriteLine();
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
     $"Data: {data}: {train.Count:N0} training, {test.Count:N0} test images"));
 
+// Early stopping watches images held out of the training set; the test set is read once, at the end.
+var (fit, held) = train.Split(train.Count - Recipe.ValidationImages, Recipe.ValidationImages, seed);
+string checkpoints = Path.ChangeExtension(options.WeightsPath, null) + ".checkpoints";
+bool resume = File.Exists(Path.Combine(checkpoints, CheckpointStore.StateFile));
+var trainerOptions = Recipe.Options(epochs, seed, Recipe.BatchesPerEpoch(fit.Count), checkpoints, resume, [new EpochReport()]);
+Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+    $"Training: {fit.Count:N0} images, validation {held.Count:N0}; Adam, cosine {Recipe.PeakRate:G3} to {Recipe.FinalRate:G3}, early stopping on val_loss (patience {Recipe.Patience}); checkpoints in {checkpoints}"));
+if (resume) Console.WriteLine($"Resuming the run in {checkpoints} (delete the folder to start over)");
+
 var network = new FashionNet(seed, ExecutionMode.Training);
 using var pool = new WorkerPool(Math.Min(2, Environment.ProcessorCount));
 network.UseWorkerPool(pool);
-
-// A seeded shuffle per epoch, flip/shift augmentation, Adam on a cosine from 2e-3 to 1e-5.
-var batches = new BatchIterator(train.Count, FashionNet.TrainingBatch, seed);
-var images = new float[FashionNet.TrainingBatch * train.ImageSize];
-var labels = new int[FashionNet.TrainingBatch];
-var augment = new Augment(train.Rows, train.Columns, seed, maxShift: 2, flip: true);
-var schedule = new CosineSchedule(2e-3f, epochs * batches.BatchCount, minimum: 1e-5f);
-int[] testLabels = Array.ConvertAll(test.Labels.ToArray(), b => (int)b);
-var progress = new Progress(epochs);
-int step = 0;
-double testAccuracy = 0;
-for (int epoch = 1; epoch <= epochs; epoch++)
+using var cancel = new CancellationTokenSource();
+Console.CancelKeyPress += (_, e) =>
 {
-    var clock = Stopwatch.StartNew();
-    batches.BeginEpoch(epoch);
-    double loss = 0;
-    int correct = 0, seen = 0, done = 0, n;
-    while ((n = batches.Next(train, images, labels)) > 0)
-    {
-        augment.Apply(images, n);
-        network.TrainingSettings.LearningRate = schedule.At(step++);
-        var result = network.TrainStep(images.AsSpan(0, n * train.ImageSize), labels.AsSpan(0, n));
-        loss += (double)result.Loss * n;
-        correct += result.Correct;
-        seen += n;
-        if (++done % 20 == 0) progress.Update(epoch, done, batches.BatchCount, loss / seen);
-    }
-    double seconds = clock.Elapsed.TotalSeconds;
-    testAccuracy = network.Evaluate(test.Images, testLabels).Accuracy;
-    progress.EndEpoch(epoch, loss / seen, (double)correct / seen, testAccuracy, seen / seconds, seconds);
-}
+    // The first Ctrl-C lets the batch finish and the trainer write a checkpoint; a second one ends the process.
+    if (cancel.IsCancellationRequested) return;
+    e.Cancel = true;
+    cancel.Cancel();
+};
 
+TrainingResult result;
+try
+{
+    result = Recipe.Fit(network, fit, held, trainerOptions, cancel.Token);
+}
+catch (Exception e) when (e is CheckpointException or TrainingDivergedException or ArgumentException)
+{
+    Console.Error.WriteLine("error: " + e.Message);
+    return 1;
+}
+if (result.Stop == TrainingStop.Cancelled)
+{
+    Console.Error.WriteLine($"Interrupted: checkpoint written to {checkpoints}; run again to resume");
+    return 130;
+}
+if (result.Stop == TrainingStop.EarlyStopped)
+    Console.WriteLine($"Stopped early: {result.Reason}" + (result.RestoredBestWeights ? $"; the network has epoch {result.Best!.Epoch}'s weights" : ""));
+
+int[] testLabels = Array.ConvertAll(test.Labels.ToArray(), b => (int)b);
+double testAccuracy = network.Evaluate(test.Images, testLabels).Accuracy;
 network.Save(options.WeightsPath);
 Console.WriteLine();
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Test accuracy: {testAccuracy:P2} on {test.Count:N0} images"));

@@ -1,6 +1,7 @@
 using NetGen.Cli.Commands;
 using NetGen.Cli.Reports;
 using NetGen.Cli.Training;
+using NetGen.Training;
 using NetGen.Generator.Model;
 using NetGen.Weights;
 using Xunit;

@@ -3,6 +3,7 @@ using NetGen.Cli.Commands;
 using NetGen.Cli.Compilation;
 using NetGen.Cli.Data;
 using NetGen.Cli.Training;
+using NetGen.Training;
 using Xunit;
 
 namespace NetGen.Cli.Tests;
@@ -138,35 +139,29 @@ public class ResumeTests
         Assert.Contains("error: the checkpoint was trained with --optimizer adam; its optimizer state cannot continue as sgd", errors);
     }
 
-    /// <summary>Trains through <see cref="TrainingRun"/> with a progress sink that cancels after a given batch.</summary>
-    private CheckpointState TrainUntilCancelled(string folder, CancellationTokenSource cancel, int stopAfterBatch)
+    /// <summary>Trains through <see cref="TrainingRun"/> (the library Trainer) with a callback that cancels after a given batch.</summary>
+    private TrainingCheckpoint TrainUntilCancelled(string folder, CancellationTokenSource cancel, int stopAfterBatch)
     {
         using var compiled = NetworkCompiler.Compile(new CompileRequest(_run.NetFile), TextWriter.Null);
         using var data = DataOpener.Open(_run.Data, compiled.InputShape, TrainedRun.ValidationFraction, TrainOptions.DefaultSeed, TextWriter.Null);
         using var network = compiled.CreateTrainable(TrainOptions.DefaultSeed);
-        var start = new CheckpointState
+        var start = new TrainingCheckpoint
         {
             Network = compiled.Name, Source = _run.NetFile, Optimizer = "adam", Batch = compiled.Batch, LearningRate = 1e-3f,
             Seed = TrainOptions.DefaultSeed, ValidationFraction = TrainedRun.ValidationFraction,
             InputShape = [1, 28, 28], ClassNames = [.. data.ClassNames],
         };
-        var outcome = new TrainingRun(compiled, network, data, folder)
-            .Run(start, TrainedRun.Epochs, new CancelAfter(cancel, stopAfterBatch), cancel.Token);
-        Assert.True(outcome.Interrupted);
+        var run = new TrainingRun(compiled, network, data, folder);
+        var outcome = run.Run(start, run.Options(start, TrainedRun.Epochs), new CancelAfter(cancel, stopAfterBatch), cancel.Token);
+        Assert.Equal(TrainingStop.Cancelled, outcome.Stop);
         return CheckpointStore.Read(folder);
     }
 
-    private sealed class CancelAfter(CancellationTokenSource cancel, int batch) : ITrainingProgress
+    private sealed class CancelAfter(CancellationTokenSource cancel, int batch) : ITrainingCallback
     {
-        public void StartEpoch(int epoch, int epochs, int batches, int done) { }
-
-        public void Batch(int done, double loss, double accuracy, double imagesPerSecond)
+        public void OnBatchEnd(TrainingContext context, in BatchMetrics metrics)
         {
-            if (done == batch) cancel.Cancel();
+            if (metrics.Batch == batch) cancel.Cancel();
         }
-
-        public void Validating() { }
-
-        public void EndEpoch(EpochMetrics metrics, int epochs) { }
     }
 }

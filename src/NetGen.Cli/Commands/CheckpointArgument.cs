@@ -1,6 +1,6 @@
 using System.IO;
 using NetGen.Cli.Compilation;
-using NetGen.Cli.Training;
+using NetGen.Training;
 using NetGen.Execution;
 using CompiledNetwork = NetGen.Cli.Compilation.CompiledNetwork;
 
@@ -10,7 +10,7 @@ namespace NetGen.Cli.Commands;
 /// A --checkpoint argument: a folder `netgen train` wrote (checkpoint.json, whose seed, split and
 /// class names eval and predict reuse, and the weight file it names, which must be from its step), or a bare .safetensors weight file.
 /// </summary>
-internal sealed record CheckpointArgument(string WeightsPath, string Folder, CheckpointState? State)
+internal sealed record CheckpointArgument(string WeightsPath, string Folder, TrainingCheckpoint? State)
 {
     public static CheckpointArgument Resolve(string path)
     {

@@ -3,6 +3,7 @@ using System.CommandLine;
 using System.IO;
 using System.Threading;
 using NetGen.Imaging;
+using NetGen.Training;
 
 namespace NetGen.Cli.Commands;
 
@@ -30,7 +31,7 @@ internal static class CommandOptions
     /// errors the commands do not anticipate one by one (an output folder without write access, a
     /// full disk, an image the loader thread could not read).
     /// </summary>
-    public static bool IsUserError(Exception e) => e is CliException or IOException or UnauthorizedAccessException or ImageLoadException;
+    public static bool IsUserError(Exception e) => e is CliException or CheckpointException or IOException or UnauthorizedAccessException or ImageLoadException;
 
     /// <summary>Prints a user error (its message, as a CliException words it, or "error: ..."); returns the exit code.</summary>
     public static int Report(Exception e, TextWriter errors)
@@ -39,6 +40,11 @@ internal static class CommandOptions
         {
             errors.WriteLine(cli.Message);
             return cli.ExitCode;
+        }
+        if (e is CheckpointException checkpoint)
+        {
+            errors.WriteLine(checkpoint.Message);
+            return checkpoint.NotFound ? ExitCodes.NotFound : ExitCodes.Error;
         }
         errors.WriteLine("error: " + e.Message);
         return ExitCodes.Error;

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Linq;
 using NetGen.Cli.Compilation;
-using NetGen.Cli.Training;
+using NetGen.Training;
 using NetGen.Generator.Model;
 
 namespace NetGen.Cli.Commands;
@@ -13,7 +13,7 @@ namespace NetGen.Cli.Commands;
 /// </summary>
 internal sealed record RunSettings(int? Batch, OptimizerKind? Optimizer, float? LearningRate, ulong Seed, double ValidationFraction)
 {
-    public static RunSettings Resolve(TrainOptions options, CheckpointState? resumed)
+    public static RunSettings Resolve(TrainOptions options, TrainingCheckpoint? resumed)
     {
         if (resumed is null)
         {
@@ -40,7 +40,7 @@ internal sealed record RunSettings(int? Batch, OptimizerKind? Optimizer, float? 
     }
 
     /// <summary>The checkpoint must come from the network being compiled.</summary>
-    public static void CheckSameNetwork(CheckpointState state, CompiledNetwork compiled, string where)
+    public static void CheckSameNetwork(TrainingCheckpoint state, CompiledNetwork compiled, string where)
     {
         var input = TrainCommand.ShapeArray(compiled.InputShape);
         if (state.Network != compiled.Name || !state.InputShape.SequenceEqual(input))

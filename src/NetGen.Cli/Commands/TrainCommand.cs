@@ -9,18 +9,22 @@ using NetGen.Cli.Reports;
 using NetGen.Cli.Training;
 using NetGen.Generator.Model;
 using NetGen.Threading;
+using NetGen.Training;
+using Spectre.Console;
 
 namespace NetGen.Cli.Commands;
 
 /// <summary>
 /// <c>netgen train FILE --data DIR [--epochs N] [--batch N] [--lr X] [--optimizer none|sgd|adam]
-/// [--seed N] [--out DIR] [--resume DIR]</c>: compiles the network, trains it, and after every
-/// epoch writes a checkpoint, metrics.json/csv and loss/accuracy plots to the output folder.
+/// [--seed N] [--out DIR] [--resume DIR] [--schedule SPEC] [--early-stopping METRIC:PATIENCE]</c>:
+/// compiles the network and trains it with the library's <see cref="Trainer"/>, which after every
+/// epoch writes a checkpoint, metrics.json/csv (and the best epoch's checkpoint in best/) to the
+/// output folder; the plots and the progress display are its callbacks.
 /// </summary>
 internal static class TrainCommand
 {
     /// <summary>The largest --epochs accepted.</summary>
-    public const int MaxEpochs = 1_000_000;
+    public const int MaxEpochs = TrainerOptions.MaxEpochs;
 
     public static Command Create()
     {
@@ -35,10 +39,20 @@ internal static class TrainCommand
         var resume = new Option<DirectoryInfo?>("--resume") { Description = "Continue the run whose checkpoint is in this folder" };
         var network = CommandOptions.Network();
         var validation = OptionValues.Fraction("--val-fraction", "Share of a single data set held out for validation (default 0.1)", "a validation fraction");
+        var schedule = new Option<string?>("--schedule")
+        {
+            Description = "Learning rate per epoch: constant (default), step:EPOCHS[:GAMMA], cosine[:MIN], or warmup:EPOCHS,SCHEDULE (e.g. warmup:2,cosine)",
+            HelpName = "spec",
+        };
+        var earlyStopping = new Option<string?>("--early-stopping")
+        {
+            Description = "Stop when val_loss or val_acc has not improved for PATIENCE epochs, keeping the best epoch's weights: METRIC:PATIENCE[:MIN_DELTA] (e.g. val_loss:5)",
+            HelpName = "metric:patience",
+        };
 
         var command = new Command("train", "Compile a network and train it, with checkpoints, metrics and plots");
         command.Arguments.Add(file);
-        foreach (var option in new Option[] { data, epochs, batch, lr, optimizer, seed, output, resume, network, validation })
+        foreach (var option in new Option[] { data, epochs, batch, lr, optimizer, seed, output, resume, network, validation, schedule, earlyStopping })
             command.Options.Add(option);
         command.SetAction(parse =>
         {
@@ -46,7 +60,8 @@ internal static class TrainCommand
             var options = new TrainOptions(
                 parse.GetValue(file)!.FullName, parse.GetValue(data)!.FullName, parse.GetValue(epochs), parse.GetValue(batch),
                 parse.GetValue(lr), OptimizerNames.Parse(parse.GetValue(optimizer)), parse.GetValue(seed),
-                parse.GetValue(output)?.FullName, parse.GetValue(resume)?.FullName, parse.GetValue(network), parse.GetValue(validation));
+                parse.GetValue(output)?.FullName, parse.GetValue(resume)?.FullName, parse.GetValue(network), parse.GetValue(validation),
+                parse.GetValue(schedule), parse.GetValue(earlyStopping));
             return CommandOptions.WithCtrlC(cancel =>
                 Run(options, stdout, stderr, interactive: stdout == Console.Out && !Console.IsOutputRedirected, cancel));
         });
@@ -55,11 +70,12 @@ internal static class TrainCommand
 
     /// <summary>Trains as <paramref name="options"/> says; returns the exit code (0, 1, 2, or 130 when cancelled).</summary>
     /// <param name="interactive">Draw live progress bars (a terminal); otherwise one line per epoch.</param>
-    public static int Run(TrainOptions options, TextWriter output, TextWriter errors, bool interactive, CancellationToken cancel)
+    /// <param name="console">Where live progress draws (its width lays it out); null: the process's terminal.</param>
+    public static int Run(TrainOptions options, TextWriter output, TextWriter errors, bool interactive, CancellationToken cancel, IAnsiConsole? console = null)
     {
         try
         {
-            return Train(options, output, errors, interactive, cancel);
+            return Train(options, output, errors, interactive ? console ?? AnsiConsole.Console : null, cancel);
         }
         catch (Exception e) when (CommandOptions.IsUserError(e))
         {
@@ -67,8 +83,11 @@ internal static class TrainCommand
         }
     }
 
-    private static int Train(TrainOptions options, TextWriter output, TextWriter errors, bool interactive, CancellationToken cancel)
+    private static int Train(TrainOptions options, TextWriter output, TextWriter errors, IAnsiConsole? live, CancellationToken cancel)
     {
+        // Both are checked before anything is compiled; the schedule is built once the base rate is known.
+        if (options.Schedule is { } spec) Schedule(spec, 1f, options.Epochs);
+        var early = options.EarlyStopping is { } stopping ? ParseEarlyStopping(stopping) : null;
         var resumed = options.Resume is { } resumeFolder ? CheckpointStore.Read(resumeFolder) : null;
         var settings = RunSettings.Resolve(options, resumed);
         using var compiled = NetworkCompiler.Compile(new CompileRequest(options.File, options.Network, settings.Batch, settings.Optimizer), errors);
@@ -79,7 +98,7 @@ internal static class TrainCommand
         string outFolder = OutputFolder.Prepare(options.Out ?? options.Resume ?? Path.Combine("runs", compiled.Name));
         using var network = compiled.CreateTrainable(settings.Seed);
         if (settings.LearningRate is float rate) network.TrainingSettings.LearningRate = rate;
-        var state = resumed ?? new CheckpointState
+        var state = resumed ?? new TrainingCheckpoint
         {
             Network = compiled.Name,
             Source = Path.GetFullPath(options.File),
@@ -90,13 +109,16 @@ internal static class TrainCommand
             InputShape = ShapeArray(compiled.InputShape),
             ClassNames = [.. data.ClassNames],
         };
-        if (resumed is not null) CheckpointStore.Restore(options.Resume!, resumed, network);
         state = state with { LearningRate = network.TrainingSettings.LearningRate };
+        var run = new TrainingRun(compiled, network, data, outFolder);
+        var trainerOptions = run.Options(state, options.Epochs, options.Resume,
+            options.Schedule is { } text ? Schedule(text, state.LearningRate, options.Epochs) : null, early);
+        if (resumed is not null) state = new Trainer(trainerOptions).Resume(network);
 
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"Network: {compiled.Name} from {Path.GetFullPath(options.File)}: {compiled.Analysis.TotalParams:N0} parameters, input {compiled.InputShape}, {compiled.Classes} classes"));
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"Training: {state.Optimizer}{OverrideNote(compiled)}, learning rate {state.LearningRate:G4}, batch {compiled.Batch}, seed {settings.Seed}, {network.AllocatedBytes:N0} bytes allocated"));
+            $"Training: {state.Optimizer}{OverrideNote(compiled)}, learning rate {state.LearningRate:G4}{Extras(options)}, batch {compiled.Batch}, seed {settings.Seed}, {network.AllocatedBytes:N0} bytes allocated"));
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"Data: {data.Description}: {data.TrainCount:N0} training, {data.ValidationCount:N0} validation samples {data.ShapeText}"));
         output.WriteLine("Output: " + outFolder);
@@ -112,25 +134,64 @@ internal static class TrainCommand
         using var pool = Environment.ProcessorCount > 1 ? new WorkerPool(2) : null;
         var cpu = network as NetGen.Execution.ICpuExecution;
         cpu?.UseWorkerPool(pool);
-        var run = new TrainingRun(compiled, network, data, outFolder);
-        var kept = resumed is null ? null : new SavedCheckpoint(Path.GetFullPath(options.Resume!), resumed.Epoch, resumed.Step, resumed.Partial is not null);
-        var outcome = interactive
-            ? LiveProgress.Run(progress => run.Run(state, options.Epochs, progress, cancel, kept))
-            : run.Run(state, options.Epochs, new PlainProgress(output), cancel, kept);
+        var outcome = live is not null
+            ? LiveProgress.Run(live, progress => run.Run(state, trainerOptions, progress, cancel))
+            : run.Run(state, trainerOptions, new PlainProgress(output), cancel);
         cpu?.UseWorkerPool(null);
+        return Finish(outcome, outFolder, output, errors);
+    }
 
+    /// <summary>The run's last lines and exit code: interrupted (130), stopped early or done (0).</summary>
+    private static int Finish(TrainingResult outcome, string outFolder, TextWriter output, TextWriter errors)
+    {
         var end = outcome.State;
-        if (outcome.Interrupted)
+        switch (outcome.Stop)
         {
-            int batch = end.Partial?.Batches ?? 0;
-            errors.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"Interrupted in epoch {end.Epoch + 1} after batch {batch} (step {end.Step:N0}): checkpoint written to {outFolder}; continue with --resume {outFolder}"));
-            return ExitCodes.Interrupted;
+            case TrainingStop.Cancelled:
+                errors.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"Interrupted in epoch {end.Epoch + 1} after batch {end.Partial?.Batches ?? 0} (step {end.Step:N0}): checkpoint written to {outFolder}; continue with --resume {outFolder}"));
+                return ExitCodes.Interrupted;
+            case TrainingStop.EarlyStopped when end.Best is { } best:
+                var kept = end.Metrics.Find(m => m.Epoch == best.Epoch) ?? end.Metrics[^1];
+                string weights = outcome.RestoredBestWeights || best.Epoch == end.Epoch ? $"epoch {best.Epoch}'s weights" : "the last epoch's weights";
+                output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"Stopped early after epoch {end.Epoch}: {outcome.Reason}. Best: epoch {best.Epoch}, validation accuracy {100 * kept.ValidationAccuracy:0.00}% ({weights}, in {Path.Combine(outFolder, CheckpointStore.BestFolder)}). Checkpoint, metrics and plots in {outFolder}"));
+                return ExitCodes.Success;
+            default:
+                var last = end.Metrics[^1];
+                output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"Done: {end.Epoch} epochs, {end.Step:N0} steps, validation accuracy {100 * last.ValidationAccuracy:0.00}%. Checkpoint, metrics and plots in {outFolder}"));
+                return ExitCodes.Success;
         }
-        var last = end.Metrics[^1];
-        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"Done: {end.Epoch} epochs, {end.Step:N0} steps, validation accuracy {100 * last.ValidationAccuracy:0.00}%. Checkpoint, metrics and plots in {outFolder}"));
-        return ExitCodes.Success;
+    }
+
+    /// <summary>--schedule and --early-stopping as the header names them, when given.</summary>
+    private static string Extras(TrainOptions options) =>
+        (options.Schedule is { } schedule ? $" (schedule {schedule})" : "") + (options.EarlyStopping is { } early ? $", early stopping {early}" : "");
+
+    /// <summary>The --schedule for a run at base rate <paramref name="rate"/>; a bad value is a usage error (exit 2).</summary>
+    private static ILearningRateSchedule Schedule(string text, float rate, int epochs)
+    {
+        try
+        {
+            return ScheduleSyntax.Parse(text, rate, epochs);
+        }
+        catch (FormatException e)
+        {
+            throw new CliException($"--schedule: error: {e.Message}", ExitCodes.Usage);
+        }
+    }
+
+    private static EarlyStopping ParseEarlyStopping(string text)
+    {
+        try
+        {
+            return EarlyStopping.Parse(text);
+        }
+        catch (FormatException e)
+        {
+            throw new CliException($"--early-stopping: error: {e.Message}", ExitCodes.Usage);
+        }
     }
 
     private static void CheckClasses(LabeledData data, CompiledNetwork compiled, string folder)

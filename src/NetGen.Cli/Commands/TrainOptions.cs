@@ -9,6 +9,8 @@ namespace NetGen.Cli.Commands;
 /// <param name="Out">The folder for checkpoint, metrics and plots; null: the --resume folder, else runs/NETWORK.</param>
 /// <param name="Resume">A checkpoint folder to continue from.</param>
 /// <param name="ValidationFraction">Share of a single data set held out for validation.</param>
+/// <param name="Schedule">A learning-rate schedule in <see cref="NetGen.Training.ScheduleSyntax"/> (e.g. "warmup:2,cosine"), or null for a constant rate.</param>
+/// <param name="EarlyStopping">"METRIC:PATIENCE[:MIN_DELTA]" (e.g. "val_loss:5"), or null to run every epoch.</param>
 internal sealed record TrainOptions(
     string File,
     string Data,
@@ -20,7 +22,9 @@ internal sealed record TrainOptions(
     string? Out = null,
     string? Resume = null,
     string? Network = null,
-    double? ValidationFraction = null)
+    double? ValidationFraction = null,
+    string? Schedule = null,
+    string? EarlyStopping = null)
 {
     public const ulong DefaultSeed = 42;
     public const double DefaultValidationFraction = 0.1;

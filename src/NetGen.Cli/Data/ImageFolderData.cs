@@ -1,4 +1,5 @@
 using System;
+using NetGen.Data;
 using NetGen.Imaging;
 
 namespace NetGen.Cli.Data;
@@ -39,15 +40,15 @@ internal sealed class ImageFolderData : LabeledData
 
         public void BeginEpoch(int epoch) => _loader.BeginEpoch(epoch);
 
-        public bool TryNext(out ReadOnlySpan<float> images, out ReadOnlySpan<int> labels)
+        public bool TryNext(out ReadOnlySpan<float> inputs, out ReadOnlySpan<int> labels)
         {
             if (_loader.TryNext(out ImageBatch batch))
             {
-                images = batch.Images;
+                inputs = batch.Images;
                 labels = batch.Labels;
                 return true;
             }
-            images = default;
+            inputs = default;
             labels = default;
             return false;
         }

@@ -1,20 +1,8 @@
 using System;
 using System.Collections.Generic;
+using NetGen.Data;
 
 namespace NetGen.Cli.Data;
-
-/// <summary>Mini-batches of one part of a dataset: images (N x C x H x W floats) and labels (N).</summary>
-internal interface IBatchSource : IDisposable
-{
-    /// <summary>Batches per epoch.</summary>
-    int BatchCount { get; }
-
-    /// <summary>Starts epoch <paramref name="epoch"/> (from 1); its order depends only on the seed and the epoch.</summary>
-    void BeginEpoch(int epoch);
-
-    /// <summary>The next batch, valid until the next call; false at the end of the epoch.</summary>
-    bool TryNext(out ReadOnlySpan<float> images, out ReadOnlySpan<int> labels);
-}
 
 /// <summary>
 /// A labelled dataset split into a training part and a validation part, each sample already

@@ -1,59 +1,66 @@
 using System;
 using System.Globalization;
-using NetGen.Cli.Training;
+using NetGen.Training;
 using Spectre.Console;
 
 namespace NetGen.Cli.Reports;
 
 /// <summary>
-/// A Spectre.Console bar per epoch on a terminal: batches done, running loss and accuracy,
-/// images per second and the epoch's time left; a finished epoch's bar keeps its metrics.
+/// Live progress on a terminal: one Spectre.Console bar for the running epoch (batches done,
+/// running loss and accuracy, images per second, time left), and above it one line per finished
+/// epoch, which stays when the bar goes. Everything is laid out for the terminal's width
+/// (<see cref="ProgressLayout"/>): no line wraps, so an 80-column terminal shows one row per epoch.
 /// </summary>
-internal sealed class LiveProgress : ITrainingProgress
+internal sealed class LiveProgress : ITrainingCallback
 {
+    private readonly IAnsiConsole _console;
     private readonly ProgressContext _context;
+    private readonly ProgressLayout _layout;
     private ProgressTask? _task;
-    private int _epoch, _epochs;
+    private string _header = "";
 
-    private LiveProgress(ProgressContext context) => _context = context;
-
-    /// <summary>Runs <paramref name="body"/> with a live display that ends when it returns.</summary>
-    public static T Run<T>(Func<ITrainingProgress, T> body) =>
-        AnsiConsole.Progress()
-            .AutoClear(false)
-            .HideCompleted(false)
-            .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(),
-                new PercentageColumn(), new RemainingTimeColumn(), new ElapsedTimeColumn())
-            .Start(context => body(new LiveProgress(context)));
-
-    public void StartEpoch(int epoch, int epochs, int batches, int done)
+    private LiveProgress(IAnsiConsole console, ProgressContext context, ProgressLayout layout)
     {
-        _epoch = epoch;
-        _epochs = epochs;
-        _task = _context.AddTask(Header(), maxValue: batches);
-        _task.Value = done;
+        _console = console;
+        _context = context;
+        _layout = layout;
     }
 
-    public void Batch(int done, double loss, double accuracy, double imagesPerSecond)
+    /// <summary>Runs <paramref name="body"/> with a live display on <paramref name="console"/> that ends when it returns.</summary>
+    public static T Run<T>(IAnsiConsole console, Func<ITrainingCallback, T> body)
+    {
+        var layout = ProgressLayout.For(console.Profile.Width);
+        return console.Progress()
+            .AutoClear(true)
+            .HideCompleted(true)
+            .Columns(layout.Columns())
+            .Start(context => body(new LiveProgress(console, context, layout)));
+    }
+
+    public void OnEpochBegin(TrainingContext context)
+    {
+        _header = string.Create(CultureInfo.InvariantCulture, $"epoch {context.Epoch}/{context.Epochs}");
+        _task = _context.AddTask(Markup.Escape(_layout.Fit(_header)), maxValue: Math.Max(context.BatchCount, 1));
+        _task.Value = context.BatchesDone;
+    }
+
+    public void OnBatchEnd(TrainingContext context, in BatchMetrics batch)
     {
         if (_task is null) return;
-        _task.Value = done;
-        _task.Description = Header() + string.Create(CultureInfo.InvariantCulture,
-            $"  loss {loss:0.0000}  acc {100 * accuracy:0.0}%  {imagesPerSecond:N0} img/s");
+        _task.Value = batch.Batch;
+        _task.Description = Markup.Escape(_layout.Running(_header, batch.EpochLoss, batch.EpochAccuracy, batch.ImagesPerSecond));
     }
 
-    public void Validating()
+    public void OnValidationBegin(TrainingContext context)
     {
-        if (_task is not null) _task.Description += "  validating...";
+        if (_task is not null) _task.Description = Markup.Escape(_layout.Fit(_header + "  validating"));
     }
 
-    public void EndEpoch(EpochMetrics m, int epochs)
+    public void OnEpochEnd(TrainingContext context, EpochMetrics metrics)
     {
         if (_task is null) return;
-        _task.Description = Markup.Escape(PlainProgress.Line(m, epochs));
         _task.Value = _task.MaxValue;
         _task.StopTask();
+        _console.WriteLine(_layout.Finished(metrics, context.Epochs));
     }
-
-    private string Header() => string.Create(CultureInfo.InvariantCulture, $"epoch {_epoch}/{_epochs}");
 }

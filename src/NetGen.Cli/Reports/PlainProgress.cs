@@ -1,31 +1,24 @@
 using System.Globalization;
 using System.IO;
-using NetGen.Cli.Training;
+using NetGen.Training;
 
 namespace NetGen.Cli.Reports;
 
 /// <summary>One line per epoch, for logs and pipes (when standard output is not a terminal).</summary>
-internal sealed class PlainProgress : ITrainingProgress
+internal sealed class PlainProgress : ITrainingCallback
 {
     private readonly TextWriter _output;
 
     public PlainProgress(TextWriter output) => _output = output;
 
-    public void StartEpoch(int epoch, int epochs, int batches, int done)
+    public void OnEpochBegin(TrainingContext context)
     {
-        if (done > 0)
-            _output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"epoch {epoch}/{epochs}: resuming at batch {done + 1} of {batches}"));
+        if (context.BatchesDone > 0)
+            _output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"epoch {context.Epoch}/{context.Epochs}: resuming at batch {context.BatchesDone + 1} of {context.BatchCount}"));
     }
 
-    public void Batch(int done, double loss, double accuracy, double imagesPerSecond)
-    {
-    }
-
-    public void Validating()
-    {
-    }
-
-    public void EndEpoch(EpochMetrics m, int epochs) => _output.WriteLine(Line(m, epochs));
+    public void OnEpochEnd(TrainingContext context, EpochMetrics metrics) => _output.WriteLine(Line(metrics, context.Epochs));
 
     /// <summary>"epoch 2/5  loss 0.3120  acc 90.53%  val loss 0.2951  val acc 91.20%  1,234 img/s  3.2 s".</summary>
     public static string Line(EpochMetrics m, int epochs) => string.Create(CultureInfo.InvariantCulture,

@@ -3,7 +3,8 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
 using System.Linq;
-using NetGen.Cli.Training;
+using NetGen.IO;
+using NetGen.Training;
 using ScottPlot;
 
 namespace NetGen.Cli.Reports;
@@ -117,6 +118,7 @@ internal static class Plots
     private static void Save(Plot plot, string path, int width = Width, int height = Height)
     {
         PlotFont.Apply(plot);
-        AtomicFile.WriteAllBytes(path, plot.GetImageBytes(width, height, ImageFormat.Png));
+        byte[] png = plot.GetImageBytes(width, height, ImageFormat.Png);
+        DurableFile.Replace(path, stream => stream.Write(png));
     }
 }

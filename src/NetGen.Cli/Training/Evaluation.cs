@@ -1,5 +1,5 @@
 using System;
-using NetGen.Cli.Data;
+using NetGen.Data;
 using NetGen.Execution;
 
 namespace NetGen.Cli.Training;

@@ -109,6 +109,35 @@ public sealed class CosineSchedule : ILearningRateSchedule
     }
 }
 
+/// <summary>
+/// Linear warmup into another schedule: for t &lt; W, rate = peak * (t + 1) / W (the peak at
+/// t = W - 1); from t = W on, <c>after.At(t - W)</c>, so the schedule after starts at its own t = 0.
+/// </summary>
+public sealed class WarmupSchedule : ILearningRateSchedule
+{
+    private readonly float _peak;
+    private readonly int _warmup;
+    private readonly ILearningRateSchedule _after;
+
+    /// <summary>Rises to <paramref name="peak"/> over <paramref name="warmupSteps"/> steps, then follows <paramref name="after"/>.</summary>
+    public WarmupSchedule(float peak, int warmupSteps, ILearningRateSchedule after)
+    {
+        ScheduleChecks.Rate(peak, nameof(peak));
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(warmupSteps);
+        ArgumentNullException.ThrowIfNull(after);
+        _peak = peak;
+        _warmup = warmupSteps;
+        _after = after;
+    }
+
+    /// <inheritdoc/>
+    public float At(int t)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(t);
+        return t < _warmup ? (float)((double)_peak * (t + 1) / _warmup) : _after.At(t - _warmup);
+    }
+}
+
 internal static class ScheduleChecks
 {
     public static void Rate(float value, string name)

@@ -4,17 +4,16 @@ using System.Globalization;
 using System.IO;
 using System.Text;
 using System.Text.RegularExpressions;
-using NetGen.Cli.Compilation;
 using NetGen.Execution;
 using NetGen.IO;
 using NetGen.Weights;
 
-namespace NetGen.Cli.Training;
+namespace NetGen.Training;
 
 /// <summary>
 /// A checkpoint folder: weights-STEP.safetensors (the weights, loadable by any NetGen network's
 /// Load or by PyTorch), optimizer-STEP.safetensors (the optimizer state block as one tensor) and
-/// checkpoint.json (<see cref="CheckpointState"/>), which names the two files. A save writes the
+/// checkpoint.json (<see cref="TrainingCheckpoint"/>), which names the two files. A save writes the
 /// new step's files under names the current checkpoint.json does not use, flushed to disk, then
 /// flushes the folder and replaces checkpoint.json in one atomic rename (the switch), flushes the
 /// folder again, and only then deletes the older step's files and whatever a killed save left: a
@@ -22,12 +21,19 @@ namespace NetGen.Cli.Training;
 /// metadata, so a folder whose files come from different steps is reported instead of used.
 /// Folders from before step-named files (checkpoint.safetensors, optimizer.safetensors) still load.
 /// </summary>
-internal static partial class CheckpointStore
+public static partial class CheckpointStore
 {
     /// <summary>The weight file of folders written before the file names carried the step.</summary>
     public const string WeightsFile = "checkpoint.safetensors";
+
+    /// <summary>The optimizer file of folders written before the file names carried the step.</summary>
     public const string OptimizerFile = "optimizer.safetensors";
+
+    /// <summary>The manifest, <see cref="TrainingCheckpoint"/> as JSON.</summary>
     public const string StateFile = "checkpoint.json";
+
+    /// <summary>The subfolder of a run's folder that holds its best epoch's checkpoint (same layout).</summary>
+    public const string BestFolder = "best";
     private const string WeightsPrefix = "weights-";
     private const string OptimizerPrefix = "optimizer-";
     private const string Extension = ".safetensors";
@@ -51,8 +57,9 @@ internal static partial class CheckpointStore
         return name;
     }
 
-    /// <exception cref="CliException">The folder cannot be written; the previous checkpoint, if any, is unchanged.</exception>
-    public static void Save(string folder, ITrainableNetwork network, CheckpointState state)
+    /// <summary>Saves <paramref name="network"/>'s weights, optimizer and random state with the manifest <paramref name="state"/> (whose file names it sets) into <paramref name="folder"/>, crash-safe.</summary>
+    /// <exception cref="CheckpointException">The folder cannot be written; the previous checkpoint, if any, is unchanged.</exception>
+    public static void Save(string folder, ITrainableNetwork network, TrainingCheckpoint state)
     {
         folder = Path.GetFullPath(folder);
         string step = state.Step.ToString(CultureInfo.InvariantCulture);
@@ -86,10 +93,10 @@ internal static partial class CheckpointStore
             DurableFile.SyncDirectory(folder);
             DurableFile.Replace(manifestPath, stream => stream.Write(manifest));
         }
-        catch (Exception e) when (FileErrors.IsFileSystemError(e))
+        catch (Exception e) when (FileSystemErrors.IsFileSystemError(e))
         {
             foreach (string path in created) DeleteQuietly(path);
-            throw new CliException($"{folder}: error: cannot write the checkpoint: {FileErrors.Describe(e)}; nothing was changed");
+            throw new CheckpointException($"{folder}: error: cannot write the checkpoint: {FileSystemErrors.Describe(e)}; nothing was changed");
         }
         DeleteOlderFiles(folder, weightsFile, optimizerFile);
     }
@@ -108,7 +115,7 @@ internal static partial class CheckpointStore
         {
             files = Directory.GetFiles(folder);
         }
-        catch (Exception e) when (FileErrors.IsFileSystemError(e))
+        catch (Exception e) when (FileSystemErrors.IsFileSystemError(e))
         {
             return;
         }
@@ -128,35 +135,35 @@ internal static partial class CheckpointStore
         {
             File.Delete(path);
         }
-        catch (Exception e) when (FileErrors.IsFileSystemError(e))
+        catch (Exception e) when (FileSystemErrors.IsFileSystemError(e))
         {
             // Left for the next save to delete; nothing reads it.
         }
     }
 
     /// <summary>Reads checkpoint.json of <paramref name="folder"/>.</summary>
-    /// <exception cref="CliException">The folder or file is missing, or the JSON is not a checkpoint.</exception>
-    public static CheckpointState Read(string folder)
+    /// <exception cref="CheckpointException">The folder or file is missing, or the JSON is not a checkpoint.</exception>
+    public static TrainingCheckpoint Read(string folder)
     {
         string full = Path.GetFullPath(folder);
-        if (!Directory.Exists(full)) throw new CliException($"{full}: error: checkpoint folder not found", ExitCodes.NotFound);
+        if (!Directory.Exists(full)) throw new CheckpointException($"{full}: error: checkpoint folder not found", notFound: true);
         string path = Path.Combine(full, StateFile);
         if (!File.Exists(path))
-            throw new CliException($"{path}: error: file not found: {full} holds no checkpoint (a run stopped before its first save finished leaves none; is it a folder that `netgen train --out` wrote?)", ExitCodes.NotFound);
+            throw new CheckpointException($"{path}: error: file not found: {full} holds no checkpoint (a run stopped before its first save finished leaves none; is it a folder that `netgen train --out` wrote?)", notFound: true);
         byte[] bytes;
         try
         {
             bytes = File.ReadAllBytes(path);
         }
-        catch (Exception e) when (FileErrors.IsFileSystemError(e))
+        catch (Exception e) when (FileSystemErrors.IsFileSystemError(e))
         {
-            throw new CliException($"{path}: error: cannot read the checkpoint: {FileErrors.Describe(e)}");
+            throw new CheckpointException($"{path}: error: cannot read the checkpoint: {FileSystemErrors.Describe(e)}");
         }
         return CheckpointJson.Parse(path, bytes);
     }
 
     /// <summary>Loads the weight file the manifest names into <paramref name="network"/>, and checks it is from the manifest's step.</summary>
-    public static void LoadCheckpointWeights(INetwork network, string folder, CheckpointState state)
+    public static void LoadCheckpointWeights(INetwork network, string folder, TrainingCheckpoint state)
     {
         string weights = Path.Combine(Path.GetFullPath(folder), state.Weights);
         LoadWeights(network, weights);
@@ -167,14 +174,14 @@ internal static partial class CheckpointStore
     /// Loads the weights, then restores the optimizer state, the step count and the dropout stream through
     /// <see cref="ITrainableNetwork.RestoreState"/>, so the run continues exactly where the checkpoint was taken.
     /// </summary>
-    public static void Restore(string folder, CheckpointState state, ITrainableNetwork network)
+    public static void Restore(string folder, TrainingCheckpoint state, ITrainableNetwork network)
     {
         LoadCheckpointWeights(network, folder, state);
         var optimizerState = new float[network.OptimizerStateLength];
         if (optimizerState.Length > 0)
         {
             string path = Path.Combine(Path.GetFullPath(folder), state.OptimizerState ?? OptimizerFile);
-            if (!File.Exists(path)) throw new CliException($"{path}: error: file not found: the checkpoint has no {state.Optimizer} optimizer state");
+            if (!File.Exists(path)) throw new CheckpointException($"{path}: error: file not found: the checkpoint has no {state.Optimizer} optimizer state");
             try
             {
                 var loaded = Safetensors.Load(path, new Dictionary<string, int[]> { [StateTensor] = new[] { optimizerState.Length } });
@@ -188,7 +195,7 @@ internal static partial class CheckpointStore
             }
             catch (WeightFileException e)
             {
-                throw new CliException($"{path}: error: {e.Reason}");
+                throw new CheckpointException($"{path}: error: {e.Reason}");
             }
         }
         byte[] random = SavedRandom(folder, state, network.RandomStateLength);
@@ -198,12 +205,12 @@ internal static partial class CheckpointStore
         }
         catch (ArgumentException e)
         {
-            throw new CliException($"{Path.Combine(Path.GetFullPath(folder), StateFile)}: error: not a valid checkpoint: {e.Message}");
+            throw new CheckpointException($"{Path.Combine(Path.GetFullPath(folder), StateFile)}: error: not a valid checkpoint: {e.Message}");
         }
     }
 
     /// <summary>The dropout generator's saved bytes (none when the network has no dropout).</summary>
-    private static byte[] SavedRandom(string folder, CheckpointState state, int length)
+    private static byte[] SavedRandom(string folder, TrainingCheckpoint state, int length)
     {
         if (length == 0) return [];
         byte[]? saved = null;
@@ -215,14 +222,14 @@ internal static partial class CheckpointStore
         {
         }
         if (saved is null || saved.Length != length)
-            throw new CliException($"{Path.Combine(Path.GetFullPath(folder), StateFile)}: error: not a valid checkpoint: \"randomState\" must hold the dropout generator's {length} bytes (base64)");
+            throw new CheckpointException($"{Path.Combine(Path.GetFullPath(folder), StateFile)}: error: not a valid checkpoint: \"randomState\" must hold the dropout generator's {length} bytes (base64)");
         return saved;
     }
 
-    /// <summary>Loads a safetensors weight file into a network; mismatches and corrupt files become <see cref="CliException"/>s.</summary>
+    /// <summary>Loads a safetensors weight file into a network; mismatches and corrupt files become <see cref="CheckpointException"/>s.</summary>
     public static void LoadWeights(INetwork network, string path)
     {
-        if (!File.Exists(path)) throw new CliException($"{path}: error: file not found", ExitCodes.NotFound);
+        if (!File.Exists(path)) throw new CheckpointException($"{path}: error: file not found", notFound: true);
         try
         {
             network.Load(path);
@@ -233,12 +240,12 @@ internal static partial class CheckpointStore
         }
         catch (WeightFileException e)
         {
-            throw new CliException($"{path}: error: {e.Reason}");
+            throw new CheckpointException($"{path}: error: {e.Reason}");
         }
     }
 
     /// <summary>"path: error: tensor 'conv1.weight' has NaN at index 3": a diverged run's values, which a network cannot run on.</summary>
-    private static CliException NonFinite(string path, NonFiniteWeightException e) =>
+    private static CheckpointException NonFinite(string path, NonFiniteWeightException e) =>
         new(string.Create(CultureInfo.InvariantCulture, $"{path}: error: tensor '{e.TensorName}' has {e.Value} at index {e.Index}") +
             (e.Count > 1 ? string.Create(CultureInfo.InvariantCulture, $" ({e.Count} non-finite values in the tensor)") : ""));
 
@@ -252,9 +259,9 @@ internal static partial class CheckpointStore
         }
         catch (WeightFileException e)
         {
-            throw new CliException($"{path}: error: {e.Reason}");
+            throw new CheckpointException($"{path}: error: {e.Reason}");
         }
         if (!metadata.TryGetValue(StepKey, out var text) || text != step.ToString(CultureInfo.InvariantCulture))
-            throw new CliException($"{path}: error: the file is from step {text ?? "(unknown)"}, but {StateFile} is at step {step}: the checkpoint is incomplete");
+            throw new CheckpointException($"{path}: error: the file is from step {text ?? "(unknown)"}, but {StateFile} is at step {step}: the checkpoint is incomplete");
     }
 }

@@ -1,6 +1,7 @@
 using System.Collections.Generic;
+using System.Text.Json.Serialization;
 
-namespace NetGen.Cli.Training;
+namespace NetGen.Training;
 
 /// <summary>
 /// checkpoint.json: where a run stands, and which files beside it hold the weights
@@ -9,20 +10,30 @@ namespace NetGen.Cli.Training;
 /// the same data split and batch order follow from <see cref="Seed"/>, and the step count
 /// from <see cref="Step"/>.
 /// </summary>
-internal sealed record CheckpointState
+public sealed record TrainingCheckpoint
 {
+    /// <summary>The format version this library writes and reads.</summary>
     public const int CurrentVersion = 1;
 
+    /// <summary>The format version.</summary>
     public int Version { get; init; } = CurrentVersion;
 
-    /// <summary>The network's name, and the file it came from.</summary>
+    /// <summary>The network's name (never empty).</summary>
     public string Network { get; init; } = "";
+
+    /// <summary>The file the network came from, when known.</summary>
     public string Source { get; init; } = "";
 
-    /// <summary>"sgd", "adam" or "none": the optimizer the state belongs to.</summary>
+    /// <summary>"sgd", "adam" or "none": the optimizer the state belongs to, when known.</summary>
     public string Optimizer { get; init; } = "";
+
+    /// <summary>Samples per training batch.</summary>
     public int Batch { get; init; }
+
+    /// <summary>The run's base learning rate (a schedule scales it per epoch).</summary>
     public float LearningRate { get; init; }
+
+    /// <summary>The seed of the data split and the batch order.</summary>
     public ulong Seed { get; init; }
 
     /// <summary>Share of a single data set held out for validation.</summary>
@@ -30,6 +41,8 @@ internal sealed record CheckpointState
 
     /// <summary>The network's input (C, H, W) or (F).</summary>
     public int[] InputShape { get; init; } = [];
+
+    /// <summary>Class names in label order, when known.</summary>
     public string[] ClassNames { get; init; } = [];
 
     /// <summary>Epochs finished (training and validation).</summary>
@@ -52,13 +65,30 @@ internal sealed record CheckpointState
 
     /// <summary>File names, relative to the checkpoint folder; folders written before step-named files lack OptimizerState and use checkpoint.safetensors.</summary>
     public string Weights { get; init; } = CheckpointStore.WeightsFile;
+
+    /// <summary>The optimizer state's file, relative to the checkpoint folder; null when the optimizer keeps none.</summary>
     public string? OptimizerState { get; init; }
+
+    /// <summary>Where early stopping (or, without it, the best checkpoint's choice) stood; absent in folders written before it.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public BestSoFar? Best { get; init; }
 
     /// <summary>One entry per finished epoch.</summary>
     public List<EpochMetrics> Metrics { get; init; } = [];
 }
 
 /// <summary>How far a stopped epoch got: batches done and the sums its training metrics continue from.</summary>
-/// <param name="LossSum">Sum over samples of the loss, in nats.</param>
+/// <param name="Batches">Training batches done.</param>
+/// <param name="LossSum">Sum over labels of the loss, in nats.</param>
+/// <param name="Correct">Labels classified right.</param>
+/// <param name="Seen">Labels seen.</param>
 /// <param name="Seconds">Training time spent in it so far.</param>
-internal sealed record PartialEpoch(int Batches, double LossSum, int Correct, int Seen, double Seconds);
+public sealed record PartialEpoch(int Batches, double LossSum, int Correct, int Seen, double Seconds);
+
+/// <summary>The best epoch by a monitored metric, and how many epochs since have not improved on it.</summary>
+/// <param name="Monitor">"val_loss" or "val_acc".</param>
+/// <param name="Value">The best value.</param>
+/// <param name="Epoch">The epoch that reached it.</param>
+/// <param name="Wait">Epochs since without an improvement.</param>
+/// <param name="Stopped">True once early stopping ended the run.</param>
+public sealed record BestSoFar(string Monitor, double Value, int Epoch, int Wait, bool Stopped = false);

@@ -1,40 +1,42 @@
 using System;
 using System.Collections;
+using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
 using System.Linq;
-using System.Reflection;
 using System.Text.Json;
+using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 
-namespace NetGen.Cli.Training;
+namespace NetGen.Training;
+
+/// <summary>The JSON contracts of checkpoint.json and metrics.json, generated at build time (no reflection: the library is trimmable and AOT-safe).</summary>
+[JsonSourceGenerationOptions(WriteIndented = true, PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
+    RespectNullableAnnotations = true, NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals)]
+[JsonSerializable(typeof(TrainingCheckpoint))]
+[JsonSerializable(typeof(List<EpochMetrics>))]
+internal sealed partial class TrainingJsonContext : JsonSerializerContext;
 
 /// <summary>
-/// checkpoint.json as text: writing a <see cref="CheckpointState"/>, and reading one back with
+/// checkpoint.json as text: writing a <see cref="TrainingCheckpoint"/>, and reading one back with
 /// every way the file can be broken (empty, cut short, malformed, a value of the wrong type, a
 /// field out of range) said in our words with its line, never System.Text.Json's own text.
 /// </summary>
 internal static class CheckpointJson
 {
-    private static readonly JsonSerializerOptions Options = new()
-    {
-        WriteIndented = true,
-        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
-        RespectNullableAnnotations = true,
-    };
-
-    public static string Serialize(CheckpointState state) => JsonSerializer.Serialize(state, Options);
+    public static string Serialize(TrainingCheckpoint state) => JsonSerializer.Serialize(state, TrainingJsonContext.Default.TrainingCheckpoint);
 
     /// <summary>Reads <paramref name="bytes"/>, the content of <paramref name="path"/>.</summary>
-    /// <exception cref="CliException">"path: error: not a valid checkpoint: what".</exception>
-    public static CheckpointState Parse(string path, byte[] bytes)
+    /// <exception cref="CheckpointException">"path: error: not a valid checkpoint: what".</exception>
+    public static TrainingCheckpoint Parse(string path, byte[] bytes)
     {
         ReadOnlySpan<byte> json = bytes.AsSpan();
         if (json.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF])) json = json[3..];
         if (Syntax(json) is string broken) throw Invalid(path, broken);
-        CheckpointState state;
+        TrainingCheckpoint state;
         try
         {
-            state = JsonSerializer.Deserialize<CheckpointState>(json, Options)!;
+            state = JsonSerializer.Deserialize(json, TrainingJsonContext.Default.TrainingCheckpoint)!;
         }
         catch (JsonException e)
         {
@@ -56,13 +58,13 @@ internal static class CheckpointJson
                 .Select(name => root.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null)
                 .OfType<string>()];
         }
-        catch (Exception e) when (e is JsonException || FileErrors.IsFileSystemError(e))
+        catch (Exception e) when (e is JsonException || FileSystemErrors.IsFileSystemError(e))
         {
             return [];
         }
     }
 
-    private static CliException Invalid(string path, string what) => new($"{path}: error: not a valid checkpoint: {what}");
+    private static CheckpointException Invalid(string path, string what) => new($"{path}: error: not a valid checkpoint: {what}");
 
     /// <summary>Null when <paramref name="json"/> is one well-formed JSON object; else what is wrong with it.</summary>
     private static string? Syntax(ReadOnlySpan<byte> json)
@@ -100,12 +102,12 @@ internal static class CheckpointJson
         string line = string.Create(CultureInfo.InvariantCulture, $"line {e.LineNumber + 1}");
         string field = e.Path is { Length: > 2 } path && path.StartsWith("$.", StringComparison.Ordinal) ? path[2..] : "";
         using var document = JsonDocument.Parse(json.ToArray());
-        var (value, type) = Find(document.RootElement, typeof(CheckpointState), field);
+        var (value, type) = Find(document.RootElement, typeof(TrainingCheckpoint), field);
         if (value is null || type is null) return $"the JSON is not laid out as a checkpoint ({line})";
         return $"\"{field}\" ({line}) is {Found(value.Value)}; expected {Expected(type)}";
     }
 
-    /// <summary>Follows a path of property names and [index] steps through both the JSON and the C# types.</summary>
+    /// <summary>Follows a path of property names and [index] steps through both the JSON and the C# types (their generated contracts).</summary>
     private static (JsonElement? Value, Type? Type) Find(JsonElement root, Type rootType, string path)
     {
         JsonElement element = root;
@@ -117,8 +119,7 @@ internal static class CheckpointJson
             if (bracket >= 0) name = step[..bracket];
             if (name.Length > 0)
             {
-                var property = type?.GetProperties(BindingFlags.Public | BindingFlags.Instance)
-                    .FirstOrDefault(p => JsonNamingPolicy.CamelCase.ConvertName(p.Name) == name);
+                var property = Contract(type)?.Properties.FirstOrDefault(p => p.Name == name);
                 if (property is null || element.ValueKind != JsonValueKind.Object || !element.TryGetProperty(name, out element)) return (null, null);
                 type = property.PropertyType;
             }
@@ -133,6 +134,9 @@ internal static class CheckpointJson
         }
         return (element, type);
     }
+
+    private static JsonTypeInfo? Contract(Type? type) =>
+        type is null ? null : TrainingJsonContext.Default.GetTypeInfo(Nullable.GetUnderlyingType(type) ?? type);
 
     private static Type? ElementType(Type? list) =>
         list is null ? null : list.IsArray ? list.GetElementType() : list.IsGenericType ? list.GetGenericArguments()[0] : null;
@@ -171,10 +175,10 @@ internal static class CheckpointJson
         string.Create(CultureInfo.InvariantCulture, $"line {json[..offset].Count((byte)'\n') + 1}");
 
     /// <summary>Null when the fields are in range; else the first that is not.</summary>
-    private static string? Contents(CheckpointState state)
+    private static string? Contents(TrainingCheckpoint state)
     {
-        if (state.Version != CheckpointState.CurrentVersion)
-            return string.Create(CultureInfo.InvariantCulture, $"it is version {state.Version}; this netgen reads version {CheckpointState.CurrentVersion}");
+        if (state.Version != TrainingCheckpoint.CurrentVersion)
+            return string.Create(CultureInfo.InvariantCulture, $"it is version {state.Version}; this netgen reads version {TrainingCheckpoint.CurrentVersion}");
         if (state.Network.Length == 0) return "\"network\" is missing or empty";
         if (state.Batch <= 0) return string.Create(CultureInfo.InvariantCulture, $"\"batch\" must be a positive whole number, not {state.Batch}");
         if (state.Epoch < 0 || state.Step < 0) return "\"epoch\" and \"step\" must not be negative";
