@@ -17,6 +17,8 @@ internal sealed partial class BlockExpander
         public LayerArgs Args { get; } = args;
         public bool Frozen { get; } = frozen;
         public LocationInfo Location { get; } = location;
+        /// <summary>The user named it (a label or a statement's target), rather than <c>{kind}_{n}</c>.</summary>
+        public bool Named { get; init; }
         public List<string?> Inputs { get; } = new();
         public List<LocationInfo?> InputLocations { get; } = new();
     }

@@ -68,7 +68,7 @@ internal sealed partial class BlockExpander
             {
                 if (node.Inputs[i] is string name) inputs.Add(new InputRef(name, node.InputLocations[i]));
             }
-            nodes.Add(new DeclaredNode(node.Name, node.Op, node.Args, node.Frozen, node.Location, inputs.ToEquatableArray()));
+            nodes.Add(new DeclaredNode(node.Name, node.Op, node.Args, node.Frozen, node.Location, inputs.ToEquatableArray(), node.Named));
         }
         InputRef? outputRef = outputPipe is not null
             ? (outputPipe.Full is null ? null : new InputRef(outputPipe.Full, output!.Location))
@@ -207,7 +207,10 @@ internal sealed partial class BlockExpander
         {
             if (!ChargeNode(element)) return null;
             string local = InstanceName(name, count, r, layer.Keyword, scope);
-            var node = new NodeBuild(scope.Prefix + local, local, layer.Op, bound.Args, bound.Frozen || scope.Frozen, element.Callee.Location);
+            var node = new NodeBuild(scope.Prefix + local, local, layer.Op, bound.Args, bound.Frozen || scope.Frozen, element.Callee.Location)
+            {
+                Named = name is not null,
+            };
             if (!Declare(local, node.Name, name?.Location ?? element.Callee.Location, scope)) return null;
             _nodes.Add(node);
             if (layer.IsMerge)
