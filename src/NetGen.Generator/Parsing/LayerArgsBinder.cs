@@ -161,6 +161,12 @@ internal sealed class LayerArgsBinder
                 return a with { Activation = ActivationKind.LeakyReLU, Alpha = Real("alpha", 0.01, x => x >= 0, "a non-negative number") };
             case OpKind.ELU:
                 return a with { Activation = ActivationKind.ELU, Alpha = Real("alpha", 1.0, x => x > 0, "a positive number") };
+            case OpKind.Clip:
+                double min = Real("min", null, Finite, "a finite number");
+                double max = Real("max", null, Finite, "a finite number");
+                if (_given.ContainsKey("max") && Finite(min) && Finite(max) && !(max > min))
+                    Invalid("max", _given["max"].Value.Display, "a number above min (" + min.ToString("R", System.Globalization.CultureInfo.InvariantCulture) + ")");
+                return a with { ClipMin = min, ClipMax = max };
             default:
                 return a;
         }
@@ -267,6 +273,8 @@ internal sealed class LayerArgsBinder
         Invalid(name, given.Value.Display, "true or false");
         return fallback;
     }
+
+    private static bool Finite(double x) => !double.IsNaN(x) && !double.IsInfinity(x);
 
     private double Real(string name, double? fallback, System.Func<double, bool> valid, string allowed)
     {
