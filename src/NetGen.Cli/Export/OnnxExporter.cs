@@ -165,6 +165,9 @@ internal static class OnnxExporter
                 case OpKind.ReLU6 or OpKind.HardSigmoid or OpKind.HardSwish or OpKind.SiLU or OpKind.GELU or OpKind.Mish:
                     Activation(g, a.Activation, a.Alpha, x, y, y, ys, At);
                     break;
+                case OpKind.Clip:
+                    g.Node("Clip", y, new[] { x, Scalar(g, y + "/min", (float)a.ClipMin), Scalar(g, y + "/max", (float)a.ClipMax) }, y);
+                    break;
                 default:
                     throw new CliException(At("the exporter does not write this layer"));
             }

@@ -34,6 +34,34 @@ internal static class ShapeInference
         return shapes;
     }
 
+    /// <summary>
+    /// One node's output shape from its inputs' (named for messages), by the same rules; null with
+    /// the first error when they reject them. The .cnn front end's <c>channels(x)</c> uses it while
+    /// the graph is still being declared.
+    /// </summary>
+    public static Shape? OfNode(string name, OpKind op, LayerArgs args, IReadOnlyList<(string Name, Shape Shape)> inputs, out DiagnosticInfo? error)
+    {
+        var nodes = new List<Node>(inputs.Count + 1);
+        var indices = new int[inputs.Count];
+        var inputShapes = new Shape[inputs.Count];
+        var shapes = new Shape?[inputs.Count + 1];
+        for (int j = 0; j < inputs.Count; j++)
+        {
+            nodes.Add(new Node(inputs[j].Name, OpKind.Input, EquatableArray<int>.Empty, new LayerArgs(), false, null));
+            indices[j] = j;
+            inputShapes[j] = inputs[j].Shape;
+            shapes[j] = inputs[j].Shape;
+        }
+        var node = new Node(name, op, indices.ToEquatableArray(), args, false, null);
+        nodes.Add(node);
+        var network = new NetworkIR(name, new TargetClass("", name, false), inputShapes[0], nodes.ToEquatableArray(), inputs.Count,
+            1, OptimizerKind.None, Budgets.None, null);
+        var diagnostics = new List<DiagnosticInfo>();
+        var shape = new NodeShapes(network, node, inputShapes, shapes, diagnostics).Infer();
+        error = diagnostics.Count > 0 ? diagnostics[0] : null;
+        return error is null ? shape : null;
+    }
+
     /// <summary>The rules for one node, with its input shapes (and every shape known so far) and a place to report.</summary>
     private readonly struct NodeShapes(NetworkIR network, Node node, Shape[] inputs, Shape?[] shapes, List<DiagnosticInfo> diagnostics)
     {

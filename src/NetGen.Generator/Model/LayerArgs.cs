@@ -32,6 +32,9 @@ public sealed record LayerArgs
     public ActivationKind Activation { get; init; } = ActivationKind.None;
     /// <summary>Negative slope (LeakyReLU) or alpha (ELU).</summary>
     public double Alpha { get; init; }
+    /// <summary>Clip: the bounds, ClipMin &lt; ClipMax.</summary>
+    public double ClipMin { get; init; }
+    public double ClipMax { get; init; }
     /// <summary>Drop probability (Dropout).</summary>
     public double Rate { get; init; }
     /// <summary>BatchNorm epsilon.</summary>

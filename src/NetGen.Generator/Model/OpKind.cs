@@ -33,6 +33,8 @@ public enum OpKind
     /// <summary>GELU; Args.Activation says which form (GELU exact, GELUTanh).</summary>
     GELU,
     Mish,
+    /// <summary>min(max(x, Args.ClipMin), Args.ClipMax); relu6 is clip(0, 6).</summary>
+    Clip,
 }
 
 /// <summary>How a convolution or pooling window is padded. Rules in docs/cnn-language.md.</summary>

@@ -17,6 +17,8 @@ internal sealed partial class BlockExpander
         public LayerArgs Args { get; } = args;
         public bool Frozen { get; } = frozen;
         public LocationInfo Location { get; } = location;
+        /// <summary>The user named it (a label or a statement's target), rather than <c>{kind}_{n}</c>.</summary>
+        public bool Named { get; init; }
         public List<string?> Inputs { get; } = new();
         public List<LocationInfo?> InputLocations { get; } = new();
     }
@@ -61,11 +63,18 @@ internal sealed partial class BlockExpander
         public List<Piped> Pending { get; } = new();
     }
 
+    /// <summary>A block parameter given a node (<c>up(d4, skip: e4)</c>): a name for that node inside the instance.</summary>
+    private sealed record NodeValue(Piped Node, string Written) : Value
+    {
+        public override string Display => "the node '" + Written + "'";
+    }
+
     /// <summary>What a name written in <paramref name="scope"/> refers to, now or when the scope ends.</summary>
     private Piped Reference(string local, LocationInfo location, Scope scope)
     {
         if (local == GraphBuilder.InputName) return Piped.Resolved(GraphBuilder.InputName, location);
         if (local == "in" && scope.Input is not null) return scope.Input;
+        if (scope.Parameters.TryGetValue(local, out var parameter) && parameter is NodeValue node) return node.Node;
         if (scope.Names.TryGetValue(local, out var declared)) return Piped.Resolved(declared.Full, location);
         var pending = new Piped { Local = local, Location = location };
         scope.Pending.Add(pending);
@@ -164,7 +173,8 @@ internal sealed partial class BlockExpander
                 ok = false;
                 continue;
             }
-            var value = Evaluator.Evaluate(arg.Value, caller.Parameters, paramName, blockName, _diagnostics);
+            var value = NodeArgument(arg.Value, caller) ??
+                Evaluator.Evaluate(arg.Value, caller.Parameters, paramName, blockName, _diagnostics, ChannelsIn(caller));
             if (value is null) ok = false;
             else values[paramName] = value;
         }
@@ -182,6 +192,19 @@ internal sealed partial class BlockExpander
             else values[param.Name.Text] = value;
         }
         return ok ? (values, frozen) : null;
+    }
+
+    /// <summary>
+    /// A node passed to a block parameter: a bare name that is a node of the caller's scope
+    /// (declared there, before or after), <c>in</c> or <c>input</c>. A caller's own parameter
+    /// evaluates as usual, so a node passed on stays that node.
+    /// </summary>
+    private Value? NodeArgument(Expr argument, Scope caller)
+    {
+        if (argument is not NameExpr name || caller.Parameters.ContainsKey(name.Text)) return null;
+        bool isNode = name.Text == GraphBuilder.InputName || (name.Text == "in" && caller.Input is not null) ||
+            caller.Names.ContainsKey(name.Text) || caller.Explicit.Contains(name.Text);
+        return isNode ? new NodeValue(Reference(name.Text, name.Location, caller), name.Text) : null;
     }
 
     private static string ParameterList(BlockDecl block)

@@ -49,10 +49,11 @@ internal sealed partial class BlockExpander
     /// <param name="blocks">The blocks visible in the network (its own and the file's).</param>
     /// <param name="brokenBlocks">Blocks whose bodies had syntax errors (already reported).</param>
     /// <param name="output">The name after <c>output</c>, if the network declares one.</param>
+    /// <param name="inputShape">The declared input shape (null when none is), for <c>channels(x)</c>.</param>
     public static ExpandedNetwork Expand(NetworkDecl network, IReadOnlyDictionary<string, BlockDecl> blocks, ISet<string> brokenBlocks,
-        Name? output, DiagnosticBag diagnostics)
+        Name? output, Shape? inputShape, DiagnosticBag diagnostics)
     {
-        var expander = new BlockExpander(network.Name.Text, blocks, brokenBlocks, diagnostics);
+        var expander = new BlockExpander(network.Name.Text, blocks, brokenBlocks, diagnostics) { _inputShape = inputShape };
         var scope = new Scope("", input: null, NoParameters, frozen: false, Piped.Resolved(GraphBuilder.InputName));
         expander.ExpandBody(network.Statements, scope, explicitNames: null);
         if (expander._aborted) return new ExpandedNetwork(new List<DeclaredNode>(), null, expander._usedBrokenBlock, Aborted: true);
@@ -68,7 +69,7 @@ internal sealed partial class BlockExpander
             {
                 if (node.Inputs[i] is string name) inputs.Add(new InputRef(name, node.InputLocations[i]));
             }
-            nodes.Add(new DeclaredNode(node.Name, node.Op, node.Args, node.Frozen, node.Location, inputs.ToEquatableArray()));
+            nodes.Add(new DeclaredNode(node.Name, node.Op, node.Args, node.Frozen, node.Location, inputs.ToEquatableArray(), node.Named));
         }
         InputRef? outputRef = outputPipe is not null
             ? (outputPipe.Full is null ? null : new InputRef(outputPipe.Full, output!.Location))
@@ -191,7 +192,7 @@ internal sealed partial class BlockExpander
     private int RepeatCount(Element element, Scope scope)
     {
         if (element.Repeat is null) return 1;
-        var value = Evaluator.Evaluate(element.Repeat, scope.Parameters, "*", element.Callee.Text, _diagnostics);
+        var value = Evaluator.Evaluate(element.Repeat, scope.Parameters, "*", element.Callee.Text, _diagnostics, ChannelsIn(scope));
         if (value is IntValue i && i.Value >= 1 && i.Value <= MaxRepeat) return (int)i.Value;
         if (value is not null)
             _diagnostics.Add(DiagnosticIds.InvalidArgument, element.Repeat.Location, "*", element.Callee.Text, value.Display,
@@ -201,13 +202,16 @@ internal sealed partial class BlockExpander
 
     private Piped? ExpandLayer(LayerDef layer, Element element, Piped? piped, Name? name, int count, Scope scope)
     {
-        var bound = LayerArgsBinder.Bind(layer, element, scope.Parameters, _diagnostics);
+        var bound = LayerArgsBinder.Bind(layer, element, scope.Parameters, _diagnostics, ChannelsIn(scope));
         if (bound is null) return null;
         for (int r = 0; r < count; r++)
         {
             if (!ChargeNode(element)) return null;
             string local = InstanceName(name, count, r, layer.Keyword, scope);
-            var node = new NodeBuild(scope.Prefix + local, local, layer.Op, bound.Args, bound.Frozen || scope.Frozen, element.Callee.Location);
+            var node = new NodeBuild(scope.Prefix + local, local, layer.Op, bound.Args, bound.Frozen || scope.Frozen, element.Callee.Location)
+            {
+                Named = name is not null,
+            };
             if (!Declare(local, node.Name, name?.Location ?? element.Callee.Location, scope)) return null;
             _nodes.Add(node);
             if (layer.IsMerge)

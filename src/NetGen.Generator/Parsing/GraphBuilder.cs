@@ -7,13 +7,15 @@ namespace NetGen.Generator.Parsing;
 public sealed record InputRef(string Name, LocationInfo? Location);
 
 /// <summary>A node as a front end declares it: inputs still by name, possibly forward.</summary>
+/// <param name="Named">The user wrote the name (false for a generated <c>{kind}_{n}</c>): see <see cref="ActivationFusion"/>.</param>
 public sealed record DeclaredNode(
     string Name,
     OpKind Op,
     LayerArgs Args,
     bool Frozen,
     LocationInfo? Location,
-    EquatableArray<InputRef> Inputs);
+    EquatableArray<InputRef> Inputs,
+    bool Named = true);
 
 /// <summary>Everything a front end knows about a network before the graph is assembled.</summary>
 /// <param name="InputShape">Null when the network declares none (NG0009).</param>
@@ -36,7 +38,8 @@ public sealed record GraphSpec(
 /// <summary>
 /// Assembles the graph both front ends share: resolves names (NG0005 unknown, NG0006
 /// duplicate), rejects cycles (NG0007), drops nodes that do not reach the output with a
-/// warning (NG0008), and lists the rest in topological order after the input node.
+/// warning (NG0008), lists the rest in topological order after the input node, and fuses
+/// activation nodes into the layers they follow (<see cref="ActivationFusion"/>).
 /// Iterative throughout, so a 100,000-node chain needs no deep stack.
 /// </summary>
 public static class GraphBuilder
@@ -117,6 +120,7 @@ public static class GraphBuilder
         {
             new(InputName, OpKind.Input, EquatableArray<int>.Empty, new LayerArgs(), false, spec.InputLocation),
         };
+        var named = new List<bool>(order.Count + 1) { true };
         foreach (int i in order)
         {
             newIndex[i] = irNodes.Count;
@@ -124,10 +128,12 @@ public static class GraphBuilder
             var mapped = new int[inputs[i].Length];
             for (int k = 0; k < mapped.Length; k++) mapped[k] = inputs[i][k] == InputIndex ? 0 : newIndex[inputs[i][k]];
             irNodes.Add(new Node(node.Name, node.Op, mapped.ToEquatableArray(), node.Args, node.Frozen, node.Location));
+            named.Add(node.Named);
         }
 
         var network = new NetworkIR(spec.Name, spec.Target, spec.InputShape.Value, irNodes.ToEquatableArray(), newIndex[output],
             spec.Batch, spec.Optimizer, spec.Budgets, spec.Location);
+        network = ActivationFusion.Fuse(network, named);
         return new Result<NetworkIR>(network, diagnostics.Items.ToEquatableArray());
     }
 

@@ -21,6 +21,7 @@ internal sealed class LayerArgsBinder
     /// <summary>Given, but their value was in error (reported): not "missing" as well.</summary>
     private readonly HashSet<string> _rejected = new();
     private bool _failed;
+    private ChannelsOf? _channels;
 
     private LayerArgsBinder(LayerDef def, Element element, DiagnosticBag diagnostics)
     {
@@ -30,9 +31,11 @@ internal sealed class LayerArgsBinder
     }
 
     /// <summary>The bound layer, or null when an error was reported.</summary>
-    public static BoundLayer? Bind(LayerDef def, Element element, IReadOnlyDictionary<string, Value> parameters, DiagnosticBag diagnostics)
+    /// <param name="channels">What <c>channels(x)</c> is in the layer's arguments.</param>
+    public static BoundLayer? Bind(LayerDef def, Element element, IReadOnlyDictionary<string, Value> parameters, DiagnosticBag diagnostics,
+        ChannelsOf? channels = null)
     {
-        var binder = new LayerArgsBinder(def, element, diagnostics);
+        var binder = new LayerArgsBinder(def, element, diagnostics) { _channels = channels };
         var inputs = binder.Collect(parameters);
         var args = binder.Build();
         bool frozen = binder.Bool("frozen", false);
@@ -75,7 +78,7 @@ internal sealed class LayerArgsBinder
                 Report(DiagnosticIds.InvalidArgument, arg.Name?.Location ?? arg.Value.Location, name, Layer, "given twice", "given once");
                 continue;
             }
-            var value = Evaluator.Evaluate(arg.Value, parameters, name, Layer, _diagnostics);
+            var value = Evaluator.Evaluate(arg.Value, parameters, name, Layer, _diagnostics, _channels);
             if (value is null)
             {
                 _failed = true;
@@ -158,6 +161,12 @@ internal sealed class LayerArgsBinder
                 return a with { Activation = ActivationKind.LeakyReLU, Alpha = Real("alpha", 0.01, x => x >= 0, "a non-negative number") };
             case OpKind.ELU:
                 return a with { Activation = ActivationKind.ELU, Alpha = Real("alpha", 1.0, x => x > 0, "a positive number") };
+            case OpKind.Clip:
+                double min = Real("min", null, Finite, "a finite number");
+                double max = Real("max", null, Finite, "a finite number");
+                if (_given.ContainsKey("max") && Finite(min) && Finite(max) && !(max > min))
+                    Invalid("max", _given["max"].Value.Display, "a number above min (" + min.ToString("R", System.Globalization.CultureInfo.InvariantCulture) + ")");
+                return a with { ClipMin = min, ClipMax = max };
             default:
                 return a;
         }
@@ -264,6 +273,8 @@ internal sealed class LayerArgsBinder
         Invalid(name, given.Value.Display, "true or false");
         return fallback;
     }
+
+    private static bool Finite(double x) => !double.IsNaN(x) && !double.IsInfinity(x);
 
     private double Real(string name, double? fallback, System.Func<double, bool> valid, string allowed)
     {

@@ -36,7 +36,7 @@ internal static class NetworkLowering
         foreach (var setting in network.Settings) Apply(setting, name, settings, diagnostics);
 
         int errorsBefore = diagnostics.ErrorCount;
-        var expanded = BlockExpander.Expand(network, blocks, brokenBlocks, settings.Output, diagnostics);
+        var expanded = BlockExpander.Expand(network, blocks, brokenBlocks, settings.Output, settings.InputShape, diagnostics);
         bool incomplete = syntaxErrors || expanded.UsedBrokenBlock || diagnostics.ErrorCount > errorsBefore;
         if (expanded.Aborted) return null;
 

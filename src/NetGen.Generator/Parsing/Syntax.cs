@@ -18,6 +18,9 @@ internal sealed record LiteralExpr(LocationInfo Location, TokenKind Kind, string
 /// <summary>A word (<c>same</c>, <c>true</c>), a node name, or a block parameter.</summary>
 internal sealed record NameExpr(LocationInfo Location, string Text) : Expr(Location);
 
+/// <summary><c>channels(x)</c>: the channel count of node <paramref name="Node"/> (its features for a vector).</summary>
+internal sealed record ChannelsExpr(LocationInfo Location, Name Node) : Expr(Location);
+
 internal sealed record NegateExpr(LocationInfo Location, Expr Operand) : Expr(Location);
 
 /// <summary><paramref name="Op"/> is one of + - * /; <paramref name="Text"/> is the source, for messages.</summary>

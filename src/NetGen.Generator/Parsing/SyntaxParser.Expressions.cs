@@ -37,6 +37,22 @@ internal sealed partial class SyntaxParser
         return new BinaryExpr(location, _map.Text(location), op, left, right);
     }
 
+    /// <summary><c>channels ( name )</c>.</summary>
+    private Expr? ParseChannels()
+    {
+        var keyword = Advance();
+        Advance();
+        if (!At(TokenKind.Identifier))
+        {
+            Error("a node name", Current);
+            return null;
+        }
+        var node = Advance();
+        var end = Current;
+        if (!Expect(TokenKind.RightParen, "')'")) return null;
+        return new ChannelsExpr(_map.Join(Loc(keyword), Loc(end)), new Name(node.Text, Loc(node)));
+    }
+
     private bool TooManyOperators()
     {
         if (++_operators <= MaxOperators) return false;
@@ -66,6 +82,8 @@ internal sealed partial class SyntaxParser
             case TokenKind.Sized:
                 Advance();
                 return new LiteralExpr(Loc(token), token.Kind, token.Text);
+            case TokenKind.Identifier when token.Text == "channels" && Peek(1).Kind == TokenKind.LeftParen:
+                return ParseChannels();
             case TokenKind.Identifier:
                 Advance();
                 return new NameExpr(Loc(token), token.Text);

@@ -38,6 +38,10 @@ internal sealed record SizedValue(string Text) : Value
     public override string Display => Text;
 }
 
+/// <summary>The channel count of the node a name refers to where an expression stands, or null after reporting why it is not known.</summary>
+/// <param name="argument">The argument being evaluated and its owner, for messages.</param>
+internal delegate long? ChannelsOf(Name node, string argument, string owner);
+
 /// <summary>
 /// Evaluates argument expressions: integer arithmetic in 64 bits with overflow checked,
 /// real arithmetic when either side is real, <c>/</c> on integers rounding down.
@@ -49,31 +53,44 @@ internal sealed class Evaluator
     private readonly string _argument;
     private readonly string _owner;
     private readonly DiagnosticBag _diagnostics;
+    private readonly ChannelsOf? _channels;
 
-    private Evaluator(IReadOnlyDictionary<string, Value> parameters, string argument, string owner, DiagnosticBag diagnostics)
+    private Evaluator(IReadOnlyDictionary<string, Value> parameters, string argument, string owner, DiagnosticBag diagnostics, ChannelsOf? channels)
     {
         _parameters = parameters;
         _argument = argument;
         _owner = owner;
         _diagnostics = diagnostics;
+        _channels = channels;
     }
 
     /// <summary>The value, or null when an error was reported.</summary>
     /// <param name="parameters">Block parameters in scope (a name that is one evaluates to its value).</param>
     /// <param name="argument">The argument's name, for messages.</param>
     /// <param name="owner">The layer, block or network the argument belongs to, for messages.</param>
+    /// <param name="channels">What <c>channels(x)</c> is where the expression stands; null where no node is known.</param>
     public static Value? Evaluate(Expr expr, IReadOnlyDictionary<string, Value> parameters, string argument, string owner,
-        DiagnosticBag diagnostics) =>
-        new Evaluator(parameters, argument, owner, diagnostics).Eval(expr);
+        DiagnosticBag diagnostics, ChannelsOf? channels = null) =>
+        new Evaluator(parameters, argument, owner, diagnostics, channels).Eval(expr);
 
     private Value? Eval(Expr expr) => expr switch
     {
         LiteralExpr literal => Literal(literal),
         NameExpr name => _parameters.TryGetValue(name.Text, out var bound) ? bound : new WordValue(name.Text),
+        ChannelsExpr channels => Channels(channels),
         NegateExpr negate => Negate(negate),
         BinaryExpr binary => Binary(binary),
         _ => null,
     };
+
+    private Value? Channels(ChannelsExpr expr)
+    {
+        if (_channels is null)
+            return Fail(expr, "channels(" + expr.Node.Text + ")",
+                "a value known before the network's nodes are (channels() is known in a statement's arguments, not in a setting or a parameter's default)");
+        var channels = _channels(expr.Node, _argument, _owner);
+        return channels is null ? null : new IntValue(channels.Value);
+    }
 
     private Value? Fail(Expr at, string value, string allowed)
     {

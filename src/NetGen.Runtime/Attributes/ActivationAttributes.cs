@@ -43,6 +43,25 @@ public sealed class TanhAttribute : LayerAttribute
 {
 }
 
+/// <summary>min(max(x, min), max), elementwise (ONNX Clip, PyTorch hardtanh); ReLU6 is Clip(0, 6).</summary>
+public sealed class ClipAttribute : LayerAttribute
+{
+    /// <summary>Clips to [<paramref name="min"/>, <paramref name="max"/>].</summary>
+    /// <param name="min">The lower bound.</param>
+    /// <param name="max">The upper bound, above <paramref name="min"/>.</param>
+    public ClipAttribute(double min, double max)
+    {
+        Min = min;
+        Max = max;
+    }
+
+    /// <summary>The lower bound.</summary>
+    public double Min { get; }
+
+    /// <summary>The upper bound.</summary>
+    public double Max { get; }
+}
+
 /// <summary>min(max(x, 0), 6), elementwise (MobileNetV2).</summary>
 public sealed class ReLU6Attribute : LayerAttribute
 {

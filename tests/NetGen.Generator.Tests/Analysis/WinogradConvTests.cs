@@ -15,7 +15,7 @@ public class WinogradConvTests
             batch 2
             a = conv2d(32, 3, padding: same, activation: relu)   # (32, 9, 8): Winograd; reads the input, no dX
             b = conv2d(16, 3)                                    # (16, 7, 6): Winograd, its dX too (only reader of a)
-            r = relu
+            r = relu                                             # fused into b
             p = maxpool2d(2)                                     # (16, 3, 3): fused with b through Winograd
             c = conv2d(16, 3, padding: same)                     # Winograd forward; the add also reads p: dX adds
             s = add(c, p)
@@ -76,7 +76,7 @@ public class WinogradConvTests
         Assert.Equal(winograd, CpuBackend.Buffers(a).Find(-1, KernelBufferKind.ConvWorkspace)!.Floats);
         Assert.Equal(winograd, CpuBackend.Buffers(a).Find(-1, KernelBufferKind.BackwardDataWorkspace)!.Floats);
         var chain = Assert.Single(ConvPoolFusion.All(new ComputedGraph(n, a.Layers)));
-        Assert.Equal(new FusedConvPool(Index(n, "b"), Index(n, "r"), Index(n, "p"), 0, Winograd: true), chain);
+        Assert.Equal(new FusedConvPool(Index(n, "b"), -1, Index(n, "p"), 0, Winograd: true), chain);
         Assert.Null(CpuBackend.Buffers(a).Find(-1, KernelBufferKind.ConvPoolWorkspace));
     }
 

@@ -174,10 +174,10 @@ public class AttributeMappingTests
             public partial class Split { }
             """,
             """
-            [NetGen.ReLU]
+            [NetGen.MaxPool2D(2)]
             public partial class Split { }
             """);
 
-        Assert.Equal(new[] { OpKind.Input, OpKind.Conv2D, OpKind.ReLU }, ir.Nodes.Select(n => n.Op));
+        Assert.Equal(new[] { OpKind.Input, OpKind.Conv2D, OpKind.MaxPool2D }, ir.Nodes.Select(n => n.Op));
     }
 }

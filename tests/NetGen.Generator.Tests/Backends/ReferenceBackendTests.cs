@@ -124,10 +124,10 @@ public class ReferenceBackendTests
         var network = Assert.Single(CnnParser.Parse("/seam/a.cnn", Header + ConvPool).Networks);
         var cpu = NetworkAnalyzer.Analyze(network).Value!;
         var reference = NetworkAnalyzer.Analyze(network, new ReferenceBackend()).Value!;
-        // conv (node 1) runs with relu (2) and pool (3) on the CPU: the conv step writes the pool's place.
+        // conv (node 1, its relu fused into it by the front end) runs with the pool (2) on the CPU: the conv step writes the pool's place.
         var conv = cpu.Schedule.InferenceForward[0];
-        Assert.Equal((1, 2, 3), (conv.Node, conv.Epilogue.ActivationNode, conv.Epilogue.Pool));
-        Assert.Equal(cpu.Schedule.Places[3].Inference, conv.Output);
+        Assert.Equal((1, -1, 2), (conv.Node, conv.Epilogue.ActivationNode, conv.Epilogue.Pool));
+        Assert.Equal(cpu.Schedule.Places[2].Inference, conv.Output);
         Assert.Equal(StepKind.FusedAway, cpu.Schedule.InferenceForward[1].Kind);
         Assert.Equal("Conv2D.ForwardMaxPool", CpuBackend.Instance.KernelOf(cpu, conv));
         // The reference plans the convolution's own output, so its arena is larger.

@@ -25,11 +25,11 @@ public class GraphBuilderTests
     public void ChainKeepsDeclarationOrderAndSettings()
     {
         var result = GraphBuilder.Build(Spec(null,
-            Node("conv", OpKind.Conv2D, 1, "input"), Node("relu", OpKind.ReLU, 2, "conv"), Node("fc", OpKind.Dense, 3, "relu")));
+            Node("conv", OpKind.Conv2D, 1, "input"), Node("pool", OpKind.MaxPool2D, 2, "conv"), Node("fc", OpKind.Dense, 3, "pool")));
         Assert.Empty(result.Diagnostics);
         var net = result.Value!;
-        Assert.Equal(new[] { "input", "conv", "relu", "fc" }, net.Nodes.Select(n => n.Name));
-        Assert.Equal(new[] { OpKind.Input, OpKind.Conv2D, OpKind.ReLU, OpKind.Dense }, net.Nodes.Select(n => n.Op));
+        Assert.Equal(new[] { "input", "conv", "pool", "fc" }, net.Nodes.Select(n => n.Name));
+        Assert.Equal(new[] { OpKind.Input, OpKind.Conv2D, OpKind.MaxPool2D, OpKind.Dense }, net.Nodes.Select(n => n.Op));
         Assert.Equal(new[] { 2 }, net.Nodes[3].Inputs.AsImmutableArray());
         Assert.Equal(3, net.Output);
         Assert.Equal((16, OptimizerKind.Sgd, "App.Net", true), (net.Batch, net.Optimizer, net.Target.FullName, net.Target.IsPartialUserClass));

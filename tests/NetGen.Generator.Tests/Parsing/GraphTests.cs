@@ -17,7 +17,9 @@ public class GraphTests
                 sum = add(y, x) -> relu
             }
             """);
-        Assert.Equal(new[] { "input", "x", "conv2d_1", "y", "add_1", "sum" }, Cnn.Names(net));
+        // y's ReLU is fused into its convolution, which takes the chain's name; the add's ReLU stays a node.
+        Assert.Equal(new[] { "input", "x", "y", "add_1", "sum" }, Cnn.Names(net));
+        Assert.Equal(ActivationKind.ReLU, Cnn.Node(net, "y").Args.Activation);
         Assert.Equal(new[] { "y", "x" }, Cnn.Inputs(net, "add_1"));
         Assert.Equal(OpKind.Add, Cnn.Node(net, "add_1").Op);
     }
@@ -41,8 +43,10 @@ public class GraphTests
         Assert.Equal(new[] { "inc3a.b1", "inc3a.b2", "inc3a.b3", "inc3a.b4" }, Cnn.Inputs(net, "inc3a.out"));
         Assert.Equal(OpKind.Concat, net.Nodes[net.Output].Op);
         Assert.Equal(new[] { "input" }, Cnn.Inputs(net, "inc3a.maxpool2d_1"));
-        Assert.Equal(128, Cnn.Node(net, "inc3a.conv2d_3").Args.Filters);
-        Assert.Equal(16, Cnn.Node(net, "inc3a.conv2d_4").Args.Filters);
+        // Each ReLU fuses into its convolution; a branch's name goes to its last convolution.
+        Assert.Equal((128, ActivationKind.ReLU), (Cnn.Node(net, "inc3a.b2").Args.Filters, Cnn.Node(net, "inc3a.b2").Args.Activation));
+        Assert.Equal((16, ActivationKind.ReLU), (Cnn.Node(net, "inc3a.conv2d_4").Args.Filters, Cnn.Node(net, "inc3a.conv2d_4").Args.Activation));
+        Assert.DoesNotContain(net.Nodes, node => node.Op == OpKind.ReLU);
         var pool = Cnn.Node(net, "inc3a.maxpool2d_1").Args;
         Assert.Equal((3, 3, 1, 1, PaddingMode.Same), (pool.KernelH, pool.KernelW, pool.StrideH, pool.StrideW, pool.Padding));
     }

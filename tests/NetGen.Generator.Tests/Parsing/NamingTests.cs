@@ -9,10 +9,10 @@ public class NamingTests
     [Fact]
     public void UnnamedNodesCountPerKindLikeKeras()
     {
-        var net = Cnn.Network("network K {\n input 1x28x28\n conv2d(8, 3) -> relu -> conv2d(8, 3) -> relu\n maxpool2d(2) -> flatten -> dense(10) -> softmax\n}");
+        var net = Cnn.Network("network K {\n input 1x28x28\n conv2d(8, 3) -> batchnorm -> relu -> conv2d(8, 3) -> batchnorm -> relu\n maxpool2d(2) -> flatten -> dense(10) -> dropout(0.5)\n}");
         Assert.Equal(new[]
         {
-            "input", "conv2d_1", "relu_1", "conv2d_2", "relu_2", "maxpool2d_1", "flatten_1", "dense_1", "softmax_1",
+            "input", "conv2d_1", "batchnorm_1", "relu_1", "conv2d_2", "batchnorm_2", "relu_2", "maxpool2d_1", "flatten_1", "dense_1", "dropout_1",
         }, Cnn.Names(net));
     }
 
@@ -26,8 +26,8 @@ public class NamingTests
     [Fact]
     public void LabelsAndTargetsName()
     {
-        var net = Cnn.Network("network K {\n input 8\n fc1: dense(4) -> act1: relu\n logits = fc2: dense(2)\n}");
-        Assert.Equal(new[] { "input", "fc1", "act1", "fc2" }, Cnn.Names(net));
+        var net = Cnn.Network("network K {\n input 8\n fc1: dense(4) -> drop1: dropout(0.5)\n logits = fc2: dense(2)\n}");
+        Assert.Equal(new[] { "input", "fc1", "drop1", "fc2" }, Cnn.Names(net));
     }
 
     [Fact]
@@ -40,7 +40,7 @@ public class NamingTests
     [Fact]
     public void RepeatedLayers()
     {
-        var net = Cnn.Network("network K {\n input 8\n dense(8) * 2\n deep = dense(8) * 3\n tail = deep -> relu\n}");
+        var net = Cnn.Network("network K {\n input 8\n dense(8) * 2\n deep = dense(8) * 3\n tail = deep -> dropout(0.5)\n}");
         Assert.Equal(new[] { "input", "dense_1", "dense_2", "deep.0", "deep.1", "deep.2", "tail" }, Cnn.Names(net));
         Assert.Equal(new[] { "deep.2" }, Cnn.Inputs(net, "tail"));
         Assert.Equal(new[] { "dense_2" }, Cnn.Inputs(net, "deep.0"));
@@ -51,7 +51,7 @@ public class NamingTests
     {
         var net = Cnn.Network("""
             block unit(f) {
-                conv: conv2d(f, 3, padding: same) -> relu
+                conv: conv2d(f, 3, padding: same) -> dropout(0.5)
             }
             block stage(f, n) {
                 unit(f) * n
@@ -66,11 +66,11 @@ public class NamingTests
             """);
         Assert.Equal(new[]
         {
-            "input", "unit_1.conv", "unit_1.relu_1", "unit_2.conv", "unit_2.relu_1",
-            "layer1.unit_1.conv", "layer1.unit_1.relu_1", "layer1.unit_2.conv", "layer1.unit_2.relu_1",
-            "named.conv", "named.relu_1",
+            "input", "unit_1.conv", "unit_1.dropout_1", "unit_2.conv", "unit_2.dropout_1",
+            "layer1.unit_1.conv", "layer1.unit_1.dropout_1", "layer1.unit_2.conv", "layer1.unit_2.dropout_1",
+            "named.conv", "named.dropout_1",
         }, Cnn.Names(net));
-        Assert.Equal(new[] { "layer1.unit_2.relu_1" }, Cnn.Inputs(net, "named.conv"));
+        Assert.Equal(new[] { "layer1.unit_2.dropout_1" }, Cnn.Inputs(net, "named.conv"));
     }
 
     [Fact]
@@ -96,7 +96,7 @@ public class NamingTests
     [Fact]
     public void ANodeNamedLikeABlockIsTheChainSource()
     {
-        var net = Cnn.Network("block stem() {\n conv2d(4, 3)\n}\nnetwork K {\n input 3x8x8\n stem: stem()\n head = stem -> relu\n}");
+        var net = Cnn.Network("block stem() {\n conv2d(4, 3)\n}\nnetwork K {\n input 3x8x8\n stem: stem()\n head = stem -> maxpool2d(2)\n}");
         Assert.Equal(new[] { "input", "stem.conv2d_1", "head" }, Cnn.Names(net));
         Assert.Equal(new[] { "stem.conv2d_1" }, Cnn.Inputs(net, "head"));
     }
@@ -128,7 +128,7 @@ public class NamingTests
             network A {
                 input 4
                 block own(f) {
-                    dense(f) -> relu
+                    dense(f) -> dropout(0.5)
                 }
                 own(3) -> shared(2)
             }
@@ -139,7 +139,7 @@ public class NamingTests
             """);
         Assert.Empty(file.Diagnostics);
         Assert.Equal(2, file.Networks.Count);
-        Assert.Equal(new[] { "input", "own_1.dense_1", "own_1.relu_1", "shared_1.dense_1" }, Cnn.Names(file.Networks[0]));
+        Assert.Equal(new[] { "input", "own_1.dense_1", "own_1.dropout_1", "shared_1.dense_1" }, Cnn.Names(file.Networks[0]));
         Assert.Equal(5, file.Networks[1].Nodes[1].Args.Units);
     }
 }

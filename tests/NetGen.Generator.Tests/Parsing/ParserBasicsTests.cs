@@ -90,7 +90,7 @@ public class ParserBasicsTests
             """);
         Assert.Equal(new[]
         {
-            "input", "conv2d_1", "stem",
+            "input", "stem",
             "layer1.0.conv1", "layer1.0.bn1", "layer1.0.a", "layer1.0.conv2", "layer1.0.bn2", "layer1.0.add_1", "layer1.0.out",
             "layer1.1.conv1", "layer1.1.bn1", "layer1.1.a", "layer1.1.conv2", "layer1.1.bn2", "layer1.1.add_1", "layer1.1.out",
             "global_avgpool_1", "head",

@@ -10,8 +10,7 @@ namespace Nets.Residual
     /// Layer             Kind           Output shape  Params       MACs
     /// ================================================================
     /// input             Input          (3, 32, 32)        0          0
-    /// conv2d_1          Conv2D         (16, 32, 32)     448    442,368
-    /// stem              ReLU           (16, 32, 32)       0          0
+    /// stem              Conv2D + ReLU  (16, 32, 32)     448    442,368
     /// layer1.0.conv1    Conv2D         (16, 32, 32)   2,304  2,359,296
     /// layer1.0.bn1      BatchNorm      (16, 32, 32)      64          0
     /// layer1.0.a        ReLU           (16, 32, 32)       0          0
@@ -38,13 +37,13 @@ namespace Nets.Residual
     /// Kernel buffers beside the plans (packed weights, scratch): 183.2 KB inference, 609.4 KB training
     /// Training at batch 128 (sgd):
     ///   Inputs:               1.6 MB
-    ///   Activations:        134.2 MB
+    ///   Activations:        125.8 MB
     ///   Parameters:          40.4 KB
     ///   Gradients:           39.8 KB
     ///   Optimizer state:     39.8 KB
     ///   Backward workspace:  25.2 MB
-    ///   Total:              161.1 MB
-    /// An instance allocates (plan + kernel buffers): 420.2 KB to predict, 161.7 MB to train
+    ///   Total:              152.7 MB
+    /// An instance allocates (plan + kernel buffers): 420.2 KB to predict, 153.3 MB to train
     /// </code>
     /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("NetGen.Generator", "0.1.0")]
@@ -63,7 +62,7 @@ namespace Nets.Residual
         /// <summary>The batch size <see cref="TrainingBytes"/> is computed at.</summary>
         public const int TrainingBatch = 128;
         /// <summary>Bytes training at <see cref="TrainingBatch"/> needs (sgd): inputs, saved activations, parameters, gradients, optimizer state and backward workspace.</summary>
-        public const long TrainingBytes = 161089784;
+        public const long TrainingBytes = 152701176;
 
         /// <summary>Channels of one input sample.</summary>
         public const int InputChannels = 3;
@@ -88,8 +87,7 @@ namespace Nets.Residual
             "Layer             Kind           Output shape  Params       MACs\n" +
             "================================================================\n" +
             "input             Input          (3, 32, 32)        0          0\n" +
-            "conv2d_1          Conv2D         (16, 32, 32)     448    442,368\n" +
-            "stem              ReLU           (16, 32, 32)       0          0\n" +
+            "stem              Conv2D + ReLU  (16, 32, 32)     448    442,368\n" +
             "layer1.0.conv1    Conv2D         (16, 32, 32)   2,304  2,359,296\n" +
             "layer1.0.bn1      BatchNorm      (16, 32, 32)      64          0\n" +
             "layer1.0.a        ReLU           (16, 32, 32)       0          0\n" +
@@ -120,21 +118,20 @@ namespace Nets.Residual
             "Kernel buffers beside the plans (packed weights, scratch): 183.2 KB inference, 609.4 KB training\n" +
             "Training at batch 128 (sgd):\n" +
             "  Inputs:               1.6 MB\n" +
-            "  Activations:        134.2 MB\n" +
+            "  Activations:        125.8 MB\n" +
             "  Parameters:          40.4 KB\n" +
             "  Gradients:           39.8 KB\n" +
             "  Optimizer state:     39.8 KB\n" +
             "  Backward workspace:  25.2 MB\n" +
-            "  Total:              161.1 MB\n" +
-            "An instance allocates (plan + kernel buffers): 420.2 KB to predict, 161.7 MB to train\n";
+            "  Total:              152.7 MB\n" +
+            "An instance allocates (plan + kernel buffers): 420.2 KB to predict, 153.3 MB to train\n";
 
         /// <summary>One row per node in execution order, as the build's analysis found it.</summary>
         public static global::System.ReadOnlySpan<global::NetGen.LayerSummary> Layers => s_netgenLayers;
         private static readonly global::NetGen.LayerSummary[] s_netgenLayers =
         {
             new global::NetGen.LayerSummary("input", "Input", "(3, 32, 32)", 0, 0),
-            new global::NetGen.LayerSummary("conv2d_1", "Conv2D", "(16, 32, 32)", 448, 442368),
-            new global::NetGen.LayerSummary("stem", "ReLU", "(16, 32, 32)", 0, 0),
+            new global::NetGen.LayerSummary("stem", "Conv2D + ReLU", "(16, 32, 32)", 448, 442368),
             new global::NetGen.LayerSummary("layer1.0.conv1", "Conv2D", "(16, 32, 32)", 2304, 2359296),
             new global::NetGen.LayerSummary("layer1.0.bn1", "BatchNorm", "(16, 32, 32)", 64, 0),
             new global::NetGen.LayerSummary("layer1.0.a", "ReLU", "(16, 32, 32)", 0, 0),
@@ -159,8 +156,7 @@ namespace Nets.Residual
         {
             /// <summary>Bytes of the inference arena (peak of live activations).</summary>
             public const long InferenceArenaBytes = 196608;
-            public const long Offset_conv2d_1 = 0; // conv2d_1 (16, 32, 32), 65,536 bytes
-            public const long Offset_stem = 0; // stem (16, 32, 32), 65,536 bytes, in place of conv2d_1
+            public const long Offset_stem = 0; // stem (16, 32, 32), 65,536 bytes
             public const long Offset_layer1_0_conv1 = 65536; // layer1.0.conv1 (16, 32, 32), 65,536 bytes
             public const long Offset_layer1_0_bn1 = 65536; // layer1.0.bn1 (16, 32, 32), 65,536 bytes, in place of layer1.0.conv1
             public const long Offset_layer1_0_a = 65536; // layer1.0.a (16, 32, 32), 65,536 bytes, in place of layer1.0.conv1
@@ -190,8 +186,8 @@ namespace Nets.Residual
         public static global::System.ReadOnlySpan<global::NetGen.Execution.ParameterTensor> ParameterTensors => s_netgenParameters;
         private static readonly global::NetGen.Execution.ParameterTensor[] s_netgenParameters =
         {
-            new("conv2d_1.weight", 0, new[] { 16, 3, 3, 3 }, 0, global::NetGen.Execution.ParameterInit.He, 27, 144),
-            new("conv2d_1.bias", 432, new[] { 16 }, 432, global::NetGen.Execution.ParameterInit.Zeros, 27, 144),
+            new("stem.weight", 0, new[] { 16, 3, 3, 3 }, 0, global::NetGen.Execution.ParameterInit.He, 27, 144),
+            new("stem.bias", 432, new[] { 16 }, 432, global::NetGen.Execution.ParameterInit.Zeros, 27, 144),
             new("layer1.0.conv1.weight", 448, new[] { 16, 16, 3, 3 }, 448, global::NetGen.Execution.ParameterInit.Glorot, 144, 144),
             new("layer1.0.bn1.weight", 2752, new[] { 16 }, 2752, global::NetGen.Execution.ParameterInit.Ones, 16, 16),
             new("layer1.0.bn1.bias", 2768, new[] { 16 }, 2768, global::NetGen.Execution.ParameterInit.Zeros, 16, 16),
@@ -216,12 +212,12 @@ namespace Nets.Residual
             new("head.bias", 10080, new[] { 10 }, 9952, global::NetGen.Execution.ParameterInit.Zeros, 16, 10),
         };
 
-        private static readonly global::NetGen.Kernels.Conv2DDims s_netgenDims1 = global::NetGen.Kernels.Conv2DDims.Create(1, 32, 32, 3, 16, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1); // conv2d_1
-        private static readonly global::NetGen.Kernels.Conv2DDims s_netgenDims3 = global::NetGen.Kernels.Conv2DDims.Create(1, 32, 32, 16, 16, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1); // layer1.0.conv1
-        private static readonly global::NetGen.Kernels.Conv2DDims s_netgenDims6 = global::NetGen.Kernels.Conv2DDims.Create(1, 32, 32, 16, 16, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1); // layer1.0.conv2
-        private static readonly global::NetGen.Kernels.Conv2DDims s_netgenDims10 = global::NetGen.Kernels.Conv2DDims.Create(1, 32, 32, 16, 16, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1); // layer1.1.conv1
-        private static readonly global::NetGen.Kernels.Conv2DDims s_netgenDims13 = global::NetGen.Kernels.Conv2DDims.Create(1, 32, 32, 16, 16, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1); // layer1.1.conv2
-        private static readonly global::NetGen.Kernels.DenseDims s_netgenDims18 = new(1, 16, 10); // head
+        private static readonly global::NetGen.Kernels.Conv2DDims s_netgenDims1 = global::NetGen.Kernels.Conv2DDims.Create(1, 32, 32, 3, 16, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1); // stem
+        private static readonly global::NetGen.Kernels.Conv2DDims s_netgenDims2 = global::NetGen.Kernels.Conv2DDims.Create(1, 32, 32, 16, 16, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1); // layer1.0.conv1
+        private static readonly global::NetGen.Kernels.Conv2DDims s_netgenDims5 = global::NetGen.Kernels.Conv2DDims.Create(1, 32, 32, 16, 16, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1); // layer1.0.conv2
+        private static readonly global::NetGen.Kernels.Conv2DDims s_netgenDims9 = global::NetGen.Kernels.Conv2DDims.Create(1, 32, 32, 16, 16, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1); // layer1.1.conv1
+        private static readonly global::NetGen.Kernels.Conv2DDims s_netgenDims12 = global::NetGen.Kernels.Conv2DDims.Create(1, 32, 32, 16, 16, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1); // layer1.1.conv2
+        private static readonly global::NetGen.Kernels.DenseDims s_netgenDims17 = new(1, 16, 10); // head
 
         /// <summary>The plan's figures the base class reads (fp32 elements): sizes for its checks, where its blocks sit.</summary>
         private static readonly global::NetGen.Execution.NetworkLayout s_netgenLayout = new()
@@ -230,8 +226,8 @@ namespace Nets.Residual
             Parameters = s_netgenParameters, ParameterFloats = 10090, InferenceFloats = (InferenceBytes + InferenceKernelBytes) / 4, BandWorkspaceOffset = 85530, BandWorkspaceFloats = 16384,
             TrainingFloats = (TrainingBytes + TrainingKernelBytes) / 4, MaxBatch = 128, LabelsPerSample = 1, Classes = 10, Optimizer = global::NetGen.OptimizerType.Sgd,
             GradientOffset = 10090, GradientFloats = 9962, OptimizerStateOffset = 20052, OptimizerStateFloats = 9962,
-            InputsOffset = 30014, InputChannels = 3, InputHeight = 32, InputWidth = 32, LogitsOffset = 33979710, LogitsGradientOffset = 33980990, LogitsGradientSampleStride = 49152, LogitsGradientCountStride = 0,
-            Slices = 2, ForwardPhases = 5, BackwardPhases = 5, SliceScratchOffset = 40349086, SliceScratchFloats = 32816, SliceGradientsOffset = 40414718,
+            InputsOffset = 30014, InputChannels = 3, InputHeight = 32, InputWidth = 32, LogitsOffset = 31882558, LogitsGradientOffset = 31883838, LogitsGradientSampleStride = 49152, LogitsGradientCountStride = 0,
+            Slices = 2, ForwardPhases = 5, BackwardPhases = 5, SliceScratchOffset = 38251934, SliceScratchFloats = 32816, SliceGradientsOffset = 38317566,
         };
 
         /// <summary>An inference instance, parameters from <paramref name="seed"/>: <see cref="InferenceBytes"/> + <see cref="InferenceKernelBytes"/> in one native block.</summary>
@@ -245,15 +241,15 @@ namespace Nets.Residual
         {
             var m = Arena;
             global::NetGen.Kernels.Conv2D.Pack(m.Slice(59242, 432), m.Slice(0, 432), in s_netgenDims1);
-            global::NetGen.Kernels.Conv2D.PackFolded(m.Slice(59674, 2304), m.Slice(101914, 16), m.Slice(448, 2304), global::System.ReadOnlySpan<float>.Empty, m.Slice(2752, 16), m.Slice(2768, 16), m.Slice(2784, 16), m.Slice(2800, 16), 1E-05f, in s_netgenDims3); // layer1.0.bn1 folded in
-            global::NetGen.Kernels.Conv2D.PackWinograd(m.Slice(69146, 4096), m.Slice(59674, 2304), in s_netgenDims3);
-            global::NetGen.Kernels.Conv2D.PackFolded(m.Slice(61978, 2304), m.Slice(101930, 16), m.Slice(2816, 2304), global::System.ReadOnlySpan<float>.Empty, m.Slice(5120, 16), m.Slice(5136, 16), m.Slice(5152, 16), m.Slice(5168, 16), 1E-05f, in s_netgenDims6); // layer1.0.bn2 folded in
-            global::NetGen.Kernels.Conv2D.PackWinograd(m.Slice(73242, 4096), m.Slice(61978, 2304), in s_netgenDims6);
-            global::NetGen.Kernels.Conv2D.PackFolded(m.Slice(64282, 2304), m.Slice(101946, 16), m.Slice(5184, 2304), global::System.ReadOnlySpan<float>.Empty, m.Slice(7488, 16), m.Slice(7504, 16), m.Slice(7520, 16), m.Slice(7536, 16), 1E-05f, in s_netgenDims10); // layer1.1.bn1 folded in
-            global::NetGen.Kernels.Conv2D.PackWinograd(m.Slice(77338, 4096), m.Slice(64282, 2304), in s_netgenDims10);
-            global::NetGen.Kernels.Conv2D.PackFolded(m.Slice(66586, 2304), m.Slice(101962, 16), m.Slice(7552, 2304), global::System.ReadOnlySpan<float>.Empty, m.Slice(9856, 16), m.Slice(9872, 16), m.Slice(9888, 16), m.Slice(9904, 16), 1E-05f, in s_netgenDims13); // layer1.1.bn2 folded in
-            global::NetGen.Kernels.Conv2D.PackWinograd(m.Slice(81434, 4096), m.Slice(66586, 2304), in s_netgenDims13);
-            global::NetGen.Kernels.Dense.Pack(m.Slice(68890, 256), m.Slice(9920, 160), in s_netgenDims18);
+            global::NetGen.Kernels.Conv2D.PackFolded(m.Slice(59674, 2304), m.Slice(101914, 16), m.Slice(448, 2304), global::System.ReadOnlySpan<float>.Empty, m.Slice(2752, 16), m.Slice(2768, 16), m.Slice(2784, 16), m.Slice(2800, 16), 1E-05f, in s_netgenDims2); // layer1.0.bn1 folded in
+            global::NetGen.Kernels.Conv2D.PackWinograd(m.Slice(69146, 4096), m.Slice(59674, 2304), in s_netgenDims2);
+            global::NetGen.Kernels.Conv2D.PackFolded(m.Slice(61978, 2304), m.Slice(101930, 16), m.Slice(2816, 2304), global::System.ReadOnlySpan<float>.Empty, m.Slice(5120, 16), m.Slice(5136, 16), m.Slice(5152, 16), m.Slice(5168, 16), 1E-05f, in s_netgenDims5); // layer1.0.bn2 folded in
+            global::NetGen.Kernels.Conv2D.PackWinograd(m.Slice(73242, 4096), m.Slice(61978, 2304), in s_netgenDims5);
+            global::NetGen.Kernels.Conv2D.PackFolded(m.Slice(64282, 2304), m.Slice(101946, 16), m.Slice(5184, 2304), global::System.ReadOnlySpan<float>.Empty, m.Slice(7488, 16), m.Slice(7504, 16), m.Slice(7520, 16), m.Slice(7536, 16), 1E-05f, in s_netgenDims9); // layer1.1.bn1 folded in
+            global::NetGen.Kernels.Conv2D.PackWinograd(m.Slice(77338, 4096), m.Slice(64282, 2304), in s_netgenDims9);
+            global::NetGen.Kernels.Conv2D.PackFolded(m.Slice(66586, 2304), m.Slice(101962, 16), m.Slice(7552, 2304), global::System.ReadOnlySpan<float>.Empty, m.Slice(9856, 16), m.Slice(9872, 16), m.Slice(9888, 16), m.Slice(9904, 16), 1E-05f, in s_netgenDims12); // layer1.1.bn2 folded in
+            global::NetGen.Kernels.Conv2D.PackWinograd(m.Slice(81434, 4096), m.Slice(66586, 2304), in s_netgenDims12);
+            global::NetGen.Kernels.Dense.Pack(m.Slice(68890, 256), m.Slice(9920, 160), in s_netgenDims17);
         }
 
         /// <summary>One sample (3, 32, 32) -> (10) through every layer on <paramref name="m"/> (the instance's arena or a worker's copy); the kernels work channels-last: the input is first transposed into a buffer of the kernel region.</summary>
@@ -261,18 +257,16 @@ namespace Nets.Residual
         {
             global::System.ReadOnlySpan<float> x = m.Slice(101978, 3072);
             global::NetGen.Execution.LayerBands.NchwToNhwc(bands, m.Slice(101978, 3072), input, 3, 32, 32);
-            // conv2d_1: Conv2D (3, 32, 32) -> (16, 32, 32)
-            global::NetGen.Execution.LayerBands.Conv2DForward(bands, m.Slice(NetgenOffsets.Out_conv2d_1, 16384), x, m.Slice(59242, 432), m.Slice(432, 16), m.Slice(85530, 16384), in s_netgenDims1, global::NetGen.Activation.None, 0f);
-            // stem: ReLU (16, 32, 32) -> (16, 32, 32)
-            global::NetGen.Kernels.Activations.Forward(m.Slice(NetgenOffsets.Out_stem, 16384), m.Slice(NetgenOffsets.Out_conv2d_1, 16384), global::NetGen.Activation.ReLU, 0f);
+            // stem: Conv2D + ReLU (3, 32, 32) -> (16, 32, 32)
+            global::NetGen.Execution.LayerBands.Conv2DForward(bands, m.Slice(NetgenOffsets.Out_stem, 16384), x, m.Slice(59242, 432), m.Slice(432, 16), m.Slice(85530, 16384), in s_netgenDims1, global::NetGen.Activation.ReLU, 0f);
             // layer1.0.conv1: Conv2D (16, 32, 32) -> (16, 32, 32)
-            global::NetGen.Execution.LayerBands.Conv2DForwardWinograd(bands, m.Slice(NetgenOffsets.Out_layer1_0_conv1, 16384), m.Slice(NetgenOffsets.Out_stem, 16384), m.Slice(69146, 4096), m.Slice(101914, 16), m.Slice(85530, 16384), in s_netgenDims3, global::NetGen.Activation.ReLU, 0f);
+            global::NetGen.Execution.LayerBands.Conv2DForwardWinograd(bands, m.Slice(NetgenOffsets.Out_layer1_0_conv1, 16384), m.Slice(NetgenOffsets.Out_stem, 16384), m.Slice(69146, 4096), m.Slice(101914, 16), m.Slice(85530, 16384), in s_netgenDims2, global::NetGen.Activation.ReLU, 0f);
             // layer1.0.bn1: BatchNorm (16, 32, 32) -> (16, 32, 32)
             // Folded into layer1.0.conv1's packed weights and bias, which wrote this output in place.
             // layer1.0.a: ReLU (16, 32, 32) -> (16, 32, 32)
             // Fused into layer1.0.bn1's step, in place.
             // layer1.0.conv2: Conv2D (16, 32, 32) -> (16, 32, 32)
-            global::NetGen.Execution.LayerBands.Conv2DForwardWinograd(bands, m.Slice(NetgenOffsets.Out_layer1_0_conv2, 16384), m.Slice(NetgenOffsets.Out_layer1_0_a, 16384), m.Slice(73242, 4096), m.Slice(101930, 16), m.Slice(85530, 16384), in s_netgenDims6, global::NetGen.Activation.None, 0f);
+            global::NetGen.Execution.LayerBands.Conv2DForwardWinograd(bands, m.Slice(NetgenOffsets.Out_layer1_0_conv2, 16384), m.Slice(NetgenOffsets.Out_layer1_0_a, 16384), m.Slice(73242, 4096), m.Slice(101930, 16), m.Slice(85530, 16384), in s_netgenDims5, global::NetGen.Activation.None, 0f);
             // layer1.0.bn2: BatchNorm (16, 32, 32) -> (16, 32, 32)
             // Folded into layer1.0.conv2's packed weights and bias, which wrote this output in place.
             // layer1.0.add_1: Add (16, 32, 32) -> (16, 32, 32)
@@ -280,13 +274,13 @@ namespace Nets.Residual
             // layer1.0.out: ReLU (16, 32, 32) -> (16, 32, 32)
             // Fused into layer1.0.add_1's step, in place.
             // layer1.1.conv1: Conv2D (16, 32, 32) -> (16, 32, 32)
-            global::NetGen.Execution.LayerBands.Conv2DForwardWinograd(bands, m.Slice(NetgenOffsets.Out_layer1_1_conv1, 16384), m.Slice(NetgenOffsets.Out_layer1_0_out, 16384), m.Slice(77338, 4096), m.Slice(101946, 16), m.Slice(85530, 16384), in s_netgenDims10, global::NetGen.Activation.ReLU, 0f);
+            global::NetGen.Execution.LayerBands.Conv2DForwardWinograd(bands, m.Slice(NetgenOffsets.Out_layer1_1_conv1, 16384), m.Slice(NetgenOffsets.Out_layer1_0_out, 16384), m.Slice(77338, 4096), m.Slice(101946, 16), m.Slice(85530, 16384), in s_netgenDims9, global::NetGen.Activation.ReLU, 0f);
             // layer1.1.bn1: BatchNorm (16, 32, 32) -> (16, 32, 32)
             // Folded into layer1.1.conv1's packed weights and bias, which wrote this output in place.
             // layer1.1.a: ReLU (16, 32, 32) -> (16, 32, 32)
             // Fused into layer1.1.bn1's step, in place.
             // layer1.1.conv2: Conv2D (16, 32, 32) -> (16, 32, 32)
-            global::NetGen.Execution.LayerBands.Conv2DForwardWinograd(bands, m.Slice(NetgenOffsets.Out_layer1_1_conv2, 16384), m.Slice(NetgenOffsets.Out_layer1_1_a, 16384), m.Slice(81434, 4096), m.Slice(101962, 16), m.Slice(85530, 16384), in s_netgenDims13, global::NetGen.Activation.None, 0f);
+            global::NetGen.Execution.LayerBands.Conv2DForwardWinograd(bands, m.Slice(NetgenOffsets.Out_layer1_1_conv2, 16384), m.Slice(NetgenOffsets.Out_layer1_1_a, 16384), m.Slice(81434, 4096), m.Slice(101962, 16), m.Slice(85530, 16384), in s_netgenDims12, global::NetGen.Activation.None, 0f);
             // layer1.1.bn2: BatchNorm (16, 32, 32) -> (16, 32, 32)
             // Folded into layer1.1.conv2's packed weights and bias, which wrote this output in place.
             // layer1.1.add_1: Add (16, 32, 32) -> (16, 32, 32)
@@ -296,7 +290,7 @@ namespace Nets.Residual
             // global_avgpool_1: GlobalAvgPool (16, 32, 32) -> (16)
             global::NetGen.Kernels.GlobalAvgPool.Forward(m.Slice(NetgenOffsets.Out_global_avgpool_1, 16), m.Slice(NetgenOffsets.Out_layer1_1_out, 16384), 1, 1024, 16);
             // head: Dense (16) -> (10)
-            global::NetGen.Kernels.Dense.Forward(m.Slice(NetgenOffsets.Out_head, 10), m.Slice(NetgenOffsets.Out_global_avgpool_1, 16), m.Slice(68890, 256), m.Slice(10080, 10), in s_netgenDims18, global::NetGen.Activation.None, 0f);
+            global::NetGen.Kernels.Dense.Forward(m.Slice(NetgenOffsets.Out_head, 10), m.Slice(NetgenOffsets.Out_global_avgpool_1, 16), m.Slice(68890, 256), m.Slice(10080, 10), in s_netgenDims17, global::NetGen.Activation.None, 0f);
             m.Slice(10090, 10).CopyTo(output);
         }
 
@@ -307,24 +301,24 @@ namespace Nets.Residual
             switch (slice)
             {
                 case 0: // 21936 packed floats
-                    global::NetGen.Kernels.Conv2D.Pack(m.Slice(40272446, 432), m.Slice(0, 432), in s_netgenDims1);
-                    global::NetGen.Kernels.Conv2D.Pack(m.Slice(40272878, 2304), m.Slice(448, 2304), in s_netgenDims3);
-                    global::NetGen.Kernels.Conv2D.PackWinograd(m.Slice(40282350, 4096), m.Slice(40272878, 2304), in s_netgenDims3);
-                    global::NetGen.Kernels.Conv2D.PackForBackward(m.Slice(40298734, 2304), m.Slice(448, 2304), in s_netgenDims3);
-                    global::NetGen.Kernels.Conv2D.Pack(m.Slice(40275182, 2304), m.Slice(2816, 2304), in s_netgenDims6);
-                    global::NetGen.Kernels.Conv2D.PackWinograd(m.Slice(40286446, 4096), m.Slice(40275182, 2304), in s_netgenDims6);
-                    global::NetGen.Kernels.Conv2D.PackForBackward(m.Slice(40301038, 2304), m.Slice(2816, 2304), in s_netgenDims6);
-                    global::NetGen.Kernels.Conv2D.PackWinogradForBackward(m.Slice(40307950, 4096), m.Slice(40301038, 2304), in s_netgenDims6);
+                    global::NetGen.Kernels.Conv2D.Pack(m.Slice(38175294, 432), m.Slice(0, 432), in s_netgenDims1);
+                    global::NetGen.Kernels.Conv2D.Pack(m.Slice(38175726, 2304), m.Slice(448, 2304), in s_netgenDims2);
+                    global::NetGen.Kernels.Conv2D.PackWinograd(m.Slice(38185198, 4096), m.Slice(38175726, 2304), in s_netgenDims2);
+                    global::NetGen.Kernels.Conv2D.PackForBackward(m.Slice(38201582, 2304), m.Slice(448, 2304), in s_netgenDims2);
+                    global::NetGen.Kernels.Conv2D.Pack(m.Slice(38178030, 2304), m.Slice(2816, 2304), in s_netgenDims5);
+                    global::NetGen.Kernels.Conv2D.PackWinograd(m.Slice(38189294, 4096), m.Slice(38178030, 2304), in s_netgenDims5);
+                    global::NetGen.Kernels.Conv2D.PackForBackward(m.Slice(38203886, 2304), m.Slice(2816, 2304), in s_netgenDims5);
+                    global::NetGen.Kernels.Conv2D.PackWinogradForBackward(m.Slice(38210798, 4096), m.Slice(38203886, 2304), in s_netgenDims5);
                     break;
                 case 1: // 21760 packed floats
-                    global::NetGen.Kernels.Conv2D.Pack(m.Slice(40277486, 2304), m.Slice(5184, 2304), in s_netgenDims10);
-                    global::NetGen.Kernels.Conv2D.PackWinograd(m.Slice(40290542, 4096), m.Slice(40277486, 2304), in s_netgenDims10);
-                    global::NetGen.Kernels.Conv2D.PackForBackward(m.Slice(40303342, 2304), m.Slice(5184, 2304), in s_netgenDims10);
-                    global::NetGen.Kernels.Conv2D.Pack(m.Slice(40279790, 2304), m.Slice(7552, 2304), in s_netgenDims13);
-                    global::NetGen.Kernels.Conv2D.PackWinograd(m.Slice(40294638, 4096), m.Slice(40279790, 2304), in s_netgenDims13);
-                    global::NetGen.Kernels.Conv2D.PackForBackward(m.Slice(40305646, 2304), m.Slice(7552, 2304), in s_netgenDims13);
-                    global::NetGen.Kernels.Conv2D.PackWinogradForBackward(m.Slice(40312046, 4096), m.Slice(40305646, 2304), in s_netgenDims13);
-                    global::NetGen.Kernels.Dense.Pack(m.Slice(40282094, 256), m.Slice(9920, 160), in s_netgenDims18);
+                    global::NetGen.Kernels.Conv2D.Pack(m.Slice(38180334, 2304), m.Slice(5184, 2304), in s_netgenDims9);
+                    global::NetGen.Kernels.Conv2D.PackWinograd(m.Slice(38193390, 4096), m.Slice(38180334, 2304), in s_netgenDims9);
+                    global::NetGen.Kernels.Conv2D.PackForBackward(m.Slice(38206190, 2304), m.Slice(5184, 2304), in s_netgenDims9);
+                    global::NetGen.Kernels.Conv2D.Pack(m.Slice(38182638, 2304), m.Slice(7552, 2304), in s_netgenDims12);
+                    global::NetGen.Kernels.Conv2D.PackWinograd(m.Slice(38197486, 4096), m.Slice(38182638, 2304), in s_netgenDims12);
+                    global::NetGen.Kernels.Conv2D.PackForBackward(m.Slice(38208494, 2304), m.Slice(7552, 2304), in s_netgenDims12);
+                    global::NetGen.Kernels.Conv2D.PackWinogradForBackward(m.Slice(38214894, 4096), m.Slice(38208494, 2304), in s_netgenDims12);
+                    global::NetGen.Kernels.Dense.Pack(m.Slice(38184942, 256), m.Slice(9920, 160), in s_netgenDims17);
                     break;
             }
         }
@@ -336,28 +330,28 @@ namespace Nets.Residual
             switch (pass)
             {
                 case global::NetGen.Execution.SamplePass.LaterPhases: // forward phase 1
-                    if (train) global::NetGen.Kernels.BatchNorm.CombineMoments(m.Slice(40332526, 16), m.Slice(40332542, 16), m.Slice(40424744, 16), m.Slice(40424760, 16), m.Slice(2784, 16), m.Slice(2800, 16), m.Slice(40424680, 64), m.Slice(2752, 16), m.Slice(2768, 16), n, 2, 1024, 16, 1E-05f, 0.1f); // layer1.0.bn1
+                    if (train) global::NetGen.Kernels.BatchNorm.CombineMoments(m.Slice(38235374, 16), m.Slice(38235390, 16), m.Slice(38327592, 16), m.Slice(38327608, 16), m.Slice(2784, 16), m.Slice(2800, 16), m.Slice(38327528, 64), m.Slice(2752, 16), m.Slice(2768, 16), n, 2, 1024, 16, 1E-05f, 0.1f); // layer1.0.bn1
                     break;
                 case global::NetGen.Execution.SamplePass.LaterPhases + 2: // forward phase 2
-                    if (train) global::NetGen.Kernels.BatchNorm.CombineMoments(m.Slice(40332558, 16), m.Slice(40332574, 16), m.Slice(40424744, 16), m.Slice(40424760, 16), m.Slice(5152, 16), m.Slice(5168, 16), m.Slice(40424680, 64), m.Slice(5120, 16), m.Slice(5136, 16), n, 2, 1024, 16, 1E-05f, 0.1f); // layer1.0.bn2
+                    if (train) global::NetGen.Kernels.BatchNorm.CombineMoments(m.Slice(38235406, 16), m.Slice(38235422, 16), m.Slice(38327592, 16), m.Slice(38327608, 16), m.Slice(5152, 16), m.Slice(5168, 16), m.Slice(38327528, 64), m.Slice(5120, 16), m.Slice(5136, 16), n, 2, 1024, 16, 1E-05f, 0.1f); // layer1.0.bn2
                     break;
                 case global::NetGen.Execution.SamplePass.LaterPhases + 4: // forward phase 3
-                    if (train) global::NetGen.Kernels.BatchNorm.CombineMoments(m.Slice(40332590, 16), m.Slice(40332606, 16), m.Slice(40424744, 16), m.Slice(40424760, 16), m.Slice(7520, 16), m.Slice(7536, 16), m.Slice(40424680, 64), m.Slice(7488, 16), m.Slice(7504, 16), n, 2, 1024, 16, 1E-05f, 0.1f); // layer1.1.bn1
+                    if (train) global::NetGen.Kernels.BatchNorm.CombineMoments(m.Slice(38235438, 16), m.Slice(38235454, 16), m.Slice(38327592, 16), m.Slice(38327608, 16), m.Slice(7520, 16), m.Slice(7536, 16), m.Slice(38327528, 64), m.Slice(7488, 16), m.Slice(7504, 16), n, 2, 1024, 16, 1E-05f, 0.1f); // layer1.1.bn1
                     break;
                 case global::NetGen.Execution.SamplePass.LaterPhases + 6: // forward phase 4
-                    if (train) global::NetGen.Kernels.BatchNorm.CombineMoments(m.Slice(40332622, 16), m.Slice(40332638, 16), m.Slice(40424744, 16), m.Slice(40424760, 16), m.Slice(9888, 16), m.Slice(9904, 16), m.Slice(40424680, 64), m.Slice(9856, 16), m.Slice(9872, 16), n, 2, 1024, 16, 1E-05f, 0.1f); // layer1.1.bn2
+                    if (train) global::NetGen.Kernels.BatchNorm.CombineMoments(m.Slice(38235470, 16), m.Slice(38235486, 16), m.Slice(38327592, 16), m.Slice(38327608, 16), m.Slice(9888, 16), m.Slice(9904, 16), m.Slice(38327528, 64), m.Slice(9856, 16), m.Slice(9872, 16), n, 2, 1024, 16, 1E-05f, 0.1f); // layer1.1.bn2
                     break;
                 case global::NetGen.Execution.SamplePass.LaterPhases + 1: // backward phase 1
-                    global::NetGen.Kernels.BatchNorm.CombineBackward(m.Slice(40424744, 48), m.Slice(19850, 16), m.Slice(19866, 16), m.Slice(40424680, 64), m.Slice(9856, 16), m.Slice(40332622, 16), m.Slice(40332638, 16), n, 2, 1024, 16); // layer1.1.bn2
+                    global::NetGen.Kernels.BatchNorm.CombineBackward(m.Slice(38327592, 48), m.Slice(19850, 16), m.Slice(19866, 16), m.Slice(38327528, 64), m.Slice(9856, 16), m.Slice(38235470, 16), m.Slice(38235486, 16), n, 2, 1024, 16); // layer1.1.bn2
                     break;
                 case global::NetGen.Execution.SamplePass.LaterPhases + 3: // backward phase 2
-                    global::NetGen.Kernels.BatchNorm.CombineBackward(m.Slice(40424744, 48), m.Slice(17514, 16), m.Slice(17530, 16), m.Slice(40424680, 64), m.Slice(7488, 16), m.Slice(40332590, 16), m.Slice(40332606, 16), n, 2, 1024, 16); // layer1.1.bn1
+                    global::NetGen.Kernels.BatchNorm.CombineBackward(m.Slice(38327592, 48), m.Slice(17514, 16), m.Slice(17530, 16), m.Slice(38327528, 64), m.Slice(7488, 16), m.Slice(38235438, 16), m.Slice(38235454, 16), n, 2, 1024, 16); // layer1.1.bn1
                     break;
                 case global::NetGen.Execution.SamplePass.LaterPhases + 5: // backward phase 3
-                    global::NetGen.Kernels.BatchNorm.CombineBackward(m.Slice(40424744, 48), m.Slice(15178, 16), m.Slice(15194, 16), m.Slice(40424680, 64), m.Slice(5120, 16), m.Slice(40332558, 16), m.Slice(40332574, 16), n, 2, 1024, 16); // layer1.0.bn2
+                    global::NetGen.Kernels.BatchNorm.CombineBackward(m.Slice(38327592, 48), m.Slice(15178, 16), m.Slice(15194, 16), m.Slice(38327528, 64), m.Slice(5120, 16), m.Slice(38235406, 16), m.Slice(38235422, 16), n, 2, 1024, 16); // layer1.0.bn2
                     break;
                 case global::NetGen.Execution.SamplePass.LaterPhases + 7: // backward phase 4
-                    global::NetGen.Kernels.BatchNorm.CombineBackward(m.Slice(40424744, 48), m.Slice(12842, 16), m.Slice(12858, 16), m.Slice(40424680, 64), m.Slice(2752, 16), m.Slice(40332526, 16), m.Slice(40332542, 16), n, 2, 1024, 16); // layer1.0.bn1
+                    global::NetGen.Kernels.BatchNorm.CombineBackward(m.Slice(38327592, 48), m.Slice(12842, 16), m.Slice(12858, 16), m.Slice(38327528, 64), m.Slice(2752, 16), m.Slice(38235374, 16), m.Slice(38235390, 16), n, 2, 1024, 16); // layer1.0.bn1
                     break;
             }
         }
@@ -368,53 +362,51 @@ namespace Nets.Residual
             switch (phase)
             {
                 case 0:
-                    // conv2d_1: Conv2D (3, 32, 32) -> (16, 32, 32)
-                    global::NetGen.Kernels.Conv2D.Forward(m.Slice(NetgenOffsets.Saved_conv2d_1 + s * 16384, n * 16384), m.Slice(NetgenOffsets.Saved_input + s * 3072, n * 3072), m.Slice(40272446, 432), m.Slice(432, 16), m.Slice(scratch, 16384), s_netgenDims1 with { N = n }, global::NetGen.Activation.None, 0f);
-                    // stem: ReLU (16, 32, 32) -> (16, 32, 32)
-                    global::NetGen.Kernels.Activations.Forward(m.Slice(NetgenOffsets.Saved_stem + s * 16384, n * 16384), m.Slice(NetgenOffsets.Saved_conv2d_1 + s * 16384, n * 16384), global::NetGen.Activation.ReLU, 0f);
+                    // stem: Conv2D + ReLU (3, 32, 32) -> (16, 32, 32)
+                    global::NetGen.Kernels.Conv2D.Forward(m.Slice(NetgenOffsets.Saved_stem + s * 16384, n * 16384), m.Slice(NetgenOffsets.Saved_input + s * 3072, n * 3072), m.Slice(38175294, 432), m.Slice(432, 16), m.Slice(scratch, 16384), s_netgenDims1 with { N = n }, global::NetGen.Activation.ReLU, 0f);
                     // layer1.0.conv1: Conv2D (16, 32, 32) -> (16, 32, 32)
-                    global::NetGen.Kernels.Conv2D.ForwardWinograd(m.Slice(NetgenOffsets.Saved_layer1_0_conv1 + s * 16384, n * 16384), m.Slice(NetgenOffsets.Saved_stem + s * 16384, n * 16384), m.Slice(40282350, 4096), global::System.ReadOnlySpan<float>.Empty, m.Slice(scratch, 16384), s_netgenDims3 with { N = n }, global::NetGen.Activation.None, 0f);
+                    global::NetGen.Kernels.Conv2D.ForwardWinograd(m.Slice(NetgenOffsets.Saved_layer1_0_conv1 + s * 16384, n * 16384), m.Slice(NetgenOffsets.Saved_stem + s * 16384, n * 16384), m.Slice(38185198, 4096), global::System.ReadOnlySpan<float>.Empty, m.Slice(scratch, 16384), s_netgenDims2 with { N = n }, global::NetGen.Activation.None, 0f);
                     // layer1.0.bn1: this slice's moments, combined across the slices before the next phase
-                    if (SliceTrain) global::NetGen.Kernels.BatchNorm.SliceMoments(m.Slice(40424680 + slice * 32, 32), m.Slice(NetgenOffsets.Saved_layer1_0_conv1 + s * 16384, n * 16384), m.Slice(scratch + 32768, 16), n * 1024, 16);
+                    if (SliceTrain) global::NetGen.Kernels.BatchNorm.SliceMoments(m.Slice(38327528 + slice * 32, 32), m.Slice(NetgenOffsets.Saved_layer1_0_conv1 + s * 16384, n * 16384), m.Slice(scratch + 32768, 16), n * 1024, 16);
                     break;
                 case 1:
                     // layer1.0.bn1: BatchNorm (16, 32, 32) -> (16, 32, 32)
-                    if (SliceTrain) global::NetGen.Kernels.BatchNorm.Normalize(m.Slice(NetgenOffsets.Saved_layer1_0_bn1 + s * 16384, n * 16384), m.Slice(NetgenOffsets.Saved_layer1_0_conv1 + s * 16384, n * 16384), m.Slice(40424744, 16), m.Slice(40424760, 16), n * 1024, 16);
+                    if (SliceTrain) global::NetGen.Kernels.BatchNorm.Normalize(m.Slice(NetgenOffsets.Saved_layer1_0_bn1 + s * 16384, n * 16384), m.Slice(NetgenOffsets.Saved_layer1_0_conv1 + s * 16384, n * 16384), m.Slice(38327592, 16), m.Slice(38327608, 16), n * 1024, 16);
                     else global::NetGen.Kernels.BatchNorm.ForwardInference(m.Slice(NetgenOffsets.Saved_layer1_0_bn1 + s * 16384, n * 16384), m.Slice(NetgenOffsets.Saved_layer1_0_conv1 + s * 16384, n * 16384), m.Slice(2752, 16), m.Slice(2768, 16), m.Slice(2784, 16), m.Slice(2800, 16), m.Slice(scratch + 32768, 32), n * 1024, 16, 1E-05f);
                     // layer1.0.a: ReLU (16, 32, 32) -> (16, 32, 32)
                     global::NetGen.Kernels.Activations.Forward(m.Slice(NetgenOffsets.Saved_layer1_0_a + s * 16384, n * 16384), m.Slice(NetgenOffsets.Saved_layer1_0_bn1 + s * 16384, n * 16384), global::NetGen.Activation.ReLU, 0f);
                     // layer1.0.conv2: Conv2D (16, 32, 32) -> (16, 32, 32)
-                    global::NetGen.Kernels.Conv2D.ForwardWinograd(m.Slice(NetgenOffsets.Saved_layer1_0_conv2 + s * 16384, n * 16384), m.Slice(NetgenOffsets.Saved_layer1_0_a + s * 16384, n * 16384), m.Slice(40286446, 4096), global::System.ReadOnlySpan<float>.Empty, m.Slice(scratch, 16384), s_netgenDims6 with { N = n }, global::NetGen.Activation.None, 0f);
+                    global::NetGen.Kernels.Conv2D.ForwardWinograd(m.Slice(NetgenOffsets.Saved_layer1_0_conv2 + s * 16384, n * 16384), m.Slice(NetgenOffsets.Saved_layer1_0_a + s * 16384, n * 16384), m.Slice(38189294, 4096), global::System.ReadOnlySpan<float>.Empty, m.Slice(scratch, 16384), s_netgenDims5 with { N = n }, global::NetGen.Activation.None, 0f);
                     // layer1.0.bn2: this slice's moments, combined across the slices before the next phase
-                    if (SliceTrain) global::NetGen.Kernels.BatchNorm.SliceMoments(m.Slice(40424680 + slice * 32, 32), m.Slice(NetgenOffsets.Saved_layer1_0_conv2 + s * 16384, n * 16384), m.Slice(scratch + 32768, 16), n * 1024, 16);
+                    if (SliceTrain) global::NetGen.Kernels.BatchNorm.SliceMoments(m.Slice(38327528 + slice * 32, 32), m.Slice(NetgenOffsets.Saved_layer1_0_conv2 + s * 16384, n * 16384), m.Slice(scratch + 32768, 16), n * 1024, 16);
                     break;
                 case 2:
                     // layer1.0.bn2: BatchNorm (16, 32, 32) -> (16, 32, 32)
-                    if (SliceTrain) global::NetGen.Kernels.BatchNorm.Normalize(m.Slice(NetgenOffsets.Saved_layer1_0_bn2 + s * 16384, n * 16384), m.Slice(NetgenOffsets.Saved_layer1_0_conv2 + s * 16384, n * 16384), m.Slice(40424744, 16), m.Slice(40424760, 16), n * 1024, 16);
+                    if (SliceTrain) global::NetGen.Kernels.BatchNorm.Normalize(m.Slice(NetgenOffsets.Saved_layer1_0_bn2 + s * 16384, n * 16384), m.Slice(NetgenOffsets.Saved_layer1_0_conv2 + s * 16384, n * 16384), m.Slice(38327592, 16), m.Slice(38327608, 16), n * 1024, 16);
                     else global::NetGen.Kernels.BatchNorm.ForwardInference(m.Slice(NetgenOffsets.Saved_layer1_0_bn2 + s * 16384, n * 16384), m.Slice(NetgenOffsets.Saved_layer1_0_conv2 + s * 16384, n * 16384), m.Slice(5120, 16), m.Slice(5136, 16), m.Slice(5152, 16), m.Slice(5168, 16), m.Slice(scratch + 32768, 32), n * 1024, 16, 1E-05f);
                     // layer1.0.add_1: Add (16, 32, 32) -> (16, 32, 32)
                     global::NetGen.Kernels.Elementwise.Add(m.Slice(NetgenOffsets.Saved_layer1_0_add_1 + s * 16384, n * 16384), m.Slice(NetgenOffsets.Saved_layer1_0_bn2 + s * 16384, n * 16384), m.Slice(NetgenOffsets.Saved_stem + s * 16384, n * 16384));
                     // layer1.0.out: ReLU (16, 32, 32) -> (16, 32, 32)
                     global::NetGen.Kernels.Activations.Forward(m.Slice(NetgenOffsets.Saved_layer1_0_out + s * 16384, n * 16384), m.Slice(NetgenOffsets.Saved_layer1_0_add_1 + s * 16384, n * 16384), global::NetGen.Activation.ReLU, 0f);
                     // layer1.1.conv1: Conv2D (16, 32, 32) -> (16, 32, 32)
-                    global::NetGen.Kernels.Conv2D.ForwardWinograd(m.Slice(NetgenOffsets.Saved_layer1_1_conv1 + s * 16384, n * 16384), m.Slice(NetgenOffsets.Saved_layer1_0_out + s * 16384, n * 16384), m.Slice(40290542, 4096), global::System.ReadOnlySpan<float>.Empty, m.Slice(scratch, 16384), s_netgenDims10 with { N = n }, global::NetGen.Activation.None, 0f);
+                    global::NetGen.Kernels.Conv2D.ForwardWinograd(m.Slice(NetgenOffsets.Saved_layer1_1_conv1 + s * 16384, n * 16384), m.Slice(NetgenOffsets.Saved_layer1_0_out + s * 16384, n * 16384), m.Slice(38193390, 4096), global::System.ReadOnlySpan<float>.Empty, m.Slice(scratch, 16384), s_netgenDims9 with { N = n }, global::NetGen.Activation.None, 0f);
                     // layer1.1.bn1: this slice's moments, combined across the slices before the next phase
-                    if (SliceTrain) global::NetGen.Kernels.BatchNorm.SliceMoments(m.Slice(40424680 + slice * 32, 32), m.Slice(NetgenOffsets.Saved_layer1_1_conv1 + s * 16384, n * 16384), m.Slice(scratch + 32768, 16), n * 1024, 16);
+                    if (SliceTrain) global::NetGen.Kernels.BatchNorm.SliceMoments(m.Slice(38327528 + slice * 32, 32), m.Slice(NetgenOffsets.Saved_layer1_1_conv1 + s * 16384, n * 16384), m.Slice(scratch + 32768, 16), n * 1024, 16);
                     break;
                 case 3:
                     // layer1.1.bn1: BatchNorm (16, 32, 32) -> (16, 32, 32)
-                    if (SliceTrain) global::NetGen.Kernels.BatchNorm.Normalize(m.Slice(NetgenOffsets.Saved_layer1_1_bn1 + s * 16384, n * 16384), m.Slice(NetgenOffsets.Saved_layer1_1_conv1 + s * 16384, n * 16384), m.Slice(40424744, 16), m.Slice(40424760, 16), n * 1024, 16);
+                    if (SliceTrain) global::NetGen.Kernels.BatchNorm.Normalize(m.Slice(NetgenOffsets.Saved_layer1_1_bn1 + s * 16384, n * 16384), m.Slice(NetgenOffsets.Saved_layer1_1_conv1 + s * 16384, n * 16384), m.Slice(38327592, 16), m.Slice(38327608, 16), n * 1024, 16);
                     else global::NetGen.Kernels.BatchNorm.ForwardInference(m.Slice(NetgenOffsets.Saved_layer1_1_bn1 + s * 16384, n * 16384), m.Slice(NetgenOffsets.Saved_layer1_1_conv1 + s * 16384, n * 16384), m.Slice(7488, 16), m.Slice(7504, 16), m.Slice(7520, 16), m.Slice(7536, 16), m.Slice(scratch + 32768, 32), n * 1024, 16, 1E-05f);
                     // layer1.1.a: ReLU (16, 32, 32) -> (16, 32, 32)
                     global::NetGen.Kernels.Activations.Forward(m.Slice(NetgenOffsets.Saved_layer1_1_a + s * 16384, n * 16384), m.Slice(NetgenOffsets.Saved_layer1_1_bn1 + s * 16384, n * 16384), global::NetGen.Activation.ReLU, 0f);
                     // layer1.1.conv2: Conv2D (16, 32, 32) -> (16, 32, 32)
-                    global::NetGen.Kernels.Conv2D.ForwardWinograd(m.Slice(NetgenOffsets.Saved_layer1_1_conv2 + s * 16384, n * 16384), m.Slice(NetgenOffsets.Saved_layer1_1_a + s * 16384, n * 16384), m.Slice(40294638, 4096), global::System.ReadOnlySpan<float>.Empty, m.Slice(scratch, 16384), s_netgenDims13 with { N = n }, global::NetGen.Activation.None, 0f);
+                    global::NetGen.Kernels.Conv2D.ForwardWinograd(m.Slice(NetgenOffsets.Saved_layer1_1_conv2 + s * 16384, n * 16384), m.Slice(NetgenOffsets.Saved_layer1_1_a + s * 16384, n * 16384), m.Slice(38197486, 4096), global::System.ReadOnlySpan<float>.Empty, m.Slice(scratch, 16384), s_netgenDims12 with { N = n }, global::NetGen.Activation.None, 0f);
                     // layer1.1.bn2: this slice's moments, combined across the slices before the next phase
-                    if (SliceTrain) global::NetGen.Kernels.BatchNorm.SliceMoments(m.Slice(40424680 + slice * 32, 32), m.Slice(NetgenOffsets.Saved_layer1_1_conv2 + s * 16384, n * 16384), m.Slice(scratch + 32768, 16), n * 1024, 16);
+                    if (SliceTrain) global::NetGen.Kernels.BatchNorm.SliceMoments(m.Slice(38327528 + slice * 32, 32), m.Slice(NetgenOffsets.Saved_layer1_1_conv2 + s * 16384, n * 16384), m.Slice(scratch + 32768, 16), n * 1024, 16);
                     break;
                 case 4:
                     // layer1.1.bn2: BatchNorm (16, 32, 32) -> (16, 32, 32)
-                    if (SliceTrain) global::NetGen.Kernels.BatchNorm.Normalize(m.Slice(NetgenOffsets.Saved_layer1_1_bn2 + s * 16384, n * 16384), m.Slice(NetgenOffsets.Saved_layer1_1_conv2 + s * 16384, n * 16384), m.Slice(40424744, 16), m.Slice(40424760, 16), n * 1024, 16);
+                    if (SliceTrain) global::NetGen.Kernels.BatchNorm.Normalize(m.Slice(NetgenOffsets.Saved_layer1_1_bn2 + s * 16384, n * 16384), m.Slice(NetgenOffsets.Saved_layer1_1_conv2 + s * 16384, n * 16384), m.Slice(38327592, 16), m.Slice(38327608, 16), n * 1024, 16);
                     else global::NetGen.Kernels.BatchNorm.ForwardInference(m.Slice(NetgenOffsets.Saved_layer1_1_bn2 + s * 16384, n * 16384), m.Slice(NetgenOffsets.Saved_layer1_1_conv2 + s * 16384, n * 16384), m.Slice(9856, 16), m.Slice(9872, 16), m.Slice(9888, 16), m.Slice(9904, 16), m.Slice(scratch + 32768, 32), n * 1024, 16, 1E-05f);
                     // layer1.1.add_1: Add (16, 32, 32) -> (16, 32, 32)
                     global::NetGen.Kernels.Elementwise.Add(m.Slice(NetgenOffsets.Saved_layer1_1_add_1 + s * 16384, n * 16384), m.Slice(NetgenOffsets.Saved_layer1_1_bn2 + s * 16384, n * 16384), m.Slice(NetgenOffsets.Saved_layer1_0_out + s * 16384, n * 16384));
@@ -423,7 +415,7 @@ namespace Nets.Residual
                     // global_avgpool_1: GlobalAvgPool (16, 32, 32) -> (16)
                     global::NetGen.Kernels.GlobalAvgPool.Forward(m.Slice(NetgenOffsets.Saved_global_avgpool_1 + s * 16, n * 16), m.Slice(NetgenOffsets.Saved_layer1_1_out + s * 16384, n * 16384), n, 1024, 16);
                     // head: Dense (16) -> (10)
-                    global::NetGen.Kernels.Dense.Forward(m.Slice(NetgenOffsets.Saved_head + s * 10, n * 10), m.Slice(NetgenOffsets.Saved_global_avgpool_1 + s * 16, n * 16), m.Slice(40282094, 256), m.Slice(10080, 10), s_netgenDims18 with { N = n }, global::NetGen.Activation.None, 0f);
+                    global::NetGen.Kernels.Dense.Forward(m.Slice(NetgenOffsets.Saved_head + s * 10, n * 10), m.Slice(NetgenOffsets.Saved_global_avgpool_1 + s * 16, n * 16), m.Slice(38184942, 256), m.Slice(10080, 10), s_netgenDims17 with { N = n }, global::NetGen.Activation.None, 0f);
                     break;
             }
         }
@@ -435,79 +427,77 @@ namespace Nets.Residual
             {
                 case 0:
                     // head: Dense
-                    global::NetGen.Kernels.Dense.BackwardWeights(m.Slice(g + 9792, 160), m.Slice(33980990 + s * 49152, n * 10), m.Slice(NetgenOffsets.Saved_global_avgpool_1 + s * 16, n * 16), s_netgenDims18 with { N = n });
-                    global::NetGen.Kernels.Dense.BackwardBias(m.Slice(g + 9952, 10), m.Slice(33980990 + s * 49152, n * 10), s_netgenDims18 with { N = n });
-                    m.Slice(33980990 + s * 49152 + n * 16384, n * 16).Clear();
-                    global::NetGen.Kernels.Dense.BackwardData(m.Slice(33980990 + s * 49152 + n * 16384, n * 16), m.Slice(33980990 + s * 49152, n * 10), m.Slice(9920, 160), s_netgenDims18 with { N = n });
+                    global::NetGen.Kernels.Dense.BackwardWeights(m.Slice(g + 9792, 160), m.Slice(31883838 + s * 49152, n * 10), m.Slice(NetgenOffsets.Saved_global_avgpool_1 + s * 16, n * 16), s_netgenDims17 with { N = n });
+                    global::NetGen.Kernels.Dense.BackwardBias(m.Slice(g + 9952, 10), m.Slice(31883838 + s * 49152, n * 10), s_netgenDims17 with { N = n });
+                    m.Slice(31883838 + s * 49152 + n * 16384, n * 16).Clear();
+                    global::NetGen.Kernels.Dense.BackwardData(m.Slice(31883838 + s * 49152 + n * 16384, n * 16), m.Slice(31883838 + s * 49152, n * 10), m.Slice(9920, 160), s_netgenDims17 with { N = n });
                     // global_avgpool_1: GlobalAvgPool
-                    m.Slice(33980990 + s * 49152, n * 16384).Clear();
-                    global::NetGen.Kernels.GlobalAvgPool.Backward(m.Slice(33980990 + s * 49152, n * 16384), m.Slice(33980990 + s * 49152 + n * 16384, n * 16), n, 1024, 16);
+                    m.Slice(31883838 + s * 49152, n * 16384).Clear();
+                    global::NetGen.Kernels.GlobalAvgPool.Backward(m.Slice(31883838 + s * 49152, n * 16384), m.Slice(31883838 + s * 49152 + n * 16384, n * 16), n, 1024, 16);
                     // layer1.1.out: ReLU
-                    m.Slice(33980990 + s * 49152 + n * 32768, n * 16384).Clear();
-                    global::NetGen.Kernels.Activations.Backward(m.Slice(33980990 + s * 49152 + n * 32768, n * 16384), m.Slice(33980990 + s * 49152, n * 16384), m.Slice(NetgenOffsets.Saved_layer1_1_out + s * 16384, n * 16384), global::NetGen.Activation.ReLU, 0f);
+                    m.Slice(31883838 + s * 49152 + n * 32768, n * 16384).Clear();
+                    global::NetGen.Kernels.Activations.Backward(m.Slice(31883838 + s * 49152 + n * 32768, n * 16384), m.Slice(31883838 + s * 49152, n * 16384), m.Slice(NetgenOffsets.Saved_layer1_1_out + s * 16384, n * 16384), global::NetGen.Activation.ReLU, 0f);
                     // layer1.1.add_1: Add
-                    m.Slice(33980990 + s * 49152 + n * 32768, n * 16384).CopyTo(m.Slice(33980990 + s * 49152 + n * 16384, n * 16384));
-                    m.Slice(33980990 + s * 49152 + n * 32768, n * 16384).CopyTo(m.Slice(33980990 + s * 49152, n * 16384));
+                    m.Slice(31883838 + s * 49152 + n * 32768, n * 16384).CopyTo(m.Slice(31883838 + s * 49152 + n * 16384, n * 16384));
+                    m.Slice(31883838 + s * 49152 + n * 32768, n * 16384).CopyTo(m.Slice(31883838 + s * 49152, n * 16384));
                     // layer1.1.bn2: this slice's gradient sums, combined across the slices before the next phase
-                    global::NetGen.Kernels.BatchNorm.BackwardSliceSums(m.Slice(40424680 + slice * 32, 32), m.Slice(33980990 + s * 49152 + n * 16384, n * 16384), m.Slice(NetgenOffsets.Saved_layer1_1_conv2 + s * 16384, n * 16384), m.Slice(40332622, 16), m.Slice(scratch + 32768, 16), n * 1024, 16);
+                    global::NetGen.Kernels.BatchNorm.BackwardSliceSums(m.Slice(38327528 + slice * 32, 32), m.Slice(31883838 + s * 49152 + n * 16384, n * 16384), m.Slice(NetgenOffsets.Saved_layer1_1_conv2 + s * 16384, n * 16384), m.Slice(38235470, 16), m.Slice(scratch + 32768, 16), n * 1024, 16);
                     break;
                 case 1:
                     // layer1.1.bn2: BatchNorm
-                    m.Slice(33980990 + s * 49152 + n * 32768, n * 16384).Clear();
-                    global::NetGen.Kernels.BatchNorm.BackwardApply(m.Slice(33980990 + s * 49152 + n * 32768, n * 16384), m.Slice(33980990 + s * 49152 + n * 16384, n * 16384), m.Slice(NetgenOffsets.Saved_layer1_1_conv2 + s * 16384, n * 16384), m.Slice(40424744, 48), n * 1024, 16);
+                    m.Slice(31883838 + s * 49152 + n * 32768, n * 16384).Clear();
+                    global::NetGen.Kernels.BatchNorm.BackwardApply(m.Slice(31883838 + s * 49152 + n * 32768, n * 16384), m.Slice(31883838 + s * 49152 + n * 16384, n * 16384), m.Slice(NetgenOffsets.Saved_layer1_1_conv2 + s * 16384, n * 16384), m.Slice(38327592, 48), n * 1024, 16);
                     // layer1.1.conv2: Conv2D
-                    global::NetGen.Kernels.Conv2D.BackwardWeights(m.Slice(g + 7456, 2304), m.Slice(33980990 + s * 49152 + n * 32768, n * 16384), m.Slice(NetgenOffsets.Saved_layer1_1_a + s * 16384, n * 16384), s_netgenDims13 with { N = n });
+                    global::NetGen.Kernels.Conv2D.BackwardWeights(m.Slice(g + 7456, 2304), m.Slice(31883838 + s * 49152 + n * 32768, n * 16384), m.Slice(NetgenOffsets.Saved_layer1_1_a + s * 16384, n * 16384), s_netgenDims12 with { N = n });
                     // Conv2D.BackwardDataWinograd writes the whole of layer1.1.a's gradient: this layer starts it.
-                    global::NetGen.Kernels.Conv2D.BackwardDataWinograd(m.Slice(33980990 + s * 49152 + n * 16384, n * 16384), m.Slice(33980990 + s * 49152 + n * 32768, n * 16384), m.Slice(40312046, 4096), m.Slice(scratch + 16384, 16384), s_netgenDims13 with { N = n });
+                    global::NetGen.Kernels.Conv2D.BackwardDataWinograd(m.Slice(31883838 + s * 49152 + n * 16384, n * 16384), m.Slice(31883838 + s * 49152 + n * 32768, n * 16384), m.Slice(38214894, 4096), m.Slice(scratch + 16384, 16384), s_netgenDims12 with { N = n });
                     // layer1.1.a: ReLU
-                    m.Slice(33980990 + s * 49152 + n * 32768, n * 16384).Clear();
-                    global::NetGen.Kernels.Activations.Backward(m.Slice(33980990 + s * 49152 + n * 32768, n * 16384), m.Slice(33980990 + s * 49152 + n * 16384, n * 16384), m.Slice(NetgenOffsets.Saved_layer1_1_a + s * 16384, n * 16384), global::NetGen.Activation.ReLU, 0f);
+                    m.Slice(31883838 + s * 49152 + n * 32768, n * 16384).Clear();
+                    global::NetGen.Kernels.Activations.Backward(m.Slice(31883838 + s * 49152 + n * 32768, n * 16384), m.Slice(31883838 + s * 49152 + n * 16384, n * 16384), m.Slice(NetgenOffsets.Saved_layer1_1_a + s * 16384, n * 16384), global::NetGen.Activation.ReLU, 0f);
                     // layer1.1.bn1: this slice's gradient sums, combined across the slices before the next phase
-                    global::NetGen.Kernels.BatchNorm.BackwardSliceSums(m.Slice(40424680 + slice * 32, 32), m.Slice(33980990 + s * 49152 + n * 32768, n * 16384), m.Slice(NetgenOffsets.Saved_layer1_1_conv1 + s * 16384, n * 16384), m.Slice(40332590, 16), m.Slice(scratch + 32768, 16), n * 1024, 16);
+                    global::NetGen.Kernels.BatchNorm.BackwardSliceSums(m.Slice(38327528 + slice * 32, 32), m.Slice(31883838 + s * 49152 + n * 32768, n * 16384), m.Slice(NetgenOffsets.Saved_layer1_1_conv1 + s * 16384, n * 16384), m.Slice(38235438, 16), m.Slice(scratch + 32768, 16), n * 1024, 16);
                     break;
                 case 2:
                     // layer1.1.bn1: BatchNorm
-                    m.Slice(33980990 + s * 49152 + n * 16384, n * 16384).Clear();
-                    global::NetGen.Kernels.BatchNorm.BackwardApply(m.Slice(33980990 + s * 49152 + n * 16384, n * 16384), m.Slice(33980990 + s * 49152 + n * 32768, n * 16384), m.Slice(NetgenOffsets.Saved_layer1_1_conv1 + s * 16384, n * 16384), m.Slice(40424744, 48), n * 1024, 16);
+                    m.Slice(31883838 + s * 49152 + n * 16384, n * 16384).Clear();
+                    global::NetGen.Kernels.BatchNorm.BackwardApply(m.Slice(31883838 + s * 49152 + n * 16384, n * 16384), m.Slice(31883838 + s * 49152 + n * 32768, n * 16384), m.Slice(NetgenOffsets.Saved_layer1_1_conv1 + s * 16384, n * 16384), m.Slice(38327592, 48), n * 1024, 16);
                     // layer1.1.conv1: Conv2D
-                    global::NetGen.Kernels.Conv2D.BackwardWeights(m.Slice(g + 5120, 2304), m.Slice(33980990 + s * 49152 + n * 16384, n * 16384), m.Slice(NetgenOffsets.Saved_layer1_0_out + s * 16384, n * 16384), s_netgenDims10 with { N = n });
-                    global::NetGen.Kernels.Conv2D.BackwardData(m.Slice(33980990 + s * 49152, n * 16384), m.Slice(33980990 + s * 49152 + n * 16384, n * 16384), m.Slice(40303342, 2304), m.Slice(scratch + 16384, 16384), s_netgenDims10 with { N = n });
+                    global::NetGen.Kernels.Conv2D.BackwardWeights(m.Slice(g + 5120, 2304), m.Slice(31883838 + s * 49152 + n * 16384, n * 16384), m.Slice(NetgenOffsets.Saved_layer1_0_out + s * 16384, n * 16384), s_netgenDims9 with { N = n });
+                    global::NetGen.Kernels.Conv2D.BackwardData(m.Slice(31883838 + s * 49152, n * 16384), m.Slice(31883838 + s * 49152 + n * 16384, n * 16384), m.Slice(38206190, 2304), m.Slice(scratch + 16384, 16384), s_netgenDims9 with { N = n });
                     // layer1.0.out: ReLU
-                    m.Slice(33980990 + s * 49152 + n * 32768, n * 16384).Clear();
-                    global::NetGen.Kernels.Activations.Backward(m.Slice(33980990 + s * 49152 + n * 32768, n * 16384), m.Slice(33980990 + s * 49152, n * 16384), m.Slice(NetgenOffsets.Saved_layer1_0_out + s * 16384, n * 16384), global::NetGen.Activation.ReLU, 0f);
+                    m.Slice(31883838 + s * 49152 + n * 32768, n * 16384).Clear();
+                    global::NetGen.Kernels.Activations.Backward(m.Slice(31883838 + s * 49152 + n * 32768, n * 16384), m.Slice(31883838 + s * 49152, n * 16384), m.Slice(NetgenOffsets.Saved_layer1_0_out + s * 16384, n * 16384), global::NetGen.Activation.ReLU, 0f);
                     // layer1.0.add_1: Add
-                    m.Slice(33980990 + s * 49152 + n * 32768, n * 16384).CopyTo(m.Slice(33980990 + s * 49152, n * 16384));
-                    m.Slice(33980990 + s * 49152 + n * 32768, n * 16384).CopyTo(m.Slice(33980990 + s * 49152 + n * 16384, n * 16384));
+                    m.Slice(31883838 + s * 49152 + n * 32768, n * 16384).CopyTo(m.Slice(31883838 + s * 49152 + n * 16384, n * 16384));
+                    m.Slice(31883838 + s * 49152 + n * 32768, n * 16384).CopyTo(m.Slice(31883838 + s * 49152, n * 16384));
                     // layer1.0.bn2: this slice's gradient sums, combined across the slices before the next phase
-                    global::NetGen.Kernels.BatchNorm.BackwardSliceSums(m.Slice(40424680 + slice * 32, 32), m.Slice(33980990 + s * 49152, n * 16384), m.Slice(NetgenOffsets.Saved_layer1_0_conv2 + s * 16384, n * 16384), m.Slice(40332558, 16), m.Slice(scratch + 32768, 16), n * 1024, 16);
+                    global::NetGen.Kernels.BatchNorm.BackwardSliceSums(m.Slice(38327528 + slice * 32, 32), m.Slice(31883838 + s * 49152 + n * 16384, n * 16384), m.Slice(NetgenOffsets.Saved_layer1_0_conv2 + s * 16384, n * 16384), m.Slice(38235406, 16), m.Slice(scratch + 32768, 16), n * 1024, 16);
                     break;
                 case 3:
                     // layer1.0.bn2: BatchNorm
-                    m.Slice(33980990 + s * 49152 + n * 32768, n * 16384).Clear();
-                    global::NetGen.Kernels.BatchNorm.BackwardApply(m.Slice(33980990 + s * 49152 + n * 32768, n * 16384), m.Slice(33980990 + s * 49152, n * 16384), m.Slice(NetgenOffsets.Saved_layer1_0_conv2 + s * 16384, n * 16384), m.Slice(40424744, 48), n * 1024, 16);
+                    m.Slice(31883838 + s * 49152 + n * 32768, n * 16384).Clear();
+                    global::NetGen.Kernels.BatchNorm.BackwardApply(m.Slice(31883838 + s * 49152 + n * 32768, n * 16384), m.Slice(31883838 + s * 49152 + n * 16384, n * 16384), m.Slice(NetgenOffsets.Saved_layer1_0_conv2 + s * 16384, n * 16384), m.Slice(38327592, 48), n * 1024, 16);
                     // layer1.0.conv2: Conv2D
-                    global::NetGen.Kernels.Conv2D.BackwardWeights(m.Slice(g + 2784, 2304), m.Slice(33980990 + s * 49152 + n * 32768, n * 16384), m.Slice(NetgenOffsets.Saved_layer1_0_a + s * 16384, n * 16384), s_netgenDims6 with { N = n });
+                    global::NetGen.Kernels.Conv2D.BackwardWeights(m.Slice(g + 2784, 2304), m.Slice(31883838 + s * 49152 + n * 32768, n * 16384), m.Slice(NetgenOffsets.Saved_layer1_0_a + s * 16384, n * 16384), s_netgenDims5 with { N = n });
                     // Conv2D.BackwardDataWinograd writes the whole of layer1.0.a's gradient: this layer starts it.
-                    global::NetGen.Kernels.Conv2D.BackwardDataWinograd(m.Slice(33980990 + s * 49152, n * 16384), m.Slice(33980990 + s * 49152 + n * 32768, n * 16384), m.Slice(40307950, 4096), m.Slice(scratch + 16384, 16384), s_netgenDims6 with { N = n });
+                    global::NetGen.Kernels.Conv2D.BackwardDataWinograd(m.Slice(31883838 + s * 49152 + n * 16384, n * 16384), m.Slice(31883838 + s * 49152 + n * 32768, n * 16384), m.Slice(38210798, 4096), m.Slice(scratch + 16384, 16384), s_netgenDims5 with { N = n });
                     // layer1.0.a: ReLU
-                    m.Slice(33980990 + s * 49152 + n * 32768, n * 16384).Clear();
-                    global::NetGen.Kernels.Activations.Backward(m.Slice(33980990 + s * 49152 + n * 32768, n * 16384), m.Slice(33980990 + s * 49152, n * 16384), m.Slice(NetgenOffsets.Saved_layer1_0_a + s * 16384, n * 16384), global::NetGen.Activation.ReLU, 0f);
+                    m.Slice(31883838 + s * 49152 + n * 32768, n * 16384).Clear();
+                    global::NetGen.Kernels.Activations.Backward(m.Slice(31883838 + s * 49152 + n * 32768, n * 16384), m.Slice(31883838 + s * 49152 + n * 16384, n * 16384), m.Slice(NetgenOffsets.Saved_layer1_0_a + s * 16384, n * 16384), global::NetGen.Activation.ReLU, 0f);
                     // layer1.0.bn1: this slice's gradient sums, combined across the slices before the next phase
-                    global::NetGen.Kernels.BatchNorm.BackwardSliceSums(m.Slice(40424680 + slice * 32, 32), m.Slice(33980990 + s * 49152 + n * 32768, n * 16384), m.Slice(NetgenOffsets.Saved_layer1_0_conv1 + s * 16384, n * 16384), m.Slice(40332526, 16), m.Slice(scratch + 32768, 16), n * 1024, 16);
+                    global::NetGen.Kernels.BatchNorm.BackwardSliceSums(m.Slice(38327528 + slice * 32, 32), m.Slice(31883838 + s * 49152 + n * 32768, n * 16384), m.Slice(NetgenOffsets.Saved_layer1_0_conv1 + s * 16384, n * 16384), m.Slice(38235374, 16), m.Slice(scratch + 32768, 16), n * 1024, 16);
                     break;
                 case 4:
                     // layer1.0.bn1: BatchNorm
-                    m.Slice(33980990 + s * 49152, n * 16384).Clear();
-                    global::NetGen.Kernels.BatchNorm.BackwardApply(m.Slice(33980990 + s * 49152, n * 16384), m.Slice(33980990 + s * 49152 + n * 32768, n * 16384), m.Slice(NetgenOffsets.Saved_layer1_0_conv1 + s * 16384, n * 16384), m.Slice(40424744, 48), n * 1024, 16);
+                    m.Slice(31883838 + s * 49152 + n * 16384, n * 16384).Clear();
+                    global::NetGen.Kernels.BatchNorm.BackwardApply(m.Slice(31883838 + s * 49152 + n * 16384, n * 16384), m.Slice(31883838 + s * 49152 + n * 32768, n * 16384), m.Slice(NetgenOffsets.Saved_layer1_0_conv1 + s * 16384, n * 16384), m.Slice(38327592, 48), n * 1024, 16);
                     // layer1.0.conv1: Conv2D
-                    global::NetGen.Kernels.Conv2D.BackwardWeights(m.Slice(g + 448, 2304), m.Slice(33980990 + s * 49152, n * 16384), m.Slice(NetgenOffsets.Saved_stem + s * 16384, n * 16384), s_netgenDims3 with { N = n });
-                    global::NetGen.Kernels.Conv2D.BackwardData(m.Slice(33980990 + s * 49152 + n * 16384, n * 16384), m.Slice(33980990 + s * 49152, n * 16384), m.Slice(40298734, 2304), m.Slice(scratch + 16384, 16384), s_netgenDims3 with { N = n });
-                    // stem: ReLU
-                    m.Slice(33980990 + s * 49152, n * 16384).Clear();
-                    global::NetGen.Kernels.Activations.Backward(m.Slice(33980990 + s * 49152, n * 16384), m.Slice(33980990 + s * 49152 + n * 16384, n * 16384), m.Slice(NetgenOffsets.Saved_stem + s * 16384, n * 16384), global::NetGen.Activation.ReLU, 0f);
-                    // conv2d_1: Conv2D
-                    global::NetGen.Kernels.Conv2D.BackwardWeights(m.Slice(g + 0, 432), m.Slice(33980990 + s * 49152, n * 16384), m.Slice(NetgenOffsets.Saved_input + s * 3072, n * 3072), s_netgenDims1 with { N = n });
-                    global::NetGen.Kernels.Conv2D.BackwardBias(m.Slice(g + 432, 16), m.Slice(33980990 + s * 49152, n * 16384), s_netgenDims1 with { N = n });
+                    global::NetGen.Kernels.Conv2D.BackwardWeights(m.Slice(g + 448, 2304), m.Slice(31883838 + s * 49152 + n * 16384, n * 16384), m.Slice(NetgenOffsets.Saved_stem + s * 16384, n * 16384), s_netgenDims2 with { N = n });
+                    global::NetGen.Kernels.Conv2D.BackwardData(m.Slice(31883838 + s * 49152, n * 16384), m.Slice(31883838 + s * 49152 + n * 16384, n * 16384), m.Slice(38201582, 2304), m.Slice(scratch + 16384, 16384), s_netgenDims2 with { N = n });
+                    // stem: Conv2D + ReLU
+                    global::NetGen.Kernels.Activations.BackwardInPlace(m.Slice(31883838 + s * 49152, n * 16384), m.Slice(NetgenOffsets.Saved_stem + s * 16384, n * 16384), global::NetGen.Activation.ReLU, 0f);
+                    global::NetGen.Kernels.Conv2D.BackwardWeights(m.Slice(g + 0, 432), m.Slice(31883838 + s * 49152, n * 16384), m.Slice(NetgenOffsets.Saved_input + s * 3072, n * 3072), s_netgenDims1 with { N = n });
+                    global::NetGen.Kernels.Conv2D.BackwardBias(m.Slice(g + 432, 16), m.Slice(31883838 + s * 49152, n * 16384), s_netgenDims1 with { N = n });
                     break;
             }
         }
@@ -515,7 +505,6 @@ namespace Nets.Residual
         /// <summary>Where each layer's tensors start in the instance's memory, in floats: Out_ at inference, Saved_ and Gradient_ in training.</summary>
         private static class NetgenOffsets
         {
-            public const int Out_conv2d_1 = 10090; // conv2d_1 (16, 32, 32): output at inference
             public const int Out_global_avgpool_1 = 26474; // global_avgpool_1 (16): output at inference
             public const int Out_head = 10090; // head (10): output at inference
             public const int Out_layer1_0_a = 26474; // layer1.0.a (16, 32, 32): output at inference
@@ -533,25 +522,24 @@ namespace Nets.Residual
             public const int Out_layer1_1_conv2 = 42858; // layer1.1.conv2 (16, 32, 32): output at inference
             public const int Out_layer1_1_out = 10090; // layer1.1.out (16, 32, 32): output at inference
             public const int Out_stem = 10090; // stem (16, 32, 32): output at inference
-            public const int Saved_conv2d_1 = 423230; // conv2d_1 (16, 32, 32): batch of outputs saved for the backward
-            public const int Saved_global_avgpool_1 = 33977662; // global_avgpool_1 (16): batch of outputs saved for the backward
-            public const int Saved_head = 33979710; // head (10): batch of outputs saved for the backward
+            public const int Saved_global_avgpool_1 = 31880510; // global_avgpool_1 (16): batch of outputs saved for the backward
+            public const int Saved_head = 31882558; // head (10): batch of outputs saved for the backward
             public const int Saved_input = 30014; // input (3, 32, 32): batch of outputs saved for the backward
-            public const int Saved_layer1_0_a = 8811838; // layer1.0.a (16, 32, 32): batch of outputs saved for the backward
-            public const int Saved_layer1_0_add_1 = 15103294; // layer1.0.add_1 (16, 32, 32): batch of outputs saved for the backward
-            public const int Saved_layer1_0_bn1 = 6714686; // layer1.0.bn1 (16, 32, 32): batch of outputs saved for the backward
-            public const int Saved_layer1_0_bn2 = 13006142; // layer1.0.bn2 (16, 32, 32): batch of outputs saved for the backward
-            public const int Saved_layer1_0_conv1 = 4617534; // layer1.0.conv1 (16, 32, 32): batch of outputs saved for the backward
-            public const int Saved_layer1_0_conv2 = 10908990; // layer1.0.conv2 (16, 32, 32): batch of outputs saved for the backward
-            public const int Saved_layer1_0_out = 17200446; // layer1.0.out (16, 32, 32): batch of outputs saved for the backward
-            public const int Saved_layer1_1_a = 23491902; // layer1.1.a (16, 32, 32): batch of outputs saved for the backward
-            public const int Saved_layer1_1_add_1 = 29783358; // layer1.1.add_1 (16, 32, 32): batch of outputs saved for the backward
-            public const int Saved_layer1_1_bn1 = 21394750; // layer1.1.bn1 (16, 32, 32): batch of outputs saved for the backward
-            public const int Saved_layer1_1_bn2 = 27686206; // layer1.1.bn2 (16, 32, 32): batch of outputs saved for the backward
-            public const int Saved_layer1_1_conv1 = 19297598; // layer1.1.conv1 (16, 32, 32): batch of outputs saved for the backward
-            public const int Saved_layer1_1_conv2 = 25589054; // layer1.1.conv2 (16, 32, 32): batch of outputs saved for the backward
-            public const int Saved_layer1_1_out = 31880510; // layer1.1.out (16, 32, 32): batch of outputs saved for the backward
-            public const int Saved_stem = 2520382; // stem (16, 32, 32): batch of outputs saved for the backward
+            public const int Saved_layer1_0_a = 6714686; // layer1.0.a (16, 32, 32): batch of outputs saved for the backward
+            public const int Saved_layer1_0_add_1 = 13006142; // layer1.0.add_1 (16, 32, 32): batch of outputs saved for the backward
+            public const int Saved_layer1_0_bn1 = 4617534; // layer1.0.bn1 (16, 32, 32): batch of outputs saved for the backward
+            public const int Saved_layer1_0_bn2 = 10908990; // layer1.0.bn2 (16, 32, 32): batch of outputs saved for the backward
+            public const int Saved_layer1_0_conv1 = 2520382; // layer1.0.conv1 (16, 32, 32): batch of outputs saved for the backward
+            public const int Saved_layer1_0_conv2 = 8811838; // layer1.0.conv2 (16, 32, 32): batch of outputs saved for the backward
+            public const int Saved_layer1_0_out = 15103294; // layer1.0.out (16, 32, 32): batch of outputs saved for the backward
+            public const int Saved_layer1_1_a = 21394750; // layer1.1.a (16, 32, 32): batch of outputs saved for the backward
+            public const int Saved_layer1_1_add_1 = 27686206; // layer1.1.add_1 (16, 32, 32): batch of outputs saved for the backward
+            public const int Saved_layer1_1_bn1 = 19297598; // layer1.1.bn1 (16, 32, 32): batch of outputs saved for the backward
+            public const int Saved_layer1_1_bn2 = 25589054; // layer1.1.bn2 (16, 32, 32): batch of outputs saved for the backward
+            public const int Saved_layer1_1_conv1 = 17200446; // layer1.1.conv1 (16, 32, 32): batch of outputs saved for the backward
+            public const int Saved_layer1_1_conv2 = 23491902; // layer1.1.conv2 (16, 32, 32): batch of outputs saved for the backward
+            public const int Saved_layer1_1_out = 29783358; // layer1.1.out (16, 32, 32): batch of outputs saved for the backward
+            public const int Saved_stem = 423230; // stem (16, 32, 32): batch of outputs saved for the backward
         }
     }
 }

@@ -5,7 +5,7 @@ namespace NetGen.Runtime.Tests.Execution;
 /// <summary>The graph networks of Execution/Graphs/*.cnn, each with its float64 twin.</summary>
 internal static class GraphCases
 {
-    public static readonly string[] Names = { "Residual", "Se", "WinogradResidual", "SliceResidual", "ModernActivation" };
+    public static readonly string[] Names = { "Residual", "Se", "WinogradResidual", "SliceResidual", "ModernActivation", "Clip" };
 
     public static ITrainableNetwork Make(string name, ulong seed, ExecutionMode mode) => name switch
     {
@@ -14,6 +14,7 @@ internal static class GraphCases
         "WinogradResidual" => new WinogradResidualNet(seed, mode),
         "SliceResidual" => new SliceResidualNet(seed, mode),
         "ModernActivation" => new ModernActivationNet(seed, mode),
+        "Clip" => new ClipNet(seed, mode),
         _ => throw new ArgumentException(name),
     };
 
@@ -27,6 +28,7 @@ internal static class GraphCases
             SliceResidualNet.TrainingBytes + SliceResidualNet.TrainingKernelBytes),
         "ModernActivation" => (ModernActivationNet.InferenceBytes + ModernActivationNet.InferenceKernelBytes,
             ModernActivationNet.TrainingBytes + ModernActivationNet.TrainingKernelBytes),
+        "Clip" => (ClipNet.InferenceBytes + ClipNet.InferenceKernelBytes, ClipNet.TrainingBytes + ClipNet.TrainingKernelBytes),
         _ => throw new ArgumentException(name),
     };
 
@@ -95,6 +97,14 @@ internal static class GraphCases
                 int mi = g.Act(g.Conv(gt, "dw", 8, 3, pad: 1, groups: 8), Activation.Mish);
                 int gate = g.Conv(g.GlobalAvgPool(mi), "excite", 8, 1, act: Activation.HardSigmoid);
                 g.Dense(g.GlobalAvgPool(g.Multiply(mi, gate)), "head", 4);
+                return g;
+            }
+            case "Clip":
+            {
+                var g = new ReferenceGraph(3, 6, 6);
+                int cl = g.Clip(g.BatchNorm(g.Conv(0, "conv1", 8, 3, pad: 1), "bn1"), -0.5, 0.8);
+                int six = g.Clip(g.Conv(cl, "conv2", 8, 1), 0, 6);
+                g.Dense(g.GlobalAvgPool(six), "head", 4);
                 return g;
             }
             default:

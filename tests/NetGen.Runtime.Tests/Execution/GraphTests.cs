@@ -146,7 +146,7 @@ public class GraphTests
             }
             moved++;
         }
-        Assert.Equal(name switch { "Residual" => 5, "WinogradResidual" or "SliceResidual" => 2, _ => 3 }, moved);
+        Assert.Equal(name switch { "Residual" => 5, "WinogradResidual" or "SliceResidual" => 2, "Clip" => 1, _ => 3 }, moved);
         if (name != "Residual") return;
 
         // bn0 normalises the input itself: its batch statistics by hand, over 4 samples x 64 pixels per channel.
@@ -166,6 +166,7 @@ public class GraphTests
     [InlineData("WinogradResidual", 0.05f)]
     [InlineData("SliceResidual", 0.05f)]
     [InlineData("ModernActivation", 0.02f)]
+    [InlineData("Clip", 0.02f)]
     public void Training_fits_a_small_batch(string name, float learningRate)
     {
         var net = GraphCases.Make(name, 9, ExecutionMode.Training);

@@ -141,6 +141,9 @@ internal sealed partial class LayerCode
                 else
                     w.Line($"{Kernels}Softmax.Forward({Y}, {X}, {rowsY}, {y.C});");
                 break;
+            case OpKind.Clip:
+                w.Line($"{Kernels}Clip.Forward({Y}, {X}, {ClipBounds(node)});");
+                break;
             default:
                 w.Line($"{Kernels}Activations.Forward({Y}, {X}, {Activation(ActivationOf(node))}, {Alpha(node)});");
                 break;
@@ -277,6 +280,11 @@ internal sealed partial class LayerCode
                 StartGradient(w, input, n);
                 w.Line($"{Kernels}Softmax.Backward({Grad(input)}, {dY}, {Y}, n * {Number(y.Elements / y.C)}, {y.C});");
                 break;
+            case OpKind.Clip:
+                if (!needsDx) break;
+                StartGradient(w, input, n);
+                w.Line($"{Kernels}Clip.Backward({Grad(input)}, {dY}, {Y}, {ClipBounds(node)});");
+                break;
             default:
                 if (!needsDx) break;
                 StartGradient(w, input, n);
@@ -412,6 +420,9 @@ internal sealed partial class LayerCode
             alpha = node.Args.Activation switch { ActivationKind.LeakyReLU => 0.01, ActivationKind.ELU => 1.0, _ => 0 };
         return Float((float)alpha);
     }
+
+    /// <summary>A clip layer's "lo, hi" arguments.</summary>
+    private static string ClipBounds(Node node) => Float((float)node.Args.ClipMin) + ", " + Float((float)node.Args.ClipMax);
 
     public static string Float(float value) => value.ToString("R", CultureInfo.InvariantCulture) + "f";
 }

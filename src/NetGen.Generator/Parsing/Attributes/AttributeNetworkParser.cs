@@ -46,6 +46,7 @@ public static class AttributeNetworkParser
         var nodes = new List<Node> { new("input", OpKind.Input, EquatableArray<int>.Empty, new LayerArgs(), false, network.Location) };
         var declared = new Dictionary<string, LocationInfo?> { ["input"] = network.Location };
         var counters = new Dictionary<OpKind, int>();
+        var named = new List<bool> { true };
 
         foreach (var attribute in layers)
         {
@@ -66,6 +67,7 @@ public static class AttributeNetworkParser
 
             int previous = nodes.Count - 1;
             nodes.Add(new Node(name, kind.Op, new[] { previous }.ToEquatableArray(), args, a.Bool("Frozen", false), a.Location));
+            named.Add(a.Has("Name"));
         }
 
         if (layers.Count == 0)
@@ -79,6 +81,7 @@ public static class AttributeNetworkParser
 
         if (target is null || diagnostics.Count > 0) return Fail(diagnostics);
         var ir = new NetworkIR(symbol.Name, target, input, nodes.ToEquatableArray(), nodes.Count - 1, batch, optimizer, budgets, network.Location);
+        ir = ActivationFusion.Fuse(ir, named);
         return Result<NetworkIR>.Ok(ir);
     }
 

@@ -41,6 +41,7 @@ internal static class LayerAttributeReader
         ["SiLUAttribute"] = new(OpKind.SiLU, "silu"),
         ["GELUAttribute"] = new(OpKind.GELU, "gelu"),
         ["MishAttribute"] = new(OpKind.Mish, "mish"),
+        ["ClipAttribute"] = new(OpKind.Clip, "clip"),
     };
 
     private static readonly string[] PaddingMembers = { "Padding.Valid", "Padding.Same" };
@@ -117,8 +118,16 @@ internal static class LayerAttributeReader
         OpKind.SiLU => Activation(ActivationKind.SiLU, 0),
         OpKind.GELU => Activation(a.Bool("Tanh", false) ? ActivationKind.GELUTanh : ActivationKind.GELU, 0),
         OpKind.Mish => Activation(ActivationKind.Mish, 0),
+        OpKind.Clip => Clip(a),
         _ => new LayerArgs(),
     };
+
+    private static LayerArgs Clip(AttributeArguments a)
+    {
+        double min = a.Finite("min", 0), max = a.Finite("max", 0);
+        if (!(max > min)) a.Invalid("max", max, "a number above min (" + min.ToString("R", System.Globalization.CultureInfo.InvariantCulture) + ")");
+        return new LayerArgs { ClipMin = min, ClipMax = max };
+    }
 
     private static LayerArgs Activation(ActivationKind kind, double alpha) => new() { Activation = kind, Alpha = alpha };
 
