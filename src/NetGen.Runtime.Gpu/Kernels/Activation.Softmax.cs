@@ -23,9 +23,9 @@ public sealed partial class GpuActivations
     {
         const string kernel = "GpuActivations.SoftmaxForward";
         CheckRows(kernel, rows, features);
-        GpuCheck.Length(x.Length, (long)rows * features, kernel, nameof(x), "N*F");
-        GpuCheck.Length(y.Length, (long)rows * features, kernel, nameof(y), "N*F");
-        GpuCheck.Elements(x.Length, kernel, nameof(x));
+        OpsCheck.Length(x.Length, (long)rows * features, kernel, nameof(x), "N*F");
+        OpsCheck.Length(y.Length, (long)rows * features, kernel, nameof(y), "N*F");
+        OpsCheck.Elements(x.Length, kernel, nameof(x));
         _softmaxForward(_shape.WarpPerRow(rows), y, x, rows, features);
     }
 
@@ -39,17 +39,17 @@ public sealed partial class GpuActivations
     {
         const string kernel = "GpuActivations.SoftmaxBackward";
         CheckRows(kernel, rows, features);
-        GpuCheck.Length(dX.Length, (long)rows * features, kernel, nameof(dX), "N*F");
-        GpuCheck.Length(dY.Length, (long)rows * features, kernel, nameof(dY), "N*F");
-        GpuCheck.Length(y.Length, (long)rows * features, kernel, nameof(y), "N*F");
-        GpuCheck.Elements(y.Length, kernel, nameof(y));
+        OpsCheck.Length(dX.Length, (long)rows * features, kernel, nameof(dX), "N*F");
+        OpsCheck.Length(dY.Length, (long)rows * features, kernel, nameof(dY), "N*F");
+        OpsCheck.Length(y.Length, (long)rows * features, kernel, nameof(y), "N*F");
+        OpsCheck.Elements(y.Length, kernel, nameof(y));
         _softmaxBackward(_shape.WarpPerRow(rows), dX, dY, y, rows, features);
     }
 
     private static void CheckRows(string kernel, int rows, int features)
     {
-        GpuCheck.NonNegative(rows, kernel, nameof(rows));
-        GpuCheck.Positive(features, kernel, nameof(features));
+        OpsCheck.NonNegative(rows, kernel, nameof(rows));
+        OpsCheck.Positive(features, kernel, nameof(features));
     }
 
     private static void SoftmaxForwardKernel(ArrayView<float> y, ArrayView<float> x, int rows, int features)

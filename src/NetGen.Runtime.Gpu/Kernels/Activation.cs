@@ -41,8 +41,8 @@ public sealed partial class GpuActivations
     {
         const string kernel = "GpuActivations.Forward";
         RejectSoftmax(kind, kernel);
-        GpuCheck.Length(y.Length, x.Length, kernel, nameof(y), "x.Length");
-        int n = GpuCheck.Elements(x.Length, kernel, nameof(x));
+        OpsCheck.Length(y.Length, x.Length, kernel, nameof(y), "x.Length");
+        int n = OpsCheck.Elements(x.Length, kernel, nameof(x));
         _forward(_shape.GridStride(n), y, x, (int)kind, alpha, n);
     }
 
@@ -69,7 +69,7 @@ public sealed partial class GpuActivations
     public void BackwardWithInput(ArrayView<float> dX, ArrayView<float> dY, ArrayView<float> x, ArrayView<float> y, Activation kind, float alpha = 0f)
     {
         const string kernel = "GpuActivations.BackwardWithInput";
-        GpuCheck.Length(x.Length, dX.Length, kernel, nameof(x), "dX.Length");
+        OpsCheck.Length(x.Length, dX.Length, kernel, nameof(x), "dX.Length");
         Launch(kernel, dX, dY, x, y, kind, alpha, Activations.NeedsInput(kind), inPlace: false);
     }
 
@@ -94,7 +94,7 @@ public sealed partial class GpuActivations
     public void BackwardInPlaceWithInput(ArrayView<float> dY, ArrayView<float> x, ArrayView<float> y, Activation kind, float alpha = 0f)
     {
         const string kernel = "GpuActivations.BackwardInPlaceWithInput";
-        GpuCheck.Length(x.Length, dY.Length, kernel, nameof(x), "dY.Length");
+        OpsCheck.Length(x.Length, dY.Length, kernel, nameof(x), "dY.Length");
         Launch(kernel, dY, dY, x, y, kind, alpha, Activations.NeedsInput(kind), inPlace: true);
     }
 
@@ -102,9 +102,9 @@ public sealed partial class GpuActivations
         Activation kind, float alpha, bool useInput, bool inPlace)
     {
         RejectSoftmax(kind, kernel);
-        GpuCheck.Length(dY.Length, dX.Length, kernel, nameof(dY), "dX.Length");
-        GpuCheck.Length(y.Length, dX.Length, kernel, nameof(y), "dX.Length");
-        int n = GpuCheck.Elements(dX.Length, kernel, nameof(dX));
+        OpsCheck.Length(dY.Length, dX.Length, kernel, nameof(dY), "dX.Length");
+        OpsCheck.Length(y.Length, dX.Length, kernel, nameof(y), "dX.Length");
+        int n = OpsCheck.Elements(dX.Length, kernel, nameof(dX));
         if (kind == Activation.None && inPlace)
             return;
         _backward(_shape.GridStride(n), dX, dY, x, y, (int)kind, alpha, useInput ? 1 : 0, inPlace ? 1 : 0, n);

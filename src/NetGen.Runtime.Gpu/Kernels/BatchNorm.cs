@@ -75,7 +75,7 @@ public sealed class GpuBatchNorm
         PerChannel(kernel, c, runningVar, nameof(runningVar));
         PerChannel(kernel, c, gamma, nameof(gamma));
         PerChannel(kernel, c, beta, nameof(beta));
-        GpuCheck.AtLeast(workspace.Length, ForwardWorkspaceFloats(rows, c), kernel, nameof(workspace), "(splits+2)*C");
+        OpsCheck.AtLeast(workspace.Length, ForwardWorkspaceFloats(rows, c), kernel, nameof(workspace), "(splits+2)*C");
         if (rows < 2)
             throw new ArgumentException($"{kernel}: training needs at least 2 values per channel to estimate a variance, got M = {rows}.", nameof(rows));
         int splits = _reduce.Splits(rows);
@@ -133,13 +133,13 @@ public sealed class GpuBatchNorm
         const string kernel = "GpuBatchNorm.Backward";
         CheckTensors(kernel, rows, c, dY, nameof(dY), x, nameof(x));
         if (dX.Length != 0)
-            GpuCheck.Length(dX.Length, (long)rows * c, kernel, nameof(dX), "M*C");
+            OpsCheck.Length(dX.Length, (long)rows * c, kernel, nameof(dX), "M*C");
         PerChannel(kernel, c, dGamma, nameof(dGamma));
         PerChannel(kernel, c, dBeta, nameof(dBeta));
         PerChannel(kernel, c, gamma, nameof(gamma));
         PerChannel(kernel, c, savedMean, nameof(savedMean));
         PerChannel(kernel, c, savedInvStd, nameof(savedInvStd));
-        GpuCheck.AtLeast(workspace.Length, BackwardWorkspaceFloats(rows, c), kernel, nameof(workspace), "(2*splits+3)*C");
+        OpsCheck.AtLeast(workspace.Length, BackwardWorkspaceFloats(rows, c), kernel, nameof(workspace), "(2*splits+3)*C");
         int splits = _reduce.Splits(rows);
         long block = (long)splits * c;
         var sumDy = workspace.SubView(0, block);
@@ -174,15 +174,15 @@ public sealed class GpuBatchNorm
 
     private static void CheckTensors(string kernel, int rows, int c, ArrayView<float> first, string firstName, ArrayView<float> second, string secondName)
     {
-        GpuCheck.Positive(rows, kernel, nameof(rows));
-        GpuCheck.Positive(c, kernel, nameof(c));
-        GpuCheck.Elements((long)rows * c, kernel, "M*C");
-        GpuCheck.Length(first.Length, (long)rows * c, kernel, firstName, "M*C");
-        GpuCheck.Length(second.Length, (long)rows * c, kernel, secondName, "M*C");
+        OpsCheck.Positive(rows, kernel, nameof(rows));
+        OpsCheck.Positive(c, kernel, nameof(c));
+        OpsCheck.Elements((long)rows * c, kernel, "M*C");
+        OpsCheck.Length(first.Length, (long)rows * c, kernel, firstName, "M*C");
+        OpsCheck.Length(second.Length, (long)rows * c, kernel, secondName, "M*C");
     }
 
     private static void PerChannel(string kernel, int c, ArrayView<float> v, string name) =>
-        GpuCheck.Length(v.Length, c, kernel, name, "C");
+        OpsCheck.Length(v.Length, c, kernel, name, "C");
 
     private static float SplitSum(ArrayView<float> partial, int splits, int c, int k)
     {

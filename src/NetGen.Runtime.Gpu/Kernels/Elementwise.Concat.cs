@@ -38,9 +38,9 @@ public sealed partial class GpuElementwise
 
     private static int ConcatChannels(string kernel, long outLength, long inLength, int rows, int outChannels, int offset)
     {
-        GpuCheck.Positive(rows, kernel, nameof(rows));
-        GpuCheck.Length(outLength, (long)rows * outChannels, kernel, "the concatenated tensor", "M*Ctotal");
-        GpuCheck.Elements(outLength, kernel, "the concatenated tensor");
+        OpsCheck.Positive(rows, kernel, nameof(rows));
+        OpsCheck.Length(outLength, (long)rows * outChannels, kernel, "the concatenated tensor", "M*Ctotal");
+        OpsCheck.Elements(outLength, kernel, "the concatenated tensor");
         if (inLength % rows != 0)
             throw new ArgumentException($"{kernel}: the input's {inLength} floats are not M = {rows} rows.");
         int c = (int)(inLength / rows);

@@ -33,17 +33,17 @@ public sealed partial class GpuElementwise
     public void DropoutForward(ArrayView<float> y, ArrayView<float> mask, ArrayView<float> x, float rate, ulong seed, ulong firstStream, int samples)
     {
         const string kernel = "GpuElementwise.DropoutForward";
-        GpuCheck.Positive(samples, kernel, nameof(samples));
-        GpuCheck.Length(y.Length, x.Length, kernel, nameof(y), "x.Length");
-        GpuCheck.Length(mask.Length, x.Length, kernel, nameof(mask), "x.Length");
-        GpuCheck.Elements(x.Length, kernel, nameof(x));
+        OpsCheck.Positive(samples, kernel, nameof(samples));
+        OpsCheck.Length(y.Length, x.Length, kernel, nameof(y), "x.Length");
+        OpsCheck.Length(mask.Length, x.Length, kernel, nameof(mask), "x.Length");
+        OpsCheck.Elements(x.Length, kernel, nameof(x));
         if (x.Length % samples != 0)
             throw new ArgumentException($"{kernel}: x's {x.Length} floats are not {samples} samples of equal size.", nameof(samples));
         if (!(rate >= 0f && rate <= 1f))
             throw new ArgumentOutOfRangeException(nameof(rate), $"{kernel}: rate must be in [0, 1], got {rate}.");
         float keep = rate < 1f ? 1f / (1f - rate) : 0f;
         long lanes = (long)samples * StreamsPerSample;
-        GpuCheck.Elements(lanes, kernel, "samples * StreamsPerSample");
+        OpsCheck.Elements(lanes, kernel, "samples * StreamsPerSample");
         _dropout(_shape.GridStride(lanes), y, mask, x, rate, keep, seed, firstStream, (int)(x.Length / samples), (int)lanes);
     }
 

@@ -45,18 +45,18 @@ public sealed partial class GpuElementwise
     {
         const string kernel = "GpuElementwise.LrnBackward";
         int total = CheckLrn(kernel, dX, nameof(dX), x, nameof(x), rows, c, radius);
-        GpuCheck.Length(dY.Length, total, kernel, nameof(dY), "M*C");
+        OpsCheck.Length(dY.Length, total, kernel, nameof(dY), "M*C");
         _lrnBackward(_shape.GridStride(total), dX, dY, x, total, c, radius, k, alpha, beta);
     }
 
     private static int CheckLrn(string kernel, ArrayView<float> first, string firstName, ArrayView<float> x, string xName, int rows, int c, int radius)
     {
-        GpuCheck.NonNegative(rows, kernel, nameof(rows));
-        GpuCheck.Positive(c, kernel, nameof(c));
-        GpuCheck.NonNegative(radius, kernel, nameof(radius));
-        GpuCheck.Length(first.Length, (long)rows * c, kernel, firstName, "M*C");
-        GpuCheck.Length(x.Length, (long)rows * c, kernel, xName, "M*C");
-        return GpuCheck.Elements(x.Length, kernel, xName);
+        OpsCheck.NonNegative(rows, kernel, nameof(rows));
+        OpsCheck.Positive(c, kernel, nameof(c));
+        OpsCheck.NonNegative(radius, kernel, nameof(radius));
+        OpsCheck.Length(first.Length, (long)rows * c, kernel, firstName, "M*C");
+        OpsCheck.Length(x.Length, (long)rows * c, kernel, xName, "M*C");
+        return OpsCheck.Elements(x.Length, kernel, xName);
     }
 
     /// <summary>k + alpha * the sum of squares around channel <paramref name="ch"/> of the row starting at <paramref name="row"/>.</summary>

@@ -137,22 +137,22 @@ public sealed partial class GpuElementwise
 
     private void Binary(string kernel, ArrayView<float> y, ArrayView<float> a, ArrayView<float> b, int op)
     {
-        GpuCheck.Length(a.Length, y.Length, kernel, "the first input", "the output's length");
-        GpuCheck.Length(b.Length, y.Length, kernel, "the second input", "the output's length");
-        int n = GpuCheck.Elements(y.Length, kernel, "the output");
+        OpsCheck.Length(a.Length, y.Length, kernel, "the first input", "the output's length");
+        OpsCheck.Length(b.Length, y.Length, kernel, "the second input", "the output's length");
+        int n = OpsCheck.Elements(y.Length, kernel, "the output");
         _binary(_shape.GridStride(n), y, a, b, op, n);
     }
 
     private static int CheckGate(string kernel, ArrayView<float> first, string firstName, ArrayView<float> second, string secondName,
         ArrayView<float> gate, string gateName, int n, int pixels, int c)
     {
-        GpuCheck.NonNegative(n, kernel, nameof(n));
-        GpuCheck.Positive(pixels, kernel, nameof(pixels));
-        GpuCheck.Positive(c, kernel, nameof(c));
-        GpuCheck.Length(first.Length, (long)n * pixels * c, kernel, firstName, "N*H*W*C");
-        GpuCheck.Length(second.Length, (long)n * pixels * c, kernel, secondName, "N*H*W*C");
-        GpuCheck.Length(gate.Length, (long)n * c, kernel, gateName, "N*C");
-        return GpuCheck.Elements(first.Length, kernel, firstName);
+        OpsCheck.NonNegative(n, kernel, nameof(n));
+        OpsCheck.Positive(pixels, kernel, nameof(pixels));
+        OpsCheck.Positive(c, kernel, nameof(c));
+        OpsCheck.Length(first.Length, (long)n * pixels * c, kernel, firstName, "N*H*W*C");
+        OpsCheck.Length(second.Length, (long)n * pixels * c, kernel, secondName, "N*H*W*C");
+        OpsCheck.Length(gate.Length, (long)n * c, kernel, gateName, "N*C");
+        return OpsCheck.Elements(first.Length, kernel, firstName);
     }
 
     private static void BinaryKernel(ArrayView<float> y, ArrayView<float> a, ArrayView<float> b, int op, int n)

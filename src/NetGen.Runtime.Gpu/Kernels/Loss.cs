@@ -54,14 +54,14 @@ public sealed class GpuLoss
         ArrayView<float> workspace, int rows, int classes, int? ignoreLabel)
     {
         const string kernel = "GpuLoss.SoftmaxCrossEntropy";
-        GpuCheck.NonNegative(rows, kernel, nameof(rows));
-        GpuCheck.Positive(classes, kernel, nameof(classes));
-        GpuCheck.Length(logits.Length, (long)rows * classes, kernel, nameof(logits), "rows*classes");
-        GpuCheck.Length(dLogits.Length, (long)rows * classes, kernel, nameof(dLogits), "rows*classes");
-        GpuCheck.Length(labels.Length, rows, kernel, nameof(labels), "rows");
-        GpuCheck.Length(totals.Length, TotalsFloats, kernel, nameof(totals), "TotalsFloats");
-        GpuCheck.AtLeast(workspace.Length, WorkspaceFloats(rows), kernel, nameof(workspace), "4*rows");
-        GpuCheck.Elements(logits.Length, kernel, nameof(logits));
+        OpsCheck.NonNegative(rows, kernel, nameof(rows));
+        OpsCheck.Positive(classes, kernel, nameof(classes));
+        OpsCheck.Length(logits.Length, (long)rows * classes, kernel, nameof(logits), "rows*classes");
+        OpsCheck.Length(dLogits.Length, (long)rows * classes, kernel, nameof(dLogits), "rows*classes");
+        OpsCheck.Length(labels.Length, rows, kernel, nameof(labels), "rows");
+        OpsCheck.Length(totals.Length, TotalsFloats, kernel, nameof(totals), "TotalsFloats");
+        OpsCheck.AtLeast(workspace.Length, WorkspaceFloats(rows), kernel, nameof(workspace), "4*rows");
+        OpsCheck.Elements(logits.Length, kernel, nameof(logits));
         var perRow = workspace.SubView(0, WorkspaceFloats(rows));
         _rows(_shape.WarpPerRow(rows), dLogits, perRow, logits, labels, rows, classes, ignoreLabel ?? 0, ignoreLabel.HasValue ? 1 : 0);
         _totals(_shape.OneGroup, totals, perRow, rows);

@@ -54,10 +54,10 @@ public sealed class GpuOptimizer
     public void Sgd(ArrayView<float> p, ArrayView<float> g, ArrayView<float> buffer, in SgdSettings settings, bool first)
     {
         const string kernel = "GpuOptimizer.Sgd";
-        GpuCheck.Length(g.Length, p.Length, kernel, nameof(g), "p.Length");
+        OpsCheck.Length(g.Length, p.Length, kernel, nameof(g), "p.Length");
         if (settings.Momentum != 0f)
-            GpuCheck.Length(buffer.Length, p.Length, kernel, nameof(buffer), "p.Length");
-        int n = GpuCheck.Elements(p.Length, kernel, nameof(p));
+            OpsCheck.Length(buffer.Length, p.Length, kernel, nameof(buffer), "p.Length");
+        int n = OpsCheck.Elements(p.Length, kernel, nameof(p));
         _sgd(_shape.GridStride(n), p, g, settings.Momentum != 0f ? buffer : p, settings.LearningRate, settings.Momentum,
             1f - settings.Dampening, settings.WeightDecay, settings.Nesterov ? 1 : 0, first ? 1 : 0, n);
     }
@@ -72,11 +72,11 @@ public sealed class GpuOptimizer
     public void Adam(ArrayView<float> p, ArrayView<float> g, ArrayView<float> m, ArrayView<float> v, in AdamSettings settings, long step)
     {
         const string kernel = "GpuOptimizer.Adam";
-        GpuCheck.Length(g.Length, p.Length, kernel, nameof(g), "p.Length");
-        GpuCheck.Length(m.Length, p.Length, kernel, nameof(m), "p.Length");
-        GpuCheck.Length(v.Length, p.Length, kernel, nameof(v), "p.Length");
-        GpuCheck.Positive(step, kernel, nameof(step));
-        int n = GpuCheck.Elements(p.Length, kernel, nameof(p));
+        OpsCheck.Length(g.Length, p.Length, kernel, nameof(g), "p.Length");
+        OpsCheck.Length(m.Length, p.Length, kernel, nameof(m), "p.Length");
+        OpsCheck.Length(v.Length, p.Length, kernel, nameof(v), "p.Length");
+        OpsCheck.Positive(step, kernel, nameof(step));
+        int n = OpsCheck.Elements(p.Length, kernel, nameof(p));
         _adam(_shape.GridStride(n), p, g, m, v, AdamScalars.For(settings, step), n);
     }
 

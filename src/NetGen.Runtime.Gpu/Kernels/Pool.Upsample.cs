@@ -41,15 +41,15 @@ public sealed partial class GpuPool
 
     private static int CheckUpsample(string kernel, ArrayView<float> output, string outputName, ArrayView<float> input, string inputName, in UpsampleDims d)
     {
-        GpuCheck.NonNegative(d.N, kernel, "N");
-        GpuCheck.Positive(d.H, kernel, "H");
-        GpuCheck.Positive(d.W, kernel, "W");
-        GpuCheck.Positive(d.C, kernel, "C");
-        GpuCheck.Positive(d.ScaleH, kernel, "ScaleH");
-        GpuCheck.Positive(d.ScaleW, kernel, "ScaleW");
-        GpuCheck.Length(output.Length, (long)d.N * d.P * d.Q * d.C, kernel, outputName, "N*P*Q*C");
-        GpuCheck.Length(input.Length, (long)d.N * d.H * d.W * d.C, kernel, inputName, "N*H*W*C");
-        return GpuCheck.Elements(output.Length, kernel, outputName);
+        OpsCheck.NonNegative(d.N, kernel, "N");
+        OpsCheck.Positive(d.H, kernel, "H");
+        OpsCheck.Positive(d.W, kernel, "W");
+        OpsCheck.Positive(d.C, kernel, "C");
+        OpsCheck.Positive(d.ScaleH, kernel, "ScaleH");
+        OpsCheck.Positive(d.ScaleW, kernel, "ScaleW");
+        OpsCheck.Length(output.Length, (long)d.N * d.P * d.Q * d.C, kernel, outputName, "N*P*Q*C");
+        OpsCheck.Length(input.Length, (long)d.N * d.H * d.W * d.C, kernel, inputName, "N*H*W*C");
+        return OpsCheck.Elements(output.Length, kernel, outputName);
     }
 
     /// <summary>Input indices i0, i1 and the weight of i1 for output index o (the CPU's rule).</summary>

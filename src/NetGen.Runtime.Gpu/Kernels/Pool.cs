@@ -60,7 +60,7 @@ public sealed partial class GpuPool
     {
         const string kernel = "GpuPool.MaxBackward";
         CheckPool(kernel, dY, "dY", x, "x", dims);
-        GpuCheck.Length(dX.Length, x.Length, kernel, nameof(dX), "N*H*W*C");
+        OpsCheck.Length(dX.Length, x.Length, kernel, nameof(dX), "N*H*W*C");
         int inputs = (int)x.Length;
         _maxBackward(_shape.GridStride(inputs), dX, dY, x, dims, inputs);
     }
@@ -122,20 +122,20 @@ public sealed partial class GpuPool
         {
             throw new ArgumentException($"{kernel}: {e.Message}", nameof(dims), e);
         }
-        GpuCheck.Length(output.Length, (long)dims.N * dims.P * dims.Q * dims.C, kernel, outputName, "N*P*Q*C");
-        GpuCheck.Length(input.Length, (long)dims.N * dims.H * dims.W * dims.C, kernel, inputName, "N*H*W*C");
-        GpuCheck.Elements(input.Length, kernel, inputName);
-        return GpuCheck.Elements(output.Length, kernel, outputName);
+        OpsCheck.Length(output.Length, (long)dims.N * dims.P * dims.Q * dims.C, kernel, outputName, "N*P*Q*C");
+        OpsCheck.Length(input.Length, (long)dims.N * dims.H * dims.W * dims.C, kernel, inputName, "N*H*W*C");
+        OpsCheck.Elements(input.Length, kernel, inputName);
+        return OpsCheck.Elements(output.Length, kernel, outputName);
     }
 
     private static void CheckGlobal(string kernel, ArrayView<float> pooled, string pooledName, ArrayView<float> full, string fullName, int n, int pixels, int c)
     {
-        GpuCheck.NonNegative(n, kernel, nameof(n));
-        GpuCheck.Positive(pixels, kernel, nameof(pixels));
-        GpuCheck.Positive(c, kernel, nameof(c));
-        GpuCheck.Length(pooled.Length, (long)n * c, kernel, pooledName, "N*C");
-        GpuCheck.Length(full.Length, (long)n * pixels * c, kernel, fullName, "N*H*W*C");
-        GpuCheck.Elements(full.Length, kernel, fullName);
+        OpsCheck.NonNegative(n, kernel, nameof(n));
+        OpsCheck.Positive(pixels, kernel, nameof(pixels));
+        OpsCheck.Positive(c, kernel, nameof(c));
+        OpsCheck.Length(pooled.Length, (long)n * c, kernel, pooledName, "N*C");
+        OpsCheck.Length(full.Length, (long)n * pixels * c, kernel, fullName, "N*H*W*C");
+        OpsCheck.Elements(full.Length, kernel, fullName);
     }
 
     /// <summary>Output rows p whose windows cover input row i: [first, last], clipped to [0, outputs).</summary>

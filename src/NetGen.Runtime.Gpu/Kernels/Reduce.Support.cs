@@ -60,7 +60,7 @@ internal readonly struct LaunchShape
 }
 
 /// <summary>The host-side checks every entry point makes before it launches: lengths of the views against the dims.</summary>
-internal static class GpuCheck
+internal static class OpsCheck
 {
     public static void Length(long actual, long expected, string kernel, string name, string what)
     {

@@ -146,11 +146,11 @@ public sealed class GpuReduce
     public void BiasGradient(ArrayView<float> dBias, ArrayView<float> dY, ArrayView<float> workspace, int rows, int k)
     {
         const string kernel = "GpuReduce.BiasGradient";
-        GpuCheck.Positive(rows, kernel, nameof(rows));
-        GpuCheck.Positive(k, kernel, nameof(k));
-        GpuCheck.Length(dBias.Length, k, kernel, nameof(dBias), "K");
-        GpuCheck.Length(dY.Length, (long)rows * k, kernel, nameof(dY), "M*K");
-        GpuCheck.AtLeast(workspace.Length, BiasGradientWorkspaceFloats(rows, k), kernel, nameof(workspace), "splits*K");
+        OpsCheck.Positive(rows, kernel, nameof(rows));
+        OpsCheck.Positive(k, kernel, nameof(k));
+        OpsCheck.Length(dBias.Length, k, kernel, nameof(dBias), "K");
+        OpsCheck.Length(dY.Length, (long)rows * k, kernel, nameof(dY), "M*K");
+        OpsCheck.AtLeast(workspace.Length, BiasGradientWorkspaceFloats(rows, k), kernel, nameof(workspace), "splits*K");
         int splits = Splits(rows);
         var partial = workspace.SubView(0, (long)splits * k);
         ColumnSums(ColumnSum.Plain, partial, partial, dY, dY, dY, rows, k);
