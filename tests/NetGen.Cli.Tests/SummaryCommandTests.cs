@@ -26,9 +26,7 @@ public class SummaryCommandTests
 
     private static string TempFile(string name, string text)
     {
-        string dir = Path.Combine(Path.GetTempPath(), "netgen-cli-tests", Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(dir);
-        string path = Path.Combine(dir, name);
+        string path = Path.Combine(TestData.TempFolder(), name);
         File.WriteAllText(path, text);
         return path;
     }

@@ -32,9 +32,27 @@ internal static class TestData
         return dir?.FullName ?? throw new InvalidOperationException("NetGen.sln not found above " + AppContext.BaseDirectory);
     }
 
+    /// <summary>
+    /// This test run's own folder under the temp path: every TempFolder is inside it, and it is
+    /// deleted when the test process exits (trainings write checkpoints and plots: left behind, runs
+    /// across a day filled a disk).
+    /// </summary>
+    private static readonly Lazy<string> RunFolder = new(() =>
+    {
+        string root = Path.Combine(Path.GetTempPath(), "netgen-cli-tests", "run-" + Environment.ProcessId + "-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(root);
+        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+        {
+            try { Directory.Delete(root, recursive: true); }
+            catch (IOException) { }
+            catch (UnauthorizedAccessException) { }
+        };
+        return root;
+    });
+
     public static string TempFolder()
     {
-        string dir = Path.Combine(Path.GetTempPath(), "netgen-cli-tests", Guid.NewGuid().ToString("N"));
+        string dir = Path.Combine(RunFolder.Value, Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(dir);
         return dir;
     }
