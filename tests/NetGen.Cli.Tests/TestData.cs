@@ -39,8 +39,17 @@ internal static class TestData
     /// </summary>
     private static readonly Lazy<string> RunFolder = new(() =>
     {
-        string root = Path.Combine(Path.GetTempPath(), "netgen-cli-tests", "run-" + Environment.ProcessId + "-" + Guid.NewGuid().ToString("N"));
+        string parent = Path.Combine(Path.GetTempPath(), "netgen-cli-tests");
+        string root = Path.Combine(parent, "run-" + Environment.ProcessId + "-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(root);
+        // A run the test host ended before its exit handlers ran leaves its folder: older than a day, it is removed.
+        foreach (var stale in new DirectoryInfo(parent).EnumerateDirectories())
+        {
+            if (stale.FullName == root || stale.LastWriteTimeUtc > DateTime.UtcNow.AddDays(-1)) continue;
+            try { stale.Delete(recursive: true); }
+            catch (IOException) { }
+            catch (UnauthorizedAccessException) { }
+        }
         AppDomain.CurrentDomain.ProcessExit += (_, _) =>
         {
             try { Directory.Delete(root, recursive: true); }
