@@ -50,7 +50,7 @@ public class BatchNormSlicesTests
         var xd = TestData.ToDouble(x);
         var gd = TestData.ToDouble(gamma);
         var bd = TestData.ToDouble(beta);
-        var expected = Reference(xd, gd, bd, rows, c, eps, out var refMean, out var refVar);
+        var expected = BatchNormTests.Reference(xd, gd, bd, rows, c, eps, out var refMean, out var refVar);
         TensorAssert.Close(expected, y, 1e-4, 1e-4, "y");
         TensorAssert.Close(refMean, mean, 1e-5, 1e-6, "saved mean");
         TensorAssert.Close(Array.ConvertAll(refVar, v => 1 / Math.Sqrt(v + eps)), invStd, 1e-4, 1e-5, "saved invstd");
@@ -81,7 +81,7 @@ public class BatchNormSlicesTests
             BatchNorm.BackwardApply(dX.AsSpan(first * c, count * c), upstream.AsSpan(first * c, count * c),
                 x.AsSpan(first * c, count * c), coefficients, count, c));
         var g = TestData.ToDouble(upstream);
-        double Loss(double[] xs, double[] gs, double[] bs) => TestData.Dot(g, Reference(xs, gs, bs, rows, c, eps, out _, out _));
+        double Loss(double[] xs, double[] gs, double[] bs) => TestData.Dot(g, BatchNormTests.Reference(xs, gs, bs, rows, c, eps, out _, out _));
         double tolerance = offset > 10 ? 1e-2 : 1e-3; // finite differences at x ~ 100 lose digits in float64 too
         TensorAssert.Close(TestData.Add(dX0, Numeric.Gradient(v => Loss(v, gd, bd), xd)), dX, tolerance, 1e-4, "dX");
         TensorAssert.Close(TestData.Add(dG0, Numeric.Gradient(v => Loss(xd, v, bd), gd)), dG, 1e-4, 1e-4, "dGamma");
@@ -107,23 +107,5 @@ public class BatchNormSlicesTests
             int first = k * samples / slices, count = (k + 1) * samples / slices - first;
             if (count > 0) body(k, first * pixels, count * pixels);
         }
-    }
-
-    /// <summary>Training-mode batch norm over x (M, C) in float64, from the definition.</summary>
-    private static double[] Reference(double[] x, double[] gamma, double[] beta, int rows, int c, double eps, out double[] mean, out double[] variance)
-    {
-        mean = new double[c];
-        variance = new double[c];
-        for (int m = 0; m < rows; m++)
-            for (int i = 0; i < c; i++)
-                mean[i] += x[m * c + i] / rows;
-        for (int m = 0; m < rows; m++)
-            for (int i = 0; i < c; i++)
-                variance[i] += (x[m * c + i] - mean[i]) * (x[m * c + i] - mean[i]) / rows;
-        var y = new double[x.Length];
-        for (int m = 0; m < rows; m++)
-            for (int i = 0; i < c; i++)
-                y[m * c + i] = gamma[i] * (x[m * c + i] - mean[i]) / Math.Sqrt(variance[i] + eps) + beta[i];
-        return y;
     }
 }

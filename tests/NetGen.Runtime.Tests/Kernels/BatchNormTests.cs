@@ -6,7 +6,7 @@ namespace NetGen.Tests.Kernels;
 public class BatchNormTests
 {
     /// <summary>Training-mode batch norm over x (M, C) in float64, from the definition.</summary>
-    private static double[] Reference(double[] x, double[] gamma, double[] beta, int rows, int c, double eps, out double[] mean, out double[] variance)
+    internal static double[] Reference(double[] x, double[] gamma, double[] beta, int rows, int c, double eps, out double[] mean, out double[] variance)
     {
         mean = new double[c];
         variance = new double[c];
