@@ -17,6 +17,9 @@ public interface INetwork : IDisposable
     /// <summary>Bytes the instance allocated (the plan's figure for its mode plus the kernel buffers).</summary>
     long AllocatedBytes { get; }
 
+    /// <summary>Where the instance runs, as printed at start: "cpu", or the GPU backend's device (e.g. "cuda: NVIDIA H100 80GB HBM3").</summary>
+    string DeviceName => "cpu";
+
     /// <summary>Floats of one input sample (C x H x W, channels first).</summary>
     int InputSize { get; }
 
