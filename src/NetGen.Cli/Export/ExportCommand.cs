@@ -4,12 +4,15 @@ using System.IO;
 using NetGen.Cli.Commands;
 using NetGen.Cli.Compilation;
 using NetGen.Execution;
+using NetGen.Onnx;
 
 namespace NetGen.Cli.Export;
 
 /// <summary>
 /// <c>netgen export NET --weights W.safetensors --out model.onnx [--network NAME]</c>: the network
-/// with its weights as an ONNX model (opset 13) that ONNX Runtime runs with the same outputs.
+/// with its weights as an ONNX model (opset 13) that ONNX Runtime runs with the same outputs: a shell
+/// over <see cref="OnnxExport"/>. The file (a .cnn, or a .cs file's [Network] class) is compiled as
+/// `netgen train` compiles it, so the weights are checked by the network's own Load.
 /// </summary>
 internal static class ExportCommand
 {
@@ -47,7 +50,7 @@ internal static class ExportCommand
         try
         {
             net.Load(weights.FullName);
-            var bytes = OnnxExporter.Export(compiled.Analysis, net, file.FullName);
+            var bytes = OnnxExport.ToBytes(compiled.Analysis, net, file.FullName);
             string? dir = Path.GetDirectoryName(outFile.FullName);
             if (dir is not null) Directory.CreateDirectory(dir);
             File.WriteAllBytes(outFile.FullName, bytes);
@@ -56,7 +59,7 @@ internal static class ExportCommand
         {
             (net as IDisposable)?.Dispose();
         }
-        output.WriteLine($"{outFile.FullName}: network {compiled.Name}, ONNX opset {OnnxExporter.Opset}, input 'input' (N, {compiled.InputShape.ToString().Trim('(', ')')})");
+        output.WriteLine($"{outFile.FullName}: network {compiled.Name}, ONNX opset {OnnxExport.Opset}, input 'input' (N, {compiled.InputShape.ToString().Trim('(', ')')})");
         return ExitCodes.Success;
     }
 }

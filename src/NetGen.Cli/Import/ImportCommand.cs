@@ -2,11 +2,9 @@ using System;
 using System.CommandLine;
 using System.Globalization;
 using System.IO;
-using System.Linq;
 using NetGen.Cli.Commands;
 using NetGen.Generator.Model;
 using NetGen.Onnx;
-using NetGen.Weights;
 
 namespace NetGen.Cli.Import;
 
@@ -59,14 +57,18 @@ internal static class ImportCommand
     {
         string path = file.FullName;
         if (!file.Exists) throw new CliException($"{path}: error: file not found", ExitCodes.NotFound);
-        string network = name ?? NetworkName(file.Name);
-        if (name is not null && CnnNames.Sanitize(name) != name)
+        if (name is not null && !OnnxImport.IsNetworkName(name))
             throw new CliException($"--name: error: '{name}' is not a .cnn identifier (letters, digits and '_', not a keyword)", ExitCodes.Usage);
 
+        var options = new OnnxImportOptions
+        {
+            NetworkName = name,
+            InputShape = input is not { } s ? null : s.IsVector ? new[] { s.C } : new[] { s.C, s.H, s.W },
+        };
         ImportedNetwork imported;
         try
         {
-            imported = OnnxToCnn.Convert(OnnxModel.Load(path), network, input);
+            imported = OnnxImport.ToCnn(path, options);
         }
         catch (OnnxFormatException e)
         {
@@ -77,22 +79,10 @@ internal static class ImportCommand
             throw new CliException(string.Join(Environment.NewLine, e.Errors), ExitCodes.Usage);
         }
 
-        Directory.CreateDirectory(outDir.FullName);
-        string cnn = Path.Combine(outDir.FullName, network + ".cnn");
-        string weights = Path.Combine(outDir.FullName, network + ".safetensors");
-        Safetensors.Write(weights, imported.Tensors, new System.Collections.Generic.Dictionary<string, string> { ["source"] = file.Name, ["format"] = "pt" });
-        File.WriteAllText(cnn, imported.Cnn);
-        long parameters = imported.Tensors.Sum(t => (long)t.Data.Length);
-        output.WriteLine($"{cnn}: network {network}, {imported.Tensors.Count} tensors, {parameters.ToString("N0", CultureInfo.InvariantCulture)} values");
-        output.WriteLine($"{weights}: the weights (load with net.Load)");
+        var files = imported.WriteTo(outDir.FullName);
+        output.WriteLine($"{files.CnnPath}: network {imported.Name}, {imported.Tensors.Count} tensors, {imported.ParameterCount.ToString("N0", CultureInfo.InvariantCulture)} values");
+        output.WriteLine($"{files.WeightsPath}: the weights (load with net.Load)");
         return ExitCodes.Success;
-    }
-
-    /// <summary>"resnet-18.onnx" is "resnet_18"; a name starting with a digit gets "Net".</summary>
-    internal static string NetworkName(string fileName)
-    {
-        string s = CnnNames.Sanitize(Path.GetFileNameWithoutExtension(fileName));
-        return s == "node" ? "Net" : s[0] == 'n' && s.Length > 1 && char.IsDigit(s[1]) ? "Net" + s[1..] : s;
     }
 
     internal static bool TryShape(string text, out Shape shape)

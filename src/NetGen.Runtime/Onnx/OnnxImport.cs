@@ -6,7 +6,7 @@ using NetGen.Weights;
 namespace NetGen.Onnx;
 
 /// <summary>Turns an ONNX model's initializers into a network's parameters through a weight map.</summary>
-public static class OnnxImport
+public static partial class OnnxImport
 {
     /// <summary>
     /// Binds every parameter in <paramref name="expectedShapes"/> (name -> shape, e.g.

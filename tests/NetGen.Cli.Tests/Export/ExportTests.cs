@@ -118,7 +118,7 @@ public class ExportTests(ITestOutputHelper log)
             string node = pname[..dot];
             // A separable convolution exports as two: 'd/depthwise' (d_depthwise.weight) and 'd' (d.weight, d.bias).
             if (node.EndsWith(".pointwise", StringComparison.Ordinal)) node = node[..^".pointwise".Length];
-            string imported = NetGen.Cli.Import.CnnNames.Sanitize(node) + "." + suffix;
+            string imported = NetGen.Onnx.Import.CnnNames.Sanitize(node) + "." + suffix;
             Assert.True(loaded.ContainsKey(imported), $"{pname}: no '{imported}' in the imported weights ({string.Join(", ", loaded.Keys.Take(8))} ...)");
             Assert.Equal(values, loaded[imported]);
         }

@@ -31,7 +31,7 @@ internal static class ImportKit
         var errors = new StringWriter();
         int code = Cli.Run(new[] { "import", path, "--out", outDir }.Concat(extra).ToArray(), output, errors);
         string name = extra.SkipWhile(a => a != "--name").Skip(1).FirstOrDefault()
-            ?? NetGen.Cli.Import.ImportCommand.NetworkName(Path.GetFileName(path));
+            ?? NetGen.Onnx.OnnxImport.DefaultNetworkName(Path.GetFileName(path));
         return new Run(code, output.ToString(), errors.ToString(), outDir, Path.Combine(outDir, name + ".cnn"), Path.Combine(outDir, name + ".safetensors"));
     }
 

@@ -2,7 +2,7 @@ using System.Collections.Generic;
 using System.Linq;
 using NetGen.Onnx;
 
-namespace NetGen.Cli.Import;
+namespace NetGen.Onnx.Import;
 
 /// <summary>What an ONNX value name stands for while the graph is converted.</summary>
 internal abstract record ImportValue;
@@ -50,10 +50,4 @@ internal sealed record FailedValue : ImportValue
 internal sealed class NodeError(string why, string? opText = null) : System.Exception(why)
 {
     public string? OpText { get; } = opText;
-}
-
-/// <summary>The model cannot be imported: every error, one a line ("model.onnx: error: node 'x' (Op): why").</summary>
-internal sealed class OnnxImportException(IReadOnlyList<string> errors) : System.Exception(string.Join(System.Environment.NewLine, errors))
-{
-    public IReadOnlyList<string> Errors { get; } = errors;
 }

@@ -1,7 +1,7 @@
 using System.Collections.Generic;
 using System.Text;
 
-namespace NetGen.Cli.Import;
+namespace NetGen.Onnx.Import;
 
 /// <summary>ONNX names as .cnn identifiers: ASCII letters, digits and '_', not a keyword or layer kind.</summary>
 internal static class CnnNames

@@ -1,9 +1,8 @@
 using System;
 using System.Linq;
-using NetGen.Generator.Model;
 using NetGen.Onnx;
 
-namespace NetGen.Cli.Import;
+namespace NetGen.Onnx.Import;
 
 /// <summary>Flatten and reshapes to a vector, dense layers (Gemm, MatMul), and the nodes that compute nothing.</summary>
 internal sealed partial class OnnxToCnn

@@ -5,7 +5,7 @@ using System.Text;
 using NetGen.Onnx;
 using NetGen.Weights;
 
-namespace NetGen.Cli.Import;
+namespace NetGen.Onnx.Import;
 
 /// <summary>
 /// Writes the converted nodes as a .cnn network, one node a line with the ONNX node it came from
@@ -49,7 +49,7 @@ internal static class CnnWriter
             foreach (var (suffix, shape, data) in n.Tensors) tensors.Add(new NamedTensor($"{n.Name}.{suffix}", shape, data));
         }
         text.Append("}\n");
-        return new ImportedNetwork(name, text.ToString(), tensors);
+        return new ImportedNetwork(name, text.ToString(), tensors, model.SourceName);
     }
 
     private static string Shape(CnnNode n) => n.Shape.ToString();

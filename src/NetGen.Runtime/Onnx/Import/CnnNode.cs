@@ -1,7 +1,6 @@
 using System.Collections.Generic;
-using NetGen.Generator.Model;
 
-namespace NetGen.Cli.Import;
+namespace NetGen.Onnx.Import;
 
 /// <summary>
 /// One node of the .cnn being written: its layer and arguments, the nodes it reads, its

@@ -1,9 +1,8 @@
 using System;
 using System.Linq;
-using NetGen.Generator.Model;
 using NetGen.Onnx;
 
-namespace NetGen.Cli.Import;
+namespace NetGen.Onnx.Import;
 
 /// <summary>Batch norm, activations, arithmetic (layers, or constants folded into the layer before), concat.</summary>
 internal sealed partial class OnnxToCnn

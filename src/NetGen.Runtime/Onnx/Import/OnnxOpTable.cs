@@ -3,7 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using NetGen.Onnx;
 
-namespace NetGen.Cli.Import;
+namespace NetGen.Onnx.Import;
 
 /// <summary>
 /// The one table of ONNX operators the importer knows: each converts to .cnn layers (docs/onnx.md

@@ -4,7 +4,7 @@ using System.Collections.Generic;
 using System.IO;
 using System.Text;
 
-namespace NetGen.Cli.Export;
+namespace NetGen.Onnx.Export;
 
 /// <summary>
 /// Protobuf wire-format writing of the ONNX messages the exporter needs (field numbers from

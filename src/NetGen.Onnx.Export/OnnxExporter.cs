@@ -1,35 +1,29 @@
 using System;
 using System.Linq;
-using NetGen.Execution;
 using NetGen.Generator.Analysis;
 using NetGen.Generator.Model;
 
-namespace NetGen.Cli.Export;
+namespace NetGen.Onnx.Export;
 
 /// <summary>
 /// Writes a NetGen network with its weights as an ONNX model (opset 13): every node as the ONNX
 /// operator that computes the same (a fused activation as a node after its layer), weights from a
-/// network instance in PyTorch layouts, which are ONNX's. Values are named after the nodes; the
+/// network's parameters in PyTorch layouts, which are ONNX's. Values are named after the nodes; the
 /// input is "input", (N, C, H, W) or (N, F).
 /// </summary>
 internal static class OnnxExporter
 {
     public const long Opset = 13;
 
-    /// <exception cref="CliException">A node the exporter cannot write (named, with why).</exception>
-    public static byte[] Export(NetworkAnalysis analysis, INetwork network, string source)
+    /// <summary>The model's bytes; <paramref name="parameter"/> gives a parameter's elements by name ("conv1.weight"), PyTorch layout.</summary>
+    /// <exception cref="OnnxExportException">A node the exporter cannot write (named, with why).</exception>
+    public static byte[] Export(NetworkAnalysis analysis, Func<string, float[]> parameter, string source)
     {
         var ir = analysis.Network;
         var g = new OnnxGraphWriter();
         var names = new string[ir.Nodes.Count];
         names[0] = "input";
-        float[] Parameter(string name)
-        {
-            var data = new float[network.ParameterTable.ToArray().First(p => p.Name == name).Length];
-            network.CopyParameter(name, data);
-            return data;
-        }
-        string Weight(string name, params long[] dims) => g.Floats(name, dims, Parameter(name));
+        string Weight(string name, params long[] dims) => g.Floats(name, dims, parameter(name));
 
         for (int n = 1; n < ir.Nodes.Count; n++)
         {
@@ -100,7 +94,7 @@ internal static class OnnxExporter
                 {
                     var inputs = new[] { x, Weight(y + ".weight", ys.C, xs.Elements) };
                     if (a.Bias) inputs = inputs.Append(Weight(y + ".bias", ys.C)).ToArray();
-                    if (!xs.IsVector) throw new CliException(At($"its input {xs} is not a vector"));
+                    if (!xs.IsVector) throw new OnnxExportException(At($"its input {xs} is not a vector"));
                     g.Node("Gemm", y, inputs, layerOut, ("transB", 1L));
                     break;
                 }
@@ -169,7 +163,7 @@ internal static class OnnxExporter
                     g.Node("Clip", y, new[] { x, Scalar(g, y + "/min", (float)a.ClipMin), Scalar(g, y + "/max", (float)a.ClipMax) }, y);
                     break;
                 default:
-                    throw new CliException(At("the exporter does not write this layer"));
+                    throw new OnnxExportException(At("the exporter does not write this layer"));
             }
             if (layerOut != y) Activation(g, a.Activation, a.Alpha, layerOut, y + "/" + a.Activation.ToString().ToLowerInvariant(), y, ys, At);
             names[n] = y;
@@ -245,7 +239,7 @@ internal static class OnnxExporter
                 g.Node("Mul", name, new[] { x, name + "/tanh" }, y);
                 break;
             case ActivationKind.Softmax:
-                if (!shape.IsVector) throw new CliException(at($"softmax over {shape} is exported only for vectors"));
+                if (!shape.IsVector) throw new OnnxExportException(at($"softmax over {shape} is exported only for vectors"));
                 g.Node("Softmax", name, new[] { x }, y, ("axis", -1L));
                 break;
         }

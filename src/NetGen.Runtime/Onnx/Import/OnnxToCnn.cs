@@ -4,17 +4,10 @@ using System.Globalization;
 using System.IO;
 using System.Linq;
 using System.Text;
-using NetGen.Generator.Model;
 using NetGen.Onnx;
 using NetGen.Weights;
 
-namespace NetGen.Cli.Import;
-
-/// <summary>What <see cref="OnnxToCnn.Convert"/> makes: the .cnn text and its weights under the .cnn's names.</summary>
-/// <param name="Name">The network's name.</param>
-/// <param name="Cnn">The .cnn file's text.</param>
-/// <param name="Tensors">Every parameter, PyTorch layouts, as the generated class's Load expects.</param>
-internal sealed record ImportedNetwork(string Name, string Cnn, IReadOnlyList<NamedTensor> Tensors);
+namespace NetGen.Onnx.Import;
 
 /// <summary>
 /// Converts an ONNX CNN graph into a .cnn network and its weights: node by node through

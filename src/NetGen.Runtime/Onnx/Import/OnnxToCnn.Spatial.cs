@@ -1,10 +1,9 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
-using NetGen.Generator.Model;
 using NetGen.Onnx;
 
-namespace NetGen.Cli.Import;
+namespace NetGen.Onnx.Import;
 
 /// <summary>Convolutions, pooling, Pad and Resize: windows, strides and padding as the .cnn writes them.</summary>
 internal sealed partial class OnnxToCnn
