@@ -18,18 +18,34 @@ public class ImportErrorTests
     {
         ["unsupported_op"] = (() => AfterConv((b, c) => b.Node("Einsum", "e1", new[] { c }, Str("equation", "ij->ij"))),
             "node 'e1' (Einsum): 'Einsum' is not an operator the importer supports (it converts Add, AveragePool, BatchNormalization"),
-        ["clip_other"] = (() => AfterConv((b, c) => b.Node("Clip", "clip", new[] { c, b.Init("lo", Array.Empty<long>(), new[] { -1f }), b.Init("hi", Array.Empty<long>(), new[] { 1f }) })),
-            "node 'clip' (Clip min -1 max 1): clip(min, max) is not a NetGen layer yet (Clip 0 6 imports as relu6)"),
+        ["clip_max_only"] = (() => AfterConv((b, c) => b.Node("Clip", "clip", new[] { c, "", b.Init("hi", Array.Empty<long>(), new[] { 1f }) })),
+            "node 'clip' (Clip max 1): a Clip with only a max has no NetGen layer; clip takes both bounds"),
+        ["clip_computed_bound"] = (() => AfterConv((b, c) => b.Node("Clip", "clip", new[] { c, c })),
+            "node 'clip' (Clip): min (input 1, 'conv_out') is computed by the graph; the importer needs it stored"),
         ["hardsigmoid_onnx_default_slope"] = (() => AfterConv((b, c) => b.Node("HardSigmoid", "hs", new[] { c })),
             "node 'hs' (HardSigmoid alpha 0.2 beta 0.5): alpha 0.2, beta 0.5: hardsigmoid is relu6(x + 3) / 6, alpha 1/6 and beta 0.5 (PyTorch's); other slopes are not a NetGen layer"),
-        ["hardswish_pattern"] = (() => AfterConv((b, c) =>
+        ["hardswish_pattern_read_elsewhere"] = (() => AfterConv((b, c) =>
         {
+            // x + 3 is also added to the result: the pattern's intermediate value has another reader,
+            // so the nodes convert one by one, and x + 3 of a convolution read twice does not fold.
             var a = b.Node("Add", "plus3", new[] { c, b.Init("three", Array.Empty<long>(), new[] { 3f }) });
             var cl = b.Node("Clip", "clip06", new[] { a, b.Init("zero", Array.Empty<long>(), new[] { 0f }), b.Init("six", Array.Empty<long>(), new[] { 6f }) });
             var m = b.Node("Mul", "times", new[] { c, cl });
-            return b.Node("Div", "by6", new[] { m, b.Init("six2", Array.Empty<long>(), new[] { 6f }) });
-        }), "node 'plus3' (Add x + 3 -> Clip 0 6): x + 3 feeding Clip 'clip06' (0, 6) is the hardswish pattern x * clip(x + 3, 0, 6) / 6: hardswish is not a NetGen layer yet"),
-        ["gelu_erf"] = (() => AfterConv((b, c) => b.Node("Erf", "erf", new[] { c })), "node 'erf' (Erf): erf (the exact gelu's"),
+            var d = b.Node("Div", "by6", new[] { m, b.Init("six2", Array.Empty<long>(), new[] { 6f }) });
+            return b.Node("Add", "sum", new[] { d, a });
+        }), "node 'plus3' (Add): Add by a constant folds only into a conv, dense or batchnorm whose output nothing else reads; 'conv_out' comes from conv2d and has 2 readers"),
+        ["gelu_erf_read_elsewhere"] = (() => AfterConv((b, c) =>
+        {
+            // The Erf's output is also added to the result: the nodes convert one by one, and the
+            // first that has no layer is the scaling of x, read twice.
+            var s = b.Node("Div", "scaled", new[] { c, b.Init("sqrt2", Array.Empty<long>(), new[] { 1.4142135f }) });
+            var e = b.Node("Erf", "erf", new[] { s });
+            var one = b.Node("Add", "one_plus", new[] { e, b.Init("one", Array.Empty<long>(), new[] { 1f }) });
+            var m = b.Node("Mul", "times", new[] { c, one });
+            var h = b.Node("Mul", "half", new[] { m, b.Init("half_c", Array.Empty<long>(), new[] { 0.5f }) });
+            return b.Node("Add", "sum", new[] { h, e });
+        }), "node 'scaled' (Div): Div by a constant folds only into a conv, dense or batchnorm whose output nothing else reads; 'conv_out' comes from conv2d and has 2 readers"),
+        ["erf_alone"] = (() => AfterConv((b, c) => b.Node("Erf", "erf", new[] { c })), "node 'erf' (Erf): erf is not a NetGen layer; it imports only inside gelu's"),
         ["unknown_attribute"] = (() => AfterConv((b, c) => b.Node("Conv", "c2", new[] { c, b.Random("w2", new long[] { 3, 3, 1, 1 }) }, Int("foo", 1))),
             "node 'c2' (Conv): attribute 'foo' is not supported by the importer (it reads: group, dilations"),
         ["bad_auto_pad"] = (() => AfterConv((b, c) => b.Node("Conv", "c2", new[] { c, b.Random("w2", new long[] { 3, 3, 1, 1 }) }, Str("auto_pad", "SAME"))),
@@ -95,7 +111,7 @@ public class ImportErrorTests
         var b = new OnnxBuilder().Input("x", 2, 4, 4);
         var c = b.Node("Conv", "conv", new[] { "x", b.Random("w", new long[] { 3, 2, 1, 1 }) });
         var h = b.Node("HardSigmoid", "hs", new[] { c });
-        var g = b.Node("Clip", "clip", new[] { c, b.Init("lo", Array.Empty<long>(), new[] { -1f }), b.Init("hi", Array.Empty<long>(), new[] { 1f }) });
+        var g = b.Node("Erf", "erf", new[] { c });
         var r = b.Node("Relu", "after", new[] { h });
         b.Output(b.Node("Add", "sum", new[] { r, g }));
         var run = ImportKit.Import(b.Build());
@@ -103,7 +119,7 @@ public class ImportErrorTests
         var lines = run.Errors.Split(Environment.NewLine, StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal(2, lines.Length);
         Assert.Contains("node 'hs' (HardSigmoid alpha 0.2 beta 0.5)", lines[0]);
-        Assert.Contains("node 'clip' (Clip min -1 max 1): clip(min, max) is not a NetGen layer yet", lines[1]);
+        Assert.Contains("node 'erf' (Erf): erf is not a NetGen layer", lines[1]);
         Assert.False(Directory.Exists(run.Folder));
     }
 

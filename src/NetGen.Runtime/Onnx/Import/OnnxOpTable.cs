@@ -50,13 +50,14 @@ internal static class OnnxOpTable
         ["Identity"] = (c, n) => c.Identity(n),
         ["Constant"] = (c, n) => c.ConstantNode(n),
         ["Pad"] = (c, n) => c.Pad(n),
+        ["Clip"] = (c, n) => c.Clip(n),
     };
 
     /// <summary>Operators whose layer the .cnn language lacks today: what it would be.</summary>
     private static readonly Dictionary<string, string> NotYet = new(StringComparer.Ordinal)
     {
-        ["Erf"] = "erf (the exact gelu's x * (1 + erf(x / sqrt 2)) / 2) is not a NetGen layer; the Erf pattern is not recognised yet: export with the Gelu operator (opset 20)",
-        ["Softplus"] = "softplus (mish's tanh(softplus(x)) * x) is not a NetGen layer; export with the Mish operator (opset 18)",
+        ["Erf"] = "erf is not a NetGen layer; it imports only inside gelu's 0.5 x (1 + erf(x / sqrt 2)) when no other node reads its intermediate values (or export with the Gelu operator, opset 20)",
+        ["Softplus"] = "softplus is not a NetGen layer; it imports only inside mish's x * tanh(softplus(x)) when no other node reads its intermediate values (or export with the Mish operator, opset 18)",
         ["Slice"] = "crop (a U-Net skip's centre crop) is not a NetGen layer yet",
         ["Selu"] = "selu is not a NetGen layer",
     };
@@ -67,17 +68,6 @@ internal static class OnnxOpTable
         {
             convert(converter, node);
             return;
-        }
-        if (node.OpType == "Clip")
-        {
-            var (min, max) = converter.ClipRange(node);
-            if (min == 0 && max == 6)
-            {
-                converter.Activation(node, "relu6", clip: true);
-                return;
-            }
-            throw new NodeError("clip(min, max) is not a NetGen layer yet (Clip 0 6 imports as relu6)",
-                $"Clip min {OnnxToCnn.Number(min)} max {OnnxToCnn.Number(max)}");
         }
         if (NotYet.TryGetValue(node.OpType, out var why)) throw new NodeError(why);
         throw new NodeError($"'{node.OpType}' is not an operator the importer supports (it converts {string.Join(", ", Converters.Keys.Order(StringComparer.Ordinal))})");

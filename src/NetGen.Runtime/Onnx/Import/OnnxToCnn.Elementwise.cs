@@ -44,19 +44,12 @@ internal sealed partial class OnnxToCnn
         n.Named.Add(("beta", Number(beta)));
     }
 
-    /// <summary>Relu, Sigmoid, Tanh, LeakyRelu, Elu, HardSwish, Mish, Clip(0, 6): the activation layer of the same name (alpha when not the default).</summary>
-    internal void Activation(OnnxNode node, string layer, float? alpha = null, bool clip = false)
+    /// <summary>Relu, Sigmoid, Tanh, LeakyRelu, Elu, HardSwish, Mish: the activation layer of the same name (alpha when not the default).</summary>
+    internal void Activation(OnnxNode node, string layer, float? alpha = null)
     {
-        if (clip) KnownAttributes(node, "min", "max");
-        else if (alpha is null) KnownAttributes(node);
+        if (alpha is null) KnownAttributes(node);
         else KnownAttributes(node, "alpha");
         var x = Layer(node, 0);
-        if (layer == "sigmoid" && SiluPartner(node) is { } mul && Uses(node.Outputs[0]) == 1)
-        {
-            // x * sigmoid(x): the Mul becomes one silu layer; the sigmoid stands for x until then.
-            Bind(node, new NodeValue(x));
-            return;
-        }
         var n = Emit(node, layer, x.Shape, x);
         if (alpha is { } fallback)
         {
@@ -89,10 +82,6 @@ internal sealed partial class OnnxToCnn
         if (approximate == "tanh") n.Named.Add(("approximate", "tanh"));
     }
 
-    /// <summary>The Mul that multiplies this Sigmoid's output with its own input (SiLU), if any.</summary>
-    private OnnxNode? SiluPartner(OnnxNode sigmoid) =>
-        Consumers(sigmoid.Outputs[0]).FirstOrDefault(m => m.OpType == "Mul" && m.Inputs.Contains(sigmoid.Inputs[0]));
-
     /// <summary>Softmax over a vector's features.</summary>
     internal void Softmax(OnnxNode node)
     {
@@ -104,13 +93,52 @@ internal sealed partial class OnnxToCnn
         Emit(node, "softmax", x.Shape, x);
     }
 
-    /// <summary>The range of a Clip (attributes before opset 11, inputs after), for its message.</summary>
-    internal (float Min, float Max) ClipRange(OnnxNode node)
+    /// <summary>
+    /// Clip: relu6 for (0, 6), relu for a min of 0 alone, else clip(min, max). The bounds are
+    /// attributes before opset 11, scalar constant inputs after; a computed bound is refused.
+    /// </summary>
+    internal void Clip(OnnxNode node)
     {
-        if (Opset < 11) return (node.GetFloat("min", float.MinValue), node.GetFloat("max", float.MaxValue));
-        float min = Value(node, 1) is ConstantValue lo && lo.Count == 1 ? lo.AsFloats()[0] : float.MinValue;
-        float max = Value(node, 2) is ConstantValue hi && hi.Count == 1 ? hi.AsFloats()[0] : float.MaxValue;
-        return (min, max);
+        KnownAttributes(node, "min", "max");
+        float? min, max;
+        if (Opset < 11)
+        {
+            min = node.Attributes.ContainsKey("min") ? node.GetFloat("min", 0) : null;
+            max = node.Attributes.ContainsKey("max") ? node.GetFloat("max", 0) : null;
+        }
+        else
+        {
+            min = ClipBound(node, 1, "min");
+            max = ClipBound(node, 2, "max");
+        }
+        string text = $"Clip{(min is { } lo ? " min " + Number(lo) : "")}{(max is { } hi ? " max " + Number(hi) : "")}";
+        var x = Layer(node, 0);
+        if (min == 0 && max == 6)
+        {
+            Emit(node, "relu6", x.Shape, x);
+            return;
+        }
+        if (min == 0 && max is null)
+        {
+            Emit(node, "relu", x.Shape, x);
+            return;
+        }
+        if (min is not { } a || max is not { } b)
+            throw new NodeError($"a Clip with only a {(min is null ? "max" : "min")} has no NetGen layer; clip takes both bounds (and a min of 0 alone is relu)", text);
+        if (!float.IsFinite(a) || !float.IsFinite(b) || b <= a)
+            throw new NodeError($"clip needs finite bounds with max above min", text);
+        var n = Emit(node, "clip", x.Shape, x);
+        n.Positional.Add(Number(a));
+        n.Positional.Add(Number(b));
+    }
+
+    /// <summary>A Clip bound given as input <paramref name="index"/>: null when omitted, its value when a one-element constant.</summary>
+    private float? ClipBound(OnnxNode node, int index, string what)
+    {
+        var c = Constant(node, index, what);
+        if (c is null) return null;
+        if (c.Count != 1 || c.Floats is null) throw new NodeError($"{what} '{node.Inputs[index]}' has shape {c}; expected one FLOAT", "Clip");
+        return c.Floats[0];
     }
 
     /// <summary>
@@ -127,13 +155,6 @@ internal sealed partial class OnnxToCnn
         string op = node.OpType;
         if (a is NodeValue x && b is NodeValue y)
         {
-            if (op == "Mul" && (Producer(node.Inputs[0]) is { OpType: "Sigmoid" } s0 && s0.Inputs[0] == node.Inputs[1] && Uses(s0.Outputs[0]) == 1
-                || Producer(node.Inputs[1]) is { OpType: "Sigmoid" } s1 && s1.Inputs[0] == node.Inputs[0] && Uses(s1.Outputs[0]) == 1))
-            {
-                // x * sigmoid(x), the sigmoid read by nothing else (it stood for x): silu.
-                Emit(node, "silu", x.Node.Shape, x.Node);
-                return;
-            }
             if (op is "Sub" or "Div")
                 throw new NodeError($"{op} of two layer outputs ({x.Node.Shape}, {y.Node.Shape}): the .cnn has no {(op == "Sub" ? "subtract" : "divide")} layer");
             if (x.Node.Shape == y.Node.Shape)
@@ -169,8 +190,6 @@ internal sealed partial class OnnxToCnn
     private void Fold(OnnxNode node, CnnNode x, string xName, ConstantValue c, string op)
     {
         if (c.Floats is null) throw new NodeError($"the constant '{node.Inputs[1]}' is an integer tensor; expected FLOAT");
-        if (HardSwishStart(node, op, c) is { } clip)
-            throw new NodeError($"x + 3 feeding Clip '{Label(clip)}' (0, 6) is the hardswish pattern x * clip(x + 3, 0, 6) / 6: hardswish is not a NetGen layer yet", "Add x + 3 -> Clip 0 6");
         int channels = x.Shape.C;
         var perChannel = PerChannel(c, x.Shape)
             ?? throw new NodeError($"the constant {c} does not broadcast one value per channel of {x.Shape}, so it cannot fold into a layer");
@@ -187,13 +206,6 @@ internal sealed partial class OnnxToCnn
         ScaleAndShift(x, scale, shift);
         x.Comment += $", {node.OpType} '{Label(node)}' folded in";
         Bind(node, new NodeValue(x));
-    }
-
-    /// <summary>The Clip(0, 6) that this Add of 3 feeds (HardSwish's first half), if it is one.</summary>
-    private OnnxNode? HardSwishStart(OnnxNode node, string op, ConstantValue c)
-    {
-        if (op != "Add" || c.Count != 1 || c.Floats![0] != 3) return null;
-        return Consumers(node.Outputs[0]).FirstOrDefault(n => n.OpType == "Clip" && ClipRange(n) == (0f, 6f));
     }
 
     /// <summary>The constant as one value per channel of <paramref name="shape"/>: a scalar, (C, 1, 1) for images, (C) for vectors.</summary>

@@ -61,9 +61,18 @@ internal sealed partial class OnnxToCnn
         var input = BindInput(graph, inputShape);
         if (input is null) return null;
 
+        var patterns = OnnxPatterns.Find(_model, _producers, _uses);
+        var absorbed = OnnxPatterns.Absorbed(patterns.Values);
         foreach (var node in graph.Nodes)
         {
             _current = node;
+            // A pattern's inner nodes are written as nothing: its root writes the one layer.
+            if (absorbed.Contains(node)) continue;
+            if (patterns.TryGetValue(node, out var pattern))
+            {
+                EmitPattern(node, pattern);
+                continue;
+            }
             if (node.Domain.Length > 0 && node.Domain != "ai.onnx")
             {
                 Fail(node, $"operator domain '{node.Domain}' is not the default ONNX domain");
@@ -99,6 +108,25 @@ internal sealed partial class OnnxToCnn
             return null;
         }
         return CnnWriter.Write(_model, name, input, output, _nodes, graph.RuntimeInputs[0]);
+    }
+
+    /// <summary>The one layer of an activation written as several nodes, named after the node computing its output.</summary>
+    private void EmitPattern(OnnxNode node, PatternMatch pattern)
+    {
+        switch (_values.GetValueOrDefault(pattern.Input))
+        {
+            case FailedValue:
+                MarkFailed(node);
+                return;
+            case NodeValue { Node: var x }:
+                var n = Emit(node, pattern.Layer, x.Shape, x);
+                n.Named.AddRange(pattern.Named);
+                n.Comment += $" ({pattern.Layer}: {pattern.Formula})";
+                return;
+            default:
+                Fail(node, $"the {pattern.Layer} pattern {pattern.Formula} reads '{pattern.Input}', which is not a layer's output", $"{node.OpType} -> {pattern.Layer}");
+                return;
+        }
     }
 
     /// <summary>The network's input from the graph's one runtime input: (N, C, H, W) or (N, F), the batch dimension any.</summary>

@@ -1,0 +1,35 @@
+using Xunit;
+using Xunit.Abstractions;
+
+namespace NetGen.Cli.Tests.Import;
+
+/// <summary>Activations written as several ONNX nodes, and Clip's ranges: imported as one layer, compiled, and compared with ONNX Runtime.</summary>
+public class ImportPatternTests(ITestOutputHelper log)
+{
+    // float32 on both sides; NetGen's erf, tanh and exp differ from ONNX Runtime's by a few ulps.
+    private const double Tolerance = 1e-4;
+
+    [Theory]
+    [MemberData(nameof(ImportPatternCases.Names), MemberType = typeof(ImportPatternCases))]
+    public void Pattern_imports_as_one_layer_and_predicts_like_onnx_runtime(string name)
+    {
+        var (build, expect) = ImportPatternCases.All[name];
+        var builder = build();
+        var model = builder.Build();
+        var run = ImportKit.Import(model, name + ".onnx");
+        Assert.True(run.ExitCode == 0, run.Errors);
+        log.WriteLine(run.Cnn);
+        Assert.Contains(expect, run.Cnn);
+        var statements = run.Cnn.Split('\n').Select(l => l.Split('#')[0].Trim()).Where(l => l.Contains(" = ", StringComparison.Ordinal)).ToList();
+        if (!name.Contains("stays_separate", StringComparison.Ordinal))
+            Assert.True(statements.Count == 2, $"expected the convolution and one layer, got: {string.Join(" | ", statements)}");
+
+        long count = builder.InputShape.Aggregate(1L, (a, d) => a * d);
+        var input = ImportKit.RandomInput(count, 5);
+        var expected = ImportKit.Reference(model, builder.InputName, builder.InputShape, input);
+        var actual = ImportKit.Predict(run, input);
+        double error = ImportKit.RelativeError(expected, actual);
+        log.WriteLine($"{name}: {expected.Length} outputs, max error {error:E2} of max |y|");
+        Assert.True(error <= Tolerance, $"{name}: max error {error:E3} > {Tolerance:E0}");
+    }
+}
