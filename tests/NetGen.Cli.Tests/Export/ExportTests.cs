@@ -51,6 +51,17 @@ public class ExportTests(ITestOutputHelper log)
                 out = multiply(c, gate)
             }
             """,
+        // The activations opset 13 lacks, written as expressions, which the importer reads back as one layer each.
+        ["expressions"] = """
+            network Expressions {
+                input 3x6x6
+                a = conv2d(6, 3, padding: 1) -> g: gelu
+                b = conv2d(6, 1) -> gt: gelu(approximate: tanh)
+                c = conv2d(6, 3, padding: 1) -> m: mish
+                d = conv2d(6, 1) -> cl: clip(-0.5, 0.75)
+                out = conv2d(4, 1) -> hs: hardswish
+            }
+            """,
     };
 
     public static IEnumerable<object[]> Cases => Nets.Keys.Select(k => new object[] { k })
