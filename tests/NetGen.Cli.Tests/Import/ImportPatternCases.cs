@@ -86,12 +86,22 @@ internal static class ImportPatternCases
         ["silu_sigmoid_first"] = (() => AfterConv((b, c) => b.Node("Mul", "act", new[] { b.Node("Sigmoid", "sig", new[] { c }), c })), "act = silu "),
         ["mish_tanh_softplus"] = (() => AfterConv((b, c) =>
             b.Node("Mul", "act", new[] { c, b.Node("Tanh", "t", new[] { b.Node("Softplus", "sp", new[] { c }) }) })), "act = mish "),
-        ["silu_sigmoid_read_elsewhere_stays_separate"] = (() => AfterConv((b, c) =>
+        ["silu_sigmoid_read_elsewhere_node_by_node"] = (() => AfterConv((b, c) =>
         {
             var s = b.Node("Sigmoid", "sig", new[] { c });
             var m = b.Node("Mul", "m", new[] { c, s });
             return b.Node("Add", "sum", new[] { m, s });
         }), "m = multiply(c, sig)"),
+        ["squeeze_excitation_dense_gate_node_by_node"] = (() => AfterConv((b, c) =>
+        {
+            // PyTorch's SE with Linear layers: pool -> flatten -> Gemm -> Relu -> Gemm -> Sigmoid -> Unsqueeze -> Mul.
+            var p = b.Node("GlobalAveragePool", "squeeze", new[] { c });
+            var f = b.Node("Flatten", "flat", new[] { p });
+            var r = b.Node("Relu", "act", new[] { b.Node("Gemm", "reduce", new[] { f, b.Random("w1", new long[] { 2, 4 }), b.Random("b1", new long[] { 2 }) }, Int("transB", 1)) });
+            var e = b.Node("Gemm", "expand", new[] { r, b.Random("w2", new long[] { 4, 2 }), b.Random("b2", new long[] { 4 }) }, Int("transB", 1));
+            var g = b.Node("Unsqueeze", "unsq", new[] { b.Node("Sigmoid", "gate", new[] { e }), b.Ints("axes", 2, 3) });
+            return b.Node("Mul", "excite", new[] { c, g });
+        }), "excite = multiply(c, gate)"),
         ["clip_range_inputs"] = (() => AfterConv((b, c) => b.Node("Clip", "cl", new[] { c, Scalar(b, "lo", -0.5f), Scalar(b, "hi", 0.75f) })), "cl = clip(-0.5, 0.75)"),
         ["clip_range_opset6_attributes"] = (() => AfterConv((b, c) => b.Node("Clip", "cl", new[] { c }, Float("min", -1), Float("max", 2)), opset: 6), "cl = clip(-1, 2)"),
         ["clip_min_zero_only_is_relu"] = (() => AfterConv((b, c) => b.Node("Clip", "cl", new[] { c, Scalar(b, "lo", 0) })), "cl = relu "),
