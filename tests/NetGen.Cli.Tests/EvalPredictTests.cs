@@ -27,7 +27,15 @@ public class EvalPredictTests
         var output = new StringWriter();
         var errors = new StringWriter();
         int code = PredictCommand.Run(options, output, errors);
-        return (code, output.ToString(), errors.ToString());
+        // The run's first line names its device (DeviceTests checks it); the predictions follow.
+        string text = output.ToString();
+        const string deviceLine = "device: cpu";
+        if (code == 0)
+        {
+            Assert.StartsWith(deviceLine + Environment.NewLine, text);
+            text = text[(deviceLine.Length + Environment.NewLine.Length)..];
+        }
+        return (code, text, errors.ToString());
     }
 
     [Fact]

@@ -69,6 +69,6 @@ public class ImageFolderTests
         output = new StringWriter();
         code = PredictCommand.Run(new PredictOptions(net, run, Path.Combine(data, "light", "03.png"), Top: 2), output, errors);
         Assert.True(code == 0, errors.ToString());
-        Assert.Matches(@"^03\.png: light \d+\.\d\d%, dark \d+\.\d\d%", output.ToString());
+        Assert.Matches(@"^device: cpu\r?\n03\.png: light \d+\.\d\d%, dark \d+\.\d\d%", output.ToString());
     }
 }

@@ -1,5 +1,6 @@
 using System.IO;
 using NetGen.Cli.Compilation;
+using NetGen.Cli.Devices;
 using NetGen.Training;
 using NetGen.Execution;
 using CompiledNetwork = NetGen.Cli.Compilation.CompiledNetwork;
@@ -25,14 +26,14 @@ internal sealed record CheckpointArgument(string WeightsPath, string Folder, Tra
     }
 
     /// <summary>What to compile <paramref name="file"/> as: at the checkpoint's batch and optimizer when it recorded them.</summary>
-    public CompileRequest Request(string file, string? network) =>
-        new(file, network, State?.Batch, State is null ? null : OptimizerNames.Parse(State.Optimizer));
+    public CompileRequest Request(string file, string? network, DeviceSession device) =>
+        new(file, network, State?.Batch, State is null ? null : OptimizerNames.Parse(State.Optimizer), Gpu: device.UsesGpu);
 
-    /// <summary>An instance of the compiled network holding the checkpoint's weights: batched (training memory) when it can train.</summary>
-    public INetwork Load(CompiledNetwork compiled)
+    /// <summary>An instance of the compiled network on <paramref name="device"/> holding the checkpoint's weights: batched (training memory) when it can train.</summary>
+    public INetwork Load(CompiledNetwork compiled, DeviceSession device)
     {
         if (State is not null) RunSettings.CheckSameNetwork(State, compiled, Folder);
-        var network = compiled.Create(State?.Seed ?? TrainOptions.DefaultSeed, compiled.CanTrain ? ExecutionMode.Training : ExecutionMode.Inference);
+        var network = device.Create(compiled, State?.Seed ?? TrainOptions.DefaultSeed, compiled.CanTrain ? ExecutionMode.Training : ExecutionMode.Inference);
         if (State is not null) CheckpointStore.LoadCheckpointWeights(network, Folder, State);
         else CheckpointStore.LoadWeights(network, WeightsPath);
         return network;

@@ -3,6 +3,7 @@ using System.CommandLine;
 using System.IO;
 using NetGen.Cli.Compilation;
 using NetGen.Cli.Data;
+using NetGen.Cli.Devices;
 using NetGen.Cli.Reports;
 using NetGen.Cli.Training;
 
@@ -22,15 +23,16 @@ internal static class EvalCommand
         var checkpoint = new Option<FileSystemInfo>("--checkpoint") { Description = "A folder `netgen train` wrote, or a .safetensors weight file", Required = true };
         var output = new Option<DirectoryInfo?>("--out") { Description = "Where confusion.png goes (default: the checkpoint's folder)" };
         var network = CommandOptions.Network();
+        var device = DeviceOption.Create();
         var seed = OptionValues.Seed("Split seed for a bare .safetensors file (a checkpoint folder knows its own; default 42)");
         var validation = OptionValues.Fraction("--val-fraction", "Validation share for a bare .safetensors file (default 0.1)", "a validation fraction");
 
         var command = new Command("eval", "Evaluate trained weights: accuracy, per-class accuracy, confusion matrix");
         command.Arguments.Add(file);
-        foreach (var option in new Option[] { data, checkpoint, output, network, seed, validation }) command.Options.Add(option);
+        foreach (var option in new Option[] { data, checkpoint, output, network, seed, validation, device }) command.Options.Add(option);
         command.SetAction(parse => Run(
             new EvalOptions(parse.GetValue(file)!.FullName, parse.GetValue(data)!.FullName, parse.GetValue(checkpoint)!.FullName,
-                parse.GetValue(output)?.FullName, parse.GetValue(network), parse.GetValue(seed), parse.GetValue(validation)),
+                parse.GetValue(output)?.FullName, parse.GetValue(network), parse.GetValue(seed), parse.GetValue(validation), parse.GetValue(device)),
             CommandOptions.Writers(parse)));
         return command;
     }
@@ -56,8 +58,9 @@ internal static class EvalCommand
         // Checked before the work: confusion.png goes there.
         string folder = OutputFolder.Prepare(options.Out ?? checkpoint.Folder);
         var state = checkpoint.State;
-        using var compiled = NetworkCompiler.Compile(checkpoint.Request(options.File, options.Network), errors);
-        var network = checkpoint.Load(compiled);
+        using var device = DeviceSession.Open(options.Device, output);
+        using var compiled = NetworkCompiler.Compile(checkpoint.Request(options.File, options.Network, device), errors);
+        using var network = checkpoint.Load(compiled, device);
         ulong seed = state?.Seed ?? options.Seed ?? TrainOptions.DefaultSeed;
         double fraction = state?.ValidationFraction ?? options.ValidationFraction ?? TrainOptions.DefaultValidationFraction;
         using var data = DataOpener.Open(options.Data, compiled.InputShape, fraction, seed, errors);
@@ -80,4 +83,4 @@ internal static class EvalCommand
 
 /// <summary>What `netgen eval` was asked.</summary>
 internal sealed record EvalOptions(string File, string Data, string Checkpoint, string? Out = null, string? Network = null,
-    ulong? Seed = null, double? ValidationFraction = null);
+    ulong? Seed = null, double? ValidationFraction = null, CliDevice Device = CliDevice.Cpu);

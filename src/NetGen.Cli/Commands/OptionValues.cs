@@ -57,6 +57,19 @@ internal static class OptionValues
         return option;
     }
 
+    /// <summary>
+    /// A named value that <paramref name="tryParse"/> reads (a device, an enum the runtime parses), defaulting to
+    /// <paramref name="defaultValue"/>; a bad value's error lists <paramref name="expected"/> (e.g. "cpu, cuda or auto").
+    /// </summary>
+    public static Option<T> Named<T>(string name, string description, string noun, string expected, string[] completions,
+        T defaultValue, TryParse<T> tryParse)
+    {
+        var option = Checked(new Option<T>(name) { Description = description, HelpName = string.Join("|", completions), DefaultValueFactory = _ => defaultValue },
+            noun, expected, tryParse);
+        option.CompletionSources.Add(completions);
+        return option;
+    }
+
     /// <summary>Gives <paramref name="option"/> a parser that reports a value <paramref name="tryParse"/> rejects as a parse error.</summary>
     private static Option<T> Checked<T>(Option<T> option, string noun, string expected, TryParse<T> tryParse)
     {

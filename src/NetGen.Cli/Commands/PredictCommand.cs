@@ -5,6 +5,7 @@ using System.IO;
 using System.Linq;
 using NetGen.Cli.Compilation;
 using NetGen.Cli.Data;
+using NetGen.Cli.Devices;
 
 namespace NetGen.Cli.Commands;
 
@@ -25,13 +26,14 @@ internal static class PredictCommand
         var top = OptionValues.Count("--top", "Classes to show per sample (default 3)", "a class count", MaxTop, 3);
         var count = OptionValues.Count("--count", "Samples to take from an IDX file (default 10)", "a sample count", MaxCount, 10);
         var network = CommandOptions.Network();
+        var device = DeviceOption.Create();
 
         var command = new Command("predict", "Classify an image or the first samples of an IDX file with trained weights");
         command.Arguments.Add(file);
-        foreach (var option in new Option[] { checkpoint, input, top, count, network }) command.Options.Add(option);
+        foreach (var option in new Option[] { checkpoint, input, top, count, network, device }) command.Options.Add(option);
         command.SetAction(parse => Run(
             new PredictOptions(parse.GetValue(file)!.FullName, parse.GetValue(checkpoint)!.FullName, parse.GetValue(input)!.FullName,
-                parse.GetValue(top), parse.GetValue(count), parse.GetValue(network)),
+                parse.GetValue(top), parse.GetValue(count), parse.GetValue(network), parse.GetValue(device)),
             CommandOptions.Writers(parse)));
         return command;
     }
@@ -54,8 +56,9 @@ internal static class PredictCommand
     private static void Predict(PredictOptions options, TextWriter output, TextWriter errors)
     {
         var checkpoint = CheckpointArgument.Resolve(options.Checkpoint);
-        using var compiled = NetworkCompiler.Compile(checkpoint.Request(options.File, options.Network), errors);
-        var network = checkpoint.Load(compiled);
+        using var device = DeviceSession.Open(options.Device, output);
+        using var compiled = NetworkCompiler.Compile(checkpoint.Request(options.File, options.Network, device), errors);
+        using var network = checkpoint.Load(compiled, device);
         var samples = PredictInputs.Read(options.Input, compiled.InputShape, options.Count);
 
         int classes = compiled.Classes, top = Math.Min(options.Top, classes);
@@ -82,4 +85,4 @@ internal static class PredictCommand
 }
 
 /// <summary>What `netgen predict` was asked.</summary>
-internal sealed record PredictOptions(string File, string Checkpoint, string Input, int Top = 3, int Count = 10, string? Network = null);
+internal sealed record PredictOptions(string File, string Checkpoint, string Input, int Top = 3, int Count = 10, string? Network = null, CliDevice Device = CliDevice.Cpu);

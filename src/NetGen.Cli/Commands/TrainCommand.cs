@@ -5,6 +5,7 @@ using System.IO;
 using System.Threading;
 using NetGen.Cli.Compilation;
 using NetGen.Cli.Data;
+using NetGen.Cli.Devices;
 using NetGen.Cli.Reports;
 using NetGen.Cli.Training;
 using NetGen.Generator.Model;
@@ -38,6 +39,7 @@ internal static class TrainCommand
         var output = new Option<DirectoryInfo?>("--out") { Description = "Folder for checkpoint, metrics and plots (default: the --resume folder, else runs/NETWORK)" };
         var resume = new Option<DirectoryInfo?>("--resume") { Description = "Continue the run whose checkpoint is in this folder" };
         var network = CommandOptions.Network();
+        var device = DeviceOption.Create();
         var validation = OptionValues.Fraction("--val-fraction", "Share of a single data set held out for validation (default 0.1)", "a validation fraction");
         var schedule = new Option<string?>("--schedule")
         {
@@ -52,7 +54,7 @@ internal static class TrainCommand
 
         var command = new Command("train", "Compile a network and train it, with checkpoints, metrics and plots");
         command.Arguments.Add(file);
-        foreach (var option in new Option[] { data, epochs, batch, lr, optimizer, seed, output, resume, network, validation, schedule, earlyStopping })
+        foreach (var option in new Option[] { data, epochs, batch, lr, optimizer, seed, output, resume, network, validation, schedule, earlyStopping, device })
             command.Options.Add(option);
         command.SetAction(parse =>
         {
@@ -61,7 +63,7 @@ internal static class TrainCommand
                 parse.GetValue(file)!.FullName, parse.GetValue(data)!.FullName, parse.GetValue(epochs), parse.GetValue(batch),
                 parse.GetValue(lr), OptimizerNames.Parse(parse.GetValue(optimizer)), parse.GetValue(seed),
                 parse.GetValue(output)?.FullName, parse.GetValue(resume)?.FullName, parse.GetValue(network), parse.GetValue(validation),
-                parse.GetValue(schedule), parse.GetValue(earlyStopping));
+                parse.GetValue(schedule), parse.GetValue(earlyStopping), parse.GetValue(device));
             return CommandOptions.WithCtrlC(cancel =>
                 Run(options, stdout, stderr, interactive: stdout == Console.Out && !Console.IsOutputRedirected, cancel));
         });
@@ -90,13 +92,14 @@ internal static class TrainCommand
         var early = options.EarlyStopping is { } stopping ? ParseEarlyStopping(stopping) : null;
         var resumed = options.Resume is { } resumeFolder ? CheckpointStore.Read(resumeFolder) : null;
         var settings = RunSettings.Resolve(options, resumed);
-        using var compiled = NetworkCompiler.Compile(new CompileRequest(options.File, options.Network, settings.Batch, settings.Optimizer), errors);
+        using var device = DeviceSession.Open(options.Device, output);
+        using var compiled = NetworkCompiler.Compile(new CompileRequest(options.File, options.Network, settings.Batch, settings.Optimizer, Gpu: device.UsesGpu), errors);
         if (resumed is not null) RunSettings.CheckSameNetwork(resumed, compiled, options.Resume!);
         using var data = DataOpener.Open(options.Data, compiled.InputShape, settings.ValidationFraction, settings.Seed, errors);
         CheckClasses(data, compiled, options.Data);
 
         string outFolder = OutputFolder.Prepare(options.Out ?? options.Resume ?? Path.Combine("runs", compiled.Name));
-        using var network = compiled.CreateTrainable(settings.Seed);
+        using var network = device.CreateTrainable(compiled, settings.Seed);
         if (settings.LearningRate is float rate) network.TrainingSettings.LearningRate = rate;
         var state = resumed ?? new TrainingCheckpoint
         {

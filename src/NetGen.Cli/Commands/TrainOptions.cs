@@ -1,3 +1,4 @@
+using NetGen.Cli.Devices;
 using NetGen.Generator.Model;
 
 namespace NetGen.Cli.Commands;
@@ -11,6 +12,7 @@ namespace NetGen.Cli.Commands;
 /// <param name="ValidationFraction">Share of a single data set held out for validation.</param>
 /// <param name="Schedule">A learning-rate schedule in <see cref="NetGen.Training.ScheduleSyntax"/> (e.g. "warmup:2,cosine"), or null for a constant rate.</param>
 /// <param name="EarlyStopping">"METRIC:PATIENCE[:MIN_DELTA]" (e.g. "val_loss:5"), or null to run every epoch.</param>
+/// <param name="Device">Where the network trains (--device).</param>
 internal sealed record TrainOptions(
     string File,
     string Data,
@@ -24,7 +26,8 @@ internal sealed record TrainOptions(
     string? Network = null,
     double? ValidationFraction = null,
     string? Schedule = null,
-    string? EarlyStopping = null)
+    string? EarlyStopping = null,
+    CliDevice Device = CliDevice.Cpu)
 {
     public const ulong DefaultSeed = 42;
     public const double DefaultValidationFraction = 0.1;

@@ -185,11 +185,20 @@ internal sealed class CompiledNetwork : IDisposable
     /// <summary>A training instance (its checkpoint state is public: <see cref="ITrainableNetwork.RestoreState"/>).</summary>
     public ITrainableNetwork CreateTrainable(ulong seed)
     {
-        if (!CanTrain)
-            throw new CliException($"error: network '{Name}' cannot train: its output {Analysis.OutputShape} is not a vector of class scores (see NG0302)");
+        CheckCanTrain();
         var network = Create(seed, ExecutionMode.Training);
         return (ITrainableNetwork)network;
     }
+
+    /// <summary>Throws the CLI's error when the network cannot train (its output is not class scores).</summary>
+    public void CheckCanTrain()
+    {
+        if (!CanTrain)
+            throw new CliException($"error: network '{Name}' cannot train: its output {Analysis.OutputShape} is not a vector of class scores (see NG0302)");
+    }
+
+    /// <summary>The generated class (its nested classes are the other backends' networks).</summary>
+    public Type ClassType => _type;
 
     public void Dispose() => _context.Unload();
 }

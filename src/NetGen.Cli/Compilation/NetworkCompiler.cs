@@ -56,7 +56,7 @@ internal static class NetworkCompiler
             throw new CliException($"{path}: error: network '{analysis.Network.Name}' has layers the CPU code cannot run yet (see the NG03xx diagnostics of `netgen summary`)");
 
         var facts = CompiledNetwork.FactsOf(located, analysis, declared, lines.ToArray());
-        byte[] image = Image(path, text, analysis);
+        byte[] image = Image(path, text, analysis, request.Gpu);
         if (key is not null) cache.Write(key, facts.ToBytes(), image);
         var known = new Lazy<NetworkAnalysis>(located);
         return CompiledNetwork.Load(new MemoryStream(image, writable: false), facts, known, fromCache: false);
@@ -64,13 +64,14 @@ internal static class NetworkCompiler
 
     /// <summary>
     /// The cache key of a compile: the file's full path (messages name it) and bytes, and the
-    /// options that change the generated code. A .cs file is compiled alone and a .cnn file
+    /// options that change the generated code (the GPU backend's references among them). A .cs file is compiled alone and a .cnn file
     /// references no other, so the file is everything the network depends on.
     /// </summary>
     private static string Key(string path, byte[] bytes, CompileRequest request) => CompileCache.Key(
     [
         CompileCache.Text("compile"), CompileCache.Text(path), bytes, CompileCache.Text(request.NetworkName),
         CompileCache.Text(request.Batch?.ToString(System.Globalization.CultureInfo.InvariantCulture)), CompileCache.Text(request.Optimizer?.ToString()),
+        CompileCache.Text(request.Gpu ? "gpu" : "cpu"),
     ]);
 
     /// <summary>The cached network, or null on a miss; an entry that does not parse or load is deleted (and then rebuilt).</summary>
@@ -153,7 +154,7 @@ internal static class NetworkCompiler
     private static string Names(IEnumerable<NetworkIR> networks) => string.Join(", ", networks.Select(n => n.Name));
 
     /// <summary>The compiled assembly's bytes (from this process's earlier compiles of the same sources, else Roslyn's).</summary>
-    private static byte[] Image(string path, string text, NetworkAnalysis analysis)
+    private static byte[] Image(string path, string text, NetworkAnalysis analysis, bool gpu)
     {
         var parse = new CSharpParseOptions(LanguageVersion.Latest);
         var trees = new List<SyntaxTree>
@@ -163,16 +164,16 @@ internal static class NetworkCompiler
         if (analysis.Network.Target.IsPartialUserClass)
             trees.Add(CSharpSyntaxTree.ParseText(text, parse, path));
 
-        string key = string.Join("\0", trees.Select(t => t.FilePath + "\0" + t.GetText()));
-        return s_images.GetOrAdd(key, _ => Emit(path, analysis, trees));
+        string key = (gpu ? "gpu\0" : "cpu\0") + string.Join("\0", trees.Select(t => t.FilePath + "\0" + t.GetText()));
+        return s_images.GetOrAdd(key, _ => Emit(path, analysis, trees, gpu ? s_gpuReferences.Value : s_references.Value));
     }
 
-    private static byte[] Emit(string path, NetworkAnalysis analysis, List<SyntaxTree> trees)
+    private static byte[] Emit(string path, NetworkAnalysis analysis, List<SyntaxTree> trees, MetadataReference[] references)
     {
         var options = new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary,
             optimizationLevel: OptimizationLevel.Release, allowUnsafe: false, nullableContextOptions: NullableContextOptions.Enable);
         var compilation = CSharpCompilation.Create("NetGen.Compiled." + analysis.Network.Name,
-            trees, s_references.Value, options);
+            trees, references, options);
         using var image = new MemoryStream();
         var result = compilation.Emit(image);
         if (!result.Success)
@@ -187,15 +188,33 @@ internal static class NetworkCompiler
     /// <summary>
     /// The running framework's assemblies and NetGen.Runtime: the generated class reaches its checkpoint
     /// state through the runtime's public members, so the compiled assembly needs nothing of the CLI.
+    /// The CPU compile leaves the GPU backend out (netgen's own dependencies are among the trusted
+    /// assemblies); the GPU compile adds it, the references that make the generator write the Gpu class.
     /// </summary>
-    private static readonly Lazy<MetadataReference[]> s_references = new(References);
+    private static readonly Lazy<MetadataReference[]> s_references = new(() => References(gpu: false));
 
-    private static MetadataReference[] References()
+    private static readonly Lazy<MetadataReference[]> s_gpuReferences = new(() => References(gpu: true));
+
+    /// <summary>The GPU backend's assemblies: NetGen.Runtime.Gpu and the ILGPU it is written on.</summary>
+    internal static readonly string[] GpuAssemblies = ["NetGen.Runtime.Gpu", "ILGPU", "ILGPU.Algorithms"];
+
+    private static MetadataReference[] References(bool gpu)
     {
         var paths = new HashSet<string>(StringComparer.Ordinal);
+        var gpuPaths = new List<string>();
         foreach (var assembly in (AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES") as string ?? "").Split(Path.PathSeparator))
-            if (assembly.Length > 0) paths.Add(assembly);
+        {
+            if (assembly.Length == 0) continue;
+            if (Array.IndexOf(GpuAssemblies, Path.GetFileNameWithoutExtension(assembly)) >= 0) gpuPaths.Add(assembly);
+            else paths.Add(assembly);
+        }
         paths.Add(typeof(NetGen.NetworkAttribute).Assembly.Location);
+        if (gpu)
+        {
+            if (gpuPaths.Count < GpuAssemblies.Length)
+                throw new CliException($"error: this netgen cannot compile for a GPU: it was installed without the GPU backend ({string.Join(", ", GpuAssemblies)}.dll)");
+            paths.UnionWith(gpuPaths);
+        }
         return paths.Select(p => (MetadataReference)MetadataReference.CreateFromFile(p)).ToArray();
     }
 }
