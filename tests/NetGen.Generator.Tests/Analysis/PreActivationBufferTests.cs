@@ -51,3 +51,20 @@ public class PreActivationBufferTests
         Assert.Equal(n.Nodes.Count, relu.Network.Nodes.Count);
     }
 }
+
+/// <summary>A convolution with a non-monotonic fused activation does not run with its max pool (the pooled kernels may apply the activation after the pool).</summary>
+public class PreActivationPoolTests
+{
+    [Theory]
+    [InlineData("silu", false)]
+    [InlineData("gelu", false)]
+    [InlineData("relu6", true)]
+    public void Only_a_non_decreasing_fused_activation_runs_with_the_pool(string act, bool fuses)
+    {
+        var a = TestIr.Analyze(Cnn.Network("network N {\n input 3x8x8\n c = conv2d(16, 3, padding: 1, activation: " + act + ")\n maxpool2d(2)\n flatten\n dense(2)\n}"));
+        var n = a.Network;
+        int conv = n.Nodes.AsImmutableArray().IndexOf(Cnn.Node(n, "c"));
+        var chain = ConvPoolFusion.Of(new NetGen.Generator.Analysis.ComputedGraph(n, a.Layers), conv);
+        Assert.Equal(fuses, chain is not null);
+    }
+}
