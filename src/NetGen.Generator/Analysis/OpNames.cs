@@ -51,6 +51,14 @@ internal static class OpNames
     /// <summary>Ops whose output is a view of their input at inference (same elements, no computation).</summary>
     public static bool IsInferenceView(OpKind op) => op is OpKind.Flatten or OpKind.Dropout;
 
+    /// <summary>
+    /// Activations whose derivative is not a function of their output (not monotonic), so
+    /// backward needs the pre-activation: an activation node reads its input, and a layer
+    /// with one fused keeps its pre-activation in training (the SavedPreActivation kernel buffer).
+    /// </summary>
+    public static bool NeedsPreActivation(ActivationKind kind) =>
+        kind is ActivationKind.HardSwish or ActivationKind.SiLU or ActivationKind.GELU or ActivationKind.GELUTanh or ActivationKind.Mish;
+
     /// <summary>An activation node's function (gelu's form is in its arguments); None for other ops.</summary>
     public static ActivationKind ActivationOf(Node node) => node.Op == OpKind.GELU ? node.Args.Activation : ActivationOf(node.Op);
 

@@ -8,8 +8,8 @@ namespace NetGen.Generator.Parsing;
 /// does, so that <c>conv1 = conv2d(8, 3) -> relu</c> and <c>[Conv2D(8, 3, Activation = ReLU,
 /// Name = "conv1")]</c> are the same graph: the same weight names, code and memory. It fuses when
 /// the layer has no activation of its own, the activation node is its only reader (and the layer
-/// is not the output), and the function is one a fused layer can train with (its derivative
-/// follows from its output). Both front ends run it on the graph they build.
+/// is not the output), and the function is one <c>activation:</c> takes (every activation
+/// node but clip). Both front ends run it on the graph they build.
 /// </summary>
 /// <remarks>
 /// The fused node takes the layer's name when the user wrote it (<c>conv1: conv2d(...) -> relu</c>,
@@ -67,7 +67,7 @@ internal static class ActivationFusion
     public static bool TakesActivation(OpKind op) => op is OpKind.Conv2D or OpKind.DepthwiseConv2D or OpKind.SeparableConv2D
         or OpKind.Conv2DTranspose or OpKind.Dense;
 
-    /// <summary>The activation node as a fused activation, or null when it is no activation a fused layer can train with.</summary>
+    /// <summary>The activation node as a fused activation, or null when <c>activation:</c> has no such value.</summary>
     private static (ActivationKind Kind, double Alpha)? FusedForm(Node node) => node.Op switch
     {
         OpKind.ReLU => (ActivationKind.ReLU, 0),
@@ -79,6 +79,11 @@ internal static class ActivationFusion
         OpKind.Softmax => (ActivationKind.Softmax, 0),
         OpKind.ReLU6 => (ActivationKind.ReLU6, 0),
         OpKind.HardSigmoid => (ActivationKind.HardSigmoid, 0),
+        // These keep their pre-activation in training (OpNames.NeedsPreActivation), as a fused layer then does.
+        OpKind.HardSwish => (ActivationKind.HardSwish, 0),
+        OpKind.SiLU => (ActivationKind.SiLU, 0),
+        OpKind.GELU => (node.Args.Activation, 0),
+        OpKind.Mish => (ActivationKind.Mish, 0),
         _ => null,
     };
 }

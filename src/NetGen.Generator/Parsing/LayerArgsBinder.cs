@@ -195,14 +195,6 @@ internal sealed class LayerArgsBinder
     private LayerArgs Activation(LayerArgs a)
     {
         var activation = Word("activation", ActivationKind.None, ActivationWords);
-        if (IsUnfusable(activation) && _given.TryGetValue("activation", out var given))
-        {
-            string word = (given.Value as WordValue)?.Word ?? given.Value.Display;
-            Invalid("activation", given.Value.Display,
-                "one of " + FusableNames + "; " + word + " is not a function of its output, so its backward needs the " +
-                "pre-activation: write it as a layer after this one (-> " + word + ")");
-            activation = ActivationKind.None;
-        }
         double alpha = activation switch { ActivationKind.LeakyReLU => 0.01, ActivationKind.ELU => 1.0, _ => 0 };
         return a with { Activation = activation, Alpha = alpha };
     }
@@ -295,28 +287,13 @@ internal sealed class LayerArgsBinder
         ("elu", ActivationKind.ELU), ("sigmoid", ActivationKind.Sigmoid), ("tanh", ActivationKind.Tanh),
         ("softmax", ActivationKind.Softmax), ("relu6", ActivationKind.ReLU6), ("hardsigmoid", ActivationKind.HardSigmoid),
         ("hardswish", ActivationKind.HardSwish), ("silu", ActivationKind.SiLU), ("swish", ActivationKind.SiLU),
-        ("gelu", ActivationKind.GELU), ("mish", ActivationKind.Mish),
+        ("gelu", ActivationKind.GELU), ("gelu_tanh", ActivationKind.GELUTanh), ("mish", ActivationKind.Mish),
     };
 
     private static readonly (string Word, ActivationKind Kind)[] GeluWords =
     {
         ("none", ActivationKind.GELU), ("erf", ActivationKind.GELU), ("tanh", ActivationKind.GELUTanh),
     };
-
-    /// <summary>Activations a Conv/Dense cannot fuse: backward needs the pre-activation, which a fused node does not keep.</summary>
-    internal static bool IsUnfusable(ActivationKind kind) =>
-        kind is ActivationKind.HardSwish or ActivationKind.SiLU or ActivationKind.GELU or ActivationKind.GELUTanh or ActivationKind.Mish;
-
-    private static string FusableNames
-    {
-        get
-        {
-            var names = new List<string>();
-            foreach (var (word, kind) in ActivationWords)
-                if (!IsUnfusable(kind)) names.Add(word);
-            return string.Join(", ", names);
-        }
-    }
 
     private static readonly (string Word, UpsampleMode Kind)[] UpsampleWords =
     {

@@ -62,6 +62,16 @@ public class ExportTests(ITestOutputHelper log)
                 out = conv2d(4, 1) -> hs: hardswish
             }
             """,
+        ["fused-activations"] = """
+            network FusedActivations {
+                input 3x6x6
+                a = conv2d(6, 3, padding: 1, activation: hardswish)
+                b = depthwise_conv2d(3, padding: 1, activation: hardswish)
+                c = conv2d(6, 1, activation: hardswish)
+                e = conv2d_transpose(4, 2, stride: 2, activation: silu)
+                out = global_avgpool -> dense(5, activation: swish)
+            }
+            """,
     };
 
     public static IEnumerable<object[]> Cases => Nets.Keys.Select(k => new object[] { k })

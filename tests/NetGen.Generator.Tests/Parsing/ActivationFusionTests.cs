@@ -80,16 +80,34 @@ public class ActivationFusionTests
                 s = add(r, shared)
                 own = conv2d(4, 1, activation: tanh) -> relu    # has its own activation
                 pooled = maxpool2d(2) -> relu                   # no weights
-                sw = conv2d(4, 1) -> silu                       # its backward needs the pre-activation
+                sw = conv2d(4, 1) -> silu                       # fuses: the layer keeps its pre-activation
                 flatten
                 logits = dense(3) -> softmax
             }
             """);
-        Assert.Equal(new[] { "input", "shared", "r", "s", "conv2d_1", "own", "maxpool2d_1", "pooled", "conv2d_2", "sw", "flatten_1", "logits" },
+        Assert.Equal(new[] { "input", "shared", "r", "s", "conv2d_1", "own", "maxpool2d_1", "pooled", "sw", "flatten_1", "logits" },
             Cnn.Names(net));
         Assert.Equal(ActivationKind.None, Cnn.Node(net, "shared").Args.Activation);
         Assert.Equal(ActivationKind.Softmax, Cnn.Node(net, "logits").Args.Activation);
+        Assert.Equal(ActivationKind.SiLU, Cnn.Node(net, "sw").Args.Activation);
         Assert.Equal(OpKind.Dense, net.Nodes[net.Output].Op);
+    }
+
+    [Theory]
+    [InlineData("hardswish", ActivationKind.HardSwish)]
+    [InlineData("silu", ActivationKind.SiLU)]
+    [InlineData("swish", ActivationKind.SiLU)]
+    [InlineData("gelu", ActivationKind.GELU)]
+    [InlineData("gelu(approximate: tanh)", ActivationKind.GELUTanh)]
+    [InlineData("mish", ActivationKind.Mish)]
+    public void Activations_that_need_the_pre_activation_fuse_like_the_argument(string layer, ActivationKind kind)
+    {
+        var chain = Cnn.Network("network N {\n input 3x8x8\n c = conv2d(4, 3) -> " + layer + "\n flatten\n dense(2)\n}");
+        string word = layer.StartsWith("gelu(", System.StringComparison.Ordinal) ? "gelu_tanh" : layer;
+        var argument = Cnn.Network("network N {\n input 3x8x8\n c: conv2d(4, 3, activation: " + word + ")\n flatten\n dense(2)\n}");
+        Assert.Equal(kind, Cnn.Node(chain, "c").Args.Activation);
+        Assert.Equal(Cnn.Names(argument), Cnn.Names(chain));
+        Assert.Equal(kind, Cnn.Node(argument, "c").Args.Activation);
     }
 
     [Fact]

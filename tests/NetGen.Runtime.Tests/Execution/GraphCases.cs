@@ -5,7 +5,7 @@ namespace NetGen.Runtime.Tests.Execution;
 /// <summary>The graph networks of Execution/Graphs/*.cnn, each with its float64 twin.</summary>
 internal static class GraphCases
 {
-    public static readonly string[] Names = { "Residual", "Se", "WinogradResidual", "SliceResidual", "ModernActivation", "Clip" };
+    public static readonly string[] Names = { "Residual", "Se", "WinogradResidual", "SliceResidual", "ModernActivation", "Clip", "FusedModern" };
 
     public static ITrainableNetwork Make(string name, ulong seed, ExecutionMode mode) => name switch
     {
@@ -15,6 +15,7 @@ internal static class GraphCases
         "SliceResidual" => new SliceResidualNet(seed, mode),
         "ModernActivation" => new ModernActivationNet(seed, mode),
         "Clip" => new ClipNet(seed, mode),
+        "FusedModern" => new FusedModernNet(seed, mode),
         _ => throw new ArgumentException(name),
     };
 
@@ -29,6 +30,8 @@ internal static class GraphCases
         "ModernActivation" => (ModernActivationNet.InferenceBytes + ModernActivationNet.InferenceKernelBytes,
             ModernActivationNet.TrainingBytes + ModernActivationNet.TrainingKernelBytes),
         "Clip" => (ClipNet.InferenceBytes + ClipNet.InferenceKernelBytes, ClipNet.TrainingBytes + ClipNet.TrainingKernelBytes),
+        "FusedModern" => (FusedModernNet.InferenceBytes + FusedModernNet.InferenceKernelBytes,
+            FusedModernNet.TrainingBytes + FusedModernNet.TrainingKernelBytes),
         _ => throw new ArgumentException(name),
     };
 
@@ -97,6 +100,17 @@ internal static class GraphCases
                 int mi = g.Act(g.Conv(gt, "dw", 8, 3, pad: 1, groups: 8), Activation.Mish);
                 int gate = g.Conv(g.GlobalAvgPool(mi), "excite", 8, 1, act: Activation.HardSigmoid);
                 g.Dense(g.GlobalAvgPool(g.Multiply(mi, gate)), "head", 4);
+                return g;
+            }
+            case "FusedModern":
+            {
+                var g = new ReferenceGraph(3, 6, 6);
+                int conv1 = g.Conv(0, "conv1", 8, 3, pad: 1, act: Activation.HardSwish);
+                int conv2 = g.Conv(conv1, "conv2", 8, 1, act: Activation.SiLU);
+                int dw = g.Conv(conv2, "dw", 8, 3, pad: 1, groups: 8, act: Activation.GELU);
+                int conv3 = g.Conv(dw, "conv3", 8, 1, act: Activation.GELUTanh);
+                int fc = g.Act(g.Dense(g.GlobalAvgPool(conv3), "fc", 6), Activation.Mish);
+                g.Dense(fc, "head", 4);
                 return g;
             }
             case "Clip":

@@ -39,7 +39,8 @@ internal static class ConvPoolFusion
         var layers = graph.Layers;
         var node = network.Nodes[conv];
         if (node.Op is not (OpKind.Conv2D or OpKind.DepthwiseConv2D) || !layers[conv].Computed) return null;
-        if (node.Args.Activation == ActivationKind.Softmax) return null;
+        // The pooled kernels may apply the activation after the pool, which is only right for a non-decreasing one.
+        if (node.Args.Activation == ActivationKind.Softmax || OpNames.NeedsPreActivation(node.Args.Activation)) return null;
         int reader = graph.OnlyReader(conv);
         if (reader < 0) return null;
         int activation = -1;

@@ -16,6 +16,8 @@ namespace NetGen.Generator.Backends.Cpu;
 /// <item>Conv2D backward-data workspace (training): the largest K/G + 16 over the stride-1
 /// convolutions whose input needs a gradient (their dX runs as a convolution).</item>
 /// <item>Dropout mask (training): batch x the layer's elements, what its backward multiplies by.</item>
+/// <item>Saved pre-activation (training): batch x the layer's output elements, per Conv2D/Dense-family layer with a
+/// fused hardswish, silu, gelu or mish (their backward reads it).</item>
 /// <item>Input transpose: C * H * W of one sample when C &gt; 1, inference only (training
 /// turns its batch channels-last into the plan's Inputs figure).</item>
 /// <item>BatchNorm statistics (training): the batch mean and 1/sqrt(var + eps) the backward
@@ -50,6 +52,7 @@ public static partial class KernelBufferPlanner
         var forward = new List<(int Node, long Floats)>();
         var backward = new List<(int Node, long Floats)>();
         var masks = new List<(int Node, long Floats)>();
+        var preActivations = new List<(int Node, long Floats)>();
         var statistics = new List<(int Node, long Floats)>();
         var folded = new List<(int Node, long Floats)>();
         var winogradForward = new List<(int Node, long Floats)>();
@@ -62,6 +65,8 @@ public static partial class KernelBufferPlanner
             var node = nodes[n];
             var input = layers[node.Inputs[0]].Output;
             var output = layers[n].Output;
+            if (OpNames.NeedsPreActivation(node.Args.Activation) && Parsing.ActivationFusion.TakesActivation(node.Op))
+                preActivations.Add((n, (long)network.Batch * output.Elements));
             if (PlanSpatial(network, n, input, output, forward, backward, spatial, ref workspace, ref backwardWorkspace)) continue;
             if (node.Op is OpKind.Conv2D or OpKind.DepthwiseConv2D)
             {
@@ -137,6 +142,11 @@ public static partial class KernelBufferPlanner
         foreach (var (node, floats) in masks)
         {
             slots.Add(new KernelBufferSlot(node, KernelBufferKind.DropoutMask, floats, -1, training));
+            training += floats;
+        }
+        foreach (var (node, floats) in preActivations)
+        {
+            slots.Add(new KernelBufferSlot(node, KernelBufferKind.SavedPreActivation, floats, -1, training));
             training += floats;
         }
         foreach (var buffer in Shared(spatial))

@@ -75,6 +75,12 @@ public enum KernelBufferKind
     /// packed from its backward packing, training only (<see cref="WinogradConv"/>).
     /// </summary>
     WinogradBackwardWeights,
+    /// <summary>
+    /// A Conv2D/Dense-family layer's pre-activation at the training batch (its output's elements x batch), training
+    /// only, for a fused activation whose backward needs its input (hardswish, silu, gelu, mish): the forward writes
+    /// the layer's result here, then the activation of it into the layer's output.
+    /// </summary>
+    SavedPreActivation,
 }
 
 /// <summary>

@@ -58,17 +58,23 @@ internal sealed partial class LayerCode
         switch (node.Op)
         {
             case OpKind.Conv2DTranspose:
-                w.Line($"{Kernels}Conv2DTranspose.Forward({Y}, {X}, {Kernel(n, KernelBufferKind.PackedWeights, training)}, {BiasSpan(n)}, " +
-                       $"{ForwardWorkspace(training)}, {BatchDims(n, "", training)}, {FusedKind(node)}, {Alpha(node)});");
+            {
+                string? pre = PreActivation(n, training);
+                w.Line($"{Kernels}Conv2DTranspose.Forward({pre ?? Y}, {X}, {Kernel(n, KernelBufferKind.PackedWeights, training)}, {BiasSpan(n)}, " +
+                       $"{ForwardWorkspace(training)}, {BatchDims(n, "", training)}, {KernelActivation(pre, FusedKind(node))}, {Alpha(node)});");
+                ActivateSaved(w, n, pre, Y);
                 FusedSoftmax(w, n, Y, rowsY, y.C, training);
                 return true;
+            }
             case OpKind.SeparableConv2D:
             {
                 string between = Between(n, training);
+                string? pre = PreActivation(n, training);
                 w.Line($"{Kernels}Conv2D.Forward({between}, {X}, {Kernel(n, KernelBufferKind.PackedWeights, training)}, " +
                        $"global::System.ReadOnlySpan<float>.Empty, {ForwardWorkspace(training)}, {BatchDims(n, ".Depthwise", training)});");
-                w.Line($"{Kernels}Conv2D.Forward({Y}, {between}, {Kernel(n, KernelBufferKind.PointwisePackedWeights, training)}, {BiasSpan(n)}, " +
-                       $"{ForwardWorkspace(training)}, {BatchDims(n, ".Pointwise", training)}, {FusedKind(node)}, {Alpha(node)});");
+                w.Line($"{Kernels}Conv2D.Forward({pre ?? Y}, {between}, {Kernel(n, KernelBufferKind.PointwisePackedWeights, training)}, {BiasSpan(n)}, " +
+                       $"{ForwardWorkspace(training)}, {BatchDims(n, ".Pointwise", training)}, {KernelActivation(pre, FusedKind(node))}, {Alpha(node)});");
+                ActivateSaved(w, n, pre, Y);
                 FusedSoftmax(w, n, Y, rowsY, y.C, training);
                 return true;
             }

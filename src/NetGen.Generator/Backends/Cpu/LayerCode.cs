@@ -88,15 +88,23 @@ internal sealed partial class LayerCode
         {
             case OpKind.Conv2D:
             case OpKind.DepthwiseConv2D:
-                w.Line($"{ConvForward(n, training)}{Y}, {X}, {ForwardWeights(n, training)}, {ConvBias(n, training)}, " +
-                       $"{ForwardWorkspace(training)}, {dims}, {ConvActivation()}, {Alpha(node)});");
+            {
+                string? pre = PreActivation(n, training);
+                w.Line($"{ConvForward(n, training)}{pre ?? Y}, {X}, {ForwardWeights(n, training)}, {ConvBias(n, training)}, " +
+                       $"{ForwardWorkspace(training)}, {dims}, {KernelActivation(pre, ConvActivation())}, {Alpha(node)});");
+                ActivateSaved(w, n, pre, Y);
                 FusedSoftmax(w, n, Y, rowsY, y.C, training);
                 break;
+            }
             case OpKind.Dense:
-                w.Line($"{Kernels}Dense.Forward({Y}, {X}, {Kernel(n, KernelBufferKind.PackedWeights, training)}, {BiasSpan(n)}, " +
-                       $"{dims}, {FusedKind(node)}, {Alpha(node)});");
+            {
+                string? pre = PreActivation(n, training);
+                w.Line($"{Kernels}Dense.Forward({pre ?? Y}, {X}, {Kernel(n, KernelBufferKind.PackedWeights, training)}, {BiasSpan(n)}, " +
+                       $"{dims}, {KernelActivation(pre, FusedKind(node))}, {Alpha(node)});");
+                ActivateSaved(w, n, pre, Y);
                 FusedSoftmax(w, n, Y, rowsY, y.C, training);
                 break;
+            }
             case OpKind.MaxPool2D:
                 w.Line(training
                     ? $"{Kernels}MaxPool2D.Forward({Y}, {X}, {dims});"
@@ -288,7 +296,7 @@ internal sealed partial class LayerCode
             default:
                 if (!needsDx) break;
                 StartGradient(w, input, n);
-                if (Parsing.LayerArgsBinder.IsUnfusable(ActivationOf(node)))
+                if (OpNames.NeedsPreActivation(ActivationOf(node)))
                     w.Line($"{Kernels}Activations.BackwardWithInput({Grad(input)}, {dY}, {X}, {Y}, {Activation(ActivationOf(node))}, {Alpha(node)});");
                 else
                     w.Line($"{Kernels}Activations.Backward({Grad(input)}, {dY}, {Y}, {Activation(ActivationOf(node.Op))}, {Alpha(node)});");
@@ -302,6 +310,7 @@ internal sealed partial class LayerCode
         var node = Network.Nodes[n];
         var y = _layout.OutputShape(n);
         var act = node.Args.Activation;
+        if (PreActivationBackward(w, n)) return;
         if (act == ActivationKind.Softmax)
         {
             if (n == _layout.Logits) w.Line("// dY is already the gradient at the logits (softmax cross-entropy).");

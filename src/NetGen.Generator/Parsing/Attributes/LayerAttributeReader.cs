@@ -178,15 +178,7 @@ internal static class LayerAttributeReader
         return Window(a, (size, size), defaultStride: size) with { CeilMode = a.Bool("CeilMode", false) };
     }
 
-    private static ActivationKind FusedActivation(AttributeArguments a)
-    {
-        var kind = (ActivationKind)a.Enum("Activation", 0, ActivationMembers);
-        if (!LayerArgsBinder.IsUnfusable(kind)) return kind;
-        a.Invalid("Activation", "Activation." + kind,
-            "an activation whose derivative follows from its output (None, ReLU, LeakyReLU, ELU, Sigmoid, Tanh, Softmax, ReLU6, HardSigmoid); " +
-            "Activation." + kind + "'s backward needs the pre-activation: declare [" + (kind == ActivationKind.GELUTanh ? "GELU(Tanh = true)" : kind.ToString()) + "] as the next layer");
-        return ActivationKind.None;
-    }
+    private static ActivationKind FusedActivation(AttributeArguments a) => (ActivationKind)a.Enum("Activation", 0, ActivationMembers);
 
     /// <summary>The slope or alpha a fused LeakyReLU or ELU uses: the same defaults as the standalone layers.</summary>
     private static double FusedAlpha(AttributeArguments a) => (ActivationKind)a.Int("Activation", 0) switch
