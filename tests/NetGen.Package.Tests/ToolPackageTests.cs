@@ -21,12 +21,8 @@ public sealed class ToolPackageTests(ToolFixture tool) : IClassFixture<ToolFixtu
         Assert.Contains("<readme>README.md</readme>", metadata);
         Assert.DoesNotContain("<dependency ", metadata);
         // Everything the CLI loads, and SkiaSharp's natives for the listed platforms only, without native PDBs.
-<<<<<<< HEAD
-        foreach (string file in new[] { "netgen.dll", "NetGen.Generator.dll", "NetGen.Runtime.dll", "NetGen.Imaging.dll", "NetGen.Onnx.Export.dll", "Microsoft.CodeAnalysis.CSharp.dll" })
-=======
-        foreach (string file in new[] { "netgen.dll", "NetGen.Generator.dll", "NetGen.Runtime.dll", "NetGen.Imaging.dll", "Microsoft.CodeAnalysis.CSharp.dll",
+        foreach (string file in new[] { "netgen.dll", "NetGen.Generator.dll", "NetGen.Runtime.dll", "NetGen.Imaging.dll", "NetGen.Onnx.Export.dll", "Microsoft.CodeAnalysis.CSharp.dll",
             "NetGen.Runtime.Gpu.dll", "ILGPU.dll", "ILGPU.Algorithms.dll" })
->>>>>>> s13-gpubench
             Assert.Contains("tools/net10.0/any/" + file, names);
         Assert.Contains("tools/net10.0/any/runtimes/linux-x64/native/libSkiaSharp.so", names);
         Assert.Contains("tools/net10.0/any/runtimes/win-x64/native/libSkiaSharp.dll", names);
