@@ -53,6 +53,8 @@ public abstract class GpuNetwork : INetwork
         _arena = new DeviceArena(device, training ? Layout.TrainingFloats : Layout.InferenceFloats);
         try
         {
+            // Zeroed as the CPU's native block is: the optimizer state starts at 0.
+            _arena.Clear(0, _arena.Length, "the arena");
             int batch = training ? Layout.MaxBatch : 1;
             _io = new HostStaging(device, batch * Layout.InputSize, batch * Layout.OutputSize);
             _parameters = new float[Layout.ParameterFloats];
