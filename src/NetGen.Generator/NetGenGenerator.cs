@@ -23,6 +23,9 @@ public sealed class NetGenGenerator : IIncrementalGenerator
 {
     private const string DefaultNamespace = "NetGen.Networks";
 
+    /// <summary>The GPU backend's runtime assembly: a compilation that references it gets each network's nested Gpu class.</summary>
+    internal const string GpuRuntimeAssembly = "NetGen.Runtime.Gpu";
+
     public void Initialize(IncrementalGeneratorInitializationContext context)
     {
         // [Network] classes: attributes -> IR -> analysis.
@@ -102,8 +105,13 @@ public sealed class NetGenGenerator : IIncrementalGenerator
         context.RegisterSourceOutput(duplicates.Select(static (d, _) => d.Diagnostics).Combine(trees),
             static (spc, input) => Report(spc, input.Left, input.Right));
 
-        RegisterOutputs(context, attributeBuilds, duplicateNames, trees, TrackingNames.AttributeEmit, TrackingNames.AttributeDiagnostics);
-        RegisterOutputs(context, cnnBuilds, duplicateNames, trees, TrackingNames.CnnEmit, TrackingNames.CnnDiagnostics);
+        // Whether the compilation references the GPU backend (NetGen.Runtime.Gpu): a bool, so an edit leaves it unchanged.
+        var gpuBackend = context.CompilationProvider
+            .Select(static (compilation, _) => compilation.ReferencedAssemblyNames.Any(a => a.Name == GpuRuntimeAssembly))
+            .WithTrackingName(TrackingNames.GpuBackendReferenced);
+
+        RegisterOutputs(context, attributeBuilds, duplicateNames, gpuBackend, trees, TrackingNames.AttributeEmit, TrackingNames.AttributeDiagnostics);
+        RegisterOutputs(context, cnnBuilds, duplicateNames, gpuBackend, trees, TrackingNames.CnnEmit, TrackingNames.CnnDiagnostics);
 
         // Each binding must name one file (NG0010) and one network in it (NG0014).
         var fileNetworks = cnnFiles
@@ -126,15 +134,16 @@ public sealed class NetGenGenerator : IIncrementalGenerator
     /// </summary>
     private static void RegisterOutputs(IncrementalGeneratorInitializationContext context,
         IncrementalValuesProvider<NetworkBuild> builds, IncrementalValueProvider<EquatableArray<string>> duplicateNames,
-        IncrementalValueProvider<ImmutableArray<SyntaxTree>> trees, string emitName, string diagnosticsName)
+        IncrementalValueProvider<bool> gpuBackend, IncrementalValueProvider<ImmutableArray<SyntaxTree>> trees, string emitName, string diagnosticsName)
     {
         var networks = builds.Select(static (build, _) => build.ForEmit()).WithTrackingName(emitName);
-        context.RegisterSourceOutput(networks.Combine(duplicateNames), static (spc, input) =>
+        context.RegisterSourceOutput(networks.Combine(duplicateNames).Combine(gpuBackend), static (spc, input) =>
         {
-            foreach (var analysis in input.Left)
+            var (analyses, duplicates) = input.Left;
+            foreach (var analysis in analyses)
             {
-                if (input.Right.Contains(analysis.Network.Target.FullName)) continue;
-                var source = NetworkEmitter.Emit(analysis);
+                if (duplicates.Contains(analysis.Network.Target.FullName)) continue;
+                var source = NetworkEmitter.Emit(analysis, input.Right);
                 spc.AddSource(source.HintName, SourceText.From(source.Text, Encoding.UTF8));
             }
         });

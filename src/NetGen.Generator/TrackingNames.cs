@@ -21,6 +21,9 @@ public static class TrackingNames
     public const string CnnEmit = nameof(CnnEmit);
     public const string CnnDiagnostics = nameof(CnnDiagnostics);
 
+    // The GPU backend's runtime referenced by the compilation
+    public const string GpuBackendReferenced = nameof(GpuBackendReferenced);
+
     // Classes generated twice
     public const string DuplicateClasses = nameof(DuplicateClasses);
     public const string DuplicateClassNames = nameof(DuplicateClassNames);

@@ -28,6 +28,7 @@ public sealed class GpuDevice : IDisposable
 {
     private readonly Context _context;
     private readonly ConcurrentDictionary<Type, object> _kernels = new();
+    private bool _shared;
 
     private GpuDevice(Context context, Accelerator accelerator, GpuDeviceKind kind)
     {
@@ -62,6 +63,42 @@ public sealed class GpuDevice : IDisposable
         catch (Exception)
         {
             return false;
+        }
+    }
+
+    private static readonly object s_sharedLock = new();
+    private static GpuDevice? s_sharedCuda;
+
+    /// <summary>
+    /// The process's one CUDA device, created on first use (thread-safe) and held until the process ends:
+    /// what the generated <c>Create(seed, mode, NetworkDevice.Cuda)</c> runs every network on, so kernels
+    /// load once per process. Do not dispose it. A failed start is not remembered: a later call tries again.
+    /// </summary>
+    /// <exception cref="GpuUnavailableException">No CUDA device or driver is present.</exception>
+    public static GpuDevice SharedCuda()
+    {
+        lock (s_sharedLock)
+        {
+            if (s_sharedCuda is null)
+            {
+                var device = Cuda();
+                device._shared = true;
+                s_sharedCuda = device;
+            }
+            return s_sharedCuda;
+        }
+    }
+
+    /// <summary><see cref="SharedCuda"/>'s device, or null when no CUDA device or driver is present (what NetworkDevice.Auto asks).</summary>
+    public static GpuDevice? SharedCudaOrNull()
+    {
+        try
+        {
+            return SharedCuda();
+        }
+        catch (GpuUnavailableException)
+        {
+            return null;
         }
     }
 
@@ -110,9 +147,10 @@ public sealed class GpuDevice : IDisposable
     /// <summary>Waits for every launched kernel and copy to finish.</summary>
     public void Synchronize() => Accelerator.Synchronize();
 
-    /// <summary>Frees the accelerator and its context (and with them every buffer and kernel).</summary>
+    /// <summary>Frees the accelerator and its context (and with them every buffer and kernel); nothing for <see cref="SharedCuda"/>'s device.</summary>
     public void Dispose()
     {
+        if (_shared) return; // SharedCuda's device lives as long as the process.
         Accelerator.Dispose();
         _context.Dispose();
     }

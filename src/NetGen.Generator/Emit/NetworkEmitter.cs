@@ -12,7 +12,13 @@ public sealed record GeneratedSource(string HintName, string Text);
 /// </summary>
 public static class NetworkEmitter
 {
-    public static GeneratedSource Emit(NetworkAnalysis analysis)
+    public static GeneratedSource Emit(NetworkAnalysis analysis) => Emit(analysis, gpuBackend: false);
+
+    /// <summary>
+    /// The file; with <paramref name="gpuBackend"/> (the compilation references NetGen.Runtime.Gpu) a network the
+    /// GPU backend runs also gets its nested <c>Gpu</c> class. Every network that runs gets <c>Create</c>.
+    /// </summary>
+    public static GeneratedSource Emit(NetworkAnalysis analysis, bool gpuBackend)
     {
         var target = analysis.Network.Target;
         var w = new IndentedWriter();
@@ -31,11 +37,30 @@ public static class NetworkEmitter
         w.Open((target.IsPartialUserClass ? "" : target.Accessibility + " sealed ") + "partial class " + name + bases);
 
         NetworkMembers.Write(w, analysis);
+        if (Execution.ExecutionSupport.CanPredict(analysis)) WriteDeviceMembers(w, analysis, name, gpuBackend);
 
         w.Close();
         for (int i = 0; i < classes.Length - 1; i++) w.Close();
         if (target.Namespace.Length > 0) w.Close();
         return new GeneratedSource(HintName(target), w.ToString());
+    }
+
+    /// <summary>Create(seed, mode, device) and, when the GPU backend is referenced and runs every layer, the nested Gpu class.</summary>
+    private static void WriteDeviceMembers(IndentedWriter w, NetworkAnalysis analysis, string className, bool gpuBackend)
+    {
+        var gpu = gpuBackend ? Gpu.GpuMembers.Analyze(analysis) : null;
+        bool writeGpu = gpuBackend && Gpu.GpuMembers.CanWrite(analysis, gpu);
+        string unsupported = "reference the NetGen.Gpu package (NetGen.Runtime.Gpu), so that the generator writes its GPU class.";
+        if (gpuBackend && !writeGpu)
+        {
+            int layer = Backends.Gpu.GpuBackend.Instance.FirstUnsupported(analysis.Network, analysis.Layers);
+            var node = layer >= 0 ? analysis.Network.Nodes[layer] : null;
+            unsupported = node is not null
+                ? $"layer '{node.Name}' ({SummaryWriter.KindText(node)}) has no kernel in the GPU backend; use NetworkDevice.Cpu."
+                : "its GPU schedule does not fit the device's limits; use NetworkDevice.Cpu.";
+        }
+        Gpu.CreateMember.Write(w, analysis.Network, className, analysis.Schedule.CanTrain, writeGpu, unsupported);
+        if (writeGpu) Gpu.GpuMembers.Write(w, gpu!);
     }
 
     /// <summary>The attribute on every generated type: the generator's name and its assembly version.</summary>

@@ -31,6 +31,7 @@ public sealed partial class GpuElementwise
         _lrnForward = a.LoadStreamKernel<ArrayView<float>, ArrayView<float>, int, int, int, float, float, float>(LrnForwardKernel);
         _lrnBackward = a.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int, int, float, float, float>(LrnBackwardKernel);
         _dropout = a.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, float, float, ulong, ulong, int, int>(DropoutKernel);
+        _scale = a.LoadStreamKernel<ArrayView<float>, float, int>(ScaleKernel);
     }
 
     /// <summary>The element-wise kernels on <paramref name="device"/>, loaded once.</summary>

@@ -25,25 +25,7 @@ public static class OptimizerStep
     {
         float lr = LearningRate(settings, step);
         float momentum = settings.Momentum, dampening = settings.Dampening, wd = settings.WeightDecay;
-        if (!(momentum >= 0) || !float.IsFinite(momentum) || !float.IsFinite(dampening) || !(wd >= 0) || !float.IsFinite(wd))
-        {
-            throw new InvalidOperationException(
-                $"{network}: SGD needs finite momentum >= 0, dampening and weight decay >= 0; the settings hold {momentum}, {dampening} and {wd}.");
-        }
-        if (settings.Nesterov && (momentum <= 0 || dampening != 0))
-        {
-            throw new InvalidOperationException(
-                $"{network}: Nesterov momentum needs momentum > 0 and zero dampening (as PyTorch); the settings hold momentum {momentum}, dampening {dampening}.");
-        }
-        if (settings.DecoupledWeightDecay)
-        {
-            throw new InvalidOperationException($"{network}: decoupled weight decay is AdamW's; SGD's weight decay is the L2 term (set DecoupledWeightDecay to false).");
-        }
-        if (momentum != 0 && state.Length != gradients.Length)
-        {
-            throw new InvalidOperationException(
-                $"{network} declares Optimizer = OptimizerType.None, which keeps no momentum buffer: set TrainingSettings.Momentum to 0, or declare OptimizerType.Sgd.");
-        }
+        CheckSgd(settings, momentum == 0 || state.Length == gradients.Length, network);
         foreach (var tensor in table)
         {
             if (!tensor.Trainable) continue;
@@ -67,11 +49,7 @@ public static class OptimizerStep
         float lr = LearningRate(settings, step);
         double b1 = settings.Beta1, b2 = settings.Beta2;
         float eps = settings.Epsilon, wd = settings.WeightDecay;
-        if (!(b1 >= 0 && b1 < 1) || !(b2 >= 0 && b2 < 1) || !(eps >= 0) || !float.IsFinite(eps) || !(wd >= 0) || !float.IsFinite(wd))
-        {
-            throw new InvalidOperationException(
-                $"{network}: Adam needs betas in [0, 1) and finite epsilon and weight decay >= 0; the settings hold {b1}, {b2}, {eps} and {wd}.");
-        }
+        CheckAdam(settings, network);
         int trainable = gradients.Length;
         foreach (var tensor in table)
         {
@@ -82,8 +60,52 @@ public static class OptimizerStep
         }
     }
 
+    /// <summary>
+    /// Checks SGD's settings as <see cref="Sgd"/> reads them (the GPU backend's update shares the checks and their messages).
+    /// <paramref name="hasState"/>: the network keeps a momentum buffer.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">A setting SGD cannot use.</exception>
+    public static void CheckSgd(TrainingSettings settings, bool hasState, string network)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        float momentum = settings.Momentum, dampening = settings.Dampening, wd = settings.WeightDecay;
+        if (!(momentum >= 0) || !float.IsFinite(momentum) || !float.IsFinite(dampening) || !(wd >= 0) || !float.IsFinite(wd))
+        {
+            throw new InvalidOperationException(
+                $"{network}: SGD needs finite momentum >= 0, dampening and weight decay >= 0; the settings hold {momentum}, {dampening} and {wd}.");
+        }
+        if (settings.Nesterov && (momentum <= 0 || dampening != 0))
+        {
+            throw new InvalidOperationException(
+                $"{network}: Nesterov momentum needs momentum > 0 and zero dampening (as PyTorch); the settings hold momentum {momentum}, dampening {dampening}.");
+        }
+        if (settings.DecoupledWeightDecay)
+        {
+            throw new InvalidOperationException($"{network}: decoupled weight decay is AdamW's; SGD's weight decay is the L2 term (set DecoupledWeightDecay to false).");
+        }
+        if (momentum != 0 && !hasState)
+        {
+            throw new InvalidOperationException(
+                $"{network} declares Optimizer = OptimizerType.None, which keeps no momentum buffer: set TrainingSettings.Momentum to 0, or declare OptimizerType.Sgd.");
+        }
+    }
+
+    /// <summary>Checks Adam's settings as <see cref="Adam"/> reads them (shared with the GPU backend's update).</summary>
+    /// <exception cref="InvalidOperationException">A setting Adam cannot use.</exception>
+    public static void CheckAdam(TrainingSettings settings, string network)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        double b1 = settings.Beta1, b2 = settings.Beta2;
+        float eps = settings.Epsilon, wd = settings.WeightDecay;
+        if (!(b1 >= 0 && b1 < 1) || !(b2 >= 0 && b2 < 1) || !(eps >= 0) || !float.IsFinite(eps) || !(wd >= 0) || !float.IsFinite(wd))
+        {
+            throw new InvalidOperationException(
+                $"{network}: Adam needs betas in [0, 1) and finite epsilon and weight decay >= 0; the settings hold {b1}, {b2}, {eps} and {wd}.");
+        }
+    }
+
     /// <summary>The rate step t uses: the schedule's At(t - 1) (stored back in the settings), else the settings' rate.</summary>
-    private static float LearningRate(TrainingSettings settings, long step)
+    public static float LearningRate(TrainingSettings settings, long step)
     {
         if (step < 1) throw new ArgumentOutOfRangeException(nameof(step), step, "Optimizer steps count from 1.");
         if (settings.Schedule is { } schedule)

@@ -260,4 +260,23 @@ partial class FrozenMlp : global::NetGen.Execution.CompiledTrainableNetwork
         public const int Saved_dense_2 = 138654; // dense_2 (10): batch of outputs saved for the backward
         public const int Saved_input = 105374; // input (784): batch of outputs saved for the backward
     }
+
+    /// <summary>
+    /// An instance on <paramref name="device"/>: Cpu, this class; Cuda, the nested Gpu class on the process's CUDA device (not available in this build: the call throws); Auto, CUDA when present (here: the CPU), else the CPU.
+    /// </summary>
+    /// <exception cref="global::System.InvalidOperationException">Cuda without the GPU backend (reference the NetGen.Gpu package), or with a layer the GPU backend has no kernel for.</exception>
+    public static global::NetGen.Execution.ITrainableNetwork Create(ulong seed, global::NetGen.Execution.ExecutionMode mode, global::NetGen.Execution.NetworkDevice device)
+    {
+        switch (device)
+        {
+            case global::NetGen.Execution.NetworkDevice.Cpu:
+                return new FrozenMlp(seed, mode);
+            case global::NetGen.Execution.NetworkDevice.Cuda:
+                throw new global::System.InvalidOperationException("FrozenMlp cannot run on CUDA: reference the NetGen.Gpu package (NetGen.Runtime.Gpu), so that the generator writes its GPU class.");
+            case global::NetGen.Execution.NetworkDevice.Auto:
+                return new FrozenMlp(seed, mode);
+            default:
+                throw new global::System.ArgumentOutOfRangeException(nameof(device), device, "Not a NetworkDevice value.");
+        }
+    }
 }

@@ -243,5 +243,24 @@ namespace App
             public const int Saved_input = 54440; // input (1, 28, 28): batch of outputs saved for the backward
             public const int Saved_maxpool2d_1 = 450728; // maxpool2d_1 (8, 13, 13): batch of outputs saved for the backward
         }
+
+        /// <summary>
+        /// An instance on <paramref name="device"/>: Cpu, this class; Cuda, the nested Gpu class on the process's CUDA device (not available in this build: the call throws); Auto, CUDA when present (here: the CPU), else the CPU.
+        /// </summary>
+        /// <exception cref="global::System.InvalidOperationException">Cuda without the GPU backend (reference the NetGen.Gpu package), or with a layer the GPU backend has no kernel for.</exception>
+        public static global::NetGen.Execution.ITrainableNetwork Create(ulong seed, global::NetGen.Execution.ExecutionMode mode, global::NetGen.Execution.NetworkDevice device)
+        {
+            switch (device)
+            {
+                case global::NetGen.Execution.NetworkDevice.Cpu:
+                    return new Mnist(seed, mode);
+                case global::NetGen.Execution.NetworkDevice.Cuda:
+                    throw new global::System.InvalidOperationException("Mnist cannot run on CUDA: reference the NetGen.Gpu package (NetGen.Runtime.Gpu), so that the generator writes its GPU class.");
+                case global::NetGen.Execution.NetworkDevice.Auto:
+                    return new Mnist(seed, mode);
+                default:
+                    throw new global::System.ArgumentOutOfRangeException(nameof(device), device, "Not a NetworkDevice value.");
+            }
+        }
     }
 }

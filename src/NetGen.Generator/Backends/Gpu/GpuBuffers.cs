@@ -1,0 +1,100 @@
+using System.Collections.Generic;
+using NetGen.Generator.Analysis;
+using NetGen.Generator.Model;
+
+namespace NetGen.Generator.Backends.Gpu;
+
+/// <summary>What a GPU kernel buffer holds.</summary>
+public enum GpuBufferKind
+{
+    /// <summary>Inference: the device copy of one input sample, channels-last (uploaded from pinned memory each Predict).</summary>
+    InputCopy,
+    /// <summary>A convolution's weights in the GPU layout (G, R, S, C/G, K/G), both modes (GpuConv2D.PackWeights).</summary>
+    PackedWeights,
+    /// <summary>Training: the batch's labels as int32, batch x labels per sample.</summary>
+    Labels,
+    /// <summary>Training: the loss's four totals (loss, counted, correct, out of range): all that comes back per step.</summary>
+    LossTotals,
+    /// <summary>Training: the loss's per-row partial sums, 4 per label.</summary>
+    LossWorkspace,
+    /// <summary>Training: a batch norm's batch mean (C), saved for its backward.</summary>
+    BatchNormMean,
+    /// <summary>Training: a batch norm's 1 / sqrt(var + eps) (C), saved for its backward.</summary>
+    BatchNormInvStd,
+    /// <summary>Training: the batch norms' shared reduction scratch, the largest of their (2 x row splits + 3) x C.</summary>
+    BatchNormWorkspace,
+}
+
+/// <summary>One GPU kernel buffer: floats [offset, offset + Floats) from its mode's kernel-buffer region (-1: not in that mode).</summary>
+public sealed record GpuBufferSlot(int Node, GpuBufferKind Kind, long InferenceOffset, long TrainingOffset, long Floats);
+
+/// <summary>The GPU backend's kernel buffers (the schedule's kernel-buffer regions), value-equatable.</summary>
+public sealed record GpuBuffers(long InferenceBytes, long TrainingBytes, EquatableArray<GpuBufferSlot> Slots)
+    : BackendBuffers(InferenceBytes, TrainingBytes)
+{
+    /// <summary>The GPU reductions split rows into at most this many parts (NetGen.Gpu.GpuReduce.MaxSplits): the bound the batch-norm scratch is sized by.</summary>
+    public const int MaxRowSplits = 256;
+
+    public override Dictionary<int, long> PackedFloats(bool training)
+    {
+        var floats = new Dictionary<int, long>();
+        foreach (var slot in Slots)
+            if (slot.Kind == GpuBufferKind.PackedWeights) floats[slot.Node] = slot.Floats;
+        return floats;
+    }
+
+    /// <summary>The slot of a kind for a node (-1 for the shared ones), or null.</summary>
+    public GpuBufferSlot? Find(int node, GpuBufferKind kind)
+    {
+        foreach (var slot in Slots)
+            if (slot.Node == node && slot.Kind == kind) return slot;
+        return null;
+    }
+
+    /// <summary>
+    /// Lays the buffers out: inference holds the input copy and the packed convolution weights; training the
+    /// packed weights, the labels, the loss's totals and scratch, and the batch norms' saved statistics and scratch.
+    /// </summary>
+    public static GpuBuffers Plan(NetworkIR network, IReadOnlyList<LayerInfo> layers)
+    {
+        var slots = new List<GpuBufferSlot>();
+        long inference = 0, training = 0;
+        void Add(int node, GpuBufferKind kind, long floats, bool inInference, bool inTraining)
+        {
+            if (floats <= 0) return;
+            slots.Add(new GpuBufferSlot(node, kind, inInference ? inference : -1, inTraining ? training : -1, floats));
+            if (inInference) inference += floats;
+            if (inTraining) training += floats;
+        }
+
+        Add(-1, GpuBufferKind.InputCopy, network.InputShape.Elements, true, false);
+        long batchNormScratch = 0;
+        for (int n = 1; n < network.Nodes.Count; n++)
+        {
+            if (!layers[n].Computed) continue;
+            var node = network.Nodes[n];
+            var x = layers[node.Inputs[0]].Output;
+            var y = layers[n].Output;
+            if (node.Op is OpKind.Conv2D or OpKind.DepthwiseConv2D)
+            {
+                long weights = (long)y.C * (x.C / LayerFacts.Groups(node, x)) * node.Args.KernelH * node.Args.KernelW;
+                Add(n, GpuBufferKind.PackedWeights, weights, true, true);
+            }
+            else if (node.Op == OpKind.BatchNorm && !node.Frozen)
+            {
+                Add(n, GpuBufferKind.BatchNormMean, y.C, false, true);
+                Add(n, GpuBufferKind.BatchNormInvStd, y.C, false, true);
+                long rows = (long)network.Batch * (y.Elements / y.C);
+                long splits = System.Math.Min(rows, MaxRowSplits);
+                batchNormScratch = System.Math.Max(batchNormScratch, (2 * splits + 3) * y.C);
+            }
+        }
+        Add(-1, GpuBufferKind.BatchNormWorkspace, batchNormScratch, false, true);
+        var output = layers[network.Output].Output;
+        long labels = (long)network.Batch * (output.IsVector ? 1 : (long)output.H * output.W);
+        Add(-1, GpuBufferKind.Labels, labels, false, true);
+        Add(-1, GpuBufferKind.LossTotals, 4, false, true);
+        Add(-1, GpuBufferKind.LossWorkspace, 4 * labels, false, true);
+        return new GpuBuffers(inference * 4, training * 4, slots.ToEquatableArray());
+    }
+}

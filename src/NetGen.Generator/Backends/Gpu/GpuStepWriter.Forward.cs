@@ -1,0 +1,132 @@
+using NetGen.Generator.Analysis;
+using NetGen.Generator.Emit;
+using NetGen.Generator.Model;
+using static NetGen.Generator.Emit.CSharp;
+
+namespace NetGen.Generator.Backends.Gpu;
+
+/// <summary>The forward steps: inference at batch 1 (a folded batch norm runs after its convolution) and training at batch n.</summary>
+internal sealed partial class GpuStepWriter
+{
+    private void Forward(IndentedWriter w, ScheduleStep step)
+    {
+        int n = step.Node;
+        bool training = step.Training;
+        var node = Network.Nodes[n];
+        var x = step.InputShape;
+        var y = step.OutputShape;
+        w.Line($"// {node.Name}: {SummaryWriter.KindText(node)} {x} -> {y}");
+        if (step.Kind == StepKind.FusedAway)
+        {
+            w.Line($"// Done by {Network.Nodes[step.Epilogue.FusedInto].Name}'s step.");
+            return;
+        }
+        if (step.Op == OpKind.Input) return;
+        string Y = At(step.Output!.Value, training);
+        string X = At(step.Inputs[0], training);
+        bool final = n == Network.Output;
+        switch (step.Op)
+        {
+            case OpKind.Conv2D:
+            case OpKind.DepthwiseConv2D:
+            {
+                var activation = step.Epilogue.Activation;
+                bool folded = step.Epilogue.FoldedBatchNorm >= 0;
+                var stored = folded || activation == ActivationKind.Softmax ? ActivationKind.None : activation;
+                w.Line($"{Gpu}GpuConv2D.Forward<TTile>(d, {Y}, {X}, {BufferAt(n, GpuBufferKind.PackedWeights, training)}, {ParameterAt(n, ParameterRole.Bias)}, default, " +
+                       $"{DimsAt(n, training)}, {Activation(stored)}, {Alpha(node)});");
+                if (folded) FoldedBatchNorm(w, step);
+                else if (activation == ActivationKind.Softmax && (!training || !final)) Softmax(w, Y, Y, Rows(y, training), y.C);
+                break;
+            }
+            case OpKind.Dense:
+            {
+                var activation = step.Epilogue.Activation;
+                w.Line($"{Gpu}GpuDense.Forward<TTile>(d, {Y}, {X}, {ParameterAt(n, ParameterRole.Weight)}, {ParameterAt(n, ParameterRole.Bias)}, " +
+                       $"{DimsAt(n, training)}, {Activation(activation == ActivationKind.Softmax ? ActivationKind.None : activation)}, {Alpha(node)});");
+                if (activation == ActivationKind.Softmax)
+                {
+                    if (training && final) w.Line("// The fused softmax is part of the loss (and applied to Predict's output).");
+                    else Softmax(w, Y, Y, training ? "n" : "1", y.C);
+                }
+                break;
+            }
+            case OpKind.MaxPool2D:
+                w.Line($"{Gpu}GpuPool.On(d).MaxForward({Y}, {X}, {DimsAt(n, training)});");
+                break;
+            case OpKind.AvgPool2D:
+                // Padding taps do not count in the divisor (Keras, ONNX), as on the CPU.
+                w.Line($"{Gpu}GpuPool.On(d).AvgForward({Y}, {X}, {DimsAt(n, training)}, false);");
+                break;
+            case OpKind.GlobalAvgPool:
+                w.Line($"{Gpu}GpuPool.On(d).GlobalAvgForward({Y}, {X}, {(training ? "n" : "1")}, {Number((long)x.H * x.W)}, {x.C});");
+                break;
+            case OpKind.Flatten:
+                w.Line("// A view of its input: nothing to compute (channels-last order, see the weight table).");
+                break;
+            case OpKind.Softmax:
+                if (training && final) w.Line("// The final softmax is fused into the loss (and applied to Predict's output).");
+                else Softmax(w, Y, X, Rows(y, training), y.C);
+                break;
+            case OpKind.BatchNorm:
+                BatchNormForward(w, step, X, Y);
+                break;
+            case OpKind.Add:
+            {
+                string first = step.Epilogue.FusedReLU >= 0 ? "AddReLU" : "Add";
+                w.Line($"{Gpu}GpuElementwise.On(d).{first}({Y}, {X}, {At(step.Inputs[1], training)});");
+                for (int i = 2; i < step.Inputs.Count; i++)
+                    w.Line($"{Gpu}GpuElementwise.On(d).Add({Y}, {Y}, {At(step.Inputs[i], training)});");
+                break;
+            }
+            default:
+                w.Line($"{Gpu}GpuActivations.On(d).Forward({Y}, {X}, {Activation(OpNames.ActivationOf(node))}, {Float((float)node.Args.Alpha)});");
+                break;
+        }
+    }
+
+    private static void Softmax(IndentedWriter w, string y, string x, string rows, int features) =>
+        w.Line($"{Gpu}GpuActivations.On(d).SoftmaxForward({y}, {x}, {rows}, {Number(features)});");
+
+    /// <summary>
+    /// Inference: the batch norm folded into this convolution on the CPU runs here on the convolution's output
+    /// with the running statistics, then the ReLU fused after it (the GPU keeps the weights unfolded).
+    /// </summary>
+    private void FoldedBatchNorm(IndentedWriter w, ScheduleStep step)
+    {
+        int bn = step.Epilogue.FoldedBatchNorm;
+        var places = _analysis.Schedule.Places;
+        string y = At(step.Output!.Value, false);
+        string z = At(places[bn].Inference!.Value, false);
+        var shape = step.OutputShape;
+        w.Line($"// {Network.Nodes[bn].Name}: BatchNorm with the running statistics" + (step.Epilogue.FusedReLU >= 0 ? ", then the ReLU after it" : ""));
+        w.Line($"{Gpu}GpuBatchNorm.On(d).ForwardInference({z}, {y}, {ParameterAt(bn, ParameterRole.Weight)}, {ParameterAt(bn, ParameterRole.Bias)}, " +
+               $"{ParameterAt(bn, ParameterRole.RunningMean)}, {ParameterAt(bn, ParameterRole.RunningVar)}, {Rows(shape, false)}, {Number(shape.C)}, {Float((float)Network.Nodes[bn].Args.Epsilon)});");
+        if (step.Epilogue.FusedReLU is var relu and >= 0)
+        {
+            string r = At(places[relu].Inference!.Value, false);
+            w.Line($"{Gpu}GpuActivations.On(d).Forward({r}, {z}, global::NetGen.Activation.ReLU, 0f);");
+        }
+    }
+
+    /// <summary>Batch statistics when the forward trains (saving the mean and 1/std, moving the running statistics), else the running ones.</summary>
+    private void BatchNormForward(IndentedWriter w, ScheduleStep step, string x, string y)
+    {
+        int n = step.Node;
+        var node = Network.Nodes[n];
+        var shape = step.OutputShape;
+        bool training = step.Training;
+        string rows = Rows(shape, training), c = Number(shape.C), eps = Float((float)node.Args.Epsilon);
+        string gamma = ParameterAt(n, ParameterRole.Weight), beta = ParameterAt(n, ParameterRole.Bias);
+        string mean = ParameterAt(n, ParameterRole.RunningMean), variance = ParameterAt(n, ParameterRole.RunningVar);
+        string inference = $"{Gpu}GpuBatchNorm.On(d).ForwardInference({y}, {x}, {gamma}, {beta}, {mean}, {variance}, {rows}, {c}, {eps});";
+        if (!training || node.Frozen)
+        {
+            w.Line(inference);
+            return;
+        }
+        w.Line($"if (train) {Gpu}GpuBatchNorm.On(d).ForwardTraining({y}, {BufferAt(n, GpuBufferKind.BatchNormMean, true)}, {BufferAt(n, GpuBufferKind.BatchNormInvStd, true)}, " +
+               $"{mean}, {variance}, {x}, {gamma}, {beta}, {BufferAt(-1, GpuBufferKind.BatchNormWorkspace, true)}, {rows}, {c}, {eps}, {Float((float)node.Args.Momentum)});");
+        w.Line("else " + inference);
+    }
+}

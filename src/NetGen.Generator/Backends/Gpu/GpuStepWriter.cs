@@ -1,0 +1,169 @@
+using System.Collections.Generic;
+using NetGen.Generator.Analysis;
+using NetGen.Generator.Emit;
+using NetGen.Generator.Model;
+using static NetGen.Generator.Emit.CSharp;
+
+namespace NetGen.Generator.Backends.Gpu;
+
+/// <summary>
+/// The C# of one step's GPU launches, any pass: calls of NetGen.Runtime.Gpu's kernels on slices of the
+/// device arena <c>m</c> (a DeviceArena) at the schedule's offsets, on device <c>d</c>, with the GEMM
+/// tile <c>TTile</c> of the method being written. Training steps run at batch <c>n</c>. Every backward
+/// kernel accumulates (+=), so a step first clears the input gradients it starts (the schedule's
+/// <see cref="ScheduleStep.StartsGradientOf"/>) unless the gradient shares the output gradient's storage.
+/// </summary>
+internal sealed partial class GpuStepWriter : IStepWriter
+{
+    private const string Gpu = "global::NetGen.Gpu.";
+    private readonly NetworkAnalysis _analysis;
+    private readonly GpuBuffers _buffers;
+    private readonly Dictionary<(int Node, ParameterRole Role), ParameterEntry> _parameters = new();
+    private readonly long _inferenceKernelBase;
+    private readonly long _trainingKernelBase;
+    private readonly long _gradientBase;
+
+    public GpuStepWriter(NetworkAnalysis analysis)
+    {
+        _analysis = analysis;
+        _buffers = GpuBackend.Buffers(analysis);
+        foreach (var p in analysis.Schedule.Parameters)
+            if (!_parameters.ContainsKey((p.Node, p.Role))) _parameters.Add((p.Node, p.Role), p);
+        _inferenceKernelBase = analysis.Schedule.RegionOf(RegionKind.InferenceKernelBuffers).Start;
+        _trainingKernelBase = analysis.Schedule.RegionOf(RegionKind.TrainingKernelBuffers).Start;
+        _gradientBase = analysis.Schedule.RegionOf(RegionKind.Gradients).Start;
+    }
+
+    private NetworkIR Network => _analysis.Network;
+
+    /// <summary>The kernel a step takes, as the code calls it ("" for a step with nothing to run).</summary>
+    public static string KernelOf(ScheduleStep step)
+    {
+        if (step.Kind == StepKind.FusedAway) return "";
+        return step.Op switch
+        {
+            OpKind.Conv2D or OpKind.DepthwiseConv2D => step.Pass is PassKind.InferencePack or PassKind.TrainingPack ? "GpuConv2D.PackWeights" : "GpuConv2D",
+            OpKind.Dense => step.Pass is PassKind.InferencePack or PassKind.TrainingPack ? "" : "GpuDense",
+            OpKind.MaxPool2D or OpKind.AvgPool2D or OpKind.GlobalAvgPool => "GpuPool",
+            OpKind.BatchNorm => "GpuBatchNorm",
+            OpKind.Add => "GpuElementwise",
+            OpKind.Flatten or OpKind.Input => "",
+            _ => "GpuActivations",
+        };
+    }
+
+    /// <summary>The static dims field of a node's kernels (batch 1; training steps take it <c>with { N = n }</c>), or null.</summary>
+    public string? DimsField(int n)
+    {
+        var node = Network.Nodes[n];
+        var x = InputOf(n);
+        var y = _analysis.Layers[n].Output;
+        var a = node.Args;
+        const string kernels = "global::NetGen.Kernels.";
+        switch (node.Op)
+        {
+            case OpKind.Conv2D:
+            case OpKind.DepthwiseConv2D:
+            {
+                var (pt, pb, pl, pr, _, _) = WindowPadding.ForWindow(a, x);
+                return $"private static readonly {kernels}Conv2DDims {Dims(n)} = {kernels}Conv2DDims.Create(1, {x.H}, {x.W}, {x.C}, {y.C}, " +
+                       $"{a.KernelH}, {a.KernelW}, {a.StrideH}, {a.StrideW}, {pt}, {pb}, {pl}, {pr}, {a.DilationH}, {a.DilationW}, {LayerFacts.Groups(node, x)}); // {node.Name}";
+            }
+            case OpKind.MaxPool2D:
+            case OpKind.AvgPool2D:
+            {
+                var (pt, pb, pl, pr, _, _) = WindowPadding.ForWindow(a, x);
+                return $"private static readonly {kernels}PoolDims {Dims(n)} = {kernels}PoolDims.Create(1, {x.H}, {x.W}, {x.C}, " +
+                       $"{a.KernelH}, {a.KernelW}, {a.StrideH}, {a.StrideW}, {pt}, {pb}, {pl}, {pr}, {(a.CeilMode ? "true" : "false")}); // {node.Name}";
+            }
+            case OpKind.Dense:
+                return $"private static readonly {kernels}DenseDims {Dims(n)} = new(1, {x.Elements}, {y.C}); // {node.Name}";
+            default:
+                return null;
+        }
+    }
+
+    public void Write(IndentedWriter w, ScheduleStep step)
+    {
+        switch (step.Pass)
+        {
+            case PassKind.InferencePack:
+            case PassKind.TrainingPack:
+                Pack(w, step);
+                break;
+            case PassKind.Backward:
+                Backward(w, step);
+                break;
+            default:
+                Forward(w, step);
+                break;
+        }
+    }
+
+    private static string Dims(int n) => "s_gpuDims" + Number(n);
+
+    private static string DimsAt(int n, bool training) => training ? Dims(n) + " with { N = n }" : Dims(n);
+
+    private Shape InputOf(int n) => _analysis.Layers[Network.Nodes[n].Inputs[0]].Output;
+
+    /// <summary>A place as a device slice: the whole batch of n samples in training, one sample at inference (the caller's input is its device copy).</summary>
+    private string At(BufferRef place, bool training)
+    {
+        if (place.IsCallerInput)
+        {
+            var copy = _buffers.Find(-1, GpuBufferKind.InputCopy)!;
+            return Slice(_inferenceKernelBase + copy.InferenceOffset, Number(place.Length));
+        }
+        if (!training || place.PerSample == 0) return Slice(place.Start, Number(place.Length));
+        return Slice(place.Start, "n * " + Number(place.PerSample) + "L");
+    }
+
+    private static string Slice(long start, string length) => $"m.Slice({Number(start)}, {length})";
+
+    private ParameterEntry? Parameter(int node, ParameterRole role) => _parameters.TryGetValue((node, role), out var p) ? p : null;
+
+    private string ParameterAt(int node, ParameterRole role)
+    {
+        var p = Parameter(node, role);
+        return p is null ? "default" : Slice(p.Offset, Number(p.Length));
+    }
+
+    /// <summary>A trainable parameter's gradient slice, or null when it has none (frozen, or absent).</summary>
+    private string? GradientAt(int node, ParameterRole role)
+    {
+        var p = Parameter(node, role);
+        return p is null || p.GradientOffset < 0 ? null : Slice(_gradientBase + p.GradientOffset, Number(p.Length));
+    }
+
+    private string BufferAt(int node, GpuBufferKind kind, bool training)
+    {
+        var slot = _buffers.Find(node, kind)!;
+        return training
+            ? Slice(_trainingKernelBase + slot.TrainingOffset, Number(slot.Floats))
+            : Slice(_inferenceKernelBase + slot.InferenceOffset, Number(slot.Floats));
+    }
+
+    /// <summary>A float literal that reads back as the same float (invariant culture).</summary>
+    private static string Float(float value) => value.ToString("R", System.Globalization.CultureInfo.InvariantCulture) + "f";
+
+    private static string Activation(ActivationKind kind) => "global::NetGen.Activation." + kind;
+
+    /// <summary>A layer's LeakyReLU slope or ELU alpha (an activation fused by name takes the documented defaults 0.01 and 1.0).</summary>
+    private static string Alpha(Node node)
+    {
+        double alpha = node.Args.Alpha;
+        if (alpha == 0 && ExecutionLimits.HasFusedActivation(node))
+            alpha = node.Args.Activation switch { ActivationKind.LeakyReLU => 0.01, ActivationKind.ELU => 1.0, _ => 0 };
+        return Float((float)alpha);
+    }
+
+    private void Pack(IndentedWriter w, ScheduleStep step)
+    {
+        if (step.Op is not (OpKind.Conv2D or OpKind.DepthwiseConv2D)) return;
+        int n = step.Node;
+        w.Line($"{Gpu}GpuConv2D.PackWeights(d, {BufferAt(n, GpuBufferKind.PackedWeights, step.Training)}, {ParameterAt(n, ParameterRole.Weight)}, {Dims(n)}); // {Network.Nodes[n].Name}");
+    }
+
+    /// <summary>"rows" (M = N x pixels) of a node's output as code: a literal at inference, n x pixels in training.</summary>
+    private static string Rows(Shape shape, bool training) => training ? "n * " + Number(shape.Elements / shape.C) : Number(shape.Elements / shape.C);
+}

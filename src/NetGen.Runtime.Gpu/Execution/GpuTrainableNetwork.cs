@@ -1,0 +1,349 @@
+using System;
+using System.Runtime.InteropServices;
+using ILGPU;
+using ILGPU.Runtime;
+using NetGen.Execution;
+
+namespace NetGen.Gpu.Execution;
+
+/// <summary>
+/// The base of a generated network's nested <c>Gpu</c> class when the network trains: the GPU twin of
+/// <see cref="CompiledTrainableNetwork"/>, with its members, checks and messages. Per micro-batch only the
+/// batch crosses the bus to the device (the inputs, transposed to channels-last while they are staged, and
+/// the labels, through pinned buffers) and only the loss's four totals come back; the forward, the softmax
+/// cross-entropy, the backward, the gradient mean and the optimizer update (SGD with momentum, dampening,
+/// Nesterov and L2; Adam; AdamW; the settings' schedule) run on the device on its default stream, one
+/// synchronisation per micro-batch. The generated class writes the launch sequences: the training repack,
+/// the forward over a batch and the backward.
+/// </summary>
+public abstract class GpuTrainableNetwork : GpuNetwork, ITrainableNetwork
+{
+    private readonly HostStaging _labels;
+    private readonly bool _contiguousGradients;
+    // The host copy CopyGradient reads through (allocated once).
+    private readonly float[] _gradients;
+    private long _steps;
+    private int _pendingBatches;
+    private long _pendingCount;
+
+    /// <summary>As <see cref="GpuNetwork"/>, with the declared optimizer's default settings (as the CPU class).</summary>
+    protected GpuTrainableNetwork(GpuDevice device, ulong seed, ExecutionMode mode, GpuLayout layout)
+        : base(device, seed, mode, layout)
+    {
+        var l = Layout;
+        TrainingSettings = l.Optimizer switch
+        {
+            OptimizerType.Adam => new TrainingSettings(1e-3f),
+            OptimizerType.Sgd => new TrainingSettings(1e-2f),
+            _ => new TrainingSettings(1e-2f) { Momentum = 0f },
+        };
+        // An inference instance of a trainable network stages no labels.
+        _labels = mode == ExecutionMode.Training ? new HostStaging(device, l.MaxBatch * l.LabelsPerSample, GpuLoss.TotalsFloats) : null!;
+        _gradients = new float[mode == ExecutionMode.Training ? l.GradientFloats : 0];
+        // One optimizer launch over the whole block when every trainable tensor sits at its gradient offset (nothing frozen in between).
+        bool contiguous = true;
+        foreach (var tensor in l.Parameters)
+            if (tensor.Trainable && tensor.Offset != tensor.GradientOffset) contiguous = false;
+        _contiguousGradients = contiguous;
+    }
+
+    /// <summary>Optimizer hyperparameters, read at every step (the same rules as the CPU class).</summary>
+    public TrainingSettings TrainingSettings { get; }
+
+    /// <summary>Optimizer steps taken.</summary>
+    public long StepCount => _steps;
+
+    /// <summary>Largest batch one pass takes.</summary>
+    public int MaxBatch => Layout.MaxBatch;
+
+    /// <summary>Labels per sample: 1 for a class-score vector, H x W for per-pixel scores.</summary>
+    public int LabelsPerSample => Layout.LabelsPerSample;
+
+    /// <summary>Floats of the optimizer state.</summary>
+    public int OptimizerStateLength => Layout.OptimizerStateFloats;
+
+    /// <summary>Bytes of the dropout random state: 0 (the GPU backend trains no Dropout layer).</summary>
+    public int RandomStateLength => 0;
+
+    /// <summary>Packs the weights for the training kernels (the repack after a step).</summary>
+    protected abstract void PackTraining<TTile>() where TTile : struct, IGemmTile;
+
+    /// <summary>The staged batch of <paramref name="n"/> samples through every layer, saving each output; <paramref name="train"/> uses batch statistics.</summary>
+    protected abstract void ForwardTraining<TTile>(int n, bool train) where TTile : struct, IGemmTile;
+
+    /// <summary>Backward from the logits' gradient: parameter gradients accumulate into the gradient block.</summary>
+    protected abstract void Backward<TTile>(int n) where TTile : struct, IGemmTile;
+
+    private protected override void Repack()
+    {
+        if (Mode != ExecutionMode.Training) base.Repack();
+        else if (SimulatorTiles) PackTraining<SimulatorTile>();
+        else PackTraining<GpuTile64>();
+    }
+
+    private void Forward(int n, bool train)
+    {
+        if (SimulatorTiles) ForwardTraining<SimulatorTile>(n, train);
+        else ForwardTraining<GpuTile64>(n, train);
+    }
+
+    private protected override void PredictTraining(ReadOnlySpan<float> inputs, Span<float> outputs, int count)
+    {
+        var l = Layout;
+        var m = Memory;
+        for (int start = 0; start < count; start += l.MaxBatch)
+        {
+            int n = Math.Min(l.MaxBatch, count - start);
+            UploadInputs(inputs.Slice(start * l.InputSize, n * l.InputSize), n);
+            Forward(n, false);
+            var logits = m.Slice(l.LogitsOffset, (long)l.MaxBatch * l.OutputSize, "the logits");
+            if (l.FinalSoftmax)
+                GpuActivations.On(Device).SoftmaxForward(logits.SubView(0, (long)n * l.OutputSize), logits.SubView(0, (long)n * l.OutputSize), n * l.LabelsPerSample, l.Classes);
+            InputOutput.DownloadResults(logits);
+            Device.Synchronize();
+            ReadOutputs(outputs.Slice(start * l.OutputSize, n * l.OutputSize), InputOutput.Results, n);
+        }
+    }
+
+    /// <summary>One step: forward, softmax cross-entropy, backward and one update (micro-batches of <see cref="MaxBatch"/> beyond it). Allocates nothing on the host.</summary>
+    public TrainResult TrainStep(ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels)
+    {
+        using var call = Enter("TrainStep");
+        var result = ComputeGradients(inputs, labels);
+        Step();
+        return result;
+    }
+
+    /// <summary>Forward, loss and backward without the update; <see cref="CopyGradient"/> then reads the mean loss's gradient.</summary>
+    public TrainResult ComputeGradients(ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels)
+    {
+        using var call = Enter("ComputeGradients");
+        RequireTraining();
+        if (_pendingBatches != 0)
+            throw new InvalidOperationException($"{Layout.Name}: gradients from AccumulateGradients wait for ApplyGradients; TrainStep and ComputeGradients would discard them.");
+        ClearGradients();
+        var totals = Accumulate(inputs, labels);
+        AverageGradients(totals.Counted);
+        return totals.ToResult();
+    }
+
+    /// <summary>Adds a micro-batch's gradient to those accumulated since the last step, without updating (as the CPU class).</summary>
+    public TrainResult AccumulateGradients(ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels)
+    {
+        using var call = Enter("AccumulateGradients");
+        RequireTraining();
+        if (_pendingBatches == 0) ClearGradients();
+        var totals = Accumulate(inputs, labels);
+        _pendingBatches++;
+        _pendingCount += totals.Counted;
+        return totals.ToResult();
+    }
+
+    /// <summary>One update with the mean of the accumulated gradients.</summary>
+    /// <exception cref="InvalidOperationException">Nothing was accumulated since the last step.</exception>
+    public void ApplyGradients()
+    {
+        using var call = Enter("ApplyGradients");
+        RequireTraining();
+        if (_pendingBatches == 0)
+            throw new InvalidOperationException($"{Layout.Name}.ApplyGradients: no gradients accumulated since the last step; call AccumulateGradients first.");
+        long count = _pendingCount;
+        _pendingBatches = 0;
+        _pendingCount = 0;
+        AverageGradients(count);
+        Step();
+    }
+
+    /// <summary>Mean loss and correct count over any number of labelled samples, with evaluation-mode layers, touching no parameter or gradient.</summary>
+    public TrainResult Evaluate(ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels)
+    {
+        using var call = Enter("Evaluate");
+        RequireTraining();
+        var l = Layout;
+        if (labels.Length % l.LabelsPerSample != 0 || inputs.Length != (long)(labels.Length / l.LabelsPerSample) * l.InputSize)
+            throw new ArgumentException($"{l.Name}.Evaluate: {labels.Length} labels and {inputs.Length} input floats do not describe whole samples ({l.LabelsPerSample} labels and {l.InputSize} floats each).", nameof(inputs));
+        return RunBatches(inputs, labels, labels.Length / l.LabelsPerSample, backward: false).ToResult();
+    }
+
+    /// <summary>Copies the last step's gradient of parameter <paramref name="name"/>, in PyTorch layout.</summary>
+    public void CopyGradient(string name, Span<float> destination)
+    {
+        using var call = Enter("CopyGradient");
+        RequireTraining();
+        var tensor = ParameterStore.Find(Layout.Parameters, name);
+        if (!tensor.Trainable)
+            throw new InvalidOperationException($"{Layout.Name}: {name} is frozen and has no gradient.");
+        Device.Synchronize();
+        if (Layout.GradientFloats > 0) Memory.Slice(Layout.GradientOffset, Layout.GradientFloats, "the gradients").CopyToCPU(_gradients);
+        ParameterStore.CopyOut(destination, _gradients, tensor.GradientOffset, tensor);
+    }
+
+    /// <summary>Copies the optimizer state out (<see cref="OptimizerStateLength"/> floats, the CPU class's layout).</summary>
+    public void CopyOptimizerState(Span<float> destination)
+    {
+        using var call = Enter("CopyOptimizerState");
+        RequireTraining();
+        if (destination.Length != Layout.OptimizerStateFloats)
+            throw new ArgumentException($"{Layout.Name}.CopyOptimizerState: the optimizer state is {Layout.OptimizerStateFloats} floats; the destination has {destination.Length}.", nameof(destination));
+        if (destination.Length == 0) return;
+        Device.Synchronize();
+        Memory.Slice(Layout.OptimizerStateOffset, destination.Length, "the optimizer state").CopyToCPU(destination);
+    }
+
+    /// <summary>Copies the random state out: none (<see cref="RandomStateLength"/> is 0).</summary>
+    public void CopyRandomState(Span<byte> destination)
+    {
+        using var call = Enter("CopyRandomState");
+        RequireTraining();
+        if (destination.Length != RandomStateLength)
+            throw new ArgumentException($"{Layout.Name}.CopyRandomState: the random state is {RandomStateLength} bytes; the destination has {destination.Length}.", nameof(destination));
+    }
+
+    /// <summary>Restores a checkpoint's step count and optimizer state (as the CPU class), checking every length first.</summary>
+    public void RestoreState(long stepCount, ReadOnlySpan<float> optimizerState, ReadOnlySpan<byte> randomState)
+    {
+        using var call = Enter("RestoreState");
+        RequireTraining();
+        var l = Layout;
+        if (stepCount < 0)
+            throw new ArgumentOutOfRangeException(nameof(stepCount), stepCount, $"{l.Name}.RestoreState: a step count cannot be negative.");
+        if (optimizerState.Length != l.OptimizerStateFloats)
+            throw new ArgumentException($"{l.Name}.RestoreState: the optimizer state is {l.OptimizerStateFloats} floats; {optimizerState.Length} were given.", nameof(optimizerState));
+        if (randomState.Length != RandomStateLength)
+            throw new ArgumentException($"{l.Name}.RestoreState: the random state is {RandomStateLength} bytes; {randomState.Length} were given.", nameof(randomState));
+        if (optimizerState.Length > 0)
+            Memory.Slice(l.OptimizerStateOffset, optimizerState.Length, "the optimizer state").CopyFromCPU(optimizerState);
+        _steps = stepCount;
+        _pendingBatches = 0;
+        _pendingCount = 0;
+    }
+
+    private protected override void DisposeDeviceState() => _labels?.Dispose();
+
+    private void RequireTraining()
+    {
+        if (Mode != ExecutionMode.Training)
+            throw new InvalidOperationException($"{Layout.Name} was made for inference; make it with ExecutionMode.Training to train.");
+    }
+
+    private void ClearGradients() => Memory.Clear(Layout.GradientOffset, Layout.GradientFloats, "the gradients");
+
+    private void AverageGradients(long count)
+    {
+        if (count > 1 && Layout.GradientFloats > 0)
+            GpuElementwise.On(Device).Scale(Memory.Slice(Layout.GradientOffset, Layout.GradientFloats, "the gradients"), (float)(1.0 / count));
+    }
+
+    /// <summary>Checks the labels and inputs as the CPU class does, then runs them a training batch at a time, each backward adding into the gradient block.</summary>
+    private LossTotals Accumulate(ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels)
+    {
+        var l = Layout;
+        if (labels.Length == 0 || labels.Length % l.LabelsPerSample != 0)
+        {
+            string need = l.LabelsPerSample == 1
+                ? "one class index per sample"
+                : $"one class index per output pixel, {l.LabelsPerSample} per sample in (H, W) order ({l.LabelGrid}), so labels.Length = samples x {l.LabelsPerSample}";
+            throw new ArgumentException($"{l.Name}: training needs {need}, for at least one sample; there are {labels.Length} labels.", nameof(labels));
+        }
+        int samples = labels.Length / l.LabelsPerSample;
+        if (inputs.Length != (long)samples * l.InputSize)
+            throw new ArgumentException($"{l.Name}: {samples} samples' labels need {(long)samples * l.InputSize} input floats; the inputs have {inputs.Length}.", nameof(inputs));
+        SoftmaxLoss.CheckLabels(labels, l.Classes, TrainingSettings.IgnoreLabel, l.Name);
+        return RunBatches(inputs, labels, samples, backward: true);
+    }
+
+    private LossTotals RunBatches(ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels, int samples, bool backward)
+    {
+        var l = Layout;
+        var totals = default(LossTotals);
+        for (int start = 0; start < samples; start += l.MaxBatch)
+        {
+            int n = Math.Min(l.MaxBatch, samples - start);
+            UploadInputs(inputs.Slice(start * l.InputSize, n * l.InputSize), n);
+            MemoryMarshal.Cast<int, float>(labels.Slice(start * l.LabelsPerSample, n * l.LabelsPerSample)).CopyTo(_labels.Batch);
+            _labels.UploadBatch(Memory.Slice(GpuLayout.LabelsOffset, (long)l.MaxBatch * l.LabelsPerSample, "the labels"));
+            Forward(n, backward);
+            Loss(n);
+            _labels.DownloadResults(Memory.Slice(GpuLayout.TotalsOffset, GpuLoss.TotalsFloats, "the loss totals"));
+            if (backward)
+            {
+                if (SimulatorTiles) Backward<SimulatorTile>(n);
+                else Backward<GpuTile64>(n);
+            }
+            Device.Synchronize();
+            totals += GpuLoss.ToTotals(_labels.Results, l.Name);
+        }
+        return totals;
+    }
+
+    /// <summary>Stages <paramref name="n"/> samples channels-last in the pinned batch and uploads the whole batch region.</summary>
+    private void UploadInputs(ReadOnlySpan<float> inputs, int n)
+    {
+        var l = Layout;
+        StageInputs(InputOutput.Batch, inputs, n);
+        InputOutput.UploadBatch(Memory.Slice(l.InputsOffset, (long)l.MaxBatch * l.InputSize, "the inputs"));
+    }
+
+    /// <summary>Softmax cross-entropy of the saved logits on the device: the summed loss's gradient at the logits and the totals.</summary>
+    private void Loss(int n)
+    {
+        var l = Layout;
+        var m = Memory;
+        int rows = n * l.LabelsPerSample;
+        long scores = (long)n * l.OutputSize;
+        GpuLoss.On(Device).SoftmaxCrossEntropy(
+            m.Slice(l.LogitsGradientOffset, scores, "the logits' gradient"), m.Slice(GpuLayout.TotalsOffset, GpuLoss.TotalsFloats, "the loss totals"),
+            m.Slice(l.LogitsOffset, scores, "the logits"), m.Slice(GpuLayout.LabelsOffset, rows, "the labels").Cast<int>(),
+            m.Slice(GpuLayout.LossWorkspaceOffset, GpuLoss.WorkspaceFloats(rows), "the loss scratch"), rows, l.Classes, TrainingSettings.IgnoreLabel);
+    }
+
+    private void Step()
+    {
+        _steps++;
+        OptimizerUpdate(_steps);
+        Repack();
+    }
+
+    /// <summary>The declared optimizer's update of every trainable tensor on the device, with the CPU's checks and rate schedule.</summary>
+    private void OptimizerUpdate(long step)
+    {
+        var l = Layout;
+        var s = TrainingSettings;
+        float lr = OptimizerStep.LearningRate(s, step);
+        var optimizer = GpuOptimizer.On(Device);
+        var m = Memory;
+        int trainable = l.GradientFloats;
+        if (l.Optimizer == OptimizerType.Adam)
+        {
+            OptimizerStep.CheckAdam(s, l.Name);
+            var settings = new AdamSettings(lr, s.Beta1, s.Beta2, s.Epsilon, s.WeightDecay, s.DecoupledWeightDecay);
+            if (_contiguousGradients)
+            {
+                optimizer.Adam(m.Slice(0, trainable), m.Slice(l.GradientOffset, trainable), m.Slice(l.OptimizerStateOffset, trainable),
+                    m.Slice(l.OptimizerStateOffset + trainable, trainable), settings, step);
+                return;
+            }
+            foreach (var t in l.Parameters)
+            {
+                if (!t.Trainable) continue;
+                optimizer.Adam(m.Slice(t.Offset, t.Length), m.Slice(l.GradientOffset + t.GradientOffset, t.Length),
+                    m.Slice(l.OptimizerStateOffset + t.GradientOffset, t.Length), m.Slice(l.OptimizerStateOffset + trainable + t.GradientOffset, t.Length), settings, step);
+            }
+            return;
+        }
+        OptimizerStep.CheckSgd(s, s.Momentum == 0 || l.OptimizerStateFloats == trainable, l.Name);
+        var sgd = new SgdSettings(lr, s.Momentum, s.Dampening, s.WeightDecay, s.Nesterov);
+        bool momentum = s.Momentum != 0;
+        if (_contiguousGradients)
+        {
+            optimizer.Sgd(m.Slice(0, trainable), m.Slice(l.GradientOffset, trainable), momentum ? m.Slice(l.OptimizerStateOffset, trainable) : default, sgd, step == 1);
+            return;
+        }
+        foreach (var t in l.Parameters)
+        {
+            if (!t.Trainable) continue;
+            optimizer.Sgd(m.Slice(t.Offset, t.Length), m.Slice(l.GradientOffset + t.GradientOffset, t.Length),
+                momentum ? m.Slice(l.OptimizerStateOffset + t.GradientOffset, t.Length) : default, sgd, step == 1);
+        }
+    }
+}

@@ -1,0 +1,138 @@
+using System.Reflection;
+using Microsoft.CodeAnalysis;
+using NetGen.Generator.Analysis;
+using NetGen.Generator.Backends.Gpu;
+using NetGen.Generator.Model;
+using NetGen.Generator.Parsing;
+using NetGen.Generator.Tests.Infrastructure;
+using NetGen.Generator.Tests.Pipeline;
+using Xunit;
+
+namespace NetGen.Generator.Tests.Backends;
+
+/// <summary>
+/// The GPU backend behind the contract: its schedule keeps the CPU's parameter table, the nested Gpu class is
+/// written only when the compilation references NetGen.Runtime.Gpu, and Create's device choice gives the
+/// CPU class or a clear error.
+/// </summary>
+public class GpuBackendTests
+{
+    private const string Unsupported = """
+        namespace App
+
+        network Lrn {
+            input 3x6x6
+            batch 2
+            conv1 = conv2d(4, 3)
+            lrn1 = lrn(2)
+            pool = global_avgpool
+            head = dense(3)
+        }
+        """;
+
+    private const string Residual = """
+        namespace App
+
+        network Res {
+            input 2x6x6
+            batch 3
+            optimizer sgd
+            stem = conv2d(4, 3, padding: 1, bias: false)
+            bn0 = batchnorm
+            relu0 = relu
+            b = relu0 -> conv1: conv2d(4, 3, padding: 1) -> bn1: batchnorm
+            sum = add(b, relu0)
+            out = relu
+            pool = global_avgpool
+            head = dense(3)
+        }
+        """;
+
+    private static NetworkIR Network(string cnn) => Assert.Single(CnnParser.Parse("net.cnn", cnn, "App").Networks);
+
+    // ILGPU is built against an older System.Runtime than the reference assemblies: CS1701 is the compiler's unification note, not a fault.
+    private static Compilation WithGpuRuntime(Compilation compilation) => compilation
+        .WithOptions(compilation.Options.WithSpecificDiagnosticOptions(new Dictionary<string, ReportDiagnostic> { ["CS1701"] = ReportDiagnostic.Suppress }))
+        .AddReferences(
+            MetadataReference.CreateFromFile(typeof(NetGen.Gpu.GpuDevice).Assembly.Location),
+            MetadataReference.CreateFromFile(typeof(ILGPU.Context).Assembly.Location));
+
+    [Fact]
+    public void The_gpu_schedule_has_the_cpus_parameter_table_and_regions_without_slices()
+    {
+        var network = Network(Residual);
+        var cpu = NetworkAnalyzer.Analyze(network).Value!;
+        var gpu = NetworkAnalyzer.Analyze(network, GpuBackend.Instance).Value!;
+        Assert.Equal(cpu.Schedule.Parameters, gpu.Schedule.Parameters);
+        Assert.Equal(cpu.Schedule.RegionOf(RegionKind.Gradients), gpu.Schedule.RegionOf(RegionKind.Gradients));
+        Assert.Equal(1, gpu.Schedule.Slices);
+        Assert.True(gpu.Schedule.CanTrain);
+        // The folded batch norm runs after its convolution on the GPU: the stem's step says which.
+        var stem = gpu.Schedule.InferenceForward.Single(s => s.Node == 1);
+        Assert.Equal(2, stem.Epilogue.FoldedBatchNorm);
+        var buffers = GpuBackend.Buffers(gpu);
+        Assert.NotNull(buffers.Find(2, GpuBufferKind.BatchNormMean));
+        Assert.Equal(4L * 2 * 3 * 3, buffers.Find(1, GpuBufferKind.PackedWeights)!.Floats);
+    }
+
+    [Fact]
+    public void A_layer_without_gpu_kernels_makes_the_gpu_schedule_not_run()
+    {
+        var network = Network(Unsupported);
+        var gpu = NetworkAnalyzer.Analyze(network, GpuBackend.Instance).Value!;
+        Assert.False(gpu.Schedule.CanPredict);
+        Assert.Equal(2, GpuBackend.Instance.FirstUnsupported(network, gpu.Layers));
+    }
+
+    [Fact]
+    public void Without_the_gpu_runtime_there_is_no_gpu_class_and_cuda_asks_for_the_package()
+    {
+        var run = GeneratorTestHelper.Run(PipelineSources.AttributeNetwork);
+        var source = Assert.Single(run.Sources).Value;
+        Assert.DoesNotContain("class Gpu", source);
+        Assert.DoesNotContain("global::NetGen.Gpu", source);
+        var assembly = CompiledCode.Load(run.Output);
+        var create = Create(assembly, "App.Mnist");
+        using (var cpu = (NetGen.Execution.INetwork)create.Invoke(null, new object[] { 1UL, NetGen.Execution.ExecutionMode.Inference, NetGen.Execution.NetworkDevice.Cpu })!)
+            Assert.Equal("App.Mnist", cpu.GetType().FullName);
+        using (var auto = (NetGen.Execution.INetwork)create.Invoke(null, new object[] { 1UL, NetGen.Execution.ExecutionMode.Training, NetGen.Execution.NetworkDevice.Auto })!)
+        {
+            Assert.Equal("App.Mnist", auto.GetType().FullName);
+            Assert.Equal("cpu", auto.DeviceName);
+        }
+        var error = Assert.Throws<TargetInvocationException>(() =>
+            create.Invoke(null, new object[] { 1UL, NetGen.Execution.ExecutionMode.Inference, NetGen.Execution.NetworkDevice.Cuda }));
+        var inner = Assert.IsType<InvalidOperationException>(error.InnerException);
+        Assert.Equal("Mnist cannot run on CUDA: reference the NetGen.Gpu package (NetGen.Runtime.Gpu), so that the generator writes its GPU class.", inner.Message);
+    }
+
+    [Fact]
+    public void With_the_gpu_runtime_the_gpu_class_is_written_and_compiles()
+    {
+        var driver = GeneratorTestHelper.CreateDriver();
+        var run = GeneratorTestHelper.Run(driver, WithGpuRuntime(GeneratorTestHelper.Compilation(PipelineSources.AttributeNetwork)));
+        Assert.Empty(GeneratorTestHelper.Describe(run.GeneratorDiagnostics));
+        var source = Assert.Single(run.Sources).Value;
+        Snapshot.Verify("Generator.App.Mnist.Gpu", source);
+        CompiledCode.AssertClean(run.Output);
+        Assert.Contains("public sealed class Gpu : global::NetGen.Gpu.Execution.GpuTrainableNetwork", source);
+        Assert.Contains("return new Gpu(global::NetGen.Gpu.GpuDevice.SharedCuda(), seed, mode);", source);
+    }
+
+    [Fact]
+    public void With_the_gpu_runtime_a_layer_without_kernels_gets_no_gpu_class_and_cuda_names_it()
+    {
+        var texts = new[] { (AdditionalText)new InMemoryAdditionalText("Lrn.cnn", Unsupported) };
+        var run = GeneratorTestHelper.Run(GeneratorTestHelper.CreateDriver(texts), WithGpuRuntime(GeneratorTestHelper.Compilation()));
+        var source = Assert.Single(run.Sources).Value;
+        Assert.DoesNotContain("class Gpu", source);
+        var assembly = CompiledCode.Load(run.Output);
+        var error = Assert.Throws<TargetInvocationException>(() =>
+            Create(assembly, "App.Lrn").Invoke(null, new object[] { 1UL, NetGen.Execution.ExecutionMode.Inference, NetGen.Execution.NetworkDevice.Cuda }));
+        var inner = Assert.IsType<InvalidOperationException>(error.InnerException);
+        Assert.Equal("Lrn cannot run on CUDA: layer 'lrn1' (LocalResponseNorm) has no kernel in the GPU backend; use NetworkDevice.Cpu.", inner.Message);
+    }
+
+    private static MethodInfo Create(Assembly assembly, string type) =>
+        assembly.GetType(type, throwOnError: true)!.GetMethod("Create", BindingFlags.Public | BindingFlags.Static)!;
+}
