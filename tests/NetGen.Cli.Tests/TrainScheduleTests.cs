@@ -13,7 +13,7 @@ public class TrainScheduleTests
     public TrainScheduleTests(TrainedRun run) => _run = run;
 
     [Theory]
-    [InlineData("linear", "--schedule: error: schedule 'linear': unknown schedule 'linear'; the forms are constant, step:EPOCHS[:GAMMA], cosine[:MIN] or warmup:EPOCHS,SCHEDULE")]
+    [InlineData("linear", "--schedule: error: schedule 'linear': unknown schedule 'linear'; the forms are constant, step:EPOCHS[:GAMMA], cosine[:MIN], plateau:PATIENCE[:FACTOR[:MIN]] or warmup:EPOCHS,SCHEDULE")]
     [InlineData("warmup:3,cosine", "--schedule: error: schedule 'warmup:3,cosine': the warmup's 3 epochs leave none of the run's 3 for the schedule after it")]
     public void A_bad_schedule_is_a_usage_error(string schedule, string message)
     {

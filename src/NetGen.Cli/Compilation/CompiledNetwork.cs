@@ -186,7 +186,7 @@ internal sealed class CompiledNetwork : IDisposable
     public ITrainableNetwork CreateTrainable(ulong seed)
     {
         if (!CanTrain)
-            throw new CliException($"error: network '{Name}' cannot train: its output {Analysis.OutputShape} is not a vector of class scores (see NG0302)");
+            throw new CliException($"error: network '{Name}' cannot train: its output {OutputShape} is not a vector of class scores (see NG0302)");
         var network = Create(seed, ExecutionMode.Training);
         return (ITrainableNetwork)network;
     }
