@@ -7,7 +7,9 @@
 # JIT's. Every variant's non-latency output must equal the JIT's, bit for bit, or the harness
 # fails: a variant that computes something else is not timed.
 #
-# Variants: JIT (tiered, what `dotnet run` gives: the widest vectors the CPU has); NativeAOT
+# Variants: JIT (tiered, what `dotnet run` gives: the widest vectors the CPU has); the JIT held
+# to 256-bit vectors (jit-256: DOTNET_PreferredVectorBitWidth=256, the path a CPU without AVX-512
+# takes, to set beside aot-v3, which compiles that path); NativeAOT
 # with the package's default instruction set (x86-64-v3: AVX2, the kernels' 256-bit path),
 # with x86-64-v4 (AVX-512: the 512-bit path), and with x86-64-v2 (SSE4.2 only: the 128-bit
 # path; the build warns NG1001 there, on purpose). Without FMA3 the 128-bit path multiplies
@@ -27,7 +29,7 @@ if ! command -v clang >/dev/null; then echo "aot-latency: NativeAOT needs clang 
 
 arch="$(uname -m)"
 case "$arch" in
-  x86_64) rid=linux-x64; jits=(jit jit-sse); variants=("aot-v3::" "aot-v4:-p:NetGenAotInstructionSet=x86-64-v4" "aot-v2:-p:IlcInstructionSet=x86-64-v2") ;;
+  x86_64) rid=linux-x64; jits=(jit jit-256 jit-sse); variants=("aot-v3::" "aot-v4:-p:NetGenAotInstructionSet=x86-64-v4" "aot-v2:-p:IlcInstructionSet=x86-64-v2") ;;
   aarch64) rid=linux-arm64; jits=(jit); variants=("aot::") ;;
   *) echo "aot-latency: no RID for $arch" >&2; exit 1 ;;
 esac
@@ -44,7 +46,13 @@ done
 # One untimed pass first (page cache, CPU frequency), then the timed run.
 run() { "$@" --count 100 > /dev/null; "$@" --repeat "$repeat"; }
 run "$work/jit/InferenceApp" > "$work/jit.txt"
-if [ "$arch" = x86_64 ]; then DOTNET_EnableAVX=0 run "$work/jit/InferenceApp" > "$work/jit-sse.txt"; fi
+if [ "$arch" = x86_64 ]; then
+  DOTNET_PreferredVectorBitWidth=256 run "$work/jit/InferenceApp" > "$work/jit-256.txt"
+  if ! diff -q <(grep -v '^#' "$work/jit.txt") <(grep -v '^#' "$work/jit-256.txt") > /dev/null; then
+    echo "aot-latency: the JIT's 256-bit outputs differ from its 512-bit ones ($work/jit-256.txt)" >&2; exit 1
+  fi
+  DOTNET_EnableAVX=0 run "$work/jit/InferenceApp" > "$work/jit-sse.txt"
+fi
 for v in "${variants[@]}"; do
   name="${v%%:*}"
   reference=jit; [ "$name" = aot-v2 ] && reference=jit-sse

@@ -1,10 +1,14 @@
 using System.Globalization;
+using NetGen.Cli.Compilation;
 using NetGen.Training;
 using Xunit;
 
 namespace NetGen.Cli.Tests;
 
-/// <summary>`netgen train --schedule` and `--early-stopping`: bad values are usage errors before anything compiles, good ones shape the run.</summary>
+/// <summary>
+/// `netgen train --schedule` and `--early-stopping`: bad values are usage errors before anything compiles, good ones shape the run;
+/// a resumed run keeps its checkpoint's schedule (another needs --replace-schedule); a cached network trains without its analysis.
+/// </summary>
 [Collection(TrainingCollection.Name)]
 public class TrainScheduleTests
 {
@@ -13,7 +17,7 @@ public class TrainScheduleTests
     public TrainScheduleTests(TrainedRun run) => _run = run;
 
     [Theory]
-    [InlineData("linear", "--schedule: error: schedule 'linear': unknown schedule 'linear'; the forms are constant, step:EPOCHS[:GAMMA], cosine[:MIN] or warmup:EPOCHS,SCHEDULE")]
+    [InlineData("linear", "--schedule: error: schedule 'linear': unknown schedule 'linear'; the forms are constant, step:EPOCHS[:GAMMA], cosine[:MIN], plateau:PATIENCE[:FACTOR[:MIN]] or warmup:EPOCHS,SCHEDULE")]
     [InlineData("warmup:3,cosine", "--schedule: error: schedule 'warmup:3,cosine': the warmup's 3 epochs leave none of the run's 3 for the schedule after it")]
     public void A_bad_schedule_is_a_usage_error(string schedule, string message)
     {
@@ -67,4 +71,50 @@ public class TrainScheduleTests
         Assert.False(Directory.Exists(Path.Combine(_run.Out, CheckpointStore.BestFolder)));
         Assert.Null(CheckpointStore.Read(_run.Out).Best is { Stopped: true } ? "stopped" : null);
     }
+
+    [Fact]
+    public void A_resumed_run_continues_its_checkpoints_schedule_and_refuses_another_unless_replaced()
+    {
+        string straight = TestData.TempFolder(), folder = TestData.TempFolder();
+        var (code, _, errors) = TrainedRun.Train(_run.Options(2, straight) with { Schedule = "step:1:0.5" });
+        Assert.True(code == 0, errors);
+        (code, _, errors) = TrainedRun.Train(_run.Options(1, folder) with { Schedule = "step:1:0.5" });
+        Assert.True(code == 0, errors);
+        Assert.Equal("step:1:0.5", CheckpointStore.Read(folder).Schedule);
+
+        var (refused, _, why) = TrainedRun.Train(_run.Options(2, resume: folder) with { Schedule = "cosine" });
+        Assert.Equal(1, refused);
+        Assert.Equal($"{folder}: error: the checkpoint was trained with --schedule step:1:0.5; leave --schedule out to continue with it, or add --replace-schedule to train on with cosine", why.Trim());
+
+        // Without --schedule epoch 2 runs at step:1:0.5's rate: the weights are the uninterrupted run's, bit for bit.
+        var (resumed, output, resumeErrors) = TrainedRun.Train(_run.Options(2, resume: folder));
+        Assert.True(resumed == 0, resumeErrors);
+        Assert.Contains("(schedule step:1:0.5)", output);
+        Assert.Equal(WeightBytes(straight), WeightBytes(folder));
+
+        var (replaced, _, replaceErrors) = TrainedRun.Train(_run.Options(3, resume: folder) with { Schedule = "constant", ReplaceSchedule = true });
+        Assert.True(replaced == 0, replaceErrors);
+        Assert.Equal("constant", CheckpointStore.Read(folder).Schedule);
+    }
+
+    [Fact]
+    public void A_cached_network_trains_without_rebuilding_its_analysis()
+    {
+        string folder = TestData.TempFolder();
+        var cache = CompileCache.At(Path.Combine(folder, "cache"));
+        var options = _run.Options(1, Path.Combine(folder, "run")) with { Cache = cache };
+        Assert.Equal(0, TrainedRun.Train(options).ExitCode);
+
+        var (code, _, errors) = TrainedRun.Train(options with { Out = Path.Combine(folder, "again") });
+
+        Assert.True(code == 0, errors);
+        Assert.Equal(0, cache.AnalysesRebuilt);
+        // The counter counts: the same network from the same cache, its analysis asked for.
+        using var compiled = NetworkCompiler.Compile(new CompileRequest(_run.NetFile, Cache: cache), new StringWriter());
+        Assert.True(compiled.FromCache);
+        Assert.Equal(compiled.TotalParams, compiled.Analysis.TotalParams);
+        Assert.Equal(1, cache.AnalysesRebuilt);
+    }
+
+    private static byte[] WeightBytes(string folder) => File.ReadAllBytes(Path.Combine(folder, CheckpointStore.Read(folder).Weights));
 }

@@ -70,14 +70,16 @@ public sealed class ConsumerFixture : IDisposable
         </configuration>
         """;
 
+    /// <summary>The configuration (Debug, Release) this test project, and so the runtime it packs, was built in.</summary>
+    public static string Configuration { get; } = typeof(ConsumerFixture).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
+        .Single(a => a.Key == "NetGenConfiguration").Value!;
+
     /// <summary>Packs src/NetGen.Runtime as built for this test project; returns the version of the package it wrote.</summary>
     private string Pack()
     {
-        string configuration = typeof(ConsumerFixture).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
-            .Single(a => a.Key == "NetGenConfiguration").Value!;
         string suffix = FormattableString.Invariant($"test.{DateTime.UtcNow:yyyyMMddHHmmss}.{Environment.ProcessId}");
         DotNetCli.Succeed(RepoRoot, "pack", "src/NetGen.Runtime/NetGen.Runtime.csproj", "--no-build",
-            "--configuration", configuration, "--output", Feed, "--version-suffix", suffix,
+            "--configuration", Configuration, "--output", Feed, "--version-suffix", suffix,
             // The nuspec goes with the feed, not into the repository's obj folder.
             "-p:NuspecOutputPath=" + Path.Combine(Root, "nuspec") + Path.DirectorySeparatorChar, "-nodeReuse:false");
         string package = Path.GetFileName(Directory.GetFiles(Feed, "NetGen.*.nupkg").Single());

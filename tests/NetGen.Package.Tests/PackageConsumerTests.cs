@@ -31,6 +31,30 @@ public sealed class PackageConsumerTests(ConsumerFixture consumer) : IClassFixtu
     }
 
     [Fact]
+    public void Repository_url_comes_from_NetGenRepositoryUrl_and_packing_without_it_warns_nothing()
+    {
+        string Nuspec(string name, params string[] properties)
+        {
+            string output = Path.Combine(consumer.Root, name);
+            var run = DotNetCli.Succeed(ConsumerFixture.RepoRoot, ["pack", "src/NetGen.Runtime/NetGen.Runtime.csproj", "--no-build",
+                "--configuration", ConsumerFixture.Configuration, "--output", output, "--version-suffix", name,
+                "-p:NuspecOutputPath=" + Path.Combine(output, "nuspec") + Path.DirectorySeparatorChar, "-nodeReuse:false", .. properties]);
+            Assert.DoesNotMatch(new Regex("warning", RegexOptions.IgnoreCase), run.Output);
+            using var package = ZipFile.OpenRead(Directory.GetFiles(output, "NetGen.*.nupkg").Single());
+            using var nuspec = new StreamReader(package.GetEntry("NetGen.nuspec")!.Open());
+            return nuspec.ReadToEnd();
+        }
+
+        string without = Nuspec("nourl");
+        string with = Nuspec("url", "-p:NetGenRepositoryUrl=https://example.org/netgen/netgen.git");
+
+        Assert.Matches("<repository type=\"git\" branch=\"[^\"]+\" commit=\"[0-9a-f]{40}\" />", without);
+        Assert.DoesNotContain("<projectUrl>", without);
+        Assert.Matches("<repository type=\"git\" url=\"https://example.org/netgen/netgen.git\" branch=\"[^\"]+\" commit=\"[0-9a-f]{40}\" />", with);
+        Assert.Contains("<projectUrl>https://example.org/netgen/netgen</projectUrl>", with);
+    }
+
+    [Fact]
     public void Fresh_console_project_builds_and_trains_both_front_ends()
     {
         Assert.True(consumer.Build.ExitCode == 0, consumer.Build.ToString());

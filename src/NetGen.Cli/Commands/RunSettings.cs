@@ -24,6 +24,8 @@ internal sealed record RunSettings(int? Batch, OptimizerKind? Optimizer, float? 
         Same("--batch", options.Batch, resumed.Batch, where);
         Same("--seed", options.Seed, resumed.Seed, where);
         Same("--val-fraction", options.ValidationFraction, resumed.ValidationFraction, where);
+        if (options.Schedule?.Trim() is { } schedule && resumed.Schedule is { } stored && schedule != stored && !options.ReplaceSchedule)
+            throw new CliException($"{where}: error: the checkpoint was trained with --schedule {stored}; leave --schedule out to continue with it, or add --replace-schedule to train on with {schedule}");
         var optimizer = OptimizerNames.Parse(resumed.Optimizer);
         if (options.Optimizer is { } asked && asked != optimizer)
             throw new CliException($"{where}: error: the checkpoint was trained with --optimizer {resumed.Optimizer}; its optimizer state cannot continue as {OptimizerNames.Name(asked)}");

@@ -43,7 +43,7 @@ internal static class TrainCommand
         var validation = OptionValues.Fraction("--val-fraction", "Share of a single data set held out for validation (default 0.1)", "a validation fraction");
         var schedule = new Option<string?>("--schedule")
         {
-            Description = "Learning rate per epoch: constant (default), step:EPOCHS[:GAMMA], cosine[:MIN], or warmup:EPOCHS,SCHEDULE (e.g. warmup:2,cosine)",
+            Description = "Learning rate per epoch: constant (default), step:EPOCHS[:GAMMA], cosine[:MIN], plateau:PATIENCE[:FACTOR[:MIN]], or warmup:EPOCHS,SCHEDULE (e.g. warmup:2,cosine); a resumed run keeps its checkpoint's",
             HelpName = "spec",
         };
         var earlyStopping = new Option<string?>("--early-stopping")
@@ -52,9 +52,11 @@ internal static class TrainCommand
             HelpName = "metric:patience",
         };
 
+        var replaceSchedule = new Option<bool>("--replace-schedule") { Description = "With --resume and --schedule: train on with this schedule although the checkpoint has another" };
+
         var command = new Command("train", "Compile a network and train it, with checkpoints, metrics and plots");
         command.Arguments.Add(file);
-        foreach (var option in new Option[] { data, epochs, batch, lr, optimizer, seed, output, resume, network, validation, schedule, earlyStopping, device })
+        foreach (var option in new Option[] { data, epochs, batch, lr, optimizer, seed, output, resume, network, validation, schedule, earlyStopping, device, replaceSchedule })
             command.Options.Add(option);
         command.SetAction(parse =>
         {
@@ -63,7 +65,7 @@ internal static class TrainCommand
                 parse.GetValue(file)!.FullName, parse.GetValue(data)!.FullName, parse.GetValue(epochs), parse.GetValue(batch),
                 parse.GetValue(lr), OptimizerNames.Parse(parse.GetValue(optimizer)), parse.GetValue(seed),
                 parse.GetValue(output)?.FullName, parse.GetValue(resume)?.FullName, parse.GetValue(network), parse.GetValue(validation),
-                parse.GetValue(schedule), parse.GetValue(earlyStopping), parse.GetValue(device));
+                parse.GetValue(schedule), parse.GetValue(earlyStopping), parse.GetValue(device), parse.GetValue(replaceSchedule));
             return CommandOptions.WithCtrlC(cancel =>
                 Run(options, stdout, stderr, interactive: stdout == Console.Out && !Console.IsOutputRedirected, cancel));
         });
@@ -93,7 +95,7 @@ internal static class TrainCommand
         var resumed = options.Resume is { } resumeFolder ? CheckpointStore.Read(resumeFolder) : null;
         var settings = RunSettings.Resolve(options, resumed);
         using var device = DeviceSession.Open(options.Device, output);
-        using var compiled = NetworkCompiler.Compile(new CompileRequest(options.File, options.Network, settings.Batch, settings.Optimizer, Gpu: device.UsesGpu), errors);
+        using var compiled = NetworkCompiler.Compile(new CompileRequest(options.File, options.Network, settings.Batch, settings.Optimizer, options.Cache, Gpu: device.UsesGpu), errors);
         if (resumed is not null) RunSettings.CheckSameNetwork(resumed, compiled, options.Resume!);
         using var data = DataOpener.Open(options.Data, compiled.InputShape, settings.ValidationFraction, settings.Seed, errors);
         CheckClasses(data, compiled, options.Data);
@@ -114,14 +116,14 @@ internal static class TrainCommand
         };
         state = state with { LearningRate = network.TrainingSettings.LearningRate };
         var run = new TrainingRun(compiled, network, data, outFolder);
-        var trainerOptions = run.Options(state, options.Epochs, options.Resume,
-            options.Schedule is { } text ? Schedule(text, state.LearningRate, options.Epochs) : null, early);
+        if (options.Schedule is { } text) Schedule(text, state.LearningRate, options.Epochs);
+        var trainerOptions = run.Options(state, options.Epochs, options.Resume, options.Schedule, early, options.ReplaceSchedule);
         if (resumed is not null) state = new Trainer(trainerOptions).Resume(network);
 
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"Network: {compiled.Name} from {Path.GetFullPath(options.File)}: {compiled.Analysis.TotalParams:N0} parameters, input {compiled.InputShape}, {compiled.Classes} classes"));
+            $"Network: {compiled.Name} from {Path.GetFullPath(options.File)}: {compiled.TotalParams:N0} parameters, input {compiled.InputShape}, {compiled.Classes} classes"));
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"Training: {state.Optimizer}{OverrideNote(compiled)}, learning rate {state.LearningRate:G4}{Extras(options)}, batch {compiled.Batch}, seed {settings.Seed}, {network.AllocatedBytes:N0} bytes allocated"));
+            $"Training: {state.Optimizer}{OverrideNote(compiled)}, learning rate {state.LearningRate:G4}{Extras(options, state)}, batch {compiled.Batch}, seed {settings.Seed}, {network.AllocatedBytes:N0} bytes allocated"));
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"Data: {data.Description}: {data.TrainCount:N0} training, {data.ValidationCount:N0} validation samples {data.ShapeText}"));
         output.WriteLine("Output: " + outFolder);
@@ -168,9 +170,9 @@ internal static class TrainCommand
         }
     }
 
-    /// <summary>--schedule and --early-stopping as the header names them, when given.</summary>
-    private static string Extras(TrainOptions options) =>
-        (options.Schedule is { } schedule ? $" (schedule {schedule})" : "") + (options.EarlyStopping is { } early ? $", early stopping {early}" : "");
+    /// <summary>The schedule (--schedule, else the resumed checkpoint's) and --early-stopping as the header names them, when given.</summary>
+    private static string Extras(TrainOptions options, TrainingCheckpoint state) =>
+        ((options.Schedule ?? state.Schedule) is { } schedule ? $" (schedule {schedule})" : "") + (options.EarlyStopping is { } early ? $", early stopping {early}" : "");
 
     /// <summary>The --schedule for a run at base rate <paramref name="rate"/>; a bad value is a usage error (exit 2).</summary>
     private static ILearningRateSchedule Schedule(string text, float rate, int epochs)
@@ -200,7 +202,7 @@ internal static class TrainCommand
     private static void CheckClasses(LabeledData data, CompiledNetwork compiled, string folder)
     {
         if (data.ClassNames.Count > compiled.Classes)
-            throw new CliException($"{Path.GetFullPath(folder)}: error: the data has {data.ClassNames.Count} classes, but network '{compiled.Name}' outputs {compiled.Classes} class scores {compiled.Analysis.OutputShape}");
+            throw new CliException($"{Path.GetFullPath(folder)}: error: the data has {data.ClassNames.Count} classes, but network '{compiled.Name}' outputs {compiled.Classes} class scores {compiled.OutputShape}");
     }
 
     /// <summary>Says so when --optimizer compiled a different optimizer into the network than its file declares.</summary>

@@ -10,9 +10,11 @@ namespace NetGen.Cli.Commands;
 /// <param name="Out">The folder for checkpoint, metrics and plots; null: the --resume folder, else runs/NETWORK.</param>
 /// <param name="Resume">A checkpoint folder to continue from.</param>
 /// <param name="ValidationFraction">Share of a single data set held out for validation.</param>
-/// <param name="Schedule">A learning-rate schedule in <see cref="NetGen.Training.ScheduleSyntax"/> (e.g. "warmup:2,cosine"), or null for a constant rate.</param>
+/// <param name="Schedule">A learning-rate schedule in <see cref="NetGen.Training.ScheduleSyntax"/> (e.g. "warmup:2,cosine"), or null: a resumed run's own (its checkpoint keeps it), else a constant rate.</param>
 /// <param name="EarlyStopping">"METRIC:PATIENCE[:MIN_DELTA]" (e.g. "val_loss:5"), or null to run every epoch.</param>
 /// <param name="Device">Where the network trains (--device).</param>
+/// <param name="ReplaceSchedule">Resume with <paramref name="Schedule"/> although the checkpoint was trained with another.</param>
+/// <param name="Cache">The compile cache; null: the one the environment names (tests pass their own).</param>
 internal sealed record TrainOptions(
     string File,
     string Data,
@@ -27,7 +29,9 @@ internal sealed record TrainOptions(
     double? ValidationFraction = null,
     string? Schedule = null,
     string? EarlyStopping = null,
-    CliDevice Device = CliDevice.Cpu)
+    CliDevice Device = CliDevice.Cpu,
+    bool ReplaceSchedule = false,
+    NetGen.Cli.Compilation.CompileCache? Cache = null)
 {
     public const ulong DefaultSeed = 42;
     public const double DefaultValidationFraction = 0.1;

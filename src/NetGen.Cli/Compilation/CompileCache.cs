@@ -6,6 +6,7 @@ using System.Linq;
 using System.Reflection;
 using System.Security.Cryptography;
 using System.Text;
+using System.Threading;
 using NetGen.IO;
 
 namespace NetGen.Cli.Compilation;
@@ -51,6 +52,17 @@ internal sealed class CompileCache
     public string? Folder { get; }
 
     public bool Enabled => Folder is not null;
+
+    private int _analysesRebuilt;
+
+    /// <summary>
+    /// How often a network loaded from this cache had its analysis rebuilt (the front end run again,
+    /// about a second): what a command reads of a cached network should come from its facts instead.
+    /// </summary>
+    public int AnalysesRebuilt => Volatile.Read(ref _analysesRebuilt);
+
+    /// <summary>Counts one rebuilt analysis (<see cref="AnalysesRebuilt"/>).</summary>
+    public void CountRebuiltAnalysis() => Interlocked.Increment(ref _analysesRebuilt);
 
     /// <summary>The cache the environment asks for (see the class comment); <paramref name="variable"/> reads one variable.</summary>
     public static CompileCache FromEnvironment(Func<string, string?> variable)

@@ -194,7 +194,7 @@ internal sealed class CompiledNetwork : IDisposable
     public void CheckCanTrain()
     {
         if (!CanTrain)
-            throw new CliException($"error: network '{Name}' cannot train: its output {Analysis.OutputShape} is not a vector of class scores (see NG0302)");
+            throw new CliException($"error: network '{Name}' cannot train: its output {OutputShape} is not a vector of class scores (see NG0302)");
     }
 
     /// <summary>The generated class (its nested classes are the other backends' networks).</summary>

@@ -82,7 +82,11 @@ internal static class NetworkCompiler
         {
             var facts = CompiledFacts.FromBytes(entry.Metadata);
             if (facts is null || entry.Image.Length == 0) throw new BadImageFormatException("not a compiled network's entry");
-            var analysis = new Lazy<NetworkAnalysis>(() => Analyze(path, text, request).Located);
+            var analysis = new Lazy<NetworkAnalysis>(() =>
+            {
+                cache.CountRebuiltAnalysis();
+                return Analyze(path, text, request).Located;
+            });
             return CompiledNetwork.Load(new MemoryStream(entry.Image, writable: false), facts, analysis, fromCache: true);
         }
         catch (Exception e) when (e is BadImageFormatException or CliException or FileLoadException or ReflectionTypeLoadException)

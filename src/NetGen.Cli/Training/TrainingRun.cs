@@ -32,15 +32,18 @@ internal sealed class TrainingRun
     }
 
     /// <summary>The trainer's options for this run: <paramref name="start"/>'s batch, seed, split and identity, and the folder.</summary>
+    /// <param name="schedule">The --schedule text (the checkpoints keep it); null: a resumed run's own, else a constant rate.</param>
+    /// <param name="replaceSchedule">--replace-schedule: resume with <paramref name="schedule"/> although the checkpoint has another.</param>
     public TrainerOptions Options(TrainingCheckpoint start, int epochs, string? resume = null,
-        ILearningRateSchedule? schedule = null, EarlyStopping? earlyStopping = null) => new()
+        string? schedule = null, EarlyStopping? earlyStopping = null, bool replaceSchedule = false) => new()
     {
         Epochs = epochs,
         BatchSize = start.Batch,
         Seed = start.Seed,
         ValidationFraction = start.ValidationFraction,
         LearningRate = start.LearningRate,
-        Schedule = schedule,
+        ScheduleText = schedule,
+        ReplaceSchedule = replaceSchedule,
         EarlyStopping = earlyStopping,
         CheckpointFolder = _outFolder,
         // Without --early-stopping the folder holds what it always did; with it, best/ holds the epoch it keeps.

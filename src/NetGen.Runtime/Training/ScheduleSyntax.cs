@@ -10,13 +10,16 @@ namespace NetGen.Training;
 /// <item><c>step:N</c> or <c>step:N:GAMMA</c>: times GAMMA (default 0.1) every N epochs (<see cref="StepSchedule"/>).</item>
 /// <item><c>cosine</c> or <c>cosine:MIN</c>: from the base rate down to MIN (default 0) over the run's epochs (<see cref="CosineSchedule"/>).</item>
 /// <item><c>warmup:W,REST</c>: W epochs rising linearly to the base rate, then REST over the epochs left (<see cref="WarmupSchedule"/>).</item>
+/// <item><c>plateau:PATIENCE</c>, <c>plateau:PATIENCE:FACTOR</c> or <c>plateau:PATIENCE:FACTOR:MIN</c>: times FACTOR (default 0.1,
+/// in (0, 1)) after PATIENCE epochs without an improvement of the monitored validation metric, never below MIN (default 0)
+/// (<see cref="PlateauSchedule"/>; not after a warmup).</item>
 /// </list>
 /// Numbers are invariant culture (<c>1e-5</c>, <c>0.5</c>).
 /// </summary>
 public static class ScheduleSyntax
 {
     /// <summary>What <see cref="Parse(string, float, int)"/> reads, for error messages and help.</summary>
-    public const string Forms = "constant, step:EPOCHS[:GAMMA], cosine[:MIN] or warmup:EPOCHS,SCHEDULE";
+    public const string Forms = "constant, step:EPOCHS[:GAMMA], cosine[:MIN], plateau:PATIENCE[:FACTOR[:MIN]] or warmup:EPOCHS,SCHEDULE";
 
     /// <summary>The schedule <paramref name="text"/> names, for a run of <paramref name="epochs"/> epochs at base rate <paramref name="rate"/>.</summary>
     /// <exception cref="FormatException">The text is not one of <see cref="Forms"/>, or a number in it is out of range; the message quotes it.</exception>
@@ -36,7 +39,12 @@ public static class ScheduleSyntax
             int warmup = WholeNumber(part["warmup:".Length..comma], "the warmup's epochs", whole);
             if (warmup >= epochs)
                 throw Bad(whole, string.Create(CultureInfo.InvariantCulture, $"the warmup's {warmup} epochs leave none of the run's {epochs} for the schedule after it"));
-            return new WarmupSchedule(rate, warmup, ParsePart(part[(comma + 1)..].Trim(), whole, rate, epochs - warmup));
+            string after = part[(comma + 1)..].Trim();
+            // The plateau's rate follows the metrics from the first epoch on; a warmup's epochs would
+            // count as epochs without an improvement while the rate is still rising.
+            if (after.StartsWith("plateau", StringComparison.Ordinal))
+                throw Bad(whole, "plateau cannot follow a warmup: it reduces the rate from the first epoch's metrics on");
+            return new WarmupSchedule(rate, warmup, ParsePart(after, whole, rate, epochs - warmup));
         }
         string[] fields = part.Split(':');
         switch (fields[0])
@@ -52,7 +60,16 @@ public static class ScheduleSyntax
                 if (minimum > rate)
                     throw Bad(whole, string.Create(CultureInfo.InvariantCulture, $"cosine's minimum rate {minimum:G4} is over the base rate {rate:G4}"));
                 return new CosineSchedule(rate, epochs, minimum);
-            case "constant" or "step" or "cosine":
+            case "plateau" when fields.Length is >= 2 and <= 4:
+                int patience = WholeNumber(fields[1], "plateau's patience", whole);
+                float factor = fields.Length >= 3 ? Number(fields[2], "plateau's factor", whole) : PlateauSchedule.DefaultFactor;
+                if (!(factor > 0 && factor < 1))
+                    throw Bad(whole, string.Create(CultureInfo.InvariantCulture, $"plateau's factor must lie between 0 and 1, both excluded, not {fields[2]}"));
+                float floor = fields.Length == 4 ? Number(fields[3], "plateau's minimum rate", whole) : 0f;
+                if (floor > rate)
+                    throw Bad(whole, string.Create(CultureInfo.InvariantCulture, $"plateau's minimum rate {floor:G4} is over the base rate {rate:G4}"));
+                return new PlateauSchedule(rate, patience, factor, floor);
+            case "constant" or "step" or "cosine" or "plateau":
                 throw Bad(whole, $"'{part}' has the wrong number of ':' fields; the forms are {Forms}");
             default:
                 throw Bad(whole, $"unknown schedule '{fields[0]}'; the forms are {Forms}");

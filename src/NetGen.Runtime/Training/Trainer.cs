@@ -112,8 +112,11 @@ public sealed class Trainer
 
     private TrainingResult Continue(ITrainableNetwork network, IBatchSource train, IBatchSource? validation, TrainingCheckpoint start, CancellationToken cancel)
     {
+        var schedule = RunSchedules.For(Options, start);
+        if (schedule is PlateauSchedule && validation is null)
+            throw new ArgumentException("A plateau schedule follows the validation metrics: give validation data (or a ValidationFraction split).", nameof(validation));
         var kept = Options.ResumeFrom is { } folder ? new CheckpointInfo(Path.GetFullPath(folder), start.Epoch, start.Step, start.Partial is not null) : null;
-        return new Run(Options, network, train, validation, cancel).Execute(start, kept);
+        return new Run(Options, schedule, network, train, validation, cancel).Execute(start, kept);
     }
 
     private TrainingCheckpoint NewRun(ITrainableNetwork network)
@@ -131,13 +134,16 @@ public sealed class Trainer
             ValidationFraction = Options.ValidationFraction,
             InputShape = id.InputShape ?? [network.InputSize],
             ClassNames = id.ClassNames ?? [],
+            Schedule = Options.ScheduleText?.Trim(),
         };
     }
 
     /// <summary>
     /// Reads the checkpoint in <see cref="TrainerOptions.ResumeFrom"/> and restores it into <paramref name="network"/>:
     /// weights, optimizer state, step count, dropout stream, and the learning rate (<see cref="TrainerOptions.LearningRate"/>,
-    /// else the checkpoint's). The run must be the same one: the same batch size, seed and validation split.
+    /// else the checkpoint's). The run must be the same one: the same batch size, seed and validation split, and the
+    /// checkpoint's schedule text unless <see cref="TrainerOptions.ReplaceSchedule"/> (without a schedule option the
+    /// checkpoint's is used; a plateau schedule's state comes back with it).
     /// </summary>
     /// <returns>The checkpoint's state, which <see cref="Fit(ITrainableNetwork, IBatchSource, IBatchSource?, TrainingCheckpoint, CancellationToken)"/> continues.</returns>
     /// <exception cref="CheckpointException">The folder holds no readable checkpoint, or its files do not fit the network.</exception>
@@ -151,6 +157,7 @@ public sealed class Trainer
         Same(nameof(TrainerOptions.BatchSize), Options.BatchSize ?? network.MaxBatch, state.Batch, full);
         Same(nameof(TrainerOptions.Seed), Options.Seed, state.Seed, full);
         Same(nameof(TrainerOptions.ValidationFraction), Options.ValidationFraction, state.ValidationFraction, full);
+        state = RunSchedules.Resumed(Options, state, full);
         CheckpointStore.Restore(folder, state, network);
         network.TrainingSettings.LearningRate = Options.LearningRate ?? state.LearningRate;
         return state with { LearningRate = network.TrainingSettings.LearningRate };
@@ -167,6 +174,7 @@ public sealed class Trainer
     private sealed class Run
     {
         private readonly TrainerOptions _options;
+        private readonly ILearningRateSchedule? _schedule;
         private readonly ITrainableNetwork _network;
         private readonly IBatchSource _train;
         private readonly IBatchSource? _validation;
@@ -176,9 +184,10 @@ public sealed class Trainer
         private readonly string? _folder;
         private WeightCopy? _bestInMemory;
 
-        public Run(TrainerOptions options, ITrainableNetwork network, IBatchSource train, IBatchSource? validation, CancellationToken cancel)
+        public Run(TrainerOptions options, ILearningRateSchedule? schedule, ITrainableNetwork network, IBatchSource train, IBatchSource? validation, CancellationToken cancel)
         {
             _options = options;
+            _schedule = schedule;
             _network = network;
             _train = train;
             _validation = validation;
@@ -204,7 +213,7 @@ public sealed class Trainer
             for (int epoch = state.Epoch + 1; epoch <= _options.Epochs; epoch++)
             {
                 var partial = state.Partial ?? new PartialEpoch(0, 0, 0, 0, 0);
-                if (_options.Schedule is { } schedule && _options.ScheduleUnit == ScheduleUnit.Epoch)
+                if (_schedule is { } schedule && _options.ScheduleUnit == ScheduleUnit.Epoch)
                     _network.TrainingSettings.LearningRate = schedule.At(epoch - 1);
                 context.Epoch = epoch;
                 context.BatchCount = _train.BatchCount;
@@ -220,7 +229,7 @@ public sealed class Trainer
                 int correct = partial.Correct, seen = partial.Seen, done = partial.Batches;
                 while (!_cancel.IsCancellationRequested && !context.StopRequested && _train.TryNext(out var inputs, out var labels))
                 {
-                    if (_options.Schedule is { } perStep && _options.ScheduleUnit == ScheduleUnit.Step)
+                    if (_schedule is { } perStep && _options.ScheduleUnit == ScheduleUnit.Step)
                         _network.TrainingSettings.LearningRate = perStep.At((int)Math.Min(_network.StepCount, int.MaxValue));
                     foreach (var callback in _callbacks) callback.OnBatchBegin(context);
                     var step = _network.TrainStep(inputs, labels);
@@ -255,6 +264,12 @@ public sealed class Trainer
                 {
                     (var next, improved) = Track(state.Best, metric, early, metrics);
                     state = state with { Best = next };
+                    // After the epoch's validation, so the next epoch runs at the rate this one decided.
+                    if (_schedule is PlateauSchedule plateau)
+                    {
+                        plateau.Observe(metric, EarlyStopping.ValueOf(metric, metrics));
+                        state = state with { Plateau = plateau.State };
+                    }
                 }
                 state = state with { Epoch = epoch, Step = _network.StepCount, Partial = null, LossReference = Fixed(), LearningRate = baseRate };
                 Save(state, improved);

@@ -49,6 +49,20 @@ public sealed record TrainerOptions
     /// <summary>A learning rate per epoch or per step (<see cref="ScheduleUnit"/>); null: the base rate throughout. <see cref="ScheduleSyntax"/> reads them from text.</summary>
     public ILearningRateSchedule? Schedule { get; init; }
 
+    /// <summary>
+    /// A schedule as text (<see cref="ScheduleSyntax"/>, e.g. <c>"warmup:2,cosine"</c> or <c>"plateau:3:0.5"</c>), read
+    /// against the base rate and <see cref="Epochs"/> when the run starts; instead of <see cref="Schedule"/>, not with it.
+    /// The checkpoints keep it: a resumed run given neither continues with the checkpoint's, and one given another
+    /// (text or object) is refused unless <see cref="ReplaceSchedule"/> is set.
+    /// </summary>
+    public string? ScheduleText { get; init; }
+
+    /// <summary>
+    /// Resume with <see cref="ScheduleText"/> or <see cref="Schedule"/> although the checkpoint was trained with another
+    /// schedule text: the new one starts from its own beginning state (a plateau's count and best value start again). Default false.
+    /// </summary>
+    public bool ReplaceSchedule { get; init; }
+
     /// <summary>Whether <see cref="Schedule"/> counts epochs (default) or optimizer steps.</summary>
     public ScheduleUnit ScheduleUnit { get; init; } = ScheduleUnit.Epoch;
 
@@ -88,6 +102,20 @@ public sealed record TrainerOptions
         if (BatchSize is int batch && batch < 1) throw Bad(nameof(BatchSize), batch, "at least 1");
         if (!(ValidationFraction > 0 && ValidationFraction < 1)) throw Bad(nameof(ValidationFraction), ValidationFraction, "a share between 0 and 1, both excluded");
         if (LearningRate is float rate && (!(rate >= 0) || float.IsInfinity(rate))) throw Bad(nameof(LearningRate), rate, "a finite number, 0 or more");
+        if (Schedule is not null && ScheduleText is not null) throw Bad(nameof(ScheduleText), $"\"{ScheduleText}\"", "null when Schedule is set (give the schedule one way)");
+        if (ScheduleText is { } text && string.IsNullOrWhiteSpace(text)) throw Bad(nameof(ScheduleText), $"\"{text}\"", "a schedule such as \"cosine\", or null");
+        if (ScheduleText is { } spec && Epochs is >= 1 and <= MaxEpochs)
+        {
+            // The form and its numbers now; the limits that depend on the base rate when the run starts.
+            try
+            {
+                ScheduleSyntax.Parse(spec, LearningRate ?? float.MaxValue, Epochs);
+            }
+            catch (FormatException e)
+            {
+                throw new ArgumentException($"TrainerOptions.ScheduleText: {e.Message}", nameof(ScheduleText), e);
+            }
+        }
         if (!Enum.IsDefined(ScheduleUnit)) throw Bad(nameof(ScheduleUnit), ScheduleUnit, "Epoch or Step");
         if (!(DivergenceGrowthLimit > 1) || double.IsInfinity(DivergenceGrowthLimit)) throw Bad(nameof(DivergenceGrowthLimit), DivergenceGrowthLimit, "a finite number over 1");
         if (CheckpointFolder is { Length: 0 }) throw Bad(nameof(CheckpointFolder), "\"\"", "a folder path, or null");

@@ -73,6 +73,17 @@ public sealed record TrainingCheckpoint
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public BestSoFar? Best { get; init; }
 
+    /// <summary>
+    /// The learning-rate schedule in <see cref="ScheduleSyntax"/> (<see cref="TrainerOptions.ScheduleText"/>), so a
+    /// resumed run continues with it; null for a constant rate or a schedule given as an object.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Schedule { get; init; }
+
+    /// <summary>Where a reduce-on-plateau schedule stood (its rate, best value and wait); null for any other schedule.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public PlateauState? Plateau { get; init; }
+
     /// <summary>One entry per finished epoch.</summary>
     public List<EpochMetrics> Metrics { get; init; } = [];
 }

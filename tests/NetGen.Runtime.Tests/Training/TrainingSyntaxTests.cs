@@ -33,7 +33,7 @@ public class TrainingSyntaxTests
     }
 
     [Theory]
-    [InlineData("linear", "schedule 'linear': unknown schedule 'linear'; the forms are constant, step:EPOCHS[:GAMMA], cosine[:MIN] or warmup:EPOCHS,SCHEDULE")]
+    [InlineData("linear", "schedule 'linear': unknown schedule 'linear'; the forms are constant, step:EPOCHS[:GAMMA], cosine[:MIN], plateau:PATIENCE[:FACTOR[:MIN]] or warmup:EPOCHS,SCHEDULE")]
     [InlineData("step", "schedule 'step': 'step' has the wrong number of ':' fields")]
     [InlineData("step:0", "schedule 'step:0': step's epochs must be a whole number of at least 1, not '0'")]
     [InlineData("step:2:x", "schedule 'step:2:x': step's factor must be a number, 0 or more, not 'x'")]
