@@ -163,7 +163,7 @@ internal static class NetworkCompiler
         var parse = new CSharpParseOptions(LanguageVersion.Latest);
         var trees = new List<SyntaxTree>
         {
-            CSharpSyntaxTree.ParseText(NetworkEmitter.Emit(analysis).Text, parse, NetworkEmitter.HintName(analysis.Network.Target)),
+            CSharpSyntaxTree.ParseText(NetworkEmitter.Emit(analysis, gpuBackend: gpu).Text, parse, NetworkEmitter.HintName(analysis.Network.Target)),
         };
         if (analysis.Network.Target.IsPartialUserClass)
             trees.Add(CSharpSyntaxTree.ParseText(text, parse, path));
