@@ -25,7 +25,7 @@ try
 catch (ArgumentException e)
 {
     Console.Error.WriteLine("error: " + e.Message);
-    Console.Error.WriteLine("usage: FashionMnist [--data DIR] [--epochs N] [--seed S] [--out FILE]");
+    Console.Error.WriteLine("usage: FashionMnist [--data DIR] [--epochs N] [--seed S] [--out FILE] [--device cpu|cuda|auto]");
     return 2;
 }
 string data = options.DataFolder ?? DefaultData;
@@ -58,9 +58,20 @@ Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
     $"Training: {fit.Count:N0} images, validation {held.Count:N0}; Adam, cosine {Recipe.PeakRate:G3} to {Recipe.FinalRate:G3}, early stopping on val_loss (patience {Recipe.Patience}); checkpoints in {checkpoints}"));
 if (resume) Console.WriteLine($"Resuming the run in {checkpoints} (delete the folder to start over)");
 
-var network = new FashionNet(seed, ExecutionMode.Training);
+ITrainableNetwork network;
+try
+{
+    network = FashionNet.Create(seed, ExecutionMode.Training, options.Device);
+}
+catch (Exception e) when (e is InvalidOperationException || e.GetType().Name == "GpuUnavailableException")
+{
+    Console.Error.WriteLine($"error: --device {NetworkDevices.Name(options.Device)}: {e.Message}");
+    return 1;
+}
+using var owned = network;
+Console.WriteLine("Device: " + network.DeviceName);
 using var pool = new WorkerPool(Math.Min(2, Environment.ProcessorCount));
-network.UseWorkerPool(pool);
+(network as ICpuExecution)?.UseWorkerPool(pool);
 using var cancel = new CancellationTokenSource();
 Console.CancelKeyPress += (_, e) =>
 {

@@ -37,7 +37,7 @@ internal static class Recipe
     };
 
     /// <summary>Trains <paramref name="network"/> on <paramref name="train"/>, validating on <paramref name="validation"/>.</summary>
-    public static TrainingResult Fit(FashionNet network, MnistDataset train, MnistDataset validation, TrainerOptions options, System.Threading.CancellationToken cancel)
+    public static TrainingResult Fit(ITrainableNetwork network, MnistDataset train, MnistDataset validation, TrainerOptions options, System.Threading.CancellationToken cancel)
     {
         var augment = new Augment(train.Rows, train.Columns, options.Seed, maxShift: 2, flip: true);
         using var batches = new AugmentedBatches(train, FashionNet.TrainingBatch, options.Seed, augment);

@@ -39,10 +39,21 @@ Console.WriteLine();
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
     $"Data: {source}: {train.Count:N0} training, {test.Count:N0} test images"));
 
-var network = new MnistCnn(options.Seed, ExecutionMode.Training);
-// Each layer's weight and input gradients are computed on two cores at once.
+ITrainableNetwork network;
+try
+{
+    network = MnistCnn.Create(options.Seed, ExecutionMode.Training, options.Device);
+}
+catch (Exception e) when (e is InvalidOperationException || e.GetType().Name == "GpuUnavailableException")
+{
+    Console.Error.WriteLine($"error: --device {NetworkDevices.Name(options.Device)}: {e.Message}");
+    return 1;
+}
+using var owned = network;
+Console.WriteLine("Device: " + network.DeviceName);
+// On the CPU, each layer's weight and input gradients are computed on two cores at once.
 using var pool = new WorkerPool(Math.Min(2, Environment.ProcessorCount));
-network.UseWorkerPool(pool);
+(network as ICpuExecution)?.UseWorkerPool(pool);
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
     $"Allocated {network.AllocatedBytes:N0} bytes = TrainingBytes {MnistCnn.TrainingBytes:N0} + kernel buffers {MnistCnn.TrainingKernelBytes:N0}"));
 Console.WriteLine();
