@@ -5,7 +5,7 @@ namespace NetGen.Runtime.Tests.Execution;
 /// <summary>The graph networks of Execution/Graphs/*.cnn, each with its float64 twin.</summary>
 internal static class GraphCases
 {
-    public static readonly string[] Names = { "Residual", "Se", "WinogradResidual", "SliceResidual", "ModernActivation", "Clip", "FusedModern" };
+    public static readonly string[] Names = { "Residual", "Se", "WinogradResidual", "SliceResidual", "ModernActivation", "Clip", "FusedModern", "LastStage", "WideBlock" };
 
     public static ITrainableNetwork Make(string name, ulong seed, ExecutionMode mode) => name switch
     {
@@ -16,6 +16,8 @@ internal static class GraphCases
         "ModernActivation" => new ModernActivationNet(seed, mode),
         "Clip" => new ClipNet(seed, mode),
         "FusedModern" => new FusedModernNet(seed, mode),
+        "LastStage" => new LastStageNet(seed, mode),
+        "WideBlock" => new WideBlockNet(seed, mode),
         _ => throw new ArgumentException(name),
     };
 
@@ -32,8 +34,18 @@ internal static class GraphCases
         "Clip" => (ClipNet.InferenceBytes + ClipNet.InferenceKernelBytes, ClipNet.TrainingBytes + ClipNet.TrainingKernelBytes),
         "FusedModern" => (FusedModernNet.InferenceBytes + FusedModernNet.InferenceKernelBytes,
             FusedModernNet.TrainingBytes + FusedModernNet.TrainingKernelBytes),
+        "LastStage" => (LastStageNet.InferenceBytes + LastStageNet.InferenceKernelBytes, LastStageNet.TrainingBytes + LastStageNet.TrainingKernelBytes),
+        "WideBlock" => (WideBlockNet.InferenceBytes + WideBlockNet.InferenceKernelBytes, WideBlockNet.TrainingBytes + WideBlockNet.TrainingKernelBytes),
         _ => throw new ArgumentException(name),
     };
+
+    /// <summary>A basic block with an identity shortcut: relu(bn2(conv2(relu(bn1(conv1(x))))) + x).</summary>
+    private static int Basic(ReferenceGraph g, int input, string name, int filters)
+    {
+        int relu = g.Act(g.BatchNorm(g.Conv(input, name + ".conv1", filters, 3, pad: 1, bias: false), name + ".bn1"), Activation.ReLU);
+        int bn2 = g.BatchNorm(g.Conv(relu, name + ".conv2", filters, 3, pad: 1, bias: false), name + ".bn2");
+        return g.Act(g.Add(bn2, input), Activation.ReLU);
+    }
 
     public static ReferenceGraph Reference(string name)
     {
@@ -111,6 +123,24 @@ internal static class GraphCases
                 int conv3 = g.Conv(dw, "conv3", 8, 1, act: Activation.GELUTanh);
                 int fc = g.Act(g.Dense(g.GlobalAvgPool(conv3), "fc", 6), Activation.Mish);
                 g.Dense(fc, "head", 4);
+                return g;
+            }
+            case "LastStage":
+            {
+                var g = new ReferenceGraph(3, 8, 8);
+                int stem = g.Act(g.BatchNorm(g.Conv(0, "conv1", 32, 3, pad: 1, bias: false), "bn1"), Activation.ReLU);
+                int b0 = Basic(g, stem, "b0", 32);
+                int relu1 = g.Act(g.BatchNorm(g.Conv(b0, "b1.conv1", 64, 3, stride: 2, pad: 1, bias: false), "b1.bn1"), Activation.ReLU);
+                int bn2 = g.BatchNorm(g.Conv(relu1, "b1.conv2", 64, 3, pad: 1, bias: false), "b1.bn2");
+                int down = g.BatchNorm(g.Conv(b0, "b1.downsample_0", 64, 1, stride: 2, bias: false), "b1.downsample_1");
+                int b1 = g.Act(g.Add(bn2, down), Activation.ReLU);
+                g.Dense(g.GlobalAvgPool(Basic(g, b1, "b2", 64)), "head", 5);
+                return g;
+            }
+            case "WideBlock":
+            {
+                var g = new ReferenceGraph(256, 4, 4);
+                g.Dense(g.GlobalAvgPool(Basic(g, 0, "b", 256)), "head", 10);
                 return g;
             }
             case "Clip":

@@ -50,6 +50,12 @@ public class GraphTests
     [InlineData("SliceResidual", 3)]
     [InlineData("FusedModern", 0)]
     [InlineData("FusedModern", 1)]
+    [InlineData("WinogradResidual", 1)]
+    [InlineData("WinogradResidual", 2)]
+    [InlineData("LastStage", 0)]
+    [InlineData("LastStage", 4)]
+    [InlineData("LastStage", 1)]
+    [InlineData("WideBlock", 4)]
     public void Trainable_gradients_match_finite_differences_of_batch_statistics(string name, int samples)
     {
         var net = GraphCases.Make(name, 5, ExecutionMode.Training);
@@ -148,7 +154,7 @@ public class GraphTests
             }
             moved++;
         }
-        Assert.Equal(name switch { "Residual" => 5, "WinogradResidual" or "SliceResidual" => 2, "Clip" => 1, "FusedModern" => 0, _ => 3 }, moved);
+        Assert.Equal(name switch { "Residual" => 5, "WinogradResidual" or "SliceResidual" or "WideBlock" => 2, "Clip" => 1, "FusedModern" => 0, "LastStage" => 8, _ => 3 }, moved);
         if (name != "Residual") return;
 
         // bn0 normalises the input itself: its batch statistics by hand, over 4 samples x 64 pixels per channel.

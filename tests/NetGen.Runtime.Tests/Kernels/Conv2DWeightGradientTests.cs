@@ -52,6 +52,8 @@ public class Conv2DWeightGradientTests
         { "5x5, C=3, K=96, N=4", Conv2DDims.Create(4, 12, 10, 3, 96, 5, 5), true },
         // K = 20 is not a multiple of 16, C < 8, unpadded: the tap tiles (Conv2D.BackwardWeightsTaps.cs).
         { "C=3, K=20, tap tiles, N=6", Conv2DDims.Create(6, 10, 10, 3, 20, 3, 3), false },
+        { "pad 1, C=512, K=512, 4x4, N=4 (a CIFAR ResNet-18's last stage)", Conv2DDims.Create(4, 4, 4, 512, 512, 3, 3, 1, 1, 1, 1, 1, 1), true },
+        { "pad 1, C=256, K=256, 8x8, N=3", Conv2DDims.Create(3, 8, 8, 256, 256, 3, 3, 1, 1, 1, 1, 1, 1), true },
     };
 
     [Theory]
