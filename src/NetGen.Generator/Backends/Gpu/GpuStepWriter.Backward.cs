@@ -30,7 +30,8 @@ internal sealed partial class GpuStepWriter
         ClearStarted(w, step);
         var x = step.InputShape;
         var y = step.OutputShape;
-        string Y = At(_analysis.Schedule.Places[n].Saved!.Value, true);
+        // A Dropout saves no output of its own (its backward reads only its mask).
+        string Y = _analysis.Schedule.Places[n].Saved is { } saved ? At(saved, true) : "default";
         string X = At(step.Inputs[0], true);
         switch (step.Op)
         {
@@ -71,6 +72,14 @@ internal sealed partial class GpuStepWriter
                 break;
             case OpKind.BatchNorm:
                 BatchNormBackward(w, step, DX, DY, X);
+                break;
+            case OpKind.Dropout:
+                if (DX is null) break;
+                // dX += dY x mask; in place (the gradient shares dY's storage) dY *= mask.
+                string mask = DropoutMask(n);
+                w.Line(SharesOutputGradient(step, 0)
+                    ? $"{Gpu}GpuElementwise.On(d).Multiply({DY}, {DY}, {mask});"
+                    : $"{Gpu}GpuElementwise.On(d).DropoutBackward({DX}, {DY}, {mask});");
                 break;
             case OpKind.Add:
                 for (int i = 0; i < step.Inputs.Count; i++)

@@ -79,6 +79,9 @@ internal sealed partial class GpuStepWriter
                     w.Line($"{Gpu}GpuElementwise.On(d).Add({Y}, {Y}, {At(step.Inputs[i], training)});");
                 break;
             }
+            case OpKind.Dropout:
+                DropoutForward(w, step, X, Y);
+                break;
             default:
                 w.Line($"{Gpu}GpuActivations.On(d).Forward({Y}, {X}, {Activation(OpNames.ActivationOf(node))}, {Float((float)node.Args.Alpha)});");
                 break;
@@ -128,5 +131,29 @@ internal sealed partial class GpuStepWriter
         w.Line($"if (train) {Gpu}GpuBatchNorm.On(d).ForwardTraining({y}, {BufferAt(n, GpuBufferKind.BatchNormMean, true)}, {BufferAt(n, GpuBufferKind.BatchNormInvStd, true)}, " +
                $"{mean}, {variance}, {x}, {gamma}, {beta}, {BufferAt(-1, GpuBufferKind.BatchNormWorkspace, true)}, {rows}, {c}, {eps}, {Float((float)node.Args.Momentum)});");
         w.Line("else " + inference);
+    }
+
+    /// <summary>
+    /// A Dropout: the identity at inference (a view of its input); in training, masks from the step's seed
+    /// (GpuTrainableNetwork.DropoutSeed, drawn as the CPU draws its own) and this layer's own range of streams,
+    /// node x batch x StreamsPerSample, so two dropouts never share a stream. In evaluation it passes its input
+    /// through (a rate-0 draw where the output does not share the input's storage).
+    /// </summary>
+    private void DropoutForward(IndentedWriter w, ScheduleStep step, string x, string y)
+    {
+        if (!step.Training)
+        {
+            w.Line("// The identity at inference: a view of its input.");
+            return;
+        }
+        int n = step.Node;
+        string mask = DropoutMask(n);
+        long firstStream = (long)n * Network.Batch * global::NetGen.Generator.Backends.Gpu.GpuBuffers.StreamsPerSample;
+        string rate = Float((float)Network.Nodes[n].Args.Rate);
+        bool inPlace = step.Output!.Value.Start == step.Inputs[0].Start && !step.Inputs[0].IsCallerInput;
+        w.Line($"if (train) {Gpu}GpuElementwise.On(d).DropoutForward({y}, {mask}, {x}, {rate}, DropoutSeed, {Number(firstStream)}UL, n);");
+        w.Line(inPlace
+            ? "// Evaluation: its output is its input's storage, nothing to do."
+            : $"else {Gpu}GpuElementwise.On(d).DropoutForward({y}, {mask}, {x}, 0f, 0UL, 0UL, n);");
     }
 }

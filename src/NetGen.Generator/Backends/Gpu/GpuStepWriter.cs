@@ -46,7 +46,7 @@ internal sealed partial class GpuStepWriter : IStepWriter
             OpKind.Dense => step.Pass is PassKind.InferencePack or PassKind.TrainingPack ? "" : "GpuDense",
             OpKind.MaxPool2D or OpKind.AvgPool2D or OpKind.GlobalAvgPool => "GpuPool",
             OpKind.BatchNorm => "GpuBatchNorm",
-            OpKind.Add => "GpuElementwise",
+            OpKind.Add or OpKind.Dropout => "GpuElementwise",
             OpKind.Flatten or OpKind.Input => "",
             _ => "GpuActivations",
         };
@@ -141,6 +141,13 @@ internal sealed partial class GpuStepWriter : IStepWriter
         return training
             ? Slice(_trainingKernelBase + slot.TrainingOffset, Number(slot.Floats))
             : Slice(_inferenceKernelBase + slot.InferenceOffset, Number(slot.Floats));
+    }
+
+    /// <summary>A dropout's mask at batch n: the first n samples of its slot (the kernels check lengths against the batch's).</summary>
+    private string DropoutMask(int node)
+    {
+        var slot = _buffers.Find(node, GpuBufferKind.DropoutMask)!;
+        return Slice(_trainingKernelBase + slot.TrainingOffset, "n * " + Number(_analysis.Layers[node].Output.Elements) + "L");
     }
 
     /// <summary>A float literal that reads back as the same float (invariant culture).</summary>
