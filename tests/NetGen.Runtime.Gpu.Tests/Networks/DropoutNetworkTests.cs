@@ -25,6 +25,14 @@ public sealed class DropoutNetworkTests(NetworkDeviceFixture fixture)
     }
 
     [Fact]
+    public void RateZero_WithABranch_MatchesTheCpu()
+    {
+        NetworkParity.Forward(mode => new GpuDropoutBranchNet(Seed, mode), mode => new GpuDropoutBranchNet.Gpu(_device, Seed, mode), 2);
+        NetworkParity.Train(() => new GpuDropoutBranchNet(Seed, ExecutionMode.Training), () => new GpuDropoutBranchNet.Gpu(_device, Seed, ExecutionMode.Training), 3);
+        NetworkParity.PerturbedWeightChangesOutput(() => new GpuDropoutBranchNet.Gpu(_device, Seed, ExecutionMode.Inference), "conv.weight", 2);
+    }
+
+    [Fact]
     public void RandomState_IsTheCpuClasses_StepForStep()
     {
         using var c = new GpuDropoutIdentityNet(Seed, ExecutionMode.Training);
