@@ -76,6 +76,29 @@ public class GpuBackendTests
     }
 
     [Fact]
+    public void A_dropout_runs_on_the_gpu_with_a_mask_over_the_batch()
+    {
+        var network = Network("""
+            namespace App
+
+            network Drop {
+                input 2x4x4
+                batch 3
+                conv1 = conv2d(4, 3, padding: 1, activation: relu)
+                drop = dropout(0.5)
+                pool = global_avgpool
+                head = dense(3)
+            }
+            """);
+        var gpu = NetworkAnalyzer.Analyze(network, GpuBackend.Instance).Value!;
+        Assert.Equal(-1, GpuBackend.Instance.FirstUnsupported(network, gpu.Layers));
+        Assert.True(gpu.Schedule.CanTrain);
+        var mask = GpuBackend.Buffers(gpu).Find(2, GpuBufferKind.DropoutMask)!;
+        Assert.Equal(3L * 4 * 4 * 4, mask.Floats);
+        Assert.Equal(-1, mask.InferenceOffset);
+    }
+
+    [Fact]
     public void A_layer_without_gpu_kernels_makes_the_gpu_schedule_not_run()
     {
         var network = Network(Unsupported);

@@ -81,6 +81,23 @@ internal sealed partial class GpuStepWriter
                     ? $"{Gpu}GpuElementwise.On(d).Multiply({DY}, {DY}, {mask});"
                     : $"{Gpu}GpuElementwise.On(d).DropoutBackward({DX}, {DY}, {mask});");
                 break;
+            case OpKind.Multiply:
+            {
+                // Each input's gradient adds dY times the other input (the gate's sums dY x x over the pixels).
+                var (full, gate) = MultiplyInputs(step);
+                if (gate < 0)
+                {
+                    if (InputGradient(step, 0) is { } dFirst) w.Line($"{Gpu}GpuElementwise.On(d).MultiplyBackwardInput({dFirst}, {DY}, {At(step.Inputs[1], true)});");
+                    if (InputGradient(step, 1) is { } dSecond) w.Line($"{Gpu}GpuElementwise.On(d).MultiplyBackwardInput({dSecond}, {DY}, {At(step.Inputs[0], true)});");
+                    break;
+                }
+                string dims = $"n, {Number(y.Elements / y.C)}, {y.C}";
+                if (InputGradient(step, full) is { } dFull)
+                    w.Line($"{Gpu}GpuElementwise.On(d).GateBackwardData({dFull}, {DY}, {At(step.Inputs[gate], true)}, {dims});");
+                if (InputGradient(step, gate) is { } dGate)
+                    w.Line($"{Gpu}GpuElementwise.On(d).GateBackwardGate({dGate}, {DY}, {At(step.Inputs[full], true)}, {dims});");
+                break;
+            }
             case OpKind.Add:
                 for (int i = 0; i < step.Inputs.Count; i++)
                     if (InputGradient(step, i) is { } dXi) w.Line($"{Gpu}GpuElementwise.On(d).AccumulateGradient({dXi}, {DY});");

@@ -82,6 +82,15 @@ internal sealed partial class GpuStepWriter
             case OpKind.Dropout:
                 DropoutForward(w, step, X, Y);
                 break;
+            case OpKind.Multiply:
+            {
+                var (full, gate) = MultiplyInputs(step);
+                string rowsOf = training ? "n" : "1";
+                w.Line(gate < 0
+                    ? $"{Gpu}GpuElementwise.On(d).Multiply({Y}, {X}, {At(step.Inputs[1], training)});"
+                    : $"{Gpu}GpuElementwise.On(d).Gate({Y}, {At(step.Inputs[full], training)}, {At(step.Inputs[gate], training)}, {rowsOf}, {Number(y.Elements / y.C)}, {y.C});");
+                break;
+            }
             default:
                 w.Line($"{Gpu}GpuActivations.On(d).Forward({Y}, {X}, {Activation(OpNames.ActivationOf(node))}, {Float((float)node.Args.Alpha)});");
                 break;

@@ -46,7 +46,7 @@ internal sealed partial class GpuStepWriter : IStepWriter
             OpKind.Dense => step.Pass is PassKind.InferencePack or PassKind.TrainingPack ? "" : "GpuDense",
             OpKind.MaxPool2D or OpKind.AvgPool2D or OpKind.GlobalAvgPool => "GpuPool",
             OpKind.BatchNorm => "GpuBatchNorm",
-            OpKind.Add or OpKind.Dropout => "GpuElementwise",
+            OpKind.Add or OpKind.Dropout or OpKind.Multiply => "GpuElementwise",
             OpKind.Flatten or OpKind.Input => "",
             _ => "GpuActivations",
         };
@@ -141,6 +141,16 @@ internal sealed partial class GpuStepWriter : IStepWriter
         return training
             ? Slice(_trainingKernelBase + slot.TrainingOffset, Number(slot.Floats))
             : Slice(_inferenceKernelBase + slot.InferenceOffset, Number(slot.Floats));
+    }
+
+    /// <summary>(the full-size input's index, the gate's) of a two-input Multiply; gate -1 when both have the output's size (the CPU's rule).</summary>
+    private (int Full, int Gate) MultiplyInputs(ScheduleStep step)
+    {
+        var inputs = Network.Nodes[step.Node].Inputs;
+        long elements = _analysis.Layers[step.Node].Output.Elements;
+        bool aFull = _analysis.Layers[inputs[0]].Output.Elements == elements, bFull = _analysis.Layers[inputs[1]].Output.Elements == elements;
+        if (aFull && bFull) return (0, -1);
+        return aFull ? (0, 1) : (1, 0);
     }
 
     /// <summary>A dropout's mask at batch n: the first n samples of its slot (the kernels check lengths against the batch's).</summary>
