@@ -81,6 +81,22 @@ internal sealed partial class GpuStepWriter
                     ? $"{Gpu}GpuElementwise.On(d).Multiply({DY}, {DY}, {mask});"
                     : $"{Gpu}GpuElementwise.On(d).DropoutBackward({DX}, {DY}, {mask});");
                 break;
+            case OpKind.Upsample:
+                if (DX is not null)
+                    w.Line($"{Gpu}GpuPool.On(d).UpsampleBackward({DX}, {DY}, {DimsAt(n, true)}, {(node.Args.Mode == UpsampleMode.Bilinear ? "true" : "false")});");
+                break;
+            case OpKind.Concat:
+            {
+                // Each input's channels of dY add into its gradient; an input listed twice gets both slices.
+                int offset = 0;
+                for (int i = 0; i < step.Inputs.Count; i++)
+                {
+                    if (InputGradient(step, i) is { } dXi)
+                        w.Line($"{Gpu}GpuElementwise.On(d).ConcatBackward({dXi}, {DY}, {Rows(y, true)}, {Number(y.C)}, {Number(offset)});");
+                    offset += _analysis.Layers[node.Inputs[i]].Output.C;
+                }
+                break;
+            }
             case OpKind.Multiply:
             {
                 // Each input's gradient adds dY times the other input (the gate's sums dY x x over the pixels).

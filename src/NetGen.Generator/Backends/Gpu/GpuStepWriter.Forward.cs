@@ -82,6 +82,20 @@ internal sealed partial class GpuStepWriter
             case OpKind.Dropout:
                 DropoutForward(w, step, X, Y);
                 break;
+            case OpKind.Upsample:
+                w.Line($"{Gpu}GpuPool.On(d).UpsampleForward({Y}, {X}, {DimsAt(n, training)}, {(node.Args.Mode == UpsampleMode.Bilinear ? "true" : "false")});");
+                break;
+            case OpKind.Concat:
+            {
+                // One copy per input into its channels of the output (channels-last rows).
+                int offset = 0;
+                for (int i = 0; i < step.Inputs.Count; i++)
+                {
+                    w.Line($"{Gpu}GpuElementwise.On(d).ConcatForward({Y}, {At(step.Inputs[i], training)}, {Rows(y, training)}, {Number(y.C)}, {Number(offset)});");
+                    offset += _analysis.Layers[node.Inputs[i]].Output.C;
+                }
+                break;
+            }
             case OpKind.Multiply:
             {
                 var (full, gate) = MultiplyInputs(step);

@@ -44,9 +44,9 @@ internal sealed partial class GpuStepWriter : IStepWriter
         {
             OpKind.Conv2D or OpKind.DepthwiseConv2D => step.Pass is PassKind.InferencePack or PassKind.TrainingPack ? "GpuConv2D.PackWeights" : "GpuConv2D",
             OpKind.Dense => step.Pass is PassKind.InferencePack or PassKind.TrainingPack ? "" : "GpuDense",
-            OpKind.MaxPool2D or OpKind.AvgPool2D or OpKind.GlobalAvgPool => "GpuPool",
+            OpKind.MaxPool2D or OpKind.AvgPool2D or OpKind.GlobalAvgPool or OpKind.Upsample => "GpuPool",
             OpKind.BatchNorm => "GpuBatchNorm",
-            OpKind.Add or OpKind.Dropout or OpKind.Multiply => "GpuElementwise",
+            OpKind.Add or OpKind.Dropout or OpKind.Multiply or OpKind.Concat => "GpuElementwise",
             OpKind.Flatten or OpKind.Input => "",
             _ => "GpuActivations",
         };
@@ -76,6 +76,8 @@ internal sealed partial class GpuStepWriter : IStepWriter
                 return $"private static readonly {kernels}PoolDims {Dims(n)} = {kernels}PoolDims.Create(1, {x.H}, {x.W}, {x.C}, " +
                        $"{a.KernelH}, {a.KernelW}, {a.StrideH}, {a.StrideW}, {pt}, {pb}, {pl}, {pr}, {(a.CeilMode ? "true" : "false")}); // {node.Name}";
             }
+            case OpKind.Upsample:
+                return $"private static readonly {kernels}UpsampleDims {Dims(n)} = new(1, {x.H}, {x.W}, {x.C}, {a.ScaleH}, {a.ScaleW}); // {node.Name}";
             case OpKind.Dense:
                 return $"private static readonly {kernels}DenseDims {Dims(n)} = new(1, {x.Elements}, {y.C}); // {node.Name}";
             default:
