@@ -24,7 +24,7 @@ public class GpuBackendTests
             input 3x6x6
             batch 2
             conv1 = conv2d(4, 3)
-            lrn1 = lrn(2)
+            clip1 = clip(0, 1)
             pool = global_avgpool
             head = dense(3)
         }
@@ -153,7 +153,7 @@ public class GpuBackendTests
         var error = Assert.Throws<TargetInvocationException>(() =>
             Create(assembly, "App.Lrn").Invoke(null, new object[] { 1UL, NetGen.Execution.ExecutionMode.Inference, NetGen.Execution.NetworkDevice.Cuda }));
         var inner = Assert.IsType<InvalidOperationException>(error.InnerException);
-        Assert.Equal("Lrn cannot run on CUDA: layer 'lrn1' (LocalResponseNorm) has no kernel in the GPU backend; use NetworkDevice.Cpu.", inner.Message);
+        Assert.Equal("Lrn cannot run on CUDA: layer 'clip1' (Clip) has no kernel in the GPU backend; use NetworkDevice.Cpu.", inner.Message);
     }
 
     private static MethodInfo Create(Assembly assembly, string type) =>

@@ -81,6 +81,10 @@ internal sealed partial class GpuStepWriter
                     ? $"{Gpu}GpuElementwise.On(d).Multiply({DY}, {DY}, {mask});"
                     : $"{Gpu}GpuElementwise.On(d).DropoutBackward({DX}, {DY}, {mask});");
                 break;
+            case OpKind.LocalResponseNorm:
+                if (DX is not null)
+                    w.Line($"{Gpu}GpuElementwise.On(d).LrnBackward({DX}, {DY}, {X}, {Rows(x, true)}, {Number(x.C)}, {Lrn(node)});");
+                break;
             case OpKind.Upsample:
                 if (DX is not null)
                     w.Line($"{Gpu}GpuPool.On(d).UpsampleBackward({DX}, {DY}, {DimsAt(n, true)}, {(node.Args.Mode == UpsampleMode.Bilinear ? "true" : "false")});");

@@ -82,6 +82,9 @@ internal sealed partial class GpuStepWriter
             case OpKind.Dropout:
                 DropoutForward(w, step, X, Y);
                 break;
+            case OpKind.LocalResponseNorm:
+                w.Line($"{Gpu}GpuElementwise.On(d).LrnForward({Y}, {X}, {Rows(x, training)}, {Number(x.C)}, {Lrn(node)});");
+                break;
             case OpKind.Upsample:
                 w.Line($"{Gpu}GpuPool.On(d).UpsampleForward({Y}, {X}, {DimsAt(n, training)}, {(node.Args.Mode == UpsampleMode.Bilinear ? "true" : "false")});");
                 break;

@@ -46,7 +46,7 @@ internal sealed partial class GpuStepWriter : IStepWriter
             OpKind.Dense => step.Pass is PassKind.InferencePack or PassKind.TrainingPack ? "" : "GpuDense",
             OpKind.MaxPool2D or OpKind.AvgPool2D or OpKind.GlobalAvgPool or OpKind.Upsample => "GpuPool",
             OpKind.BatchNorm => "GpuBatchNorm",
-            OpKind.Add or OpKind.Dropout or OpKind.Multiply or OpKind.Concat => "GpuElementwise",
+            OpKind.Add or OpKind.Dropout or OpKind.Multiply or OpKind.Concat or OpKind.LocalResponseNorm => "GpuElementwise",
             OpKind.Flatten or OpKind.Input => "",
             _ => "GpuActivations",
         };
@@ -154,6 +154,10 @@ internal sealed partial class GpuStepWriter : IStepWriter
         if (aFull && bFull) return (0, -1);
         return aFull ? (0, 1) : (1, 0);
     }
+
+    /// <summary>A LocalResponseNorm's (radius, k, alpha, beta) arguments, as the CPU backend passes them.</summary>
+    private static string Lrn(Node node) =>
+        $"{node.Args.Radius}, {Float((float)node.Args.LrnBias)}, {Float((float)node.Args.LrnAlpha)}, {Float((float)node.Args.LrnBeta)}";
 
     /// <summary>A dropout's mask at batch n: the first n samples of its slot (the kernels check lengths against the batch's).</summary>
     private string DropoutMask(int node)
