@@ -23,6 +23,10 @@ public abstract class GpuTrainableNetwork : GpuNetwork, ITrainableNetwork
     // The host copy CopyGradient reads through (allocated once).
     private readonly float[] _gradients;
     private long _steps;
+    // The dropout masks' stream: the CPU class's (seed, stream 1), drawn from the same way, so the random
+    // state of a checkpoint moves between devices; each training forward draws the step's seed from it.
+    private NetGen.Kernels.FastRandom _random;
+    private ulong _dropoutSeed;
     private int _pendingBatches;
     private long _pendingCount;
 
@@ -45,7 +49,11 @@ public abstract class GpuTrainableNetwork : GpuNetwork, ITrainableNetwork
         foreach (var tensor in l.Parameters)
             if (tensor.Trainable && tensor.Offset != tensor.GradientOffset) contiguous = false;
         _contiguousGradients = contiguous;
+        if (l.HasDropout) _random = new NetGen.Kernels.FastRandom(seed, 1);
     }
+
+    /// <summary>The dropout seed of the training forward at hand (drawn as the CPU class draws its step seed); each layer draws its masks from (seed, its own streams).</summary>
+    protected ulong DropoutSeed => _dropoutSeed;
 
     /// <summary>Optimizer hyperparameters, read at every step (the same rules as the CPU class).</summary>
     public TrainingSettings TrainingSettings { get; }
@@ -62,8 +70,8 @@ public abstract class GpuTrainableNetwork : GpuNetwork, ITrainableNetwork
     /// <summary>Floats of the optimizer state.</summary>
     public int OptimizerStateLength => Layout.OptimizerStateFloats;
 
-    /// <summary>Bytes of the dropout random state: 0 (the GPU backend trains no Dropout layer).</summary>
-    public int RandomStateLength => 0;
+    /// <summary>Bytes of the dropout random-stream state: <see cref="CompiledTrainableNetwork.RandomStateSize"/> when a layer draws masks, else 0 (as the CPU class).</summary>
+    public int RandomStateLength => Layout.HasDropout ? CompiledTrainableNetwork.RandomStateSize : 0;
 
     /// <summary>Packs the weights for the training kernels (the repack after a step).</summary>
     protected abstract void PackTraining<TTile>() where TTile : struct, IGemmTile;
@@ -83,6 +91,7 @@ public abstract class GpuTrainableNetwork : GpuNetwork, ITrainableNetwork
 
     private void Forward(int n, bool train)
     {
+        if (train && Layout.HasDropout) _dropoutSeed = ((ulong)_random.NextUInt() << 32) | _random.NextUInt();
         if (SimulatorTiles) ForwardTraining<SimulatorTile>(n, train);
         else ForwardTraining<GpuTile64>(n, train);
     }
@@ -190,13 +199,14 @@ public abstract class GpuTrainableNetwork : GpuNetwork, ITrainableNetwork
         Memory.Slice(Layout.OptimizerStateOffset, destination.Length, "the optimizer state").CopyToCPU(destination);
     }
 
-    /// <summary>Copies the random state out: none (<see cref="RandomStateLength"/> is 0).</summary>
+    /// <summary>Copies the dropout stream's state out (<see cref="RandomStateLength"/> bytes, the CPU class's layout; none without dropout).</summary>
     public void CopyRandomState(Span<byte> destination)
     {
         using var call = Enter("CopyRandomState");
         RequireTraining();
         if (destination.Length != RandomStateLength)
             throw new ArgumentException($"{Layout.Name}.CopyRandomState: the random state is {RandomStateLength} bytes; the destination has {destination.Length}.", nameof(destination));
+        if (RandomStateLength > 0) MemoryMarshal.AsBytes(MemoryMarshal.CreateSpan(ref _random, 1)).CopyTo(destination);
     }
 
     /// <summary>Restores a checkpoint's step count and optimizer state (as the CPU class), checking every length first.</summary>
@@ -211,6 +221,9 @@ public abstract class GpuTrainableNetwork : GpuNetwork, ITrainableNetwork
             throw new ArgumentException($"{l.Name}.RestoreState: the optimizer state is {l.OptimizerStateFloats} floats; {optimizerState.Length} were given.", nameof(optimizerState));
         if (randomState.Length != RandomStateLength)
             throw new ArgumentException($"{l.Name}.RestoreState: the random state is {RandomStateLength} bytes; {randomState.Length} were given.", nameof(randomState));
+        if (randomState.Length > 0 && MemoryMarshal.Read<Int128>(randomState) == Int128.Zero)
+            throw new ArgumentException($"{l.Name}.RestoreState: an all-zero random state is not one a generator reaches.", nameof(randomState));
+        if (randomState.Length > 0) randomState.CopyTo(MemoryMarshal.AsBytes(MemoryMarshal.CreateSpan(ref _random, 1)));
         if (optimizerState.Length > 0)
             Memory.Slice(l.OptimizerStateOffset, optimizerState.Length, "the optimizer state").CopyFromCPU(optimizerState);
         _steps = stepCount;

@@ -24,7 +24,7 @@ public class GpuBackendTests
             input 3x6x6
             batch 2
             conv1 = conv2d(4, 3)
-            lrn1 = lrn(2)
+            clip1 = clip(0, 1)
             pool = global_avgpool
             head = dense(3)
         }
@@ -73,6 +73,29 @@ public class GpuBackendTests
         var buffers = GpuBackend.Buffers(gpu);
         Assert.NotNull(buffers.Find(2, GpuBufferKind.BatchNormMean));
         Assert.Equal(4L * 2 * 3 * 3, buffers.Find(1, GpuBufferKind.PackedWeights)!.Floats);
+    }
+
+    [Fact]
+    public void A_dropout_runs_on_the_gpu_with_a_mask_over_the_batch()
+    {
+        var network = Network("""
+            namespace App
+
+            network Drop {
+                input 2x4x4
+                batch 3
+                conv1 = conv2d(4, 3, padding: 1, activation: relu)
+                drop = dropout(0.5)
+                pool = global_avgpool
+                head = dense(3)
+            }
+            """);
+        var gpu = NetworkAnalyzer.Analyze(network, GpuBackend.Instance).Value!;
+        Assert.Equal(-1, GpuBackend.Instance.FirstUnsupported(network, gpu.Layers));
+        Assert.True(gpu.Schedule.CanTrain);
+        var mask = GpuBackend.Buffers(gpu).Find(2, GpuBufferKind.DropoutMask)!;
+        Assert.Equal(3L * 4 * 4 * 4, mask.Floats);
+        Assert.Equal(-1, mask.InferenceOffset);
     }
 
     [Fact]
@@ -130,7 +153,7 @@ public class GpuBackendTests
         var error = Assert.Throws<TargetInvocationException>(() =>
             Create(assembly, "App.Lrn").Invoke(null, new object[] { 1UL, NetGen.Execution.ExecutionMode.Inference, NetGen.Execution.NetworkDevice.Cuda }));
         var inner = Assert.IsType<InvalidOperationException>(error.InnerException);
-        Assert.Equal("Lrn cannot run on CUDA: layer 'lrn1' (LocalResponseNorm) has no kernel in the GPU backend; use NetworkDevice.Cpu.", inner.Message);
+        Assert.Equal("Lrn cannot run on CUDA: layer 'clip1' (Clip) has no kernel in the GPU backend; use NetworkDevice.Cpu.", inner.Message);
     }
 
     private static MethodInfo Create(Assembly assembly, string type) =>

@@ -23,6 +23,8 @@ public enum GpuBufferKind
     BatchNormInvStd,
     /// <summary>Training: the batch norms' shared reduction scratch, the largest of their (2 x row splits + 3) x C.</summary>
     BatchNormWorkspace,
+    /// <summary>Training: a dropout's mask over the batch (batch x its output), written by its forward, read by its backward.</summary>
+    DropoutMask,
 }
 
 /// <summary>One GPU kernel buffer: floats [offset, offset + Floats) from its mode's kernel-buffer region (-1: not in that mode).</summary>
@@ -34,6 +36,9 @@ public sealed record GpuBuffers(long InferenceBytes, long TrainingBytes, Equatab
 {
     /// <summary>The GPU reductions split rows into at most this many parts (NetGen.Gpu.GpuReduce.MaxSplits): the bound the batch-norm scratch is sized by.</summary>
     public const int MaxRowSplits = 256;
+
+    /// <summary>The dropout kernel's random streams per sample (NetGen.Gpu.GpuElementwise.StreamsPerSample): each layer's stream range is batch x this.</summary>
+    public const int StreamsPerSample = 256;
 
     public override Dictionary<int, long> PackedFloats(bool training)
     {
@@ -87,6 +92,10 @@ public sealed record GpuBuffers(long InferenceBytes, long TrainingBytes, Equatab
                 long rows = (long)network.Batch * (y.Elements / y.C);
                 long splits = System.Math.Min(rows, MaxRowSplits);
                 batchNormScratch = System.Math.Max(batchNormScratch, (2 * splits + 3) * y.C);
+            }
+            else if (node.Op == OpKind.Dropout)
+            {
+                Add(n, GpuBufferKind.DropoutMask, (long)network.Batch * y.Elements, false, true);
             }
         }
         Add(-1, GpuBufferKind.BatchNormWorkspace, batchNormScratch, false, true);

@@ -30,7 +30,8 @@ internal sealed partial class GpuStepWriter
         ClearStarted(w, step);
         var x = step.InputShape;
         var y = step.OutputShape;
-        string Y = At(_analysis.Schedule.Places[n].Saved!.Value, true);
+        // A Dropout saves no output of its own (its backward reads only its mask).
+        string Y = _analysis.Schedule.Places[n].Saved is { } saved ? At(saved, true) : "default";
         string X = At(step.Inputs[0], true);
         switch (step.Op)
         {
@@ -72,6 +73,51 @@ internal sealed partial class GpuStepWriter
             case OpKind.BatchNorm:
                 BatchNormBackward(w, step, DX, DY, X);
                 break;
+            case OpKind.Dropout:
+                if (DX is null) break;
+                // dX += dY x mask; in place (the gradient shares dY's storage) dY *= mask.
+                string mask = DropoutMask(n);
+                w.Line(SharesOutputGradient(step, 0)
+                    ? $"{Gpu}GpuElementwise.On(d).Multiply({DY}, {DY}, {mask});"
+                    : $"{Gpu}GpuElementwise.On(d).DropoutBackward({DX}, {DY}, {mask});");
+                break;
+            case OpKind.LocalResponseNorm:
+                if (DX is not null)
+                    w.Line($"{Gpu}GpuElementwise.On(d).LrnBackward({DX}, {DY}, {X}, {Rows(x, true)}, {Number(x.C)}, {Lrn(node)});");
+                break;
+            case OpKind.Upsample:
+                if (DX is not null)
+                    w.Line($"{Gpu}GpuPool.On(d).UpsampleBackward({DX}, {DY}, {DimsAt(n, true)}, {(node.Args.Mode == UpsampleMode.Bilinear ? "true" : "false")});");
+                break;
+            case OpKind.Concat:
+            {
+                // Each input's channels of dY add into its gradient; an input listed twice gets both slices.
+                int offset = 0;
+                for (int i = 0; i < step.Inputs.Count; i++)
+                {
+                    if (InputGradient(step, i) is { } dXi)
+                        w.Line($"{Gpu}GpuElementwise.On(d).ConcatBackward({dXi}, {DY}, {Rows(y, true)}, {Number(y.C)}, {Number(offset)});");
+                    offset += _analysis.Layers[node.Inputs[i]].Output.C;
+                }
+                break;
+            }
+            case OpKind.Multiply:
+            {
+                // Each input's gradient adds dY times the other input (the gate's sums dY x x over the pixels).
+                var (full, gate) = MultiplyInputs(step);
+                if (gate < 0)
+                {
+                    if (InputGradient(step, 0) is { } dFirst) w.Line($"{Gpu}GpuElementwise.On(d).MultiplyBackwardInput({dFirst}, {DY}, {At(step.Inputs[1], true)});");
+                    if (InputGradient(step, 1) is { } dSecond) w.Line($"{Gpu}GpuElementwise.On(d).MultiplyBackwardInput({dSecond}, {DY}, {At(step.Inputs[0], true)});");
+                    break;
+                }
+                string dims = $"n, {Number(y.Elements / y.C)}, {y.C}";
+                if (InputGradient(step, full) is { } dFull)
+                    w.Line($"{Gpu}GpuElementwise.On(d).GateBackwardData({dFull}, {DY}, {At(step.Inputs[gate], true)}, {dims});");
+                if (InputGradient(step, gate) is { } dGate)
+                    w.Line($"{Gpu}GpuElementwise.On(d).GateBackwardGate({dGate}, {DY}, {At(step.Inputs[full], true)}, {dims});");
+                break;
+            }
             case OpKind.Add:
                 for (int i = 0; i < step.Inputs.Count; i++)
                     if (InputGradient(step, i) is { } dXi) w.Line($"{Gpu}GpuElementwise.On(d).AccumulateGradient({dXi}, {DY});");

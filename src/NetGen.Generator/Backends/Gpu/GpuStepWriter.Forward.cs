@@ -79,6 +79,35 @@ internal sealed partial class GpuStepWriter
                     w.Line($"{Gpu}GpuElementwise.On(d).Add({Y}, {Y}, {At(step.Inputs[i], training)});");
                 break;
             }
+            case OpKind.Dropout:
+                DropoutForward(w, step, X, Y);
+                break;
+            case OpKind.LocalResponseNorm:
+                w.Line($"{Gpu}GpuElementwise.On(d).LrnForward({Y}, {X}, {Rows(x, training)}, {Number(x.C)}, {Lrn(node)});");
+                break;
+            case OpKind.Upsample:
+                w.Line($"{Gpu}GpuPool.On(d).UpsampleForward({Y}, {X}, {DimsAt(n, training)}, {(node.Args.Mode == UpsampleMode.Bilinear ? "true" : "false")});");
+                break;
+            case OpKind.Concat:
+            {
+                // One copy per input into its channels of the output (channels-last rows).
+                int offset = 0;
+                for (int i = 0; i < step.Inputs.Count; i++)
+                {
+                    w.Line($"{Gpu}GpuElementwise.On(d).ConcatForward({Y}, {At(step.Inputs[i], training)}, {Rows(y, training)}, {Number(y.C)}, {Number(offset)});");
+                    offset += _analysis.Layers[node.Inputs[i]].Output.C;
+                }
+                break;
+            }
+            case OpKind.Multiply:
+            {
+                var (full, gate) = MultiplyInputs(step);
+                string rowsOf = training ? "n" : "1";
+                w.Line(gate < 0
+                    ? $"{Gpu}GpuElementwise.On(d).Multiply({Y}, {X}, {At(step.Inputs[1], training)});"
+                    : $"{Gpu}GpuElementwise.On(d).Gate({Y}, {At(step.Inputs[full], training)}, {At(step.Inputs[gate], training)}, {rowsOf}, {Number(y.Elements / y.C)}, {y.C});");
+                break;
+            }
             default:
                 w.Line($"{Gpu}GpuActivations.On(d).Forward({Y}, {X}, {Activation(OpNames.ActivationOf(node))}, {Float((float)node.Args.Alpha)});");
                 break;
@@ -128,5 +157,29 @@ internal sealed partial class GpuStepWriter
         w.Line($"if (train) {Gpu}GpuBatchNorm.On(d).ForwardTraining({y}, {BufferAt(n, GpuBufferKind.BatchNormMean, true)}, {BufferAt(n, GpuBufferKind.BatchNormInvStd, true)}, " +
                $"{mean}, {variance}, {x}, {gamma}, {beta}, {BufferAt(-1, GpuBufferKind.BatchNormWorkspace, true)}, {rows}, {c}, {eps}, {Float((float)node.Args.Momentum)});");
         w.Line("else " + inference);
+    }
+
+    /// <summary>
+    /// A Dropout: the identity at inference (a view of its input); in training, masks from the step's seed
+    /// (GpuTrainableNetwork.DropoutSeed, drawn as the CPU draws its own) and this layer's own range of streams,
+    /// node x batch x StreamsPerSample, so two dropouts never share a stream. In evaluation it passes its input
+    /// through (a rate-0 draw where the output does not share the input's storage).
+    /// </summary>
+    private void DropoutForward(IndentedWriter w, ScheduleStep step, string x, string y)
+    {
+        if (!step.Training)
+        {
+            w.Line("// The identity at inference: a view of its input.");
+            return;
+        }
+        int n = step.Node;
+        string mask = DropoutMask(n);
+        long firstStream = (long)n * Network.Batch * global::NetGen.Generator.Backends.Gpu.GpuBuffers.StreamsPerSample;
+        string rate = Float((float)Network.Nodes[n].Args.Rate);
+        bool inPlace = step.Output!.Value.Start == step.Inputs[0].Start && !step.Inputs[0].IsCallerInput;
+        w.Line($"if (train) {Gpu}GpuElementwise.On(d).DropoutForward({y}, {mask}, {x}, {rate}, DropoutSeed, {Number(firstStream)}UL, n);");
+        w.Line(inPlace
+            ? "// Evaluation: its output is its input's storage, nothing to do."
+            : $"else {Gpu}GpuElementwise.On(d).DropoutForward({y}, {mask}, {x}, 0f, 0UL, 0UL, n);");
     }
 }

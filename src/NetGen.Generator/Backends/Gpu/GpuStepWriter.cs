@@ -44,9 +44,9 @@ internal sealed partial class GpuStepWriter : IStepWriter
         {
             OpKind.Conv2D or OpKind.DepthwiseConv2D => step.Pass is PassKind.InferencePack or PassKind.TrainingPack ? "GpuConv2D.PackWeights" : "GpuConv2D",
             OpKind.Dense => step.Pass is PassKind.InferencePack or PassKind.TrainingPack ? "" : "GpuDense",
-            OpKind.MaxPool2D or OpKind.AvgPool2D or OpKind.GlobalAvgPool => "GpuPool",
+            OpKind.MaxPool2D or OpKind.AvgPool2D or OpKind.GlobalAvgPool or OpKind.Upsample => "GpuPool",
             OpKind.BatchNorm => "GpuBatchNorm",
-            OpKind.Add => "GpuElementwise",
+            OpKind.Add or OpKind.Dropout or OpKind.Multiply or OpKind.Concat or OpKind.LocalResponseNorm => "GpuElementwise",
             OpKind.Flatten or OpKind.Input => "",
             _ => "GpuActivations",
         };
@@ -76,6 +76,8 @@ internal sealed partial class GpuStepWriter : IStepWriter
                 return $"private static readonly {kernels}PoolDims {Dims(n)} = {kernels}PoolDims.Create(1, {x.H}, {x.W}, {x.C}, " +
                        $"{a.KernelH}, {a.KernelW}, {a.StrideH}, {a.StrideW}, {pt}, {pb}, {pl}, {pr}, {(a.CeilMode ? "true" : "false")}); // {node.Name}";
             }
+            case OpKind.Upsample:
+                return $"private static readonly {kernels}UpsampleDims {Dims(n)} = new(1, {x.H}, {x.W}, {x.C}, {a.ScaleH}, {a.ScaleW}); // {node.Name}";
             case OpKind.Dense:
                 return $"private static readonly {kernels}DenseDims {Dims(n)} = new(1, {x.Elements}, {y.C}); // {node.Name}";
             default:
@@ -141,6 +143,27 @@ internal sealed partial class GpuStepWriter : IStepWriter
         return training
             ? Slice(_trainingKernelBase + slot.TrainingOffset, Number(slot.Floats))
             : Slice(_inferenceKernelBase + slot.InferenceOffset, Number(slot.Floats));
+    }
+
+    /// <summary>(the full-size input's index, the gate's) of a two-input Multiply; gate -1 when both have the output's size (the CPU's rule).</summary>
+    private (int Full, int Gate) MultiplyInputs(ScheduleStep step)
+    {
+        var inputs = Network.Nodes[step.Node].Inputs;
+        long elements = _analysis.Layers[step.Node].Output.Elements;
+        bool aFull = _analysis.Layers[inputs[0]].Output.Elements == elements, bFull = _analysis.Layers[inputs[1]].Output.Elements == elements;
+        if (aFull && bFull) return (0, -1);
+        return aFull ? (0, 1) : (1, 0);
+    }
+
+    /// <summary>A LocalResponseNorm's (radius, k, alpha, beta) arguments, as the CPU backend passes them.</summary>
+    private static string Lrn(Node node) =>
+        $"{node.Args.Radius}, {Float((float)node.Args.LrnBias)}, {Float((float)node.Args.LrnAlpha)}, {Float((float)node.Args.LrnBeta)}";
+
+    /// <summary>A dropout's mask at batch n: the first n samples of its slot (the kernels check lengths against the batch's).</summary>
+    private string DropoutMask(int node)
+    {
+        var slot = _buffers.Find(node, GpuBufferKind.DropoutMask)!;
+        return Slice(_trainingKernelBase + slot.TrainingOffset, "n * " + Number(_analysis.Layers[node].Output.Elements) + "L");
     }
 
     /// <summary>A float literal that reads back as the same float (invariant culture).</summary>

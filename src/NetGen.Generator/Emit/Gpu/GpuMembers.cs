@@ -109,7 +109,7 @@ internal static class GpuMembers
             fields.Add($"GradientOffset = {Number(s.RegionOf(RegionKind.Gradients).Start)}, GradientFloats = {Number(s.TrainableFloats)}, " +
                        $"OptimizerStateOffset = {Number(s.RegionOf(RegionKind.OptimizerState).Start)}, OptimizerStateFloats = {Number(s.StateFloats)},");
             fields.Add($"InputsOffset = {Number(s.RegionOf(RegionKind.Inputs).Start)}, LogitsOffset = {Number(s.Places[s.Logits].Saved!.Value.Start)}, " +
-                       (s.EndsInSoftmax ? "FinalSoftmax = true, " : "") + $"LogitsGradientOffset = {Number(s.Places[s.Logits].Gradient!.Value.Start)},");
+                       (s.EndsInSoftmax ? "FinalSoftmax = true, " : "") + (HasDropout(a) ? "HasDropout = true, " : "") + $"LogitsGradientOffset = {Number(s.Places[s.Logits].Gradient!.Value.Start)},");
             long Slot(GpuBufferKind kind) => trainingKernels + buffers.Find(-1, kind)!.TrainingOffset;
             gpu.Add($"LabelsOffset = {Number(Slot(GpuBufferKind.Labels))}, TotalsOffset = {Number(Slot(GpuBufferKind.LossTotals))}, LossWorkspaceOffset = {Number(Slot(GpuBufferKind.LossWorkspace))},");
         }
@@ -123,5 +123,13 @@ internal static class GpuMembers
         w.Line("    },");
         foreach (var field in gpu) w.Line("    " + field);
         w.Line("};");
+    }
+
+    /// <summary>Whether a computed Dropout draws masks in training (the runtime then keeps the CPU class's random stream).</summary>
+    private static bool HasDropout(NetworkAnalysis a)
+    {
+        for (int n = 1; n < a.Network.Nodes.Count; n++)
+            if (a.Layers[n].Computed && a.Network.Nodes[n].Op == OpKind.Dropout) return true;
+        return false;
     }
 }
