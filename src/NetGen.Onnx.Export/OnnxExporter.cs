@@ -102,9 +102,14 @@ internal static class OnnxExporter
                     g.Node("Identity", y, new[] { x }, y);
                     break;
                 case OpKind.BatchNorm:
-                    g.Node("BatchNormalization", y, new[] { x, Weight(y + ".weight", ys.C), Weight(y + ".bias", ys.C),
+                {
+                    // ONNX's BatchNormalization always takes scale and B: without them (scale: false, center: false) ones and zeros.
+                    string scale = a.Scale ? Weight(y + ".weight", ys.C) : g.Floats(y + ".weight", new long[] { ys.C }, Filled(ys.C, 1f));
+                    string shift = a.Center ? Weight(y + ".bias", ys.C) : g.Floats(y + ".bias", new long[] { ys.C }, new float[ys.C]);
+                    g.Node("BatchNormalization", y, new[] { x, scale, shift,
                         Weight(y + ".running_mean", ys.C), Weight(y + ".running_var", ys.C) }, y, ("epsilon", (float)a.Epsilon));
                     break;
+                }
                 case OpKind.LocalResponseNorm:
                 {
                     long size = 2 * a.Radius + 1;
@@ -243,5 +248,12 @@ internal static class OnnxExporter
                 g.Node("Softmax", name, new[] { x }, y, ("axis", -1L));
                 break;
         }
+    }
+
+    private static float[] Filled(int count, float value)
+    {
+        var values = new float[count];
+        Array.Fill(values, value);
+        return values;
     }
 }

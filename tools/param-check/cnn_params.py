@@ -148,8 +148,8 @@ class Net:
                 raise ValueError(f"dense on {x}")
             self.trainable += x[0] * a["units"] + (a["units"] if a.get("bias", True) else 0)
             return (a["units"],)
-        if kind == "batchnorm":
-            self.trainable += 2 * x[0]
+        if kind == "batchnorm":  # gamma unless scale: false, beta unless center: false
+            self.trainable += (a.get("scale", True) + a.get("center", True)) * x[0]
             self.stats += 2 * x[0]
             return x
         if kind == "add":

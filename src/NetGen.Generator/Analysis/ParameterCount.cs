@@ -11,8 +11,9 @@ namespace NetGen.Generator.Analysis;
 /// <item>separable_conv2d (Keras): depthwise C m R S without bias, pointwise C m K + K bias;</item>
 /// <item>conv2d_transpose: C K R S + K bias;</item>
 /// <item>dense: in x units + units bias;</item>
-/// <item>batchnorm: 2C trainable (gamma, beta) and 2C statistics (running mean and variance),
-/// which Keras counts as non-trainable parameters and PyTorch as buffers.</item>
+/// <item>batchnorm: 2C trainable (gamma, beta; C less for each of scale: false and center: false)
+/// and 2C statistics (running mean and variance), which Keras counts as non-trainable
+/// parameters and PyTorch as buffers.</item>
 /// </list>
 /// A frozen node's parameters are all non-trainable. Arithmetic is checked: a count past
 /// long's range throws <see cref="System.OverflowException"/>, which the analyzer reports.
@@ -47,7 +48,7 @@ internal static class ParameterCount
                 case OpKind.Dense:
                     return input.Elements * a.Units + Bias(a, a.Units);
                 case OpKind.BatchNorm:
-                    return 2 * c;
+                    return (a.Scale ? c : 0) + (a.Center ? c : 0);
                 default:
                     return 0;
             }

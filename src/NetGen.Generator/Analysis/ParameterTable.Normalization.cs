@@ -9,14 +9,16 @@ internal sealed partial class ParameterTable
     /// weight (gamma, ones) and bias (beta, zeros), trainable unless the node is frozen; then
     /// running_mean (zeros) and running_var (ones), statistics the training forward updates:
     /// stored with the parameters (and in weight files), without gradient or optimizer state.
+    /// <c>scale: false</c> leaves out the weight and <c>center: false</c> the bias (Keras's
+    /// BatchNormalization(scale=False, center=False)): no tensor, no gradient, no optimizer state.
     /// </summary>
     private void AddBatchNorm(int n)
     {
         var node = _network.Nodes[n];
         int c = OutputShape(n).C;
         var shape = new[] { c };
-        Add(n, ParameterRole.Weight, node.Name + ".weight", shape, "Ones", c, c, null);
-        Add(n, ParameterRole.Bias, node.Name + ".bias", shape, "Zeros", c, c, null);
+        if (node.Args.Scale) Add(n, ParameterRole.Weight, node.Name + ".weight", shape, "Ones", c, c, null);
+        if (node.Args.Center) Add(n, ParameterRole.Bias, node.Name + ".bias", shape, "Zeros", c, c, null);
         AddStatistic(n, ParameterRole.RunningMean, node.Name + ".running_mean", c, "Zeros");
         AddStatistic(n, ParameterRole.RunningVar, node.Name + ".running_var", c, "Ones");
     }

@@ -41,6 +41,10 @@ public sealed record LayerArgs
     public double Epsilon { get; init; } = 1e-5;
     /// <summary>BatchNorm running-statistics momentum (PyTorch convention: new = (1-m) old + m batch).</summary>
     public double Momentum { get; init; } = 0.1;
+    /// <summary>BatchNorm has a learned scale gamma (Keras's <c>scale</c>); without it the scale is 1 and no gamma tensor exists.</summary>
+    public bool Scale { get; init; } = true;
+    /// <summary>BatchNorm has a learned shift beta (Keras's <c>center</c>); without it the shift is 0 and no beta tensor exists.</summary>
+    public bool Center { get; init; } = true;
     /// <summary>LocalResponseNorm: channels summed on each side (AlexNet's depth radius).</summary>
     public int Radius { get; init; }
     /// <summary>LocalResponseNorm: k, alpha, beta in b = a / (k + alpha * sum a^2)^beta.</summary>

@@ -135,6 +135,8 @@ internal sealed class LayerArgsBinder
                 {
                     Epsilon = Real("epsilon", 1e-5, e => e > 0, "a positive number"),
                     Momentum = Real("momentum", 0.1, m => m >= 0 && m <= 1, "a number in [0, 1]"),
+                    Scale = Bool("scale", true),
+                    Center = Bool("center", true),
                 };
             case OpKind.LocalResponseNorm:
                 return a with

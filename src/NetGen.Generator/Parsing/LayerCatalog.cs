@@ -47,7 +47,7 @@ internal static class LayerCatalog
         new LayerDef("flatten", OpKind.Flatten, None, None),
         new LayerDef("dense", OpKind.Dense, new[] { "units" }, new[] { "bias", "activation" }),
         new LayerDef("dropout", OpKind.Dropout, new[] { "rate" }, None),
-        new LayerDef("batchnorm", OpKind.BatchNorm, None, new[] { "epsilon", "momentum" }),
+        new LayerDef("batchnorm", OpKind.BatchNorm, None, new[] { "epsilon", "momentum", "scale", "center" }),
         new LayerDef("lrn", OpKind.LocalResponseNorm, new[] { "radius" }, new[] { "bias", "alpha", "beta" }),
         new LayerDef("upsample", OpKind.Upsample, new[] { "scale" }, new[] { "mode" }),
         new LayerDef("add", OpKind.Add, None, None, IsMerge: true),

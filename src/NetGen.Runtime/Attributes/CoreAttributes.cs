@@ -39,6 +39,12 @@ public sealed class BatchNormAttribute : LayerAttribute
 
     /// <summary>Running-statistics momentum, PyTorch convention: new = (1 - m) old + m batch. Default 0.1.</summary>
     public double Momentum { get; set; } = 0.1;
+
+    /// <summary>A learned scale gamma (Keras's <c>scale</c>). False: the scale is 1 and the layer has no gamma tensor. Default true.</summary>
+    public bool Scale { get; set; } = true;
+
+    /// <summary>A learned shift beta (Keras's <c>center</c>). False: the shift is 0 and the layer has no beta tensor. Default true.</summary>
+    public bool Center { get; set; } = true;
 }
 
 /// <summary>

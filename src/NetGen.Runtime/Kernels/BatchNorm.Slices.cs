@@ -55,8 +55,8 @@ public static partial class BatchNorm
     /// <param name="runningMean">(C) updated in place.</param>
     /// <param name="runningVar">(C) updated in place with the unbiased variance.</param>
     /// <param name="moments">(slices, 2, C): each slice's <see cref="SliceMoments"/>.</param>
-    /// <param name="gamma">(C) scale.</param>
-    /// <param name="beta">(C) shift.</param>
+    /// <param name="gamma">(C) scale, or empty (1).</param>
+    /// <param name="beta">(C) shift, or empty (0).</param>
     /// <param name="samples">N, the batch.</param>
     /// <param name="slices">Slices of the batch.</param>
     /// <param name="pixels">Rows per sample (H x W, or 1 for a vector).</param>
@@ -77,8 +77,7 @@ public static partial class BatchNorm
         Check.Length(shift.Length, c, kernel, nameof(shift), "C");
         Check.Length(runningMean.Length, c, kernel, nameof(runningMean), "C");
         Check.Length(runningVar.Length, c, kernel, nameof(runningVar), "C");
-        Check.Length(gamma.Length, c, kernel, nameof(gamma), "C");
-        Check.Length(beta.Length, c, kernel, nameof(beta), "C");
+        CheckAffine(kernel, gamma, beta, c);
         long rows = (long)samples * pixels;
         if (!(rows >= 2))
         {
@@ -104,8 +103,8 @@ public static partial class BatchNorm
             savedInvStd[i] = invStd;
             runningMean[i] = (1f - momentum) * runningMean[i] + momentum * batchMean;
             runningVar[i] = (1f - momentum) * runningVar[i] + momentum * (float)(m2 / (rows - 1));
-            scale[i] = gamma[i] * invStd;
-            shift[i] = beta[i] - batchMean * scale[i];
+            scale[i] = Gamma(gamma, i) * invStd;
+            shift[i] = Beta(beta, i) - batchMean * scale[i];
         }
     }
 
@@ -157,10 +156,10 @@ public static partial class BatchNorm
     /// k0 = -a sum(dY) / M - k1 mean) that <see cref="BackwardApply"/> applies.
     /// </summary>
     /// <param name="coefficients">(3, C): a, k1, k0.</param>
-    /// <param name="dGamma">(C) accumulated.</param>
-    /// <param name="dBeta">(C) accumulated.</param>
+    /// <param name="dGamma">(C) accumulated; empty for a batch norm without scale.</param>
+    /// <param name="dBeta">(C) accumulated; empty for a batch norm without shift.</param>
     /// <param name="sums">(slices, 2, C): each slice's <see cref="BackwardSliceSums"/>.</param>
-    /// <param name="gamma">(C) scale.</param>
+    /// <param name="gamma">(C) scale, or empty (1).</param>
     /// <param name="savedMean">(C) from forward.</param>
     /// <param name="savedInvStd">(C) from forward.</param>
     /// <param name="samples">N, the batch.</param>
@@ -173,9 +172,7 @@ public static partial class BatchNorm
         const string kernel = "BatchNorm.CombineBackward";
         CheckSlices(kernel, samples, slices, pixels, c, sums.Length, nameof(sums));
         Check.Length(coefficients.Length, 3L * c, kernel, nameof(coefficients), "3*C");
-        Check.Length(dGamma.Length, c, kernel, nameof(dGamma), "C");
-        Check.Length(dBeta.Length, c, kernel, nameof(dBeta), "C");
-        Check.Length(gamma.Length, c, kernel, nameof(gamma), "C");
+        CheckAffineGradients(kernel, dGamma, dBeta, gamma, c);
         Check.Length(savedMean.Length, c, kernel, nameof(savedMean), "C");
         Check.Length(savedInvStd.Length, c, kernel, nameof(savedInvStd), "C");
         float invRows = 1f / ((long)samples * pixels);
@@ -190,9 +187,9 @@ public static partial class BatchNorm
             }
             float invStd = savedInvStd[i];
             float sumDyXhat = sumDyCentered * invStd;
-            dBeta[i] += sumDy;
-            dGamma[i] += sumDyXhat;
-            float a = gamma[i] * invStd;
+            if (!dBeta.IsEmpty) dBeta[i] += sumDy;
+            if (!dGamma.IsEmpty) dGamma[i] += sumDyXhat;
+            float a = Gamma(gamma, i) * invStd;
             float k1 = -a * sumDyXhat * invStd * invRows;
             coefficients[i] = a;
             coefficients[c + i] = k1;

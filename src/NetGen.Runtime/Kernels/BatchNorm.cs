@@ -12,6 +12,8 @@ namespace NetGen.Kernels;
 /// unbiased variance. Inference uses the running statistics, or folds them into the
 /// preceding Conv2D/Dense with <see cref="FoldIntoPreceding"/>. Sums run per 64-row chunk
 /// then into the total, so a large batch does not lose the mean in float rounding.
+/// An empty gamma is a scale of 1 and an empty beta a shift of 0 (Keras's
+/// BatchNormalization(scale=False, center=False)); their gradients are then passed empty too.
 /// </summary>
 public static partial class BatchNorm
 {
@@ -30,8 +32,8 @@ public static partial class BatchNorm
     /// <param name="runningMean">(C) updated in place.</param>
     /// <param name="runningVar">(C) updated in place with the unbiased variance.</param>
     /// <param name="x">(M, C) input.</param>
-    /// <param name="gamma">(C) scale.</param>
-    /// <param name="beta">(C) shift.</param>
+    /// <param name="gamma">(C) scale, or empty (1).</param>
+    /// <param name="beta">(C) shift, or empty (0).</param>
     /// <param name="workspace">At least <see cref="ForwardWorkspaceFloats"/> floats.</param>
     /// <param name="rows">M = N * H * W, at least 2.</param>
     /// <param name="c">Channels C.</param>
@@ -49,8 +51,7 @@ public static partial class BatchNorm
         Check.Length(savedInvStd.Length, c, kernel, nameof(savedInvStd), "C");
         Check.Length(runningMean.Length, c, kernel, nameof(runningMean), "C");
         Check.Length(runningVar.Length, c, kernel, nameof(runningVar), "C");
-        Check.Length(gamma.Length, c, kernel, nameof(gamma), "C");
-        Check.Length(beta.Length, c, kernel, nameof(beta), "C");
+        CheckAffine(kernel, gamma, beta, c);
         Check.AtLeast(workspace.Length, ForwardWorkspaceFloats(c), kernel, nameof(workspace), "2*C");
         if (!(rows >= 2))
         {
@@ -68,8 +69,8 @@ public static partial class BatchNorm
             savedInvStd[i] = 1f / MathF.Sqrt(sumSq / rows + epsilon);
             runningMean[i] = (1f - momentum) * runningMean[i] + momentum * savedMean[i];
             runningVar[i] = (1f - momentum) * runningVar[i] + momentum * (sumSq / (rows - 1));
-            partial[i] = gamma[i] * savedInvStd[i];
-            shift[i] = beta[i] - savedMean[i] * partial[i];
+            partial[i] = Gamma(gamma, i) * savedInvStd[i];
+            shift[i] = Beta(beta, i) - savedMean[i] * partial[i];
         }
         for (int row = 0; row < rows; row++)
         {
@@ -80,8 +81,8 @@ public static partial class BatchNorm
     /// <summary>y = gamma * (x - runningMean) / sqrt(runningVar + eps) + beta. Overwrites y.</summary>
     /// <param name="y">(M, C) output.</param>
     /// <param name="x">(M, C) input.</param>
-    /// <param name="gamma">(C) scale.</param>
-    /// <param name="beta">(C) shift.</param>
+    /// <param name="gamma">(C) scale, or empty (1).</param>
+    /// <param name="beta">(C) shift, or empty (0).</param>
     /// <param name="runningMean">(C) mean.</param>
     /// <param name="runningVar">(C) variance.</param>
     /// <param name="workspace">At least <see cref="ForwardWorkspaceFloats"/> floats.</param>
@@ -95,8 +96,7 @@ public static partial class BatchNorm
         const string kernel = "BatchNorm.ForwardInference";
         Check.Length(y.Length, (long)rows * c, kernel, nameof(y), "M*C");
         Check.Length(x.Length, (long)rows * c, kernel, nameof(x), "M*C");
-        Check.Length(gamma.Length, c, kernel, nameof(gamma), "C");
-        Check.Length(beta.Length, c, kernel, nameof(beta), "C");
+        CheckAffine(kernel, gamma, beta, c);
         Check.Length(runningMean.Length, c, kernel, nameof(runningMean), "C");
         Check.Length(runningVar.Length, c, kernel, nameof(runningVar), "C");
         Check.AtLeast(workspace.Length, ForwardWorkspaceFloats(c), kernel, nameof(workspace), "2*C");
@@ -104,8 +104,8 @@ public static partial class BatchNorm
         var shift = workspace.Slice(c, c);
         for (int i = 0; i < c; i++)
         {
-            scale[i] = gamma[i] / MathF.Sqrt(runningVar[i] + epsilon);
-            shift[i] = beta[i] - runningMean[i] * scale[i];
+            scale[i] = Gamma(gamma, i) / MathF.Sqrt(runningVar[i] + epsilon);
+            shift[i] = Beta(beta, i) - runningMean[i] * scale[i];
         }
         for (int row = 0; row < rows; row++)
         {
@@ -118,11 +118,11 @@ public static partial class BatchNorm
     /// dX += gamma * invstd / M * (M * dY - sum dY - xhat * sum(dY * xhat)), xhat = (x - mean) * invstd.
     /// </summary>
     /// <param name="dX">(M, C) input gradient, accumulated; empty when the input needs none (only dGamma and dBeta are computed).</param>
-    /// <param name="dGamma">(C) accumulated.</param>
-    /// <param name="dBeta">(C) accumulated.</param>
+    /// <param name="dGamma">(C) accumulated; empty for a batch norm without scale.</param>
+    /// <param name="dBeta">(C) accumulated; empty for a batch norm without shift.</param>
     /// <param name="dY">(M, C) output gradient.</param>
     /// <param name="x">(M, C) the forward input.</param>
-    /// <param name="gamma">(C) scale.</param>
+    /// <param name="gamma">(C) scale, or empty (1).</param>
     /// <param name="savedMean">(C) from forward.</param>
     /// <param name="savedInvStd">(C) from forward.</param>
     /// <param name="workspace">At least <see cref="BackwardWorkspaceFloats"/> floats.</param>
@@ -137,9 +137,7 @@ public static partial class BatchNorm
         if (!dX.IsEmpty) Check.Length(dX.Length, (long)rows * c, kernel, nameof(dX), "M*C");
         Check.Length(dY.Length, (long)rows * c, kernel, nameof(dY), "M*C");
         Check.Length(x.Length, (long)rows * c, kernel, nameof(x), "M*C");
-        Check.Length(dGamma.Length, c, kernel, nameof(dGamma), "C");
-        Check.Length(dBeta.Length, c, kernel, nameof(dBeta), "C");
-        Check.Length(gamma.Length, c, kernel, nameof(gamma), "C");
+        CheckAffineGradients(kernel, dGamma, dBeta, gamma, c);
         Check.Length(savedMean.Length, c, kernel, nameof(savedMean), "C");
         Check.Length(savedInvStd.Length, c, kernel, nameof(savedInvStd), "C");
         Check.AtLeast(workspace.Length, BackwardWorkspaceFloats(c), kernel, nameof(workspace), "3*C");
@@ -154,9 +152,9 @@ public static partial class BatchNorm
         {
             float invStd = savedInvStd[i];
             float sumDyXhat = sumDyCentered[i] * invStd;
-            dBeta[i] += sumDy[i];
-            dGamma[i] += sumDyXhat;
-            float a = gamma[i] * invStd;
+            if (!dBeta.IsEmpty) dBeta[i] += sumDy[i];
+            if (!dGamma.IsEmpty) dGamma[i] += sumDyXhat;
+            float a = Gamma(gamma, i) * invStd;
             float k1 = -a * sumDyXhat * invStd * invRows;
             float k0 = -a * sumDy[i] * invRows - k1 * savedMean[i];
             partial[i] = a;
@@ -179,7 +177,7 @@ public static partial class BatchNorm
     /// </summary>
     /// <param name="dX">(M, C) input gradient, accumulated.</param>
     /// <param name="dY">(M, C) output gradient.</param>
-    /// <param name="gamma">(C) scale.</param>
+    /// <param name="gamma">(C) scale, or empty (1).</param>
     /// <param name="runningVar">(C) variance.</param>
     /// <param name="workspace">At least C floats.</param>
     /// <param name="rows">M.</param>
@@ -192,13 +190,13 @@ public static partial class BatchNorm
         const string kernel = "BatchNorm.BackwardInference";
         Check.Length(dX.Length, (long)rows * c, kernel, nameof(dX), "M*C");
         Check.Length(dY.Length, (long)rows * c, kernel, nameof(dY), "M*C");
-        Check.Length(gamma.Length, c, kernel, nameof(gamma), "C");
+        CheckAffine(kernel, gamma, default, c);
         Check.Length(runningVar.Length, c, kernel, nameof(runningVar), "C");
         Check.AtLeast(workspace.Length, c, kernel, nameof(workspace), "C");
         var scale = workspace[..c];
         for (int i = 0; i < c; i++)
         {
-            scale[i] = gamma[i] / MathF.Sqrt(runningVar[i] + epsilon);
+            scale[i] = Gamma(gamma, i) / MathF.Sqrt(runningVar[i] + epsilon);
         }
         for (int row = 0; row < rows; row++)
         {
@@ -213,8 +211,8 @@ public static partial class BatchNorm
     /// </summary>
     /// <param name="weights">(K, ...) weights, row k scaled in place.</param>
     /// <param name="bias">(K) bias, replaced.</param>
-    /// <param name="gamma">(K) batch norm scale.</param>
-    /// <param name="beta">(K) batch norm shift.</param>
+    /// <param name="gamma">(K) batch norm scale, or empty (1).</param>
+    /// <param name="beta">(K) batch norm shift, or empty (0).</param>
     /// <param name="runningMean">(K) mean.</param>
     /// <param name="runningVar">(K) variance.</param>
     /// <param name="epsilon">Added to the variance.</param>
@@ -224,8 +222,7 @@ public static partial class BatchNorm
     {
         const string kernel = "BatchNorm.FoldIntoPreceding";
         int k = bias.Length;
-        Check.Length(gamma.Length, k, kernel, nameof(gamma), "K");
-        Check.Length(beta.Length, k, kernel, nameof(beta), "K");
+        CheckAffine(kernel, gamma, beta, k);
         Check.Length(runningMean.Length, k, kernel, nameof(runningMean), "K");
         Check.Length(runningVar.Length, k, kernel, nameof(runningVar), "K");
         if (!(k > 0 && weights.Length % k == 0))
@@ -235,9 +232,34 @@ public static partial class BatchNorm
         int perRow = weights.Length / k;
         for (int i = 0; i < k; i++)
         {
-            float scale = gamma[i] / MathF.Sqrt(runningVar[i] + epsilon);
+            float scale = Gamma(gamma, i) / MathF.Sqrt(runningVar[i] + epsilon);
             Reduce.Scale(weights.Slice(i * perRow, perRow), scale);
-            bias[i] = (bias[i] - runningMean[i]) * scale + beta[i];
+            bias[i] = (bias[i] - runningMean[i]) * scale + Beta(beta, i);
+        }
+    }
+
+    /// <summary>gamma[i], or 1 for a batch norm without scale (empty gamma).</summary>
+    internal static float Gamma(ReadOnlySpan<float> gamma, int i) => gamma.IsEmpty ? 1f : gamma[i];
+
+    /// <summary>beta[i], or 0 for a batch norm without shift (empty beta).</summary>
+    internal static float Beta(ReadOnlySpan<float> beta, int i) => beta.IsEmpty ? 0f : beta[i];
+
+    /// <summary>gamma and beta: C each, or empty (no scale, no shift).</summary>
+    internal static void CheckAffine(string kernel, ReadOnlySpan<float> gamma, ReadOnlySpan<float> beta, int c)
+    {
+        if (!gamma.IsEmpty) Check.Length(gamma.Length, c, kernel, nameof(gamma), "C (or empty: no scale)");
+        if (!beta.IsEmpty) Check.Length(beta.Length, c, kernel, nameof(beta), "C (or empty: no shift)");
+    }
+
+    /// <summary>gamma, dGamma and dBeta: C each, or empty; dGamma without gamma is refused.</summary>
+    internal static void CheckAffineGradients(string kernel, Span<float> dGamma, Span<float> dBeta, ReadOnlySpan<float> gamma, int c)
+    {
+        CheckAffine(kernel, gamma, default, c);
+        if (!dGamma.IsEmpty) Check.Length(dGamma.Length, c, kernel, nameof(dGamma), "C (or empty: no scale)");
+        if (!dBeta.IsEmpty) Check.Length(dBeta.Length, c, kernel, nameof(dBeta), "C (or empty: no shift)");
+        if (!dGamma.IsEmpty && gamma.IsEmpty)
+        {
+            throw Check.Failure(kernel, "dGamma was given for a batch norm without scale (gamma is empty).");
         }
     }
 

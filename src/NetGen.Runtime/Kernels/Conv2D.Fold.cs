@@ -15,8 +15,8 @@ public static unsafe partial class Conv2D
     /// <param name="foldedBias">(K) destination.</param>
     /// <param name="weights">(K, C/G, R, S) canonical weights.</param>
     /// <param name="bias">(K), or empty for a convolution without bias.</param>
-    /// <param name="gamma">(K) batch norm scale.</param>
-    /// <param name="beta">(K) batch norm shift.</param>
+    /// <param name="gamma">(K) batch norm scale, or empty (1).</param>
+    /// <param name="beta">(K) batch norm shift, or empty (0).</param>
     /// <param name="runningMean">(K) batch norm mean.</param>
     /// <param name="runningVar">(K) batch norm variance.</param>
     /// <param name="epsilon">Added to the variance.</param>
@@ -30,15 +30,14 @@ public static unsafe partial class Conv2D
         Conv2DDims d = dims;
         Check.Length(foldedBias.Length, d.K, kernel, nameof(foldedBias), "K");
         if (!bias.IsEmpty) Check.Length(bias.Length, d.K, kernel, nameof(bias), "K");
-        Check.Length(gamma.Length, d.K, kernel, nameof(gamma), "K");
-        Check.Length(beta.Length, d.K, kernel, nameof(beta), "K");
+        BatchNorm.CheckAffine(kernel, gamma, beta, d.K);
         Check.Length(runningMean.Length, d.K, kernel, nameof(runningMean), "K");
         Check.Length(runningVar.Length, d.K, kernel, nameof(runningVar), "K");
         Pack(packed, weights, d);
         // foldedBias holds the scales until the weights are scaled.
         for (int k = 0; k < d.K; k++)
         {
-            foldedBias[k] = gamma[k] / MathF.Sqrt(runningVar[k] + epsilon);
+            foldedBias[k] = BatchNorm.Gamma(gamma, k) / MathF.Sqrt(runningVar[k] + epsilon);
         }
         if (IsDepthwise(d))
         {
@@ -72,7 +71,7 @@ public static unsafe partial class Conv2D
         for (int k = 0; k < d.K; k++)
         {
             float b = bias.IsEmpty ? 0f : bias[k];
-            foldedBias[k] = (b - runningMean[k]) * foldedBias[k] + beta[k];
+            foldedBias[k] = (b - runningMean[k]) * foldedBias[k] + BatchNorm.Beta(beta, k);
         }
     }
 }

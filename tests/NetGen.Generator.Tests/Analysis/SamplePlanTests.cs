@@ -22,6 +22,7 @@ public class SamplePlanTests
     [InlineData("Architectures/SeResNet50.cnn")]
     [InlineData("Architectures/MobileNet.cnn")]
     [InlineData("Architectures/Xception.cnn")]
+    [InlineData("Architectures/InceptionV3.cnn")]
     public void PlansAreSound(string file)
     {
         var a = SampleFiles.Analyze(file);

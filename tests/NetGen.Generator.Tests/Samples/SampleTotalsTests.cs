@@ -30,6 +30,7 @@ public class SampleTotalsTests
         { "SeResNet50.cnn", "SeResNet50", 28_088_024, 53_120, false, 1000 },
         { "Xception.cnn", "Xception", 22_910_480, 54_528, true, 1000 },
         { "MobileNet.cnn", "MobileNet", 4_253_864, 21_888, true, 1000 },
+        { "InceptionV3.cnn", "InceptionV3", 23_851_784, 34_432, true, 1000 },
     };
 
     [Theory]
@@ -61,6 +62,7 @@ public class SampleTotalsTests
         { "ResNet18.cnn", 1.81, 1e9, 2 },
         { "ResNet34.cnn", 3.66, 1e9, 2 },
         { "ResNet50.cnn", 4.09, 1e9, 2 },
+        { "InceptionV3.cnn", 5.71, 1e9, 2 },
         { "MobileNet.cnn", 569, 1e6, 0 },
     };
 

@@ -73,7 +73,7 @@ internal sealed partial class LayerCode
         var mean = _layout.RunningMean(n);
         var variance = _layout.RunningVar(n);
         w.Line($"if (train) {Kernels}BatchNorm.ForwardTraining({Y}, {SavedStatistics(n)}, {Slice(mean.Offset, mean.Length)}, " +
-               $"{Slice(variance.Offset, variance.Length)}, {X}, {ParameterSpan(_layout.Weight(n)!)}, {ParameterSpan(_layout.Bias(n)!)}, " +
+               $"{Slice(variance.Offset, variance.Length)}, {X}, {Gamma(n)}, {Beta(n)}, " +
                $"{NormWorkspace(2 * y.C, true)}, {rows}, {y.C}, {Epsilon(n)}, {Float((float)node.Args.Momentum)});");
         w.Line("else " + inference);
     }
@@ -84,13 +84,13 @@ internal sealed partial class LayerCode
         int input = node.Inputs[0];
         int c = _layout.OutputShape(n).C;
         bool needsDx = NeedsDx(input);
-        var gamma = _layout.Weight(n)!;
+        string gamma = Gamma(n);
         if (node.Frozen)
         {
             if (!needsDx) return;
             var variance = _layout.RunningVar(n);
             StartGradient(w, input, n);
-            w.Line($"{Kernels}BatchNorm.BackwardInference({Grad(input)}, {Grad(n)}, {ParameterSpan(gamma)}, {Slice(variance.Offset, variance.Length)}, " +
+            w.Line($"{Kernels}BatchNorm.BackwardInference({Grad(input)}, {Grad(n)}, {gamma}, {Slice(variance.Offset, variance.Length)}, " +
                    $"{NormWorkspace(c, true)}, {Rows(n, true)}, {c}, {Epsilon(n)});");
             return;
         }
@@ -103,8 +103,8 @@ internal sealed partial class LayerCode
         }
         if (needsDx) StartGradient(w, input, n);
         string dX = needsDx ? Grad(input) : "global::System.Span<float>.Empty";
-        w.Line($"{Kernels}BatchNorm.Backward({dX}, {GradientSpan(gamma)}, {GradientSpan(_layout.Bias(n)!)}, {Grad(n)}, {In(input, true)}, " +
-               $"{ParameterSpan(gamma)}, {SavedStatistics(n)}, {NormWorkspace(3 * c, true)}, {Rows(n, true)}, {c});");
+        w.Line($"{Kernels}BatchNorm.Backward({dX}, {Optional(_layout.Weight(n), GradientSpan)}, {Optional(_layout.Bias(n), GradientSpan)}, " +
+               $"{Grad(n)}, {In(input, true)}, {gamma}, {SavedStatistics(n)}, {NormWorkspace(3 * c, true)}, {Rows(n, true)}, {c});");
     }
 
     /// <summary>Sliced forward, end of a phase: the slice's mean and M2 of batch norm n's input (train only).</summary>
@@ -125,7 +125,7 @@ internal sealed partial class LayerCode
         var variance = _layout.RunningVar(n);
         var (scale, shift) = SliceAffine(n);
         w.Line($"if (train) {Kernels}BatchNorm.CombineMoments({SavedStatistics(n)}, {scale}, {shift}, {Slice(mean.Offset, mean.Length)}, " +
-               $"{Slice(variance.Offset, variance.Length)}, {AllSlicePartials(n)}, {ParameterSpan(_layout.Weight(n)!)}, {ParameterSpan(_layout.Bias(n)!)}, " +
+               $"{Slice(variance.Offset, variance.Length)}, {AllSlicePartials(n)}, {Gamma(n)}, {Beta(n)}, " +
                $"n, {SliceCountText}, {Number(y.Elements / y.C)}, {y.C}, {Epsilon(n)}, {Float((float)node.Args.Momentum)}); // {node.Name}");
     }
 
@@ -142,8 +142,8 @@ internal sealed partial class LayerCode
     public void CombineBackward(IndentedWriter w, int n)
     {
         var y = _layout.OutputShape(n);
-        w.Line($"{Kernels}BatchNorm.CombineBackward({SliceCoefficients(n, 3)}, {Slice(_layout.GradientBase + _layout.Weight(n)!.GradientOffset, y.C)}, " +
-               $"{Slice(_layout.GradientBase + _layout.Bias(n)!.GradientOffset, y.C)}, {AllSlicePartials(n)}, {ParameterSpan(_layout.Weight(n)!)}, " +
+        w.Line($"{Kernels}BatchNorm.CombineBackward({SliceCoefficients(n, 3)}, {Optional(_layout.Weight(n), GradientBlock)}, " +
+               $"{Optional(_layout.Bias(n), GradientBlock)}, {AllSlicePartials(n)}, {Gamma(n)}, " +
                $"{SavedStatistics(n)}, n, {SliceCountText}, {Number(y.Elements / y.C)}, {y.C}); // {Network.Nodes[n].Name}");
     }
 
@@ -182,7 +182,7 @@ internal sealed partial class LayerCode
     {
         var mean = _layout.RunningMean(bn);
         var variance = _layout.RunningVar(bn);
-        return $"{ParameterSpan(_layout.Weight(bn)!)}, {ParameterSpan(_layout.Bias(bn)!)}, " +
+        return $"{Gamma(bn)}, {Beta(bn)}, " +
                $"{Slice(mean.Offset, mean.Length)}, {Slice(variance.Offset, variance.Length)}";
     }
 
@@ -210,4 +210,16 @@ internal sealed partial class LayerCode
     private string Epsilon(int bn) => Float((float)Network.Nodes[bn].Args.Epsilon);
 
     private static string ParameterSpan(ParameterEntry p) => Slice(p.Offset, p.Length);
+
+    /// <summary>Batch norm bn's gamma, or <c>default</c> (an empty span, a scale of 1) with scale: false.</summary>
+    private string Gamma(int bn) => Optional(_layout.Weight(bn), ParameterSpan);
+
+    /// <summary>Batch norm bn's beta, or <c>default</c> (an empty span, a shift of 0) with center: false.</summary>
+    private string Beta(int bn) => Optional(_layout.Bias(bn), ParameterSpan);
+
+    /// <summary>A parameter's gradient in the whole gradient block (the combines run once, outside the slices).</summary>
+    private string GradientBlock(ParameterEntry p) => Slice(_layout.GradientBase + p.GradientOffset, p.Length);
+
+    /// <summary>The span of a parameter a batch norm may lack, or <c>default</c>: the kernels read an empty gamma as 1, beta as 0.</summary>
+    private static string Optional(ParameterEntry? p, System.Func<ParameterEntry, string> span) => p is null ? "default" : span(p);
 }

@@ -34,8 +34,9 @@ internal sealed class GpuBackend : IBackend
     public bool CanRun(Node node) => node.Op switch
     {
         OpKind.Input or OpKind.MaxPool2D or OpKind.AvgPool2D or OpKind.GlobalAvgPool or OpKind.Flatten or OpKind.Softmax
-            or OpKind.BatchNorm or OpKind.Add or OpKind.Dropout or OpKind.Multiply
+            or OpKind.Add or OpKind.Dropout or OpKind.Multiply
             or OpKind.Concat or OpKind.Upsample or OpKind.LocalResponseNorm => true,
+        OpKind.BatchNorm => node.Args is { Scale: true, Center: true }, // no kernel without gamma or beta yet
         OpKind.Conv2D or OpKind.DepthwiseConv2D or OpKind.Dense => FusesActivation(node.Args.Activation) || node.Args.Activation == ActivationKind.Softmax,
         _ => IsActivation(node.Op),
     };

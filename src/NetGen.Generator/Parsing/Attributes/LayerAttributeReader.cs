@@ -92,6 +92,8 @@ internal static class LayerAttributeReader
         {
             Epsilon = a.InRange("Epsilon", 1e-5, double.Epsilon, double.MaxValue, maxInclusive: true, "a positive number"),
             Momentum = a.InRange("Momentum", 0.1, 0, 1, maxInclusive: true, "in [0, 1]"),
+            Scale = a.Bool("Scale", true),
+            Center = a.Bool("Center", true),
         },
         OpKind.LocalResponseNorm => new LayerArgs
         {
