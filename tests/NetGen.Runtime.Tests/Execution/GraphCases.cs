@@ -5,7 +5,7 @@ namespace NetGen.Runtime.Tests.Execution;
 /// <summary>The graph networks of Execution/Graphs/*.cnn, each with its float64 twin.</summary>
 internal static class GraphCases
 {
-    public static readonly string[] Names = { "Residual", "Se", "WinogradResidual", "SliceResidual", "ModernActivation", "Clip", "FusedModern", "LastStage", "WideBlock" };
+    public static readonly string[] Names = { "Residual", "Se", "WinogradResidual", "SliceResidual", "ModernActivation", "Clip", "FusedModern", "LastStage", "WideBlock", "NoAffine", "NoAffineSingle" };
 
     public static ITrainableNetwork Make(string name, ulong seed, ExecutionMode mode) => name switch
     {
@@ -18,6 +18,8 @@ internal static class GraphCases
         "FusedModern" => new FusedModernNet(seed, mode),
         "LastStage" => new LastStageNet(seed, mode),
         "WideBlock" => new WideBlockNet(seed, mode),
+        "NoAffine" => new NoAffineNet(seed, mode),
+        "NoAffineSingle" => new NoAffineSingleNet(seed, mode),
         _ => throw new ArgumentException(name),
     };
 
@@ -36,6 +38,9 @@ internal static class GraphCases
             FusedModernNet.TrainingBytes + FusedModernNet.TrainingKernelBytes),
         "LastStage" => (LastStageNet.InferenceBytes + LastStageNet.InferenceKernelBytes, LastStageNet.TrainingBytes + LastStageNet.TrainingKernelBytes),
         "WideBlock" => (WideBlockNet.InferenceBytes + WideBlockNet.InferenceKernelBytes, WideBlockNet.TrainingBytes + WideBlockNet.TrainingKernelBytes),
+        "NoAffine" => (NoAffineNet.InferenceBytes + NoAffineNet.InferenceKernelBytes, NoAffineNet.TrainingBytes + NoAffineNet.TrainingKernelBytes),
+        "NoAffineSingle" => (NoAffineSingleNet.InferenceBytes + NoAffineSingleNet.InferenceKernelBytes,
+            NoAffineSingleNet.TrainingBytes + NoAffineSingleNet.TrainingKernelBytes),
         _ => throw new ArgumentException(name),
     };
 
@@ -99,6 +104,20 @@ internal static class GraphCases
                 int conv1 = g.Conv(entry, "conv1", 4, 3, pad: 1, bias: false);
                 int sum = g.Add(g.Act(g.BatchNorm(conv1, "bn1"), Activation.ReLU), entry);
                 g.Dense(g.GlobalAvgPool(g.Act(g.BatchNorm(sum, "bn2"), Activation.ReLU)), "head", 3);
+                return g;
+            }
+            case "NoAffine":
+            case "NoAffineSingle":
+            {
+                var g = new ReferenceGraph(2, 4, 4);
+                int entry = g.Conv(0, "entry", 4, 1, bias: false);
+                int conv1 = g.Conv(entry, "conv1", 4, 3, pad: 1, bias: false);
+                int relu1 = g.Act(g.BatchNorm(conv1, "bn1", epsilon: 0.001, scale: false), Activation.ReLU);
+                int conv2 = g.Conv(relu1, "conv2", 4, 3, pad: 1, bias: false);
+                int sum = g.Add(g.BatchNorm(conv2, "bn2", center: false), entry);
+                int bn3 = g.BatchNorm(sum, "bn3", scale: false, center: false);
+                int bn4 = g.BatchNorm(g.Act(bn3, Activation.ReLU), "bn4", scale: false, frozen: true);
+                g.Dense(g.GlobalAvgPool(g.Conv(bn4, "conv3", 4, 1)), "head", 3);
                 return g;
             }
             case "ModernActivation":

@@ -54,6 +54,9 @@ public class GraphTests
     [InlineData("WinogradResidual", 2)]
     [InlineData("LastStage", 0)]
     [InlineData("LastStage", 1)]
+    [InlineData("NoAffine", 0)]
+    [InlineData("NoAffine", 3)]
+    [InlineData("NoAffineSingle", 0)]
     public void Trainable_gradients_match_finite_differences_of_batch_statistics(string name, int samples)
     {
         var net = GraphCases.Make(name, 5, ExecutionMode.Training);
@@ -109,6 +112,23 @@ public class GraphTests
             }
         }
         Assert.True(checkedTensors >= 8, $"{name}: only {checkedTensors} trainable tensors");
+    }
+
+    /// <summary>scale: false leaves out gamma (".weight"), center: false beta (".bias"): no tensor, no gradient.</summary>
+    [Fact]
+    public void Batch_norms_without_scale_or_center_have_no_gamma_or_beta_tensor()
+    {
+        var net = GraphCases.Make("NoAffine", 1, ExecutionMode.Training);
+        var names = net.ParameterTable.ToArray().Select(t => t.Name).ToArray();
+        Assert.Equal(new[]
+        {
+            "entry.weight", "conv1.weight", "bn1.bias", "bn1.running_mean", "bn1.running_var", "conv2.weight",
+            "bn2.weight", "bn2.running_mean", "bn2.running_var", "bn3.running_mean", "bn3.running_var",
+            "bn4.bias", "bn4.running_mean", "bn4.running_var", "conv3.weight", "conv3.bias", "head.weight", "head.bias",
+        }, names);
+        // bn1 and bn2 have C = 4 learned values each, bn4's beta is frozen; the statistics are 8 per batch norm.
+        Assert.Equal(8 + 144 + 4 + 144 + 4 + 16 + 4 + 12 + 3, NoAffineNet.TrainableParameterCount);
+        Assert.Equal(4 * 8 + 4, NoAffineNet.NonTrainableParameterCount);
     }
 
     /// <summary>Biases whose every path to the loss passes a training batch norm (stem: bn1, and bn3 through side_conv; the others their own).</summary>

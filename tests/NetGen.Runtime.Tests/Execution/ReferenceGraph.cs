@@ -23,8 +23,13 @@ internal sealed class ReferenceGraph
         return Push(new Node(Kind.Conv, name, new[] { input }, shape) { K = k, R = r, Stride = stride, Pad = pad, Bias = bias, Act = act, Groups = groups });
     }
 
-    public int BatchNorm(int input, string name, double epsilon = 1e-5, double momentum = 0.1, bool frozen = false) =>
-        Push(new Node(Kind.BatchNorm, name, new[] { input }, _nodes[input].Shape) { Epsilon = epsilon, Momentum = momentum, Frozen = frozen });
+    /// <param name="scale">False: no gamma tensor (a scale of 1), batchnorm(scale: false).</param>
+    /// <param name="center">False: no beta tensor (a shift of 0), batchnorm(center: false).</param>
+    public int BatchNorm(int input, string name, double epsilon = 1e-5, double momentum = 0.1, bool frozen = false, bool scale = true, bool center = true) =>
+        Push(new Node(Kind.BatchNorm, name, new[] { input }, _nodes[input].Shape)
+        {
+            Epsilon = epsilon, Momentum = momentum, Frozen = frozen, Scale = scale, Center = center,
+        });
 
     public int Act(int input, Activation act) => Push(new Node(Kind.Act, "", new[] { input }, _nodes[input].Shape) { Act = act });
 
@@ -142,8 +147,8 @@ internal sealed class ReferenceGraph
             }
             if (statistics is not null) statistics[l.Name] = ((double[])mean.Clone(), unbiased);
         }
-        var gamma = p[l.Name + ".weight"];
-        var beta = p[l.Name + ".bias"];
+        var gamma = l.Scale ? p[l.Name + ".weight"] : Enumerable.Repeat(1.0, c).ToArray();
+        var beta = l.Center ? p[l.Name + ".bias"] : new double[c];
         return x.Select(s => s.Select((v, i) =>
         {
             int ch = i / pixels;
@@ -180,5 +185,7 @@ internal sealed class ReferenceGraph
         public double Epsilon { get; init; }
         public double Momentum { get; init; }
         public bool Frozen { get; init; }
+        public bool Scale { get; init; } = true;
+        public bool Center { get; init; } = true;
     }
 }
