@@ -51,6 +51,15 @@ public class ExportTests(ITestOutputHelper log)
                 out = multiply(c, gate)
             }
             """,
+        // Batch norms without gamma or beta (Keras's scale=False, center=False): exported with a ones scale and zeros B.
+        ["batchnorm-no-affine"] = """
+            network NoAffine {
+                input 3x6x6
+                a = conv2d(6, 3, padding: 1, bias: false) -> bn1: batchnorm(epsilon: 0.001, scale: false) -> relu
+                b = conv2d(6, 1) -> relu -> bn2: batchnorm(center: false)
+                out = b -> bn3: batchnorm(scale: false, center: false) -> global_avgpool -> dense(4)
+            }
+            """,
         // The activations opset 13 lacks, written as expressions, which the importer reads back as one layer each.
         ["expressions"] = """
             network Expressions {

@@ -48,6 +48,25 @@ public class ParameterCountTests
         Assert.Equal(32 * 3 * 9 + 96, Single(Shape.Chw(32, 8, 8), OpKind.DepthwiseConv2D, TestIr.Conv(0, 3) with { DepthMultiplier = 3 }).Trainable);
     }
 
+    /// <summary>
+    /// keras.layers.BatchNormalization(scale=False) on 64 channels: 192 params, 64 trainable (beta)
+    /// and 128 non-trainable; center=False the same with gamma; both False: 128, none trainable.
+    /// </summary>
+    [Theory]
+    [InlineData(false, true, 64)]
+    [InlineData(true, false, 64)]
+    [InlineData(false, false, 0)]
+    public void KerasBatchNormalizationWithoutScaleOrCenter(bool scale, bool center, long trainable)
+    {
+        var l = Single(Shape.Chw(64, 4, 4), OpKind.BatchNorm, new LayerArgs { Scale = scale, Center = center });
+        Assert.Equal(trainable, l.Trainable);
+        Assert.Equal(128, l.Statistics);
+        Assert.Equal(trainable + 128, l.Params);
+        var frozen = Single(Shape.Chw(64, 4, 4), OpKind.BatchNorm, new LayerArgs { Scale = scale, Center = center }, frozen: true);
+        Assert.Equal(0, frozen.Trainable);
+        Assert.Equal(trainable + 128, frozen.NonTrainable);
+    }
+
     [Fact]
     public void BatchNormHasTwoTrainableAndTwoStatisticsPerChannel()
     {

@@ -87,6 +87,7 @@ public class AttributeMappingTests
             [Sigmoid, Tanh]
             [GlobalAvgPool(KeepDims = true)]
             [Flatten]
+            [BatchNorm(Scale = false, Center = false)]
             [Softmax(Name = "probs")]
             internal partial class Zoo { }
             """);
@@ -118,9 +119,10 @@ public class AttributeMappingTests
         Assert.Equal(new LayerArgs { Activation = ActivationKind.Sigmoid }, args[10]);
         Assert.Equal(new LayerArgs { Activation = ActivationKind.Tanh }, args[11]);
         Assert.Equal(new LayerArgs { KeepDims = true }, args[12]);
+        Assert.Equal(new LayerArgs { Scale = false, Center = false }, args[14]);
         Assert.Equal(
             new[] { "input", "depthwise_conv2d_1", "separable_conv2d_1", "conv2d_transpose_1", "avgpool2d_1", "lrn_1", "upsample_1",
-                "leaky_relu_1", "leaky_relu_2", "elu_1", "sigmoid_1", "tanh_1", "global_avgpool_1", "flatten_1", "probs" },
+                "leaky_relu_1", "leaky_relu_2", "elu_1", "sigmoid_1", "tanh_1", "global_avgpool_1", "flatten_1", "batchnorm_1", "probs" },
             ir.Nodes.Select(n => n.Name));
     }
 

@@ -98,6 +98,18 @@ public class GpuBackendTests
         Assert.Equal(-1, mask.InferenceOffset);
     }
 
+    /// <summary>The GPU batch-norm kernels take gamma and beta: one without either is not run there.</summary>
+    [Theory]
+    [InlineData("batchnorm", -1)]
+    [InlineData("batchnorm(scale: false)", 2)]
+    [InlineData("batchnorm(center: false)", 2)]
+    public void A_batch_norm_without_scale_or_center_is_not_run_on_the_gpu(string layer, int unsupported)
+    {
+        var network = Network("network G {\n input 3x4x4\n conv2d(4, 3, padding: 1)\n " + layer + "\n global_avgpool\n dense(2)\n}");
+        var gpu = NetworkAnalyzer.Analyze(network, GpuBackend.Instance).Value!;
+        Assert.Equal(unsupported, GpuBackend.Instance.FirstUnsupported(network, gpu.Layers));
+    }
+
     [Fact]
     public void A_layer_without_gpu_kernels_makes_the_gpu_schedule_not_run()
     {

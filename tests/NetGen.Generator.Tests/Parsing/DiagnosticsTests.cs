@@ -182,6 +182,8 @@ public class DiagnosticsTests
     [InlineData(" dropout(-0.1)", 10, "-0.1", "Argument 'rate' of 'dropout' is -0.1; it must be a number in [0, 1)")]
     [InlineData(" batchnorm(epsilon: 0)", 21, "0", "Argument 'epsilon' of 'batchnorm' is 0; it must be a positive number")]
     [InlineData(" batchnorm(momentum: 2)", 22, "2", "Argument 'momentum' of 'batchnorm' is 2; it must be a number in [0, 1]")]
+    [InlineData(" batchnorm(scale: 0)", 19, "0", "Argument 'scale' of 'batchnorm' is 0; it must be true or false")]
+    [InlineData(" batchnorm(center: no)", 20, "no", "Argument 'center' of 'batchnorm' is 'no'; it must be true or false")]
     [InlineData(" upsample(2, mode: cubic)", 20, "cubic", "Argument 'mode' of 'upsample' is 'cubic'; it must be one of nearest, bilinear")]
     [InlineData(" leaky_relu(alpha: -1)", 20, "-1", "Argument 'alpha' of 'leaky_relu' is -1; it must be a non-negative number")]
     [InlineData(" conv2d_transpose(4, 3, stride: 2, output_padding: 2)", 52, "2", "Argument 'output_padding' of 'conv2d_transpose' is 2; it must be smaller than the stride")]

@@ -101,6 +101,9 @@ public class LayerArgsTests
         Assert.Equal(0, Layer("dropout(0)").Args.Rate);
         Assert.Equal(new LayerArgs(), Layer("batchnorm").Args);
         Assert.Equal(new LayerArgs { Epsilon = 1e-3, Momentum = 0.01 }, Layer("batchnorm(epsilon: 1e-3, momentum: 0.01)").Args);
+        Assert.Equal(new LayerArgs { Scale = false }, Layer("batchnorm(scale: false)").Args);
+        Assert.Equal(new LayerArgs { Center = false }, Layer("batchnorm(center: false, scale: true)").Args);
+        Assert.Equal(new LayerArgs { Scale = false, Center = false }, Layer("batchnorm(scale: false, center: false)").Args);
         Assert.Equal(new LayerArgs { Radius = 2, LrnBias = 2, LrnAlpha = 1e-4, LrnBeta = 0.75 }, Layer("lrn(2, bias: 2)").Args);
         Assert.Equal(OpKind.LocalResponseNorm, Layer("lrn(5, alpha: 0.0001, beta: 0.5)").Op);
     }
