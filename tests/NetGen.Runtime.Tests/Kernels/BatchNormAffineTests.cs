@@ -94,10 +94,7 @@ public class BatchNormAffineTests
         var variance = Array.ConvertAll(TestData.Uniform(rng, d.K), v => 0.5f + Math.Abs(v));
         int rows = d.N * d.P * d.Q;
 
-        var conv = new float[rows * d.K];
-        var packed = new float[Conv2D.PackedWeightFloats(d)];
-        Conv2D.Pack(packed, w, d);
-        Conv2D.Forward(conv, x, packed, b, new float[Conv2D.ForwardWorkspaceFloats(d)], d);
+        var conv = BatchNormTests.Convolve(x, w, b, d);
         var expected = new double[conv.Length];
         for (int m = 0; m < rows; m++)
             for (int k = 0; k < d.K; k++)
@@ -107,15 +104,14 @@ public class BatchNormAffineTests
         TensorAssert.Close(expected, bn, 1e-5, 1e-5, "inference");
 
         var foldedBias = new float[d.K];
+        var packed = new float[Conv2D.PackedWeightFloats(d)];
         Conv2D.PackFolded(packed, foldedBias, w, b, gamma, beta, mean, variance, 1e-3f, d);
         var folded = new float[conv.Length];
         Conv2D.Forward(folded, x, packed, foldedBias, new float[Conv2D.ForwardWorkspaceFloats(d)], d);
         TensorAssert.Close(expected, folded, 1e-4, 1e-4, "packed folded");
 
         BatchNorm.FoldIntoPreceding(w, b, gamma, beta, mean, variance, 1e-3f);
-        Conv2D.Pack(packed, w, d);
-        Conv2D.Forward(folded, x, packed, b, new float[Conv2D.ForwardWorkspaceFloats(d)], d);
-        TensorAssert.Close(expected, folded, 1e-4, 1e-4, "folded into the weights");
+        TensorAssert.Close(expected, BatchNormTests.Convolve(x, w, b, d), 1e-4, 1e-4, "folded into the weights");
 
         // A frozen batch norm's backward: dX = dY x gamma / sqrt(var + eps), gamma 1 when absent.
         var dY = TestData.Uniform(rng, conv.Length);

@@ -91,10 +91,7 @@ public class BatchNormTests
         var variance = Array.ConvertAll(TestData.Uniform(rng, d.K), v => 0.5f + Math.Abs(v));
         int rows = d.N * d.P * d.Q;
 
-        var conv = new float[rows * d.K];
-        var packed = new float[Conv2D.PackedWeightFloats(d)];
-        Conv2D.Pack(packed, w, d);
-        Conv2D.Forward(conv, x, packed, b, new float[Conv2D.ForwardWorkspaceFloats(d)], d);
+        var conv = Convolve(x, w, b, d);
         var bn = new float[conv.Length];
         BatchNorm.ForwardInference(bn, conv, gamma, beta, mean, variance, new float[2 * d.K], rows, d.K, 1e-3f);
         var expected = new double[conv.Length];
@@ -104,10 +101,17 @@ public class BatchNormTests
         TensorAssert.Close(expected, bn, 1e-5, 1e-5, "inference");
 
         BatchNorm.FoldIntoPreceding(w, b, gamma, beta, mean, variance, 1e-3f);
+        TensorAssert.Close(expected, Convolve(x, w, b, d), 1e-4, 1e-4, "folded");
+    }
+
+    /// <summary>The convolution of x (N, H, W, C) by canonical weights w (K, C, R, S) and bias b: (N, P, Q, K).</summary>
+    internal static float[] Convolve(float[] x, float[] w, float[] b, Conv2DDims d)
+    {
+        var y = new float[d.N * d.P * d.Q * d.K];
+        var packed = new float[Conv2D.PackedWeightFloats(d)];
         Conv2D.Pack(packed, w, d);
-        var folded = new float[conv.Length];
-        Conv2D.Forward(folded, x, packed, b, new float[Conv2D.ForwardWorkspaceFloats(d)], d);
-        TensorAssert.Close(expected, folded, 1e-4, 1e-4, "folded");
+        Conv2D.Forward(y, x, packed, b, new float[Conv2D.ForwardWorkspaceFloats(d)], d);
+        return y;
     }
 
     [Fact]
