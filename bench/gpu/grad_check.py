@@ -157,6 +157,9 @@ def main():
     parser.add_argument("--check", action="store_true", help="exit 1 when a gradient is off by more than --tolerance (kinks resolved)")
     parser.add_argument("--tolerance", type=float, default=1e-4)
     args = parser.parse_args()
+    if not os.path.isdir(args.work):
+        print(f"--work: error: '{args.work}' is not a folder (run NetGen.GpuBench with --dump yes first)", file=sys.stderr)
+        return 1
     names = args.networks.split(",") if args.networks else sorted(
         d for d in os.listdir(args.work) if os.path.isfile(os.path.join(args.work, d, "gradients.safetensors")))
     if not names:
@@ -164,6 +167,9 @@ def main():
         return 1
     worst_plain = worst = 0.0
     for name in names:
+        if not os.path.isfile(os.path.join(args.work, name, "gradients.safetensors")):
+            print(f"{args.work}/{name}: error: no gradients.safetensors (run NetGen.GpuBench with --dump yes)", file=sys.stderr)
+            return 1
         meta, loss, rows, near, kept = compare(os.path.join(args.work, name), args.kink, args.max_flips)
         print(f"## {name}: batch {meta['batch']}, float64 loss {loss:.9g}")
         print(f"ReLU inputs within {args.kink:g} x RMS of 0: {len(near)}; flipped to match NetGen: {len(kept)}")
