@@ -15,8 +15,9 @@ then that one element's whole gradient flows (or stops) there. That is rounding,
 backward, but in a deep network at 4 samples it moves a batch norm's bias gradient by percents. So
 the script lists every such element, and tries each one flipped (its derivative taken from the other
 side; the forward is unchanged), keeping a flip when it brings the gradients closer to NetGen's
-(greedy, at most --max-flips trials). The table shows the errors against both references; with
---check, exits 1 when any gradient is off by more than --tolerance against the kink-resolved one.
+(greedy, nearest first, at most --max-flips trials, each a float64 forward and backward; --relus
+limits them to the ReLUs named). The table shows the errors against both references; with --check,
+exits 1 when any gradient is off by more than --tolerance against the kink-resolved one.
 """
 import argparse
 import json
@@ -94,7 +95,7 @@ def mismatch(netgen, reference):
     return sum(relative(netgen[n], g) ** 2 for n, g in reference.items())
 
 
-def compare(folder, kink, max_flips):
+def compare(folder, kink, max_flips, relus):
     with open(os.path.join(folder, "meta.json")) as f:
         meta = json.load(f)
     weights = read_safetensors(os.path.join(folder, "init.safetensors"))
@@ -110,6 +111,8 @@ def compare(folder, kink, max_flips):
     # Elements within rounding of a kink, nearest first.
     near = []
     for index, (name, x) in enumerate(calls):
+        if relus and name not in relus:
+            continue
         rms = x.pow(2).mean().sqrt().item()
         for flat in torch.nonzero(x.abs().flatten() < kink * rms).flatten().tolist():
             near.append((abs(x.flatten()[flat].item()) / rms, index, name, flat, x.flatten()[flat].item(), tuple(x.shape)))
@@ -154,6 +157,7 @@ def main():
     parser.add_argument("--networks", help="comma-separated (default: every network in the work folder with gradients)")
     parser.add_argument("--kink", type=float, default=1e-5, help="a ReLU input within this x its tensor's RMS of 0 is 'at a kink'")
     parser.add_argument("--max-flips", type=int, default=32, help="kink elements tried, nearest first")
+    parser.add_argument("--relus", help="comma-separated ReLU names (NetGen's, e.g. layer2_0.out): try kinks in these only")
     parser.add_argument("--check", action="store_true", help="exit 1 when a gradient is off by more than --tolerance (kinks resolved)")
     parser.add_argument("--tolerance", type=float, default=1e-4)
     args = parser.parse_args()
@@ -170,9 +174,10 @@ def main():
         if not os.path.isfile(os.path.join(args.work, name, "gradients.safetensors")):
             print(f"{args.work}/{name}: error: no gradients.safetensors (run NetGen.GpuBench with --dump yes)", file=sys.stderr)
             return 1
-        meta, loss, rows, near, kept = compare(os.path.join(args.work, name), args.kink, args.max_flips)
+        meta, loss, rows, near, kept = compare(os.path.join(args.work, name), args.kink, args.max_flips, set(args.relus.split(",")) if args.relus else None)
         print(f"## {name}: batch {meta['batch']}, float64 loss {loss:.9g}")
-        print(f"ReLU inputs within {args.kink:g} x RMS of 0: {len(near)}; flipped to match NetGen: {len(kept)}")
+        where = f" in {args.relus}" if args.relus else ""
+        print(f"ReLU inputs within {args.kink:g} x RMS of 0{where}: {len(near)}; flipped to match NetGen: {len(kept)}")
         for relu, shape, flat, value in kept:
             print(f"- {relu} {position(shape, flat)} (N, C, H, W): float64 input {value:.3e}")
         print()
