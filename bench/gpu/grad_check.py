@@ -27,7 +27,7 @@ import sys
 import torch
 
 import torch_bench
-from torch_bench import build, load_weights, read_safetensors
+from torch_bench import build, load_weights, network_names, read_safetensors
 
 
 class KinkRelu(torch.autograd.Function):
@@ -164,8 +164,7 @@ def main():
     if not os.path.isdir(args.work):
         print(f"--work: error: '{args.work}' is not a folder (run NetGen.GpuBench with --dump yes first)", file=sys.stderr)
         return 1
-    names = args.networks.split(",") if args.networks else sorted(
-        d for d in os.listdir(args.work) if os.path.isfile(os.path.join(args.work, d, "gradients.safetensors")))
+    names = network_names(args.work, args.networks, "gradients.safetensors")
     if not names:
         print(f"{args.work}: error: no gradients.safetensors here (run NetGen.GpuBench with --dump yes)", file=sys.stderr)
         return 1

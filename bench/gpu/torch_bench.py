@@ -172,6 +172,13 @@ def device_name(device):
     return "cpu"
 
 
+def network_names(work, networks, marker):
+    """The networks named (comma-separated), else every folder of work that holds the file marker, sorted."""
+    if networks:
+        return networks.split(",")
+    return sorted(d for d in os.listdir(work) if os.path.isfile(os.path.join(work, d, marker)))
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--work", required=True, help="the folder NetGen.GpuBench wrote")
@@ -184,8 +191,7 @@ def main():
     if device.type == "cuda" and not torch.cuda.is_available():
         print("--device cuda: error: torch sees no CUDA device", file=sys.stderr)
         return 1
-    names = args.networks.split(",") if args.networks else sorted(
-        d for d in os.listdir(args.work) if os.path.isfile(os.path.join(args.work, d, "meta.json")))
+    names = network_names(args.work, args.networks, "meta.json")
     if not names:
         print(f"{args.work}: error: no network prepared here (run NetGen.GpuBench first)", file=sys.stderr)
         return 1
