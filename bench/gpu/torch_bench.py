@@ -46,6 +46,11 @@ def read_safetensors(path):
     return tensors
 
 
+def relu(x):
+    """Every ReLU of the models below; grad_check.py replaces it to resolve ReLU kinks (inputs within rounding of 0)."""
+    return torch.relu(x)
+
+
 class MnistCnn(nn.Module):
     """samples/Mnist's CNN: the names NetGen gives its layers (conv1..3, dense_1, dense_2)."""
 
@@ -58,10 +63,10 @@ class MnistCnn(nn.Module):
         self.dense_2 = nn.Linear(64, 10)  # logits: the loss applies the softmax
 
     def forward(self, x):
-        x = torch.max_pool2d(torch.relu(self.conv1(x)), 2)
-        x = torch.max_pool2d(torch.relu(self.conv2(x)), 2)
-        x = torch.relu(self.conv3(x))
-        return self.dense_2(torch.relu(self.dense_1(torch.flatten(x, 1))))
+        x = torch.max_pool2d(relu(self.conv1(x)), 2)
+        x = torch.max_pool2d(relu(self.conv2(x)), 2)
+        x = relu(self.conv3(x))
+        return self.dense_2(relu(self.dense_1(torch.flatten(x, 1))))
 
 
 class Basic(nn.Module):
@@ -79,9 +84,9 @@ class Basic(nn.Module):
             self.downsample_1 = nn.BatchNorm2d(cout)
 
     def forward(self, x):
-        y = self.bn2(self.conv2(torch.relu(self.bn1(self.conv1(x)))))
+        y = self.bn2(self.conv2(relu(self.bn1(self.conv1(x)))))
         shortcut = self.downsample_1(self.downsample_0(x)) if self.down else x
-        return torch.relu(y + shortcut)
+        return relu(y + shortcut)
 
 
 class ResNet18(nn.Module):
@@ -102,7 +107,7 @@ class ResNet18(nn.Module):
         self.fc = nn.Linear(512, classes)
 
     def forward(self, x):
-        x = torch.relu(self.bn1(self.conv1(x)))
+        x = relu(self.bn1(self.conv1(x)))
         if self.imagenet:
             x = torch.max_pool2d(x, 3, 2, 1)
         for stage in range(1, 5):
@@ -167,6 +172,13 @@ def device_name(device):
     return "cpu"
 
 
+def network_names(work, networks, marker):
+    """The networks named (comma-separated), else every folder of work that holds the file marker, sorted."""
+    if networks:
+        return networks.split(",")
+    return sorted(d for d in os.listdir(work) if os.path.isfile(os.path.join(work, d, marker)))
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--work", required=True, help="the folder NetGen.GpuBench wrote")
@@ -179,8 +191,7 @@ def main():
     if device.type == "cuda" and not torch.cuda.is_available():
         print("--device cuda: error: torch sees no CUDA device", file=sys.stderr)
         return 1
-    names = args.networks.split(",") if args.networks else sorted(
-        d for d in os.listdir(args.work) if os.path.isfile(os.path.join(args.work, d, "meta.json")))
+    names = network_names(args.work, args.networks, "meta.json")
     if not names:
         print(f"{args.work}: error: no network prepared here (run NetGen.GpuBench first)", file=sys.stderr)
         return 1

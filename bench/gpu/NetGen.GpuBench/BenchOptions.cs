@@ -7,13 +7,16 @@ namespace NetGen.GpuBench;
 
 /// <summary>
 /// The command line: <c>--device cpu|cuda|simulator --work DIR [--networks a,b] [--steps 30] [--warmup 5]
-/// [--batch N] [--lr 0.01] [--seed 1] [--batches 4]</c>. A bad value is one line and exit code 2.
+/// [--batch N] [--lr 0.01] [--seed 1] [--batches 4] [--dump yes]</c>. A bad value is one line and exit code 2.
+/// <c>--dump yes</c> also writes, per network, the first batch's gradients before any update
+/// (gradients.safetensors) and the weights after the first step (step1.safetensors), which
+/// grad_check.py compares with PyTorch's in float64.
 /// </summary>
 internal sealed record BenchOptions(string Device, string Work, IReadOnlyList<BenchNetwork> Networks, int Steps, int Warmup,
-    int? Batch, float LearningRate, ulong Seed, int DistinctBatches)
+    int? Batch, float LearningRate, ulong Seed, int DistinctBatches, bool Dump)
 {
     public const string Usage =
-        "usage: NetGen.GpuBench [--device cpu|cuda|simulator] [--work DIR] [--networks NAME,NAME] [--steps 30] [--warmup 5] [--batch N] [--lr 0.01] [--seed 1] [--batches 4]";
+        "usage: NetGen.GpuBench [--device cpu|cuda|simulator] [--work DIR] [--networks NAME,NAME] [--steps 30] [--warmup 5] [--batch N] [--lr 0.01] [--seed 1] [--batches 4] [--dump yes|no]";
 
     public static BenchOptions Parse(string[] args)
     {
@@ -43,9 +46,16 @@ internal sealed record BenchOptions(string Device, string Work, IReadOnlyList<Be
         if (!ulong.TryParse(seedText, NumberStyles.None, CultureInfo.InvariantCulture, out ulong seed))
             throw new BenchException($"--seed: error: '{seedText}' is not a seed; expected an integer from 0 to {ulong.MaxValue}", 2);
         int distinct = Integer(Get("--batches", "4"), "--batches", 1, 1_000);
+        string dumpText = Get("--dump", "no");
+        bool dump = dumpText switch
+        {
+            "yes" => true,
+            "no" => false,
+            _ => throw new BenchException($"--dump: error: '{dumpText}' is not valid; expected yes or no", 2),
+        };
         if (values.Count > 0) throw new BenchException($"error: unknown option {values.Keys.First()}\n{Usage}", 2);
         if (networks.Length == 0) throw new BenchException("--networks: error: no network named", 2);
-        return new BenchOptions(device, work, networks, steps, warmup, batch, lr, seed, distinct);
+        return new BenchOptions(device, work, networks, steps, warmup, batch, lr, seed, distinct, dump);
     }
 
     private static int Integer(string text, string option, int min, int max) =>

@@ -1,9 +1,11 @@
 using System;
+using System.Collections.Generic;
 using System.Diagnostics;
 using System.IO;
 using System.Text;
 using System.Text.Json;
 using NetGen.Execution;
+using NetGen.Weights;
 
 namespace NetGen.GpuBench;
 
@@ -53,6 +55,8 @@ internal static class Program
         File.WriteAllText(Path.Combine(folder, "meta.json"), Meta(network, batch, batches.Count, options));
         log.WriteLine($"{network.Name}: batch {batch} on {net.DeviceName}, {options.Steps} steps ({options.Warmup} warm-up), {net.AllocatedBytes:N0} bytes");
 
+        if (options.Dump) SaveGradients(net, batches, Path.Combine(folder, "gradients.safetensors"));
+
         var losses = new float[options.Steps];
         double timed = 0;
         var clock = new Stopwatch();
@@ -64,9 +68,28 @@ internal static class Program
             losses[step] = net.TrainStep(batches.Inputs(b), batches.Labels(b)).Loss;
             clock.Stop();
             if (step >= options.Warmup) timed += clock.Elapsed.TotalSeconds;
+            if (step == 0 && options.Dump) net.Save(Path.Combine(folder, "step1.safetensors"));
         }
         int timedSteps = options.Steps - options.Warmup;
         return Line(network, batch, device.Name, net.DeviceName, losses, timedSteps, timed);
+    }
+
+    /// <summary>
+    /// The first batch's gradient of every trainable tensor (PyTorch layout) before any update. The batch
+    /// norms' running statistics move as in a step; the training forward does not read them.
+    /// </summary>
+    private static void SaveGradients(ITrainableNetwork net, SyntheticBatches batches, string path)
+    {
+        net.ComputeGradients(batches.Inputs(0), batches.Labels(0));
+        var tensors = new List<NamedTensor>();
+        foreach (var p in net.ParameterTable)
+        {
+            if (p.GradientOffset < 0) continue;
+            var values = new float[p.Length];
+            net.CopyGradient(p.Name, values);
+            tensors.Add(new NamedTensor(p.Name, p.ShapeArray(), values));
+        }
+        Safetensors.Write(path, tensors);
     }
 
     private static string Meta(BenchNetwork network, int batch, int distinct, BenchOptions options)
