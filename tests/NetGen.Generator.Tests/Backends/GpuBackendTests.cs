@@ -24,7 +24,7 @@ public class GpuBackendTests
             input 3x6x6
             batch 2
             conv1 = conv2d(4, 3)
-            clip1 = clip(0, 1)
+            conv2 = conv2d(4, 1, activation: gelu)
             pool = global_avgpool
             head = dense(3)
         }
@@ -73,6 +73,38 @@ public class GpuBackendTests
         var buffers = GpuBackend.Buffers(gpu);
         Assert.NotNull(buffers.Find(2, GpuBufferKind.BatchNormMean));
         Assert.Equal(4L * 2 * 3 * 3, buffers.Find(1, GpuBufferKind.PackedWeights)!.Floats);
+    }
+
+    [Fact]
+    public void Transposed_and_separable_convolutions_and_clip_run_on_the_gpu_with_their_buffers()
+    {
+        var network = Network("""
+            namespace App
+
+            network Spatial {
+                input 3x6x6
+                batch 2
+                up = conv2d_transpose(4, 3, stride: 2, activation: relu)
+                sep = separable_conv2d(5, 3, multiplier: 2, activation: relu6)
+                big = separable_conv2d(2, 1, frozen: true)
+                c = clip(-1, 1)
+                pool = global_avgpool
+                head = dense(3)
+            }
+            """);
+        var gpu = NetworkAnalyzer.Analyze(network, GpuBackend.Instance).Value!;
+        Assert.Equal(-1, GpuBackend.Instance.FirstUnsupported(network, gpu.Layers));
+        Assert.True(gpu.Schedule.CanTrain);
+        var buffers = GpuBackend.Buffers(gpu);
+        // up: (C, K, R, S) = 3 x 4 x 3 x 3 to (4, 13, 13); sep: depthwise 4 x 6 x 3 x 3, pointwise 6 -> 5 at 11 x 11.
+        Assert.Equal(3L * 4 * 3 * 3, buffers.Find(1, GpuBufferKind.PackedWeights)!.Floats);
+        Assert.Equal(4L * 2 * 3 * 3, buffers.Find(2, GpuBufferKind.PackedWeights)!.Floats);
+        Assert.Equal(8L * 5, buffers.Find(2, GpuBufferKind.PointwisePackedWeights)!.Floats);
+        Assert.Equal(2L * 11 * 11 * 8, buffers.Find(2, GpuBufferKind.SavedDepthwiseOutput)!.Floats);
+        Assert.Equal(-1, buffers.Find(2, GpuBufferKind.SavedDepthwiseOutput)!.InferenceOffset);
+        // The shared depthwise result is the largest: big's 5 x 11 x 11 (1x1 kernel, multiplier 1) is smaller than sep's.
+        Assert.Equal(11L * 11 * 8, buffers.Find(-1, GpuBufferKind.DepthwiseOutput)!.Floats);
+        Assert.Equal(2L * 11 * 11 * 8, buffers.Find(-1, GpuBufferKind.DepthwiseOutputGradient)!.Floats);
     }
 
     [Fact]

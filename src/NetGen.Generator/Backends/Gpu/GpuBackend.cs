@@ -19,7 +19,7 @@ internal sealed class GpuBackend : IBackend
     {
     }
 
-    /// <summary>Activations the GPU GEMM epilogue fuses into a Conv2D or Dense whose backward needs only the output (Softmax: the output layer's, taken by the loss).</summary>
+    /// <summary>Activations the GPU GEMM epilogue fuses into a convolution (any kind) or Dense whose backward needs only the output (Softmax: the output layer's, taken by the loss).</summary>
     public static bool FusesActivation(ActivationKind kind) => kind is ActivationKind.None or ActivationKind.ReLU or ActivationKind.LeakyReLU
         or ActivationKind.ELU or ActivationKind.Sigmoid or ActivationKind.Tanh or ActivationKind.ReLU6 or ActivationKind.HardSigmoid;
 
@@ -35,8 +35,8 @@ internal sealed class GpuBackend : IBackend
     {
         OpKind.Input or OpKind.MaxPool2D or OpKind.AvgPool2D or OpKind.GlobalAvgPool or OpKind.Flatten or OpKind.Softmax
             or OpKind.BatchNorm or OpKind.Add or OpKind.Dropout or OpKind.Multiply
-            or OpKind.Concat or OpKind.Upsample or OpKind.LocalResponseNorm => true,
-        OpKind.Conv2D or OpKind.DepthwiseConv2D or OpKind.Dense => FusesActivation(node.Args.Activation) || node.Args.Activation == ActivationKind.Softmax,
+            or OpKind.Concat or OpKind.Upsample or OpKind.LocalResponseNorm or OpKind.Clip => true,
+        OpKind.Conv2D or OpKind.DepthwiseConv2D or OpKind.Dense or OpKind.Conv2DTranspose or OpKind.SeparableConv2D => FusesActivation(node.Args.Activation) || node.Args.Activation == ActivationKind.Softmax,
         _ => IsActivation(node.Op),
     };
 

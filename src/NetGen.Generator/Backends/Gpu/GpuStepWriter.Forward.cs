@@ -39,6 +39,29 @@ internal sealed partial class GpuStepWriter
                 else if (activation == ActivationKind.Softmax && (!training || !final)) Softmax(w, Y, Y, Rows(y, training), y.C);
                 break;
             }
+            case OpKind.Conv2DTranspose:
+            {
+                var activation = step.Epilogue.Activation;
+                w.Line($"{Gpu}GpuConv2DTranspose.Forward<TTile>(d, {Y}, {X}, {BufferAt(n, GpuBufferKind.PackedWeights, training)}, {ParameterAt(n, ParameterRole.Bias)}, default, " +
+                       $"{DimsAt(n, training)}, {Activation(activation == ActivationKind.Softmax ? ActivationKind.None : activation)}, {Alpha(node)});");
+                if (activation == ActivationKind.Softmax && (!training || !final)) Softmax(w, Y, Y, Rows(y, training), y.C);
+                break;
+            }
+            case OpKind.SeparableConv2D:
+            {
+                // The depthwise half into the buffer between them (saved in training), then the pointwise 1x1 with the bias and activation.
+                var activation = step.Epilogue.Activation;
+                string between = Between(n, training);
+                w.Line($"{Gpu}GpuConv2D.Forward<TTile>(d, {between}, {X}, {BufferAt(n, GpuBufferKind.PackedWeights, training)}, default, default, " +
+                       $"{PartDims(n, ".Depthwise", training)});");
+                w.Line($"{Gpu}GpuConv2D.Forward<TTile>(d, {Y}, {between}, {BufferAt(n, GpuBufferKind.PointwisePackedWeights, training)}, {ParameterAt(n, ParameterRole.Bias)}, default, " +
+                       $"{PartDims(n, ".Pointwise", training)}, {Activation(activation == ActivationKind.Softmax ? ActivationKind.None : activation)}, {Alpha(node)});");
+                if (activation == ActivationKind.Softmax && (!training || !final)) Softmax(w, Y, Y, Rows(y, training), y.C);
+                break;
+            }
+            case OpKind.Clip:
+                w.Line($"{Gpu}GpuActivations.On(d).ClipForward({Y}, {X}, {ClipBounds(node)});");
+                break;
             case OpKind.Dense:
             {
                 var activation = step.Epilogue.Activation;
