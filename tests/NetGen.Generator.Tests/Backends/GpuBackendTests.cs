@@ -185,7 +185,7 @@ public class GpuBackendTests
         var error = Assert.Throws<TargetInvocationException>(() =>
             Create(assembly, "App.Lrn").Invoke(null, new object[] { 1UL, NetGen.Execution.ExecutionMode.Inference, NetGen.Execution.NetworkDevice.Cuda }));
         var inner = Assert.IsType<InvalidOperationException>(error.InnerException);
-        Assert.Equal("Lrn cannot run on CUDA: layer 'clip1' (Clip) has no kernel in the GPU backend; use NetworkDevice.Cpu.", inner.Message);
+        Assert.Equal("Lrn cannot run on CUDA: layer 'conv2' (Conv2D + GELU) has no kernel in the GPU backend; use NetworkDevice.Cpu.", inner.Message);
     }
 
     private static MethodInfo Create(Assembly assembly, string type) =>
