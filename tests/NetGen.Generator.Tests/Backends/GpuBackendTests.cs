@@ -17,10 +17,10 @@ namespace NetGen.Generator.Tests.Backends;
 /// </summary>
 public class GpuBackendTests
 {
-    private const string Unsupported = """
+    private const string FusedGelu = """
         namespace App
 
-        network Lrn {
+        network Gelu {
             input 3x6x6
             batch 2
             conv1 = conv2d(4, 3)
@@ -131,12 +131,17 @@ public class GpuBackendTests
     }
 
     [Fact]
-    public void A_layer_without_gpu_kernels_makes_the_gpu_schedule_not_run()
+    public void A_fused_activation_that_reads_its_input_runs_on_the_gpu_with_its_pre_activation_kept()
     {
-        var network = Network(Unsupported);
+        var network = Network(FusedGelu);
         var gpu = NetworkAnalyzer.Analyze(network, GpuBackend.Instance).Value!;
-        Assert.False(gpu.Schedule.CanPredict);
-        Assert.Equal(2, GpuBackend.Instance.FirstUnsupported(network, gpu.Layers));
+        Assert.True(gpu.Schedule.CanPredict);
+        Assert.Equal(-1, GpuBackend.Instance.FirstUnsupported(network, gpu.Layers));
+        // conv2's (4, 4, 4) pre-activation over the batch of 2, training only; conv1 (no activation) keeps none.
+        var pre = GpuBackend.Buffers(gpu).Find(2, GpuBufferKind.PreActivation)!;
+        Assert.Equal(2L * 4 * 4 * 4, pre.Floats);
+        Assert.Equal(-1, pre.InferenceOffset);
+        Assert.Null(GpuBackend.Buffers(gpu).Find(1, GpuBufferKind.PreActivation));
     }
 
     [Fact]
@@ -175,17 +180,16 @@ public class GpuBackendTests
     }
 
     [Fact]
-    public void With_the_gpu_runtime_a_layer_without_kernels_gets_no_gpu_class_and_cuda_names_it()
+    public void With_the_gpu_runtime_every_layer_kind_gets_the_gpu_class_a_fused_gelu_included()
     {
-        var texts = new[] { (AdditionalText)new InMemoryAdditionalText("Lrn.cnn", Unsupported) };
+        var texts = new[] { (AdditionalText)new InMemoryAdditionalText("Gelu.cnn", FusedGelu) };
         var run = GeneratorTestHelper.Run(GeneratorTestHelper.CreateDriver(texts), WithGpuRuntime(GeneratorTestHelper.Compilation()));
+        Assert.Empty(GeneratorTestHelper.Describe(run.GeneratorDiagnostics));
         var source = Assert.Single(run.Sources).Value;
-        Assert.DoesNotContain("class Gpu", source);
-        var assembly = CompiledCode.Load(run.Output);
-        var error = Assert.Throws<TargetInvocationException>(() =>
-            Create(assembly, "App.Lrn").Invoke(null, new object[] { 1UL, NetGen.Execution.ExecutionMode.Inference, NetGen.Execution.NetworkDevice.Cuda }));
-        var inner = Assert.IsType<InvalidOperationException>(error.InnerException);
-        Assert.Equal("Lrn cannot run on CUDA: layer 'conv2' (Conv2D + GELU) has no kernel in the GPU backend; use NetworkDevice.Cpu.", inner.Message);
+        CompiledCode.AssertClean(run.Output);
+        Assert.Contains("public sealed class Gpu : global::NetGen.Gpu.Execution.GpuTrainableNetwork", source);
+        Assert.Contains("GpuActivations.On(d).BackwardInPlaceWithInput(", source);
+        Assert.DoesNotContain("cannot run on CUDA: layer", source);
     }
 
     private static MethodInfo Create(Assembly assembly, string type) =>

@@ -29,4 +29,13 @@ public sealed class TransposeSeparableNetworkTests(NetworkDeviceFixture fixture)
         NetworkParity.PerturbedWeightChangesOutput(() => new GpuSeparableNet.Gpu(_device, Seed, ExecutionMode.Inference), "sep2.depthwise.weight", 2);
         NetworkParity.PerturbedWeightChangesOutput(() => new GpuSeparableNet.Gpu(_device, Seed, ExecutionMode.Inference), "sep3.pointwise.weight", 2);
     }
+
+    [Fact]
+    public void FusedActivationsThatReadTheirInput_ForwardAndTraining_MatchTheCpu()
+    {
+        NetworkParity.Forward(mode => new GpuFusedInputActivationNet(Seed, mode), mode => new GpuFusedInputActivationNet.Gpu(_device, Seed, mode), 2);
+        NetworkParity.Train(() => new GpuFusedInputActivationNet(Seed, ExecutionMode.Training),
+            () => new GpuFusedInputActivationNet.Gpu(_device, Seed, ExecutionMode.Training), 3);
+        NetworkParity.PerturbedWeightChangesOutput(() => new GpuFusedInputActivationNet.Gpu(_device, Seed, ExecutionMode.Inference), "c2.weight", 2);
+    }
 }

@@ -27,7 +27,7 @@ internal sealed class GpuBackend : IBackend
     public static bool IsActivation(OpKind op) => op is OpKind.ReLU or OpKind.LeakyReLU or OpKind.ELU or OpKind.Sigmoid or OpKind.Tanh
         or OpKind.ReLU6 or OpKind.HardSigmoid or OpKind.HardSwish or OpKind.SiLU or OpKind.GELU or OpKind.Mish;
 
-    /// <summary>Activations whose backward reads the input (NetGen.Kernels.Activations.NeedsInput).</summary>
+    /// <summary>Activations whose backward reads the input (NetGen.Kernels.Activations.NeedsInput): fused, they run after the store from a kept pre-activation.</summary>
     public static bool NeedsInput(ActivationKind kind) => kind is ActivationKind.HardSwish or ActivationKind.SiLU or ActivationKind.GELU
         or ActivationKind.GELUTanh or ActivationKind.Mish;
 
@@ -36,7 +36,8 @@ internal sealed class GpuBackend : IBackend
         OpKind.Input or OpKind.MaxPool2D or OpKind.AvgPool2D or OpKind.GlobalAvgPool or OpKind.Flatten or OpKind.Softmax
             or OpKind.BatchNorm or OpKind.Add or OpKind.Dropout or OpKind.Multiply
             or OpKind.Concat or OpKind.Upsample or OpKind.LocalResponseNorm or OpKind.Clip => true,
-        OpKind.Conv2D or OpKind.DepthwiseConv2D or OpKind.Dense or OpKind.Conv2DTranspose or OpKind.SeparableConv2D => FusesActivation(node.Args.Activation) || node.Args.Activation == ActivationKind.Softmax,
+        OpKind.Conv2D or OpKind.DepthwiseConv2D or OpKind.Dense or OpKind.Conv2DTranspose or OpKind.SeparableConv2D =>
+            FusesActivation(node.Args.Activation) || NeedsInput(node.Args.Activation) || node.Args.Activation == ActivationKind.Softmax,
         _ => IsActivation(node.Op),
     };
 

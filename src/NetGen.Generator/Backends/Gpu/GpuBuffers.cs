@@ -34,6 +34,8 @@ public enum GpuBufferKind
     BatchNormInvStd,
     /// <summary>Training: the batch norms' shared reduction scratch, the largest of their (2 x row splits + 3) x C.</summary>
     BatchNormWorkspace,
+    /// <summary>Training: the pre-activation over the batch of a convolution or Dense whose fused activation's backward reads its input (HardSwish, SiLU, GELU, Mish).</summary>
+    PreActivation,
     /// <summary>Training: a dropout's mask over the batch (batch x its output), written by its forward, read by its backward.</summary>
     DropoutMask,
 }
@@ -94,6 +96,9 @@ public sealed record GpuBuffers(long InferenceBytes, long TrainingBytes, Equatab
             var node = network.Nodes[n];
             var x = layers[node.Inputs[0]].Output;
             var y = layers[n].Output;
+            if (node.Op is OpKind.Conv2D or OpKind.DepthwiseConv2D or OpKind.Conv2DTranspose or OpKind.SeparableConv2D or OpKind.Dense
+                && GpuBackend.NeedsInput(node.Args.Activation))
+                Add(n, GpuBufferKind.PreActivation, (long)network.Batch * y.Elements, false, true);
             if (node.Op is OpKind.Conv2D or OpKind.DepthwiseConv2D)
             {
                 long weights = (long)y.C * (x.C / LayerFacts.Groups(node, x)) * node.Args.KernelH * node.Args.KernelW;

@@ -178,6 +178,13 @@ internal sealed partial class GpuStepWriter
     {
         var kind = step.Epilogue.Activation;
         if (kind is ActivationKind.None or ActivationKind.Softmax) return;
+        if (GpuBackend.NeedsInput(kind))
+        {
+            // The derivative from the pre-activation its forward kept.
+            string pre = BufferAt(step.Node, GpuBufferKind.PreActivation, true, batch: true);
+            w.Line($"{Gpu}GpuActivations.On(d).BackwardInPlaceWithInput({dY}, {pre}, {y}, {Activation(kind)}, {Alpha(Network.Nodes[step.Node])});");
+            return;
+        }
         w.Line($"{Gpu}GpuActivations.On(d).BackwardInPlace({dY}, {y}, {Activation(kind)}, {Alpha(Network.Nodes[step.Node])});");
     }
 

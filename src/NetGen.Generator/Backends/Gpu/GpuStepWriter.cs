@@ -159,9 +159,11 @@ internal sealed partial class GpuStepWriter : IStepWriter
         return p is null || p.GradientOffset < 0 ? null : Slice(_gradientBase + p.GradientOffset, Number(p.Length));
     }
 
-    private string BufferAt(int node, GpuBufferKind kind, bool training)
+    private string BufferAt(int node, GpuBufferKind kind, bool training, bool batch = false)
     {
         var slot = _buffers.Find(node, kind)!;
+        // A buffer over the training batch, taken at batch n (the kernels check lengths against the batch's).
+        if (batch) return Slice(_trainingKernelBase + slot.TrainingOffset, "n * " + Number(slot.Floats / Network.Batch) + "L");
         return training
             ? Slice(_trainingKernelBase + slot.TrainingOffset, Number(slot.Floats))
             : Slice(_inferenceKernelBase + slot.InferenceOffset, Number(slot.Floats));
