@@ -6,6 +6,7 @@ using System.IO;
 using System.Linq;
 using NetGen.Data;
 using NetGen.Execution;
+using NetGen.Gpu;
 using NetGen.Onnx;
 using NetGen.Threading;
 using NetGen.Weights;
@@ -17,53 +18,33 @@ using Samples.TransferLearning;
 const string FashionMnist = "/usr/share/datasets/fashion-mnist";
 const int Size = 112;
 const int Classes = 10;
-string? data = null;
-string work = Path.Combine(AppContext.BaseDirectory, "work");
-int perClass = 100, headEpochs = 30, fineTuneEpochs = 6, scratchEpochs = 10;
-float learningRate = 1e-3f;
-ulong seed = 1;
+Options options;
 try
 {
-    for (int i = 0; i < args.Length; i++)
-    {
-        string Value() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
-        int Count(int minimum)
-        {
-            string name = args[i];
-            return int.TryParse(Value(), NumberStyles.None, CultureInfo.InvariantCulture, out int n) && n >= minimum
-                ? n : throw new ArgumentException($"{name} needs a whole number of at least {minimum}");
-        }
-
-        switch (args[i])
-        {
-            case "--data": data = Value(); break;
-            case "--work": work = Value(); break;
-            case "--per-class": perClass = Count(20); break;
-            case "--head-epochs": headEpochs = Count(1); break;
-            case "--finetune-epochs": fineTuneEpochs = Count(0); break;
-            case "--scratch-epochs": scratchEpochs = Count(0); break;
-            case "--lr":
-                if (!float.TryParse(Value(), NumberStyles.Float, CultureInfo.InvariantCulture, out learningRate) || !(learningRate > 0))
-                    throw new ArgumentException("--lr needs a positive number");
-                break;
-            case "--seed":
-                if (!ulong.TryParse(Value(), NumberStyles.None, CultureInfo.InvariantCulture, out seed))
-                    throw new ArgumentException("--seed needs a non-negative whole number");
-                break;
-            default: throw new ArgumentException($"unknown argument '{args[i]}'");
-        }
-    }
-
-    if (data is not null && !Directory.Exists(data)) throw new ArgumentException($"--data: no folder '{data}'");
-    if (data is null && !Directory.Exists(FashionMnist))
+    options = Options.Parse(args, Path.Combine(AppContext.BaseDirectory, "work"));
+    if (options.DataFolder is null && !Directory.Exists(FashionMnist))
         throw new ArgumentException($"no Fashion-MNIST at {FashionMnist} to build the default image folder from: run 'apt-get install -y dataset-fashion-mnist', or pass --data DIR");
 }
 catch (ArgumentException e)
 {
     Console.Error.WriteLine("error: " + e.Message);
-    Console.Error.WriteLine("usage: TransferLearning [--data DIR] [--work DIR] [--per-class N] [--head-epochs N] [--finetune-epochs N] [--scratch-epochs N] [--lr X] [--seed S]");
+    Console.Error.WriteLine(Options.Usage);
     return 2;
 }
+var (data, work, perClass, headEpochs, fineTuneEpochs, scratchEpochs, learningRate, seed, device) = options;
+
+// The device before the images load: --device cuda without a usable CUDA GPU stops here with the reason,
+// auto without one runs on the CPU.
+try
+{
+    if (device == NetworkDevice.Cuda) GpuDevice.SharedCuda();
+}
+catch (GpuUnavailableException e)
+{
+    Console.Error.WriteLine($"error: --device cuda: {e.Message}");
+    return 1;
+}
+if (device == NetworkDevice.Auto && GpuDevice.SharedCudaOrNull() is null) device = NetworkDevice.Cpu;
 
 var total = Stopwatch.StartNew();
 string folder;
@@ -98,6 +79,12 @@ Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Pretrained: {pre
 Console.WriteLine();
 
 using var pool = new WorkerPool(Math.Min(2, Environment.ProcessorCount));
+// On the CPU each network's backward runs on two workers; on the GPU the device is the parallelism.
+T OnDevice<T>(T network) where T : INetwork
+{
+    (network as ICpuExecution)?.UseWorkerPool(pool);
+    return network;
+}
 // The pretrained tensors a network has (all of its own but the new head's).
 Dictionary<string, float[]> Select(INetwork network)
 {
@@ -108,11 +95,10 @@ Dictionary<string, float[]> Select(INetwork network)
 // Stage 0: the frozen base runs once per image; its (256, 7, 7) outputs and, through the frozen
 // last stage, their pooled (512) features are cached for the two fine-tuning stages.
 var clock = Stopwatch.StartNew();
-var baseNet = new ResNet18Base(seed);
-baseNet.UseWorkerPool(pool);
+using var baseNet = OnDevice(ResNet18Base.Create(seed, ExecutionMode.Inference, device));
+Console.WriteLine("Device: " + baseNet.DeviceName);
 baseNet.SetParameters(Select(baseNet));
-var stage4 = new ResNet18Stage4(seed);
-stage4.UseWorkerPool(pool);
+using var stage4 = OnDevice(ResNet18Stage4.Create(seed, ExecutionMode.Inference, device));
 stage4.SetParameters(Select(stage4));
 SplitData Through(INetwork network, SplitData split) => new(Trainer.PredictAll(network, split.Inputs, split.Count), split.Labels);
 var (trainMaps, validationMaps, testMaps) = (Through(baseNet, train), Through(baseNet, validation), Through(baseNet, test));
@@ -123,16 +109,14 @@ Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
 
 // Stage 1: only the new head trains, on the cached pooled features.
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Stage 1: new dense({Classes}) head, pretrained base frozen, Adam lr {learningRate:G3}"));
-var head = new TransferHead(seed, ExecutionMode.Training);
-head.UseWorkerPool(pool);
+using var head = OnDevice(TransferHead.Create(seed, ExecutionMode.Training, device));
 double headSeconds = Trainer.Run("head", head, trainPooled, validationPooled, headEpochs, learningRate, seed);
 double headTest = head.Evaluate(testPooled.Inputs, testPooled.Labels).Accuracy;
 
 // Stage 2: the last stage unfrozen at a 10x lower learning rate, the head carried over.
 float fineTuneRate = learningRate / 10f;
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Stage 2: layer4 unfrozen with the stage-1 head, Adam lr {fineTuneRate:G3}"));
-var top = new ResNet18Top(seed, ExecutionMode.Training);
-top.UseWorkerPool(pool);
+using var top = OnDevice(ResNet18Top.Create(seed, ExecutionMode.Training, device));
 var start = Select(top);
 foreach (string name in new[] { "fc.weight", "fc.bias" })
 {
@@ -146,8 +130,7 @@ double topTest = top.Evaluate(testMaps.Inputs, testMaps.Labels).Accuracy;
 
 // The baseline: the same ResNet-18 and head from random weights, on the same images.
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"From scratch: the whole ResNet-18, random initialisation, Adam lr {learningRate:G3}"));
-var scratch = new ResNet18Scratch(seed, ExecutionMode.Training);
-scratch.UseWorkerPool(pool);
+using var scratch = OnDevice(ResNet18Scratch.Create(seed, ExecutionMode.Training, device));
 double scratchSeconds = Trainer.Run("scratch", scratch, train, validation, scratchEpochs, learningRate, seed);
 double scratchTest = scratchEpochs > 0 ? scratch.Evaluate(test.Inputs, test.Labels).Accuracy : double.NaN;
 

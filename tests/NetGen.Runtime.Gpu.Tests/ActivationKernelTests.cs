@@ -159,6 +159,36 @@ public class ActivationKernelTests(OpsDevice fixture)
     }
 
     [Fact]
+    public void ClipMatchesTheCpuKernelForwardAndBackward()
+    {
+        var ops = GpuActivations.On(_device);
+        const float lo = -0.5f, hi = 1.25f;
+        // A ragged count with values below, inside and above the bounds, and some exactly on them (derivative 0 there).
+        var x = Ops.Random(41, 21, scale: 3f);
+        x[3] = lo;
+        x[7] = hi;
+        var dY = Ops.Random(x.Length, 22);
+        var dX0 = Ops.Random(x.Length, 23);
+        using var bx = Ops.Upload(_device, x);
+        using var by = Ops.Upload(_device, new float[x.Length]);
+        using var bdy = Ops.Upload(_device, dY);
+        using var bdx = Ops.Upload(_device, dX0);
+        ops.ClipForward(by.View, bx.View, lo, hi);
+        var cpu = new float[x.Length];
+        Clip.Forward(cpu, x, lo, hi);
+        Assert.Equal(x.Select(v => Math.Clamp(v, lo, hi)).ToArray(), Ops.Download(_device, by.View));
+        ops.ClipBackward(bdx.View, bdy.View, by.View, lo, hi);
+        var cpuDx = (float[])dX0.Clone();
+        Clip.Backward(cpuDx, dY, cpu, lo, hi);
+        var dX = Ops.Download(_device, bdx.View);
+        Assert.Equal(cpuDx, dX);
+        Assert.Equal(dX0[3], dX[3]);
+        Assert.Equal(dX0[7], dX[7]);
+        Assert.Contains(x, v => v < lo);
+        Assert.Contains(x, v => v > hi);
+    }
+
+    [Fact]
     public void MisuseIsRefusedByName()
     {
         var ops = GpuActivations.On(_device);
@@ -167,5 +197,7 @@ public class ActivationKernelTests(OpsDevice fixture)
         Assert.Contains("x.Length", Assert.Throws<ArgumentException>(() => ops.Forward(a.View, b.View, Activation.ReLU)).Message);
         Assert.Contains("SoftmaxForward", Assert.Throws<ArgumentException>(() => ops.Forward(a.View, a.View, Activation.Softmax)).Message);
         Assert.Contains("BackwardWithInput", Assert.Throws<ArgumentException>(() => ops.Backward(a.View, a.View, a.View, Activation.GELU)).Message);
+        Assert.Contains("lo < hi, got lo = 1 and hi = 1", Assert.Throws<ArgumentException>(() => ops.ClipForward(a.View, a.View, 1f, 1f)).Message);
+        Assert.Contains("GpuActivations.ClipBackward", Assert.Throws<ArgumentException>(() => ops.ClipBackward(a.View, b.View, a.View, 0f, 1f)).Message);
     }
 }

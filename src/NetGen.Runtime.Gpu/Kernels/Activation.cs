@@ -27,6 +27,8 @@ public sealed partial class GpuActivations
         _backward = a.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, float, int, int, int>(BackwardKernel);
         _softmaxForward = a.LoadStreamKernel<ArrayView<float>, ArrayView<float>, int, int>(SoftmaxForwardKernel);
         _softmaxBackward = a.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int>(SoftmaxBackwardKernel);
+        _clipForward = a.LoadStreamKernel<ArrayView<float>, ArrayView<float>, float, float, int>(ClipForwardKernel);
+        _clipBackward = a.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, float, float, int>(ClipBackwardKernel);
     }
 
     /// <summary>The activation kernels on <paramref name="device"/>, loaded once.</summary>

@@ -17,14 +17,14 @@ namespace NetGen.Generator.Tests.Backends;
 /// </summary>
 public class GpuBackendTests
 {
-    private const string Unsupported = """
+    private const string FusedGelu = """
         namespace App
 
-        network Lrn {
+        network Gelu {
             input 3x6x6
             batch 2
             conv1 = conv2d(4, 3)
-            clip1 = clip(0, 1)
+            conv2 = conv2d(4, 1, activation: gelu)
             pool = global_avgpool
             head = dense(3)
         }
@@ -76,6 +76,38 @@ public class GpuBackendTests
     }
 
     [Fact]
+    public void Transposed_and_separable_convolutions_and_clip_run_on_the_gpu_with_their_buffers()
+    {
+        var network = Network("""
+            namespace App
+
+            network Spatial {
+                input 3x6x6
+                batch 2
+                up = conv2d_transpose(4, 3, stride: 2, activation: relu)
+                sep = separable_conv2d(5, 3, multiplier: 2, activation: relu6)
+                big = separable_conv2d(2, 1, frozen: true)
+                c = clip(-1, 1)
+                pool = global_avgpool
+                head = dense(3)
+            }
+            """);
+        var gpu = NetworkAnalyzer.Analyze(network, GpuBackend.Instance).Value!;
+        Assert.Equal(-1, GpuBackend.Instance.FirstUnsupported(network, gpu.Layers));
+        Assert.True(gpu.Schedule.CanTrain);
+        var buffers = GpuBackend.Buffers(gpu);
+        // up: (C, K, R, S) = 3 x 4 x 3 x 3 to (4, 13, 13); sep: depthwise 4 x 6 x 3 x 3, pointwise 6 -> 5 at 11 x 11.
+        Assert.Equal(3L * 4 * 3 * 3, buffers.Find(1, GpuBufferKind.PackedWeights)!.Floats);
+        Assert.Equal(4L * 2 * 3 * 3, buffers.Find(2, GpuBufferKind.PackedWeights)!.Floats);
+        Assert.Equal(8L * 5, buffers.Find(2, GpuBufferKind.PointwisePackedWeights)!.Floats);
+        Assert.Equal(2L * 11 * 11 * 8, buffers.Find(2, GpuBufferKind.SavedDepthwiseOutput)!.Floats);
+        Assert.Equal(-1, buffers.Find(2, GpuBufferKind.SavedDepthwiseOutput)!.InferenceOffset);
+        // The shared depthwise result is the largest: big's 5 x 11 x 11 (1x1 kernel, multiplier 1) is smaller than sep's.
+        Assert.Equal(11L * 11 * 8, buffers.Find(-1, GpuBufferKind.DepthwiseOutput)!.Floats);
+        Assert.Equal(2L * 11 * 11 * 8, buffers.Find(-1, GpuBufferKind.DepthwiseOutputGradient)!.Floats);
+    }
+
+    [Fact]
     public void A_dropout_runs_on_the_gpu_with_a_mask_over_the_batch()
     {
         var network = Network("""
@@ -111,12 +143,17 @@ public class GpuBackendTests
     }
 
     [Fact]
-    public void A_layer_without_gpu_kernels_makes_the_gpu_schedule_not_run()
+    public void A_fused_activation_that_reads_its_input_runs_on_the_gpu_with_its_pre_activation_kept()
     {
-        var network = Network(Unsupported);
+        var network = Network(FusedGelu);
         var gpu = NetworkAnalyzer.Analyze(network, GpuBackend.Instance).Value!;
-        Assert.False(gpu.Schedule.CanPredict);
-        Assert.Equal(2, GpuBackend.Instance.FirstUnsupported(network, gpu.Layers));
+        Assert.True(gpu.Schedule.CanPredict);
+        Assert.Equal(-1, GpuBackend.Instance.FirstUnsupported(network, gpu.Layers));
+        // conv2's (4, 4, 4) pre-activation over the batch of 2, training only; conv1 (no activation) keeps none.
+        var pre = GpuBackend.Buffers(gpu).Find(2, GpuBufferKind.PreActivation)!;
+        Assert.Equal(2L * 4 * 4 * 4, pre.Floats);
+        Assert.Equal(-1, pre.InferenceOffset);
+        Assert.Null(GpuBackend.Buffers(gpu).Find(1, GpuBufferKind.PreActivation));
     }
 
     [Fact]
@@ -155,17 +192,16 @@ public class GpuBackendTests
     }
 
     [Fact]
-    public void With_the_gpu_runtime_a_layer_without_kernels_gets_no_gpu_class_and_cuda_names_it()
+    public void With_the_gpu_runtime_every_layer_kind_gets_the_gpu_class_a_fused_gelu_included()
     {
-        var texts = new[] { (AdditionalText)new InMemoryAdditionalText("Lrn.cnn", Unsupported) };
+        var texts = new[] { (AdditionalText)new InMemoryAdditionalText("Gelu.cnn", FusedGelu) };
         var run = GeneratorTestHelper.Run(GeneratorTestHelper.CreateDriver(texts), WithGpuRuntime(GeneratorTestHelper.Compilation()));
+        Assert.Empty(GeneratorTestHelper.Describe(run.GeneratorDiagnostics));
         var source = Assert.Single(run.Sources).Value;
-        Assert.DoesNotContain("class Gpu", source);
-        var assembly = CompiledCode.Load(run.Output);
-        var error = Assert.Throws<TargetInvocationException>(() =>
-            Create(assembly, "App.Lrn").Invoke(null, new object[] { 1UL, NetGen.Execution.ExecutionMode.Inference, NetGen.Execution.NetworkDevice.Cuda }));
-        var inner = Assert.IsType<InvalidOperationException>(error.InnerException);
-        Assert.Equal("Lrn cannot run on CUDA: layer 'clip1' (Clip) has no kernel in the GPU backend; use NetworkDevice.Cpu.", inner.Message);
+        CompiledCode.AssertClean(run.Output);
+        Assert.Contains("public sealed class Gpu : global::NetGen.Gpu.Execution.GpuTrainableNetwork", source);
+        Assert.Contains("GpuActivations.On(d).BackwardInPlaceWithInput(", source);
+        Assert.DoesNotContain("cannot run on CUDA: layer", source);
     }
 
     private static MethodInfo Create(Assembly assembly, string type) =>

@@ -19,7 +19,7 @@ internal sealed class GpuBackend : IBackend
     {
     }
 
-    /// <summary>Activations the GPU GEMM epilogue fuses into a Conv2D or Dense whose backward needs only the output (Softmax: the output layer's, taken by the loss).</summary>
+    /// <summary>Activations the GPU GEMM epilogue fuses into a convolution (any kind) or Dense whose backward needs only the output (Softmax: the output layer's, taken by the loss).</summary>
     public static bool FusesActivation(ActivationKind kind) => kind is ActivationKind.None or ActivationKind.ReLU or ActivationKind.LeakyReLU
         or ActivationKind.ELU or ActivationKind.Sigmoid or ActivationKind.Tanh or ActivationKind.ReLU6 or ActivationKind.HardSigmoid;
 
@@ -27,7 +27,7 @@ internal sealed class GpuBackend : IBackend
     public static bool IsActivation(OpKind op) => op is OpKind.ReLU or OpKind.LeakyReLU or OpKind.ELU or OpKind.Sigmoid or OpKind.Tanh
         or OpKind.ReLU6 or OpKind.HardSigmoid or OpKind.HardSwish or OpKind.SiLU or OpKind.GELU or OpKind.Mish;
 
-    /// <summary>Activations whose backward reads the input (NetGen.Kernels.Activations.NeedsInput).</summary>
+    /// <summary>Activations whose backward reads the input (NetGen.Kernels.Activations.NeedsInput): fused, they run after the store from a kept pre-activation.</summary>
     public static bool NeedsInput(ActivationKind kind) => kind is ActivationKind.HardSwish or ActivationKind.SiLU or ActivationKind.GELU
         or ActivationKind.GELUTanh or ActivationKind.Mish;
 
@@ -35,9 +35,10 @@ internal sealed class GpuBackend : IBackend
     {
         OpKind.Input or OpKind.MaxPool2D or OpKind.AvgPool2D or OpKind.GlobalAvgPool or OpKind.Flatten or OpKind.Softmax
             or OpKind.Add or OpKind.Dropout or OpKind.Multiply
-            or OpKind.Concat or OpKind.Upsample or OpKind.LocalResponseNorm => true,
+            or OpKind.Concat or OpKind.Upsample or OpKind.LocalResponseNorm or OpKind.Clip => true,
         OpKind.BatchNorm => node.Args is { Scale: true, Center: true }, // no kernel without gamma or beta yet
-        OpKind.Conv2D or OpKind.DepthwiseConv2D or OpKind.Dense => FusesActivation(node.Args.Activation) || node.Args.Activation == ActivationKind.Softmax,
+        OpKind.Conv2D or OpKind.DepthwiseConv2D or OpKind.Dense or OpKind.Conv2DTranspose or OpKind.SeparableConv2D =>
+            FusesActivation(node.Args.Activation) || NeedsInput(node.Args.Activation) || node.Args.Activation == ActivationKind.Softmax,
         _ => IsActivation(node.Op),
     };
 

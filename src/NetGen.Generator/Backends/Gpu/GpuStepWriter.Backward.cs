@@ -45,6 +45,22 @@ internal sealed partial class GpuStepWriter
                 if (DX is not null)
                     w.Line($"{Gpu}GpuConv2D.BackwardData<TTile>(d, {DX}, {DY}, {BufferAt(n, GpuBufferKind.PackedWeights, true)}, {DimsAt(n, true)});");
                 break;
+            case OpKind.Conv2DTranspose:
+                FusedActivationBackward(w, step, DY, Y);
+                if (GradientAt(n, ParameterRole.Weight) is { } dWt)
+                    w.Line($"{Gpu}GpuConv2DTranspose.BackwardWeights<TTile>(d, {dWt}, {DY}, {X}, {DimsAt(n, true)});");
+                if (GradientAt(n, ParameterRole.Bias) is { } dBt)
+                    w.Line($"{Gpu}GpuConv2DTranspose.BackwardBias(d, {dBt}, {DY}, {DimsAt(n, true)});");
+                if (DX is not null)
+                    w.Line($"{Gpu}GpuConv2DTranspose.BackwardData<TTile>(d, {DX}, {DY}, {BufferAt(n, GpuBufferKind.PackedWeights, true)}, {DimsAt(n, true)});");
+                break;
+            case OpKind.SeparableConv2D:
+                FusedActivationBackward(w, step, DY, Y);
+                SeparableBackward(w, step, DX, DY, X);
+                break;
+            case OpKind.Clip:
+                if (DX is not null) w.Line($"{Gpu}GpuActivations.On(d).ClipBackward({DX}, {DY}, {Y}, {ClipBounds(node)});");
+                break;
             case OpKind.Dense:
                 FusedActivationBackward(w, step, DY, Y);
                 if (GradientAt(n, ParameterRole.Weight) is { } dWd)
@@ -162,7 +178,41 @@ internal sealed partial class GpuStepWriter
     {
         var kind = step.Epilogue.Activation;
         if (kind is ActivationKind.None or ActivationKind.Softmax) return;
+        if (GpuBackend.NeedsInput(kind))
+        {
+            // The derivative from the pre-activation its forward kept.
+            string pre = BufferAt(step.Node, GpuBufferKind.PreActivation, true, batch: true);
+            w.Line($"{Gpu}GpuActivations.On(d).BackwardInPlaceWithInput({dY}, {pre}, {y}, {Activation(kind)}, {Alpha(Network.Nodes[step.Node])});");
+            return;
+        }
         w.Line($"{Gpu}GpuActivations.On(d).BackwardInPlace({dY}, {y}, {Activation(kind)}, {Alpha(Network.Nodes[step.Node])});");
+    }
+
+    /// <summary>
+    /// A separable convolution's backward from the pre-activation dY: the pointwise half's weight and bias
+    /// gradients (reading the saved depthwise result), then, when the depthwise weights train or the input
+    /// needs a gradient, the depthwise result's gradient (cleared first: the kernels add) through the
+    /// pointwise weights, and from it the depthwise weight gradient and the input's.
+    /// </summary>
+    private void SeparableBackward(IndentedWriter w, ScheduleStep step, string? dX, string dY, string x)
+    {
+        int n = step.Node;
+        string pointwise = PartDims(n, ".Pointwise", true), depthwise = PartDims(n, ".Depthwise", true);
+        string between = Between(n, true);
+        if (GradientAt(n, ParameterRole.Pointwise) is { } dP)
+            w.Line($"{Gpu}GpuConv2D.BackwardWeights<TTile>(d, {dP}, {dY}, {between}, {pointwise});");
+        if (GradientAt(n, ParameterRole.Bias) is { } dB)
+            w.Line($"{Gpu}GpuConv2D.BackwardBias(d, {dB}, {dY}, {pointwise});");
+        var dW = GradientAt(n, ParameterRole.Weight);
+        if (dW is null && dX is null) return;
+        var slot = _buffers.Find(-1, GpuBufferKind.DepthwiseOutputGradient)!;
+        string dBetween = BetweenGradient(n);
+        w.Line($"m.Clear({Number(_trainingKernelBase + slot.TrainingOffset)}, n * {Number(BetweenFloats(n))}L);");
+        w.Line($"{Gpu}GpuConv2D.BackwardData<TTile>(d, {dBetween}, {dY}, {BufferAt(n, GpuBufferKind.PointwisePackedWeights, true)}, {pointwise});");
+        if (dW is not null)
+            w.Line($"{Gpu}GpuConv2D.BackwardWeights<TTile>(d, {dW}, {dBetween}, {x}, {depthwise});");
+        if (dX is not null)
+            w.Line($"{Gpu}GpuConv2D.BackwardData<TTile>(d, {dX}, {dBetween}, {BufferAt(n, GpuBufferKind.PackedWeights, true)}, {depthwise});");
     }
 
     private void BatchNormBackward(IndentedWriter w, ScheduleStep step, string? dX, string dY, string x)

@@ -32,18 +32,49 @@ internal sealed partial class GpuStepWriter
             {
                 var activation = step.Epilogue.Activation;
                 bool folded = step.Epilogue.FoldedBatchNorm >= 0;
-                var stored = folded || activation == ActivationKind.Softmax ? ActivationKind.None : activation;
-                w.Line($"{Gpu}GpuConv2D.Forward<TTile>(d, {Y}, {X}, {BufferAt(n, GpuBufferKind.PackedWeights, training)}, {ParameterAt(n, ParameterRole.Bias)}, default, " +
+                var stored = folded ? ActivationKind.None : InStore(activation);
+                string store = Store(step, Y);
+                w.Line($"{Gpu}GpuConv2D.Forward<TTile>(d, {store}, {X}, {BufferAt(n, GpuBufferKind.PackedWeights, training)}, {ParameterAt(n, ParameterRole.Bias)}, default, " +
                        $"{DimsAt(n, training)}, {Activation(stored)}, {Alpha(node)});");
+                ActivateAfter(w, step, store, Y);
                 if (folded) FoldedBatchNorm(w, step);
                 else if (activation == ActivationKind.Softmax && (!training || !final)) Softmax(w, Y, Y, Rows(y, training), y.C);
                 break;
             }
+            case OpKind.Conv2DTranspose:
+            {
+                var activation = step.Epilogue.Activation;
+                string store = Store(step, Y);
+                w.Line($"{Gpu}GpuConv2DTranspose.Forward<TTile>(d, {store}, {X}, {BufferAt(n, GpuBufferKind.PackedWeights, training)}, {ParameterAt(n, ParameterRole.Bias)}, default, " +
+                       $"{DimsAt(n, training)}, {Activation(InStore(activation))}, {Alpha(node)});");
+                ActivateAfter(w, step, store, Y);
+                if (activation == ActivationKind.Softmax && (!training || !final)) Softmax(w, Y, Y, Rows(y, training), y.C);
+                break;
+            }
+            case OpKind.SeparableConv2D:
+            {
+                // The depthwise half into the buffer between them (saved in training), then the pointwise 1x1 with the bias and activation.
+                var activation = step.Epilogue.Activation;
+                string between = Between(n, training);
+                w.Line($"{Gpu}GpuConv2D.Forward<TTile>(d, {between}, {X}, {BufferAt(n, GpuBufferKind.PackedWeights, training)}, default, default, " +
+                       $"{PartDims(n, ".Depthwise", training)});");
+                string store = Store(step, Y);
+                w.Line($"{Gpu}GpuConv2D.Forward<TTile>(d, {store}, {between}, {BufferAt(n, GpuBufferKind.PointwisePackedWeights, training)}, {ParameterAt(n, ParameterRole.Bias)}, default, " +
+                       $"{PartDims(n, ".Pointwise", training)}, {Activation(InStore(activation))}, {Alpha(node)});");
+                ActivateAfter(w, step, store, Y);
+                if (activation == ActivationKind.Softmax && (!training || !final)) Softmax(w, Y, Y, Rows(y, training), y.C);
+                break;
+            }
+            case OpKind.Clip:
+                w.Line($"{Gpu}GpuActivations.On(d).ClipForward({Y}, {X}, {ClipBounds(node)});");
+                break;
             case OpKind.Dense:
             {
                 var activation = step.Epilogue.Activation;
-                w.Line($"{Gpu}GpuDense.Forward<TTile>(d, {Y}, {X}, {ParameterAt(n, ParameterRole.Weight)}, {ParameterAt(n, ParameterRole.Bias)}, " +
-                       $"{DimsAt(n, training)}, {Activation(activation == ActivationKind.Softmax ? ActivationKind.None : activation)}, {Alpha(node)});");
+                string store = Store(step, Y);
+                w.Line($"{Gpu}GpuDense.Forward<TTile>(d, {store}, {X}, {ParameterAt(n, ParameterRole.Weight)}, {ParameterAt(n, ParameterRole.Bias)}, " +
+                       $"{DimsAt(n, training)}, {Activation(InStore(activation))}, {Alpha(node)});");
+                ActivateAfter(w, step, store, Y);
                 if (activation == ActivationKind.Softmax)
                 {
                     if (training && final) w.Line("// The fused softmax is part of the loss (and applied to Predict's output).");
@@ -112,6 +143,21 @@ internal sealed partial class GpuStepWriter
                 w.Line($"{Gpu}GpuActivations.On(d).Forward({Y}, {X}, {Activation(OpNames.ActivationOf(node))}, {Float((float)node.Args.Alpha)});");
                 break;
         }
+    }
+
+    /// <summary>The activation a GEMM epilogue stores: none for softmax (a row op) and for those whose backward reads the input (applied after the store).</summary>
+    private static ActivationKind InStore(ActivationKind kind) => kind == ActivationKind.Softmax || GpuBackend.NeedsInput(kind) ? ActivationKind.None : kind;
+
+    /// <summary>Where a layer's GEMM stores: in training its pre-activation buffer when its fused activation's backward reads the input, else y.</summary>
+    private string Store(ScheduleStep step, string y) =>
+        step.Training && GpuBackend.NeedsInput(step.Epilogue.Activation) ? BufferAt(step.Node, GpuBufferKind.PreActivation, true, batch: true) : y;
+
+    /// <summary>A fused activation whose backward reads its input, applied after the store: y = f(pre) (in place at inference).</summary>
+    private void ActivateAfter(IndentedWriter w, ScheduleStep step, string store, string y)
+    {
+        var kind = step.Epilogue.Activation;
+        if (!GpuBackend.NeedsInput(kind)) return;
+        w.Line($"{Gpu}GpuActivations.On(d).Forward({y}, {store}, {Activation(kind)}, {Alpha(Network.Nodes[step.Node])});");
     }
 
     private static void Softmax(IndentedWriter w, string y, string x, string rows, int features) =>

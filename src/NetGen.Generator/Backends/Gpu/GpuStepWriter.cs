@@ -42,7 +42,9 @@ internal sealed partial class GpuStepWriter : IStepWriter
         if (step.Kind == StepKind.FusedAway) return "";
         return step.Op switch
         {
-            OpKind.Conv2D or OpKind.DepthwiseConv2D => step.Pass is PassKind.InferencePack or PassKind.TrainingPack ? "GpuConv2D.PackWeights" : "GpuConv2D",
+            OpKind.Conv2D or OpKind.DepthwiseConv2D or OpKind.SeparableConv2D =>
+                step.Pass is PassKind.InferencePack or PassKind.TrainingPack ? "GpuConv2D.PackWeights" : "GpuConv2D",
+            OpKind.Conv2DTranspose => step.Pass is PassKind.InferencePack or PassKind.TrainingPack ? "GpuConv2DTranspose.PackWeights" : "GpuConv2DTranspose",
             OpKind.Dense => step.Pass is PassKind.InferencePack or PassKind.TrainingPack ? "" : "GpuDense",
             OpKind.MaxPool2D or OpKind.AvgPool2D or OpKind.GlobalAvgPool or OpKind.Upsample => "GpuPool",
             OpKind.BatchNorm => "GpuBatchNorm",
@@ -68,6 +70,23 @@ internal sealed partial class GpuStepWriter : IStepWriter
                 var (pt, pb, pl, pr, _, _) = WindowPadding.ForWindow(a, x);
                 return $"private static readonly {kernels}Conv2DDims {Dims(n)} = {kernels}Conv2DDims.Create(1, {x.H}, {x.W}, {x.C}, {y.C}, " +
                        $"{a.KernelH}, {a.KernelW}, {a.StrideH}, {a.StrideW}, {pt}, {pb}, {pl}, {pr}, {a.DilationH}, {a.DilationW}, {LayerFacts.Groups(node, x)}); // {node.Name}";
+            }
+            case OpKind.Conv2DTranspose:
+            {
+                var p = WindowPadding.ForTransposed(a);
+                return $"private static readonly {kernels}Conv2DTransposeDims {Dims(n)} = {kernels}Conv2DTransposeDims.Create(1, {x.H}, {x.W}, {x.C}, {y.C}, " +
+                       $"{a.KernelH}, {a.KernelW}, {a.StrideH}, {a.StrideW}, {p.Top}, {p.Bottom}, {p.Left}, {p.Right}, " +
+                       $"{p.OutputPaddingH}, {p.OutputPaddingW}, {a.DilationH}, {a.DilationW}); // {node.Name}";
+            }
+            case OpKind.SeparableConv2D:
+            {
+                // The depthwise half (groups C, multiplier m) and the pointwise 1x1 from C m to K, as on the CPU.
+                var (pt, pb, pl, pr, _, _) = WindowPadding.ForWindow(a, x);
+                int cm = x.C * a.DepthMultiplier;
+                return $"private static readonly ({kernels}Conv2DDims Depthwise, {kernels}Conv2DDims Pointwise) {Dims(n)} = (" +
+                       $"{kernels}Conv2DDims.Create(1, {x.H}, {x.W}, {x.C}, {cm}, {a.KernelH}, {a.KernelW}, {a.StrideH}, {a.StrideW}, " +
+                       $"{pt}, {pb}, {pl}, {pr}, {a.DilationH}, {a.DilationW}, {x.C}), " +
+                       $"{kernels}Conv2DDims.Create(1, {y.H}, {y.W}, {cm}, {y.C}, 1, 1)); // {node.Name}";
             }
             case OpKind.MaxPool2D:
             case OpKind.AvgPool2D:
@@ -106,6 +125,9 @@ internal sealed partial class GpuStepWriter : IStepWriter
 
     private static string DimsAt(int n, bool training) => training ? Dims(n) + " with { N = n }" : Dims(n);
 
+    /// <summary>A separable layer's half (".Depthwise", ".Pointwise") at batch 1, or n in training.</summary>
+    private static string PartDims(int n, string part, bool training) => training ? Dims(n) + part + " with { N = n }" : Dims(n) + part;
+
     private Shape InputOf(int n) => _analysis.Layers[Network.Nodes[n].Inputs[0]].Output;
 
     /// <summary>A place as a device slice: the whole batch of n samples in training, one sample at inference (the caller's input is its device copy).</summary>
@@ -137,9 +159,11 @@ internal sealed partial class GpuStepWriter : IStepWriter
         return p is null || p.GradientOffset < 0 ? null : Slice(_gradientBase + p.GradientOffset, Number(p.Length));
     }
 
-    private string BufferAt(int node, GpuBufferKind kind, bool training)
+    private string BufferAt(int node, GpuBufferKind kind, bool training, bool batch = false)
     {
         var slot = _buffers.Find(node, kind)!;
+        // A buffer over the training batch, taken at batch n (the kernels check lengths against the batch's).
+        if (batch) return Slice(_trainingKernelBase + slot.TrainingOffset, "n * " + Number(slot.Floats / Network.Batch) + "L");
         return training
             ? Slice(_trainingKernelBase + slot.TrainingOffset, Number(slot.Floats))
             : Slice(_inferenceKernelBase + slot.InferenceOffset, Number(slot.Floats));
@@ -166,6 +190,9 @@ internal sealed partial class GpuStepWriter : IStepWriter
         return Slice(_trainingKernelBase + slot.TrainingOffset, "n * " + Number(_analysis.Layers[node].Output.Elements) + "L");
     }
 
+    /// <summary>A Clip's "lo, hi" arguments.</summary>
+    private static string ClipBounds(Node node) => Float((float)node.Args.ClipMin) + ", " + Float((float)node.Args.ClipMax);
+
     /// <summary>A float literal that reads back as the same float (invariant culture).</summary>
     private static string Float(float value) => value.ToString("R", System.Globalization.CultureInfo.InvariantCulture) + "f";
 
@@ -182,9 +209,46 @@ internal sealed partial class GpuStepWriter : IStepWriter
 
     private void Pack(IndentedWriter w, ScheduleStep step)
     {
-        if (step.Op is not (OpKind.Conv2D or OpKind.DepthwiseConv2D)) return;
+        if (step.Op is not (OpKind.Conv2D or OpKind.DepthwiseConv2D or OpKind.Conv2DTranspose or OpKind.SeparableConv2D)) return;
         int n = step.Node;
-        w.Line($"{Gpu}GpuConv2D.PackWeights(d, {BufferAt(n, GpuBufferKind.PackedWeights, step.Training)}, {ParameterAt(n, ParameterRole.Weight)}, {Dims(n)}); // {Network.Nodes[n].Name}");
+        string packed = BufferAt(n, GpuBufferKind.PackedWeights, step.Training), weights = ParameterAt(n, ParameterRole.Weight), name = Network.Nodes[n].Name;
+        switch (step.Op)
+        {
+            case OpKind.Conv2D:
+            case OpKind.DepthwiseConv2D:
+                w.Line($"{Gpu}GpuConv2D.PackWeights(d, {packed}, {weights}, {Dims(n)}); // {name}");
+                break;
+            case OpKind.Conv2DTranspose:
+                w.Line($"{Gpu}GpuConv2DTranspose.PackWeights(d, {packed}, {weights}, {Dims(n)}); // {name}");
+                break;
+            case OpKind.SeparableConv2D:
+                w.Line($"{Gpu}GpuConv2D.PackWeights(d, {packed}, {weights}, {Dims(n)}.Depthwise); // {name}, depthwise");
+                w.Line($"{Gpu}GpuConv2D.PackWeights(d, {BufferAt(n, GpuBufferKind.PointwisePackedWeights, step.Training)}, {ParameterAt(n, ParameterRole.Pointwise)}, " +
+                       $"{Dims(n)}.Pointwise); // {name}, pointwise");
+                break;
+        }
+    }
+
+    /// <summary>A separable layer's depthwise result: the shared one-sample buffer at inference, the layer's saved batch in training.</summary>
+    private string Between(int n, bool training)
+    {
+        if (!training) return Slice(_inferenceKernelBase + _buffers.Find(-1, GpuBufferKind.DepthwiseOutput)!.InferenceOffset, Number(BetweenFloats(n)));
+        var slot = _buffers.Find(n, GpuBufferKind.SavedDepthwiseOutput)!;
+        return Slice(_trainingKernelBase + slot.TrainingOffset, "n * " + Number(BetweenFloats(n)) + "L");
+    }
+
+    /// <summary>The gradient of a separable layer's depthwise results at batch n, in the shared buffer.</summary>
+    private string BetweenGradient(int n)
+    {
+        var slot = _buffers.Find(-1, GpuBufferKind.DepthwiseOutputGradient)!;
+        return Slice(_trainingKernelBase + slot.TrainingOffset, "n * " + Number(BetweenFloats(n)) + "L");
+    }
+
+    /// <summary>A separable layer's depthwise result for one sample: P x Q x C x multiplier floats.</summary>
+    private long BetweenFloats(int n)
+    {
+        var y = _analysis.Layers[n].Output;
+        return (long)y.H * y.W * InputOf(n).C * Network.Nodes[n].Args.DepthMultiplier;
     }
 
     /// <summary>"rows" (M = N x pixels) of a node's output as code: a literal at inference, n x pixels in training.</summary>
