@@ -36,6 +36,7 @@ internal sealed class GpuBackend : IBackend
         OpKind.Input or OpKind.MaxPool2D or OpKind.AvgPool2D or OpKind.GlobalAvgPool or OpKind.Flatten or OpKind.Softmax
             or OpKind.BatchNorm or OpKind.Add or OpKind.Dropout or OpKind.Multiply
             or OpKind.Concat or OpKind.Upsample or OpKind.LocalResponseNorm => true,
+        OpKind.Crop => false, // no GPU kernel yet: a network with a crop runs on the CPU only
         OpKind.Conv2D or OpKind.DepthwiseConv2D or OpKind.Dense => FusesActivation(node.Args.Activation) || node.Args.Activation == ActivationKind.Softmax,
         _ => IsActivation(node.Op),
     };
