@@ -24,6 +24,7 @@ internal sealed class LayerArgsBinder
     private bool _failed;
     private ChannelsOf? _channels;
     private NameExpr? _like;
+    private bool _likeGiven;
 
     private LayerArgsBinder(LayerDef def, Element element, DiagnosticBag diagnostics)
     {
@@ -78,7 +79,9 @@ internal sealed class LayerArgsBinder
             if (name == "like")
             {
                 // A node, not a value: resolved where the graph is built, like a merge's inputs.
-                if (_like is not null) Report(DiagnosticIds.InvalidArgument, arg.Name!.Location, name, Layer, "given twice", "given once");
+                bool twice = _likeGiven;
+                _likeGiven = true;
+                if (twice) Report(DiagnosticIds.InvalidArgument, arg.Name!.Location, name, Layer, "given twice", "given once");
                 else if (arg.Value is NameExpr node) _like = node;
                 else Report(DiagnosticIds.InvalidArgument, arg.Value.Location, name, Layer, "not a node name", "a node name, as in crop(like: u)");
                 continue;
@@ -197,7 +200,7 @@ internal sealed class LayerArgsBinder
     /// <summary>crop(top, left, height, width), or crop(like: u) alone (its window is found from the shapes later).</summary>
     private LayerArgs Crop(LayerArgs a)
     {
-        if (_like is not null)
+        if (_likeGiven)
         {
             foreach (string given in new[] { "top", "left", "height", "width" })
             {
