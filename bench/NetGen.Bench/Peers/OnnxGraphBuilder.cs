@@ -70,6 +70,6 @@ public sealed class OnnxGraphBuilder
         var table = found ?? throw new InvalidOperationException($"The network has no parameter '{name}' for the ONNX graph.");
         var values = new float[table.Length];
         _network.CopyParameter(name, values);
-        return _graph.Floats(name, table.Shape.Select(d => (long)d).ToArray(), values);
+        return _graph.Floats(name, Array.ConvertAll(table.ShapeArray(), d => (long)d), values);
     }
 }
