@@ -16,6 +16,7 @@ var rows = new (string Name, long Params, long Macs, long InferenceBytes, long T
     ("SeResNet50", SeResNet50.ParameterCount, SeResNet50.Macs, SeResNet50.InferenceBytes, SeResNet50.TrainingBytes, SeResNet50.TrainingBatch),
     ("Xception", Xception.ParameterCount, Xception.Macs, Xception.InferenceBytes, Xception.TrainingBytes, Xception.TrainingBatch),
     ("MobileNet", MobileNet.ParameterCount, MobileNet.Macs, MobileNet.InferenceBytes, MobileNet.TrainingBytes, MobileNet.TrainingBatch),
+    ("UNet", UNet.ParameterCount, UNet.Macs, UNet.InferenceBytes, UNet.TrainingBytes, UNet.TrainingBatch),
 };
 
 var c = CultureInfo.InvariantCulture;
