@@ -17,6 +17,7 @@ var rows = new (string Name, long Params, long Macs, long InferenceBytes, long T
     ("Xception", Xception.ParameterCount, Xception.Macs, Xception.InferenceBytes, Xception.TrainingBytes, Xception.TrainingBatch),
     ("MobileNet", MobileNet.ParameterCount, MobileNet.Macs, MobileNet.InferenceBytes, MobileNet.TrainingBytes, MobileNet.TrainingBatch),
     ("InceptionV3", InceptionV3.ParameterCount, InceptionV3.Macs, InceptionV3.InferenceBytes, InceptionV3.TrainingBytes, InceptionV3.TrainingBatch),
+    ("UNet", UNet.ParameterCount, UNet.Macs, UNet.InferenceBytes, UNet.TrainingBytes, UNet.TrainingBatch),
 };
 
 var c = CultureInfo.InvariantCulture;

@@ -125,6 +125,14 @@ internal static class OnnxExporter
                         g.Node("Resize", y, new[] { x, "", scales }, y, ("mode", "linear"), ("coordinate_transformation_mode", "half_pixel"));
                     break;
                 }
+                case OpKind.Crop:
+                {
+                    // Slice on the spatial axes (N, C, H, W: 2 and 3), ends exclusive, steps 1.
+                    string starts = g.Int64s(y + "/starts", a.CropTop, a.CropLeft);
+                    string ends = g.Int64s(y + "/ends", (long)a.CropTop + a.CropHeight, (long)a.CropLeft + a.CropWidth);
+                    g.Node("Slice", y, new[] { x, starts, ends, g.Int64s(y + "/axes", 2, 3) }, y);
+                    break;
+                }
                 case OpKind.Add:
                 {
                     string acc = names[node.Inputs[0]];

@@ -14,10 +14,11 @@ import sys
 ACTIVATIONS = {"relu", "leaky_relu", "elu", "sigmoid", "tanh", "softmax"}
 LAYERS = {"conv2d", "depthwise_conv2d", "separable_conv2d", "conv2d_transpose", "maxpool2d", "avgpool2d",
           "global_avgpool", "flatten", "dense", "dropout", "batchnorm", "lrn", "upsample", "add", "concat",
-          "multiply"} | ACTIVATIONS
+          "multiply", "crop"} | ACTIVATIONS
 POSITIONAL = {"conv2d": ["filters", "kernel"], "depthwise_conv2d": ["kernel"], "separable_conv2d": ["filters", "kernel"],
               "conv2d_transpose": ["filters", "kernel"], "maxpool2d": ["size"], "avgpool2d": ["size"],
-              "dense": ["units"], "dropout": ["rate"], "lrn": ["radius"], "upsample": ["scale"]}
+              "dense": ["units"], "dropout": ["rate"], "lrn": ["radius"], "upsample": ["scale"],
+              "crop": ["top", "left", "height", "width"]}
 
 
 def logical_lines(text):
@@ -137,6 +138,23 @@ class Net:
             kh, kw = pair(a["kernel"])
             self.trainable += x[0] * m * kh * kw + x[0] * m * a["filters"] + (a["filters"] if a.get("bias", True) else 0)
             return (a["filters"], *self.spatial(x, a["kernel"], a))
+        if kind == "conv2d_transpose":
+            kh, kw = pair(a["kernel"])
+            sh, sw = pair(a.get("stride", 1))
+            self.trainable += x[0] * a["filters"] * kh * kw + (a["filters"] if a.get("bias", True) else 0)
+            pad, extra = a.get("padding", "valid"), a.get("output_padding", 0)
+            if pad == "same":
+                return (a["filters"], x[1] * sh, x[2] * sw)
+            ph, pw = (0, 0) if pad == "valid" else pair(pad)
+            return (a["filters"], (x[1] - 1) * sh - 2 * ph + kh + extra, (x[2] - 1) * sw - 2 * pw + kw + extra)
+        if kind == "upsample":
+            sh, sw = pair(a["scale"])
+            return (x[0], x[1] * sh, x[2] * sw)
+        if kind == "crop":
+            h, w = (scope.nodes[a["like"]][1:] if "like" in a else (a["height"], a["width"]))
+            if h > x[1] or w > x[2]:
+                raise ValueError(f"crop of {x} to {h}x{w}")
+            return (x[0], h, w)
         if kind in ("maxpool2d", "avgpool2d"):
             return (x[0], *self.spatial(x, a["size"], a, pool=True))
         if kind == "global_avgpool":
@@ -182,7 +200,10 @@ class Net:
             out = src
             for _ in range(times):
                 bound = {p: named[p] if p in named else self.value(d, scope) for p, d in params}
-                out = self.run(body, Scope(bound, out))
+                inner = Scope(bound, out)
+                # A bare name of a node where the block is used makes the parameter that node.
+                inner.nodes.update({p: scope.nodes[v] for p, v in bound.items() if isinstance(v, str) and v in scope.nodes})
+                out = self.run(body, inner)
         else:
             raise ValueError(f"unknown layer or block '{kind}'")
         if label:

@@ -58,6 +58,12 @@ internal static class ArgumentCheck
             case OpKind.Upsample:
                 c.Positive("scale", a.ScaleH, a.ScaleW);
                 break;
+            case OpKind.Crop:
+                c.Require("top", a.CropTop, a.CropTop >= 0, "0 or more");
+                c.Require("left", a.CropLeft, a.CropLeft >= 0, "0 or more");
+                c.Positive("height", a.CropHeight);
+                c.Positive("width", a.CropWidth);
+                break;
         }
         return c.Ok;
     }

@@ -21,6 +21,7 @@ internal static class OpNames
         OpKind.BatchNorm => "batchnorm",
         OpKind.LocalResponseNorm => "lrn",
         OpKind.Upsample => "upsample",
+        OpKind.Crop => "crop",
         OpKind.Add => "add",
         OpKind.Concat => "concat",
         OpKind.Multiply => "multiply",

@@ -77,6 +77,7 @@ internal static class ShapeInference
             OpKind.MaxPool2D or OpKind.AvgPool2D => Pool(),
             OpKind.GlobalAvgPool => Spatial() ? (A.KeepDims ? Shape.Chw(In.C, 1, 1) : Shape.Vector(In.C)) : null,
             OpKind.Upsample => Spatial() ? Make(In.C, (long)In.H * A.ScaleH, (long)In.W * A.ScaleW) : null,
+            OpKind.Crop => Spatial() ? Crop() : null,
             OpKind.Flatten => Shape.Vector((int)In.Elements),
             OpKind.Dense => Dense(),
             OpKind.Add => SameShapes(),
@@ -126,6 +127,19 @@ internal static class ShapeInference
             long h = WindowMath.Transposed(In.H, A.KernelH, A.StrideH, A.DilationH, A.Padding, A.PadTop, A.PadBottom, A.OutputPadding);
             long w = WindowMath.Transposed(In.W, A.KernelW, A.StrideW, A.DilationW, A.Padding, A.PadLeft, A.PadRight, A.OutputPadding);
             return Make(A.Filters, h, w);
+        }
+
+        /// <summary>The window must lie inside the input: rows [top, top + height), columns [left, left + width).</summary>
+        private Shape? Crop()
+        {
+            long bottom = (long)A.CropTop + A.CropHeight, right = (long)A.CropLeft + A.CropWidth;
+            if (bottom <= In.H && right <= In.W) return Make(In.C, A.CropHeight, A.CropWidth);
+            string window = CropWindow.Describe(A);
+            string why = bottom > In.H
+                ? "its rows " + A.CropTop + " to " + (bottom - 1) + " pass the input's last row, " + (In.H - 1)
+                : "its columns " + A.CropLeft + " to " + (right - 1) + " pass the input's last column, " + (In.W - 1);
+            Report(DiagnosticDescriptors.CropOutOfRange, node.Name, window, NamedInput(0), why);
+            return null;
         }
 
         private Shape? Dense()

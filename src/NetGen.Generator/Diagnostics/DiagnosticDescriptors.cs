@@ -157,6 +157,10 @@ public static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor TensorTooLarge = Rule("NG0108", "Size too large",
         "'{0}': {1} exceeds the largest size NetGen supports ({2})", ShapeCategory);
 
+    /// <summary>{0}: node; {1}: the window (or the node whose size it takes); {2}: the input's name and shape; {3}: why it does not fit.</summary>
+    public static readonly DiagnosticDescriptor CropOutOfRange = Rule("NG0109", "Crop window outside its input",
+        "'{0}' (crop) cannot take {1} from {2}: {3}", ShapeCategory);
+
     // ---- Memory and size budgets -----------------------------------------------------------
 
     /// <summary>{0}: network; {1}: figure; {2}: limit; {3}: three largest contributors.</summary>
@@ -194,7 +198,7 @@ public static class DiagnosticDescriptors
             SyntaxError, UnknownLayer, UnknownArgument, InvalidArgument, UnknownNode, DuplicateNode, Cycle,
             UnusedNode, MissingInput, CnnFileNotFound, NotPartial, BlockArguments, NoLayers, CannotBind, DuplicateClass, DeclaresBaseClass,
             ElementwiseShapeMismatch, ConcatShapeMismatch, KernelLargerThanInput, DenseOn4D, NonPositiveOutput,
-            GroupsMismatch, NeedsSpatialInput, TensorTooLarge,
+            GroupsMismatch, NeedsSpatialInput, TensorTooLarge, CropOutOfRange,
             ParamsBudgetExceeded, InferenceBudgetExceeded, TrainingBudgetExceeded,
             LayerCannotRun, ExecutionNotGenerated,
         };

@@ -55,6 +55,11 @@ public sealed record LayerArgs
     public int ScaleH { get; init; } = 1;
     public int ScaleW { get; init; } = 1;
     public UpsampleMode Mode { get; init; } = UpsampleMode.Nearest;
+    /// <summary>Crop: the first row and column kept and the window's size (the .cnn front end resolves <c>like:</c> to these).</summary>
+    public int CropTop { get; init; }
+    public int CropLeft { get; init; }
+    public int CropHeight { get; init; }
+    public int CropWidth { get; init; }
     /// <summary>GlobalAvgPool: keep (C, 1, 1) instead of a (C) vector.</summary>
     public bool KeepDims { get; init; }
     /// <summary>Pooling: ceil instead of floor when computing the output size (Caffe/torchvision GoogLeNet).</summary>

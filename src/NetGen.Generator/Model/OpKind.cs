@@ -17,6 +17,8 @@ public enum OpKind
     BatchNorm,
     LocalResponseNorm,
     Upsample,
+    /// <summary>A window of the input's rows and columns: Args.CropTop, CropLeft, CropHeight, CropWidth.</summary>
+    Crop,
     Add,
     Concat,
     Multiply,

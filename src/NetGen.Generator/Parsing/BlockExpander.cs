@@ -208,7 +208,9 @@ internal sealed partial class BlockExpander
         {
             if (!ChargeNode(element)) return null;
             string local = InstanceName(name, count, r, layer.Keyword, scope);
-            var node = new NodeBuild(scope.Prefix + local, local, layer.Op, bound.Args, bound.Frozen || scope.Frozen, element.Callee.Location)
+            var args = bound.Like is null ? bound.Args : CropLike(bound.Args, bound.Like, piped ?? scope.Previous, scope.Prefix + local, scope);
+            if (args is null) return null;
+            var node = new NodeBuild(scope.Prefix + local, local, layer.Op, args, bound.Frozen || scope.Frozen, element.Callee.Location)
             {
                 Named = name is not null,
             };

@@ -48,4 +48,5 @@ internal static class DiagnosticIds
     public const string MissingInput = "NG0009";
     public const string BlockArguments = "NG0012";
     public const string NoLayers = "NG0013";
+    public const string CropOutOfRange = "NG0109";
 }

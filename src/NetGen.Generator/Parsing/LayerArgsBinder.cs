@@ -4,7 +4,8 @@ using NetGen.Generator.Model;
 namespace NetGen.Generator.Parsing;
 
 /// <summary>A layer's arguments, checked, with every default filled in; the input nodes a merge names.</summary>
-internal sealed record BoundLayer(LayerArgs Args, bool Frozen, List<NameExpr> InputNames);
+/// <param name="Like">crop(like: u): the node whose height and width the crop takes (its window is set when the graph is built).</param>
+internal sealed record BoundLayer(LayerArgs Args, bool Frozen, List<NameExpr> InputNames, NameExpr? Like = null);
 
 /// <summary>
 /// Binds the written arguments of one layer element to <see cref="LayerArgs"/>: positional
@@ -22,6 +23,8 @@ internal sealed class LayerArgsBinder
     private readonly HashSet<string> _rejected = new();
     private bool _failed;
     private ChannelsOf? _channels;
+    private NameExpr? _like;
+    private bool _likeGiven;
 
     private LayerArgsBinder(LayerDef def, Element element, DiagnosticBag diagnostics)
     {
@@ -39,7 +42,7 @@ internal sealed class LayerArgsBinder
         var inputs = binder.Collect(parameters);
         var args = binder.Build();
         bool frozen = binder.Bool("frozen", false);
-        return binder._failed ? null : new BoundLayer(args, frozen, inputs);
+        return binder._failed ? null : new BoundLayer(args, frozen, inputs, binder._like);
     }
 
     private string Layer => _def.Keyword;
@@ -71,6 +74,16 @@ internal sealed class LayerArgsBinder
             else
             {
                 Report(DiagnosticIds.UnknownArgument, arg.Value.Location, "#" + (++position), Layer, _def.ArgumentList);
+                continue;
+            }
+            if (name == "like")
+            {
+                // A node, not a value: resolved where the graph is built, like a merge's inputs.
+                bool twice = _likeGiven;
+                _likeGiven = true;
+                if (twice) Report(DiagnosticIds.InvalidArgument, arg.Name!.Location, name, Layer, "given twice", "given once");
+                else if (arg.Value is NameExpr node) _like = node;
+                else Report(DiagnosticIds.InvalidArgument, arg.Value.Location, name, Layer, "not a node name", "a node name, as in crop(like: u)");
                 continue;
             }
             if (_given.ContainsKey(name))
@@ -149,6 +162,8 @@ internal sealed class LayerArgsBinder
             case OpKind.Upsample:
                 var (uh, uw) = Pair("scale", null);
                 return a with { ScaleH = uh, ScaleW = uw, Mode = Word("mode", UpsampleMode.Nearest, UpsampleWords) };
+            case OpKind.Crop:
+                return Crop(a);
             case OpKind.ReLU: return a with { Activation = ActivationKind.ReLU };
             case OpKind.Sigmoid: return a with { Activation = ActivationKind.Sigmoid };
             case OpKind.Tanh: return a with { Activation = ActivationKind.Tanh };
@@ -182,6 +197,27 @@ internal sealed class LayerArgsBinder
         var (dh, dw) = Pair("dilation", (1, 1));
         a = a with { KernelH = kh, KernelW = kw, StrideH = sh, StrideW = sw, DilationH = dh, DilationW = dw, Bias = Bool("bias", true) };
         return Activation(Padding(a));
+    }
+
+    /// <summary>crop(top, left, height, width), or crop(like: u) alone (its window is found from the shapes later).</summary>
+    private LayerArgs Crop(LayerArgs a)
+    {
+        if (_likeGiven)
+        {
+            foreach (string given in new[] { "top", "left", "height", "width" })
+            {
+                if (_given.ContainsKey(given))
+                    Invalid(given, _given[given].Value.Display, "left out with like: (the window is centred, of the node's size)");
+            }
+            return a;
+        }
+        return a with
+        {
+            CropTop = Int("top", 0, null),
+            CropLeft = Int("left", 0, null),
+            CropHeight = Int("height", 1, null),
+            CropWidth = Int("width", 1, null),
+        };
     }
 
     private LayerArgs OutputPadding(LayerArgs a)

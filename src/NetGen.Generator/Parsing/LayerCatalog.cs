@@ -50,6 +50,7 @@ internal static class LayerCatalog
         new LayerDef("batchnorm", OpKind.BatchNorm, None, new[] { "epsilon", "momentum", "scale", "center" }),
         new LayerDef("lrn", OpKind.LocalResponseNorm, new[] { "radius" }, new[] { "bias", "alpha", "beta" }),
         new LayerDef("upsample", OpKind.Upsample, new[] { "scale" }, new[] { "mode" }),
+        new LayerDef("crop", OpKind.Crop, new[] { "top", "left", "height", "width" }, new[] { "like" }),
         new LayerDef("add", OpKind.Add, None, None, IsMerge: true),
         new LayerDef("concat", OpKind.Concat, None, None, IsMerge: true),
         new LayerDef("multiply", OpKind.Multiply, None, None, IsMerge: true),
@@ -78,6 +79,7 @@ internal static class LayerCatalog
         ["cat"] = "concat", ["concatenate"] = "concat", ["mul"] = "multiply", ["sum"] = "add",
         ["leakyrelu"] = "leaky_relu", ["convtranspose2d"] = "conv2d_transpose", ["deconv"] = "conv2d_transpose",
         ["upsampling2d"] = "upsample", ["localresponsenorm"] = "lrn",
+        ["cropping2d"] = "crop", ["center_crop"] = "crop", ["centercrop"] = "crop", ["slice"] = "crop",
         ["hard_sigmoid"] = "hardsigmoid", ["hard_swish"] = "hardswish", ["h_swish"] = "hardswish", ["hswish"] = "hardswish",
         ["h_sigmoid"] = "hardsigmoid", ["hsigmoid"] = "hardsigmoid",
     };

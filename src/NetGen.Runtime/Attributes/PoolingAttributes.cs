@@ -59,3 +59,37 @@ public sealed class UpsampleAttribute : LayerAttribute
     /// <summary>How new pixels are filled. Default <see cref="Interpolation.Nearest"/>.</summary>
     public Interpolation Mode { get; set; } = Interpolation.Nearest;
 }
+
+/// <summary>
+/// Keeps a window of the rows and columns: (C, H, W) to (C, height, width), rows
+/// [top, top + height) and columns [left, left + width). The window must lie inside the input
+/// (NG0109). The .cnn language's <c>crop(like: node)</c>, centred on another node's size, needs
+/// a second input and so has no attribute form: attribute networks are chains.
+/// </summary>
+public sealed class CropAttribute : LayerAttribute
+{
+    /// <summary>Keeps <paramref name="height"/> x <paramref name="width"/> pixels from row <paramref name="top"/>, column <paramref name="left"/>.</summary>
+    /// <param name="top">First row kept (0 or more).</param>
+    /// <param name="left">First column kept (0 or more).</param>
+    /// <param name="height">Rows kept (positive).</param>
+    /// <param name="width">Columns kept (positive).</param>
+    public CropAttribute(int top, int left, int height, int width)
+    {
+        Top = top;
+        Left = left;
+        Height = height;
+        Width = width;
+    }
+
+    /// <summary>First row kept.</summary>
+    public int Top { get; }
+
+    /// <summary>First column kept.</summary>
+    public int Left { get; }
+
+    /// <summary>Rows kept.</summary>
+    public int Height { get; }
+
+    /// <summary>Columns kept.</summary>
+    public int Width { get; }
+}

@@ -71,6 +71,18 @@ public class ExportTests(ITestOutputHelper log)
                 out = conv2d(4, 1) -> hs: hardswish
             }
             """,
+        // Crops as Slice: centred on another node's size (one row more to remove than fits evenly) and explicit.
+        ["crops"] = """
+            network Crops {
+                input 2x13x12
+                e = conv2d(4, 3, activation: relu)
+                d = e -> maxpool2d(2) -> conv2d(8, 1)
+                u = d -> conv2d_transpose(4, 2, stride: 2)
+                c = e -> crop(like: u)
+                w = e -> crop(1, 0, 10, 10)
+                out = concat(c, u, w) -> conv2d(3, 3)
+            }
+            """,
         ["fused-activations"] = """
             network FusedActivations {
                 input 3x6x6

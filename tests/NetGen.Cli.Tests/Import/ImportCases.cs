@@ -148,8 +148,7 @@ internal static class ImportCases
         ["reshape_matmul_add_gemm_dropout"] = (() =>
         {
             var b = new OnnxBuilder().Input("x", 2, 3, 3);
-            var shape = b.Node("Constant", "shape", Array.Empty<string>(), new Attr("value", w => w.Message(5,
-                new NetGen.Runtime.Tests.Onnx.ProtoWriter().PackedVarints(1, new long[] { 2 }).Varint(2, 7).PackedVarints(7, new long[] { 0, -1 })).Varint(20, 4)));
+            var shape = b.Node("Constant", "shape", Array.Empty<string>(), Int64Tensor("value", 0, -1));
             var r = b.Node("Reshape", "reshape", new[] { "x", shape });
             var m = b.Node("MatMul", "mm", new[] { r, b.Random("w", new long[] { 18, 5 }) });
             var a = b.Node("Add", "bias", new[] { m, b.Random("c", new long[] { 5 }) });
@@ -180,6 +179,27 @@ internal static class ImportCases
             var b = new OnnxBuilder(opset: 9).Input("x", 2, 3, 3);
             return b.Output(b.Node("Upsample", "up", new[] { "x", b.Init("scales", new long[] { 4 }, new[] { 1f, 1f, 2f, 2f }) }));
         }, "up = upsample(2)"),
+        ["slice_crop_and_concat"] = (() =>
+        {
+            // A U-Net skip: the larger map cropped (a negative end, PyTorch's 2^63 - 1 for "to the end")
+            // to the smaller one's size, then joined along channels.
+            var b = new OnnxBuilder().Input("x", 2, 9, 8);
+            var big = b.Node("Conv", "big", new[] { "x", b.Random("w", new long[] { 3, 2, 3, 3 }) });
+            var small = b.Node("Conv", "small", new[] { "x", b.Random("w2", new long[] { 4, 2, 5, 4 }) });
+            var crop = b.Node("Slice", "skip", new[] { big, b.Ints("starts", 1, 1), b.Ints("ends", -1, long.MaxValue), b.Ints("axes", 2, -1) });
+            return b.Output(b.Node("Concat", "cat", new[] { crop, small }, Int("axis", 1)));
+        }, "skip = big -> crop(1, 1, 5, 5)"),
+        ["slice_whole_batch_and_channels_steps_one"] = (() =>
+        {
+            var b = new OnnxBuilder().Input("x", 3, 6, 7);
+            return b.Output(b.Node("Slice", "window", new[] { "x", b.Ints("starts", 0, 0, 2, -5), b.Ints("ends", long.MaxValue, 3, 6, 6),
+                b.Ints("axes", 0, 1, 2, 3), b.Ints("steps", 1, 1, 1, 1) }));
+        }, "window = crop(2, 2, 4, 4)"),
+        ["slice_opset9_attributes"] = (() =>
+        {
+            var b = new OnnxBuilder(opset: 9).Input("x", 2, 5, 6);
+            return b.Output(b.Node("Slice", "window", new[] { "x" }, Ints("starts", 1, 0), Ints("ends", 4, 100), Ints("axes", 2, 3)));
+        }, "window = crop(1, 0, 3, 6)"),
         ["relu6_clip_inputs"] = (() =>
         {
             var b = new OnnxBuilder().Input("x", 2, 5, 5);

@@ -75,6 +75,58 @@ public class SampleTotalsTests
         Assert.Equal(published, Math.Round(analysis.TotalMacs / unit, decimals));
     }
 
+    /// <summary>
+    /// The unpadded U-Net of Ronneberger et al. (2015), 64 base filters, 2 classes, by arithmetic
+    /// (a 3x3 convolution has 9 cin cout + cout parameters, a 2x2 up-convolution 4 cin cout + cout):
+    /// encoder   1-64: 640 + 36,928; 64-128: 73,856 + 147,584; 128-256: 295,168 + 590,080;
+    ///           256-512: 1,180,160 + 2,359,808; 512-1024: 4,719,616 + 9,438,208 = 18,842,048;
+    /// decoder   up 1024-512: 2,097,664 + 4,719,104 + 2,359,808; up 512-256: 524,544 + 1,179,904 + 590,080;
+    ///           up 256-128: 131,200 + 295,040 + 147,584; up 128-64: 32,832 + 73,792 + 36,928;
+    ///           1x1 64-2: 130 = 12,188,610;
+    /// total 31,030,658 (the "about 31 million" usually quoted). Sizes: each valid 3x3 takes 2
+    /// pixels off, 572 -> 568 -> 284 ... -> 28 at the bottom, up 56 -> 52, 104 -> 100, 200 -> 196,
+    /// 392 -> 388; the skips are cropped 64 -> 56, 136 -> 104, 280 -> 200, 568 -> 392.
+    /// </summary>
+    [Fact]
+    public void UNet_has_the_arithmetic_parameter_count_compute_and_a_2x388x388_output()
+    {
+        NetworkAnalysis analysis = SampleFiles.Analyze("Architectures/UNet.cnn");
+
+        Assert.Equal(31_030_658, analysis.TotalParams);
+        Assert.Equal(0, analysis.NonTrainableParams);
+        Assert.Equal(Shape.Chw(2, 388, 388), analysis.OutputShape);
+
+        // MACs from the same sizes: a valid 3x3 costs 9 cin cout per output pixel, an
+        // up-convolution 4 cin cout per input pixel, the 1x1 head 64 x 2 per pixel.
+        long macs = 0;
+        int size = 572, channels = 1;
+        var skips = new int[4];
+        for (int level = 0; level < 5; level++)
+        {
+            int filters = 64 << level;
+            macs += 9L * channels * filters * (size - 2) * (size - 2) + 9L * filters * filters * (size - 4) * (size - 4);
+            size -= 4;
+            channels = filters;
+            if (level < 4) skips[level] = size;
+            if (level < 4) size /= 2;
+        }
+        Assert.Equal(new[] { 568, 280, 136, 64 }, skips);
+        for (int level = 3; level >= 0; level--)
+        {
+            int filters = 64 << level;
+            macs += 4L * channels * filters * size * size;
+            size *= 2;
+            Assert.True(skips[level] >= size && (skips[level] - size) % 2 == 0, "the crop is centred exactly");
+            macs += 9L * 2 * filters * filters * (size - 2) * (size - 2) + 9L * filters * filters * (size - 4) * (size - 4);
+            size -= 4;
+            channels = filters;
+        }
+        macs += 64L * 2 * size * size;
+        Assert.Equal(388, size);
+        Assert.Equal(macs, analysis.TotalMacs);
+        Assert.Equal(150.43, Math.Round(analysis.TotalMacs / 1e9, 2));
+    }
+
     [Fact]
     public void ThreeConv_parameters_and_output_shapes_match_the_worked_exercise()
     {

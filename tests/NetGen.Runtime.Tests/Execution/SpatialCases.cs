@@ -6,7 +6,7 @@ namespace NetGen.Runtime.Tests.Execution;
 internal static class SpatialCases
 {
     /// <summary>The networks that train (class-score outputs).</summary>
-    public static readonly string[] Trainable = { "Transpose", "TransposeInput", "Separable", "Resample", "Concat", "Attribute" };
+    public static readonly string[] Trainable = { "Transpose", "TransposeInput", "Separable", "Resample", "Concat", "Crop", "Attribute" };
 
     public static readonly string[] Names = Trainable.Append("UNet").ToArray();
 
@@ -17,6 +17,7 @@ internal static class SpatialCases
         "Separable" => new SeparableNet(seed, mode),
         "Resample" => new ResampleNet(seed, mode),
         "Concat" => new ConcatNet(seed, mode),
+        "Crop" => new CropNet(seed, mode),
         "UNet" => new TinyUNet(seed, mode),
         "Attribute" => new AttributeSpatialNet(seed, mode),
         _ => throw new ArgumentException(name),
@@ -35,6 +36,8 @@ internal static class SpatialCases
             ResampleNet.TrainingBytes + ResampleNet.TrainingKernelBytes, ResampleNet.ParameterCount),
         "Concat" => (ConcatNet.InferenceBytes + ConcatNet.InferenceKernelBytes,
             ConcatNet.TrainingBytes + ConcatNet.TrainingKernelBytes, ConcatNet.ParameterCount),
+        "Crop" => (CropNet.InferenceBytes + CropNet.InferenceKernelBytes,
+            CropNet.TrainingBytes + CropNet.TrainingKernelBytes, CropNet.ParameterCount),
         "UNet" => (TinyUNet.InferenceBytes + TinyUNet.InferenceKernelBytes,
             TinyUNet.TrainingBytes + TinyUNet.TrainingKernelBytes, TinyUNet.ParameterCount),
         "Attribute" => (AttributeSpatialNet.InferenceBytes + AttributeSpatialNet.InferenceKernelBytes,
@@ -96,6 +99,20 @@ internal static class SpatialCases
                 int v1 = g.Dense("v1", flat, 4, Activation.ReLU);
                 int v2 = g.Dense("v2", flat, 2, Activation.Tanh);
                 g.Dense("fc", g.Concat(v1, v2), 3, Activation.Softmax);
+                return g;
+            }
+            case "Crop":
+            {
+                var g = new SpatialReferenceGraph(2, 9, 8);
+                int a = g.Conv("a", SpatialReferenceGraph.Input, 3, 3, 3, (1, 1), (0, 0, 0, 0), act: Activation.ReLU);
+                int b = g.Conv("b", a, 4, 2, 2, (2, 2), (0, 0, 0, 0), act: Activation.Tanh);
+                // Centred 3x3 in 9x8: (9 - 3) / 2 = 3 rows and (8 - 3) / 2 = 2 columns above and left.
+                int c = g.Crop(SpatialReferenceGraph.Input, 3, 2, 3, 3);
+                int d = g.Crop(a, 1, 2, 3, 3);
+                int e = g.Conv("e", g.Concat(b, c, d), 4, 2, 2, (1, 1), (0, 0, 0, 0), act: Activation.ReLU);
+                // Centred 2x2 in 7x6: floor(5 / 2) = 2 rows above (3 below), (6 - 2) / 2 = 2 columns left.
+                int f = g.Crop(a, 2, 2, 2, 2);
+                g.Dense("fc", g.Flatten(g.Concat(e, f)), 3, Activation.Softmax);
                 return g;
             }
             case "UNet":

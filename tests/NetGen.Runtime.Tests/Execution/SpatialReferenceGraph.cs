@@ -86,6 +86,17 @@ internal sealed class SpatialReferenceGraph
         return t with { D = y };
     }, Activation.None, 0);
 
+    /// <summary>x[:, top:top + height, left:left + width] (torchvision's crop).</summary>
+    public int Crop(int from, int top, int left, int height, int width) => Add(new[] { from }, (x, _) =>
+    {
+        var t = x[0];
+        var y = new double[t.C * height * width];
+        for (int c = 0; c < t.C; c++)
+        for (int oy = 0; oy < height; oy++)
+        for (int ox = 0; ox < width; ox++) y[(c * height + oy) * width + ox] = t.D[(c * t.H + top + oy) * t.W + left + ox];
+        return new Tensor(y, t.C, height, width);
+    }, Activation.None, 0);
+
     /// <summary>torch.cat along channels.</summary>
     public int Concat(params int[] from) => Add(from, (x, _) =>
         new Tensor(x.SelectMany(t => t.D).ToArray(), x.Sum(t => t.C), x[0].H, x[0].W), Activation.None, 0);

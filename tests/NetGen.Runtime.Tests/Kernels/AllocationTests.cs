@@ -208,6 +208,10 @@ public class AllocationTests
         var up = new float[ud.N * ud.P * ud.Q * ud.C];
         AssertNoAllocation("Upsample.Forward bilinear", () => Upsample.Forward(up, x, ud, true));
         AssertNoAllocation("Upsample.Backward nearest", () => Upsample.Backward(dX, up, ud, false));
+        var cd = new CropDims(2, 4, 4, 5, 1, 1, 2, 3);
+        var cropped = new float[2 * 2 * 3 * 5];
+        AssertNoAllocation("Crop.Forward", () => Crop.Forward(cropped, x, cd));
+        AssertNoAllocation("Crop.Backward", () => Crop.Backward(dX, cropped, cd));
 
         int rows = td.N * td.H * td.W;
         var lrn = new float[x.Length];

@@ -27,7 +27,7 @@ internal sealed class CpuBackend : IBackend
         or OpKind.ReLU or OpKind.LeakyReLU or OpKind.ELU or OpKind.Sigmoid or OpKind.Tanh or OpKind.Softmax
         or OpKind.ReLU6 or OpKind.HardSigmoid or OpKind.HardSwish or OpKind.SiLU or OpKind.GELU or OpKind.Mish or OpKind.Clip
         or OpKind.BatchNorm or OpKind.Add or OpKind.Multiply
-        or OpKind.Conv2DTranspose or OpKind.SeparableConv2D or OpKind.Upsample or OpKind.LocalResponseNorm or OpKind.Concat;
+        or OpKind.Conv2DTranspose or OpKind.SeparableConv2D or OpKind.Upsample or OpKind.Crop or OpKind.LocalResponseNorm or OpKind.Concat;
 
     /// <summary>A node's op can run, with arguments its kernels take (Multiply: two inputs).</summary>
     public bool CanRun(Node node) => CanRun(node.Op) && !(node.Op == OpKind.Multiply && node.Inputs.Count != 2);

@@ -22,7 +22,7 @@ namespace NetGen.Generator.Backends.Cpu;
 /// each, the largest.</item>
 /// <item>LocalResponseNorm: backward scratch 2C when its input needs a gradient.</item>
 /// </list>
-/// Concat and Upsample need nothing beside the plan.
+/// Concat, Upsample and Crop need nothing beside the plan.
 /// </summary>
 public static partial class KernelBufferPlanner
 {
@@ -76,6 +76,7 @@ public static partial class KernelBufferPlanner
                 return true;
             case OpKind.Concat:
             case OpKind.Upsample:
+            case OpKind.Crop:
                 return true;
             default:
                 return false;

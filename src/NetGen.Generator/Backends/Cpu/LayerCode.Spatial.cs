@@ -9,8 +9,8 @@ namespace NetGen.Generator.Backends.Cpu;
 
 /// <summary>
 /// The kernel calls of the spatial layers: Conv2DTranspose, SeparableConv2D (a depthwise then a
-/// pointwise convolution through a kernel buffer between them), Upsample, LocalResponseNorm and
-/// Concat (one copy per input into its channels of the output).
+/// pointwise convolution through a kernel buffer between them), Upsample, Crop, LocalResponseNorm
+/// and Concat (one copy per input into its channels of the output).
 /// </summary>
 internal sealed partial class LayerCode
 {
@@ -41,6 +41,8 @@ internal sealed partial class LayerCode
             }
             case OpKind.Upsample:
                 return $"private static readonly {Kernels}UpsampleDims {Dims(n)} = new(1, {x.H}, {x.W}, {x.C}, {a.ScaleH}, {a.ScaleW}); // {node.Name}";
+            case OpKind.Crop:
+                return $"private static readonly {Kernels}CropDims {Dims(n)} = new(1, {x.H}, {x.W}, {x.C}, {a.CropTop}, {a.CropLeft}, {y.H}, {y.W}); // {node.Name}";
             default:
                 return null;
         }
@@ -80,6 +82,9 @@ internal sealed partial class LayerCode
             }
             case OpKind.Upsample:
                 w.Line($"{Kernels}Upsample.Forward({Y}, {X}, {BatchDims(n, "", training)}, {Bilinear(node)});");
+                return true;
+            case OpKind.Crop:
+                w.Line($"{Kernels}Crop.Forward({Y}, {X}, {BatchDims(n, "", training)});");
                 return true;
             case OpKind.LocalResponseNorm:
                 w.Line($"{Kernels}LocalResponseNorm.Forward({Y}, {X}, {Rows(x, training)}, {x.C}, {Lrn(node)});");
@@ -129,6 +134,12 @@ internal sealed partial class LayerCode
                 if (!needsDx) return true;
                 StartGradient(w, input, n);
                 w.Line($"{Kernels}Upsample.Backward({Grad(input)}, {dY}, {BatchDims(n, "", true)}, {Bilinear(node)});");
+                return true;
+            case OpKind.Crop:
+                // The cleared gradient keeps its zeros outside the window.
+                if (!needsDx) return true;
+                StartGradient(w, input, n);
+                w.Line($"{Kernels}Crop.Backward({Grad(input)}, {dY}, {BatchDims(n, "", true)});");
                 return true;
             case OpKind.LocalResponseNorm:
                 if (!needsDx) return true;

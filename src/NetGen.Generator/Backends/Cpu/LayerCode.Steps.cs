@@ -64,7 +64,7 @@ internal sealed partial class LayerCode : IStepWriter
     private static string KernelClass(OpKind op) => op switch
     {
         OpKind.Dense or OpKind.MaxPool2D or OpKind.AvgPool2D or OpKind.GlobalAvgPool or OpKind.Dropout or OpKind.BatchNorm
-            or OpKind.Softmax or OpKind.Conv2DTranspose or OpKind.Upsample or OpKind.LocalResponseNorm or OpKind.Concat => op.ToString(),
+            or OpKind.Softmax or OpKind.Conv2DTranspose or OpKind.Upsample or OpKind.Crop or OpKind.LocalResponseNorm or OpKind.Concat => op.ToString(),
         OpKind.SeparableConv2D => "Conv2D",
         OpKind.Add or OpKind.Multiply => "Elementwise",
         _ => "Activations",

@@ -37,6 +37,7 @@ internal sealed class GpuBackend : IBackend
             or OpKind.Add or OpKind.Dropout or OpKind.Multiply
             or OpKind.Concat or OpKind.Upsample or OpKind.LocalResponseNorm or OpKind.Clip => true,
         OpKind.BatchNorm => node.Args is { Scale: true, Center: true }, // no kernel without gamma or beta yet
+        OpKind.Crop => false, // no GPU kernel yet: a network with a crop runs on the CPU only
         OpKind.Conv2D or OpKind.DepthwiseConv2D or OpKind.Dense or OpKind.Conv2DTranspose or OpKind.SeparableConv2D =>
             FusesActivation(node.Args.Activation) || NeedsInput(node.Args.Activation) || node.Args.Activation == ActivationKind.Softmax,
         _ => IsActivation(node.Op),

@@ -29,6 +29,7 @@ internal static class LayerAttributeReader
         ["BatchNormAttribute"] = new(OpKind.BatchNorm, "batchnorm"),
         ["LocalResponseNormAttribute"] = new(OpKind.LocalResponseNorm, "lrn"),
         ["UpsampleAttribute"] = new(OpKind.Upsample, "upsample"),
+        ["CropAttribute"] = new(OpKind.Crop, "crop"),
         ["ReLUAttribute"] = new(OpKind.ReLU, "relu"),
         ["LeakyReLUAttribute"] = new(OpKind.LeakyReLU, "leaky_relu"),
         ["ELUAttribute"] = new(OpKind.ELU, "elu"),
@@ -107,6 +108,13 @@ internal static class LayerAttributeReader
             ScaleH = a.Positive("scale", 1),
             ScaleW = a.Int("scale", 1),
             Mode = (UpsampleMode)a.Enum("Mode", 0, UpsampleMembers),
+        },
+        OpKind.Crop => new LayerArgs
+        {
+            CropTop = a.NonNegative("top", 0),
+            CropLeft = a.NonNegative("left", 0),
+            CropHeight = a.Positive("height", 1),
+            CropWidth = a.Positive("width", 1),
         },
         OpKind.ReLU => Activation(ActivationKind.ReLU, 0),
         OpKind.LeakyReLU => Activation(ActivationKind.LeakyReLU, a.Finite("alpha", 0.01)),

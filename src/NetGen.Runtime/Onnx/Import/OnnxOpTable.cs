@@ -51,6 +51,7 @@ internal static class OnnxOpTable
         ["Constant"] = (c, n) => c.ConstantNode(n),
         ["Pad"] = (c, n) => c.Pad(n),
         ["Clip"] = (c, n) => c.Clip(n),
+        ["Slice"] = (c, n) => c.Slice(n),
     };
 
     /// <summary>Operators whose layer the .cnn language lacks today: what it would be.</summary>
@@ -58,7 +59,6 @@ internal static class OnnxOpTable
     {
         ["Erf"] = "erf is not a NetGen layer; it imports only inside gelu's 0.5 x (1 + erf(x / sqrt 2)) when no other node reads its intermediate values (or export with the Gelu operator, opset 20)",
         ["Softplus"] = "softplus is not a NetGen layer; it imports only inside mish's x * tanh(softplus(x)) when no other node reads its intermediate values (or export with the Mish operator, opset 18)",
-        ["Slice"] = "crop (a U-Net skip's centre crop) is not a NetGen layer yet",
         ["Selu"] = "selu is not a NetGen layer",
     };
 
