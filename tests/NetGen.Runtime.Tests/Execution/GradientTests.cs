@@ -40,19 +40,24 @@ public class GradientTests
         {
             var analytic = new float[tensor.Length];
             net.CopyGradient(tensor.Name, analytic);
+            Assert.All(analytic, g => Assert.True(float.IsFinite(g), $"{name} {tensor.Name}: {g}"));
             var values = p[tensor.Name];
-            var numeric = new double[tensor.Length];
-            for (int i = 0; i < values.Length; i++)
+            // Every output channel and every (input channel, tap) once, not every pair: the float64
+            // reference runs twice per probe, and probing all 1,728 stem weights took a minute in Debug.
+            var probed = ProbedElements.Cover(tensor.Shape);
+            var numeric = new double[probed.Length];
+            for (int j = 0; j < probed.Length; j++)
             {
+                int i = probed[j];
                 double saved = values[i];
                 values[i] = saved + h;
                 double plus = reference.Loss(p, inputs64, labels);
                 values[i] = saved - h;
                 double minus = reference.Loss(p, inputs64, labels);
                 values[i] = saved;
-                numeric[i] = (plus - minus) / (2 * h);
+                numeric[j] = (plus - minus) / (2 * h);
             }
-            AssertGradient(numeric, analytic, $"{name} {tensor.Name}");
+            AssertGradient(numeric, Array.ConvertAll(probed, i => analytic[i]), probed, $"{name} {tensor.Name}");
         }
     }
 
@@ -113,15 +118,16 @@ public class GradientTests
     }
 
     /// <summary>fp32 backward against float64 differences: relative 1e-3 of the tensor's largest gradient, plus 1e-5.</summary>
-    private static void AssertGradient(double[] numeric, float[] analytic, string what)
+    /// <summary>The backward's <paramref name="analytic"/> values at the tensor's <paramref name="elements"/> against their finite differences.</summary>
+    private static void AssertGradient(double[] numeric, float[] analytic, int[] elements, string what)
     {
         double scale = numeric.Max(Math.Abs);
         Assert.True(scale > 1e-6, $"{what}: the gradient is all zero, which checks nothing");
-        for (int i = 0; i < numeric.Length; i++)
+        for (int j = 0; j < numeric.Length; j++)
         {
-            double error = Math.Abs(analytic[i] - numeric[i]);
+            double error = Math.Abs(analytic[j] - numeric[j]);
             Assert.True(error <= 1e-3 * scale + 1e-5,
-                $"{what}[{i}]: backward {analytic[i]:R}, finite differences {numeric[i]:R} (largest {scale:E2})");
+                $"{what}[{elements[j]}]: backward {analytic[j]:R}, finite differences {numeric[j]:R} (largest {scale:E2})");
         }
     }
 }

@@ -145,7 +145,9 @@ public class ThreadGuardTests
             network.Predict(input, outputs, count);
             return Bits(outputs);
         }).ToArray();
-        using var start = new Barrier(threadCount);
+        // Not disposed: if a thread outlives the deadline below, the test fails instead of that
+        // thread meeting a disposed barrier and crashing the test process.
+        var start = new Barrier(threadCount);
         var wrong = new int[threadCount];
         var refused = new int[threadCount];
         var other = new Exception?[threadCount];
@@ -163,9 +165,13 @@ public class ThreadGuardTests
                 catch (InvalidOperationException) { refused[t]++; }
                 catch (Exception ex) { other[t] ??= ex; }
             }
-        })).ToArray();
+        }) { IsBackground = true }).ToArray();
         foreach (var thread in threads) thread.Start();
-        foreach (var thread in threads) Assert.True(thread.Join(Timeout));
+        // A guard against a hang, not a speed bar: 400 calls of 16 samples in a Debug build took
+        // over 30 s on a loaded 2-core machine.
+        var deadline = DateTime.UtcNow + 10 * Timeout;
+        Assert.True(threads.All(thread => thread.Join(TimeSpan.FromTicks(Math.Max(0, (deadline - DateTime.UtcNow).Ticks)))),
+            $"the {threadCount} threads had not finished {rounds} rounds after {10 * Timeout.TotalSeconds} s");
         Assert.All(other, Assert.Null);
         Assert.True(wrong.Sum() == 0, $"{wrong.Sum()} of {threadCount * rounds} calls returned wrong outputs without an exception ({refused.Sum()} refused)");
     }

@@ -9,9 +9,10 @@ using Xunit.Abstractions;
 namespace NetGen.Samples.Tests.ImportOnnx;
 
 /// <summary>
-/// The ImportOnnx program end to end at a tiny setting (2 digits per class of the shipped MNIST
-/// digits to train the head, 1 per class to test): import, features, head, export, ONNX Runtime,
-/// and the agreement it prints; and its error path.
+/// The ImportOnnx program end to end at a tiny setting (1 digit per class of the shipped MNIST
+/// digits to train the head, the next 1 per class to test, each a ResNet-18 pass at 224x224 that
+/// is slow in a Debug build): import, features, head, export, ONNX Runtime, and the agreement it
+/// prints; and its error path.
 /// </summary>
 public sealed partial class ImportOnnxProgramTests(ITestOutputHelper log) : IDisposable
 {
@@ -29,13 +30,13 @@ public sealed partial class ImportOnnxProgramTests(ITestOutputHelper log) : IDis
     public void Imports_trains_exports_and_onnx_runtime_agrees_with_netgen()
     {
         string data = Path.Combine(AppContext.BaseDirectory, "data");
-        var run = EntryPoint.Run(typeof(Head).Assembly, "--data", data, "--prefix", "mnist-10k", "--per-class", "2", "--test-per-class", "1",
+        var run = EntryPoint.Run(typeof(Head).Assembly, "--data", data, "--prefix", "mnist-10k", "--per-class", "1", "--test-per-class", "1",
             "--epochs", "2", "--work", _work);
         log.WriteLine(run.Output);
         Assert.True(run.ExitCode == 0, $"exit code {run.ExitCode}: {run.Error}");
         Assert.Equal("", run.Error);
         Assert.Contains("Imported ResNet18.onnx: 110 tensors", run.Output);
-        Assert.Contains("20 to train on and 10 to test on", run.Output);
+        Assert.Contains("10 to train on and 10 to test on", run.Output);
         Assert.True(File.Exists(Path.Combine(_work, "imported", "ResNet18Features.safetensors")));
         Assert.True(File.Exists(Path.Combine(_work, "export", "ResNet18Fashion.onnx")));
 
