@@ -110,6 +110,17 @@ public class GpuBackendTests
         Assert.Equal(unsupported, GpuBackend.Instance.FirstUnsupported(network, gpu.Layers));
     }
 
+    /// <summary>scale and shift have no GPU kernel yet: the first of them is the unsupported layer.</summary>
+    [Theory]
+    [InlineData("scale(0.5)")]
+    [InlineData("shift(-3)")]
+    public void A_scale_or_shift_is_not_run_on_the_gpu(string layer)
+    {
+        var network = Network("network G {\n input 3x4x4\n conv2d(4, 3, padding: 1)\n " + layer + "\n global_avgpool\n dense(2)\n}");
+        var gpu = NetworkAnalyzer.Analyze(network, GpuBackend.Instance).Value!;
+        Assert.Equal(2, GpuBackend.Instance.FirstUnsupported(network, gpu.Layers));
+    }
+
     [Fact]
     public void A_layer_without_gpu_kernels_makes_the_gpu_schedule_not_run()
     {
