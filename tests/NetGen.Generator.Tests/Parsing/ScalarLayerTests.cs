@@ -1,6 +1,7 @@
 using NetGen.Generator.Model;
 using NetGen.Generator.Tests.Analysis;
 using NetGen.Generator.Tests.Attributes;
+using NetGen.Generator.Tests.Infrastructure;
 using Xunit;
 
 namespace NetGen.Generator.Tests.Parsing;
@@ -50,5 +51,67 @@ public class ScalarLayerTests
             """);
         var d = Assert.Single(bad.Diagnostics);
         Assert.Equal("NG0004: Argument 'factor' of 'scale_1' is NaN; it must be a finite number", d.Id + ": " + Diagnostics.DiagnosticDescriptors.Format(d));
+    }
+    /// <summary>
+    /// The generated CPU code end to end: Predict against float64 from the dense weights, and the
+    /// dense gradients through scale and shift against finite differences of the loss.
+    /// </summary>
+    [Fact]
+    public void A_network_with_scale_and_shift_predicts_and_trains_against_float64_and_finite_differences()
+    {
+        var run = GeneratorTestHelper.Run("""
+            using NetGen;
+            namespace App;
+            [Network(4, Batch = 2)]
+            [Dense(3, Name = "fc")]
+            [Scale(-1.5)]
+            [Shift(0.25)]
+            [Softmax]
+            public partial class Net;
+            """);
+        Assert.Empty(GeneratorTestHelper.Describe(run.GeneratorDiagnostics));
+        string code = run.Sources["App.Net.Network.g.cs"];
+        Assert.Contains("global::NetGen.Kernels.ScalarOps.Scale(", code);
+        Assert.Contains("global::NetGen.Kernels.ScalarOps.Shift(", code);
+        var assembly = CompiledCode.Load(run.Output);
+        using var net = (NetGen.Execution.CompiledTrainableNetwork)System.Activator.CreateInstance(
+            assembly.GetType("App.Net")!, 3UL, NetGen.Execution.ExecutionMode.Training)!;
+        var w = new float[12];
+        var b = new float[3];
+        net.CopyParameter("fc.weight", w);
+        net.CopyParameter("fc.bias", b);
+        float[] x = { 0.5f, -1f, 2f, 0.25f, -0.75f, 1.5f, 0.1f, -2f };
+        int[] labels = { 2, 0 };
+
+        var y = new float[3];
+        net.Predict(x.AsSpan(0, 4), y);
+        var z = new double[3];
+        for (int o = 0; o < 3; o++)
+        {
+            double dot = b[o];
+            for (int i = 0; i < 4; i++) dot += (double)w[o * 4 + i] * x[i];
+            z[o] = dot * -1.5 + 0.25;
+        }
+        double max = System.Math.Max(z[0], System.Math.Max(z[1], z[2]));
+        double sum = System.Math.Exp(z[0] - max) + System.Math.Exp(z[1] - max) + System.Math.Exp(z[2] - max);
+        for (int o = 0; o < 3; o++) Assert.True(System.Math.Abs(System.Math.Exp(z[o] - max) / sum - y[o]) < 1e-5, $"output {o}: {y[o]}");
+
+        net.ComputeGradients(x, labels);
+        var dW = new float[12];
+        net.CopyGradient("fc.weight", dW);
+        const float h = 1e-2f;
+        for (int k = 0; k < 12; k++)
+        {
+            var probe = (float[])w.Clone();
+            probe[k] = w[k] + h;
+            net.SetParameter("fc.weight", probe);
+            double plus = net.Evaluate(x, labels).Loss;
+            probe[k] = w[k] - h;
+            net.SetParameter("fc.weight", probe);
+            double minus = net.Evaluate(x, labels).Loss;
+            double expected = (plus - minus) / (2 * h);
+            Assert.True(System.Math.Abs(expected - dW[k]) < 2e-3, $"fc.weight[{k}]: finite difference {expected}, backward {dW[k]}");
+        }
+        net.SetParameter("fc.weight", w);
     }
 }
