@@ -6,21 +6,13 @@ namespace NetGen.Tests.Kernels;
 /// <summary>scale and shift forward against float64, backward against finite differences.</summary>
 public class ScalarOpsTests
 {
-    private static float[] Values(int count, ulong seed)
-    {
-        var random = new NetGen.Training.SeededRandom(seed);
-        var values = new float[count];
-        for (int i = 0; i < count; i++) values[i] = 4f * random.NextSingle() - 2f;
-        return values;
-    }
-
     [Theory]
     [InlineData(1)]
     [InlineData(37)]
     [InlineData(256)]
     public void Forward_scales_and_shifts_every_element_in_place_or_not(int count)
     {
-        var x = Values(count, 3);
+        var x = ClipTests.Values(count, 3);
         var scaled = new float[count];
         var shifted = new float[count];
         ScalarOps.Scale(scaled, x, -0.375f);
@@ -44,8 +36,8 @@ public class ScalarOpsTests
     public void Backward_accumulates_the_finite_difference_gradient(float factor, bool shift)
     {
         const int count = 41;
-        var x = Values(count, 5);
-        var dY = Values(count, 6);
+        var x = ClipTests.Values(count, 5);
+        var dY = ClipTests.Values(count, 6);
         var dX = new float[count];
         System.Array.Fill(dX, 0.25f);
         ScalarOps.ScaleAccumulate(dX, dY, factor);
