@@ -38,6 +38,8 @@ internal static class OpNames
         OpKind.GELU => "gelu",
         OpKind.Mish => "mish",
         OpKind.Clip => "clip",
+        OpKind.Scale => "scale",
+        OpKind.Shift => "shift",
         _ => op.ToString().ToLowerInvariant(),
     };
 
@@ -47,7 +49,8 @@ internal static class OpNames
     /// <summary>Ops computed element by element with output shape = input shape, which may run in place at inference.</summary>
     public static bool IsElementwise(OpKind op) => op is OpKind.ReLU or OpKind.LeakyReLU or OpKind.ELU
         or OpKind.Sigmoid or OpKind.Tanh or OpKind.Softmax or OpKind.BatchNorm
-        or OpKind.ReLU6 or OpKind.HardSigmoid or OpKind.HardSwish or OpKind.SiLU or OpKind.GELU or OpKind.Mish or OpKind.Clip;
+        or OpKind.ReLU6 or OpKind.HardSigmoid or OpKind.HardSwish or OpKind.SiLU or OpKind.GELU or OpKind.Mish or OpKind.Clip
+        or OpKind.Scale or OpKind.Shift;
 
     /// <summary>Ops whose output is a view of their input at inference (same elements, no computation).</summary>
     public static bool IsInferenceView(OpKind op) => op is OpKind.Flatten or OpKind.Dropout;

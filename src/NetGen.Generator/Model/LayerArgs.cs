@@ -35,6 +35,8 @@ public sealed record LayerArgs
     /// <summary>Clip: the bounds, ClipMin &lt; ClipMax.</summary>
     public double ClipMin { get; init; }
     public double ClipMax { get; init; }
+    /// <summary>Scale: the factor; Shift: the offset. Finite.</summary>
+    public double Constant { get; init; }
     /// <summary>Drop probability (Dropout).</summary>
     public double Rate { get; init; }
     /// <summary>BatchNorm epsilon.</summary>

@@ -37,6 +37,10 @@ public enum OpKind
     Mish,
     /// <summary>min(max(x, Args.ClipMin), Args.ClipMax); relu6 is clip(0, 6).</summary>
     Clip,
+    /// <summary>y = x * Args.Constant (the scale(factor) layer; ONNX Mul by a scalar).</summary>
+    Scale,
+    /// <summary>y = x + Args.Constant (the shift(offset) layer; ONNX Add by a scalar).</summary>
+    Shift,
 }
 
 /// <summary>How a convolution or pooling window is padded. Rules in docs/cnn-language.md.</summary>

@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using NetGen.Generator.Model;
 
@@ -184,6 +185,10 @@ internal sealed class LayerArgsBinder
                 if (_given.ContainsKey("max") && Finite(min) && Finite(max) && !(max > min))
                     Invalid("max", _given["max"].Value.Display, "a number above min (" + min.ToString("R", System.Globalization.CultureInfo.InvariantCulture) + ")");
                 return a with { ClipMin = min, ClipMax = max };
+            case OpKind.Scale:
+                return a with { Constant = Real("factor", null, FiniteFloat, "a finite number") };
+            case OpKind.Shift:
+                return a with { Constant = Real("offset", null, FiniteFloat, "a finite number") };
             default:
                 return a;
         }
@@ -305,6 +310,9 @@ internal sealed class LayerArgsBinder
     }
 
     private static bool Finite(double x) => !double.IsNaN(x) && !double.IsInfinity(x);
+
+    /// <summary>Finite once rounded to the float the kernels use (false for NaN).</summary>
+    private static bool FiniteFloat(double x) => Math.Abs(x) <= float.MaxValue;
 
     private double Real(string name, double? fallback, System.Func<double, bool> valid, string allowed)
     {

@@ -67,7 +67,9 @@ internal static class LayerCatalog
         new LayerDef("swish", OpKind.SiLU, None, None),
         new LayerDef("gelu", OpKind.GELU, None, new[] { "approximate" }),
         new LayerDef("mish", OpKind.Mish, None, None),
-        new LayerDef("clip", OpKind.Clip, new[] { "min", "max" }, None));
+        new LayerDef("clip", OpKind.Clip, new[] { "min", "max" }, None),
+        new LayerDef("scale", OpKind.Scale, new[] { "factor" }, None),
+        new LayerDef("shift", OpKind.Shift, new[] { "offset" }, None));
 
     /// <summary>Names people bring from other frameworks, mapped to ours for NG0002's hint.</summary>
     private static readonly Dictionary<string, string> Aliases = new()

@@ -62,6 +62,28 @@ public sealed class ClipAttribute : LayerAttribute
     public double Max { get; }
 }
 
+/// <summary>y = x * factor, elementwise: an exporter's Mul by a constant that no neighbour absorbs (divide by b is Scale(1 / b)).</summary>
+public sealed class ScaleAttribute : LayerAttribute
+{
+    /// <summary>Multiplies by <paramref name="factor"/>.</summary>
+    /// <param name="factor">The constant factor, finite.</param>
+    public ScaleAttribute(double factor) => Factor = factor;
+
+    /// <summary>The constant factor.</summary>
+    public double Factor { get; }
+}
+
+/// <summary>y = x + offset, elementwise: an exporter's Add of a constant that no neighbour absorbs (subtract b is Shift(-b)).</summary>
+public sealed class ShiftAttribute : LayerAttribute
+{
+    /// <summary>Adds <paramref name="offset"/>.</summary>
+    /// <param name="offset">The constant offset, finite.</param>
+    public ShiftAttribute(double offset) => Offset = offset;
+
+    /// <summary>The constant offset.</summary>
+    public double Offset { get; }
+}
+
 /// <summary>min(max(x, 0), 6), elementwise (MobileNetV2).</summary>
 public sealed class ReLU6Attribute : LayerAttribute
 {

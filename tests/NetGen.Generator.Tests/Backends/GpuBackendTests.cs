@@ -142,6 +142,17 @@ public class GpuBackendTests
         Assert.Equal(unsupported, GpuBackend.Instance.FirstUnsupported(network, gpu.Layers));
     }
 
+    /// <summary>scale and shift have no GPU kernel yet: the first of them is the unsupported layer.</summary>
+    [Theory]
+    [InlineData("scale(0.5)")]
+    [InlineData("shift(-3)")]
+    public void A_scale_or_shift_is_not_run_on_the_gpu(string layer)
+    {
+        var network = Network("network G {\n input 3x4x4\n conv2d(4, 3, padding: 1)\n " + layer + "\n global_avgpool\n dense(2)\n}");
+        var gpu = NetworkAnalyzer.Analyze(network, GpuBackend.Instance).Value!;
+        Assert.Equal(2, GpuBackend.Instance.FirstUnsupported(network, gpu.Layers));
+    }
+
     [Fact]
     public void A_fused_activation_that_reads_its_input_runs_on_the_gpu_with_its_pre_activation_kept()
     {

@@ -6,7 +6,8 @@ namespace NetGen.Tests.Kernels;
 /// <summary>Clip forward against min(max(x, lo), hi) in float64, backward against finite differences.</summary>
 public class ClipTests
 {
-    private static float[] Values(int count, ulong seed)
+    /// <summary>Uniform values in [-2, 2) from a seed (shared with the other elementwise kernel tests).</summary>
+    internal static float[] Values(int count, ulong seed)
     {
         var random = new NetGen.Training.SeededRandom(seed);
         var values = new float[count];

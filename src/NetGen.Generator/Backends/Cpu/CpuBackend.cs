@@ -26,6 +26,7 @@ internal sealed class CpuBackend : IBackend
         or OpKind.MaxPool2D or OpKind.AvgPool2D or OpKind.GlobalAvgPool or OpKind.Flatten or OpKind.Dropout or OpKind.Dense
         or OpKind.ReLU or OpKind.LeakyReLU or OpKind.ELU or OpKind.Sigmoid or OpKind.Tanh or OpKind.Softmax
         or OpKind.ReLU6 or OpKind.HardSigmoid or OpKind.HardSwish or OpKind.SiLU or OpKind.GELU or OpKind.Mish or OpKind.Clip
+        or OpKind.Scale or OpKind.Shift
         or OpKind.BatchNorm or OpKind.Add or OpKind.Multiply
         or OpKind.Conv2DTranspose or OpKind.SeparableConv2D or OpKind.Upsample or OpKind.Crop or OpKind.LocalResponseNorm or OpKind.Concat;
 

@@ -152,6 +152,12 @@ internal sealed partial class LayerCode
             case OpKind.Clip:
                 w.Line($"{Kernels}Clip.Forward({Y}, {X}, {ClipBounds(node)});");
                 break;
+            case OpKind.Scale:
+                w.Line($"{Kernels}ScalarOps.Scale({Y}, {X}, {Float((float)node.Args.Constant)});");
+                break;
+            case OpKind.Shift:
+                w.Line($"{Kernels}ScalarOps.Shift({Y}, {X}, {Float((float)node.Args.Constant)});");
+                break;
             default:
                 w.Line($"{Kernels}Activations.Forward({Y}, {X}, {Activation(ActivationOf(node))}, {Alpha(node)});");
                 break;
@@ -292,6 +298,12 @@ internal sealed partial class LayerCode
                 if (!needsDx) break;
                 StartGradient(w, input, n);
                 w.Line($"{Kernels}Clip.Backward({Grad(input)}, {dY}, {Y}, {ClipBounds(node)});");
+                break;
+            case OpKind.Scale or OpKind.Shift:
+                if (!needsDx) break;
+                StartGradient(w, input, n);
+                // Neither reads x or y: dx = factor * dy (scale), dx = dy (shift).
+                w.Line($"{Kernels}ScalarOps.ScaleAccumulate({Grad(input)}, {dY}, {Float(node.Op == OpKind.Scale ? (float)node.Args.Constant : 1f)});");
                 break;
             default:
                 if (!needsDx) break;

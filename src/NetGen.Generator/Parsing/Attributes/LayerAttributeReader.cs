@@ -43,6 +43,8 @@ internal static class LayerAttributeReader
         ["GELUAttribute"] = new(OpKind.GELU, "gelu"),
         ["MishAttribute"] = new(OpKind.Mish, "mish"),
         ["ClipAttribute"] = new(OpKind.Clip, "clip"),
+        ["ScaleAttribute"] = new(OpKind.Scale, "scale"),
+        ["ShiftAttribute"] = new(OpKind.Shift, "shift"),
     };
 
     private static readonly string[] PaddingMembers = { "Padding.Valid", "Padding.Same" };
@@ -129,8 +131,18 @@ internal static class LayerAttributeReader
         OpKind.GELU => Activation(a.Bool("Tanh", false) ? ActivationKind.GELUTanh : ActivationKind.GELU, 0),
         OpKind.Mish => Activation(ActivationKind.Mish, 0),
         OpKind.Clip => Clip(a),
+        OpKind.Scale => new LayerArgs { Constant = FiniteFloat(a, "factor") },
+        OpKind.Shift => new LayerArgs { Constant = FiniteFloat(a, "offset") },
         _ => new LayerArgs(),
     };
+
+    /// <summary>A scale factor or shift offset: finite once rounded to the float the kernels use.</summary>
+    private static double FiniteFloat(AttributeArguments a, string name)
+    {
+        double value = a.Finite(name, 0);
+        if (System.Math.Abs(value) > float.MaxValue) a.Invalid(name, value, "a finite number");
+        return value;
+    }
 
     private static LayerArgs Clip(AttributeArguments a)
     {
