@@ -6,17 +6,30 @@ namespace NetGen.Tests.Kernels;
 /// <summary>Every kernel call, after warm-up, allocates nothing on the calling thread.</summary>
 public class AllocationTests
 {
+    /// <summary>
+    /// Twenty calls after warm-up must allocate nothing. The runtime may allocate once on this
+    /// thread while the suite runs (tiered JIT, on-stack replacement): a window is retried up to
+    /// three times, and an allocation per call shows in every window.
+    /// </summary>
     private static void AssertNoAllocation(string name, Action call)
     {
         call(); // warm-up: JIT, statics
         call();
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 20; i++)
+        long grown = 0;
+        for (int window = 0; window < 3; window++)
         {
-            call();
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            for (int i = 0; i < 20; i++)
+            {
+                call();
+            }
+            grown = GC.GetAllocatedBytesForCurrentThread() - before;
+            if (grown == 0)
+            {
+                return;
+            }
         }
-        long grown = GC.GetAllocatedBytesForCurrentThread() - before;
-        Assert.True(grown == 0, $"{name} allocated {grown} bytes over 20 calls.");
+        Assert.Fail($"{name} allocated {grown} bytes over 20 calls, in each of 3 windows.");
     }
 
     [Fact]
