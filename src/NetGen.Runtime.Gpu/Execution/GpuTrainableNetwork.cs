@@ -13,34 +13,28 @@ namespace NetGen.Gpu.Execution;
 /// the labels, through pinned buffers) and only the loss's four totals come back; the forward, the softmax
 /// cross-entropy, the backward, the gradient mean and the optimizer update (SGD with momentum, dampening,
 /// Nesterov and L2; Adam; AdamW; the settings' schedule) run on the device on its default stream, one
-/// synchronisation per micro-batch. The generated class writes the launch sequences: the training repack,
-/// the forward over a batch and the backward.
+/// synchronisation per micro-batch. The host side (the public members' checks and messages, the step count,
+/// the pending micro-batches, the dropout stream) is the CPU class's own driver (<see cref="TrainingDriver"/>);
+/// this class implements its device steps with launches. The generated class writes the launch sequences: the
+/// training repack, the forward over a batch and the backward.
 /// </summary>
-public abstract class GpuTrainableNetwork : GpuNetwork, ITrainableNetwork
+public abstract class GpuTrainableNetwork : GpuNetwork, ITrainableNetwork, ITrainingDevice
 {
     private readonly HostStaging _labels;
     private readonly bool _contiguousGradients;
     // The host copy CopyGradient reads through (allocated once).
     private readonly float[] _gradients;
-    private long _steps;
-    // The dropout masks' stream: the CPU class's (seed, stream 1), drawn from the same way, so the random
-    // state of a checkpoint moves between devices; each training forward draws the step's seed from it.
-    private NetGen.Kernels.FastRandom _random;
+    // The CPU class's driver: its dropout stream is the CPU's (seed, stream 1), drawn from the same way, so the
+    // random state of a checkpoint moves between devices; each training forward draws the step's seed from it.
+    private readonly TrainingDriver _driver;
     private ulong _dropoutSeed;
-    private int _pendingBatches;
-    private long _pendingCount;
 
     /// <summary>As <see cref="GpuNetwork"/>, with the declared optimizer's default settings (as the CPU class).</summary>
     protected GpuTrainableNetwork(GpuDevice device, ulong seed, ExecutionMode mode, GpuLayout layout)
         : base(device, seed, mode, layout)
     {
         var l = Layout;
-        TrainingSettings = l.Optimizer switch
-        {
-            OptimizerType.Adam => new TrainingSettings(1e-3f),
-            OptimizerType.Sgd => new TrainingSettings(1e-2f),
-            _ => new TrainingSettings(1e-2f) { Momentum = 0f },
-        };
+        _driver = new TrainingDriver(this, l, mode, TrainingDriver.DefaultSettings(l), seed);
         // An inference instance of a trainable network stages no labels.
         _labels = mode == ExecutionMode.Training ? new HostStaging(device, l.MaxBatch * l.LabelsPerSample, GpuLoss.TotalsFloats) : null!;
         _gradients = new float[mode == ExecutionMode.Training ? l.GradientFloats : 0];
@@ -49,17 +43,16 @@ public abstract class GpuTrainableNetwork : GpuNetwork, ITrainableNetwork
         foreach (var tensor in l.Parameters)
             if (tensor.Trainable && tensor.Offset != tensor.GradientOffset) contiguous = false;
         _contiguousGradients = contiguous;
-        if (l.HasDropout) _random = new NetGen.Kernels.FastRandom(seed, 1);
     }
 
     /// <summary>The dropout seed of the training forward at hand (drawn as the CPU class draws its step seed); each layer draws its masks from (seed, its own streams).</summary>
     protected ulong DropoutSeed => _dropoutSeed;
 
     /// <summary>Optimizer hyperparameters, read at every step (the same rules as the CPU class).</summary>
-    public TrainingSettings TrainingSettings { get; }
+    public TrainingSettings TrainingSettings => _driver.Settings;
 
     /// <summary>Optimizer steps taken.</summary>
-    public long StepCount => _steps;
+    public long StepCount => _driver.StepCount;
 
     /// <summary>Largest batch one pass takes.</summary>
     public int MaxBatch => Layout.MaxBatch;
@@ -71,7 +64,7 @@ public abstract class GpuTrainableNetwork : GpuNetwork, ITrainableNetwork
     public int OptimizerStateLength => Layout.OptimizerStateFloats;
 
     /// <summary>Bytes of the dropout random-stream state: <see cref="CompiledTrainableNetwork.RandomStateSize"/> when a layer draws masks, else 0 (as the CPU class).</summary>
-    public int RandomStateLength => Layout.HasDropout ? CompiledTrainableNetwork.RandomStateSize : 0;
+    public int RandomStateLength => _driver.RandomStateLength;
 
     /// <summary>Packs the weights for the training kernels (the repack after a step).</summary>
     protected abstract void PackTraining<TTile>() where TTile : struct, IGemmTile;
@@ -91,202 +84,109 @@ public abstract class GpuTrainableNetwork : GpuNetwork, ITrainableNetwork
 
     private void Forward(int n, bool train)
     {
-        if (train && Layout.HasDropout) _dropoutSeed = ((ulong)_random.NextUInt() << 32) | _random.NextUInt();
+        if (train && Layout.HasDropout) _dropoutSeed = _driver.DrawDropoutSeed();
         if (SimulatorTiles) ForwardTraining<SimulatorTile>(n, train);
         else ForwardTraining<GpuTile64>(n, train);
     }
 
-    private protected override void PredictTraining(ReadOnlySpan<float> inputs, Span<float> outputs, int count)
-    {
-        var l = Layout;
-        var m = Memory;
-        for (int start = 0; start < count; start += l.MaxBatch)
-        {
-            int n = Math.Min(l.MaxBatch, count - start);
-            UploadInputs(inputs.Slice(start * l.InputSize, n * l.InputSize), n);
-            Forward(n, false);
-            var logits = m.Slice(l.LogitsOffset, (long)l.MaxBatch * l.OutputSize, "the logits");
-            if (l.FinalSoftmax)
-                GpuActivations.On(Device).SoftmaxForward(logits.SubView(0, (long)n * l.OutputSize), logits.SubView(0, (long)n * l.OutputSize), n * l.LabelsPerSample, l.Classes);
-            InputOutput.DownloadResults(logits);
-            Device.Synchronize();
-            ReadOutputs(outputs.Slice(start * l.OutputSize, n * l.OutputSize), InputOutput.Results, n);
-        }
-    }
+    private protected override void PredictTraining(ReadOnlySpan<float> inputs, Span<float> outputs, int count) => _driver.PredictTraining(inputs, outputs, count);
 
     /// <summary>One step: forward, softmax cross-entropy, backward and one update (micro-batches of <see cref="MaxBatch"/> beyond it). Allocates nothing on the host.</summary>
-    public TrainResult TrainStep(ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels)
-    {
-        using var call = Enter("TrainStep");
-        var result = ComputeGradients(inputs, labels);
-        Step();
-        return result;
-    }
+    public TrainResult TrainStep(ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels) => _driver.TrainStep(inputs, labels);
 
     /// <summary>Forward, loss and backward without the update; <see cref="CopyGradient"/> then reads the mean loss's gradient.</summary>
-    public TrainResult ComputeGradients(ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels)
-    {
-        using var call = Enter("ComputeGradients");
-        RequireTraining();
-        if (_pendingBatches != 0)
-            throw new InvalidOperationException($"{Layout.Name}: gradients from AccumulateGradients wait for ApplyGradients; TrainStep and ComputeGradients would discard them.");
-        ClearGradients();
-        var totals = Accumulate(inputs, labels);
-        AverageGradients(totals.Counted);
-        return totals.ToResult();
-    }
+    public TrainResult ComputeGradients(ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels) => _driver.ComputeGradients(inputs, labels);
 
     /// <summary>Adds a micro-batch's gradient to those accumulated since the last step, without updating (as the CPU class).</summary>
-    public TrainResult AccumulateGradients(ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels)
-    {
-        using var call = Enter("AccumulateGradients");
-        RequireTraining();
-        if (_pendingBatches == 0) ClearGradients();
-        var totals = Accumulate(inputs, labels);
-        _pendingBatches++;
-        _pendingCount += totals.Counted;
-        return totals.ToResult();
-    }
+    public TrainResult AccumulateGradients(ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels) => _driver.AccumulateGradients(inputs, labels);
 
     /// <summary>One update with the mean of the accumulated gradients.</summary>
     /// <exception cref="InvalidOperationException">Nothing was accumulated since the last step.</exception>
-    public void ApplyGradients()
-    {
-        using var call = Enter("ApplyGradients");
-        RequireTraining();
-        if (_pendingBatches == 0)
-            throw new InvalidOperationException($"{Layout.Name}.ApplyGradients: no gradients accumulated since the last step; call AccumulateGradients first.");
-        long count = _pendingCount;
-        _pendingBatches = 0;
-        _pendingCount = 0;
-        AverageGradients(count);
-        Step();
-    }
+    public void ApplyGradients() => _driver.ApplyGradients();
 
     /// <summary>Mean loss and correct count over any number of labelled samples, with evaluation-mode layers, touching no parameter or gradient.</summary>
-    public TrainResult Evaluate(ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels)
-    {
-        using var call = Enter("Evaluate");
-        RequireTraining();
-        var l = Layout;
-        if (labels.Length % l.LabelsPerSample != 0 || inputs.Length != (long)(labels.Length / l.LabelsPerSample) * l.InputSize)
-            throw new ArgumentException($"{l.Name}.Evaluate: {labels.Length} labels and {inputs.Length} input floats do not describe whole samples ({l.LabelsPerSample} labels and {l.InputSize} floats each).", nameof(inputs));
-        return RunBatches(inputs, labels, labels.Length / l.LabelsPerSample, backward: false).ToResult();
-    }
+    public TrainResult Evaluate(ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels) => _driver.Evaluate(inputs, labels);
 
     /// <summary>Copies the last step's gradient of parameter <paramref name="name"/>, in PyTorch layout.</summary>
-    public void CopyGradient(string name, Span<float> destination)
-    {
-        using var call = Enter("CopyGradient");
-        RequireTraining();
-        var tensor = ParameterStore.Find(Layout.Parameters, name);
-        if (!tensor.Trainable)
-            throw new InvalidOperationException($"{Layout.Name}: {name} is frozen and has no gradient.");
-        Device.Synchronize();
-        if (Layout.GradientFloats > 0) Memory.Slice(Layout.GradientOffset, Layout.GradientFloats, "the gradients").CopyToCPU(_gradients);
-        ParameterStore.CopyOut(destination, _gradients, tensor.GradientOffset, tensor);
-    }
+    public void CopyGradient(string name, Span<float> destination) => _driver.CopyGradient(name, destination);
 
     /// <summary>Copies the optimizer state out (<see cref="OptimizerStateLength"/> floats, the CPU class's layout).</summary>
-    public void CopyOptimizerState(Span<float> destination)
+    public void CopyOptimizerState(Span<float> destination) => _driver.CopyOptimizerState(destination);
+
+    /// <summary>Copies the dropout stream's state out (<see cref="RandomStateLength"/> bytes, the CPU class's layout; none without dropout).</summary>
+    public void CopyRandomState(Span<byte> destination) => _driver.CopyRandomState(destination);
+
+    /// <summary>Restores a checkpoint's step count and optimizer state (as the CPU class), checking every length first.</summary>
+    public void RestoreState(long stepCount, ReadOnlySpan<float> optimizerState, ReadOnlySpan<byte> randomState) =>
+        _driver.RestoreState(stepCount, optimizerState, randomState);
+
+    private protected override void DisposeDeviceState() => _labels?.Dispose();
+
+    CallGuard.Scope ITrainingDevice.Enter(string member) => Enter(member);
+
+    LossTotals ITrainingDevice.RunBatch(ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels, int n, int firstSample, bool backward)
     {
-        using var call = Enter("CopyOptimizerState");
-        RequireTraining();
-        if (destination.Length != Layout.OptimizerStateFloats)
-            throw new ArgumentException($"{Layout.Name}.CopyOptimizerState: the optimizer state is {Layout.OptimizerStateFloats} floats; the destination has {destination.Length}.", nameof(destination));
+        var l = Layout;
+        UploadInputs(inputs, n);
+        MemoryMarshal.Cast<int, float>(labels).CopyTo(_labels.Batch);
+        _labels.UploadBatch(Memory.Slice(GpuLayout.LabelsOffset, (long)l.MaxBatch * l.LabelsPerSample, "the labels"));
+        Forward(n, backward);
+        Loss(n);
+        _labels.DownloadResults(Memory.Slice(GpuLayout.TotalsOffset, GpuLoss.TotalsFloats, "the loss totals"));
+        if (backward)
+        {
+            if (SimulatorTiles) Backward<SimulatorTile>(n);
+            else Backward<GpuTile64>(n);
+        }
+        Device.Synchronize();
+        return GpuLoss.ToTotals(_labels.Results, l.Name);
+    }
+
+    void ITrainingDevice.PredictBatch(ReadOnlySpan<float> inputs, Span<float> outputs, int n)
+    {
+        var l = Layout;
+        UploadInputs(inputs, n);
+        Forward(n, false);
+        var logits = Memory.Slice(l.LogitsOffset, (long)l.MaxBatch * l.OutputSize, "the logits");
+        if (l.FinalSoftmax)
+            GpuActivations.On(Device).SoftmaxForward(logits.SubView(0, (long)n * l.OutputSize), logits.SubView(0, (long)n * l.OutputSize), n * l.LabelsPerSample, l.Classes);
+        InputOutput.DownloadResults(logits);
+        Device.Synchronize();
+        ReadOutputs(outputs, InputOutput.Results, n);
+    }
+
+    void ITrainingDevice.ClearGradients() => Memory.Clear(Layout.GradientOffset, Layout.GradientFloats, "the gradients");
+
+    void ITrainingDevice.ScaleGradients(float factor)
+    {
+        if (Layout.GradientFloats > 0)
+            GpuElementwise.On(Device).Scale(Memory.Slice(Layout.GradientOffset, Layout.GradientFloats, "the gradients"), factor);
+    }
+
+    void ITrainingDevice.Update(long step)
+    {
+        OptimizerUpdate(step);
+        Repack();
+    }
+
+    ReadOnlySpan<float> ITrainingDevice.ReadGradients()
+    {
+        Device.Synchronize();
+        if (Layout.GradientFloats > 0) Memory.Slice(Layout.GradientOffset, Layout.GradientFloats, "the gradients").CopyToCPU(_gradients);
+        return _gradients;
+    }
+
+    void ITrainingDevice.ReadOptimizerState(Span<float> destination)
+    {
         if (destination.Length == 0) return;
         Device.Synchronize();
         Memory.Slice(Layout.OptimizerStateOffset, destination.Length, "the optimizer state").CopyToCPU(destination);
     }
 
-    /// <summary>Copies the dropout stream's state out (<see cref="RandomStateLength"/> bytes, the CPU class's layout; none without dropout).</summary>
-    public void CopyRandomState(Span<byte> destination)
+    void ITrainingDevice.WriteOptimizerState(ReadOnlySpan<float> source)
     {
-        using var call = Enter("CopyRandomState");
-        RequireTraining();
-        if (destination.Length != RandomStateLength)
-            throw new ArgumentException($"{Layout.Name}.CopyRandomState: the random state is {RandomStateLength} bytes; the destination has {destination.Length}.", nameof(destination));
-        if (RandomStateLength > 0) MemoryMarshal.AsBytes(MemoryMarshal.CreateSpan(ref _random, 1)).CopyTo(destination);
-    }
-
-    /// <summary>Restores a checkpoint's step count and optimizer state (as the CPU class), checking every length first.</summary>
-    public void RestoreState(long stepCount, ReadOnlySpan<float> optimizerState, ReadOnlySpan<byte> randomState)
-    {
-        using var call = Enter("RestoreState");
-        RequireTraining();
-        var l = Layout;
-        if (stepCount < 0)
-            throw new ArgumentOutOfRangeException(nameof(stepCount), stepCount, $"{l.Name}.RestoreState: a step count cannot be negative.");
-        if (optimizerState.Length != l.OptimizerStateFloats)
-            throw new ArgumentException($"{l.Name}.RestoreState: the optimizer state is {l.OptimizerStateFloats} floats; {optimizerState.Length} were given.", nameof(optimizerState));
-        if (randomState.Length != RandomStateLength)
-            throw new ArgumentException($"{l.Name}.RestoreState: the random state is {RandomStateLength} bytes; {randomState.Length} were given.", nameof(randomState));
-        if (randomState.Length > 0 && MemoryMarshal.Read<Int128>(randomState) == Int128.Zero)
-            throw new ArgumentException($"{l.Name}.RestoreState: an all-zero random state is not one a generator reaches.", nameof(randomState));
-        if (randomState.Length > 0) randomState.CopyTo(MemoryMarshal.AsBytes(MemoryMarshal.CreateSpan(ref _random, 1)));
-        if (optimizerState.Length > 0)
-            Memory.Slice(l.OptimizerStateOffset, optimizerState.Length, "the optimizer state").CopyFromCPU(optimizerState);
-        _steps = stepCount;
-        _pendingBatches = 0;
-        _pendingCount = 0;
-    }
-
-    private protected override void DisposeDeviceState() => _labels?.Dispose();
-
-    private void RequireTraining()
-    {
-        if (Mode != ExecutionMode.Training)
-            throw new InvalidOperationException($"{Layout.Name} was made for inference; make it with ExecutionMode.Training to train.");
-    }
-
-    private void ClearGradients() => Memory.Clear(Layout.GradientOffset, Layout.GradientFloats, "the gradients");
-
-    private void AverageGradients(long count)
-    {
-        if (count > 1 && Layout.GradientFloats > 0)
-            GpuElementwise.On(Device).Scale(Memory.Slice(Layout.GradientOffset, Layout.GradientFloats, "the gradients"), (float)(1.0 / count));
-    }
-
-    /// <summary>Checks the labels and inputs as the CPU class does, then runs them a training batch at a time, each backward adding into the gradient block.</summary>
-    private LossTotals Accumulate(ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels)
-    {
-        var l = Layout;
-        if (labels.Length == 0 || labels.Length % l.LabelsPerSample != 0)
-        {
-            string need = l.LabelsPerSample == 1
-                ? "one class index per sample"
-                : $"one class index per output pixel, {l.LabelsPerSample} per sample in (H, W) order ({l.LabelGrid}), so labels.Length = samples x {l.LabelsPerSample}";
-            throw new ArgumentException($"{l.Name}: training needs {need}, for at least one sample; there are {labels.Length} labels.", nameof(labels));
-        }
-        int samples = labels.Length / l.LabelsPerSample;
-        if (inputs.Length != (long)samples * l.InputSize)
-            throw new ArgumentException($"{l.Name}: {samples} samples' labels need {(long)samples * l.InputSize} input floats; the inputs have {inputs.Length}.", nameof(inputs));
-        SoftmaxLoss.CheckLabels(labels, l.Classes, TrainingSettings.IgnoreLabel, l.Name);
-        return RunBatches(inputs, labels, samples, backward: true);
-    }
-
-    private LossTotals RunBatches(ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels, int samples, bool backward)
-    {
-        var l = Layout;
-        var totals = default(LossTotals);
-        for (int start = 0; start < samples; start += l.MaxBatch)
-        {
-            int n = Math.Min(l.MaxBatch, samples - start);
-            UploadInputs(inputs.Slice(start * l.InputSize, n * l.InputSize), n);
-            MemoryMarshal.Cast<int, float>(labels.Slice(start * l.LabelsPerSample, n * l.LabelsPerSample)).CopyTo(_labels.Batch);
-            _labels.UploadBatch(Memory.Slice(GpuLayout.LabelsOffset, (long)l.MaxBatch * l.LabelsPerSample, "the labels"));
-            Forward(n, backward);
-            Loss(n);
-            _labels.DownloadResults(Memory.Slice(GpuLayout.TotalsOffset, GpuLoss.TotalsFloats, "the loss totals"));
-            if (backward)
-            {
-                if (SimulatorTiles) Backward<SimulatorTile>(n);
-                else Backward<GpuTile64>(n);
-            }
-            Device.Synchronize();
-            totals += GpuLoss.ToTotals(_labels.Results, l.Name);
-        }
-        return totals;
+        if (source.Length > 0)
+            Memory.Slice(Layout.OptimizerStateOffset, source.Length, "the optimizer state").CopyFromCPU(source);
     }
 
     /// <summary>Stages <paramref name="n"/> samples channels-last in the pinned batch and uploads the whole batch region.</summary>
@@ -308,13 +208,6 @@ public abstract class GpuTrainableNetwork : GpuNetwork, ITrainableNetwork
             m.Slice(l.LogitsGradientOffset, scores, "the logits' gradient"), m.Slice(GpuLayout.TotalsOffset, GpuLoss.TotalsFloats, "the loss totals"),
             m.Slice(l.LogitsOffset, scores, "the logits"), m.Slice(GpuLayout.LabelsOffset, rows, "the labels").Cast<int>(),
             m.Slice(GpuLayout.LossWorkspaceOffset, GpuLoss.WorkspaceFloats(rows), "the loss scratch"), rows, l.Classes, TrainingSettings.IgnoreLabel);
-    }
-
-    private void Step()
-    {
-        _steps++;
-        OptimizerUpdate(_steps);
-        Repack();
     }
 
     /// <summary>The declared optimizer's update of every trainable tensor on the device, with the CPU's checks and rate schedule.</summary>

@@ -113,10 +113,7 @@ public abstract class CompiledNetwork : INetwork, ICpuExecution, IWorkerPredicto
     {
         using var call = Enter("Predict");
         var l = Layout;
-        if (input.Length != l.InputSize)
-            throw new ArgumentException($"{l.Name}.Predict: the input has {input.Length} floats; one sample {l.InputShape} is {l.InputSize}.", nameof(input));
-        if (output.Length != l.OutputSize)
-            throw new ArgumentException($"{l.Name}.Predict: the output has {output.Length} floats; one sample {l.OutputShape} is {l.OutputSize}.", nameof(output));
+        PredictArguments.CheckOne(l, input.Length, output.Length);
         if (Mode == ExecutionMode.Training)
         {
             PredictTraining(input, output, 1);
@@ -136,12 +133,7 @@ public abstract class CompiledNetwork : INetwork, ICpuExecution, IWorkerPredicto
     {
         using var call = Enter("Predict");
         var l = Layout;
-        if (count < 0)
-            throw new ArgumentOutOfRangeException(nameof(count), count, "The sample count cannot be negative.");
-        if (inputs.Length != (long)count * l.InputSize)
-            throw new ArgumentException($"{l.Name}.Predict: the inputs have {inputs.Length} floats; {count} samples {l.InputShape} are {(long)count * l.InputSize}.", nameof(inputs));
-        if (outputs.Length != (long)count * l.OutputSize)
-            throw new ArgumentException($"{l.Name}.Predict: the outputs have {outputs.Length} floats; {count} samples {l.OutputShape} are {(long)count * l.OutputSize}.", nameof(outputs));
+        PredictArguments.CheckBatch(l, inputs.Length, outputs.Length, count);
         if (Mode == ExecutionMode.Training)
         {
             PredictTraining(inputs, outputs, count);

@@ -1,5 +1,4 @@
 using System;
-using System.Runtime.InteropServices;
 using NetGen.Kernels;
 
 namespace NetGen.Execution;
@@ -19,21 +18,19 @@ namespace NetGen.Execution;
 /// A network whose passes are not sliced (batch 1) overrides <see cref="ForwardTraining"/> and
 /// <see cref="Backward"/> instead.
 /// </summary>
-public abstract class CompiledTrainableNetwork : CompiledNetwork, ITrainableNetwork, ISampleSlices
+public abstract class CompiledTrainableNetwork : CompiledNetwork, ITrainableNetwork, ISampleSlices, ITrainingDevice
 {
     /// <summary>Bytes of the dropout masks' random-stream state (a xoshiro128** generator: four 32-bit words).</summary>
     public const int RandomStateSize = 16;
 
-    private long _steps;
-    private int _pendingBatches;
-    private long _pendingCount;
-    private FastRandom _random;
+    // The host side of training (checks, step count, pending micro-batches, dropout stream), shared with the GPU base.
+    private readonly TrainingDriver _driver;
     private bool _sliceTrain;
     private ulong _sliceSeed;
 
     /// <summary>As <see cref="CompiledNetwork"/>, with the declared optimizer's default settings (<see cref="NetworkLayout.Optimizer"/>).</summary>
     protected CompiledTrainableNetwork(ulong seed, ExecutionMode mode, NetworkLayout layout)
-        : this(seed, mode, layout, DefaultSettings(layout))
+        : this(seed, mode, layout, TrainingDriver.DefaultSettings(layout))
     {
     }
 
@@ -41,19 +38,17 @@ public abstract class CompiledTrainableNetwork : CompiledNetwork, ITrainableNetw
     protected CompiledTrainableNetwork(ulong seed, ExecutionMode mode, NetworkLayout layout, TrainingSettings settings)
         : base(seed, mode, layout)
     {
-        ArgumentNullException.ThrowIfNull(settings);
-        TrainingSettings = settings;
-        if (layout.HasDropout) _random = new FastRandom(seed, 1);
+        _driver = new TrainingDriver(this, layout, mode, settings, seed);
     }
 
     /// <summary>
     /// Optimizer hyperparameters (the declared optimizer's updates exactly as PyTorch defines them), an optional
     /// learning-rate schedule and an ignore label; read at every step.
     /// </summary>
-    public TrainingSettings TrainingSettings { get; }
+    public TrainingSettings TrainingSettings => _driver.Settings;
 
     /// <summary>Optimizer steps taken (Adam's bias correction and the schedules read it); <see cref="RestoreState"/> sets it.</summary>
-    public long StepCount => _steps;
+    public long StepCount => _driver.StepCount;
 
     /// <summary>Largest batch one pass takes (the declared batch size); more samples run as micro-batches.</summary>
     public int MaxBatch => Layout.MaxBatch;
@@ -65,27 +60,16 @@ public abstract class CompiledTrainableNetwork : CompiledNetwork, ITrainableNetw
     public int OptimizerStateLength => Layout.OptimizerStateFloats;
 
     /// <summary>Bytes of the dropout random-stream state: <see cref="RandomStateSize"/> when a layer draws masks, else 0.</summary>
-    public int RandomStateLength => Layout.HasDropout ? RandomStateSize : 0;
+    public int RandomStateLength => _driver.RandomStateLength;
 
     /// <summary>The dropout masks' stream, for the generated forward (<c>ref DropoutRandom</c>).</summary>
-    protected ref FastRandom DropoutRandom => ref _random;
+    protected ref FastRandom DropoutRandom => ref _driver.Random;
 
     /// <summary>Whether the sliced forward at hand trains (batch statistics, dropout masks) or evaluates.</summary>
     protected bool SliceTrain => _sliceTrain;
 
     /// <summary>The step's dropout seed, drawn from <see cref="DropoutRandom"/>; each slice and layer draws its masks from (seed, node x slices + slice).</summary>
     protected ulong SliceSeed => _sliceSeed;
-
-    private static TrainingSettings DefaultSettings(NetworkLayout layout)
-    {
-        ArgumentNullException.ThrowIfNull(layout);
-        return layout.Optimizer switch
-        {
-            OptimizerType.Adam => new TrainingSettings(1e-3f),
-            OptimizerType.Sgd => new TrainingSettings(1e-2f),
-            _ => new TrainingSettings(1e-2f) { Momentum = 0f },
-        };
-    }
 
     /// <summary>
     /// Slice <paramref name="slice"/>'s share of the training repack (the layers' packed floats balanced over the
@@ -141,7 +125,7 @@ public abstract class CompiledTrainableNetwork : CompiledNetwork, ITrainableNetw
     {
         var l = Layout;
         _sliceTrain = train;
-        if (train && l.HasDropout) _sliceSeed = ((ulong)_random.NextUInt() << 32) | _random.NextUInt();
+        if (train && l.HasDropout) _sliceSeed = _driver.DrawDropoutSeed();
         SampleSlices.Run(Pool, this, SamplePass.Forward, l.Slices, n);
         for (int phase = 1; phase < l.ForwardPhases; phase++)
         {
@@ -249,17 +233,7 @@ public abstract class CompiledTrainableNetwork : CompiledNetwork, ITrainableNetw
     }
 
     /// <inheritdoc/>
-    protected override void PredictTraining(ReadOnlySpan<float> inputs, Span<float> outputs, int count)
-    {
-        var l = Layout;
-        for (int start = 0; start < count; start += l.MaxBatch)
-        {
-            int n = Math.Min(l.MaxBatch, count - start);
-            LoadInputs(inputs.Slice(start * l.InputSize, n * l.InputSize), n);
-            ForwardTraining(n, false);
-            TrainingOutputs(outputs.Slice(start * l.OutputSize, n * l.OutputSize), n);
-        }
-    }
+    protected override void PredictTraining(ReadOnlySpan<float> inputs, Span<float> outputs, int count) => _driver.PredictTraining(inputs, outputs, count);
 
     /// <summary>
     /// One training step: forward saving every activation, softmax cross-entropy against <paramref name="labels"/>
@@ -269,29 +243,13 @@ public abstract class CompiledTrainableNetwork : CompiledNetwork, ITrainableNetw
     /// mean loss (before the update), the labels classified right and the labels counted (labels equal to
     /// <see cref="TrainingSettings.IgnoreLabel"/> are left out). Needs a training instance. Allocates nothing.
     /// </summary>
-    public TrainResult TrainStep(ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels)
-    {
-        using var call = Enter("TrainStep");
-        var result = ComputeGradients(inputs, labels);
-        Step();
-        return result;
-    }
+    public TrainResult TrainStep(ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels) => _driver.TrainStep(inputs, labels);
 
     /// <summary>
     /// Forward, loss and backward without updating the parameters: afterwards <see cref="CopyGradient"/>
     /// reads the gradient of the mean loss over every counted label. Same arguments as <see cref="TrainStep"/>.
     /// </summary>
-    public TrainResult ComputeGradients(ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels)
-    {
-        using var call = Enter("ComputeGradients");
-        RequireTraining();
-        if (_pendingBatches != 0)
-            throw new InvalidOperationException($"{Layout.Name}: gradients from AccumulateGradients wait for ApplyGradients; TrainStep and ComputeGradients would discard them.");
-        Gradients.Clear();
-        var totals = Accumulate(inputs, labels);
-        AverageGradients(totals.Counted);
-        return totals.ToResult();
-    }
+    public TrainResult ComputeGradients(ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels) => _driver.ComputeGradients(inputs, labels);
 
     /// <summary>
     /// Adds the gradient of <paramref name="inputs"/>' loss to the gradients accumulated since the last
@@ -302,84 +260,34 @@ public abstract class CompiledTrainableNetwork : CompiledNetwork, ITrainableNetw
     /// nature: Dropout draws its masks per micro-batch, and batch normalisation would normalise
     /// each micro-batch with its own statistics. Returns this call's mean loss and counts. Allocates nothing.
     /// </summary>
-    public TrainResult AccumulateGradients(ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels)
-    {
-        using var call = Enter("AccumulateGradients");
-        RequireTraining();
-        if (_pendingBatches == 0) Gradients.Clear();
-        var totals = Accumulate(inputs, labels);
-        _pendingBatches++;
-        _pendingCount += totals.Counted;
-        return totals.ToResult();
-    }
+    public TrainResult AccumulateGradients(ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels) => _driver.AccumulateGradients(inputs, labels);
 
     /// <summary>
     /// One update with the mean gradient of everything <see cref="AccumulateGradients"/> added since the last
     /// step (a label ignored everywhere contributes nothing); <see cref="CopyGradient"/> then reads that mean.
     /// </summary>
     /// <exception cref="InvalidOperationException">Nothing was accumulated since the last step.</exception>
-    public void ApplyGradients()
-    {
-        using var call = Enter("ApplyGradients");
-        RequireTraining();
-        if (_pendingBatches == 0)
-            throw new InvalidOperationException($"{Layout.Name}.ApplyGradients: no gradients accumulated since the last step; call AccumulateGradients first.");
-        long count = _pendingCount;
-        _pendingBatches = 0;
-        _pendingCount = 0;
-        AverageGradients(count);
-        Step();
-    }
+    public void ApplyGradients() => _driver.ApplyGradients();
 
     /// <summary>
     /// Mean loss and correct count over any number of labelled samples, <see cref="MaxBatch"/> at a time,
     /// without touching parameters or gradients (accumulated gradients stay). Labels and ignore label as
     /// <see cref="TrainStep"/>; with per-pixel labels the counts are pixels. Needs a training instance. Allocates nothing.
     /// </summary>
-    public TrainResult Evaluate(ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels)
-    {
-        using var call = Enter("Evaluate");
-        RequireTraining();
-        var l = Layout;
-        if (labels.Length % l.LabelsPerSample != 0 || inputs.Length != (long)(labels.Length / l.LabelsPerSample) * l.InputSize)
-            throw new ArgumentException($"{l.Name}.Evaluate: {labels.Length} labels and {inputs.Length} input floats do not describe whole samples ({l.LabelsPerSample} labels and {l.InputSize} floats each).", nameof(inputs));
-        return RunBatches(inputs, labels, labels.Length / l.LabelsPerSample, backward: false).ToResult();
-    }
+    public TrainResult Evaluate(ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels) => _driver.Evaluate(inputs, labels);
 
     /// <summary>Copies the gradient of parameter <paramref name="name"/> (of the last ComputeGradients, TrainStep or ApplyGradients) into <paramref name="destination"/>, in PyTorch layout.</summary>
-    public void CopyGradient(string name, Span<float> destination)
-    {
-        using var call = Enter("CopyGradient");
-        RequireTraining();
-        var tensor = ParameterStore.Find(Layout.Parameters, name);
-        if (!tensor.Trainable)
-            throw new InvalidOperationException($"{Layout.Name}: {name} is frozen and has no gradient.");
-        ParameterStore.CopyOut(destination, Gradients, tensor.GradientOffset, tensor);
-    }
+    public void CopyGradient(string name, Span<float> destination) => _driver.CopyGradient(name, destination);
 
     /// <summary>
     /// Copies the optimizer state (SGD's velocity, or Adam's first then second moments, each in the gradient
     /// block's order) into <paramref name="destination"/> of <see cref="OptimizerStateLength"/> floats: with
     /// <see cref="StepCount"/> and <see cref="CopyRandomState"/> what a checkpoint needs beside the weights.
     /// </summary>
-    public void CopyOptimizerState(Span<float> destination)
-    {
-        using var call = Enter("CopyOptimizerState");
-        RequireTraining();
-        if (destination.Length != Layout.OptimizerStateFloats)
-            throw new ArgumentException($"{Layout.Name}.CopyOptimizerState: the optimizer state is {Layout.OptimizerStateFloats} floats; the destination has {destination.Length}.", nameof(destination));
-        OptimizerState.CopyTo(destination);
-    }
+    public void CopyOptimizerState(Span<float> destination) => _driver.CopyOptimizerState(destination);
 
     /// <summary>Copies the dropout masks' random-stream state into <paramref name="destination"/> of <see cref="RandomStateLength"/> bytes (none without dropout).</summary>
-    public void CopyRandomState(Span<byte> destination)
-    {
-        using var call = Enter("CopyRandomState");
-        RequireTraining();
-        if (destination.Length != RandomStateLength)
-            throw new ArgumentException($"{Layout.Name}.CopyRandomState: the random state is {RandomStateLength} bytes; the destination has {destination.Length}.", nameof(destination));
-        if (RandomStateLength > 0) MemoryMarshal.AsBytes(MemoryMarshal.CreateSpan(ref _random, 1)).CopyTo(destination);
-    }
+    public void CopyRandomState(Span<byte> destination) => _driver.CopyRandomState(destination);
 
     /// <summary>
     /// Restores a checkpoint's training state (with the weights loaded by <see cref="CompiledNetwork.Load"/>): the step
@@ -388,82 +296,40 @@ public abstract class CompiledTrainableNetwork : CompiledNetwork, ITrainableNetw
     /// Checks every length before changing anything; discards gradients waiting for <see cref="ApplyGradients"/>.
     /// </summary>
     /// <exception cref="ArgumentException">A length differs from this network's, or the step count is negative.</exception>
-    public void RestoreState(long stepCount, ReadOnlySpan<float> optimizerState, ReadOnlySpan<byte> randomState)
-    {
-        using var call = Enter("RestoreState");
-        RequireTraining();
-        var l = Layout;
-        if (stepCount < 0)
-            throw new ArgumentOutOfRangeException(nameof(stepCount), stepCount, $"{l.Name}.RestoreState: a step count cannot be negative.");
-        if (optimizerState.Length != l.OptimizerStateFloats)
-            throw new ArgumentException($"{l.Name}.RestoreState: the optimizer state is {l.OptimizerStateFloats} floats; {optimizerState.Length} were given.", nameof(optimizerState));
-        if (randomState.Length != RandomStateLength)
-            throw new ArgumentException($"{l.Name}.RestoreState: the random state is {RandomStateLength} bytes; {randomState.Length} were given.", nameof(randomState));
-        if (randomState.Length > 0 && MemoryMarshal.Read<Int128>(randomState) == Int128.Zero)
-            throw new ArgumentException($"{l.Name}.RestoreState: an all-zero random state is not one a generator reaches.", nameof(randomState));
-        optimizerState.CopyTo(OptimizerState);
-        if (randomState.Length > 0) randomState.CopyTo(MemoryMarshal.AsBytes(MemoryMarshal.CreateSpan(ref _random, 1)));
-        _steps = stepCount;
-        _pendingBatches = 0;
-        _pendingCount = 0;
-    }
+    public void RestoreState(long stepCount, ReadOnlySpan<float> optimizerState, ReadOnlySpan<byte> randomState) =>
+        _driver.RestoreState(stepCount, optimizerState, randomState);
 
     private Span<float> Gradients => Arena.Slice(Layout.GradientOffset, Layout.GradientFloats);
 
     private Span<float> OptimizerState => Arena.Slice(Layout.OptimizerStateOffset, Layout.OptimizerStateFloats);
 
-    private void Step()
-    {
-        _steps++;
-        OptimizerStep(_steps);
-    }
+    CallGuard.Scope ITrainingDevice.Enter(string member) => Enter(member);
 
-    private void RequireTraining()
+    LossTotals ITrainingDevice.RunBatch(ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels, int n, int firstSample, bool backward)
     {
-        if (Mode != ExecutionMode.Training)
-            throw new InvalidOperationException($"{Layout.Name} was made for inference; make it with ExecutionMode.Training to train.");
-    }
-
-    /// <summary>The summed gradient over <paramref name="count"/> labels divided into the mean's.</summary>
-    private void AverageGradients(long count)
-    {
-        if (count > 1) ExecutionOps.Scale(Gradients, (float)(1.0 / count));
-    }
-
-    /// <summary>Forward, loss and backward over every sample, a training batch at a time, adding the summed loss's gradient to the gradient block.</summary>
-    private LossTotals Accumulate(ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels)
-    {
-        var l = Layout;
-        if (labels.Length == 0 || labels.Length % l.LabelsPerSample != 0)
-        {
-            string need = l.LabelsPerSample == 1
-                ? "one class index per sample"
-                : $"one class index per output pixel, {l.LabelsPerSample} per sample in (H, W) order ({l.LabelGrid}), so labels.Length = samples x {l.LabelsPerSample}";
-            throw new ArgumentException($"{l.Name}: training needs {need}, for at least one sample; there are {labels.Length} labels.", nameof(labels));
-        }
-        int samples = labels.Length / l.LabelsPerSample;
-        if (inputs.Length != (long)samples * l.InputSize)
-            throw new ArgumentException($"{l.Name}: {samples} samples' labels need {(long)samples * l.InputSize} input floats; the inputs have {inputs.Length}.", nameof(inputs));
-        SoftmaxLoss.CheckLabels(labels, l.Classes, TrainingSettings.IgnoreLabel, l.Name);
-        return RunBatches(inputs, labels, samples, backward: true);
-    }
-
-    /// <summary>
-    /// Forward and loss over <paramref name="samples"/> checked samples, a training batch at a time; with
-    /// <paramref name="backward"/> in training mode (masks drawn) and each batch's backward adding to the gradient block.
-    /// </summary>
-    private LossTotals RunBatches(ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels, int samples, bool backward)
-    {
-        var l = Layout;
-        var totals = default(LossTotals);
-        for (int start = 0; start < samples; start += l.MaxBatch)
-        {
-            int n = Math.Min(l.MaxBatch, samples - start);
-            LoadInputs(inputs.Slice(start * l.InputSize, n * l.InputSize), n);
-            ForwardTraining(n, backward);
-            totals += Loss(labels.Slice(start * l.LabelsPerSample, n * l.LabelsPerSample), n, start);
-            if (backward) Backward(n);
-        }
+        LoadInputs(inputs, n);
+        ForwardTraining(n, backward);
+        var totals = Loss(labels, n, firstSample);
+        if (backward) Backward(n);
         return totals;
     }
+
+    void ITrainingDevice.PredictBatch(ReadOnlySpan<float> inputs, Span<float> outputs, int n)
+    {
+        LoadInputs(inputs, n);
+        ForwardTraining(n, false);
+        TrainingOutputs(outputs, n);
+    }
+
+    void ITrainingDevice.ClearGradients() => Gradients.Clear();
+
+    void ITrainingDevice.ScaleGradients(float factor) => ExecutionOps.Scale(Gradients, factor);
+
+    void ITrainingDevice.Update(long step) => OptimizerStep(step);
+
+    ReadOnlySpan<float> ITrainingDevice.ReadGradients() => Gradients;
+
+    void ITrainingDevice.ReadOptimizerState(Span<float> destination) => OptimizerState.CopyTo(destination);
+
+    void ITrainingDevice.WriteOptimizerState(ReadOnlySpan<float> source) => source.CopyTo(OptimizerState);
 }
