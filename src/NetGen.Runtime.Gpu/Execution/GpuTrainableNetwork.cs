@@ -14,7 +14,7 @@ namespace NetGen.Gpu.Execution;
 /// cross-entropy, the backward, the gradient mean and the optimizer update (SGD with momentum, dampening,
 /// Nesterov and L2; Adam; AdamW; the settings' schedule) run on the device on its default stream, one
 /// synchronisation per micro-batch. The host side (the public members' checks and messages, the step count,
-/// the pending micro-batches, the dropout stream) is the CPU class's own driver (<see cref="TrainingDriver"/>);
+/// the pending micro-batches, the dropout stream) is the CPU class's own driver (<c>TrainingDriver</c>);
 /// this class implements its device steps with launches. The generated class writes the launch sequences: the
 /// training repack, the forward over a batch and the backward.
 /// </summary>

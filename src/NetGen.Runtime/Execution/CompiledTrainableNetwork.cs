@@ -5,13 +5,15 @@ namespace NetGen.Execution;
 
 /// <summary>
 /// The base of a generated network that trains (its output holds class scores, per sample or per
-/// pixel): TrainStep and its companions with their checks and messages, the step count, the
-/// checkpoint state (<see cref="CopyOptimizerState"/>, <see cref="CopyRandomState"/>,
-/// <see cref="RestoreState"/>), and every training pass that is the same in each network apart from
-/// the figures of its <see cref="NetworkLayout"/>: loading the inputs, the softmax cross-entropy loss
-/// per sample slice, the optimizer update and the repack after it, Predict's outputs, and the sliced
-/// forward and backward (the slices run through <see cref="SampleSlices"/>; the batch-norm partials
-/// combined between phases; the later slices' parameter gradients added in slice order). The
+/// pixel): TrainStep and its companions and the checkpoint state (<see cref="CopyOptimizerState"/>,
+/// <see cref="CopyRandomState"/>, <see cref="RestoreState"/>), whose checks, messages, step count,
+/// pending micro-batches and dropout stream are the host-side driver's (<c>TrainingDriver</c>, which the
+/// GPU base shares; this class implements its device steps on the arena), and every training pass that
+/// is the same in each network apart from the figures of its <see cref="NetworkLayout"/>: loading the
+/// inputs, the softmax cross-entropy loss per sample slice, the optimizer update and the repack after
+/// it, Predict's outputs, and the sliced forward and backward (the slices run through
+/// <see cref="SampleSlices"/>; the batch-norm partials combined between phases; the later slices'
+/// parameter gradients added in slice order). The
 /// generated class implements the straight-line code of one slice of one phase
 /// (<see cref="ForwardSlice"/>, <see cref="BackwardSlice"/>), the combines between phases
 /// (<see cref="CombineSlices"/>) and the packing (<see cref="PackSlice"/>), every offset a literal.
