@@ -134,6 +134,44 @@ public class PoolKernelTests(OpsDevice fixture)
         Ops.Close(dX, Ops.Download(_device, bdX.View), "upsample backward");
     }
 
+    [Theory]
+    [InlineData(2, 1, 4, 3)]
+    [InlineData(0, 0, 7, 6)]
+    [InlineData(6, 5, 1, 1)]
+    public void CropMatchesTheCpuForwardAndBackward(int top, int left, int p, int q)
+    {
+        var pool = GpuPool.On(_device);
+        var d = new CropDims(2, 7, 6, 5, top, left, p, q);
+        int inputs = d.N * d.H * d.W * d.C, outputs = d.N * d.P * d.Q * d.C;
+        var x = Ops.Random(inputs, 53);
+        var dY = Ops.Random(outputs, 54);
+        var dX0 = Ops.Random(inputs, 55);
+        using var bx = Ops.Upload(_device, x);
+        using var by = Ops.Upload(_device, new float[outputs]);
+        using var bdY = Ops.Upload(_device, dY);
+        using var bdX = Ops.Upload(_device, dX0);
+        pool.CropForward(by.View, bx.View, d);
+        pool.CropBackward(bdX.View, bdY.View, d);
+        var y = new float[outputs];
+        Crop.Forward(y, x, d);
+        var dX = (float[])dX0.Clone();
+        Crop.Backward(dX, dY, d);
+        // A copy and one addition per element: the same bits, and dX outside the window as it was.
+        Ops.Close(y, Ops.Download(_device, by.View), "crop forward", rtol: 0, atol: 0);
+        Ops.Close(dX, Ops.Download(_device, bdX.View), "crop backward", rtol: 0, atol: 0);
+    }
+
+    [Fact]
+    public void ACropWindowOutsideItsInputIsRefused()
+    {
+        var pool = GpuPool.On(_device);
+        var d = new CropDims(1, 4, 4, 2, 2, 0, 3, 4);
+        using var x = _device.Accelerator.Allocate1D<float>(d.N * d.H * d.W * d.C);
+        using var y = _device.Accelerator.Allocate1D<float>(d.N * d.P * d.Q * d.C);
+        var e = Assert.Throws<ArgumentException>(() => pool.CropForward(y.View, x.View, d));
+        Assert.StartsWith("GpuPool.CropForward: the 3x4 window at top 2, left 0 does not lie inside the 4x4 input.", e.Message);
+    }
+
     [Fact]
     public void AViewOfTheWrongSizeIsRefusedByName()
     {
