@@ -11,8 +11,10 @@ public class BatchNormKernelTests(OpsDevice fixture)
     private const int Rows = 150, C = 6;
     private const float Eps = 1e-5f, Momentum = 0.1f;
 
-    internal static void TrainingMatchesTheCpuAndFloat64(GpuDevice device, int rows, int c)
+    /// <summary>Training forward and backward against the CPU and float64; without <paramref name="scale"/> or <paramref name="center"/> gamma or beta is empty (1 or 0) and gets no gradient.</summary>
+    internal static void TrainingMatchesTheCpuAndFloat64(GpuDevice device, int rows, int c, bool scale = true, bool center = true)
     {
+        int gammas = scale ? c : 0, betas = center ? c : 0;
         var bn = GpuBatchNorm.On(device);
         var x = Ops.Random(rows * c, 1, scale: 2f, shift: 3f);
         var gamma = Ops.Random(c, 2, 0.5f, 1f);
@@ -28,14 +30,14 @@ public class BatchNormKernelTests(OpsDevice fixture)
         using var bGamma = Ops.Upload(device, gamma);
         using var bBeta = Ops.Upload(device, beta);
         using var bWork = device.Accelerator.Allocate1D<float>(bn.ForwardWorkspaceFloats(rows, c));
-        bn.ForwardTraining(by.View, bMean.View, bInv.View, bRunMean.View, bRunVar.View, bx.View, bGamma.View, bBeta.View, bWork.View, rows, c, Eps, Momentum);
+        bn.ForwardTraining(by.View, bMean.View, bInv.View, bRunMean.View, bRunVar.View, bx.View, Ops.View(bGamma, gammas), Ops.View(bBeta, betas), bWork.View, rows, c, Eps, Momentum);
 
         var y = new float[x.Length];
         var mean = new float[c];
         var inv = new float[c];
         var cpuRunMean = (float[])runMean.Clone();
         var cpuRunVar = (float[])runVar.Clone();
-        CpuBatchNorm.ForwardTraining(y, mean, inv, cpuRunMean, cpuRunVar, x, gamma, beta, new float[CpuBatchNorm.ForwardWorkspaceFloats(c)], rows, c, Eps, Momentum);
+        CpuBatchNorm.ForwardTraining(y, mean, inv, cpuRunMean, cpuRunVar, x, gamma.AsSpan(0, gammas), beta.AsSpan(0, betas), new float[CpuBatchNorm.ForwardWorkspaceFloats(c)], rows, c, Eps, Momentum);
         Ops.Close(y, Ops.Download(device, by.View), "y");
         Ops.Close(mean, Ops.Download(device, bMean.View), "saved mean");
         Ops.Close(inv, Ops.Download(device, bInv.View), "saved 1/std");
@@ -52,7 +54,7 @@ public class BatchNormKernelTests(OpsDevice fixture)
             m /= rows;
             for (int r = 0; r < rows; r++) v += (x[r * c + k] - m) * (x[r * c + k] - m);
             refRunVar[k] = 0.9 * runVar[k] + 0.1 * v / (rows - 1);
-            for (int r = 0; r < rows; r++) refY[r * c + k] = gamma[k] * (x[r * c + k] - m) / Math.Sqrt(v / rows + Eps) + beta[k];
+            for (int r = 0; r < rows; r++) refY[r * c + k] = (scale ? gamma[k] : 1) * (x[r * c + k] - m) / Math.Sqrt(v / rows + Eps) + (center ? beta[k] : 0);
         }
         Ops.Close(refY, Ops.Download(device, by.View), "y against float64", atol: 1e-5);
         Ops.Close(refRunVar, Ops.Download(device, bRunVar.View), "running variance against float64");
@@ -67,14 +69,16 @@ public class BatchNormKernelTests(OpsDevice fixture)
         using var bdGamma = Ops.Upload(device, dGamma0);
         using var bdBeta = Ops.Upload(device, dBeta0);
         using var bBack = device.Accelerator.Allocate1D<float>(bn.BackwardWorkspaceFloats(rows, c));
-        bn.Backward(bdX.View, bdGamma.View, bdBeta.View, bdY.View, bx.View, bGamma.View, bMean.View, bInv.View, bBack.View, rows, c);
+        bn.Backward(bdX.View, Ops.View(bdGamma, gammas), Ops.View(bdBeta, betas), bdY.View, bx.View, Ops.View(bGamma, gammas), bMean.View, bInv.View, bBack.View, rows, c);
         var dX = (float[])dX0.Clone();
         var dGamma = (float[])dGamma0.Clone();
         var dBeta = (float[])dBeta0.Clone();
-        CpuBatchNorm.Backward(dX, dGamma, dBeta, dY, x, gamma, mean, inv, new float[CpuBatchNorm.BackwardWorkspaceFloats(c)], rows, c);
+        CpuBatchNorm.Backward(dX, dGamma.AsSpan(0, gammas), dBeta.AsSpan(0, betas), dY, x, gamma.AsSpan(0, gammas), mean, inv,
+            new float[CpuBatchNorm.BackwardWorkspaceFloats(c)], rows, c);
         Ops.Close(dX, Ops.Download(device, bdX.View), "dX", atol: 1e-5);
-        Ops.Close(dGamma, Ops.Download(device, bdGamma.View), "dGamma", atol: 1e-5);
-        Ops.Close(dBeta, Ops.Download(device, bdBeta.View), "dBeta", atol: 1e-5);
+        // An absent gradient's buffer behind the empty view keeps its values: nothing was written through it.
+        Ops.Close(dGamma, Ops.Download(device, bdGamma.View), scale ? "dGamma" : "the buffer behind an empty dGamma", atol: 1e-5);
+        Ops.Close(dBeta, Ops.Download(device, bdBeta.View), center ? "dBeta" : "the buffer behind an empty dBeta", atol: 1e-5);
 
         // float64 gradients of L = sum dY * y through the batch statistics.
         var refDx = new double[x.Length];
@@ -92,23 +96,31 @@ public class BatchNormKernelTests(OpsDevice fixture)
                 sumDy += dY[r * c + k];
                 sumDyXhat += dY[r * c + k] * xhat;
             }
-            refDGamma[k] = dGamma0[k] + sumDyXhat;
+            refDGamma[k] = dGamma0[k] + (scale ? sumDyXhat : 0);
             for (int r = 0; r < rows; r++)
             {
                 double xhat = (x[r * c + k] - m) * invStd;
-                refDx[r * c + k] = dX0[r * c + k] + gamma[k] * invStd / rows * (rows * dY[r * c + k] - sumDy - xhat * sumDyXhat);
+                refDx[r * c + k] = dX0[r * c + k] + (scale ? gamma[k] : 1) * invStd / rows * (rows * dY[r * c + k] - sumDy - xhat * sumDyXhat);
             }
         }
         Ops.Close(refDx, Ops.Download(device, bdX.View), "dX against float64", atol: 1e-5);
         Ops.Close(refDGamma, Ops.Download(device, bdGamma.View), "dGamma against float64", atol: 1e-5);
     }
 
-    [Fact]
-    public void TrainingForwardAndBackwardMatchTheCpuAndFloat64() => TrainingMatchesTheCpuAndFloat64(fixture.Device, Rows, C);
+    [Theory]
+    [InlineData(true, true)]
+    [InlineData(false, true)]
+    [InlineData(true, false)]
+    [InlineData(false, false)]
+    public void TrainingForwardAndBackwardMatchTheCpuAndFloat64(bool scale, bool center) => TrainingMatchesTheCpuAndFloat64(fixture.Device, Rows, C, scale, center);
 
-    [Fact]
-    public void InferenceAndItsBackwardMatchTheCpu()
+    [Theory]
+    [InlineData(true, true)]
+    [InlineData(false, false)]
+    [InlineData(true, false)]
+    public void InferenceAndItsBackwardMatchTheCpu(bool scale, bool center)
     {
+        int gammas = scale ? C : 0, betas = center ? C : 0;
         var device = fixture.Device;
         var bn = GpuBatchNorm.On(device);
         var x = Ops.Random(Rows * C, 11, 2f);
@@ -126,12 +138,12 @@ public class BatchNormKernelTests(OpsDevice fixture)
         using var bVar = Ops.Upload(device, variance);
         using var bdY = Ops.Upload(device, dY);
         using var bdX = Ops.Upload(device, dX0);
-        bn.ForwardInference(by.View, bx.View, bGamma.View, bBeta.View, bMean.View, bVar.View, Rows, C, Eps);
-        bn.BackwardInference(bdX.View, bdY.View, bGamma.View, bVar.View, Rows, C, Eps);
+        bn.ForwardInference(by.View, bx.View, Ops.View(bGamma, gammas), Ops.View(bBeta, betas), bMean.View, bVar.View, Rows, C, Eps);
+        bn.BackwardInference(bdX.View, bdY.View, Ops.View(bGamma, gammas), bVar.View, Rows, C, Eps);
         var y = new float[x.Length];
-        CpuBatchNorm.ForwardInference(y, x, gamma, beta, mean, variance, new float[2 * C], Rows, C, Eps);
+        CpuBatchNorm.ForwardInference(y, x, gamma.AsSpan(0, gammas), beta.AsSpan(0, betas), mean, variance, new float[2 * C], Rows, C, Eps);
         var dX = (float[])dX0.Clone();
-        CpuBatchNorm.BackwardInference(dX, dY, gamma, variance, new float[C], Rows, C, Eps);
+        CpuBatchNorm.BackwardInference(dX, dY, gamma.AsSpan(0, gammas), variance, new float[C], Rows, C, Eps);
         Ops.Close(y, Ops.Download(device, by.View), "inference y");
         Ops.Close(dX, Ops.Download(device, bdX.View), "inference dX");
     }
@@ -175,5 +187,10 @@ public class BatchNormKernelTests(OpsDevice fixture)
         Assert.Contains("gamma", e.Message);
         Assert.Contains("at least 2", Assert.Throws<ArgumentException>(() => bn.ForwardTraining(small.View, small.View, small.View, small.View, small.View,
             small.View, small.View, small.View, work.View, 1, C, Eps, Momentum)).Message);
+        // A dGamma for a batch norm without scale would be a gradient of nothing.
+        using var back = device.Accelerator.Allocate1D<float>(bn.BackwardWorkspaceFloats(Rows, C));
+        var noScale = Assert.Throws<ArgumentException>(() => bn.Backward(big.View, small.View, small.View, big.View, big.View, default,
+            small.View, small.View, back.View, Rows, C));
+        Assert.Equal("GpuBatchNorm.Backward: dGamma was given for a batch norm without scale (gamma is empty). (Parameter 'dGamma')", noScale.Message);
     }
 }

@@ -54,6 +54,46 @@ public class ElementwiseKernelTests(OpsDevice fixture)
     }
 
     [Fact]
+    public void ScaleShiftAndTheirGradientMatchTheCpu()
+    {
+        var ops = GpuElementwise.On(_device);
+        const int f = 37; // not a multiple of a group (16) or of a vector
+        var x = Ops.Random(f, 61);
+        var dY = Ops.Random(f, 62);
+        var dX0 = Ops.Random(f, 63);
+        using var bx = Ops.Upload(_device, x);
+        using var by = Ops.Upload(_device, new float[f]);
+        using var bdY = Ops.Upload(_device, dY);
+        using var bdX = Ops.Upload(_device, dX0);
+        var y = new float[f];
+
+        // One multiplication or addition per element: the same bits as the CPU.
+        ops.Scale(by.View, bx.View, -1.75f);
+        ScalarOps.Scale(y, x, -1.75f);
+        Ops.Close(y, Ops.Download(_device, by.View), "scale", 0, 0);
+        ops.Shift(by.View, bx.View, 0.3f);
+        ScalarOps.Shift(y, x, 0.3f);
+        Ops.Close(y, Ops.Download(_device, by.View), "shift", 0, 0);
+
+        // dX accumulates: scale's gradient then shift's (factor 1).
+        ops.ScaleAccumulate(bdX.View, bdY.View, -1.75f);
+        ops.ScaleAccumulate(bdX.View, bdY.View, 1f);
+        var dX = (float[])dX0.Clone();
+        ScalarOps.ScaleAccumulate(dX, dY, -1.75f);
+        ScalarOps.ScaleAccumulate(dX, dY, 1f);
+        Ops.Close(dX, Ops.Download(_device, bdX.View), "dX");
+
+        // In place (y is x), as an inference step runs them.
+        ops.Shift(bx.View, bx.View, -2f);
+        var inPlace = (float[])x.Clone();
+        ScalarOps.Shift(inPlace, inPlace, -2f);
+        Ops.Close(inPlace, Ops.Download(_device, bx.View), "shift in place", 0, 0);
+
+        var e = Assert.Throws<ArgumentException>(() => ops.Scale(Ops.View(by, f - 1), bx.View, 2f));
+        Assert.StartsWith("GpuElementwise.Scale: the input has 37 elements, but the output's length = 36.", e.Message);
+    }
+
+    [Fact]
     public void GateAndItsGradientsMatchTheCpu()
     {
         var ops = GpuElementwise.On(_device);

@@ -1,3 +1,4 @@
+using ILGPU;
 using NetGen.Gpu;
 using NetGen.Kernels;
 using Xunit;
@@ -116,22 +117,74 @@ public class PoolKernelTests(OpsDevice fixture)
     {
         var pool = GpuPool.On(_device);
         var d = new UpsampleDims(2, 3, 4, 5, scaleH, scaleW);
-        int inputs = d.N * d.H * d.W * d.C, outputs = d.N * d.P * d.Q * d.C;
-        var x = Ops.Random(inputs, 50);
-        var dY = Ops.Random(outputs, 51);
-        var dX0 = Ops.Random(inputs, 52);
+        ForwardAndBackwardMatchTheCpu("upsample", d.N * d.H * d.W * d.C, d.N * d.P * d.Q * d.C, 50,
+            (y, x, dX, dY) =>
+            {
+                pool.UpsampleForward(y, x, d, bilinear);
+                pool.UpsampleBackward(dX, dY, d, bilinear);
+            },
+            (y, x, dX, dY) =>
+            {
+                Upsample.Forward(y, x, d, bilinear);
+                Upsample.Backward(dX, dY, d, bilinear);
+            });
+    }
+
+    [Theory]
+    [InlineData(2, 1, 4, 3)]
+    [InlineData(0, 0, 7, 6)]
+    [InlineData(6, 5, 1, 1)]
+    public void CropMatchesTheCpuForwardAndBackward(int top, int left, int p, int q)
+    {
+        var pool = GpuPool.On(_device);
+        var d = new CropDims(2, 7, 6, 5, top, left, p, q);
+        // A copy and one addition per element: the same bits, and dX outside the window as it was.
+        ForwardAndBackwardMatchTheCpu("crop", d.N * d.H * d.W * d.C, d.N * d.P * d.Q * d.C, 53,
+            (y, x, dX, dY) =>
+            {
+                pool.CropForward(y, x, d);
+                pool.CropBackward(dX, dY, d);
+            },
+            (y, x, dX, dY) =>
+            {
+                Crop.Forward(y, x, d);
+                Crop.Backward(dX, dY, d);
+            },
+            rtol: 0, atol: 0);
+    }
+
+    /// <summary>
+    /// A resampling kernel's forward and backward (y, x, dX, dY; dX accumulating onto random values) on the device
+    /// against the CPU kernel's, from the same random x, dY and dX.
+    /// </summary>
+    private void ForwardAndBackwardMatchTheCpu(string what, int inputs, int outputs, int seed,
+        Action<ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>> gpu, Action<float[], float[], float[], float[]> cpu,
+        double rtol = 1e-4, double atol = 1e-6)
+    {
+        var x = Ops.Random(inputs, seed);
+        var dY = Ops.Random(outputs, seed + 1);
+        var dX0 = Ops.Random(inputs, seed + 2);
         using var bx = Ops.Upload(_device, x);
         using var by = Ops.Upload(_device, new float[outputs]);
         using var bdY = Ops.Upload(_device, dY);
         using var bdX = Ops.Upload(_device, dX0);
-        pool.UpsampleForward(by.View, bx.View, d, bilinear);
-        pool.UpsampleBackward(bdX.View, bdY.View, d, bilinear);
+        gpu(by.View, bx.View, bdX.View, bdY.View);
         var y = new float[outputs];
-        Upsample.Forward(y, x, d, bilinear);
         var dX = (float[])dX0.Clone();
-        Upsample.Backward(dX, dY, d, bilinear);
-        Ops.Close(y, Ops.Download(_device, by.View), "upsample forward");
-        Ops.Close(dX, Ops.Download(_device, bdX.View), "upsample backward");
+        cpu(y, x, dX, dY);
+        Ops.Close(y, Ops.Download(_device, by.View), what + " forward", rtol, atol);
+        Ops.Close(dX, Ops.Download(_device, bdX.View), what + " backward", rtol, atol);
+    }
+
+    [Fact]
+    public void ACropWindowOutsideItsInputIsRefused()
+    {
+        var pool = GpuPool.On(_device);
+        var d = new CropDims(1, 4, 4, 2, 2, 0, 3, 4);
+        using var x = _device.Accelerator.Allocate1D<float>(d.N * d.H * d.W * d.C);
+        using var y = _device.Accelerator.Allocate1D<float>(d.N * d.P * d.Q * d.C);
+        var e = Assert.Throws<ArgumentException>(() => pool.CropForward(y.View, x.View, d));
+        Assert.StartsWith("GpuPool.CropForward: the 3x4 window at top 2, left 0 does not lie inside the 4x4 input.", e.Message);
     }
 
     [Fact]

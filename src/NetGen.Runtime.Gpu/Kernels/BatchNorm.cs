@@ -11,7 +11,9 @@ namespace NetGen.Gpu;
 /// does (momentum, unbiased variance); inference uses the running statistics. The per-channel
 /// sums are <see cref="GpuReduce"/>'s column sums (coalesced tiles, warp shuffles, a fixed order),
 /// two passes as on the CPU (the mean, then squared deviations from it) so a large batch keeps
-/// its variance; a one-thread-per-channel launch finishes each.
+/// its variance; a one-thread-per-channel launch finishes each. An empty gamma is a scale of 1
+/// and an empty beta a shift of 0 (a batch norm declared with scale: false or center: false,
+/// as on the CPU); the backward then writes no gradient for the one it lacks.
 /// </summary>
 public sealed class GpuBatchNorm
 {
@@ -55,8 +57,8 @@ public sealed class GpuBatchNorm
     /// <param name="runningMean">(C) updated in place.</param>
     /// <param name="runningVar">(C) updated in place with the unbiased variance.</param>
     /// <param name="x">(M, C) input.</param>
-    /// <param name="gamma">(C) scale.</param>
-    /// <param name="beta">(C) shift.</param>
+    /// <param name="gamma">(C) scale, or empty (1).</param>
+    /// <param name="beta">(C) shift, or empty (0).</param>
     /// <param name="workspace">At least <see cref="ForwardWorkspaceFloats"/> floats.</param>
     /// <param name="rows">M = N * H * W, at least 2.</param>
     /// <param name="c">Channels C.</param>
@@ -73,8 +75,7 @@ public sealed class GpuBatchNorm
         PerChannel(kernel, c, savedInvStd, nameof(savedInvStd));
         PerChannel(kernel, c, runningMean, nameof(runningMean));
         PerChannel(kernel, c, runningVar, nameof(runningVar));
-        PerChannel(kernel, c, gamma, nameof(gamma));
-        PerChannel(kernel, c, beta, nameof(beta));
+        CheckAffine(kernel, c, gamma, beta);
         OpsCheck.AtLeast(workspace.Length, ForwardWorkspaceFloats(rows, c), kernel, nameof(workspace), "(splits+2)*C");
         if (rows < 2)
             throw new ArgumentException($"{kernel}: training needs at least 2 values per channel to estimate a variance, got M = {rows}.", nameof(rows));
@@ -92,8 +93,8 @@ public sealed class GpuBatchNorm
     /// <summary>y = gamma * (x - runningMean) / sqrt(runningVar + eps) + beta. Overwrites y.</summary>
     /// <param name="y">(M, C) output.</param>
     /// <param name="x">(M, C) input.</param>
-    /// <param name="gamma">(C) scale.</param>
-    /// <param name="beta">(C) shift.</param>
+    /// <param name="gamma">(C) scale, or empty (1).</param>
+    /// <param name="beta">(C) shift, or empty (0).</param>
     /// <param name="runningMean">(C) mean.</param>
     /// <param name="runningVar">(C) variance.</param>
     /// <param name="rows">M.</param>
@@ -104,8 +105,7 @@ public sealed class GpuBatchNorm
     {
         const string kernel = "GpuBatchNorm.ForwardInference";
         CheckTensors(kernel, rows, c, y, nameof(y), x, nameof(x));
-        PerChannel(kernel, c, gamma, nameof(gamma));
-        PerChannel(kernel, c, beta, nameof(beta));
+        CheckAffine(kernel, c, gamma, beta);
         PerChannel(kernel, c, runningMean, nameof(runningMean));
         PerChannel(kernel, c, runningVar, nameof(runningVar));
         _inference(_shape.GridStride((long)rows * c), y, x, gamma, beta, runningMean, runningVar, rows * c, c, epsilon);
@@ -116,11 +116,11 @@ public sealed class GpuBatchNorm
     /// dX += gamma * invstd / M * (M * dY - sum dY - xhat * sum(dY * xhat)), xhat = (x - mean) * invstd.
     /// </summary>
     /// <param name="dX">(M, C) input gradient, accumulated; empty when the input needs none (only dGamma and dBeta).</param>
-    /// <param name="dGamma">(C) accumulated.</param>
-    /// <param name="dBeta">(C) accumulated.</param>
+    /// <param name="dGamma">(C) accumulated, or empty (none written); must be empty when gamma is.</param>
+    /// <param name="dBeta">(C) accumulated, or empty (none written).</param>
     /// <param name="dY">(M, C) output gradient.</param>
     /// <param name="x">(M, C) the forward input.</param>
-    /// <param name="gamma">(C) scale.</param>
+    /// <param name="gamma">(C) scale, or empty (1).</param>
     /// <param name="savedMean">(C) from forward.</param>
     /// <param name="savedInvStd">(C) from forward.</param>
     /// <param name="workspace">At least <see cref="BackwardWorkspaceFloats"/> floats.</param>
@@ -134,9 +134,8 @@ public sealed class GpuBatchNorm
         CheckTensors(kernel, rows, c, dY, nameof(dY), x, nameof(x));
         if (dX.Length != 0)
             OpsCheck.Length(dX.Length, (long)rows * c, kernel, nameof(dX), "M*C");
-        PerChannel(kernel, c, dGamma, nameof(dGamma));
-        PerChannel(kernel, c, dBeta, nameof(dBeta));
-        PerChannel(kernel, c, gamma, nameof(gamma));
+        CheckAffine(kernel, c, gamma, default);
+        CheckAffineGradients(kernel, c, dGamma, dBeta, gamma);
         PerChannel(kernel, c, savedMean, nameof(savedMean));
         PerChannel(kernel, c, savedInvStd, nameof(savedInvStd));
         OpsCheck.AtLeast(workspace.Length, BackwardWorkspaceFloats(rows, c), kernel, nameof(workspace), "(2*splits+3)*C");
@@ -158,7 +157,7 @@ public sealed class GpuBatchNorm
     /// </summary>
     /// <param name="dX">(M, C) input gradient, accumulated.</param>
     /// <param name="dY">(M, C) output gradient.</param>
-    /// <param name="gamma">(C) scale.</param>
+    /// <param name="gamma">(C) scale, or empty (1).</param>
     /// <param name="runningVar">(C) variance.</param>
     /// <param name="rows">M.</param>
     /// <param name="c">Channels C.</param>
@@ -167,7 +166,7 @@ public sealed class GpuBatchNorm
     {
         const string kernel = "GpuBatchNorm.BackwardInference";
         CheckTensors(kernel, rows, c, dX, nameof(dX), dY, nameof(dY));
-        PerChannel(kernel, c, gamma, nameof(gamma));
+        CheckAffine(kernel, c, gamma, default);
         PerChannel(kernel, c, runningVar, nameof(runningVar));
         _inferenceGradient(_shape.GridStride((long)rows * c), dX, dY, gamma, runningVar, rows * c, c, epsilon);
     }
@@ -183,6 +182,28 @@ public sealed class GpuBatchNorm
 
     private static void PerChannel(string kernel, int c, ArrayView<float> v, string name) =>
         OpsCheck.Length(v.Length, c, kernel, name, "C");
+
+    /// <summary>gamma and beta: C each, or empty (no scale, no shift).</summary>
+    private static void CheckAffine(string kernel, int c, ArrayView<float> gamma, ArrayView<float> beta)
+    {
+        if (gamma.Length != 0) OpsCheck.Length(gamma.Length, c, kernel, nameof(gamma), "C (or empty: no scale)");
+        if (beta.Length != 0) OpsCheck.Length(beta.Length, c, kernel, nameof(beta), "C (or empty: no shift)");
+    }
+
+    /// <summary>dGamma and dBeta: C each, or empty; dGamma without gamma is refused.</summary>
+    private static void CheckAffineGradients(string kernel, int c, ArrayView<float> dGamma, ArrayView<float> dBeta, ArrayView<float> gamma)
+    {
+        if (dGamma.Length != 0) OpsCheck.Length(dGamma.Length, c, kernel, nameof(dGamma), "C (or empty: no scale)");
+        if (dBeta.Length != 0) OpsCheck.Length(dBeta.Length, c, kernel, nameof(dBeta), "C (or empty: no shift)");
+        if (dGamma.Length != 0 && gamma.Length == 0)
+            throw new ArgumentException($"{kernel}: dGamma was given for a batch norm without scale (gamma is empty).", nameof(dGamma));
+    }
+
+    /// <summary>gamma[k], or 1 for a batch norm without scale (empty gamma).</summary>
+    private static float Gamma(ArrayView<float> gamma, int k) => gamma.Length == 0 ? 1f : gamma[k];
+
+    /// <summary>beta[k], or 0 for a batch norm without shift (empty beta).</summary>
+    private static float Beta(ArrayView<float> beta, int k) => beta.Length == 0 ? 0f : beta[k];
 
     private static float SplitSum(ArrayView<float> partial, int splits, int c, int k)
     {
@@ -209,9 +230,9 @@ public sealed class GpuBatchNorm
             invStd[k] = inv;
             runningMean[k] = (1f - momentum) * runningMean[k] + momentum * mean[k];
             runningVar[k] = (1f - momentum) * runningVar[k] + momentum * (sumSq / (rows - 1));
-            float s = gamma[k] * inv;
+            float s = Gamma(gamma, k) * inv;
             scale[k] = s;
-            shift[k] = beta[k] - mean[k] * s;
+            shift[k] = Beta(beta, k) - mean[k] * s;
         }
     }
 
@@ -230,13 +251,13 @@ public sealed class GpuBatchNorm
         for (int i = Grid.GlobalIndex.X; i < n; i += Grid.DimX * Group.DimX)
         {
             int k = i % c;
-            float scale = gamma[k] / MathF.Sqrt(variance[k] + epsilon);
-            float shift = beta[k] - mean[k] * scale;
+            float scale = Gamma(gamma, k) / MathF.Sqrt(variance[k] + epsilon);
+            float shift = Beta(beta, k) - mean[k] * scale;
             y[i] = x[i] * scale + shift;
         }
     }
 
-    /// <summary>dBeta += sum dY, dGamma += sum dY xhat, and dX's per-channel a, k1, k0 (dX += a dY + k1 x + k0, k0 holding -k1 mean).</summary>
+    /// <summary>dBeta += sum dY, dGamma += sum dY xhat (each when given), and dX's per-channel a, k1, k0 (dX += a dY + k1 x + k0, k0 holding -k1 mean).</summary>
     private static void GradientCoefficientsKernel(ArrayView<float> dGamma, ArrayView<float> dBeta, ArrayView<float> a, ArrayView<float> k1, ArrayView<float> k0,
         ArrayView<float> sumDyPartial, ArrayView<float> sumDyCenteredPartial, ArrayView<float> gamma, ArrayView<float> mean, ArrayView<float> invStd,
         int splits, int rows, int c)
@@ -246,10 +267,12 @@ public sealed class GpuBatchNorm
             float sumDy = SplitSum(sumDyPartial, splits, c, k);
             float inv = invStd[k];
             float sumDyXhat = SplitSum(sumDyCenteredPartial, splits, c, k) * inv;
-            dBeta[k] += sumDy;
-            dGamma[k] += sumDyXhat;
+            if (dBeta.Length != 0)
+                dBeta[k] += sumDy;
+            if (dGamma.Length != 0)
+                dGamma[k] += sumDyXhat;
             float invRows = 1f / rows;
-            float ak = gamma[k] * inv;
+            float ak = Gamma(gamma, k) * inv;
             float k1k = -ak * sumDyXhat * inv * invRows;
             a[k] = ak;
             k1[k] = k1k;
@@ -275,7 +298,7 @@ public sealed class GpuBatchNorm
         for (int i = Grid.GlobalIndex.X; i < n; i += Grid.DimX * Group.DimX)
         {
             int k = i % c;
-            dX[i] += dY[i] * (gamma[k] / MathF.Sqrt(variance[k] + epsilon));
+            dX[i] += dY[i] * (Gamma(gamma, k) / MathF.Sqrt(variance[k] + epsilon));
         }
     }
 }

@@ -8,8 +8,9 @@ namespace NetGen.Gpu;
 /// Element-wise joins on the device with NetGen.Kernels.Elementwise's semantics: residual Add
 /// (and with its ReLU fused), same-shape Multiply, the squeeze-and-excitation Gate (x (N, H*W, C)
 /// scaled per channel by s (N, C)), and their backward halves; plus channel concatenation,
-/// local response normalisation and dropout (the other files of this class). Grid-stride
-/// kernels; gradients accumulate with +=; an output may be the same view as an input.
+/// local response normalisation, dropout and arithmetic with one constant (the other files of
+/// this class). Grid-stride kernels; gradients accumulate with +=; an output may be the same
+/// view as an input.
 /// </summary>
 public sealed partial class GpuElementwise
 {
@@ -31,7 +32,7 @@ public sealed partial class GpuElementwise
         _lrnForward = a.LoadStreamKernel<ArrayView<float>, ArrayView<float>, int, int, int, float, float, float>(LrnForwardKernel);
         _lrnBackward = a.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int, int, float, float, float>(LrnBackwardKernel);
         _dropout = a.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, float, float, ulong, ulong, int, int>(DropoutKernel);
-        _scale = a.LoadStreamKernel<ArrayView<float>, float, int>(ScaleKernel);
+        _scalar = a.LoadStreamKernel<ArrayView<float>, ArrayView<float>, float, int, int>(ScalarKernel);
     }
 
     /// <summary>The element-wise kernels on <paramref name="device"/>, loaded once.</summary>

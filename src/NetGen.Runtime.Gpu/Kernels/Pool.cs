@@ -36,9 +36,10 @@ public sealed partial class GpuPool
         _globalBackward = a.LoadStreamKernel<ArrayView<float>, ArrayView<float>, int, int, int>(GlobalBackwardKernel);
         _upsampleForward = a.LoadStreamKernel<ArrayView<float>, ArrayView<float>, UpsampleDims, int, int>(UpsampleForwardKernel);
         _upsampleBackward = a.LoadStreamKernel<ArrayView<float>, ArrayView<float>, UpsampleDims, int, int>(UpsampleBackwardKernel);
+        _crop = a.LoadStreamKernel<ArrayView<float>, ArrayView<float>, CropDims, int, int>(CropKernel);
     }
 
-    /// <summary>The pooling and resampling kernels on <paramref name="device"/>, loaded once.</summary>
+    /// <summary>The pooling, resampling and crop kernels on <paramref name="device"/>, loaded once.</summary>
     public static GpuPool On(GpuDevice device) => device.Kernels(static d => new GpuPool(d));
 
     /// <summary>y = window max of x (padding taps ignored). Overwrites y.</summary>

@@ -14,40 +14,6 @@ namespace NetGen.Generator.Backends.Cpu;
 /// </summary>
 internal sealed partial class LayerCode
 {
-    /// <summary>The dimension field of a spatial layer that has one, or null.</summary>
-    private string? SpatialDimsField(int n)
-    {
-        var node = Network.Nodes[n];
-        var x = _layout.InputShape(n);
-        var y = _layout.OutputShape(n);
-        var a = node.Args;
-        switch (node.Op)
-        {
-            case OpKind.Conv2DTranspose:
-            {
-                var p = WindowPadding.ForTransposed(a);
-                return $"private static readonly {Kernels}Conv2DTransposeDims {Dims(n)} = {Kernels}Conv2DTransposeDims.Create(" +
-                       $"1, {x.H}, {x.W}, {x.C}, {y.C}, {a.KernelH}, {a.KernelW}, {a.StrideH}, {a.StrideW}, " +
-                       $"{p.Top}, {p.Bottom}, {p.Left}, {p.Right}, {p.OutputPaddingH}, {p.OutputPaddingW}, {a.DilationH}, {a.DilationW}); // {node.Name}";
-            }
-            case OpKind.SeparableConv2D:
-            {
-                var (pt, pb, pl, pr, _, _) = WindowPadding.ForWindow(a, x);
-                int cm = x.C * a.DepthMultiplier;
-                return $"private static readonly ({Kernels}Conv2DDims Depthwise, {Kernels}Conv2DDims Pointwise) {Dims(n)} = (" +
-                       $"{Kernels}Conv2DDims.Create(1, {x.H}, {x.W}, {x.C}, {cm}, {a.KernelH}, {a.KernelW}, {a.StrideH}, {a.StrideW}, " +
-                       $"{pt}, {pb}, {pl}, {pr}, {a.DilationH}, {a.DilationW}, {x.C}), " +
-                       $"{Kernels}Conv2DDims.Create(1, {y.H}, {y.W}, {cm}, {y.C}, 1, 1)); // {node.Name}";
-            }
-            case OpKind.Upsample:
-                return $"private static readonly {Kernels}UpsampleDims {Dims(n)} = new(1, {x.H}, {x.W}, {x.C}, {a.ScaleH}, {a.ScaleW}); // {node.Name}";
-            case OpKind.Crop:
-                return $"private static readonly {Kernels}CropDims {Dims(n)} = new(1, {x.H}, {x.W}, {x.C}, {a.CropTop}, {a.CropLeft}, {y.H}, {y.W}); // {node.Name}";
-            default:
-                return null;
-        }
-    }
-
     /// <summary>Writes a spatial layer's forward; false for other layers.</summary>
     private bool SpatialForward(IndentedWriter w, int n, bool training)
     {

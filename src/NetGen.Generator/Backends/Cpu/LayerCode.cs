@@ -32,38 +32,7 @@ internal sealed partial class LayerCode
     public static string Dims(int node) => "s_netgenDims" + Number(node);
 
     /// <summary>The static dimension field of a node that has one (batch 1), or null.</summary>
-    public string? DimsField(int n)
-    {
-        var node = Network.Nodes[n];
-        var x = _layout.InputShape(n);
-        var y = _layout.OutputShape(n);
-        var a = node.Args;
-        if (SpatialDimsField(n) is { } spatial) return spatial;
-        switch (node.Op)
-        {
-            case OpKind.Conv2D:
-            case OpKind.DepthwiseConv2D:
-            {
-                var (pt, pb, pl, pr, _, _) = WindowPadding.ForWindow(a, x);
-                int groups = LayerFacts.Groups(node, x);
-                return $"private static readonly {Kernels}Conv2DDims {Dims(n)} = {Kernels}Conv2DDims.Create(" +
-                       $"1, {x.H}, {x.W}, {x.C}, {y.C}, {a.KernelH}, {a.KernelW}, {a.StrideH}, {a.StrideW}, " +
-                       $"{pt}, {pb}, {pl}, {pr}, {a.DilationH}, {a.DilationW}, {groups}); // {node.Name}";
-            }
-            case OpKind.MaxPool2D:
-            case OpKind.AvgPool2D:
-            {
-                var (pt, pb, pl, pr, _, _) = WindowPadding.ForWindow(a, x);
-                return $"private static readonly {Kernels}PoolDims {Dims(n)} = {Kernels}PoolDims.Create(" +
-                       $"1, {x.H}, {x.W}, {x.C}, {a.KernelH}, {a.KernelW}, {a.StrideH}, {a.StrideW}, " +
-                       $"{pt}, {pb}, {pl}, {pr}, {(a.CeilMode ? "true" : "false")}); // {node.Name}";
-            }
-            case OpKind.Dense:
-                return $"private static readonly {Kernels}DenseDims {Dims(n)} = new(1, {x.Elements}, {y.C}); // {node.Name}";
-            default:
-                return null;
-        }
-    }
+    public string? DimsField(int n) => KernelDims.Field(Network.Nodes[n], _layout.InputShape(n), _layout.OutputShape(n), Dims(n));
 
     /// <summary>The step being written: its fusion decisions and where its gradients start come from the schedule.</summary>
     private ScheduleStep _step = null!;

@@ -35,10 +35,8 @@ internal sealed class GpuBackend : IBackend
     {
         OpKind.Input or OpKind.MaxPool2D or OpKind.AvgPool2D or OpKind.GlobalAvgPool or OpKind.Flatten or OpKind.Softmax
             or OpKind.Add or OpKind.Dropout or OpKind.Multiply
-            or OpKind.Concat or OpKind.Upsample or OpKind.LocalResponseNorm or OpKind.Clip => true,
-        OpKind.Scale or OpKind.Shift => false, // no GPU kernel yet: the CPU backend runs them
-        OpKind.BatchNorm => node.Args is { Scale: true, Center: true }, // no kernel without gamma or beta yet
-        OpKind.Crop => false, // no GPU kernel yet: a network with a crop runs on the CPU only
+            or OpKind.Concat or OpKind.Upsample or OpKind.LocalResponseNorm or OpKind.Clip
+            or OpKind.Scale or OpKind.Shift or OpKind.Crop or OpKind.BatchNorm => true,
         OpKind.Conv2D or OpKind.DepthwiseConv2D or OpKind.Dense or OpKind.Conv2DTranspose or OpKind.SeparableConv2D =>
             FusesActivation(node.Args.Activation) || NeedsInput(node.Args.Activation) || node.Args.Activation == ActivationKind.Softmax,
         _ => IsActivation(node.Op),

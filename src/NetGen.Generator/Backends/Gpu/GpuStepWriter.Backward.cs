@@ -101,6 +101,16 @@ internal sealed partial class GpuStepWriter
                 if (DX is not null)
                     w.Line($"{Gpu}GpuElementwise.On(d).LrnBackward({DX}, {DY}, {X}, {Rows(x, true)}, {Number(x.C)}, {Lrn(node)});");
                 break;
+            case OpKind.Scale:
+            case OpKind.Shift:
+                // Neither reads x or y: dX += factor x dY (scale), dX += dY (shift).
+                if (DX is not null)
+                    w.Line($"{Gpu}GpuElementwise.On(d).ScaleAccumulate({DX}, {DY}, {(step.Op == OpKind.Scale ? Constant(node) : Float(1f))});");
+                break;
+            case OpKind.Crop:
+                // The cleared gradient keeps its zeros outside the window.
+                if (DX is not null) w.Line($"{Gpu}GpuPool.On(d).CropBackward({DX}, {DY}, {DimsAt(n, true)});");
+                break;
             case OpKind.Upsample:
                 if (DX is not null)
                     w.Line($"{Gpu}GpuPool.On(d).UpsampleBackward({DX}, {DY}, {DimsAt(n, true)}, {(node.Args.Mode == UpsampleMode.Bilinear ? "true" : "false")});");
@@ -215,6 +225,7 @@ internal sealed partial class GpuStepWriter
             w.Line($"{Gpu}GpuConv2D.BackwardData<TTile>(d, {dX}, {dBetween}, {BufferAt(n, GpuBufferKind.PackedWeights, true)}, {depthwise});");
     }
 
+    /// <summary>The training backward, or a frozen one's per-channel scale; without scale or center no gradient is written for the one it lacks (<c>default</c>).</summary>
     private void BatchNormBackward(IndentedWriter w, ScheduleStep step, string? dX, string dY, string x)
     {
         int n = step.Node;
@@ -228,7 +239,7 @@ internal sealed partial class GpuStepWriter
                 w.Line($"{Gpu}GpuBatchNorm.On(d).BackwardInference({dX}, {dY}, {gamma}, {ParameterAt(n, ParameterRole.RunningVar)}, {rows}, {c}, {Float((float)node.Args.Epsilon)});");
             return;
         }
-        w.Line($"{Gpu}GpuBatchNorm.On(d).Backward({dX ?? "default"}, {GradientAt(n, ParameterRole.Weight)}, {GradientAt(n, ParameterRole.Bias)}, {dY}, {x}, {gamma}, " +
+        w.Line($"{Gpu}GpuBatchNorm.On(d).Backward({dX ?? "default"}, {GradientAt(n, ParameterRole.Weight) ?? "default"}, {GradientAt(n, ParameterRole.Bias) ?? "default"}, {dY}, {x}, {gamma}, " +
                $"{BufferAt(n, GpuBufferKind.BatchNormMean, true)}, {BufferAt(n, GpuBufferKind.BatchNormInvStd, true)}, {BufferAt(-1, GpuBufferKind.BatchNormWorkspace, true)}, {rows}, {c});");
     }
 }

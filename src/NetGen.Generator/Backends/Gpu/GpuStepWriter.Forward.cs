@@ -116,6 +116,15 @@ internal sealed partial class GpuStepWriter
             case OpKind.LocalResponseNorm:
                 w.Line($"{Gpu}GpuElementwise.On(d).LrnForward({Y}, {X}, {Rows(x, training)}, {Number(x.C)}, {Lrn(node)});");
                 break;
+            case OpKind.Scale:
+                w.Line($"{Gpu}GpuElementwise.On(d).Scale({Y}, {X}, {Constant(node)});");
+                break;
+            case OpKind.Shift:
+                w.Line($"{Gpu}GpuElementwise.On(d).Shift({Y}, {X}, {Constant(node)});");
+                break;
+            case OpKind.Crop:
+                w.Line($"{Gpu}GpuPool.On(d).CropForward({Y}, {X}, {DimsAt(n, training)});");
+                break;
             case OpKind.Upsample:
                 w.Line($"{Gpu}GpuPool.On(d).UpsampleForward({Y}, {X}, {DimsAt(n, training)}, {(node.Args.Mode == UpsampleMode.Bilinear ? "true" : "false")});");
                 break;
@@ -184,7 +193,10 @@ internal sealed partial class GpuStepWriter
         }
     }
 
-    /// <summary>Batch statistics when the forward trains (saving the mean and 1/std, moving the running statistics), else the running ones.</summary>
+    /// <summary>
+    /// Batch statistics when the forward trains (saving the mean and 1/std, moving the running statistics), else the running ones.
+    /// A batch norm without scale or center passes <c>default</c> (an empty view: a gamma of 1, a beta of 0) for the one it lacks.
+    /// </summary>
     private void BatchNormForward(IndentedWriter w, ScheduleStep step, string x, string y)
     {
         int n = step.Node;

@@ -46,63 +46,17 @@ internal sealed partial class GpuStepWriter : IStepWriter
                 step.Pass is PassKind.InferencePack or PassKind.TrainingPack ? "GpuConv2D.PackWeights" : "GpuConv2D",
             OpKind.Conv2DTranspose => step.Pass is PassKind.InferencePack or PassKind.TrainingPack ? "GpuConv2DTranspose.PackWeights" : "GpuConv2DTranspose",
             OpKind.Dense => step.Pass is PassKind.InferencePack or PassKind.TrainingPack ? "" : "GpuDense",
-            OpKind.MaxPool2D or OpKind.AvgPool2D or OpKind.GlobalAvgPool or OpKind.Upsample => "GpuPool",
+            OpKind.MaxPool2D or OpKind.AvgPool2D or OpKind.GlobalAvgPool or OpKind.Upsample or OpKind.Crop => "GpuPool",
             OpKind.BatchNorm => "GpuBatchNorm",
-            OpKind.Add or OpKind.Dropout or OpKind.Multiply or OpKind.Concat or OpKind.LocalResponseNorm => "GpuElementwise",
+            OpKind.Add or OpKind.Dropout or OpKind.Multiply or OpKind.Concat or OpKind.LocalResponseNorm
+                or OpKind.Scale or OpKind.Shift => "GpuElementwise",
             OpKind.Flatten or OpKind.Input => "",
             _ => "GpuActivations",
         };
     }
 
     /// <summary>The static dims field of a node's kernels (batch 1; training steps take it <c>with { N = n }</c>), or null.</summary>
-    public string? DimsField(int n)
-    {
-        var node = Network.Nodes[n];
-        var x = InputOf(n);
-        var y = _analysis.Layers[n].Output;
-        var a = node.Args;
-        const string kernels = "global::NetGen.Kernels.";
-        switch (node.Op)
-        {
-            case OpKind.Conv2D:
-            case OpKind.DepthwiseConv2D:
-            {
-                var (pt, pb, pl, pr, _, _) = WindowPadding.ForWindow(a, x);
-                return $"private static readonly {kernels}Conv2DDims {Dims(n)} = {kernels}Conv2DDims.Create(1, {x.H}, {x.W}, {x.C}, {y.C}, " +
-                       $"{a.KernelH}, {a.KernelW}, {a.StrideH}, {a.StrideW}, {pt}, {pb}, {pl}, {pr}, {a.DilationH}, {a.DilationW}, {LayerFacts.Groups(node, x)}); // {node.Name}";
-            }
-            case OpKind.Conv2DTranspose:
-            {
-                var p = WindowPadding.ForTransposed(a);
-                return $"private static readonly {kernels}Conv2DTransposeDims {Dims(n)} = {kernels}Conv2DTransposeDims.Create(1, {x.H}, {x.W}, {x.C}, {y.C}, " +
-                       $"{a.KernelH}, {a.KernelW}, {a.StrideH}, {a.StrideW}, {p.Top}, {p.Bottom}, {p.Left}, {p.Right}, " +
-                       $"{p.OutputPaddingH}, {p.OutputPaddingW}, {a.DilationH}, {a.DilationW}); // {node.Name}";
-            }
-            case OpKind.SeparableConv2D:
-            {
-                // The depthwise half (groups C, multiplier m) and the pointwise 1x1 from C m to K, as on the CPU.
-                var (pt, pb, pl, pr, _, _) = WindowPadding.ForWindow(a, x);
-                int cm = x.C * a.DepthMultiplier;
-                return $"private static readonly ({kernels}Conv2DDims Depthwise, {kernels}Conv2DDims Pointwise) {Dims(n)} = (" +
-                       $"{kernels}Conv2DDims.Create(1, {x.H}, {x.W}, {x.C}, {cm}, {a.KernelH}, {a.KernelW}, {a.StrideH}, {a.StrideW}, " +
-                       $"{pt}, {pb}, {pl}, {pr}, {a.DilationH}, {a.DilationW}, {x.C}), " +
-                       $"{kernels}Conv2DDims.Create(1, {y.H}, {y.W}, {cm}, {y.C}, 1, 1)); // {node.Name}";
-            }
-            case OpKind.MaxPool2D:
-            case OpKind.AvgPool2D:
-            {
-                var (pt, pb, pl, pr, _, _) = WindowPadding.ForWindow(a, x);
-                return $"private static readonly {kernels}PoolDims {Dims(n)} = {kernels}PoolDims.Create(1, {x.H}, {x.W}, {x.C}, " +
-                       $"{a.KernelH}, {a.KernelW}, {a.StrideH}, {a.StrideW}, {pt}, {pb}, {pl}, {pr}, {(a.CeilMode ? "true" : "false")}); // {node.Name}";
-            }
-            case OpKind.Upsample:
-                return $"private static readonly {kernels}UpsampleDims {Dims(n)} = new(1, {x.H}, {x.W}, {x.C}, {a.ScaleH}, {a.ScaleW}); // {node.Name}";
-            case OpKind.Dense:
-                return $"private static readonly {kernels}DenseDims {Dims(n)} = new(1, {x.Elements}, {y.C}); // {node.Name}";
-            default:
-                return null;
-        }
-    }
+    public string? DimsField(int n) => KernelDims.Field(Network.Nodes[n], InputOf(n), _analysis.Layers[n].Output, Dims(n));
 
     public void Write(IndentedWriter w, ScheduleStep step)
     {
@@ -189,6 +143,9 @@ internal sealed partial class GpuStepWriter : IStepWriter
         var slot = _buffers.Find(node, GpuBufferKind.DropoutMask)!;
         return Slice(_trainingKernelBase + slot.TrainingOffset, "n * " + Number(_analysis.Layers[node].Output.Elements) + "L");
     }
+
+    /// <summary>A scale's factor or a shift's offset, as a float literal.</summary>
+    private static string Constant(Node node) => Float((float)node.Args.Constant);
 
     /// <summary>A Clip's "lo, hi" arguments.</summary>
     private static string ClipBounds(Node node) => Float((float)node.Args.ClipMin) + ", " + Float((float)node.Args.ClipMax);
