@@ -6,6 +6,19 @@ namespace NetGen.Package.Tests;
 /// <summary>What a `dotnet` child process printed (stdout and stderr interleaved) and its exit code.</summary>
 public sealed record DotNetRun(string Command, string WorkingDirectory, int ExitCode, string Output)
 {
+    /// <summary>The rest of the one output line that starts with <paramref name="key"/> and a space (a consumer program's result lines).</summary>
+    /// <exception cref="InvalidOperationException">No such line, or several; the message has the whole run.</exception>
+    public string Line(string key)
+    {
+        var lines = Output.Split('\n', StringSplitOptions.TrimEntries).Where(l => l.StartsWith(key + " ", StringComparison.Ordinal)).ToArray();
+        return lines.Length == 1 ? lines[0][(key.Length + 1)..]
+            : throw new InvalidOperationException($"{lines.Length} lines start with '{key} ' in the output of {this}");
+    }
+
+    /// <summary>The floats of line <paramref name="key"/> (<see cref="Line"/>), invariant culture.</summary>
+    public float[] Floats(string key) =>
+        Line(key).Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(v => float.Parse(v, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+
     /// <summary>The run as a failure message shows it: command, folder, exit code, everything it printed.</summary>
     public override string ToString() =>
         $"`{Command}` in {WorkingDirectory} exited with {ExitCode}:{Environment.NewLine}{Output}";

@@ -11,19 +11,17 @@ namespace NetGen.Package.Tests;
 /// that a fresh console project builds and runs both front ends from it, which .cnn files the
 /// compiler sees, and that a .cnn mistake fails the build at its file, line and column.
 /// </summary>
-public sealed class PackageConsumerTests(ConsumerFixture consumer) : IClassFixture<ConsumerFixture>
+[Collection(PackageFeedCollection.Name)]
+public sealed class PackageConsumerTests(ConsumerFixture consumer)
 {
     [Fact]
     public void Package_holds_the_library_its_docs_the_generator_and_the_build_file()
     {
-        using var package = ZipFile.OpenRead(Path.Combine(consumer.Feed, $"NetGen.{consumer.Version}.nupkg"));
-        var entries = package.Entries.Select(e => e.FullName).Where(n => !n.StartsWith('_') && !n.StartsWith('[') && !n.StartsWith("package/")).Order().ToArray();
         Assert.Equal(
             ["NetGen.nuspec", "README.md", "analyzers/dotnet/cs/NetGen.CodeFixes.dll", "analyzers/dotnet/cs/NetGen.Generator.dll", "buildTransitive/NetGen.targets",
              "lib/net10.0/NetGen.Runtime.dll", "lib/net10.0/NetGen.Runtime.xml"],
-            entries);
-        using var nuspec = new StreamReader(package.GetEntry("NetGen.nuspec")!.Open());
-        string metadata = nuspec.ReadToEnd();
+            consumer.PackageFiles("NetGen"));
+        string metadata = consumer.Nuspec("NetGen");
         Assert.Contains("<license type=\"expression\">MIT</license>", metadata);
         Assert.Contains("<readme>README.md</readme>", metadata);
         // Nothing to restore beside the package: the generator needs only the compiler's Roslyn.
@@ -77,6 +75,15 @@ public sealed class PackageConsumerTests(ConsumerFixture consumer) : IClassFixtu
             Assert.True(Math.Abs(sum - 1) < 1e-3, $"softmax output sums to {sum}: {lines[i]}");
             Assert.True(last < first, $"five steps on one batch did not lower the loss: {lines[i]}");
         }
+    }
+
+    [Fact]
+    public void Cpu_only_consumer_carries_no_ILGPU()
+    {
+        Assert.True(consumer.Build.ExitCode == 0, consumer.Build.ToString());
+        var files = ConsumerFixture.OutputAssemblies(consumer.App);
+        Assert.Contains("NetGen.Runtime.dll", files);
+        Assert.DoesNotContain(files, f => f.StartsWith("ILGPU", StringComparison.OrdinalIgnoreCase) || f == "NetGen.Runtime.Gpu.dll");
     }
 
     [Fact]
