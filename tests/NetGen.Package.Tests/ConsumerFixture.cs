@@ -85,6 +85,20 @@ public sealed class ConsumerFixture : IDisposable
         return nuspec.ReadToEnd();
     }
 
+    /// <summary>
+    /// The nuspec of a package beside NetGen (NetGen.Gpu, NetGen.Onnx.Export), after checking what they
+    /// share: the license, the README, and NetGen of this version with all its assets (the generator,
+    /// the build file), as NetGen.Imaging has it, so adding the one package is enough.
+    /// </summary>
+    public string AddOnNuspec(string id)
+    {
+        string nuspec = Nuspec(id);
+        Assert.Contains("<license type=\"expression\">MIT</license>", nuspec);
+        Assert.Contains("<readme>README.md</readme>", nuspec);
+        Assert.Contains($"<dependency id=\"NetGen\" version=\"{Version}\" include=\"All\" />", nuspec);
+        return nuspec;
+    }
+
     /// <summary>The file names of the assemblies in a consumer's build output (bin/, every configuration).</summary>
     public static string[] OutputAssemblies(string project) =>
         Directory.GetFiles(Path.Combine(project, "bin"), "*.dll", SearchOption.AllDirectories).Select(f => Path.GetFileName(f)).ToArray();

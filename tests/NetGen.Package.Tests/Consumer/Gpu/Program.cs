@@ -1,15 +1,16 @@
 using System.Globalization;
 using NetGen.Execution;
 using NetGen.Gpu;
-using PkgGpu;
+using PkgApp;
 
-// The generated Gpu class on ILGPU's CPU simulator beside the CPU class, same seed: Predict on a
+// The CPU-only consumer's AttributeNet, here with NetGen.Gpu referenced: its generated Gpu class
+// on ILGPU's CPU simulator beside the CPU class, same seed: Predict on a
 // batch, then three TrainSteps on one fixed batch. Lines that tests/NetGen.Package.Tests reads:
 // the device, both outputs, both losses (every float in round-trip form, the test compares them).
 const int batch = 4;
 using GpuDevice device = GpuDevice.CpuSimulator();
-using ITrainableNetwork cpu = new GpuNet(7, ExecutionMode.Training);
-using ITrainableNetwork gpu = new GpuNet.Gpu(device, 7, ExecutionMode.Training);
+using ITrainableNetwork cpu = new AttributeNet(7, ExecutionMode.Training);
+using ITrainableNetwork gpu = new AttributeNet.Gpu(device, 7, ExecutionMode.Training);
 var inputs = new float[batch * cpu.InputSize];
 for (int i = 0; i < inputs.Length; i++) inputs[i] = i * 37 % 101 / 101f;
 int[] labels = [0, 1, 2, 1];
