@@ -131,7 +131,7 @@ public class ExportTests(ITestOutputHelper log)
 
     public static IEnumerable<object[]> Cases => Nets.Keys.Select(k => new object[] { k })
         .Concat(new[] { "Architectures/LeNet5.cnn", "Exercises/ThreeConv.cnn", "Segmentation/DigitSegNet.cnn", "Architectures/MobileNet.cnn",
-            "Architectures/ResNet18.cnn", "Architectures/GoogLeNet.cnn", "Architectures/SeResNet50.cnn", "Architectures/Xception.cnn", "TransferLearning/ResNet18.cnn" }.Select(s => new object[] { s }));
+            "Architectures/ResNet18.cnn", "Architectures/GoogLeNet.cnn", "Architectures/SeResNet50.cnn", "Architectures/Xception.cnn", "Architectures/InceptionV3.cnn", "TransferLearning/ResNet18.cnn" }.Select(s => new object[] { s }));
 
     [Theory]
     [MemberData(nameof(Cases))]
