@@ -94,13 +94,6 @@ public class ImportScalarTests(ITestOutputHelper log)
         log.WriteLine(run.Cnn);
         foreach (var line in present) Assert.True(run.Cnn.Contains(line, StringComparison.Ordinal), $"{name}: no '{line}' in:\n{run.Cnn}");
         foreach (var text in absent) Assert.False(run.Cnn.Contains(text, StringComparison.Ordinal), $"{name}: '{text}' in:\n{run.Cnn}");
-
-        long count = builder.InputShape.Aggregate(1L, (a, d) => a * d);
-        var input = ImportKit.RandomInput(count, 5);
-        var expected = ImportKit.Reference(model, builder.InputName, builder.InputShape, input);
-        var actual = ImportKit.Predict(run, input);
-        double error = ImportKit.RelativeError(expected, actual);
-        log.WriteLine($"{name}: {expected.Length} outputs, max error {error:E2} of max |y|");
-        Assert.True(error <= Tolerance, $"{name}: max error {error:E3} > {Tolerance:E0}");
+        ImportKit.AssertPredictsLikeOnnxRuntime(builder, model, run, name, Tolerance, log);
     }
 }
