@@ -172,6 +172,12 @@ internal static class OnnxExporter
                 case OpKind.ReLU6 or OpKind.HardSigmoid or OpKind.HardSwish or OpKind.SiLU or OpKind.GELU or OpKind.Mish:
                     Activation(g, a.Activation, a.Alpha, x, y, y, ys, At);
                     break;
+                case OpKind.Scale:
+                    g.Node("Mul", y, new[] { x, Scalar(g, y + "/factor", (float)a.Constant) }, y);
+                    break;
+                case OpKind.Shift:
+                    g.Node("Add", y, new[] { x, Scalar(g, y + "/offset", (float)a.Constant) }, y);
+                    break;
                 case OpKind.Clip:
                     g.Node("Clip", y, new[] { x, Scalar(g, y + "/min", (float)a.ClipMin), Scalar(g, y + "/max", (float)a.ClipMax) }, y);
                     break;

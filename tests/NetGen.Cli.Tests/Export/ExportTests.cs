@@ -93,11 +93,45 @@ public class ExportTests(ITestOutputHelper log)
                 out = global_avgpool -> dense(5, activation: swish)
             }
             """,
+        // The opset-13 expressions of activations fused into convolutions and dense layers (after a
+        // "/linear" value): each imports back as its one layer.
+        ["fused-expressions"] = """
+            network FusedExpressions {
+                input 3x6x6
+                a = conv2d(6, 3, padding: 1, activation: gelu)
+                b = depthwise_conv2d(3, padding: 1, activation: gelu_tanh)
+                c = conv2d(6, 1, activation: mish)
+                d = conv2d_transpose(4, 2, stride: 2, activation: relu6)
+                out = global_avgpool -> dense(5, activation: hardsigmoid)
+            }
+            """,
+        // scale and shift as Mul and Add by a scalar, where no layer absorbs them on import: on the
+        // input, after a relu, on a convolution read twice, on a vector; so they import back as
+        // themselves and the weights stay the file's.
+        ["scalars"] = """
+            network Scalars {
+                input 3x6x6
+                s0 = scale(0.5) -> shift(-0.25)
+                a = conv2d(6, 3, padding: 1) -> relu -> na: scale(-1.5) -> sa: shift(0.75)
+                t = conv2d(6, 1)
+                u = t -> scale(3)
+                v = t -> shift(1)
+                out = add(u, v) -> global_avgpool -> dense(4) -> relu -> sd: scale(0.125)
+            }
+            """,
+    };
+
+    /// <summary>Lines the .cnn imported back from a network's export must contain: the layers the expressions become.</summary>
+    private static readonly Dictionary<string, string[]> ImportedLines = new()
+    {
+        ["expressions"] = new[] { "g_gelu = gelu ", "gt_gelutanh = gelu(approximate: tanh)", "m_mish = mish ", "cl = clip(-0.5, 0.75)", "hs_hardswish = hardswish " },
+        ["fused-expressions"] = new[] { "a_gelu = gelu ", "b_gelutanh = gelu(approximate: tanh)", "c_mish = mish ", "d_relu6 = relu6 ", "out_hardsigmoid = hardsigmoid " },
+        ["scalars"] = new[] { "scale(0.5)", "s0 = shift(-0.25)", "na = scale(-1.5)", "sa = shift(0.75)", "u = scale(3)", "v = t -> shift(1)", "sd = scale(0.125)" },
     };
 
     public static IEnumerable<object[]> Cases => Nets.Keys.Select(k => new object[] { k })
         .Concat(new[] { "Architectures/LeNet5.cnn", "Exercises/ThreeConv.cnn", "Segmentation/DigitSegNet.cnn", "Architectures/MobileNet.cnn",
-            "Architectures/ResNet18.cnn", "Architectures/GoogLeNet.cnn", "Architectures/SeResNet50.cnn", "Architectures/Xception.cnn", "TransferLearning/ResNet18.cnn" }.Select(s => new object[] { s }));
+            "Architectures/ResNet18.cnn", "Architectures/GoogLeNet.cnn", "Architectures/SeResNet50.cnn", "Architectures/Xception.cnn", "Architectures/InceptionV3.cnn", "TransferLearning/ResNet18.cnn" }.Select(s => new object[] { s }));
 
     [Theory]
     [MemberData(nameof(Cases))]
@@ -151,6 +185,8 @@ public class ExportTests(ITestOutputHelper log)
         // Back through the importer: the same weights under the importer's names (dots become '_').
         var run = ImportKit.ImportFile(onnx, "--name", "Back");
         Assert.True(run.ExitCode == 0, run.Errors);
+        foreach (var line in ImportedLines.GetValueOrDefault(name, Array.Empty<string>()))
+            Assert.True(run.Cnn.Contains(line, StringComparison.Ordinal), $"{name}: no '{line}' in the imported .cnn:\n{run.Cnn}");
         var back = SafetensorsFile.Open(run.WeightsPath);
         var loaded = Safetensors.Load(run.WeightsPath, back.Tensors.ToDictionary(t => t.Name, t => t.Shape.ToArray()));
         foreach (var (pname, values) in original)

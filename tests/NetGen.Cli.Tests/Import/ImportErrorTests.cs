@@ -24,27 +24,17 @@ public class ImportErrorTests
             "node 'clip' (Clip): min (input 1, 'conv_out') is computed by the graph; the importer needs it stored"),
         ["hardsigmoid_onnx_default_slope"] = (() => AfterConv((b, c) => b.Node("HardSigmoid", "hs", new[] { c })),
             "node 'hs' (HardSigmoid alpha 0.2 beta 0.5): alpha 0.2, beta 0.5: hardsigmoid is relu6(x + 3) / 6, alpha 1/6 and beta 0.5 (PyTorch's); other slopes are not a NetGen layer"),
-        ["hardswish_pattern_read_elsewhere"] = (() => AfterConv((b, c) =>
-        {
-            // x + 3 is also added to the result: the pattern's intermediate value has another reader,
-            // so the nodes convert one by one, and x + 3 of a convolution read twice does not fold.
-            var a = b.Node("Add", "plus3", new[] { c, b.Init("three", Array.Empty<long>(), new[] { 3f }) });
-            var cl = b.Node("Clip", "clip06", new[] { a, b.Init("zero", Array.Empty<long>(), new[] { 0f }), b.Init("six", Array.Empty<long>(), new[] { 6f }) });
-            var m = b.Node("Mul", "times", new[] { c, cl });
-            var d = b.Node("Div", "by6", new[] { m, b.Init("six2", Array.Empty<long>(), new[] { 6f }) });
-            return b.Node("Add", "sum", new[] { d, a });
-        }), "node 'plus3' (Add): Add by a constant folds only into a conv, dense or batchnorm whose output nothing else reads; 'conv_out' comes from conv2d and has 2 readers"),
         ["gelu_erf_read_elsewhere"] = (() => AfterConv((b, c) =>
         {
-            // The Erf's output is also added to the result: the nodes convert one by one, and the
-            // first that has no layer is the scaling of x, read twice.
+            // The Erf's output is also added to the result: the nodes convert one by one (x / sqrt 2
+            // of x read twice as scale), and the first that has no layer is the Erf.
             var s = b.Node("Div", "scaled", new[] { c, b.Init("sqrt2", Array.Empty<long>(), new[] { 1.4142135f }) });
             var e = b.Node("Erf", "erf", new[] { s });
             var one = b.Node("Add", "one_plus", new[] { e, b.Init("one", Array.Empty<long>(), new[] { 1f }) });
             var m = b.Node("Mul", "times", new[] { c, one });
             var h = b.Node("Mul", "half", new[] { m, b.Init("half_c", Array.Empty<long>(), new[] { 0.5f }) });
             return b.Node("Add", "sum", new[] { h, e });
-        }), "node 'scaled' (Div): Div by a constant folds only into a conv, dense or batchnorm whose output nothing else reads; 'conv_out' comes from conv2d and has 2 readers"),
+        }), "node 'erf' (Erf): erf is not a NetGen layer; it imports only inside gelu's"),
         ["erf_alone"] = (() => AfterConv((b, c) => b.Node("Erf", "erf", new[] { c })), "node 'erf' (Erf): erf is not a NetGen layer; it imports only inside gelu's"),
         ["slice_channels"] = (() => AfterConv((b, c) => b.Node("Slice", "s", new[] { c, b.Ints("st", 1), b.Ints("en", 3), b.Ints("ax", 1) })),
             "node 's' (Slice): it keeps [1, 3) of axis 1 (channels, 3): crop cuts only height and width (axes 2 and 3)"),
@@ -79,8 +69,18 @@ public class ImportErrorTests
             "node 'rs' (Resize linear align_corners): linear with coordinate_transformation_mode align_corners"),
         ["sub_of_layers"] = (() => AfterConv((b, c) => b.Node("Sub", "diff", new[] { c, b.Node("Relu", "r", new[] { c }) })),
             "node 'diff' (Sub): Sub of two layer outputs ((3, 6, 6), (3, 6, 6)): the .cnn has no subtract layer"),
-        ["constant_after_relu"] = (() => AfterConv((b, c) => b.Node("Add", "shift", new[] { b.Node("Relu", "r", new[] { c }), b.Init("k", new long[] { 1 }, new[] { 0.5f }) })),
-            "node 'shift' (Add): Add by a constant folds only into a conv, dense or batchnorm whose output nothing else reads; 'r_out' comes from relu"),
+        ["per_channel_constant_after_relu"] = (() => AfterConv((b, c) => b.Node("Add", "shift", new[] { b.Node("Relu", "r", new[] { c }), b.Random("k", new long[] { 1, 3, 1, 1 }) })),
+            "node 'shift' (Add): Add by the per-channel constant [1, 3, 1, 1] folds only into a conv, dense or batchnorm whose output nothing else reads; 'r_out' comes from relu, and scale and shift take one number"),
+        ["per_channel_constant_on_shared_conv"] = (() => AfterConv((b, c) => b.Node("Add", "sum", new[] { b.Node("Mul", "m", new[] { c, b.Random("k", new long[] { 3, 1, 1 }) }), c })),
+            "node 'm' (Mul): Mul by the per-channel constant [3, 1, 1] folds only into a conv, dense or batchnorm whose output nothing else reads; 'conv_out' comes from conv2d and has 2 readers"),
+        ["constant_divided_by_layer"] = (() => AfterConv((b, c) => b.Node("Div", "recip", new[] { b.Init("one", Array.Empty<long>(), new[] { 1f }), c })),
+            "node 'recip' (Div): Div of the constant 'one' by a layer output (constant / x) is not scalar arithmetic: NetGen has no reciprocal layer"),
+        ["division_by_zero"] = (() => AfterConv((b, c) => b.Node("Div", "d", new[] { b.Node("Relu", "r", new[] { c }), b.Init("zero", Array.Empty<long>(), new[] { 0f }) })),
+            "node 'd' (Div): the constant 'zero' holds 0: a division by zero"),
+        ["infinite_constant"] = (() => AfterConv((b, c) => b.Node("Mul", "m", new[] { c, b.Init("inf", new long[] { 1 }, new[] { float.PositiveInfinity }) })),
+            "node 'm' (Mul): the constant 'inf' holds Infinity: the result would not be finite"),
+        ["scalar_of_higher_rank"] = (() => AfterConv((b, c) => b.Node("Mul", "m", new[] { b.Node("Relu", "r", new[] { c }), b.Init("k", new long[] { 1, 1, 1, 1, 1 }, new[] { 2f }) })),
+            "node 'm' (Mul): the constant 'k' [1, 1, 1, 1, 1] has more dimensions than the (N, C, H, W) it is applied to; broadcasting would change the output's rank"),
         ["constant_not_per_channel"] = (() => AfterConv((b, c) => b.Node("Mul", "m", new[] { c, b.Random("k", new long[] { 6 }) })),
             "node 'm' (Mul): the constant [6] does not broadcast one value per channel of (3, 6, 6)"),
         ["pad_before_pool"] = (() => AfterConv((b, c) => b.Node("MaxPool", "mp", new[] { b.Node("Pad", "pad", new[] { c, b.Ints("pads", 0, 0, 1, 1, 0, 0, 1, 1) }) },

@@ -69,6 +69,21 @@ internal static class ImportKit
         return results.First().AsEnumerable<float>().ToArray();
     }
 
+    /// <summary>
+    /// <paramref name="model"/> in ONNX Runtime and the network <paramref name="run"/> imported from it on
+    /// one random sample: the max difference within <paramref name="tolerance"/> of max |y| (logged).
+    /// </summary>
+    public static void AssertPredictsLikeOnnxRuntime(OnnxBuilder builder, byte[] model, Run run, string name, double tolerance, Xunit.Abstractions.ITestOutputHelper log)
+    {
+        long count = builder.InputShape.Aggregate(1L, (a, d) => a * d);
+        var input = RandomInput(count, 5);
+        var expected = Reference(model, builder.InputName, builder.InputShape, input);
+        var actual = Predict(run, input);
+        double error = RelativeError(expected, actual);
+        log.WriteLine($"{name}: {expected.Length} outputs, max error {error:E2} of max |y|");
+        Assert.True(error <= tolerance, $"{name}: max error {error:E3} > {tolerance:E0}");
+    }
+
     public static float[] RandomInput(long count, int seed, float scale = 1)
     {
         var random = new Random(seed);

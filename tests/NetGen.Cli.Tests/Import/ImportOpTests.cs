@@ -21,14 +21,7 @@ public class ImportOpTests(ITestOutputHelper log)
         Assert.True(run.ExitCode == 0, run.Errors);
         log.WriteLine(run.Cnn);
         Assert.Contains(expect, run.Cnn);
-
-        long count = builder.InputShape.Aggregate(1L, (a, d) => a * d);
-        var input = ImportKit.RandomInput(count, 5);
-        var expected = ImportKit.Reference(model, builder.InputName, builder.InputShape, input);
-        var actual = ImportKit.Predict(run, input);
-        double error = ImportKit.RelativeError(expected, actual);
-        log.WriteLine($"{name}: {expected.Length} outputs, max error {error:E2} of max |y|");
-        Assert.True(error <= Tolerance, $"{name}: max error {error:E3} > {Tolerance:E0}");
+        ImportKit.AssertPredictsLikeOnnxRuntime(builder, model, run, name, Tolerance, log);
     }
 
     [Fact]

@@ -23,13 +23,6 @@ public class ImportPatternTests(ITestOutputHelper log)
         var statements = run.Cnn.Split('\n').Select(l => l.Split('#')[0].Trim()).Where(l => l.Contains(" = ", StringComparison.Ordinal)).ToList();
         if (!name.EndsWith("_node_by_node", StringComparison.Ordinal))
             Assert.True(statements.Count == 2, $"expected the convolution and one layer, got: {string.Join(" | ", statements)}");
-
-        long count = builder.InputShape.Aggregate(1L, (a, d) => a * d);
-        var input = ImportKit.RandomInput(count, 5);
-        var expected = ImportKit.Reference(model, builder.InputName, builder.InputShape, input);
-        var actual = ImportKit.Predict(run, input);
-        double error = ImportKit.RelativeError(expected, actual);
-        log.WriteLine($"{name}: {expected.Length} outputs, max error {error:E2} of max |y|");
-        Assert.True(error <= Tolerance, $"{name}: max error {error:E3} > {Tolerance:E0}");
+        ImportKit.AssertPredictsLikeOnnxRuntime(builder, model, run, name, Tolerance, log);
     }
 }

@@ -166,7 +166,8 @@ internal static class GraphCases
             {
                 var g = new ReferenceGraph(3, 6, 6);
                 int cl = g.Clip(g.BatchNorm(g.Conv(0, "conv1", 8, 3, pad: 1), "bn1"), -0.5, 0.8);
-                int six = g.Clip(g.Conv(cl, "conv2", 8, 1), 0, 6);
+                int shifted = g.Affine(g.Affine(cl, -1.5, 0), 1, 0.25);
+                int six = g.Clip(g.Conv(shifted, "conv2", 8, 1), 0, 6);
                 g.Dense(g.GlobalAvgPool(six), "head", 4);
                 return g;
             }

@@ -37,6 +37,10 @@ internal sealed class ReferenceGraph
 
     public int Clip(int input, double lo, double hi) => Push(new Node(Kind.Clip, "", new[] { input }, _nodes[input].Shape) { Lo = lo, Hi = hi });
 
+    /// <summary>y = factor x + offset: scale(factor) is (factor, 0), shift(offset) is (1, offset).</summary>
+    public int Affine(int input, double factor, double offset) =>
+        Push(new Node(Kind.Affine, "", new[] { input }, _nodes[input].Shape) { Factor = factor, Offset = offset });
+
     public int Add(params int[] inputs) => Push(new Node(Kind.Add, "", inputs, _nodes[inputs[0]].Shape));
 
     /// <summary>Equal shapes, or one input a per-channel gate (C elements) of the other.</summary>
@@ -102,6 +106,7 @@ internal sealed class ReferenceGraph
                 Kind.BatchNorm => Normalize(x, c, h * w, node, p, train && !node.Frozen, batchStatistics),
                 Kind.Act => x.Select(s => Apply(s, node.Act)).ToArray(),
                 Kind.Clip => x.Select(s => s.Select(v => Math.Min(Math.Max(v, node.Lo), node.Hi)).ToArray()).ToArray(),
+                Kind.Affine => x.Select(s => s.Select(v => node.Factor * v + node.Offset).ToArray()).ToArray(),
                 Kind.Add => Enumerable.Range(0, n).Select(i => Enumerable.Range(0, x[i].Length)
                     .Select(j => node.Inputs.Sum(input => values[input][i][j])).ToArray()).ToArray(),
                 Kind.Multiply => Enumerable.Range(0, n).Select(i => Multiply(values[node.Inputs[0]][i], values[node.Inputs[1]][i], node.Shape.C)).ToArray(),
@@ -211,7 +216,7 @@ internal sealed class ReferenceGraph
 
     private static double[] Apply(double[] x, Activation act) => x.Select(v => NetGen.Tests.Kernels.Reference.Act(v, act, 0)).ToArray();
 
-    private enum Kind { Input, Conv, BatchNorm, Act, Clip, Add, Multiply, GlobalAvgPool, Dense }
+    private enum Kind { Input, Conv, BatchNorm, Act, Clip, Affine, Add, Multiply, GlobalAvgPool, Dense }
 
     private sealed record Node(Kind Kind, string Name, int[] Inputs, (int C, int H, int W) Shape)
     {
@@ -224,6 +229,8 @@ internal sealed class ReferenceGraph
         public Activation Act { get; init; }
         public double Lo { get; init; }
         public double Hi { get; init; }
+        public double Factor { get; init; }
+        public double Offset { get; init; }
         public double Epsilon { get; init; }
         public double Momentum { get; init; }
         public bool Frozen { get; init; }

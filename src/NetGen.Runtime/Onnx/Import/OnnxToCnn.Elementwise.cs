@@ -143,8 +143,7 @@ internal sealed partial class OnnxToCnn
 
     /// <summary>
     /// Add, Sub, Mul, Div. Two layer outputs: add, or multiply (same shape, or a (C, 1, 1) gate: the
-    /// squeeze-and-excitation form). A layer output and a constant per channel (or a scalar): folded
-    /// into the conv, dense or batchnorm that computes the layer output, when nothing else reads it.
+    /// squeeze-and-excitation form). A layer output and a constant: see <see cref="ByConstant"/>.
     /// </summary>
     internal void Arithmetic(OnnxNode node)
     {
@@ -170,10 +169,8 @@ internal sealed partial class OnnxToCnn
             }
             throw new NodeError($"the inputs have the shapes {x.Node.Shape} and {y.Node.Shape}; {(op == "Add" ? "add" : "multiply")} needs the same shape{(op == "Mul" ? ", or a (C, 1, 1) gate" : "")}");
         }
-        if (a is NodeValue xv && b is ConstantValue cb) Fold(node, xv.Node, node.Inputs[0], cb, op);
-        else if (a is ConstantValue ca && b is NodeValue yv && op is "Add" or "Mul") Fold(node, yv.Node, node.Inputs[1], ca, op);
-        else if (a is ConstantValue && b is NodeValue)
-            throw new NodeError($"{op} of a constant by a layer output (constant {(op == "Sub" ? "-" : "/")} x) does not fold into a layer");
+        if (a is NodeValue xv && b is ConstantValue cb) ByConstant(node, xv.Node, 0, cb, constantFirst: false);
+        else if (a is ConstantValue ca && b is NodeValue yv) ByConstant(node, yv.Node, 1, ca, constantFirst: true);
         else throw new NodeError($"{op} of two constants: constant folding in the graph is not supported");
     }
 
@@ -186,26 +183,56 @@ internal sealed partial class OnnxToCnn
         return null;
     }
 
-    /// <summary>y = x op c folded into the layer computing x: its weights scaled (Mul, Div) or its bias shifted (Add, Sub).</summary>
-    private void Fold(OnnxNode node, CnnNode x, string xName, ConstantValue c, string op)
+    /// <summary>
+    /// y = x op c (or c op x when <paramref name="constantFirst"/>) with x input <paramref name="xIndex"/>, as
+    /// y = scale x + shift per channel: Mul (v, 0), Div (1 / v, 0), Add (1, v), Sub (1, -v), c - x (-1, v);
+    /// c / x is no such product. Folded into the conv, dense or batchnorm computing x when nothing else reads
+    /// it (per-channel constants too); otherwise a scalar becomes scale and shift layers.
+    /// </summary>
+    private void ByConstant(OnnxNode node, CnnNode x, int xIndex, ConstantValue c, bool constantFirst)
     {
-        if (c.Floats is null) throw new NodeError($"the constant '{node.Inputs[1]}' is an integer tensor; expected FLOAT");
-        int channels = x.Shape.C;
-        var perChannel = PerChannel(c, x.Shape)
-            ?? throw new NodeError($"the constant {c} does not broadcast one value per channel of {x.Shape}, so it cannot fold into a layer");
-        string[] foldable = { "conv2d", "depthwise_conv2d", "conv2d_transpose", "dense", "batchnorm" };
-        if (Array.IndexOf(foldable, x.Layer) < 0 || Uses(xName) != 1)
-            throw new NodeError($"{op} by a constant folds only into a conv, dense or batchnorm whose output nothing else reads; '{xName}' comes from {(x.IsInput ? "the input" : x.Layer)}{(Uses(xName) != 1 ? $" and has {Uses(xName)} readers" : "")}: scalar arithmetic is not a NetGen layer yet");
-        var scale = new float[channels];
-        var shift = new float[channels];
-        for (int k = 0; k < channels; k++)
+        string op = node.OpType, constantName = node.Inputs[1 - xIndex], xName = node.Inputs[xIndex];
+        if (constantFirst && op == "Div")
+            throw new NodeError($"Div of the constant '{constantName}' by a layer output (constant / x) is not scalar arithmetic: NetGen has no reciprocal layer");
+        if (c.Floats is null) throw new NodeError($"the constant '{constantName}' is an integer tensor; expected FLOAT");
+        int rank = x.Shape.IsVector ? 2 : 4;
+        if (c.Dims.Length > rank)
+            throw new NodeError($"the constant '{constantName}' {c} has more dimensions than the {(rank == 2 ? "(N, F)" : "(N, C, H, W)")} it is applied to; broadcasting would change the output's rank");
+        (float Scale, float Shift) Affine(float v) => op switch
         {
-            float v = perChannel[k];
-            (scale[k], shift[k]) = op switch { "Mul" => (v, 0f), "Div" => (1f / v, 0f), "Add" => (1f, v), _ => (1f, -v) };
+            "Mul" => (v, 0f),
+            "Div" => (1f / v, 0f),
+            "Add" => (1f, v),
+            _ => constantFirst ? (-1f, v) : (1f, -v),
+        };
+        foreach (float v in c.Floats)
+            if (!float.IsFinite(v) || op == "Div" && v == 0)
+                throw new NodeError($"the constant '{constantName}' holds {Number(v)}: {(v == 0 ? "a division by zero" : "the result would not be finite")}");
+        var perChannel = PerChannel(c, x.Shape);
+        string[] foldable = { "conv2d", "depthwise_conv2d", "conv2d_transpose", "dense", "batchnorm" };
+        if (perChannel is not null && Array.IndexOf(foldable, x.Layer) >= 0 && Uses(xName) == 1)
+        {
+            var affine = perChannel.Select(Affine).ToArray();
+            ScaleAndShift(x, affine.Select(t => t.Scale).ToArray(), affine.Select(t => t.Shift).ToArray());
+            x.Comment += $", {op} '{Label(node)}' folded in";
+            Bind(node, new NodeValue(x));
+            return;
         }
-        ScaleAndShift(x, scale, shift);
-        x.Comment += $", {node.OpType} '{Label(node)}' folded in";
-        Bind(node, new NodeValue(x));
+        if (c.Count != 1)
+        {
+            if (perChannel is null) throw new NodeError($"the constant {c} does not broadcast one value per channel of {x.Shape}, so it cannot fold into a layer");
+            throw new NodeError($"{op} by the per-channel constant {c} folds only into a conv, dense or batchnorm whose output nothing else reads; '{xName}' comes from {(x.IsInput ? "the input" : x.Layer)}{(Uses(xName) != 1 ? $" and has {Uses(xName)} readers" : "")}, and scale and shift take one number");
+        }
+        var (scale, shift) = Affine(c.Floats[0]);
+        bool scales = op is "Mul" or "Div" || constantFirst && op == "Sub", shifts = op is "Add" or "Sub";
+        var y = x;
+        if (scales)
+        {
+            // c - x is two layers: scale(-1), named after the node with "_negate", then shift(c) named after it.
+            y = shifts ? EmitPart(node, "negate", "scale", x) : Emit(node, "scale", x.Shape, x);
+            y.Positional.Add(Number(scale));
+        }
+        if (shifts) Emit(node, "shift", x.Shape, y).Positional.Add(Number(shift));
     }
 
     /// <summary>The constant as one value per channel of <paramref name="shape"/>: a scalar, (C, 1, 1) for images, (C) for vectors.</summary>

@@ -270,13 +270,27 @@ internal sealed partial class OnnxToCnn
     /// <summary>Adds a .cnn node for the current ONNX node, named after it, reading <paramref name="inputs"/>; binds output 0 to it.</summary>
     internal CnnNode Emit(OnnxNode node, string layer, Shape shape, params CnnNode[] inputs)
     {
-        var n = new CnnNode(UniqueName(Label(node)), layer, shape, $"{node.OpType} '{Label(node)}'")
+        var n = Add(UniqueName(Label(node)), layer, shape, $"{node.OpType} '{Label(node)}'", inputs);
+        Bind(node, new NodeValue(n));
+        return n;
+    }
+
+    /// <summary>
+    /// A .cnn node for a first part of the current ONNX node (one ONNX node written as two layers),
+    /// named "{node}_{part}", reading <paramref name="input"/> with its shape; the last part, written
+    /// with <see cref="Emit"/>, binds the node's output.
+    /// </summary>
+    internal CnnNode EmitPart(OnnxNode node, string part, string layer, CnnNode input) =>
+        Add(UniqueName(Label(node) + "_" + part), layer, input.Shape, $"{node.OpType} '{Label(node)}' ({part})", input);
+
+    private CnnNode Add(string name, string layer, Shape shape, string comment, params CnnNode[] inputs)
+    {
+        var n = new CnnNode(name, layer, shape, comment)
         {
             TakesBias = layer is "conv2d" or "depthwise_conv2d" or "conv2d_transpose" or "dense",
         };
         n.Inputs.AddRange(inputs);
         _nodes.Add(n);
-        Bind(node, new NodeValue(n));
         return n;
     }
 
