@@ -301,6 +301,29 @@ public sealed class CompileCacheTests
     }
 
     [Fact]
+    public void The_cache_option_names_the_folder_of_every_compiling_command()
+    {
+        string folder = TestData.TempFolder();
+        string file = TestData.WriteFile(folder, "net.cs", CsNet);
+        string cacheFolder = Path.Combine(folder, "given");
+        var errors = new StringWriter();
+
+        var output = new StringWriter();
+        Assert.Equal(0, Cli.Run(["summary", file, "--cache", cacheFolder], output, errors));
+        Assert.Equal("", errors.ToString());
+        string entry = Assert.Single(Entries(CompileCache.At(cacheFolder)));
+        // The second call reads that entry: damaged, it is rebuilt (a call elsewhere would leave it as it is).
+        File.WriteAllBytes(entry, [1, 2, 3]);
+        var again = new StringWriter();
+        Assert.Equal(0, Cli.Run(["summary", file, "--cache", cacheFolder], again, errors));
+        Assert.Equal(output.ToString(), again.ToString());
+        Assert.NotNull(CompileCache.Parse(File.ReadAllBytes(entry)));
+
+        foreach (var command in Cli.CreateRoot().Subcommands.Where(c => c.Name != "import"))
+            Assert.True(command.Options.Any(o => o.Name == "--cache"), $"`netgen {command.Name}` has no --cache");
+    }
+
+    [Fact]
     public void Summary_command_line_given_a_folder_exits_2()
     {
         string folder = TestData.TempFolder();

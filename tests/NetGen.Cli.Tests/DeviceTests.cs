@@ -21,7 +21,7 @@ public class DeviceTests(TrainedRun run)
     {
         string folder = TestData.TempFolder();
         var options = new TrainOptions(netFile ?? run.NetFile, TestData.MnistFolder(samples), 1, Out: Path.Combine(folder, "run"),
-            ValidationFraction: 0.25, Device: device);
+            ValidationFraction: 0.25, Device: device, Cache: run.Cache);
         return TrainedRun.Train(options);
     }
 
@@ -64,11 +64,11 @@ public class DeviceTests(TrainedRun run)
     {
         Assert.Equal("device: cpu", FirstLine(run.Output));
         var eval = new StringWriter();
-        Assert.Equal(0, EvalCommand.Run(new EvalOptions(run.NetFile, run.Data, run.Out, Out: TestData.TempFolder()), eval, TextWriter.Null));
+        Assert.Equal(0, EvalCommand.Run(new EvalOptions(run.NetFile, run.Data, run.Out, Out: TestData.TempFolder(), Cache: run.Cache), eval, TextWriter.Null));
         Assert.Equal("device: cpu", FirstLine(eval.ToString()));
         var predict = new StringWriter();
         string images = Path.Combine(run.Data, "train-images-idx3-ubyte");
-        int code = PredictCommand.Run(new PredictOptions(run.NetFile, run.Out, images, Count: 2), predict, TextWriter.Null);
+        int code = PredictCommand.Run(new PredictOptions(run.NetFile, run.Out, images, Count: 2, Cache: run.Cache), predict, TextWriter.Null);
         Assert.Equal(0, code);
         Assert.Equal("device: cpu", FirstLine(predict.ToString()));
     }

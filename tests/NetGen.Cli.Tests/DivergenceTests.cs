@@ -25,7 +25,7 @@ public class DivergenceTests
     public void A_huge_learning_rate_stops_at_the_step_it_diverges_and_writes_no_checkpoint(OptimizerKind optimizer)
     {
         string output = Path.Combine(TestData.TempFolder(), "run");
-        var (code, printed, errors) = TrainedRun.Train(new TrainOptions(_run.NetFile, Digits.Value, 2, LearningRate: 1e6f, Optimizer: optimizer, Out: output));
+        var (code, printed, errors) = TrainedRun.Train(new TrainOptions(_run.NetFile, Digits.Value, 2, LearningRate: 1e6f, Optimizer: optimizer, Out: output, Cache: _run.Cache));
 
         Assert.True(code == 1, printed + errors);
         // Step 1 is the loss of the initial weights; its update makes step 2's loss enormous but finite.
@@ -39,13 +39,13 @@ public class DivergenceTests
     public void A_resumed_run_that_diverges_keeps_the_checkpoint_it_resumed_from()
     {
         string folder = Path.Combine(TestData.TempFolder(), "run");
-        var (trained, _, trainErrors) = TrainedRun.Train(new TrainOptions(_run.NetFile, Digits.Value, 1, Out: folder));
+        var (trained, _, trainErrors) = TrainedRun.Train(new TrainOptions(_run.NetFile, Digits.Value, 1, Out: folder, Cache: _run.Cache));
         Assert.True(trained == 0, trainErrors);
         // The mean of the first 10 steps, kept for the resumed run: about the loss of the initial weights, ln 10 for ten classes.
         Assert.InRange(CheckpointStore.Read(folder).LossReference!.Value, 1.5, 3.5);
         var before = Directory.GetFiles(folder).ToDictionary(f => Path.GetFileName(f), File.ReadAllBytes);
 
-        var (code, _, errors) = TrainedRun.Train(new TrainOptions(_run.NetFile, Digits.Value, 3, LearningRate: 1e6f, Resume: folder));
+        var (code, _, errors) = TrainedRun.Train(new TrainOptions(_run.NetFile, Digits.Value, 3, LearningRate: 1e6f, Resume: folder, Cache: _run.Cache));
 
         Assert.Equal(1, code);
         // 432 training digits: 14 steps an epoch.
@@ -92,7 +92,7 @@ public class DivergenceTests
     {
         string copy = NonFiniteCheckpoint();
         var errors = new StringWriter();
-        int code = EvalCommand.Run(new EvalOptions(_run.NetFile, _run.Data, copy), TextWriter.Null, errors);
+        int code = EvalCommand.Run(new EvalOptions(_run.NetFile, _run.Data, copy, Cache: _run.Cache), TextWriter.Null, errors);
 
         Assert.Equal(1, code);
         Assert.Equal(Expected(copy), errors.ToString().Trim());
@@ -104,7 +104,7 @@ public class DivergenceTests
         string copy = NonFiniteCheckpoint();
         var output = new StringWriter();
         var errors = new StringWriter();
-        int code = PredictCommand.Run(new PredictOptions(_run.NetFile, copy, Path.Combine(_run.Data, "train-images-idx3-ubyte")), output, errors);
+        int code = PredictCommand.Run(new PredictOptions(_run.NetFile, copy, Path.Combine(_run.Data, "train-images-idx3-ubyte"), Cache: _run.Cache), output, errors);
 
         Assert.Equal(1, code);
         Assert.Equal(Expected(copy), errors.ToString().Trim());

@@ -22,7 +22,7 @@ public class ErrorTests
     public void Missing_data_folder()
     {
         string missing = Path.Combine(TestData.TempFolder(), "nothing-here");
-        var (code, _, errors) = TrainedRun.Train(new TrainOptions(_run.NetFile, missing, 1, Out: TestData.TempFolder()));
+        var (code, _, errors) = TrainedRun.Train(new TrainOptions(_run.NetFile, missing, 1, Out: TestData.TempFolder(), Cache: _run.Cache));
 
         Assert.Equal(2, code);
         Assert.Equal($"{missing}: error: data folder not found", errors.Trim());
@@ -32,7 +32,7 @@ public class ErrorTests
     public void Data_folder_without_data()
     {
         string empty = TestData.TempFolder();
-        var (code, _, errors) = TrainedRun.Train(new TrainOptions(_run.NetFile, empty, 1, Out: TestData.TempFolder()));
+        var (code, _, errors) = TrainedRun.Train(new TrainOptions(_run.NetFile, empty, 1, Out: TestData.TempFolder(), Cache: _run.Cache));
 
         Assert.Equal(1, code);
         Assert.StartsWith($"{empty}: error: no data found: expected MNIST IDX files", errors);
@@ -43,7 +43,7 @@ public class ErrorTests
     public void Input_size_mismatch_names_both_shapes()
     {
         string net = TestData.WriteFile(TestData.TempFolder(), "wide.cnn", TestData.TinyNet.Replace("input 1x28x28", "input 1x32x32"));
-        var (code, _, errors) = TrainedRun.Train(new TrainOptions(net, _run.Data, 1, Out: TestData.TempFolder()));
+        var (code, _, errors) = TrainedRun.Train(new TrainOptions(net, _run.Data, 1, Out: TestData.TempFolder(), Cache: TestData.Cache()));
 
         Assert.Equal(1, code);
         Assert.Equal($"{_run.Data}: error: the samples are (1, 28, 28) but the network's input is (1, 32, 32)", errors.Trim());
@@ -53,7 +53,7 @@ public class ErrorTests
     public void Bad_cnn_file_prints_compiler_style_diagnostics()
     {
         string net = TestData.WriteFile(TestData.TempFolder(), "bad.cnn", TestData.TinyNet.Replace("conv2d(4, 3,", "conv2d(4, 99,"));
-        var (code, _, errors) = TrainedRun.Train(new TrainOptions(net, _run.Data, 1, Out: TestData.TempFolder()));
+        var (code, _, errors) = TrainedRun.Train(new TrainOptions(net, _run.Data, 1, Out: TestData.TempFolder(), Cache: TestData.Cache()));
 
         Assert.Equal(1, code);
         Assert.Matches(@"^" + System.Text.RegularExpressions.Regex.Escape(net) + @"\(6,\d+\): error NG\d{4}: .*conv1", errors);
@@ -70,7 +70,7 @@ public class ErrorTests
 
         var output = new StringWriter();
         var errors = new StringWriter();
-        int code = EvalCommand.Run(new EvalOptions(_run.NetFile, _run.Data, copy), output, errors);
+        int code = EvalCommand.Run(new EvalOptions(_run.NetFile, _run.Data, copy, Cache: _run.Cache), output, errors);
 
         Assert.Equal(1, code);
         Assert.StartsWith($"{weights}: error: ", errors.ToString());
@@ -89,7 +89,7 @@ public class ErrorTests
         bytes[3] = 0x01;
         File.WriteAllBytes(images, bytes);
 
-        var (code, _, errors) = TrainedRun.Train(new TrainOptions(_run.NetFile, data, 1, Out: TestData.TempFolder()));
+        var (code, _, errors) = TrainedRun.Train(new TrainOptions(_run.NetFile, data, 1, Out: TestData.TempFolder(), Cache: _run.Cache));
 
         Assert.Equal(1, code);
         Assert.StartsWith($"{images}: error: ", errors);
@@ -130,7 +130,7 @@ public class ErrorTests
         File.WriteAllText(json, text);
 
         var errors = new StringWriter();
-        int code = EvalCommand.Run(new EvalOptions(_run.NetFile, _run.Data, copy), new StringWriter(), errors);
+        int code = EvalCommand.Run(new EvalOptions(_run.NetFile, _run.Data, copy, Cache: _run.Cache), new StringWriter(), errors);
 
         Assert.Equal(1, code);
         Assert.Equal($"{json}: error: not a valid checkpoint: {what}", errors.ToString().Trim());
@@ -159,7 +159,7 @@ public class ErrorTests
         string parent = TestData.WriteFile(TestData.TempFolder(), "a-file", "not a folder");
         string folder = Path.Combine(parent, "run");
 
-        var (code, output, errors) = TrainedRun.Train(new TrainOptions(_run.NetFile, _run.Data, 1, Out: folder));
+        var (code, output, errors) = TrainedRun.Train(new TrainOptions(_run.NetFile, _run.Data, 1, Out: folder, Cache: _run.Cache));
 
         Assert.Equal(1, code);
         Assert.Equal($"{folder}: error: cannot write to the output folder: {parent} is a file, not a folder; nothing was changed", errors.Trim());
@@ -173,9 +173,9 @@ public class ErrorTests
         string file = TestData.WriteFile(TestData.TempFolder(), "out.txt", "mine");
         string expected = $"{file}: error: cannot write to the output folder: it is a file, not a folder; nothing was changed";
 
-        var (code, _, errors) = TrainedRun.Train(new TrainOptions(_run.NetFile, _run.Data, 1, Out: file));
+        var (code, _, errors) = TrainedRun.Train(new TrainOptions(_run.NetFile, _run.Data, 1, Out: file, Cache: _run.Cache));
         var evalErrors = new StringWriter();
-        int evalCode = EvalCommand.Run(new EvalOptions(_run.NetFile, _run.Data, _run.Out, Out: file), new StringWriter(), evalErrors);
+        int evalCode = EvalCommand.Run(new EvalOptions(_run.NetFile, _run.Data, _run.Out, Out: file, Cache: _run.Cache), new StringWriter(), evalErrors);
 
         Assert.Equal(1, code);
         Assert.Equal(expected, errors.Trim());
@@ -221,15 +221,15 @@ public class ErrorTests
         Assert.Contains("error: the file is from step 24, but checkpoint.json is at step 23: the checkpoint is incomplete", errors);
         // eval refuses the pair too, rather than reporting on weights the metadata does not describe.
         var evalErrors = new StringWriter();
-        Assert.Equal(1, EvalCommand.Run(new EvalOptions(_run.NetFile, _run.Data, copy), new StringWriter(), evalErrors));
+        Assert.Equal(1, EvalCommand.Run(new EvalOptions(_run.NetFile, _run.Data, copy, Cache: _run.Cache), new StringWriter(), evalErrors));
         Assert.Equal($"{TestData.CheckpointFile(copy)}: error: the file is from step 24, but checkpoint.json is at step 23: the checkpoint is incomplete", evalErrors.ToString().Trim());
     }
 
     [Fact]
     public void Optimizer_option_compiles_that_optimizer_into_the_network()
     {
-        using var sgd = NetworkCompiler.Compile(new CompileRequest(_run.NetFile, Optimizer: NetGen.Generator.Model.OptimizerKind.Sgd), TextWriter.Null);
-        using var adam = NetworkCompiler.Compile(new CompileRequest(_run.NetFile), TextWriter.Null);
+        using var sgd = NetworkCompiler.Compile(new CompileRequest(_run.NetFile, Optimizer: NetGen.Generator.Model.OptimizerKind.Sgd, Cache: _run.Cache), TextWriter.Null);
+        using var adam = NetworkCompiler.Compile(new CompileRequest(_run.NetFile, Cache: _run.Cache), TextWriter.Null);
 
         // Momentum SGD keeps one velocity per trainable parameter, Adam two moments.
         Assert.Equal(6_810, sgd.CreateTrainable(1).OptimizerStateLength);

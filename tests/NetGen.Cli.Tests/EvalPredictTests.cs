@@ -42,7 +42,7 @@ public class EvalPredictTests
     public void Eval_reproduces_the_validation_accuracy_of_the_last_epoch()
     {
         string plots = TestData.TempFolder();
-        var (code, output, errors) = Eval(new EvalOptions(_run.NetFile, _run.Data, _run.Out, Out: plots));
+        var (code, output, errors) = Eval(new EvalOptions(_run.NetFile, _run.Data, _run.Out, Out: plots, Cache: _run.Cache));
 
         Assert.True(code == 0, errors);
         var last = File.ReadAllLines(Path.Combine(_run.Out, "metrics.csv"))[^1].Split(',');
@@ -55,7 +55,7 @@ public class EvalPredictTests
     [Fact]
     public void Eval_confusion_matrix_rows_add_up_to_the_per_class_counts()
     {
-        var (code, output, errors) = Eval(new EvalOptions(_run.NetFile, _run.Data, _run.Out, Out: TestData.TempFolder()));
+        var (code, output, errors) = Eval(new EvalOptions(_run.NetFile, _run.Data, _run.Out, Out: TestData.TempFolder(), Cache: _run.Cache));
 
         Assert.True(code == 0, errors);
         var lines = output.Split('\n');
@@ -81,7 +81,7 @@ public class EvalPredictTests
     public void Predict_prints_the_top_classes_of_idx_samples_with_their_labels()
     {
         string images = Path.Combine(_run.Data, "train-images-idx3-ubyte");
-        var (code, output, errors) = Predict(new PredictOptions(_run.NetFile, _run.Out, images, Top: 3, Count: 4));
+        var (code, output, errors) = Predict(new PredictOptions(_run.NetFile, _run.Out, images, Top: 3, Count: 4, Cache: _run.Cache));
 
         Assert.True(code == 0, errors);
         var lines = output.TrimEnd().Split('\n');
@@ -117,8 +117,8 @@ public class EvalPredictTests
             File.WriteAllBytes(png, data.ToArray());
         }
 
-        var fromPng = Predict(new PredictOptions(_run.NetFile, _run.Out, png, Top: 2));
-        var fromIdx = Predict(new PredictOptions(_run.NetFile, _run.Out, Path.Combine(_run.Data, "train-images-idx3-ubyte"), Top: 2, Count: 1));
+        var fromPng = Predict(new PredictOptions(_run.NetFile, _run.Out, png, Top: 2, Cache: _run.Cache));
+        var fromIdx = Predict(new PredictOptions(_run.NetFile, _run.Out, Path.Combine(_run.Data, "train-images-idx3-ubyte"), Top: 2, Count: 1, Cache: _run.Cache));
 
         Assert.True(fromPng.Code == 0, fromPng.Errors);
         Assert.StartsWith("digit.png: ", fromPng.Output);

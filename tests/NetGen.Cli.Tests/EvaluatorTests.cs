@@ -41,7 +41,7 @@ public class EvaluatorTests
     public void Scores_from_predict_match_the_generated_evaluate(string name, bool probabilities)
     {
         string file = TestData.WriteFile(TestData.TempFolder(), name, probabilities ? TestData.TinyNet : LogitsNet);
-        using var compiled = NetworkCompiler.Compile(new CompileRequest(file), TextWriter.Null);
+        using var compiled = NetworkCompiler.Compile(new CompileRequest(file, Cache: _run.Cache), TextWriter.Null);
         Assert.Equal(probabilities, compiled.EndsInSoftmax);
         using var data = DataOpener.Open(_run.Data, compiled.InputShape, TrainedRun.ValidationFraction, TrainOptions.DefaultSeed, TextWriter.Null);
         using var network = compiled.CreateTrainable(3);

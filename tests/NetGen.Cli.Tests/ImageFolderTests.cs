@@ -1,4 +1,5 @@
 using NetGen.Cli.Commands;
+using NetGen.Cli.Compilation;
 using SkiaSharp;
 using Xunit;
 
@@ -51,8 +52,9 @@ public class ImageFolderTests
         string net = TestData.WriteFile(folder, "shades.cnn", Net);
         string data = ShadesFolder();
         string run = Path.Combine(folder, "run");
+        var cache = CompileCache.At(Path.Combine(folder, "cache"));
 
-        var train = TrainedRun.Train(new TrainOptions(net, data, Epochs: 3, LearningRate: 0.01f, Out: run, ValidationFraction: 0.25));
+        var train = TrainedRun.Train(new TrainOptions(net, data, Epochs: 3, LearningRate: 0.01f, Out: run, ValidationFraction: 0.25, Cache: cache));
 
         Assert.True(train.ExitCode == 0, train.Errors);
         Assert.Contains($"Data: {data}: 2 classes, split by seed 42, resized to 8 x 8: 30 training, 10 validation samples (3, 8, 8)", train.Output);
@@ -60,14 +62,14 @@ public class ImageFolderTests
 
         var output = new StringWriter();
         var errors = new StringWriter();
-        int code = EvalCommand.Run(new EvalOptions(net, data, run), output, errors);
+        int code = EvalCommand.Run(new EvalOptions(net, data, run, Cache: cache), output, errors);
         Assert.True(code == 0, errors.ToString());
         Assert.True(output.ToString().Contains("(10 / 10)", StringComparison.Ordinal), output + train.Output);
         Assert.Matches(@"\n  dark\s+100\.00%\s+5\s+5\n", output.ToString());
         Assert.Matches(@"\n  light\s+100\.00%\s+5\s+5\n", output.ToString());
 
         output = new StringWriter();
-        code = PredictCommand.Run(new PredictOptions(net, run, Path.Combine(data, "light", "03.png"), Top: 2), output, errors);
+        code = PredictCommand.Run(new PredictOptions(net, run, Path.Combine(data, "light", "03.png"), Top: 2, Cache: cache), output, errors);
         Assert.True(code == 0, errors.ToString());
         Assert.Matches(@"^device: cpu\r?\n03\.png: light \d+\.\d\d%, dark \d+\.\d\d%", output.ToString());
     }

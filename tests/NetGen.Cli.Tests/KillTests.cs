@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using NetGen.Cli.Commands;
+using NetGen.Cli.Compilation;
 using Xunit;
 
 namespace NetGen.Cli.Tests;
@@ -34,6 +35,7 @@ public class KillTests(Xunit.Abstractions.ITestOutputHelper log)
         // 4.2 M parameters: a 17 MB weight file and 34 MB of Adam state, so the first save takes
         // long enough (writes and flushes to disk) for a kill to land inside it on a quiet machine.
         string net = TestData.WriteFile(folder, "wide.cnn", WideNet);
+        var cache = CompileCache.At(Path.Combine(folder, "cache"));
         string data = TestData.MnistFolder(Samples);
         string early = Path.Combine(folder, "early");
         string[] left = [];
@@ -43,7 +45,7 @@ public class KillTests(Xunit.Abstractions.ITestOutputHelper log)
         for (int attempt = 0; attempt < 3 && left.Length == 0; attempt++)
         {
             if (Directory.Exists(early)) Directory.Delete(early, recursive: true);
-            using var child = StartTrain(net, data, early);
+            using var child = StartTrain(net, data, early, cache);
             WaitFor(() => SaveFiles(early) > 0 || child.HasExited, TimeSpan.FromSeconds(60));
             child.Kill(entireProcessTree: true);
             child.WaitForExit();
@@ -55,15 +57,15 @@ public class KillTests(Xunit.Abstractions.ITestOutputHelper log)
 
         string expected = $"{Path.Combine(early, "checkpoint.json")}: error: file not found: {early} holds no checkpoint " +
             "(a run stopped before its first save finished leaves none; is it a folder that `netgen train --out` wrote?)";
-        var (code, _, errors) = TrainedRun.Train(new TrainOptions(net, data, 1, Resume: early));
+        var (code, _, errors) = TrainedRun.Train(new TrainOptions(net, data, 1, Resume: early, Cache: cache));
         Assert.Equal(2, code);
         Assert.Equal(expected, errors.Trim());
         var evalErrors = new StringWriter();
-        Assert.Equal(2, EvalCommand.Run(new EvalOptions(net, data, early), new StringWriter(), evalErrors));
+        Assert.Equal(2, EvalCommand.Run(new EvalOptions(net, data, early, Cache: cache), new StringWriter(), evalErrors));
         Assert.Equal(expected, evalErrors.ToString().Trim());
 
         // A new run into the folder removes what the killed save left.
-        var (again, _, againErrors) = TrainedRun.Train(new TrainOptions(net, data, 1, Out: early, ValidationFraction: 0.25));
+        var (again, _, againErrors) = TrainedRun.Train(new TrainOptions(net, data, 1, Out: early, ValidationFraction: 0.25, Cache: cache));
         Assert.True(again == 0, againErrors);
         Assert.Equal(["optimizer-000002.safetensors", "weights-000002.safetensors"],
             Directory.GetFiles(early).Select(p => Path.GetFileName(p)).Where(n => n.Contains(".safetensors") || n.EndsWith(".tmp")).Order());
@@ -74,6 +76,7 @@ public class KillTests(Xunit.Abstractions.ITestOutputHelper log)
     {
         string folder = TestData.TempFolder();
         string net = TestData.WriteFile(folder, "tiny.cnn", TestData.TinyNet);
+        var cache = CompileCache.At(Path.Combine(folder, "cache"));
         string data = TestData.MnistFolder(Samples);
         var total = Stopwatch.StartNew();
 
@@ -86,7 +89,7 @@ public class KillTests(Xunit.Abstractions.ITestOutputHelper log)
         {
             int delay = delays[i];
             string run = Path.Combine(folder, "run" + i);
-            using (var child = StartTrain(net, data, run))
+            using (var child = StartTrain(net, data, run, cache))
             {
                 WaitFor(() => File.Exists(Path.Combine(run, "checkpoint.json")) || child.HasExited, TimeSpan.FromSeconds(30));
                 Assert.False(child.HasExited, $"netgen train exited with {(child.HasExited ? child.ExitCode : 0)} before it was killed");
@@ -112,8 +115,8 @@ public class KillTests(Xunit.Abstractions.ITestOutputHelper log)
                 // A kill saves nothing itself: the step is the end of a finished epoch, two steps each.
                 Assert.Equal(2L * epoch, step);
                 var eval = new StringWriter();
-                Assert.True(EvalCommand.Run(new EvalOptions(net, data, run, Out: TestData.TempFolder()), new StringWriter(), eval) == 0, eval.ToString());
-                var (code, output, errors) = TrainedRun.Train(new TrainOptions(net, data, epoch + 1, Resume: run));
+                Assert.True(EvalCommand.Run(new EvalOptions(net, data, run, Out: TestData.TempFolder(), Cache: cache), new StringWriter(), eval) == 0, eval.ToString());
+                var (code, output, errors) = TrainedRun.Train(new TrainOptions(net, data, epoch + 1, Resume: run, Cache: cache));
                 Assert.True(code == 0, $"resume after a kill {delay} ms after the first save: {errors}");
                 Assert.Contains($"Resuming after epoch {epoch}", output);
                 resumed++;
@@ -127,7 +130,7 @@ public class KillTests(Xunit.Abstractions.ITestOutputHelper log)
     }
 
     /// <summary>`dotnet netgen.dll train` for many tiny epochs; its output drained so it never blocks on a full pipe.</summary>
-    private static Process StartTrain(string net, string data, string outFolder)
+    private static Process StartTrain(string net, string data, string outFolder, CompileCache cache)
     {
         string dll = Path.Combine(AppContext.BaseDirectory, "netgen.dll");
         var start = new ProcessStartInfo(DotnetHost())
@@ -137,7 +140,7 @@ public class KillTests(Xunit.Abstractions.ITestOutputHelper log)
             UseShellExecute = false,
             WorkingDirectory = Path.GetDirectoryName(outFolder)!,
         };
-        foreach (string argument in new[] { dll, "train", net, "--data", data, "--epochs", "100000", "--val-fraction", "0.25", "--out", outFolder })
+        foreach (string argument in new[] { dll, "train", net, "--data", data, "--epochs", "100000", "--val-fraction", "0.25", "--out", outFolder, "--cache", cache.Folder! })
             start.ArgumentList.Add(argument);
         start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
         start.Environment["DOTNET_NOLOGO"] = "1";

@@ -24,14 +24,15 @@ public class OptionValueTests
             string net = TestData.WriteFile(folder, "tiny.cnn", TestData.TinyNet);
             string data = TestData.MnistFolder(64);
             string missing = Path.Combine(folder, "no-checkpoint");
+            string[] cache = ["--cache", Path.Combine(folder, "cache")];
             Arguments = new()
             {
-                ["summary"] = [net],
-                ["train"] = [net, "--data", data, "--epochs", "1", "--val-fraction", "0.25", "--out", Path.Combine(folder, "run")],
-                ["eval"] = [net, "--data", data, "--checkpoint", missing],
-                ["predict"] = [net, "--checkpoint", missing, "--input", Path.Combine(folder, "no-image.png")],
+                ["summary"] = [net, .. cache],
+                ["train"] = [net, "--data", data, "--epochs", "1", "--val-fraction", "0.25", "--out", Path.Combine(folder, "run"), .. cache],
+                ["eval"] = [net, "--data", data, "--checkpoint", missing, .. cache],
+                ["predict"] = [net, "--checkpoint", missing, "--input", Path.Combine(folder, "no-image.png"), .. cache],
                 ["import"] = [Path.Combine(folder, "no-model.onnx"), "--out", Path.Combine(folder, "imported")],
-                ["export"] = [net, "--weights", Path.Combine(folder, "no-weights.safetensors"), "--out", Path.Combine(folder, "model.onnx")],
+                ["export"] = [net, "--weights", Path.Combine(folder, "no-weights.safetensors"), "--out", Path.Combine(folder, "model.onnx"), .. cache],
             };
         }
 

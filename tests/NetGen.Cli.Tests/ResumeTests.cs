@@ -118,7 +118,7 @@ public class ResumeTests
         File.WriteAllText(json, old.ToJsonString());
 
         var evalErrors = new StringWriter();
-        Assert.Equal(0, EvalCommand.Run(new EvalOptions(_run.NetFile, _run.Data, copy), new StringWriter(), evalErrors));
+        Assert.Equal(0, EvalCommand.Run(new EvalOptions(_run.NetFile, _run.Data, copy, Cache: _run.Cache), new StringWriter(), evalErrors));
         var (code, output, errors) = TrainedRun.Train(_run.Options(epochs: 3, resume: copy));
 
         Assert.True(code == 0, errors);
@@ -142,7 +142,7 @@ public class ResumeTests
     /// <summary>Trains through <see cref="TrainingRun"/> (the library Trainer) with a callback that cancels after a given batch.</summary>
     private TrainingCheckpoint TrainUntilCancelled(string folder, CancellationTokenSource cancel, int stopAfterBatch)
     {
-        using var compiled = NetworkCompiler.Compile(new CompileRequest(_run.NetFile), TextWriter.Null);
+        using var compiled = NetworkCompiler.Compile(new CompileRequest(_run.NetFile, Cache: _run.Cache), TextWriter.Null);
         using var data = DataOpener.Open(_run.Data, compiled.InputShape, TrainedRun.ValidationFraction, TrainOptions.DefaultSeed, TextWriter.Null);
         using var network = compiled.CreateTrainable(TrainOptions.DefaultSeed);
         var start = new TrainingCheckpoint

@@ -66,6 +66,9 @@ internal static class TestData
         return dir;
     }
 
+    /// <summary>A compile cache of the test's own, in a new <see cref="TempFolder"/> (tests never use the user's ~/.cache/netgen).</summary>
+    internal static NetGen.Cli.Compilation.CompileCache Cache() => NetGen.Cli.Compilation.CompileCache.At(TempFolder());
+
     public static string WriteFile(string folder, string name, string text)
     {
         string path = Path.Combine(folder, name);

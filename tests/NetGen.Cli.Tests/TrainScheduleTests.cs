@@ -59,7 +59,7 @@ public class TrainScheduleTests
         Assert.Equal(new BestSoFar("val_loss", double.Parse(rows[0][3], CultureInfo.InvariantCulture), 1, 1, Stopped: true), last.Best);
 
         // Resuming a run that stopped early has nothing left to do.
-        var (again, more, _) = TrainedRun.Train(new(_run.NetFile, _run.Data, 5, Resume: folder, EarlyStopping: "val_loss:1", Schedule: "step:1:0"));
+        var (again, more, _) = TrainedRun.Train(new(_run.NetFile, _run.Data, 5, Resume: folder, EarlyStopping: "val_loss:1", Schedule: "step:1:0", Cache: _run.Cache));
         Assert.Equal(0, again);
         Assert.Contains("Stopped early after epoch 2", more);
         Assert.Equal(2, File.ReadAllLines(Path.Combine(folder, MetricsFiles.CsvFile)).Length - 1);

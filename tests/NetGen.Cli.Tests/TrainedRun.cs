@@ -1,4 +1,5 @@
 using NetGen.Cli.Commands;
+using NetGen.Cli.Compilation;
 using Xunit;
 
 namespace NetGen.Cli.Tests;
@@ -18,6 +19,7 @@ public sealed class TrainedRun
         NetFile = TestData.WriteFile(Folder, "tiny.cnn", TestData.TinyNet);
         Data = TestData.MnistFolder(Samples);
         Out = Path.Combine(Folder, "run");
+        Cache = CompileCache.At(Path.Combine(Folder, "cache"));
         (ExitCode, Output, Errors) = Train(Options(Epochs, Out));
     }
 
@@ -25,15 +27,22 @@ public sealed class TrainedRun
     public string NetFile { get; }
     public string Data { get; }
     public string Out { get; }
+    /// <summary>The compile cache of this fixture's tests (in its temporary folder, never the user's): the run's network compiles once.</summary>
+    internal CompileCache Cache { get; }
     public int ExitCode { get; }
     public string Output { get; }
     public string Errors { get; }
 
     internal TrainOptions Options(int epochs, string? outFolder = null, string? resume = null) =>
-        new(NetFile, Data, epochs, Out: outFolder, Resume: resume, ValidationFraction: resume is null ? ValidationFraction : null);
+        new(NetFile, Data, epochs, Out: outFolder, Resume: resume, ValidationFraction: resume is null ? ValidationFraction : null, Cache: Cache);
 
+    /// <summary>
+    /// Runs `netgen train`; <paramref name="options"/> must name a cache (the fixture's or the
+    /// test's own <see cref="TestData.Cache"/>): without one the command would write into the user's.
+    /// </summary>
     internal static (int ExitCode, string Output, string Errors) Train(TrainOptions options, CancellationToken cancel = default)
     {
+        if (options.Cache is null) throw new ArgumentException("a test's TrainOptions needs a Cache (the fixture's or TestData.Cache()), not the user's", nameof(options));
         var output = new StringWriter();
         var errors = new StringWriter();
         int code = TrainCommand.Run(options, output, errors, interactive: false, cancel);

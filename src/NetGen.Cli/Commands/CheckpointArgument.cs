@@ -25,9 +25,9 @@ internal sealed record CheckpointArgument(string WeightsPath, string Folder, Tra
         return new CheckpointArgument(full, Path.GetDirectoryName(full)!, null);
     }
 
-    /// <summary>What to compile <paramref name="file"/> as: at the checkpoint's batch and optimizer when it recorded them.</summary>
-    public CompileRequest Request(string file, string? network, DeviceSession device) =>
-        new(file, network, State?.Batch, State is null ? null : OptimizerNames.Parse(State.Optimizer), Gpu: device.UsesGpu);
+    /// <summary>What to compile <paramref name="file"/> as: at the checkpoint's batch and optimizer when it recorded them; <paramref name="cache"/> null: the environment's.</summary>
+    public CompileRequest Request(string file, string? network, DeviceSession device, CompileCache? cache) =>
+        new(file, network, State?.Batch, State is null ? null : OptimizerNames.Parse(State.Optimizer), cache, device.UsesGpu);
 
     /// <summary>An instance of the compiled network on <paramref name="device"/> holding the checkpoint's weights: batched (training memory) when it can train.</summary>
     public INetwork Load(CompiledNetwork compiled, DeviceSession device)

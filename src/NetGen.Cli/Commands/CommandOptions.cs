@@ -2,6 +2,7 @@ using System;
 using System.CommandLine;
 using System.IO;
 using System.Threading;
+using NetGen.Cli.Compilation;
 using NetGen.Imaging;
 using NetGen.Training;
 
@@ -25,6 +26,14 @@ internal static class CommandOptions
 
     public static Option<string?> Network() =>
         new("--network") { Description = "Which network of the file (when it declares several)" };
+
+    /// <summary><c>--cache DIR</c>: the compile cache's folder for this call, over the environment's (see <see cref="CompileCache"/>).</summary>
+    public static Option<DirectoryInfo?> Cache() =>
+        new("--cache") { Description = "Folder of the compile cache for this call (default: $NETGEN_CACHE_DIR, else $XDG_CACHE_HOME/netgen, else ~/.cache/netgen)", HelpName = "dir" };
+
+    /// <summary>The cache <c>--cache</c> names; null when it was not given (the environment's then).</summary>
+    public static CompileCache? CacheValue(ParseResult parse, Option<DirectoryInfo?> cache) =>
+        parse.GetValue(cache) is { } folder ? CompileCache.At(folder.FullName) : null;
 
     /// <summary>
     /// Failures a user can act on without a stack trace: <see cref="CliException"/>s, and file-system

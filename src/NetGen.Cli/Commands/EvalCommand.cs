@@ -24,15 +24,17 @@ internal static class EvalCommand
         var output = new Option<DirectoryInfo?>("--out") { Description = "Where confusion.png goes (default: the checkpoint's folder)" };
         var network = CommandOptions.Network();
         var device = DeviceOption.Create();
+        var cache = CommandOptions.Cache();
         var seed = OptionValues.Seed("Split seed for a bare .safetensors file (a checkpoint folder knows its own; default 42)");
         var validation = OptionValues.Fraction("--val-fraction", "Validation share for a bare .safetensors file (default 0.1)", "a validation fraction");
 
         var command = new Command("eval", "Evaluate trained weights: accuracy, per-class accuracy, confusion matrix");
         command.Arguments.Add(file);
-        foreach (var option in new Option[] { data, checkpoint, output, network, seed, validation, device }) command.Options.Add(option);
+        foreach (var option in new Option[] { data, checkpoint, output, network, seed, validation, device, cache }) command.Options.Add(option);
         command.SetAction(parse => Run(
             new EvalOptions(parse.GetValue(file)!.FullName, parse.GetValue(data)!.FullName, parse.GetValue(checkpoint)!.FullName,
-                parse.GetValue(output)?.FullName, parse.GetValue(network), parse.GetValue(seed), parse.GetValue(validation), parse.GetValue(device)),
+                parse.GetValue(output)?.FullName, parse.GetValue(network), parse.GetValue(seed), parse.GetValue(validation), parse.GetValue(device),
+                CommandOptions.CacheValue(parse, cache)),
             CommandOptions.Writers(parse)));
         return command;
     }
@@ -59,7 +61,7 @@ internal static class EvalCommand
         string folder = OutputFolder.Prepare(options.Out ?? checkpoint.Folder);
         var state = checkpoint.State;
         using var device = DeviceSession.Open(options.Device, output);
-        using var compiled = NetworkCompiler.Compile(checkpoint.Request(options.File, options.Network, device), errors);
+        using var compiled = NetworkCompiler.Compile(checkpoint.Request(options.File, options.Network, device, options.Cache), errors);
         using var network = checkpoint.Load(compiled, device);
         ulong seed = state?.Seed ?? options.Seed ?? TrainOptions.DefaultSeed;
         double fraction = state?.ValidationFraction ?? options.ValidationFraction ?? TrainOptions.DefaultValidationFraction;
@@ -81,6 +83,6 @@ internal static class EvalCommand
     }
 }
 
-/// <summary>What `netgen eval` was asked.</summary>
+/// <summary>What `netgen eval` was asked; <c>Cache</c> null: the compile cache the environment names.</summary>
 internal sealed record EvalOptions(string File, string Data, string Checkpoint, string? Out = null, string? Network = null,
-    ulong? Seed = null, double? ValidationFraction = null, CliDevice Device = CliDevice.Cpu);
+    ulong? Seed = null, double? ValidationFraction = null, CliDevice Device = CliDevice.Cpu, CompileCache? Cache = null);

@@ -27,13 +27,15 @@ internal static class PredictCommand
         var count = OptionValues.Count("--count", "Samples to take from an IDX file (default 10)", "a sample count", MaxCount, 10);
         var network = CommandOptions.Network();
         var device = DeviceOption.Create();
+        var cache = CommandOptions.Cache();
 
         var command = new Command("predict", "Classify an image or the first samples of an IDX file with trained weights");
         command.Arguments.Add(file);
-        foreach (var option in new Option[] { checkpoint, input, top, count, network, device }) command.Options.Add(option);
+        foreach (var option in new Option[] { checkpoint, input, top, count, network, device, cache }) command.Options.Add(option);
         command.SetAction(parse => Run(
             new PredictOptions(parse.GetValue(file)!.FullName, parse.GetValue(checkpoint)!.FullName, parse.GetValue(input)!.FullName,
-                parse.GetValue(top), parse.GetValue(count), parse.GetValue(network), parse.GetValue(device)),
+                parse.GetValue(top), parse.GetValue(count), parse.GetValue(network), parse.GetValue(device),
+                CommandOptions.CacheValue(parse, cache)),
             CommandOptions.Writers(parse)));
         return command;
     }
@@ -57,7 +59,7 @@ internal static class PredictCommand
     {
         var checkpoint = CheckpointArgument.Resolve(options.Checkpoint);
         using var device = DeviceSession.Open(options.Device, output);
-        using var compiled = NetworkCompiler.Compile(checkpoint.Request(options.File, options.Network, device), errors);
+        using var compiled = NetworkCompiler.Compile(checkpoint.Request(options.File, options.Network, device, options.Cache), errors);
         using var network = checkpoint.Load(compiled, device);
         var samples = PredictInputs.Read(options.Input, compiled.InputShape, options.Count);
 
@@ -84,5 +86,6 @@ internal static class PredictCommand
     }
 }
 
-/// <summary>What `netgen predict` was asked.</summary>
-internal sealed record PredictOptions(string File, string Checkpoint, string Input, int Top = 3, int Count = 10, string? Network = null, CliDevice Device = CliDevice.Cpu);
+/// <summary>What `netgen predict` was asked; <c>Cache</c> null: the compile cache the environment names.</summary>
+internal sealed record PredictOptions(string File, string Checkpoint, string Input, int Top = 3, int Count = 10, string? Network = null, CliDevice Device = CliDevice.Cpu,
+    CompileCache? Cache = null);

@@ -19,16 +19,18 @@ internal static class SummaryCommand
         var file = new Argument<FileInfo>("file") { Description = "A .cnn file, or a .cs file with [Network] classes" };
         var batch = CommandOptions.Batch("Batch size for the training-memory lines (default: the network's declared batch)");
         var optimizer = CommandOptions.Optimizer("Optimizer whose state training memory includes: none, sgd or adam (default: the network's)");
+        var cache = CommandOptions.Cache();
 
         var command = new Command("summary", "Print a network's layers, shapes, parameters, MACs and memory, without a build");
         command.Arguments.Add(file);
         command.Options.Add(batch);
         command.Options.Add(optimizer);
+        command.Options.Add(cache);
         command.SetAction(parse =>
         {
             var overrides = new SummaryOverrides(parse.GetValue(batch), OptimizerNames.Parse(parse.GetValue(optimizer)));
             var (output, errors) = CommandOptions.Writers(parse);
-            return Run(parse.GetValue(file)!, overrides, output, errors);
+            return Run(parse.GetValue(file)!, overrides, output, errors, CommandOptions.CacheValue(parse, cache));
         });
         return command;
     }

@@ -52,11 +52,12 @@ internal static class TrainCommand
             HelpName = "metric:patience",
         };
 
+        var cache = CommandOptions.Cache();
         var replaceSchedule = new Option<bool>("--replace-schedule") { Description = "With --resume and --schedule: train on with this schedule although the checkpoint has another" };
 
         var command = new Command("train", "Compile a network and train it, with checkpoints, metrics and plots");
         command.Arguments.Add(file);
-        foreach (var option in new Option[] { data, epochs, batch, lr, optimizer, seed, output, resume, network, validation, schedule, earlyStopping, device, replaceSchedule })
+        foreach (var option in new Option[] { data, epochs, batch, lr, optimizer, seed, output, resume, network, validation, schedule, earlyStopping, device, replaceSchedule, cache })
             command.Options.Add(option);
         command.SetAction(parse =>
         {
@@ -65,7 +66,8 @@ internal static class TrainCommand
                 parse.GetValue(file)!.FullName, parse.GetValue(data)!.FullName, parse.GetValue(epochs), parse.GetValue(batch),
                 parse.GetValue(lr), OptimizerNames.Parse(parse.GetValue(optimizer)), parse.GetValue(seed),
                 parse.GetValue(output)?.FullName, parse.GetValue(resume)?.FullName, parse.GetValue(network), parse.GetValue(validation),
-                parse.GetValue(schedule), parse.GetValue(earlyStopping), parse.GetValue(device), parse.GetValue(replaceSchedule));
+                parse.GetValue(schedule), parse.GetValue(earlyStopping), parse.GetValue(device), parse.GetValue(replaceSchedule),
+                CommandOptions.CacheValue(parse, cache));
             return CommandOptions.WithCtrlC(cancel =>
                 Run(options, stdout, stderr, interactive: stdout == Console.Out && !Console.IsOutputRedirected, cancel));
         });

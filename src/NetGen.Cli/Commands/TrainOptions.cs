@@ -14,7 +14,7 @@ namespace NetGen.Cli.Commands;
 /// <param name="EarlyStopping">"METRIC:PATIENCE[:MIN_DELTA]" (e.g. "val_loss:5"), or null to run every epoch.</param>
 /// <param name="Device">Where the network trains (--device).</param>
 /// <param name="ReplaceSchedule">Resume with <paramref name="Schedule"/> although the checkpoint was trained with another.</param>
-/// <param name="Cache">The compile cache; null: the one the environment names (tests pass their own).</param>
+/// <param name="Cache">The compile cache (--cache); null: the one the environment names.</param>
 internal sealed record TrainOptions(
     string File,
     string Data,

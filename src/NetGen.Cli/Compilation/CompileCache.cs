@@ -23,7 +23,7 @@ namespace NetGen.Cli.Compilation;
 /// cache is an optimisation only: a folder that cannot be created, read or written turns it
 /// into a miss, never an error.</para>
 ///
-/// <para>The folder: <c>NETGEN_CACHE_DIR</c> when set; else <c>$XDG_CACHE_HOME/netgen</c>;
+/// <para>The folder: a command's <c>--cache DIR</c> when given; else <c>NETGEN_CACHE_DIR</c> when set; else <c>$XDG_CACHE_HOME/netgen</c>;
 /// else <c>~/.cache/netgen</c> (on Windows <c>%LOCALAPPDATA%\netgen</c>).
 /// <c>NETGEN_NO_CACHE=1</c> turns it off. Commands resolve it with <see cref="FromEnvironment"/>;
 /// tests pass a folder of their own or <see cref="Off"/>.</para>

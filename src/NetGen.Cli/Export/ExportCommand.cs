@@ -22,17 +22,19 @@ internal static class ExportCommand
         var weights = new Option<FileInfo>("--weights") { Description = "The network's weights (.safetensors, as Save writes them)", Required = true };
         var outFile = new Option<FileInfo>("--out") { Description = "The ONNX file to write", Required = true };
         var network = CommandOptions.Network();
+        var cache = CommandOptions.Cache();
         var command = new Command("export", "Write a network and its weights as an ONNX model");
         command.Arguments.Add(file);
         command.Options.Add(weights);
         command.Options.Add(outFile);
         command.Options.Add(network);
+        command.Options.Add(cache);
         command.SetAction(parse =>
         {
             var (output, errors) = CommandOptions.Writers(parse);
             try
             {
-                return Run(parse.GetValue(file)!, parse.GetValue(weights)!, parse.GetValue(outFile)!, parse.GetValue(network), output, errors);
+                return Run(parse.GetValue(file)!, parse.GetValue(weights)!, parse.GetValue(outFile)!, parse.GetValue(network), output, errors, CommandOptions.CacheValue(parse, cache));
             }
             catch (Exception e) when (CommandOptions.IsUserError(e))
             {
@@ -42,10 +44,10 @@ internal static class ExportCommand
         return command;
     }
 
-    public static int Run(FileInfo file, FileInfo weights, FileInfo outFile, string? networkName, TextWriter output, TextWriter errors)
+    public static int Run(FileInfo file, FileInfo weights, FileInfo outFile, string? networkName, TextWriter output, TextWriter errors, CompileCache? cache = null)
     {
         if (!weights.Exists) throw new CliException($"{weights.FullName}: error: file not found", ExitCodes.NotFound);
-        using var compiled = NetworkCompiler.Compile(new CompileRequest(file.FullName, networkName), errors);
+        using var compiled = NetworkCompiler.Compile(new CompileRequest(file.FullName, networkName, Cache: cache), errors);
         var net = compiled.Create(0, ExecutionMode.Inference);
         try
         {

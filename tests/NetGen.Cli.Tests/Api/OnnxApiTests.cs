@@ -71,7 +71,7 @@ public class OnnxApiTests(ITestOutputHelper log)
         string cnn = Path.Combine(dir, "small.cnn");
         File.WriteAllText(cnn, Small);
         string weights = Path.Combine(dir, "small.safetensors");
-        using var compiled = NetworkCompiler.Compile(new CompileRequest(cnn), TextWriter.Null);
+        using var compiled = NetworkCompiler.Compile(new CompileRequest(cnn, Cache: CompileCache.At(Path.Combine(dir, "cache"))), TextWriter.Null);
         using var net = compiled.Create(5, NetGen.Execution.ExecutionMode.Inference);
         net.Save(weights);
         var input = ImportKit.RandomInput(net.InputSize, 3);
@@ -106,7 +106,7 @@ public class OnnxApiTests(ITestOutputHelper log)
 
         string other = Path.Combine(dir, "other.cnn");
         File.WriteAllText(other, "network Other {\n    input 2x6x6\n    c = conv2d(4, 3)\n}\n");
-        using var compiled = NetworkCompiler.Compile(new CompileRequest(other), TextWriter.Null);
+        using var compiled = NetworkCompiler.Compile(new CompileRequest(other, Cache: CompileCache.At(Path.Combine(dir, "cache"))), TextWriter.Null);
         using var net = compiled.Create(1, NetGen.Execution.ExecutionMode.Inference);
         var mismatch = Assert.Throws<OnnxExportException>(() => OnnxExport.ToOnnx(cnn, net, onnx));
         Assert.Contains("is not network Small", mismatch.Message);

@@ -9,13 +9,13 @@ namespace NetGen.Samples.Tests.Segmentation;
 
 /// <summary>
 /// The sample's U-Net, as declared (Adam, per-pixel softmax cross-entropy), learns from the
-/// images: after 48 small steps on 32 scenes of real digits its held-out loss is far below the
+/// images: after 32 small steps on 32 scenes of real digits its held-out loss is far below the
 /// best any prediction blind to the image can reach (the class frequencies' cross-entropy).
 /// </summary>
-public class DigitSegNetTrainingTests
+public class DigitSegNetTrainingTests(Xunit.Abstractions.ITestOutputHelper log)
 {
     private const int Pixels = Scenes.Size * Scenes.Size;
-    private const int TrainScenes = 32, Batch = 4, Epochs = 6;
+    private const int TrainScenes = 32, Batch = 4, Epochs = 4;
 
     [Fact]
     public void A_short_training_on_32_scenes_beats_every_image_blind_prediction()
@@ -59,6 +59,7 @@ public class DigitSegNetTrainingTests
         // A prediction that ignores the image does best by giving every pixel the training
         // frequencies of the classes: its held-out loss is their cross-entropy (about 0.47 nats).
         double blind = BlindCrossEntropy(train.Labels, test.Labels);
+        log.WriteLine($"first loss {losses[0]:0.000}, held-out loss {held.Loss:0.0000} (image-blind {blind:0.0000}), accuracy {held.Accuracy:P2}, background IoU {metrics.IoU(0):0.0000}");
         Assert.True(held.Loss < 0.6 * blind, $"held-out loss {held.Loss:0.0000}, image-blind {blind:0.0000} (0.6x needed)");
         // Calling every pixel background scores the background fraction in accuracy and in
         // background IoU; the network must not do worse, and must find strokes (higher IoU).
