@@ -16,7 +16,7 @@ public class ExportErrorTests
     private static (int Code, string Errors) Export(string cnn, string weights, string onnx)
     {
         var errors = new StringWriter();
-        int code = Cli.Run(new[] { "export", cnn, "--weights", weights, "--out", onnx }, new StringWriter(), errors);
+        int code = Cli.Run(new[] { "export", cnn, "--weights", weights, "--out", onnx, "--cache", TestData.TempFolder() }, new StringWriter(), errors);
         return (code, errors.ToString());
     }
 

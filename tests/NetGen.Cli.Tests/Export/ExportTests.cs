@@ -146,7 +146,7 @@ public class ExportTests(ITestOutputHelper log)
         string weights = Path.Combine(dir, "w.safetensors");
         float[] input, expected;
         var original = new Dictionary<string, float[]>();
-        using (var compiled = NetworkCompiler.Compile(new CompileRequest(cnn), TextWriter.Null))
+        using (var compiled = NetworkCompiler.Compile(new CompileRequest(cnn, Cache: TestData.Cache()), TextWriter.Null))
         {
             var net = compiled.Create(3, NetGen.Execution.ExecutionMode.Inference);
             var random = new Random(11);
@@ -171,7 +171,7 @@ public class ExportTests(ITestOutputHelper log)
         string onnx = Path.Combine(dir, "model.onnx");
         var output = new StringWriter();
         var errors = new StringWriter();
-        Assert.True(Cli.Run(new[] { "export", cnn, "--weights", weights, "--out", onnx }, output, errors) == 0, errors.ToString());
+        Assert.True(Cli.Run(new[] { "export", cnn, "--weights", weights, "--out", onnx, "--cache", TestData.TempFolder() }, output, errors) == 0, errors.ToString());
         log.WriteLine(output.ToString());
 
         using var session = new InferenceSession(onnx);

@@ -39,7 +39,7 @@ internal static class ImportKit
     public static float[] Predict(Run run, float[] input)
     {
         Assert.True(run.ExitCode == 0, $"import failed ({run.ExitCode}): {run.Errors}");
-        using var compiled = NetworkCompiler.Compile(new CompileRequest(run.CnnPath), TextWriter.Null);
+        using var compiled = NetworkCompiler.Compile(new CompileRequest(run.CnnPath, Cache: TestData.Cache()), TextWriter.Null);
         var net = compiled.Create(7, NetGen.Execution.ExecutionMode.Inference);
         try
         {

@@ -45,7 +45,7 @@ public class ImportResNet18Tests(ITestOutputHelper log)
         // The hand-written samples/TransferLearning/ResNet18.cnn with the same weights bound through
         // its name map computes the same, bit for bit: the same layers in the same order of arithmetic.
         string sample = Path.Combine(TestData.RepoRoot, "samples", "TransferLearning", "ResNet18.cnn");
-        using var compiled = NetGen.Cli.Compilation.NetworkCompiler.Compile(new NetGen.Cli.Compilation.CompileRequest(sample), TextWriter.Null);
+        using var compiled = NetGen.Cli.Compilation.NetworkCompiler.Compile(new NetGen.Cli.Compilation.CompileRequest(sample, Cache: TestData.Cache()), TextWriter.Null);
         var handWritten = compiled.Create(1, NetGen.Execution.ExecutionMode.Inference);
         var shapes = handWritten.ParameterTable.ToArray().ToDictionary(p => p.Name, p => p.Shape.ToArray());
         var map = OnnxWeightMap.Load(Path.Combine(TestData.RepoRoot, "samples", "TransferLearning", "resnet18.onnx-map.txt"));
